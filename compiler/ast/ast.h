@@ -1,0 +1,316 @@
+// The Warrant abstract syntax tree: what the parser builds and the checker reads.
+//
+// All nodes of one compilation live in the arenas of one `Ast` and are named by 32-bit ids, so
+// checker results can be side tables keyed by id and the tree is never mutated after parsing.
+// Every node carries the Span of the text it came from (in the file of its declaration).
+// This module holds data only: parsing is in ast/parse_file.h, checking in check/.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/base/source_file.h"
+#include "runtime/span.h"
+
+namespace warrant::ast {
+
+using ExprId = uint32_t;
+using StmtId = uint32_t;
+using JsonId = uint32_t;
+using CodesetExprId = uint32_t;
+inline constexpr uint32_t kNone = UINT32_MAX;
+
+// An identifier or string as written, with where it was written.
+struct Name {
+  std::string text;
+  Span span;
+};
+
+// A calendar date as written (validated by the parser: real month and day).
+struct Date {
+  int32_t year = 0;
+  int32_t month = 0;
+  int32_t day = 0;
+  Span span;
+};
+
+// ---- Expressions -------------------------------------------------------------------------------
+
+enum class ExprKind : uint8_t {
+  Bool,        // ival = 0/1
+  Int,         // ival
+  Decimal,     // text = literal as written, e.g. "88.5"
+  String,      // text = unescaped contents
+  DateLit,     // date
+  Duration,    // ival = amount, unit
+  NoneLit,     // `none`
+  NameRef,     // text = identifier
+  Field,       // a.text           (a = base)
+  Index,       // a[b]
+  Call,        // text(list...)    (text = function name, name_span its span)
+  Unary,       // op a             (Not, Neg, IsNone, IsKnown)
+  Binary,      // a op b
+  Within,      // a within b (duration) dir c (anchor)
+  If,          // if a then b else c
+  List,        // [list...]
+  Quantifier,  // quant var in a [where b]; for sum/min/max the projection is c
+};
+
+enum class Op : uint8_t {
+  None,
+  // unary
+  Not,
+  Neg,
+  IsNone,
+  IsKnown,
+  // binary
+  Or,
+  And,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  In,
+  NotIn,
+};
+
+enum class DurationUnit : uint8_t { Days, Weeks, Months, Years };
+enum class WithinDir : uint8_t { Before, After, Of };
+enum class QuantKind : uint8_t { Any, All, Count, Sum, Min, Max, Latest, Earliest };
+
+struct Expr {
+  ExprKind kind{};
+  Op op = Op::None;
+  DurationUnit unit = DurationUnit::Days;
+  WithinDir dir = WithinDir::Before;
+  QuantKind quant = QuantKind::Any;
+  Span span;                // the whole expression
+  Span name_span;           // Field: the field name; Call: the callee; Quantifier: the variable
+  int64_t ival = 0;
+  std::string text;         // names, field names, string contents, decimal digits
+  Date date;                // DateLit
+  ExprId a = kNone, b = kNone, c = kNone;
+  std::vector<ExprId> list;  // Call arguments, List items
+};
+
+// ---- JSON (the `given` record of a test) --------------------------------------------------------
+
+enum class JsonKind : uint8_t { Null, Bool, Number, String, Array, Object };
+
+struct Json {
+  JsonKind kind{};
+  Span span;
+  bool boolean = false;
+  std::string text;                 // String: unescaped; Number: as written
+  std::vector<JsonId> items;        // Array items; Object member values
+  std::vector<Name> keys;           // Object member keys (unescaped), parallel to items
+};
+
+// ---- Codesets -----------------------------------------------------------------------------------
+
+enum class CodesetExprKind : uint8_t { Members, Ref, Load, Union, Difference };
+enum class MemberKind : uint8_t { Exact, Prefix, Range };
+
+// One member of a codeset list: `E11.9`, `E11.*` (text = "E11."), `O24.01 .. O24.03`.
+struct CodeMember {
+  MemberKind kind{};
+  std::string text;  // Exact: the code; Prefix: the prefix without `*`; Range: the low code
+  std::string high;  // Range: the high code
+  Span span;         // the whole member
+};
+
+struct CodesetExpr {
+  CodesetExprKind kind{};
+  Span span;
+  std::vector<CodeMember> members;  // Members
+  std::vector<Name> ref;            // Ref: `name` or `alias.name`
+  Name path;                        // Load: the CSV path as written
+  Name column;                      // Load: the column
+  CodesetExprId a = kNone, b = kNone;  // Union / Difference operands
+};
+
+// ---- Types written in declarations --------------------------------------------------------------
+
+// `int`, `decimal`, `string`, `bool`, `date`, a code system name (`hcpcs`), or a record
+// `(units: int, mai: int)`.
+struct TypeExpr {
+  Name name;                    // empty for records
+  std::vector<Name> field_names;
+  std::vector<TypeExpr> field_types;
+  Span span;
+};
+
+// ---- Declarations -------------------------------------------------------------------------------
+
+struct Effective {
+  Date from;
+  std::optional<Date> until;
+  Span span;
+};
+
+struct PolicyHeader {
+  Name id;            // "NCD 210.3"
+  int64_t version = 0;
+  Span version_span;
+  Name title;
+  std::optional<Effective> effective;
+  std::optional<Name> source;
+  Span span;
+};
+
+struct Import {
+  Name path;
+  Name alias;
+  Span span;
+};
+
+struct Codeset {
+  Name name;
+  Name system;
+  CodesetExprId body = kNone;
+  Span span;
+};
+
+struct TableEntry {
+  ExprId key = kNone;
+  ExprId value = kNone;
+};
+
+struct Table {
+  Name name;
+  TypeExpr key_type;
+  TypeExpr value_type;
+  std::vector<TableEntry> entries;  // inline form
+  std::optional<Name> load_path;    // `load "file.csv" key "col"`
+  std::optional<Name> load_key;
+  Span span;
+};
+
+struct Fact {
+  Name name;
+  std::optional<TypeExpr> type;     // `fact x: decimal`
+  std::vector<Name> one_of;         // `fact x: one of ["a", "b"]`
+  std::optional<Name> title;        // optional description string after the type
+  Span span;
+};
+
+// `reason frequency = CO-119 remark N386, N362 "text" group PR when E`
+struct Reason {
+  Name name;
+  Name group;                       // CO, PR, OA, PI
+  Name carc;                        // "119" (digits; may carry a letter, e.g. "B7")
+  std::vector<Name> rarcs;          // "N386"
+  std::optional<Name> description;
+  std::optional<Name> alt_group;    // group PR when E
+  ExprId alt_group_when = kNone;
+  Span span;
+};
+
+struct Let {
+  Name name;
+  ExprId value = kNone;
+  Span span;
+};
+
+enum class OutcomeKind : uint8_t { Deny, Pend, Bundle, Reject, Flag };
+
+struct Outcome {
+  OutcomeKind kind{};
+  std::optional<Name> reason;
+  std::optional<Name> message;
+  Span span;
+};
+
+enum class StmtKind : uint8_t {
+  Let,      // let name = a
+  Require,  // require a else outcome [if unknown unknown_outcome]
+  When,     // when a { body }
+  Direct,   // outcome when a
+};
+
+struct Stmt {
+  StmtKind kind{};
+  Span span;
+  Name name;                          // Let
+  ExprId a = kNone;
+  Outcome outcome;                    // Require, Direct
+  std::optional<Outcome> unknown_outcome;
+  std::vector<StmtId> body;           // When
+};
+
+struct Rule {
+  Name name;
+  std::optional<Name> title;
+  std::optional<Effective> effective;
+  ExprId applies = kNone;             // `applies to line where E`
+  Span applies_span;
+  std::vector<StmtId> body;
+  Span span;
+};
+
+enum class Decision : uint8_t { NotApplicable, Covered, Pended, Bundled, Denied, Rejected };
+
+// `expect line 2 denied frequency`
+struct Expect {
+  int64_t line = 0;
+  Span line_span;
+  Decision decision{};
+  std::optional<Name> reason;
+  Span span;
+};
+
+struct Test {
+  Name name;
+  JsonId given = kNone;
+  std::vector<Expect> expects;
+  Span span;
+};
+
+enum class DeclKind : uint8_t { Import, Codeset, Table, Fact, Reason, Let, Rule, Test };
+
+struct DeclRef {
+  DeclKind kind{};
+  uint32_t index = 0;  // into the File vector of that kind
+};
+
+// One parsed source file.
+struct File {
+  FileId file = 0;
+  std::optional<PolicyHeader> policy;
+  std::vector<Import> imports;
+  std::vector<Codeset> codesets;
+  std::vector<Table> tables;
+  std::vector<Fact> facts;
+  std::vector<Reason> reasons;
+  std::vector<Let> lets;
+  std::vector<Rule> rules;
+  std::vector<Test> tests;
+  std::vector<DeclRef> order;  // every declaration in source order
+};
+
+// The arenas of one compilation.
+struct Ast {
+  std::vector<File> files;
+  std::vector<Expr> exprs;
+  std::vector<Stmt> stmts;
+  std::vector<Json> json;
+  std::vector<CodesetExpr> codeset_exprs;
+
+  const Expr& expr(ExprId id) const { return exprs[id]; }
+  const Stmt& stmt(StmtId id) const { return stmts[id]; }
+};
+
+const char* DecisionName(Decision d);  // "covered", "denied", ...
+const char* OpText(Op op);             // "and", "==", "is none", ...
+const char* QuantName(QuantKind q);    // "any", "latest", ...
+const char* UnitName(DurationUnit u);  // "days", ...
+
+}  // namespace warrant::ast

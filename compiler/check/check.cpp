@@ -1,0 +1,446 @@
+// Declaration-level checking: names per file, facts and reasons, rules and their statements,
+// policy versions and tests. Expressions are in check_expr.cpp.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "compiler/check/checker.h"
+#include "stdlib/stdlib.h"
+
+namespace warrant::check {
+
+using diag::DiagCode;
+
+Checker::Checker(const frontend::Sources& sources, diag::DiagSink& sink, CheckedProgram& out)
+    : sources_(sources), ast_(sources.ast), sink_(sink), out_(out), types_(out.types) {
+  out_.ast = &sources.ast;
+  types_.AddSchema();
+  t_bool_ = types_.Scalar(TypeKind::Bool);
+  t_int_ = types_.Scalar(TypeKind::Int);
+  t_decimal_ = types_.Scalar(TypeKind::Decimal);
+  t_string_ = types_.Scalar(TypeKind::String);
+  t_date_ = types_.Scalar(TypeKind::Date);
+  t_duration_ = types_.Scalar(TypeKind::Duration);
+  t_none_ = types_.Scalar(TypeKind::None);
+  t_facts_ = types_.Scalar(TypeKind::Facts);
+  out_.expr_types.assign(ast_.exprs.size(), types_.error());
+  out_.expr_refs.assign(ast_.exprs.size(), Ref{});
+  size_t n = ast_.files.size();
+  file_names_.resize(n);
+  aliases_.resize(n);
+  let_state_.resize(n);
+  codeset_state_.resize(n);
+  out_.codeset_systems.resize(n);
+  out_.let_types.resize(n);
+  out_.table_types.resize(n);
+}
+
+std::string_view Checker::Text(uint32_t file, Span span) const {
+  const std::string& text = sources_.files.Get(Fid(file)).text();
+  if (span.end > text.size() || span.begin > span.end) return {};
+  return std::string_view(text).substr(span.begin, span.end - span.begin);
+}
+
+void Checker::Run() {
+  for (uint32_t f = 0; f < ast_.files.size(); ++f) CollectFileNames(f);
+  CollectFactsAndReasons();
+  for (uint32_t f = 0; f < ast_.files.size(); ++f) CheckFile(f);
+  CheckPolicies();
+}
+
+// Codesets, tables and file-level lets share one namespace per file, since an expression names
+// them all the same way.
+void Checker::CollectFileNames(uint32_t f) {
+  const ast::File& file = ast_.files[f];
+  auto& names = file_names_[f];
+  auto declare = [&](const ast::Name& name, Ref ref) {
+    auto [it, inserted] = names.emplace(name.text, ref);
+    if (!inserted) {
+      Error(f, name.span, DiagCode::DuplicateName, name.text);
+    }
+  };
+  for (uint32_t i = 0; i < file.codesets.size(); ++i) {
+    declare(file.codesets[i].name, Ref{RefKind::Codeset, f, i});
+  }
+  for (uint32_t i = 0; i < file.tables.size(); ++i) {
+    declare(file.tables[i].name, Ref{RefKind::Table, f, i});
+  }
+  for (uint32_t i = 0; i < file.lets.size(); ++i) {
+    declare(file.lets[i].name, Ref{RefKind::GlobalLet, f, i});
+  }
+  let_state_[f].assign(file.lets.size(), 0);
+  codeset_state_[f].assign(file.codesets.size(), 0);
+  out_.let_types[f].assign(file.lets.size(), types_.error());
+  out_.table_types[f].assign(file.tables.size(), types_.error());
+  out_.codeset_systems[f].assign(file.codesets.size(), CodeSystem::Icd10cm);
+  const auto& targets = sources_.import_targets[f];
+  for (uint32_t i = 0; i < file.imports.size(); ++i) {
+    const ast::Import& imp = file.imports[i];
+    uint32_t target = i < targets.size() ? targets[i] : ast::kNone;
+    if (!aliases_[f].emplace(imp.alias.text, target).second) {
+      Error(f, imp.alias.span, DiagCode::DuplicateName, imp.alias.text);
+    }
+  }
+}
+
+// Facts and reasons are pack-wide: the input's `facts` object and the remittance configuration
+// belong to the pack, not to one file.
+void Checker::CollectFactsAndReasons() {
+  for (const stdlib::ReasonInfo& r : stdlib::Reasons()) {
+    ReasonDecl decl;
+    decl.name = r.name;
+    decl.group = r.group;
+    decl.carc = r.carc;
+    std::string rarcs(r.rarcs);
+    for (size_t pos = 0; pos < rarcs.size();) {
+      size_t next = rarcs.find(' ', pos);
+      if (next == std::string::npos) next = rarcs.size();
+      if (next > pos) decl.rarcs.push_back(rarcs.substr(pos, next - pos));
+      pos = next + 1;
+    }
+    decl.description = r.description;
+    reasons_by_name_[decl.name] = static_cast<uint32_t>(out_.reasons.size());
+    out_.reasons.push_back(std::move(decl));
+  }
+  for (uint32_t f = 0; f < ast_.files.size(); ++f) {
+    const ast::File& file = ast_.files[f];
+    for (uint32_t i = 0; i < file.reasons.size(); ++i) {
+      const ast::Reason& r = file.reasons[i];
+      ReasonDecl decl;
+      decl.name = r.name.text;
+      decl.group = r.group.text;
+      decl.carc = r.carc.text;
+      for (const ast::Name& rarc : r.rarcs) decl.rarcs.push_back(rarc.text);
+      if (r.description) decl.description = r.description->text;
+      decl.from_stdlib = false;
+      decl.file = f;
+      decl.index = i;
+      auto it = reasons_by_name_.find(decl.name);
+      if (it != reasons_by_name_.end()) {
+        ReasonDecl& existing = out_.reasons[it->second];
+        if (existing.from_stdlib) {
+          existing = std::move(decl);  // a pack maps a standard reason to its own codes
+        } else {
+          auto& d = Error(f, r.name.span, DiagCode::DuplicateName, r.name.text);
+          const ast::Reason& prev = ast_.files[existing.file].reasons[existing.index];
+          d.notes.push_back({Fid(existing.file), prev.name.span, "the first declaration is here"});
+          d.help = "reasons are shared by the whole pack; declare each once";
+        }
+        continue;
+      }
+      reasons_by_name_[decl.name] = static_cast<uint32_t>(out_.reasons.size());
+      out_.reasons.push_back(std::move(decl));
+    }
+    for (uint32_t i = 0; i < file.facts.size(); ++i) {
+      const ast::Fact& fact = file.facts[i];
+      FactDecl decl;
+      decl.name = fact.name.text;
+      decl.file = f;
+      decl.index = i;
+      if (fact.type) {
+        std::optional<TypeId> type = ResolveType(f, *fact.type);
+        decl.type = type ? *type : types_.error();
+        TypeKind kind = types_.Kind(decl.type);
+        if (type && (kind == TypeKind::Record || kind == TypeKind::Code)) {
+          auto& d = Error(f, fact.type->span, DiagCode::ExpectedType,
+                          "a fact type (bool, int, decimal, string or date)",
+                          types_.Name(decl.type));
+          d.help = "facts are documented values; a list of allowed strings is `one of [\"a\", \"b\"]`";
+          decl.type = types_.error();
+        }
+      } else {
+        decl.type = t_string_;
+        for (const ast::Name& v : fact.one_of) decl.one_of.push_back(v.text);
+      }
+      auto it = facts_by_name_.find(decl.name);
+      if (it != facts_by_name_.end()) {
+        const FactDecl& prev = out_.facts[it->second];
+        if (prev.file == f || prev.type != decl.type || prev.one_of != decl.one_of) {
+          auto& d = Error(f, fact.name.span, DiagCode::DuplicateName, fact.name.text);
+          d.notes.push_back({Fid(prev.file), ast_.files[prev.file].facts[prev.index].name.span,
+                             "the first declaration is here"});
+          d.help = "facts are shared by the whole pack; declare each once with one type";
+        }
+        continue;
+      }
+      facts_by_name_[decl.name] = static_cast<uint32_t>(out_.facts.size());
+      out_.facts.push_back(std::move(decl));
+    }
+  }
+}
+
+void Checker::CheckReasonDecl(uint32_t f, const ast::Reason& r) {
+  static const char* const kGroups[] = {"CO", "PR", "OA", "PI", "CR"};
+  auto valid_group = [](const std::string& g) {
+    return std::find_if(std::begin(kGroups), std::end(kGroups),
+                        [&](const char* k) { return g == k; }) != std::end(kGroups);
+  };
+  if (!valid_group(r.group.text)) {
+    Error(f, r.group.span, DiagCode::InvalidReasonCode, r.group.text,
+          "a claim adjustment group code")
+        .help = "group codes are CO (contractual obligation), PR (patient responsibility), OA "
+                "(other adjustment), PI (payer initiated) and CR (correction)";
+  }
+  auto alnum = [](const std::string& s, size_t lo, size_t hi) {
+    if (s.size() < lo || s.size() > hi) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c)) || std::isupper(static_cast<unsigned char>(c));
+    });
+  };
+  if (!alnum(r.carc.text, 1, 3)) {
+    Error(f, r.carc.span, DiagCode::InvalidReasonCode, r.carc.text,
+          "a claim adjustment reason code (CARC)")
+        .help = "CARCs are one to three characters, e.g. `50`, `119`, `B7`";
+  }
+  for (const ast::Name& rarc : r.rarcs) {
+    bool ok = rarc.text.size() >= 2 && rarc.text.size() <= 6 &&
+              std::isupper(static_cast<unsigned char>(rarc.text[0])) && alnum(rarc.text, 2, 6);
+    if (!ok) {
+      Error(f, rarc.span, DiagCode::InvalidReasonCode, rarc.text, "a remittance advice remark code (RARC)")
+          .help = "RARCs are a letter or two and digits, e.g. `N386`, `M127`, `MA130`";
+    }
+  }
+  if (r.alt_group) {
+    if (!valid_group(r.alt_group->text)) {
+      Error(f, r.alt_group->span, DiagCode::InvalidReasonCode, r.alt_group->text,
+            "a claim adjustment group code")
+          .help = "group codes are CO, PR, OA, PI and CR";
+    }
+    // The computed group is evaluated per line, with the rule scope.
+    bool saved = in_rule_;
+    in_rule_ = true;
+    TypeId t = Expr(f, r.alt_group_when);
+    Expect(f, r.alt_group_when, t, TypeKind::Bool, "a condition (bool)");
+    in_rule_ = saved;
+  }
+}
+
+void Checker::CheckFile(uint32_t f) {
+  const ast::File& file = ast_.files[f];
+  if (!file.policy && !file.rules.empty()) {
+    Error(f, file.rules.front().name.span, DiagCode::MissingPolicyHeader);
+  }
+  if (file.policy && file.policy->effective && file.policy->effective->until) {
+    const ast::Effective& e = *file.policy->effective;
+    if (DaysFromCivil({e.until->year, e.until->month, e.until->day}) <
+        DaysFromCivil({e.from.year, e.from.month, e.from.day})) {
+      Error(f, e.span, DiagCode::EmptyEffectiveRange,
+            fmt::format("{:04}-{:02}-{:02}", e.until->year, e.until->month, e.until->day),
+            fmt::format("{:04}-{:02}-{:02}", e.from.year, e.from.month, e.from.day));
+    }
+  }
+  for (uint32_t i = 0; i < file.codesets.size(); ++i) CheckCodeset(f, i);
+  for (uint32_t i = 0; i < file.tables.size(); ++i) CheckTable(f, i);
+  for (const ast::Reason& r : file.reasons) CheckReasonDecl(f, r);
+  for (uint32_t i = 0; i < file.lets.size(); ++i) GlobalLetType(f, i);
+  std::map<std::string, const ast::Rule*> rule_names;
+  for (const ast::Rule& rule : file.rules) {
+    auto [it, inserted] = rule_names.emplace(rule.name.text, &rule);
+    if (!inserted) {
+      auto& d = Error(f, rule.name.span, DiagCode::DuplicateRule, rule.name.text);
+      d.notes.push_back({Fid(f), it->second->name.span, "the first rule of that name is here"});
+    }
+    CheckRule(f, rule);
+  }
+  std::map<std::string, const ast::Test*> test_names;
+  for (const ast::Test& test : file.tests) {
+    auto [it, inserted] = test_names.emplace(test.name.text, &test);
+    if (!inserted) {
+      auto& d = Error(f, test.name.span, DiagCode::DuplicateTest, test.name.text);
+      d.notes.push_back({Fid(f), it->second->name.span, "the first test of that name is here"});
+    }
+    CheckTest(f, test);
+  }
+}
+
+TypeId Checker::GlobalLetType(uint32_t f, uint32_t index) {
+  uint8_t& state = let_state_[f][index];
+  const ast::Let& let = ast_.files[f].lets[index];
+  if (state == 2) return out_.let_types[f][index];
+  if (state == 1) {
+    Error(f, let.name.span, DiagCode::CircularDefinition, let.name.text)
+        .help = "a `let` may use other lets, but not itself through them";
+    return types_.error();
+  }
+  state = 1;
+  // File-level lets are evaluated per line, so the rule scope is visible; rule locals are not.
+  std::vector<Local> saved_locals;
+  saved_locals.swap(locals_);
+  bool saved_in_rule = in_rule_;
+  in_rule_ = true;
+  TypeId t = Expr(f, let.value);
+  in_rule_ = saved_in_rule;
+  locals_.swap(saved_locals);
+  out_.let_types[f][index] = t;
+  state = 2;
+  return t;
+}
+
+void Checker::CheckRule(uint32_t f, const ast::Rule& rule) {
+  const ast::File& file = ast_.files[f];
+  if (rule.effective && file.policy && file.policy->effective) {
+    const ast::Effective& p = *file.policy->effective;
+    const ast::Effective& r = *rule.effective;
+    Day pf = DaysFromCivil({p.from.year, p.from.month, p.from.day});
+    Day pu = p.until ? DaysFromCivil({p.until->year, p.until->month, p.until->day}) : INT32_MAX;
+    Day rf = DaysFromCivil({r.from.year, r.from.month, r.from.day});
+    Day ru = r.until ? DaysFromCivil({r.until->year, r.until->month, r.until->day}) : INT32_MAX;
+    if (ru < rf) {
+      Error(f, r.span, DiagCode::EmptyEffectiveRange,
+            fmt::format("{:04}-{:02}-{:02}", r.until->year, r.until->month, r.until->day),
+            fmt::format("{:04}-{:02}-{:02}", r.from.year, r.from.month, r.from.day));
+    } else if (rf < pf || ru > pu) {
+      Error(f, r.span, DiagCode::RuleOutsidePolicyRange,
+            fmt::format("{:04}-{:02}-{:02}", p.from.year, p.from.month, p.from.day),
+            p.until ? fmt::format("{:04}-{:02}-{:02}", p.until->year, p.until->month, p.until->day)
+                    : std::string("open end"));
+    }
+  }
+  in_rule_ = true;
+  locals_.clear();
+  TypeId applies = Expr(f, rule.applies);
+  Expect(f, rule.applies, applies, TypeKind::Bool, "a condition (bool) after `where`");
+  CheckStmts(f, rule.body);
+  locals_.clear();
+  in_rule_ = false;
+}
+
+void Checker::CheckStmts(uint32_t f, const std::vector<ast::StmtId>& body) {
+  size_t depth = locals_.size();
+  for (ast::StmtId sid : body) {
+    const ast::Stmt& s = ast_.stmt(sid);
+    switch (s.kind) {
+      case ast::StmtKind::Let: {
+        TypeId t = Expr(f, s.a);
+        Bind(Local{s.name.text, t, s.name.span, sid, true, false}, f);
+        break;
+      }
+      case ast::StmtKind::Require: {
+        TypeId t = Expr(f, s.a);
+        Expect(f, s.a, t, TypeKind::Bool, "a condition (bool) after `require`");
+        CheckOutcome(f, s.outcome);
+        if (s.unknown_outcome) CheckOutcome(f, *s.unknown_outcome);
+        break;
+      }
+      case ast::StmtKind::When: {
+        TypeId t = Expr(f, s.a);
+        Expect(f, s.a, t, TypeKind::Bool, "a condition (bool) after `when`");
+        CheckStmts(f, s.body);
+        break;
+      }
+      case ast::StmtKind::Direct: {
+        TypeId t = Expr(f, s.a);
+        Expect(f, s.a, t, TypeKind::Bool, "a condition (bool) after `when`");
+        CheckOutcome(f, s.outcome);
+        break;
+      }
+    }
+  }
+  Unbind(depth, f);
+}
+
+void Checker::CheckOutcome(uint32_t f, const ast::Outcome& o) {
+  bool needs_reason = o.kind == ast::OutcomeKind::Deny || o.kind == ast::OutcomeKind::Pend ||
+                      o.kind == ast::OutcomeKind::Reject;
+  if (needs_reason && !o.reason) {
+    const char* word = o.kind == ast::OutcomeKind::Deny   ? "deny"
+                       : o.kind == ast::OutcomeKind::Pend ? "pend"
+                                                          : "reject";
+    Error(f, o.span, DiagCode::OutcomeNeedsReason, word);
+  }
+  if (o.reason && !reasons_by_name_.count(o.reason->text)) {
+    std::vector<std::string> names;
+    for (const auto& [name, index] : reasons_by_name_) names.push_back(name);
+    auto& d = Error(f, o.reason->span, DiagCode::UnknownReason, o.reason->text);
+    std::string hint = DidYouMean(o.reason->text, names);
+    if (!hint.empty()) d.help = hint;
+  }
+}
+
+void Checker::CheckPolicies() {
+  std::map<std::string, Policy> by_id;
+  for (uint32_t f = 0; f < ast_.files.size(); ++f) {
+    const ast::File& file = ast_.files[f];
+    if (!file.policy) continue;
+    const ast::PolicyHeader& p = *file.policy;
+    PolicyVersion v;
+    v.file = f;
+    v.version = p.version;
+    v.from = INT32_MIN;
+    v.until = INT32_MAX;
+    if (p.effective) {
+      v.from = DaysFromCivil({p.effective->from.year, p.effective->from.month, p.effective->from.day});
+      if (p.effective->until) {
+        const ast::Date& u = *p.effective->until;
+        v.until = DaysFromCivil({u.year, u.month, u.day});
+      }
+    }
+    Policy& policy = by_id[p.id.text];
+    policy.id = p.id.text;
+    bool duplicate = false;
+    for (const PolicyVersion& other : policy.versions) {
+      if (other.version == v.version) {
+        auto& d = Error(f, p.version_span, DiagCode::DuplicateVersion, p.id.text, p.version);
+        d.notes.push_back({Fid(other.file), ast_.files[other.file].policy->version_span,
+                           "the other declaration of that version is here"});
+        duplicate = true;
+      }
+    }
+    if (!duplicate) policy.versions.push_back(v);
+  }
+  for (auto& [id, policy] : by_id) {
+    std::sort(policy.versions.begin(), policy.versions.end(),
+              [](const PolicyVersion& a, const PolicyVersion& b) {
+                return a.from != b.from ? a.from < b.from : a.version < b.version;
+              });
+    for (size_t i = 1; i < policy.versions.size(); ++i) {
+      const PolicyVersion& prev = policy.versions[i - 1];
+      const PolicyVersion& cur = policy.versions[i];
+      if (cur.from <= prev.until && prev.until >= prev.from && cur.until >= cur.from) {
+        Civil day = CivilFromDays(cur.from == INT32_MIN ? prev.from : cur.from);
+        const ast::PolicyHeader& header = *ast_.files[cur.file].policy;
+        Span at = header.effective ? header.effective->span : header.version_span;
+        auto& d = Error(cur.file, at, DiagCode::OverlappingVersions, prev.version, cur.version, id,
+                        fmt::format("{:04}-{:02}-{:02}", day.year, day.month, day.day));
+        const ast::PolicyHeader& other = *ast_.files[prev.file].policy;
+        d.notes.push_back({Fid(prev.file),
+                           other.effective ? other.effective->span : other.version_span,
+                           fmt::format("version {} is in force from here", prev.version)});
+      }
+    }
+    out_.policies.push_back(std::move(policy));
+  }
+}
+
+void Checker::CheckTest(uint32_t f, const ast::Test& test) {
+  const ast::File& file = ast_.files[f];
+  if (!file.policy) {
+    Error(f, test.name.span, DiagCode::TestWithoutPolicy, test.name.text);
+  }
+  if (test.given != ast::kNone) {
+    CheckGiven(f, test.given, types_.RecordType(*types_.FindRecord("claim")), "claim");
+  }
+  size_t lines = GivenLineCount(test.given);
+  for (const ast::Expect& e : test.expects) {
+    if (e.line < 1 || static_cast<size_t>(e.line) > lines) {
+      Error(f, e.line_span, DiagCode::ExpectLineOutOfRange, lines, e.line);
+    }
+    if (e.reason && !reasons_by_name_.count(e.reason->text)) {
+      std::vector<std::string> names;
+      for (const auto& [name, index] : reasons_by_name_) names.push_back(name);
+      auto& d = Error(f, e.reason->span, DiagCode::UnknownReason, e.reason->text);
+      std::string hint = DidYouMean(e.reason->text, names);
+      if (!hint.empty()) d.help = hint;
+    }
+  }
+}
+
+CheckedProgram Check(const frontend::Sources& sources, diag::DiagSink& sink) {
+  CheckedProgram program;
+  Checker checker(sources, sink, program);
+  checker.Run();
+  return program;
+}
+
+}  // namespace warrant::check

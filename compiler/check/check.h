@@ -1,0 +1,93 @@
+// The checker: names, types, code systems, the claim schema, policies and tests.
+//
+// Input: the parsed Sources of a pack. Output: a CheckedProgram — the AST plus side tables keyed
+// by node id (each expression's type and what each name refers to), and the pack-level tables the
+// code generator needs (facts, reasons, policies with their versions, codesets as validated
+// members). Every error is collected; an expression that failed gets the `<error>` type, which
+// silences diagnostics that would only repeat it. The checker never stops at the first error.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/ast/ast.h"
+#include "compiler/check/types.h"
+#include "compiler/diag/diagnostic.h"
+#include "compiler/frontend/sources.h"
+#include "runtime/code.h"
+#include "runtime/date.h"
+
+namespace warrant::check {
+
+// What a name (NameRef, or Field through an import alias) refers to.
+enum class RefKind : uint8_t {
+  None,
+  Local,      // a quantifier variable or rule-local `let`; index = the binding's ExprId/StmtId
+  GlobalLet,  // file-level `let`; file, index
+  Codeset,    // file, index
+  Table,      // file, index
+  Scope,      // a rule-scope name (stdlib/scope.def); index into stdlib::Scope()
+  Fact,       // index into CheckedProgram::facts
+  Builtin,    // index into stdlib::Builtins()
+  Alias,      // an import alias; file = the target file
+};
+
+struct Ref {
+  RefKind kind = RefKind::None;
+  uint32_t file = 0;   // index into ast.files
+  uint32_t index = 0;
+};
+
+struct FactDecl {
+  std::string name;
+  TypeId type = 0;
+  std::vector<std::string> one_of;
+  uint32_t file = 0;  // ast.files index
+  uint32_t index = 0;
+};
+
+struct ReasonDecl {
+  std::string name;
+  std::string group;  // CO, PR, OA, PI
+  std::string carc;
+  std::vector<std::string> rarcs;
+  std::string description;
+  bool from_stdlib = true;
+  uint32_t file = 0;   // when declared in the pack
+  uint32_t index = 0;
+};
+
+// One version of one policy: the file that declares it and its effective range.
+struct PolicyVersion {
+  uint32_t file = 0;  // ast.files index
+  int64_t version = 0;
+  Day from = 0;
+  Day until = 0;      // inclusive
+};
+
+struct Policy {
+  std::string id;
+  std::vector<PolicyVersion> versions;  // sorted by `from`
+};
+
+struct CheckedProgram {
+  const ast::Ast* ast = nullptr;
+  TypeTable types;
+  std::vector<TypeId> expr_types;  // by ExprId
+  std::vector<Ref> expr_refs;      // by ExprId
+  std::vector<std::vector<CodeSystem>> codeset_systems;  // [file][codeset]
+  std::vector<std::vector<TypeId>> let_types;             // [file][let]
+  std::vector<std::vector<TypeId>> table_types;           // [file][table]
+  std::vector<FactDecl> facts;
+  std::vector<ReasonDecl> reasons;
+  std::vector<Policy> policies;  // sorted by id
+};
+
+// Checks everything in `sources`. Diagnostics go to `sink`.
+CheckedProgram Check(const frontend::Sources& sources, diag::DiagSink& sink);
+
+// Writes the checked AST (types and references on every expression) for golden tests.
+void DumpChecked(const CheckedProgram& program, const SourceManager& files, std::ostream& out);
+
+}  // namespace warrant::check

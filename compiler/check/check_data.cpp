@@ -1,0 +1,424 @@
+// Checking of data declarations: codesets (members valid in their code system, set algebra of
+// one system, loaded CSV columns), tables (key and value types, inline entries, loaded rows) and
+// the types written in declarations.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "compiler/check/checker.h"
+#include "runtime/date.h"
+
+namespace warrant::check {
+
+using diag::DiagCode;
+
+namespace {
+
+// Splits one CSV record; quoted fields may hold commas and doubled quotes.
+std::vector<std::string> SplitCsv(std::string_view line) {
+  std::vector<std::string> cells;
+  std::string cell;
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        cell += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cell += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      cells.push_back(cell);
+      cell.clear();
+    } else if (c != '\r') {
+      cell += c;
+    }
+  }
+  cells.push_back(cell);
+  for (std::string& s : cells) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+    size_t start = 0;
+    while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start]))) ++start;
+    s.erase(0, start);
+  }
+  return cells;
+}
+
+}  // namespace
+
+std::optional<TypeId> Checker::ResolveType(uint32_t f, const ast::TypeExpr& type) {
+  if (type.name.text.empty()) {
+    Record record;
+    for (size_t i = 0; i < type.field_names.size(); ++i) {
+      std::optional<TypeId> field = ResolveType(f, type.field_types[i]);
+      if (!field) return std::nullopt;
+      if (record.Find(type.field_names[i].text)) {
+        Error(f, type.field_names[i].span, DiagCode::DuplicateName, type.field_names[i].text);
+        return std::nullopt;
+      }
+      record.fields.push_back(Field{type.field_names[i].text, *field});
+    }
+    return types_.RecordType(types_.AddRecord(std::move(record)));
+  }
+  const std::string& name = type.name.text;
+  if (name == "int") return t_int_;
+  if (name == "decimal") return t_decimal_;
+  if (name == "string") return t_string_;
+  if (name == "bool") return t_bool_;
+  if (name == "date") return t_date_;
+  if (auto system = SystemFromName(name)) return types_.Code(*system);
+  std::vector<std::string> names = {"int", "decimal", "string", "bool", "date"};
+  for (CodeSystem s : kBuiltinCodeSystems) names.emplace_back(SystemName(s));
+  auto& d = Error(f, type.name.span, DiagCode::UnknownCodeSystem, name);
+  d.message = fmt::format("unknown type `{}`", name);
+  std::string hint = DidYouMean(name, names);
+  d.help = hint.empty() ? "types are `int`, `decimal`, `string`, `bool`, `date` and the code "
+                          "systems `icd10cm`, `hcpcs`, `loinc`, `pos` and `modifier`"
+                        : hint;
+  return std::nullopt;
+}
+
+bool Checker::ReadCsv(uint32_t f, const ast::Name& path, std::vector<std::string>& header,
+                      std::vector<std::vector<std::string>>& rows,
+                      std::vector<uint32_t>& row_lines) {
+  std::string why;
+  std::filesystem::path resolved = frontend::ResolveInRoot(sources_, Fid(f), path.text, why);
+  if (resolved.empty()) {
+    if (why == "outside") {
+      Error(f, path.span, DiagCode::ImportOutsideRoot, path.text);
+    } else {
+      Error(f, path.span, DiagCode::LoadFailed, path.text, "no such file")
+          .help = "paths are relative to the file that loads them";
+    }
+    return false;
+  }
+  std::ifstream in(resolved, std::ios::binary);
+  if (!in) {
+    Error(f, path.span, DiagCode::LoadFailed, path.text, "it cannot be read");
+    return false;
+  }
+  std::string line;
+  uint32_t number = 0;
+  bool have_header = false;
+  while (std::getline(in, line)) {
+    ++number;
+    if (number == 1 && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) {
+      line.erase(0, 3);  // a byte-order mark, as spreadsheet exports write
+    }
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    std::vector<std::string> cells = SplitCsv(line);
+    if (!have_header) {
+      header = std::move(cells);
+      have_header = true;
+      continue;
+    }
+    rows.push_back(std::move(cells));
+    row_lines.push_back(number);
+  }
+  if (!have_header) {
+    Error(f, path.span, DiagCode::LoadFailed, path.text, "the file is empty")
+        .help = "the first line names the columns, e.g. `code,description`";
+    return false;
+  }
+  return true;
+}
+
+void Checker::CheckCodeset(uint32_t f, uint32_t index) {
+  uint8_t& state = codeset_state_[f][index];
+  const ast::Codeset& cs = ast_.files[f].codesets[index];
+  if (state != 0) return;
+  state = 1;
+  std::optional<CodeSystem> system = SystemFromName(cs.system.text);
+  if (!system) {
+    std::vector<std::string> names;
+    for (CodeSystem s : kBuiltinCodeSystems) names.emplace_back(SystemName(s));
+    auto& d = Error(f, cs.system.span, DiagCode::UnknownCodeSystem, cs.system.text);
+    std::string hint = DidYouMean(cs.system.text, names);
+    if (!hint.empty()) d.help = hint;
+    state = 2;
+    return;
+  }
+  out_.codeset_systems[f][index] = *system;
+  std::vector<uint64_t> visiting = {(static_cast<uint64_t>(f) << 32) | index};
+  CodesetExprSystem(f, cs.body, *system, visiting);
+  state = 2;
+}
+
+// Checks a codeset expression whose codes must be of `want`; returns its system (nullopt when an
+// error was already reported). `visiting` holds the codesets being expanded, to catch cycles.
+std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExprId id,
+                                                     CodeSystem want,
+                                                     std::vector<uint64_t>& visiting) {
+  const ast::CodesetExpr& e = ast_.codeset_exprs[id];
+  switch (e.kind) {
+    case ast::CodesetExprKind::Members: {
+      for (const ast::CodeMember& m : e.members) {
+        std::string why;
+        switch (m.kind) {
+          case ast::MemberKind::Exact:
+            if (!ValidCode(want, m.text, &why)) {
+              Error(f, m.span, DiagCode::InvalidCode, m.text, SystemNoun(want)).help = why;
+            }
+            break;
+          case ast::MemberKind::Prefix:
+            if (!ValidPrefix(want, m.text, &why)) {
+              Error(f, m.span, DiagCode::InvalidCode, m.text + "*", SystemNoun(want))
+                  .help = why;
+            }
+            break;
+          case ast::MemberKind::Range: {
+            bool lo_ok = ValidCode(want, m.text, &why);
+            if (!lo_ok) {
+              Error(f, m.span, DiagCode::InvalidCode, m.text, SystemNoun(want)).help = why;
+            }
+            bool hi_ok = ValidCode(want, m.high, &why);
+            if (!hi_ok) {
+              Error(f, m.span, DiagCode::InvalidCode, m.high, SystemNoun(want)).help = why;
+            }
+            if (lo_ok && hi_ok &&
+                *Pack(want, m.text) > *Pack(want, m.high)) {
+              Error(f, m.span, DiagCode::InvalidRange, m.text, m.high);
+            }
+            break;
+          }
+        }
+      }
+      return want;
+    }
+    case ast::CodesetExprKind::Ref: {
+      uint32_t target_file = f;
+      const ast::Name* name = &e.ref.front();
+      if (e.ref.size() == 2) {
+        auto alias = aliases_[f].find(e.ref[0].text);
+        if (alias == aliases_[f].end()) {
+          auto& d = Error(f, e.ref[0].span, DiagCode::UnknownAlias, e.ref[0].text);
+          std::vector<std::string> names;
+          for (const auto& [n, t] : aliases_[f]) names.push_back(n);
+          d.help = DidYouMean(e.ref[0].text, names);
+          if (d.help.empty()) d.help = "import the file first: `import \"file.warrant\" as NAME`";
+          return std::nullopt;
+        }
+        if (alias->second == ast::kNone) return std::nullopt;
+        target_file = alias->second;
+        name = &e.ref[1];
+      }
+      auto found = file_names_[target_file].find(name->text);
+      if (found == file_names_[target_file].end() || found->second.kind != RefKind::Codeset) {
+        std::vector<std::string> names;
+        for (const auto& [n, r] : file_names_[target_file]) {
+          if (r.kind == RefKind::Codeset) names.push_back(n);
+        }
+        diag::Diagnostic* d;
+        if (target_file == f) {
+          d = &Error(f, name->span, DiagCode::UnknownName, name->text);
+        } else {
+          d = &Error(f, name->span, DiagCode::NotExported,
+                     sources_.files.Get(Fid(target_file)).name(), name->text);
+        }
+        if (found != file_names_[target_file].end()) {
+          d->help = fmt::format("`{}` is not a codeset", name->text);
+        } else {
+          d->help = DidYouMean(name->text, names);
+        }
+        return std::nullopt;
+      }
+      const Ref& ref = found->second;
+      uint64_t key = (static_cast<uint64_t>(ref.file) << 32) | ref.index;
+      if (std::find(visiting.begin(), visiting.end(), key) != visiting.end()) {
+        Error(f, name->span, DiagCode::CircularDefinition, name->text)
+            .help = "a codeset may combine other codesets, but not itself through them";
+        return std::nullopt;
+      }
+      if (codeset_state_[ref.file][ref.index] == 0) {
+        visiting.push_back(key);
+        CheckCodeset(ref.file, ref.index);
+        visiting.pop_back();
+      }
+      CodeSystem system = out_.codeset_systems[ref.file][ref.index];
+      if (system != want) {
+        Error(f, e.span, DiagCode::CodesetSystemMismatch, name->text,
+              fmt::format("{}s", SystemNoun(system)), fmt::format("{}s", SystemNoun(want)));
+        return std::nullopt;
+      }
+      return system;
+    }
+    case ast::CodesetExprKind::Load: {
+      std::vector<std::string> header;
+      std::vector<std::vector<std::string>> rows;
+      std::vector<uint32_t> lines;
+      if (!ReadCsv(f, e.path, header, rows, lines)) return std::nullopt;
+      auto column = std::find(header.begin(), header.end(), e.column.text);
+      if (column == header.end()) {
+        auto& d = Error(f, e.column.span, DiagCode::UnknownColumn, e.path.text, e.column.text);
+        std::string hint = DidYouMean(e.column.text, header);
+        std::string list;
+        for (const std::string& h : header) list += (list.empty() ? "`" : ", `") + h + "`";
+        d.help = hint.empty() ? "its columns are " + list : hint;
+        return std::nullopt;
+      }
+      size_t col = static_cast<size_t>(column - header.begin());
+      size_t reported = 0;
+      for (size_t r = 0; r < rows.size(); ++r) {
+        std::string cell = col < rows[r].size() ? rows[r][col] : "";
+        std::string why;
+        bool ok = cell.size() > 1 && cell.back() == '*'
+                      ? ValidPrefix(want, cell.substr(0, cell.size() - 1), &why)
+                      : ValidCode(want, cell, &why);
+        if (!ok && reported++ < 5) {
+          Error(f, e.path.span, DiagCode::LoadFailed, e.path.text,
+                fmt::format("line {}: `{}` is not a valid {}", lines[r], cell,
+                            SystemNoun(want)))
+              .help = why;
+        }
+      }
+      return want;
+    }
+    case ast::CodesetExprKind::Union:
+    case ast::CodesetExprKind::Difference: {
+      auto a = CodesetExprSystem(f, e.a, want, visiting);
+      auto b = CodesetExprSystem(f, e.b, want, visiting);
+      if (!a || !b) return std::nullopt;
+      return want;
+    }
+  }
+  return std::nullopt;
+}
+
+void Checker::CheckTable(uint32_t f, uint32_t index) {
+  const ast::Table& table = ast_.files[f].tables[index];
+  std::optional<TypeId> key = ResolveType(f, table.key_type);
+  std::optional<TypeId> value = ResolveType(f, table.value_type);
+  if (!key || !value) return;
+  TypeKind kk = types_.Kind(*key);
+  if (kk != TypeKind::Int && kk != TypeKind::String && kk != TypeKind::Code) {
+    Error(f, table.key_type.span, DiagCode::ExpectedType,
+          "a key type (int, string or a code system)", types_.Name(*key))
+        .help = "tables are keyed by a number, a string or a code";
+    return;
+  }
+  TypeId type = types_.Table(*key, *value);
+  out_.table_types[f][index] = type;
+  const Type& vt = types_.Get(*value);
+  bool saved = in_rule_;
+  in_rule_ = false;  // table contents are constants
+  if (!table.load_path) {
+    if (vt.kind == TypeKind::Record) {
+      Error(f, table.value_type.span, DiagCode::ExpectedType,
+            "a single value type for an inline table", types_.Name(*value))
+          .help = "load a table with several columns from a CSV file: `= load \"file.csv\" key \"code\"`";
+    }
+    std::vector<std::string> seen;
+    for (const ast::TableEntry& entry : table.entries) {
+      TypeId kt = Expr(f, entry.key);
+      TypeId vtype = Expr(f, entry.value);
+      const ast::Expr& ke = ast_.expr(entry.key);
+      bool literal = ke.kind == ast::ExprKind::Int || ke.kind == ast::ExprKind::String;
+      if (types_.Kind(kt) != TypeKind::Error && (!literal || !Unify(*key, kt))) {
+        Error(f, ke.span, DiagCode::TableKeyMismatch, Describe(f, entry.key), types_.Name(*key));
+      } else if (kk == TypeKind::Code) {
+        CheckCodeLiteral(f, entry.key, types_.Get(*key).system);
+      }
+      std::string key_text(Text(f, ke.span));
+      if (std::find(seen.begin(), seen.end(), key_text) != seen.end()) {
+        Error(f, ke.span, DiagCode::DuplicateName, key_text).message =
+            fmt::format("the key `{}` appears twice in table `{}`", key_text, table.name.text);
+      }
+      seen.push_back(key_text);
+      if (vt.kind != TypeKind::Record && types_.Kind(vtype) != TypeKind::Error &&
+          Unify(*value, vtype) != *value) {
+        Error(f, ast_.expr(entry.value).span, DiagCode::ExpectedType,
+              fmt::format("a `{}` value", types_.Name(*value)), types_.Name(vtype));
+      }
+    }
+  } else {
+    std::vector<std::string> header;
+    std::vector<std::vector<std::string>> rows;
+    std::vector<uint32_t> lines;
+    if (ReadCsv(f, *table.load_path, header, rows, lines)) {
+      auto column_of = [&](const std::string& name, Span span) -> std::optional<size_t> {
+        auto it = std::find(header.begin(), header.end(), name);
+        if (it != header.end()) return static_cast<size_t>(it - header.begin());
+        auto& d = Error(f, span, DiagCode::UnknownColumn, table.load_path->text, name);
+        std::string hint = DidYouMean(name, header);
+        std::string list;
+        for (const std::string& h : header) list += (list.empty() ? "`" : ", `") + h + "`";
+        d.help = hint.empty() ? "its columns are " + list : hint;
+        return std::nullopt;
+      };
+      std::optional<size_t> key_col = column_of(table.load_key->text, table.load_key->span);
+      // Columns read for the value: each record field by name, or the single `value` column.
+      std::vector<std::pair<size_t, TypeId>> value_cols;
+      bool columns_ok = key_col.has_value();
+      if (vt.kind == TypeKind::Record) {
+        for (const Field& field : types_.GetRecord(vt.record).fields) {
+          auto col = column_of(field.name, table.value_type.span);
+          if (col) value_cols.emplace_back(*col, field.type);
+          columns_ok = columns_ok && col.has_value();
+        }
+      } else {
+        auto col = column_of("value", table.value_type.span);
+        if (col) value_cols.emplace_back(*col, *value);
+        columns_ok = columns_ok && col.has_value();
+      }
+      if (columns_ok) {
+        size_t reported = 0;
+        auto cell_ok = [&](const std::string& cell, TypeId cell_type, std::string& why) {
+          const Type& t = types_.Get(cell_type);
+          switch (t.kind) {
+            case TypeKind::Int:
+              return !cell.empty() && std::all_of(cell.begin() + (cell[0] == '-'), cell.end(),
+                                                  [](char c) { return c >= '0' && c <= '9'; }) &&
+                     cell != "-";
+            case TypeKind::Decimal: {
+              size_t dots = 0;
+              bool digits = false;
+              for (size_t i = cell[0] == '-' ? 1 : 0; i < cell.size(); ++i) {
+                if (cell[i] == '.') {
+                  ++dots;
+                } else if (cell[i] >= '0' && cell[i] <= '9') {
+                  digits = true;
+                } else {
+                  return false;
+                }
+              }
+              return digits && dots <= 1;
+            }
+            case TypeKind::Date:
+              return ParseDate(cell).has_value();
+            case TypeKind::Bool:
+              return cell == "true" || cell == "false";
+            case TypeKind::Code:
+              return ValidCode(t.system, cell, &why);
+            default:
+              return true;
+          }
+        };
+        for (size_t r = 0; r < rows.size(); ++r) {
+          auto check_cell = [&](size_t col, TypeId cell_type) {
+            std::string cell = col < rows[r].size() ? rows[r][col] : "";
+            std::string why;
+            if (!cell_ok(cell, cell_type, why) && reported++ < 5) {
+              Error(f, table.load_path->span, DiagCode::LoadFailed, table.load_path->text,
+                    fmt::format("line {}, column `{}`: `{}` is not a valid {}", lines[r],
+                                header[col], cell, types_.Name(cell_type)))
+                  .help = why;
+            }
+          };
+          check_cell(*key_col, *key);
+          for (const auto& [col, col_type] : value_cols) check_cell(col, col_type);
+        }
+      }
+    }
+  }
+  in_rule_ = saved;
+}
+
+}  // namespace warrant::check

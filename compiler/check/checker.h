@@ -1,0 +1,138 @@
+// The checker's internal state, shared by its translation units (check_*.cpp).
+//
+// Not a public header: the interface is check.h. Split by concern: declarations and policies
+// (check.cpp), expressions (check_expr.cpp), codesets and tables (check_data.cpp), test records
+// (check_given.cpp).
+#pragma once
+
+#include <cctype>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/check/check.h"
+#include "compiler/check/suggest.h"
+
+namespace warrant::check {
+
+// A name bound inside a rule: a quantifier variable or a rule-local `let`.
+struct Local {
+  std::string name;
+  TypeId type = 0;
+  Span span;
+  uint32_t id = 0;      // the ExprId (quantifier) or StmtId (let) that binds it
+  bool is_let = false;
+  bool used = false;
+};
+
+// The part of a validation sentence after "is not a valid X code: ", for a help line (the
+// diagnostic's message already says the first part).
+inline std::string Reason(const std::string& sentence) {
+  size_t colon = sentence.find(": ");
+  if (colon == std::string::npos) return sentence;
+  std::string rest = sentence.substr(colon + 2);
+  return rest;
+}
+
+// Adapters over runtime/code.h for the checker's "valid, or why not" questions.
+inline bool ValidCode(CodeSystem system, std::string_view text, std::string* why) {
+  std::optional<std::string> problem = Validate(system, text);
+  if (problem) *why = Reason(*problem);
+  return !problem;
+}
+inline bool ValidPrefix(CodeSystem system, std::string_view prefix, std::string* why) {
+  std::optional<std::string> problem = ValidatePrefix(system, prefix);
+  if (problem) *why = Reason(*problem);
+  return !problem;
+}
+
+class Checker {
+ public:
+  Checker(const frontend::Sources& sources, diag::DiagSink& sink, CheckedProgram& out);
+  void Run();
+
+ private:
+  // ---- declarations (check.cpp)
+  void CollectFileNames(uint32_t file);
+  void CollectFactsAndReasons();
+  void CheckFile(uint32_t file);
+  void CheckRule(uint32_t file, const ast::Rule& rule);
+  void CheckStmts(uint32_t file, const std::vector<ast::StmtId>& body);
+  void CheckOutcome(uint32_t file, const ast::Outcome& outcome);
+  void CheckReasonDecl(uint32_t file, const ast::Reason& reason);
+  void CheckPolicies();
+  void CheckTest(uint32_t file, const ast::Test& test);
+  TypeId GlobalLetType(uint32_t file, uint32_t index);
+
+  // ---- expressions (check_expr.cpp)
+  TypeId Expr(uint32_t file, ast::ExprId id);
+  TypeId ExprInner(uint32_t file, ast::ExprId id);
+  TypeId NameRef(uint32_t file, ast::ExprId id);
+  TypeId FieldAccess(uint32_t file, ast::ExprId id);
+  TypeId Index(uint32_t file, ast::ExprId id);
+  TypeId Call(uint32_t file, ast::ExprId id);
+  TypeId Unary(uint32_t file, ast::ExprId id);
+  TypeId Binary(uint32_t file, ast::ExprId id);
+  TypeId Membership(uint32_t file, ast::ExprId id);
+  TypeId Compare(uint32_t file, ast::ExprId id);
+  TypeId Arithmetic(uint32_t file, ast::ExprId id);
+  TypeId Within(uint32_t file, ast::ExprId id);
+  TypeId If(uint32_t file, ast::ExprId id);
+  TypeId ListLit(uint32_t file, ast::ExprId id);
+  TypeId Quantifier(uint32_t file, ast::ExprId id);
+  // Requires `id` (already typed as `got`) to have type kind `want`; reports E0303 otherwise.
+  bool Expect(uint32_t file, ast::ExprId id, TypeId got, TypeKind want, const char* what);
+  // When a string literal meets a code of `system`, the literal must be a valid code.
+  void CheckCodeLiteral(uint32_t file, ast::ExprId literal, CodeSystem system);
+  // When a string literal meets a one-of fact, it must be one of its values.
+  void CheckFactLiteral(uint32_t file, ast::ExprId fact_expr, ast::ExprId literal);
+  // The type of `a op b`'s common operand type for equality, or nullopt if not comparable.
+  std::optional<TypeId> Unify(TypeId a, TypeId b);
+  std::string Describe(uint32_t file, ast::ExprId id) const;  // source text, shortened
+  std::vector<std::string> VisibleNames(uint32_t file) const;
+  void Bind(Local local, uint32_t file);
+  void Unbind(size_t depth, uint32_t file);
+
+  // ---- codesets and tables (check_data.cpp)
+  void CheckCodeset(uint32_t file, uint32_t index);
+  std::optional<CodeSystem> CodesetExprSystem(uint32_t file, ast::CodesetExprId id,
+                                              CodeSystem want, std::vector<uint64_t>& visiting);
+  void CheckTable(uint32_t file, uint32_t index);
+  std::optional<TypeId> ResolveType(uint32_t file, const ast::TypeExpr& type);
+  bool ReadCsv(uint32_t file, const ast::Name& path, std::vector<std::string>& header,
+               std::vector<std::vector<std::string>>& rows, std::vector<uint32_t>& row_lines);
+
+  // ---- test records (check_given.cpp)
+  void CheckGiven(uint32_t file, ast::JsonId id, TypeId type, const std::string& where);
+  size_t GivenLineCount(ast::JsonId given) const;
+
+  // ---- helpers
+  FileId Fid(uint32_t file) const { return ast_.files[file].file; }
+  std::string_view Text(uint32_t file, Span span) const;
+  template <typename... Args>
+  diag::Diagnostic& Error(uint32_t file, Span span, diag::DiagCode code, const Args&... args) {
+    return sink_.Emit(code, Fid(file), span, args...);
+  }
+
+  const frontend::Sources& sources_;
+  const ast::Ast& ast_;
+  diag::DiagSink& sink_;
+  CheckedProgram& out_;
+  TypeTable& types_;
+
+  // Per file: names of codesets, tables and file-level lets.
+  std::vector<std::map<std::string, Ref>> file_names_;
+  // Per file: import alias -> target ast.files index (kNone when unresolved).
+  std::vector<std::map<std::string, uint32_t>> aliases_;
+  std::map<std::string, uint32_t> facts_by_name_;
+  std::map<std::string, uint32_t> reasons_by_name_;
+  std::vector<Local> locals_;
+  // Global let state: 0 unchecked, 1 in progress, 2 done.
+  std::vector<std::vector<uint8_t>> let_state_;
+  std::vector<std::vector<uint8_t>> codeset_state_;
+  bool in_rule_ = false;
+  TypeId t_bool_, t_int_, t_decimal_, t_string_, t_date_, t_duration_, t_none_, t_facts_;
+};
+
+}  // namespace warrant::check

@@ -1,0 +1,153 @@
+#include "compiler/diag/render.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string>
+
+namespace warrant::diag {
+namespace {
+
+std::string_view SeverityName(Severity s) {
+  switch (s) {
+    case Severity::Error:
+      return "error";
+    case Severity::Warning:
+      return "warning";
+    case Severity::Note:
+      return "note";
+  }
+  return "error";
+}
+
+// Number of code points in `text`, so carets line up under non-ASCII characters.
+size_t CodePoints(std::string_view text) {
+  size_t n = 0;
+  for (char c : text) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+// Printable form of a source line: tabs become one space (a tab is one column) and control
+// bytes become '?', so a caret drawn under it stays aligned and the terminal stays sane.
+std::string Printable(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  for (char c : line) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (c == '\t') {
+      out += ' ';
+    } else if (u < 0x20 || u == 0x7F) {
+      out += '?';
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void RenderSnippet(const SourceFile& file, Span span, std::ostream& out) {
+  LineCol begin = file.Locate(span.begin);
+  std::string_view line = file.LineText(begin.line);
+  if (line.size() > 300) return;  // A huge single line (e.g. random bytes) helps nobody.
+  std::string number = std::to_string(begin.line);
+  std::string gutter(number.size(), ' ');
+  out << ' ' << number << " | " << Printable(line) << '\n';
+  // The caret covers the span on its first line; an empty span still gets one caret.
+  LineCol end = file.Locate(span.end);
+  size_t width = 1;
+  if (end.line == begin.line && end.column > begin.column) {
+    width = end.column - begin.column;
+  } else if (end.line != begin.line) {
+    size_t rest = CodePoints(line);
+    width = rest >= begin.column ? rest - begin.column + 1 : 1;
+  }
+  out << ' ' << gutter << " | " << std::string(begin.column - 1, ' ') << std::string(width, '^')
+      << '\n';
+}
+
+}  // namespace
+
+std::string JsonQuote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (u < 0x20 || u == 0x7F) {
+          out += fmt::format("\\u{:04x}", u);
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+void RenderText(const SourceManager& sources, const std::vector<Diagnostic>& diags,
+                std::ostream& out) {
+  for (const Diagnostic& d : diags) {
+    const SourceFile& file = sources.Get(d.file);
+    LineCol at = file.Locate(d.span.begin);
+    out << file.name() << ':' << at.line << ':' << at.column << ": " << SeverityName(d.severity)
+        << '[' << Info(d.code).code << "]: " << d.message << '\n';
+    RenderSnippet(file, d.span, out);
+    for (const Note& note : d.notes) {
+      const SourceFile& nfile = sources.Get(note.file);
+      LineCol nat = nfile.Locate(note.span.begin);
+      out << nfile.name() << ':' << nat.line << ':' << nat.column << ": note: " << note.message
+          << '\n';
+      RenderSnippet(nfile, note.span, out);
+    }
+    if (!d.help.empty()) out << "   = help: " << d.help << '\n';
+  }
+}
+
+void RenderJson(const SourceManager& sources, const std::vector<Diagnostic>& diags,
+                std::ostream& out) {
+  out << "{\"diagnostics\":[";
+  bool first = true;
+  for (const Diagnostic& d : diags) {
+    const SourceFile& file = sources.Get(d.file);
+    LineCol at = file.Locate(d.span.begin);
+    LineCol end = file.Locate(d.span.end);
+    out << (first ? "" : ",") << "\n {\"code\":\"" << Info(d.code).code << "\",\"severity\":\""
+        << SeverityName(d.severity) << "\",\"file\":" << JsonQuote(file.name())
+        << ",\"line\":" << at.line << ",\"column\":" << at.column << ",\"end_line\":" << end.line
+        << ",\"end_column\":" << end.column << ",\"message\":" << JsonQuote(d.message);
+    if (!d.help.empty()) out << ",\"help\":" << JsonQuote(d.help);
+    if (!d.notes.empty()) {
+      out << ",\"notes\":[";
+      for (size_t i = 0; i < d.notes.size(); ++i) {
+        const Note& n = d.notes[i];
+        const SourceFile& nfile = sources.Get(n.file);
+        LineCol nat = nfile.Locate(n.span.begin);
+        out << (i ? "," : "") << "{\"file\":" << JsonQuote(nfile.name()) << ",\"line\":" << nat.line
+            << ",\"column\":" << nat.column << ",\"message\":" << JsonQuote(n.message) << '}';
+      }
+      out << ']';
+    }
+    out << '}';
+    first = false;
+  }
+  out << (first ? "" : "\n") << "]}\n";
+}
+
+}  // namespace warrant::diag

@@ -1,0 +1,186 @@
+#include "compiler/frontend/sources.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "compiler/ast/parse_file.h"
+
+namespace warrant::frontend {
+namespace fs = std::filesystem;
+namespace {
+
+// A path is inside the root iff its canonical form starts with the root's components.
+bool IsInside(const fs::path& root, const fs::path& path) {
+  auto r = root.begin();
+  auto p = path.begin();
+  for (; r != root.end(); ++r, ++p) {
+    if (p == path.end() || *r != *p) return false;
+  }
+  return true;
+}
+
+bool ReadWhole(const fs::path& path, std::string& text, std::string& why) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    why = "it is a directory";
+    return false;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    why = fs::exists(path, ec) ? "permission denied" : "no such file";
+    return false;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  text = buffer.str();
+  return true;
+}
+
+class Loader {
+ public:
+  Loader(Sources& out, diag::DiagSink& sink) : out_(out), sink_(sink) {}
+
+  // Loads one file; returns its ast.files index or kNone. `display` is the name diagnostics use.
+  uint32_t LoadFile(const fs::path& canonical, const std::string& display) {
+    auto found = by_path_.find(canonical);
+    if (found != by_path_.end()) return found->second;
+    std::string text;
+    std::string why;
+    FileId id;
+    if (!ReadWhole(canonical, text, why)) {
+      // Register an empty file so the error has somewhere to point.
+      id = out_.files.Add(display, "");
+      out_.paths.push_back(canonical);
+      sink_.Emit(diag::DiagCode::CannotReadFile, id, Span{}, display, why);
+      by_path_[canonical] = ast::kNone;
+      return ast::kNone;
+    }
+    id = out_.files.Add(display, std::move(text));
+    out_.paths.push_back(canonical);
+    size_t before = out_.ast.files.size();
+    bool ok = ast::ParseFile(id, out_.files.Get(id), out_.ast, sink_);
+    if (!ok || out_.ast.files.size() == before) {
+      by_path_[canonical] = ast::kNone;
+      return ast::kNone;
+    }
+    uint32_t index = static_cast<uint32_t>(before);
+    by_path_[canonical] = index;
+    out_.import_targets.resize(out_.ast.files.size());
+    pending_.push_back(index);
+    return index;
+  }
+
+  // Resolves every import of the files loaded so far, loading the files they name.
+  void ResolveImports() {
+    while (!pending_.empty()) {
+      uint32_t index = pending_.front();
+      pending_.erase(pending_.begin());
+      const ast::File& file = out_.ast.files[index];
+      FileId from = file.file;
+      std::vector<uint32_t> targets;
+      for (size_t i = 0; i < out_.ast.files[index].imports.size(); ++i) {
+        const ast::Import imp = out_.ast.files[index].imports[i];
+        std::string why;
+        fs::path target = ResolveInRoot(out_, from, imp.path.text, why);
+        if (target.empty()) {
+          auto code = why == "outside" ? diag::DiagCode::ImportOutsideRoot
+                                       : diag::DiagCode::UnknownImport;
+          sink_.Emit(code, from, imp.path.span, imp.path.text);
+          targets.push_back(ast::kNone);
+          continue;
+        }
+        fs::path display = DisplayFor(from, imp.path.text);
+        targets.push_back(LoadFile(target, display.generic_string()));
+      }
+      out_.import_targets.resize(out_.ast.files.size());
+      out_.import_targets[index] = std::move(targets);
+    }
+  }
+
+ private:
+  // Diagnostics name imported files relative to the importing file's display name.
+  fs::path DisplayFor(FileId from, const std::string& relative) {
+    fs::path base = fs::path(out_.files.Get(from).name()).parent_path();
+    return (base / relative).lexically_normal();
+  }
+
+  Sources& out_;
+  diag::DiagSink& sink_;
+  std::map<fs::path, uint32_t> by_path_;
+  std::vector<uint32_t> pending_;
+};
+
+}  // namespace
+
+fs::path ResolveInRoot(const Sources& sources, FileId from, const std::string& relative,
+                       std::string& why) {
+  fs::path rel(relative);
+  if (rel.is_absolute()) {
+    why = "outside";
+    return {};
+  }
+  const fs::path& base_file = sources.paths[from];
+  fs::path candidate = (base_file.parent_path() / rel).lexically_normal();
+  std::error_code ec;
+  // weakly_canonical resolves symlinks of the existing prefix, so a link that points out of the
+  // root is caught too.
+  fs::path canonical = fs::weakly_canonical(candidate, ec);
+  if (ec) canonical = candidate;
+  if (!IsInside(sources.root, canonical)) {
+    why = "outside";
+    return {};
+  }
+  if (!fs::exists(canonical, ec)) {
+    why = "missing";
+    return {};
+  }
+  return canonical;
+}
+
+void Load(const std::vector<std::string>& inputs, Sources& out, diag::DiagSink& sink) {
+  Loader loader(out, sink);
+  std::error_code ec;
+  bool root_set = false;
+  for (const std::string& input : inputs) {
+    fs::path path(input);
+    fs::path canonical = fs::weakly_canonical(path, ec);
+    if (ec) canonical = fs::absolute(path);
+    if (fs::is_directory(canonical, ec)) {
+      if (!root_set) {
+        out.root = canonical;
+        root_set = true;
+      }
+      std::vector<fs::path> found;
+      for (auto it = fs::recursive_directory_iterator(
+               canonical, fs::directory_options::skip_permission_denied, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && it->path().extension() == ".warrant") {
+          found.push_back(it->path());
+        }
+      }
+      std::sort(found.begin(), found.end());
+      if (found.empty()) {
+        FileId id = out.files.Add(input, "");
+        out.paths.push_back(canonical);
+        sink.Emit(diag::DiagCode::NoSourceFiles, id, Span{}, input);
+        continue;
+      }
+      for (const fs::path& file : found) {
+        fs::path display = (path / fs::relative(file, canonical, ec)).lexically_normal();
+        loader.LoadFile(fs::weakly_canonical(file, ec), display.generic_string());
+      }
+    } else {
+      if (!root_set) {
+        out.root = canonical.parent_path();
+        root_set = true;
+      }
+      loader.LoadFile(canonical, input);
+    }
+  }
+  loader.ResolveImports();
+  out.import_targets.resize(out.ast.files.size());
+}
+
+}  // namespace warrant::frontend

@@ -1,0 +1,39 @@
+// Loading a pack's sources: the files and directories named on the command line, plus every file
+// they import, parsed into one Ast.
+//
+// The pack root is the directory given (or the directory of the first file given); imports and
+// `load` paths are resolved relative to the importing file and may not leave the root. Directory
+// walks are sorted so the result is deterministic. This module does not type-check.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "compiler/ast/ast.h"
+#include "compiler/base/source_file.h"
+#include "compiler/diag/diagnostic.h"
+
+namespace warrant::frontend {
+
+struct Sources {
+  SourceManager files;
+  ast::Ast ast;
+  std::filesystem::path root;  // canonical pack root
+  // For each ast.files[i] and each of its imports: the ast.files index it names, or ast::kNone.
+  std::vector<std::vector<uint32_t>> import_targets;
+  // For each FileId: its canonical path (empty for in-memory text).
+  std::vector<std::filesystem::path> paths;
+};
+
+// Reads `inputs` (files or directories) and everything they import. Problems (unreadable files,
+// syntax errors, imports outside the root) go to `sink`; the files that parsed are kept, so the
+// checker can still report on them.
+void Load(const std::vector<std::string>& inputs, Sources& out, diag::DiagSink& sink);
+
+// Resolves `relative` against the directory of file `from`, refusing paths that leave the root.
+// Returns the canonical path, or an empty path with `why` set.
+std::filesystem::path ResolveInRoot(const Sources& sources, FileId from, const std::string& relative,
+                                    std::string& why);
+
+}  // namespace warrant::frontend

@@ -1,0 +1,59 @@
+// The standard library as data: claim schema, rule scope, builtin signatures and common reasons.
+//
+// Generated from the .def tables beside this file so the checker, the VM, the record loader and
+// the docs agree by construction. Types are spelled as strings ("list<code<icd10cm>>"); the
+// checker parses them. Implementations of builtins live with the VM, keyed by BuiltinId.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace warrant::stdlib {
+
+struct FieldInfo {
+  std::string_view record;
+  std::string_view field;
+  std::string_view type;
+  std::string_view doc;
+};
+
+struct RecordInfo {
+  std::string_view name;
+  std::string_view doc;
+};
+
+struct ScopeInfo {
+  std::string_view name;
+  std::string_view type;
+  std::string_view doc;
+};
+
+enum class BuiltinId : uint8_t {
+#define WARRANT_BUILTIN(Name, Surface, Signature, Doc) Name,
+#include "stdlib/builtins.def"
+#undef WARRANT_BUILTIN
+};
+
+struct BuiltinInfo {
+  BuiltinId id;
+  std::string_view name;
+  std::string_view signature;
+  std::string_view doc;
+};
+
+struct ReasonInfo {
+  std::string_view name;
+  std::string_view group;
+  std::string_view carc;
+  std::string_view rarcs;  // space separated
+  std::string_view description;
+};
+
+std::span<const RecordInfo> Records();
+std::span<const FieldInfo> Fields();
+std::span<const ScopeInfo> Scope();
+std::span<const BuiltinInfo> Builtins();
+std::span<const ReasonInfo> Reasons();
+
+}  // namespace warrant::stdlib
