@@ -6,28 +6,28 @@ namespace {
 constexpr RecordInfo kRecords[] = {
 #define WARRANT_RECORD(Record, Doc) {#Record, Doc},
 #define WARRANT_FIELD(Record, Field, Type, Doc)
-#include "stdlib/schema.def"
+#include "runtime/schema.def"
 #undef WARRANT_RECORD
 #undef WARRANT_FIELD
 };
 
 constexpr FieldInfo kFields[] = {
 #define WARRANT_RECORD(Record, Doc)
-#define WARRANT_FIELD(Record, Field, Type, Doc) {#Record, #Field, Type, Doc},
-#include "stdlib/schema.def"
+#define WARRANT_FIELD(Record, Field, Type, Doc) {FieldId::Record##_##Field, #Record, #Field, Type, Doc},
+#include "runtime/schema.def"
 #undef WARRANT_RECORD
 #undef WARRANT_FIELD
 };
 
 constexpr ScopeInfo kScope[] = {
 #define WARRANT_SCOPE(Name, Type, Doc) {#Name, Type, Doc},
-#include "stdlib/scope.def"
+#include "runtime/scope.def"
 #undef WARRANT_SCOPE
 };
 
 constexpr BuiltinInfo kBuiltins[] = {
 #define WARRANT_BUILTIN(Name, Surface, Signature, Doc) {BuiltinId::Name, Surface, Signature, Doc},
-#include "stdlib/builtins.def"
+#include "runtime/builtins.def"
 #undef WARRANT_BUILTIN
 };
 

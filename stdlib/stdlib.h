@@ -9,9 +9,12 @@
 #include <span>
 #include <string_view>
 
+#include "runtime/schema.h"
+
 namespace warrant::stdlib {
 
 struct FieldInfo {
+  FieldId id;
   std::string_view record;
   std::string_view field;
   std::string_view type;
@@ -29,11 +32,6 @@ struct ScopeInfo {
   std::string_view doc;
 };
 
-enum class BuiltinId : uint8_t {
-#define WARRANT_BUILTIN(Name, Surface, Signature, Doc) Name,
-#include "stdlib/builtins.def"
-#undef WARRANT_BUILTIN
-};
 
 struct BuiltinInfo {
   BuiltinId id;

@@ -23,7 +23,8 @@ namespace warrant::check {
 // What a name (NameRef, or Field through an import alias) refers to.
 enum class RefKind : uint8_t {
   None,
-  Local,      // a quantifier variable or rule-local `let`; index = the binding's ExprId/StmtId
+  Local,      // a quantifier variable; index = the quantifier's ExprId
+  RuleLet,    // a rule-local `let`; index = its StmtId
   GlobalLet,  // file-level `let`; file, index
   Codeset,    // file, index
   Table,      // file, index

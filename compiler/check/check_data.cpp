@@ -5,54 +5,15 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
-#include <sstream>
 
 #include "compiler/check/checker.h"
+#include "compiler/frontend/csv.h"
 #include "runtime/date.h"
 
 namespace warrant::check {
 
 using diag::DiagCode;
 
-namespace {
-
-// Splits one CSV record; quoted fields may hold commas and doubled quotes.
-std::vector<std::string> SplitCsv(std::string_view line) {
-  std::vector<std::string> cells;
-  std::string cell;
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        cell += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        cell += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      cells.push_back(cell);
-      cell.clear();
-    } else if (c != '\r') {
-      cell += c;
-    }
-  }
-  cells.push_back(cell);
-  for (std::string& s : cells) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-    size_t start = 0;
-    while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start]))) ++start;
-    s.erase(0, start);
-  }
-  return cells;
-}
-
-}  // namespace
 
 std::optional<TypeId> Checker::ResolveType(uint32_t f, const ast::TypeExpr& type) {
   if (type.name.text.empty()) {
@@ -100,34 +61,15 @@ bool Checker::ReadCsv(uint32_t f, const ast::Name& path, std::vector<std::string
     }
     return false;
   }
-  std::ifstream in(resolved, std::ios::binary);
-  if (!in) {
-    Error(f, path.span, DiagCode::LoadFailed, path.text, "it cannot be read");
+  frontend::CsvFile csv;
+  if (!frontend::ReadCsv(resolved, csv, why)) {
+    auto& d = Error(f, path.span, DiagCode::LoadFailed, path.text, why);
+    if (why == "the file is empty") d.help = "the first line names the columns, e.g. `code,description`";
     return false;
   }
-  std::string line;
-  uint32_t number = 0;
-  bool have_header = false;
-  while (std::getline(in, line)) {
-    ++number;
-    if (number == 1 && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) {
-      line.erase(0, 3);  // a byte-order mark, as spreadsheet exports write
-    }
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    std::vector<std::string> cells = SplitCsv(line);
-    if (!have_header) {
-      header = std::move(cells);
-      have_header = true;
-      continue;
-    }
-    rows.push_back(std::move(cells));
-    row_lines.push_back(number);
-  }
-  if (!have_header) {
-    Error(f, path.span, DiagCode::LoadFailed, path.text, "the file is empty")
-        .help = "the first line names the columns, e.g. `code,description`";
-    return false;
-  }
+  header = std::move(csv.header);
+  rows = std::move(csv.rows);
+  row_lines = std::move(csv.row_lines);
   return true;
 }
 

@@ -202,7 +202,7 @@ TypeId Checker::NameRef(uint32_t file, ast::ExprId id) {
   for (auto it = locals_.rbegin(); it != locals_.rend(); ++it) {
     if (it->name == e.text) {
       it->used = true;
-      out_.expr_refs[id] = Ref{RefKind::Local, file, it->id};
+      out_.expr_refs[id] = Ref{it->is_let ? RefKind::RuleLet : RefKind::Local, file, it->id};
       return it->type;
     }
   }

@@ -164,6 +164,8 @@ class Dumper {
       case RefKind::None:
         return "";
       case RefKind::Local:
+        return "^var";
+      case RefKind::RuleLet:
         return "^local";
       case RefKind::GlobalLet:
         return "^let";

@@ -1,24 +1,49 @@
 // The subcommands of the `warrant` CLI and the options they share.
 //
 // Each command is a function from parsed options and streams to an exit code; driver.cpp holds
-// the table that names them. Commands print nothing but through the given streams.
+// the table that names them and which options each accepts. Commands print nothing but through
+// the given streams.
 #pragma once
 
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace warrant {
+class Engine;
+struct Compilation;
+}  // namespace warrant
 
 namespace warrant::driver {
 
 struct Options {
   std::vector<std::string> inputs;  // positional arguments
-  std::string dump;                 // --dump=ast|checked
+  std::string dump;                 // --dump=ast|checked|bytecode
   bool json_diagnostics = false;    // --diagnostics=json
+  std::string output;               // -o FILE
+  int jobs = 1;                     // -j N
+  std::string filter;               // --filter=TEXT
+  bool progress = true;             // --no-progress turns the progress bar off
 };
 
-// Parses `--name=value` options and positional inputs; false with `problem` set on a usage error.
-bool ParseOptions(const std::vector<std::string>& args, Options& options, std::string& problem);
+// Parses options (only those named in `allowed`, a comma-separated list such as "dump,o,j")
+// and positional inputs; false with `problem` set on a usage error.
+bool ParseOptions(const std::vector<std::string>& args, const std::string& allowed,
+                  Options& options, std::string& problem);
+
+// Prints diagnostics (text to `err`, or JSON to `out`) and, on errors, the error count.
+void ReportDiagnostics(const Compilation& c, const Options& options, std::ostream& out,
+                       std::ostream& err);
+
+// A pack file or a source directory/files compiled in memory; nullptr after printing why.
+std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& options,
+                                   std::ostream& out, std::ostream& err);
 
 int RunCheck(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunBuild(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunTest(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunDisasm(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace warrant::driver

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <ostream>
 #include <string_view>
 
@@ -15,12 +16,25 @@ struct Command {
   std::string_view name;
   std::string_view usage;
   std::string_view summary;
+  std::string_view options;  // the options it accepts (ParseOptions names)
+  size_t min_inputs;
+  size_t max_inputs;
   int (*run)(const Options&, std::istream&, std::ostream&, std::ostream&);
 };
 
 constexpr Command kCommands[] = {
     {"check", "warrant check [--dump=ast|checked] [--diagnostics=text|json] <files|dirs>...",
-     "parse and type-check criteria; exit 1 on errors", &RunCheck},
+     "parse and type-check criteria; exit 1 on errors", "dump,diagnostics", 1, SIZE_MAX,
+     &RunCheck},
+    {"build", "warrant build [--diagnostics=text|json] <dir|files>... -o rules.wpk",
+     "compile criteria into a rule pack", "diagnostics,o", 1, SIZE_MAX, &RunBuild},
+    {"run", "warrant run <pack.wpk|dir> [claims.ndjson|-] [-o out.ndjson] [-j N] [--no-progress]",
+     "decide every claim line of an NDJSON stream", "diagnostics,o,j", 1, 2, &RunRun},
+    {"test", "warrant test [--filter=TEXT] <dir|files>...",
+     "run the criteria's test blocks; exit 1 on any failure", "diagnostics,filter", 1, SIZE_MAX,
+     &RunTest},
+    {"disasm", "warrant disasm <pack.wpk|dir>", "list a pack's bytecode with its source lines",
+     "diagnostics", 1, 1, &RunDisasm},
 };
 
 void PrintHelp(std::ostream& out) {
@@ -62,7 +76,14 @@ int Run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
         return 0;
       }
     }
-    if (!ParseOptions(rest, options, problem)) {
+    if (ParseOptions(rest, std::string(c.options), options, problem)) {
+      if (options.inputs.size() < c.min_inputs) {
+        problem = "missing arguments";
+      } else if (options.inputs.size() > c.max_inputs) {
+        problem = fmt::format("unexpected argument `{}`", options.inputs[c.max_inputs]);
+      }
+    }
+    if (!problem.empty()) {
       err << "warrant " << c.name << ": " << problem << "\nusage: " << c.usage << '\n';
       return 2;
     }

@@ -1,0 +1,103 @@
+#include "compiler/ast/ast.h"
+
+namespace warrant::ast {
+
+const char* DecisionName(Decision d) {
+  switch (d) {
+    case Decision::NotApplicable:
+      return "not_applicable";
+    case Decision::Covered:
+      return "covered";
+    case Decision::Pended:
+      return "pended";
+    case Decision::Bundled:
+      return "bundled";
+    case Decision::Denied:
+      return "denied";
+    case Decision::Rejected:
+      return "rejected";
+  }
+  return "?";
+}
+
+const char* OpText(Op op) {
+  switch (op) {
+    case Op::None:
+      return "";
+    case Op::Not:
+      return "not";
+    case Op::Neg:
+      return "-";
+    case Op::IsNone:
+      return "is none";
+    case Op::IsKnown:
+      return "is known";
+    case Op::Or:
+      return "or";
+    case Op::And:
+      return "and";
+    case Op::Eq:
+      return "==";
+    case Op::Ne:
+      return "!=";
+    case Op::Lt:
+      return "<";
+    case Op::Le:
+      return "<=";
+    case Op::Gt:
+      return ">";
+    case Op::Ge:
+      return ">=";
+    case Op::Add:
+      return "+";
+    case Op::Sub:
+      return "-";
+    case Op::Mul:
+      return "*";
+    case Op::Div:
+      return "/";
+    case Op::In:
+      return "in";
+    case Op::NotIn:
+      return "not in";
+  }
+  return "?";
+}
+
+const char* QuantName(QuantKind q) {
+  switch (q) {
+    case QuantKind::Any:
+      return "any";
+    case QuantKind::All:
+      return "all";
+    case QuantKind::Count:
+      return "count";
+    case QuantKind::Sum:
+      return "sum";
+    case QuantKind::Min:
+      return "min";
+    case QuantKind::Max:
+      return "max";
+    case QuantKind::Latest:
+      return "latest";
+    case QuantKind::Earliest:
+      return "earliest";
+  }
+  return "?";
+}
+
+const char* UnitName(DurationUnit u) {
+  switch (u) {
+    case DurationUnit::Days:
+      return "days";
+    case DurationUnit::Weeks:
+      return "weeks";
+    case DurationUnit::Months:
+      return "months";
+    case DurationUnit::Years:
+      return "years";
+  }
+  return "?";
+}
+
+}  // namespace warrant::ast

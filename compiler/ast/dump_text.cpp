@@ -1,0 +1,220 @@
+#include "compiler/ast/dump_text.h"
+
+#include <fmt/core.h>
+
+#include <optional>
+
+namespace warrant::ast::dump {
+namespace {
+
+const char* DirName(WithinDir dir) {
+  switch (dir) {
+    case WithinDir::Before:
+      return "before";
+    case WithinDir::After:
+      return "after";
+    case WithinDir::Of:
+      return "of";
+  }
+  return "?";
+}
+
+std::string List(const Ast& ast, const std::vector<ExprId>& items) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += ExprString(ast, items[i]);
+  }
+  return out;
+}
+
+std::string Member(const CodeMember& m) {
+  switch (m.kind) {
+    case MemberKind::Exact:
+      return m.text;
+    case MemberKind::Prefix:
+      return m.text + "*";
+    case MemberKind::Range:
+      return m.text + " .. " + m.high;
+  }
+  return "?";
+}
+
+// The one-line form of a JSON value, or nullopt once it grows past `limit` characters (so a huge
+// record costs no more than `limit` per level to reject).
+std::optional<std::string> Compact(const Ast& ast, JsonId id, size_t limit) {
+  const Json& j = ast.json[id];
+  switch (j.kind) {
+    case JsonKind::Null:
+      return "null";
+    case JsonKind::Bool:
+      return j.boolean ? "true" : "false";
+    case JsonKind::Number:
+      return j.text;
+    case JsonKind::String:
+      return Quote(j.text);
+    case JsonKind::Array:
+    case JsonKind::Object: {
+      bool object = j.kind == JsonKind::Object;
+      std::string out = object ? "{" : "[";
+      for (size_t i = 0; i < j.items.size(); ++i) {
+        if (i > 0) out += ", ";
+        if (object) out += Quote(j.keys[i].text) + ": ";
+        if (out.size() > limit) return std::nullopt;
+        std::optional<std::string> item = Compact(ast, j.items[i], limit - out.size());
+        if (!item) return std::nullopt;
+        out += *item;
+      }
+      out += object ? "}" : "]";
+      if (out.size() > limit) return std::nullopt;
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string Quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string DateString(const Date& date) {
+  return fmt::format("{:04}-{:02}-{:02}", date.year, date.month, date.day);
+}
+
+std::string ExprString(const Ast& ast, ExprId id) {
+  if (id == kNone) return "_";
+  const Expr& e = ast.expr(id);
+  switch (e.kind) {
+    case ExprKind::Bool:
+      return e.ival ? "true" : "false";
+    case ExprKind::Int:
+      return std::to_string(e.ival);
+    case ExprKind::Decimal:
+    case ExprKind::NameRef:
+      return e.text;
+    case ExprKind::String:
+      return Quote(e.text);
+    case ExprKind::DateLit:
+      return DateString(e.date);
+    case ExprKind::Duration:
+      return fmt::format("{} {}", e.ival, UnitName(e.unit));
+    case ExprKind::NoneLit:
+      return "none";
+    case ExprKind::Field:
+      return ExprString(ast, e.a) + "." + e.text;
+    case ExprKind::Index:
+      return ExprString(ast, e.a) + "[" + ExprString(ast, e.b) + "]";
+    case ExprKind::Call:
+      return e.text + "(" + List(ast, e.list) + ")";
+    case ExprKind::Unary:
+      if (e.op == Op::IsNone || e.op == Op::IsKnown) {
+        return "(" + ExprString(ast, e.a) + " " + OpText(e.op) + ")";
+      }
+      if (e.op == Op::Neg) return "(-" + ExprString(ast, e.a) + ")";
+      return "(" + std::string(OpText(e.op)) + " " + ExprString(ast, e.a) + ")";
+    case ExprKind::Binary:
+      return "(" + ExprString(ast, e.a) + " " + OpText(e.op) + " " + ExprString(ast, e.b) + ")";
+    case ExprKind::Within:
+      return "(" + ExprString(ast, e.a) + " within " + ExprString(ast, e.b) + " " +
+             DirName(e.dir) + " " + ExprString(ast, e.c) + ")";
+    case ExprKind::If:
+      return "(if " + ExprString(ast, e.a) + " then " + ExprString(ast, e.b) + " else " +
+             ExprString(ast, e.c) + ")";
+    case ExprKind::List:
+      return "[" + List(ast, e.list) + "]";
+    case ExprKind::Quantifier: {
+      std::string out = "(" + std::string(QuantName(e.quant)) + " ";
+      if (e.c != kNone) out += ExprString(ast, e.c) + " for ";
+      out += e.text + " in " + ExprString(ast, e.a);
+      if (e.b != kNone) out += " where " + ExprString(ast, e.b);
+      return out + ")";
+    }
+  }
+  return "?";
+}
+
+std::string CodesetString(const Ast& ast, CodesetExprId id) {
+  const CodesetExpr& e = ast.codeset_exprs[id];
+  switch (e.kind) {
+    case CodesetExprKind::Members: {
+      std::string out = "[";
+      for (size_t i = 0; i < e.members.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += Member(e.members[i]);
+      }
+      return out + "]";
+    }
+    case CodesetExprKind::Ref: {
+      std::string out;
+      for (size_t i = 0; i < e.ref.size(); ++i) out += (i > 0 ? "." : "") + e.ref[i].text;
+      return out;
+    }
+    case CodesetExprKind::Load:
+      return "load " + Quote(e.path.text) + " column " + Quote(e.column.text);
+    case CodesetExprKind::Union:
+      return "(" + CodesetString(ast, e.a) + " + " + CodesetString(ast, e.b) + ")";
+    case CodesetExprKind::Difference:
+      return "(" + CodesetString(ast, e.a) + " - " + CodesetString(ast, e.b) + ")";
+  }
+  return "?";
+}
+
+std::string TypeString(const TypeExpr& type) {
+  if (type.field_names.empty()) return type.name.text;
+  std::string out = "(";
+  for (size_t i = 0; i < type.field_names.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += type.field_names[i].text + ": " + TypeString(type.field_types[i]);
+  }
+  return out + ")";
+}
+
+void AppendJson(const Ast& ast, JsonId id, size_t indent, size_t column, size_t width,
+                std::string& out) {
+  size_t room = width > column ? width - column : 0;
+  if (std::optional<std::string> line = Compact(ast, id, room)) {
+    out += *line;
+    return;
+  }
+  const Json& j = ast.json[id];  // only arrays and objects can be too wide
+  bool object = j.kind == JsonKind::Object;
+  std::string pad(indent + 2, ' ');
+  out += object ? "{\n" : "[\n";
+  for (size_t i = 0; i < j.items.size(); ++i) {
+    std::string key = object ? Quote(j.keys[i].text) + ": " : "";
+    out += pad + key;
+    AppendJson(ast, j.items[i], indent + 2, indent + 2 + key.size(), width, out);
+    out += i + 1 < j.items.size() ? ",\n" : "\n";
+  }
+  out += std::string(indent, ' ') + (object ? "}" : "]");
+}
+
+}  // namespace warrant::ast::dump

@@ -1,0 +1,587 @@
+// Bytecode for expressions and statements: a post-order walk of the checked AST.
+//
+// Lowerings of the domain phrases happen here: scope names become `scope`, fields of the claim
+// schema `field`, table-row fields `column`, quantifiers loops over three slots (list, index,
+// element) feeding an accumulator slot, a string literal that meets a code becomes a packed code
+// constant, and a global `let` is inlined where it is used.
+#include <fmt/format.h>
+
+#include "compiler/codegen/generator.h"
+#include "runtime/decimal.h"
+#include "stdlib/stdlib.h"
+
+namespace warrant::codegen {
+
+using check::RefKind;
+using check::TypeKind;
+
+void Generator::EmitOp(Op op, int delta) {
+  out_.code.push_back(static_cast<uint8_t>(op));
+  depth_ += delta;
+  if (depth_ > max_depth_) max_depth_ = depth_;
+}
+
+void Generator::EmitU8(uint8_t v) { out_.code.push_back(v); }
+
+void Generator::EmitU16(uint16_t v) {
+  out_.code.push_back(static_cast<uint8_t>(v & 0xFF));
+  out_.code.push_back(static_cast<uint8_t>(v >> 8));
+}
+
+void Generator::EmitI32(int32_t v) {
+  auto u = static_cast<uint32_t>(v);
+  for (int i = 0; i < 4; ++i) out_.code.push_back(static_cast<uint8_t>(u >> (8 * i)));
+}
+
+size_t Generator::EmitJump(Op op, int delta) {
+  EmitOp(op, delta);
+  size_t at = out_.code.size();
+  EmitI32(0);
+  return at;
+}
+
+void Generator::PatchJump(size_t operand_at) {
+  // Offsets are relative to the end of the four operand bytes.
+  auto offset = static_cast<int32_t>(out_.code.size() - (operand_at + 4));
+  auto u = static_cast<uint32_t>(offset);
+  for (int i = 0; i < 4; ++i) out_.code[operand_at + static_cast<size_t>(i)] = static_cast<uint8_t>(u >> (8 * i));
+}
+
+void Generator::JumpBack(Op op, size_t target, int delta) {
+  EmitOp(op, delta);
+  auto offset = static_cast<int32_t>(static_cast<int64_t>(target) -
+                                     static_cast<int64_t>(out_.code.size() + 4));
+  EmitI32(offset);
+}
+
+void Generator::MarkSpan(uint32_t file, Span span) {
+  SpanEntry entry;
+  entry.pc = static_cast<uint32_t>(out_.code.size());
+  entry.file = source_of_file_[ast_.files[file].file];
+  entry.begin = span.begin;
+  entry.end = span.end;
+  if (!out_.spans.empty() && out_.spans.back().pc == entry.pc) {
+    out_.spans.back() = entry;
+    return;
+  }
+  if (!out_.spans.empty() && out_.spans.back().file == entry.file &&
+      out_.spans.back().begin == entry.begin && out_.spans.back().end == entry.end) {
+    return;
+  }
+  out_.spans.push_back(entry);
+}
+
+uint32_t Generator::Const(const Constant& c) {
+  std::string key = fmt::format("{}:{}:{}:", static_cast<int>(c.tag), c.sub, c.i);
+  key += c.text;
+  for (uint32_t item : c.items) key += fmt::format(",{}", item);
+  auto it = constant_index_.find(key);
+  if (it != constant_index_.end()) return it->second;
+  uint32_t index = static_cast<uint32_t>(out_.constants.size());
+  out_.constants.push_back(c);
+  constant_index_.emplace(std::move(key), index);
+  return index;
+}
+
+uint8_t Generator::AllocSlot() {
+  if (slots_ >= 250) {
+    slot_overflow_ = true;
+    return 0;
+  }
+  return static_cast<uint8_t>(slots_++);
+}
+
+namespace {
+
+Constant MakeConst(Tag tag, int64_t i) {
+  Constant c;
+  c.tag = tag;
+  c.i = i;
+  return c;
+}
+
+}  // namespace
+
+// `line.code in S`, alone or as the leftmost conjunct of `and`, means the rule can only apply to
+// lines whose code is in S: the VM's code index then skips it for every other line.
+bool Generator::IndexableCodeset(uint32_t file, ast::ExprId applies, uint32_t* codeset) {
+  const ast::Expr& e = ast_.expr(applies);
+  if (e.kind != ast::ExprKind::Binary) return false;
+  if (e.op == ast::Op::And) return IndexableCodeset(file, e.a, codeset);
+  if (e.op != ast::Op::In) return false;
+  const ast::Expr& left = ast_.expr(e.a);
+  if (left.kind != ast::ExprKind::Field || left.text != "code") return false;
+  const ast::Expr& base = ast_.expr(left.a);
+  const check::Ref& base_ref = checked_.expr_refs[left.a];
+  if (base.kind != ast::ExprKind::NameRef || base_ref.kind != RefKind::Scope ||
+      stdlib::Scope()[base_ref.index].name != "line") {
+    return false;
+  }
+  const check::Ref& right = checked_.expr_refs[e.b];
+  if (right.kind != RefKind::Codeset) return false;
+  *codeset = GlobalCodeset(right.file, right.index);
+  return true;
+}
+
+void Generator::Operand(uint32_t file, ast::ExprId id, const check::Type* code_peer) {
+  const ast::Expr& e = ast_.expr(id);
+  if (code_peer && code_peer->kind == TypeKind::Code && e.kind == ast::ExprKind::String) {
+    if (auto packed = Pack(code_peer->system, e.text)) {
+      EmitOp(Op::PushConst, 1);
+      EmitU16(static_cast<uint16_t>(Const(MakeConst(Tag::Code, static_cast<int64_t>(*packed)))));
+      return;
+    }
+  }
+  Expr(file, id);
+}
+
+void Generator::Expr(uint32_t file, ast::ExprId id) {
+  const ast::Expr& e = ast_.expr(id);
+  const check::Ref& ref = checked_.expr_refs[id];
+  auto push_const = [&](const Constant& c) {
+    EmitOp(Op::PushConst, 1);
+    EmitU16(static_cast<uint16_t>(Const(c)));
+  };
+  switch (e.kind) {
+    case ast::ExprKind::Bool:
+      EmitOp(e.ival ? Op::PushTrue : Op::PushFalse, 1);
+      return;
+    case ast::ExprKind::Int:
+      if (e.ival >= INT32_MIN && e.ival <= INT32_MAX) {
+        EmitOp(Op::PushInt, 1);
+        EmitI32(static_cast<int32_t>(e.ival));
+      } else {
+        push_const(MakeConst(Tag::Int, e.ival));
+      }
+      return;
+    case ast::ExprKind::Decimal: {
+      int64_t scaled = 0;
+      ParseDecimal(e.text, &scaled);
+      push_const(MakeConst(Tag::Decimal, scaled));
+      return;
+    }
+    case ast::ExprKind::String: {
+      Constant c;
+      c.tag = Tag::String;
+      c.text = e.text;
+      push_const(c);
+      return;
+    }
+    case ast::ExprKind::DateLit:
+      push_const(MakeConst(Tag::Date, DaysFromCivil({e.date.year, e.date.month, e.date.day})));
+      return;
+    case ast::ExprKind::Duration: {
+      Constant c = MakeConst(Tag::Duration, e.ival);
+      c.sub = static_cast<uint8_t>(e.unit);
+      push_const(c);
+      return;
+    }
+    case ast::ExprKind::NoneLit:
+      EmitOp(Op::PushNone, 1);
+      return;
+    case ast::ExprKind::NameRef:
+    case ast::ExprKind::Field: {
+      switch (ref.kind) {
+        case RefKind::Local:
+        case RefKind::RuleLet: {
+          const auto& slots = ref.kind == RefKind::Local ? quant_slots_ : let_slots_;
+          auto found = slots.find(ref.index);
+          EmitOp(Op::Load, 1);
+          EmitU8(found != slots.end() ? found->second : 0);
+          return;
+        }
+        case RefKind::GlobalLet: {
+          const ast::Let& let = ast_.files[ref.file].lets[ref.index];
+          Expr(ref.file, let.value);
+          return;
+        }
+        case RefKind::Scope:
+          MarkSpan(file, e.span);
+          EmitOp(Op::Scope, 1);
+          EmitU8(static_cast<uint8_t>(ref.index));
+          return;
+        case RefKind::Fact:
+          MarkSpan(file, e.span);
+          EmitOp(Op::Fact, 1);
+          EmitU16(static_cast<uint16_t>(ref.index));
+          return;
+        case RefKind::Codeset:
+        case RefKind::Table:
+        case RefKind::Builtin:
+        case RefKind::Alias:
+        case RefKind::None:
+          break;
+      }
+      if (e.kind == ast::ExprKind::Field) {
+        Expr(file, e.a);
+        const check::Type& base = checked_.types.Get(checked_.expr_types[e.a]);
+        MarkSpan(file, e.span);
+        if (base.kind == TypeKind::Record) {
+          const check::Record& record = checked_.types.GetRecord(base.record);
+          if (!record.name.empty()) {
+            for (const stdlib::FieldInfo& f : stdlib::Fields()) {
+              if (f.record == record.name && f.field == e.text) {
+                EmitOp(Op::Field, 0);
+                EmitU8(static_cast<uint8_t>(f.id));
+                return;
+              }
+            }
+          } else {
+            for (size_t c = 0; c < record.fields.size(); ++c) {
+              if (record.fields[c].name == e.text) {
+                EmitOp(Op::Column, 0);
+                EmitU16(static_cast<uint16_t>(c));
+                return;
+              }
+            }
+          }
+        }
+      }
+      // Unreachable for checked programs: keep the stack balanced.
+      EmitOp(Op::PushNone, 1);
+      return;
+    }
+    case ast::ExprKind::Index: {
+      const check::Ref& base_ref = checked_.expr_refs[e.a];
+      const check::Type& base = checked_.types.Get(checked_.expr_types[e.a]);
+      if (base.kind == TypeKind::Table && base_ref.kind == RefKind::Table) {
+        Operand(file, e.b, &checked_.types.Get(base.key));
+        MarkSpan(file, e.span);
+        EmitOp(Op::Lookup, 0);
+        EmitU16(static_cast<uint16_t>(GlobalTable(base_ref.file, base_ref.index)));
+        return;
+      }
+      Expr(file, e.a);
+      Expr(file, e.b);
+      MarkSpan(file, e.span);
+      EmitOp(Op::MapGet, -1);
+      return;
+    }
+    case ast::ExprKind::Call: {
+      for (ast::ExprId arg : e.list) Expr(file, arg);
+      MarkSpan(file, e.span);
+      auto id_value = stdlib::Builtins()[ref.index].id;
+      EmitOp(Op::Call, 1 - static_cast<int>(e.list.size()));
+      EmitU8(static_cast<uint8_t>(id_value));
+      return;
+    }
+    case ast::ExprKind::Unary:
+      Expr(file, e.a);
+      MarkSpan(file, e.span);
+      switch (e.op) {
+        case ast::Op::Not:
+          EmitOp(Op::Not, 0);
+          break;
+        case ast::Op::Neg:
+          EmitOp(Op::Neg, 0);
+          break;
+        case ast::Op::IsNone:
+          EmitOp(Op::IsNone, 0);
+          break;
+        default:
+          EmitOp(Op::IsKnown, 0);
+          break;
+      }
+      return;
+    case ast::ExprKind::Binary: {
+      if (e.op == ast::Op::In || e.op == ast::Op::NotIn) {
+        Membership(file, id);
+        return;
+      }
+      const check::Type& ta = checked_.types.Get(checked_.expr_types[e.a]);
+      const check::Type& tb = checked_.types.Get(checked_.expr_types[e.b]);
+      Operand(file, e.a, &tb);
+      Operand(file, e.b, &ta);
+      MarkSpan(file, e.span);
+      Op op = Op::And;
+      switch (e.op) {
+        case ast::Op::And:
+          op = Op::And;
+          break;
+        case ast::Op::Or:
+          op = Op::Or;
+          break;
+        case ast::Op::Eq:
+          op = Op::Eq;
+          break;
+        case ast::Op::Ne:
+          op = Op::Ne;
+          break;
+        case ast::Op::Lt:
+          op = Op::Lt;
+          break;
+        case ast::Op::Le:
+          op = Op::Le;
+          break;
+        case ast::Op::Gt:
+          op = Op::Gt;
+          break;
+        case ast::Op::Ge:
+          op = Op::Ge;
+          break;
+        case ast::Op::Add:
+          op = Op::Add;
+          break;
+        case ast::Op::Sub:
+          op = Op::Sub;
+          break;
+        case ast::Op::Mul:
+          op = Op::Mul;
+          break;
+        case ast::Op::Div:
+          op = Op::Div;
+          break;
+        default:
+          break;
+      }
+      EmitOp(op, -1);
+      return;
+    }
+    case ast::ExprKind::Within:
+      Expr(file, e.a);
+      Expr(file, e.b);
+      Expr(file, e.c);
+      MarkSpan(file, e.span);
+      EmitOp(Op::Within, -2);
+      EmitU8(e.dir == ast::WithinDir::Before ? 0 : e.dir == ast::WithinDir::After ? 1 : 2);
+      return;
+    case ast::ExprKind::If:
+      Expr(file, e.a);
+      Expr(file, e.b);
+      Expr(file, e.c);
+      MarkSpan(file, e.span);
+      EmitOp(Op::Select, -2);
+      return;
+    case ast::ExprKind::List: {
+      Constant list;
+      list.tag = Tag::List;
+      const check::Type& t = checked_.types.Get(checked_.expr_types[id]);
+      const check::Type& elem = checked_.types.Get(t.elem);
+      for (ast::ExprId item : e.list) {
+        const ast::Expr& it = ast_.expr(item);
+        Constant c;
+        switch (it.kind) {
+          case ast::ExprKind::Int:
+            c = MakeConst(elem.kind == TypeKind::Decimal ? Tag::Decimal : Tag::Int,
+                          elem.kind == TypeKind::Decimal ? it.ival * kDecimalScale : it.ival);
+            break;
+          case ast::ExprKind::Decimal: {
+            int64_t scaled = 0;
+            ParseDecimal(it.text, &scaled);
+            c = MakeConst(Tag::Decimal, scaled);
+            break;
+          }
+          case ast::ExprKind::String:
+            c.tag = Tag::String;
+            c.text = it.text;
+            break;
+          case ast::ExprKind::Bool:
+            c = MakeConst(Tag::Bool, it.ival);
+            break;
+          case ast::ExprKind::DateLit:
+            c = MakeConst(Tag::Date, DaysFromCivil({it.date.year, it.date.month, it.date.day}));
+            break;
+          default:
+            c = MakeConst(Tag::None, 0);
+            break;
+        }
+        list.items.push_back(Const(c));
+      }
+      EmitOp(Op::MakeList, 1);
+      EmitU16(static_cast<uint16_t>(Const(list)));
+      return;
+    }
+    case ast::ExprKind::Quantifier:
+      Quantifier(file, id);
+      return;
+  }
+}
+
+void Generator::Membership(uint32_t file, ast::ExprId id) {
+  const ast::Expr& e = ast_.expr(id);
+  const check::Type& ta = checked_.types.Get(checked_.expr_types[e.a]);
+  const check::Type& tb = checked_.types.Get(checked_.expr_types[e.b]);
+  const check::Ref& right = checked_.expr_refs[e.b];
+  switch (tb.kind) {
+    case TypeKind::Codeset: {
+      check::Type code = ta;
+      code.kind = TypeKind::Code;
+      code.system = tb.system;
+      Operand(file, e.a, &code);
+      MarkSpan(file, e.span);
+      EmitOp(Op::InCodeset, 0);
+      EmitU16(static_cast<uint16_t>(GlobalCodeset(right.file, right.index)));
+      break;
+    }
+    case TypeKind::Table:
+      Operand(file, e.a, &checked_.types.Get(tb.key));
+      MarkSpan(file, e.span);
+      EmitOp(Op::HasKey, 0);
+      EmitU16(static_cast<uint16_t>(GlobalTable(right.file, right.index)));
+      break;
+    case TypeKind::Map:
+      Expr(file, e.a);
+      Expr(file, e.b);
+      MarkSpan(file, e.span);
+      EmitOp(Op::HasMapKey, -1);
+      break;
+    default: {
+      // A list: a list literal of strings meeting a code holds codes.
+      const check::Type& elem = checked_.types.Get(tb.elem);
+      Operand(file, e.a, &elem);
+      const ast::Expr& list = ast_.expr(e.b);
+      if (ta.kind == TypeKind::Code && list.kind == ast::ExprKind::List) {
+        Constant c;
+        c.tag = Tag::List;
+        for (ast::ExprId item : list.list) {
+          const ast::Expr& it = ast_.expr(item);
+          auto packed = it.kind == ast::ExprKind::String ? Pack(ta.system, it.text) : std::nullopt;
+          c.items.push_back(Const(packed ? MakeConst(Tag::Code, static_cast<int64_t>(*packed))
+                                         : MakeConst(Tag::None, 0)));
+        }
+        EmitOp(Op::MakeList, 1);
+        EmitU16(static_cast<uint16_t>(Const(c)));
+      } else {
+        Expr(file, e.b);
+      }
+      MarkSpan(file, e.span);
+      EmitOp(Op::InList, -1);
+      break;
+    }
+  }
+  if (e.op == ast::Op::NotIn) EmitOp(Op::Not, 0);
+}
+
+void Generator::Quantifier(uint32_t file, ast::ExprId id) {
+  const ast::Expr& e = ast_.expr(id);
+  uint8_t acc = AllocSlot();
+  uint8_t base = AllocSlot();
+  AllocSlot();
+  uint8_t element = AllocSlot();
+  if (static_cast<uint8_t>(base + 2) != element) slot_overflow_ = true;
+  quant_slots_[id] = element;
+  // The accumulator's starting value.
+  switch (e.quant) {
+    case ast::QuantKind::Any:
+      EmitOp(Op::PushFalse, 1);
+      break;
+    case ast::QuantKind::All:
+      EmitOp(Op::PushTrue, 1);
+      break;
+    case ast::QuantKind::Count:
+    case ast::QuantKind::Sum:
+      EmitOp(Op::PushInt, 1);
+      EmitI32(0);
+      break;
+    case ast::QuantKind::Min:
+    case ast::QuantKind::Max:
+    case ast::QuantKind::Latest:
+    case ast::QuantKind::Earliest:
+      EmitOp(Op::PushNone, 1);
+      break;
+  }
+  EmitOp(Op::Store, -1);
+  EmitU8(acc);
+  Expr(file, e.a);
+  EmitOp(Op::IterStart, -1);
+  EmitU8(base);
+  size_t loop = out_.code.size();
+  EmitOp(Op::IterNext, 0);
+  EmitU8(base);
+  size_t exit_at = out_.code.size();
+  EmitI32(0);
+  if (e.b != ast::kNone) {
+    Expr(file, e.b);
+  } else {
+    EmitOp(Op::PushTrue, 1);
+  }
+  MarkSpan(file, e.span);
+  switch (e.quant) {
+    case ast::QuantKind::Any:
+      EmitOp(Op::AccAny, -1);
+      break;
+    case ast::QuantKind::All:
+      EmitOp(Op::AccAll, -1);
+      break;
+    case ast::QuantKind::Count:
+      EmitOp(Op::AccCount, -1);
+      break;
+    case ast::QuantKind::Sum:
+    case ast::QuantKind::Min:
+    case ast::QuantKind::Max: {
+      Expr(file, e.c);
+      MarkSpan(file, e.span);
+      Op op = e.quant == ast::QuantKind::Sum   ? Op::AccSum
+              : e.quant == ast::QuantKind::Min ? Op::AccMin
+                                               : Op::AccMax;
+      EmitOp(op, -2);
+      break;
+    }
+    case ast::QuantKind::Latest:
+    case ast::QuantKind::Earliest:
+      EmitOp(Op::Load, 1);
+      EmitU8(element);
+      MarkSpan(file, e.span);
+      EmitOp(e.quant == ast::QuantKind::Latest ? Op::AccLatest : Op::AccEarliest, -2);
+      break;
+  }
+  EmitU8(acc);
+  JumpBack(Op::Jump, loop, 0);
+  PatchJump(exit_at);
+  EmitOp(Op::Load, 1);
+  EmitU8(acc);
+}
+
+void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
+  for (ast::StmtId sid : body) {
+    const ast::Stmt& s = ast_.stmt(sid);
+    switch (s.kind) {
+      case ast::StmtKind::Let: {
+        Expr(file, s.a);
+        uint8_t slot = AllocSlot();
+        let_slots_[sid] = slot;
+        EmitOp(Op::Store, -1);
+        EmitU8(slot);
+        break;
+      }
+      case ast::StmtKind::Require: {
+        Expr(file, s.a);
+        uint32_t site = Site(KindOf(s.outcome.kind), &s.outcome, file, s.span);
+        if (s.unknown_outcome) {
+          OutcomeData& o = out_.outcomes[site];
+          o.unknown_kind = KindOf(s.unknown_outcome->kind);
+          if (s.unknown_outcome->reason) {
+            o.unknown_reason = reason_index_.at(s.unknown_outcome->reason->text);
+          }
+          if (s.unknown_outcome->message) o.unknown_message = s.unknown_outcome->message->text;
+        }
+        MarkSpan(file, s.span);
+        EmitOp(Op::Require, -1);
+        EmitU16(static_cast<uint16_t>(site));
+        break;
+      }
+      case ast::StmtKind::Direct: {
+        Expr(file, s.a);
+        uint32_t site = Site(KindOf(s.outcome.kind), &s.outcome, file, s.span);
+        MarkSpan(file, s.span);
+        EmitOp(Op::Emit, -1);
+        EmitU16(static_cast<uint16_t>(site));
+        break;
+      }
+      case ast::StmtKind::When: {
+        Expr(file, s.a);
+        uint32_t site = Site(OutcomeKind::AutoPend, nullptr, file, ast_.expr(s.a).span);
+        MarkSpan(file, s.span);
+        EmitOp(Op::When, -1);
+        EmitU16(static_cast<uint16_t>(site));
+        size_t skip = out_.code.size();
+        EmitI32(0);
+        Stmts(file, s.body);
+        PatchJump(skip);
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace warrant::codegen

@@ -1,0 +1,100 @@
+// The code generator's state, shared by its translation units: program-level tables
+// (codegen.cpp), data (codegen_data.cpp) and expression/statement bytecode (codegen_expr.cpp).
+// Not a public header: the interface is codegen.h.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/codegen/codegen.h"
+
+namespace warrant::codegen {
+
+inline OutcomeKind KindOf(ast::OutcomeKind kind) {
+  switch (kind) {
+    case ast::OutcomeKind::Deny:
+      return OutcomeKind::Deny;
+    case ast::OutcomeKind::Pend:
+      return OutcomeKind::Pend;
+    case ast::OutcomeKind::Bundle:
+      return OutcomeKind::Bundle;
+    case ast::OutcomeKind::Reject:
+      return OutcomeKind::Reject;
+    case ast::OutcomeKind::Flag:
+      return OutcomeKind::Flag;
+  }
+  return OutcomeKind::Deny;
+}
+
+
+class Generator {
+ public:
+  Generator(const frontend::Sources& sources, const check::CheckedProgram& checked, Program& out,
+            diag::DiagSink& sink);
+  bool Run();
+
+ private:
+  // ---- program level (codegen.cpp)
+  void EmitSources();
+  void EmitReasons();
+  void EmitFacts();
+  void EmitPolicies();
+  void EmitRule(uint32_t file, const ast::Rule& rule, uint32_t policy);
+  uint32_t Site(OutcomeKind kind, const ast::Outcome* outcome, uint32_t file, Span span);
+
+  // ---- data (codegen_data.cpp)
+  void EmitCodesets();
+  Codeset Expand(uint32_t file, ast::CodesetExprId id, CodeSystem system);
+  void EmitTables();
+  bool CellConstant(const std::string& cell, check::TypeId type, Constant& out);
+
+  // ---- bytecode (codegen_expr.cpp)
+  void Expr(uint32_t file, ast::ExprId id);
+  void Stmts(uint32_t file, const std::vector<ast::StmtId>& body);
+  void Quantifier(uint32_t file, ast::ExprId id);
+  void Membership(uint32_t file, ast::ExprId id);
+  // Emits a literal string as a code of `system` when it meets a code; else the expression.
+  void Operand(uint32_t file, ast::ExprId id, const check::Type* code_peer);
+  void EmitOp(Op op, int delta);
+  void EmitU8(uint8_t v);
+  void EmitU16(uint16_t v);
+  void EmitI32(int32_t v);
+  size_t EmitJump(Op op, int delta);  // returns the operand position to patch
+  void PatchJump(size_t operand_at);  // jump lands on the current end of code
+  void JumpBack(Op op, size_t target, int delta);
+  void MarkSpan(uint32_t file, Span span);
+  uint32_t Const(const Constant& c);
+  uint8_t AllocSlot();
+  bool IndexableCodeset(uint32_t file, ast::ExprId applies, uint32_t* codeset);
+
+  uint32_t GlobalCodeset(uint32_t file, uint32_t index) const {
+    return codeset_base_[file] + index;
+  }
+  uint32_t GlobalTable(uint32_t file, uint32_t index) const { return table_base_[file] + index; }
+
+  const frontend::Sources& sources_;
+  const ast::Ast& ast_;
+  const check::CheckedProgram& checked_;
+  Program& out_;
+  diag::DiagSink& sink_;
+
+  std::vector<uint32_t> codeset_base_;  // per file: global index of its first codeset
+  std::vector<uint32_t> table_base_;
+  std::vector<bool> codeset_done_;
+  std::map<std::string, uint32_t> reason_index_;
+  std::map<std::string, uint32_t> constant_index_;
+  std::vector<uint32_t> source_of_file_;  // FileId -> program source index
+
+  // Per rule being generated.
+  uint32_t rule_ = 0;
+  int depth_ = 0;
+  int max_depth_ = 0;
+  uint32_t slots_ = 0;
+  bool slot_overflow_ = false;
+  std::map<ast::ExprId, uint8_t> quant_slots_;  // quantifier -> its element slot
+  std::map<ast::StmtId, uint8_t> let_slots_;    // rule-local let -> its slot
+  std::vector<std::pair<uint32_t, ast::ExprId>> let_stack_;  // global lets being inlined
+};
+
+}  // namespace warrant::codegen

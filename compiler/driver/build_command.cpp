@@ -1,0 +1,47 @@
+// `warrant build`: compile sources into a pack file; `warrant disasm`: list a pack's bytecode.
+#include <fmt/format.h>
+
+#include <cstring>
+#include <fstream>
+#include <ostream>
+
+#include "compiler/compile.h"
+#include "compiler/driver/commands.h"
+#include "runtime/disasm.h"
+#include "runtime/engine.h"
+#include "runtime/pack.h"
+
+namespace warrant::driver {
+
+int RunBuild(const Options& options, std::istream&, std::ostream& out, std::ostream& err) {
+  if (options.output.empty()) {
+    err << "warrant build: name the pack to write with `-o rules.wpk`\n";
+    return 2;
+  }
+  auto c = Compile(options.inputs);
+  ReportDiagnostics(*c, options, out, err);
+  if (!c->ok) return 1;
+  std::vector<uint8_t> bytes = WritePack(c->program);
+  std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
+  file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  file.close();
+  if (!file) {
+    err << fmt::format("error[E0006]: cannot write `{}`: {}\n", options.output, std::strerror(errno));
+    return 1;
+  }
+  const Program& p = c->program;
+  out << fmt::format("wrote {}: {} policy version{}, {} rule{}, {} codeset{}, {} bytes, {}\n",
+                     options.output, p.policies.size(), p.policies.size() == 1 ? "" : "s",
+                     p.rules.size(), p.rules.size() == 1 ? "" : "s", p.codesets.size(),
+                     p.codesets.size() == 1 ? "" : "s", bytes.size(), p.HashText());
+  return 0;
+}
+
+int RunDisasm(const Options& options, std::istream&, std::ostream& out, std::ostream& err) {
+  auto engine = LoadEngine(options.inputs[0], options, out, err);
+  if (!engine) return 1;
+  Disassemble(engine->program(), out);
+  return 0;
+}
+
+}  // namespace warrant::driver

@@ -1,0 +1,134 @@
+// Option parsing shared by every command, and the helpers commands share: diagnostics output and
+// loading an engine from a pack or from sources.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iterator>
+#include <ostream>
+#include <sstream>
+
+#include "compiler/compile.h"
+#include "compiler/diag/render.h"
+#include "compiler/driver/commands.h"
+#include "runtime/engine.h"
+#include "runtime/pack.h"
+
+namespace warrant::driver {
+namespace {
+
+bool Allowed(const std::string& allowed, std::string_view name) {
+  size_t pos = 0;
+  while (pos <= allowed.size()) {
+    size_t comma = allowed.find(',', pos);
+    if (comma == std::string::npos) comma = allowed.size();
+    if (allowed.compare(pos, comma - pos, name) == 0) return true;
+    pos = comma + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool ParseOptions(const std::vector<std::string>& args, const std::string& allowed,
+                  Options& options, std::string& problem) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value_of = [&](std::string_view name, std::string& value) {
+      // `-o FILE`, `-oFILE`, `--output=FILE`, `--output FILE`
+      if (i + 1 >= args.size()) {
+        problem = fmt::format("`{}` needs a value", name);
+        return false;
+      }
+      value = args[++i];
+      return true;
+    };
+    std::string value;
+    if (a.rfind("--dump=", 0) == 0 && Allowed(allowed, "dump")) {
+      options.dump = a.substr(7);
+      if (options.dump != "ast" && options.dump != "checked" && options.dump != "bytecode") {
+        problem = fmt::format("unknown dump `{}` (use ast, checked or bytecode)", options.dump);
+        return false;
+      }
+    } else if (a.rfind("--diagnostics=", 0) == 0 && Allowed(allowed, "diagnostics")) {
+      std::string format = a.substr(14);
+      if (format != "json" && format != "text") {
+        problem = fmt::format("unknown diagnostics format `{}` (use text or json)", format);
+        return false;
+      }
+      options.json_diagnostics = format == "json";
+    } else if ((a == "-o" || a == "--output") && Allowed(allowed, "o")) {
+      if (!value_of(a, options.output)) return false;
+    } else if (a.rfind("--output=", 0) == 0 && Allowed(allowed, "o")) {
+      options.output = a.substr(9);
+    } else if ((a == "-j" || a == "--jobs" || (a.rfind("-j", 0) == 0 && a.size() > 2)) &&
+               Allowed(allowed, "j")) {
+      if (a.size() > 2 && a[1] == 'j') {
+        value = a.substr(2);
+      } else if (!value_of(a, value)) {
+        return false;
+      }
+      try {
+        size_t used = 0;
+        options.jobs = std::stoi(value, &used);
+        if (used != value.size() || options.jobs < 1 || options.jobs > 256) throw 0;
+      } catch (...) {
+        problem = fmt::format("`-j` takes a number of threads from 1 to 256, not `{}`", value);
+        return false;
+      }
+    } else if (a.rfind("--filter=", 0) == 0 && Allowed(allowed, "filter")) {
+      options.filter = a.substr(9);
+    } else if (a == "--no-progress" && Allowed(allowed, "j")) {
+      options.progress = false;
+    } else if (a.size() > 1 && a[0] == '-') {
+      problem = fmt::format("unknown option `{}`", a);
+      return false;
+    } else {
+      options.inputs.push_back(a);
+    }
+  }
+  return true;
+}
+
+void ReportDiagnostics(const Compilation& c, const Options& options, std::ostream& out,
+                       std::ostream& err) {
+  std::vector<diag::Diagnostic> diags = c.sink.Sorted();
+  if (options.json_diagnostics) {
+    diag::RenderJson(c.sources.files, diags, out);
+    return;
+  }
+  diag::RenderText(c.sources.files, diags, err);
+  size_t errors = c.sink.error_count();
+  size_t warnings = diags.size() - errors;
+  if (errors) {
+    err << fmt::format("{} error{}{}\n", errors, errors == 1 ? "" : "s",
+                       warnings ? fmt::format(", {} warning{}", warnings, warnings == 1 ? "" : "s")
+                                : "");
+  }
+}
+
+std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& options,
+                                   std::ostream& out, std::ostream& err) {
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) && path.size() > 4 &&
+      path.compare(path.size() - 4, 4, ".wpk") == 0) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      err << fmt::format("error[E0001]: cannot read `{}`\n", path);
+      return nullptr;
+    }
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string problem;
+    auto engine = Engine::FromPack(bytes, &problem);
+    if (!engine) err << fmt::format("error[E0005]: `{}` is not a usable pack: {}\n", path, problem);
+    return engine;
+  }
+  auto c = Compile({path});
+  ReportDiagnostics(*c, options, out, err);
+  if (!c->ok) return nullptr;
+  std::string problem;
+  auto engine = Engine::FromProgram(std::move(c->program), &problem);
+  if (!engine) err << problem << '\n';
+  return engine;
+}
+
+}  // namespace warrant::driver

@@ -1,0 +1,293 @@
+// `warrant run`: decide every claim of an NDJSON stream, in input order, on N threads.
+//
+// The main thread reads lines into batches; workers (each with its own Session) decide a batch
+// into its own output buffer; the main thread writes finished batches strictly in order, so the
+// output is byte-identical whatever -j is. A malformed line yields its error record in place and
+// a message on stderr; nothing else is lost.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <ostream>
+#include <thread>
+
+#include "compiler/driver/commands.h"
+#include "runtime/engine.h"
+#include "runtime/ndjson.h"
+
+namespace warrant::driver {
+namespace {
+
+constexpr size_t kBatchLines = 1024;
+constexpr size_t kMaxErrorMessages = 20;
+
+struct Counts {
+  uint64_t claims = 0;
+  uint64_t lines = 0;
+  uint64_t errors = 0;
+  std::array<uint64_t, 6> decisions{};
+
+  void Add(const Counts& o) {
+    claims += o.claims;
+    lines += o.lines;
+    errors += o.errors;
+    for (size_t i = 0; i < decisions.size(); ++i) decisions[i] += o.decisions[i];
+  }
+};
+
+struct Batch {
+  std::string text;                 // the lines, back to back
+  std::vector<size_t> ends;         // end offset of each line in `text`
+  std::vector<uint64_t> numbers;    // 1-based input line numbers
+  std::vector<bool> truncated;      // longer than the reader's line limit
+  std::string output;
+  std::string messages;             // stderr text for malformed lines
+  Counts counts;
+  bool done = false;
+};
+
+// Decides one line into the batch's output.
+void Process(Session& session, std::string_view json, uint64_t number, const std::string& input_name,
+             Batch& batch) {
+  RecordError error;
+  if (!session.Evaluate(json, error)) {
+    session.AppendError(error, number, batch.output);
+    batch.counts.errors++;
+    batch.messages += fmt::format("{}:{}: error[{}]: {}{}\n", input_name, number,
+                                  RecordErrorId(error.code),
+                                  error.claim_id.empty() ? "" : "claim `" + error.claim_id + "`: ",
+                                  error.message);
+    return;
+  }
+  session.AppendDecisions(batch.output);
+  batch.counts.claims++;
+  for (const LineDecision& line : session.decision().lines) {
+    batch.counts.lines++;
+    batch.counts.decisions[static_cast<size_t>(line.decision)]++;
+  }
+}
+
+// A line over the reader's limit is refused whole, as a record that is too large.
+void RefuseTooLarge(const Session& session, uint64_t number, const std::string& input_name,
+                    Batch& batch) {
+  RecordError error;
+  error.code = RecordErrorCode::TooLarge;
+  error.message = "the record is larger than the input line limit";
+  session.AppendError(error, number, batch.output);
+  batch.counts.errors++;
+  batch.messages += fmt::format("{}:{}: error[{}]: {}\n", input_name, number,
+                                RecordErrorId(error.code), error.message);
+}
+
+void ProcessBatch(Session& session, const std::string& input_name, Batch& batch) {
+  size_t begin = 0;
+  for (size_t i = 0; i < batch.ends.size(); ++i) {
+    std::string_view json(batch.text.data() + begin, batch.ends[i] - begin);
+    if (batch.truncated[i]) {
+      RefuseTooLarge(session, batch.numbers[i], input_name, batch);
+    } else {
+      Process(session, json, batch.numbers[i], input_name, batch);
+    }
+    begin = batch.ends[i];
+  }
+}
+
+class Progress {
+ public:
+  Progress(bool enabled, uint64_t total_bytes) : enabled_(enabled && total_bytes > 0), total_(total_bytes) {}
+  void Advance(uint64_t bytes, uint64_t claims, std::ostream& err) {
+    done_ += bytes;
+    if (!enabled_) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(200)) return;
+    last_ = now;
+    double fraction = std::min(1.0, static_cast<double>(done_) / static_cast<double>(total_));
+    int filled = static_cast<int>(fraction * 30);
+    err << fmt::format("\r[{}{}] {:3.0f}% {} claims", std::string(static_cast<size_t>(filled), '='),
+                       std::string(static_cast<size_t>(30 - filled), ' '), fraction * 100, claims)
+        << std::flush;
+    shown_ = true;
+  }
+  void Finish(std::ostream& err) {
+    if (shown_) err << "\r" << std::string(60, ' ') << "\r" << std::flush;
+  }
+
+ private:
+  bool enabled_;
+  uint64_t total_;
+  uint64_t done_ = 0;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point last_{};
+};
+
+}  // namespace
+
+int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ostream& err) {
+  auto engine = LoadEngine(options.inputs[0], options, out, err);
+  if (!engine) return 1;
+
+  std::string input_name = options.inputs.size() > 1 ? options.inputs[1] : "-";
+  std::ifstream file;
+  std::istream* input = &in;
+  uint64_t input_bytes = 0;
+  if (input_name != "-") {
+    file.open(input_name, std::ios::binary);
+    if (!file) {
+      err << fmt::format("error[E0001]: cannot read `{}`: {}\n", input_name, std::strerror(errno));
+      return 1;
+    }
+    input = &file;
+    std::error_code ec;
+    input_bytes = std::filesystem::file_size(input_name, ec);
+    if (ec) input_bytes = 0;
+  } else {
+    input_name = "<stdin>";
+  }
+  std::ofstream out_file;
+  std::ostream* output = &out;
+  if (!options.output.empty()) {
+    out_file.open(options.output, std::ios::binary | std::ios::trunc);
+    if (!out_file) {
+      err << fmt::format("error[E0006]: cannot write `{}`: {}\n", options.output, std::strerror(errno));
+      return 1;
+    }
+    output = &out_file;
+  }
+  // A progress bar only for a person watching a file being processed.
+  bool show_progress = options.progress && input_bytes > 0 && &err == &std::cerr && isatty(2);
+  Progress progress(show_progress, input_bytes);
+
+  auto start = std::chrono::steady_clock::now();
+  Counts total;
+  size_t messages_shown = 0;
+  auto write_batch = [&](Batch& batch) {
+    output->write(batch.output.data(), static_cast<std::streamsize>(batch.output.size()));
+    if (!batch.messages.empty()) {
+      size_t pos = 0;
+      while (pos < batch.messages.size() && messages_shown < kMaxErrorMessages) {
+        size_t end = batch.messages.find('\n', pos);
+        err << batch.messages.substr(pos, end - pos + 1);
+        pos = end + 1;
+        ++messages_shown;
+      }
+    }
+    total.Add(batch.counts);
+  };
+
+  NdjsonReader reader(*input);
+  NdjsonLine line;
+  if (options.jobs <= 1) {
+    Session session(*engine);
+    Batch batch;
+    while (reader.Next(line)) {
+      if (line.truncated) {
+        RefuseTooLarge(session, line.number, input_name, batch);
+      } else {
+        Process(session, line.text, line.number, input_name, batch);
+      }
+      progress.Advance(line.text.size() + 1, total.claims + batch.counts.claims, err);
+      if (batch.output.size() > (1u << 20)) {
+        write_batch(batch);
+        batch = Batch();
+      }
+    }
+    write_batch(batch);
+  } else {
+    std::mutex mutex;
+    std::condition_variable work_ready, batch_done;
+    std::deque<Batch*> todo;
+    bool closing = false;
+    std::vector<std::thread> workers;
+    for (int w = 0; w < options.jobs; ++w) {
+      workers.emplace_back([&] {
+        Session session(*engine);
+        for (;;) {
+          Batch* batch;
+          {
+            std::unique_lock lock(mutex);
+            work_ready.wait(lock, [&] { return closing || !todo.empty(); });
+            if (todo.empty()) return;
+            batch = todo.front();
+            todo.pop_front();
+          }
+          ProcessBatch(session, input_name, *batch);
+          {
+            std::lock_guard lock(mutex);
+            batch->done = true;
+          }
+          batch_done.notify_all();
+        }
+      });
+    }
+    std::deque<std::unique_ptr<Batch>> inflight;
+    auto flush_front = [&] {
+      Batch* front = inflight.front().get();
+      {
+        std::unique_lock lock(mutex);
+        batch_done.wait(lock, [&] { return front->done; });
+      }
+      write_batch(*front);
+      inflight.pop_front();
+    };
+    auto current = std::make_unique<Batch>();
+    auto submit = [&] {
+      Batch* raw = current.get();
+      inflight.push_back(std::move(current));
+      {
+        std::lock_guard lock(mutex);
+        todo.push_back(raw);
+      }
+      work_ready.notify_one();
+      current = std::make_unique<Batch>();
+      while (inflight.size() > static_cast<size_t>(options.jobs) * 2) flush_front();
+    };
+    while (reader.Next(line)) {
+      if (!line.truncated) current->text.append(line.text);
+      current->ends.push_back(current->text.size());
+      current->numbers.push_back(line.number);
+      current->truncated.push_back(line.truncated);
+      progress.Advance(line.text.size() + 1, total.claims, err);
+      if (current->ends.size() >= kBatchLines) submit();
+    }
+    if (!current->ends.empty()) submit();
+    while (!inflight.empty()) flush_front();
+    {
+      std::lock_guard lock(mutex);
+      closing = true;
+    }
+    work_ready.notify_all();
+    for (std::thread& t : workers) t.join();
+  }
+  output->flush();
+  progress.Finish(err);
+  if (reader.failed()) err << fmt::format("error[E0001]: reading `{}` failed\n", input_name);
+
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (total.errors > messages_shown) {
+    err << fmt::format("... and {} more malformed records (see the error records in the output)\n",
+                       total.errors - messages_shown);
+  }
+  err << fmt::format(
+      "warrant run: {} claim{}, {} line{}: {} covered, {} denied, {} pended, {} bundled, {} rejected, "
+      "{} not applicable; {} error{}; {:.0f} claims/s\n",
+      total.claims, total.claims == 1 ? "" : "s", total.lines, total.lines == 1 ? "" : "s",
+      total.decisions[static_cast<size_t>(Decision::Covered)],
+      total.decisions[static_cast<size_t>(Decision::Denied)],
+      total.decisions[static_cast<size_t>(Decision::Pended)],
+      total.decisions[static_cast<size_t>(Decision::Bundled)],
+      total.decisions[static_cast<size_t>(Decision::Rejected)],
+      total.decisions[static_cast<size_t>(Decision::NotApplicable)], total.errors,
+      total.errors == 1 ? "" : "s", seconds > 0 ? static_cast<double>(total.claims) / seconds : 0.0);
+  return 0;
+}
+
+}  // namespace warrant::driver

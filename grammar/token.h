@@ -1,0 +1,40 @@
+// Hand-written lexical helpers shared by the PEGTL grammar, its error reporting and the AST builder.
+//
+// The grammar proper is PEGTL (rules.h); these plain functions answer the questions around it
+// cheaply: where does the next token start, what is the token at an offset in user terms (for
+// "found `else`"), is a word reserved. They never allocate except for descriptions and know
+// nothing about meaning. Keep them in step with the lexical section of docs/grammar.md.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "runtime/span.h"
+
+namespace warrant::grammar {
+
+// True for the words of keywords.def.
+bool IsKeyword(std::string_view word);
+
+// Length of the identifier-shaped word `[A-Za-z_][A-Za-z0-9_]*` at the start of `text` (0 if none).
+size_t WordLength(std::string_view text);
+
+// The offset of the first byte at or after `pos` that is not whitespace or inside a comment (a
+// UTF-8 byte order mark at offset 0 counts as whitespace). An unterminated `/* ...` is skipped to
+// the end of the text; `*unclosed_comment` (if given) then receives the offset of its `/*`.
+uint32_t SkipSeparators(std::string_view text, uint32_t pos, uint32_t* unclosed_comment = nullptr);
+
+struct TokenInfo {
+  Span span;                 // the token (empty at the end of the text)
+  std::string description;   // "`else`", "`}`", "end of file", "`\"paid\"`", "a string", ...
+  bool unexpected = false;   // a character that starts no Warrant token (`@`, `'`, U+00A0, ...)
+};
+
+// Describes the token starting exactly at `pos` (call SkipSeparators first).
+TokenInfo DescribeToken(std::string_view text, uint32_t pos);
+
+// Length in bytes of the UTF-8 sequence starting with `lead` (1 for invalid lead bytes).
+uint32_t Utf8Length(unsigned char lead);
+
+}  // namespace warrant::grammar

@@ -1,0 +1,21 @@
+// Decimals as fixed point: value * 10^6 in an int64_t.
+//
+// One parser for both sides of a comparison — literals in criteria and numbers in claims — so a
+// lab value compares exactly as written ("88.5" is 88500000 everywhere). More than six decimal
+// places round half away from zero. No floating point is involved.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace warrant {
+
+// Parses `-?digits[.digits]` (JSON's exponent form too: 1e2, 2.5E-1). False if malformed or out
+// of range (|value| >= 9.2e12).
+bool ParseDecimal(std::string_view text, int64_t* scaled);
+
+// "88.5", "7", "-0.25": the shortest text that parses back to `scaled`.
+std::string FormatDecimal(int64_t scaled);
+
+}  // namespace warrant

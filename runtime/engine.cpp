@@ -1,0 +1,272 @@
+#include "runtime/engine.h"
+
+#include <fmt/format.h>
+
+#include "runtime/code.h"
+#include "runtime/decimal.h"
+#include "runtime/pack.h"
+#include "runtime/verify.h"
+
+namespace warrant {
+namespace {
+
+// 1-based line and column (in code points) of byte `offset` of `text`.
+std::pair<uint32_t, uint32_t> LineColumn(std::string_view text, uint32_t offset) {
+  uint32_t line = 1, column = 1;
+  for (uint32_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+void AppendJsonString(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (u < 0x20) {
+          out += fmt::format("\\u{:04x}", u);
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+const char* OutcomeWord(OutcomeKind kind) {
+  switch (kind) {
+    case OutcomeKind::Deny:
+      return "deny";
+    case OutcomeKind::Pend:
+    case OutcomeKind::AutoPend:
+      return "pend";
+    case OutcomeKind::Bundle:
+      return "bundle";
+    case OutcomeKind::Reject:
+      return "reject";
+    case OutcomeKind::Flag:
+      return "flag";
+  }
+  return "deny";
+}
+
+}  // namespace
+
+std::unique_ptr<Engine> Engine::FromPack(std::span<const uint8_t> bytes, std::string* error) {
+  PackResult result = ReadPack(bytes);
+  if (!result.ok()) {
+    *error = result.error;
+    return nullptr;
+  }
+  std::unique_ptr<Engine> engine(new Engine());
+  engine->program_ = std::move(result.program);
+  engine->Prepare();
+  return engine;
+}
+
+std::unique_ptr<Engine> Engine::FromProgram(Program program, std::string* error) {
+  WritePack(program);  // computes the content hash
+  std::string problem = Verify(program);
+  if (!problem.empty()) {
+    *error = "internal error: the compiled program does not verify: " + problem;
+    return nullptr;
+  }
+  std::unique_ptr<Engine> engine(new Engine());
+  engine->program_ = std::move(program);
+  engine->Prepare();
+  return engine;
+}
+
+void Engine::Prepare() {
+  index_ = RuleIndex::Build(program_);
+  hash_text_ = program_.HashText();
+  for (uint32_t r = 0; r < program_.reasons.size(); ++r) {
+    if (program_.reasons[r].name == "documentation") documentation_reason_ = r;
+  }
+  site_at_.clear();
+  for (const OutcomeData& o : program_.outcomes) {
+    if (o.file >= program_.sources.size()) {
+      site_at_.emplace_back("?");
+      continue;
+    }
+    const SourceData& source = program_.sources[o.file];
+    auto [line, column] = LineColumn(source.text, o.begin);
+    site_at_.push_back(fmt::format("{}:{}:{}", source.name, line, column));
+  }
+}
+
+std::string Engine::DescribeMissing(uint32_t pc) const {
+  const SpanEntry* span = program_.SpanAt(pc);
+  if (pc == kNoPc || !span || span->file >= program_.sources.size() ||
+      pc >= program_.code.size()) {
+    return "a value the criteria need is missing from the claim";
+  }
+  std::string_view source = program_.sources[span->file].text;
+  std::string text(source.substr(span->begin, span->end - span->begin));
+  // Collapse line breaks so the message stays on one line.
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  switch (static_cast<Op>(program_.code[pc])) {
+    case Op::Fact: {
+      uint32_t fact = static_cast<uint32_t>(program_.code[pc + 1] | (program_.code[pc + 2] << 8));
+      if (fact < program_.facts.size()) {
+        return fmt::format("fact `{}` is not documented", program_.facts[fact].name);
+      }
+      break;
+    }
+    case Op::Scope:
+      if (static_cast<ScopeId>(program_.code[pc + 1]) == ScopeId::age) {
+        return "`age` is unknown: the patient's birth date is missing";
+      }
+      break;
+    case Op::Lookup:
+      return fmt::format("`{}` has no entry for this claim", text);
+    case Op::Call:
+      if (static_cast<BuiltinId>(program_.code[pc + 1]) == BuiltinId::Billable ||
+          static_cast<BuiltinId>(program_.code[pc + 1]) == BuiltinId::Exists) {
+        return fmt::format("`{}` is unknown: no code-set version loaded for the date of service",
+                           text);
+      }
+      if (static_cast<BuiltinId>(program_.code[pc + 1]) == BuiltinId::Birthday) {
+        return fmt::format("`{}` is unknown: the patient's birth date is missing", text);
+      }
+      return fmt::format("`{}` could not be computed", text);
+    default:
+      break;
+  }
+  return fmt::format("`{}` is missing from the claim", text);
+}
+
+std::string FindingMessage(const Engine& engine, const Finding& f) {
+  const Program& p = engine.program();
+  const OutcomeData& o = p.outcomes[f.outcome];
+  if (f.auto_message) return engine.DescribeMissing(f.missing_pc);
+  // A pend from `if unknown ...` carries that outcome's own message.
+  if (f.missing_pc != kNoPc && !o.unknown_message.empty()) return o.unknown_message;
+  if (!o.message.empty()) return o.message;
+  if (f.reason != UINT32_MAX) return p.reasons[f.reason].description;
+  return "";
+}
+
+Session::Session(const Engine& engine)
+    : engine_(engine),
+      decoder_(engine.program().facts),
+      vm_(engine.program(), engine.index(), engine.terminology()) {}
+
+bool Session::Evaluate(std::string_view json, RecordError& error) {
+  if (!decoder_.Decode(json, claim_, error)) return false;
+  Decide(claim_);
+  return true;
+}
+
+bool Session::Evaluate(const NdjsonLine& line, RecordError& error) {
+  if (!decoder_.Decode(line, claim_, error)) return false;
+  Decide(claim_);
+  return true;
+}
+
+void Session::Decide(const Claim& claim, TraceSink* trace) { vm_.Decide(claim, decision_, trace); }
+
+void Session::AppendDecisions(std::string& out) const {
+  const Program& p = engine_.program();
+  for (uint32_t l = 0; l < decision_.lines.size(); ++l) {
+    const LineDecision& line = decision_.lines[l];
+    const LineRecord& rec = claim_.lines[l];
+    out += "{\"claim\":";
+    if (claim_.present.Has(FieldId::claim_id)) {
+      AppendJsonString(out, claim_.Str(claim_.id));
+    } else {
+      out += "null";
+    }
+    out += fmt::format(",\"line\":{},\"code\":", l + 1);
+    std::optional<CodeText> code = rec.present.Has(FieldId::line_code) ? Unpack(rec.code) : std::nullopt;
+    if (code) {
+      AppendJsonString(out, code->view());
+    } else {
+      out += "null";
+    }
+    out += ",\"decision\":\"";
+    out += DecisionName(line.decision);
+    out += "\",\"findings\":[";
+    for (uint32_t i = 0; i < line.finding_count; ++i) {
+      const Finding& f = decision_.findings[line.first_finding + i];
+      const OutcomeData& o = p.outcomes[f.outcome];
+      const RuleData& rule = p.rules[o.rule];
+      const PolicyData& policy = p.policies[rule.policy];
+      if (i) out += ',';
+      out += "{\"outcome\":\"";
+      out += OutcomeWord(f.kind);
+      out += '"';
+      uint32_t reason = f.reason;
+      if (reason == UINT32_MAX && f.auto_message) reason = engine_.documentation_reason();
+      if (reason != UINT32_MAX) {
+        const ReasonData& r = p.reasons[reason];
+        out += ",\"reason\":";
+        AppendJsonString(out, r.name);
+        out += ",\"carc\":";
+        AppendJsonString(out, (f.alt_group ? r.alt_group : r.group) + "-" + r.carc);
+        out += ",\"rarc\":[";
+        for (size_t k = 0; k < r.rarcs.size(); ++k) {
+          if (k) out += ',';
+          AppendJsonString(out, r.rarcs[k]);
+        }
+        out += ']';
+      }
+      out += ",\"message\":";
+      AppendJsonString(out, FindingMessage(engine_, f));
+      out += ",\"policy\":";
+      AppendJsonString(out, policy.id);
+      out += fmt::format(",\"version\":{},\"rule\":", policy.version);
+      AppendJsonString(out, rule.name);
+      out += ",\"at\":";
+      AppendJsonString(out, engine_.SiteLocation(f.outcome));
+      out += '}';
+    }
+    out += "],\"pack\":\"";
+    out += engine_.pack_hash();
+    out += "\"}\n";
+  }
+}
+
+void Session::AppendError(const RecordError& error, uint64_t input_line, std::string& out) const {
+  out += "{\"claim\":";
+  if (!error.claim_id.empty()) {
+    AppendJsonString(out, error.claim_id);
+  } else {
+    out += "null";
+  }
+  out += fmt::format(",\"input_line\":{},\"error\":{{\"code\":\"", input_line);
+  out += RecordErrorId(error.code);
+  out += "\",\"message\":";
+  AppendJsonString(out, error.message);
+  if (!error.field.empty()) {
+    out += ",\"field\":";
+    AppendJsonString(out, error.field);
+  }
+  out += "}}\n";
+}
+
+}  // namespace warrant

@@ -1,0 +1,94 @@
+// The embedding API: load a rule pack once, then decide claims on any number of threads.
+//
+//   auto engine = warrant::Engine::FromPack(bytes, &error);   // verified before use
+//   warrant::Session session(*engine);                        // one per thread
+//   if (session.Evaluate(json_text, error)) session.AppendDecisions(out);
+//
+// An Engine is immutable after loading and shared by all threads; a Session holds the scratch
+// space (record buffers, VM stack) for one thread and reuses it, so deciding a stream of claims
+// allocates nothing in the steady state. The CLI's `run`, `test` and `explain` are thin shells over
+// this API. Output follows language.md §10: one JSON object per claim line.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/program.h"
+#include "runtime/record.h"
+#include "runtime/record_json.h"
+#include "runtime/terminology.h"
+#include "runtime/vm.h"
+
+namespace warrant {
+
+class Engine {
+ public:
+  // Reads and verifies a pack; nullptr with `error` set if it is corrupt or unsupported.
+  static std::unique_ptr<Engine> FromPack(std::span<const uint8_t> bytes, std::string* error);
+  // Adopts a program compiled in memory (it is serialized once to compute its hash and verified).
+  static std::unique_ptr<Engine> FromProgram(Program program, std::string* error);
+
+  const Program& program() const { return program_; }
+  const RuleIndex& index() const { return index_; }
+  const Terminology* terminology() const { return terminology_.get(); }
+  const std::string& pack_hash() const { return hash_text_; }
+
+  // "ncd_210_3_fobt_v2.warrant:17:3" for an outcome site.
+  const std::string& SiteLocation(uint32_t outcome) const { return site_at_[outcome]; }
+  // The sentence for a pend on missing data: "fact `pack_years` is not documented".
+  std::string DescribeMissing(uint32_t pc) const;
+  // The reason a pend on missing data reports (the pack's `documentation` reason), or none.
+  uint32_t documentation_reason() const { return documentation_reason_; }
+
+ private:
+  Engine() = default;
+  void Prepare();
+
+  Program program_;
+  RuleIndex index_;
+  std::unique_ptr<Terminology> terminology_;
+  std::string hash_text_;
+  std::vector<std::string> site_at_;
+  uint32_t documentation_reason_ = UINT32_MAX;
+};
+
+// One thread's evaluator.
+class Session {
+ public:
+  explicit Session(const Engine& engine);
+
+  // Decodes one claim (JSON text) and decides every line. False if the record is malformed:
+  // `error` says why and nothing was decided.
+  bool Evaluate(std::string_view json, RecordError& error);
+  // The same over an NDJSON line (parsed in place).
+  bool Evaluate(const NdjsonLine& line, RecordError& error);
+  // Decides an already decoded claim.
+  void Decide(const Claim& claim, TraceSink* trace = nullptr);
+  // Decide only by the versions of one policy ("" for all); false if the pack lacks it.
+  bool SetPolicyFilter(std::string_view policy_id) { return vm_.SetPolicyFilter(policy_id); }
+
+  const Claim& claim() const { return claim_; }
+  const ClaimDecision& decision() const { return decision_; }
+
+  // Appends one JSON object per line of the last decided claim, each ending in '\n'.
+  void AppendDecisions(std::string& out) const;
+  // Appends the error record for a malformed input line.
+  void AppendError(const RecordError& error, uint64_t input_line, std::string& out) const;
+
+ private:
+  const Engine& engine_;
+  RecordDecoder decoder_;
+  Vm vm_;
+  Claim claim_;
+  ClaimDecision decision_;
+};
+
+// The message a finding reports: the statement's own text, else its reason's description, else
+// (for pends on missing data) what was missing.
+std::string FindingMessage(const Engine& engine, const Finding& finding);
+
+}  // namespace warrant

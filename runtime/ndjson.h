@@ -1,0 +1,62 @@
+// NdjsonReader: splits an input stream (a file, stdin) into lines for the record decoder.
+//
+// Reads in large chunks into one reusable buffer and hands out each line as a view into it, with
+// its 1-based line number. Every view is followed by kJsonPadding readable bytes, so simdjson
+// can parse it in place without a copy. Skips blank lines, strips a CR before the LF and a UTF-8
+// byte order mark on the first line, and yields a last line that has no newline. A line longer
+// than the buffer grows it, up to a cap beyond which the line is cut short and marked so (the
+// decoder then refuses it as too large). It does not parse JSON.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <istream>
+#include <string_view>
+#include <vector>
+
+namespace warrant {
+
+// Readable bytes (of any value) guaranteed after a line's text: simdjson's SIMDJSON_PADDING.
+inline constexpr size_t kJsonPadding = 64;
+
+struct NdjsonLine {
+  std::string_view text;   // without the line break; valid until the next Next()
+  uint64_t number = 0;     // 1-based line number in the input, blank lines counted
+  bool truncated = false;  // longer than the reader's max_line_bytes: `text` is its start only
+};
+
+class NdjsonReader {
+ public:
+  static constexpr size_t kDefaultChunkBytes = size_t{1} << 20;
+  // Far above the decoder's record limit, so a cut line is always refused as too large, yet
+  // bounded, so a stream without newlines cannot exhaust memory.
+  static constexpr size_t kDefaultMaxLineBytes = size_t{16} << 20;
+
+  explicit NdjsonReader(std::istream& in, size_t chunk_bytes = kDefaultChunkBytes,
+                        size_t max_line_bytes = kDefaultMaxLineBytes);
+
+  // The next non-blank line. False at the end of the input, or when reading failed (failed()).
+  bool Next(NdjsonLine& line);
+
+  // True when the stream reported a read error (not merely its end).
+  bool failed() const { return failed_; }
+
+ private:
+  // Moves the unconsumed bytes to the front, grows the buffer if it is full, reads once more.
+  void Fill();
+  NdjsonLine Yield(size_t begin, size_t end, bool truncated);
+
+  std::istream& in_;
+  size_t max_line_bytes_;
+  size_t capacity_;           // usable bytes; the buffer holds kJsonPadding more
+  std::vector<char> buffer_;
+  size_t begin_ = 0;          // first unconsumed byte
+  size_t scan_ = 0;           // where the search for the next '\n' resumes
+  size_t end_ = 0;            // end of the bytes read
+  uint64_t line_number_ = 0;
+  bool eof_ = false;
+  bool failed_ = false;
+  bool discarding_ = false;   // dropping the rest of a cut line
+};
+
+}  // namespace warrant

@@ -1,0 +1,45 @@
+#include "runtime/schema.h"
+
+#include <cstddef>
+
+namespace warrant {
+
+static_assert(detail::SignatureArity("() -> int") == 0);
+static_assert(detail::SignatureArity("(list<*>) -> int") == 1);
+static_assert(detail::SignatureArity("(map<string, int>, date) -> int") == 2);
+static_assert(BuiltinArity(BuiltinId::DaysBetween) == 2);
+static_assert(BuiltinArity(BuiltinId::MonthStart) == 1);
+
+const char* FieldName(FieldId id) {
+  static const char* const kNames[] = {
+#define WARRANT_RECORD(Record, Doc)
+#define WARRANT_FIELD(Record, Field, Type, Doc) #Record "." #Field,
+#include "runtime/schema.def"
+#undef WARRANT_RECORD
+#undef WARRANT_FIELD
+  };
+  auto index = static_cast<size_t>(id);
+  return index < sizeof(kNames) / sizeof(kNames[0]) ? kNames[index] : "?";
+}
+
+const char* ScopeName(ScopeId id) {
+  static const char* const kNames[] = {
+#define WARRANT_SCOPE(Name, Type, Doc) #Name,
+#include "runtime/scope.def"
+#undef WARRANT_SCOPE
+  };
+  auto index = static_cast<size_t>(id);
+  return index < sizeof(kNames) / sizeof(kNames[0]) ? kNames[index] : "?";
+}
+
+const char* BuiltinName(BuiltinId id) {
+  static const char* const kNames[] = {
+#define WARRANT_BUILTIN(Name, Surface, Signature, Doc) Surface,
+#include "runtime/builtins.def"
+#undef WARRANT_BUILTIN
+  };
+  auto index = static_cast<size_t>(id);
+  return index < sizeof(kNames) / sizeof(kNames[0]) ? kNames[index] : "?";
+}
+
+}  // namespace warrant
