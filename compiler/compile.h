@@ -13,6 +13,7 @@
 #include "compiler/diag/diagnostic.h"
 #include "compiler/frontend/sources.h"
 #include "runtime/program.h"
+#include "runtime/terminology.h"
 
 namespace warrant {
 
@@ -21,10 +22,16 @@ struct Compilation {
   check::CheckedProgram checked;
   Program program;
   diag::DiagSink sink;
+  Terminology terminology;
   bool ok = false;  // no errors; `program` is complete
 };
 
-// `generate` false stops after checking (for `warrant check`).
-std::unique_ptr<Compilation> Compile(const std::vector<std::string>& inputs, bool generate = true);
+struct CompileOptions {
+  bool generate = true;                  // false stops after checking (`warrant check`)
+  std::vector<std::string> terminology;  // --terminology paths (frontend/terminology_files.h)
+};
+
+std::unique_ptr<Compilation> Compile(const std::vector<std::string>& inputs,
+                                     const CompileOptions& options = {});
 
 }  // namespace warrant

@@ -5,6 +5,7 @@
 #include "runtime/code.h"
 #include "runtime/decimal.h"
 #include "runtime/pack.h"
+#include "runtime/terminology_serialize.h"
 #include "runtime/verify.h"
 
 namespace warrant {
@@ -82,7 +83,7 @@ std::unique_ptr<Engine> Engine::FromPack(std::span<const uint8_t> bytes, std::st
   }
   std::unique_ptr<Engine> engine(new Engine());
   engine->program_ = std::move(result.program);
-  engine->Prepare();
+  if (!engine->Prepare(error)) return nullptr;
   return engine;
 }
 
@@ -95,11 +96,19 @@ std::unique_ptr<Engine> Engine::FromProgram(Program program, std::string* error)
   }
   std::unique_ptr<Engine> engine(new Engine());
   engine->program_ = std::move(program);
-  engine->Prepare();
+  if (!engine->Prepare(error)) return nullptr;
   return engine;
 }
 
-void Engine::Prepare() {
+bool Engine::Prepare(std::string* error) {
+  if (!program_.terminology_blob.empty()) {
+    TerminologyDecode decoded = DeserializeTerminology(program_.terminology_blob);
+    if (!decoded.ok()) {
+      *error = "its terminology section is corrupt: " + decoded.error;
+      return false;
+    }
+    terminology_ = std::make_unique<Terminology>(std::move(decoded.terminology));
+  }
   index_ = RuleIndex::Build(program_);
   hash_text_ = program_.HashText();
   for (uint32_t r = 0; r < program_.reasons.size(); ++r) {
@@ -115,6 +124,7 @@ void Engine::Prepare() {
     auto [line, column] = LineColumn(source.text, o.begin);
     site_at_.push_back(fmt::format("{}:{}:{}", source.name, line, column));
   }
+  return true;
 }
 
 std::string Engine::DescribeMissing(uint32_t pc) const {

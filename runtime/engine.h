@@ -46,7 +46,7 @@ class Engine {
 
  private:
   Engine() = default;
-  void Prepare();
+  bool Prepare(std::string* error);
 
   Program program_;
   RuleIndex index_;

@@ -5,12 +5,13 @@
 //   8       2     u16 format version (1)
 //   10      8     u64 InstructionSetHash() of the writer
 //   18      32    SHA-256 of bytes [50, end): everything after this field
-//   50      4     u32 section count (12)
+//   50      4     u32 section count (13)
 //   54      12*n  section table: u32 id, u32 offset (from the start of the file), u32 length
 //
 // Sections follow in id order, back to back, the last ending at the end of the file; every byte
 // belongs to exactly one field. Section ids: 1 code, 2 constants, 3 codesets, 4 tables,
-// 5 reasons, 6 outcomes, 7 rules, 8 policies, 9 facts, 10 sources, 11 spans, 12 terminology.
+// 5 reasons, 6 outcomes, 7 rules, 8 policies, 9 facts, 10 sources, 11 spans, 12 terminology,
+// 13 terminology_data.
 // Inside a section, a list is a u32 count then its elements; a string is a u32 byte length then
 // the bytes; a Day is an i32; a Tag, OutcomeKind or bool is a u8; a sha256 is 32 raw bytes.
 //   code         the bytecode, raw (its length is the section's)
@@ -30,6 +31,8 @@
 //   sources      list of: string name, string text, sha256 of text
 //   spans        list of: u32 pc, file, begin, end
 //   terminology  list of: string name, sha256
+//   terminology_data  Program::terminology_blob, raw (runtime/terminology_serialize.h checks
+//                it when an Engine loads it; here it is opaque bytes under the pack hash)
 //
 // A reader of version 1 refuses any other version, section count or layout: a format change
 // bumps the version rather than relying on readers skipping what they do not know.
@@ -41,9 +44,9 @@
 #include <utility>
 
 #include <fmt/core.h>
-#include <openssl/evp.h>
 
 #include "runtime/schema.h"
+#include "runtime/sha256.h"
 #include "runtime/verify.h"
 
 namespace warrant {
@@ -70,8 +73,9 @@ enum class SectionId : uint32_t {
   Sources,
   Spans,
   Terminology,
+  TerminologyData,
 };
-constexpr uint32_t kSectionCount = 12;
+constexpr uint32_t kSectionCount = 13;
 constexpr size_t kHeaderBytes = kSectionTableAt + kSectionCount * kSectionEntryBytes;
 
 // The last enumerator of each enum stored as a byte: a reader rejects anything above it.
@@ -323,6 +327,8 @@ void WriteSpans(ByteWriter& w, const Program& p) {
     w.U32(s.end);
   }
 }
+
+void WriteTerminologyData(ByteWriter& w, const Program& p) { w.Bytes(p.terminology_blob); }
 
 void WriteTerminology(ByteWriter& w, const Program& p) {
   w.Count(p.terminology.size());
@@ -655,6 +661,11 @@ void ReadSpans(ByteReader& r, Program& p) {
   }
 }
 
+void ReadTerminologyData(ByteReader& r, Program& p) {
+  std::span<const uint8_t> blob = r.Rest();
+  p.terminology_blob.assign(blob.begin(), blob.end());
+}
+
 void ReadTerminology(ByteReader& r, Program& p) {
   const uint32_t n = r.Count(kMinTerminologyBytes);
   p.terminology.reserve(n);
@@ -687,6 +698,7 @@ constexpr SectionCodec kSections[] = {
     {SectionId::Sources, "sources", WriteSources, ReadSources},
     {SectionId::Spans, "spans", WriteSpans, ReadSpans},
     {SectionId::Terminology, "terminology", WriteTerminology, ReadTerminology},
+    {SectionId::TerminologyData, "terminology_data", WriteTerminologyData, ReadTerminologyData},
 };
 static_assert(sizeof(kSections) / sizeof(kSections[0]) == kSectionCount);
 
@@ -771,22 +783,6 @@ std::string ReadHeader(std::span<const uint8_t> bytes,
 
 uint64_t InstructionSetHash() {
   return kInstructionSetHash;
-}
-
-std::array<uint8_t, 32> Sha256(std::span<const uint8_t> bytes) {
-  std::array<uint8_t, 32> digest{};
-  unsigned int size = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1 ||
-      size != digest.size()) {
-    // Only a broken libcrypto gets here; a zero digest would silently match other failures.
-    throw std::runtime_error("SHA-256 failed (OpenSSL EVP_Digest)");
-  }
-  return digest;
-}
-
-std::array<uint8_t, 32> Sha256(std::string_view text) {
-  return Sha256(
-      std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(text.data()), text.size()));
 }
 
 std::vector<uint8_t> WritePack(Program& program) {

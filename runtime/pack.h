@@ -7,7 +7,6 @@
 // documented in pack.cpp. This module does not compile, optimise or execute anything.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -44,9 +43,5 @@ PackResult ReadPack(std::span<const uint8_t> bytes);
 // formats, stack deltas, in encoding order) and the builtin, schema field and scope tables.
 // Packs record it; a pack built with a different table is refused rather than misread.
 uint64_t InstructionSetHash();
-
-// SHA-256 (OpenSSL libcrypto).
-std::array<uint8_t, 32> Sha256(std::span<const uint8_t> bytes);
-std::array<uint8_t, 32> Sha256(std::string_view text);
 
 }  // namespace warrant

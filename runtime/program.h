@@ -207,6 +207,9 @@ struct Program {
   std::vector<SourceData> sources;
   std::vector<SpanEntry> spans;
   std::vector<TerminologyData> terminology;
+  // The code-system versions the pack was built with (runtime/terminology_serialize.h), so
+  // `billable` and `exists` answer the same wherever the pack runs.
+  std::vector<uint8_t> terminology_blob;
   std::array<uint8_t, 32> hash{};    // SHA-256 of the serialized pack body (set by pack.h)
 
   // "sha256:<hex>" of `hash`.

@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <limits>
 #include <optional>
 #include <utility>
 
@@ -338,16 +337,17 @@ bool IsHcpcsRecord(std::string_view line) {
   return id == '3' || id == '4' || id == '7' || id == '8';
 }
 
-// Termination date field: nullopt when blank; kMaxDay + 1 marks a malformed one.
-std::optional<int64_t> TermDate(std::string_view field) {
+// The termination date field, YYYYMMDD or blank (`day` stays nullopt); false if malformed.
+bool ParseTermDate(std::string_view field, std::optional<Day>& day) {
+  day.reset();
   if (IsBlank(field))
-    return std::nullopt;
+    return true;
   if (field.size() != 8 || !AllDigits(field))
-    return int64_t{kMaxDay} + 1;
+    return false;
   const std::string iso =
       fmt::format("{}-{}-{}", field.substr(0, 4), field.substr(4, 2), field.substr(6, 2));
-  const std::optional<Day> day = ParseDate(iso);
-  return day ? int64_t{*day} : int64_t{kMaxDay} + 1;
+  day = ParseDate(iso);
+  return day.has_value();
 }
 
 struct HcpcsState {
@@ -405,8 +405,8 @@ void ParseHcpcsLine(std::string_view line, uint32_t number, Day year_start, Hcpc
   }
   if (!packed)
     return;
-  const std::optional<int64_t> term = TermDate(line.substr(284, 8));
-  if (term && *term > kMaxDay) {
+  std::optional<Day> term;
+  if (!ParseTermDate(line.substr(284, 8), term)) {
     Report(
         result, number,
         fmt::format("columns 285-292: expected a termination date YYYYMMDD or blanks, found `{}`",

@@ -6,6 +6,7 @@
 // packed codes (runtime/code.h): no hashing, no allocation. Importing CMS files is
 // term_import.h; the .wterm byte form is terminology_serialize.h. This module does not decide
 // coverage: an unknown answer (no version loaded for the date) is reported, not guessed.
+// Once loaded a Terminology is immutable; its const lookups may run on many threads at once.
 #pragma once
 
 #include <array>

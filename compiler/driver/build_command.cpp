@@ -18,7 +18,7 @@ int RunBuild(const Options& options, std::istream&, std::ostream& out, std::ostr
     err << "warrant build: name the pack to write with `-o rules.wpk`\n";
     return 2;
   }
-  auto c = Compile(options.inputs);
+  auto c = Compile(options.inputs, MakeCompileOptions(options, true));
   ReportDiagnostics(*c, options, out, err);
   if (!c->ok) return 1;
   std::vector<uint8_t> bytes = WritePack(c->program);

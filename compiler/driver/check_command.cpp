@@ -10,7 +10,7 @@
 namespace warrant::driver {
 
 int RunCheck(const Options& options, std::istream&, std::ostream& out, std::ostream& err) {
-  auto c = Compile(options.inputs, /*generate=*/false);
+  auto c = Compile(options.inputs, MakeCompileOptions(options, false));
   if (options.dump == "ast") ast::DumpAst(c->sources.ast, c->sources.files, out);
   if (options.dump == "checked" && c->ok) check::DumpChecked(c->checked, c->sources.files, out);
   ReportDiagnostics(*c, options, out, err);

@@ -10,9 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "compiler/compile.h"
+
 namespace warrant {
 class Engine;
-struct Compilation;
 }  // namespace warrant
 
 namespace warrant::driver {
@@ -25,12 +26,17 @@ struct Options {
   int jobs = 1;                     // -j N
   std::string filter;               // --filter=TEXT
   bool progress = true;             // --no-progress turns the progress bar off
+  std::vector<std::string> terminology;  // --terminology PATH (repeatable)
 };
 
 // Parses options (only those named in `allowed`, a comma-separated list such as "dump,o,j")
 // and positional inputs; false with `problem` set on a usage error.
 bool ParseOptions(const std::vector<std::string>& args, const std::string& allowed,
                   Options& options, std::string& problem);
+
+// The compile options these command-line options ask for (terminology defaults to the
+// WARRANT_TERMINOLOGY environment variable).
+CompileOptions MakeCompileOptions(const Options& options, bool generate);
 
 // Prints diagnostics (text to `err`, or JSON to `out`) and, on errors, the error count.
 void ReportDiagnostics(const Compilation& c, const Options& options, std::ostream& out,

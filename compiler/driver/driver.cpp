@@ -24,17 +24,19 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"check", "warrant check [--dump=ast|checked] [--diagnostics=text|json] <files|dirs>...",
-     "parse and type-check criteria; exit 1 on errors", "dump,diagnostics", 1, SIZE_MAX,
-     &RunCheck},
-    {"build", "warrant build [--diagnostics=text|json] <dir|files>... -o rules.wpk",
-     "compile criteria into a rule pack", "diagnostics,o", 1, SIZE_MAX, &RunBuild},
-    {"run", "warrant run <pack.wpk|dir> [claims.ndjson|-] [-o out.ndjson] [-j N] [--no-progress]",
-     "decide every claim line of an NDJSON stream", "diagnostics,o,j", 1, 2, &RunRun},
-    {"test", "warrant test [--filter=TEXT] <dir|files>...",
-     "run the criteria's test blocks; exit 1 on any failure", "diagnostics,filter", 1, SIZE_MAX,
-     &RunTest},
+     "parse and type-check criteria; exit 1 on errors", "dump,diagnostics,terminology", 1,
+     SIZE_MAX, &RunCheck},
+    {"build", "warrant build [--terminology PATH]... <dir|files>... -o rules.wpk",
+     "compile criteria into a rule pack", "diagnostics,o,terminology", 1, SIZE_MAX,
+     &RunBuild},
+    {"run", "warrant run <pack.wpk|dir> [claims.ndjson|-] [-o out.ndjson] [-j N] [--no-progress]\n       [--terminology PATH]...",
+     "decide every claim line of an NDJSON stream", "diagnostics,o,j,terminology", 1, 2,
+     &RunRun},
+    {"test", "warrant test [--filter=TEXT] [--terminology PATH]... <dir|files>...",
+     "run the criteria's test blocks; exit 1 on any failure", "diagnostics,filter,terminology", 1,
+     SIZE_MAX, &RunTest},
     {"disasm", "warrant disasm <pack.wpk|dir>", "list a pack's bytecode with its source lines",
-     "diagnostics", 1, 1, &RunDisasm},
+     "diagnostics,terminology", 1, 1, &RunDisasm},
 };
 
 void PrintHelp(std::ostream& out) {

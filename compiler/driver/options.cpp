@@ -9,6 +9,7 @@
 
 #include "compiler/compile.h"
 #include "compiler/diag/render.h"
+#include "compiler/frontend/terminology_files.h"
 #include "compiler/driver/commands.h"
 #include "runtime/engine.h"
 #include "runtime/pack.h"
@@ -75,6 +76,11 @@ bool ParseOptions(const std::vector<std::string>& args, const std::string& allow
         problem = fmt::format("`-j` takes a number of threads from 1 to 256, not `{}`", value);
         return false;
       }
+    } else if (a == "--terminology" && Allowed(allowed, "terminology")) {
+      if (!value_of(a, value)) return false;
+      options.terminology.push_back(value);
+    } else if (a.rfind("--terminology=", 0) == 0 && Allowed(allowed, "terminology")) {
+      options.terminology.push_back(a.substr(14));
     } else if (a.rfind("--filter=", 0) == 0 && Allowed(allowed, "filter")) {
       options.filter = a.substr(9);
     } else if (a == "--no-progress" && Allowed(allowed, "j")) {
@@ -87,6 +93,14 @@ bool ParseOptions(const std::vector<std::string>& args, const std::string& allow
     }
   }
   return true;
+}
+
+CompileOptions MakeCompileOptions(const Options& options, bool generate) {
+  CompileOptions compile;
+  compile.generate = generate;
+  compile.terminology = options.terminology;
+  if (compile.terminology.empty()) compile.terminology = frontend::DefaultTerminologyPaths();
+  return compile;
 }
 
 void ReportDiagnostics(const Compilation& c, const Options& options, std::ostream& out,
@@ -122,7 +136,7 @@ std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& optio
     if (!engine) err << fmt::format("error[E0005]: `{}` is not a usable pack: {}\n", path, problem);
     return engine;
   }
-  auto c = Compile({path});
+  auto c = Compile({path}, MakeCompileOptions(options, true));
   ReportDiagnostics(*c, options, out, err);
   if (!c->ok) return nullptr;
   std::string problem;

@@ -71,7 +71,7 @@ std::string DescribeLine(const Engine& engine, const ClaimDecision& decision, ui
 }  // namespace
 
 int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostream& err) {
-  auto c = Compile(options.inputs);
+  auto c = Compile(options.inputs, MakeCompileOptions(options, true));
   ReportDiagnostics(*c, options, out, err);
   if (!c->ok) return 1;
   std::string problem;

@@ -8,6 +8,7 @@
 
 #include "runtime/code.h"
 #include "runtime/schema.h"
+#include "runtime/sha256.h"
 #include "tests/unit/catch.h"
 
 namespace warrant {
@@ -101,6 +102,8 @@ Program SampleProgram() {
   Program p;
   p.sources.push_back({"ncd_210_3_fobt_v2.warrant", std::string(kSource), {}});
   p.terminology.push_back({"icd10cm FY2026", Sha256(std::string_view("terminology data"))});
+  // Opaque to the pack (runtime/terminology_serialize.h owns its form).
+  p.terminology_blob = {'W', 'T', 'E', 'R', 'M', 0, 1, 2, 3, 0xFF};
 
   p.constants = {
       {Tag::Int, 0, 45, "", {}},
@@ -306,6 +309,84 @@ size_t SectionOffset(const std::vector<uint8_t>& bytes, uint32_t id) {
   return Read32(bytes, kSectionTableAt + (id - 1) * 12 + 4);
 }
 
+// program.cpp's helpers (here rather than in a program_test.cpp: the pack is their user).
+TEST_CASE("program: SpanAt finds the last entry at or before a pc", "[program]") {
+  Program p;
+  CHECK(p.SpanAt(0) == nullptr);
+  p.spans = {{4, 0, 10, 20}, {9, 0, 30, 40}, {9, 0, 50, 60}, {12, 0, 70, 80}};
+  CHECK(p.SpanAt(3) == nullptr);
+  CHECK(p.SpanAt(4)->begin == 10);
+  CHECK(p.SpanAt(8)->begin == 10);
+  CHECK(p.SpanAt(9)->begin == 50);
+  CHECK(p.SpanAt(11)->begin == 50);
+  CHECK(p.SpanAt(UINT32_MAX)->begin == 70);
+}
+
+TEST_CASE("program: HashText is sha256: and lowercase hex", "[program]") {
+  Program p;
+  for (size_t i = 0; i < p.hash.size(); ++i)
+    p.hash[i] = static_cast<uint8_t>(i * 17);
+  CHECK(p.HashText() ==
+        "sha256:00112233445566778899aabbccddeeff"
+        "00112233445566778899aabbccddeeff");
+}
+
+TEST_CASE("program: instructions encode and decode in every operand format", "[program]") {
+  std::vector<uint8_t> code;
+  AppendInstruction(code, Op::Return);
+  AppendInstruction(code, Op::Load, 200);
+  AppendInstruction(code, Op::PushConst, 0xBEEF);
+  AppendInstruction(code, Op::PushInt, -5);
+  AppendInstruction(code, Op::When, 7, -300);
+  AppendInstruction(code, Op::IterNext, 3, 70000);
+  CHECK(code.size() == 1 + 2 + 3 + 5 + 7 + 6);
+
+  struct Expected {
+    Op op;
+    int64_t a, b;
+    uint8_t size;
+  };
+
+  const Expected expected[] = {{Op::Return, 0, 0, 1},         {Op::Load, 200, 0, 2},
+                               {Op::PushConst, 0xBEEF, 0, 3}, {Op::PushInt, -5, 0, 5},
+                               {Op::When, 7, -300, 7},        {Op::IterNext, 3, 70000, 6}};
+  uint32_t pc = 0;
+  for (const Expected& e : expected) {
+    const std::optional<Instruction> ins = DecodeAt(code, pc);
+    REQUIRE(ins);
+    CHECK(ins->op == e.op);
+    CHECK(ins->a == e.a);
+    CHECK(ins->b == e.b);
+    CHECK(ins->size == e.size);
+    CHECK(Info(e.op).size == e.size);
+    pc += ins->size;
+  }
+  CHECK(DecodeAt(code, pc) == std::nullopt);
+  // Targets are relative to the end of the instruction.
+  CHECK(DecodeAt(code, 11)->Target(11) == 11 + 7 - 300);
+  // Cut operands and bytes outside the table do not decode.
+  CHECK(DecodeAt(std::span<const uint8_t>(code).first(code.size() - 1), 18) == std::nullopt);
+  const std::vector<uint8_t> bad = {static_cast<uint8_t>(kOpCount)};
+  CHECK(DecodeAt(bad, 0) == std::nullopt);
+}
+
+TEST_CASE("program: pops come from the table's stack notation", "[program]") {
+  CHECK(StackPops(Op::PushConst) == 0);
+  CHECK(StackPops(Op::Dup) == 1);
+  CHECK(StackPops(Op::Eq) == 2);
+  CHECK(StackPops(Op::Within) == 3);
+  CHECK(StackPops(Op::Select) == 3);
+  CHECK(StackPops(Op::Jump) == 0);
+  CHECK(StackPops(Op::Return) == 0);
+  CHECK(FlowOf(Op::Jump) == Flow::Jump);
+  CHECK(FlowOf(Op::When) == Flow::Branch);
+  CHECK(FlowOf(Op::Applies) == Flow::Next);
+  CHECK(FlowOf(Op::Return) == Flow::Return);
+  CHECK(BuiltinArity(BuiltinId::DaysBetween) == 2);
+  CHECK(BuiltinArity(BuiltinId::Length) == 1);
+  CHECK(BuiltinArity(BuiltinId::kCount) == 0);
+}
+
 TEST_CASE("pack: the sample program verifies", "[pack]") {
   const PackResult read = ReadPack(SamplePack());
   INFO(read.error);
@@ -359,6 +440,7 @@ TEST_CASE("pack: a round trip keeps every field", "[pack]") {
   CHECK(p.spans.back().begin == original.spans.back().begin);
   CHECK(p.terminology[0].name == "icd10cm FY2026");
   CHECK(p.terminology[0].sha256 == original.terminology[0].sha256);
+  CHECK(p.terminology_blob == original.terminology_blob);
 }
 
 TEST_CASE("pack: building the same program twice gives identical bytes", "[pack]") {

@@ -580,6 +580,24 @@ TEST_CASE("terminology: .wterm round trip and every kind of corruption", "[termi
     REQUIRE_FALSE(result.ok());
     CHECK(result.error.find("cannot fit") != std::string::npos);
   }
+  SECTION("a huge title size does not allocate") {
+    std::vector<uint8_t> copy = bytes;
+    const CodeSystemVersion& v = t.versions()[0];
+    size_t at = 12 + 2 + v.name.size() + 8 + 32 + 4;  // the first code
+    for (size_t i = 0; i < v.size(); ++i) {
+      uint64_t value = i == 0 ? v.codes[0] : v.codes[i] - v.codes[i - 1];
+      for (++at; value >= 0x80; value >>= 7)
+        ++at;
+    }
+    at += (v.size() + 7) / 8;  // billable bits
+    REQUIRE(copy[at] == v.titles.size() % 256);
+    for (size_t i = 0; i < 4; ++i)
+      copy[at + i] = 0xFF;
+    Rehash(copy);
+    const TerminologyDecode result = DeserializeTerminology(copy);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error.find("title bytes cannot come from") != std::string::npos);
+  }
   SECTION("structural corruption with a valid hash never crashes; what decodes is canonical") {
     std::mt19937 rng(20260101);
     size_t accepted = 0;
