@@ -36,7 +36,8 @@ bool NdjsonReader::Next(NdjsonLine& line) {
       }
       ++line_number_;
       line = Yield(begin, at, false);
-      if (IsBlank(line.text)) continue;
+      if (IsBlank(line.text))
+        continue;
       return true;
     }
     scan_ = end_;  // no newline up to here: never search these bytes again
@@ -50,12 +51,14 @@ bool NdjsonReader::Next(NdjsonLine& line) {
       return true;
     }
     if (eof_) {
-      if (discarding_ || begin_ == end_) return false;
+      if (discarding_ || begin_ == end_)
+        return false;
       const size_t begin = begin_;
       begin_ = end_;
       ++line_number_;
       line = Yield(begin, end_, false);
-      if (IsBlank(line.text)) return false;
+      if (IsBlank(line.text))
+        return false;
       return true;
     }
     Fill();
@@ -64,7 +67,8 @@ bool NdjsonReader::Next(NdjsonLine& line) {
 
 NdjsonLine NdjsonReader::Yield(size_t begin, size_t end, bool truncated) {
   std::string_view text(buffer_.data() + begin, end - begin);
-  if (!truncated && !text.empty() && text.back() == '\r') text.remove_suffix(1);
+  if (!truncated && !text.empty() && text.back() == '\r')
+    text.remove_suffix(1);
   if (line_number_ == 1 && text.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
     text.remove_prefix(kByteOrderMark.size());
   }

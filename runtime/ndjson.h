@@ -48,15 +48,15 @@ class NdjsonReader {
 
   std::istream& in_;
   size_t max_line_bytes_;
-  size_t capacity_;           // usable bytes; the buffer holds kJsonPadding more
+  size_t capacity_;  // usable bytes; the buffer holds kJsonPadding more
   std::vector<char> buffer_;
-  size_t begin_ = 0;          // first unconsumed byte
-  size_t scan_ = 0;           // where the search for the next '\n' resumes
-  size_t end_ = 0;            // end of the bytes read
+  size_t begin_ = 0;  // first unconsumed byte
+  size_t scan_ = 0;   // where the search for the next '\n' resumes
+  size_t end_ = 0;    // end of the bytes read
   uint64_t line_number_ = 0;
   bool eof_ = false;
   bool failed_ = false;
-  bool discarding_ = false;   // dropping the rest of a cut line
+  bool discarding_ = false;  // dropping the rest of a cut line
 };
 
 }  // namespace warrant

@@ -1,12 +1,11 @@
 // Terminology: which codes exist, are billable, and what they are called, by date of service.
 //
 // A CodeSystemVersion is one imported release of one code system (ICD-10-CM FY2026, HCPCS 2019,
-// the POS list) valid over an inclusive date interval; a Terminology holds several and answers
-// every question for the version in force on a date. Lookups are binary searches over sorted
-// packed codes (runtime/code.h): no hashing, no allocation. Importing CMS files is
-// term_import.h; the .wterm byte form is terminology_serialize.h. This module does not decide
-// coverage: an unknown answer (no version loaded for the date) is reported, not guessed.
-// Once loaded a Terminology is immutable; its const lookups may run on many threads at once.
+// the POS list) in force over an inclusive date interval; a Terminology holds several and
+// answers for the version in force on a date by binary search over sorted packed codes: no
+// hashing, no allocation, safe from many threads once loaded. Importing CMS files is
+// term_import.h, the .wterm bytes terminology_serialize.h. This module does not decide coverage:
+// when no version is loaded for a date, the answer is unknown, not guessed.
 #pragma once
 
 #include <array>

@@ -18,6 +18,7 @@ bool FixedDays(const Value& d, int64_t* days) {
     return true;
   }
   if (unit == DurationUnit::Weeks) {
+    if (d.i > INT64_MAX / 7 || d.i < INT64_MIN / 7) return false;
     *days = d.i * 7;
     return true;
   }
@@ -58,7 +59,10 @@ bool Order(const Value& a, const Value& b, int* out) {
         auto months = [](const Value& v, int64_t* m) {
           auto unit = static_cast<DurationUnit>(v.sub);
           if (unit == DurationUnit::Months) *m = v.i;
-          if (unit == DurationUnit::Years) *m = v.i * 12;
+          if (unit == DurationUnit::Years) {
+            if (v.i > INT64_MAX / 12 || v.i < INT64_MIN / 12) return false;
+            *m = v.i * 12;
+          }
           return unit == DurationUnit::Months || unit == DurationUnit::Years;
         };
         if (months(a, &x) && months(b, &y)) {
@@ -109,6 +113,7 @@ Value ShiftDate(Value date, Value duration, int64_t sign, uint32_t pc) {
     case DurationUnit::Days:
       return FromOptionalDay(AddDays(static_cast<Day>(date.i), amount), pc);
     case DurationUnit::Weeks:
+      if (amount > INT64_MAX / 7 || amount < INT64_MIN / 7) return Value::Unknown(pc);
       return FromOptionalDay(AddDays(static_cast<Day>(date.i), amount * 7), pc);
     case DurationUnit::Months:
       return FromOptionalDay(AddMonths(static_cast<Day>(date.i), amount), pc);

@@ -26,24 +26,15 @@ struct Local {
   bool used = false;
 };
 
-// The part of a validation sentence after "is not a valid X code: ", for a help line (the
-// diagnostic's message already says the first part).
-inline std::string Reason(const std::string& sentence) {
-  size_t colon = sentence.find(": ");
-  if (colon == std::string::npos) return sentence;
-  std::string rest = sentence.substr(colon + 2);
-  return rest;
-}
-
 // Adapters over runtime/code.h for the checker's "valid, or why not" questions.
 inline bool ValidCode(CodeSystem system, std::string_view text, std::string* why) {
-  std::optional<std::string> problem = Validate(system, text);
-  if (problem) *why = Reason(*problem);
+  std::optional<std::string> problem = ValidateReason(system, text);
+  if (problem) *why = *problem;
   return !problem;
 }
 inline bool ValidPrefix(CodeSystem system, std::string_view prefix, std::string* why) {
-  std::optional<std::string> problem = ValidatePrefix(system, prefix);
-  if (problem) *why = Reason(*problem);
+  std::optional<std::string> problem = ValidatePrefixReason(system, prefix);
+  if (problem) *why = *problem;
   return !problem;
 }
 

@@ -112,6 +112,11 @@ uint32_t Generator::Site(OutcomeKind kind, const ast::Outcome* outcome, uint32_t
   if (outcome) {
     if (outcome->reason) data.reason = reason_index_.at(outcome->reason->text);
     if (outcome->message) data.message = outcome->message->text;
+    // A bundle reports the standard CO-97 unless it names its own reason.
+    if (!outcome->reason && kind == OutcomeKind::Bundle) {
+      auto it = reason_index_.find("bundling");
+      if (it != reason_index_.end()) data.reason = it->second;
+    }
   }
   out_.outcomes.push_back(std::move(data));
   return static_cast<uint32_t>(out_.outcomes.size() - 1);

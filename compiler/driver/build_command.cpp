@@ -1,6 +1,7 @@
 // `warrant build`: compile sources into a pack file; `warrant disasm`: list a pack's bytecode.
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <ostream>
@@ -26,7 +27,7 @@ int RunBuild(const Options& options, std::istream&, std::ostream& out, std::ostr
   file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   file.close();
   if (!file) {
-    err << fmt::format("error[E0006]: cannot write `{}`: {}\n", options.output, std::strerror(errno));
+    PrintPlain(err, diag::DiagCode::CannotWrite, options.output, std::strerror(errno));
     return 1;
   }
   const Program& p = c->program;

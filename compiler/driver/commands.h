@@ -5,12 +5,13 @@
 // the given streams.
 #pragma once
 
-#include <iosfwd>
+#include <ostream>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "compiler/compile.h"
+#include "compiler/diag/diagnostic.h"
 
 namespace warrant {
 class Engine;
@@ -27,6 +28,7 @@ struct Options {
   std::string filter;               // --filter=TEXT
   bool progress = true;             // --no-progress turns the progress bar off
   std::vector<std::string> terminology;  // --terminology PATH (repeatable)
+  std::string as_of;                     // --as-of YYYY-MM-DD
 };
 
 // Parses options (only those named in `allowed`, a comma-separated list such as "dump,o,j")
@@ -42,6 +44,15 @@ CompileOptions MakeCompileOptions(const Options& options, bool generate);
 void ReportDiagnostics(const Compilation& c, const Options& options, std::ostream& out,
                        std::ostream& err);
 
+// Prints a diagnostic that has no source location (a file that cannot be read or written, a
+// corrupt pack): "error[E0005]: ..." and its help line.
+template <typename... Args>
+void PrintPlain(std::ostream& err, diag::DiagCode code, const Args&... args) {
+  diag::Diagnostic d = diag::Make(code, 0, Span{}, args...);
+  err << "error[" << diag::Info(code).code << "]: " << d.message << '\n';
+  if (!d.help.empty()) err << "   = help: " << d.help << '\n';
+}
+
 // A pack file or a source directory/files compiled in memory; nullptr after printing why.
 std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& options,
                                    std::ostream& out, std::ostream& err);
@@ -50,6 +61,8 @@ int RunCheck(const Options& options, std::istream& in, std::ostream& out, std::o
 int RunBuild(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunTest(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunTerminology(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunCodeset(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunDisasm(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace warrant::driver

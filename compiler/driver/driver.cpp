@@ -35,6 +35,15 @@ constexpr Command kCommands[] = {
     {"test", "warrant test [--filter=TEXT] [--terminology PATH]... <dir|files>...",
      "run the criteria's test blocks; exit 1 on any failure", "diagnostics,filter,terminology", 1,
      SIZE_MAX, &RunTest},
+    {"terminology",
+     "warrant terminology import <files|dirs>... -o codes.wterm\n"
+     "       warrant terminology list <codes.wterm|pack.wpk|files|dirs>...",
+     "import CMS code-set releases; list the versions a pack or file holds", "o", 2, SIZE_MAX,
+     &RunTerminology},
+    {"codeset",
+     "warrant codeset show NAME <dir|files> [--as-of YYYY-MM-DD] [--terminology PATH]...",
+     "list the codes a codeset holds on a date of service", "as-of,terminology,diagnostics", 3, 3,
+     &RunCodeset},
     {"disasm", "warrant disasm <pack.wpk|dir>", "list a pack's bytecode with its source lines",
      "diagnostics,terminology", 1, 1, &RunDisasm},
 };
@@ -43,7 +52,7 @@ void PrintHelp(std::ostream& out) {
   out << "warrant " << WARRANT_VERSION
       << " - medical-necessity and coverage criteria: check, compile, run, explain\n\n"
       << "usage: warrant <command> [options] [arguments]\n\ncommands:\n";
-  for (const Command& c : kCommands) out << fmt::format("  {:<10} {}\n", c.name, c.summary);
+  for (const Command& c : kCommands) out << fmt::format("  {:<12} {}\n", c.name, c.summary);
   out << "\noptions:\n"
       << "  --help       show this help (or `warrant <command> --help`)\n"
       << "  --version    print the version\n\n"

@@ -2,6 +2,8 @@
 // loading an engine from a pack or from sources.
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <ostream>
@@ -81,6 +83,10 @@ bool ParseOptions(const std::vector<std::string>& args, const std::string& allow
       options.terminology.push_back(value);
     } else if (a.rfind("--terminology=", 0) == 0 && Allowed(allowed, "terminology")) {
       options.terminology.push_back(a.substr(14));
+    } else if (a == "--as-of" && Allowed(allowed, "as-of")) {
+      if (!value_of(a, options.as_of)) return false;
+    } else if (a.rfind("--as-of=", 0) == 0 && Allowed(allowed, "as-of")) {
+      options.as_of = a.substr(8);
     } else if (a.rfind("--filter=", 0) == 0 && Allowed(allowed, "filter")) {
       options.filter = a.substr(9);
     } else if (a == "--no-progress" && Allowed(allowed, "j")) {
@@ -127,13 +133,13 @@ std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& optio
       path.compare(path.size() - 4, 4, ".wpk") == 0) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-      err << fmt::format("error[E0001]: cannot read `{}`\n", path);
+      PrintPlain(err, diag::DiagCode::CannotReadFile, path, std::strerror(errno));
       return nullptr;
     }
     std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::string problem;
     auto engine = Engine::FromPack(bytes, &problem);
-    if (!engine) err << fmt::format("error[E0005]: `{}` is not a usable pack: {}\n", path, problem);
+    if (!engine) PrintPlain(err, diag::DiagCode::UnusablePack, path, problem);
     return engine;
   }
   auto c = Compile({path}, MakeCompileOptions(options, true));

@@ -11,6 +11,7 @@
 #include <array>
 #include <chrono>
 #include <condition_variable>
+#include <cerrno>
 #include <cstring>
 #include <deque>
 #include <filesystem>
@@ -142,7 +143,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   if (input_name != "-") {
     file.open(input_name, std::ios::binary);
     if (!file) {
-      err << fmt::format("error[E0001]: cannot read `{}`: {}\n", input_name, std::strerror(errno));
+      PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, std::strerror(errno));
       return 1;
     }
     input = &file;
@@ -157,7 +158,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   if (!options.output.empty()) {
     out_file.open(options.output, std::ios::binary | std::ios::trunc);
     if (!out_file) {
-      err << fmt::format("error[E0006]: cannot write `{}`: {}\n", options.output, std::strerror(errno));
+      PrintPlain(err, diag::DiagCode::CannotWrite, options.output, std::strerror(errno));
       return 1;
     }
     output = &out_file;
@@ -269,7 +270,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   }
   output->flush();
   progress.Finish(err);
-  if (reader.failed()) err << fmt::format("error[E0001]: reading `{}` failed\n", input_name);
+  if (reader.failed()) PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, "a read failed");
 
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (total.errors > messages_shown) {

@@ -463,12 +463,12 @@ TEST_CASE("errors: expected tokens name what was found", "[errors]") {
         "E0103 1:34+1 expected a statement or `}`, found `x`");
   CHECK(ErrorOf("policy \"p\" version x") == "E0103 1:20+1 expected a number, found `x`");
   CHECK(ErrorOf("policy \"p\" version 1 \"t\" effective soon") ==
-        "E0103 1:37+4 expected a date (YYYY-MM-DD), found `soon`");
+        "E0103 1:36+4 expected a date (YYYY-MM-DD), found `soon`");
   CHECK(ErrorOf("reason r = CO 119") == "E0103 1:15+3 expected `-`, found `119`");
   CHECK(ErrorOf("test \"t\" { expect line 1 covered }") ==
         "E0103 1:12+6 expected `given`, found `expect`");
   CHECK(ErrorOf("test \"t\" { given {} expect line 1 approved }") ==
-        "E0103 1:36+8 expected a decision (`covered`, `pended`, `bundled`, `denied`, `rejected` "
+        "E0103 1:35+8 expected a decision (`covered`, `pended`, `bundled`, `denied`, `rejected` "
         "or `not_applicable`), found `approved`");
   CHECK(ErrorOf("table t: int = {}") == "E0103 1:14+1 expected `->`, found `=`");
   CHECK(ErrorOf("fact f: one [\"a\"]") == "E0103 1:13+1 expected `of`, found `[`");
@@ -501,7 +501,7 @@ TEST_CASE("errors: one code per kind of syntax error", "[errors]") {
   CHECK(ErrorOf("let x = 2023-02-29") == "E0108 1:9+10 `2023-02-29` is not a calendar date");
   CHECK(ErrorOf("let x = 2024-13-01") == "E0108 1:9+10 `2024-13-01` is not a calendar date");
   CHECK(ErrorOf("policy \"p\" version 1 \"t\" effective 0000-01-01") ==
-        "E0108 1:37+10 `0000-01-01` is not a calendar date");
+        "E0108 1:36+10 `0000-01-01` is not a calendar date");
   CHECK(ErrorOf("let x = 9223372036854775808") ==
         "E0109 1:9+19 the number `9223372036854775808` is too large");
   CHECK(ErrorOf("let x = 99999999999999999999 days") ==
@@ -533,7 +533,7 @@ TEST_CASE("errors: JSON in `given`", "[errors]") {
                           "name in quotes or `}`, found `a`");
   CHECK(json("{\"a\" 1}") == "E0110 2:12+1 the `given` record is not valid JSON: expected `:`, "
                              "found `1`");
-  CHECK(json("{\"a\": 1 \"b\": 2}") == "E0110 2:15+4 the `given` record is not valid JSON: "
+  CHECK(json("{\"a\": 1 \"b\": 2}") == "E0110 2:15+3 the `given` record is not valid JSON: "
                                       "expected `,` or `}`, found `\"b\"`");
   CHECK(json("{\"a\": 'x'}") == "E0110 2:13+1 the `given` record is not valid JSON: expected a "
                                 "JSON value, found `'`");
@@ -607,8 +607,8 @@ TEST_CASE("nesting: 256 levels parse, 257 is E0501 at the opening token", "[nest
 TEST_CASE("nesting: long operator chains are E0501 past 256 operators", "[nesting]") {
   CHECK(ErrorOf("let x = a" + Repeat(" or a", 256)) == "ok");
   CHECK(ErrorOf("let x = a" + Repeat(" or a", 257)) ==
-        "E0501 1:1290+2 nesting is deeper than 256 levels");
-  CHECK(ErrorOf("let x = 1" + Repeat(" + 1", 300)) .substr(0, 5) == "E0501");
+        "E0501 1:1291+2 nesting is deeper than 256 levels");
+  CHECK(ErrorOf("let x = 1" + Repeat(" + 1", 300)).substr(0, 5) == "E0501");
   CHECK(ErrorOf("let x = a" + Repeat(".b", 300)).substr(0, 5) == "E0501");
   CHECK(ErrorOf("codeset c: icd10cm = a" + Repeat(" + a", 300)).substr(0, 5) == "E0501");
   // A long flat list is not deep.

@@ -325,7 +325,7 @@ TEST_CASE("program: SpanAt finds the last entry at or before a pc", "[program]")
 TEST_CASE("program: HashText is sha256: and lowercase hex", "[program]") {
   Program p;
   for (size_t i = 0; i < p.hash.size(); ++i)
-    p.hash[i] = static_cast<uint8_t>(i * 17);
+    p.hash[i] = static_cast<uint8_t>((i % 16) * 17);
   CHECK(p.HashText() ==
         "sha256:00112233445566778899aabbccddeeff"
         "00112233445566778899aabbccddeeff");

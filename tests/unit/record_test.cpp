@@ -26,41 +26,77 @@ void* CountedAlloc(std::size_t size) noexcept {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   return std::malloc(size == 0 ? 1 : size);
 }
+
+// Out of line: GCC 12 otherwise sees `free` meet `operator new` and warns (mismatched-new-delete).
+[[gnu::noinline]] void CountedFree(void* p) noexcept {
+  std::free(p);
+}
 }  // namespace
 
 void* operator new(std::size_t size) {
-  if (void* p = CountedAlloc(size)) return p;
+  if (void* p = CountedAlloc(size))
+    return p;
   throw std::bad_alloc();
 }
+
 void* operator new[](std::size_t size) {
-  if (void* p = CountedAlloc(size)) return p;
+  if (void* p = CountedAlloc(size))
+    return p;
   throw std::bad_alloc();
 }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return CountedAlloc(size); }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return CountedAlloc(size); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+  return CountedAlloc(size);
+}
+
+void* operator new[](std::size_t size, const std::nothrow_t&) noexcept {
+  return CountedAlloc(size);
+}
+
+void operator delete(void* p) noexcept {
+  CountedFree(p);
+}
+
+void operator delete[](void* p) noexcept {
+  CountedFree(p);
+}
+
+void operator delete(void* p, std::size_t) noexcept {
+  CountedFree(p);
+}
+
+void operator delete[](void* p, std::size_t) noexcept {
+  CountedFree(p);
+}
+
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  CountedFree(p);
+}
+
+void operator delete[](void* p, const std::nothrow_t&) noexcept {
+  CountedFree(p);
+}
 
 namespace warrant {
 namespace {
 
 Day D(std::string_view text) {
   const std::optional<Day> day = ParseDate(text);
-  if (!day) FAIL("bad test date " << std::string(text));
+  if (!day)
+    FAIL("bad test date " << std::string(text));
   return *day;
 }
 
 uint64_t P(CodeSystem system, std::string_view text) {
   const std::optional<uint64_t> packed = Pack(system, text);
-  if (!packed) FAIL("bad test code " << std::string(text));
+  if (!packed)
+    FAIL("bad test code " << std::string(text));
   return *packed;
 }
 
-uint64_t Icd(std::string_view text) { return P(CodeSystem::Icd10cm, text); }
+uint64_t Icd(std::string_view text) {
+  return P(CodeSystem::Icd10cm, text);
+}
 
 std::vector<FactData> TestFacts() {
   return {
@@ -91,7 +127,8 @@ Decoded Run(std::string_view json) {
 // Decodes `json`, which must fail; returns the error.
 RecordError Error(std::string_view json) {
   Decoded d = Run(json);
-  if (d.ok) FAIL("expected an error for " << std::string(json.substr(0, 200)));
+  if (d.ok)
+    FAIL("expected an error for " << std::string(json.substr(0, 200)));
   return d.error;
 }
 
@@ -106,7 +143,8 @@ std::vector<int64_t> Ints(const Claim& c, Range r) {
 std::string Repeat(std::string_view piece, size_t n, std::string_view separator = ",") {
   std::string out;
   for (size_t i = 0; i < n; ++i) {
-    if (i > 0) out += separator;
+    if (i > 0)
+      out += separator;
     out += piece;
   }
   return out;
@@ -114,8 +152,8 @@ std::string Repeat(std::string_view piece, size_t n, std::string_view separator 
 
 // A valid claim around the given extra top-level members (each ending in a comma).
 std::string WithLine(std::string_view extra, std::string_view line = R"({"code": "83036"})") {
-  return std::string("{") + std::string(extra) + R"("service_date": "2025-06-01", "lines": [)" + std::string(line) +
-         "]}";
+  return std::string("{") + std::string(extra) + R"("service_date": "2025-06-01", "lines": [)" +
+         std::string(line) + "]}";
 }
 
 constexpr std::string_view kSection9 = R"({"id": "C1",
@@ -143,11 +181,12 @@ TEST_CASE("record: the language.md §9 example", "[record]") {
   CHECK(c.place_of_service == P(CodeSystem::Pos, "11"));
   CHECK(c.Str(c.claim_type) == "professional");
   CHECK(Codes(c, c.diagnoses) == std::vector<uint64_t>{Icd("E11.65"), Icd("I10")});
-  for (FieldId f : {FieldId::claim_id, FieldId::claim_patient, FieldId::patient_id, FieldId::patient_birth_date,
-                    FieldId::patient_sex, FieldId::patient_part_b_effective, FieldId::claim_service_date,
-                    FieldId::claim_place_of_service, FieldId::claim_claim_type, FieldId::claim_diagnoses,
-                    FieldId::claim_lines, FieldId::claim_history, FieldId::claim_observations,
-                    FieldId::claim_facts}) {
+  for (FieldId f :
+       {FieldId::claim_id, FieldId::claim_patient, FieldId::patient_id, FieldId::patient_birth_date,
+        FieldId::patient_sex, FieldId::patient_part_b_effective, FieldId::claim_service_date,
+        FieldId::claim_place_of_service, FieldId::claim_claim_type, FieldId::claim_diagnoses,
+        FieldId::claim_lines, FieldId::claim_history, FieldId::claim_observations,
+        FieldId::claim_facts}) {
     CHECK(c.present.Has(f));
   }
 
@@ -160,8 +199,9 @@ TEST_CASE("record: the language.md §9 example", "[record]") {
   CHECK(line.date == D("2025-06-01"));
   CHECK(line.pos == P(CodeSystem::Pos, "11"));
   CHECK(Codes(c, line.diagnoses) == std::vector<uint64_t>{Icd("E11.65"), Icd("I10")});
-  for (FieldId f : {FieldId::line_index, FieldId::line_code, FieldId::line_modifiers, FieldId::line_units,
-                    FieldId::line_dx_pointers, FieldId::line_date, FieldId::line_place_of_service}) {
+  for (FieldId f :
+       {FieldId::line_index, FieldId::line_code, FieldId::line_modifiers, FieldId::line_units,
+        FieldId::line_dx_pointers, FieldId::line_date, FieldId::line_place_of_service}) {
     CHECK(line.present.Has(f));
   }
 
@@ -212,10 +252,12 @@ TEST_CASE("record: defaults of the test conventions", "[record]") {
   CHECK(c.diagnoses.count == 0);
   CHECK(c.history.empty());
   CHECK(c.observations.empty());
-  for (const Value& fact : c.facts) CHECK(fact.is_unknown());
+  for (const Value& fact : c.facts)
+    CHECK(fact.is_unknown());
   // Missing data stays unknown.
-  for (FieldId f : {FieldId::claim_id, FieldId::claim_patient, FieldId::patient_id, FieldId::patient_birth_date,
-                    FieldId::patient_sex, FieldId::patient_part_b_effective}) {
+  for (FieldId f :
+       {FieldId::claim_id, FieldId::claim_patient, FieldId::patient_id, FieldId::patient_birth_date,
+        FieldId::patient_sex, FieldId::patient_part_b_effective}) {
     CHECK_FALSE(c.present.Has(f));
   }
   REQUIRE(c.lines.size() == 1);
@@ -225,12 +267,14 @@ TEST_CASE("record: defaults of the test conventions", "[record]") {
   CHECK(line.date == D("2025-06-01"));
   CHECK(line.pos == P(CodeSystem::Pos, "11"));
   CHECK(line.diagnoses.count == 0);
-  for (FieldId f : {FieldId::line_units, FieldId::line_modifiers, FieldId::line_date, FieldId::line_place_of_service}) {
+  for (FieldId f : {FieldId::line_units, FieldId::line_modifiers, FieldId::line_date,
+                    FieldId::line_place_of_service}) {
     CHECK(line.present.Has(f));
   }
 
   SECTION("a line takes the claim's place of service and date, or its own") {
-    Decoded e = Run(R"({"service_date": "2025-06-01", "place_of_service": "22", "claim_type": "institutional",
+    Decoded e = Run(
+        R"({"service_date": "2025-06-01", "place_of_service": "22", "claim_type": "institutional",
                         "lines": [{"code": "83036"}, {"code": "83036", "date": "2025-06-03", "place_of_service": "19"}]})");
     REQUIRE(e.ok);
     CHECK(e.claim.Str(e.claim.claim_type) == "institutional");
@@ -240,14 +284,16 @@ TEST_CASE("record: defaults of the test conventions", "[record]") {
     CHECK(e.claim.lines[1].date == D("2025-06-03"));
   }
   SECTION("without a claim date every line may carry its own") {
-    Decoded e = Run(R"({"lines": [{"code": "83036", "date": "2025-06-03"}, {"code": "83036", "date": "2025-07-01"}]})");
+    Decoded e = Run(
+        R"({"lines": [{"code": "83036", "date": "2025-06-03"}, {"code": "83036", "date": "2025-07-01"}]})");
     REQUIRE(e.ok);
     CHECK_FALSE(e.claim.present.Has(FieldId::claim_service_date));
     CHECK(e.claim.lines[0].date == D("2025-06-03"));
     CHECK(e.claim.lines[1].date == D("2025-07-01"));
   }
   SECTION("null anywhere is absent") {
-    Decoded e = Run(R"({"id": null, "patient": {"sex": null}, "service_date": "2025-06-01", "place_of_service": null,
+    Decoded e = Run(
+        R"({"id": null, "patient": {"sex": null}, "service_date": "2025-06-01", "place_of_service": null,
                         "claim_type": null, "diagnoses": null, "history": null, "observations": [{"value": null}],
                         "facts": {"smoker": null, "undeclared": null},
                         "lines": [{"code": null, "units": null, "modifiers": ["KX", null], "date": null}]})");
@@ -266,7 +312,8 @@ TEST_CASE("record: defaults of the test conventions", "[record]") {
     CHECK(n.facts[kSmoker].is_unknown());
   }
   SECTION("unknown fields are ignored") {
-    Decoded e = Run(R"({"x": {"deep": [1, 2.5e3, true, null, "s", {"k": []}]}, "service_date": "2025-06-01",
+    Decoded e =
+        Run(R"({"x": {"deep": [1, 2.5e3, true, null, "s", {"k": []}]}, "service_date": "2025-06-01",
                         "lines": [{"code": "83036", "index": 7, "extra": {"a": 1}}],
                         "patient": {"zip": "12345"}, "history": [{"payer": "X"}]})");
     REQUIRE(e.ok);
@@ -275,7 +322,8 @@ TEST_CASE("record: defaults of the test conventions", "[record]") {
 }
 
 TEST_CASE("record: history, observations and their codes", "[record]") {
-  Decoded d = Run(WithLine(R"("history": [{"code": "G0328", "date": "2024-02-20", "status": "denied", "units": 3,
+  Decoded d = Run(WithLine(
+      R"("history": [{"code": "G0328", "date": "2024-02-20", "status": "denied", "units": 3,
                                            "modifiers": ["33"], "dx": ["Z12.11", "Z1211"]}, {}],
                               "observations": [{"code": "LOINC|4548-4", "value": 7, "unit": "%", "context": {"state": "fasting", "n": null}},
                                                {"code": "http://loinc.org|2345-7", "value": -0.5}],)"));
@@ -303,34 +351,43 @@ TEST_CASE("record: history, observations and their codes", "[record]") {
 
 TEST_CASE("record: dx pointers select the line's diagnoses", "[record]") {
   const std::string dx = R"("diagnoses": ["E11.9", "I10", "Z13.1"],)";
-  Decoded d = Run(WithLine(dx, R"({"code": "83036", "dx_pointers": [3, 1]}, {"code": "83036", "dx_pointers": []},
+  Decoded d = Run(WithLine(
+      dx, R"({"code": "83036", "dx_pointers": [3, 1]}, {"code": "83036", "dx_pointers": []},
                                {"code": "83036", "dx_ptr": [2]})"));
   REQUIRE(d.ok);
   const Claim& c = d.claim;
   CHECK(Codes(c, c.lines[0].diagnoses) == std::vector<uint64_t>{Icd("Z13.1"), Icd("E11.9")});
-  CHECK(Codes(c, c.lines[1].diagnoses) == std::vector<uint64_t>{Icd("E11.9"), Icd("I10"), Icd("Z13.1")});
+  CHECK(Codes(c, c.lines[1].diagnoses) ==
+        std::vector<uint64_t>{Icd("E11.9"), Icd("I10"), Icd("Z13.1")});
   CHECK(Codes(c, c.lines[2].diagnoses) == std::vector<uint64_t>{Icd("I10")});
 
   SECTION("diagnoses may come after the lines") {
-    Decoded e = Run(R"({"service_date": "2025-06-01", "lines": [{"code": "83036", "dx_pointers": [2]}],
+    Decoded e =
+        Run(R"({"service_date": "2025-06-01", "lines": [{"code": "83036", "dx_pointers": [2]}],
                         "diagnoses": ["E11.9", "I10"]})");
     REQUIRE(e.ok);
     CHECK(Codes(e.claim, e.claim.lines[0].diagnoses) == std::vector<uint64_t>{Icd("I10")});
   }
   SECTION("out of range: R0707") {
-    RecordError e = Error(WithLine(dx, R"({"code": "83036"}, {"code": "83036", "dx_pointers": [1, 4]})"));
+    RecordError e =
+        Error(WithLine(dx, R"({"code": "83036"}, {"code": "83036", "dx_pointers": [1, 4]})"));
     CHECK(e.code == RecordErrorCode::DxPointerRange);
     CHECK(e.field == "lines[1].dx_pointers");
-    CHECK(e.message == "`lines[1].dx_pointers`: pointer 4 is out of range: the claim has 3 diagnoses (1..3)");
-    CHECK(Error(WithLine(dx, R"({"code": "83036", "dx_pointers": [0]})")).code == RecordErrorCode::DxPointerRange);
-    CHECK(Error(WithLine(dx, R"({"code": "83036", "dx_pointers": [-1]})")).code == RecordErrorCode::DxPointerRange);
+    CHECK(e.message ==
+          "`lines[1].dx_pointers`: pointer 4 is out of range: the claim has 3 diagnoses (1..3)");
+    CHECK(Error(WithLine(dx, R"({"code": "83036", "dx_pointers": [0]})")).code ==
+          RecordErrorCode::DxPointerRange);
+    CHECK(Error(WithLine(dx, R"({"code": "83036", "dx_pointers": [-1]})")).code ==
+          RecordErrorCode::DxPointerRange);
     RecordError none = Error(WithLine("", R"({"code": "83036", "dx_pointers": [1]})"));
-    CHECK(none.message == "`lines[0].dx_pointers`: pointer 1 points nowhere: the claim has no diagnoses");
+    CHECK(none.message ==
+          "`lines[0].dx_pointers`: pointer 1 points nowhere: the claim has no diagnoses");
   }
 }
 
 TEST_CASE("record: facts of each type", "[record][facts]") {
-  Decoded d = Run(WithLine(R"("facts": {"pack_years": 22.5, "smoker": true, "cigarettes_per_day": 20,
+  Decoded d =
+      Run(WithLine(R"("facts": {"pack_years": 22.5, "smoker": true, "cigarettes_per_day": 20,
                                         "smoking_status": "former", "note": "quit in 2010",
                                         "last_visit": "2025-01-15"},)"));
   REQUIRE(d.ok);
@@ -353,10 +410,11 @@ TEST_CASE("record: facts of each type", "[record][facts]") {
   }
   SECTION("string facts point into the claim's final string arena") {
     // Facts first, then enough strings to move the arena several times.
-    std::string json = R"({"facts": {"note": "first", "smoking_status": "never"}, "service_date": "2025-06-01",
+    std::string json =
+        R"({"facts": {"note": "first", "smoking_status": "never"}, "service_date": "2025-06-01",
                            "history": [)" +
-                       Repeat(R"({"status": "a status long enough to grow the arena"})", 200) +
-                       R"(], "lines": [{"code": "83036"}]})";
+        Repeat(R"({"status": "a status long enough to grow the arena"})", 200) +
+        R"(], "lines": [{"code": "83036"}]})";
     Decoded e = Run(json);
     REQUIRE(e.ok);
     const Claim& c = e.claim;
@@ -376,21 +434,27 @@ TEST_CASE("record: facts of each type", "[record][facts]") {
       RecordErrorCode code;
       std::string message;
     };
+
     const Case cases[] = {
         {R"({"packyears": 25})", RecordErrorCode::InvalidFact,
-         "`facts.packyears`: the pack declares no fact `packyears` (it declares `cigarettes_per_day`, "
+         "`facts.packyears`: the pack declares no fact `packyears` (it declares "
+         "`cigarettes_per_day`, "
          "`last_visit`, `note`, `pack_years`, `smoker`, `smoking_status`)"},
         {R"({"pack_years": "25"})", RecordErrorCode::InvalidFact,
          "`facts.pack_years`: expected a number, found the string \"25\""},
-        {R"({"smoker": 1})", RecordErrorCode::InvalidFact, "`facts.smoker`: expected true or false, found the number 1"},
+        {R"({"smoker": 1})", RecordErrorCode::InvalidFact,
+         "`facts.smoker`: expected true or false, found the number 1"},
         {R"({"cigarettes_per_day": 2.5})", RecordErrorCode::InvalidFact,
          "`facts.cigarettes_per_day`: expected an integer, found the number 2.5"},
         {R"({"cigarettes_per_day": 99999999999999999999})", RecordErrorCode::InvalidFact,
-         "`facts.cigarettes_per_day`: the number 99999999999999999999 is out of range for an integer"},
+         "`facts.cigarettes_per_day`: the number 99999999999999999999 is out of range for an "
+         "integer"},
         {R"({"smoking_status": "sometimes"})", RecordErrorCode::InvalidFact,
-         "`facts.smoking_status`: \"sometimes\" is not one of the values of fact `smoking_status`: \"current\", "
+         "`facts.smoking_status`: \"sometimes\" is not one of the values of fact `smoking_status`: "
+         "\"current\", "
          "\"former\", \"never\""},
-        {R"({"note": ["a"]})", RecordErrorCode::InvalidFact, "`facts.note`: expected a string, found an array"},
+        {R"({"note": ["a"]})", RecordErrorCode::InvalidFact,
+         "`facts.note`: expected a string, found an array"},
         {R"({"last_visit": 20250115})", RecordErrorCode::InvalidFact,
          "`facts.last_visit`: expected a date string \"YYYY-MM-DD\", found the number 20250115"},
         {R"({"last_visit": "2025-02-29"})", RecordErrorCode::InvalidDate,
@@ -421,6 +485,7 @@ TEST_CASE("record: decimals are read exactly, as written", "[record][decimal]") 
     const char* text;
     std::optional<int64_t> scaled;
   };
+
   const Case cases[] = {
       {"7.0", 7'000'000},
       {"7", 7'000'000},
@@ -433,7 +498,7 @@ TEST_CASE("record: decimals are read exactly, as written", "[record][decimal]") 
       {"1.5E-3", 1'500},
       {"25E+0", 25'000'000},
       {"0.000001", 1},
-      {"0.0000005", 1},    // half rounds away from zero
+      {"0.0000005", 1},  // half rounds away from zero
       {"-0.0000005", -1},
       {"0.00000049", 0},
       {"0.0000014999", 1},
@@ -461,7 +526,8 @@ TEST_CASE("record: decimals are read exactly, as written", "[record][decimal]") 
     CHECK(ParseDecimal(k.text) == k.scaled);
   }
   // In a record, 7.0 and 7 and 7.000 are one value.
-  Decoded d = Run(WithLine(R"("observations": [{"value": 7.0}, {"value": 7}, {"value": 7.000}, {"value": 88.5}],)"));
+  Decoded d = Run(WithLine(
+      R"("observations": [{"value": 7.0}, {"value": 7}, {"value": 7.000}, {"value": 88.5}],)"));
   REQUIRE(d.ok);
   CHECK(d.claim.observations[0].value == d.claim.observations[1].value);
   CHECK(d.claim.observations[1].value == d.claim.observations[2].value);
@@ -491,24 +557,30 @@ TEST_CASE("record: every error with its message and field", "[record][errors]") 
     std::string field;
     std::string message;
   };
+
   const std::string ok_line = R"({"code": "83036"})";
   const Case cases[] = {
       // R0701
-      {"{", RecordErrorCode::NotJson, "", "the record is not valid JSON: an object or array is not closed"},
+      {"{", RecordErrorCode::NotJson, "",
+       "the record is not valid JSON: an object or array is not closed"},
       {R"({"id": "C1"} {"id": "C2"})", RecordErrorCode::NotJson, "",
        "the record is not valid JSON: there is more text after the object"},
       {R"({"id": "C1", "x": [1,,2], "lines": []})", RecordErrorCode::NotJson, "x", ""},
       {R"({"id": "C1", "x": tru, "lines": []})", RecordErrorCode::NotJson, "x",
        "the record is not valid JSON: a value starting with `t` is not `true` (in `x`)"},
-      {WithLine("", R"({"code": "83036", "units": fals})"), RecordErrorCode::NotJson, "lines[0].units",
-       "the record is not valid JSON: a value starting with `f` is not `false` (in `lines[0].units`)"},
-      {WithLine("", R"({"code": "83036", "units": 01})"), RecordErrorCode::NotJson, "lines[0].units",
+      {WithLine("", R"({"code": "83036", "units": fals})"), RecordErrorCode::NotJson,
+       "lines[0].units",
+       "the record is not valid JSON: a value starting with `f` is not `false` (in "
+       "`lines[0].units`)"},
+      {WithLine("", R"({"code": "83036", "units": 01})"), RecordErrorCode::NotJson,
+       "lines[0].units",
        "the record is not valid JSON: a number is malformed (in `lines[0].units`)"},
       {WithLine(R"("facts": {"smoker": nul},)"), RecordErrorCode::NotJson, "facts.smoker", ""},
       {WithLine(R"("facts": {"smoker": tRue},)"), RecordErrorCode::NotJson, "facts.smoker", ""},
       {WithLine(R"("patient": {"id": "\q"},)"), RecordErrorCode::NotJson, "patient.id",
        "the record is not valid JSON: a string has an invalid escape (in `patient.id`)"},
-      {WithLine(R"("patient": {"id": 5, "sex": "\q"},)"), RecordErrorCode::WrongType, "patient.id", ""},
+      {WithLine(R"("patient": {"id": 5, "sex": "\q"},)"), RecordErrorCode::WrongType, "patient.id",
+       ""},
       {WithLine(R"("patient": "\q",)"), RecordErrorCode::NotJson, "patient", ""},
       // R0702
       {"[1, 2]", RecordErrorCode::NotObject, "", "the record is an array, not a JSON object"},
@@ -516,66 +588,83 @@ TEST_CASE("record: every error with its message and field", "[record][errors]") 
       {R"("C1")", RecordErrorCode::NotObject, "", "the record is a string, not a JSON object"},
       {"null", RecordErrorCode::NotObject, "", "the record is `null`, not a JSON object"},
       // R0703
-      {WithLine("", R"({"code": "83036", "units": "2"})"), RecordErrorCode::WrongType, "lines[0].units",
-       "`lines[0].units`: expected an integer, found the string \"2\""},
-      {WithLine("", R"({"code": "83036"}, {"code": "83036", "units": 1.5})"), RecordErrorCode::WrongType,
-       "lines[1].units", "`lines[1].units`: expected an integer, found the number 1.5"},
-      {WithLine("", R"({"code": "83036", "units": 1e3})"), RecordErrorCode::WrongType, "lines[0].units",
-       "`lines[0].units`: expected an integer, found the number 1e3"},
-      {WithLine("", R"({"code": "83036", "units": -99999999999999999999})"), RecordErrorCode::WrongType,
-       "lines[0].units", "`lines[0].units`: the number -99999999999999999999 is out of range for an integer"},
+      {WithLine("", R"({"code": "83036", "units": "2"})"), RecordErrorCode::WrongType,
+       "lines[0].units", "`lines[0].units`: expected an integer, found the string \"2\""},
+      {WithLine("", R"({"code": "83036"}, {"code": "83036", "units": 1.5})"),
+       RecordErrorCode::WrongType, "lines[1].units",
+       "`lines[1].units`: expected an integer, found the number 1.5"},
+      {WithLine("", R"({"code": "83036", "units": 1e3})"), RecordErrorCode::WrongType,
+       "lines[0].units", "`lines[0].units`: expected an integer, found the number 1e3"},
+      {WithLine("", R"({"code": "83036", "units": -99999999999999999999})"),
+       RecordErrorCode::WrongType, "lines[0].units",
+       "`lines[0].units`: the number -99999999999999999999 is out of range for an integer"},
       {WithLine("", R"({"code": 82947})"), RecordErrorCode::WrongType, "lines[0].code",
        "`lines[0].code`: expected a code written as a string, found the number 82947"},
-      {WithLine("", R"({"code": "83036", "modifiers": "KX"})"), RecordErrorCode::WrongType, "lines[0].modifiers",
-       "`lines[0].modifiers`: expected an array, found the string \"KX\""},
-      {WithLine("", "[]"), RecordErrorCode::WrongType, "lines[0]", "`lines[0]`: expected an object, found an array"},
+      {WithLine("", R"({"code": "83036", "modifiers": "KX"})"), RecordErrorCode::WrongType,
+       "lines[0].modifiers", "`lines[0].modifiers`: expected an array, found the string \"KX\""},
+      {WithLine("", "[]"), RecordErrorCode::WrongType, "lines[0]",
+       "`lines[0]`: expected an object, found an array"},
       {R"({"lines": {"code": "83036"}})", RecordErrorCode::WrongType, "lines",
        "`lines`: expected an array, found an object"},
       {WithLine(R"("patient": "P1",)"), RecordErrorCode::WrongType, "patient",
        "`patient`: expected an object, found the string \"P1\""},
-      {WithLine(R"("id": 12345,)"), RecordErrorCode::WrongType, "id", "`id`: expected a string, found the number 12345"},
+      {WithLine(R"("id": 12345,)"), RecordErrorCode::WrongType, "id",
+       "`id`: expected a string, found the number 12345"},
       {WithLine(R"("patient": {"sex": false},)"), RecordErrorCode::WrongType, "patient.sex",
        "`patient.sex`: expected a string, found `false`"},
-      {WithLine(R"("observations": [{"value": "8.1"}],)"), RecordErrorCode::WrongType, "observations[0].value",
+      {WithLine(R"("observations": [{"value": "8.1"}],)"), RecordErrorCode::WrongType,
+       "observations[0].value",
        "`observations[0].value`: expected a number, found the string \"8.1\""},
       {WithLine(R"("observations": [{"context": {"state": 1}}],)"), RecordErrorCode::WrongType,
-       "observations[0].context.state", "`observations[0].context.state`: expected a string, found the number 1"},
-      {WithLine(R"("observations": [{"value": 1e300}],)"), RecordErrorCode::WrongType, "observations[0].value",
+       "observations[0].context.state",
+       "`observations[0].context.state`: expected a string, found the number 1"},
+      {WithLine(R"("observations": [{"value": 1e300}],)"), RecordErrorCode::WrongType,
+       "observations[0].value",
        "`observations[0].value`: the number 1e300 is out of range for a decimal"},
       {WithLine(R"("diagnoses": ["E11.9", 10],)"), RecordErrorCode::WrongType, "diagnoses[1]",
        "`diagnoses[1]`: expected a code written as a string, found the number 10"},
       // R0704
-      {WithLine(R"("id": "C1", "diagnoses": ["E11.9", "E1.19"],)"), RecordErrorCode::InvalidCode, "diagnoses[1]",
-       "`diagnoses[1]`: `E1.19` is not a valid ICD-10-CM code: a dot goes after the third character"},
+      {WithLine(R"("id": "C1", "diagnoses": ["E11.9", "E1.19"],)"), RecordErrorCode::InvalidCode,
+       "diagnoses[1]",
+       "`diagnoses[1]`: `E1.19` is not a valid ICD-10-CM code: a dot goes after the third "
+       "character"},
       {WithLine("", R"({"code": "8294"})"), RecordErrorCode::InvalidCode, "lines[0].code", ""},
       {WithLine("", R"({"code": "83036", "modifiers": ["K"]})"), RecordErrorCode::InvalidCode,
        "lines[0].modifiers[0]", ""},
-      {WithLine(R"("place_of_service": "00",)"), RecordErrorCode::InvalidCode, "place_of_service", ""},
+      {WithLine(R"("place_of_service": "00",)"), RecordErrorCode::InvalidCode, "place_of_service",
+       ""},
       {WithLine(R"("observations": [{"code": "LOINC|4548-5"}],)"), RecordErrorCode::InvalidCode,
        "observations[0].code", ""},
-      {WithLine(R"("history": [{"dx": [" E11.9"]}],)"), RecordErrorCode::InvalidCode, "history[0].dx[0]", ""},
-      {WithLine(R"("diagnoses": ["E11.9E11.9E11.9E11.9E11.9E11.9E11.9E11.9"],)"), RecordErrorCode::InvalidCode,
-       "diagnoses[0]",
-       "`diagnoses[0]`: `E11.9E11.9E11.9E11.9E11.9E11.9E1…` is not a valid ICD-10-CM code: it is 40 characters "
+      {WithLine(R"("history": [{"dx": [" E11.9"]}],)"), RecordErrorCode::InvalidCode,
+       "history[0].dx[0]", ""},
+      {WithLine(R"("diagnoses": ["E11.9E11.9E11.9E11.9E11.9E11.9E11.9E11.9"],)"),
+       RecordErrorCode::InvalidCode, "diagnoses[0]",
+       "`diagnoses[0]`: `E11.9E11.9E11.9E11.9E11.9E11.9E1…` is not a valid ICD-10-CM code: it is "
+       "40 characters "
        "long"},
       // R0705
-      {WithLine(R"("patient": {"birth_date": "1950-02-30"},)"), RecordErrorCode::InvalidDate, "patient.birth_date",
+      {WithLine(R"("patient": {"birth_date": "1950-02-30"},)"), RecordErrorCode::InvalidDate,
+       "patient.birth_date",
        "`patient.birth_date`: `1950-02-30` is not a calendar date written YYYY-MM-DD"},
-      {R"({"service_date": "06/01/2025", "lines": [{"code": "83036"}]})", RecordErrorCode::InvalidDate,
-       "service_date", "`service_date`: `06/01/2025` is not a calendar date written YYYY-MM-DD"},
-      {WithLine("", R"({"code": "83036", "date": "2025-06-01T00:00:00Z"})"), RecordErrorCode::InvalidDate,
-       "lines[0].date", "`lines[0].date`: `2025-06-01T00:00:00Z` is not a calendar date written YYYY-MM-DD"},
-      {WithLine(R"("history": [{"date": 20250601}],)"), RecordErrorCode::WrongType, "history[0].date",
+      {R"({"service_date": "06/01/2025", "lines": [{"code": "83036"}]})",
+       RecordErrorCode::InvalidDate, "service_date",
+       "`service_date`: `06/01/2025` is not a calendar date written YYYY-MM-DD"},
+      {WithLine("", R"({"code": "83036", "date": "2025-06-01T00:00:00Z"})"),
+       RecordErrorCode::InvalidDate, "lines[0].date",
+       "`lines[0].date`: `2025-06-01T00:00:00Z` is not a calendar date written YYYY-MM-DD"},
+      {WithLine(R"("history": [{"date": 20250601}],)"), RecordErrorCode::WrongType,
+       "history[0].date",
        "`history[0].date`: expected a date string \"YYYY-MM-DD\", found the number 20250601"},
       // R0708
-      {WithLine(R"("x": )" + std::string(65, '[') + std::string(65, ']') + ",", ok_line), RecordErrorCode::TooLarge,
-       "x", "`x`: nested more than 64 levels deep"},
+      {WithLine(R"("x": )" + std::string(65, '[') + std::string(65, ']') + ",", ok_line),
+       RecordErrorCode::TooLarge, "x", "`x`: nested more than 64 levels deep"},
       // R0709
-      {R"({"id": "C1", "service_date": "2025-06-01", "lines": []})", RecordErrorCode::NoLines, "lines",
-       "`lines`: a claim needs at least one service line"},
+      {R"({"id": "C1", "service_date": "2025-06-01", "lines": []})", RecordErrorCode::NoLines,
+       "lines", "`lines`: a claim needs at least one service line"},
       {R"({"id": "C1", "service_date": "2025-06-01"})", RecordErrorCode::NoLines, "lines",
        "`lines`: a claim needs at least one service line"},
-      {R"({"lines": [null]})", RecordErrorCode::NoLines, "lines", "`lines`: a claim needs at least one service line"},
+      {R"({"lines": [null]})", RecordErrorCode::NoLines, "lines",
+       "`lines`: a claim needs at least one service line"},
       // R0710
       {R"({"lines": [{"code": "83036", "date": "2025-06-01"}, null, {"code": "83036"}]})",
        RecordErrorCode::NoServiceDate, "lines[2].date",
@@ -586,9 +675,12 @@ TEST_CASE("record: every error with its message and field", "[record][errors]") 
     RecordError e = Error(k.json);
     CHECK(RecordErrorId(e.code) == RecordErrorId(k.code));
     CHECK(e.field == k.field);
-    if (!k.message.empty()) CHECK(e.message == k.message);
-    if (k.field.empty() || k.code == RecordErrorCode::NotJson) continue;
-    CHECK(e.message.substr(0, k.field.size() + 3) == "`" + k.field + "`:");  // messages name the path
+    if (!k.message.empty())
+      CHECK(e.message == k.message);
+    if (k.field.empty() || k.code == RecordErrorCode::NotJson)
+      continue;
+    CHECK(e.message.substr(0, k.field.size() + 3) ==
+          "`" + k.field + "`:");  // messages name the path
   }
 }
 
@@ -604,28 +696,33 @@ TEST_CASE("record: the claim id is reported when it can be read", "[record][erro
 
 TEST_CASE("record: limits (R0708)", "[record][errors][limits]") {
   SECTION("a 1.5 MiB record") {
-    const std::string big = R"({"id": "C1", "service_date": "2025-06-01", "lines": [{"code": "83036"}], "pad": ")" +
-                            std::string(3 << 19, 'x') + "\"}";
+    const std::string big =
+        R"({"id": "C1", "service_date": "2025-06-01", "lines": [{"code": "83036"}], "pad": ")" +
+        std::string(3 << 19, 'x') + "\"}";
     RecordError e = Error(big);
     CHECK(e.code == RecordErrorCode::TooLarge);
     CHECK(e.field.empty());
     CHECK(e.message == "the record is larger than the limit of 1 MiB (1048576 bytes)");
   }
   SECTION("just under 1 MiB is fine") {
-    const std::string head = R"({"service_date": "2025-06-01", "lines": [{"code": "83036"}], "pad": ")";
+    const std::string head =
+        R"({"service_date": "2025-06-01", "lines": [{"code": "83036"}], "pad": ")";
     const std::string big = head + std::string(kMaxRecordBytes - head.size() - 2, 'x') + "\"}";
     REQUIRE(big.size() == kMaxRecordBytes);
     CHECK(Run(big).ok);
   }
   SECTION("too many elements") {
-    RecordError lines = Error(R"({"service_date": "2025-06-01", "lines": [)" + Repeat("{}", kMaxLines + 1) + "]}");
+    RecordError lines =
+        Error(R"({"service_date": "2025-06-01", "lines": [)" + Repeat("{}", kMaxLines + 1) + "]}");
     CHECK(lines.code == RecordErrorCode::TooLarge);
     CHECK(lines.field == "lines");
     CHECK(lines.message == "`lines`: more than the limit of 10000 lines");
     CHECK(Run(R"({"service_date": "2025-06-01", "lines": [)" + Repeat("{}", kMaxLines) + "]}").ok);
-    RecordError dx = Error(WithLine(R"("diagnoses": [)" + Repeat(R"("I10")", kMaxDiagnoses + 1) + "],"));
+    RecordError dx =
+        Error(WithLine(R"("diagnoses": [)" + Repeat(R"("I10")", kMaxDiagnoses + 1) + "],"));
     CHECK(dx.message == "`diagnoses`: more than the limit of 10000 diagnoses");
-    RecordError obs = Error(WithLine(R"("observations": [)" + Repeat("{}", kMaxObservations + 1) + "],"));
+    RecordError obs =
+        Error(WithLine(R"("observations": [)" + Repeat("{}", kMaxObservations + 1) + "],"));
     CHECK(obs.message == "`observations`: more than the limit of 10000 observations");
     RecordError history = Error(WithLine(R"("history": [)" + Repeat("{}", kMaxHistory + 1) + "],"));
     CHECK(history.message == "`history`: more than the limit of 100000 history entries");
@@ -663,7 +760,8 @@ TEST_CASE("record: malformed input never crashes", "[record][errors][hostile]") 
       "{\"x\":" + Repeat("{\"a\":", 50'000, "") + "1" + std::string(50'000, '}') + "}",
   };
   // Every prefix of a valid record is truncated input.
-  for (size_t n = 0; n < valid.size(); n += 7) inputs.push_back(valid.substr(0, n));
+  for (size_t n = 0; n < valid.size(); n += 7)
+    inputs.push_back(valid.substr(0, n));
   // Single-byte corruptions of a valid record.
   for (size_t at = 0; at < valid.size(); at += 5) {
     for (char c : {'\0', '"', '{', ']', ',', '\xC3', '\x80'}) {
@@ -688,7 +786,8 @@ TEST_CASE("record: malformed input never crashes", "[record][errors][hostile]") 
   CHECK(decoder.Decode(valid, claim, error));
   CHECK(Error("garbage").code == RecordErrorCode::NotJson);
   CHECK(Error(std::string("\xFF\xFE\xFD\x00\x01", 5)).code == RecordErrorCode::NotJson);
-  CHECK(Error(std::string("{\"id\":\"\xFF\xFE\"}")).message == "the record is not valid JSON: it is not valid UTF-8");
+  CHECK(Error(std::string("{\"id\":\"\xFF\xFE\"}")).message ==
+        "the record is not valid JSON: it is not valid UTF-8");
   CHECK(Error(valid.substr(0, valid.size() / 2)).code == RecordErrorCode::NotJson);
   CHECK(Error("{\"x\":" + std::string(100'000, '[') + std::string(100'000, ']') + "}").code ==
         RecordErrorCode::TooLarge);
@@ -705,7 +804,8 @@ TEST_CASE("record: a reused Claim carries nothing over and allocates nothing", "
                              "diagnoses": ["I10"], "lines": [{"code": "83036"}, {"code": "83036"}]})",
                          claim, error));
   REQUIRE(decoder.Decode(big, claim, error));
-  REQUIRE(decoder.Decode(R"({"service_date": "2025-06-01", "lines": [{"code": "83036"}]})", claim, error));
+  REQUIRE(decoder.Decode(R"({"service_date": "2025-06-01", "lines": [{"code": "83036"}]})", claim,
+                         error));
   CHECK_FALSE(claim.present.Has(FieldId::claim_id));
   CHECK(claim.lines.size() == 1);
   CHECK(claim.diagnoses.count == 0);
@@ -715,12 +815,14 @@ TEST_CASE("record: a reused Claim carries nothing over and allocates nothing", "
   REQUIRE(decoder.Decode(big, claim, error));  // warm: every buffer is as large as it gets
   const long before = g_allocations.load();
   for (int i = 0; i < 10; ++i) {
-    if (!decoder.Decode(big, claim, error)) FAIL(error.message);
+    if (!decoder.Decode(big, claim, error))
+      FAIL(error.message);
   }
   CHECK(g_allocations.load() - before == 0);
 }
 
-// ---- NdjsonReader ---------------------------------------------------------------------------------
+// ---- NdjsonReader
+// ---------------------------------------------------------------------------------
 
 struct ReadLine {
   std::string text;
@@ -729,19 +831,22 @@ struct ReadLine {
   friend bool operator==(const ReadLine&, const ReadLine&) = default;
 };
 
-std::vector<ReadLine> ReadAll(const std::string& input, size_t chunk = NdjsonReader::kDefaultChunkBytes,
+std::vector<ReadLine> ReadAll(const std::string& input,
+                              size_t chunk = NdjsonReader::kDefaultChunkBytes,
                               size_t max_line = NdjsonReader::kDefaultMaxLineBytes) {
   std::istringstream in(input);
   NdjsonReader reader(in, chunk, max_line);
   std::vector<ReadLine> out;
   NdjsonLine line;
-  while (reader.Next(line)) out.push_back({std::string(line.text), line.number, line.truncated});
+  while (reader.Next(line))
+    out.push_back({std::string(line.text), line.number, line.truncated});
   CHECK_FALSE(reader.failed());
   return out;
 }
 
 std::ostream& operator<<(std::ostream& os, const ReadLine& l) {
-  return os << "{" << l.number << ": \"" << l.text.substr(0, 40) << "\"" << (l.truncated ? " cut" : "") << "}";
+  return os << "{" << l.number << ": \"" << l.text.substr(0, 40) << "\""
+            << (l.truncated ? " cut" : "") << "}";
 }
 
 TEST_CASE("ndjson: lines, numbers, blank lines, CRLF and a missing final newline", "[ndjson]") {
@@ -755,11 +860,13 @@ TEST_CASE("ndjson: lines, numbers, blank lines, CRLF and a missing final newline
   CHECK(ReadAll("a\r\n\r\n\nb\r") == L{{"a", 1, false}, {"b", 4, false}});
   CHECK(ReadAll("\n\na\n \nb\n\n") == L{{"a", 3, false}, {"b", 5, false}});
   CHECK(ReadAll("a\rb\n") == L{{"a\rb", 1, false}});
-  CHECK(ReadAll("\xEF\xBB\xBF{}\n\xEF\xBB\xBF{}") == L{{"{}", 1, false}, {"\xEF\xBB\xBF{}", 2, false}});
+  CHECK(ReadAll("\xEF\xBB\xBF{}\n\xEF\xBB\xBF{}") ==
+        L{{"{}", 1, false}, {"\xEF\xBB\xBF{}", 2, false}});
 }
 
 TEST_CASE("ndjson: any chunk size gives the same lines", "[ndjson]") {
-  const std::string input = "{\"a\":1}\r\n\n{\"b\":[1,2,3]}\n   \nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nlast";
+  const std::string input =
+      "{\"a\":1}\r\n\n{\"b\":[1,2,3]}\n   \nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nlast";
   const std::vector<ReadLine> expected = ReadAll(input);
   REQUIRE(expected.size() == 4);
   for (size_t chunk = 1; chunk <= 40; ++chunk) {
@@ -784,11 +891,13 @@ TEST_CASE("ndjson: a line over the cap is cut and marked", "[ndjson]") {
   CHECK(ReadAll("0123456789\nab\n", 4, 8) == L{{"01234567", 1, true}, {"ab", 2, false}});
   CHECK(ReadAll("01234567\nab", 4, 8) == L{{"01234567", 1, false}, {"ab", 2, false}});
   CHECK(ReadAll("012345678", 3, 8) == L{{"01234567", 1, true}});
-  CHECK(ReadAll("0123456789012345678901234\n\nab", 3, 8) == L{{"01234567", 1, true}, {"ab", 3, false}});
+  CHECK(ReadAll("0123456789012345678901234\n\nab", 3, 8) ==
+        L{{"01234567", 1, true}, {"ab", 3, false}});
 }
 
 TEST_CASE("ndjson: lines decode in place, oversized ones as R0708", "[ndjson][record]") {
-  const std::string one = R"({"id": "C1", "service_date": "2025-06-01", "lines": [{"code": "83036"}]})";
+  const std::string one =
+      R"({"id": "C1", "service_date": "2025-06-01", "lines": [{"code": "83036"}]})";
   std::string section9(kSection9);
   std::replace(section9.begin(), section9.end(), '\n', ' ');
   const std::string input = one + "\r\n\n" + "{\"id\": \"C2\", \"lines\": [}\n" + section9 + "\n" +
@@ -803,8 +912,9 @@ TEST_CASE("ndjson: lines decode in place, oversized ones as R0708", "[ndjson][re
     std::vector<std::string> results;
     while (reader.Next(line)) {
       results.push_back(std::to_string(line.number) + ":" +
-                        (decoder.Decode(line, claim, error) ? std::string(claim.Str(claim.id))
-                                                             : std::string(RecordErrorId(error.code)) + "/" + error.claim_id));
+                        (decoder.Decode(line, claim, error)
+                             ? std::string(claim.Str(claim.id))
+                             : std::string(RecordErrorId(error.code)) + "/" + error.claim_id));
     }
     CHECK(results == std::vector<std::string>{"1:C1", "3:R0701/C2", "4:C1", "5:R0708/", "6:C1"});
   }

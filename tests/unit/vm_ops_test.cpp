@@ -15,7 +15,7 @@ Value U() { return Value::Unknown(7); }
 // 't', 'f' or 'u'.
 char Truth(Value v) { return v.is_true() ? 't' : v.is_false() ? 'f' : (v.is_unknown() ? 'u' : '?'); }
 
-Value Day(int y, int m, int d) { return Value::Date(DaysFromCivil({y, m, d})); }
+Value On(int y, int m, int d) { return Value::Date(DaysFromCivil({y, m, d})); }
 
 }  // namespace
 
@@ -72,29 +72,29 @@ TEST_CASE("decimals compare exactly as written", "[vm]") {
 
 TEST_CASE("calendar arithmetic on dates", "[vm]") {
   // the month-count rule: month_start(2024-02-20) + 12 months = 2025-02-01
-  Value start = Day(2024, 2, 1);
+  Value start = On(2024, 2, 1);
   Value twelve = Value::Duration(12, DurationUnit::Months);
-  CHECK(Arithmetic(Op::Add, start, twelve, 0).i == Day(2025, 2, 1).i);
+  CHECK(Arithmetic(Op::Add, start, twelve, 0).i == On(2025, 2, 1).i);
   // Jan 31 + 1 month clamps to the end of February
-  CHECK(Arithmetic(Op::Add, Day(2024, 1, 31), Value::Duration(1, DurationUnit::Months), 0).i ==
-        Day(2024, 2, 29).i);
-  CHECK(Arithmetic(Op::Sub, Day(2024, 3, 1), Value::Duration(1, DurationUnit::Days), 0).i ==
-        Day(2024, 2, 29).i);
-  CHECK(Arithmetic(Op::Add, Value::Duration(2, DurationUnit::Weeks), Day(2024, 1, 1), 0).i ==
-        Day(2024, 1, 15).i);
+  CHECK(Arithmetic(Op::Add, On(2024, 1, 31), Value::Duration(1, DurationUnit::Months), 0).i ==
+        On(2024, 2, 29).i);
+  CHECK(Arithmetic(Op::Sub, On(2024, 3, 1), Value::Duration(1, DurationUnit::Days), 0).i ==
+        On(2024, 2, 29).i);
+  CHECK(Arithmetic(Op::Add, Value::Duration(2, DurationUnit::Weeks), On(2024, 1, 1), 0).i ==
+        On(2024, 1, 15).i);
   // a date minus a date is not arithmetic the VM does (the checker refuses it)
-  CHECK(Arithmetic(Op::Sub, Day(2024, 1, 2), Day(2024, 1, 1), 3).is_unknown());
+  CHECK(Arithmetic(Op::Sub, On(2024, 1, 2), On(2024, 1, 1), 3).is_unknown());
 }
 
 TEST_CASE("within windows are half-open before, half-open after, closed for of", "[vm]") {
   Value ninety = Value::Duration(90, DurationUnit::Days);
-  Value anchor = Day(2025, 6, 1);
-  Value first = Day(2025, 3, 3);  // 2025-06-01 - 90 days
+  Value anchor = On(2025, 6, 1);
+  Value first = On(2025, 3, 3);  // 2025-06-01 - 90 days
   CHECK(WithinOp(first, ninety, anchor, 0, 0).is_true());
-  CHECK(WithinOp(Day(2025, 3, 2), ninety, anchor, 0, 0).is_false());
+  CHECK(WithinOp(On(2025, 3, 2), ninety, anchor, 0, 0).is_false());
   CHECK(WithinOp(anchor, ninety, anchor, 0, 0).is_false());
   CHECK(WithinOp(anchor, ninety, anchor, 1, 0).is_false());
-  CHECK(WithinOp(Day(2025, 8, 30), ninety, anchor, 1, 0).is_true());
+  CHECK(WithinOp(On(2025, 8, 30), ninety, anchor, 1, 0).is_true());
   CHECK(WithinOp(anchor, ninety, anchor, 2, 0).is_true());
   CHECK(WithinOp(U(), ninety, anchor, 2, 0).is_unknown());
 }

@@ -1,0 +1,173 @@
+// The pipeline end to end through the library API: compile sources, write a pack, load it back,
+// decide claims. Pins determinism, refusal of corrupted packs, and the decision semantics that
+// cross the compiler and the VM (versions by date, Kleene pends, strongest-first findings).
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <unistd.h>
+
+#include "compiler/compile.h"
+#include "runtime/engine.h"
+#include "runtime/pack.h"
+#include "tests/unit/catch.h"
+
+namespace warrant {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kFobtV1 = R"(policy "FOBT" version 1 "Screening FOBT"
+  effective 2000-01-01 until 2022-12-31
+codeset fobt: hcpcs = [82270, G0328]
+rule age_rule "Age 50" applies to line where line.code in fobt {
+  require age >= 50 else deny age "age 50 or older"
+}
+)";
+
+constexpr const char* kFobtV2 = R"(policy "FOBT" version 2 "Screening FOBT"
+  effective 2023-01-01
+codeset fobt: hcpcs = [82270, G0328]
+fact symptomatic: bool
+rule age_rule "Age 45" applies to line where line.code in fobt {
+  require age >= 45 else deny age "age 45 or older"
+}
+rule frequency "Once every 12 months" applies to line where line.code in fobt {
+  let last = latest h in history where h.code in fobt and h.status == "paid"
+  require last is none or service_date >= month_start(last.date) + 12 months
+    else deny frequency "one per 12 months"
+  require not facts.symptomatic else deny not_reasonable "diagnostic, not screening"
+}
+)";
+
+// A pack root with the two versions, made fresh for each test.
+class PackDir {
+ public:
+  PackDir() {
+    static int counter = 0;
+    root_ = fs::temp_directory_path() / ("warrant_engine_test_" + std::to_string(::getpid()) + "_" +
+                                         std::to_string(counter++));
+    fs::create_directories(root_);
+    std::ofstream(root_ / "fobt_v1.warrant") << kFobtV1;
+    std::ofstream(root_ / "fobt_v2.warrant") << kFobtV2;
+  }
+  ~PackDir() {
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+  std::string path() const { return root_.string(); }
+
+ private:
+  fs::path root_;
+};
+
+std::vector<uint8_t> BuildPack(const std::string& dir) {
+  auto c = Compile({dir});
+  INFO("diagnostics: " << c->sink.diagnostics().size());
+  REQUIRE(c->ok);
+  return WritePack(c->program);
+}
+
+std::string Decide(const Engine& engine, const std::string& json) {
+  Session session(engine);
+  RecordError error;
+  std::string out;
+  if (!session.Evaluate(json, error)) {
+    session.AppendError(error, 1, out);
+  } else {
+    session.AppendDecisions(out);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("building the same sources twice gives identical packs", "[engine]") {
+  PackDir dir;
+  std::vector<uint8_t> first = BuildPack(dir.path());
+  std::vector<uint8_t> second = BuildPack(dir.path());
+  CHECK(first == second);
+  CHECK(first.size() > 100);
+}
+
+TEST_CASE("every single-byte corruption of a pack is refused", "[engine]") {
+  PackDir dir;
+  std::vector<uint8_t> pack = BuildPack(dir.path());
+  std::string error;
+  REQUIRE(Engine::FromPack(pack, &error) != nullptr);
+  for (size_t i = 0; i < pack.size(); ++i) {
+    std::vector<uint8_t> corrupt = pack;
+    corrupt[i] ^= 0x5A;
+    error.clear();
+    auto engine = Engine::FromPack(corrupt, &error);
+    INFO("byte " << i);
+    CHECK(engine == nullptr);
+    CHECK_FALSE(error.empty());
+  }
+  // and every truncation
+  for (size_t n = 0; n < pack.size(); n += 7) {
+    error.clear();
+    CHECK(Engine::FromPack(std::span<const uint8_t>(pack.data(), n), &error) == nullptr);
+  }
+}
+
+TEST_CASE("decisions: version by date of service, month-count frequency, pends", "[engine]") {
+  PackDir dir;
+  std::vector<uint8_t> pack = BuildPack(dir.path());
+  std::string error;
+  auto engine = Engine::FromPack(pack, &error);
+  REQUIRE(engine);
+  // age 47 in 2022: version 1 requires 50
+  std::string v1 = Decide(*engine, R"({"id":"A","patient":{"birth_date":"1975-06-15","sex":"M"},
+      "service_date":"2022-12-15","lines":[{"code":"82270"}],"facts":{"symptomatic":false}})");
+  CHECK(v1.find("\"decision\":\"denied\"") != std::string::npos);
+  CHECK(v1.find("\"version\":1") != std::string::npos);
+  CHECK(v1.find("\"carc\":\"CO-6\"") != std::string::npos);
+  // 2025-02-01 after 2024-02-20: 11 full months passed
+  std::string pay = Decide(*engine, R"({"id":"B","patient":{"birth_date":"1950-01-01"},
+      "service_date":"2025-02-01","lines":[{"code":"82270"}],
+      "history":[{"code":"G0328","date":"2024-02-20","status":"paid"}],"facts":{"symptomatic":false}})");
+  CHECK(pay.find("\"decision\":\"covered\"") != std::string::npos);
+  // exactly 365 days, 10 full months: denied, with eligibility in March
+  std::string deny = Decide(*engine, R"({"id":"C","patient":{"birth_date":"1950-01-01"},
+      "service_date":"2024-02-29","lines":[{"code":"G0328"}],
+      "history":[{"code":"82270","date":"2023-03-01","status":"paid"}],"facts":{"symptomatic":false}})");
+  CHECK(deny.find("\"reason\":\"frequency\"") != std::string::npos);
+  // an undocumented fact pends, naming it
+  std::string pend = Decide(*engine, R"({"id":"D","patient":{"birth_date":"1950-01-01"},
+      "service_date":"2025-02-01","lines":[{"code":"82270"}]})");
+  CHECK(pend.find("\"decision\":\"pended\"") != std::string::npos);
+  CHECK(pend.find("fact `symptomatic` is not documented") != std::string::npos);
+  // a line no rule applies to
+  std::string na = Decide(*engine, R"({"id":"E","patient":{"birth_date":"1950-01-01"},
+      "service_date":"2025-02-01","lines":[{"code":"99213"}]})");
+  CHECK(na.find("\"decision\":\"not_applicable\"") != std::string::npos);
+  // a malformed record gives an error record naming the claim
+  std::string bad = Decide(*engine, R"({"id":"F","service_date":"2025-02-30","lines":[{"code":"82270"}]})");
+  CHECK(bad.find("\"error\"") != std::string::npos);
+  CHECK(bad.find("\"claim\":\"F\"") != std::string::npos);
+}
+
+TEST_CASE("findings are reported strongest first and every requirement is evaluated",
+          "[engine]") {
+  PackDir dir;
+  auto c = Compile({dir.path()});
+  REQUIRE(c->ok);
+  std::string error;
+  auto engine = Engine::FromProgram(std::move(c->program), &error);
+  REQUIRE(engine);
+  // too young, too soon and symptomatic: three denials on one line, all reported
+  std::string out = Decide(*engine, R"({"id":"G","patient":{"birth_date":"1990-01-01"},
+      "service_date":"2025-02-01","lines":[{"code":"82270"}],
+      "history":[{"code":"82270","date":"2024-12-01","status":"paid"}],"facts":{"symptomatic":true}})");
+  size_t age = out.find("\"reason\":\"age\"");
+  size_t frequency = out.find("\"reason\":\"frequency\"");
+  size_t reasonable = out.find("\"reason\":\"not_reasonable\"");
+  CHECK(age != std::string::npos);
+  CHECK(frequency != std::string::npos);
+  CHECK(reasonable != std::string::npos);
+  CHECK(age < frequency);  // same strength: pack order
+  CHECK(frequency < reasonable);
+}
+
+}  // namespace warrant
