@@ -15,7 +15,7 @@ std::unique_ptr<Compilation> Compile(const std::vector<std::string>& inputs,
     if (!frontend::LoadTerminology(options.terminology, c->terminology, error)) {
       FileId id = c->sources.files.Add("<terminology>", "");
       c->sources.paths.emplace_back();
-      c->sink.Emit(diag::DiagCode::TerminologyLoad, id, Span{}, error);
+      c->sink.Emit(diag::DiagCode::TerminologyLoad, id, Span{}, error).located = false;
     }
   }
   c->checked = check::Check(c->sources, c->sink);

@@ -265,7 +265,8 @@ struct reason_ref : ident {};
 struct reasoned_kind : sor<kw_deny, kw_pend, kw_reject> {};
 struct bundle_kind : kw_bundle {};
 struct flag_kind : kw_flag {};
-struct reasoned_outcome : seq<reasoned_kind, expect<reason_ref>, opt<string_lit>> {};
+// The reason is optional here so that its absence is the checker's E0404, with its help line.
+struct reasoned_outcome : seq<reasoned_kind, opt<reason_ref>, opt<string_lit>> {};
 struct bundle_outcome : seq<bundle_kind, opt<ident>, expect<string_lit>> {};
 struct flag_outcome : seq<flag_kind, expect<string_lit>> {};
 struct outcome : sor<reasoned_outcome, bundle_outcome, flag_outcome> {};

@@ -165,7 +165,9 @@ Analysis AnalyzeIcd(std::string_view text, Form form) {
   if (!IsAlpha(a.chars[0])) {
     return a.Fail(CodeError::ExpectedLetter, 0);
   }
-  if (a.size >= 2 && !IsDigit(a.chars[1])) {
+  // The second character is a digit, except in the Q chapter's letter categories that FY2026
+  // introduced (QA0, neurodevelopmental disorders related to specific genetic variants).
+  if (a.size >= 2 && !IsDigit(a.chars[1]) && !(a.chars[0] == 'Q' && IsAlpha(a.chars[1]))) {
     return a.Fail(CodeError::ExpectedDigit, 1);
   }
   if (prefix) {

@@ -328,7 +328,9 @@ void WriteSpans(ByteWriter& w, const Program& p) {
   }
 }
 
-void WriteTerminologyData(ByteWriter& w, const Program& p) { w.Bytes(p.terminology_blob); }
+void WriteTerminologyData(ByteWriter& w, const Program& p) {
+  w.Bytes(p.terminology_blob);
+}
 
 void WriteTerminology(ByteWriter& w, const Program& p) {
   w.Count(p.terminology.size());

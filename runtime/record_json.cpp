@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -13,6 +14,7 @@
 
 #include "runtime/code.h"
 #include "runtime/date.h"
+#include "runtime/decimal.h"
 
 namespace warrant {
 
@@ -34,7 +36,9 @@ constexpr ErrorRow kErrorRows[] = {
 };
 
 // ---- Numbers --------------------------------------------------------------------------------
-// Read from the token text, never through double: a lab value compares exactly as written.
+// Read from the token text, never through double: a lab value compares exactly as written. The
+// JSON grammar is checked here; decimals are converted by runtime/decimal.h, the same parser
+// the compiler reads decimal literals with.
 
 constexpr int64_t kExponentCap = 1'000'000'000;  // any larger exponent over- or underflows anyway
 
@@ -102,38 +106,6 @@ bool ToInt(const NumberParts& p, int64_t& out) {
     acc = acc * 10 + d;
   }
   out = p.negative ? static_cast<int64_t>(0 - acc) : static_cast<int64_t>(acc);
-  return true;
-}
-
-// value * 10^6, rounded half away from zero; false when it does not fit in int64.
-bool ToScaled(const NumberParts& p, int64_t& out) {
-  const auto n = static_cast<int64_t>(p.whole.size() + p.fraction.size());
-  const auto digit = [&](int64_t k) -> uint64_t {
-    const auto u = static_cast<size_t>(k);
-    return static_cast<uint64_t>(
-        (u < p.whole.size() ? p.whole[u] : p.fraction[u - p.whole.size()]) - '0');
-  };
-  // How many leading digits lie at or above the 10^-6 place.
-  const int64_t keep = n + p.exponent - static_cast<int64_t>(p.fraction.size()) + 6;
-  constexpr auto kLimit = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  uint64_t acc = 0;
-  for (int64_t k = 0; k < std::min(keep, n); ++k) {
-    const uint64_t d = digit(k);
-    if (acc > (kLimit - d) / 10)
-      return false;
-    acc = acc * 10 + d;
-  }
-  for (int64_t k = n; k < keep && acc != 0; ++k) {
-    if (acc > kLimit / 10)
-      return false;
-    acc *= 10;
-  }
-  if (keep >= 0 && keep < n && digit(keep) >= 5) {
-    if (acc == kLimit)
-      return false;
-    ++acc;
-  }
-  out = p.negative ? -static_cast<int64_t>(acc) : static_cast<int64_t>(acc);
   return true;
 }
 
@@ -395,6 +367,36 @@ class Decoding {
     if (auto e = doc.type().get(type))
       return JsonFail(e, {});
     if (type != od::json_type::object) {
+      // The type comes from the first character only: `nope` looks like null. Read the scalar
+      // to tell a JSON value that is not an object from text that is not JSON at all.
+      simdjson::error_code e = simdjson::SUCCESS;
+      switch (type) {
+        case od::json_type::null: {
+          bool is_null = false;
+          e = doc.is_null().get(is_null);
+          if (!e && !is_null) e = simdjson::N_ATOM_ERROR;
+          break;
+        }
+        case od::json_type::boolean: {
+          bool b = false;
+          e = doc.get_bool().get(b);
+          break;
+        }
+        case od::json_type::number: {
+          od::number n;
+          e = doc.get_number().get(n);
+          break;
+        }
+        case od::json_type::string: {
+          std::string_view text;
+          e = doc.get_string().get(text);
+          break;
+        }
+        case od::json_type::array:
+        case od::json_type::object:
+          break;
+      }
+      if (e) return JsonFail(e, {});
       return Fail(RecordErrorCode::NotObject, {},
                   fmt::format("the record is {}, not a JSON object", Kind(type)));
     }
@@ -602,7 +604,7 @@ class Decoding {
     NumberParts parts;
     if (!SplitNumber(token, parts))
       return JsonFail(simdjson::NUMBER_ERROR, path), Got::Failed;
-    if (!ToScaled(parts, out)) {
+    if (!ParseDecimal(token, &out)) {
       Fail(code, path, fmt::format("the number {} is out of range for a decimal", Clip(token)));
       return Got::Failed;
     }
@@ -1034,14 +1036,6 @@ std::string_view RecordErrorId(RecordErrorCode code) {
 
 std::string_view RecordErrorSummary(RecordErrorCode code) {
   return kErrorRows[static_cast<size_t>(code)].summary;
-}
-
-std::optional<int64_t> ParseDecimal(std::string_view text) {
-  NumberParts parts;
-  int64_t scaled = 0;
-  if (!SplitNumber(text, parts) || !ToScaled(parts, scaled))
-    return std::nullopt;
-  return scaled;
 }
 
 struct RecordDecoder::State {

@@ -1,4 +1,4 @@
-// RecordDecoder: one JSON claim (language.md §9) into a Claim (runtime/record.h), or a RecordError.
+// RecordDecoder: one JSON claim (language.md §9) into a Claim (runtime/record.h) or a RecordError.
 //
 // Checks the record against the claim schema (runtime/schema.def) and the pack's declared facts,
 // normalises and packs codes, parses dates, reads decimals exactly as written, and applies the
@@ -11,7 +11,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -46,19 +45,14 @@ inline constexpr int kMaxNestingDepth = 64;
 // What was wrong with a record; only meaningful after Decode returned false.
 struct RecordError {
   RecordErrorCode code = RecordErrorCode::NotJson;
-  // One sentence; a field-level message starts with the path: "`lines[2].units`: expected an
-  // integer, found the string `\"2\"`".
+  // One sentence; a field-level message starts with the path: `lines[2].units`: expected an
+  // integer, found the string "2".
   std::string message;
   std::string claim_id;  // the record's "id", when it could be read
   // JSON path of the offending value, array indexes 0-based as in the input (so `jq
   // '.lines[2].units'` shows it): "lines[2].units", "facts.pack_years"; empty for the whole record.
   std::string field;
 };
-
-// A JSON number read exactly into fixed point (value * kDecimalScale), without going through
-// double, so `7.0` and `88.5` compare exactly. Digits beyond the sixth decimal place round half
-// away from zero. nullopt when `text` is not a JSON number or is out of range.
-std::optional<int64_t> ParseDecimal(std::string_view text);
 
 class RecordDecoder {
  public:

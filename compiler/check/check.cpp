@@ -218,6 +218,13 @@ void Checker::CheckReasonDecl(uint32_t f, const ast::Reason& r) {
 
 void Checker::CheckFile(uint32_t f) {
   const ast::File& file = ast_.files[f];
+  if (!file.policy && file.order.empty()) {
+    // A file with nothing in it was most likely not meant to be passed (or lost its contents).
+    Error(f, Span{0, 0}, DiagCode::ExpectedDeclaration, "end of file")
+        .help = "a criteria file starts with `policy \"ID\" version N \"title\" effective "
+                "YYYY-MM-DD`; a library file declares codesets, tables, facts or reasons";
+    return;
+  }
   if (!file.policy && !file.rules.empty()) {
     Error(f, file.rules.front().name.span, DiagCode::MissingPolicyHeader);
   }

@@ -174,7 +174,9 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
       }
       const Ref& ref = found->second;
       uint64_t key = (static_cast<uint64_t>(ref.file) << 32) | ref.index;
-      if (std::find(visiting.begin(), visiting.end(), key) != visiting.end()) {
+      // A codeset still being checked that is reached again is defined through itself.
+      if (codeset_state_[ref.file][ref.index] == 1 ||
+          std::find(visiting.begin(), visiting.end(), key) != visiting.end()) {
         Error(f, name->span, DiagCode::CircularDefinition, name->text)
             .help = "a codeset may combine other codesets, but not itself through them";
         return std::nullopt;

@@ -78,12 +78,22 @@ std::vector<std::string> Checker::VisibleNames(uint32_t file) const {
 }
 
 void Checker::Bind(Local local, uint32_t file) {
-  bool clash = std::any_of(locals_.begin(), locals_.end(),
-                           [&](const Local& l) { return l.name == local.name; }) ||
-               file_names_[file].count(local.name) || aliases_[file].count(local.name);
-  for (const stdlib::ScopeInfo& s : stdlib::Scope()) clash = clash || s.name == local.name;
-  if (clash) {
-    Error(file, local.span, DiagCode::ShadowedName, local.name);
+  auto previous = std::find_if(locals_.begin(), locals_.end(),
+                               [&](const Local& l) { return l.name == local.name; });
+  bool scope_name = false;
+  for (const stdlib::ScopeInfo& s : stdlib::Scope()) scope_name = scope_name || s.name == local.name;
+  auto declared = file_names_[file].find(local.name);
+  if (previous != locals_.end()) {
+    auto& d = Error(file, local.span, DiagCode::ShadowedName, local.name);
+    d.notes.push_back({Fid(file), previous->span, fmt::format("`{}` is bound here", local.name)});
+  } else if (declared != file_names_[file].end() || aliases_[file].count(local.name)) {
+    auto& d = Error(file, local.span, DiagCode::ShadowedName, local.name);
+    d.help = fmt::format("`{}` is declared in this file; pick another name for the variable",
+                         local.name);
+  } else if (scope_name) {
+    auto& d = Error(file, local.span, DiagCode::ShadowedName, local.name);
+    d.help = fmt::format("`{}` is a name every rule sees (stdlib scope); pick another name",
+                         local.name);
   }
   locals_.push_back(std::move(local));
 }
@@ -273,6 +283,12 @@ TypeId Checker::FieldAccess(uint32_t file, ast::ExprId id) {
       auto& d = Error(file, e.name_span, DiagCode::NotExported,
                       sources_.files.Get(Fid(target)).name(), e.text);
       d.help = DidYouMean(e.text, names);
+      if (d.help.empty()) {
+        std::string list;
+        for (const std::string& n : names) list += (list.empty() ? "`" : ", `") + n + "`";
+        d.help = names.empty() ? std::string("it declares no codesets, tables or lets")
+                               : "it declares " + list;
+      }
       return types_.error();
     }
     const Ref& ref = found->second;

@@ -176,6 +176,7 @@ void Generator::EmitRule(uint32_t file, const ast::Rule& rule, uint32_t policy) 
   quant_slots_.clear();
   let_slots_.clear();
   out_.rules.back().applies_code = static_cast<uint32_t>(out_.code.size());
+  MarkSpan(file, rule.applies_span);
   Expr(file, rule.applies);
   uint32_t site = Site(OutcomeKind::AutoPend, nullptr, file, rule.applies_span);
   MarkSpan(file, rule.applies_span);

@@ -535,6 +535,8 @@ void Generator::Quantifier(uint32_t file, ast::ExprId id) {
 void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
   for (ast::StmtId sid : body) {
     const ast::Stmt& s = ast_.stmt(sid);
+    // The statement's first instructions (constants, loads) belong to its line in listings.
+    MarkSpan(file, s.span);
     switch (s.kind) {
       case ast::StmtKind::Let: {
         Expr(file, s.a);

@@ -58,6 +58,7 @@ struct Diagnostic {
   std::string message;
   std::string help;  // empty: no help line
   std::vector<Note> notes;
+  bool located = true;  // false: about a file as a whole, or no file; printed without a position
 };
 
 // Formats the registry's message (and default help) with `args`. A bad format string or argument

@@ -105,6 +105,13 @@ void RenderText(const SourceManager& sources, const std::vector<Diagnostic>& dia
                 std::ostream& out) {
   for (const Diagnostic& d : diags) {
     const SourceFile& file = sources.Get(d.file);
+    if (!d.located) {
+      // About a file as a whole (unreadable, missing) or no file at all: no line to show.
+      if (file.name().empty() || file.name()[0] != '<') out << file.name() << ": ";
+      out << SeverityName(d.severity) << '[' << Info(d.code).code << "]: " << d.message << '\n';
+      if (!d.help.empty()) out << "   = help: " << d.help << '\n';
+      continue;
+    }
     LineCol at = file.Locate(d.span.begin);
     out << file.name() << ':' << at.line << ':' << at.column << ": " << SeverityName(d.severity)
         << '[' << Info(d.code).code << "]: " << d.message << '\n';

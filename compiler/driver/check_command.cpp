@@ -1,4 +1,5 @@
-// `warrant check`: parse and check a pack's sources; print diagnostics and dumps.
+// `warrant check`: parse, check and generate a pack in memory (so limits the code generator
+// finds are reported too); print diagnostics and dumps.
 #include <fmt/format.h>
 
 #include <ostream>
@@ -10,7 +11,7 @@
 namespace warrant::driver {
 
 int RunCheck(const Options& options, std::istream&, std::ostream& out, std::ostream& err) {
-  auto c = Compile(options.inputs, MakeCompileOptions(options, false));
+  auto c = Compile(options.inputs, MakeCompileOptions(options, true));
   if (options.dump == "ast") ast::DumpAst(c->sources.ast, c->sources.files, out);
   if (options.dump == "checked" && c->ok) check::DumpChecked(c->checked, c->sources.files, out);
   ReportDiagnostics(*c, options, out, err);

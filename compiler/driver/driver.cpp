@@ -50,7 +50,7 @@ constexpr Command kCommands[] = {
 
 void PrintHelp(std::ostream& out) {
   out << "warrant " << WARRANT_VERSION
-      << " - medical-necessity and coverage criteria: check, compile, run, explain\n\n"
+      << " - medical-necessity and coverage criteria: check, compile, run, test\n\n"
       << "usage: warrant <command> [options] [arguments]\n\ncommands:\n";
   for (const Command& c : kCommands) out << fmt::format("  {:<12} {}\n", c.name, c.summary);
   out << "\noptions:\n"

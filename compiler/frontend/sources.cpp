@@ -1,15 +1,19 @@
 #include "compiler/frontend/sources.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include "compiler/ast/parse_file.h"
 
 namespace warrant::frontend {
 namespace fs = std::filesystem;
 namespace {
+
+// One byte more than the parser accepts is enough for it to report the limit.
+constexpr size_t kMaxSourceBytes = size_t{8} << 20;
 
 // A path is inside the root iff its canonical form starts with the root's components.
 bool IsInside(const fs::path& root, const fs::path& path) {
@@ -21,20 +25,30 @@ bool IsInside(const fs::path& root, const fs::path& path) {
   return true;
 }
 
+// Reads a whole source file, refusing anything that is not a regular file (a directory, a
+// device such as /dev/zero that never ends) and stopping one byte past the size limit, which the
+// parser then reports (E0502).
 bool ReadWhole(const fs::path& path, std::string& text, std::string& why) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {
     why = "it is a directory";
     return false;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = fs::exists(path, ec) ? "permission denied" : "no such file";
+  if (fs::exists(path, ec) && !fs::is_regular_file(path, ec)) {
+    why = "it is not a regular file";
     return false;
   }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  text = buffer.str();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    why = std::strerror(errno);
+    return false;
+  }
+  text.resize(kMaxSourceBytes + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  // A UTF-8 byte-order mark is not part of the text: drop it so columns count from the first
+  // real character.
+  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
   return true;
 }
 
@@ -53,7 +67,7 @@ class Loader {
       // Register an empty file so the error has somewhere to point.
       id = out_.files.Add(display, "");
       out_.paths.push_back(canonical);
-      sink_.Emit(diag::DiagCode::CannotReadFile, id, Span{}, display, why);
+      sink_.Emit(diag::DiagCode::CannotReadFile, id, Span{}, display, why).located = false;
       by_path_[canonical] = ast::kNone;
       return ast::kNone;
     }
@@ -164,7 +178,7 @@ void Load(const std::vector<std::string>& inputs, Sources& out, diag::DiagSink& 
       if (found.empty()) {
         FileId id = out.files.Add(input, "");
         out.paths.push_back(canonical);
-        sink.Emit(diag::DiagCode::NoSourceFiles, id, Span{}, input);
+        sink.Emit(diag::DiagCode::NoSourceFiles, id, Span{}, input).located = false;
         continue;
       }
       for (const fs::path& file : found) {

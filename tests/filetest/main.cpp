@@ -160,8 +160,11 @@ bool AutoupdateCase(const Options& options, const std::string& path) {
     }
     changed = true;
   }
-  std::cout << "error " << path << ": the output keeps changing with the CHECK lines; "
-            << "is a line or column of the end of the file in the output?\n";
+  std::cout
+      << "error " << path << ": the output keeps changing with the file's own CHECK lines\n"
+      << "  (a content hash, an unclosed comment, ...); put the source under test in a split\n"
+      << "  file (`// --- x.warrant` + `// ARGS: check %{x.warrant}`) or match the volatile\n"
+      << "  part with {{regex}}\n";
   return false;
 }
 

@@ -102,6 +102,9 @@ TEST_CASE("code: ICD-10-CM invalid codes and their reasons", "[code][icd]") {
   CHECK(ErrorOf(icd, "E1112345") == CodeError::TooLong);
   CHECK(ErrorOf(icd, "111.9") == CodeError::ExpectedLetter);
   CHECK(ErrorOf(icd, "EE1.9") == CodeError::ExpectedDigit);
+  // FY2026's QA0 category has a letter second (the only chapter that does).
+  CHECK(Normalize(icd, "QA0.0").ok());
+  CHECK(Normalize(icd, "QA00101").ok());
   CHECK(ErrorOf(icd, "E11,9") == CodeError::BadCharacter);
   CHECK(ErrorOf(icd, " E119") == CodeError::BadCharacter);
   CHECK(ErrorOf(icd, "E119 ") == CodeError::BadCharacter);

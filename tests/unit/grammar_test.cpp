@@ -2,13 +2,13 @@
 //
 // Shapes are checked through the AST dump (compiler/ast/dump.h) or ExprText, errors by code and
 // exact position, and hostile inputs (random bytes, NULs, 10,000-deep nesting) for a clean error.
-#include <tao/pegtl/contrib/analyze.hpp>
-
 #include <chrono>
 #include <memory>
 #include <random>
 #include <sstream>
 #include <string>
+
+#include <tao/pegtl/contrib/analyze.hpp>
 
 #include "compiler/ast/ast.h"
 #include "compiler/ast/dump.h"
@@ -560,7 +560,7 @@ TEST_CASE("errors: input checks before parsing", "[errors]") {
   CHECK(ErrorOf("\xED\xA0\x80") == "E0003 1:2+1 the file is not UTF-8 text (byte 0xA0)");
   CHECK(ErrorOf("\xC0\xAF") == "E0003 1:1+1 the file is not UTF-8 text (byte 0xC0)");
   std::string big(ast::kMaxFileSize + 1, ' ');
-  CHECK(ErrorOf(big) == "E0502 1:1+0 the file is 8388609 bytes; the limit is 8388608");
+  CHECK(ErrorOf(big) == "E0502 1:1+0 the file is larger than the limit of 8388608 bytes");
   big.pop_back();
   CHECK(ErrorOf(big) == "ok");
 }

@@ -481,11 +481,14 @@ TEST_CASE("record: facts of each type", "[record][facts]") {
 }
 
 TEST_CASE("record: decimals are read exactly, as written", "[record][decimal]") {
+  // value: the scaled value, or the error of the record that holds the number.
   struct Case {
     const char* text;
     std::optional<int64_t> scaled;
+    RecordErrorCode error = RecordErrorCode::NotJson;
   };
 
+  constexpr RecordErrorCode kRange = RecordErrorCode::WrongType;
   const Case cases[] = {
       {"7.0", 7'000'000},
       {"7", 7'000'000},
@@ -508,24 +511,32 @@ TEST_CASE("record: decimals are read exactly, as written", "[record][decimal]") 
       {"123456789012.123456", 123'456'789'012'123'456},
       {"9223372036854.775807", INT64_MAX},
       {"-9223372036854.775807", -INT64_MAX},
-      {"9223372036854.775808", std::nullopt},
       {"9223372036854.7758074", INT64_MAX},
-      {"1e400", std::nullopt},
+      {"9223372036854.775808", std::nullopt, kRange},
+      {"1e400", std::nullopt, kRange},
       {"01", std::nullopt},
       {"1.", std::nullopt},
       {".5", std::nullopt},
       {"+1", std::nullopt},
       {"1e", std::nullopt},
       {"--1", std::nullopt},
+      {"1.5.2", std::nullopt},
       {"NaN", std::nullopt},
-      {"1 ", std::nullopt},
       {"", std::nullopt},
   };
   for (const Case& k : cases) {
     INFO(k.text);
-    CHECK(ParseDecimal(k.text) == k.scaled);
+    Decoded d = Run(WithLine(std::string(R"("observations": [{"value": )") + k.text + "}],"));
+    if (k.scaled) {
+      REQUIRE(d.ok);
+      CHECK(d.claim.observations[0].value == *k.scaled);
+    } else {
+      REQUIRE_FALSE(d.ok);
+      CHECK(RecordErrorId(d.error.code) == RecordErrorId(k.error));
+      CHECK(d.error.field == "observations[0].value");
+    }
   }
-  // In a record, 7.0 and 7 and 7.000 are one value.
+  // 7.0, 7 and 7.000 are one value; so are a decimal fact and its int spelling.
   Decoded d = Run(WithLine(
       R"("observations": [{"value": 7.0}, {"value": 7}, {"value": 7.000}, {"value": 88.5}],)"));
   REQUIRE(d.ok);
@@ -821,8 +832,7 @@ TEST_CASE("record: a reused Claim carries nothing over and allocates nothing", "
   CHECK(g_allocations.load() - before == 0);
 }
 
-// ---- NdjsonReader
-// ---------------------------------------------------------------------------------
+// ---- NdjsonReader ----------------------------------------------------------------------------
 
 struct ReadLine {
   std::string text;
