@@ -34,14 +34,28 @@ size_t CodePoints(std::string_view text) {
 std::string Printable(std::string_view line) {
   std::string out;
   out.reserve(line.size());
-  for (char c : line) {
-    unsigned char u = static_cast<unsigned char>(c);
-    if (c == '\t') {
+  for (size_t i = 0; i < line.size(); ++i) {
+    auto u = static_cast<unsigned char>(line[i]);
+    if (line[i] == '\t') {
       out += ' ';
     } else if (u < 0x20 || u == 0x7F) {
       out += '?';
+    } else if (u < 0x80) {
+      out += line[i];
     } else {
-      out += c;
+      // Copy a well-formed UTF-8 sequence; any other byte (Latin-1 text, binary) becomes '?',
+      // one column, as SourceFile counts it.
+      size_t n = (u & 0xE0) == 0xC0 ? 2 : (u & 0xF0) == 0xE0 ? 3 : (u & 0xF8) == 0xF0 ? 4 : 0;
+      bool ok = n > 0 && i + n <= line.size();
+      for (size_t k = 1; ok && k < n; ++k) {
+        ok = (static_cast<unsigned char>(line[i + k]) & 0xC0) == 0x80;
+      }
+      if (ok) {
+        out.append(line.substr(i, n));
+        i += n - 1;
+      } else {
+        out += '?';
+      }
     }
   }
   return out;
