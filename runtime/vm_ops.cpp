@@ -143,7 +143,7 @@ bool Absent(const Value& a, const Value& b, uint32_t pc, Value* out) {
 const Value* DateOf(const OpContext& ctx, const Value& element, Value* scratch) {
   if (element.tag == Tag::Date) return &element;
   if (element.tag != Tag::Record) return nullptr;
-  FieldId field;
+  FieldId field = FieldId::kCount;
   switch (element.record_kind()) {
     case RecordKind::History:
       field = FieldId::history_date;
