@@ -40,6 +40,7 @@ Kind KindOf(const fs::path& path, int* year) {
 bool AddResult(ImportResult result, Terminology& out, std::string& error) {
   if (!result.ok()) {
     error = result.ErrorText();
+    while (!error.empty() && error.back() == '\n') error.pop_back();
     return false;
   }
   for (CodeSystemVersion& v : result.versions) {
@@ -120,7 +121,8 @@ bool LoadTerminology(const std::vector<std::string>& paths, Terminology& out, st
       return false;
     }
     int year = 0;
-    if (!LoadFile(path, KindOf(path, &year), year, out, error)) return false;
+    Kind kind = KindOf(path, &year);  // sets `year`: keep it out of the call's arguments
+    if (!LoadFile(path, kind, year, out, error)) return false;
   }
   return true;
 }
