@@ -18,7 +18,8 @@ std::unique_ptr<Compilation> Compile(const std::vector<std::string>& inputs,
       c->sink.Emit(diag::DiagCode::TerminologyLoad, id, Span{}, error).located = false;
     }
   }
-  c->checked = check::Check(c->sources, c->sink);
+  c->checked = check::Check(c->sources, c->sink,
+                            c->terminology.versions().empty() ? nullptr : &c->terminology);
   if (c->sink.has_errors()) return c;
   if (options.generate) {
     if (!codegen::Generate(c->sources, c->checked, c->program, c->sink)) return c;

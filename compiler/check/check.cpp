@@ -12,8 +12,14 @@ namespace warrant::check {
 
 using diag::DiagCode;
 
-Checker::Checker(const frontend::Sources& sources, diag::DiagSink& sink, CheckedProgram& out)
-    : sources_(sources), ast_(sources.ast), sink_(sink), out_(out), types_(out.types) {
+Checker::Checker(const frontend::Sources& sources, diag::DiagSink& sink, CheckedProgram& out,
+                 const Terminology* terminology)
+    : sources_(sources),
+      ast_(sources.ast),
+      sink_(sink),
+      out_(out),
+      types_(out.types),
+      terminology_(terminology) {
   out_.ast = &sources.ast;
   types_.AddSchema();
   t_bool_ = types_.Scalar(TypeKind::Bool);
@@ -443,9 +449,10 @@ void Checker::CheckTest(uint32_t f, const ast::Test& test) {
   }
 }
 
-CheckedProgram Check(const frontend::Sources& sources, diag::DiagSink& sink) {
+CheckedProgram Check(const frontend::Sources& sources, diag::DiagSink& sink,
+                     const Terminology* terminology) {
   CheckedProgram program;
-  Checker checker(sources, sink, program);
+  Checker checker(sources, sink, program, terminology);
   checker.Run();
   return program;
 }

@@ -17,6 +17,7 @@
 #include "compiler/frontend/sources.h"
 #include "runtime/code.h"
 #include "runtime/date.h"
+#include "runtime/terminology.h"
 
 namespace warrant::check {
 
@@ -85,8 +86,10 @@ struct CheckedProgram {
   std::vector<Policy> policies;  // sorted by id
 };
 
-// Checks everything in `sources`. Diagnostics go to `sink`.
-CheckedProgram Check(const frontend::Sources& sources, diag::DiagSink& sink);
+// Checks everything in `sources`. Diagnostics go to `sink`. With `terminology`, codeset members
+// that exist in no loaded version of their code system are warned about (W0602).
+CheckedProgram Check(const frontend::Sources& sources, diag::DiagSink& sink,
+                     const Terminology* terminology = nullptr);
 
 // Writes the checked AST (types and references on every expression) for golden tests.
 void DumpChecked(const CheckedProgram& program, const SourceManager& files, std::ostream& out);

@@ -108,6 +108,8 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
           case ast::MemberKind::Exact:
             if (!ValidCode(want, m.text, &why)) {
               Error(f, m.span, DiagCode::InvalidCode, m.text, SystemNoun(want)).help = why;
+            } else {
+              CheckMemberExists(f, m, want);
             }
             break;
           case ast::MemberKind::Prefix:
@@ -234,6 +236,22 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
     }
   }
   return std::nullopt;
+}
+
+void Checker::CheckMemberExists(uint32_t f, const ast::CodeMember& m, CodeSystem system) {
+  if (!terminology_) return;
+  std::optional<uint64_t> packed = Pack(system, m.text);
+  if (!packed) return;
+  std::vector<std::string> names;
+  for (const CodeSystemVersion& v : terminology_->versions()) {
+    if (v.system != system) continue;
+    if (v.Find(*packed)) return;
+    names.push_back(v.name);
+  }
+  if (names.empty()) return;  // no version of this system loaded: nothing to say
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+  Error(f, m.span, DiagCode::CodeNotInTerminology, m.text, list);
 }
 
 void Checker::CheckTable(uint32_t f, uint32_t index) {

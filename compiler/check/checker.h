@@ -40,7 +40,8 @@ inline bool ValidPrefix(CodeSystem system, std::string_view prefix, std::string*
 
 class Checker {
  public:
-  Checker(const frontend::Sources& sources, diag::DiagSink& sink, CheckedProgram& out);
+  Checker(const frontend::Sources& sources, diag::DiagSink& sink, CheckedProgram& out,
+          const Terminology* terminology);
   void Run();
 
  private:
@@ -90,6 +91,8 @@ class Checker {
   std::optional<CodeSystem> CodesetExprSystem(uint32_t file, ast::CodesetExprId id,
                                               CodeSystem want, std::vector<uint64_t>& visiting);
   void CheckTable(uint32_t file, uint32_t index);
+  // W0602 for an exact member that no loaded version of its code system holds.
+  void CheckMemberExists(uint32_t file, const ast::CodeMember& member, CodeSystem system);
   std::optional<TypeId> ResolveType(uint32_t file, const ast::TypeExpr& type);
   bool ReadCsv(uint32_t file, const ast::Name& path, std::vector<std::string>& header,
                std::vector<std::vector<std::string>>& rows, std::vector<uint32_t>& row_lines);
@@ -111,6 +114,7 @@ class Checker {
   diag::DiagSink& sink_;
   CheckedProgram& out_;
   TypeTable& types_;
+  const Terminology* terminology_;
 
   // Per file: names of codesets, tables and file-level lets.
   std::vector<std::map<std::string, Ref>> file_names_;
