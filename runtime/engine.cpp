@@ -4,6 +4,7 @@
 
 #include "runtime/code.h"
 #include "runtime/decimal.h"
+#include "runtime/json_text.h"
 #include "runtime/pack.h"
 #include "runtime/terminology_serialize.h"
 #include "runtime/verify.h"
@@ -23,37 +24,6 @@ std::pair<uint32_t, uint32_t> LineColumn(std::string_view text, uint32_t offset)
     }
   }
   return {line, column};
-}
-
-void AppendJsonString(std::string& out, std::string_view s) {
-  out += '"';
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (u < 0x20) {
-          out += fmt::format("\\u{:04x}", u);
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
 }
 
 const char* OutcomeWord(OutcomeKind kind) {

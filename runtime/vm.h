@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/decision.h"
 #include "runtime/program.h"
 #include "runtime/record.h"
 
@@ -19,10 +20,6 @@ namespace warrant {
 
 class Terminology;
 class TraceSink;
-
-enum class Decision : uint8_t { NotApplicable, Covered, Pended, Bundled, Denied, Rejected };
-
-const char* DecisionName(Decision d);
 
 struct Finding {
   OutcomeKind kind = OutcomeKind::Deny;  // never AutoPend: that is reported as Pend

@@ -2,24 +2,6 @@
 
 namespace warrant::ast {
 
-const char* DecisionName(Decision d) {
-  switch (d) {
-    case Decision::NotApplicable:
-      return "not_applicable";
-    case Decision::Covered:
-      return "covered";
-    case Decision::Pended:
-      return "pended";
-    case Decision::Bundled:
-      return "bundled";
-    case Decision::Denied:
-      return "denied";
-    case Decision::Rejected:
-      return "rejected";
-  }
-  return "?";
-}
-
 const char* OpText(Op op) {
   switch (op) {
     case Op::None:

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "compiler/base/source_file.h"
+#include "runtime/decision.h"
 #include "runtime/span.h"
 
 namespace warrant::ast {
@@ -256,7 +257,7 @@ struct Rule {
   Span span;
 };
 
-enum class Decision : uint8_t { NotApplicable, Covered, Pended, Bundled, Denied, Rejected };
+using warrant::Decision;  // runtime/decision.h: tests expect what the VM decides
 
 // `expect line 2 denied frequency`
 struct Expect {
@@ -308,7 +309,6 @@ struct Ast {
   const Stmt& stmt(StmtId id) const { return stmts[id]; }
 };
 
-const char* DecisionName(Decision d);  // "covered", "denied", ...
 const char* OpText(Op op);             // "and", "==", "is none", ...
 const char* QuantName(QuantKind q);    // "any", "latest", ...
 const char* UnitName(DurationUnit u);  // "days", ...

@@ -4,6 +4,8 @@
 
 #include <optional>
 
+#include "runtime/json_text.h"
+
 namespace warrant::ast::dump {
 namespace {
 
@@ -75,35 +77,7 @@ std::optional<std::string> Compact(const Ast& ast, JsonId id, size_t limit) {
 
 }  // namespace
 
-std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string Quote(std::string_view text) { return JsonString(text); }
 
 std::string DateString(const Date& date) {
   return fmt::format("{:04}-{:02}-{:02}", date.year, date.month, date.day);

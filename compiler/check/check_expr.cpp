@@ -207,6 +207,21 @@ TypeId Checker::ExprInner(uint32_t file, ast::ExprId id) {
   return types_.error();
 }
 
+// The type of a file-level declaration an expression names (a codeset, table or let).
+TypeId Checker::DeclType(const Ref& ref) {
+  switch (ref.kind) {
+    case RefKind::Codeset:
+      if (codeset_state_[ref.file][ref.index] == 0) CheckCodeset(ref.file, ref.index);
+      return types_.Codeset(out_.codeset_systems[ref.file][ref.index]);
+    case RefKind::Table:
+      return out_.table_types[ref.file][ref.index];
+    case RefKind::GlobalLet:
+      return GlobalLetType(ref.file, ref.index);
+    default:
+      return types_.error();
+  }
+}
+
 TypeId Checker::NameRef(uint32_t file, ast::ExprId id) {
   const ast::Expr& e = ast_.expr(id);
   for (auto it = locals_.rbegin(); it != locals_.rend(); ++it) {
@@ -218,19 +233,8 @@ TypeId Checker::NameRef(uint32_t file, ast::ExprId id) {
   }
   auto found = file_names_[file].find(e.text);
   if (found != file_names_[file].end()) {
-    const Ref& ref = found->second;
-    out_.expr_refs[id] = ref;
-    switch (ref.kind) {
-      case RefKind::Codeset:
-        if (codeset_state_[ref.file][ref.index] == 0) CheckCodeset(ref.file, ref.index);
-        return types_.Codeset(out_.codeset_systems[ref.file][ref.index]);
-      case RefKind::Table:
-        return out_.table_types[ref.file][ref.index];
-      case RefKind::GlobalLet:
-        return GlobalLetType(ref.file, ref.index);
-      default:
-        return types_.error();
-    }
+    out_.expr_refs[id] = found->second;
+    return DeclType(found->second);
   }
   if (aliases_[file].count(e.text)) {
     auto& d = Error(file, e.span, DiagCode::UnknownName, e.text);
@@ -291,19 +295,8 @@ TypeId Checker::FieldAccess(uint32_t file, ast::ExprId id) {
       }
       return types_.error();
     }
-    const Ref& ref = found->second;
-    out_.expr_refs[id] = ref;
-    switch (ref.kind) {
-      case RefKind::Codeset:
-        if (codeset_state_[ref.file][ref.index] == 0) CheckCodeset(ref.file, ref.index);
-        return types_.Codeset(out_.codeset_systems[ref.file][ref.index]);
-      case RefKind::Table:
-        return out_.table_types[ref.file][ref.index];
-      case RefKind::GlobalLet:
-        return GlobalLetType(ref.file, ref.index);
-      default:
-        return types_.error();
-    }
+    out_.expr_refs[id] = found->second;
+    return DeclType(found->second);
   }
   TypeId bt = Expr(file, e.a);
   const Type& b = types_.Get(bt);

@@ -61,6 +61,7 @@ class Checker {
   TypeId Expr(uint32_t file, ast::ExprId id);
   TypeId ExprInner(uint32_t file, ast::ExprId id);
   TypeId NameRef(uint32_t file, ast::ExprId id);
+  TypeId DeclType(const Ref& ref);
   TypeId FieldAccess(uint32_t file, ast::ExprId id);
   TypeId Index(uint32_t file, ast::ExprId id);
   TypeId Call(uint32_t file, ast::ExprId id);

@@ -99,7 +99,7 @@ class Dumper {
           const ast::Test& test = file.tests[ref.index];
           out_ << "  test \"" << test.name.text << "\"";
           for (const ast::Expect& e : test.expects) {
-            out_ << " [line " << e.line << ' ' << ast::DecisionName(e.decision);
+            out_ << " [line " << e.line << ' ' << DecisionName(e.decision);
             if (e.reason) out_ << ' ' << e.reason->text;
             out_ << ']';
           }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "runtime/json_text.h"
+
 #include <algorithm>
 #include <string>
 
@@ -83,37 +85,7 @@ void RenderSnippet(const SourceFile& file, Span span, std::ostream& out) {
 
 }  // namespace
 
-std::string JsonQuote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    unsigned char u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (u < 0x20 || u == 0x7F) {
-          out += fmt::format("\\u{:04x}", u);
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
+std::string JsonQuote(std::string_view text) { return JsonString(text); }
 
 void RenderText(const SourceManager& sources, const std::vector<Diagnostic>& diags,
                 std::ostream& out) {

@@ -15,24 +15,6 @@
 namespace warrant::driver {
 namespace {
 
-Decision ToDecision(ast::Decision d) {
-  switch (d) {
-    case ast::Decision::NotApplicable:
-      return Decision::NotApplicable;
-    case ast::Decision::Covered:
-      return Decision::Covered;
-    case ast::Decision::Pended:
-      return Decision::Pended;
-    case ast::Decision::Bundled:
-      return Decision::Bundled;
-    case ast::Decision::Denied:
-      return Decision::Denied;
-    case ast::Decision::Rejected:
-      return Decision::Rejected;
-  }
-  return Decision::NotApplicable;
-}
-
 Decision DecisionOfFinding(OutcomeKind kind) {
   switch (kind) {
     case OutcomeKind::Deny:
@@ -111,7 +93,7 @@ int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostre
             continue;
           }
           const LineDecision& d = decision.lines[line];
-          Decision want = ToDecision(expect.decision);
+          Decision want = expect.decision;
           bool ok = d.decision == want;
           if (ok && expect.reason) {
             ok = false;
@@ -127,7 +109,7 @@ int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostre
           }
           if (!ok) {
             problems.push_back(fmt::format(
-                "line {}: expected {}{}\n       got {}", expect.line, ast::DecisionName(expect.decision),
+                "line {}: expected {}{}\n       got {}", expect.line, DecisionName(expect.decision),
                 expect.reason ? " " + expect.reason->text : "",
                 DescribeLine(*engine, decision, line)));
           }
