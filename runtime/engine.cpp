@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "runtime/code.h"
 #include "runtime/decimal.h"
 #include "runtime/json_text.h"
@@ -78,6 +81,21 @@ bool Engine::Prepare(std::string* error) {
       return false;
     }
     terminology_ = std::make_unique<Terminology>(std::move(decoded.terminology));
+  }
+  // Remittance codes are written into decisions unescaped: only letters and digits may pass.
+  auto code_like = [](const std::string& text) {
+    return !text.empty() && text.size() <= 8 &&
+           std::all_of(text.begin(), text.end(), [](char c) {
+             return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+           });
+  };
+  for (const ReasonData& r : program_.reasons) {
+    bool ok = code_like(r.group) && code_like(r.carc) && (r.alt_group.empty() || code_like(r.alt_group));
+    for (const std::string& rarc : r.rarcs) ok = ok && code_like(rarc);
+    if (!ok) {
+      *error = "reason `" + r.name + "` has a malformed remittance code";
+      return false;
+    }
   }
   index_ = RuleIndex::Build(program_);
   hash_text_ = program_.HashText();
@@ -181,7 +199,7 @@ void Session::AppendDecisions(std::string& out) const {
     } else {
       out += "null";
     }
-    out += fmt::format(",\"line\":{},\"code\":", l + 1);
+    fmt::format_to(std::back_inserter(out), ",\"line\":{},\"code\":", l + 1);
     std::optional<CodeText> code = rec.present.Has(FieldId::line_code) ? Unpack(rec.code) : std::nullopt;
     if (code) {
       AppendJsonString(out, code->view());
@@ -207,19 +225,31 @@ void Session::AppendDecisions(std::string& out) const {
         out += ",\"reason\":";
         AppendJsonString(out, r.name);
         out += ",\"carc\":";
-        AppendJsonString(out, (f.alt_group ? r.alt_group : r.group) + "-" + r.carc);
+        out += '"';
+        out += f.alt_group ? r.alt_group : r.group;
+        out += '-';
+        out += r.carc;
+        out += '"';
         out += ",\"rarc\":[";
         for (size_t k = 0; k < r.rarcs.size(); ++k) {
           if (k) out += ',';
-          AppendJsonString(out, r.rarcs[k]);
+          out += '"';
+          out += r.rarcs[k];
+          out += '"';
         }
         out += ']';
       }
       out += ",\"message\":";
-      AppendJsonString(out, FindingMessage(engine_, f));
+      if (f.auto_message || f.missing_pc != kNoPc) {
+        AppendJsonString(out, FindingMessage(engine_, f));  // the rare paths may build text
+      } else {
+        AppendJsonString(out, !o.message.empty() || f.reason == UINT32_MAX
+                                  ? std::string_view(o.message)
+                                  : std::string_view(p.reasons[f.reason].description));
+      }
       out += ",\"policy\":";
       AppendJsonString(out, policy.id);
-      out += fmt::format(",\"version\":{},\"rule\":", policy.version);
+      fmt::format_to(std::back_inserter(out), ",\"version\":{},\"rule\":", policy.version);
       AppendJsonString(out, rule.name);
       out += ",\"at\":";
       AppendJsonString(out, engine_.SiteLocation(f.outcome));

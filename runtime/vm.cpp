@@ -193,11 +193,18 @@ void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, Trace
     if (RunRule(r, ctx, out, trace)) decision.rules_applied++;
   }
 
-  // Strongest first; ties keep pack order (the order findings were made).
+  // Strongest first; ties keep pack order (the order findings were made). A line has a handful
+  // of findings, and an insertion sort is stable without the buffer std::stable_sort allocates.
   auto begin = out.findings.begin() + ctx.first_finding;
-  std::stable_sort(begin, out.findings.end(), [](const Finding& a, const Finding& b) {
-    return DecisionOf(a.kind) > DecisionOf(b.kind);
-  });
+  for (auto it = begin; it != out.findings.end(); ++it) {
+    Finding moving = *it;
+    auto hole = it;
+    while (hole != begin && DecisionOf((hole - 1)->kind) < DecisionOf(moving.kind)) {
+      *hole = *(hole - 1);
+      --hole;
+    }
+    *hole = moving;
+  }
   decision.first_finding = ctx.first_finding;
   decision.finding_count = static_cast<uint32_t>(out.findings.size()) - ctx.first_finding;
   if (decision.rules_applied > 0) decision.decision = Decision::Covered;
