@@ -1,5 +1,5 @@
 # The bundled examples as an integration test (cmake -P): every `test` block passes; building the
-# pack twice gives identical bytes; `run -j 1` and `run -j 2` give byte-identical decisions and
+# pack twice gives identical bytes; `run -j 1`, `-j 2` and `-j 8` give byte-identical decisions and
 # one output line per claim line.
 # Arguments: -DWARRANT=<binary> -DROOT=<repo root> -DWORK=<scratch dir> [-DTERMINOLOGY=<path>]
 cmake_minimum_required(VERSION 3.25)
@@ -32,11 +32,14 @@ endif()
 
 run_step("run -j 1" ${WARRANT} run ${WORK}/a.wpk examples/claims.ndjson -o ${WORK}/j1.ndjson)
 run_step("run -j 2" ${WARRANT} run ${WORK}/a.wpk examples/claims.ndjson -j 2 -o ${WORK}/j2.ndjson)
+run_step("run -j 8" ${WARRANT} run ${WORK}/a.wpk examples/claims.ndjson -j 8 -o ${WORK}/j8.ndjson)
 file(SHA256 ${WORK}/j1.ndjson out_1)
-file(SHA256 ${WORK}/j2.ndjson out_2)
-if(NOT out_1 STREQUAL out_2)
-  message(FATAL_ERROR "run -j 1 and run -j 2 gave different output")
-endif()
+foreach(jobs 2 8)
+  file(SHA256 ${WORK}/j${jobs}.ndjson out_n)
+  if(NOT out_1 STREQUAL out_n)
+    message(FATAL_ERROR "run -j 1 and run -j ${jobs} gave different output")
+  endif()
+endforeach()
 
 # One decision per claim line: count the lines of every claim in the input.
 file(STRINGS ${ROOT}/examples/claims.ndjson claims)
@@ -52,4 +55,4 @@ list(LENGTH decisions got)
 if(NOT got EQUAL expected)
   message(FATAL_ERROR "expected ${expected} decisions, got ${got}")
 endif()
-message(STATUS "examples: ${got} decisions, identical for -j 1 and -j 2; pack ${hash_a}")
+message(STATUS "examples: ${got} decisions, identical for -j 1, 2 and 8; pack ${hash_a}")
