@@ -972,6 +972,11 @@ class Decoding {
     for (size_t k = 0; k < c.lines.size(); ++k) {
       LineRecord& line = c.lines[k];
       const Path at = lines.At(line_index_[k]);
+      // A line is decided by its procedure code: without one nothing can be said of it (and the
+      // code index could not find its rules), so the record is refused rather than half-decided.
+      if (!line.present.Has(FieldId::line_code)) {
+        return Fail(RecordErrorCode::NoCode, at.Key("code"), "the line has no procedure `code`");
+      }
       if (!line.present.Has(FieldId::line_place_of_service))
         line.pos = c.place_of_service;
       line.present.Set(FieldId::line_place_of_service);

@@ -296,7 +296,7 @@ TEST_CASE("record: defaults of the test conventions", "[record]") {
         R"({"id": null, "patient": {"sex": null}, "service_date": "2025-06-01", "place_of_service": null,
                         "claim_type": null, "diagnoses": null, "history": null, "observations": [{"value": null}],
                         "facts": {"smoker": null, "undeclared": null},
-                        "lines": [{"code": null, "units": null, "modifiers": ["KX", null], "date": null}]})");
+                        "lines": [{"code": "83036", "units": null, "modifiers": ["KX", null], "date": null}]})");
     REQUIRE(e.ok);
     const Claim& n = e.claim;
     CHECK_FALSE(n.present.Has(FieldId::claim_id));
@@ -304,7 +304,7 @@ TEST_CASE("record: defaults of the test conventions", "[record]") {
     CHECK_FALSE(n.present.Has(FieldId::patient_sex));
     CHECK(n.place_of_service == P(CodeSystem::Pos, "11"));
     CHECK(n.Str(n.claim_type) == "professional");
-    CHECK_FALSE(n.lines[0].present.Has(FieldId::line_code));
+    CHECK(n.lines[0].present.Has(FieldId::line_code));
     CHECK(n.lines[0].units == 1);
     CHECK(n.lines[0].modifiers.count == 1);
     CHECK(n.lines[0].date == D("2025-06-01"));
@@ -680,6 +680,9 @@ TEST_CASE("record: every error with its message and field", "[record][errors]") 
       {R"({"lines": [{"code": "83036", "date": "2025-06-01"}, null, {"code": "83036"}]})",
        RecordErrorCode::NoServiceDate, "lines[2].date",
        "`lines[2].date`: the line has no `date` and the claim has no `service_date`"},
+      // R0711
+      {R"({"service_date": "2025-06-01", "lines": [{"code": "83036"}, {"units": 2}]})",
+       RecordErrorCode::NoCode, "lines[1].code", "`lines[1].code`: the line has no procedure `code`"},
   };
   for (const Case& k : cases) {
     INFO(k.json.substr(0, 300));
@@ -728,7 +731,9 @@ TEST_CASE("record: limits (R0708)", "[record][errors][limits]") {
     CHECK(lines.code == RecordErrorCode::TooLarge);
     CHECK(lines.field == "lines");
     CHECK(lines.message == "`lines`: more than the limit of 10000 lines");
-    CHECK(Run(R"({"service_date": "2025-06-01", "lines": [)" + Repeat("{}", kMaxLines) + "]}").ok);
+    CHECK(Run(R"({"service_date": "2025-06-01", "lines": [)" + Repeat(R"({"code":"83036"})", kMaxLines) +
+              "]}")
+              .ok);
     RecordError dx =
         Error(WithLine(R"("diagnoses": [)" + Repeat(R"("I10")", kMaxDiagnoses + 1) + "],"));
     CHECK(dx.message == "`diagnoses`: more than the limit of 10000 diagnoses");
