@@ -162,8 +162,12 @@ std::string FindingMessage(const Engine& engine, const Finding& f) {
   const Program& p = engine.program();
   const OutcomeData& o = p.outcomes[f.outcome];
   if (f.auto_message) return engine.DescribeMissing(f.missing_pc);
-  // A pend from `if unknown ...` carries that outcome's own message.
-  if (f.missing_pc != kNoPc && !o.unknown_message.empty()) return o.unknown_message;
+  // `if unknown ...`: that outcome's own message, else its reason's, else what was missing.
+  if (f.from_unknown) {
+    if (!o.unknown_message.empty()) return o.unknown_message;
+    if (f.reason != UINT32_MAX) return p.reasons[f.reason].description;
+    return engine.DescribeMissing(f.missing_pc);
+  }
   if (!o.message.empty()) return o.message;
   if (f.reason != UINT32_MAX) return p.reasons[f.reason].description;
   return "";
@@ -240,7 +244,7 @@ void Session::AppendDecisions(std::string& out) const {
         out += ']';
       }
       out += ",\"message\":";
-      if (f.auto_message || f.missing_pc != kNoPc) {
+      if (f.auto_message || f.from_unknown) {
         AppendJsonString(out, FindingMessage(engine_, f));  // the rare paths may build text
       } else {
         AppendJsonString(out, !o.message.empty() || f.reason == UINT32_MAX

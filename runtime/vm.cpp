@@ -414,7 +414,12 @@ Value Vm::Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool*
         uint8_t s = code[pc];
         pc += 1;
         Value list = *--sp;
-        if (list.tag != Tag::List) list = Value::List(ListKind::Empty, 0, 0);
+        if (list.tag != Tag::List) {
+          // Over a list that is missing (or `none`) the aggregate is unknown, not the value of an
+          // empty list: the accumulator sits in the slot below the loop's (codegen's layout).
+          if (s >= 1) slots[s - 1] = list.is_unknown() ? list : Value::Unknown(at);
+          list = Value::List(ListKind::Empty, 0, 0);
+        }
         slots[s] = list;
         slots[s + 1] = Value::Int(0);
         break;
@@ -497,6 +502,7 @@ Value Vm::Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool*
             AddFinding(OutcomeKind::AutoPend, site, UINT32_MAX, c.aux, true, ctx, out);
           } else {
             AddFinding(o.unknown_kind, site, o.unknown_reason, c.aux, false, ctx, out);
+            out.findings.back().from_unknown = true;
           }
         }
         break;

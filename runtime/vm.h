@@ -28,6 +28,7 @@ struct Finding {
   uint32_t missing_pc = kNoPc;            // a pend for missing data: what was missing
   bool auto_message = false;              // the message names what was missing
   bool alt_group = false;                 // the reason's computed group applies
+  bool from_unknown = false;              // the `if unknown` outcome of a requirement
 };
 
 struct LineDecision {

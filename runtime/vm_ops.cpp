@@ -553,9 +553,19 @@ Value Arithmetic(Op op, Value a, Value b, uint32_t pc) {
   bool numeric_a = a.tag == Tag::Int || a.tag == Tag::Decimal;
   bool numeric_b = b.tag == Tag::Int || b.tag == Tag::Decimal;
   if (numeric_a && numeric_b) {
-    bool both_int = a.tag == Tag::Int && b.tag == Tag::Int;
+    if (a.tag == Tag::Int && b.tag == Tag::Int && op != Op::Div) {
+      // Whole numbers are 64-bit: overflow is unknown, never wrapped.
+      int64_t r = 0;
+      bool overflow = op == Op::Add   ? __builtin_add_overflow(a.i, b.i, &r)
+                      : op == Op::Sub ? __builtin_sub_overflow(a.i, b.i, &r)
+                                      : __builtin_mul_overflow(a.i, b.i, &r);
+      return overflow ? Value::Unknown(pc) : Value::Int(r);
+    }
     Int128 x = a.tag == Tag::Int ? static_cast<Int128>(a.i) * kDecimalScale : a.i;
     Int128 y = b.tag == Tag::Int ? static_cast<Int128>(b.i) * kDecimalScale : b.i;
+    auto magnitude = [](Int128 v) { return v < 0 ? -v : v; };
+    // Both operands are below 2^63 * 10^6 < 2^83; a product must stay below 2^126.
+    constexpr Int128 kProductLimit = static_cast<Int128>(1) << 126;
     Int128 r;
     switch (op) {
       case Op::Add:
@@ -565,6 +575,7 @@ Value Arithmetic(Op op, Value a, Value b, uint32_t pc) {
         r = x - y;
         break;
       case Op::Mul:
+        if (y != 0 && magnitude(x) > kProductLimit / magnitude(y)) return Value::Unknown(pc);
         r = x * y / kDecimalScale;
         break;
       case Op::Div: {
@@ -573,11 +584,10 @@ Value Arithmetic(Op op, Value a, Value b, uint32_t pc) {
         // Round half away from zero to six places.
         Int128 q = scaled / y;
         Int128 rem = scaled % y;
-        if (rem != 0 && 2 * (rem < 0 ? -rem : rem) >= (y < 0 ? -y : y)) {
+        if (rem != 0 && 2 * magnitude(rem) >= magnitude(y)) {
           q += ((scaled < 0) != (y < 0)) ? -1 : 1;
         }
         r = q;
-        both_int = false;
         break;
       }
       default:
@@ -585,14 +595,17 @@ Value Arithmetic(Op op, Value a, Value b, uint32_t pc) {
     }
     constexpr Int128 kMax = std::numeric_limits<int64_t>::max();
     if (r > kMax || r < -kMax) return Value::Unknown(pc);
-    if (both_int) return Value::Int(static_cast<int64_t>(r / kDecimalScale));
     return Value::Decimal(static_cast<int64_t>(r));
   }
   if (op == Op::Add || op == Op::Sub) {
     if (a.tag == Tag::Date && b.tag == Tag::Duration) return ShiftDate(a, b, op == Op::Add ? 1 : -1, pc);
     if (op == Op::Add && a.tag == Tag::Duration && b.tag == Tag::Date) return ShiftDate(b, a, 1, pc);
     if (a.tag == Tag::Duration && b.tag == Tag::Duration && a.sub == b.sub) {
-      return Value::Duration(op == Op::Add ? a.i + b.i : a.i - b.i,
+      int64_t r = 0;
+      if (op == Op::Add ? __builtin_add_overflow(a.i, b.i, &r) : __builtin_sub_overflow(a.i, b.i, &r)) {
+        return Value::Unknown(pc);
+      }
+      return Value::Duration(r,
                              static_cast<DurationUnit>(a.sub));
     }
   }
