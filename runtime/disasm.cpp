@@ -60,19 +60,6 @@ const char* OutcomeKindName(OutcomeKind kind) {
   return "?";
 }
 
-const char* UnitName(uint8_t sub) {
-  switch (static_cast<DurationUnit>(sub)) {
-    case DurationUnit::Days:
-      return "days";
-    case DurationUnit::Weeks:
-      return "weeks";
-    case DurationUnit::Months:
-      return "months";
-    case DurationUnit::Years:
-      return "years";
-  }
-  return "?";
-}
 
 std::string DecimalText(int64_t scaled) {
   const bool negative = scaled < 0;
@@ -102,7 +89,7 @@ std::string ScalarText(const Constant& c) {
         return fmt::format("date {}", c.i);
       return FormatDate(static_cast<Day>(c.i)).str();
     case Tag::Duration:
-      return fmt::format("{} {}", c.i, UnitName(c.sub));
+      return fmt::format("{} {}", c.i, DurationUnitName(static_cast<DurationUnit>(c.sub)));
     case Tag::Code: {
       const std::optional<CodeText> text = Unpack(static_cast<uint64_t>(c.i));
       if (!text)

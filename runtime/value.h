@@ -33,6 +33,21 @@ inline constexpr uint32_t kNoPc = UINT32_MAX;
 
 enum class DurationUnit : uint8_t { Days, Weeks, Months, Years };
 
+// "days", "weeks", "months", "years": listings, dumps and messages.
+constexpr const char* DurationUnitName(DurationUnit unit) {
+  switch (unit) {
+    case DurationUnit::Days:
+      return "days";
+    case DurationUnit::Weeks:
+      return "weeks";
+    case DurationUnit::Months:
+      return "months";
+    case DurationUnit::Years:
+      return "years";
+  }
+  return "?";
+}
+
 // What a List value ranges over. Element i of a list is element (value.i + i) of the backing
 // array named here.
 enum class ListKind : uint8_t {

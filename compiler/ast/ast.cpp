@@ -68,18 +68,4 @@ const char* QuantName(QuantKind q) {
   return "?";
 }
 
-const char* UnitName(DurationUnit u) {
-  switch (u) {
-    case DurationUnit::Days:
-      return "days";
-    case DurationUnit::Weeks:
-      return "weeks";
-    case DurationUnit::Months:
-      return "months";
-    case DurationUnit::Years:
-      return "years";
-  }
-  return "?";
-}
-
 }  // namespace warrant::ast

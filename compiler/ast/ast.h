@@ -14,6 +14,7 @@
 #include "compiler/base/source_file.h"
 #include "runtime/decision.h"
 #include "runtime/span.h"
+#include "runtime/value.h"
 
 namespace warrant::ast {
 
@@ -83,7 +84,7 @@ enum class Op : uint8_t {
   NotIn,
 };
 
-enum class DurationUnit : uint8_t { Days, Weeks, Months, Years };
+using warrant::DurationUnit;  // runtime/value.h: the VM adds what the AST wrote
 enum class WithinDir : uint8_t { Before, After, Of };
 enum class QuantKind : uint8_t { Any, All, Count, Sum, Min, Max, Latest, Earliest };
 
@@ -311,6 +312,5 @@ struct Ast {
 
 const char* OpText(Op op);             // "and", "==", "is none", ...
 const char* QuantName(QuantKind q);    // "any", "latest", ...
-const char* UnitName(DurationUnit u);  // "days", ...
 
 }  // namespace warrant::ast

@@ -99,7 +99,7 @@ std::string ExprString(const Ast& ast, ExprId id) {
     case ExprKind::DateLit:
       return DateString(e.date);
     case ExprKind::Duration:
-      return fmt::format("{} {}", e.ival, UnitName(e.unit));
+      return fmt::format("{} {}", e.ival, DurationUnitName(e.unit));
     case ExprKind::NoneLit:
       return "none";
     case ExprKind::Field:

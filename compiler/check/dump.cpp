@@ -201,7 +201,7 @@ class Dumper {
       case ast::ExprKind::DateLit:
         return fmt::format("{:04}-{:02}-{:02}", e.date.year, e.date.month, e.date.day) + type;
       case ast::ExprKind::Duration:
-        return fmt::format("{} {}", e.ival, ast::UnitName(e.unit)) + type;
+        return fmt::format("{} {}", e.ival, DurationUnitName(e.unit)) + type;
       case ast::ExprKind::NoneLit:
         return "none" + type;
       case ast::ExprKind::NameRef:
