@@ -5,8 +5,10 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 
 #include "compiler/ast/parse_file.h"
+#include "stdlib/std_sources.h"
 
 namespace warrant::frontend {
 namespace fs = std::filesystem;
@@ -73,17 +75,18 @@ class Loader {
     }
     id = out_.files.Add(display, std::move(text));
     out_.paths.push_back(canonical);
-    size_t before = out_.ast.files.size();
-    bool ok = ast::ParseFile(id, out_.files.Get(id), out_.ast, sink_);
-    if (!ok || out_.ast.files.size() == before) {
-      by_path_[canonical] = ast::kNone;
-      return ast::kNone;
-    }
-    uint32_t index = static_cast<uint32_t>(before);
-    by_path_[canonical] = index;
-    out_.import_targets.resize(out_.ast.files.size());
-    pending_.push_back(index);
-    return index;
+    return Parse(id, canonical);
+  }
+
+  // Loads a standard-library criterion (`std/...`) from the text built into the binary; it has
+  // no path on disk (paths[id] stays empty) and is named by its `std/` path everywhere.
+  uint32_t LoadStd(const std::string& path, std::string_view text) {
+    fs::path key = fs::path("<std>") / path;
+    auto found = by_path_.find(key);
+    if (found != by_path_.end()) return found->second;
+    FileId id = out_.files.Add(path, std::string(text));
+    out_.paths.emplace_back();
+    return Parse(id, key);
   }
 
   // Resolves every import of the files loaded so far, loading the files they name.
@@ -97,6 +100,21 @@ class Loader {
       for (size_t i = 0; i < out_.ast.files[index].imports.size(); ++i) {
         const ast::Import imp = out_.ast.files[index].imports[i];
         std::string why;
+        if (imp.path.text.starts_with("std/")) {
+          std::optional<std::string_view> text = stdlib::FindStdSource(imp.path.text);
+          if (!text) {
+            std::string known;
+            for (const stdlib::StdSource& std_source : stdlib::StdSources()) {
+              known += (known.empty() ? "" : ", ") + std::string(std_source.path);
+            }
+            sink_.Emit(diag::DiagCode::UnknownImport, from, imp.path.span, imp.path.text).help =
+                "`std/` names a criterion built into warrant; there are: " + known;
+            targets.push_back(ast::kNone);
+          } else {
+            targets.push_back(LoadStd(imp.path.text, *text));
+          }
+          continue;
+        }
         fs::path target = ResolveInRoot(out_, from, imp.path.text, why);
         if (target.empty()) {
           auto code = why == "outside" ? diag::DiagCode::ImportOutsideRoot
@@ -114,6 +132,22 @@ class Loader {
   }
 
  private:
+  // Parses a registered file; `key` identifies it so it is loaded once.
+  uint32_t Parse(FileId id, const fs::path& key) {
+    size_t before = out_.ast.files.size();
+    bool ok = ast::ParseFile(id, out_.files.Get(id), out_.ast, sink_);
+    if (!ok || out_.ast.files.size() == before) {
+      by_path_[key] = ast::kNone;
+      return ast::kNone;
+    }
+    uint32_t index = static_cast<uint32_t>(before);
+    by_path_[key] = index;
+    out_.import_targets.resize(out_.ast.files.size());
+    pending_.push_back(index);
+    return index;
+  }
+
+
   // Diagnostics name imported files relative to the importing file's display name.
   fs::path DisplayFor(FileId from, const std::string& relative) {
     fs::path base = fs::path(out_.files.Get(from).name()).parent_path();
