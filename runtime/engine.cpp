@@ -7,16 +7,15 @@
 
 #include "runtime/code.h"
 #include "runtime/decimal.h"
+#include "runtime/explain_render.h"
 #include "runtime/json_text.h"
 #include "runtime/pack.h"
 #include "runtime/terminology_serialize.h"
 #include "runtime/verify.h"
 
 namespace warrant {
-namespace {
 
-// 1-based line and column (in code points) of byte `offset` of `text`.
-std::pair<uint32_t, uint32_t> LineColumn(std::string_view text, uint32_t offset) {
+std::pair<uint32_t, uint32_t> SourceLineColumn(std::string_view text, uint32_t offset) {
   uint32_t line = 1, column = 1;
   for (uint32_t i = 0; i < offset && i < text.size(); ++i) {
     if (text[i] == '\n') {
@@ -46,7 +45,6 @@ const char* OutcomeWord(OutcomeKind kind) {
   return "deny";
 }
 
-}  // namespace
 
 std::unique_ptr<Engine> Engine::FromPack(std::span<const uint8_t> bytes, std::string* error) {
   PackResult result = ReadPack(bytes);
@@ -102,17 +100,32 @@ bool Engine::Prepare(std::string* error) {
   for (uint32_t r = 0; r < program_.reasons.size(); ++r) {
     if (program_.reasons[r].name == "documentation") documentation_reason_ = r;
   }
+  line_starts_.clear();
+  for (const SourceData& source : program_.sources) {
+    std::vector<uint32_t>& starts = line_starts_.emplace_back(1, 0);
+    for (uint32_t i = 0; i < source.text.size(); ++i) {
+      if (source.text[i] == '\n') starts.push_back(i + 1);
+    }
+  }
   site_at_.clear();
   for (const OutcomeData& o : program_.outcomes) {
-    if (o.file >= program_.sources.size()) {
-      site_at_.emplace_back("?");
-      continue;
-    }
-    const SourceData& source = program_.sources[o.file];
-    auto [line, column] = LineColumn(source.text, o.begin);
-    site_at_.push_back(fmt::format("{}:{}:{}", source.name, line, column));
+    std::string site = Location(o.file, o.begin);
+    site_at_.push_back(site.empty() ? "?" : site);
   }
   return true;
+}
+
+std::string Engine::Location(uint32_t file, uint32_t offset) const {
+  if (file >= program_.sources.size() || file >= line_starts_.size()) return "";
+  const std::string& text = program_.sources[file].text;
+  const std::vector<uint32_t>& starts = line_starts_[file];
+  auto it = std::upper_bound(starts.begin(), starts.end(), offset);
+  size_t line = static_cast<size_t>(it - starts.begin());  // 1-based: starts[0] is 0
+  uint32_t column = 1;
+  for (uint32_t i = starts[line - 1]; i < offset && i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
+  }
+  return fmt::format("{}:{}:{}", program_.sources[file].name, line, column);
 }
 
 std::string Engine::DescribeMissing(uint32_t pc) const {
@@ -178,9 +191,9 @@ Session::Session(const Engine& engine)
       decoder_(engine.program().facts),
       vm_(engine.program(), engine.index(), engine.terminology()) {}
 
-bool Session::Evaluate(std::string_view json, RecordError& error) {
+bool Session::Evaluate(std::string_view json, RecordError& error, TraceSink* trace) {
   if (!decoder_.Decode(json, claim_, error)) return false;
-  Decide(claim_);
+  Decide(claim_, trace);
   return true;
 }
 
@@ -192,7 +205,7 @@ bool Session::Evaluate(const NdjsonLine& line, RecordError& error) {
 
 void Session::Decide(const Claim& claim, TraceSink* trace) { vm_.Decide(claim, decision_, trace); }
 
-void Session::AppendDecisions(std::string& out) const {
+void Session::AppendDecisions(std::string& out, const Explanation* explanation) const {
   const Program& p = engine_.program();
   for (uint32_t l = 0; l < decision_.lines.size(); ++l) {
     const LineDecision& line = decision_.lines[l];
@@ -257,6 +270,16 @@ void Session::AppendDecisions(std::string& out) const {
       AppendJsonString(out, rule.name);
       out += ",\"at\":";
       AppendJsonString(out, engine_.SiteLocation(f.outcome));
+      if (explanation && l < explanation->lines.size() &&
+          i < explanation->lines[l].findings.size()) {
+        const ExplainFinding& x = explanation->lines[l].findings[i];
+        if (!x.why_not.empty()) {
+          out += ",\"why_not\":";
+          AppendJsonString(out, x.why_not);
+        }
+        out += ",\"evidence\":";
+        WriteEvidenceJson(x.evidence, out);
+      }
       out += '}';
     }
     out += "],\"pack\":\"";

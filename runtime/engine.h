@@ -15,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/program.h"
@@ -24,6 +25,8 @@
 #include "runtime/vm.h"
 
 namespace warrant {
+
+struct Explanation;
 
 class Engine {
  public:
@@ -39,6 +42,8 @@ class Engine {
 
   // "ncd_210_3_fobt_v2.warrant:17:3" for an outcome site.
   const std::string& SiteLocation(uint32_t outcome) const { return site_at_[outcome]; }
+  // "file:line:col" of byte `offset` of source `file` ("" if there is no such source).
+  std::string Location(uint32_t file, uint32_t offset) const;
   // The sentence for a pend on missing data: "fact `pack_years` is not documented".
   std::string DescribeMissing(uint32_t pc) const;
   // The reason a pend on missing data reports (the pack's `documentation` reason), or none.
@@ -53,6 +58,7 @@ class Engine {
   std::unique_ptr<Terminology> terminology_;
   std::string hash_text_;
   std::vector<std::string> site_at_;
+  std::vector<std::vector<uint32_t>> line_starts_;  // per source: byte offset of each line
   uint32_t documentation_reason_ = UINT32_MAX;
 };
 
@@ -63,7 +69,7 @@ class Session {
 
   // Decodes one claim (JSON text) and decides every line. False if the record is malformed:
   // `error` says why and nothing was decided.
-  bool Evaluate(std::string_view json, RecordError& error);
+  bool Evaluate(std::string_view json, RecordError& error, TraceSink* trace = nullptr);
   // The same over an NDJSON line (parsed in place).
   bool Evaluate(const NdjsonLine& line, RecordError& error);
   // Decides an already decoded claim.
@@ -74,8 +80,9 @@ class Session {
   const Claim& claim() const { return claim_; }
   const ClaimDecision& decision() const { return decision_; }
 
-  // Appends one JSON object per line of the last decided claim, each ending in '\n'.
-  void AppendDecisions(std::string& out) const;
+  // Appends one JSON object per line of the last decided claim, each ending in '\n'. With an
+  // explanation of that claim (run --explain), each finding carries its why_not and evidence.
+  void AppendDecisions(std::string& out, const Explanation* explanation = nullptr) const;
   // Appends the error record for a malformed input line.
   void AppendError(const RecordError& error, uint64_t input_line, std::string& out) const;
 
@@ -86,6 +93,12 @@ class Session {
   Claim claim_;
   ClaimDecision decision_;
 };
+
+// 1-based line and column (in code points) of byte `offset` of `text`.
+std::pair<uint32_t, uint32_t> SourceLineColumn(std::string_view text, uint32_t offset);
+
+// "deny", "pend", "bundle", "reject", "flag".
+const char* OutcomeWord(OutcomeKind kind);
 
 // The message a finding reports: the statement's own text, else its reason's description, else
 // (for pends on missing data) what was missing.

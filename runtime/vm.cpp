@@ -28,8 +28,6 @@ const char* DecisionName(Decision d) {
   return "not_applicable";
 }
 
-namespace {
-
 Decision DecisionOf(OutcomeKind kind) {
   switch (kind) {
     case OutcomeKind::Deny:
@@ -46,8 +44,6 @@ Decision DecisionOf(OutcomeKind kind) {
   }
   return Decision::Covered;
 }
-
-}  // namespace
 
 RuleIndex RuleIndex::Build(const Program& program) {
   RuleIndex index;
@@ -248,6 +244,76 @@ void Vm::AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_
 
 Value Vm::Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool* applied,
                   TraceSink* trace, Value* stack, Value* slots) {
+  if (trace) return Interpret<true>(pc, ctx, out, applied, trace, stack, slots);
+  return Interpret<false>(pc, ctx, out, applied, nullptr, stack, slots);
+}
+
+namespace {
+
+// The instructions whose values an explanation shows: the ones that decide, not the plumbing.
+constexpr bool IsTracedStep(Op op) {
+  switch (op) {
+    case Op::Fact:
+    case Op::Lookup:
+    case Op::Column:
+    case Op::HasKey:
+    case Op::MapGet:
+    case Op::InCodeset:
+    case Op::InList:
+    case Op::HasMapKey:
+    case Op::IsNone:
+    case Op::IsKnown:
+    case Op::Eq:
+    case Op::Ne:
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge:
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Within:
+    case Op::Call:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A quantifier step: the accumulator sits in slot `acc`, the loop's list, index and element in
+// the three slots above it (the code generator's layout), so the sink can name the element.
+void TraceAccumulate(TraceSink* trace, uint32_t at, Op op, const Value* slots, uint8_t acc,
+                     const Value& predicate, const Value* x) {
+  // inputs: the predicate, the value taken (the element itself for any/all/count), its index
+  Value in[3] = {predicate, x ? *x : slots[acc + 3], Value::Int(slots[acc + 2].i - 1)};
+  trace->Step(at, op, in, slots[acc]);
+}
+
+// How many stack operands a traced instruction consumes (Call: its builtin's arity).
+constexpr size_t OperandsConsumed(Op op) {
+  switch (op) {
+    case Op::Fact:
+      return 0;
+    case Op::Lookup:
+    case Op::Column:
+    case Op::HasKey:
+    case Op::InCodeset:
+    case Op::IsNone:
+    case Op::IsKnown:
+      return 1;
+    case Op::Within:
+      return 3;
+    default:
+      return 2;
+  }
+}
+
+}  // namespace
+
+template <bool kTraced>
+Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool* applied,
+                    TraceSink* trace, Value* stack, Value* slots) {
   const uint8_t* code = program_.code.data();
   Value* sp = stack;  // the next free entry
   OpContext op_ctx{program_, *ctx.claim, ctx.line, ctx.dos, terminology_};
@@ -256,6 +322,14 @@ Value Vm::Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool*
     uint32_t at = pc;
     Op op = static_cast<Op>(code[pc]);
     pc += 1;
+    [[maybe_unused]] Value inputs[3];
+    [[maybe_unused]] size_t input_count = 0;
+    if constexpr (kTraced) {
+      if (IsTracedStep(op)) {
+        input_count = std::min<size_t>(3, static_cast<size_t>(sp - stack));
+        for (size_t k = 0; k < input_count; ++k) inputs[k] = sp[-static_cast<ptrdiff_t>(input_count - k)];
+      }
+    }
     switch (op) {
       case Op::PushConst:
         *sp++ = ConstantValue(program_, ReadU16(code, pc));
@@ -280,6 +354,7 @@ Value Vm::Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool*
         break;
       case Op::Store:
         slots[code[pc]] = *--sp;
+        if constexpr (kTraced) trace->Step(at, op, {}, slots[code[pc]]);
         pc += 1;
         break;
       case Op::Pop:
@@ -433,6 +508,10 @@ Value Vm::Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool*
         if (i < static_cast<int64_t>(list.aux)) {
           slots[s + 2] = ListElement(op_ctx, list, static_cast<uint32_t>(i));
           slots[s + 1].i = i + 1;
+          if constexpr (kTraced) {
+            Value in[2] = {list, Value::Int(i)};
+            trace->Step(at, op, in, slots[s + 2]);
+          }
         } else {
           pc = static_cast<uint32_t>(static_cast<int64_t>(pc) + offset);
         }
@@ -440,22 +519,26 @@ Value Vm::Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool*
       }
       case Op::AccAny:
         slots[code[pc]] = KleeneOr(slots[code[pc]], *--sp);
+        if constexpr (kTraced) TraceAccumulate(trace, at, op, slots, code[pc], sp[0], nullptr);
         pc += 1;
         break;
       case Op::AccAll:
         slots[code[pc]] = KleeneAnd(slots[code[pc]], *--sp);
+        if constexpr (kTraced) TraceAccumulate(trace, at, op, slots, code[pc], sp[0], nullptr);
         pc += 1;
         break;
       case Op::AccCount: {
         Value& acc = slots[code[pc]];
         Value p = *--sp;
         pc += 1;
-        if (acc.is_unknown()) break;
-        if (p.is_unknown()) {
-          acc = p;
-        } else if (p.is_true()) {
-          acc.i += 1;
+        if (!acc.is_unknown()) {
+          if (p.is_unknown()) {
+            acc = p;
+          } else if (p.is_true()) {
+            acc.i += 1;
+          }
         }
+        if constexpr (kTraced) TraceAccumulate(trace, at, op, slots, code[pc - 1], p, nullptr);
         break;
       }
       case Op::AccSum:
@@ -468,6 +551,7 @@ Value Vm::Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool*
         Value& acc = slots[code[pc]];
         pc += 1;
         Accumulate(op_ctx, op, acc, p, x, at);
+        if constexpr (kTraced) TraceAccumulate(trace, at, op, slots, code[pc - 1], p, &x);
         break;
       }
       case Op::MakeList:
@@ -537,7 +621,22 @@ Value Vm::Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool*
         if (sp > stack) result = sp[-1];
         return result;
     }
+    if constexpr (kTraced) {
+      if (IsTracedStep(op)) {
+        size_t consumed = op == Op::Call
+                              ? static_cast<size_t>(BuiltinArity(static_cast<BuiltinId>(code[at + 1])))
+                              : OperandsConsumed(op);
+        consumed = std::min(consumed, input_count);
+        trace->Step(at, op, std::span<const Value>(inputs + (input_count - consumed), consumed),
+                    sp[-1]);
+      }
+    }
   }
 }
+
+template Value Vm::Interpret<true>(uint32_t, const LineContext&, ClaimDecision&, bool*,
+                                   TraceSink*, Value*, Value*);
+template Value Vm::Interpret<false>(uint32_t, const LineContext&, ClaimDecision&, bool*,
+                                    TraceSink*, Value*, Value*);
 
 }  // namespace warrant

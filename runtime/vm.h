@@ -21,6 +21,9 @@ namespace warrant {
 class Terminology;
 class TraceSink;
 
+// The decision a finding of `kind` stands for (a flag: covered, since it never changes it).
+Decision DecisionOf(OutcomeKind kind);
+
 struct Finding {
   OutcomeKind kind = OutcomeKind::Deny;  // never AutoPend: that is reported as Pend
   uint32_t outcome = 0;                   // the statement (site) that produced it
@@ -82,6 +85,10 @@ class Vm {
   // (Applies may end it early); without, an expression snippet whose value is returned.
   Value Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool* applied,
                 TraceSink* trace, Value* stack, Value* slots);
+  // The interpreter loop; the untraced instance has no trace branches.
+  template <bool kTraced>
+  Value Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool* applied,
+                  TraceSink* trace, Value* stack, Value* slots);
   void AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_t missing_pc,
                   bool auto_message, const LineContext& ctx, ClaimDecision& out);
 

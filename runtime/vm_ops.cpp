@@ -107,22 +107,6 @@ Value FromOptionalDay(std::optional<Day> d, uint32_t pc) {
   return d ? Value::Date(*d) : Value::Unknown(pc);
 }
 
-Value ShiftDate(Value date, Value duration, int64_t sign, uint32_t pc) {
-  int64_t amount = duration.i * sign;
-  switch (static_cast<DurationUnit>(duration.sub)) {
-    case DurationUnit::Days:
-      return FromOptionalDay(AddDays(static_cast<Day>(date.i), amount), pc);
-    case DurationUnit::Weeks:
-      if (amount > INT64_MAX / 7 || amount < INT64_MIN / 7) return Value::Unknown(pc);
-      return FromOptionalDay(AddDays(static_cast<Day>(date.i), amount * 7), pc);
-    case DurationUnit::Months:
-      return FromOptionalDay(AddMonths(static_cast<Day>(date.i), amount), pc);
-    case DurationUnit::Years:
-      return FromOptionalDay(AddYears(static_cast<Day>(date.i), amount), pc);
-  }
-  return Value::Unknown(pc);
-}
-
 // The first unknown among operands, else an Unknown for `pc` when an operand is `none`.
 bool Absent(const Value& a, const Value& b, uint32_t pc, Value* out) {
   if (a.is_unknown()) {
@@ -165,6 +149,22 @@ const Value* DateOf(const OpContext& ctx, const Value& element, Value* scratch) 
 }
 
 }  // namespace
+
+Value ShiftDate(Value date, Value duration, int64_t sign, uint32_t pc) {
+  int64_t amount = duration.i * sign;
+  switch (static_cast<DurationUnit>(duration.sub)) {
+    case DurationUnit::Days:
+      return FromOptionalDay(AddDays(static_cast<Day>(date.i), amount), pc);
+    case DurationUnit::Weeks:
+      if (amount > INT64_MAX / 7 || amount < INT64_MIN / 7) return Value::Unknown(pc);
+      return FromOptionalDay(AddDays(static_cast<Day>(date.i), amount * 7), pc);
+    case DurationUnit::Months:
+      return FromOptionalDay(AddMonths(static_cast<Day>(date.i), amount), pc);
+    case DurationUnit::Years:
+      return FromOptionalDay(AddYears(static_cast<Day>(date.i), amount), pc);
+  }
+  return Value::Unknown(pc);
+}
 
 Value ConstantValue(const Program& program, uint32_t index) {
   const Constant& c = program.constants[index];

@@ -79,6 +79,8 @@ Value Negate(Value a, uint32_t pc);
 // Add, Sub, Mul, Div.
 Value Arithmetic(Op op, Value a, Value b, uint32_t pc);
 // dir: 0 before, 1 after, 2 of (either side).
+// `date` moved by `duration` times `sign` (calendar months and years clamp to the month's end).
+Value ShiftDate(Value date, Value duration, int64_t sign, uint32_t pc);
 Value WithinOp(Value d, Value duration, Value anchor, uint8_t dir, uint32_t pc);
 // `args` points at the builtin's arity arguments.
 Value CallBuiltin(const OpContext& ctx, BuiltinId id, const Value* args, uint32_t pc);

@@ -460,7 +460,8 @@ void Generator::Quantifier(uint32_t file, ast::ExprId id) {
   uint8_t element = AllocSlot();
   if (static_cast<uint8_t>(base + 2) != element) slot_overflow_ = true;
   quant_slots_[id] = element;
-  // The accumulator's starting value.
+  // The accumulator's starting value (its store belongs to the quantifier, not to a `let`).
+  MarkSpan(file, e.span);
   switch (e.quant) {
     case ast::QuantKind::Any:
       EmitOp(Op::PushFalse, 1);
@@ -542,6 +543,7 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
         Expr(file, s.a);
         uint8_t slot = AllocSlot();
         let_slots_[sid] = slot;
+        MarkSpan(file, s.span);  // the store names the `let` (explain shows its value)
         EmitOp(Op::Store, -1);
         EmitU8(slot);
         break;

@@ -29,6 +29,12 @@ struct Options {
   bool progress = true;             // --no-progress turns the progress bar off
   std::vector<std::string> terminology;  // --terminology PATH (repeatable)
   std::string as_of;                     // --as-of YYYY-MM-DD
+  std::string claim_id;                  // explain --claim ID
+  std::string explain_line;              // explain --line N
+  bool json_output = false;              // explain --json
+  std::string html;                      // explain --html FILE
+  bool explain = false;                  // run --explain: evidence on every finding
+  bool explain_tests = false;            // explain --tests: the test blocks' claims
 };
 
 // Parses options (only those named in `allowed`, a comma-separated list such as "dump,o,j")
@@ -63,6 +69,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
 int RunTest(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunTerminology(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunCodeset(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunExplain(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunDisasm(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace warrant::driver

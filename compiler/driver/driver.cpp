@@ -29,9 +29,15 @@ constexpr Command kCommands[] = {
     {"build", "warrant build [--terminology PATH]... <dir|files>... -o rules.wpk",
      "compile criteria into a rule pack", "diagnostics,o,terminology", 1, SIZE_MAX,
      &RunBuild},
-    {"run", "warrant run <pack.wpk|dir> [claims.ndjson|-] [-o out.ndjson] [-j N] [--no-progress]\n       [--terminology PATH]...",
-     "decide every claim line of an NDJSON stream", "diagnostics,o,j,terminology", 1, 2,
+    {"run", "warrant run <pack.wpk|dir> [claims.ndjson|-] [-o out.ndjson] [-j N] [--no-progress]\n       [--explain] [--terminology PATH]...",
+     "decide every claim line of an NDJSON stream", "diagnostics,o,j,terminology,explain", 1, 2,
      &RunRun},
+    {"explain",
+     "warrant explain <pack.wpk|dir> <claim.json|claims.ndjson|-> [--claim ID] [--line N]\n"
+     "       [--json | --html out.html] [--terminology PATH]...\n"
+     "       warrant explain --tests [--filter=TEXT] [--json] <dir|files>...",
+     "show why each line of a claim was decided as it was",
+     "diagnostics,terminology,claim,line,json,html,tests,filter", 1, SIZE_MAX, &RunExplain},
     {"test", "warrant test [--filter=TEXT] [--terminology PATH]... <dir|files>...",
      "run the criteria's test blocks; exit 1 on any failure", "diagnostics,filter,terminology", 1,
      SIZE_MAX, &RunTest},

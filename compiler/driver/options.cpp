@@ -89,6 +89,24 @@ bool ParseOptions(const std::vector<std::string>& args, const std::string& allow
       options.as_of = a.substr(8);
     } else if (a.rfind("--filter=", 0) == 0 && Allowed(allowed, "filter")) {
       options.filter = a.substr(9);
+    } else if (a == "--claim" && Allowed(allowed, "claim")) {
+      if (!value_of(a, options.claim_id)) return false;
+    } else if (a.rfind("--claim=", 0) == 0 && Allowed(allowed, "claim")) {
+      options.claim_id = a.substr(8);
+    } else if (a == "--line" && Allowed(allowed, "line")) {
+      if (!value_of(a, options.explain_line)) return false;
+    } else if (a.rfind("--line=", 0) == 0 && Allowed(allowed, "line")) {
+      options.explain_line = a.substr(7);
+    } else if (a == "--json" && Allowed(allowed, "json")) {
+      options.json_output = true;
+    } else if (a == "--html" && Allowed(allowed, "html")) {
+      if (!value_of(a, options.html)) return false;
+    } else if (a.rfind("--html=", 0) == 0 && Allowed(allowed, "html")) {
+      options.html = a.substr(7);
+    } else if (a == "--tests" && Allowed(allowed, "tests")) {
+      options.explain_tests = true;
+    } else if (a == "--explain" && Allowed(allowed, "explain")) {
+      options.explain = true;
     } else if (a == "--no-progress" && Allowed(allowed, "j")) {
       options.progress = false;
     } else if (a.size() > 1 && a[0] == '-') {

@@ -23,6 +23,7 @@
 
 #include "compiler/driver/commands.h"
 #include "runtime/engine.h"
+#include "runtime/explain.h"
 #include "runtime/ndjson.h"
 
 namespace warrant::driver {
@@ -56,11 +57,19 @@ struct Batch {
   bool done = false;
 };
 
+// With --explain each worker keeps a recorder; the explanation holds findings and their
+// evidence only (no full trace), so it is cheap enough for batch runs.
+struct Explainer {
+  const Engine* engine = nullptr;  // null: no --explain
+  TraceRecorder recorder;
+};
+
 // Decides one line into the batch's output.
-void Process(Session& session, std::string_view json, uint64_t number, const std::string& input_name,
-             Batch& batch) {
+void Process(Session& session, Explainer& explainer, std::string_view json, uint64_t number,
+             const std::string& input_name, Batch& batch) {
   RecordError error;
-  if (!session.Evaluate(json, error)) {
+  if (explainer.engine) explainer.recorder.Clear();
+  if (!session.Evaluate(json, error, explainer.engine ? &explainer.recorder : nullptr)) {
     session.AppendError(error, number, batch.output);
     batch.counts.errors++;
     batch.messages += fmt::format("{}:{}: error[{}]: {}{}\n", input_name, number,
@@ -69,7 +78,15 @@ void Process(Session& session, std::string_view json, uint64_t number, const std
                                   error.message);
     return;
   }
-  session.AppendDecisions(batch.output);
+  if (explainer.engine) {
+    ExplainOptions evidence_only;
+    evidence_only.steps = false;
+    Explanation x = Explain(*explainer.engine, session.claim(), session.decision(),
+                            explainer.recorder.events(), evidence_only);
+    session.AppendDecisions(batch.output, &x);
+  } else {
+    session.AppendDecisions(batch.output);
+  }
   batch.counts.claims++;
   for (const LineDecision& line : session.decision().lines) {
     batch.counts.lines++;
@@ -89,14 +106,15 @@ void RefuseTooLarge(const Session& session, uint64_t number, const std::string& 
                                 RecordErrorId(error.code), error.message);
 }
 
-void ProcessBatch(Session& session, const std::string& input_name, Batch& batch) {
+void ProcessBatch(Session& session, Explainer& explainer, const std::string& input_name,
+                  Batch& batch) {
   size_t begin = 0;
   for (size_t i = 0; i < batch.ends.size(); ++i) {
     std::string_view json(batch.text.data() + begin, batch.ends[i] - begin);
     if (batch.truncated[i]) {
       RefuseTooLarge(session, batch.numbers[i], input_name, batch);
     } else {
-      Process(session, json, batch.numbers[i], input_name, batch);
+      Process(session, explainer, json, batch.numbers[i], input_name, batch);
     }
     begin = batch.ends[i];
   }
@@ -188,12 +206,14 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   NdjsonLine line;
   if (options.jobs <= 1) {
     Session session(*engine);
+    Explainer explainer;
+    if (options.explain) explainer.engine = engine.get();
     Batch batch;
     while (reader.Next(line)) {
       if (line.truncated) {
         RefuseTooLarge(session, line.number, input_name, batch);
       } else {
-        Process(session, line.text, line.number, input_name, batch);
+        Process(session, explainer, line.text, line.number, input_name, batch);
       }
       progress.Advance(line.text.size() + 1, total.claims + batch.counts.claims, err);
       if (batch.output.size() > (1u << 20)) {
@@ -211,6 +231,8 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     for (int w = 0; w < options.jobs; ++w) {
       workers.emplace_back([&] {
         Session session(*engine);
+        Explainer explainer;
+        if (options.explain) explainer.engine = engine.get();
         for (;;) {
           Batch* batch;
           {
@@ -220,7 +242,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
             batch = todo.front();
             todo.pop_front();
           }
-          ProcessBatch(session, input_name, *batch);
+          ProcessBatch(session, explainer, input_name, *batch);
           {
             std::lock_guard lock(mutex);
             batch->done = true;

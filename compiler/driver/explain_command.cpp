@@ -1,0 +1,225 @@
+// `warrant explain`: why each line of a claim was decided as it was.
+//
+// Reads one claim (a .json file holding one JSON object, possibly over several lines) or an
+// NDJSON stream, decides each selected claim with a trace recorder attached, and writes the
+// explanation as text (default), JSON (--json, one object per claim per line of output) or a
+// self-contained HTML report for one claim (--html FILE). A malformed record is reported with
+// its input line and code and the other claims are still explained. With --tests it explains
+// the claims the criteria's own test blocks give (golden tests pin those explanations).
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "compiler/compile.h"
+#include "compiler/driver/commands.h"
+#include "runtime/json_text.h"
+#include "runtime/engine.h"
+#include "runtime/explain.h"
+#include "runtime/explain_render.h"
+
+namespace warrant::driver {
+namespace {
+
+struct Record {
+  std::string_view text;
+  uint64_t number = 0;  // 1-based input line
+};
+
+// A .json file is one claim; anything else is NDJSON, one claim per non-blank line.
+std::vector<Record> SplitRecords(const std::string& name, std::string_view text) {
+  std::vector<Record> records;
+  bool single = name.size() >= 5 && name.compare(name.size() - 5, 5, ".json") == 0;
+  if (single) {
+    records.push_back({text, 1});
+    return records;
+  }
+  size_t begin = 0;
+  uint64_t number = 0;
+  while (begin < text.size()) {
+    size_t end = text.find('\n', begin);
+    if (end == std::string_view::npos) end = text.size();
+    ++number;
+    std::string_view line = text.substr(begin, end - begin);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) records.push_back({line, number});
+    begin = end + 1;
+  }
+  return records;
+}
+
+// Explains each claim one test block gives, by its own file's policy (as `warrant test` runs it).
+int ExplainTests(const Options& options, std::ostream& out, std::ostream& err) {
+  auto c = Compile(options.inputs, MakeCompileOptions(options, true));
+  ReportDiagnostics(*c, options, out, err);
+  if (!c->ok) return 1;
+  std::string problem;
+  auto engine = Engine::FromProgram(std::move(c->program), &problem);
+  if (!engine) {
+    err << problem << '\n';
+    return 1;
+  }
+  Session session(*engine);
+  TraceRecorder recorder;
+  std::string output;
+  size_t explained = 0, malformed = 0;
+  const ast::Ast& ast = c->sources.ast;
+  for (const ast::File& file : ast.files) {
+    if (!file.policy) continue;
+    const SourceFile& source = c->sources.files.Get(file.file);
+    session.SetPolicyFilter(file.policy->id.text);
+    for (const ast::Test& test : file.tests) {
+      if (!options.filter.empty() && test.name.text.find(options.filter) == std::string::npos &&
+          source.name().find(options.filter) == std::string::npos) {
+        continue;
+      }
+      std::string_view json = std::string_view(source.text())
+                                  .substr(ast.json[test.given].span.begin,
+                                          ast.json[test.given].span.size());
+      LineCol at = source.Locate(test.name.span.begin);
+      recorder.Clear();
+      RecordError error;
+      if (!session.Evaluate(json, error, &recorder)) {
+        ++malformed;
+        err << fmt::format("{}:{}: test \"{}\": error[{}]: {}\n", source.name(), at.line,
+                           test.name.text, RecordErrorId(error.code), error.message);
+        continue;
+      }
+      Explanation x = Explain(*engine, session.claim(), session.decision(), recorder.events());
+      if (options.json_output) {
+        output += fmt::format("{{\"test\":{},\"at\":{},\"explanation\":", JsonString(test.name.text),
+                              JsonString(fmt::format("{}:{}", source.name(), at.line)));
+        WriteExplainJson(x, output);
+        output += "}\n";
+      } else {
+        if (explained) output += '\n';
+        output += fmt::format("=== test \"{}\" ({}:{})\n", test.name.text, source.name(), at.line);
+        WriteExplainText(x, output);
+      }
+      ++explained;
+    }
+  }
+  out << output;
+  if (explained == 0 && malformed == 0) {
+    err << "warrant explain --tests: no test blocks\n";
+    return 1;
+  }
+  return malformed ? 1 : 0;
+}
+
+}  // namespace
+
+int RunExplain(const Options& options, std::istream& in, std::ostream& out, std::ostream& err) {
+  if (options.explain_tests) {
+    if (!options.html.empty()) {
+      err << "warrant explain: --tests writes text or JSON, not HTML\n";
+      return 2;
+    }
+    return ExplainTests(options, out, err);
+  }
+  if (options.inputs.size() < 2) {
+    err << "warrant explain: missing the claims to explain (a .json or .ndjson file, or - for stdin)\n";
+    return 2;
+  }
+  if (options.inputs.size() > 2) {
+    err << fmt::format("warrant explain: unexpected argument `{}`\n", options.inputs[2]);
+    return 2;
+  }
+  auto engine = LoadEngine(options.inputs[0], options, out, err);
+  if (!engine) return 1;
+
+  std::string name = options.inputs.size() > 1 ? options.inputs[1] : "-";
+  std::string text;
+  if (name == "-") {
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    name = "<stdin>";
+  } else {
+    std::ifstream file(name, std::ios::binary);
+    if (!file) {
+      PrintPlain(err, diag::DiagCode::CannotReadFile, name, std::strerror(errno));
+      return 1;
+    }
+    text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  }
+
+  ExplainOptions explain_options;
+  if (!options.explain_line.empty()) {
+    try {
+      size_t used = 0;
+      long n = std::stol(options.explain_line, &used);
+      if (used != options.explain_line.size() || n < 1 || n > 1000000) throw 0;
+      explain_options.only_line = static_cast<uint32_t>(n);
+    } catch (...) {
+      err << fmt::format("warrant explain: `--line` takes a line number (1, 2, ...), not `{}`\n",
+                         options.explain_line);
+      return 2;
+    }
+  }
+
+  Session session(*engine);
+  TraceRecorder recorder;
+  std::string output;
+  std::string html;
+  size_t explained = 0, malformed = 0;
+  for (const Record& record : SplitRecords(name, text)) {
+    RecordError error;
+    recorder.Clear();
+    if (!session.Evaluate(record.text, error, &recorder)) {
+      // A malformed record only matters when it could be the claim asked for.
+      if (options.claim_id.empty() || error.claim_id == options.claim_id || error.claim_id.empty()) {
+        ++malformed;
+        err << fmt::format("{}:{}: error[{}]: {}{}\n", name, record.number, RecordErrorId(error.code),
+                           error.claim_id.empty() ? "" : "claim `" + error.claim_id + "`: ",
+                           error.message);
+      }
+      continue;
+    }
+    const Claim& claim = session.claim();
+    std::string_view id = claim.present.Has(FieldId::claim_id) ? claim.Str(claim.id) : "";
+    if (!options.claim_id.empty() && id != options.claim_id) continue;
+    if (explain_options.only_line > claim.lines.size()) {
+      err << fmt::format("{}:{}: claim `{}` has {} line{}; there is no line {}\n", name,
+                         record.number, id, claim.lines.size(), claim.lines.size() == 1 ? "" : "s",
+                         explain_options.only_line);
+      ++malformed;
+      continue;
+    }
+    Explanation x = Explain(*engine, claim, session.decision(), recorder.events(), explain_options);
+    ++explained;
+    if (!options.html.empty()) {
+      if (explained > 1) {
+        err << "warrant explain: the HTML report is for one claim; pick one with --claim ID\n";
+        return 2;
+      }
+      WriteExplainHtml(x, record.text, html);
+    } else if (options.json_output) {
+      WriteExplainJson(x, output);
+      output += '\n';
+    } else {
+      if (explained > 1) output += '\n';
+      WriteExplainText(x, output);
+    }
+  }
+  if (!options.html.empty() && explained == 1) {
+    std::ofstream file(options.html, std::ios::binary | std::ios::trunc);
+    if (!file || !file.write(html.data(), static_cast<std::streamsize>(html.size()))) {
+      PrintPlain(err, diag::DiagCode::CannotWrite, options.html, std::strerror(errno));
+      return 1;
+    }
+    err << fmt::format("warrant explain: wrote {}\n", options.html);
+  }
+  out << output;
+  if (explained == 0) {
+    if (!options.claim_id.empty()) {
+      err << fmt::format("warrant explain: no claim `{}` in {}\n", options.claim_id, name);
+    } else if (malformed == 0) {
+      err << fmt::format("warrant explain: {} holds no claim\n", name);
+    }
+    return 1;
+  }
+  return malformed ? 1 : 0;
+}
+
+}  // namespace warrant::driver
