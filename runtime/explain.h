@@ -145,4 +145,10 @@ Explanation Explain(const Engine& engine, const Claim& claim, const ClaimDecisio
 // on 2023-03-01, paid)`.
 std::string ValueText(const Program& program, const Claim& claim, const Value& value);
 
+// The member of codeset `codeset` that holds `code`, as the source wrote it (`E11.*`,
+// `O24.01 .. O24.03`, `G0328`, `listed in "file.csv"`), read from the declaration in the pack's
+// sources (`file`'s first); "" when it cannot be found there.
+std::string WrittenMember(const Program& program, std::string_view codeset, uint64_t code,
+                          uint32_t file);
+
 }  // namespace warrant

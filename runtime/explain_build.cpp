@@ -287,8 +287,11 @@ ExplainStep Builder::MakeStep(const TraceEvent& e, int depth, Day dos) const {
       if (e.input_count == 1 && e.inputs[0].tag == Tag::Code) {
         uint64_t c = e.inputs[0].code();
         std::string description = CodeDescription(c, dos);
-        if (e.result.is_true() && set < p_.codesets.size()) {
-          std::string match = DescribeMatch(p_.codesets[set], c);
+        if (e.result.is_true() && set < p_.codesets.size() && set < p_.codeset_names.size()) {
+          const SpanEntry* span = p_.SpanAt(e.pc);
+          std::string match = WrittenMember(p_, p_.codeset_names[set], c,
+                                            span ? span->file : UINT32_MAX);
+          if (match.empty()) match = DescribeMatch(p_.codesets[set], c);
           if (!match.empty()) s.note = "matched " + match;
         } else if (e.result.is_false()) {
           s.note = "no member matches";
