@@ -107,6 +107,20 @@ bool Engine::Prepare(std::string* error) {
       if (source.text[i] == '\n') starts.push_back(i + 1);
     }
   }
+  codeset_sources_ = CodesetSources::Build(program_);
+  span_text_.clear();
+  span_site_.clear();
+  for (const SpanEntry& span : program_.spans) {
+    std::string_view text;
+    if (span.file < program_.sources.size()) {
+      std::string_view source = program_.sources[span.file].text;
+      if (span.begin <= span.end && span.end <= source.size()) {
+        text = source.substr(span.begin, span.end - span.begin);
+      }
+    }
+    span_text_.push_back(OneLine(text, 160));
+    span_site_.push_back(Location(span.file, span.begin));
+  }
   site_at_.clear();
   for (const OutcomeData& o : program_.outcomes) {
     std::string site = Location(o.file, o.begin);
@@ -126,6 +140,28 @@ std::string Engine::Location(uint32_t file, uint32_t offset) const {
     if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
   }
   return fmt::format("{}:{}:{}", program_.sources[file].name, line, column);
+}
+
+const std::string& Engine::SpanText(uint32_t pc) const {
+  static const std::string kNone;
+  const SpanEntry* span = program_.SpanAt(pc);
+  if (!span) return kNone;
+  size_t i = static_cast<size_t>(span - program_.spans.data());
+  return i < span_text_.size() ? span_text_[i] : kNone;
+}
+
+const std::string& Engine::SpanSite(uint32_t pc) const {
+  static const std::string kNone;
+  const SpanEntry* span = program_.SpanAt(pc);
+  if (!span) return kNone;
+  size_t i = static_cast<size_t>(span - program_.spans.data());
+  return i < span_site_.size() ? span_site_[i] : kNone;
+}
+
+uint32_t Engine::LineNumber(uint32_t file, uint32_t offset) const {
+  if (file >= line_starts_.size()) return 0;
+  const std::vector<uint32_t>& starts = line_starts_[file];
+  return static_cast<uint32_t>(std::upper_bound(starts.begin(), starts.end(), offset) - starts.begin());
 }
 
 std::string Engine::DescribeMissing(uint32_t pc) const {

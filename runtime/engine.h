@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/explain.h"
 #include "runtime/program.h"
 #include "runtime/record.h"
 #include "runtime/record_json.h"
@@ -25,8 +26,6 @@
 #include "runtime/vm.h"
 
 namespace warrant {
-
-struct Explanation;
 
 class Engine {
  public:
@@ -44,8 +43,16 @@ class Engine {
   const std::string& SiteLocation(uint32_t outcome) const { return site_at_[outcome]; }
   // "file:line:col" of byte `offset` of source `file` ("" if there is no such source).
   std::string Location(uint32_t file, uint32_t offset) const;
+  // The 1-based line of byte `offset` of source `file` (0 if there is no such source).
+  uint32_t LineNumber(uint32_t file, uint32_t offset) const;
   // The sentence for a pend on missing data: "fact `pack_years` is not documented".
   std::string DescribeMissing(uint32_t pc) const;
+  // The source text of the span `pc` maps to, on one line (at most 160 bytes, then " ..."),
+  // and its "file:line:col"; both "" when `pc` has no span. Computed once at load.
+  const std::string& SpanText(uint32_t pc) const;
+  const std::string& SpanSite(uint32_t pc) const;
+  // The codeset members as written in the sources, for explanations.
+  const CodesetSources& codeset_sources() const { return codeset_sources_; }
   // The reason a pend on missing data reports (the pack's `documentation` reason), or none.
   uint32_t documentation_reason() const { return documentation_reason_; }
 
@@ -59,6 +66,8 @@ class Engine {
   std::string hash_text_;
   std::vector<std::string> site_at_;
   std::vector<std::vector<uint32_t>> line_starts_;  // per source: byte offset of each line
+  CodesetSources codeset_sources_;
+  std::vector<std::string> span_text_, span_site_;  // per Program::spans entry
   uint32_t documentation_reason_ = UINT32_MAX;
 };
 

@@ -12,9 +12,11 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "runtime/code.h"
 #include "runtime/program.h"
 #include "runtime/record.h"
 #include "runtime/trace.h"
@@ -141,14 +143,37 @@ struct ExplainOptions {
 Explanation Explain(const Engine& engine, const Claim& claim, const ClaimDecision& decision,
                     const std::vector<TraceEvent>& events, const ExplainOptions& options = {});
 
+// `text` with its whitespace runs collapsed to single spaces, cut at `max` bytes (on a UTF-8
+// boundary) with " ..." after.
+std::string OneLine(std::string_view text, size_t max);
+
 // A value as an explanation shows it: `2024-03-01`, `E11.9`, `12 months`, `history #2 (82270
 // on 2023-03-01, paid)`.
 std::string ValueText(const Program& program, const Claim& claim, const Value& value);
 
-// The member of codeset `codeset` that holds `code`, as the source wrote it (`E11.*`,
-// `O24.01 .. O24.03`, `G0328`, `listed in "file.csv"`), read from the declaration in the pack's
-// sources (`file`'s first); "" when it cannot be found there.
-std::string WrittenMember(const Program& program, std::string_view codeset, uint64_t code,
-                          uint32_t file);
+// Which member of a codeset, as the source wrote it, holds a code (`E11.*`, `O24.01 .. O24.03`,
+// `G0328`, `listed in "file.csv"`). A pack keeps codesets as merged intervals; the written
+// members are read once from the declarations in the pack's sources (an Engine builds this at
+// load), following named codesets and skipping subtracted lists.
+class CodesetSources {
+ public:
+  enum class Kind : uint8_t { Codes, Reference, Load };
+  struct Member {
+    std::string text;
+    CodeInterval interval;
+    Kind kind = Kind::Codes;
+  };
+
+  static CodesetSources Build(const Program& program);
+  // The member of `codeset` holding `code` ("" if none is found), `file`'s declaration first.
+  std::string Find(std::string_view codeset, uint64_t code, uint32_t file, int depth = 0) const;
+
+ private:
+  struct Declaration {
+    uint32_t file = 0;
+    std::vector<Member> members;
+  };
+  std::map<std::string, std::vector<Declaration>, std::less<>> declarations_;
+};
 
 }  // namespace warrant

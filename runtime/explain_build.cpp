@@ -104,9 +104,14 @@ class Builder {
   const ClaimDecision& decision_;
   const ExplainOptions& options_;
   // Per line: the statements' raw step events, kept to compute hints from values, not text.
+  // The current statement's step events and their loop depths; rendered only if shown.
   struct Pending {
-    std::vector<ExplainStep> steps;
     std::vector<TraceEvent> raw;
+    std::vector<int> depth;
+    void Clear() {
+      raw.clear();
+      depth.clear();
+    }
   };
   Pending pending_;
   std::vector<Loop> loops_;
@@ -115,42 +120,13 @@ class Builder {
   std::vector<std::vector<std::pair<uint32_t, ExplainStatement>>> statement_by_site_;
 };
 
-std::string OneLine(std::string_view text, size_t max = 160) {
-  std::string out;
-  bool space = false;
-  for (char c : text) {
-    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  if (out.size() > max) {
-    size_t cut = max;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
-    out = out.substr(0, cut) + " ...";
-  }
-  return out;
-}
-
-std::string Builder::Source(uint32_t pc) const {
-  const SpanEntry* span = p_.SpanAt(pc);
-  if (!span || span->file >= p_.sources.size()) return "";
-  std::string_view text = p_.sources[span->file].text;
-  if (span->begin > text.size() || span->end > text.size() || span->begin > span->end) return "";
-  return OneLine(text.substr(span->begin, span->end - span->begin));
-}
+std::string Builder::Source(uint32_t pc) const { return engine_.SpanText(pc); }
 
 std::string Builder::Site(uint32_t file, uint32_t offset) const {
   return engine_.Location(file, offset);
 }
 
-std::string Builder::Site(uint32_t pc) const {
-  const SpanEntry* span = p_.SpanAt(pc);
-  return span ? Site(span->file, span->begin) : "";
-}
+std::string Builder::Site(uint32_t pc) const { return engine_.SpanSite(pc); }
 
 bool Builder::IsLet(uint32_t pc) const {
   const SpanEntry* span = p_.SpanAt(pc);
@@ -162,7 +138,7 @@ bool Builder::IsLet(uint32_t pc) const {
 uint32_t Builder::SourceLine(uint32_t pc) const {
   const SpanEntry* span = p_.SpanAt(pc);
   if (!span || span->file >= p_.sources.size()) return 0;
-  return SourceLineColumn(p_.sources[span->file].text, span->begin).first;
+  return engine_.LineNumber(span->file, span->begin);
 }
 
 std::string Builder::CodeDescription(uint64_t packed, Day dos) const {
@@ -289,8 +265,8 @@ ExplainStep Builder::MakeStep(const TraceEvent& e, int depth, Day dos) const {
         std::string description = CodeDescription(c, dos);
         if (e.result.is_true() && set < p_.codesets.size() && set < p_.codeset_names.size()) {
           const SpanEntry* span = p_.SpanAt(e.pc);
-          std::string match = WrittenMember(p_, p_.codeset_names[set], c,
-                                            span ? span->file : UINT32_MAX);
+          std::string match = engine_.codeset_sources().Find(p_.codeset_names[set], c,
+                                                             span ? span->file : UINT32_MAX);
           if (match.empty()) match = DescribeMatch(p_.codesets[set], c);
           if (!match.empty()) s.note = "matched " + match;
         } else if (e.result.is_false()) {
@@ -585,8 +561,7 @@ void Builder::CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t li
     }
   }
   if (!options_.steps && !st.fired) {  // evidence only: nothing else is shown
-    pending_.steps.clear();
-    pending_.raw.clear();
+    pending_.Clear();
     return;
   }
   st.source = Source(e.pc);
@@ -599,14 +574,25 @@ void Builder::CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t li
     if (text.starts_with("let ")) text.remove_prefix(4);
     st.name = std::string(text.substr(0, text.find_first_of(" =")));
   }
-  st.steps = std::move(pending_.steps);
+  Day dos = claim_.lines[line].date;
+  size_t inner = 0;
+  for (size_t i = 0; i < pending_.raw.size(); ++i) {
+    const TraceEvent& step = pending_.raw[i];
+    int depth = pending_.depth[i];
+    if (IsAccumulator(step.op) && !Decisive(step)) continue;
+    // Evidence only (run --explain) keeps the statement's values and a bounded few of its
+    // quantifier's, for a requirement that is a quantifier alone.
+    if (!options_.steps && depth > 1) continue;
+    if (!options_.steps && depth == 1 && inner++ >= 2 * kMaxEvidence) continue;
+    st.steps.push_back(MakeStep(step, depth, dos));
+  }
   if (site != UINT32_MAX) {
     if (raw_by_site_.size() <= line) raw_by_site_.resize(line + 1);
     if (statement_by_site_.size() <= line) statement_by_site_.resize(line + 1);
-    raw_by_site_[line].emplace_back(site, std::move(pending_.raw));
+    raw_by_site_[line].emplace_back(site, pending_.raw);
     statement_by_site_[line].emplace_back(site, st);
   }
-  pending_ = {};
+  pending_.Clear();
   if (options_.steps) rule.statements.push_back(std::move(st));
 }
 
@@ -629,10 +615,14 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
     switch (e.kind) {
       case TraceEvent::Kind::RuleStart: {
         line = e.line - 1;
-        pending_ = {};
+        pending_.Clear();
         loops_.clear();
         if (line >= n) {
           rule = nullptr;
+          break;
+        }
+        if (!options_.steps) {  // evidence only: the statements that fire are all it needs
+          rule = &scratch;
           break;
         }
         const RuleData& r = p_.rules[e.rule];
@@ -642,11 +632,11 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
         er.title = r.title;
         er.policy = policy.id;
         er.version = policy.version;
-        if (options_.steps) er.site = Site(r.file, r.begin);
-        if (options_.steps && r.file < p_.sources.size()) {
+        er.site = Site(r.file, r.begin);
+        if (r.file < p_.sources.size()) {
           const SourceData& src = p_.sources[r.file];
           er.file = src.name;
-          er.first_line = SourceLineColumn(src.text, r.begin).first;
+          er.first_line = engine_.LineNumber(r.file, r.begin);
           std::string_view body = std::string_view(src.text).substr(
               std::min<size_t>(r.begin, src.text.size()),
               std::min<size_t>(r.end, src.text.size()) - std::min<size_t>(r.begin, src.text.size()));
@@ -701,13 +691,7 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
         }
         if (IsAccumulator(e.op)) depth = std::max(depth, 1);
         pending_.raw.push_back(e);
-        // Evidence only (run --explain) keeps the statement's values and a bounded few of its
-        // quantifier's, for a requirement that is a quantifier alone.
-        bool keep = options_.steps || depth == 0 ||
-                    (depth == 1 && pending_.steps.size() < 2 * kMaxEvidence);
-        if (keep && (!IsAccumulator(e.op) || Decisive(e))) {
-          pending_.steps.push_back(MakeStep(e, depth, claim_.lines[line].date));
-        }
+        pending_.depth.push_back(depth);
         break;
       }
     }

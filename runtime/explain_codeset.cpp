@@ -80,38 +80,38 @@ class Scanner {
   size_t pos_;
 };
 
-bool MemberHolds(CodeSystem system, std::string_view member, uint64_t code) {
+// The interval of packed codes one written member covers, or nullopt.
+std::optional<CodeInterval> MemberInterval(CodeSystem system, std::string_view member) {
+  auto trim = [](std::string_view s) {
+    size_t b = s.find_first_not_of(" \t\"");
+    size_t e = s.find_last_not_of(" \t\"");
+    return b == std::string_view::npos ? std::string_view() : s.substr(b, e - b + 1);
+  };
   size_t dots = member.find("..");
   if (dots != std::string_view::npos) {
-    auto trim = [](std::string_view s) {
-      size_t b = s.find_first_not_of(" \t\"");
-      size_t e = s.find_last_not_of(" \t\"");
-      return b == std::string_view::npos ? std::string_view() : s.substr(b, e - b + 1);
-    };
     std::optional<uint64_t> lo = Pack(system, trim(member.substr(0, dots)));
     std::string_view hi_text = trim(member.substr(dots + 2));
     std::optional<uint64_t> hi = Pack(system, hi_text);
-    if (!lo || !hi) return false;
+    if (!lo || !hi) return std::nullopt;
     uint64_t top = *hi;
     // An ICD-10-CM upper bound includes its descendants (language.md §5).
     CodeResult<CodeInterval> below = PrefixInterval(system, hi_text);
     if (system == CodeSystem::Icd10cm && below.ok()) top = std::max(top, below.value.hi);
-    return *lo <= code && code <= top;
+    return CodeInterval{*lo, top};
   }
   if (!member.empty() && member.back() == '*') {
     CodeResult<CodeInterval> r = PrefixInterval(system, member);
-    return r.ok() && r.value.lo <= code && code <= r.value.hi;
+    if (!r.ok()) return std::nullopt;
+    return r.value;
   }
   std::optional<uint64_t> exact = Pack(system, member);
-  return exact && *exact == code;
+  if (!exact) return std::nullopt;
+  return CodeInterval{*exact, *exact};
 }
 
-std::string Find(const Program& program, std::string_view name, uint64_t code, CodeSystem system,
-                 int depth, uint32_t first_file);
-
-// Searches one declaration's expression, starting after its `=`.
-std::string FromExpression(const Program& program, std::string_view text, size_t pos,
-                           uint64_t code, CodeSystem system, int depth) {
+// Reads one declaration's expression, starting after its `=`, into `out`.
+void ReadExpression(std::string_view text, size_t pos, CodeSystem system,
+                    std::vector<CodesetSources::Member>& out) {
   Scanner s(text, pos);
   bool subtract = false;
   for (;;) {
@@ -119,8 +119,10 @@ std::string FromExpression(const Program& program, std::string_view text, size_t
     if (s.Peek() == '[') {
       std::vector<std::string> members = s.List();
       if (!subtract) {
-        for (const std::string& m : members) {
-          if (MemberHolds(system, m, code)) return m;
+        for (std::string& m : members) {
+          if (std::optional<CodeInterval> iv = MemberInterval(system, m)) {
+            out.push_back({std::move(m), *iv, CodesetSources::Kind::Codes});
+          }
         }
       }
     } else if (IsIdent(s.Peek())) {
@@ -133,15 +135,15 @@ std::string FromExpression(const Program& program, std::string_view text, size_t
           while (!s.AtEnd() && s.Peek() != '"') s.Advance();
           s.Advance();
         }
-        if (!subtract) return "listed in " + std::string(text.substr(begin, s.pos() - begin));
+        if (!subtract) {
+          out.push_back({"listed in " + std::string(text.substr(begin, s.pos() - begin)), {},
+                         CodesetSources::Kind::Load});
+        }
         continue;
       }
-      if (!subtract) {
-        std::string found = Find(program, word, code, system, depth + 1, UINT32_MAX);
-        if (!found.empty()) return found + " (in `" + std::string(word) + "`)";
-      }
+      if (!subtract) out.push_back({std::string(word), {}, CodesetSources::Kind::Reference});
     } else {
-      return "";
+      return;
     }
     s.Skip(false);
     if (s.Peek() == '\n') s.Skip(true);
@@ -150,20 +152,15 @@ std::string FromExpression(const Program& program, std::string_view text, size_t
       s.Advance();
       continue;
     }
-    return "";
+    return;
   }
 }
 
-std::string Find(const Program& program, std::string_view name, uint64_t code, CodeSystem system,
-                 int depth, uint32_t first_file) {
-  if (depth > 8) return "";
-  // `dm.diabetes_dx` names `diabetes_dx` in the file imported as `dm`.
-  size_t dot = name.rfind('.');
-  if (dot != std::string_view::npos) name = name.substr(dot + 1);
-  // The file the test is in first: two files may each declare a codeset of the same name.
-  for (size_t k = 0; k <= program.sources.size(); ++k) {
-    size_t f = k == 0 ? first_file : k - 1;
-    if (f >= program.sources.size() || (k > 0 && f == first_file)) continue;
+}  // namespace
+
+CodesetSources CodesetSources::Build(const Program& program) {
+  CodesetSources index;
+  for (uint32_t f = 0; f < program.sources.size(); ++f) {
     std::string_view text = program.sources[f].text;
     size_t at = 0;
     while ((at = text.find("codeset", at)) != std::string_view::npos) {
@@ -172,26 +169,49 @@ std::string Find(const Program& program, std::string_view name, uint64_t code, C
       at += 7;
       if (!line_start) continue;
       s.Skip(false);
-      if (s.Ident() != name) continue;
+      std::string name(s.Ident());
       s.Skip(false);
-      if (s.Peek() != ':') continue;
-      while (!s.AtEnd() && s.Peek() != '=' && s.Peek() != '\n') s.Advance();
-      if (s.Peek() != '=') continue;
+      if (name.empty() || s.Peek() != ':') continue;
       s.Advance();
-      std::string found = FromExpression(program, text, s.pos(), code, system, depth);
-      if (!found.empty()) return found;
+      s.Skip(false);
+      std::optional<CodeSystem> system = SystemFromName(s.Ident());
+      s.Skip(false);
+      if (!system || s.Peek() != '=') continue;
+      s.Advance();
+      Declaration d;
+      d.file = f;
+      ReadExpression(text, s.pos(), *system, d.members);
+      index.declarations_[name].push_back(std::move(d));
+    }
+  }
+  return index;
+}
+
+std::string CodesetSources::Find(std::string_view name, uint64_t code, uint32_t file,
+                                 int depth) const {
+  if (depth > 8) return "";
+  // `dm.diabetes_dx` names `diabetes_dx` in the file imported as `dm`.
+  size_t dot = name.rfind('.');
+  if (dot != std::string_view::npos) name = name.substr(dot + 1);
+  auto it = declarations_.find(std::string(name));
+  if (it == declarations_.end()) return "";
+  // The declaration in `file` first: two files may each declare a codeset of the same name.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (const Declaration& d : it->second) {
+      if ((pass == 0) != (d.file == file)) continue;
+      std::string load;
+      for (const Member& m : d.members) {
+        if (m.kind == Kind::Codes && m.interval.lo <= code && code <= m.interval.hi) return m.text;
+        if (m.kind == Kind::Reference) {
+          std::string found = Find(m.text, code, UINT32_MAX, depth + 1);
+          if (!found.empty()) return found + " (in `" + m.text + "`)";
+        }
+        if (m.kind == Kind::Load && load.empty()) load = m.text;
+      }
+      if (!load.empty()) return load;
     }
   }
   return "";
-}
-
-}  // namespace
-
-std::string WrittenMember(const Program& program, std::string_view codeset, uint64_t code,
-                          uint32_t file) {
-  std::optional<CodeSystem> system = SystemOf(code);
-  if (!system) return "";
-  return Find(program, codeset, code, *system, 0, file);
 }
 
 }  // namespace warrant

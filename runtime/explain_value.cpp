@@ -84,6 +84,26 @@ std::string ObservationText(const Claim& claim, size_t i) {
 
 }  // namespace
 
+std::string OneLine(std::string_view text, size_t max) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  if (out.size() > max) {
+    size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out = out.substr(0, cut) + " ...";
+  }
+  return out;
+}
+
 std::string ValueText(const Program& program, const Claim& claim, const Value& v) {
   switch (v.tag) {
     case Tag::Unknown:
