@@ -29,6 +29,7 @@ struct Options {
   bool progress = true;             // --no-progress turns the progress bar off
   std::vector<std::string> terminology;  // --terminology PATH (repeatable)
   std::string as_of;                     // --as-of YYYY-MM-DD
+  bool deny_warnings = false;            // --deny-warnings: any warning exits 1
 };
 
 // Parses options (only those named in `allowed`, a comma-separated list such as "dump,o,j")
@@ -60,6 +61,7 @@ std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& optio
 int RunCheck(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunBuild(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunLint(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunTest(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunTerminology(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunCodeset(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);

@@ -26,6 +26,11 @@ constexpr Command kCommands[] = {
     {"check", "warrant check [--dump=ast|checked] [--diagnostics=text|json] <files|dirs>...",
      "parse and type-check criteria; exit 1 on errors", "dump,diagnostics,terminology", 1,
      SIZE_MAX, &RunCheck},
+    {"lint",
+     "warrant lint [--deny-warnings] [--diagnostics=text|json] [--terminology PATH]...\n"
+     "       <files|dirs>...",
+     "warn about criteria that check but look wrong (W07xx); --deny-warnings exits 1 on any",
+     "diagnostics,terminology,deny-warnings", 1, SIZE_MAX, &RunLint},
     {"build", "warrant build [--terminology PATH]... <dir|files>... -o rules.wpk",
      "compile criteria into a rule pack", "diagnostics,o,terminology", 1, SIZE_MAX,
      &RunBuild},

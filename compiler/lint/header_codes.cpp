@@ -1,0 +1,109 @@
+// W0709: an ICD-10-CM codeset member that is a non-billable header code, judged against the
+// loaded terminology.
+//
+// Claims carry billable diagnosis codes; a header (a category such as `E11`, or a subcategory
+// that gained children, such as `E78.01` from FY2026) never matches a correctly coded claim, so
+// listing it exactly is almost always meant as "this code and the codes under it". Only exact
+// members written in the source of a codeset's positive side are judged (a header subtracted
+// with `-` is harmless; CSV-loaded members are not located precisely enough to report). The
+// fiscal years judged are those overlapping the effective range of the file's policy, all loaded
+// ones for a library file. Codes in no loaded version are the checker's W0602.
+#include <fmt/format.h>
+
+#include "compiler/lint/linter.h"
+
+namespace warrant::lint {
+namespace {
+
+// "FY2025 and FY2026" from "icd10cm FY2025", "icd10cm FY2026".
+std::string Years(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    std::string n = names[i];
+    if (n.rfind("icd10cm ", 0) == 0) n = n.substr(8);
+    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    out += n;
+  }
+  return out;
+}
+
+class HeaderCodes {
+ public:
+  HeaderCodes(Linter& l, uint32_t file) : l_(l), file_(file) {
+    const ast::File& f = l.ast.files[file];
+    if (f.policy && f.policy->effective) {
+      const ast::Effective& e = *f.policy->effective;
+      from_ = DaysFromCivil({e.from.year, e.from.month, e.from.day});
+      if (e.until) until_ = DaysFromCivil({e.until->year, e.until->month, e.until->day});
+    }
+  }
+
+  void Walk(ast::CodesetExprId id) {
+    if (id == ast::kNone) return;
+    const ast::CodesetExpr& e = l_.ast.codeset_exprs[id];
+    switch (e.kind) {
+      case ast::CodesetExprKind::Members:
+        for (const ast::CodeMember& m : e.members) {
+          if (m.kind == ast::MemberKind::Exact) Member(m);
+        }
+        break;
+      case ast::CodesetExprKind::Union:
+        Walk(e.a);
+        Walk(e.b);
+        break;
+      case ast::CodesetExprKind::Difference:
+        Walk(e.a);  // what is subtracted is never matched
+        break;
+      default:
+        break;
+    }
+  }
+
+ private:
+  void Member(const ast::CodeMember& m) {
+    std::optional<uint64_t> packed = Pack(CodeSystem::Icd10cm, m.text);
+    if (!packed) return;
+    std::vector<std::string> header_in, billable_in;
+    for (const CodeSystemVersion& v : l_.terminology->versions()) {
+      if (v.system != CodeSystem::Icd10cm || v.until < from_ || v.from > until_) continue;
+      std::optional<size_t> index = v.Find(*packed);
+      if (!index) continue;
+      (v.billable[*index] ? billable_in : header_in).push_back(v.name);
+    }
+    if (header_in.empty()) return;
+    auto& d = l_.Emit(diag::DiagCode::HeaderCodeMember, file_, m.span, m.text,
+                      "ICD-10-CM " + Years(header_in));
+    // `E11.*` holds the codes under a category; `E78.01*` those under a subcategory.
+    std::string below = m.text.find('.') == std::string::npos ? m.text + ".*" : m.text + "*";
+    if (billable_in.empty()) {
+      d.help = fmt::format(
+          "a claim's diagnoses are billable codes, never this header; write `{}` for the codes "
+          "under it",
+          below);
+    } else {
+      d.help = fmt::format(
+          "it is billable in {}, but claims dated in {} carry the codes under it; add `{}`",
+          Years(billable_in), Years(header_in), below);
+    }
+  }
+
+  Linter& l_;
+  uint32_t file_;
+  Day from_ = INT32_MIN;
+  Day until_ = INT32_MAX;
+};
+
+}  // namespace
+
+void LintHeaderCodes(Linter& l) {
+  if (!l.terminology) return;
+  for (uint32_t f = 0; f < l.ast.files.size(); ++f) {
+    const ast::File& file = l.ast.files[f];
+    for (uint32_t i = 0; i < file.codesets.size(); ++i) {
+      if (l.checked.codeset_systems[f][i] != CodeSystem::Icd10cm) continue;
+      HeaderCodes(l, f).Walk(file.codesets[i].body);
+    }
+  }
+}
+
+}  // namespace warrant::lint
