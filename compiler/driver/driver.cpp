@@ -26,11 +26,6 @@ constexpr Command kCommands[] = {
     {"check", "warrant check [--dump=ast|checked] [--diagnostics=text|json] <files|dirs>...",
      "parse and type-check criteria; exit 1 on errors", "dump,diagnostics,terminology", 1,
      SIZE_MAX, &RunCheck},
-    {"lint",
-     "warrant lint [--deny-warnings] [--diagnostics=text|json] [--terminology PATH]...\n"
-     "       <files|dirs>...",
-     "warn about criteria that check but look wrong (W07xx); --deny-warnings exits 1 on any",
-     "diagnostics,terminology,deny-warnings", 1, SIZE_MAX, &RunLint},
     {"build", "warrant build [--terminology PATH]... <dir|files>... -o rules.wpk",
      "compile criteria into a rule pack", "diagnostics,o,terminology", 1, SIZE_MAX,
      &RunBuild},
@@ -40,6 +35,11 @@ constexpr Command kCommands[] = {
     {"test", "warrant test [--filter=TEXT] [--terminology PATH]... <dir|files>...",
      "run the criteria's test blocks; exit 1 on any failure", "diagnostics,filter,terminology", 1,
      SIZE_MAX, &RunTest},
+    {"lint",
+     "warrant lint [--deny-warnings] [--diagnostics=text|json] [--terminology PATH]...\n"
+     "       <files|dirs>...",
+     "warn about criteria that check but look wrong (W07xx)",
+     "diagnostics,terminology,deny-warnings", 1, SIZE_MAX, &RunLint},
     {"terminology",
      "warrant terminology import <files|dirs>... -o codes.wterm\n"
      "       warrant terminology list <codes.wterm|pack.wpk|files|dirs>...",

@@ -64,15 +64,26 @@ class HeaderCodes {
     std::optional<uint64_t> packed = Pack(CodeSystem::Icd10cm, m.text);
     if (!packed) return;
     std::vector<std::string> header_in, billable_in;
+    std::vector<const CodeSystemVersion*> headers;
     for (const CodeSystemVersion& v : l_.terminology->versions()) {
       if (v.system != CodeSystem::Icd10cm || v.until < from_ || v.from > until_) continue;
       std::optional<size_t> index = v.Find(*packed);
       if (!index) continue;
       (v.billable[*index] ? billable_in : header_in).push_back(v.name);
+      if (!v.billable[*index]) headers.push_back(&v);
     }
     if (header_in.empty()) return;
-    auto& d = l_.Emit(diag::DiagCode::HeaderCodeMember, file_, m.span, m.text,
-                      "ICD-10-CM " + Years(header_in));
+    std::string where = "ICD-10-CM " + Years(header_in);
+    // Versions are sorted by date; when they follow each other, say which dates of service.
+    bool contiguous = true;
+    for (size_t i = 1; i < headers.size(); ++i) {
+      contiguous = contiguous && headers[i]->from == headers[i - 1]->until + 1;
+    }
+    if (contiguous && headers.front()->from != kMinDay && headers.back()->until != kMaxDay) {
+      where += fmt::format(" (dates of service {} to {})", FormatDate(headers.front()->from).view(),
+                           FormatDate(headers.back()->until).view());
+    }
+    auto& d = l_.Emit(diag::DiagCode::HeaderCodeMember, file_, m.span, m.text, where);
     // `E11.*` holds the codes under a category; `E78.01*` those under a subcategory.
     std::string below = m.text.find('.') == std::string::npos ? m.text + ".*" : m.text + "*";
     if (billable_in.empty()) {
