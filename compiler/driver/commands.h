@@ -35,6 +35,7 @@ struct Options {
   std::string html;                      // explain --html FILE
   bool explain = false;                  // run --explain: evidence on every finding
   bool explain_tests = false;            // explain --tests: the test blocks' claims
+  bool deny_warnings = false;            // --deny-warnings: any warning exits 1
 };
 
 // Parses options (only those named in `allowed`, a comma-separated list such as "dump,o,j")
@@ -66,6 +67,7 @@ std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& optio
 int RunCheck(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunBuild(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunLint(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunTest(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunTerminology(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunCodeset(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);

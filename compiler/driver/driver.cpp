@@ -41,6 +41,11 @@ constexpr Command kCommands[] = {
     {"test", "warrant test [--filter=TEXT] [--terminology PATH]... <dir|files>...",
      "run the criteria's test blocks; exit 1 on any failure", "diagnostics,filter,terminology", 1,
      SIZE_MAX, &RunTest},
+    {"lint",
+     "warrant lint [--deny-warnings] [--diagnostics=text|json] [--terminology PATH]...\n"
+     "       <files|dirs>...",
+     "warn about criteria that check but look wrong (W07xx)",
+     "diagnostics,terminology,deny-warnings", 1, SIZE_MAX, &RunLint},
     {"terminology",
      "warrant terminology import <files|dirs>... -o codes.wterm\n"
      "       warrant terminology list <codes.wterm|pack.wpk|files|dirs>...",

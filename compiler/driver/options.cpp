@@ -107,6 +107,8 @@ bool ParseOptions(const std::vector<std::string>& args, const std::string& allow
       options.explain_tests = true;
     } else if (a == "--explain" && Allowed(allowed, "explain")) {
       options.explain = true;
+    } else if (a == "--deny-warnings" && Allowed(allowed, "deny-warnings")) {
+      options.deny_warnings = true;
     } else if (a == "--no-progress" && Allowed(allowed, "j")) {
       options.progress = false;
     } else if (a.size() > 1 && a[0] == '-') {
