@@ -29,6 +29,9 @@ struct Options {
   bool progress = true;             // --no-progress turns the progress bar off
   std::vector<std::string> terminology;  // --terminology PATH (repeatable)
   std::string as_of;                     // --as-of YYYY-MM-DD
+  std::string junit;                     // --junit FILE
+  std::string coverage;                  // --coverage[=text|json]: "text" or "json"
+  int min_coverage = -1;                 // --min-coverage P, in tenths of a percent
 };
 
 // Parses options (only those named in `allowed`, a comma-separated list such as "dump,o,j")

@@ -32,9 +32,11 @@ constexpr Command kCommands[] = {
     {"run", "warrant run <pack.wpk|dir> [claims.ndjson|-] [-o out.ndjson] [-j N] [--no-progress]\n       [--terminology PATH]...",
      "decide every claim line of an NDJSON stream", "diagnostics,o,j,terminology", 1, 2,
      &RunRun},
-    {"test", "warrant test [--filter=TEXT] [--terminology PATH]... <dir|files>...",
-     "run the criteria's test blocks; exit 1 on any failure", "diagnostics,filter,terminology", 1,
-     SIZE_MAX, &RunTest},
+    {"test",
+     "warrant test [--filter=TEXT] [--junit FILE] [--coverage[=text|json]] [--min-coverage P]\n"
+     "       [--terminology PATH]... <dir|files>...",
+     "run the criteria's test blocks; exit 1 on any failure",
+     "diagnostics,filter,terminology,junit,coverage", 1, SIZE_MAX, &RunTest},
     {"terminology",
      "warrant terminology import <files|dirs>... -o codes.wterm\n"
      "       warrant terminology list <codes.wterm|pack.wpk|files|dirs>...",
