@@ -392,8 +392,14 @@ struct rule_decl : seq<kw_rule, expect<ident>, opt<string_lit>, opt<effective_cl
 
 struct decision : sor<kw_covered, kw_pended, kw_bundled, kw_denied, kw_rejected,
                       kw_not_applicable> {};
+// `expect line 1 denied frequency CO-119 remark N386 "message" flag "note"`: the reason is a name
+// not followed by `-` (that is a group code: `denied CO-119` names no reason).
+struct expect_reason : seq<reason_ref, not_at<minus_op>> {};
+struct expect_carc : seq<group_code, minus_op, expect<code_lit>> {};
+struct expect_flag : seq<kw_flag, expect<string_lit>> {};
 struct expect_clause
-    : seq<kw_expect, expect<kw_line>, expect<int_lit>, expect<decision>, opt<ident>> {};
+    : seq<kw_expect, expect<kw_line>, expect<int_lit>, expect<decision>, opt<expect_reason>,
+          opt<expect_carc>, opt<rarc_list>, opt<string_lit>, star<expect_flag>> {};
 struct given_clause : seq<kw_given, sep, expect<json_given>> {};
 struct test_close : rbrace {};
 struct test_body

@@ -260,12 +260,17 @@ struct Rule {
 
 using warrant::Decision;  // runtime/decision.h: tests expect what the VM decides
 
-// `expect line 2 denied frequency`
+// `expect line 2 denied frequency CO-119 remark N386 "message" flag "note"`
 struct Expect {
   int64_t line = 0;
   Span line_span;
   Decision decision{};
   std::optional<Name> reason;
+  std::optional<Name> group;        // CO, PR, ... (with `carc`)
+  std::optional<Name> carc;         // "119"
+  std::optional<std::vector<Name>> rarcs;  // `remark N386, M127`; engaged when written
+  std::optional<Name> message;
+  std::vector<Name> flags;          // each `flag "text"`
   Span span;
 };
 

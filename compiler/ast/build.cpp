@@ -269,6 +269,8 @@ Rule Builder::MakeRule(CstId id) {
 }
 
 // test = 'test' STRING '{' 'given' JSON_OBJECT { expect } '}'
+// expect = 'expect' 'line' INT DECISION [IDENT] [GROUP '-' CARC] ['remark' RARC {',' RARC}]
+//          [STRING] { 'flag' STRING }
 Test Builder::MakeTest(CstId id) {
   const auto& kids = Kids(id);
   Test t;
@@ -292,7 +294,30 @@ Test Builder::MakeTest(CstId id) {
                  : decision == "denied"   ? Decision::Denied
                  : decision == "rejected" ? Decision::Rejected
                                           : Decision::NotApplicable;
-    if (parts.size() > 2) e.reason = MakeName(parts[2]);
+    for (size_t k = 2; k < parts.size(); ++k) {
+      CstId part = parts[k];
+      switch (Node(part).kind) {
+        case CstKind::Ident:
+          e.reason = MakeName(part);
+          break;
+        case CstKind::ExpectCarc:
+          e.group = MakeName(Kids(part)[0]);
+          e.carc = Name{CodeText(Kids(part)[1]), Node(Kids(part)[1]).span};
+          break;
+        case CstKind::RarcList:
+          e.rarcs.emplace();
+          for (CstId code : Kids(part)) e.rarcs->push_back(Name{CodeText(code), Node(code).span});
+          break;
+        case CstKind::String:
+          e.message = MakeName(part);
+          break;
+        case CstKind::ExpectFlag:
+          e.flags.push_back(MakeName(Kids(part)[0]));
+          break;
+        default:
+          break;  // the grammar makes no other children of Expect
+      }
+    }
     e.span = Node(kids[i]).span;
     t.expects.push_back(std::move(e));
   }

@@ -185,6 +185,13 @@ class Dumper {
     for (const Expect& e : t.expects) {
       out_ << "    expect line " << e.line << ' ' << DecisionName(e.decision);
       if (e.reason) out_ << ' ' << e.reason->text;
+      if (e.carc) out_ << ' ' << e.group->text << '-' << e.carc->text;
+      if (e.rarcs) {
+        out_ << " remark";
+        for (size_t i = 0; i < e.rarcs->size(); ++i) out_ << (i ? ", " : " ") << (*e.rarcs)[i].text;
+      }
+      if (e.message) out_ << ' ' << Quote(e.message->text);
+      for (const Name& flag : e.flags) out_ << " flag " << Quote(flag.text);
       out_ << '\n';
     }
   }

@@ -176,17 +176,25 @@ void Checker::CollectFactsAndReasons() {
   }
 }
 
-void Checker::CheckReasonDecl(uint32_t f, const ast::Reason& r) {
+namespace {
+
+bool ValidGroup(const std::string& g) {
   static const char* const kGroups[] = {"CO", "PR", "OA", "PI", "CR"};
-  auto valid_group = [](const std::string& g) {
-    return std::find_if(std::begin(kGroups), std::end(kGroups),
-                        [&](const char* k) { return g == k; }) != std::end(kGroups);
-  };
-  if (!valid_group(r.group.text)) {
+  return std::find_if(std::begin(kGroups), std::end(kGroups),
+                      [&](const char* k) { return g == k; }) != std::end(kGroups);
+}
+
+constexpr const char* kGroupHelp =
+    "group codes are CO (contractual obligation), PR (patient responsibility), OA "
+    "(other adjustment), PI (payer initiated) and CR (correction)";
+
+}  // namespace
+
+void Checker::CheckReasonDecl(uint32_t f, const ast::Reason& r) {
+  if (!ValidGroup(r.group.text)) {
     Error(f, r.group.span, DiagCode::InvalidReasonCode, r.group.text,
           "a claim adjustment group code")
-        .help = "group codes are CO (contractual obligation), PR (patient responsibility), OA "
-                "(other adjustment), PI (payer initiated) and CR (correction)";
+        .help = kGroupHelp;
   }
   auto alnum = [](const std::string& s, size_t lo, size_t hi) {
     if (s.size() < lo || s.size() > hi) return false;
@@ -208,7 +216,7 @@ void Checker::CheckReasonDecl(uint32_t f, const ast::Reason& r) {
     }
   }
   if (r.alt_group) {
-    if (!valid_group(r.alt_group->text)) {
+    if (!ValidGroup(r.alt_group->text)) {
       Error(f, r.alt_group->span, DiagCode::InvalidReasonCode, r.alt_group->text,
             "a claim adjustment group code")
           .help = "group codes are CO, PR, OA, PI and CR";
@@ -445,6 +453,22 @@ void Checker::CheckTest(uint32_t f, const ast::Test& test) {
       auto& d = Error(f, e.reason->span, DiagCode::UnknownReason, e.reason->text);
       std::string hint = DidYouMean(e.reason->text, names);
       if (!hint.empty()) d.help = hint;
+    }
+    if (e.group && !ValidGroup(e.group->text)) {
+      Error(f, e.group->span, DiagCode::InvalidReasonCode, e.group->text,
+            "a claim adjustment group code")
+          .help = kGroupHelp;
+    }
+    // Only pends, bundles, denials and rejections are findings with a reason and codes.
+    if (e.decision == Decision::Covered || e.decision == Decision::NotApplicable) {
+      const ast::Name* what = e.reason ? &*e.reason
+                              : e.group ? &*e.group
+                              : e.rarcs ? &e.rarcs->front()
+                              : e.message ? &*e.message
+                                          : nullptr;
+      if (what) {
+        Error(f, what->span, DiagCode::ExpectNoFinding, DecisionName(e.decision));
+      }
     }
   }
 }

@@ -36,6 +36,9 @@ struct Options {
   bool explain = false;                  // run --explain: evidence on every finding
   bool explain_tests = false;            // explain --tests: the test blocks' claims
   bool deny_warnings = false;            // --deny-warnings: any warning exits 1
+  std::string junit;                     // --junit FILE
+  std::string coverage;                  // --coverage[=text|json]: "text" or "json"
+  int min_coverage = -1;                 // --min-coverage P, in tenths of a percent
 };
 
 // Parses options (only those named in `allowed`, a comma-separated list such as "dump,o,j")

@@ -38,9 +38,11 @@ constexpr Command kCommands[] = {
      "       warrant explain --tests [--filter=TEXT] [--json] <dir|files>...",
      "show why each line of a claim was decided as it was",
      "diagnostics,terminology,claim,line,json,html,tests,filter", 1, SIZE_MAX, &RunExplain},
-    {"test", "warrant test [--filter=TEXT] [--terminology PATH]... <dir|files>...",
-     "run the criteria's test blocks; exit 1 on any failure", "diagnostics,filter,terminology", 1,
-     SIZE_MAX, &RunTest},
+    {"test",
+     "warrant test [--filter=TEXT] [--junit FILE] [--coverage[=text|json]] [--min-coverage P]\n"
+     "       [--terminology PATH]... <dir|files>...",
+     "run the criteria's test blocks; exit 1 on any failure",
+     "diagnostics,filter,terminology,junit,coverage", 1, SIZE_MAX, &RunTest},
     {"lint",
      "warrant lint [--deny-warnings] [--diagnostics=text|json] [--terminology PATH]...\n"
      "       <files|dirs>...",

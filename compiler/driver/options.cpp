@@ -109,6 +109,44 @@ bool ParseOptions(const std::vector<std::string>& args, const std::string& allow
       options.explain = true;
     } else if (a == "--deny-warnings" && Allowed(allowed, "deny-warnings")) {
       options.deny_warnings = true;
+    } else if ((a == "--junit" || a.rfind("--junit=", 0) == 0) && Allowed(allowed, "junit")) {
+      if (a == "--junit") {
+        if (!value_of(a, options.junit)) return false;
+      } else {
+        options.junit = a.substr(8);
+      }
+    } else if ((a == "--coverage" || a.rfind("--coverage=", 0) == 0) &&
+               Allowed(allowed, "coverage")) {
+      options.coverage = a == "--coverage" ? "text" : a.substr(11);
+      if (options.coverage != "text" && options.coverage != "json") {
+        problem = fmt::format("unknown coverage format `{}` (use text or json)", options.coverage);
+        return false;
+      }
+    } else if ((a == "--min-coverage" || a.rfind("--min-coverage=", 0) == 0) &&
+               Allowed(allowed, "coverage")) {
+      if (a == "--min-coverage") {
+        if (!value_of(a, value)) return false;
+      } else {
+        value = a.substr(15);
+      }
+      // A percentage with at most one decimal, kept in tenths so the comparison is exact.
+      int tenths = -1;
+      size_t dot = value.find('.');
+      std::string whole = value.substr(0, dot);
+      std::string frac = dot == std::string::npos ? "0" : value.substr(dot + 1);
+      auto digits = [](const std::string& t) {
+        return !t.empty() && t.size() <= 3 &&
+               t.find_first_not_of("0123456789") == std::string::npos;
+      };
+      if (digits(whole) && digits(frac) && frac.size() == 1) {
+        tenths = std::stoi(whole) * 10 + (frac[0] - '0');
+      }
+      if (tenths < 0 || tenths > 1000) {
+        problem = fmt::format("`--min-coverage` takes a percentage from 0 to 100 (e.g. 95 or "
+                              "97.5), not `{}`", value);
+        return false;
+      }
+      options.min_coverage = tenths;
     } else if (a == "--no-progress" && Allowed(allowed, "j")) {
       options.progress = false;
     } else if (a.size() > 1 && a[0] == '-') {

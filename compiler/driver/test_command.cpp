@@ -2,67 +2,44 @@
 //
 // A test's `given` record is the JSON text as written in the source; it is decided by the
 // versions of its own file's policy only (the version in force on each line's date), so a test
-// beside NCD 210.3 is not disturbed by other criteria in the pack. Each `expect` checks a line's
-// decision and, when named, that a finding of that decision carries the reason.
+// beside NCD 210.3 is not disturbed by other criteria in the pack. Each `expect` is checked by
+// test_expect.h. With --junit the results are also written as JUnit XML (junit.h); with
+// --coverage or --min-coverage every decision also runs under a CoverageSink and the report is
+// printed by coverage_report.h.
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <ostream>
 
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
+#include "compiler/driver/coverage_report.h"
+#include "compiler/driver/junit.h"
+#include "compiler/driver/test_expect.h"
+#include "runtime/coverage.h"
 #include "runtime/engine.h"
 
 namespace warrant::driver {
-namespace {
-
-Decision DecisionOfFinding(OutcomeKind kind) {
-  switch (kind) {
-    case OutcomeKind::Deny:
-      return Decision::Denied;
-    case OutcomeKind::Pend:
-    case OutcomeKind::AutoPend:
-      return Decision::Pended;
-    case OutcomeKind::Bundle:
-      return Decision::Bundled;
-    case OutcomeKind::Reject:
-      return Decision::Rejected;
-    case OutcomeKind::Flag:
-      return Decision::Covered;
-  }
-  return Decision::Covered;
-}
-
-// "denied frequency (CO-119: one screening FOBT per 12 months)".
-std::string DescribeLine(const Engine& engine, const ClaimDecision& decision, uint32_t line) {
-  const LineDecision& d = decision.lines[line];
-  std::string out = DecisionName(d.decision);
-  const Program& p = engine.program();
-  for (uint32_t i = 0; i < d.finding_count; ++i) {
-    const Finding& f = decision.findings[d.first_finding + i];
-    uint32_t reason = f.reason;
-    if (reason == UINT32_MAX && f.auto_message) reason = engine.documentation_reason();
-    out += fmt::format("\n         {} {}{} \"{}\" (rule `{}`, {})",
-                       f.kind == OutcomeKind::Flag ? "flag" : DecisionName(DecisionOfFinding(f.kind)),
-                       reason != UINT32_MAX ? p.reasons[reason].name : "-",
-                       "", FindingMessage(engine, f), p.rules[p.outcomes[f.outcome].rule].name,
-                       engine.SiteLocation(f.outcome));
-  }
-  return out;
-}
-
-}  // namespace
 
 int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostream& err) {
   auto c = Compile(options.inputs, MakeCompileOptions(options, true));
   ReportDiagnostics(*c, options, out, err);
   if (!c->ok) return 1;
   std::string problem;
+  ProgramSources sources(*c);
   auto engine = Engine::FromProgram(std::move(c->program), &problem);
   if (!engine) {
     err << problem << '\n';
     return 1;
   }
+  bool measure = !options.coverage.empty() || options.min_coverage >= 0;
+  // With JSON coverage, standard output is the JSON document alone; the report goes to stderr.
+  std::ostream& report = options.coverage == "json" ? err : out;
+  CoverageSink coverage(engine->program());
   Session session(*engine);
+  std::vector<TestOutcome> results;
   size_t passed = 0, failed = 0;
   const ast::Ast& ast = c->sources.ast;
   for (const ast::File& file : ast.files) {
@@ -77,56 +54,77 @@ int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostre
       std::string_view json = std::string_view(source.text())
                                   .substr(ast.json[test.given].span.begin,
                                           ast.json[test.given].span.size());
-      LineCol at = source.Locate(test.name.span.begin);
-      std::string where = fmt::format("{}:{}", source.name(), at.line);
+      TestOutcome result;
+      result.file = source.name();
+      result.name = test.name.text;
+      result.where = fmt::format("{}:{}", source.name(), source.Locate(test.name.span.begin).line);
       RecordError error;
-      std::vector<std::string> problems;
       if (!session.Evaluate(json, error)) {
-        problems.push_back(fmt::format("the given record is malformed: [{}] {}",
-                                       RecordErrorId(error.code), error.message));
+        result.problems.push_back(fmt::format("the given record is malformed: [{}] {}",
+                                              RecordErrorId(error.code), error.message));
       } else {
-        const ClaimDecision& decision = session.decision();
+        if (measure) {
+          // Decided again under the sink: Evaluate decodes and decides without a trace.
+          session.Decide(session.claim(), &coverage);
+          coverage.ClaimDone(session.claim(), session.decision(), file.policy->id.text);
+        }
         for (const ast::Expect& expect : test.expects) {
-          auto line = static_cast<uint32_t>(expect.line - 1);
-          if (line >= decision.lines.size()) {
-            problems.push_back(fmt::format("line {}: the claim has no such line", expect.line));
-            continue;
-          }
-          const LineDecision& d = decision.lines[line];
-          Decision want = expect.decision;
-          bool ok = d.decision == want;
-          if (ok && expect.reason) {
-            ok = false;
-            for (uint32_t i = 0; i < d.finding_count; ++i) {
-              const Finding& f = decision.findings[d.first_finding + i];
-              uint32_t reason = f.reason;
-              if (reason == UINT32_MAX && f.auto_message) reason = engine->documentation_reason();
-              if (DecisionOfFinding(f.kind) == want && reason != UINT32_MAX &&
-                  engine->program().reasons[reason].name == expect.reason->text) {
-                ok = true;
-              }
-            }
-          }
-          if (!ok) {
-            problems.push_back(fmt::format(
-                "line {}: expected {}{}\n       got {}", expect.line, DecisionName(expect.decision),
-                expect.reason ? " " + expect.reason->text : "",
-                DescribeLine(*engine, decision, line)));
-          }
+          std::string at =
+              fmt::format("{}:{}", source.name(), source.Locate(expect.span.begin).line);
+          std::vector<std::string> lines =
+              CheckExpect(*engine, sources, session.decision(), expect, at);
+          result.problems.insert(result.problems.end(), lines.begin(), lines.end());
         }
       }
-      if (problems.empty()) {
+      if (result.problems.empty()) {
         ++passed;
-        out << fmt::format("PASS {} {}\n", where, test.name.text);
+        report << fmt::format("PASS {} {}\n", result.where, result.name);
       } else {
         ++failed;
-        out << fmt::format("FAIL {} {}\n", where, test.name.text);
-        for (const std::string& p : problems) out << "     " << p << '\n';
+        report << fmt::format("FAIL {} {}\n", result.where, result.name);
+        for (const std::string& line : result.problems) report << "     " << line << '\n';
       }
+      results.push_back(std::move(result));
     }
   }
-  out << fmt::format("{} passed, {} failed\n", passed, failed);
-  return failed ? 1 : 0;
+  report << fmt::format("{} passed, {} failed\n", passed, failed);
+
+  int status = failed ? 1 : 0;
+  if (!options.junit.empty()) {
+    std::ofstream xml(options.junit, std::ios::binary);
+    if (xml) xml << JunitXml(results);
+    xml.close();
+    if (!xml) {
+      PrintPlain(err, diag::DiagCode::CannotWrite, options.junit, std::strerror(errno));
+      status = 1;
+    }
+  }
+  if (!measure) return status;
+
+  const Program& program = engine->program();
+  if (options.coverage == "json") {
+    out << CoverageJson(program, sources, coverage, passed, failed);
+  } else if (options.coverage == "text") {
+    report << '\n';
+    PrintCoverageText(program, sources, coverage, report);
+  } else {
+    report << SummaryLine(Totals(program, coverage)) << '\n';
+  }
+  if (options.min_coverage >= 0) {
+    CoverageTotals t = Totals(program, coverage);
+    bool ok_true = AtLeast(t.seen_true, t.requirements, static_cast<uint32_t>(options.min_coverage));
+    bool ok_false =
+        AtLeast(t.seen_false, t.requirements, static_cast<uint32_t>(options.min_coverage));
+    if (!ok_true || !ok_false) {
+      err << fmt::format("warrant test: requirement coverage is below the minimum of {}.{}%: "
+                         "true {}, false {}\n",
+                         options.min_coverage / 10, options.min_coverage % 10,
+                         Percent(t.seen_true, t.requirements),
+                         Percent(t.seen_false, t.requirements));
+      status = 1;
+    }
+  }
+  return status;
 }
 
 }  // namespace warrant::driver

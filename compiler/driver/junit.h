@@ -1,0 +1,27 @@
+// The JUnit XML report of `warrant test --junit FILE`, the format CI systems read.
+//
+// One <testsuite> per source file (in the order tests ran), one <testcase> per test block, a
+// <failure> holding the failure report. No timestamps or durations, so the file is
+// deterministic. This module only formats; running tests is test_command.cpp's job.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace warrant::driver {
+
+struct TestOutcome {
+  std::string file;     // display name of the source file
+  std::string name;     // the test's name
+  std::string where;    // "file:line"
+  std::vector<std::string> problems;  // empty when it passed; else the report lines
+};
+
+// The whole XML document.
+std::string JunitXml(const std::vector<TestOutcome>& tests);
+
+// `text` with & < > " ' escaped, and characters XML 1.0 cannot hold replaced by U+FFFD.
+std::string XmlEscape(std::string_view text);
+
+}  // namespace warrant::driver
