@@ -1,0 +1,175 @@
+// The formatter (compiler/format): round trip over every example and golden case, plus layout rules.
+//
+// Round trip: for every examples/**/*.warrant and tests/cases/**/*.warrant that parses, the
+// formatted text parses to the same AST (the `--dump=ast` text with positions removed), keeps
+// every token and comment in order, and formatting it again changes nothing. The exact layout of
+// the `warrant fmt` command is pinned by the golden cases in tests/cases/fmt/.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "compiler/ast/ast.h"
+#include "compiler/ast/dump.h"
+#include "compiler/ast/parse_file.h"
+#include "compiler/base/source_file.h"
+#include "compiler/diag/diagnostic.h"
+#include "compiler/format/format.h"
+#include "compiler/format/tokens.h"
+#include "grammar/parse.h"
+#include "tests/unit/catch.h"
+
+namespace warrant {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The AST dump of `text` without its `@file:line:col` positions; empty if it does not parse.
+std::string AstWithoutPositions(const std::string& text) {
+  SourceManager sources;
+  FileId id = sources.Add("f.warrant", text);
+  ast::Ast ast;
+  diag::DiagSink sink;
+  if (!ast::ParseFile(id, sources.Get(id), ast, sink)) return "";
+  std::ostringstream out;
+  ast::DumpAst(ast, sources, out);
+  static const std::regex kPosition(R"( @f\.warrant:[0-9]+:[0-9]+)");
+  return std::regex_replace(out.str(), kPosition, "");
+}
+
+// Every token and comment of `text`, in order (comments without trailing blanks).
+std::vector<std::string> TokenTexts(const std::string& text) {
+  grammar::ParseResult parsed = grammar::Parse(text);
+  std::vector<std::string> out;
+  if (!parsed.ok()) return out;
+  for (const format::Token& t : format::BuildTokens(text, parsed.cst)) {
+    std::string s(t.text);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
+    out.push_back(s);
+  }
+  return out;
+}
+
+bool FormatText(const std::string& text, std::string& out) {
+  SourceManager sources;
+  FileId id = sources.Add("f.warrant", text);
+  diag::DiagSink sink;
+  return format::Format(id, sources.Get(id), out, sink);
+}
+
+std::string Formatted(const std::string& text) {
+  std::string out;
+  REQUIRE(FormatText(text, out));
+  return out;
+}
+
+std::vector<fs::path> WarrantFiles(const fs::path& dir) {
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".warrant") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace
+
+TEST_CASE("fmt round trip: examples and golden cases keep their AST, tokens and comments",
+          "[format]") {
+  const fs::path root = WARRANT_SOURCE_DIR;
+  std::vector<fs::path> files = WarrantFiles(root / "examples");
+  const size_t examples = files.size();
+  for (const fs::path& f : WarrantFiles(root / "tests/cases")) files.push_back(f);
+  REQUIRE(examples >= 13);
+
+  size_t formatted_files = 0;
+  for (const fs::path& path : files) {
+    std::ifstream in(path, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    INFO(path.string());
+    std::string once;
+    if (!FormatText(text, once)) {
+      CHECK(AstWithoutPositions(text).empty());  // refused only for files that do not parse
+      continue;
+    }
+    ++formatted_files;
+    CHECK(AstWithoutPositions(once) == AstWithoutPositions(text));
+    CHECK(TokenTexts(once) == TokenTexts(text));
+    std::string twice;
+    REQUIRE(FormatText(once, twice));
+    CHECK(twice == once);
+    if (path.string().find("/examples/") != std::string::npos) {
+      CHECK(once == text);  // the examples are kept formatted (`warrant fmt --check examples`)
+    }
+  }
+  CHECK(formatted_files > examples);
+}
+
+TEST_CASE("fmt: statements, clauses and blocks", "[format]") {
+  CHECK(Formatted("policy \"P\" version 1 \"t\" effective 2024-01-01 source \"s\"\n"
+                  "rule r applies to line where true { require age>=45 else deny age \"m\" "
+                  "if unknown pend documentation \"x\" }\n") ==
+        "policy \"P\" version 1 \"t\"\n"
+        "  effective 2024-01-01\n"
+        "  source \"s\"\n"
+        "rule r\n"
+        "  applies to line where true\n"
+        "{\n"
+        "  require age >= 45\n"
+        "    else deny age \"m\"\n"
+        "    if unknown pend documentation \"x\"\n"
+        "}\n");
+  CHECK(Formatted("rule r applies to line where true {\n  when a {flag \"f\" when b}\n}\n") ==
+        "rule r\n  applies to line where true\n{\n  when a {\n    flag \"f\"\n      when b\n  }\n}\n");
+}
+
+TEST_CASE("fmt: spacing around brackets, calls, fields and codes", "[format]") {
+  CHECK(Formatted("reason r = CO - 119 remark N386 , MA130\n"
+                  "codeset c : hcpcs = [ E11.* , 1 .. 2 ] + other . x\n"
+                  "let x = year ( d ) + f [ 1 ] . y - - 2\n") ==
+        "reason r = CO-119 remark N386, MA130\n"
+        "codeset c: hcpcs = [E11.*, 1 .. 2] + other.x\n"
+        "let x = year(d) + f[1].y - -2\n");
+}
+
+TEST_CASE("fmt: comments stay where they were", "[format]") {
+  CHECK(Formatted("// head\n\n\n\nlet a = 1   // trailing\nlet bb = 2 // two\n"
+                  "let c = /* inline */ 3\n"
+                  "rule r applies to line where true {\n  // inside\n\n\n  let x = 1\n"
+                  "  // before the brace\n}\n// end\n") ==
+        "// head\n\n"
+        "let a = 1   // trailing\nlet bb = 2  // two\n"
+        "let c = /* inline */ 3\n"
+        "rule r\n  applies to line where true\n{\n  // inside\n\n  let x = 1\n"
+        "  // before the brace\n}\n// end\n");
+}
+
+TEST_CASE("fmt: long lines break before and/or and after commas", "[format]") {
+  std::string long_and = "let x = aaaaaaaaaaaaaaaaaaaa and bbbbbbbbbbbbbbbbbbbbbbbbb and "
+                         "cccccccccccccccccccccccccc and dddddddddddddddddddddddd\n";
+  CHECK(Formatted(long_and) ==
+        "let x = aaaaaaaaaaaaaaaaaaaa and bbbbbbbbbbbbbbbbbbbbbbbbb and cccccccccccccccccccccccccc\n"
+        "        and dddddddddddddddddddddddd\n");
+  std::string list = "codeset c: hcpcs = [";
+  for (int i = 0; i < 20; ++i) list += (i ? ", " : "") + std::to_string(10000 + i);
+  list += "]\n";
+  CHECK(Formatted(list) ==
+        "codeset c: hcpcs = [10000, 10001, 10002, 10003, 10004, 10005, 10006, 10007, 10008, "
+        "10009, 10010,\n"
+        "                    10011, 10012, 10013, 10014, 10015, 10016, 10017, 10018, 10019]\n");
+}
+
+TEST_CASE("fmt refuses a file with a syntax error", "[format]") {
+  std::string out = "x";
+  CHECK_FALSE(FormatText("rule r applies to line where {\n", out));
+  CHECK(out.empty());
+  CHECK(Formatted("") == "");
+}
+
+}  // namespace warrant
