@@ -29,6 +29,7 @@ struct Options {
   bool progress = true;             // --no-progress turns the progress bar off
   std::vector<std::string> terminology;  // --terminology PATH (repeatable)
   std::string as_of;                     // --as-of YYYY-MM-DD
+  bool check = false;                    // --check (fmt: report, do not rewrite)
 };
 
 // Parses options (only those named in `allowed`, a comma-separated list such as "dump,o,j")
@@ -64,5 +65,6 @@ int RunTest(const Options& options, std::istream& in, std::ostream& out, std::os
 int RunTerminology(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunCodeset(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunDisasm(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace warrant::driver

@@ -89,6 +89,8 @@ bool ParseOptions(const std::vector<std::string>& args, const std::string& allow
       options.as_of = a.substr(8);
     } else if (a.rfind("--filter=", 0) == 0 && Allowed(allowed, "filter")) {
       options.filter = a.substr(9);
+    } else if (a == "--check" && Allowed(allowed, "check")) {
+      options.check = true;
     } else if (a == "--no-progress" && Allowed(allowed, "j")) {
       options.progress = false;
     } else if (a.size() > 1 && a[0] == '-') {
