@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -163,6 +164,64 @@ TEST_CASE("fmt: long lines break before and/or and after commas", "[format]") {
         "codeset c: hcpcs = [10000, 10001, 10002, 10003, 10004, 10005, 10006, 10007, 10008, "
         "10009, 10010,\n"
         "                    10011, 10012, 10013, 10014, 10015, 10016, 10017, 10018, 10019]\n");
+}
+
+TEST_CASE("fmt round trip on mutated examples: comments, breaks and tokens in odd places",
+          "[format]") {
+  // Each mutant either fails to parse (and is refused) or formats to the same AST, keeping its
+  // tokens and comments, and formats to itself again.
+  const fs::path root = WARRANT_SOURCE_DIR;
+  std::mt19937 rng(20261127);
+  const std::vector<std::string> inserts = {"// c\n", "/* c */", "/* a\n   b */", "\n\n\n", " ",
+                                            "\n", "(", ")", ",", "-", "not ", " and x"};
+  size_t formatted = 0;
+  for (const fs::path& path : WarrantFiles(root / "examples")) {
+    std::ifstream in(path, std::ios::binary);
+    const std::string original((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+    for (int round = 0; round < 60; ++round) {
+      std::string text = original;
+      for (int k = 0; k < 3; ++k) {
+        size_t at = std::uniform_int_distribution<size_t>(0, text.size())(rng);
+        // Mostly at a space, so the mutant usually still parses.
+        size_t space = text.find_first_of(" \n", at);
+        if (space != std::string::npos && rng() % 4 != 0) at = space;
+        if (rng() % 5 == 0 && at < text.size()) {
+          text.erase(at, 1);
+        } else {
+          text.insert(at, inserts[rng() % inserts.size()]);
+        }
+      }
+      std::string once;
+      if (!FormatText(text, once)) continue;
+      ++formatted;
+      INFO(path.string() << " mutant:\n" << text);
+      CHECK(AstWithoutPositions(once) == AstWithoutPositions(text));
+      CHECK(TokenTexts(once) == TokenTexts(text));
+      std::string twice;
+      REQUIRE(FormatText(once, twice));
+      CHECK(twice == once);
+    }
+  }
+  CHECK(formatted > 100);
+}
+
+TEST_CASE("fmt on deep nesting and long chains", "[format]") {
+  std::string text = "let x = " + std::string(250, '(') + "1" + std::string(250, ')') + "\n" +
+                     "let y = " + std::string(200, '-') + "1\nlet z = a0";
+  for (int i = 1; i < 250; ++i) text += " or a" + std::to_string(i);
+  text += "\n";
+  std::string once = Formatted(text);
+  CHECK(AstWithoutPositions(once) == AstWithoutPositions(text));
+  CHECK(Formatted(once) == once);
+  std::istringstream lines(once);
+  std::string line;
+  while (std::getline(lines, line)) {
+    // `x` and `y` have no place to break; the `or` chain of `z` is wrapped.
+    if (line.rfind("let x", 0) != 0 && line.rfind("let y", 0) != 0) {
+      CHECK(line.size() <= format::kWidth);
+    }
+  }
 }
 
 TEST_CASE("fmt refuses a file with a syntax error", "[format]") {
