@@ -249,10 +249,14 @@ class Printer {
         std::string code = lines_[k].code;
         while (!code.empty() && code.back() == ' ') code.pop_back();
         out += code;
-        if (!lines_[k].trailing.empty()) {
+        std::string trailing = lines_[k].trailing;
+        while (!trailing.empty() && (trailing.back() == ' ' || trailing.back() == '\t')) {
+          trailing.pop_back();
+        }
+        if (!trailing.empty()) {
           size_t at = std::max(column, Columns(code));
           out += std::string(at - Columns(code) + 2, ' ');
-          out += lines_[k].trailing;
+          out += trailing;
         }
         out += '\n';
       }
