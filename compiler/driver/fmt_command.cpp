@@ -71,7 +71,11 @@ bool ReadAll(const fs::path& path, std::string& text) {
 }
 
 // Writes `text` beside `path` and renames it over `path`, so a reader never sees half a file.
-bool WriteAtomically(const fs::path& path, const std::string& text, std::string& why) {
+bool WriteAtomically(const fs::path& link, const std::string& text, std::string& why) {
+  std::error_code ec;
+  // Through a symbolic link, rewrite the file it points to rather than replace the link.
+  fs::path path = fs::is_symlink(link, ec) ? fs::canonical(link, ec) : link;
+  if (ec) path = link;
   fs::path tmp = path;
   tmp += fmt::format(".fmt-{}.tmp", static_cast<long>(::getpid()));
   {
@@ -84,11 +88,10 @@ bool WriteAtomically(const fs::path& path, const std::string& text, std::string&
     out.close();
     if (!out) {
       why = std::strerror(errno);
-      fs::remove(tmp);
+      fs::remove(tmp, ec);
       return false;
     }
   }
-  std::error_code ec;
   fs::permissions(tmp, fs::status(path, ec).permissions(), ec);
   fs::rename(tmp, path, ec);
   if (ec) {

@@ -12,6 +12,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "compiler/ast/ast.h"
@@ -19,6 +20,7 @@
 #include "compiler/ast/parse_file.h"
 #include "compiler/base/source_file.h"
 #include "compiler/diag/diagnostic.h"
+#include "compiler/driver/driver.h"
 #include "compiler/format/format.h"
 #include "compiler/format/tokens.h"
 #include "grammar/parse.h"
@@ -229,6 +231,55 @@ TEST_CASE("fmt refuses a file with a syntax error", "[format]") {
   CHECK_FALSE(FormatText("rule r applies to line where {\n", out));
   CHECK(out.empty());
   CHECK(Formatted("") == "");
+}
+
+}  // namespace warrant
+
+namespace warrant {
+
+TEST_CASE("warrant fmt rewrites changed files in place, leaves the rest and bad files alone",
+          "[format]") {
+  const fs::path dir = fs::temp_directory_path() / "warrant_fmt_test";
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(dir / "sub");
+  auto write = [](const fs::path& p, const std::string& text) {
+    std::ofstream(p, std::ios::binary) << text;
+  };
+  auto read = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const std::string messy = "let   a=1 // one\n", bad = "let b = (\n", clean = "let c = 3\n";
+  write(dir / "messy.warrant", messy);
+  write(dir / "sub/bad.warrant", bad);
+  write(dir / "sub/clean.warrant", clean);
+  write(dir / "notes.txt", messy);
+  const auto clean_time = fs::last_write_time(dir / "sub/clean.warrant");
+
+  std::istringstream in;
+  std::ostringstream out, err;
+  CHECK(driver::Run({"fmt", "--check", dir.string()}, in, out, err) == 1);
+  CHECK(read(dir / "messy.warrant") == messy);  // --check rewrites nothing
+  CHECK(out.str().find("+let a = 1  // one") != std::string::npos);
+
+  out.str("");
+  err.str("");
+  CHECK(driver::Run({"fmt", dir.string()}, in, out, err) == 1);  // bad.warrant is an error
+  CHECK(read(dir / "messy.warrant") == "let a = 1  // one\n");
+  CHECK(read(dir / "sub/bad.warrant") == bad);
+  CHECK(read(dir / "sub/clean.warrant") == clean);
+  CHECK(fs::last_write_time(dir / "sub/clean.warrant") == clean_time);
+  CHECK(read(dir / "notes.txt") == messy);  // only .warrant files
+  CHECK(err.str().find("bad.warrant:2:1: error[E0104]") != std::string::npos);
+  std::vector<std::string> left;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    left.push_back(e.path().filename().string());
+  }
+  std::sort(left.begin(), left.end());
+  CHECK(left == std::vector<std::string>{"bad.warrant", "clean.warrant", "messy.warrant",
+                                         "notes.txt", "sub"});  // no temporary file left over
+  fs::remove_all(dir, ec);
 }
 
 }  // namespace warrant
