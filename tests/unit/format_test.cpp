@@ -8,8 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <cctype>
 #include <random>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <system_error>
@@ -40,8 +40,20 @@ std::string AstWithoutPositions(const std::string& text) {
   if (!ast::ParseFile(id, sources.Get(id), ast, sink)) return "";
   std::ostringstream out;
   ast::DumpAst(ast, sources, out);
-  static const std::regex kPosition(R"( @f\.warrant:[0-9]+:[0-9]+)");
-  return std::regex_replace(out.str(), kPosition, "");
+  // Drop every ` @f.warrant:LINE:COL`.
+  const std::string dump = out.str(), marker = " @f.warrant:";
+  std::string stripped;
+  size_t pos = 0;
+  for (size_t at; (at = dump.find(marker, pos)) != std::string::npos;) {
+    stripped.append(dump, pos, at - pos);
+    pos = at + marker.size();
+    while (pos < dump.size() &&
+           (std::isdigit(static_cast<unsigned char>(dump[pos])) || dump[pos] == ':')) {
+      ++pos;
+    }
+  }
+  stripped.append(dump, pos, std::string::npos);
+  return stripped;
 }
 
 // Every token and comment of `text`, in order (comments without trailing blanks).
@@ -181,7 +193,7 @@ TEST_CASE("fmt round trip on mutated examples: comments, breaks and tokens in od
     std::ifstream in(path, std::ios::binary);
     const std::string original((std::istreambuf_iterator<char>(in)),
                                std::istreambuf_iterator<char>());
-    for (int round = 0; round < 60; ++round) {
+    for (int round = 0; round < 20; ++round) {
       std::string text = original;
       for (int k = 0; k < 3; ++k) {
         size_t at = std::uniform_int_distribution<size_t>(0, text.size())(rng);
@@ -205,7 +217,7 @@ TEST_CASE("fmt round trip on mutated examples: comments, breaks and tokens in od
       CHECK(twice == once);
     }
   }
-  CHECK(formatted > 100);
+  CHECK(formatted > 60);
 }
 
 TEST_CASE("fmt on deep nesting and long chains", "[format]") {
