@@ -57,7 +57,9 @@ void PrintDiff(std::string_view name, std::string_view before, std::string_view 
     for (size_t i = 0; i < std::min(count, kDiffLines); ++i) {
       out << sign << lines[head + i] << '\n';
     }
-    if (count > kDiffLines) out << sign << fmt::format(" ... ({} more lines)\n", count - kDiffLines);
+    if (count > kDiffLines) {
+      out << sign << fmt::format(" ... ({} more lines)\n", count - kDiffLines);
+    }
   };
   show(a, removed, '-');
   show(b, added, '+');

@@ -19,7 +19,7 @@ namespace warrant::format {
 enum class Role : uint8_t {
   Other,
   StmtStart,      // first token of a declaration, statement, `given` or `expect`: own line
-  Clause,         // `effective`, `source`, `applies`, `else`, `if unknown`, `when`, `group`: own line
+  Clause,         // `effective`, `source`, `applies`, `else`, `if unknown`, `when`, `group`
   SoftClause,     // quantifier `where`, a fact's title, a reason's text: own line if written so
   BlockOpenOwn,   // the `{` of a rule body: own line
   BlockOpen,      // the `{` of a `when` block or a test: stays on its line

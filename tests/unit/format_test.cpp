@@ -1,4 +1,4 @@
-// The formatter (compiler/format): round trip over every example and golden case, plus layout rules.
+// The formatter (compiler/format): round trip over every example and golden case; layout rules.
 //
 // Round trip: for every examples/**/*.warrant and tests/cases/**/*.warrant that parses, the
 // formatted text parses to the same AST (the `--dump=ast` text with positions removed), keeps
@@ -141,7 +141,8 @@ TEST_CASE("fmt: statements, clauses and blocks", "[format]") {
         "    if unknown pend documentation \"x\"\n"
         "}\n");
   CHECK(Formatted("rule r applies to line where true {\n  when a {flag \"f\" when b}\n}\n") ==
-        "rule r\n  applies to line where true\n{\n  when a {\n    flag \"f\"\n      when b\n  }\n}\n");
+        "rule r\n  applies to line where true\n{\n"
+        "  when a {\n    flag \"f\"\n      when b\n  }\n}\n");
 }
 
 TEST_CASE("fmt: spacing around brackets, calls, fields and codes", "[format]") {
@@ -169,7 +170,8 @@ TEST_CASE("fmt: long lines break before and/or and after commas", "[format]") {
   std::string long_and = "let x = aaaaaaaaaaaaaaaaaaaa and bbbbbbbbbbbbbbbbbbbbbbbbb and "
                          "cccccccccccccccccccccccccc and dddddddddddddddddddddddd\n";
   CHECK(Formatted(long_and) ==
-        "let x = aaaaaaaaaaaaaaaaaaaa and bbbbbbbbbbbbbbbbbbbbbbbbb and cccccccccccccccccccccccccc\n"
+        "let x = aaaaaaaaaaaaaaaaaaaa and bbbbbbbbbbbbbbbbbbbbbbbbb and "
+        "cccccccccccccccccccccccccc\n"
         "        and dddddddddddddddddddddddd\n");
   std::string list = "codeset c: hcpcs = [";
   for (int i = 0; i < 20; ++i) list += (i ? ", " : "") + std::to_string(10000 + i);
