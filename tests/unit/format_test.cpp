@@ -195,7 +195,7 @@ TEST_CASE("fmt round trip on mutated examples: comments, breaks and tokens in od
     std::ifstream in(path, std::ios::binary);
     const std::string original((std::istreambuf_iterator<char>(in)),
                                std::istreambuf_iterator<char>());
-    for (int round = 0; round < 10; ++round) {
+    for (int round = 0; round < 16; ++round) {
       std::string text = original;
       for (int k = 0; k < 3; ++k) {
         size_t at = std::uniform_int_distribution<size_t>(0, text.size())(rng);
@@ -205,7 +205,9 @@ TEST_CASE("fmt round trip on mutated examples: comments, breaks and tokens in od
         if (rng() % 5 == 0 && at < text.size()) {
           text.erase(at, 1);
         } else {
-          text.insert(at, inserts[rng() % inserts.size()]);
+          // Mostly comments and whitespace (the first six): valid unless they split a token.
+          size_t pick = rng() % 4 != 0 ? rng() % 6 : rng() % inserts.size();
+          text.insert(at, inserts[pick]);
         }
       }
       std::string once;
@@ -219,7 +221,7 @@ TEST_CASE("fmt round trip on mutated examples: comments, breaks and tokens in od
       CHECK(twice == once);
     }
   }
-  CHECK(formatted > 30);
+  CHECK(formatted > 40);  // mutants that still parse
 }
 
 TEST_CASE("fmt on deep nesting and long chains", "[format]") {
