@@ -39,6 +39,7 @@ struct Options {
   std::string junit;                     // --junit FILE
   std::string coverage;                  // --coverage[=text|json]: "text" or "json"
   int min_coverage = -1;                 // --min-coverage P, in tenths of a percent
+  bool check = false;                    // --check (fmt: report, do not rewrite)
 };
 
 // Parses options (only those named in `allowed`, a comma-separated list such as "dump,o,j")
@@ -76,5 +77,6 @@ int RunTerminology(const Options& options, std::istream& in, std::ostream& out, 
 int RunCodeset(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunExplain(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunDisasm(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace warrant::driver

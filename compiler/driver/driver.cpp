@@ -59,6 +59,9 @@ constexpr Command kCommands[] = {
      &RunCodeset},
     {"disasm", "warrant disasm <pack.wpk|dir>", "list a pack's bytecode with its source lines",
      "diagnostics,terminology", 1, 1, &RunDisasm},
+    {"fmt", "warrant fmt [--check] <files|dirs|->...",
+     "rewrite criteria in the canonical layout; --check lists what would change", "check", 1,
+     SIZE_MAX, &RunFmt},
 };
 
 void PrintHelp(std::ostream& out) {

@@ -147,6 +147,8 @@ bool ParseOptions(const std::vector<std::string>& args, const std::string& allow
         return false;
       }
       options.min_coverage = tenths;
+    } else if (a == "--check" && Allowed(allowed, "check")) {
+      options.check = true;
     } else if (a == "--no-progress" && Allowed(allowed, "j")) {
       options.progress = false;
     } else if (a.size() > 1 && a[0] == '-') {
