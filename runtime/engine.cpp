@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <iterator>
+#include <optional>
 
 #include "runtime/code.h"
 #include "runtime/decimal.h"
@@ -15,19 +17,30 @@
 namespace warrant {
 namespace {
 
-// 1-based line and column (in code points) of byte `offset` of `text`.
-std::pair<uint32_t, uint32_t> LineColumn(std::string_view text, uint32_t offset) {
-  uint32_t line = 1, column = 1;
-  for (uint32_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      ++column;
+// 1-based line and column (in code points) of byte offsets of one text, asked in increasing
+// order: each call scans on from the previous offset, so locating every outcome site of a large
+// source file is one pass over it rather than one pass per site.
+class LineColumnCursor {
+ public:
+  explicit LineColumnCursor(std::string_view text) : text_(text) {}
+
+  std::pair<uint32_t, uint32_t> At(uint32_t offset) {
+    if (offset < pos_) *this = LineColumnCursor(text_);  // out of order: start over
+    for (; pos_ < offset && pos_ < text_.size(); ++pos_) {
+      if (text_[pos_] == '\n') {
+        ++line_;
+        column_ = 1;
+      } else if ((static_cast<unsigned char>(text_[pos_]) & 0xC0) != 0x80) {
+        ++column_;
+      }
     }
+    return {line_, column_};
   }
-  return {line, column};
-}
+
+ private:
+  std::string_view text_;
+  uint32_t pos_ = 0, line_ = 1, column_ = 1;
+};
 
 const char* OutcomeWord(OutcomeKind kind) {
   switch (kind) {
@@ -102,16 +115,36 @@ bool Engine::Prepare(std::string* error) {
   for (uint32_t r = 0; r < program_.reasons.size(); ++r) {
     if (program_.reasons[r].name == "documentation") documentation_reason_ = r;
   }
-  site_at_.clear();
-  for (const OutcomeData& o : program_.outcomes) {
-    if (o.file >= program_.sources.size()) {
-      site_at_.emplace_back("?");
-      continue;
-    }
+  // Sites in (file, offset) order, so one cursor per file walks its text once.
+  std::vector<uint32_t> order(program_.outcomes.size());
+  for (uint32_t o = 0; o < order.size(); ++o) order[o] = o;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const OutcomeData& x = program_.outcomes[a];
+    const OutcomeData& y = program_.outcomes[b];
+    return x.file != y.file ? x.file < y.file : x.begin < y.begin;
+  });
+  site_at_.assign(program_.outcomes.size(), "?");
+  std::optional<LineColumnCursor> cursor;
+  uint32_t cursor_file = UINT32_MAX;
+  for (uint32_t index : order) {
+    const OutcomeData& o = program_.outcomes[index];
+    if (o.file >= program_.sources.size()) continue;
     const SourceData& source = program_.sources[o.file];
-    auto [line, column] = LineColumn(source.text, o.begin);
-    site_at_.push_back(fmt::format("{}:{}:{}", source.name, line, column));
+    if (o.file != cursor_file) {
+      cursor.emplace(source.text);
+      cursor_file = o.file;
+    }
+    auto [line, column] = cursor->At(o.begin);
+    site_at_[index] = fmt::format("{}:{}:{}", source.name, line, column);
   }
+  finding_json_.clear();
+  for (uint32_t o = 0; o < program_.outcomes.size(); ++o) {
+    for (bool alt : {false, true}) {
+      finding_json_.emplace_back();
+      FormatFinding(PlainFinding(o, alt), finding_json_.back());
+    }
+  }
+  line_tail_ = "],\"pack\":\"" + hash_text_ + "\"}\n";
   return true;
 }
 
@@ -173,6 +206,76 @@ std::string FindingMessage(const Engine& engine, const Finding& f) {
   return "";
 }
 
+void Engine::FormatFinding(const Finding& f, std::string& out) const {
+  const Program& p = program_;
+  const OutcomeData& o = p.outcomes[f.outcome];
+  const RuleData& rule = p.rules[o.rule];
+  const PolicyData& policy = p.policies[rule.policy];
+  out += "{\"outcome\":\"";
+  out += OutcomeWord(f.kind);
+  out += '"';
+  uint32_t reason = f.reason;
+  if (reason == UINT32_MAX && f.auto_message) reason = documentation_reason_;
+  if (reason != UINT32_MAX) {
+    const ReasonData& r = p.reasons[reason];
+    out += ",\"reason\":";
+    AppendJsonString(out, r.name);
+    out += ",\"carc\":";
+    out += '"';
+    out += f.alt_group ? r.alt_group : r.group;
+    out += '-';
+    out += r.carc;
+    out += '"';
+    out += ",\"rarc\":[";
+    for (size_t k = 0; k < r.rarcs.size(); ++k) {
+      if (k) out += ',';
+      out += '"';
+      out += r.rarcs[k];
+      out += '"';
+    }
+    out += ']';
+  }
+  out += ",\"message\":";
+  if (f.auto_message || f.from_unknown) {
+    AppendJsonString(out, FindingMessage(*this, f));  // the rare paths may build text
+  } else {
+    AppendJsonString(out, !o.message.empty() || f.reason == UINT32_MAX
+                              ? std::string_view(o.message)
+                              : std::string_view(p.reasons[f.reason].description));
+  }
+  out += ",\"policy\":";
+  AppendJsonString(out, policy.id);
+  fmt::format_to(std::back_inserter(out), ",\"version\":{},\"rule\":", policy.version);
+  AppendJsonString(out, rule.name);
+  out += ",\"at\":";
+  AppendJsonString(out, SiteLocation(f.outcome));
+  out += '}';
+}
+
+// The finding an outcome site makes when its statement fails (the common case), per group code.
+Finding Engine::PlainFinding(uint32_t outcome, bool alt_group) const {
+  const OutcomeData& o = program_.outcomes[outcome];
+  Finding f;
+  f.kind = o.kind == OutcomeKind::AutoPend ? OutcomeKind::Pend : o.kind;
+  f.outcome = outcome;
+  f.reason = o.reason;
+  f.alt_group = alt_group;
+  return f;
+}
+
+void Engine::AppendFinding(const Finding& f, std::string& out) const {
+  // A finding that is its site's plain one (not a pend on missing data, not `if unknown`)
+  // always prints the same text: formatted once, in Prepare.
+  if (!f.auto_message && !f.from_unknown) {
+    const Finding plain = PlainFinding(f.outcome, f.alt_group);
+    if (f.kind == plain.kind && f.reason == plain.reason) {
+      out += finding_json_[2 * f.outcome + (f.alt_group ? 1 : 0)];
+      return;
+    }
+  }
+  FormatFinding(f, out);
+}
+
 Session::Session(const Engine& engine)
     : engine_(engine),
       decoder_(engine.program().facts),
@@ -193,7 +296,6 @@ bool Session::Evaluate(const NdjsonLine& line, RecordError& error) {
 void Session::Decide(const Claim& claim, TraceSink* trace) { vm_.Decide(claim, decision_, trace); }
 
 void Session::AppendDecisions(std::string& out) const {
-  const Program& p = engine_.program();
   for (uint32_t l = 0; l < decision_.lines.size(); ++l) {
     const LineDecision& line = decision_.lines[l];
     const LineRecord& rec = claim_.lines[l];
@@ -203,7 +305,10 @@ void Session::AppendDecisions(std::string& out) const {
     } else {
       out += "null";
     }
-    fmt::format_to(std::back_inserter(out), ",\"line\":{},\"code\":", l + 1);
+    out += ",\"line\":";
+    char digits[16];
+    out.append(digits, static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, l + 1).ptr - digits));
+    out += ",\"code\":";
     std::optional<CodeText> code = rec.present.Has(FieldId::line_code) ? Unpack(rec.code) : std::nullopt;
     if (code) {
       AppendJsonString(out, code->view());
@@ -214,54 +319,10 @@ void Session::AppendDecisions(std::string& out) const {
     out += DecisionName(line.decision);
     out += "\",\"findings\":[";
     for (uint32_t i = 0; i < line.finding_count; ++i) {
-      const Finding& f = decision_.findings[line.first_finding + i];
-      const OutcomeData& o = p.outcomes[f.outcome];
-      const RuleData& rule = p.rules[o.rule];
-      const PolicyData& policy = p.policies[rule.policy];
       if (i) out += ',';
-      out += "{\"outcome\":\"";
-      out += OutcomeWord(f.kind);
-      out += '"';
-      uint32_t reason = f.reason;
-      if (reason == UINT32_MAX && f.auto_message) reason = engine_.documentation_reason();
-      if (reason != UINT32_MAX) {
-        const ReasonData& r = p.reasons[reason];
-        out += ",\"reason\":";
-        AppendJsonString(out, r.name);
-        out += ",\"carc\":";
-        out += '"';
-        out += f.alt_group ? r.alt_group : r.group;
-        out += '-';
-        out += r.carc;
-        out += '"';
-        out += ",\"rarc\":[";
-        for (size_t k = 0; k < r.rarcs.size(); ++k) {
-          if (k) out += ',';
-          out += '"';
-          out += r.rarcs[k];
-          out += '"';
-        }
-        out += ']';
-      }
-      out += ",\"message\":";
-      if (f.auto_message || f.from_unknown) {
-        AppendJsonString(out, FindingMessage(engine_, f));  // the rare paths may build text
-      } else {
-        AppendJsonString(out, !o.message.empty() || f.reason == UINT32_MAX
-                                  ? std::string_view(o.message)
-                                  : std::string_view(p.reasons[f.reason].description));
-      }
-      out += ",\"policy\":";
-      AppendJsonString(out, policy.id);
-      fmt::format_to(std::back_inserter(out), ",\"version\":{},\"rule\":", policy.version);
-      AppendJsonString(out, rule.name);
-      out += ",\"at\":";
-      AppendJsonString(out, engine_.SiteLocation(f.outcome));
-      out += '}';
+      engine_.AppendFinding(decision_.findings[line.first_finding + i], out);
     }
-    out += "],\"pack\":\"";
-    out += engine_.pack_hash();
-    out += "\"}\n";
+    out += engine_.line_tail_;
   }
 }
 

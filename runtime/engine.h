@@ -43,10 +43,15 @@ class Engine {
   std::string DescribeMissing(uint32_t pc) const;
   // The reason a pend on missing data reports (the pack's `documentation` reason), or none.
   uint32_t documentation_reason() const { return documentation_reason_; }
+  // Appends one finding as the JSON object of language.md §10.
+  void AppendFinding(const Finding& finding, std::string& out) const;
 
  private:
+  friend class Session;
   Engine() = default;
   bool Prepare(std::string* error);
+  void FormatFinding(const Finding& finding, std::string& out) const;
+  Finding PlainFinding(uint32_t outcome, bool alt_group) const;
 
   Program program_;
   RuleIndex index_;
@@ -54,6 +59,10 @@ class Engine {
   std::string hash_text_;
   std::vector<std::string> site_at_;
   uint32_t documentation_reason_ = UINT32_MAX;
+  // Output text formatted once: each outcome site's plain finding (index 2 * outcome, + 1 with
+  // the reason's computed group), and what ends every decision line (the pack hash).
+  std::vector<std::string> finding_json_;
+  std::string line_tail_;
 };
 
 // One thread's evaluator.
