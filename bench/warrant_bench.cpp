@@ -15,6 +15,7 @@
 // contiguous parts, one thread each; the time is the wall time of the slowest. Not part of the
 // test suite; bench/run drives it.
 #include <simdjson.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
@@ -114,6 +115,15 @@ std::vector<std::string_view> Lines(const std::string& text) {
   return lines;
 }
 
+// Process CPU seconds (user + system, all threads): on a shared machine wall time also counts
+// the time other processes held the cores.
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   size_t n = v.size();
@@ -136,7 +146,15 @@ double TimeParallel(int jobs, F&& part) {
 }
 
 void Report(const Args& a, const std::string& mode, size_t claims, size_t lines,
-            const std::vector<double>& runs, const std::string& extra) {
+            const std::vector<double>& runs, const std::vector<double>& cpu,
+            std::string extra) {
+  extra += ",\"cpu_runs\":[";
+  for (size_t i = 0; i < cpu.size(); ++i) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s%.6f", i ? "," : "", cpu[i]);
+    extra += buf;
+  }
+  extra += "]";
   double median = Median(runs);
   std::string out = "{\"mode\":\"" + mode + "\",\"jobs\":" + std::to_string(a.jobs) +
                     ",\"claims\":" + std::to_string(claims) + ",\"lines\":" + std::to_string(lines) +
@@ -225,8 +243,11 @@ int Eval(const Args& a) {
   for (const auto& t : tally)
     for (size_t k = 0; k < 6; ++k) first[k] += t[k];
   std::vector<double> runs;
+  std::vector<double> cpu;
   for (int r = 0; r < a.runs; ++r) {
+    double c0 = CpuSeconds();
     runs.push_back(TimeParallel(a.jobs, part));
+    cpu.push_back(CpuSeconds() - c0);
     std::array<uint64_t, 6> sum{};
     for (const auto& t : tally)
       for (size_t k = 0; k < 6; ++k) sum[k] += t[k];
@@ -243,7 +264,7 @@ int Eval(const Args& a) {
                 static_cast<unsigned long long>(first[0]), static_cast<unsigned long long>(first[1]),
                 static_cast<unsigned long long>(first[2]), static_cast<unsigned long long>(first[3]),
                 static_cast<unsigned long long>(first[4]), static_cast<unsigned long long>(first[5]));
-  Report(a, a.null_trace ? "eval-null-trace" : "eval", claims.size(), n_lines, runs, extra);
+  Report(a, a.null_trace ? "eval-null-trace" : "eval", claims.size(), n_lines, runs, cpu, extra);
   return 0;
 }
 
@@ -266,13 +287,15 @@ int Decode(const Args& a) {
     }
   };
   pass();
-  std::vector<double> runs;
+  std::vector<double> runs, cpu;
   for (int r = 0; r < a.runs; ++r) {
+    double c0 = CpuSeconds();
     auto start = Clock::now();
     pass();
     runs.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    cpu.push_back(CpuSeconds() - c0);
   }
-  Report(a, "decode", lines.size(), n_lines, runs, "");
+  Report(a, "decode", lines.size(), n_lines, runs, cpu, "");
   return 0;
 }
 
@@ -319,14 +342,16 @@ int Floor(const Args& a) {
     });
   };
   pass();  // warm-up
-  std::vector<double> runs;
+  std::vector<double> runs, cpu;
   for (int r = 0; r < a.runs; ++r) {
+    double c0 = CpuSeconds();
     auto start = Clock::now();
     pass();
     runs.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    cpu.push_back(CpuSeconds() - c0);
   }
   for (size_t d : docs) n_claims += d;
-  Report(a, "floor", n_claims, 0, runs, "");
+  Report(a, "floor", n_claims, 0, runs, cpu, "");
   return 0;
 }
 
