@@ -47,11 +47,12 @@ struct Args {
   int runs = 5;
   int jobs = 1;
   bool null_trace = false;
+  bool both_traces = false;  // --trace both: off and null passes interleaved
 };
 
 [[noreturn]] void Usage(const std::string& problem) {
   std::cerr << "warrant_bench: " << problem << "\n"
-            << "usage: warrant_bench eval PACK NDJSON [--runs N] [--jobs J] [--trace off|null]\n"
+            << "usage: warrant_bench eval PACK NDJSON [--runs N] [--jobs J] [--trace off|null|both]\n"
             << "       warrant_bench floor NDJSON [--runs N] [--jobs J]\n"
             << "       warrant_bench decode PACK NDJSON [--runs N]\n";
   std::exit(2);
@@ -72,8 +73,9 @@ Args Parse(int argc, char** argv) {
       a.jobs = std::max(1, std::stoi(value()));
     } else if (arg == "--trace") {
       std::string t = value();
-      if (t != "off" && t != "null") Usage("--trace is off or null");
+      if (t != "off" && t != "null" && t != "both") Usage("--trace is off, null or both");
       a.null_trace = t == "null";
+      a.both_traces = t == "both";
     } else {
       positional.push_back(arg);
     }
@@ -224,13 +226,14 @@ int Eval(const Args& a) {
   // must be identical on every pass.
   std::vector<std::array<uint64_t, 6>> tally(static_cast<size_t>(a.jobs));
   NullTrace null_trace;
+  bool use_null = a.null_trace;
   auto part = [&](int j) {
     size_t n = claims.size();
     size_t begin = n * static_cast<size_t>(j) / static_cast<size_t>(a.jobs);
     size_t end = n * static_cast<size_t>(j + 1) / static_cast<size_t>(a.jobs);
     warrant::Session& session = *sessions[static_cast<size_t>(j)];
     std::array<uint64_t, 6> counts{};
-    warrant::TraceSink* trace = a.null_trace ? &null_trace : nullptr;
+    warrant::TraceSink* trace = use_null ? &null_trace : nullptr;
     for (size_t i = begin; i < end; ++i) {
       session.Decide(claims[i], trace);
       for (const warrant::LineDecision& d : session.decision().lines)
@@ -242,29 +245,37 @@ int Eval(const Args& a) {
   std::array<uint64_t, 6> first{};
   for (const auto& t : tally)
     for (size_t k = 0; k < 6; ++k) first[k] += t[k];
-  std::vector<double> runs;
-  std::vector<double> cpu;
+  // With --trace both, passes alternate between no sink and the no-op sink, so both see the
+  // same machine load.
+  std::vector<bool> modes = {a.null_trace};
+  if (a.both_traces) modes = {false, true};
+  std::vector<std::vector<double>> runs(modes.size()), cpu(modes.size());
   for (int r = 0; r < a.runs; ++r) {
-    double c0 = CpuSeconds();
-    runs.push_back(TimeParallel(a.jobs, part));
-    cpu.push_back(CpuSeconds() - c0);
-    std::array<uint64_t, 6> sum{};
-    for (const auto& t : tally)
-      for (size_t k = 0; k < 6; ++k) sum[k] += t[k];
-    if (sum != first) {
-      std::cerr << "warrant_bench: decisions differ between passes\n";
-      return 1;
+    for (size_t m = 0; m < modes.size(); ++m) {
+      use_null = modes[m];
+      double c0 = CpuSeconds();
+      runs[m].push_back(TimeParallel(a.jobs, part));
+      cpu[m].push_back(CpuSeconds() - c0);
+      std::array<uint64_t, 6> sum{};
+      for (const auto& t : tally)
+        for (size_t k = 0; k < 6; ++k) sum[k] += t[k];
+      if (sum != first) {
+        std::cerr << "warrant_bench: decisions differ between passes\n";
+        return 1;
+      }
     }
   }
+  for (size_t m = 0; m < modes.size(); ++m) {
   char extra[256];
   std::snprintf(extra, sizeof extra,
                 ",\"trace\":\"%s\",\"decode_s\":%.6f,\"decisions\":{\"not_applicable\":%llu,"
                 "\"covered\":%llu,\"pended\":%llu,\"bundled\":%llu,\"denied\":%llu,\"rejected\":%llu}",
-                a.null_trace ? "null" : "off", decode_s,
+                modes[m] ? "null" : "off", decode_s,
                 static_cast<unsigned long long>(first[0]), static_cast<unsigned long long>(first[1]),
                 static_cast<unsigned long long>(first[2]), static_cast<unsigned long long>(first[3]),
                 static_cast<unsigned long long>(first[4]), static_cast<unsigned long long>(first[5]));
-  Report(a, a.null_trace ? "eval-null-trace" : "eval", claims.size(), n_lines, runs, cpu, extra);
+  Report(a, modes[m] ? "eval-null-trace" : "eval", claims.size(), n_lines, runs[m], cpu[m], extra);
+  }
   return 0;
 }
 
