@@ -46,8 +46,8 @@ struct Counts {
 };
 
 struct Batch {
-  std::string text;                 // the lines, back to back
-  std::vector<size_t> ends;         // end offset of each line in `text`
+  std::string text;                 // the lines, each followed by kJsonPadding bytes
+  std::vector<size_t> ends;         // end offset of each line in `text` (its padding follows)
   std::vector<uint64_t> numbers;    // 1-based input line numbers
   std::vector<bool> truncated;      // longer than the reader's line limit
   std::string output;
@@ -97,9 +97,10 @@ void ProcessBatch(Session& session, const std::string& input_name, Batch& batch)
     if (batch.truncated[i]) {
       RefuseTooLarge(session, batch.numbers[i], input_name, batch);
     } else {
-      Process(session, json, batch.numbers[i], input_name, batch);
+      const NdjsonLine in_place{json, batch.numbers[i], false};  // padded: parsed without a copy
+      Process(session, json, batch.numbers[i], input_name, batch, &in_place);
     }
-    begin = batch.ends[i];
+    begin = batch.ends[i] + kJsonPadding;
   }
 }
 
@@ -257,6 +258,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     while (reader.Next(line)) {
       if (!line.truncated) current->text.append(line.text);
       current->ends.push_back(current->text.size());
+      current->text.append(kJsonPadding, ' ');  // what simdjson may read past the line's end
       current->numbers.push_back(line.number);
       current->truncated.push_back(line.truncated);
       progress.Advance(line.text.size() + 1, total.claims, err);
