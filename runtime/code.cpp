@@ -571,9 +571,67 @@ std::optional<std::string> Validate(CodeSystem system, std::string_view text) {
   return fmt::format("`{}` is not a valid {}: {}", Shown(text), SystemNoun(system), *reason);
 }
 
+namespace {
+
+// The packing of the spellings claims almost always use, in one pass without an Analysis:
+// ICD-10-CM upper-case with its dot (`E11.65`, `I10`), HCPCS Category I and Level II (`99213`,
+// `G0438`). Anything else (lower case, no dot, suffixed CPT, every invalid text) returns nullopt
+// and takes the full analysis, which gives the same packing for what this accepts.
+constexpr bool IsUpperAlnum(char c) {
+  return IsDigit(c) || (c >= 'A' && c <= 'Z');
+}
+
+std::optional<uint64_t> FastPackIcd(std::string_view t) {
+  const size_t n = t.size();
+  if (n < 3 || n == 4 || n > 8 || !(t[0] >= 'A' && t[0] <= 'Z') || !IsDigit(t[1]) ||
+      !IsUpperAlnum(t[2])) {
+    return std::nullopt;
+  }
+  uint64_t slots = (SlotOf(t[0]) << (2 * kSlotBits)) | (SlotOf(t[1]) << kSlotBits) | SlotOf(t[2]);
+  if (n > 3) {
+    if (t[3] != '.') {
+      return std::nullopt;
+    }
+    for (size_t i = 4; i < n; ++i) {
+      if (!IsUpperAlnum(t[i])) {
+        return std::nullopt;
+      }
+      slots = (slots << kSlotBits) | SlotOf(t[i]);
+    }
+  }
+  const size_t size = n > 3 ? n - 1 : 3;
+  return Tag(CodeSystem::Icd10cm) | (slots << ((kIcdWidth - size) * kSlotBits));
+}
+
+std::optional<uint64_t> FastPackHcpcs(std::string_view t) {
+  if (t.size() != kHcpcsWidth || !(IsDigit(t[0]) || IsLevelIILetter(t[0]))) {
+    return std::nullopt;
+  }
+  uint64_t slots = SlotOf(t[0]);
+  for (size_t i = 1; i < kHcpcsWidth; ++i) {
+    if (!IsDigit(t[i])) {
+      return std::nullopt;
+    }
+    slots = (slots << kSlotBits) | SlotOf(t[i]);
+  }
+  const HcpcsBand band = IsDigit(t[0]) ? HcpcsBand::CategoryI : HcpcsBand::LevelII;
+  return Tag(CodeSystem::Hcpcs) | (static_cast<uint64_t>(band) << kHcpcsBandShift) | slots;
+}
+
+}  // namespace
+
 std::optional<uint64_t> Pack(CodeSystem system, std::string_view text) {
   if (!IsBuiltin(system)) {
     return std::nullopt;
+  }
+  if (system == CodeSystem::Icd10cm) {
+    if (std::optional<uint64_t> fast = FastPackIcd(text)) {
+      return fast;
+    }
+  } else if (system == CodeSystem::Hcpcs) {
+    if (std::optional<uint64_t> fast = FastPackHcpcs(text)) {
+      return fast;
+    }
   }
   const Analysis a = Analyze(system, text, Form::Code);
   if (a.error != CodeError::None) {

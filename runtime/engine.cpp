@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <iterator>
+#include <optional>
 
 #include "runtime/code.h"
 #include "runtime/decimal.h"
@@ -44,6 +46,7 @@ const char* OutcomeWord(OutcomeKind kind) {
   }
   return "deny";
 }
+
 
 
 std::unique_ptr<Engine> Engine::FromPack(std::span<const uint8_t> bytes, std::string* error) {
@@ -126,6 +129,14 @@ bool Engine::Prepare(std::string* error) {
     std::string site = Location(o.file, o.begin);
     site_at_.push_back(site.empty() ? "?" : site);
   }
+  finding_json_.clear();
+  for (uint32_t o = 0; o < program_.outcomes.size(); ++o) {
+    for (bool alt : {false, true}) {
+      finding_json_.emplace_back();
+      FormatFinding(PlainFinding(o, alt), finding_json_.back());
+    }
+  }
+  line_tail_ = "],\"pack\":\"" + hash_text_ + "\"}\n";
   return true;
 }
 
@@ -222,6 +233,76 @@ std::string FindingMessage(const Engine& engine, const Finding& f) {
   return "";
 }
 
+void Engine::FormatFinding(const Finding& f, std::string& out) const {
+  const Program& p = program_;
+  const OutcomeData& o = p.outcomes[f.outcome];
+  const RuleData& rule = p.rules[o.rule];
+  const PolicyData& policy = p.policies[rule.policy];
+  out += "{\"outcome\":\"";
+  out += OutcomeWord(f.kind);
+  out += '"';
+  uint32_t reason = f.reason;
+  if (reason == UINT32_MAX && f.auto_message) reason = documentation_reason_;
+  if (reason != UINT32_MAX) {
+    const ReasonData& r = p.reasons[reason];
+    out += ",\"reason\":";
+    AppendJsonString(out, r.name);
+    out += ",\"carc\":";
+    out += '"';
+    out += f.alt_group ? r.alt_group : r.group;
+    out += '-';
+    out += r.carc;
+    out += '"';
+    out += ",\"rarc\":[";
+    for (size_t k = 0; k < r.rarcs.size(); ++k) {
+      if (k) out += ',';
+      out += '"';
+      out += r.rarcs[k];
+      out += '"';
+    }
+    out += ']';
+  }
+  out += ",\"message\":";
+  if (f.auto_message || f.from_unknown) {
+    AppendJsonString(out, FindingMessage(*this, f));  // the rare paths may build text
+  } else {
+    AppendJsonString(out, !o.message.empty() || f.reason == UINT32_MAX
+                              ? std::string_view(o.message)
+                              : std::string_view(p.reasons[f.reason].description));
+  }
+  out += ",\"policy\":";
+  AppendJsonString(out, policy.id);
+  fmt::format_to(std::back_inserter(out), ",\"version\":{},\"rule\":", policy.version);
+  AppendJsonString(out, rule.name);
+  out += ",\"at\":";
+  AppendJsonString(out, SiteLocation(f.outcome));
+  out += '}';
+}
+
+// The finding an outcome site makes when its statement fails (the common case), per group code.
+Finding Engine::PlainFinding(uint32_t outcome, bool alt_group) const {
+  const OutcomeData& o = program_.outcomes[outcome];
+  Finding f;
+  f.kind = o.kind == OutcomeKind::AutoPend ? OutcomeKind::Pend : o.kind;
+  f.outcome = outcome;
+  f.reason = o.reason;
+  f.alt_group = alt_group;
+  return f;
+}
+
+void Engine::AppendFinding(const Finding& f, std::string& out) const {
+  // A finding that is its site's plain one (not a pend on missing data, not `if unknown`)
+  // always prints the same text: formatted once, in Prepare.
+  if (!f.auto_message && !f.from_unknown) {
+    const Finding plain = PlainFinding(f.outcome, f.alt_group);
+    if (f.kind == plain.kind && f.reason == plain.reason) {
+      out += finding_json_[2 * f.outcome + (f.alt_group ? 1 : 0)];
+      return;
+    }
+  }
+  FormatFinding(f, out);
+}
+
 Session::Session(const Engine& engine)
     : engine_(engine),
       decoder_(engine.program().facts),
@@ -233,16 +314,15 @@ bool Session::Evaluate(std::string_view json, RecordError& error, TraceSink* tra
   return true;
 }
 
-bool Session::Evaluate(const NdjsonLine& line, RecordError& error) {
+bool Session::Evaluate(const NdjsonLine& line, RecordError& error, TraceSink* trace) {
   if (!decoder_.Decode(line, claim_, error)) return false;
-  Decide(claim_);
+  Decide(claim_, trace);
   return true;
 }
 
 void Session::Decide(const Claim& claim, TraceSink* trace) { vm_.Decide(claim, decision_, trace); }
 
 void Session::AppendDecisions(std::string& out, const Explanation* explanation) const {
-  const Program& p = engine_.program();
   for (uint32_t l = 0; l < decision_.lines.size(); ++l) {
     const LineDecision& line = decision_.lines[l];
     const LineRecord& rec = claim_.lines[l];
@@ -252,7 +332,10 @@ void Session::AppendDecisions(std::string& out, const Explanation* explanation) 
     } else {
       out += "null";
     }
-    fmt::format_to(std::back_inserter(out), ",\"line\":{},\"code\":", l + 1);
+    out += ",\"line\":";
+    char digits[16];
+    out.append(digits, static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, l + 1).ptr - digits));
+    out += ",\"code\":";
     std::optional<CodeText> code = rec.present.Has(FieldId::line_code) ? Unpack(rec.code) : std::nullopt;
     if (code) {
       AppendJsonString(out, code->view());
@@ -263,64 +346,23 @@ void Session::AppendDecisions(std::string& out, const Explanation* explanation) 
     out += DecisionName(line.decision);
     out += "\",\"findings\":[";
     for (uint32_t i = 0; i < line.finding_count; ++i) {
-      const Finding& f = decision_.findings[line.first_finding + i];
-      const OutcomeData& o = p.outcomes[f.outcome];
-      const RuleData& rule = p.rules[o.rule];
-      const PolicyData& policy = p.policies[rule.policy];
       if (i) out += ',';
-      out += "{\"outcome\":\"";
-      out += OutcomeWord(f.kind);
-      out += '"';
-      uint32_t reason = f.reason;
-      if (reason == UINT32_MAX && f.auto_message) reason = engine_.documentation_reason();
-      if (reason != UINT32_MAX) {
-        const ReasonData& r = p.reasons[reason];
-        out += ",\"reason\":";
-        AppendJsonString(out, r.name);
-        out += ",\"carc\":";
-        out += '"';
-        out += f.alt_group ? r.alt_group : r.group;
-        out += '-';
-        out += r.carc;
-        out += '"';
-        out += ",\"rarc\":[";
-        for (size_t k = 0; k < r.rarcs.size(); ++k) {
-          if (k) out += ',';
-          out += '"';
-          out += r.rarcs[k];
-          out += '"';
-        }
-        out += ']';
-      }
-      out += ",\"message\":";
-      if (f.auto_message || f.from_unknown) {
-        AppendJsonString(out, FindingMessage(engine_, f));  // the rare paths may build text
-      } else {
-        AppendJsonString(out, !o.message.empty() || f.reason == UINT32_MAX
-                                  ? std::string_view(o.message)
-                                  : std::string_view(p.reasons[f.reason].description));
-      }
-      out += ",\"policy\":";
-      AppendJsonString(out, policy.id);
-      fmt::format_to(std::back_inserter(out), ",\"version\":{},\"rule\":", policy.version);
-      AppendJsonString(out, rule.name);
-      out += ",\"at\":";
-      AppendJsonString(out, engine_.SiteLocation(f.outcome));
+      engine_.AppendFinding(decision_.findings[line.first_finding + i], out);
       if (explanation && l < explanation->lines.size() &&
           i < explanation->lines[l].findings.size()) {
+        // run --explain: the finding's why-not and evidence go inside its object.
         const ExplainFinding& x = explanation->lines[l].findings[i];
+        out.pop_back();  // '}'
         if (!x.why_not.empty()) {
           out += ",\"why_not\":";
           AppendJsonString(out, x.why_not);
         }
         out += ",\"evidence\":";
         WriteEvidenceJson(x.evidence, out);
+        out += '}';
       }
-      out += '}';
     }
-    out += "],\"pack\":\"";
-    out += engine_.pack_hash();
-    out += "\"}\n";
+    out += engine_.line_tail_;
   }
 }
 

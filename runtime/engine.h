@@ -55,10 +55,15 @@ class Engine {
   const CodesetSources& codeset_sources() const { return codeset_sources_; }
   // The reason a pend on missing data reports (the pack's `documentation` reason), or none.
   uint32_t documentation_reason() const { return documentation_reason_; }
+  // Appends one finding as the JSON object of language.md §10.
+  void AppendFinding(const Finding& finding, std::string& out) const;
 
  private:
+  friend class Session;
   Engine() = default;
   bool Prepare(std::string* error);
+  void FormatFinding(const Finding& finding, std::string& out) const;
+  Finding PlainFinding(uint32_t outcome, bool alt_group) const;
 
   Program program_;
   RuleIndex index_;
@@ -69,6 +74,10 @@ class Engine {
   CodesetSources codeset_sources_;
   std::vector<std::string> span_text_, span_site_;  // per Program::spans entry
   uint32_t documentation_reason_ = UINT32_MAX;
+  // Output text formatted once: each outcome site's plain finding (index 2 * outcome, + 1 with
+  // the reason's computed group), and what ends every decision line (the pack hash).
+  std::vector<std::string> finding_json_;
+  std::string line_tail_;
 };
 
 // One thread's evaluator.
@@ -80,7 +89,7 @@ class Session {
   // `error` says why and nothing was decided.
   bool Evaluate(std::string_view json, RecordError& error, TraceSink* trace = nullptr);
   // The same over an NDJSON line (parsed in place).
-  bool Evaluate(const NdjsonLine& line, RecordError& error);
+  bool Evaluate(const NdjsonLine& line, RecordError& error, TraceSink* trace = nullptr);
   // Decides an already decoded claim.
   void Decide(const Claim& claim, TraceSink* trace = nullptr);
   // Decide only by the versions of one policy ("" for all); false if the pack lacks it.

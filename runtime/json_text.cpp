@@ -1,13 +1,27 @@
 #include "runtime/json_text.h"
 
 namespace warrant {
+namespace {
+
+// Whether a byte must be escaped in a JSON string (as this module writes them).
+constexpr bool NeedsEscape(unsigned char u) {
+  return u < 0x20 || u == '"' || u == '\\' || u == 0x7F;
+}
+
+}  // namespace
 
 void AppendJsonString(std::string& out, std::string_view text) {
   static const char kHex[] = "0123456789abcdef";
   out += '"';
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
+  // Runs of bytes that need no escape are appended whole: identifiers, codes and messages
+  // rarely hold any.
+  size_t run = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (!NeedsEscape(u)) continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    switch (text[i]) {
       case '"':
         out += "\\\"";
         break;
@@ -24,15 +38,12 @@ void AppendJsonString(std::string& out, std::string_view text) {
         out += "\\r";
         break;
       default:
-        if (u < 0x20 || u == 0x7F) {
-          out += "\\u00";
-          out += kHex[u >> 4];
-          out += kHex[u & 15];
-        } else {
-          out += c;
-        }
+        out += "\\u00";
+        out += kHex[u >> 4];
+        out += kHex[u & 15];
     }
   }
+  out.append(text.data() + run, text.size() - run);
   out += '"';
 }
 

@@ -356,6 +356,16 @@ simdjson::error_code CheckScalar(od::value& v, od::json_type type) {
   return simdjson::TAPE_ERROR;
 }
 
+// A key without escapes, as it stands in the (validated, padded) input: no copy, no unescaping.
+// Null when it holds a backslash.
+std::string_view PlainKey(const od::field& member) {
+  const char* begin = member.key().raw();
+  const char* end = begin;
+  while (*end != '"' && *end != '\\')
+    ++end;
+  return *end == '"' ? std::string_view(begin, static_cast<size_t>(end - begin)) : std::string_view();
+}
+
 class Decoding {
  public:
   Decoding(const FactTable& facts, std::vector<size_t>& line_index, Claim& claim,
@@ -475,9 +485,11 @@ class Decoding {
       od::field member;
       if (auto e = std::move(item).get(member))
         return JsonFail(e, path);
-      std::string_view key;
-      if (auto e = member.unescaped_key().get(key))
-        return JsonFail(e, path);
+      std::string_view key = PlainKey(member);
+      if (key.data() == nullptr) {  // the key has escapes: unescape it
+        if (auto e = member.unescaped_key().get(key))
+          return JsonFail(e, path);
+      }
       od::value v = member.value();
       if (!on_field(key, v, path.Key(key)))
         return false;
@@ -559,6 +571,10 @@ class Decoding {
   Got String(od::value& v, const Path& path, std::string_view& out,
              std::string_view want_text = "a string",
              RecordErrorCode code = RecordErrorCode::WrongType) {
+    // Most values are strings of the right type: read them at once. Anything else (a value of
+    // another type is left unread by the failed get_string) takes the checks below.
+    if (const simdjson::error_code e = v.get_string().get(out); e != simdjson::INCORRECT_TYPE)
+      return e ? (JsonFail(e, path), Got::Failed) : Got::Value;
     const Got got = Expect(v, path, od::json_type::string, want_text, code);
     if (got != Got::Value)
       return got;

@@ -47,8 +47,8 @@ struct Counts {
 };
 
 struct Batch {
-  std::string text;                 // the lines, back to back
-  std::vector<size_t> ends;         // end offset of each line in `text`
+  std::string text;                 // the lines, each followed by kJsonPadding bytes
+  std::vector<size_t> ends;         // end offset of each line in `text` (its padding follows)
   std::vector<uint64_t> numbers;    // 1-based input line numbers
   std::vector<bool> truncated;      // longer than the reader's line limit
   std::string output;
@@ -64,12 +64,18 @@ struct Explainer {
   TraceRecorder recorder;
 };
 
-// Decides one line into the batch's output.
+// Decides one line into the batch's output. `in_place`, when given, is the same line as the
+// reader yielded it (padded), so the decoder parses it without a copy.
 void Process(Session& session, Explainer& explainer, std::string_view json, uint64_t number,
-             const std::string& input_name, Batch& batch) {
+             const std::string& input_name, Batch& batch, const NdjsonLine* in_place = nullptr) {
   RecordError error;
-  if (explainer.engine) explainer.recorder.Clear();
-  if (!session.Evaluate(json, error, explainer.engine ? &explainer.recorder : nullptr)) {
+  TraceSink* trace = nullptr;
+  if (explainer.engine) {
+    explainer.recorder.Clear();
+    trace = &explainer.recorder;
+  }
+  if (!(in_place ? session.Evaluate(*in_place, error, trace)
+                 : session.Evaluate(json, error, trace))) {
     session.AppendError(error, number, batch.output);
     batch.counts.errors++;
     batch.messages += fmt::format("{}:{}: error[{}]: {}{}\n", input_name, number,
@@ -114,9 +120,10 @@ void ProcessBatch(Session& session, Explainer& explainer, const std::string& inp
     if (batch.truncated[i]) {
       RefuseTooLarge(session, batch.numbers[i], input_name, batch);
     } else {
-      Process(session, explainer, json, batch.numbers[i], input_name, batch);
+      const NdjsonLine in_place{json, batch.numbers[i], false};  // padded: parsed without a copy
+      Process(session, explainer, json, batch.numbers[i], input_name, batch, &in_place);
     }
-    begin = batch.ends[i];
+    begin = batch.ends[i] + kJsonPadding;
   }
 }
 
@@ -213,12 +220,14 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       if (line.truncated) {
         RefuseTooLarge(session, line.number, input_name, batch);
       } else {
-        Process(session, explainer, line.text, line.number, input_name, batch);
+        Process(session, explainer, line.text, line.number, input_name, batch, &line);
       }
       progress.Advance(line.text.size() + 1, total.claims + batch.counts.claims, err);
       if (batch.output.size() > (1u << 20)) {
         write_batch(batch);
-        batch = Batch();
+        batch.output.clear();  // keeps its capacity
+        batch.messages.clear();
+        batch.counts = Counts();
       }
     }
     write_batch(batch);
@@ -276,6 +285,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     while (reader.Next(line)) {
       if (!line.truncated) current->text.append(line.text);
       current->ends.push_back(current->text.size());
+      current->text.append(kJsonPadding, ' ');  // what simdjson may read past the line's end
       current->numbers.push_back(line.number);
       current->truncated.push_back(line.truncated);
       progress.Advance(line.text.size() + 1, total.claims, err);

@@ -313,6 +313,51 @@ TEST_CASE("code: ICD-10-CM order and prefix properties on random codes", "[code]
   }
 }
 
+// Pack has a one-pass path for upper-case ICD-10-CM with its dot and for 5-character HCPCS;
+// lower case always takes the full analysis, so the two spellings check one path against the
+// other on every code (and on texts that are not codes).
+std::string Lower(std::string text) {
+  for (char& c : text) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return text;
+}
+
+TEST_CASE("code: the fast packing agrees with the full analysis", "[code]") {
+  std::vector<std::string> icd;
+  for (const std::string& code : RandomIcdCodes(3000)) {
+    icd.push_back(code.size() > 3 ? code.substr(0, 3) + "." + code.substr(3) : code);
+  }
+  for (const char* odd : {"E11.", "E1.1", "E11.65.", "Q9A.1", "QA0.1", "E11.12345", "e11.9",
+                          "E11..9", "1E1.9", "E1A", "E1"}) {
+    icd.push_back(odd);
+  }
+  for (const std::string& code : icd) {
+    INFO(code);
+    CHECK(Pack(CodeSystem::Icd10cm, code) == Pack(CodeSystem::Icd10cm, Lower(code)));
+    CHECK(Pack(CodeSystem::Icd10cm, code).has_value() ==
+          !Validate(CodeSystem::Icd10cm, code).has_value());
+  }
+  std::mt19937 rng(7);
+  const std::string alphabet = "0159AGJVWXZ";
+  for (int n = 0; n < 5000; ++n) {
+    std::string code;
+    const size_t length = 4 + rng() % 3;
+    for (size_t i = 0; i < length; ++i) {
+      code += alphabet[rng() % alphabet.size()];
+    }
+    INFO(code);
+    CHECK(Pack(CodeSystem::Hcpcs, code) == Pack(CodeSystem::Hcpcs, Lower(code)));
+    CHECK(Pack(CodeSystem::Hcpcs, code).has_value() ==
+          !Validate(CodeSystem::Hcpcs, code).has_value());
+  }
+  CHECK(Display(Hcpcs("99213")) == "99213");
+  CHECK(Display(Hcpcs("G0438")) == "G0438");
+  CHECK(Display(Icd("E11.65")) == "E11.65");
+}
+
 TEST_CASE("code: ICD-10-CM prefix intervals", "[code][icd]") {
   const CodeInterval e11 = Prefix(CodeSystem::Icd10cm, "E11.");
   CHECK(Prefix(CodeSystem::Icd10cm, "E11") == e11);
