@@ -17,19 +17,6 @@
 
 namespace warrant {
 
-std::pair<uint32_t, uint32_t> SourceLineColumn(std::string_view text, uint32_t offset) {
-  uint32_t line = 1, column = 1;
-  for (uint32_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-      ++column;
-    }
-  }
-  return {line, column};
-}
-
 const char* OutcomeWord(OutcomeKind kind) {
   switch (kind) {
     case OutcomeKind::Deny:

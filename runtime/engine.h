@@ -15,7 +15,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "runtime/explain.h"
@@ -111,9 +110,6 @@ class Session {
   Claim claim_;
   ClaimDecision decision_;
 };
-
-// 1-based line and column (in code points) of byte `offset` of `text`.
-std::pair<uint32_t, uint32_t> SourceLineColumn(std::string_view text, uint32_t offset);
 
 // "deny", "pend", "bundle", "reject", "flag".
 const char* OutcomeWord(OutcomeKind kind);

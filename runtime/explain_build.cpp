@@ -95,6 +95,9 @@ class Builder {
   void CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t line);
   ExplainLine StartLine(uint32_t line) const;
   void AddFindings(ExplainLine& out, uint32_t line) const;
+  void FindStatement(uint32_t line, uint32_t outcome, const ExplainStatement** st,
+                     const std::vector<TraceEvent>** raw) const;
+  void AddEvidence(const ExplainStatement& st, ExplainFinding& x) const;
   std::string WhyNot(const ExplainStatement* st, const std::vector<TraceEvent>* raw,
                      const Finding& f, Day dos) const;
 
@@ -374,6 +377,7 @@ ExplainStep Builder::MakeStep(const TraceEvent& e, int depth, Day dos) const {
 ExplainLine Builder::StartLine(uint32_t line) const {
   ExplainLine out;
   out.line = line + 1;
+  if (!options_.steps) return out;  // evidence only: the findings are all that is read
   const LineRecord& rec = claim_.lines[line];
   Day dos = rec.date;
   if (rec.present.Has(FieldId::line_code)) {
@@ -424,27 +428,35 @@ std::string Builder::WhyNot(const ExplainStatement* st, const std::vector<TraceE
     }
   }
   // Codes tested against a codeset and none matched: name the set and what the claim has.
+  // One pass: the codesets in the order first tested, whether any test held, the codes tried.
+  struct Tested {
+    uint16_t set;
+    bool any_true;
+    bool dx;
+    std::vector<uint64_t> codes;
+  };
+  std::vector<Tested> sets;
   for (const TraceEvent& e : *raw) {
     if (e.kind != TraceEvent::Kind::Step || e.op != Op::InCodeset) continue;
     uint16_t set = ReadU16(p_.code.data(), e.pc + 1);
-    bool any_true = false;
-    std::vector<std::string> tested;
-    for (const TraceEvent& g : *raw) {
-      if (g.kind != TraceEvent::Kind::Step || g.op != Op::InCodeset ||
-          ReadU16(p_.code.data(), g.pc + 1) != set) {
-        continue;
-      }
-      if (g.result.is_true()) any_true = true;
-      std::string t = g.input_count ? Text(g.inputs[0]) : "?";
-      if (std::find(tested.begin(), tested.end(), t) == tested.end()) tested.push_back(t);
+    auto it = std::find_if(sets.begin(), sets.end(), [&](const Tested& t) { return t.set == set; });
+    if (it == sets.end()) {
+      bool dx = e.input_count && e.inputs[0].tag == Tag::Code &&
+                SystemOf(e.inputs[0].code()) == CodeSystem::Icd10cm;
+      it = sets.insert(sets.end(), Tested{set, false, dx, {}});
     }
-    if (any_true || set >= p_.codeset_names.size()) continue;
-    bool dx = e.input_count && e.inputs[0].tag == Tag::Code &&
-              SystemOf(e.inputs[0].code()) == CodeSystem::Icd10cm;
+    if (e.result.is_true()) it->any_true = true;
+    if (e.input_count && e.inputs[0].tag == Tag::Code &&
+        std::find(it->codes.begin(), it->codes.end(), e.inputs[0].code()) == it->codes.end()) {
+      it->codes.push_back(e.inputs[0].code());
+    }
+  }
+  for (const Tested& t : sets) {
+    if (t.any_true || t.set >= p_.codeset_names.size()) continue;
     std::string list;
-    for (const std::string& t : tested) list += (list.empty() ? "" : ", ") + t;
-    return fmt::format("needs a {} in `{}`; the claim has {}", dx ? "diagnosis" : "code",
-                       p_.codeset_names[set], list.empty() ? "none" : list);
+    for (uint64_t c : t.codes) list += (list.empty() ? "" : ", ") + Text(Value::Code(c));
+    return fmt::format("needs a {} in `{}`; the claim has {}", t.dx ? "diagnosis" : "code",
+                       p_.codeset_names[t.set], list.empty() ? "none" : list);
   }
   // A diagnosis that is not billable on the date of service.
   for (const TraceEvent& e : *raw) {
@@ -478,6 +490,29 @@ std::string Builder::WhyNot(const ExplainStatement* st, const std::vector<TraceE
   return "";
 }
 
+void Builder::FindStatement(uint32_t line, uint32_t outcome, const ExplainStatement** st,
+                            const std::vector<TraceEvent>** raw) const {
+  if (line >= statement_by_site_.size()) return;
+  for (const auto& [site, s] : statement_by_site_[line]) {
+    if (site == outcome) *st = &s;
+  }
+  for (const auto& [site, r] : raw_by_site_[line]) {
+    if (site == outcome) *raw = &r;
+  }
+}
+
+// The statement's own values; for a quantifier alone, those of its elements (bounded).
+void Builder::AddEvidence(const ExplainStatement& st, ExplainFinding& x) const {
+  for (int depth = 0; depth <= 1 && x.evidence.empty(); ++depth) {
+    for (const ExplainStep& s : st.steps) {
+      if (s.depth == depth && s.kind != "element" && s.kind != "chosen" &&
+          x.evidence.size() < kMaxEvidence) {
+        x.evidence.push_back(s);
+      }
+    }
+  }
+}
+
 void Builder::AddFindings(ExplainLine& out, uint32_t line) const {
   const LineDecision& d = decision_.lines[line];
   Day dos = claim_.lines[line].date;
@@ -487,6 +522,15 @@ void Builder::AddFindings(ExplainLine& out, uint32_t line) const {
     const RuleData& rule = p_.rules[o.rule];
     const PolicyData& policy = p_.policies[rule.policy];
     ExplainFinding x;
+    if (!options_.steps) {  // evidence only: why not and the decisive values
+      const ExplainStatement* st = nullptr;
+      const std::vector<TraceEvent>* raw = nullptr;
+      FindStatement(line, f.outcome, &st, &raw);
+      if (st) AddEvidence(*st, x);
+      x.why_not = WhyNot(st, raw, f, dos);
+      out.findings.push_back(std::move(x));
+      continue;
+    }
     x.outcome = OutcomeWord(f.kind);
     x.decision = DecisionName(DecisionOf(f.kind));
     uint32_t reason = f.reason;
@@ -504,25 +548,10 @@ void Builder::AddFindings(ExplainLine& out, uint32_t line) const {
     x.site = engine_.SiteLocation(f.outcome);
     const ExplainStatement* st = nullptr;
     const std::vector<TraceEvent>* raw = nullptr;
-    if (line < statement_by_site_.size()) {
-      for (const auto& [site, s] : statement_by_site_[line]) {
-        if (site == f.outcome) st = &s;
-      }
-      for (const auto& [site, r] : raw_by_site_[line]) {
-        if (site == f.outcome) raw = &r;
-      }
-    }
+    FindStatement(line, f.outcome, &st, &raw);
     if (st) {
       x.statement = st->source;
-      // The statement's own values; for a quantifier alone, those of its elements (bounded).
-      for (int depth = 0; depth <= 1 && x.evidence.empty(); ++depth) {
-        for (const ExplainStep& s : st->steps) {
-          if (s.depth == depth && s.kind != "element" && s.kind != "chosen" &&
-              x.evidence.size() < kMaxEvidence) {
-            x.evidence.push_back(s);
-          }
-        }
-      }
+      AddEvidence(*st, x);
     }
     x.why_not = WhyNot(st, raw, f, dos);
     out.findings.push_back(std::move(x));
@@ -565,9 +594,11 @@ void Builder::CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t li
     return;
   }
   st.source = Source(e.pc);
-  st.site = Site(e.pc);
-  st.source_line = SourceLine(e.pc);
-  st.value = Text(e.result);
+  if (options_.steps) {  // evidence only reads the source and the steps
+    st.site = Site(e.pc);
+    st.source_line = SourceLine(e.pc);
+    st.value = Text(e.result);
+  }
   if (st.kind == "let") {
     // "let last = latest h in history ..." names its value.
     std::string_view text = st.source;
@@ -589,8 +620,12 @@ void Builder::CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t li
   if (site != UINT32_MAX) {
     if (raw_by_site_.size() <= line) raw_by_site_.resize(line + 1);
     if (statement_by_site_.size() <= line) statement_by_site_.resize(line + 1);
-    raw_by_site_[line].emplace_back(site, pending_.raw);
-    statement_by_site_[line].emplace_back(site, st);
+    raw_by_site_[line].emplace_back(site, std::move(pending_.raw));
+    if (options_.steps) {
+      statement_by_site_[line].emplace_back(site, st);
+    } else {
+      statement_by_site_[line].emplace_back(site, std::move(st));
+    }
   }
   pending_.Clear();
   if (options_.steps) rule.statements.push_back(std::move(st));
