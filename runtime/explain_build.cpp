@@ -657,7 +657,12 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
           break;
         }
         if (!options_.steps) {  // evidence only: the statements that fire are all it needs
-          rule = &scratch;
+          bool fires = false;
+          const LineDecision& d = decision_.lines[line];
+          for (uint32_t i = 0; i < d.finding_count && !fires; ++i) {
+            fires = p_.outcomes[decision_.findings[d.first_finding + i].outcome].rule == e.rule;
+          }
+          rule = fires ? &scratch : nullptr;
           break;
         }
         const RuleData& r = p_.rules[e.rule];

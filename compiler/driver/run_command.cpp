@@ -57,8 +57,10 @@ struct Batch {
   bool done = false;
 };
 
-// With --explain each worker keeps a recorder; the explanation holds findings and their
-// evidence only (no full trace), so it is cheap enough for batch runs.
+// With --explain each worker keeps a recorder. A claim is first decided untraced; only one with
+// findings is decided again under the recorder (decisions are deterministic, so the trace is of
+// the same decision), and its explanation holds the findings' evidence only. Most lines have no
+// finding, so batch runs pay little for the evidence.
 struct Explainer {
   const Engine* engine = nullptr;  // null: no --explain
   TraceRecorder recorder;
@@ -69,13 +71,7 @@ struct Explainer {
 void Process(Session& session, Explainer& explainer, std::string_view json, uint64_t number,
              const std::string& input_name, Batch& batch, const NdjsonLine* in_place = nullptr) {
   RecordError error;
-  TraceSink* trace = nullptr;
-  if (explainer.engine) {
-    explainer.recorder.Clear();
-    trace = &explainer.recorder;
-  }
-  if (!(in_place ? session.Evaluate(*in_place, error, trace)
-                 : session.Evaluate(json, error, trace))) {
+  if (!(in_place ? session.Evaluate(*in_place, error) : session.Evaluate(json, error))) {
     session.AppendError(error, number, batch.output);
     batch.counts.errors++;
     batch.messages += fmt::format("{}:{}: error[{}]: {}{}\n", input_name, number,
@@ -84,7 +80,9 @@ void Process(Session& session, Explainer& explainer, std::string_view json, uint
                                   error.message);
     return;
   }
-  if (explainer.engine) {
+  if (explainer.engine && !session.decision().findings.empty()) {
+    explainer.recorder.Clear();
+    session.Decide(session.claim(), &explainer.recorder);
     ExplainOptions evidence_only;
     evidence_only.steps = false;
     Explanation x = Explain(*explainer.engine, session.claim(), session.decision(),
