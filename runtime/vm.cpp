@@ -225,8 +225,9 @@ bool Vm::RunRule(uint32_t rule, const LineContext& line_ctx, ClaimDecision& out,
   ctx.rule = rule;
   if (trace) trace->RuleStart(rule, ctx.line + 1);
   bool applied = false;
-  // Verified code stores before it loads, but a slot left over from another rule or claim may
-  // point into a record that is gone: start every run from unknowns.
+  // The code generator stores before it loads, but the verifier does not prove it, and a slot
+  // left over from another rule or claim may point into a record that is gone: start every run
+  // from unknowns.
   std::fill_n(slots_.begin(), program_.rules[rule].slots, Value::Unknown(kNoPc));
   Execute(program_.rules[rule].applies_code, ctx, out, &applied, trace, stack_.data(),
           slots_.data());
