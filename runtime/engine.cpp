@@ -297,14 +297,26 @@ Session::Session(const Engine& engine)
 
 bool Session::Evaluate(std::string_view json, RecordError& error, TraceSink* trace) {
   if (!decoder_.Decode(json, claim_, error)) return false;
-  Decide(claim_, trace);
-  return true;
+  return DecideWithinBudget(error, trace);
 }
 
 bool Session::Evaluate(const NdjsonLine& line, RecordError& error, TraceSink* trace) {
   if (!decoder_.Decode(line, claim_, error)) return false;
+  return DecideWithinBudget(error, trace);
+}
+
+bool Session::DecideWithinBudget(RecordError& error, TraceSink* trace) {
   Decide(claim_, trace);
-  return true;
+  if (!vm_.over_budget()) return true;
+  error.code = RecordErrorCode::WorkLimit;
+  error.message = fmt::format(
+      "deciding the claim needs more than {} instructions (rules that nest quantifiers over "
+      "long lists); nothing was decided",
+      vm_.instruction_budget());
+  error.claim_id = claim_.present.Has(FieldId::claim_id) ? std::string(claim_.Str(claim_.id)) : "";
+  error.field.clear();
+  decision_.Clear();
+  return false;
 }
 
 void Session::Decide(const Claim& claim, TraceSink* trace) { vm_.Decide(claim, decision_, trace); }

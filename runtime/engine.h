@@ -96,6 +96,10 @@ class Session {
 
   const Claim& claim() const { return claim_; }
   const ClaimDecision& decision() const { return decision_; }
+  // Instructions this Session's VM has executed (tests measure work with it).
+  uint64_t instructions() const { return vm_.instructions(); }
+  // Lowers the per-claim work limit (R0712) so tests can reach it quickly.
+  void set_instruction_budget(uint64_t budget) { vm_.set_instruction_budget(budget); }
 
   // Appends one JSON object per line of the last decided claim, each ending in '\n'. With an
   // explanation of that claim (run --explain), each finding carries its why_not and evidence.
@@ -104,6 +108,8 @@ class Session {
   void AppendError(const RecordError& error, uint64_t input_line, std::string& out) const;
 
  private:
+  bool DecideWithinBudget(RecordError& error, TraceSink* trace);
+
   const Engine& engine_;
   RecordDecoder decoder_;
   Vm vm_;

@@ -573,13 +573,20 @@ class Decoding {
              RecordErrorCode code = RecordErrorCode::WrongType) {
     // Most values are strings of the right type: read them at once. Anything else (a value of
     // another type is left unread by the failed get_string) takes the checks below.
-    if (const simdjson::error_code e = v.get_string().get(out); e != simdjson::INCORRECT_TYPE)
-      return e ? (JsonFail(e, path), Got::Failed) : Got::Value;
-    const Got got = Expect(v, path, od::json_type::string, want_text, code);
-    if (got != Got::Value)
-      return got;
-    if (auto e = v.get_string().get(out))
+    if (const simdjson::error_code e = v.get_string().get(out); e == simdjson::INCORRECT_TYPE) {
+      const Got got = Expect(v, path, od::json_type::string, want_text, code);
+      if (got != Got::Value)
+        return got;
+      if (auto again = v.get_string().get(out))
+        return JsonFail(again, path), Got::Failed;
+    } else if (e) {
       return JsonFail(e, path), Got::Failed;
+    }
+    if (out.size() > kMaxStringBytes) {
+      Fail(RecordErrorCode::TooLarge, path,
+           fmt::format("a string longer than the limit of {} bytes", kMaxStringBytes));
+      return Got::Failed;
+    }
     return Got::Value;
   }
 
@@ -692,7 +699,8 @@ class Decoding {
   bool IntList(od::value& v, const Path& path, Range& out) {
     const size_t begin = claim_.ints.size();
     const bool ok =
-        Elements(v, path, SIZE_MAX, "", [&](od::value& element, const Path& at, size_t) {
+        Elements(v, path, kMaxListItems, "diagnosis pointers",
+                 [&](od::value& element, const Path& at, size_t) {
           int64_t n = 0;
           const Got got = Int(element, at, n);
           if (got == Got::Value)
@@ -797,7 +805,7 @@ class Decoding {
                   return Mark(Code(member, field, CodeSystem::Hcpcs, line.code), line.present,
                               FieldId::line_code);
                 if (key == "modifiers")
-                  return CodeList(member, field, CodeSystem::Modifier, SIZE_MAX, "",
+                  return CodeList(member, field, CodeSystem::Modifier, kMaxListItems, "modifiers",
                                   line.modifiers);
                 if (key == "units")
                   return Int(member, field, line.units) != Got::Failed;  // 1 when absent
@@ -838,11 +846,12 @@ class Decoding {
                   return Mark(StringRange(member, field, h.status), h.present,
                               FieldId::history_status);
                 if (key == "dx")
-                  return CodeList(member, field, CodeSystem::Icd10cm, SIZE_MAX, "", h.dx);
+                  return CodeList(member, field, CodeSystem::Icd10cm, kMaxListItems, "diagnoses", h.dx);
                 if (key == "units")
                   return Int(member, field, h.units) != Got::Failed;  // 1 when absent
                 if (key == "modifiers")
-                  return CodeList(member, field, CodeSystem::Modifier, SIZE_MAX, "", h.modifiers);
+                  return CodeList(member, field, CodeSystem::Modifier, kMaxListItems, "modifiers",
+                                  h.modifiers);
                 return Skip(member, field, 3);
               });
         });
@@ -1102,7 +1111,8 @@ struct RecordDecoder::State {
   static bool TooLarge(RecordError& error) {
     error.code = RecordErrorCode::TooLarge;
     error.message =
-        fmt::format("the record is larger than the limit of 1 MiB ({} bytes)", kMaxRecordBytes);
+        fmt::format("the record is larger than the limit of {} MiB ({} bytes)",
+                    kMaxRecordBytes >> 20, kMaxRecordBytes);
     error.claim_id.clear();
     error.field.clear();
     return false;
@@ -1127,6 +1137,9 @@ bool RecordDecoder::Decode(std::string_view json, Claim& out, RecordError& error
     padded.resize(json.size() + kJsonPadding);
   if (!json.empty())
     std::memcpy(padded.data(), json.data(), json.size());
+  // simdjson may peek at the byte after a truncated document: make the padding the same for
+  // every record, or the error a record gets would depend on the record decoded before it.
+  std::memset(padded.data() + json.size(), 0, kJsonPadding);
   return state_->Decode(padded.data(), json.size(), padded.size(), out, error);
 }
 

@@ -32,12 +32,17 @@ std::string_view RecordErrorId(RecordErrorCode code);
 // The row's summary: "the record is not valid JSON".
 std::string_view RecordErrorSummary(RecordErrorCode code);
 
-// Limits on one record (R0708). A record over any of them is refused whole.
-inline constexpr size_t kMaxRecordBytes = size_t{1} << 20;
+// Limits on one record (R0708). A record over any of them is refused whole. Values and reasons:
+// docs/limits.md.
+inline constexpr size_t kMaxRecordBytes = size_t{8} << 20;
 inline constexpr size_t kMaxLines = 10'000;
 inline constexpr size_t kMaxHistory = 100'000;
 inline constexpr size_t kMaxDiagnoses = 10'000;
 inline constexpr size_t kMaxObservations = 10'000;
+// Lists inside one line or history entry: modifiers, diagnosis pointers, an entry's diagnoses.
+inline constexpr size_t kMaxListItems = 1'000;
+// Any one string value (ids, statuses, observation values, fact strings).
+inline constexpr size_t kMaxStringBytes = size_t{64} << 10;
 // Fields the schema does not know are still checked to be JSON, to this depth (the schema's
 // own fields nest at most 4 deep).
 inline constexpr int kMaxNestingDepth = 64;

@@ -1,6 +1,7 @@
 #include "runtime/verify.h"
 
 #include <algorithm>
+#include <array>
 #include <span>
 #include <utility>
 #include <vector>
@@ -479,7 +480,140 @@ class Verifier {
                                 region.what, Hex(pc), Info(ins.op).mnemonic, Hex(target)));
       }
     }
-    return CheckStack(region, code);
+    return CheckLoops(region, code, is_start) && CheckStack(region, code);
+  }
+
+  // A loop as the code generator lowers a quantifier:
+  //   iter_start s; head: iter_next s, exit; <body>; back: jump head; exit:
+  struct Loop {
+    uint32_t head = 0;  // the iter_next
+    uint32_t back = 0;  // the jump that closes the loop
+    uint8_t slot = 0;   // s: s holds the list, s + 1 the index, s + 2 the element
+  };
+
+  // The slots an instruction writes, as [first, last]; none when last < first.
+  static std::pair<int, int> WrittenSlots(const Instruction& ins) {
+    const int a = static_cast<int>(ins.a);
+    switch (ins.op) {
+      case Op::Store:
+      case Op::AccAny:
+      case Op::AccAll:
+      case Op::AccCount:
+      case Op::AccSum:
+      case Op::AccMin:
+      case Op::AccMax:
+      case Op::AccLatest:
+      case Op::AccEarliest:
+        return {a, a};
+      case Op::IterStart:
+        return {a - 1, a + 1};  // the accumulator below it, when the list is missing
+      case Op::IterNext:
+        return {a + 1, a + 2};
+      default:
+        return {0, -1};
+    }
+  }
+
+  // Termination: the only backward jump allowed closes a loop of the shape above; loops nest
+  // properly and are entered only through their `iter_start`; no jump enters or leaves a loop's
+  // body except its `iter_next` exit; and nothing in the body writes the loop's list or index.
+  // So each pass through a loop's head consumes one element of a list that cannot change, and
+  // every run of the region ends. (Branches are forward; a cycle needs a backward edge.)
+  bool CheckLoops(const Region& region, std::span<const uint8_t> code,
+                  const std::vector<uint8_t>& is_start) {
+    std::vector<Loop> loops;
+    uint32_t previous = kNone;
+    for (uint32_t pc = region.begin; pc < region.end; ++pc) {
+      if (!is_start[pc - region.begin])
+        continue;
+      const Instruction ins = *DecodeAt(code, pc);
+      const uint32_t before = previous;
+      previous = pc;
+      if (ins.op == Op::IterNext) {
+        const Instruction start = before == kNone ? Instruction{} : *DecodeAt(code, before);
+        if (before == kNone || start.op != Op::IterStart || start.a != ins.a) {
+          return Fail(fmt::format("{}: `iter_next` at {} does not follow an `iter_start` of slot {}",
+                                  region.what, Hex(pc), ins.a));
+        }
+      }
+      const Flow flow = FlowOf(ins.op);
+      if ((flow != Flow::Jump && flow != Flow::Branch) || ins.Target(pc) > pc)
+        continue;
+      const auto head = static_cast<uint32_t>(ins.Target(pc));
+      const Instruction next = *DecodeAt(code, head);
+      if (ins.op != Op::Jump || next.op != Op::IterNext ||
+          next.Target(head) != static_cast<int64_t>(pc) + ins.size) {
+        return Fail(fmt::format(
+            "{}: backward jump at {} (`{}`) to {} is not a loop's closing jump (a `jump` back to "
+            "an `iter_next` that exits just after it)",
+            region.what, Hex(pc), Info(ins.op).mnemonic, Hex(head)));
+      }
+      loops.push_back(Loop{head, pc, static_cast<uint8_t>(next.a)});
+    }
+    std::sort(loops.begin(), loops.end(),
+              [](const Loop& x, const Loop& y) { return x.head < y.head; });
+
+    // One sweep: the innermost loop around each instruction, and the slots the loops around it
+    // protect. Loops found by their back jumps; each head has at most one (its exit is unique).
+    constexpr uint32_t kOutside = kNone;
+    std::vector<uint32_t> innermost(region.end - region.begin, kOutside);
+    std::vector<uint32_t> open;  // indexes into `loops`, outermost first
+    std::array<uint32_t, 258> protect{};
+    size_t next_loop = 0;
+    for (uint32_t pc = region.begin; pc < region.end; ++pc) {
+      if (!is_start[pc - region.begin])
+        continue;
+      while (!open.empty() && loops[open.back()].back < pc) {
+        const Loop& done = loops[open.back()];
+        --protect[done.slot];
+        --protect[done.slot + 1];
+        open.pop_back();
+      }
+      const Instruction ins = *DecodeAt(code, pc);
+      const auto [first, last] = WrittenSlots(ins);
+      for (int s = std::max(first, 0); s <= last; ++s) {
+        if (protect[static_cast<size_t>(s)] != 0) {
+          return Fail(fmt::format("{}: `{}` at {} writes slot {}, the list or index of a loop it "
+                                  "is inside",
+                                  region.what, Info(ins.op).mnemonic, Hex(pc), s));
+        }
+      }
+      if (next_loop < loops.size() && loops[next_loop].head == pc) {
+        const Loop& loop = loops[next_loop];
+        if (!open.empty() && loops[open.back()].back < loop.back) {
+          return Fail(fmt::format("{}: the loops at {} and {} overlap without nesting",
+                                  region.what, Hex(loops[open.back()].head), Hex(loop.head)));
+        }
+        ++protect[loop.slot];
+        ++protect[loop.slot + 1];
+        open.push_back(static_cast<uint32_t>(next_loop));
+        ++next_loop;
+      } else if (ins.op == Op::IterNext) {
+        return Fail(fmt::format("{}: `iter_next` at {} has no closing jump", region.what,
+                                Hex(pc)));
+      }
+      innermost[pc - region.begin] = open.empty() ? kOutside : open.back();
+    }
+
+    // Forward jumps and branches stay in their own loop body (or outside all loops).
+    for (uint32_t pc = region.begin; pc < region.end; ++pc) {
+      if (!is_start[pc - region.begin])
+        continue;
+      const Instruction ins = *DecodeAt(code, pc);
+      const Flow flow = FlowOf(ins.op);
+      if ((flow != Flow::Jump && flow != Flow::Branch) || ins.op == Op::IterNext ||
+          ins.Target(pc) <= pc) {
+        continue;
+      }
+      const auto target = static_cast<uint32_t>(ins.Target(pc));
+      const uint32_t from = innermost[pc - region.begin];
+      if (from != innermost[target - region.begin] ||
+          (from != kOutside && target == loops[from].head)) {
+        return Fail(fmt::format("{}: jump at {} (`{}`) to {} crosses the boundary of a loop",
+                                region.what, Hex(pc), Info(ins.op).mnemonic, Hex(target)));
+      }
+    }
+    return true;
   }
 
   // Abstract interpretation over stack depths: every instruction is reached with one depth

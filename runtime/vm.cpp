@@ -131,7 +131,11 @@ bool Vm::SetPolicyFilter(std::string_view policy_id) {
 
 void Vm::Decide(const Claim& claim, ClaimDecision& out, TraceSink* trace) {
   out.Clear();
-  for (uint32_t line = 0; line < claim.lines.size(); ++line) DecideLine(claim, line, out, trace);
+  over_budget_ = false;
+  budget_end_ = instructions_ + budget_;
+  for (uint32_t line = 0; line < claim.lines.size() && !over_budget_; ++line) {
+    DecideLine(claim, line, out, trace);
+  }
 }
 
 void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, TraceSink* trace) {
@@ -181,6 +185,7 @@ void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, Trace
 
   LineDecision decision;
   for (uint32_t r : candidates_) {
+    if (over_budget_) break;
     const RuleData& rule = program_.rules[r];
     uint32_t group = index_.group_of_policy[rule.policy];
     if (group_filter_ != UINT32_MAX && group != group_filter_) continue;
@@ -216,6 +221,10 @@ bool Vm::RunRule(uint32_t rule, const LineContext& line_ctx, ClaimDecision& out,
   ctx.rule = rule;
   if (trace) trace->RuleStart(rule, ctx.line + 1);
   bool applied = false;
+  // The code generator stores before it loads, but the verifier does not prove it, and a slot
+  // left over from another rule or claim may point into a record that is gone: start every run
+  // from unknowns.
+  std::fill_n(slots_.begin(), program_.rules[rule].slots, Value::Unknown(kNoPc));
   Execute(program_.rules[rule].applies_code, ctx, out, &applied, trace, stack_.data(),
           slots_.data());
   if (trace) trace->RuleEnd(rule, applied);
@@ -234,6 +243,7 @@ void Vm::AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_
     const ReasonData& r = program_.reasons[reason];
     if (r.alt_code != UINT32_MAX) {
       // The group code may depend on the line (GA shifts liability to the patient).
+      std::fill_n(snippet_slots_.begin(), r.alt_slots, Value::Unknown(kNoPc));
       Value v = Execute(r.alt_code, ctx, out, nullptr, nullptr, snippet_stack_.data(),
                         snippet_slots_.data());
       f.alt_group = v.is_true();
@@ -319,6 +329,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
   OpContext op_ctx{program_, *ctx.claim, ctx.line, ctx.dos, terminology_};
   Value result = Value::Unknown(kNoPc);
   for (;;) {
+    ++instructions_;
     uint32_t at = pc;
     Op op = static_cast<Op>(code[pc]);
     pc += 1;
@@ -503,6 +514,11 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         uint8_t s = code[pc];
         int32_t offset = ReadI32(code, pc + 1);
         pc += 5;
+        // Only loops repeat code, so checking here bounds the whole claim's work.
+        if (instructions_ > budget_end_) {
+          over_budget_ = true;
+          return Value::Unknown(kNoPc);
+        }
         const Value& list = slots[s];
         int64_t i = slots[s + 1].i;
         if (i < static_cast<int64_t>(list.aux)) {

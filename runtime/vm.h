@@ -65,6 +65,11 @@ struct RuleIndex {
   static RuleIndex Build(const Program& program);
 };
 
+// The most instructions deciding one claim may execute. Verified code always ends (loops only
+// walk lists), but nested quantifiers over long lists multiply: a claim that would need more is
+// refused (R0712) rather than left running. Far above any real claim: see docs/limits.md.
+inline constexpr uint64_t kMaxClaimInstructions = uint64_t{1} << 32;
+
 class Vm {
  public:
   Vm(const Program& program, const RuleIndex& index, const Terminology* terminology);
@@ -75,6 +80,14 @@ class Vm {
   // Restricts decisions to the versions of one policy (a test exercises its own policy only);
   // an empty id lifts the restriction. False if the pack has no such policy.
   bool SetPolicyFilter(std::string_view policy_id);
+
+  // Instructions executed by this Vm since it was made: a measure of work for tests.
+  uint64_t instructions() const { return instructions_; }
+  // The last Decide stopped early: the claim needed more than its budget of instructions.
+  bool over_budget() const { return over_budget_; }
+  // Instructions one claim may use (kMaxClaimInstructions unless a test lowers it).
+  void set_instruction_budget(uint64_t budget) { budget_ = budget; }
+  uint64_t instruction_budget() const { return budget_; }
 
  private:
   struct LineContext;
@@ -104,6 +117,10 @@ class Vm {
   uint32_t group_filter_ = UINT32_MAX;
   size_t max_slots_ = 0;
   size_t max_stack_ = 0;
+  uint64_t instructions_ = 0;
+  uint64_t budget_ = kMaxClaimInstructions;
+  uint64_t budget_end_ = 0;  // instructions_ at which the current claim is over budget
+  bool over_budget_ = false;
 };
 
 }  // namespace warrant

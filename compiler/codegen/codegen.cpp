@@ -24,7 +24,24 @@ bool Generator::Run() {
   EmitCodesets();
   EmitTables();
   EmitPolicies();
+  CheckOperandLimits();
   return !sink_.has_errors();
+}
+
+// Bytecode numbers constants, outcome sites, codesets, tables and facts with 16-bit operands
+// (runtime/opcodes.def): a pack with more would have its operands silently wrap.
+void Generator::CheckOperandLimits() {
+  constexpr size_t kLimit = size_t{1} << 16;
+  const std::pair<const char*, size_t> counts[] = {
+      {"constants", out_.constants.size()}, {"outcome statements", out_.outcomes.size()},
+      {"codesets", out_.codesets.size()},   {"tables", out_.tables.size()},
+      {"facts", out_.facts.size()},
+  };
+  for (const auto& [what, count] : counts) {
+    if (count <= kLimit) continue;
+    FileId file = ast_.files.empty() ? FileId{} : ast_.files[0].file;
+    sink_.Emit(DiagCode::TooManyEntries, file, Span{}, count, what, kLimit).located = false;
+  }
 }
 
 void Generator::EmitSources() {

@@ -40,6 +40,7 @@ class Generator {
   void EmitReasons();
   void EmitFacts();
   void EmitPolicies();
+  void CheckOperandLimits();
   void EmitRule(uint32_t file, const ast::Rule& rule, uint32_t policy);
   uint32_t Site(OutcomeKind kind, const ast::Outcome* outcome, uint32_t file, Span span);
 

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <fstream>
 
+#include <fmt/core.h>
+
 namespace warrant::frontend {
 namespace {
 
@@ -43,6 +45,17 @@ std::vector<std::string> SplitCsv(std::string_view line) {
 }  // namespace
 
 bool ReadCsv(const std::filesystem::path& path, CsvFile& out, std::string& why) {
+  // Only regular files: a FIFO or a device (a link to /dev/zero) would block or never end.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    why = "it is not a regular file";
+    return false;
+  }
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec || size > kMaxCsvBytes) {
+    why = fmt::format("the file is larger than the limit of {} MiB", kMaxCsvBytes >> 20);
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     why = "it cannot be read";
@@ -62,6 +75,10 @@ bool ReadCsv(const std::filesystem::path& path, CsvFile& out, std::string& why) 
       out.header = std::move(cells);
       have_header = true;
       continue;
+    }
+    if (out.rows.size() == kMaxCsvRows) {
+      why = fmt::format("it has more than the limit of {} rows", kMaxCsvRows);
+      return false;
     }
     out.rows.push_back(std::move(cells));
     out.row_lines.push_back(number);

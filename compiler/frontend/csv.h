@@ -17,7 +17,12 @@ struct CsvFile {
   std::vector<uint32_t> row_lines;  // 1-based line number of each row
 };
 
-// False with `why` set when the file cannot be read or has no header line.
+// Limits on one loaded file (E0317): a regular file of at most kMaxCsvBytes with at most
+// kMaxCsvRows rows. Values and reasons: docs/limits.md.
+inline constexpr size_t kMaxCsvBytes = size_t{64} << 20;
+inline constexpr size_t kMaxCsvRows = 1'000'000;
+
+// False with `why` set when the file cannot be read, is over a limit or has no header line.
 bool ReadCsv(const std::filesystem::path& path, CsvFile& out, std::string& why);
 
 }  // namespace warrant::frontend

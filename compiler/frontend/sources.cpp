@@ -216,8 +216,19 @@ void Load(const std::vector<std::string>& inputs, Sources& out, diag::DiagSink& 
         continue;
       }
       for (const fs::path& file : found) {
+        fs::path target = fs::weakly_canonical(file, ec);
+        // A symbolic link in the directory may point anywhere: only files under it count.
+        if (!IsInside(canonical, target)) {
+          fs::path display = (path / file.lexically_relative(canonical)).lexically_normal();
+          FileId id = out.files.Add(display.generic_string(), "");
+          out.paths.push_back(target);
+          sink.Emit(diag::DiagCode::CannotReadFile, id, Span{}, display.generic_string(),
+                    "it is a link to a file outside the directory")
+              .located = false;
+          continue;
+        }
         fs::path display = (path / fs::relative(file, canonical, ec)).lexically_normal();
-        loader.LoadFile(fs::weakly_canonical(file, ec), display.generic_string());
+        loader.LoadFile(target, display.generic_string());
       }
     } else {
       if (!root_set) {

@@ -709,16 +709,16 @@ TEST_CASE("record: the claim id is reported when it can be read", "[record][erro
 }
 
 TEST_CASE("record: limits (R0708)", "[record][errors][limits]") {
-  SECTION("a 1.5 MiB record") {
+  SECTION("a 9 MiB record") {
     const std::string big =
         R"({"id": "C1", "service_date": "2025-06-01", "lines": [{"code": "83036"}], "pad": ")" +
-        std::string(3 << 19, 'x') + "\"}";
+        std::string(9 << 20, 'x') + "\"}";
     RecordError e = Error(big);
     CHECK(e.code == RecordErrorCode::TooLarge);
     CHECK(e.field.empty());
-    CHECK(e.message == "the record is larger than the limit of 1 MiB (1048576 bytes)");
+    CHECK(e.message == "the record is larger than the limit of 8 MiB (8388608 bytes)");
   }
-  SECTION("just under 1 MiB is fine") {
+  SECTION("just under 8 MiB is fine") {
     const std::string head =
         R"({"service_date": "2025-06-01", "lines": [{"code": "83036"}], "pad": ")";
     const std::string big = head + std::string(kMaxRecordBytes - head.size() - 2, 'x') + "\"}";
@@ -742,6 +742,31 @@ TEST_CASE("record: limits (R0708)", "[record][errors][limits]") {
     CHECK(obs.message == "`observations`: more than the limit of 10000 observations");
     RecordError history = Error(WithLine(R"("history": [)" + Repeat("{}", kMaxHistory + 1) + "],"));
     CHECK(history.message == "`history`: more than the limit of 100000 history entries");
+  }
+  SECTION("lists inside a line or a history entry") {
+    RecordError modifiers = Error(R"({"service_date": "2025-06-01", "lines": [{"code": "83036", )"
+                                  R"("modifiers": [)" + Repeat(R"("25")", kMaxListItems + 1) + "]}]}");
+    CHECK(modifiers.code == RecordErrorCode::TooLarge);
+    CHECK(modifiers.message == "`lines[0].modifiers`: more than the limit of 1000 modifiers");
+    RecordError pointers = Error(R"({"service_date": "2025-06-01", "lines": [{"code": "83036", )"
+                                 R"("dx_pointers": [)" + Repeat("1", kMaxListItems + 1) + "]}]}");
+    CHECK(pointers.message ==
+          "`lines[0].dx_pointers`: more than the limit of 1000 diagnosis pointers");
+    RecordError history_dx = Error(WithLine(R"("history": [{"code": "83036", "dx": [)" +
+                                            Repeat(R"("I10")", kMaxListItems + 1) + "]}],"));
+    CHECK(history_dx.message == "`history[0].dx`: more than the limit of 1000 diagnoses");
+    CHECK(Run(R"({"service_date": "2025-06-01", "lines": [{"code": "83036", "modifiers": [)" +
+              Repeat(R"("25")", kMaxListItems) + "]}]}")
+              .ok);
+  }
+  SECTION("a string longer than 64 KiB") {
+    RecordError id = Error(R"({"id": ")" + std::string(kMaxStringBytes + 1, 'x') +
+                           R"(", "service_date": "2025-06-01", "lines": [{"code": "83036"}]})");
+    CHECK(id.code == RecordErrorCode::TooLarge);
+    CHECK(id.message == "`id`: a string longer than the limit of 65536 bytes");
+    CHECK(Run(R"({"id": ")" + std::string(kMaxStringBytes, 'x') +
+              R"(", "service_date": "2025-06-01", "lines": [{"code": "83036"}]})")
+              .ok);
   }
 }
 
@@ -916,7 +941,7 @@ TEST_CASE("ndjson: lines decode in place, oversized ones as R0708", "[ndjson][re
   std::string section9(kSection9);
   std::replace(section9.begin(), section9.end(), '\n', ' ');
   const std::string input = one + "\r\n\n" + "{\"id\": \"C2\", \"lines\": [}\n" + section9 + "\n" +
-                            "{\"pad\": \"" + std::string(3 << 19, 'x') + "\"}\n" + one;
+                            "{\"pad\": \"" + std::string(kMaxRecordBytes, 'x') + "\"}\n" + one;
   for (size_t chunk : {size_t{7}, size_t{4096}, NdjsonReader::kDefaultChunkBytes}) {
     std::istringstream in(input);
     NdjsonReader reader(in, chunk);
@@ -939,6 +964,42 @@ TEST_CASE("ndjson: lines decode in place, oversized ones as R0708", "[ndjson][re
   RecordError error;
   CHECK_FALSE(decoder.Decode(cut, claim, error));
   CHECK(error.code == RecordErrorCode::TooLarge);
+}
+
+}  // namespace
+}  // namespace warrant
+
+namespace warrant {
+namespace {
+
+// Found by fuzz_run (tests/fuzz/regressions/run/crash-59158b9a...): simdjson peeks at the byte
+// after a truncated record, which was left over from the longer record decoded before it, so the
+// same bad record got a different error from a reused decoder than from a fresh one.
+TEST_CASE("record: a reused decoder reports the same error as a fresh one", "[record][errors]") {
+  const std::string longer =
+      R"({"id": "CLM-FOBT-01", "patient": {"id": "PAT-1001", "birth_date": "1958-07-22", "sex": "F", )"
+      R"("part_b_effective": "2015-01-01"}, "service_date": "2025-03-10", "place_of_service": "11", )"
+      R"("claim_type": "professional", "diagnoses": ["Z12.11"], "lines": [{"code": "G0328", )"
+      R"("modifiers": [], "units": 1, "dx_pointers": [1]}], "history": [], "observations": [], "facts": {}})";
+  const std::string truncated =
+      R"({"id": "CLM-FOBT-02", "patient": {"id": "PAT-1002", "birth_date": "1955-02-14", "sex": "M", )"
+      R"("part_b_effective": "2015-01-01"}, "service_date": "2025-01-20", "place_of_service": "11", )"
+      R"("claim_type": "professional", "diagnoses": ["Z12.11"], "lines": [{"code": "82270", )"
+      R"("modifiers": [], "ervations": [], "facts": {}})";
+  Claim claim;
+  RecordError fresh;
+  RecordDecoder first(TestFacts());
+  REQUIRE_FALSE(first.Decode(truncated, claim, fresh));
+  CHECK(fresh.code == RecordErrorCode::NotJson);
+
+  RecordDecoder reused(TestFacts());
+  RecordError ok;
+  REQUIRE(reused.Decode(longer, claim, ok));
+  RecordError again;
+  REQUIRE_FALSE(reused.Decode(truncated, claim, again));
+  CHECK(again.code == fresh.code);
+  CHECK(again.message == fresh.message);
+  CHECK(again.field == fresh.field);
 }
 
 }  // namespace

@@ -440,5 +440,164 @@ TEST_CASE("verify: never reads out of bounds whatever the code bytes", "[verify]
   }
 }
 
+// ---- Termination: hand-made programs that would loop forever ---------------------------------
+
+// Verifies a one-rule program and returns the message (slots 0..7, stack up to 4).
+std::string VerifyBody(const Body& body) {
+  return Verify(MakeProgram(body, 8, 4));
+}
+
+TEST_CASE("verify: a jump to itself is refused", "[verify][loops]") {
+  const std::string error = VerifyBody([](Asm& a) {
+    const uint32_t self = a.Emit(Op::Jump);
+    a.Patch(self, self);
+    a.Emit(Op::Return);
+  });
+  CHECK_THAT(error, Contains("backward jump at 0x0000 (`jump`) to 0x0000 is not a loop's "
+                             "closing jump"));
+}
+
+TEST_CASE("verify: backward branches are refused", "[verify][loops]") {
+  for (Op op : {Op::JumpIfFalse, Op::JumpIfNotTrue}) {
+    const std::string error = VerifyBody([op](Asm& a) {
+      const uint32_t top = a.Emit(Op::PushFalse);
+      a.Patch(a.Emit(op), top);
+      a.Emit(Op::Return);
+    });
+    INFO(Info(op).mnemonic);
+    CHECK_THAT(error, Contains("is not a loop's closing jump"));
+  }
+  // `when` whose skip target is behind it: a rule that re-evaluates its condition forever.
+  const std::string error = VerifyBody([](Asm& a) {
+    const uint32_t top = a.Emit(Op::PushFalse);
+    a.Patch(a.Emit(Op::When, 0, 0), top);
+    a.Emit(Op::Return);
+  });
+  CHECK_THAT(error, Contains("(`when`) to 0x0000 is not a loop's closing jump"));
+}
+
+// iter_start 1; head: iter_next 1, exit; <body>; jump head; exit: return
+void Loop(Asm& a, const Body& body, uint8_t slot = 1) {
+  a.Emit(Op::Scope, S(ScopeId::history));
+  a.Emit(Op::IterStart, slot);
+  const uint32_t head = a.Emit(Op::IterNext, slot, 0);
+  body(a);
+  a.Patch(a.Emit(Op::Jump), head);
+  a.Patch(head, a.Here());
+}
+
+TEST_CASE("verify: a loop as the code generator emits it passes, nested too", "[verify][loops]") {
+  CHECK(VerifyBody([](Asm& a) {
+          Loop(a, [](Asm& b) { Loop(b, [](Asm&) {}, 4); });
+          a.Emit(Op::Return);
+        }) == "");
+}
+
+TEST_CASE("verify: a loop body may not reset its own list or index", "[verify][loops]") {
+  // Storing 0 into the index (slot 2) restarts the loop on every pass.
+  CHECK_THAT(VerifyBody([](Asm& a) {
+               Loop(a, [](Asm& b) {
+                 b.Emit(Op::PushInt, 0);
+                 b.Emit(Op::Store, 2);
+               });
+               a.Emit(Op::Return);
+             }),
+             Contains("`store` at 0x000f writes slot 2, the list or index of a loop it is inside"));
+  // Replacing the list (slot 1).
+  CHECK_THAT(VerifyBody([](Asm& a) {
+               Loop(a, [](Asm& b) {
+                 b.Emit(Op::Scope, S(ScopeId::history));
+                 b.Emit(Op::Store, 1);
+               });
+               a.Emit(Op::Return);
+             }),
+             Contains("writes slot 1"));
+  // An inner loop whose slots overlap the outer loop's, so its iter_start resets the index.
+  CHECK_THAT(VerifyBody([](Asm& a) {
+               Loop(a, [](Asm& b) { Loop(b, [](Asm&) {}, 2); });
+               a.Emit(Op::Return);
+             }),
+             Contains("`iter_start` at 0x000c writes slot 1"));
+  // An accumulator on the index.
+  CHECK_THAT(VerifyBody([](Asm& a) {
+               Loop(a, [](Asm& b) {
+                 b.Emit(Op::PushFalse);
+                 b.Emit(Op::AccAny, 2);
+               });
+               a.Emit(Op::Return);
+             }),
+             Contains("`acc_any` at 0x000b writes slot 2"));
+}
+
+TEST_CASE("verify: loops are entered through iter_start and left through iter_next",
+          "[verify][loops]") {
+  // iter_next with no iter_start before it: its slots hold whatever was there.
+  CHECK_THAT(VerifyBody([](Asm& a) {
+               a.Emit(Op::PushFalse);
+               a.Emit(Op::Pop);
+               const uint32_t head = a.Emit(Op::IterNext, 1, 0);
+               a.Patch(a.Emit(Op::Jump), head);
+               a.Patch(head, a.Here());
+               a.Emit(Op::Return);
+             }),
+             Contains("`iter_next` at 0x0002 does not follow an `iter_start` of slot 1"));
+  // A jump from before the loop into its body skips the iter_next.
+  CHECK_THAT(VerifyBody([](Asm& a) {
+               const uint32_t in = a.Emit(Op::Jump);
+               uint32_t body = 0;
+               Loop(a, [&](Asm& b) { body = b.Emit(Op::PushFalse); b.Emit(Op::Pop); });
+               a.Patch(in, body);
+               a.Emit(Op::Return);
+             }),
+             Contains("jump at 0x0000 (`jump`) to 0x000f crosses the boundary of a loop"));
+  // A jump out of the body skips the loop's exit; one back to the head skips its closing jump.
+  CHECK_THAT(VerifyBody([](Asm& a) {
+               uint32_t out = 0;
+               Loop(a, [&](Asm& b) { out = b.Emit(Op::Jump); });
+               a.Patch(out, a.Here());
+               a.Emit(Op::Return);
+             }),
+             Contains("crosses the boundary of a loop"));
+  // An iter_next whose exit is not just after the closing jump: the jump is not its loop's.
+  CHECK_THAT(VerifyBody([](Asm& a) {
+               a.Emit(Op::Scope, S(ScopeId::history));
+               a.Emit(Op::IterStart, 1);
+               const uint32_t head = a.Emit(Op::IterNext, 1, 0);
+               a.Patch(a.Emit(Op::Jump), head);
+               a.Emit(Op::PushFalse);
+               a.Emit(Op::Pop);
+               a.Patch(head, a.Here());
+               a.Emit(Op::Return);
+             }),
+             Contains("is not a loop's closing jump"));
+  // An iter_next that no jump closes.
+  CHECK_THAT(VerifyBody([](Asm& a) {
+               a.Emit(Op::Scope, S(ScopeId::history));
+               a.Emit(Op::IterStart, 1);
+               const uint32_t head = a.Emit(Op::IterNext, 1, 0);
+               a.Patch(head, a.Here());
+               a.Emit(Op::Return);
+             }),
+             Contains("`iter_next` at 0x0004 has no closing jump"));
+}
+
+TEST_CASE("verify: loops that overlap without nesting are refused", "[verify][loops]") {
+  // head1 .. head2 .. back1 .. back2: the second loop's closing jump re-enters the first.
+  CHECK_THAT(VerifyBody([](Asm& a) {
+               a.Emit(Op::Scope, S(ScopeId::history));
+               a.Emit(Op::IterStart, 1);
+               const uint32_t head1 = a.Emit(Op::IterNext, 1, 0);
+               a.Emit(Op::Scope, S(ScopeId::history));
+               a.Emit(Op::IterStart, 4);
+               const uint32_t head2 = a.Emit(Op::IterNext, 4, 0);
+               a.Patch(a.Emit(Op::Jump), head1);
+               a.Patch(head1, a.Here());
+               a.Patch(a.Emit(Op::Jump), head2);
+               a.Patch(head2, a.Here());
+               a.Emit(Op::Return);
+             }),
+             Contains("overlap without nesting"));
+}
+
 }  // namespace
 }  // namespace warrant

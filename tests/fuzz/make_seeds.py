@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Regenerates the generated seed corpora under tests/fuzz/corpus from the examples, the golden
+cases and the bench generator. Deterministic: same inputs, same files.
+
+    python3 tests/fuzz/make_seeds.py build/release/compiler/warrant
+
+corpus/pack    packs built from examples/medicare and from every golden case under
+               tests/cases/run that compiles on its own
+corpus/record  each claim of examples/claims.ndjson, and encounters from
+               /work/shared/bench/gen.py (when present) and the golden cases' claims splits
+corpus/run     u32 little-endian pack length, a small pack, then claims (fuzz_run's input)
+corpus/source  left alone: fuzz_source also reads examples/ and tests/cases/ directly
+"""
+import glob
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+warrant = os.path.abspath(sys.argv[1])
+corpus = os.path.join(root, "tests", "fuzz", "corpus")
+tmp = tempfile.mkdtemp()
+
+
+def reset(name):
+    path = os.path.join(corpus, name)
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+def build(inputs, out):
+    r = subprocess.run([warrant, "build", *inputs, "-o", out], cwd=root, capture_output=True)
+    return r.returncode == 0
+
+
+packs = {}
+if build(["examples/medicare"], os.path.join(tmp, "medicare.wpk")):
+    packs["medicare"] = os.path.join(tmp, "medicare.wpk")
+for case in sorted(glob.glob(os.path.join(root, "tests/cases/run/*.warrant"))):
+    name = os.path.splitext(os.path.basename(case))[0]
+    out = os.path.join(tmp, name + ".wpk")
+    if build([os.path.relpath(case, root)], out):
+        packs[name] = out
+
+pack_dir = reset("pack")
+for name, path in packs.items():
+    shutil.copy(path, os.path.join(pack_dir, name + ".wpk"))
+
+claims = [l for l in open(os.path.join(root, "examples/claims.ndjson"), encoding="utf-8")
+          if l.strip()]
+# Claims written as `// --- claims.ndjson` splits in golden cases.
+for case in sorted(glob.glob(os.path.join(root, "tests/cases/**/*.warrant"), recursive=True)):
+    in_claims = False
+    for line in open(case, encoding="utf-8", errors="replace"):
+        if line.startswith("// --- "):
+            in_claims = line.strip().endswith(".ndjson") or line.strip() == "// --- STDIN"
+            continue
+        if not line.startswith("//"):
+            in_claims = False
+            continue
+        if in_claims and line.startswith("// {"):
+            claims.append(line[3:])
+gen = "/work/shared/bench/gen.py"
+if os.path.exists(gen):
+    subprocess.run([sys.executable, gen, "--n", "30", "--out", tmp], check=True,
+                   capture_output=True)
+    claims += [l for l in open(os.path.join(tmp, "encounters.ndjson")) if l.strip()]
+
+record_dir = reset("record")
+for k, claim in enumerate(claims):
+    with open(os.path.join(record_dir, "claim_%03d.json" % k), "w", encoding="utf-8") as f:
+        f.write(claim.rstrip("\n") + "\n")
+
+run_dir = reset("run")
+small = sorted((os.path.getsize(p), n, p) for n, p in packs.items())
+for size, name, path in small:
+    pack = open(path, "rb").read()
+    if len(pack) > 60000:
+        continue
+    body = "".join(claims[:8]).encode()
+    with open(os.path.join(run_dir, name + ".bin"), "wb") as f:
+        f.write(struct.pack("<I", len(pack)) + pack + body)
+
+shutil.rmtree(tmp)
+print("packs %d, records %d, runs %d" % (len(os.listdir(pack_dir)), len(os.listdir(record_dir)),
+                                          len(os.listdir(run_dir))))
