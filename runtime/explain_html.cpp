@@ -5,33 +5,12 @@
 #include <map>
 
 #include "runtime/explain_render.h"
+#include "runtime/markup_text.h"
 
 namespace warrant {
 namespace {
 
-void Esc(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
+void Esc(std::string& out, std::string_view text) { AppendXmlEscaped(out, text); }
 
 std::string E(std::string_view text) {
   std::string out;

@@ -2,40 +2,9 @@
 
 #include <fmt/format.h>
 
-namespace warrant::driver {
+#include "runtime/markup_text.h"
 
-std::string XmlEscape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        // Control characters other than tab and line breaks are not allowed in XML 1.0.
-        if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += "\xEF\xBF\xBD";
-        } else {
-          out += c;
-        }
-        break;
-    }
-  }
-  return out;
-}
+namespace warrant::driver {
 
 std::string JunitXml(const std::vector<TestOutcome>& tests) {
   size_t failures = 0;

@@ -6,6 +6,8 @@
 #pragma once
 
 #include <string>
+
+#include "runtime/markup_text.h"
 #include <string_view>
 #include <vector>
 
@@ -21,7 +23,6 @@ struct TestOutcome {
 // The whole XML document.
 std::string JunitXml(const std::vector<TestOutcome>& tests);
 
-// `text` with & < > " ' escaped, and characters XML 1.0 cannot hold replaced by U+FFFD.
-std::string XmlEscape(std::string_view text);
+using warrant::XmlEscape;  // runtime/markup_text.h
 
 }  // namespace warrant::driver
