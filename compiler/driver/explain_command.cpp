@@ -16,6 +16,7 @@
 
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
+#include "compiler/driver/test_blocks.h"
 #include "runtime/json_text.h"
 #include "runtime/engine.h"
 #include "runtime/explain.h"
@@ -65,42 +66,31 @@ int ExplainTests(const Options& options, std::ostream& out, std::ostream& err) {
   TraceRecorder recorder;
   std::string output;
   size_t explained = 0, malformed = 0;
-  const ast::Ast& ast = c->sources.ast;
-  for (const ast::File& file : ast.files) {
-    if (!file.policy) continue;
-    const SourceFile& source = c->sources.files.Get(file.file);
-    session.SetPolicyFilter(file.policy->id.text);
-    for (const ast::Test& test : file.tests) {
-      if (!options.filter.empty() && test.name.text.find(options.filter) == std::string::npos &&
-          source.name().find(options.filter) == std::string::npos) {
-        continue;
-      }
-      std::string_view json = std::string_view(source.text())
-                                  .substr(ast.json[test.given].span.begin,
-                                          ast.json[test.given].span.size());
-      LineCol at = source.Locate(test.name.span.begin);
-      recorder.Clear();
-      RecordError error;
-      if (!session.Evaluate(json, error, &recorder)) {
-        ++malformed;
-        err << fmt::format("{}:{}: test \"{}\": error[{}]: {}\n", source.name(), at.line,
-                           test.name.text, RecordErrorId(error.code), error.message);
-        continue;
-      }
-      Explanation x = Explain(*engine, session.claim(), session.decision(), recorder.events());
-      if (options.json_output) {
-        output += fmt::format("{{\"test\":{},\"at\":{},\"explanation\":", JsonString(test.name.text),
-                              JsonString(fmt::format("{}:{}", source.name(), at.line)));
-        WriteExplainJson(x, output);
-        output += "}\n";
-      } else {
-        if (explained) output += '\n';
-        output += fmt::format("=== test \"{}\" ({}:{})\n", test.name.text, source.name(), at.line);
-        WriteExplainText(x, output);
-      }
-      ++explained;
+  ForEachTest(*c, options, session, [&](const ast::File& /*file*/, const SourceFile& source,
+                                         const ast::Test& test,
+                                         std::string_view json) {
+    LineCol at = source.Locate(test.name.span.begin);
+    recorder.Clear();
+    RecordError error;
+    if (!session.Evaluate(json, error, &recorder)) {
+      ++malformed;
+      err << fmt::format("{}:{}: test \"{}\": error[{}]: {}\n", source.name(), at.line,
+                         test.name.text, RecordErrorId(error.code), error.message);
+      return;
     }
-  }
+    Explanation x = Explain(*engine, session.claim(), session.decision(), recorder.events());
+    if (options.json_output) {
+      output += fmt::format("{{\"test\":{},\"at\":{},\"explanation\":", JsonString(test.name.text),
+                            JsonString(fmt::format("{}:{}", source.name(), at.line)));
+      WriteExplainJson(x, output);
+      output += "}\n";
+    } else {
+      if (explained) output += '\n';
+      output += fmt::format("=== test \"{}\" ({}:{})\n", test.name.text, source.name(), at.line);
+      WriteExplainText(x, output);
+    }
+    ++explained;
+  });
   out << output;
   if (explained == 0 && malformed == 0) {
     err << "warrant explain --tests: no test blocks\n";

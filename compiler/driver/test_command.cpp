@@ -15,6 +15,7 @@
 
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
+#include "compiler/driver/test_blocks.h"
 #include "compiler/driver/coverage_report.h"
 #include "compiler/driver/junit.h"
 #include "compiler/driver/test_expect.h"
@@ -41,52 +42,41 @@ int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostre
   Session session(*engine);
   std::vector<TestOutcome> results;
   size_t passed = 0, failed = 0;
-  const ast::Ast& ast = c->sources.ast;
-  for (const ast::File& file : ast.files) {
-    if (!file.policy) continue;
-    const SourceFile& source = c->sources.files.Get(file.file);
-    session.SetPolicyFilter(file.policy->id.text);
-    for (const ast::Test& test : file.tests) {
-      if (!options.filter.empty() && test.name.text.find(options.filter) == std::string::npos &&
-          source.name().find(options.filter) == std::string::npos) {
-        continue;
+  ForEachTest(*c, options, session, [&](const ast::File& file, const SourceFile& source,
+                                         const ast::Test& test,
+                                         std::string_view json) {
+    TestOutcome result;
+    result.file = source.name();
+    result.name = test.name.text;
+    result.where = fmt::format("{}:{}", source.name(), source.Locate(test.name.span.begin).line);
+    RecordError error;
+    if (!session.Evaluate(json, error)) {
+      result.problems.push_back(fmt::format("the given record is malformed: [{}] {}",
+                                            RecordErrorId(error.code), error.message));
+    } else {
+      if (measure) {
+        // Decided again under the sink: Evaluate decodes and decides without a trace.
+        session.Decide(session.claim(), &coverage);
+        coverage.ClaimDone(session.claim(), session.decision(), file.policy->id.text);
       }
-      std::string_view json = std::string_view(source.text())
-                                  .substr(ast.json[test.given].span.begin,
-                                          ast.json[test.given].span.size());
-      TestOutcome result;
-      result.file = source.name();
-      result.name = test.name.text;
-      result.where = fmt::format("{}:{}", source.name(), source.Locate(test.name.span.begin).line);
-      RecordError error;
-      if (!session.Evaluate(json, error)) {
-        result.problems.push_back(fmt::format("the given record is malformed: [{}] {}",
-                                              RecordErrorId(error.code), error.message));
-      } else {
-        if (measure) {
-          // Decided again under the sink: Evaluate decodes and decides without a trace.
-          session.Decide(session.claim(), &coverage);
-          coverage.ClaimDone(session.claim(), session.decision(), file.policy->id.text);
-        }
-        for (const ast::Expect& expect : test.expects) {
-          std::string at =
-              fmt::format("{}:{}", source.name(), source.Locate(expect.span.begin).line);
-          std::vector<std::string> lines =
-              CheckExpect(*engine, sources, session.decision(), expect, at);
-          result.problems.insert(result.problems.end(), lines.begin(), lines.end());
-        }
+      for (const ast::Expect& expect : test.expects) {
+        std::string at =
+            fmt::format("{}:{}", source.name(), source.Locate(expect.span.begin).line);
+        std::vector<std::string> lines =
+            CheckExpect(*engine, sources, session.decision(), expect, at);
+        result.problems.insert(result.problems.end(), lines.begin(), lines.end());
       }
-      if (result.problems.empty()) {
-        ++passed;
-        report << fmt::format("PASS {} {}\n", result.where, result.name);
-      } else {
-        ++failed;
-        report << fmt::format("FAIL {} {}\n", result.where, result.name);
-        for (const std::string& line : result.problems) report << "     " << line << '\n';
-      }
-      results.push_back(std::move(result));
     }
-  }
+    if (result.problems.empty()) {
+      ++passed;
+      report << fmt::format("PASS {} {}\n", result.where, result.name);
+    } else {
+      ++failed;
+      report << fmt::format("FAIL {} {}\n", result.where, result.name);
+      for (const std::string& line : result.problems) report << "     " << line << '\n';
+    }
+    results.push_back(std::move(result));
+  });
   report << fmt::format("{} passed, {} failed\n", passed, failed);
 
   int status = failed ? 1 : 0;
