@@ -19,21 +19,6 @@
 namespace warrant {
 namespace {
 
-bool IsAccumulator(Op op) {
-  switch (op) {
-    case Op::AccAny:
-    case Op::AccAll:
-    case Op::AccCount:
-    case Op::AccSum:
-    case Op::AccMin:
-    case Op::AccMax:
-    case Op::AccLatest:
-    case Op::AccEarliest:
-      return true;
-    default:
-      return false;
-  }
-}
 
 const char* AccumulatorWord(Op op) {
   switch (op) {
@@ -57,6 +42,9 @@ const char* AccumulatorWord(Op op) {
       return "";
   }
 }
+
+// A quantifier's accumulator instruction (`acc_any` .. `acc_earliest`).
+bool IsAccumulator(Op op) { return *AccumulatorWord(op) != '\0'; }
 
 // Whether a quantifier step changed anything worth showing: an element that matched (for
 // `all`, one that did not).
