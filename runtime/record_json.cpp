@@ -15,6 +15,7 @@
 #include "runtime/code.h"
 #include "runtime/date.h"
 #include "runtime/decimal.h"
+#include "runtime/record_scan.h"
 
 namespace warrant {
 
@@ -980,6 +981,8 @@ class Decoding {
 
   // ---- After the whole object: defaults, cross-field checks, derived data ----
 
+ public:
+  // Also run after the fast path (record_scan.h) has read the object.
   bool Finish() {
     Claim& c = claim_;
     if (!c.present.Has(FieldId::claim_place_of_service))
@@ -1026,6 +1029,8 @@ class Decoding {
     return true;
   }
 
+
+ private:
   // The pointed-to diagnoses, else all of the claim's.
   bool LineDiagnoses(LineRecord& line, const Path& at) {
     Claim& c = claim_;
@@ -1075,6 +1080,14 @@ struct RecordDecoder::State {
     out.Clear();
     out.facts.assign(facts.size(), Value::Unknown(kNoPc));
     Decoding decoding(facts, line_index, out, error);
+    if (fast_path) {
+      // A record the scanner cannot take, or one whose Finish fails, is decoded again from the
+      // start by the full path, which says what is wrong.
+      if (ScanClaim(data, size, out, line_index) && decoding.Finish())
+        return true;
+      out.Clear();
+      out.facts.assign(facts.size(), Value::Unknown(kNoPc));
+    }
     od::document doc;
     if (auto e = parser.iterate(data, size, capacity).get(doc)) {
       decoding.JsonFail(e, {});
@@ -1119,6 +1132,7 @@ struct RecordDecoder::State {
   }
 
   od::parser parser{kMaxRecordBytes};
+  bool fast_path = true;
   FactTable facts;
   std::vector<char> padded;  // Decode(string_view) copies the record here
   std::vector<size_t> line_index;
@@ -1128,6 +1142,10 @@ RecordDecoder::RecordDecoder(std::span<const FactData> facts)
     : state_(std::make_unique<State>(facts)) {}
 
 RecordDecoder::~RecordDecoder() = default;
+
+void RecordDecoder::SetFastPath(bool on) {
+  state_->fast_path = on;
+}
 
 bool RecordDecoder::Decode(std::string_view json, Claim& out, RecordError& error) {
   if (json.size() > kMaxRecordBytes)

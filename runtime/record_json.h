@@ -74,6 +74,10 @@ class RecordDecoder {
   // refused as too large.
   [[nodiscard]] bool Decode(const NdjsonLine& line, Claim& out, RecordError& error);
 
+  // Plain records take a fast path (runtime/record_scan.h) unless this is turned off; the result
+  // is the same either way. Off is for the tests that compare the two, and for measuring.
+  void SetFastPath(bool on);
+
  private:
   struct State;
   std::unique_ptr<State> state_;

@@ -1,0 +1,26 @@
+// The fast path of RecordDecoder: a claim written the common way, decoded straight from its bytes.
+//
+// Claims in a batch are nearly always plain: the schema's own fields, each once, with strings that
+// hold no escapes and no bytes beyond ASCII, integers and plain decimals. ScanClaim reads exactly
+// that shape in one pass over the text, with no structural index and no per-value type dispatch,
+// and fills a Claim the way the full decoder (record_json.cpp) would. Anything else (an escape, a
+// non-ASCII byte, null, an unknown or repeated key, facts, a bad code or date, a limit reached,
+// text that is not JSON) makes it give up, and the caller decodes the record again with the full,
+// checked path, which also says what is wrong. So it never accepts a record the full path would
+// refuse, and the Claims are the same (tests/unit/record_scan_test.cpp compares both paths).
+// The defaults and cross-field checks that follow the object (RecordDecoder's Finish) are not here.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "runtime/record.h"
+
+namespace warrant {
+
+// Decodes `data[0, size)` into `out` (which the caller has cleared) and records the input position
+// of each claim line in `line_index`; false when the record is not of the plain shape. At least 16
+// bytes after `data + size` must be readable (NdjsonReader's padding).
+bool ScanClaim(const char* data, size_t size, Claim& out, std::vector<size_t>& line_index);
+
+}  // namespace warrant

@@ -1,0 +1,176 @@
+// The record decoder's fast path (runtime/record_scan.h) against its full path: plain records
+// take the fast path, and for every record (plain ones, and thousands of mutants of them:
+// truncations, byte substitutions, white space, escapes, nulls, repeated and unknown keys, odd
+// numbers) both paths agree on the outcome, the decoded Claim and the error.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/ndjson.h"
+#include "runtime/record_json.h"
+#include "runtime/record_scan.h"
+#include "tests/support/claim_equal.h"
+#include "tests/unit/catch.h"
+
+namespace warrant {
+namespace {
+
+const std::vector<FactData>& Facts() {
+  static const std::vector<FactData> facts = {{"pack_years", Tag::Int, {}},
+                                              {"smoker", Tag::String, {"current", "former"}}};
+  return facts;
+}
+
+// Records of the plain shape the fast path takes.
+const std::vector<std::string>& PlainRecords() {
+  static const std::vector<std::string> records = {
+      R"({"id":"E0000001","patient":{"id":"P003090","birth_date":"1928-05-28","sex":"M"},)"
+      R"("service_date":"2025-05-19","place_of_service":"11","diagnoses":["N39.0","E78.49","E11.65"],)"
+      R"("lines":[{"code":"82306","modifiers":["RT"],"units":1}],"history":[{"code":"82306",)"
+      R"("date":"2022-05-23"},{"code":"88142","date":"2023-02-02"}],"observations":[]})",
+      R"({"id":"E2","patient":{"id":"P1","birth_date":"1950-02-28","sex":"F",)"
+      R"("part_b_effective":"2015-03-01"},"service_date":"2024-02-29","claim_type":"institutional",)"
+      R"("diagnoses":["E11.9","I10","Z00.00"],"lines":[{"code":"80061","modifiers":[],"units":3,)"
+      R"("dx_pointers":[2,1],"date":"2024-03-01","place_of_service":"22"},{"code":"G0328",)"
+      R"("dx_ptr":[3]}],"history":[{"code":"80061","date":"2023-03-01","status":"paid",)"
+      R"("dx":["E78.5"],"units":2,"modifiers":["59","xu"]}],"observations":[{"code":"4548-4",)"
+      R"("value":7.25,"unit":"%","date":"2024-02-01"},{"code":"LOINC|2345-7","value":-0.5,)"
+      R"("unit":"mg/dL","date":"2024-02-02"},{"code":"http://loinc.org|2093-3","value":190}]})",
+      "{ \"id\" : \"E3\" ,\n \"service_date\" : \"2024-01-02\" ,\t\"lines\" : [ { \"code\" : "
+      "\"99213\" , \"units\" : 0 } , { \"code\" : \"j1100\" , \"modifiers\" : [ \"25\" ] } ] ,"
+      " \"diagnoses\" : [ ] , \"history\" : [ ] , \"observations\" : [ ] }\r\n ",
+      R"({"lines":[{"code":"99213","date":"2024-05-05","units":-0}],"patient":{}})",
+  };
+  return records;
+}
+
+// Records the full path must take (or refuse).
+const std::vector<std::string>& OtherRecords() {
+  static const std::vector<std::string> records = {
+      R"({"id":"E\u0034","service_date":"2024-01-02","lines":[{"code":"99213"}]})",
+      R"({"id":"É","service_date":"2024-01-02","lines":[{"code":"99213"}]})",
+      R"({"id":null,"service_date":"2024-01-02","lines":[{"code":"99213"}]})",
+      R"({"id":"a","id":"b","service_date":"2024-01-02","lines":[{"code":"99213"}]})",
+      R"({"id":"a","extra":{"x":[1,2]},"service_date":"2024-01-02","lines":[{"code":"99213"}]})",
+      R"({"id":"a","facts":{"pack_years":30,"smoker":"former"},"service_date":"2024-01-02","lines":[{"code":"99213"}]})",
+      R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213","units":1e0}]})",
+      R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213","units":1.0}]})",
+      R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213","units":99999999999999999999}]})",
+      R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213","units":0123}]})",
+      R"({"id":"a","service_date":"2024-02-30","lines":[{"code":"99213"}]})",
+      R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"9921"}]})",
+      R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213","dx_ptr":[1],"dx_pointers":[1]}],"diagnoses":["E11.9"]})",
+      R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213"}],"observations":[{"code":"4548-4","value":1.5e2,"context":{"state":"rest"}}]})",
+      R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213"}]} x)",
+      R"([1,2])",
+      "",
+      "{",
+  };
+  return records;
+}
+
+// Plain in shape, but refused after the object is read (the checks both paths share).
+const std::vector<std::string>& RefusedAfterScan() {
+  static const std::vector<std::string> records = {
+      R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213","dx_pointers":[1,2]}],"diagnoses":["E11.9"]})",
+      R"({"id":"a","service_date":"2024-01-02","lines":[]})",
+      R"({"id":"a","lines":[{"code":"99213"}]})",
+  };
+  return records;
+}
+
+struct Outcome {
+  bool ok = false;
+  Claim claim;
+  RecordError error;
+};
+
+Outcome DecodeWith(RecordDecoder& decoder, std::string_view json) {
+  Outcome o;
+  o.ok = decoder.Decode(json, o.claim, o.error);
+  return o;
+}
+
+// Both paths on `json`; the number of records compared goes up by one.
+void Agree(RecordDecoder& fast, RecordDecoder& full, std::string_view json) {
+  const Outcome a = DecodeWith(fast, json);
+  const Outcome b = DecodeWith(full, json);
+  INFO("record: " << json);
+  REQUIRE(a.ok == b.ok);
+  if (a.ok) {
+    CHECK(testing::ClaimDifference(a.claim, b.claim) == "");
+  } else {
+    CHECK(a.error.code == b.error.code);
+    CHECK(a.error.message == b.error.message);
+    CHECK(a.error.field == b.error.field);
+    CHECK(a.error.claim_id == b.error.claim_id);
+  }
+}
+
+bool Scans(std::string_view json) {
+  std::string padded(json);
+  padded.append(kJsonPadding, '\0');
+  Claim claim;
+  std::vector<size_t> line_index;
+  return ScanClaim(padded.data(), json.size(), claim, line_index);
+}
+
+}  // namespace
+
+TEST_CASE("record scan: plain records take the fast path, others the full one", "[record]") {
+  for (const std::string& json : PlainRecords()) {
+    INFO(json);
+    CHECK(Scans(json));
+  }
+  for (const std::string& json : RefusedAfterScan()) {
+    INFO(json);
+    CHECK(Scans(json));
+  }
+  for (const std::string& json : OtherRecords()) {
+    INFO(json);
+    CHECK_FALSE(Scans(json));
+  }
+}
+
+TEST_CASE("record scan: fast and full paths agree on records and their mutants", "[record]") {
+  RecordDecoder fast(Facts());
+  RecordDecoder full(Facts());
+  full.SetFastPath(false);
+  std::vector<std::string> bases = PlainRecords();
+  bases.insert(bases.end(), OtherRecords().begin(), OtherRecords().end());
+  bases.insert(bases.end(), RefusedAfterScan().begin(), RefusedAfterScan().end());
+  const std::string substitutes[] = {"\"", "\\", " ", "}", "]", ",", ":", "0", "-", ".", "e",
+                                     "n", "\x01", "\xC3", "x", "9", "{", "["};
+  size_t compared = 0;
+  for (const std::string& base : bases) {
+    Agree(fast, full, base);
+    ++compared;
+    for (size_t at = 0; at <= base.size(); ++at) {
+      Agree(fast, full, std::string_view(base).substr(0, at));  // truncated
+      Agree(fast, full, base.substr(0, at) + " \n" + base.substr(at));  // white space
+      if (at == base.size())
+        continue;
+      Agree(fast, full, base.substr(0, at) + base.substr(at + 1));  // a byte dropped
+      for (const std::string& s : substitutes)
+        Agree(fast, full, base.substr(0, at) + s + base.substr(at + 1));
+      compared += 3 + std::size(substitutes);
+    }
+  }
+  CHECK(compared > 10000);
+}
+
+TEST_CASE("record scan: decoding a plain record after a refused one is unaffected", "[record]") {
+  // The fast path gives up part way through a record; the Claim and the line positions it left
+  // behind must not leak into the next record.
+  RecordDecoder fast(Facts());
+  RecordDecoder full(Facts());
+  full.SetFastPath(false);
+  for (const std::string& other : OtherRecords()) {
+    for (const std::string& plain : PlainRecords()) {
+      Agree(fast, full, other);
+      Agree(fast, full, plain);
+    }
+  }
+}
+
+}  // namespace warrant
