@@ -618,6 +618,39 @@ std::optional<uint64_t> FastPackHcpcs(std::string_view t) {
   return Tag(CodeSystem::Hcpcs) | (static_cast<uint64_t>(band) << kHcpcsBandShift) | slots;
 }
 
+// Place of service: two digits, not 00. Modifier: two letters or digits, either case.
+std::optional<uint64_t> FastPackShort(CodeSystem system, std::string_view t) {
+  if (t.size() != kShortWidth) {
+    return std::nullopt;
+  }
+  if (system == CodeSystem::Pos ? !IsDigit(t[0]) || !IsDigit(t[1]) || (t[0] == '0' && t[1] == '0')
+                                : !IsAlnum(t[0]) || !IsAlnum(t[1])) {
+    return std::nullopt;
+  }
+  return Tag(system) | (SlotOf(t[0]) << kSlotBits) | SlotOf(t[1]);
+}
+
+// LOINC: digits without a leading zero, a dash, the right check digit.
+std::optional<uint64_t> FastPackLoinc(std::string_view t) {
+  const size_t n = t.size();
+  if (n < 3 || n - 2 > kLoincMaxDigits || t[n - 2] != '-' || t[0] == '0' || !IsDigit(t[n - 1])) {
+    return std::nullopt;
+  }
+  const std::string_view number = t.substr(0, n - 2);
+  uint64_t value = 0;
+  for (char c : number) {
+    if (!IsDigit(c)) {
+      return std::nullopt;
+    }
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  const int check = t[n - 1] - '0';
+  if (LoincCheckDigit(number) != check) {
+    return std::nullopt;
+  }
+  return Tag(CodeSystem::Loinc) | (value * 10 + static_cast<uint64_t>(check));
+}
+
 }  // namespace
 
 std::optional<uint64_t> Pack(CodeSystem system, std::string_view text) {
@@ -632,6 +665,23 @@ std::optional<uint64_t> Pack(CodeSystem system, std::string_view text) {
     if (std::optional<uint64_t> fast = FastPackHcpcs(text)) {
       return fast;
     }
+  } else if (system == CodeSystem::Loinc) {
+    if (std::optional<uint64_t> fast = FastPackLoinc(text)) {
+      return fast;
+    }
+  } else if (std::optional<uint64_t> fast = FastPackShort(system, text)) {
+    return fast;
+  }
+  const Analysis a = Analyze(system, text, Form::Code);
+  if (a.error != CodeError::None) {
+    return std::nullopt;
+  }
+  return PackCanonical(system, a);
+}
+
+std::optional<uint64_t> PackAnalyzed(CodeSystem system, std::string_view text) {
+  if (!IsBuiltin(system)) {
+    return std::nullopt;
   }
   const Analysis a = Analyze(system, text, Form::Code);
   if (a.error != CodeError::None) {

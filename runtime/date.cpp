@@ -13,23 +13,6 @@ constexpr int64_t FloorDiv(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
-int DigitValue(char c) {
-  return c >= '0' && c <= '9' ? c - '0' : -1;
-}
-
-// Parses `count` digits at text[at..]; -1 if any is not a digit.
-int32_t ParseDigits(std::string_view text, size_t at, size_t count) {
-  int32_t value = 0;
-  for (size_t i = at; i < at + count; ++i) {
-    int digit = DigitValue(text[i]);
-    if (digit < 0) {
-      return -1;
-    }
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
 // Writes `value` (>= 0) as exactly `width` digits ending just before `end`.
 void WriteDigits(char* end, int64_t value, int width) {
   for (int i = 0; i < width; ++i) {
@@ -58,13 +41,24 @@ std::optional<Day> ParseDate(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
     return std::nullopt;
   }
-  const int32_t y = ParseDigits(text, 0, 4);
-  const int32_t m = ParseDigits(text, 5, 2);
-  const int32_t d = ParseDigits(text, 8, 2);
-  if (y < 0 || m < 0 || d < 0 || !IsValidDate(y, m, d)) {
+  // Every record carries several dates: the digits are checked together, without branches.
+  const auto digit = [&](size_t i) { return static_cast<uint32_t>(text[i]) - uint32_t{'0'}; };
+  const uint32_t d[8] = {digit(0), digit(1), digit(2), digit(3),
+                         digit(5), digit(6), digit(8), digit(9)};
+  bool digits = true;
+  for (uint32_t v : d) {
+    digits &= v <= 9;
+  }
+  if (!digits) {
     return std::nullopt;
   }
-  return DaysFromCivil({y, m, d});
+  const auto y = static_cast<int32_t>(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]);
+  const auto m = static_cast<int32_t>(d[4] * 10 + d[5]);
+  const auto day = static_cast<int32_t>(d[6] * 10 + d[7]);
+  if (!IsValidDate(y, m, day)) {
+    return std::nullopt;
+  }
+  return DaysFromCivil({y, m, day});
 }
 
 DateText FormatDate(Day d) {
