@@ -322,20 +322,28 @@ bool Session::DecideWithinBudget(RecordError& error, TraceSink* trace) {
 void Session::Decide(const Claim& claim, TraceSink* trace) { vm_.Decide(claim, decision_, trace); }
 
 void Session::AppendDecisions(std::string& out, const Explanation* explanation) const {
+  // Every line's record starts `{"claim":ID,"line":`: the id is escaped once, then copied.
+  size_t prefix_at = 0, prefix_size = 0;
   for (uint32_t l = 0; l < decision_.lines.size(); ++l) {
     const LineDecision& line = decision_.lines[l];
     const LineRecord& rec = claim_.lines[l];
-    out += "{\"claim\":";
-    if (claim_.present.Has(FieldId::claim_id)) {
-      AppendJsonString(out, claim_.Str(claim_.id));
+    if (l == 0) {
+      prefix_at = out.size();
+      out += "{\"claim\":";
+      if (claim_.present.Has(FieldId::claim_id)) {
+        AppendJsonString(out, claim_.Str(claim_.id));
+      } else {
+        out += "null";
+      }
+      out += ",\"line\":";
+      prefix_size = out.size() - prefix_at;
     } else {
-      out += "null";
+      out.append(out, prefix_at, prefix_size);
     }
-    out += ",\"line\":";
     char digits[16];
     out.append(digits, static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, l + 1).ptr - digits));
     out += ",\"code\":";
-    std::optional<CodeText> code = rec.present.Has(FieldId::line_code) ? Unpack(rec.code) : std::nullopt;
+    const CodeText* code = rec.present.Has(FieldId::line_code) ? code_text_.Find(rec.code) : nullptr;
     if (code) {
       AppendJsonString(out, code->view());
     } else {
@@ -363,6 +371,16 @@ void Session::AppendDecisions(std::string& out, const Explanation* explanation) 
     }
     out += engine_.line_tail_;
   }
+}
+
+const CodeText* Session::CodeTextCache::Find(uint64_t packed) {
+  const size_t slot = static_cast<size_t>((packed * 0x9E3779B97F4A7C15u) >> 58);
+  if (key[slot] == packed && packed != 0) return &text[slot];
+  const std::optional<CodeText> unpacked = Unpack(packed);
+  if (!unpacked) return nullptr;
+  key[slot] = packed;
+  text[slot] = *unpacked;
+  return &text[slot];
 }
 
 void Session::AppendError(const RecordError& error, uint64_t input_line, std::string& out) const {

@@ -10,6 +10,7 @@
 // this API. Output follows language.md §10: one JSON object per claim line.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -17,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/code.h"
 #include "runtime/explain.h"
 #include "runtime/program.h"
 #include "runtime/record.h"
@@ -110,11 +112,22 @@ class Session {
  private:
   bool DecideWithinBudget(RecordError& error, TraceSink* trace);
 
+  // The display texts of recently written line codes. Codes repeat from claim to claim, and
+  // unpacking one costs more than the rest of its line's record.
+  struct CodeTextCache {
+    static constexpr size_t kSize = 64;
+    std::array<uint64_t, kSize> key{};  // 0: empty (no valid code packs to 0)
+    std::array<CodeText, kSize> text;
+    // The display text of `packed`, or null when it is not a valid code.
+    const CodeText* Find(uint64_t packed);
+  };
+
   const Engine& engine_;
   RecordDecoder decoder_;
   Vm vm_;
   Claim claim_;
   ClaimDecision decision_;
+  mutable CodeTextCache code_text_;  // a cache: AppendDecisions stays const
 };
 
 // "deny", "pend", "bundle", "reject", "flag".
