@@ -115,6 +115,27 @@ Vm::Vm(const Program& program, const RuleIndex& index, const Terminology* termin
   snippet_stack_.resize(snippet_stack);
   snippet_slots_.resize(snippet_slots);
   chosen_.resize(index.groups.size());
+  // `applies to line.code in S` compiles to `scope line; field code; in_codeset S; applies`.
+  indexed_body_.assign(program.rules.size(), UINT32_MAX);
+  const std::vector<uint8_t>& code = program.code;
+  for (uint32_t r = 0; r < program.rules.size(); ++r) {
+    const RuleData& rule = program.rules[r];
+    const uint32_t pc = rule.applies_code;
+    constexpr uint32_t kLength = 10;
+    if (rule.index_codeset == UINT32_MAX || rule.index_codeset > UINT16_MAX ||
+        pc + kLength > code.size()) {
+      continue;
+    }
+    if (code[pc] == static_cast<uint8_t>(Op::Scope) &&
+        code[pc + 1] == static_cast<uint8_t>(ScopeId::line) &&
+        code[pc + 2] == static_cast<uint8_t>(Op::Field) &&
+        code[pc + 3] == static_cast<uint8_t>(FieldId::line_code) &&
+        code[pc + 4] == static_cast<uint8_t>(Op::InCodeset) &&
+        ReadU16(code.data(), pc + 5) == rule.index_codeset &&
+        code[pc + 7] == static_cast<uint8_t>(Op::Applies)) {
+      indexed_body_[r] = pc + kLength;
+    }
+  }
 }
 
 bool Vm::SetPolicyFilter(std::string_view policy_id) {
@@ -225,8 +246,14 @@ bool Vm::RunRule(uint32_t rule, const LineContext& line_ctx, ClaimDecision& out,
   // left over from another rule or claim may point into a record that is gone: start every run
   // from unknowns.
   std::fill_n(slots_.begin(), program_.rules[rule].slots, Value::Unknown(kNoPc));
-  Execute(program_.rules[rule].applies_code, ctx, out, &applied, trace, stack_.data(),
-          slots_.data());
+  // A rule the code index selected (DecideLine) whose applies test is that index's own codeset
+  // test already holds: start at its body. A trace still sees the test run.
+  uint32_t start = program_.rules[rule].applies_code;
+  if (!trace && indexed_body_[rule] != UINT32_MAX) {
+    applied = true;
+    start = indexed_body_[rule];
+  }
+  Execute(start, ctx, out, &applied, trace, stack_.data(), slots_.data());
   if (trace) trace->RuleEnd(rule, applied);
   return applied;
 }

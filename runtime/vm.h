@@ -114,6 +114,9 @@ class Vm {
   std::vector<Value> snippet_slots_;
   std::vector<int32_t> chosen_;       // per policy group: chosen version for the current line
   std::vector<uint32_t> candidates_;  // rules to visit for the current line
+  // Per rule: where its body starts when its `applies to` is exactly `line.code in S` on the
+  // codeset the index found it by (the index already proved it true), else UINT32_MAX.
+  std::vector<uint32_t> indexed_body_;
   uint32_t group_filter_ = UINT32_MAX;
   size_t max_slots_ = 0;
   size_t max_stack_ = 0;
