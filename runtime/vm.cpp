@@ -287,6 +287,24 @@ Value Vm::Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool*
 
 namespace {
 
+// `a op b` for one of the six comparison ops.
+inline bool CompareInts(Op op, int64_t a, int64_t b) {
+  switch (op) {
+    case Op::Eq:
+      return a == b;
+    case Op::Ne:
+      return a != b;
+    case Op::Lt:
+      return a < b;
+    case Op::Le:
+      return a <= b;
+    case Op::Gt:
+      return a > b;
+    default:
+      return a >= b;
+  }
+}
+
 // The instructions whose values an explanation shows: the ones that decide, not the plumbing.
 constexpr bool IsTracedStep(Op op) {
   switch (op) {
@@ -435,7 +453,12 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         --sp;
         break;
       case Op::InCodeset:
-        sp[-1] = InCodeset(program_.codesets[ReadU16(code, pc)], sp[-1]);
+        // A code is the common operand: test it here rather than through the general routine.
+        if (sp[-1].tag == Tag::Code) {
+          sp[-1] = Value::Bool(program_.codesets[ReadU16(code, pc)].Contains(sp[-1].code()));
+        } else {
+          sp[-1] = InCodeset(program_.codesets[ReadU16(code, pc)], sp[-1]);
+        }
         pc += 2;
         break;
       case Op::InList:
@@ -469,7 +492,14 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
       case Op::Le:
       case Op::Gt:
       case Op::Ge:
-        sp[-2] = CompareOp(op, sp[-2], sp[-1], at);
+        // Two numbers or two dates of one kind compare as integers; everything else (unknowns,
+        // mixed kinds, strings, durations) takes the general routine.
+        if (sp[-2].tag == sp[-1].tag &&
+            (sp[-1].tag == Tag::Int || sp[-1].tag == Tag::Date || sp[-1].tag == Tag::Decimal)) {
+          sp[-2] = Value::Bool(CompareInts(op, sp[-2].i, sp[-1].i));
+        } else {
+          sp[-2] = CompareOp(op, sp[-2], sp[-1], at);
+        }
         --sp;
         break;
       case Op::Neg:
