@@ -41,24 +41,30 @@ std::optional<Day> ParseDate(std::string_view text) {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
     return std::nullopt;
   }
-  // Every record carries several dates: the digits are checked together, without branches.
-  const auto digit = [&](size_t i) { return static_cast<uint32_t>(text[i]) - uint32_t{'0'}; };
-  const uint32_t d[8] = {digit(0), digit(1), digit(2), digit(3),
-                         digit(5), digit(6), digit(8), digit(9)};
-  bool digits = true;
-  for (uint32_t v : d) {
-    digits &= v <= 9;
-  }
-  if (!digits) {
+  // Records carry several dates each: the digits are checked in one test, and the day number is
+  // days_from_civil (date.h) in unsigned arithmetic, which years 1..9999 allow.
+  const auto digit = [&](size_t i) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(text[i])) - uint32_t{'0'};
+  };
+  const uint32_t y0 = digit(0), y1 = digit(1), y2 = digit(2), y3 = digit(3);
+  const uint32_t m0 = digit(5), m1 = digit(6), d0 = digit(8), d1 = digit(9);
+  if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9)) {
     return std::nullopt;
   }
-  const auto y = static_cast<int32_t>(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]);
-  const auto m = static_cast<int32_t>(d[4] * 10 + d[5]);
-  const auto day = static_cast<int32_t>(d[6] * 10 + d[7]);
-  if (!IsValidDate(y, m, day)) {
+  const uint32_t y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const uint32_t m = m0 * 10 + m1;
+  const uint32_t d = d0 * 10 + d1;
+  if (y == 0 || m == 0 || m > 12 || d == 0 ||
+      d > static_cast<uint32_t>(DaysInMonth(static_cast<int32_t>(y), static_cast<int32_t>(m)))) {
     return std::nullopt;
   }
-  return DaysFromCivil({y, m, day});
+  const uint32_t year = m <= 2 ? y - 1 : y;
+  const uint32_t era = year / 400;
+  const uint32_t yoe = year - era * 400;
+  const uint32_t mp = m > 2 ? m - 3 : m + 9;
+  const uint32_t doy = (153 * mp + 2) / 5 + d - 1;
+  const uint32_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return static_cast<Day>(static_cast<int64_t>(era) * 146097 + doe - 719468);
 }
 
 DateText FormatDate(Day d) {

@@ -656,15 +656,7 @@ class Decoding {
     const Got got = String(v, path, text, "a code written as a string");
     if (got != Got::Value)
       return got;
-    if (system == CodeSystem::Loinc) {
-      // The test conventions write observation codes as system|code; FHIR tokens name the
-      // system by its URI.
-      for (std::string_view prefix :
-           {std::string_view("LOINC|"), std::string_view("http://loinc.org|")}) {
-        if (text.substr(0, prefix.size()) == prefix)
-          text.remove_prefix(prefix.size());
-      }
-    }
+    text = RecordCodeText(system, text);
     const std::optional<uint64_t> packed = Pack(system, text);
     if (!packed) {
       constexpr size_t kLongest = 32;  // no valid code comes near: say so instead of echoing it

@@ -185,14 +185,7 @@ class Scanner {
     std::string_view text;
     if (!String(text))
       return false;
-    if (system == CodeSystem::Loinc) {
-      for (std::string_view prefix :
-           {std::string_view("LOINC|"), std::string_view("http://loinc.org|")}) {
-        if (text.substr(0, prefix.size()) == prefix)
-          text.remove_prefix(prefix.size());
-      }
-    }
-    const std::optional<uint64_t> packed = Pack(system, text);
+    const std::optional<uint64_t> packed = Pack(system, RecordCodeText(system, text));
     if (!packed)
       return false;
     out = *packed;
@@ -412,6 +405,17 @@ class Scanner {
 };
 
 }  // namespace
+
+std::string_view RecordCodeText(CodeSystem system, std::string_view text) {
+  if (system == CodeSystem::Loinc) {
+    for (std::string_view prefix :
+         {std::string_view("LOINC|"), std::string_view("http://loinc.org|")}) {
+      if (text.substr(0, prefix.size()) == prefix)
+        text.remove_prefix(prefix.size());
+    }
+  }
+  return text;
+}
 
 bool ScanClaim(const char* data, size_t size, Claim& out, std::vector<size_t>& line_index) {
   return Scanner(data, size, out, line_index).Record();

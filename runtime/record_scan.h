@@ -12,8 +12,10 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 #include <vector>
 
+#include "runtime/code.h"
 #include "runtime/record.h"
 
 namespace warrant {
@@ -22,5 +24,10 @@ namespace warrant {
 // of each claim line in `line_index`; false when the record is not of the plain shape. At least 16
 // bytes after `data + size` must be readable (NdjsonReader's padding).
 bool ScanClaim(const char* data, size_t size, Claim& out, std::vector<size_t>& line_index);
+
+// A record's code text without the system it may name: observation codes are written
+// `LOINC|4548-4` by the test conventions and `http://loinc.org|4548-4` as FHIR tokens. Both
+// decoding paths read codes through this.
+std::string_view RecordCodeText(CodeSystem system, std::string_view text);
 
 }  // namespace warrant
