@@ -7,7 +7,38 @@
 
 namespace warrant {
 
+namespace {
+
+// The common spelling, -?digits[.digits] with at most 12 whole and 6 fractional digits, is exact
+// in 64 bits: read it directly. False means "not that spelling", not "malformed".
+bool ParsePlainDecimal(std::string_view text, int64_t* scaled) {
+  size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) ++i;
+  int64_t value = 0;
+  const size_t whole_begin = i;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') value = value * 10 + (text[i++] - '0');
+  const size_t whole = i - whole_begin;
+  if (whole == 0 || whole > 12) return false;
+  int places = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && places < 6) {
+      value = value * 10 + (text[i++] - '0');
+      ++places;
+    }
+    if (places == 0) return false;
+  }
+  if (i != text.size()) return false;
+  for (; places < 6; ++places) value *= 10;
+  *scaled = negative ? -value : value;
+  return true;
+}
+
+}  // namespace
+
 bool ParseDecimal(std::string_view text, int64_t* scaled) {
+  if (ParsePlainDecimal(text, scaled)) return true;
   bool negative = false;
   size_t i = 0;
   if (i < text.size() && (text[i] == '-' || text[i] == '+')) {

@@ -1,5 +1,8 @@
 // The value semantics of the VM: Kleene truth tables, exact decimals, calendar arithmetic,
 // windows and comparisons with missing data.
+#include <random>
+#include <string>
+
 #include "runtime/vm_ops.h"
 
 #include "runtime/decimal.h"
@@ -68,6 +71,30 @@ TEST_CASE("decimals compare exactly as written", "[vm]") {
   CHECK(a == 100 * kDecimalScale);
   CHECK_FALSE(ParseDecimal("1.2.3", &a));
   CHECK_FALSE(ParseDecimal("", &a));
+  CHECK_FALSE(ParseDecimal("-", &a));
+}
+
+TEST_CASE("decimals: the plain spelling's fast path agrees with the general parser", "[vm]") {
+  // "Xe0" is the same number as "X" but always takes the general parser.
+  std::mt19937 rng(11);
+  const std::string chars = "0123456789.-";
+  for (int n = 0; n < 50000; ++n) {
+    std::string text;
+    const size_t length = 1 + rng() % 22;
+    for (size_t i = 0; i < length; ++i) text += chars[rng() % (i == 0 ? chars.size() : 11)];
+    int64_t fast = 0, general = 0;
+    const bool ok = ParseDecimal(text, &fast);
+    INFO(text);
+    CHECK(ok == ParseDecimal(text + "e0", &general));
+    if (ok) CHECK(fast == general);
+  }
+  int64_t v = 0;
+  REQUIRE(ParseDecimal("999999999999.999999", &v));
+  CHECK(v == 999999999999999999);
+  REQUIRE(ParseDecimal("-0.0000015", &v));  // seven places: the general parser rounds
+  CHECK(v == -2);
+  REQUIRE(ParseDecimal("-0", &v));
+  CHECK(v == 0);
 }
 
 TEST_CASE("calendar arithmetic on dates", "[vm]") {
