@@ -117,6 +117,16 @@ class Vm {
   // Per rule: where its body starts when its `applies to` is exactly `line.code in S` on the
   // codeset the index found it by (the index already proved it true), else UINT32_MAX.
   std::vector<uint32_t> indexed_body_;
+  // `any x in LIST where x in S` loops, run natively by untraced runs: by the pc of their
+  // iter_start, an index into fused_any_ (UINT32_MAX: none). Found by FindFusedLoops.
+  struct FusedAny {
+    uint8_t acc = 0;        // the accumulator's slot
+    uint16_t codeset = 0;
+    uint32_t end = 0;       // the pc after the loop
+  };
+  std::vector<uint32_t> fused_at_;
+  std::vector<FusedAny> fused_any_;
+  void FindFusedLoops();
   uint32_t group_filter_ = UINT32_MAX;
   size_t max_slots_ = 0;
   size_t max_stack_ = 0;

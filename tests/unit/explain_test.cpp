@@ -176,6 +176,17 @@ TEST_CASE("explain: tracing never changes a decision", "[explain]") {
           "lines": [{"code": "82270"}, {"code": "80061"}, {"code": "99213"}], "facts": {"symptomatic": true}})",
       R"({"patient": {}, "service_date": "2024-02-29", "diagnoses": ["I10"],
           "lines": [{"code": "80061"}, {"code": "G0328"}]})",
+      // `any d in diagnoses where d in lipid_dx`, which untraced runs execute as one loop:
+      // no diagnoses, a match first, last, nowhere, and through dx pointers.
+      R"({"service_date": "2024-02-29", "lines": [{"code": "80061"}]})",
+      R"({"service_date": "2024-02-29", "diagnoses": ["E78.5", "Z00.00", "J01.90"],
+          "lines": [{"code": "80061"}]})",
+      R"({"service_date": "2024-02-29", "diagnoses": ["Z00.00", "J01.90", "E11.9"],
+          "lines": [{"code": "80061"}]})",
+      R"({"service_date": "2024-02-29", "diagnoses": ["Z00.00", "J01.90", "E10.9"],
+          "lines": [{"code": "80061"}]})",
+      R"({"service_date": "2024-02-29", "diagnoses": ["I10", "J01.90"],
+          "lines": [{"code": "80061", "dx_pointers": [2]}, {"code": "80061", "dx_pointers": [2, 1]}]})",
   };
   for (const char* json : claims) {
     Session plain(*engine);
