@@ -1015,8 +1015,7 @@ class Decoding {
     for (Value& fact : c.facts) {
       if (fact.tag != Tag::String)
         continue;
-      fact.ptr = c.strings.data() + fact.i;
-      fact.i = 0;
+      fact = Value::String(c.Str({static_cast<uint32_t>(fact.i), fact.aux}));
     }
     return true;
   }

@@ -71,12 +71,13 @@ enum class RecordKind : uint8_t {
   Facts,        // i unused
 };
 
+// 16 bytes, so that values travel in two registers through calls and returns. A string keeps
+// its pointer in `i` and its length in `aux`.
 struct Value {
   int64_t i = 0;
   uint32_t aux = kNoPc;
   Tag tag = Tag::Unknown;
   uint8_t sub = 0;
-  const char* ptr = nullptr;  // String only
 
   static Value Unknown(uint32_t pc) {
     Value v;
@@ -95,8 +96,7 @@ struct Value {
     return v;
   }
   static Value String(std::string_view s) {
-    Value v = Make(Tag::String, 0);
-    v.ptr = s.data();
+    Value v = Make(Tag::String, static_cast<int64_t>(reinterpret_cast<intptr_t>(s.data())));
     v.aux = static_cast<uint32_t>(s.size());
     return v;
   }
@@ -116,7 +116,9 @@ struct Value {
   bool is_unknown() const { return tag == Tag::Unknown; }
   bool is_true() const { return tag == Tag::Bool && i != 0; }
   bool is_false() const { return tag == Tag::Bool && i == 0; }
-  std::string_view str() const { return {ptr, aux}; }
+  std::string_view str() const {
+    return {reinterpret_cast<const char*>(static_cast<intptr_t>(i)), aux};
+  }
   uint64_t code() const { return static_cast<uint64_t>(i); }
   ListKind list_kind() const { return static_cast<ListKind>(sub); }
   RecordKind record_kind() const { return static_cast<RecordKind>(sub); }
@@ -130,5 +132,7 @@ struct Value {
     return v;
   }
 };
+
+static_assert(sizeof(Value) == 16, "Value must stay two registers wide");
 
 }  // namespace warrant

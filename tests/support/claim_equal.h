@@ -80,7 +80,7 @@ inline std::string ClaimDifference(const Claim& a, const Claim& b) {
     const std::string at = "facts[" + std::to_string(i) + "]";
     if (x.tag != y.tag) return at + " type";
     if (x.tag == Tag::String) {
-      if (std::string_view(x.ptr, x.aux) != std::string_view(y.ptr, y.aux)) return at;
+      if (x.str() != y.str()) return at;
     } else if (x.i != y.i || x.aux != y.aux || x.sub != y.sub) {
       return at;
     }

@@ -421,9 +421,8 @@ TEST_CASE("record: facts of each type", "[record][facts]") {
     for (int slot : {kNote, kStatus}) {
       const Value& v = c.facts[slot];
       REQUIRE(v.tag == Tag::String);
-      CHECK(v.ptr >= c.strings.data());
-      CHECK(v.ptr + v.aux <= c.strings.data() + c.strings.size());
-      CHECK(v.i == 0);
+      CHECK(v.str().data() >= c.strings.data());
+      CHECK(v.str().data() + v.aux <= c.strings.data() + c.strings.size());
     }
     CHECK(c.facts[kNote].str() == "first");
     CHECK(c.facts[kStatus].str() == "never");
