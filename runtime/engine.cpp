@@ -345,7 +345,10 @@ void Session::AppendDecisions(std::string& out, const Explanation* explanation) 
     out += ",\"code\":";
     const CodeText* code = rec.present.Has(FieldId::line_code) ? code_text_.Find(rec.code) : nullptr;
     if (code) {
-      AppendJsonString(out, code->view());
+      // A code's display text is letters, digits, '.' and '-': nothing to escape.
+      out += '"';
+      out.append(code->view());
+      out += '"';
     } else {
       out += "null";
     }
@@ -374,7 +377,7 @@ void Session::AppendDecisions(std::string& out, const Explanation* explanation) 
 }
 
 const CodeText* Session::CodeTextCache::Find(uint64_t packed) {
-  const size_t slot = static_cast<size_t>((packed * 0x9E3779B97F4A7C15u) >> 58);
+  const size_t slot = static_cast<size_t>((packed * 0x9E3779B97F4A7C15u) >> (64 - kBits));
   if (key[slot] == packed && packed != 0) return &text[slot];
   const std::optional<CodeText> unpacked = Unpack(packed);
   if (!unpacked) return nullptr;

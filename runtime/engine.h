@@ -115,7 +115,8 @@ class Session {
   // The display texts of recently written line codes. Codes repeat from claim to claim, and
   // unpacking one costs more than the rest of its line's record.
   struct CodeTextCache {
-    static constexpr size_t kSize = 64;
+    static constexpr unsigned kBits = 9;
+    static constexpr size_t kSize = size_t{1} << kBits;
     std::array<uint64_t, kSize> key{};  // 0: empty (no valid code packs to 0)
     std::array<CodeText, kSize> text;
     // The display text of `packed`, or null when it is not a valid code.
