@@ -1074,7 +1074,7 @@ struct RecordDecoder::State {
     if (fast_path) {
       // A record the scanner cannot take, or one whose Finish fails, is decoded again from the
       // start by the full path, which says what is wrong.
-      if (ScanClaim(data, size, out, line_index) && decoding.Finish())
+      if (ScanClaim(data, size, out, line_index, codes) && decoding.Finish())
         return true;
       out.Clear();
       out.facts.assign(facts.size(), Value::Unknown(kNoPc));
@@ -1124,6 +1124,7 @@ struct RecordDecoder::State {
 
   od::parser parser{kMaxRecordBytes};
   bool fast_path = true;
+  CodeCache codes;  // the fast path's
   FactTable facts;
   std::vector<char> padded;  // Decode(string_view) copies the record here
   std::vector<size_t> line_index;

@@ -52,8 +52,9 @@ class Seen {
 
 class Scanner {
  public:
-  Scanner(const char* data, size_t size, Claim& claim, std::vector<size_t>& line_index)
-      : p_(data), end_(data + size), claim_(claim), line_index_(line_index) {}
+  Scanner(const char* data, size_t size, Claim& claim, std::vector<size_t>& line_index,
+          CodeCache& codes)
+      : p_(data), end_(data + size), claim_(claim), line_index_(line_index), codes_(codes) {}
 
   bool Record() {
     line_index_.clear();
@@ -194,7 +195,7 @@ class Scanner {
     std::string_view text;
     if (!String(text))
       return false;
-    const std::optional<uint64_t> packed = Pack(system, RecordCodeText(system, text));
+    const std::optional<uint64_t> packed = codes_.Pack(system, RecordCodeText(system, text));
     if (!packed)
       return false;
     out = *packed;
@@ -411,6 +412,7 @@ class Scanner {
   const char* end_;
   Claim& claim_;
   std::vector<size_t>& line_index_;
+  CodeCache& codes_;
 };
 
 }  // namespace
@@ -426,8 +428,26 @@ std::string_view RecordCodeText(CodeSystem system, std::string_view text) {
   return text;
 }
 
-bool ScanClaim(const char* data, size_t size, Claim& out, std::vector<size_t>& line_index) {
-  return Scanner(data, size, out, line_index).Record();
+std::optional<uint64_t> CodeCache::Pack(CodeSystem system, std::string_view text) {
+  if (text.empty() || text.size() > 8)
+    return warrant::Pack(system, text);
+  uint64_t word = 0;
+  std::memcpy(&word, text.data(), 8);
+  if (text.size() < 8)
+    word &= (uint64_t{1} << (8 * text.size())) - 1;
+  const auto sys = static_cast<uint8_t>(system);
+  Entry& e = entries_[((word + sys) * 0x9E3779B97F4A7C15u) >> (64 - kBits)];
+  if (e.text == word && e.size == text.size() && e.system == sys)
+    return e.packed;
+  const std::optional<uint64_t> packed = warrant::Pack(system, text);
+  if (packed)
+    e = Entry{word, *packed, sys, static_cast<uint8_t>(text.size())};
+  return packed;
+}
+
+bool ScanClaim(const char* data, size_t size, Claim& out, std::vector<size_t>& line_index,
+               CodeCache& codes) {
+  return Scanner(data, size, out, line_index, codes).Record();
 }
 
 }  // namespace warrant

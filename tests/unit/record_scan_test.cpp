@@ -2,10 +2,12 @@
 // take the fast path, and for every record (plain ones, and thousands of mutants of them:
 // truncations, byte substitutions, white space, escapes, nulls, repeated and unknown keys, odd
 // numbers) both paths agree on the outcome, the decoded Claim and the error.
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "runtime/code.h"
 #include "runtime/ndjson.h"
 #include "runtime/record_json.h"
 #include "runtime/record_scan.h"
@@ -112,7 +114,8 @@ bool Scans(std::string_view json) {
   padded.append(kJsonPadding, '\0');
   Claim claim;
   std::vector<size_t> line_index;
-  return ScanClaim(padded.data(), json.size(), claim, line_index);
+  CodeCache codes;
+  return ScanClaim(padded.data(), json.size(), claim, line_index, codes);
 }
 
 }  // namespace
@@ -157,6 +160,28 @@ TEST_CASE("record scan: fast and full paths agree on records and their mutants",
     }
   }
   CHECK(compared > 10000);
+}
+
+TEST_CASE("record scan: the code cache packs as Pack does, hit or miss", "[record]") {
+  CodeCache cache;
+  std::mt19937 rng(3);
+  const std::pair<CodeSystem, std::string> alphabets[] = {
+      {CodeSystem::Icd10cm, "EZIA019.X"}, {CodeSystem::Hcpcs, "0159GJ"},
+      {CodeSystem::Loinc, "0123456789-"}, {CodeSystem::Pos, "0129"}, {CodeSystem::Modifier, "25RTx"}};
+  for (int round = 0; round < 3; ++round) {  // the later rounds hit what the first stored
+    std::mt19937 texts(5);
+    for (int n = 0; n < 20000; ++n) {
+      const auto& [system, chars] = alphabets[texts() % std::size(alphabets)];
+      std::string text;
+      const size_t length = 1 + texts() % 9;
+      for (size_t i = 0; i < length; ++i)
+        text += chars[texts() % chars.size()];
+      std::string padded = text + std::string(16, static_cast<char>(rng()));  // junk after it
+      INFO(SystemNoun(system) << ": " << text);
+      CHECK(cache.Pack(system, std::string_view(padded.data(), text.size())) ==
+            Pack(system, text));
+    }
+  }
 }
 
 TEST_CASE("record scan: decoding a plain record after a refused one is unaffected", "[record]") {
