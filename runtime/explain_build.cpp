@@ -88,6 +88,7 @@ class Builder {
   void AddEvidence(const ExplainStatement& st, ExplainFinding& x) const;
   std::string WhyNot(const ExplainStatement* st, const std::vector<TraceEvent>* raw,
                      const Finding& f, Day dos) const;
+  std::string NearestElement(const std::vector<TraceEvent>& raw) const;
 
   const Engine& engine_;
   const Program& p_;
@@ -462,6 +463,9 @@ std::string Builder::WhyNot(const ExplainStatement* st, const std::vector<TraceE
                        "billable level",
                        Text(e.inputs[0]), version, FormatDate(dos).view());
   }
+  // `any x in L where A and B ...` that no element satisfied: the last element's first failure
+  // says little. Name the element that came nearest (fewest failed tests) and what it failed.
+  if (std::string nearest = NearestElement(*raw); !nearest.empty()) return nearest;
   // A number compared: say which side fell short.
   for (auto it = raw->rbegin(); it != raw->rend(); ++it) {
     const TraceEvent& e = *it;
@@ -476,6 +480,65 @@ std::string Builder::WhyNot(const ExplainStatement* st, const std::vector<TraceE
     return fmt::format("needs `{}` to hold", condition);
   }
   return "";
+}
+
+std::string Builder::NearestElement(const std::vector<TraceEvent>& raw) const {
+  const auto is_test = [](const TraceEvent& e) {
+    return e.kind == TraceEvent::Kind::Step && e.op >= Op::Eq && e.op <= Op::Ge &&
+           e.input_count == 2;
+  };
+  // The outer loop is the first iter_next; its events split the statement into elements.
+  const auto first = std::find_if(raw.begin(), raw.end(), [](const TraceEvent& e) {
+    return e.kind == TraceEvent::Kind::Step && e.op == Op::IterNext;
+  });
+  if (first == raw.end()) return "";
+  const uint32_t loop = first->pc;
+  bool any = false;
+  for (const TraceEvent& e : raw) {
+    if (e.kind != TraceEvent::Kind::Step) continue;
+    if (e.op == Op::AccAny) any = true;
+    // Another quantifier's accumulator, or one that held: not a failed `any` over elements.
+    if ((e.op == Op::AccAny && e.input_count >= 1 && e.inputs[0].is_true()) ||
+        (e.op != Op::AccAny && e.op >= Op::AccAll && e.op <= Op::AccEarliest)) {
+      return "";
+    }
+  }
+  if (!any) return "";
+  const TraceEvent* best_element = nullptr;
+  const TraceEvent* best_failure = nullptr;
+  size_t best_failures = 0;
+  size_t tests = 0, most_tests = 0;
+  const TraceEvent* element = nullptr;
+  const TraceEvent* failure = nullptr;
+  size_t failures = 0;
+  const auto close = [&] {
+    if (element && failure && (!best_element || failures < best_failures)) {
+      best_element = element;
+      best_failure = failure;
+      best_failures = failures;
+    }
+    most_tests = std::max(most_tests, tests);
+  };
+  for (const TraceEvent& e : raw) {
+    if (e.kind != TraceEvent::Kind::Step) continue;
+    if (e.op == Op::IterNext && e.pc == loop) {
+      close();
+      element = &e;
+      failure = nullptr;
+      failures = tests = 0;
+    } else if (element && is_test(e)) {
+      ++tests;
+      if (e.result.is_false() && failures++ == 0) failure = &e;
+    }
+  }
+  close();
+  // One test per element says nothing the plain comparison would not.
+  if (!best_element || most_tests < 2 || best_element->result.tag != Tag::Record) return "";
+  return fmt::format("no element meets every condition; the nearest is {}, where `{}`: {} {} {} "
+                     "is false",
+                     Text(best_element->result), Source(best_failure->pc),
+                     Text(best_failure->inputs[0]), OperatorText(best_failure->op),
+                     Text(best_failure->inputs[1]));
 }
 
 void Builder::FindStatement(uint32_t line, uint32_t outcome, const ExplainStatement** st,
