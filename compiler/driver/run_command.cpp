@@ -55,6 +55,18 @@ struct Batch {
   std::string messages;             // stderr text for malformed lines
   Counts counts;
   bool done = false;
+
+  // Empty again for the next lines, keeping every buffer's capacity.
+  void Reset() {
+    text.clear();
+    ends.clear();
+    numbers.clear();
+    truncated.clear();
+    output.clear();
+    messages.clear();
+    counts = Counts();
+    done = false;
+  }
 };
 
 // With --explain each worker keeps a recorder. A claim is first decided untraced; only one with
@@ -259,6 +271,9 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       });
     }
     std::deque<std::unique_ptr<Batch>> inflight;
+    // Written batches are reused: fresh ones would grow their buffers (and fault in new pages)
+    // for every 1,024 lines.
+    std::vector<std::unique_ptr<Batch>> spare;
     auto flush_front = [&] {
       Batch* front = inflight.front().get();
       {
@@ -266,6 +281,8 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
         batch_done.wait(lock, [&] { return front->done; });
       }
       write_batch(*front);
+      front->Reset();
+      spare.push_back(std::move(inflight.front()));
       inflight.pop_front();
     };
     auto current = std::make_unique<Batch>();
@@ -277,7 +294,12 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
         todo.push_back(raw);
       }
       work_ready.notify_one();
-      current = std::make_unique<Batch>();
+      if (spare.empty()) {
+        current = std::make_unique<Batch>();
+      } else {
+        current = std::move(spare.back());
+        spare.pop_back();
+      }
       while (inflight.size() > static_cast<size_t>(options.jobs) * 2) flush_front();
     };
     while (reader.Next(line)) {
