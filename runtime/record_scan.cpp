@@ -271,6 +271,95 @@ class Scanner {
     return ok;
   }
 
+  // ---- Values the schema does not know ----
+
+  // -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, the JSON number grammar.
+  bool SkipNumber() {
+    if (p_ < end_ && *p_ == '-')
+      ++p_;
+    const char* digits = p_;
+    while (p_ < end_ && IsDigit(*p_))
+      ++p_;
+    if (p_ == digits || (*digits == '0' && p_ - digits > 1))
+      return false;
+    if (p_ < end_ && *p_ == '.') {
+      const char* after = ++p_;
+      while (p_ < end_ && IsDigit(*p_))
+        ++p_;
+      if (p_ == after)
+        return false;
+    }
+    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
+      ++p_;
+      if (p_ < end_ && (*p_ == '+' || *p_ == '-'))
+        ++p_;
+      const char* after = p_;
+      while (p_ < end_ && IsDigit(*p_))
+        ++p_;
+      if (p_ == after)
+        return false;
+    }
+    return true;
+  }
+
+  bool SkipWord(std::string_view rest) {
+    if (static_cast<size_t>(end_ - p_) < rest.size() || std::string_view(p_, rest.size()) != rest)
+      return false;
+    p_ += rest.size();
+    return true;
+  }
+
+  // Checks that a member the schema does not know is JSON (plain strings only), to the full
+  // path's depth limit, and steps over it; the full path would check it and drop it too.
+  bool Skip(int depth) {
+    SkipSpace();
+    if (p_ >= end_)
+      return false;
+    const char c = *p_;
+    if (c == '"') {
+      std::string_view text;
+      return String(text);
+    }
+    if (c == '-' || IsDigit(c))
+      return SkipNumber();
+    ++p_;
+    switch (c) {
+      case 't':
+        return SkipWord("rue");
+      case 'f':
+        return SkipWord("alse");
+      case 'n':
+        return SkipWord("ull");
+      case '[':
+        if (depth > kMaxNestingDepth)
+          return false;
+        if (Eat(']'))
+          return true;
+        for (;;) {
+          if (!Skip(depth + 1))
+            return false;
+          const char next = Take();
+          if (next != ',')
+            return next == ']';
+        }
+      case '{':
+        if (depth > kMaxNestingDepth)
+          return false;
+        if (Eat('}'))
+          return true;
+        for (;;) {
+          std::string_view key;
+          if (!String(key) || !Eat(':') || !Skip(depth + 1))
+            return false;
+          const char next = Take();
+          if (next != ',')
+            return next == '}';
+        }
+      default:
+        return false;
+    }
+  }
+
   // ---- Records: the members each object takes, in the order of record_json.cpp ----
 
   static bool Set(bool ok, Presence& present, FieldId field) {
@@ -307,7 +396,9 @@ class Scanner {
         return seen.First(7) && History();
       if (key == "observations")
         return seen.First(8) && Observations();
-      return false;  // facts and fields the schema does not know: the full path
+      if (key == "facts")
+        return false;  // typed by the pack's declarations: the full path
+      return Skip(1);
     });
   }
 
@@ -328,7 +419,7 @@ class Scanner {
         return seen.First(3) && Set(Date(c.part_b_effective), c.present,
                                     FieldId::patient_part_b_effective);
       }
-      return false;
+      return Skip(2);
     });
   }
 
@@ -358,7 +449,7 @@ class Scanner {
           return seen.First(5) && Set(Code(CodeSystem::Pos, line.pos), line.present,
                                       FieldId::line_place_of_service);
         }
-        return false;
+        return Skip(3);
       });
     });
   }
@@ -382,7 +473,7 @@ class Scanner {
           return seen.First(4) && Int(h.units);
         if (key == "modifiers")
           return seen.First(5) && CodeList(CodeSystem::Modifier, kMaxListItems, h.modifiers);
-        return false;
+        return Skip(3);
       });
     });
   }
@@ -403,7 +494,9 @@ class Scanner {
           return seen.First(2) && Set(StringRange(o.unit), o.present, FieldId::observation_unit);
         if (key == "date")
           return seen.First(3) && Set(Date(o.date), o.present, FieldId::observation_date);
-        return false;  // context maps: the full path
+        if (key == "context")
+          return false;  // maps: the full path
+        return Skip(3);
       });
     });
   }

@@ -1,12 +1,13 @@
 // The fast path of RecordDecoder: a claim written the common way, decoded straight from its bytes.
 //
-// Claims in a batch are nearly always plain: the schema's own fields, each once, with strings that
-// hold no escapes and no bytes beyond ASCII, integers and plain decimals. ScanClaim reads exactly
-// that shape in one pass over the text, with no structural index and no per-value type dispatch,
-// and fills a Claim the way the full decoder (record_json.cpp) would. Anything else (an escape, a
-// non-ASCII byte, null, an unknown or repeated key, facts, a bad code or date, a limit reached,
-// text that is not JSON) makes it give up, and the caller decodes the record again with the full,
-// checked path, which also says what is wrong. So it never accepts a record the full path would
+// Claims in a batch are nearly always plain: the schema's fields, each once, with strings that
+// hold no escapes and no bytes beyond ASCII, integers and plain decimals, and perhaps fields the
+// schema does not know (checked to be JSON and stepped over, as the full path does). ScanClaim
+// reads exactly that shape in one pass over the text, with no structural index and no per-value
+// type dispatch, and fills a Claim the way the full decoder (record_json.cpp) would. Anything else
+// (an escape, a non-ASCII byte, null in a schema field, a repeated key, facts, an observation's
+// context, a bad code or date, a limit reached, text that is not JSON) makes it give up, and the
+// caller decodes the record again with the full, checked path, which also says what is wrong. So it never accepts a record the full path would
 // refuse, and the Claims are the same (tests/unit/record_scan_test.cpp compares both paths).
 // The defaults and cross-field checks that follow the object (RecordDecoder's Finish) are not here.
 #pragma once

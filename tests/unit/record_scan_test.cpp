@@ -42,6 +42,12 @@ const std::vector<std::string>& PlainRecords() {
       "\"99213\" , \"units\" : 0 } , { \"code\" : \"j1100\" , \"modifiers\" : [ \"25\" ] } ] ,"
       " \"diagnoses\" : [ ] , \"history\" : [ ] , \"observations\" : [ ] }\r\n ",
       R"({"lines":[{"code":"99213","date":"2024-05-05","units":-0}],"patient":{}})",
+      // Fields the schema does not know, at every level, of every JSON kind.
+      R"({"id":"a","extra":{"x":[1,2.5e-3,-0,true,false,null,"s",{},[]]},"payer":"MCR",)"
+      R"("patient":{"id":"p","mrn":12345,"birth_date":"1950-01-01"},"service_date":"2024-01-02",)"
+      R"("lines":[{"code":"99213","charge":125.50,"npi":"1234567890","notes":[[["deep"]]]}],)"
+      R"("history":[{"code":"99213","date":"2023-01-02","provider":{"npi":null}}],)"
+      R"("observations":[{"code":"4548-4","value":6.1,"lab":"Quest","flags":[]}],"z":null})",
   };
   return records;
 }
@@ -53,7 +59,6 @@ const std::vector<std::string>& OtherRecords() {
       R"({"id":"É","service_date":"2024-01-02","lines":[{"code":"99213"}]})",
       R"({"id":null,"service_date":"2024-01-02","lines":[{"code":"99213"}]})",
       R"({"id":"a","id":"b","service_date":"2024-01-02","lines":[{"code":"99213"}]})",
-      R"({"id":"a","extra":{"x":[1,2]},"service_date":"2024-01-02","lines":[{"code":"99213"}]})",
       R"({"id":"a","facts":{"pack_years":30,"smoker":"former"},"service_date":"2024-01-02","lines":[{"code":"99213"}]})",
       R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213","units":1e0}]})",
       R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213","units":1.0}]})",
@@ -64,6 +69,10 @@ const std::vector<std::string>& OtherRecords() {
       R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213","dx_ptr":[1],"dx_pointers":[1]}],"diagnoses":["E11.9"]})",
       R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213"}],"observations":[{"code":"4548-4","value":1.5e2,"context":{"state":"rest"}}]})",
       R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213"}]} x)",
+      R"({"id":"a","extra":"caf\u00e9","service_date":"2024-01-02","lines":[{"code":"99213"}]})",
+      R"({"id":"a","extra":01,"service_date":"2024-01-02","lines":[{"code":"99213"}]})",
+      R"({"id":"a","extra":[1,],"service_date":"2024-01-02","lines":[{"code":"99213"}]})",
+      R"({"id":"a","extra":tru,"service_date":"2024-01-02","lines":[{"code":"99213"}]})",
       R"([1,2])",
       "",
       "{",
@@ -119,6 +128,28 @@ bool Scans(std::string_view json) {
 }
 
 }  // namespace
+
+namespace {
+
+// A record whose unknown field `extra` nests `depth` arrays.
+std::string Nested(int depth) {
+  return R"({"id":"a","extra":)" + std::string(static_cast<size_t>(depth), '[') +
+         std::string(static_cast<size_t>(depth), ']') +
+         R"(,"service_date":"2024-01-02","lines":[{"code":"99213"}]})";
+}
+
+}  // namespace
+
+TEST_CASE("record scan: unknown fields nest to the full path's limit", "[record]") {
+  RecordDecoder fast(Facts());
+  RecordDecoder full(Facts());
+  full.SetFastPath(false);
+  for (int depth : {1, 63, 64, 65, 66, 200}) {
+    INFO("depth " << depth);
+    Agree(fast, full, Nested(depth));
+    CHECK(Scans(Nested(depth)) == (depth <= kMaxNestingDepth));
+  }
+}
 
 TEST_CASE("record scan: plain records take the fast path, others the full one", "[record]") {
   for (const std::string& json : PlainRecords()) {
