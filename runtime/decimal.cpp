@@ -17,9 +17,11 @@ bool ParsePlainDecimal(std::string_view text, int64_t* scaled) {
   if (negative) ++i;
   int64_t value = 0;
   const size_t whole_begin = i;
-  while (i < text.size() && text[i] >= '0' && text[i] <= '9') value = value * 10 + (text[i++] - '0');
-  const size_t whole = i - whole_begin;
-  if (whole == 0 || whole > 12) return false;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    if (i - whole_begin == 12) return false;  // a 13th digit: the general parser's case
+    value = value * 10 + (text[i] - '0');
+  }
+  if (i == whole_begin) return false;
   int places = 0;
   if (i < text.size() && text[i] == '.') {
     ++i;
