@@ -16,11 +16,11 @@
 #include <string>
 #include <vector>
 
-#include "runtime/code.h"
-#include "runtime/date.h"
-#include "runtime/term_import.h"
-#include "runtime/terminology.h"
-#include "runtime/terminology_serialize.h"
+#include "compiler/cms/term_import.h"
+#include "runtime/core/code.h"
+#include "runtime/core/date.h"
+#include "runtime/terminology/terminology.h"
+#include "runtime/terminology/terminology_serialize.h"
 
 namespace {
 
@@ -45,12 +45,14 @@ int main(int argc, char** argv) {
   std::string path = argv[1];
   int runs = 5;
   for (int i = 2; i + 1 < argc; ++i) {
-    if (std::string(argv[i]) == "--runs") runs = std::max(1, std::atoi(argv[i + 1]));
+    if (std::string(argv[i]) == "--runs")
+      runs = std::max(1, std::atoi(argv[i + 1]));
   }
   // The fiscal year from the file name (icd10cm_order_2026.txt), as `terminology import` does.
   int32_t fy = 2026;
   size_t digits = path.find_last_of("0123456789");
-  if (digits != std::string::npos && digits >= 3) fy = std::atoi(path.substr(digits - 3, 4).c_str());
+  if (digits != std::string::npos && digits >= 3)
+    fy = std::atoi(path.substr(digits - 3, 4).c_str());
 
   std::vector<double> import_s, serialize_s, load_s;
   warrant::Terminology terminology;
@@ -106,11 +108,13 @@ int main(int argc, char** argv) {
     size_t sink = 0;
     for (int r = 0; r < runs; ++r) {
       auto t0 = Clock::now();
-      for (uint64_t c : probes) sink += f(c);
+      for (uint64_t c : probes)
+        sink += f(c);
       auto t1 = Clock::now();
       ns.push_back(Seconds(t0, t1) * 1e9 / static_cast<double>(probes.size()));
     }
-    if (sink == 42) std::puts("");  // keep the loop
+    if (sink == 42)
+      std::puts("");  // keep the loop
     return Median(ns);
   };
   double billable_ns = per_lookup([&](uint64_t c) {

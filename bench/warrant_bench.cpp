@@ -15,9 +15,6 @@
 // "median_s", "claims_per_s", ...}. With --jobs J the claims (or the file) are split into J
 // contiguous parts, one thread each; the time is the wall time of the slowest. Not part of the
 // test suite; bench/run drives it.
-#include <simdjson.h>
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
@@ -29,13 +26,16 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <sys/resource.h>
 #include <thread>
 #include <vector>
 
-#include "runtime/engine.h"
-#include "runtime/ndjson.h"
-#include "runtime/record_json.h"
-#include "runtime/trace.h"
+#include <simdjson.h>
+
+#include "runtime/engine/engine.h"
+#include "runtime/records/ndjson.h"
+#include "runtime/records/record_json.h"
+#include "runtime/vm/trace.h"
 
 namespace {
 
@@ -52,10 +52,11 @@ struct Args {
 };
 
 [[noreturn]] void Usage(const std::string& problem) {
-  std::cerr << "warrant_bench: " << problem << "\n"
-            << "usage: warrant_bench eval PACK NDJSON [--runs N] [--jobs J] [--trace off|null|both]\n"
-            << "       warrant_bench floor NDJSON [--runs N] [--jobs J]\n"
-            << "       warrant_bench decode PACK NDJSON [--runs N]\n";
+  std::cerr
+      << "warrant_bench: " << problem << "\n"
+      << "usage: warrant_bench eval PACK NDJSON [--runs N] [--jobs J] [--trace off|null|both]\n"
+      << "       warrant_bench floor NDJSON [--runs N] [--jobs J]\n"
+      << "       warrant_bench decode PACK NDJSON [--runs N]\n";
   std::exit(2);
 }
 
@@ -65,7 +66,8 @@ Args Parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string {
-      if (i + 1 >= argc) Usage(arg + " needs a value");
+      if (i + 1 >= argc)
+        Usage(arg + " needs a value");
       return argv[++i];
     };
     if (arg == "--runs") {
@@ -74,20 +76,24 @@ Args Parse(int argc, char** argv) {
       a.jobs = std::max(1, std::stoi(value()));
     } else if (arg == "--trace") {
       std::string t = value();
-      if (t != "off" && t != "null" && t != "both") Usage("--trace is off, null or both");
+      if (t != "off" && t != "null" && t != "both")
+        Usage("--trace is off, null or both");
       a.null_trace = t == "null";
       a.both_traces = t == "both";
     } else {
       positional.push_back(arg);
     }
   }
-  if (positional.empty()) Usage("no mode");
+  if (positional.empty())
+    Usage("no mode");
   a.mode = positional[0];
   if (a.mode == "floor") {
-    if (positional.size() != 2) Usage("floor takes NDJSON");
+    if (positional.size() != 2)
+      Usage("floor takes NDJSON");
     a.data = positional[1];
   } else if (a.mode == "eval" || a.mode == "decode") {
-    if (positional.size() != 3) Usage(a.mode + " takes PACK NDJSON");
+    if (positional.size() != 3)
+      Usage(a.mode + " takes PACK NDJSON");
     a.pack = positional[1];
     a.data = positional[2];
   } else {
@@ -111,8 +117,10 @@ std::vector<std::string_view> Lines(const std::string& text) {
   size_t begin = 0;
   while (begin < text.size()) {
     size_t end = text.find('\n', begin);
-    if (end == std::string::npos) end = text.size();
-    if (end > begin) lines.emplace_back(text.data() + begin, end - begin);
+    if (end == std::string::npos)
+      end = text.size();
+    if (end > begin)
+      lines.emplace_back(text.data() + begin, end - begin);
     begin = end + 1;
   }
   return lines;
@@ -141,16 +149,17 @@ double TimeParallel(int jobs, F&& part) {
     part(0);
   } else {
     std::vector<std::thread> threads;
-    for (int j = 1; j < jobs; ++j) threads.emplace_back([&, j] { part(j); });
+    for (int j = 1; j < jobs; ++j)
+      threads.emplace_back([&, j] { part(j); });
     part(0);
-    for (std::thread& t : threads) t.join();
+    for (std::thread& t : threads)
+      t.join();
   }
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
 void Report(const Args& a, const std::string& mode, size_t claims, size_t lines,
-            const std::vector<double>& runs, const std::vector<double>& cpu,
-            std::string extra) {
+            const std::vector<double>& runs, const std::vector<double>& cpu, std::string extra) {
   extra += ",\"cpu_runs\":[";
   for (size_t i = 0; i < cpu.size(); ++i) {
     char buf[32];
@@ -160,8 +169,8 @@ void Report(const Args& a, const std::string& mode, size_t claims, size_t lines,
   extra += "]";
   double median = Median(runs);
   std::string out = "{\"mode\":\"" + mode + "\",\"jobs\":" + std::to_string(a.jobs) +
-                    ",\"claims\":" + std::to_string(claims) + ",\"lines\":" + std::to_string(lines) +
-                    ",\"runs\":[";
+                    ",\"claims\":" + std::to_string(claims) +
+                    ",\"lines\":" + std::to_string(lines) + ",\"runs\":[";
   for (size_t i = 0; i < runs.size(); ++i) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%s%.6f", i ? "," : "", runs[i]);
@@ -207,7 +216,9 @@ std::vector<warrant::Claim> DecodeAll(const warrant::Engine& engine,
 class NullTrace final : public warrant::TraceSink {
  public:
   void RuleStart(uint32_t, uint32_t) override {}
+
   void RuleEnd(uint32_t, bool) override {}
+
   void Condition(uint32_t, const warrant::Value&) override {}
 };
 
@@ -219,10 +230,12 @@ int Eval(const Args& a) {
   std::vector<warrant::Claim> claims = DecodeAll(*engine, lines);
   double decode_s = std::chrono::duration<double>(Clock::now() - t0).count();
   size_t n_lines = 0;
-  for (const warrant::Claim& c : claims) n_lines += c.lines.size();
+  for (const warrant::Claim& c : claims)
+    n_lines += c.lines.size();
 
   std::vector<std::unique_ptr<warrant::Session>> sessions;
-  for (int j = 0; j < a.jobs; ++j) sessions.push_back(std::make_unique<warrant::Session>(*engine));
+  for (int j = 0; j < a.jobs; ++j)
+    sessions.push_back(std::make_unique<warrant::Session>(*engine));
   // Per-thread tallies: they make the decisions observable (so nothing is optimised away) and
   // must be identical on every pass.
   std::vector<std::array<uint64_t, 6>> tally(static_cast<size_t>(a.jobs));
@@ -245,11 +258,13 @@ int Eval(const Args& a) {
   TimeParallel(a.jobs, part);  // warm-up
   std::array<uint64_t, 6> first{};
   for (const auto& t : tally)
-    for (size_t k = 0; k < 6; ++k) first[k] += t[k];
+    for (size_t k = 0; k < 6; ++k)
+      first[k] += t[k];
   // With --trace both, passes alternate between no sink and the no-op sink, so both see the
   // same machine load.
   std::vector<bool> modes = {a.null_trace};
-  if (a.both_traces) modes = {false, true};
+  if (a.both_traces)
+    modes = {false, true};
   std::vector<std::vector<double>> runs(modes.size()), cpu(modes.size());
   for (int r = 0; r < a.runs; ++r) {
     for (size_t m = 0; m < modes.size(); ++m) {
@@ -259,7 +274,8 @@ int Eval(const Args& a) {
       cpu[m].push_back(CpuSeconds() - c0);
       std::array<uint64_t, 6> sum{};
       for (const auto& t : tally)
-        for (size_t k = 0; k < 6; ++k) sum[k] += t[k];
+        for (size_t k = 0; k < 6; ++k)
+          sum[k] += t[k];
       if (sum != first) {
         std::cerr << "warrant_bench: decisions differ between passes\n";
         return 1;
@@ -267,15 +283,17 @@ int Eval(const Args& a) {
     }
   }
   for (size_t m = 0; m < modes.size(); ++m) {
-  char extra[256];
-  std::snprintf(extra, sizeof extra,
-                ",\"trace\":\"%s\",\"decode_s\":%.6f,\"decisions\":{\"not_applicable\":%llu,"
-                "\"covered\":%llu,\"pended\":%llu,\"bundled\":%llu,\"denied\":%llu,\"rejected\":%llu}",
-                modes[m] ? "null" : "off", decode_s,
-                static_cast<unsigned long long>(first[0]), static_cast<unsigned long long>(first[1]),
-                static_cast<unsigned long long>(first[2]), static_cast<unsigned long long>(first[3]),
-                static_cast<unsigned long long>(first[4]), static_cast<unsigned long long>(first[5]));
-  Report(a, modes[m] ? "eval-null-trace" : "eval", claims.size(), n_lines, runs[m], cpu[m], extra);
+    char extra[256];
+    std::snprintf(
+        extra, sizeof extra,
+        ",\"trace\":\"%s\",\"decode_s\":%.6f,\"decisions\":{\"not_applicable\":%llu,"
+        "\"covered\":%llu,\"pended\":%llu,\"bundled\":%llu,\"denied\":%llu,\"rejected\":%llu}",
+        modes[m] ? "null" : "off", decode_s, static_cast<unsigned long long>(first[0]),
+        static_cast<unsigned long long>(first[1]), static_cast<unsigned long long>(first[2]),
+        static_cast<unsigned long long>(first[3]), static_cast<unsigned long long>(first[4]),
+        static_cast<unsigned long long>(first[5]));
+    Report(a, modes[m] ? "eval-null-trace" : "eval", claims.size(), n_lines, runs[m], cpu[m],
+           extra);
   }
   return 0;
 }
@@ -317,7 +335,8 @@ int Floor(const Args& a) {
   std::vector<simdjson::dom::parser> parsers(static_cast<size_t>(a.jobs));
 #ifdef SIMDJSON_THREADS_ENABLED
   // parse_many would run stage 1 of the next batch on a second thread: one thread per part.
-  for (simdjson::dom::parser& p : parsers) p.threaded = false;
+  for (simdjson::dom::parser& p : parsers)
+    p.threaded = false;
 #endif
   auto pass = [&] {
     // The file read is part of the floor: `warrant run` reads it too.
@@ -366,7 +385,8 @@ int Floor(const Args& a) {
     runs.push_back(std::chrono::duration<double>(Clock::now() - start).count());
     cpu.push_back(CpuSeconds() - c0);
   }
-  for (size_t d : docs) n_claims += d;
+  for (size_t d : docs)
+    n_claims += d;
   Report(a, "floor", n_claims, 0, runs, cpu, "");
   return 0;
 }
@@ -375,7 +395,9 @@ int Floor(const Args& a) {
 
 int main(int argc, char** argv) {
   Args a = Parse(argc, argv);
-  if (a.mode == "eval") return Eval(a);
-  if (a.mode == "decode") return Decode(a);
+  if (a.mode == "eval")
+    return Eval(a);
+  if (a.mode == "decode")
+    return Decode(a);
   return Floor(a);
 }

@@ -2,7 +2,7 @@
 
 #include "compiler/codegen/codegen.h"
 #include "compiler/frontend/terminology_files.h"
-#include "runtime/terminology_serialize.h"
+#include "runtime/terminology/terminology_serialize.h"
 
 namespace warrant {
 
@@ -20,9 +20,11 @@ std::unique_ptr<Compilation> Compile(const std::vector<std::string>& inputs,
   }
   c->checked = check::Check(c->sources, c->sink,
                             c->terminology.versions().empty() ? nullptr : &c->terminology);
-  if (c->sink.has_errors()) return c;
+  if (c->sink.has_errors())
+    return c;
   if (options.generate) {
-    if (!codegen::Generate(c->sources, c->checked, c->program, c->sink)) return c;
+    if (!codegen::Generate(c->sources, c->checked, c->program, c->sink))
+      return c;
     if (!c->terminology.versions().empty()) {
       c->program.terminology_blob = SerializeTerminology(c->terminology);
       for (const CodeSystemVersion& v : c->terminology.versions()) {

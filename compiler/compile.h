@@ -12,8 +12,8 @@
 #include "compiler/check/check.h"
 #include "compiler/diag/diagnostic.h"
 #include "compiler/frontend/sources.h"
-#include "runtime/program.h"
-#include "runtime/terminology.h"
+#include "runtime/pack/program.h"
+#include "runtime/terminology/terminology.h"
 
 namespace warrant {
 

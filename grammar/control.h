@@ -20,7 +20,7 @@
 #include "grammar/rule_errors.h"
 #include "grammar/rules.h"
 #include "grammar/token.h"
-#include "runtime/date.h"
+#include "runtime/core/date.h"
 
 namespace warrant::grammar::peg {
 
@@ -150,10 +150,12 @@ struct IsLeaf;
 
 template <int Level, typename List>
 struct AllLeaves;
+
 template <int Level, typename... Rules>
 struct AllLeaves<Level, pegtl::type_list<Rules...>> {
   static constexpr bool value = (IsLeaf<Rules, Level - 1>::value && ...);
 };
+
 template <typename... Rules>
 struct AllLeaves<0, pegtl::type_list<Rules...>> {
   static constexpr bool value = sizeof...(Rules) == 0;
@@ -217,7 +219,8 @@ inline void CheckLiteral(const ParseState& state, CstKind kind, Span span) {
   } else if (kind == CstKind::Date) {
     auto number = [&](size_t at, size_t length) {
       int32_t value = 0;
-      for (size_t i = at; i < at + length; ++i) value = value * 10 + (text[i] - '0');
+      for (size_t i = at; i < at + length; ++i)
+        value = value * 10 + (text[i] - '0');
       return value;
     };
     if (!IsValidDate(number(0, 4), number(5, 2), number(8, 2))) {
@@ -240,7 +243,8 @@ struct control : pegtl::normal<Rule> {
       state.marks.push_back({static_cast<uint32_t>(state.pending.size()),
                              static_cast<uint32_t>(state.nodes.size()), pos});
     }
-    if constexpr (kNests<Rule>) state.nesting.push_back(pos);
+    if constexpr (kNests<Rule>)
+      state.nesting.push_back(pos);
     if constexpr (std::is_same_v<Rule, string_body> || std::is_same_v<Rule, json_string_body>) {
       state.opener = pos;
     }
@@ -253,7 +257,8 @@ struct control : pegtl::normal<Rule> {
 
   template <typename ParseInput>
   static void success(const ParseInput& in, ParseState& state) {
-    if constexpr (kNests<Rule>) state.nesting.pop_back();
+    if constexpr (kNests<Rule>)
+      state.nesting.pop_back();
     if constexpr (kTracked) {
       ParseState::Mark mark = state.marks.back();
       state.marks.pop_back();
@@ -267,7 +272,8 @@ struct control : pegtl::normal<Rule> {
 
   template <typename ParseInput>
   static void failure(const ParseInput& /*in*/, ParseState& state) {
-    if constexpr (kNests<Rule>) state.nesting.pop_back();
+    if constexpr (kNests<Rule>)
+      state.nesting.pop_back();
     if constexpr (kTracked) {
       Discard(state, state.marks.back());
       state.marks.pop_back();
@@ -281,7 +287,8 @@ struct control : pegtl::normal<Rule> {
     RaiseContext context;
     context.pos = state.Offset(in.current());
     context.opener = state.opener;
-    if (!state.nesting.empty()) context.nest_open = state.nesting.back();
+    if (!state.nesting.empty())
+      context.nest_open = state.nesting.back();
     ThrowFailure(MakeExpectFailure(state.text, kExpect<Rule>, context));
   }
 
@@ -296,7 +303,8 @@ struct control : pegtl::normal<Rule> {
   template <typename ParseInput>
   static void Adopt(const ParseInput& in, ParseState& state, const ParseState::Mark& mark) {
     size_t child_count = state.pending.size() - mark.pending;
-    if (kFoldOne<Rule> && child_count == 1) return;
+    if (kFoldOne<Rule> && child_count == 1)
+      return;
     uint32_t end = state.Offset(in.current());
     uint32_t begin = std::min(SkipSeparators(state.text, mark.start), end);
     CstNode node;

@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/span.h"
+#include "runtime/core/span.h"
 
 namespace warrant::grammar {
 
@@ -34,6 +34,7 @@ struct Cst {
   CstId root = 0;  // a File node when parsing succeeded
 
   const CstNode& node(CstId id) const { return nodes[id]; }
+
   std::string_view Text(CstId id, std::string_view source) const {
     const Span& s = nodes[id].span;
     return source.substr(s.begin, s.size());

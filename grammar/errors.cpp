@@ -11,9 +11,10 @@ namespace {
 // the `{` was left open, not that the user wrote a stray word.
 bool StartsDeclaration(std::string_view text, Span span) {
   std::string_view word = text.substr(span.begin, span.size());
-  for (std::string_view decl : {"policy", "import", "codeset", "table", "fact", "reason", "rule",
-                                "test"}) {
-    if (word == decl) return true;
+  for (std::string_view decl :
+       {"policy", "import", "codeset", "table", "fact", "reason", "rule", "test"}) {
+    if (word == decl)
+      return true;
   }
   return false;
 }
@@ -27,7 +28,8 @@ ParseFailure Failure(SyntaxError error, Span span, std::vector<std::string> args
 }
 
 Span CharSpan(std::string_view text, uint32_t pos) {
-  if (pos >= text.size()) return Span{static_cast<uint32_t>(text.size()), static_cast<uint32_t>(text.size())};
+  if (pos >= text.size())
+    return Span{static_cast<uint32_t>(text.size()), static_cast<uint32_t>(text.size())};
   return Span{pos, pos + Utf8Length(static_cast<unsigned char>(text[pos]))};
 }
 
@@ -69,10 +71,12 @@ ParseFailure MakeExpectFailure(std::string_view text, const ExpectInfo& info,
     case ExpectSpecial::JsonStringClose:
       return JsonStringFailure(text, context);
     case ExpectSpecial::JsonEscape:
-      if (AtLineEnd(text, context.pos)) return JsonStringFailure(text, context);
-      return Failure(SyntaxError::InvalidJson,
-                     Join(Span{context.pos - 1, context.pos}, CharSpan(text, context.pos)),
-                     {fmt::format("unknown escape `{}` in a string", EscapeText(text, context.pos))});
+      if (AtLineEnd(text, context.pos))
+        return JsonStringFailure(text, context);
+      return Failure(
+          SyntaxError::InvalidJson,
+          Join(Span{context.pos - 1, context.pos}, CharSpan(text, context.pos)),
+          {fmt::format("unknown escape `{}` in a string", EscapeText(text, context.pos))});
     case ExpectSpecial::None:
     case ExpectSpecial::BraceClose:
     case ExpectSpecial::FileEnd:
@@ -83,8 +87,8 @@ ParseFailure MakeExpectFailure(std::string_view text, const ExpectInfo& info,
   if (info.error == SyntaxError::InvalidJson) {
     // JSON has no comments: skip only JSON whitespace to find the offending token.
     uint32_t pos = context.pos;
-    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' ||
-                                 text[pos] == '\r')) {
+    while (pos < text.size() &&
+           (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r')) {
       ++pos;
     }
     TokenInfo found = DescribeToken(text, pos);

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "grammar/cst.h"
-#include "runtime/span.h"
+#include "runtime/core/span.h"
 
 namespace warrant::grammar {
 

@@ -103,43 +103,69 @@ struct ident_word {
   [[nodiscard]] static bool match(ParseInput& in) {
     std::string_view rest(in.current(), in.size());
     size_t n = WordLength(rest);
-    if (n == 0 || IsKeyword(rest.substr(0, n))) return false;
+    if (n == 0 || IsKeyword(rest.substr(0, n)))
+      return false;
     in.bump(n);
     return true;
   }
 };
 
-#define WARRANT_KEYWORD(word) struct kw_##word : tok<TAO_PEGTL_KEYWORD(#word)> {};
+#define WARRANT_KEYWORD(word) \
+  struct kw_##word : tok<TAO_PEGTL_KEYWORD(#word)> {};
 #include "grammar/keywords.def"
 #undef WARRANT_KEYWORD
+
 // A contextual keyword: `applies to line`, `expect line`; elsewhere `line` is a name.
 struct kw_line : tok<TAO_PEGTL_KEYWORD("line")> {};
 
 struct lparen : tok<one<'('>> {};
+
 struct rparen : tok<one<')'>> {};
+
 struct lbracket : tok<one<'['>> {};
+
 struct rbracket : tok<one<']'>> {};
+
 struct lbrace : tok<one<'{'>> {};
+
 struct rbrace : tok<one<'}'>> {};
+
 struct comma : tok<one<','>> {};
+
 struct colon : tok<one<':'>> {};
+
 struct equals_sign : tok<seq<one<'='>, not_at<one<'='>>>> {};
+
 struct arrow : tok<string<'-', '>'>> {};
+
 struct dotdot : tok<string<'.', '.'>> {};
+
 struct dot : tok<seq<one<'.'>, not_at<one<'.'>>>> {};
+
 struct eq_op : tok<string<'=', '='>> {};
+
 struct ne_op : tok<string<'!', '='>> {};
+
 struct le_op : tok<string<'<', '='>> {};
+
 struct lt_op : tok<seq<one<'<'>, not_at<one<'='>>>> {};
+
 struct ge_op : tok<string<'>', '='>> {};
+
 struct gt_op : tok<seq<one<'>'>, not_at<one<'='>>>> {};
+
 struct plus_op : tok<one<'+'>> {};
+
 struct minus_op : tok<seq<one<'-'>, not_at<one<'>'>>>> {};
+
 struct times_op : tok<one<'*'>> {};
+
 struct divide_op : tok<one<'/'>> {};
 
 struct ident : tok<ident_word> {};
+
 struct group_code : ident {};
+
 struct field_name : tok<pegtl::identifier> {};
 
 // A word boundary after a literal: `12abc` is not the number 12 followed by `abc`.
@@ -148,34 +174,56 @@ struct word_end : not_at<pegtl::identifier_other> {};
 // ---- Literals ----------------------------------------------------------------------------------
 
 struct string_close : one<'"'> {};
+
 struct escape_code : one<'"', '\\', 'n', 't'> {};
+
 struct escape : seq<one<'\\'>, expect<escape_code>> {};
+
 struct string_char : not_one<'"', '\\', '\n', '\r'> {};
+
 struct string_body : seq<one<'"'>, star<sor<escape, string_char>>, expect<string_close>> {};
+
 struct string_lit : tok<string_body> {};
 
-struct date_word : seq<rep<4, digit>, one<'-'>, rep<2, digit>, one<'-'>, rep<2, digit>, word_end> {};
+struct date_word : seq<rep<4, digit>, one<'-'>, rep<2, digit>, one<'-'>, rep<2, digit>, word_end> {
+};
+
 struct decimal_word : seq<plus<digit>, one<'.'>, plus<digit>, word_end> {};
+
 // Not followed by `.digit`, so the digits of a decimal are never taken (and range-checked) as an
 // integer, e.g. while trying `90 days`.
 struct int_word : seq<plus<digit>, not_at<one<'.'>, digit>, word_end> {};
+
 struct date_lit : tok<date_word> {};
+
 struct decimal_lit : tok<decimal_word> {};
+
 struct int_lit : tok<int_word> {};
+
 struct duration_unit
     : sor<kw_days, kw_day, kw_weeks, kw_week, kw_months, kw_month, kw_years, kw_year> {};
+
 struct duration_lit : seq<int_lit, duration_unit> {};
+
 struct lit_true : kw_true {};
+
 struct lit_false : kw_false {};
+
 struct lit_none : kw_none {};
 
 // Codes: alphanumeric runs joined by single `.` or `-`; a prefix member ends in `.*` or `*`.
 struct code_part : plus<alnum> {};
+
 struct code_word : seq<code_part, star<one<'.', '-'>, code_part>> {};
+
 struct prefix_word : seq<code_word, opt<one<'.'>>, one<'*'>> {};
+
 struct code_lit : sor<string_lit, tok<code_word>> {};
+
 struct member_prefix : tok<prefix_word> {};
+
 struct member_range : seq<code_lit, dotdot, expect<code_lit>> {};
+
 struct member : sor<member_prefix, member_range, code_lit> {};
 
 // `Item {, Item} [,] Close` after an opening bracket (possibly empty; a trailing comma is fine).
@@ -188,7 +236,9 @@ struct nonempty_comma_list
     : seq<expect<Item>, expect<CommaOrClose>, comma_list<Item, CommaOrClose, Close>> {};
 
 struct comma_or_rparen : sor<comma, at<rparen>> {};
+
 struct comma_or_rbracket : sor<comma, at<rbracket>> {};
+
 struct comma_or_rbrace : sor<comma, at<rbrace>> {};
 
 // ---- Expressions -------------------------------------------------------------------------------
@@ -197,21 +247,31 @@ struct expr;
 struct add_expr;
 
 struct paren_expr : nested<lparen, expect<expr>, expect<rparen>> {};
+
 struct list_lit : nested<lbracket, comma_list<expr, comma_or_rbracket, rbracket>> {};
+
 struct call_args : nested<lparen, comma_list<expr, comma_or_rparen, rparen>> {};
+
 // The callee may also be a duration-unit keyword, for the builtins `year(d)` and friends.
 struct callee
     : tok<sor<ident_word, TAO_PEGTL_KEYWORD("days"), TAO_PEGTL_KEYWORD("day"),
               TAO_PEGTL_KEYWORD("weeks"), TAO_PEGTL_KEYWORD("week"), TAO_PEGTL_KEYWORD("months"),
-              TAO_PEGTL_KEYWORD("month"), TAO_PEGTL_KEYWORD("years"), TAO_PEGTL_KEYWORD("year")>> {};
+              TAO_PEGTL_KEYWORD("month"), TAO_PEGTL_KEYWORD("years"), TAO_PEGTL_KEYWORD("year")>> {
+};
+
 struct call : seq<callee, call_args> {};
 
 struct where_clause : seq<kw_where, expect<expr>> {};
+
 struct quant_kind_simple : sor<kw_any, kw_all, kw_count, kw_latest, kw_earliest> {};
+
 struct quant_kind_project : sor<kw_sum, kw_min, kw_max> {};
+
 // `any x in L [where P]`
-struct quant_simple : nested<quant_kind_simple, expect<ident>, expect<kw_in>, expect<add_expr>,
-                             opt<where_clause>> {};
+struct quant_simple
+    : nested<quant_kind_simple, expect<ident>, expect<kw_in>, expect<add_expr>, opt<where_clause>> {
+};
+
 // `sum x.units for x in L [where P]`
 struct quant_project : nested<quant_kind_project, expect<add_expr>, expect<kw_for>, expect<ident>,
                               expect<kw_in>, expect<add_expr>, opt<where_clause>> {};
@@ -222,164 +282,254 @@ struct primary : sor<date_lit, duration_lit, decimal_lit, int_lit, string_lit, l
                      lit_none, quant_simple, quant_project, call, ident, paren_expr, list_lit> {};
 
 struct field_access : seq<dot, expect<field_name>> {};
+
 struct index_access : nested<lbracket, expect<expr>, expect<rbracket>> {};
+
 struct postfix_expr : seq<primary, star<sor<field_access, index_access>>> {};
 
 struct unary_expr;
+
 struct neg_expr : nested<minus_op, expect<unary_expr>> {};
+
 struct unary_expr : sor<neg_expr, postfix_expr> {};
 
 struct mul_op : sor<times_op, divide_op> {};
+
 struct mul_expr : seq<unary_expr, star<mul_op, expect<unary_expr>>> {};
+
 struct add_op : sor<plus_op, minus_op> {};
+
 struct add_expr : seq<mul_expr, star<add_op, expect<mul_expr>>> {};
 
 struct in_op : kw_in {};
+
 struct not_in_op : seq<kw_not, kw_in> {};
+
 struct cmp_op : sor<eq_op, ne_op, le_op, lt_op, ge_op, gt_op, in_op, not_in_op> {};
+
 struct cmp_tail : seq<cmp_op, expect<add_expr>> {};
+
 struct is_what : sor<kw_none, kw_known> {};
+
 struct is_tail : seq<kw_is, expect<is_what>> {};
+
 struct within_dir : sor<kw_before, kw_after, kw_of> {};
+
 struct within_tail : seq<kw_within, expect<add_expr>, expect<within_dir>, expect<add_expr>> {};
+
 // Anything that would start a second comparison (never part of the tree).
-struct chain_op : sor<eq_op, ne_op, le_op, lt_op, ge_op, gt_op, kw_in, seq<kw_not, kw_in>, kw_is,
-                      kw_within> {};
+struct chain_op
+    : sor<eq_op, ne_op, le_op, lt_op, ge_op, gt_op, kw_in, seq<kw_not, kw_in>, kw_is, kw_within> {};
+
 struct no_chain : not_at<chain_op> {};
+
 struct cmp_expr : seq<add_expr, opt<sor<cmp_tail, is_tail, within_tail>>, expect<no_chain>> {};
 
 struct not_expr;
+
 struct not_op_expr : nested<kw_not, expect<not_expr>> {};
+
 struct not_expr : sor<not_op_expr, cmp_expr> {};
+
 struct and_op : kw_and {};
+
 struct and_expr : seq<not_expr, star<and_op, expect<not_expr>>> {};
+
 struct or_op : kw_or {};
+
 struct or_expr : seq<and_expr, star<or_op, expect<and_expr>>> {};
+
 struct if_expr
     : nested<kw_if, expect<expr>, expect<kw_then>, expect<expr>, expect<kw_else>, expect<expr>> {};
+
 struct expr : sor<if_expr, or_expr> {};
 
 // ---- Statements --------------------------------------------------------------------------------
 
 struct reason_ref : ident {};
+
 struct reasoned_kind : sor<kw_deny, kw_pend, kw_reject> {};
+
 struct bundle_kind : kw_bundle {};
+
 struct flag_kind : kw_flag {};
+
 // The reason is optional here so that its absence is the checker's E0404, with its help line.
 struct reasoned_outcome : seq<reasoned_kind, opt<reason_ref>, opt<string_lit>> {};
+
 struct bundle_outcome : seq<bundle_kind, opt<ident>, expect<string_lit>> {};
+
 struct flag_outcome : seq<flag_kind, expect<string_lit>> {};
+
 struct outcome : sor<reasoned_outcome, bundle_outcome, flag_outcome> {};
+
 struct else_outcome : outcome {};
+
 struct unknown_outcome : outcome {};
 
 struct stmt;
+
 struct block_close : rbrace {};
+
 struct block : nested<lbrace, star<stmt>, expect<block_close>> {};
 
 struct let_stmt : seq<kw_let, expect<ident>, expect<equals_sign>, expect<expr>> {};
+
 struct unknown_clause : seq<kw_if, expect<kw_unknown>, expect<unknown_outcome>> {};
-struct require_stmt : seq<kw_require, expect<expr>, expect<kw_else>, expect<else_outcome>,
-                          opt<unknown_clause>> {};
+
+struct require_stmt
+    : seq<kw_require, expect<expr>, expect<kw_else>, expect<else_outcome>, opt<unknown_clause>> {};
+
 struct when_stmt : seq<kw_when, expect<expr>, expect<block>> {};
+
 struct direct_stmt : seq<outcome, expect<kw_when>, expect<expr>> {};
+
 struct stmt : sor<let_stmt, require_stmt, when_stmt, direct_stmt> {};
 
 // ---- JSON (RFC 8259; the `given` record of a test) -------------------------------------------
 
 struct json_ws : star<one<' ', '\t', '\n', '\r'>> {};
+
 template <typename Rule>
 struct jtok : seq<json_ws, Rule> {};
 
 struct json_object;
 struct json_array;
+
 struct json_string_close : one<'"'> {};
+
 struct json_escape_code
     : sor<one<'"', '\\', '/', 'b', 'f', 'n', 'r', 't'>, seq<one<'u'>, rep<4, xdigit>>> {};
+
 struct json_escape : seq<one<'\\'>, expect<json_escape_code>> {};
+
 // Any byte but `"`, `\` and control characters (bytes >= 0x80 are negative chars).
 struct json_char : seq<not_at<ranges<'\x00', '\x1f'>>, not_one<'"', '\\'>> {};
+
 struct json_string_body
     : seq<one<'"'>, star<sor<json_escape, json_char>>, expect<json_string_close>> {};
+
 struct json_string : jtok<json_string_body> {};
+
 struct json_digits : plus<digit> {};
-struct json_number_word
-    : seq<opt<one<'-'>>, sor<one<'0'>, seq<range<'1', '9'>, star<digit>>>,
-          opt<one<'.'>, expect<json_digits>>,
-          opt<one<'e', 'E'>, opt<one<'+', '-'>>, expect<json_digits>>> {};
+
+struct json_number_word : seq<opt<one<'-'>>, sor<one<'0'>, seq<range<'1', '9'>, star<digit>>>,
+                              opt<one<'.'>, expect<json_digits>>,
+                              opt<one<'e', 'E'>, opt<one<'+', '-'>>, expect<json_digits>>> {};
+
 struct json_number : jtok<json_number_word> {};
+
 struct json_true : jtok<string<'t', 'r', 'u', 'e'>> {};
+
 struct json_false : jtok<string<'f', 'a', 'l', 's', 'e'>> {};
+
 struct json_null : jtok<string<'n', 'u', 'l', 'l'>> {};
+
 struct json_lbrace : jtok<one<'{'>> {};
+
 struct json_rbrace : jtok<one<'}'>> {};
+
 struct json_lbracket : jtok<one<'['>> {};
+
 struct json_rbracket : jtok<one<']'>> {};
+
 struct json_comma : jtok<one<','>> {};
+
 struct json_colon : jtok<one<':'>> {};
 
-struct json_value : sor<json_string, json_number, json_object, json_array, json_true, json_false,
-                        json_null> {};
+struct json_value
+    : sor<json_string, json_number, json_object, json_array, json_true, json_false, json_null> {};
+
 struct json_first_value : json_value {};
+
 struct json_key : json_string {};
+
 struct json_member : seq<json_key, expect<json_colon>, expect<json_value>> {};
+
 struct json_first_member : json_member {};
+
 struct json_object_close : json_rbrace {};
+
 struct json_object
-    : nested<json_lbrace, sor<json_rbrace, seq<expect<json_first_member>,
-                                               star<json_comma, expect<json_member>>,
-                                               expect<json_object_close>>>> {};
+    : nested<json_lbrace,
+             sor<json_rbrace, seq<expect<json_first_member>, star<json_comma, expect<json_member>>,
+                                  expect<json_object_close>>>> {};
+
 struct json_array_close : json_rbracket {};
+
 struct json_array
-    : nested<json_lbracket, sor<json_rbracket, seq<expect<json_first_value>,
-                                                   star<json_comma, expect<json_value>>,
-                                                   expect<json_array_close>>>> {};
+    : nested<json_lbracket,
+             sor<json_rbracket, seq<expect<json_first_value>, star<json_comma, expect<json_value>>,
+                                    expect<json_array_close>>>> {};
+
 // Any value, so that a deeply nested array fails on nesting; the AST builder insists on an object.
 struct json_given : json_value {};
 
 // ---- Declarations ------------------------------------------------------------------------------
 
 struct effective_clause : seq<kw_effective, expect<date_lit>, opt<kw_until, expect<date_lit>>> {};
+
 struct source_clause : seq<kw_source, expect<string_lit>> {};
+
 struct policy_decl : seq<kw_policy, expect<string_lit>, expect<kw_version>, expect<int_lit>,
                          expect<string_lit>, opt<effective_clause>, opt<source_clause>> {};
 
 struct import_decl : seq<kw_import, expect<string_lit>, expect<kw_as>, expect<ident>> {};
 
 struct cs_expr;
+
 struct cs_list : nested<lbracket, comma_list<member, comma_or_rbracket, rbracket>> {};
+
 struct cs_load : seq<kw_load, expect<string_lit>, expect<kw_column>, expect<string_lit>> {};
+
 struct cs_ref : seq<ident, opt<dot, expect<ident>>> {};
+
 struct cs_paren : nested<lparen, expect<cs_expr>, expect<rparen>> {};
+
 struct cs_term : sor<cs_list, cs_load, cs_ref, cs_paren> {};
+
 struct cs_op : sor<plus_op, minus_op> {};
+
 struct cs_expr : seq<cs_term, star<cs_op, expect<cs_term>>> {};
+
 struct codeset_decl : seq<kw_codeset, expect<ident>, expect<colon>, expect<ident>,
                           expect<equals_sign>, expect<cs_expr>> {};
 
 struct type_expr;
+
 struct record_field : seq<ident, expect<colon>, expect<type_expr>> {};
-struct type_record
-    : nested<lparen, nonempty_comma_list<record_field, comma_or_rparen, rparen>> {};
+
+struct type_record : nested<lparen, nonempty_comma_list<record_field, comma_or_rparen, rparen>> {};
+
 struct type_expr : sor<ident, type_record> {};
+
 struct table_entry : seq<expr, expect<colon>, expect<expr>> {};
+
 struct table_comma_or_close : comma_or_rbrace {};
-struct table_entries
-    : nested<lbrace, comma_list<table_entry, table_comma_or_close, rbrace>> {};
+
+struct table_entries : nested<lbrace, comma_list<table_entry, table_comma_or_close, rbrace>> {};
+
 struct table_load : seq<kw_load, expect<string_lit>, expect<kw_key>, expect<string_lit>> {};
+
 struct table_body : sor<table_entries, table_load> {};
+
 struct table_decl : seq<kw_table, expect<ident>, expect<colon>, expect<type_expr>, expect<arrow>,
                         expect<type_expr>, expect<equals_sign>, expect<table_body>> {};
 
 struct string_list
     : nested<lbracket, nonempty_comma_list<string_lit, comma_or_rbracket, rbracket>> {};
+
 struct one_of : seq<kw_one, expect<kw_of>, expect<string_list>> {};
+
 struct fact_type : sor<one_of, type_expr> {};
-struct fact_decl
-    : seq<kw_fact, expect<ident>, expect<colon>, expect<fact_type>, opt<string_lit>> {};
+
+struct fact_decl : seq<kw_fact, expect<ident>, expect<colon>, expect<fact_type>, opt<string_lit>> {
+};
 
 struct rarc_list : seq<kw_remark, expect<code_lit>, star<comma, expect<code_lit>>> {};
+
 struct alt_group : seq<kw_group, expect<group_code>, expect<kw_when>, expect<expr>> {};
+
 // `reason frequency = CO-119 remark N386 "text" group PR when E`
 struct reason_decl
     : seq<kw_reason, expect<ident>, expect<equals_sign>, expect<group_code>, expect<minus_op>,
@@ -387,31 +537,42 @@ struct reason_decl
 
 struct applies_clause
     : seq<kw_applies, expect<kw_to>, expect<kw_line>, expect<kw_where>, expect<expr>> {};
+
 struct rule_decl : seq<kw_rule, expect<ident>, opt<string_lit>, opt<effective_clause>,
                        expect<applies_clause>, expect<block>> {};
 
-struct decision : sor<kw_covered, kw_pended, kw_bundled, kw_denied, kw_rejected,
-                      kw_not_applicable> {};
+struct decision
+    : sor<kw_covered, kw_pended, kw_bundled, kw_denied, kw_rejected, kw_not_applicable> {};
+
 // `expect line 1 denied frequency CO-119 remark N386 "message" flag "note"`: the reason is a name
 // not followed by `-` (that is a group code: `denied CO-119` names no reason).
 struct expect_reason : seq<reason_ref, not_at<minus_op>> {};
+
 struct expect_carc : seq<group_code, minus_op, expect<code_lit>> {};
+
 struct expect_flag : seq<kw_flag, expect<string_lit>> {};
+
 struct expect_clause
     : seq<kw_expect, expect<kw_line>, expect<int_lit>, expect<decision>, opt<expect_reason>,
           opt<expect_carc>, opt<rarc_list>, opt<string_lit>, star<expect_flag>> {};
+
 struct given_clause : seq<kw_given, sep, expect<json_given>> {};
+
 struct test_close : rbrace {};
-struct test_body
-    : nested<lbrace, expect<given_clause>, star<expect_clause>, expect<test_close>> {};
+
+struct test_body : nested<lbrace, expect<given_clause>, star<expect_clause>, expect<test_close>> {};
+
 struct test_decl : seq<kw_test, expect<string_lit>, expect<test_body>> {};
 
 struct decl : sor<import_decl, codeset_decl, table_decl, fact_decl, reason_decl, let_stmt,
                   rule_decl, test_decl> {};
+
 // A statement or test clause outside its block is an error, reported at its first word once it
 // has parsed (so the error inside it, if any, wins: that is the more specific one).
 struct stray_part : sor<stmt, given_clause, expect_clause> {};
+
 struct file_end : seq<sep, eof> {};
+
 struct file : seq<opt<policy_decl>, star<decl>, opt<at<stray_part>>, expect<file_end>> {};
 
 }  // namespace warrant::grammar::peg

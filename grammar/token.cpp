@@ -1,10 +1,10 @@
 #include "grammar/token.h"
 
-#include <fmt/core.h>
-
 #include <algorithm>
 #include <array>
 #include <iterator>
+
+#include <fmt/core.h>
 
 namespace warrant::grammar {
 namespace {
@@ -26,9 +26,18 @@ const std::array<std::string_view, std::size(kKeywordList)>& SortedKeywords() {
   return sorted;
 }
 
-bool IsWordStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsWordChar(char c) { return IsWordStart(c) || IsDigit(c); }
+bool IsWordStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
+bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+bool IsWordChar(char c) {
+  return IsWordStart(c) || IsDigit(c);
+}
+
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
@@ -36,18 +45,23 @@ bool IsSpace(char c) {
 // Longest description we quote verbatim; longer strings are just "a string".
 constexpr size_t kMaxQuoted = 32;
 
-std::string Quote(std::string_view text) { return fmt::format("`{}`", text); }
+std::string Quote(std::string_view text) {
+  return fmt::format("`{}`", text);
+}
 
 // Decodes the code point at `pos` (the text is valid UTF-8 by the time the parser runs; invalid
 // bytes decode as themselves so this never reads out of bounds).
 uint32_t DecodeAt(std::string_view text, uint32_t pos, uint32_t* length) {
   auto lead = static_cast<unsigned char>(text[pos]);
   uint32_t n = Utf8Length(lead);
-  if (pos + n > text.size()) n = 1;
+  if (pos + n > text.size())
+    n = 1;
   *length = n;
-  if (n == 1) return lead;
+  if (n == 1)
+    return lead;
   uint32_t cp = lead & (0x7F >> n);
-  for (uint32_t i = 1; i < n; ++i) cp = (cp << 6) | (static_cast<unsigned char>(text[pos + i]) & 0x3F);
+  for (uint32_t i = 1; i < n; ++i)
+    cp = (cp << 6) | (static_cast<unsigned char>(text[pos + i]) & 0x3F);
   return cp;
 }
 
@@ -68,11 +82,13 @@ TokenInfo Unexpected(std::string_view text, uint32_t pos) {
 }
 
 bool IsDateAt(std::string_view text, uint32_t pos) {
-  if (text.size() - pos < 10) return false;
+  if (text.size() - pos < 10)
+    return false;
   for (uint32_t i = 0; i < 10; ++i) {
     char c = text[pos + i];
     bool dash = i == 4 || i == 7;
-    if (dash ? c != '-' : !IsDigit(c)) return false;
+    if (dash ? c != '-' : !IsDigit(c))
+      return false;
   }
   return true;
 }
@@ -85,23 +101,30 @@ bool IsKeyword(std::string_view word) {
 }
 
 size_t WordLength(std::string_view text) {
-  if (text.empty() || !IsWordStart(text[0])) return 0;
+  if (text.empty() || !IsWordStart(text[0]))
+    return 0;
   size_t n = 1;
-  while (n < text.size() && IsWordChar(text[n])) ++n;
+  while (n < text.size() && IsWordChar(text[n]))
+    ++n;
   return n;
 }
 
 uint32_t Utf8Length(unsigned char lead) {
-  if (lead < 0xC0) return 1;
-  if (lead < 0xE0) return 2;
-  if (lead < 0xF0) return 3;
-  if (lead < 0xF8) return 4;
+  if (lead < 0xC0)
+    return 1;
+  if (lead < 0xE0)
+    return 2;
+  if (lead < 0xF0)
+    return 3;
+  if (lead < 0xF8)
+    return 4;
   return 1;
 }
 
 uint32_t SkipSeparators(std::string_view text, uint32_t pos, uint32_t* unclosed_comment) {
   const auto size = static_cast<uint32_t>(text.size());
-  if (pos == 0 && text.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;
+  if (pos == 0 && text.substr(0, 3) == "\xEF\xBB\xBF")
+    pos = 3;
   while (pos < size) {
     char c = text[pos];
     if (IsSpace(c)) {
@@ -112,7 +135,8 @@ uint32_t SkipSeparators(std::string_view text, uint32_t pos, uint32_t* unclosed_
     } else if (c == '/' && pos + 1 < size && text[pos + 1] == '*') {
       size_t close = text.find("*/", pos + 2);
       if (close == std::string_view::npos) {
-        if (unclosed_comment != nullptr) *unclosed_comment = pos;
+        if (unclosed_comment != nullptr)
+          *unclosed_comment = pos;
         return size;
       }
       pos = static_cast<uint32_t>(close) + 2;
@@ -125,14 +149,17 @@ uint32_t SkipSeparators(std::string_view text, uint32_t pos, uint32_t* unclosed_
 
 TokenInfo DescribeToken(std::string_view text, uint32_t pos) {
   const auto size = static_cast<uint32_t>(text.size());
-  if (pos >= size) return TokenInfo{Span{size, size}, "end of file", false};
+  if (pos >= size)
+    return TokenInfo{Span{size, size}, "end of file", false};
   char c = text[pos];
   auto token = [&](uint32_t length) {
     return TokenInfo{Span{pos, pos + length}, Quote(text.substr(pos, length)), false};
   };
-  if (IsWordStart(c)) return token(static_cast<uint32_t>(WordLength(text.substr(pos))));
+  if (IsWordStart(c))
+    return token(static_cast<uint32_t>(WordLength(text.substr(pos))));
   if (IsDigit(c)) {
-    if (IsDateAt(text, pos)) return token(10);
+    if (IsDateAt(text, pos))
+      return token(10);
     uint32_t end = pos;
     while (end < size && (IsWordChar(text[end]) ||
                           (text[end] == '.' && end + 1 < size && IsDigit(text[end + 1])))) {
@@ -145,7 +172,8 @@ TokenInfo DescribeToken(std::string_view text, uint32_t pos) {
     while (end < size && text[end] != '"' && text[end] != '\n' && text[end] != '\r') {
       end += text[end] == '\\' && end + 1 < size && text[end + 1] != '\n' ? 2 : 1;
     }
-    if (end < size && text[end] == '"') ++end;
+    if (end < size && text[end] == '"')
+      ++end;
     TokenInfo info = token(end - pos);
     if (end - pos > kMaxQuoted || text.substr(pos, end - pos).find('`') != std::string_view::npos) {
       info.description = "a string";
@@ -154,10 +182,12 @@ TokenInfo DescribeToken(std::string_view text, uint32_t pos) {
   }
   static constexpr std::string_view kPairs[] = {"==", "!=", "<=", ">=", "->", ".."};
   for (std::string_view pair : kPairs) {
-    if (text.substr(pos, 2) == pair) return token(2);
+    if (text.substr(pos, 2) == pair)
+      return token(2);
   }
   static constexpr std::string_view kSingles = "()[]{},:=+-*/<>.";
-  if (kSingles.find(c) != std::string_view::npos) return token(1);
+  if (kSingles.find(c) != std::string_view::npos)
+    return token(1);
   return Unexpected(text, pos);
 }
 

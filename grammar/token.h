@@ -1,4 +1,5 @@
-// Hand-written lexical helpers shared by the PEGTL grammar, its error reporting and the AST builder.
+// Hand-written lexical helpers shared by the PEGTL grammar, its error reporting and the AST
+// builder.
 //
 // The grammar proper is PEGTL (rules.h); these plain functions answer the questions around it
 // cheaply: where does the next token start, what is the token at an offset in user terms (for
@@ -10,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/span.h"
+#include "runtime/core/span.h"
 
 namespace warrant::grammar {
 
@@ -26,9 +27,9 @@ size_t WordLength(std::string_view text);
 uint32_t SkipSeparators(std::string_view text, uint32_t pos, uint32_t* unclosed_comment = nullptr);
 
 struct TokenInfo {
-  Span span;                 // the token (empty at the end of the text)
-  std::string description;   // "`else`", "`}`", "end of file", "`\"paid\"`", "a string", ...
-  bool unexpected = false;   // a character that starts no Warrant token (`@`, `'`, U+00A0, ...)
+  Span span;                // the token (empty at the end of the text)
+  std::string description;  // "`else`", "`}`", "end of file", "`\"paid\"`", "a string", ...
+  bool unexpected = false;  // a character that starts no Warrant token (`@`, `'`, U+00A0, ...)
 };
 
 // Describes the token starting exactly at `pos` (call SkipSeparators first).

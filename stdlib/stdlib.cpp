@@ -6,43 +6,60 @@ namespace {
 constexpr RecordInfo kRecords[] = {
 #define WARRANT_RECORD(Record, Doc) {#Record, Doc},
 #define WARRANT_FIELD(Record, Field, Type, Doc)
-#include "runtime/schema.def"
+#include "runtime/records/schema.def"
 #undef WARRANT_RECORD
 #undef WARRANT_FIELD
 };
 
 constexpr FieldInfo kFields[] = {
 #define WARRANT_RECORD(Record, Doc)
-#define WARRANT_FIELD(Record, Field, Type, Doc) {FieldId::Record##_##Field, #Record, #Field, Type, Doc},
-#include "runtime/schema.def"
+#define WARRANT_FIELD(Record, Field, Type, Doc) \
+  {FieldId::Record##_##Field, #Record, #Field, Type, Doc},
+#include "runtime/records/schema.def"
 #undef WARRANT_RECORD
 #undef WARRANT_FIELD
 };
 
 constexpr ScopeInfo kScope[] = {
 #define WARRANT_SCOPE(Name, Type, Doc) {#Name, Type, Doc},
-#include "runtime/scope.def"
+#include "runtime/pack/scope.def"
 #undef WARRANT_SCOPE
 };
 
 constexpr BuiltinInfo kBuiltins[] = {
 #define WARRANT_BUILTIN(Name, Surface, Signature, Doc) {BuiltinId::Name, Surface, Signature, Doc},
-#include "runtime/builtins.def"
+#include "runtime/pack/builtins.def"
 #undef WARRANT_BUILTIN
 };
 
 constexpr ReasonInfo kReasons[] = {
-#define WARRANT_REASON(Name, Group, Carc, Rarcs, Description) {#Name, Group, Carc, Rarcs, Description},
+#define WARRANT_REASON(Name, Group, Carc, Rarcs, Description) \
+  {#Name, Group, Carc, Rarcs, Description},
+#include "runtime/pack/builtins.h"
 #include "stdlib/reasons.def"
 #undef WARRANT_REASON
 };
 
 }  // namespace
 
-std::span<const RecordInfo> Records() { return kRecords; }
-std::span<const FieldInfo> Fields() { return kFields; }
-std::span<const ScopeInfo> Scope() { return kScope; }
-std::span<const BuiltinInfo> Builtins() { return kBuiltins; }
-std::span<const ReasonInfo> Reasons() { return kReasons; }
+std::span<const RecordInfo> Records() {
+  return kRecords;
+}
+
+std::span<const FieldInfo> Fields() {
+  return kFields;
+}
+
+std::span<const ScopeInfo> Scope() {
+  return kScope;
+}
+
+std::span<const BuiltinInfo> Builtins() {
+  return kBuiltins;
+}
+
+std::span<const ReasonInfo> Reasons() {
+  return kReasons;
+}
 
 }  // namespace warrant::stdlib

@@ -9,7 +9,8 @@
 #include <span>
 #include <string_view>
 
-#include "runtime/schema.h"
+#include "runtime/pack/builtins.h"
+#include "runtime/records/schema.h"
 
 namespace warrant::stdlib {
 
@@ -31,7 +32,6 @@ struct ScopeInfo {
   std::string_view type;
   std::string_view doc;
 };
-
 
 struct BuiltinInfo {
   BuiltinId id;

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "compiler/base/source_file.h"
-#include "runtime/decision.h"
-#include "runtime/span.h"
-#include "runtime/value.h"
+#include "runtime/core/decision.h"
+#include "runtime/core/span.h"
+#include "runtime/core/value.h"
 
 namespace warrant::ast {
 
@@ -84,7 +84,7 @@ enum class Op : uint8_t {
   NotIn,
 };
 
-using warrant::DurationUnit;  // runtime/value.h: the VM adds what the AST wrote
+using warrant::DurationUnit;  // runtime/core/value.h: the VM adds what the AST wrote
 enum class WithinDir : uint8_t { Before, After, Of };
 enum class QuantKind : uint8_t { Any, All, Count, Sum, Min, Max, Latest, Earliest };
 
@@ -94,11 +94,11 @@ struct Expr {
   DurationUnit unit = DurationUnit::Days;
   WithinDir dir = WithinDir::Before;
   QuantKind quant = QuantKind::Any;
-  Span span;                // the whole expression
-  Span name_span;           // Field: the field name; Call: the callee; Quantifier: the variable
+  Span span;       // the whole expression
+  Span name_span;  // Field: the field name; Call: the callee; Quantifier: the variable
   int64_t ival = 0;
-  std::string text;         // names, field names, string contents, decimal digits
-  Date date;                // DateLit
+  std::string text;  // names, field names, string contents, decimal digits
+  Date date;         // DateLit
   ExprId a = kNone, b = kNone, c = kNone;
   std::vector<ExprId> list;  // Call arguments, List items
 };
@@ -111,9 +111,9 @@ struct Json {
   JsonKind kind{};
   Span span;
   bool boolean = false;
-  std::string text;                 // String: unescaped; Number: as written
-  std::vector<JsonId> items;        // Array items; Object member values
-  std::vector<Name> keys;           // Object member keys (unescaped), parallel to items
+  std::string text;           // String: unescaped; Number: as written
+  std::vector<JsonId> items;  // Array items; Object member values
+  std::vector<Name> keys;     // Object member keys (unescaped), parallel to items
 };
 
 // ---- Codesets -----------------------------------------------------------------------------------
@@ -132,10 +132,10 @@ struct CodeMember {
 struct CodesetExpr {
   CodesetExprKind kind{};
   Span span;
-  std::vector<CodeMember> members;  // Members
-  std::vector<Name> ref;            // Ref: `name` or `alias.name`
-  Name path;                        // Load: the CSV path as written
-  Name column;                      // Load: the column
+  std::vector<CodeMember> members;     // Members
+  std::vector<Name> ref;               // Ref: `name` or `alias.name`
+  Name path;                           // Load: the CSV path as written
+  Name column;                         // Load: the column
   CodesetExprId a = kNone, b = kNone;  // Union / Difference operands
 };
 
@@ -144,7 +144,7 @@ struct CodesetExpr {
 // `int`, `decimal`, `string`, `bool`, `date`, a code system name (`hcpcs`), or a record
 // `(units: int, mai: int)`.
 struct TypeExpr {
-  Name name;                    // empty for records
+  Name name;  // empty for records
   std::vector<Name> field_names;
   std::vector<TypeExpr> field_types;
   Span span;
@@ -159,7 +159,7 @@ struct Effective {
 };
 
 struct PolicyHeader {
-  Name id;            // "NCD 210.3"
+  Name id;  // "NCD 210.3"
   int64_t version = 0;
   Span version_span;
   Name title;
@@ -198,20 +198,20 @@ struct Table {
 
 struct Fact {
   Name name;
-  std::optional<TypeExpr> type;     // `fact x: decimal`
-  std::vector<Name> one_of;         // `fact x: one of ["a", "b"]`
-  std::optional<Name> title;        // optional description string after the type
+  std::optional<TypeExpr> type;  // `fact x: decimal`
+  std::vector<Name> one_of;      // `fact x: one of ["a", "b"]`
+  std::optional<Name> title;     // optional description string after the type
   Span span;
 };
 
 // `reason frequency = CO-119 remark N386, N362 "text" group PR when E`
 struct Reason {
   Name name;
-  Name group;                       // CO, PR, OA, PI
-  Name carc;                        // "119" (digits; may carry a letter, e.g. "B7")
-  std::vector<Name> rarcs;          // "N386"
+  Name group;               // CO, PR, OA, PI
+  Name carc;                // "119" (digits; may carry a letter, e.g. "B7")
+  std::vector<Name> rarcs;  // "N386"
   std::optional<Name> description;
-  std::optional<Name> alt_group;    // group PR when E
+  std::optional<Name> alt_group;  // group PR when E
   ExprId alt_group_when = kNone;
   Span span;
 };
@@ -241,24 +241,24 @@ enum class StmtKind : uint8_t {
 struct Stmt {
   StmtKind kind{};
   Span span;
-  Name name;                          // Let
+  Name name;  // Let
   ExprId a = kNone;
-  Outcome outcome;                    // Require, Direct
+  Outcome outcome;  // Require, Direct
   std::optional<Outcome> unknown_outcome;
-  std::vector<StmtId> body;           // When
+  std::vector<StmtId> body;  // When
 };
 
 struct Rule {
   Name name;
   std::optional<Name> title;
   std::optional<Effective> effective;
-  ExprId applies = kNone;             // `applies to line where E`
+  ExprId applies = kNone;  // `applies to line where E`
   Span applies_span;
   std::vector<StmtId> body;
   Span span;
 };
 
-using warrant::Decision;  // runtime/decision.h: tests expect what the VM decides
+using warrant::Decision;  // runtime/core/decision.h: tests expect what the VM decides
 
 // `expect line 2 denied frequency CO-119 remark N386 "message" flag "note"`
 struct Expect {
@@ -266,11 +266,11 @@ struct Expect {
   Span line_span;
   Decision decision{};
   std::optional<Name> reason;
-  std::optional<Name> group;        // CO, PR, ... (with `carc`)
-  std::optional<Name> carc;         // "119"
+  std::optional<Name> group;               // CO, PR, ... (with `carc`)
+  std::optional<Name> carc;                // "119"
   std::optional<std::vector<Name>> rarcs;  // `remark N386, M127`; engaged when written
   std::optional<Name> message;
-  std::vector<Name> flags;          // each `flag "text"`
+  std::vector<Name> flags;  // each `flag "text"`
   Span span;
 };
 
@@ -312,10 +312,11 @@ struct Ast {
   std::vector<CodesetExpr> codeset_exprs;
 
   const Expr& expr(ExprId id) const { return exprs[id]; }
+
   const Stmt& stmt(StmtId id) const { return stmts[id]; }
 };
 
-const char* OpText(Op op);             // "and", "==", "is none", ...
-const char* QuantName(QuantKind q);    // "any", "latest", ...
+const char* OpText(Op op);           // "and", "==", "is none", ...
+const char* QuantName(QuantKind q);  // "any", "latest", ...
 
 }  // namespace warrant::ast

@@ -16,7 +16,8 @@ struct BuildFailure {
 
 std::string UnescapeString(std::string_view literal) {
   std::string out;
-  if (literal.size() < 2) return out;
+  if (literal.size() < 2)
+    return out;
   std::string_view body = literal.substr(1, literal.size() - 2);
   out.reserve(body.size());
   for (size_t i = 0; i < body.size(); ++i) {
@@ -43,7 +44,8 @@ void Builder::Fail(diag::DiagCode code, Span span, std::vector<std::string> args
 
 Name Builder::MakeName(CstId id) const {
   const grammar::CstNode& node = Node(id);
-  if (node.kind == CstKind::String) return Name{UnescapeString(Text(id)), node.span};
+  if (node.kind == CstKind::String)
+    return Name{UnescapeString(Text(id)), node.span};
   return Name{std::string(Text(id)), node.span};
 }
 
@@ -68,7 +70,8 @@ Effective Builder::MakeEffective(CstId id) const {
   const auto& kids = Kids(id);
   Effective e;
   e.from = MakeDate(kids[0]);
-  if (kids.size() > 1) e.until = MakeDate(kids[1]);
+  if (kids.size() > 1)
+    e.until = MakeDate(kids[1]);
   e.span = Node(id).span;
   return e;
 }
@@ -129,8 +132,10 @@ PolicyHeader Builder::MakePolicy(CstId id) const {
   p.version_span = Node(kids[1]).span;
   p.title = MakeName(kids[2]);
   for (size_t i = 3; i < kids.size(); ++i) {
-    if (Node(kids[i]).kind == CstKind::Effective) p.effective = MakeEffective(kids[i]);
-    if (Node(kids[i]).kind == CstKind::PolicySource) p.source = MakeName(Kids(kids[i])[0]);
+    if (Node(kids[i]).kind == CstKind::Effective)
+      p.effective = MakeEffective(kids[i]);
+    if (Node(kids[i]).kind == CstKind::PolicySource)
+      p.source = MakeName(Kids(kids[i])[0]);
   }
   p.span = Node(id).span;
   return p;
@@ -194,11 +199,13 @@ Fact Builder::MakeFact(CstId id) const {
   Fact f;
   f.name = MakeName(kids[0]);
   if (Node(kids[1]).kind == CstKind::OneOf) {
-    for (CstId s : Kids(kids[1])) f.one_of.push_back(MakeName(s));
+    for (CstId s : Kids(kids[1]))
+      f.one_of.push_back(MakeName(s));
   } else {
     f.type = MakeType(kids[1]);
   }
-  if (kids.size() > 2) f.title = MakeName(kids[2]);
+  if (kids.size() > 2)
+    f.title = MakeName(kids[2]);
   f.span = Node(id).span;
   return f;
 }
@@ -215,7 +222,8 @@ Reason Builder::MakeReason(CstId id) {
     CstId kid = kids[i];
     switch (Node(kid).kind) {
       case CstKind::RarcList:
-        for (CstId code : Kids(kid)) r.rarcs.push_back(Name{CodeText(code), Node(code).span});
+        for (CstId code : Kids(kid))
+          r.rarcs.push_back(Name{CodeText(code), Node(code).span});
         break;
       case CstKind::String:
         r.description = MakeName(kid);
@@ -306,7 +314,8 @@ Test Builder::MakeTest(CstId id) {
           break;
         case CstKind::RarcList:
           e.rarcs.emplace();
-          for (CstId code : Kids(part)) e.rarcs->push_back(Name{CodeText(code), Node(code).span});
+          for (CstId code : Kids(part))
+            e.rarcs->push_back(Name{CodeText(code), Node(code).span});
           break;
         case CstKind::String:
           e.message = MakeName(part);
@@ -327,7 +336,8 @@ Test Builder::MakeTest(CstId id) {
 
 std::vector<StmtId> Builder::BuildBlock(CstId block) {
   std::vector<StmtId> body;
-  for (CstId stmt : Kids(block)) body.push_back(BuildStmt(stmt));
+  for (CstId stmt : Kids(block))
+    body.push_back(BuildStmt(stmt));
   return body;
 }
 
@@ -347,7 +357,8 @@ StmtId Builder::BuildStmt(CstId id) {
       s.kind = StmtKind::Require;
       s.a = BuildExpr(kids[0]);
       s.outcome = MakeOutcome(kids[1]);
-      if (kids.size() > 2) s.unknown_outcome = MakeOutcome(Kids(kids[2])[0]);
+      if (kids.size() > 2)
+        s.unknown_outcome = MakeOutcome(Kids(kids[2])[0]);
       break;
     case CstKind::When:
       s.kind = StmtKind::When;

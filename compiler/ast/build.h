@@ -40,8 +40,11 @@ class Builder {
 
   // ---- helpers (build.cpp)
   const grammar::CstNode& Node(CstId id) const { return cst_.node(id); }
+
   std::string_view Text(CstId id) const { return cst_.Text(id, text_); }
+
   const std::vector<CstId>& Kids(CstId id) const { return cst_.node(id).children; }
+
   [[noreturn]] void Fail(diag::DiagCode code, Span span, std::vector<std::string> args = {});
   Name MakeName(CstId id) const;  // Ident or String (unescaped); span as written
   Date MakeDate(CstId id) const;
@@ -74,6 +77,7 @@ class Builder {
   ExprId BuildLeaf(CstId id);
   // Appends `e`; `error_span` is where a too-deep tree is reported.
   ExprId AddExpr(Expr e, Span error_span);
+
   uint32_t Level(ExprId id) const { return id == kNone ? 0 : expr_levels_[id - first_expr_]; }
 
   // ---- codesets (build_expr.cpp)

@@ -11,30 +11,50 @@ namespace warrant::ast {
 namespace {
 
 Op BinaryOp(std::string_view text) {
-  if (text == "or") return Op::Or;
-  if (text == "and") return Op::And;
-  if (text == "==") return Op::Eq;
-  if (text == "!=") return Op::Ne;
-  if (text == "<") return Op::Lt;
-  if (text == "<=") return Op::Le;
-  if (text == ">") return Op::Gt;
-  if (text == ">=") return Op::Ge;
-  if (text == "+") return Op::Add;
-  if (text == "-") return Op::Sub;
-  if (text == "*") return Op::Mul;
-  if (text == "/") return Op::Div;
-  if (text == "in") return Op::In;
+  if (text == "or")
+    return Op::Or;
+  if (text == "and")
+    return Op::And;
+  if (text == "==")
+    return Op::Eq;
+  if (text == "!=")
+    return Op::Ne;
+  if (text == "<")
+    return Op::Lt;
+  if (text == "<=")
+    return Op::Le;
+  if (text == ">")
+    return Op::Gt;
+  if (text == ">=")
+    return Op::Ge;
+  if (text == "+")
+    return Op::Add;
+  if (text == "-")
+    return Op::Sub;
+  if (text == "*")
+    return Op::Mul;
+  if (text == "/")
+    return Op::Div;
+  if (text == "in")
+    return Op::In;
   return Op::NotIn;  // `not in`, possibly with comments between the words
 }
 
 QuantKind QuantOf(std::string_view text) {
-  if (text == "any") return QuantKind::Any;
-  if (text == "all") return QuantKind::All;
-  if (text == "count") return QuantKind::Count;
-  if (text == "sum") return QuantKind::Sum;
-  if (text == "min") return QuantKind::Min;
-  if (text == "max") return QuantKind::Max;
-  if (text == "latest") return QuantKind::Latest;
+  if (text == "any")
+    return QuantKind::Any;
+  if (text == "all")
+    return QuantKind::All;
+  if (text == "count")
+    return QuantKind::Count;
+  if (text == "sum")
+    return QuantKind::Sum;
+  if (text == "min")
+    return QuantKind::Min;
+  if (text == "max")
+    return QuantKind::Max;
+  if (text == "latest")
+    return QuantKind::Latest;
   return QuantKind::Earliest;
 }
 
@@ -56,9 +76,11 @@ DurationUnit UnitOf(std::string_view text) {
 ExprId Builder::AddExpr(Expr e, Span error_span) {
   uint32_t level = 0;  // a leaf
   for (ExprId child : {e.a, e.b, e.c}) {
-    if (child != kNone) level = std::max(level, Level(child) + 1);
+    if (child != kNone)
+      level = std::max(level, Level(child) + 1);
   }
-  for (ExprId child : e.list) level = std::max(level, Level(child) + 1);
+  for (ExprId child : e.list)
+    level = std::max(level, Level(child) + 1);
   // Later phases walk expressions recursively; a long operator chain is as deep as its length.
   if (level > grammar::kMaxNesting) {
     Fail(diag::DiagCode::NestingTooDeep, error_span, {std::to_string(grammar::kMaxNesting)});
@@ -101,11 +123,13 @@ ExprId Builder::BuildExpr(CstId id) {
       e.kind = ExprKind::Call;
       e.text = std::string(Text(kids[0]));
       e.name_span = Node(kids[0]).span;
-      for (size_t i = 1; i < kids.size(); ++i) e.list.push_back(BuildExpr(kids[i]));
+      for (size_t i = 1; i < kids.size(); ++i)
+        e.list.push_back(BuildExpr(kids[i]));
       break;
     case CstKind::List:
       e.kind = ExprKind::List;
-      for (CstId item : kids) e.list.push_back(BuildExpr(item));
+      for (CstId item : kids)
+        e.list.push_back(BuildExpr(item));
       break;
     case CstKind::Quantifier:
       return BuildQuantifier(id);
@@ -154,7 +178,9 @@ ExprId Builder::BuildCompare(CstId id) {
       e.kind = ExprKind::Within;
       e.b = BuildExpr(parts[0]);
       std::string_view dir = Text(parts[1]);
-      e.dir = dir == "before" ? WithinDir::Before : dir == "after" ? WithinDir::After : WithinDir::Of;
+      e.dir = dir == "before"  ? WithinDir::Before
+              : dir == "after" ? WithinDir::After
+                               : WithinDir::Of;
       e.c = BuildExpr(parts[2]);
       break;
     }
@@ -195,13 +221,15 @@ ExprId Builder::BuildQuantifier(CstId id) {
   e.span = Node(id).span;
   e.quant = QuantOf(Text(kids[0]));
   size_t next = 1;
-  bool projects = e.quant == QuantKind::Sum || e.quant == QuantKind::Min ||
-                  e.quant == QuantKind::Max;
-  if (projects) e.c = BuildExpr(kids[next++]);
+  bool projects =
+      e.quant == QuantKind::Sum || e.quant == QuantKind::Min || e.quant == QuantKind::Max;
+  if (projects)
+    e.c = BuildExpr(kids[next++]);
   e.text = std::string(Text(kids[next]));
   e.name_span = Node(kids[next]).span;
   e.a = BuildExpr(kids[next + 1]);
-  if (next + 2 < kids.size()) e.b = BuildExpr(Kids(kids[next + 2])[0]);
+  if (next + 2 < kids.size())
+    e.b = BuildExpr(Kids(kids[next + 2])[0]);
   return AddExpr(std::move(e), Node(kids[0]).span);
 }
 
@@ -251,7 +279,8 @@ ExprId Builder::BuildLeaf(CstId id) {
 
 std::string Builder::CodeText(CstId code) const {
   const auto& kids = Kids(code);
-  if (!kids.empty()) return UnescapeString(Text(kids[0]));  // a quoted code
+  if (!kids.empty())
+    return UnescapeString(Text(kids[0]));  // a quoted code
   return std::string(Text(code));
 }
 
@@ -304,7 +333,8 @@ CodesetExprId Builder::BuildCodesetExpr(CstId id) {
         op.b = BuildCodesetExpr(kids[i + 1]);
         op.span = Join(Node(kids[0]).span, Node(kids[i + 1]).span);
         uint32_t level = std::max(codeset_levels_[op.a - first_codeset_expr_],
-                                  codeset_levels_[op.b - first_codeset_expr_]) + 1;
+                                  codeset_levels_[op.b - first_codeset_expr_]) +
+                         1;
         left = AddCodesetExpr(std::move(op), level, Node(kids[i]).span);
       }
       return left;
@@ -313,7 +343,8 @@ CodesetExprId Builder::BuildCodesetExpr(CstId id) {
       return BuildCodesetExpr(kids[0]);
     case CstKind::CsList:
       e.kind = CodesetExprKind::Members;
-      for (CstId member : kids) e.members.push_back(MakeMember(member));
+      for (CstId member : kids)
+        e.members.push_back(MakeMember(member));
       break;
     case CstKind::CsLoad:
       e.kind = CodesetExprKind::Load;
@@ -322,7 +353,8 @@ CodesetExprId Builder::BuildCodesetExpr(CstId id) {
       break;
     default:  // CsRef
       e.kind = CodesetExprKind::Ref;
-      for (CstId part : kids) e.ref.push_back(MakeName(part));
+      for (CstId part : kids)
+        e.ref.push_back(MakeName(part));
       break;
   }
   return AddCodesetExpr(std::move(e), 0, node.span);

@@ -32,8 +32,13 @@ uint32_t Hex4(std::string_view body, size_t at) {
   return value;
 }
 
-bool IsHighSurrogate(uint32_t u) { return u >= 0xD800 && u <= 0xDBFF; }
-bool IsLowSurrogate(uint32_t u) { return u >= 0xDC00 && u <= 0xDFFF; }
+bool IsHighSurrogate(uint32_t u) {
+  return u >= 0xD800 && u <= 0xDBFF;
+}
+
+bool IsLowSurrogate(uint32_t u) {
+  return u >= 0xDC00 && u <= 0xDFFF;
+}
 
 }  // namespace
 
@@ -108,7 +113,8 @@ JsonId Builder::BuildJson(CstId id) {
       break;
     case CstKind::JsonArray:
       j.kind = JsonKind::Array;
-      for (CstId item : node.children) j.items.push_back(BuildJson(item));
+      for (CstId item : node.children)
+        j.items.push_back(BuildJson(item));
       break;
     case CstKind::JsonString:
       j.kind = JsonKind::String;

@@ -34,14 +34,16 @@ class Dumper {
       : ast_(ast), sources_(sources), out_(out) {}
 
   void Run() {
-    for (const File& file : ast_.files) DumpFile(file);
+    for (const File& file : ast_.files)
+      DumpFile(file);
   }
 
  private:
   void DumpFile(const File& file) {
     file_ = &sources_.Get(file.file);
     out_ << "file " << file_->name() << '\n';
-    if (file.policy) DumpPolicy(*file.policy);
+    if (file.policy)
+      DumpPolicy(*file.policy);
     for (const DeclRef& ref : file.order) {
       switch (ref.kind) {
         case DeclKind::Import: {
@@ -88,22 +90,27 @@ class Dumper {
 
   static std::string EffectiveText(const Effective& e) {
     std::string out = "effective " + dump::DateString(e.from);
-    if (e.until) out += " until " + dump::DateString(*e.until);
+    if (e.until)
+      out += " until " + dump::DateString(*e.until);
     return out;
   }
 
   static std::string OutcomeText(const Outcome& o) {
     std::string out = OutcomeName(o.kind);
-    if (o.reason) out += " " + o.reason->text;
-    if (o.message) out += " " + Quote(o.message->text);
+    if (o.reason)
+      out += " " + o.reason->text;
+    if (o.message)
+      out += " " + Quote(o.message->text);
     return out;
   }
 
   void DumpPolicy(const PolicyHeader& p) {
     out_ << "  policy " << Quote(p.id.text) << " version " << p.version << ' '
          << Quote(p.title.text) << At(p.span) << '\n';
-    if (p.effective) out_ << "    " << EffectiveText(*p.effective) << '\n';
-    if (p.source) out_ << "    source " << Quote(p.source->text) << '\n';
+    if (p.effective)
+      out_ << "    " << EffectiveText(*p.effective) << '\n';
+    if (p.source)
+      out_ << "    source " << Quote(p.source->text) << '\n';
   }
 
   void DumpTable(const Table& t) {
@@ -123,17 +130,21 @@ class Dumper {
       out_ << dump::TypeString(*f.type);
     } else {
       out_ << "one of [";
-      for (size_t i = 0; i < f.one_of.size(); ++i) out_ << (i ? ", " : "") << Quote(f.one_of[i].text);
+      for (size_t i = 0; i < f.one_of.size(); ++i)
+        out_ << (i ? ", " : "") << Quote(f.one_of[i].text);
       out_ << ']';
     }
-    if (f.title) out_ << ' ' << Quote(f.title->text);
+    if (f.title)
+      out_ << ' ' << Quote(f.title->text);
     out_ << At(f.span) << '\n';
   }
 
   void DumpReason(const Reason& r) {
     out_ << "  reason " << r.name.text << " = " << r.group.text << '-' << r.carc.text;
-    for (size_t i = 0; i < r.rarcs.size(); ++i) out_ << (i ? ", " : " remark ") << r.rarcs[i].text;
-    if (r.description) out_ << ' ' << Quote(r.description->text);
+    for (size_t i = 0; i < r.rarcs.size(); ++i)
+      out_ << (i ? ", " : " remark ") << r.rarcs[i].text;
+    if (r.description)
+      out_ << ' ' << Quote(r.description->text);
     out_ << At(r.span) << '\n';
     if (r.alt_group) {
       out_ << "    group " << r.alt_group->text << " when " << ExprString(ast_, r.alt_group_when)
@@ -143,9 +154,11 @@ class Dumper {
 
   void DumpRule(const Rule& r) {
     out_ << "  rule " << r.name.text;
-    if (r.title) out_ << ' ' << Quote(r.title->text);
+    if (r.title)
+      out_ << ' ' << Quote(r.title->text);
     out_ << At(r.span) << '\n';
-    if (r.effective) out_ << "    " << EffectiveText(*r.effective) << '\n';
+    if (r.effective)
+      out_ << "    " << EffectiveText(*r.effective) << '\n';
     out_ << "    applies " << ExprString(ast_, r.applies) << '\n';
     DumpStmts(r.body, 4);
   }
@@ -184,14 +197,19 @@ class Dumper {
     out_ << given << '\n';
     for (const Expect& e : t.expects) {
       out_ << "    expect line " << e.line << ' ' << DecisionName(e.decision);
-      if (e.reason) out_ << ' ' << e.reason->text;
-      if (e.carc) out_ << ' ' << e.group->text << '-' << e.carc->text;
+      if (e.reason)
+        out_ << ' ' << e.reason->text;
+      if (e.carc)
+        out_ << ' ' << e.group->text << '-' << e.carc->text;
       if (e.rarcs) {
         out_ << " remark";
-        for (size_t i = 0; i < e.rarcs->size(); ++i) out_ << (i ? ", " : " ") << (*e.rarcs)[i].text;
+        for (size_t i = 0; i < e.rarcs->size(); ++i)
+          out_ << (i ? ", " : " ") << (*e.rarcs)[i].text;
       }
-      if (e.message) out_ << ' ' << Quote(e.message->text);
-      for (const Name& flag : e.flags) out_ << " flag " << Quote(flag.text);
+      if (e.message)
+        out_ << ' ' << Quote(e.message->text);
+      for (const Name& flag : e.flags)
+        out_ << " flag " << Quote(flag.text);
       out_ << '\n';
     }
   }
@@ -208,6 +226,8 @@ void DumpAst(const Ast& ast, const SourceManager& sources, std::ostream& out) {
   Dumper(ast, sources, out).Run();
 }
 
-std::string ExprText(const Ast& ast, ExprId id) { return dump::ExprString(ast, id); }
+std::string ExprText(const Ast& ast, ExprId id) {
+  return dump::ExprString(ast, id);
+}
 
 }  // namespace warrant::ast

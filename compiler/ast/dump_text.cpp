@@ -1,10 +1,10 @@
 #include "compiler/ast/dump_text.h"
 
-#include <fmt/core.h>
-
 #include <optional>
 
-#include "runtime/json_text.h"
+#include <fmt/core.h>
+
+#include "runtime/core/text.h"
 
 namespace warrant::ast::dump {
 namespace {
@@ -24,7 +24,8 @@ const char* DirName(WithinDir dir) {
 std::string List(const Ast& ast, const std::vector<ExprId>& items) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ", ";
+    if (i > 0)
+      out += ", ";
     out += ExprString(ast, items[i]);
   }
   return out;
@@ -60,15 +61,20 @@ std::optional<std::string> Compact(const Ast& ast, JsonId id, size_t limit) {
       bool object = j.kind == JsonKind::Object;
       std::string out = object ? "{" : "[";
       for (size_t i = 0; i < j.items.size(); ++i) {
-        if (i > 0) out += ", ";
-        if (object) out += Quote(j.keys[i].text) + ": ";
-        if (out.size() > limit) return std::nullopt;
+        if (i > 0)
+          out += ", ";
+        if (object)
+          out += Quote(j.keys[i].text) + ": ";
+        if (out.size() > limit)
+          return std::nullopt;
         std::optional<std::string> item = Compact(ast, j.items[i], limit - out.size());
-        if (!item) return std::nullopt;
+        if (!item)
+          return std::nullopt;
         out += *item;
       }
       out += object ? "}" : "]";
-      if (out.size() > limit) return std::nullopt;
+      if (out.size() > limit)
+        return std::nullopt;
       return out;
     }
   }
@@ -77,14 +83,17 @@ std::optional<std::string> Compact(const Ast& ast, JsonId id, size_t limit) {
 
 }  // namespace
 
-std::string Quote(std::string_view text) { return JsonString(text); }
+std::string Quote(std::string_view text) {
+  return JsonString(text);
+}
 
 std::string DateString(const Date& date) {
   return fmt::format("{:04}-{:02}-{:02}", date.year, date.month, date.day);
 }
 
 std::string ExprString(const Ast& ast, ExprId id) {
-  if (id == kNone) return "_";
+  if (id == kNone)
+    return "_";
   const Expr& e = ast.expr(id);
   switch (e.kind) {
     case ExprKind::Bool:
@@ -112,13 +121,14 @@ std::string ExprString(const Ast& ast, ExprId id) {
       if (e.op == Op::IsNone || e.op == Op::IsKnown) {
         return "(" + ExprString(ast, e.a) + " " + OpText(e.op) + ")";
       }
-      if (e.op == Op::Neg) return "(-" + ExprString(ast, e.a) + ")";
+      if (e.op == Op::Neg)
+        return "(-" + ExprString(ast, e.a) + ")";
       return "(" + std::string(OpText(e.op)) + " " + ExprString(ast, e.a) + ")";
     case ExprKind::Binary:
       return "(" + ExprString(ast, e.a) + " " + OpText(e.op) + " " + ExprString(ast, e.b) + ")";
     case ExprKind::Within:
-      return "(" + ExprString(ast, e.a) + " within " + ExprString(ast, e.b) + " " +
-             DirName(e.dir) + " " + ExprString(ast, e.c) + ")";
+      return "(" + ExprString(ast, e.a) + " within " + ExprString(ast, e.b) + " " + DirName(e.dir) +
+             " " + ExprString(ast, e.c) + ")";
     case ExprKind::If:
       return "(if " + ExprString(ast, e.a) + " then " + ExprString(ast, e.b) + " else " +
              ExprString(ast, e.c) + ")";
@@ -126,9 +136,11 @@ std::string ExprString(const Ast& ast, ExprId id) {
       return "[" + List(ast, e.list) + "]";
     case ExprKind::Quantifier: {
       std::string out = "(" + std::string(QuantName(e.quant)) + " ";
-      if (e.c != kNone) out += ExprString(ast, e.c) + " for ";
+      if (e.c != kNone)
+        out += ExprString(ast, e.c) + " for ";
       out += e.text + " in " + ExprString(ast, e.a);
-      if (e.b != kNone) out += " where " + ExprString(ast, e.b);
+      if (e.b != kNone)
+        out += " where " + ExprString(ast, e.b);
       return out + ")";
     }
   }
@@ -141,14 +153,16 @@ std::string CodesetString(const Ast& ast, CodesetExprId id) {
     case CodesetExprKind::Members: {
       std::string out = "[";
       for (size_t i = 0; i < e.members.size(); ++i) {
-        if (i > 0) out += ", ";
+        if (i > 0)
+          out += ", ";
         out += Member(e.members[i]);
       }
       return out + "]";
     }
     case CodesetExprKind::Ref: {
       std::string out;
-      for (size_t i = 0; i < e.ref.size(); ++i) out += (i > 0 ? "." : "") + e.ref[i].text;
+      for (size_t i = 0; i < e.ref.size(); ++i)
+        out += (i > 0 ? "." : "") + e.ref[i].text;
       return out;
     }
     case CodesetExprKind::Load:
@@ -162,10 +176,12 @@ std::string CodesetString(const Ast& ast, CodesetExprId id) {
 }
 
 std::string TypeString(const TypeExpr& type) {
-  if (type.field_names.empty()) return type.name.text;
+  if (type.field_names.empty())
+    return type.name.text;
   std::string out = "(";
   for (size_t i = 0; i < type.field_names.size(); ++i) {
-    if (i > 0) out += ", ";
+    if (i > 0)
+      out += ", ";
     out += type.field_names[i].text + ": " + TypeString(type.field_types[i]);
   }
   return out + ")";

@@ -28,7 +28,8 @@ std::optional<BadByte> FindBadByte(std::string_view text) {
   size_t i = 0;
   while (i < size) {
     unsigned char b = bytes[i];
-    if (b == 0) return BadByte{DiagCode::NulByte, static_cast<uint32_t>(i)};
+    if (b == 0)
+      return BadByte{DiagCode::NulByte, static_cast<uint32_t>(i)};
     if (b < 0x80) {
       ++i;
       continue;
@@ -39,12 +40,16 @@ std::optional<BadByte> FindBadByte(std::string_view text) {
       n = 2;
     } else if (b >= 0xE0 && b <= 0xEF) {
       n = 3;
-      if (b == 0xE0) lo = 0xA0;  // overlong
-      if (b == 0xED) hi = 0x9F;  // surrogates
+      if (b == 0xE0)
+        lo = 0xA0;  // overlong
+      if (b == 0xED)
+        hi = 0x9F;  // surrogates
     } else if (b >= 0xF0 && b <= 0xF4) {
       n = 4;
-      if (b == 0xF0) lo = 0x90;  // overlong
-      if (b == 0xF4) hi = 0x8F;  // past U+10FFFF
+      if (b == 0xF0)
+        lo = 0x90;  // overlong
+      if (b == 0xF4)
+        hi = 0x8F;  // past U+10FFFF
     } else {
       return BadByte{DiagCode::NotUtf8, static_cast<uint32_t>(i)};
     }
@@ -53,7 +58,8 @@ std::optional<BadByte> FindBadByte(std::string_view text) {
       bool ok = k == 1 ? (c >= lo && c <= hi) : (c >= 0x80 && c <= 0xBF);
       if (!ok) {
         // Point at the byte that broke the sequence (a NUL there is still a NUL).
-        if (i + k < size && c == 0) return BadByte{DiagCode::NulByte, static_cast<uint32_t>(i + k)};
+        if (i + k < size && c == 0)
+          return BadByte{DiagCode::NulByte, static_cast<uint32_t>(i + k)};
         return BadByte{DiagCode::NotUtf8, static_cast<uint32_t>(i + k < size ? i + k : i)};
       }
     }
@@ -116,17 +122,23 @@ diag::Diagnostic& Emit(diag::DiagSink& sink, DiagCode code, FileId file, Span sp
 // Hints for characters and words people bring from other languages.
 std::string HelpFor(DiagCode code, std::string_view found) {
   if (code == DiagCode::UnexpectedCharacter) {
-    if (found == "!") return "write `not` for negation and `!=` for inequality";
-    if (found == "&" || found == "|") return "write `and` / `or`";
-    if (found == "'") return "strings are written in double quotes: \"text\"";
-    if (found == ";") return "statements need no terminator";
+    if (found == "!")
+      return "write `not` for negation and `!=` for inequality";
+    if (found == "&" || found == "|")
+      return "write `and` / `or`";
+    if (found == "'")
+      return "strings are written in double quotes: \"text\"";
+    if (found == ";")
+      return "statements need no terminator";
   }
   if (code == DiagCode::ExpectedDeclaration) {
     for (std::string_view word : {"require", "when", "deny", "pend", "reject", "bundle", "flag"}) {
-      if (found == word) return "statements belong inside a rule: `rule name applies to line where E { ... }`";
+      if (found == word)
+        return "statements belong inside a rule: `rule name applies to line where E { ... }`";
     }
     if (found == "given" || found == "expect") {
-      return "`given` and `expect` belong inside a test: `test \"name\" { given {...} expect ... }`";
+      return "`given` and `expect` belong inside a test: `test \"name\" { given {...} expect ... "
+             "}`";
     }
   }
   return "";
@@ -145,7 +157,8 @@ bool ParseFile(FileId file, const SourceFile& source, Ast& ast, diag::DiagSink& 
     if (bad->code == DiagCode::NulByte) {
       sink.Emit(DiagCode::NulByte, file, at);
     } else {
-      sink.Emit(DiagCode::NotUtf8, file, at, static_cast<unsigned>(static_cast<unsigned char>(text[bad->offset])));
+      sink.Emit(DiagCode::NotUtf8, file, at,
+                static_cast<unsigned>(static_cast<unsigned char>(text[bad->offset])));
     }
     return false;
   }
@@ -155,8 +168,10 @@ bool ParseFile(FileId file, const SourceFile& source, Ast& ast, diag::DiagSink& 
     const grammar::ParseFailure& failure = *parsed.failure;
     DiagCode code = CodeOf(failure.error);
     diag::Diagnostic& d = Emit(sink, code, file, failure.span, failure.args);
-    std::string help = HelpFor(code, std::string_view(text).substr(failure.span.begin, failure.span.size()));
-    if (!help.empty()) d.help = help;
+    std::string help =
+        HelpFor(code, std::string_view(text).substr(failure.span.begin, failure.span.size()));
+    if (!help.empty())
+      d.help = help;
     return false;
   }
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/span.h"
+#include "runtime/core/span.h"
 
 namespace warrant {
 
@@ -25,11 +25,13 @@ class SourceFile {
   SourceFile(std::string display_name, std::string text);
 
   const std::string& name() const { return name_; }
+
   const std::string& text() const { return text_; }
 
   LineCol Locate(uint32_t offset) const;
   // The text of 1-based `line` without its line terminator.
   std::string_view LineText(uint32_t line) const;
+
   uint32_t LineCount() const { return static_cast<uint32_t>(line_starts_.size()); }
 
  private:
@@ -44,7 +46,9 @@ using FileId = uint32_t;
 class SourceManager {
  public:
   FileId Add(std::string display_name, std::string text);
+
   const SourceFile& Get(FileId id) const { return files_[id]; }
+
   size_t size() const { return files_.size(); }
 
  private:

@@ -1,9 +1,9 @@
 // Declaration-level checking: names per file, facts and reasons, rules and their statements,
 // policy versions and tests. Expressions are in check_expr.cpp.
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cctype>
+
+#include <fmt/format.h>
 
 #include "compiler/check/checker.h"
 #include "stdlib/stdlib.h"
@@ -44,14 +44,17 @@ Checker::Checker(const frontend::Sources& sources, diag::DiagSink& sink, Checked
 
 std::string_view Checker::Text(uint32_t file, Span span) const {
   const std::string& text = sources_.files.Get(Fid(file)).text();
-  if (span.end > text.size() || span.begin > span.end) return {};
+  if (span.end > text.size() || span.begin > span.end)
+    return {};
   return std::string_view(text).substr(span.begin, span.end - span.begin);
 }
 
 void Checker::Run() {
-  for (uint32_t f = 0; f < ast_.files.size(); ++f) CollectFileNames(f);
+  for (uint32_t f = 0; f < ast_.files.size(); ++f)
+    CollectFileNames(f);
   CollectFactsAndReasons();
-  for (uint32_t f = 0; f < ast_.files.size(); ++f) CheckFile(f);
+  for (uint32_t f = 0; f < ast_.files.size(); ++f)
+    CheckFile(f);
   CheckPolicies();
 }
 
@@ -101,8 +104,10 @@ void Checker::CollectFactsAndReasons() {
     std::string rarcs(r.rarcs);
     for (size_t pos = 0; pos < rarcs.size();) {
       size_t next = rarcs.find(' ', pos);
-      if (next == std::string::npos) next = rarcs.size();
-      if (next > pos) decl.rarcs.push_back(rarcs.substr(pos, next - pos));
+      if (next == std::string::npos)
+        next = rarcs.size();
+      if (next > pos)
+        decl.rarcs.push_back(rarcs.substr(pos, next - pos));
       pos = next + 1;
     }
     decl.description = r.description;
@@ -117,8 +122,10 @@ void Checker::CollectFactsAndReasons() {
       decl.name = r.name.text;
       decl.group = r.group.text;
       decl.carc = r.carc.text;
-      for (const ast::Name& rarc : r.rarcs) decl.rarcs.push_back(rarc.text);
-      if (r.description) decl.description = r.description->text;
+      for (const ast::Name& rarc : r.rarcs)
+        decl.rarcs.push_back(rarc.text);
+      if (r.description)
+        decl.description = r.description->text;
       decl.from_stdlib = false;
       decl.file = f;
       decl.index = i;
@@ -149,15 +156,17 @@ void Checker::CollectFactsAndReasons() {
         decl.type = type ? *type : types_.error();
         TypeKind kind = types_.Kind(decl.type);
         if (type && (kind == TypeKind::Record || kind == TypeKind::Code)) {
-          auto& d = Error(f, fact.type->span, DiagCode::ExpectedType,
-                          "a fact type (bool, int, decimal, string or date)",
-                          types_.Name(decl.type));
-          d.help = "facts are documented values; a list of allowed strings is `one of [\"a\", \"b\"]`";
+          auto& d =
+              Error(f, fact.type->span, DiagCode::ExpectedType,
+                    "a fact type (bool, int, decimal, string or date)", types_.Name(decl.type));
+          d.help =
+              "facts are documented values; a list of allowed strings is `one of [\"a\", \"b\"]`";
           decl.type = types_.error();
         }
       } else {
         decl.type = t_string_;
-        for (const ast::Name& v : fact.one_of) decl.one_of.push_back(v.text);
+        for (const ast::Name& v : fact.one_of)
+          decl.one_of.push_back(v.text);
       }
       auto it = facts_by_name_.find(decl.name);
       if (it != facts_by_name_.end()) {
@@ -197,9 +206,11 @@ void Checker::CheckReasonDecl(uint32_t f, const ast::Reason& r) {
         .help = kGroupHelp;
   }
   auto alnum = [](const std::string& s, size_t lo, size_t hi) {
-    if (s.size() < lo || s.size() > hi) return false;
+    if (s.size() < lo || s.size() > hi)
+      return false;
     return std::all_of(s.begin(), s.end(), [](char c) {
-      return std::isdigit(static_cast<unsigned char>(c)) || std::isupper(static_cast<unsigned char>(c));
+      return std::isdigit(static_cast<unsigned char>(c)) ||
+             std::isupper(static_cast<unsigned char>(c));
     });
   };
   if (!alnum(r.carc.text, 1, 3)) {
@@ -211,7 +222,8 @@ void Checker::CheckReasonDecl(uint32_t f, const ast::Reason& r) {
     bool ok = rarc.text.size() >= 2 && rarc.text.size() <= 6 &&
               std::isupper(static_cast<unsigned char>(rarc.text[0])) && alnum(rarc.text, 2, 6);
     if (!ok) {
-      Error(f, rarc.span, DiagCode::InvalidReasonCode, rarc.text, "a remittance advice remark code (RARC)")
+      Error(f, rarc.span, DiagCode::InvalidReasonCode, rarc.text,
+            "a remittance advice remark code (RARC)")
           .help = "RARCs are a letter or two and digits, e.g. `N386`, `M127`, `MA130`";
     }
   }
@@ -234,9 +246,9 @@ void Checker::CheckFile(uint32_t f) {
   const ast::File& file = ast_.files[f];
   if (!file.policy && file.order.empty()) {
     // A file with nothing in it was most likely not meant to be passed (or lost its contents).
-    Error(f, Span{0, 0}, DiagCode::ExpectedDeclaration, "end of file")
-        .help = "a criteria file starts with `policy \"ID\" version N \"title\" effective "
-                "YYYY-MM-DD`; a library file declares codesets, tables, facts or reasons";
+    Error(f, Span{0, 0}, DiagCode::ExpectedDeclaration, "end of file").help =
+        "a criteria file starts with `policy \"ID\" version N \"title\" effective "
+        "YYYY-MM-DD`; a library file declares codesets, tables, facts or reasons";
     return;
   }
   if (!file.policy && !file.rules.empty()) {
@@ -251,10 +263,14 @@ void Checker::CheckFile(uint32_t f) {
             fmt::format("{:04}-{:02}-{:02}", e.from.year, e.from.month, e.from.day));
     }
   }
-  for (uint32_t i = 0; i < file.codesets.size(); ++i) CheckCodeset(f, i);
-  for (uint32_t i = 0; i < file.tables.size(); ++i) CheckTable(f, i);
-  for (const ast::Reason& r : file.reasons) CheckReasonDecl(f, r);
-  for (uint32_t i = 0; i < file.lets.size(); ++i) GlobalLetType(f, i);
+  for (uint32_t i = 0; i < file.codesets.size(); ++i)
+    CheckCodeset(f, i);
+  for (uint32_t i = 0; i < file.tables.size(); ++i)
+    CheckTable(f, i);
+  for (const ast::Reason& r : file.reasons)
+    CheckReasonDecl(f, r);
+  for (uint32_t i = 0; i < file.lets.size(); ++i)
+    GlobalLetType(f, i);
   std::map<std::string, const ast::Rule*> rule_names;
   for (const ast::Rule& rule : file.rules) {
     auto [it, inserted] = rule_names.emplace(rule.name.text, &rule);
@@ -278,10 +294,11 @@ void Checker::CheckFile(uint32_t f) {
 TypeId Checker::GlobalLetType(uint32_t f, uint32_t index) {
   uint8_t& state = let_state_[f][index];
   const ast::Let& let = ast_.files[f].lets[index];
-  if (state == 2) return out_.let_types[f][index];
+  if (state == 2)
+    return out_.let_types[f][index];
   if (state == 1) {
-    Error(f, let.name.span, DiagCode::CircularDefinition, let.name.text)
-        .help = "a `let` may use other lets, but not itself through them";
+    Error(f, let.name.span, DiagCode::CircularDefinition, let.name.text).help =
+        "a `let` may use other lets, but not itself through them";
     return types_.error();
   }
   state = 1;
@@ -341,7 +358,8 @@ void Checker::CheckStmts(uint32_t f, const std::vector<ast::StmtId>& body) {
         TypeId t = Expr(f, s.a);
         Expect(f, s.a, t, TypeKind::Bool, "a condition (bool) after `require`");
         CheckOutcome(f, s.outcome);
-        if (s.unknown_outcome) CheckOutcome(f, *s.unknown_outcome);
+        if (s.unknown_outcome)
+          CheckOutcome(f, *s.unknown_outcome);
         break;
       }
       case ast::StmtKind::When: {
@@ -372,10 +390,12 @@ void Checker::CheckOutcome(uint32_t f, const ast::Outcome& o) {
   }
   if (o.reason && !reasons_by_name_.count(o.reason->text)) {
     std::vector<std::string> names;
-    for (const auto& [name, index] : reasons_by_name_) names.push_back(name);
+    for (const auto& [name, index] : reasons_by_name_)
+      names.push_back(name);
     auto& d = Error(f, o.reason->span, DiagCode::UnknownReason, o.reason->text);
     std::string hint = DidYouMean(o.reason->text, names);
-    if (!hint.empty()) d.help = hint;
+    if (!hint.empty())
+      d.help = hint;
   }
 }
 
@@ -383,7 +403,8 @@ void Checker::CheckPolicies() {
   std::map<std::string, Policy> by_id;
   for (uint32_t f = 0; f < ast_.files.size(); ++f) {
     const ast::File& file = ast_.files[f];
-    if (!file.policy) continue;
+    if (!file.policy)
+      continue;
     const ast::PolicyHeader& p = *file.policy;
     PolicyVersion v;
     v.file = f;
@@ -391,7 +412,8 @@ void Checker::CheckPolicies() {
     v.from = INT32_MIN;
     v.until = INT32_MAX;
     if (p.effective) {
-      v.from = DaysFromCivil({p.effective->from.year, p.effective->from.month, p.effective->from.day});
+      v.from =
+          DaysFromCivil({p.effective->from.year, p.effective->from.month, p.effective->from.day});
       if (p.effective->until) {
         const ast::Date& u = *p.effective->until;
         v.until = DaysFromCivil({u.year, u.month, u.day});
@@ -408,7 +430,8 @@ void Checker::CheckPolicies() {
         duplicate = true;
       }
     }
-    if (!duplicate) policy.versions.push_back(v);
+    if (!duplicate)
+      policy.versions.push_back(v);
   }
   for (auto& [id, policy] : by_id) {
     std::sort(policy.versions.begin(), policy.versions.end(),
@@ -449,10 +472,12 @@ void Checker::CheckTest(uint32_t f, const ast::Test& test) {
     }
     if (e.reason && !reasons_by_name_.count(e.reason->text)) {
       std::vector<std::string> names;
-      for (const auto& [name, index] : reasons_by_name_) names.push_back(name);
+      for (const auto& [name, index] : reasons_by_name_)
+        names.push_back(name);
       auto& d = Error(f, e.reason->span, DiagCode::UnknownReason, e.reason->text);
       std::string hint = DidYouMean(e.reason->text, names);
-      if (!hint.empty()) d.help = hint;
+      if (!hint.empty())
+        d.help = hint;
     }
     if (e.group && !ValidGroup(e.group->text)) {
       Error(f, e.group->span, DiagCode::InvalidReasonCode, e.group->text,
@@ -461,9 +486,9 @@ void Checker::CheckTest(uint32_t f, const ast::Test& test) {
     }
     // Only pends, bundles, denials and rejections are findings with a reason and codes.
     if (e.decision == Decision::Covered || e.decision == Decision::NotApplicable) {
-      const ast::Name* what = e.reason ? &*e.reason
-                              : e.group ? &*e.group
-                              : e.rarcs ? &e.rarcs->front()
+      const ast::Name* what = e.reason    ? &*e.reason
+                              : e.group   ? &*e.group
+                              : e.rarcs   ? &e.rarcs->front()
                               : e.message ? &*e.message
                                           : nullptr;
       if (what) {

@@ -15,9 +15,9 @@
 #include "compiler/check/types.h"
 #include "compiler/diag/diagnostic.h"
 #include "compiler/frontend/sources.h"
-#include "runtime/code.h"
-#include "runtime/date.h"
-#include "runtime/terminology.h"
+#include "runtime/core/code.h"
+#include "runtime/core/date.h"
+#include "runtime/terminology/terminology.h"
 
 namespace warrant::check {
 
@@ -37,7 +37,7 @@ enum class RefKind : uint8_t {
 
 struct Ref {
   RefKind kind = RefKind::None;
-  uint32_t file = 0;   // index into ast.files
+  uint32_t file = 0;  // index into ast.files
   uint32_t index = 0;
 };
 
@@ -56,7 +56,7 @@ struct ReasonDecl {
   std::vector<std::string> rarcs;
   std::string description;
   bool from_stdlib = true;
-  uint32_t file = 0;   // when declared in the pack
+  uint32_t file = 0;  // when declared in the pack
   uint32_t index = 0;
 };
 
@@ -65,7 +65,7 @@ struct PolicyVersion {
   uint32_t file = 0;  // ast.files index
   int64_t version = 0;
   Day from = 0;
-  Day until = 0;      // inclusive
+  Day until = 0;  // inclusive
 };
 
 struct Policy {
@@ -76,11 +76,11 @@ struct Policy {
 struct CheckedProgram {
   const ast::Ast* ast = nullptr;
   TypeTable types;
-  std::vector<TypeId> expr_types;  // by ExprId
-  std::vector<Ref> expr_refs;      // by ExprId
+  std::vector<TypeId> expr_types;                        // by ExprId
+  std::vector<Ref> expr_refs;                            // by ExprId
   std::vector<std::vector<CodeSystem>> codeset_systems;  // [file][codeset]
-  std::vector<std::vector<TypeId>> let_types;             // [file][let]
-  std::vector<std::vector<TypeId>> table_types;           // [file][table]
+  std::vector<std::vector<TypeId>> let_types;            // [file][let]
+  std::vector<std::vector<TypeId>> table_types;          // [file][table]
   std::vector<FactDecl> facts;
   std::vector<ReasonDecl> reasons;
   std::vector<Policy> policies;  // sorted by id

@@ -1,26 +1,26 @@
 // Checking of data declarations: codesets (members valid in their code system, set algebra of
 // one system, loaded CSV columns), tables (key and value types, inline entries, loaded rows) and
 // the types written in declarations.
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cctype>
 
+#include <fmt/format.h>
+
 #include "compiler/check/checker.h"
 #include "compiler/frontend/csv.h"
-#include "runtime/date.h"
+#include "runtime/core/date.h"
 
 namespace warrant::check {
 
 using diag::DiagCode;
-
 
 std::optional<TypeId> Checker::ResolveType(uint32_t f, const ast::TypeExpr& type) {
   if (type.name.text.empty()) {
     Record record;
     for (size_t i = 0; i < type.field_names.size(); ++i) {
       std::optional<TypeId> field = ResolveType(f, type.field_types[i]);
-      if (!field) return std::nullopt;
+      if (!field)
+        return std::nullopt;
       if (record.Find(type.field_names[i].text)) {
         Error(f, type.field_names[i].span, DiagCode::DuplicateName, type.field_names[i].text);
         return std::nullopt;
@@ -30,14 +30,21 @@ std::optional<TypeId> Checker::ResolveType(uint32_t f, const ast::TypeExpr& type
     return types_.RecordType(types_.AddRecord(std::move(record)));
   }
   const std::string& name = type.name.text;
-  if (name == "int") return t_int_;
-  if (name == "decimal") return t_decimal_;
-  if (name == "string") return t_string_;
-  if (name == "bool") return t_bool_;
-  if (name == "date") return t_date_;
-  if (auto system = SystemFromName(name)) return types_.Code(*system);
+  if (name == "int")
+    return t_int_;
+  if (name == "decimal")
+    return t_decimal_;
+  if (name == "string")
+    return t_string_;
+  if (name == "bool")
+    return t_bool_;
+  if (name == "date")
+    return t_date_;
+  if (auto system = SystemFromName(name))
+    return types_.Code(*system);
   std::vector<std::string> names = {"int", "decimal", "string", "bool", "date"};
-  for (CodeSystem s : kBuiltinCodeSystems) names.emplace_back(SystemName(s));
+  for (CodeSystem s : kBuiltinCodeSystems)
+    names.emplace_back(SystemName(s));
   auto& d = Error(f, type.name.span, DiagCode::UnknownCodeSystem, name);
   d.message = fmt::format("unknown type `{}`", name);
   std::string hint = DidYouMean(name, names);
@@ -56,15 +63,16 @@ bool Checker::ReadCsv(uint32_t f, const ast::Name& path, std::vector<std::string
     if (why == "outside") {
       Error(f, path.span, DiagCode::ImportOutsideRoot, path.text);
     } else {
-      Error(f, path.span, DiagCode::LoadFailed, path.text, "no such file")
-          .help = "paths are relative to the file that loads them";
+      Error(f, path.span, DiagCode::LoadFailed, path.text, "no such file").help =
+          "paths are relative to the file that loads them";
     }
     return false;
   }
   frontend::CsvFile csv;
   if (!frontend::ReadCsv(resolved, csv, why)) {
     auto& d = Error(f, path.span, DiagCode::LoadFailed, path.text, why);
-    if (why == "the file is empty") d.help = "the first line names the columns, e.g. `code,description`";
+    if (why == "the file is empty")
+      d.help = "the first line names the columns, e.g. `code,description`";
     return false;
   }
   header = std::move(csv.header);
@@ -76,15 +84,18 @@ bool Checker::ReadCsv(uint32_t f, const ast::Name& path, std::vector<std::string
 void Checker::CheckCodeset(uint32_t f, uint32_t index) {
   uint8_t& state = codeset_state_[f][index];
   const ast::Codeset& cs = ast_.files[f].codesets[index];
-  if (state != 0) return;
+  if (state != 0)
+    return;
   state = 1;
   std::optional<CodeSystem> system = SystemFromName(cs.system.text);
   if (!system) {
     std::vector<std::string> names;
-    for (CodeSystem s : kBuiltinCodeSystems) names.emplace_back(SystemName(s));
+    for (CodeSystem s : kBuiltinCodeSystems)
+      names.emplace_back(SystemName(s));
     auto& d = Error(f, cs.system.span, DiagCode::UnknownCodeSystem, cs.system.text);
     std::string hint = DidYouMean(cs.system.text, names);
-    if (!hint.empty()) d.help = hint;
+    if (!hint.empty())
+      d.help = hint;
     state = 2;
     return;
   }
@@ -114,8 +125,7 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
             break;
           case ast::MemberKind::Prefix:
             if (!ValidPrefix(want, m.text, &why)) {
-              Error(f, m.span, DiagCode::InvalidCode, m.text + "*", SystemNoun(want))
-                  .help = why;
+              Error(f, m.span, DiagCode::InvalidCode, m.text + "*", SystemNoun(want)).help = why;
             }
             break;
           case ast::MemberKind::Range: {
@@ -127,8 +137,7 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
             if (!hi_ok) {
               Error(f, m.span, DiagCode::InvalidCode, m.high, SystemNoun(want)).help = why;
             }
-            if (lo_ok && hi_ok &&
-                *Pack(want, m.text) > *Pack(want, m.high)) {
+            if (lo_ok && hi_ok && *Pack(want, m.text) > *Pack(want, m.high)) {
               Error(f, m.span, DiagCode::InvalidRange, m.text, m.high);
             }
             break;
@@ -145,12 +154,15 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
         if (alias == aliases_[f].end()) {
           auto& d = Error(f, e.ref[0].span, DiagCode::UnknownAlias, e.ref[0].text);
           std::vector<std::string> names;
-          for (const auto& [n, t] : aliases_[f]) names.push_back(n);
+          for (const auto& [n, t] : aliases_[f])
+            names.push_back(n);
           d.help = DidYouMean(e.ref[0].text, names);
-          if (d.help.empty()) d.help = "import the file first: `import \"file.warrant\" as NAME`";
+          if (d.help.empty())
+            d.help = "import the file first: `import \"file.warrant\" as NAME`";
           return std::nullopt;
         }
-        if (alias->second == ast::kNone) return std::nullopt;
+        if (alias->second == ast::kNone)
+          return std::nullopt;
         target_file = alias->second;
         name = &e.ref[1];
       }
@@ -158,7 +170,8 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
       if (found == file_names_[target_file].end() || found->second.kind != RefKind::Codeset) {
         std::vector<std::string> names;
         for (const auto& [n, r] : file_names_[target_file]) {
-          if (r.kind == RefKind::Codeset) names.push_back(n);
+          if (r.kind == RefKind::Codeset)
+            names.push_back(n);
         }
         diag::Diagnostic* d;
         if (target_file == f) {
@@ -179,8 +192,8 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
       // A codeset still being checked that is reached again is defined through itself.
       if (codeset_state_[ref.file][ref.index] == 1 ||
           std::find(visiting.begin(), visiting.end(), key) != visiting.end()) {
-        Error(f, name->span, DiagCode::CircularDefinition, name->text)
-            .help = "a codeset may combine other codesets, but not itself through them";
+        Error(f, name->span, DiagCode::CircularDefinition, name->text).help =
+            "a codeset may combine other codesets, but not itself through them";
         return std::nullopt;
       }
       if (codeset_state_[ref.file][ref.index] == 0) {
@@ -200,13 +213,15 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
       std::vector<std::string> header;
       std::vector<std::vector<std::string>> rows;
       std::vector<uint32_t> lines;
-      if (!ReadCsv(f, e.path, header, rows, lines)) return std::nullopt;
+      if (!ReadCsv(f, e.path, header, rows, lines))
+        return std::nullopt;
       auto column = std::find(header.begin(), header.end(), e.column.text);
       if (column == header.end()) {
         auto& d = Error(f, e.column.span, DiagCode::UnknownColumn, e.path.text, e.column.text);
         std::string hint = DidYouMean(e.column.text, header);
         std::string list;
-        for (const std::string& h : header) list += (list.empty() ? "`" : ", `") + h + "`";
+        for (const std::string& h : header)
+          list += (list.empty() ? "`" : ", `") + h + "`";
         d.help = hint.empty() ? "its columns are " + list : hint;
         return std::nullopt;
       }
@@ -220,8 +235,7 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
                       : ValidCode(want, cell, &why);
         if (!ok && reported++ < 5) {
           Error(f, e.path.span, DiagCode::LoadFailed, e.path.text,
-                fmt::format("line {}: `{}` is not a valid {}", lines[r], cell,
-                            SystemNoun(want)))
+                fmt::format("line {}: `{}` is not a valid {}", lines[r], cell, SystemNoun(want)))
               .help = why;
         }
       }
@@ -231,7 +245,8 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
     case ast::CodesetExprKind::Difference: {
       auto a = CodesetExprSystem(f, e.a, want, visiting);
       auto b = CodesetExprSystem(f, e.b, want, visiting);
-      if (!a || !b) return std::nullopt;
+      if (!a || !b)
+        return std::nullopt;
       return want;
     }
   }
@@ -239,18 +254,24 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
 }
 
 void Checker::CheckMemberExists(uint32_t f, const ast::CodeMember& m, CodeSystem system) {
-  if (!terminology_) return;
+  if (!terminology_)
+    return;
   std::optional<uint64_t> packed = Pack(system, m.text);
-  if (!packed) return;
+  if (!packed)
+    return;
   std::vector<std::string> names;
   for (const CodeSystemVersion& v : terminology_->versions()) {
-    if (v.system != system) continue;
-    if (v.Find(*packed)) return;
+    if (v.system != system)
+      continue;
+    if (v.Find(*packed))
+      return;
     names.push_back(v.name);
   }
-  if (names.empty()) return;  // no version of this system loaded: nothing to say
+  if (names.empty())
+    return;  // no version of this system loaded: nothing to say
   std::string list;
-  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+  for (const std::string& n : names)
+    list += (list.empty() ? "" : ", ") + n;
   Error(f, m.span, DiagCode::CodeNotInTerminology, m.text, list);
 }
 
@@ -258,7 +279,8 @@ void Checker::CheckTable(uint32_t f, uint32_t index) {
   const ast::Table& table = ast_.files[f].tables[index];
   std::optional<TypeId> key = ResolveType(f, table.key_type);
   std::optional<TypeId> value = ResolveType(f, table.value_type);
-  if (!key || !value) return;
+  if (!key || !value)
+    return;
   TypeKind kk = types_.Kind(*key);
   if (kk != TypeKind::Int && kk != TypeKind::String && kk != TypeKind::Code) {
     Error(f, table.key_type.span, DiagCode::ExpectedType,
@@ -275,7 +297,8 @@ void Checker::CheckTable(uint32_t f, uint32_t index) {
     if (vt.kind == TypeKind::Record) {
       Error(f, table.value_type.span, DiagCode::ExpectedType,
             "a single value type for an inline table", types_.Name(*value))
-          .help = "load a table with several columns from a CSV file: `= load \"file.csv\" key \"code\"`";
+          .help =
+          "load a table with several columns from a CSV file: `= load \"file.csv\" key \"code\"`";
     }
     std::vector<std::string> seen;
     for (const ast::TableEntry& entry : table.entries) {
@@ -307,11 +330,13 @@ void Checker::CheckTable(uint32_t f, uint32_t index) {
     if (ReadCsv(f, *table.load_path, header, rows, lines)) {
       auto column_of = [&](const std::string& name, Span span) -> std::optional<size_t> {
         auto it = std::find(header.begin(), header.end(), name);
-        if (it != header.end()) return static_cast<size_t>(it - header.begin());
+        if (it != header.end())
+          return static_cast<size_t>(it - header.begin());
         auto& d = Error(f, span, DiagCode::UnknownColumn, table.load_path->text, name);
         std::string hint = DidYouMean(name, header);
         std::string list;
-        for (const std::string& h : header) list += (list.empty() ? "`" : ", `") + h + "`";
+        for (const std::string& h : header)
+          list += (list.empty() ? "`" : ", `") + h + "`";
         d.help = hint.empty() ? "its columns are " + list : hint;
         return std::nullopt;
       };
@@ -322,12 +347,14 @@ void Checker::CheckTable(uint32_t f, uint32_t index) {
       if (vt.kind == TypeKind::Record) {
         for (const Field& field : types_.GetRecord(vt.record).fields) {
           auto col = column_of(field.name, table.value_type.span);
-          if (col) value_cols.emplace_back(*col, field.type);
+          if (col)
+            value_cols.emplace_back(*col, field.type);
           columns_ok = columns_ok && col.has_value();
         }
       } else {
         auto col = column_of("value", table.value_type.span);
-        if (col) value_cols.emplace_back(*col, *value);
+        if (col)
+          value_cols.emplace_back(*col, *value);
         columns_ok = columns_ok && col.has_value();
       }
       if (columns_ok) {
@@ -336,8 +363,9 @@ void Checker::CheckTable(uint32_t f, uint32_t index) {
           const Type& t = types_.Get(cell_type);
           switch (t.kind) {
             case TypeKind::Int:
-              return !cell.empty() && std::all_of(cell.begin() + (cell[0] == '-'), cell.end(),
-                                                  [](char c) { return c >= '0' && c <= '9'; }) &&
+              return !cell.empty() &&
+                     std::all_of(cell.begin() + (cell[0] == '-'), cell.end(),
+                                 [](char c) { return c >= '0' && c <= '9'; }) &&
                      cell != "-";
             case TypeKind::Decimal: {
               size_t dots = 0;
@@ -375,7 +403,8 @@ void Checker::CheckTable(uint32_t f, uint32_t index) {
             }
           };
           check_cell(*key_col, *key);
-          for (const auto& [col, col_type] : value_cols) check_cell(col, col_type);
+          for (const auto& [col, col_type] : value_cols)
+            check_cell(col, col_type);
         }
       }
     }

@@ -3,9 +3,9 @@
 // Each function returns the expression's type and records it (and any reference) in the side
 // tables. An operand of type `<error>` makes the enclosing expression `<error>` (or, for
 // conditions, `bool`) without a further diagnostic, so one mistake is reported once.
-#include <fmt/format.h>
-
 #include <algorithm>
+
+#include <fmt/format.h>
 
 #include "compiler/check/checker.h"
 #include "stdlib/stdlib.h"
@@ -19,7 +19,8 @@ namespace {
 // "an ICD-10-CM code", for messages that speak the policy's language.
 std::string CodeNoun(CodeSystem system, bool plural) {
   std::string_view noun = SystemNoun(system);
-  if (plural) return fmt::format("{}s", noun);
+  if (plural)
+    return fmt::format("{}s", noun);
   bool vowel = system == CodeSystem::Icd10cm;
   return fmt::format("{} {}", vowel ? "an" : "a", noun);
 }
@@ -38,7 +39,8 @@ Signature ParseSignature(std::string_view text) {
   while (!params.empty()) {
     size_t comma = params.find(", ");
     sig.params.emplace_back(params.substr(0, comma));
-    if (comma == std::string_view::npos) break;
+    if (comma == std::string_view::npos)
+      break;
     params.remove_prefix(comma + 2);
   }
   size_t arrow = text.find("-> ");
@@ -58,21 +60,27 @@ std::string Checker::Describe(uint32_t file, ast::ExprId id) const {
       space = !out.empty();
       continue;
     }
-    if (space) out += ' ';
+    if (space)
+      out += ' ';
     space = false;
     out += c;
   }
-  if (out.size() > 48) out = out.substr(0, 45) + "...";
+  if (out.size() > 48)
+    out = out.substr(0, 45) + "...";
   return out;
 }
 
 std::vector<std::string> Checker::VisibleNames(uint32_t file) const {
   std::vector<std::string> names;
-  for (const Local& l : locals_) names.push_back(l.name);
-  for (const auto& [name, ref] : file_names_[file]) names.push_back(name);
-  for (const auto& [name, target] : aliases_[file]) names.push_back(name);
+  for (const Local& l : locals_)
+    names.push_back(l.name);
+  for (const auto& [name, ref] : file_names_[file])
+    names.push_back(name);
+  for (const auto& [name, target] : aliases_[file])
+    names.push_back(name);
   if (in_rule_) {
-    for (const stdlib::ScopeInfo& s : stdlib::Scope()) names.emplace_back(s.name);
+    for (const stdlib::ScopeInfo& s : stdlib::Scope())
+      names.emplace_back(s.name);
   }
   return names;
 }
@@ -81,7 +89,8 @@ void Checker::Bind(Local local, uint32_t file) {
   auto previous = std::find_if(locals_.begin(), locals_.end(),
                                [&](const Local& l) { return l.name == local.name; });
   bool scope_name = false;
-  for (const stdlib::ScopeInfo& s : stdlib::Scope()) scope_name = scope_name || s.name == local.name;
+  for (const stdlib::ScopeInfo& s : stdlib::Scope())
+    scope_name = scope_name || s.name == local.name;
   auto declared = file_names_[file].find(local.name);
   if (previous != locals_.end()) {
     auto& d = Error(file, local.span, DiagCode::ShadowedName, local.name);
@@ -92,8 +101,8 @@ void Checker::Bind(Local local, uint32_t file) {
                          local.name);
   } else if (scope_name) {
     auto& d = Error(file, local.span, DiagCode::ShadowedName, local.name);
-    d.help = fmt::format("`{}` is a name every rule sees (stdlib scope); pick another name",
-                         local.name);
+    d.help =
+        fmt::format("`{}` is a name every rule sees (stdlib scope); pick another name", local.name);
   }
   locals_.push_back(std::move(local));
 }
@@ -110,8 +119,10 @@ void Checker::Unbind(size_t depth, uint32_t file) {
 
 bool Checker::Expect(uint32_t file, ast::ExprId id, TypeId got, TypeKind want, const char* what) {
   TypeKind kind = types_.Kind(got);
-  if (kind == TypeKind::Error || kind == want) return kind == want;
-  if (want == TypeKind::Decimal && kind == TypeKind::Int) return true;
+  if (kind == TypeKind::Error || kind == want)
+    return kind == want;
+  if (want == TypeKind::Decimal && kind == TypeKind::Int)
+    return true;
   auto& d = Error(file, ast_.expr(id).span, DiagCode::ExpectedType, what, types_.Name(got));
   if (want == TypeKind::Bool && kind == TypeKind::Codeset) {
     d.help = "test membership with `in`: `line.code in " + Describe(file, id) + "`";
@@ -121,7 +132,8 @@ bool Checker::Expect(uint32_t file, ast::ExprId id, TypeId got, TypeKind want, c
 
 void Checker::CheckCodeLiteral(uint32_t file, ast::ExprId literal, CodeSystem system) {
   const ast::Expr& e = ast_.expr(literal);
-  if (e.kind != ast::ExprKind::String) return;
+  if (e.kind != ast::ExprKind::String)
+    return;
   std::string why;
   if (!ValidCode(system, e.text, &why)) {
     auto& d = Error(file, e.span, DiagCode::InvalidCode, e.text, SystemNoun(system));
@@ -132,30 +144,41 @@ void Checker::CheckCodeLiteral(uint32_t file, ast::ExprId literal, CodeSystem sy
 void Checker::CheckFactLiteral(uint32_t file, ast::ExprId fact_expr, ast::ExprId literal) {
   const ast::Expr& lit = ast_.expr(literal);
   const Ref& ref = out_.expr_refs[fact_expr];
-  if (lit.kind != ast::ExprKind::String || ref.kind != RefKind::Fact) return;
+  if (lit.kind != ast::ExprKind::String || ref.kind != RefKind::Fact)
+    return;
   const FactDecl& fact = out_.facts[ref.index];
-  if (fact.one_of.empty()) return;
-  if (std::find(fact.one_of.begin(), fact.one_of.end(), lit.text) != fact.one_of.end()) return;
+  if (fact.one_of.empty())
+    return;
+  if (std::find(fact.one_of.begin(), fact.one_of.end(), lit.text) != fact.one_of.end())
+    return;
   auto& d = Error(file, lit.span, DiagCode::FactValueNotAllowed, lit.text, fact.name);
   std::string values;
-  for (const std::string& v : fact.one_of) values += (values.empty() ? "\"" : ", \"") + v + "\"";
+  for (const std::string& v : fact.one_of)
+    values += (values.empty() ? "\"" : ", \"") + v + "\"";
   std::string hint = DidYouMean(lit.text, fact.one_of);
   d.help = hint.empty() ? "its values are " + values : hint;
 }
 
 std::optional<TypeId> Checker::Unify(TypeId a, TypeId b) {
-  if (a == b) return a;
+  if (a == b)
+    return a;
   TypeKind ka = types_.Kind(a);
   TypeKind kb = types_.Kind(b);
-  if (ka == TypeKind::None) return b;
-  if (kb == TypeKind::None) return a;
-  if (IsNumeric(ka) && IsNumeric(kb)) return t_decimal_;
+  if (ka == TypeKind::None)
+    return b;
+  if (kb == TypeKind::None)
+    return a;
+  if (IsNumeric(ka) && IsNumeric(kb))
+    return t_decimal_;
   // A string meets a code: the code's type wins (literals are validated by the caller).
-  if (ka == TypeKind::Code && kb == TypeKind::String) return a;
-  if (kb == TypeKind::Code && ka == TypeKind::String) return b;
+  if (ka == TypeKind::Code && kb == TypeKind::String)
+    return a;
+  if (kb == TypeKind::Code && ka == TypeKind::String)
+    return b;
   if (ka == TypeKind::List && kb == TypeKind::List) {
     auto elem = Unify(types_.Get(a).elem, types_.Get(b).elem);
-    if (elem) return types_.List(*elem);
+    if (elem)
+      return types_.List(*elem);
   }
   return std::nullopt;
 }
@@ -211,7 +234,8 @@ TypeId Checker::ExprInner(uint32_t file, ast::ExprId id) {
 TypeId Checker::DeclType(const Ref& ref) {
   switch (ref.kind) {
     case RefKind::Codeset:
-      if (codeset_state_[ref.file][ref.index] == 0) CheckCodeset(ref.file, ref.index);
+      if (codeset_state_[ref.file][ref.index] == 0)
+        CheckCodeset(ref.file, ref.index);
       return types_.Codeset(out_.codeset_systems[ref.file][ref.index]);
     case RefKind::Table:
       return out_.table_types[ref.file][ref.index];
@@ -254,13 +278,14 @@ TypeId Checker::NameRef(uint32_t file, ast::ExprId id) {
   auto& d = Error(file, e.span, DiagCode::UnknownName, e.text);
   d.help = DidYouMean(e.text, VisibleNames(file));
   for (const stdlib::BuiltinInfo& b : stdlib::Builtins()) {
-    if (b.name == e.text) d.help = fmt::format("`{}` is a function: call it, `{}(...)`", e.text, e.text);
+    if (b.name == e.text)
+      d.help = fmt::format("`{}` is a function: call it, `{}(...)`", e.text, e.text);
   }
   if (!in_rule_) {
     for (const stdlib::ScopeInfo& s : stdlib::Scope()) {
       if (s.name == e.text) {
-        d.help = fmt::format("`{}` is only known inside a rule, where a claim line is decided",
-                             e.text);
+        d.help =
+            fmt::format("`{}` is only known inside a rule, where a claim line is decided", e.text);
       }
     }
   }
@@ -279,17 +304,20 @@ TypeId Checker::FieldAccess(uint32_t file, ast::ExprId id) {
                    [&](const Local& l) { return l.name == base.text; })) {
     uint32_t target = aliases_[file].at(base.text);
     out_.expr_refs[e.a] = Ref{RefKind::Alias, target, 0};
-    if (target == ast::kNone) return types_.error();  // the import itself was reported
+    if (target == ast::kNone)
+      return types_.error();  // the import itself was reported
     auto found = file_names_[target].find(e.text);
     if (found == file_names_[target].end()) {
       std::vector<std::string> names;
-      for (const auto& [name, ref] : file_names_[target]) names.push_back(name);
+      for (const auto& [name, ref] : file_names_[target])
+        names.push_back(name);
       auto& d = Error(file, e.name_span, DiagCode::NotExported,
                       sources_.files.Get(Fid(target)).name(), e.text);
       d.help = DidYouMean(e.text, names);
       if (d.help.empty()) {
         std::string list;
-        for (const std::string& n : names) list += (list.empty() ? "`" : ", `") + n + "`";
+        for (const std::string& n : names)
+          list += (list.empty() ? "`" : ", `") + n + "`";
         d.help = names.empty() ? std::string("it declares no codesets, tables or lets")
                                : "it declares " + list;
       }
@@ -305,14 +333,17 @@ TypeId Checker::FieldAccess(uint32_t file, ast::ExprId id) {
       return types_.error();
     case TypeKind::Record: {
       const Record& record = types_.GetRecord(b.record);
-      if (const Field* field = record.Find(e.text)) return field->type;
+      if (const Field* field = record.Find(e.text))
+        return field->type;
       std::vector<std::string> names;
-      for (const Field& f : record.fields) names.push_back(f.name);
+      for (const Field& f : record.fields)
+        names.push_back(f.name);
       auto& d = Error(file, e.name_span, DiagCode::UnknownField, Describe(file, e.a), e.text);
       d.help = DidYouMean(e.text, names);
       if (d.help.empty()) {
         std::string list;
-        for (const std::string& n : names) list += (list.empty() ? "`" : ", `") + n + "`";
+        for (const std::string& n : names)
+          list += (list.empty() ? "`" : ", `") + n + "`";
         d.help = fmt::format("the fields of `{}` are {}", types_.Name(bt), list);
       }
       return types_.error();
@@ -321,17 +352,20 @@ TypeId Checker::FieldAccess(uint32_t file, ast::ExprId id) {
       auto found = facts_by_name_.find(e.text);
       if (found == facts_by_name_.end()) {
         std::vector<std::string> names;
-        for (const auto& [name, index] : facts_by_name_) names.push_back(name);
+        for (const auto& [name, index] : facts_by_name_)
+          names.push_back(name);
         auto& d = Error(file, e.name_span, DiagCode::UnknownFact, e.text);
         std::string hint = DidYouMean(e.text, names);
-        if (!hint.empty()) d.help = hint;
+        if (!hint.empty())
+          d.help = hint;
         return types_.error();
       }
       out_.expr_refs[id] = Ref{RefKind::Fact, file, found->second};
       return out_.facts[found->second].type;
     }
     default: {
-      auto& d = Error(file, e.name_span, DiagCode::NotARecord, Describe(file, e.a), types_.Name(bt));
+      auto& d =
+          Error(file, e.name_span, DiagCode::NotARecord, Describe(file, e.a), types_.Name(bt));
       if (b.kind == TypeKind::Table) {
         d.help = fmt::format("look a key up first: `{}[key].{}`", Describe(file, e.a), e.text);
       } else if (b.kind == TypeKind::Map) {
@@ -347,7 +381,8 @@ TypeId Checker::Index(uint32_t file, ast::ExprId id) {
   TypeId bt = Expr(file, e.a);
   TypeId kt = Expr(file, e.b);
   const Type& b = types_.Get(bt);
-  if (b.kind == TypeKind::Error) return types_.error();
+  if (b.kind == TypeKind::Error)
+    return types_.error();
   if (b.kind == TypeKind::Table || b.kind == TypeKind::Map) {
     TypeId key = b.kind == TypeKind::Table ? b.key : t_string_;
     if (types_.Kind(kt) != TypeKind::Error && !Unify(key, kt)) {
@@ -365,18 +400,21 @@ TypeId Checker::Index(uint32_t file, ast::ExprId id) {
 TypeId Checker::Call(uint32_t file, ast::ExprId id) {
   const ast::Expr& e = ast_.expr(id);
   std::vector<TypeId> args;
-  for (ast::ExprId arg : e.list) args.push_back(Expr(file, arg));
+  for (ast::ExprId arg : e.list)
+    args.push_back(Expr(file, arg));
   const auto builtins = stdlib::Builtins();
   auto it = std::find_if(builtins.begin(), builtins.end(),
                          [&](const stdlib::BuiltinInfo& b) { return b.name == e.text; });
   if (it == builtins.end()) {
     std::vector<std::string> names;
-    for (const stdlib::BuiltinInfo& b : builtins) names.emplace_back(b.name);
+    for (const stdlib::BuiltinInfo& b : builtins)
+      names.emplace_back(b.name);
     auto& d = Error(file, e.name_span, DiagCode::UnknownFunction, e.text);
     d.help = DidYouMean(e.text, names);
     if (d.help.empty()) {
       std::string list;
-      for (const std::string& n : names) list += (list.empty() ? "`" : ", `") + n + "`";
+      for (const std::string& n : names)
+        list += (list.empty() ? "`" : ", `") + n + "`";
       d.help = "the functions are " + list;
     }
     return types_.error();
@@ -384,8 +422,8 @@ TypeId Checker::Call(uint32_t file, ast::ExprId id) {
   out_.expr_refs[id] = Ref{RefKind::Builtin, file, static_cast<uint32_t>(it - builtins.begin())};
   Signature sig = ParseSignature(it->signature);
   if (sig.params.size() != args.size()) {
-    auto& d = Error(file, e.span, DiagCode::WrongArgumentCount, e.text, sig.params.size(),
-                    args.size());
+    auto& d =
+        Error(file, e.span, DiagCode::WrongArgumentCount, e.text, sig.params.size(), args.size());
     d.help = fmt::format("`{}` is `{}{}`", e.text, e.text, it->signature);
     return types_.error();
   }
@@ -394,7 +432,8 @@ TypeId Checker::Call(uint32_t file, ast::ExprId id) {
     const std::string& want = sig.params[i];
     TypeId got = args[i];
     TypeKind kind = types_.Kind(got);
-    if (kind == TypeKind::Error) return types_.error();
+    if (kind == TypeKind::Error)
+      return types_.error();
     bool ok;
     if (want == "code<*>") {
       ok = kind == TypeKind::Code;
@@ -411,14 +450,15 @@ TypeId Checker::Call(uint32_t file, ast::ExprId id) {
       }
     }
     if (!ok) {
-      auto& d = Error(file, ast_.expr(e.list[i]).span, DiagCode::ExpectedType,
-                      fmt::format("`{}` as argument {} of `{}`", want, i + 1, e.text),
-                      types_.Name(got));
+      auto& d =
+          Error(file, ast_.expr(e.list[i]).span, DiagCode::ExpectedType,
+                fmt::format("`{}` as argument {} of `{}`", want, i + 1, e.text), types_.Name(got));
       d.help = fmt::format("`{}` is `{}{}`: {}", e.text, e.text, it->signature, it->doc);
       return types_.error();
     }
   }
-  if (sig.result == "number") return any_decimal ? t_decimal_ : t_int_;
+  if (sig.result == "number")
+    return any_decimal ? t_decimal_ : t_int_;
   return types_.Parse(sig.result).value_or(types_.error());
 }
 
@@ -431,8 +471,10 @@ TypeId Checker::Unary(uint32_t file, ast::ExprId id) {
       Expect(file, e.a, t, TypeKind::Bool, "a condition (bool) after `not`");
       return t_bool_;
     case ast::Op::Neg:
-      if (k == TypeKind::Error) return t;
-      if (IsNumeric(k) || k == TypeKind::Duration) return t;
+      if (k == TypeKind::Error)
+        return t;
+      if (IsNumeric(k) || k == TypeKind::Duration)
+        return t;
       Error(file, ast_.expr(e.a).span, DiagCode::ExpectedType, "a number after `-`",
             types_.Name(t));
       return types_.error();
@@ -482,10 +524,12 @@ TypeId Checker::Compare(uint32_t file, ast::ExprId id) {
   TypeId b = Expr(file, e.b);
   TypeKind ka = types_.Kind(a);
   TypeKind kb = types_.Kind(b);
-  if (ka == TypeKind::Error || kb == TypeKind::Error) return t_bool_;
+  if (ka == TypeKind::Error || kb == TypeKind::Error)
+    return t_bool_;
   bool equality = e.op == ast::Op::Eq || e.op == ast::Op::Ne;
   if (ka == TypeKind::None || kb == TypeKind::None) {
-    auto& d = Error(file, e.span, DiagCode::TypeMismatch, "compare", types_.Name(a), types_.Name(b));
+    auto& d =
+        Error(file, e.span, DiagCode::TypeMismatch, "compare", types_.Name(a), types_.Name(b));
     d.help = fmt::format("test for missing data with `{} is none` or `{} is known`",
                          Describe(file, ka == TypeKind::None ? e.b : e.a),
                          Describe(file, ka == TypeKind::None ? e.b : e.a));
@@ -502,7 +546,8 @@ TypeId Checker::Compare(uint32_t file, ast::ExprId id) {
     CodeSystem system = types_.Get(ka == TypeKind::Code ? a : b).system;
     CheckCodeLiteral(file, ka == TypeKind::Code ? e.b : e.a, system);
   }
-  if (ok && ka == TypeKind::Code && kb == TypeKind::Code && types_.Get(a).system != types_.Get(b).system) {
+  if (ok && ka == TypeKind::Code && kb == TypeKind::Code &&
+      types_.Get(a).system != types_.Get(b).system) {
     ok = false;
   }
   if (!ok) {
@@ -535,28 +580,33 @@ TypeId Checker::Arithmetic(uint32_t file, ast::ExprId id) {
   TypeId b = Expr(file, e.b);
   TypeKind ka = types_.Kind(a);
   TypeKind kb = types_.Kind(b);
-  if (ka == TypeKind::Error || kb == TypeKind::Error) return types_.error();
+  if (ka == TypeKind::Error || kb == TypeKind::Error)
+    return types_.error();
   const char* verb = e.op == ast::Op::Add   ? "add"
                      : e.op == ast::Op::Sub ? "subtract"
                      : e.op == ast::Op::Mul ? "multiply"
                                             : "divide";
   if (IsNumeric(ka) && IsNumeric(kb)) {
     // Division gives a decimal: 21 / 30 nights is 0.7, not 0.
-    if (e.op == ast::Op::Div) return t_decimal_;
+    if (e.op == ast::Op::Div)
+      return t_decimal_;
     return ka == TypeKind::Int && kb == TypeKind::Int ? t_int_ : t_decimal_;
   }
   if (e.op == ast::Op::Add || e.op == ast::Op::Sub) {
-    if (ka == TypeKind::Date && kb == TypeKind::Duration) return t_date_;
-    if (e.op == ast::Op::Add && ka == TypeKind::Duration && kb == TypeKind::Date) return t_date_;
-    if (ka == TypeKind::Duration && kb == TypeKind::Duration) return t_duration_;
+    if (ka == TypeKind::Date && kb == TypeKind::Duration)
+      return t_date_;
+    if (e.op == ast::Op::Add && ka == TypeKind::Duration && kb == TypeKind::Date)
+      return t_date_;
+    if (ka == TypeKind::Duration && kb == TypeKind::Duration)
+      return t_duration_;
   }
   auto& d = Error(file, e.span, DiagCode::TypeMismatch, verb, types_.Name(a), types_.Name(b));
   if (ka == TypeKind::Date && kb == TypeKind::Date && e.op == ast::Op::Sub) {
     d.help = fmt::format("count the days between two dates with `days_between({}, {})`",
                          Describe(file, e.b), Describe(file, e.a));
   } else if (ka == TypeKind::Date && IsNumeric(kb)) {
-    d.help = fmt::format("give the number a unit: `{} {} days`", Describe(file, e.a),
-                         ast::OpText(e.op));
+    d.help =
+        fmt::format("give the number a unit: `{} {} days`", Describe(file, e.a), ast::OpText(e.op));
   }
   return types_.error();
 }
@@ -567,11 +617,13 @@ TypeId Checker::Membership(uint32_t file, ast::ExprId id) {
   TypeId b = Expr(file, e.b);
   const Type& ta = types_.Get(a);
   const Type& tb = types_.Get(b);
-  if (ta.kind == TypeKind::Error || tb.kind == TypeKind::Error) return t_bool_;
+  if (ta.kind == TypeKind::Error || tb.kind == TypeKind::Error)
+    return t_bool_;
   const ast::Expr& left = ast_.expr(e.a);
   switch (tb.kind) {
     case TypeKind::Codeset: {
-      if (ta.kind == TypeKind::Code && ta.system == tb.system) return t_bool_;
+      if (ta.kind == TypeKind::Code && ta.system == tb.system)
+        return t_bool_;
       if (ta.kind == TypeKind::String) {
         CheckCodeLiteral(file, e.a, tb.system);
         return t_bool_;
@@ -592,9 +644,9 @@ TypeId Checker::Membership(uint32_t file, ast::ExprId id) {
         if (hint.empty() && same_system.size() == 1) {
           hint = fmt::format("did you mean `{}`?", same_system.front());
         }
-        d.help = hint.empty() ? fmt::format("test it against a codeset of {}",
-                                            CodeNoun(ta.system, true))
-                              : hint;
+        d.help = hint.empty()
+                     ? fmt::format("test it against a codeset of {}", CodeNoun(ta.system, true))
+                     : hint;
         return t_bool_;
       }
       break;
@@ -602,17 +654,19 @@ TypeId Checker::Membership(uint32_t file, ast::ExprId id) {
     case TypeKind::List: {
       TypeId elem = tb.elem;
       const Type& te = types_.Get(elem);
-      if (te.kind == TypeKind::None) return t_bool_;  // `x in []`
+      if (te.kind == TypeKind::None)
+        return t_bool_;  // `x in []`
       std::optional<TypeId> common = Unify(a, elem);
-      if (!common || (ta.kind == TypeKind::Code && te.kind == TypeKind::Code &&
-                      ta.system != te.system)) {
+      if (!common ||
+          (ta.kind == TypeKind::Code && te.kind == TypeKind::Code && ta.system != te.system)) {
         break;
       }
       // Literals on either side meet codes: validate them in that code system.
       if (ta.kind == TypeKind::Code && te.kind == TypeKind::String) {
         const ast::Expr& list = ast_.expr(e.b);
         if (list.kind == ast::ExprKind::List) {
-          for (ast::ExprId item : list.list) CheckCodeLiteral(file, item, ta.system);
+          for (ast::ExprId item : list.list)
+            CheckCodeLiteral(file, item, ta.system);
         }
       } else if (te.kind == TypeKind::Code && ta.kind == TypeKind::String) {
         CheckCodeLiteral(file, e.a, te.system);
@@ -621,13 +675,15 @@ TypeId Checker::Membership(uint32_t file, ast::ExprId id) {
     }
     case TypeKind::Table: {
       if (Unify(tb.key, a)) {
-        if (types_.Kind(tb.key) == TypeKind::Code) CheckCodeLiteral(file, e.a, types_.Get(tb.key).system);
+        if (types_.Kind(tb.key) == TypeKind::Code)
+          CheckCodeLiteral(file, e.a, types_.Get(tb.key).system);
         return t_bool_;
       }
       break;
     }
     case TypeKind::Map:
-      if (ta.kind == TypeKind::String) return t_bool_;
+      if (ta.kind == TypeKind::String)
+        return t_bool_;
       break;
     default: {
       auto& d = Error(file, e.span, DiagCode::InvalidMembership, Describe(file, e.a),
@@ -638,8 +694,7 @@ TypeId Checker::Membership(uint32_t file, ast::ExprId id) {
       return t_bool_;
     }
   }
-  Error(file, e.span, DiagCode::TypeMismatch, "test membership of", types_.Name(a),
-        types_.Name(b));
+  Error(file, e.span, DiagCode::TypeMismatch, "test membership of", types_.Name(a), types_.Name(b));
   return t_bool_;
 }
 
@@ -660,7 +715,8 @@ TypeId Checker::If(uint32_t file, ast::ExprId id) {
   Expect(file, e.a, cond, TypeKind::Bool, "a condition (bool) after `if`");
   TypeId b = Expr(file, e.b);
   TypeId c = Expr(file, e.c);
-  if (types_.Kind(b) == TypeKind::Error || types_.Kind(c) == TypeKind::Error) return types_.error();
+  if (types_.Kind(b) == TypeKind::Error || types_.Kind(c) == TypeKind::Error)
+    return types_.error();
   std::optional<TypeId> common = Unify(b, c);
   if (!common) {
     Error(file, e.span, DiagCode::IncompatibleBranches, types_.Name(b), types_.Name(c));
@@ -689,7 +745,8 @@ TypeId Checker::ListLit(uint32_t file, ast::ExprId id) {
     }
     elem = *common;
   }
-  if (failed) return types_.error();
+  if (failed)
+    return types_.error();
   return types_.List(elem);
 }
 
@@ -710,9 +767,11 @@ TypeId Checker::Quantifier(uint32_t file, ast::ExprId id) {
     Expect(file, e.b, where, TypeKind::Bool, "a condition (bool) after `where`");
   }
   TypeId projection = types_.error();
-  if (e.c != ast::kNone) projection = Expr(file, e.c);
+  if (e.c != ast::kNone)
+    projection = Expr(file, e.c);
   Unbind(depth, file);
-  if (lt.kind != TypeKind::List) return types_.error();
+  if (lt.kind != TypeKind::List)
+    return types_.error();
   switch (e.quant) {
     case ast::QuantKind::Any:
     case ast::QuantKind::All:
@@ -721,7 +780,8 @@ TypeId Checker::Quantifier(uint32_t file, ast::ExprId id) {
       return t_int_;
     case ast::QuantKind::Sum: {
       TypeKind k = types_.Kind(projection);
-      if (k == TypeKind::Error) return projection;
+      if (k == TypeKind::Error)
+        return projection;
       if (!IsNumeric(k)) {
         Error(file, ast_.expr(e.c).span, DiagCode::ExpectedType, "a number to `sum`",
               types_.Name(projection));
@@ -732,7 +792,8 @@ TypeId Checker::Quantifier(uint32_t file, ast::ExprId id) {
     case ast::QuantKind::Min:
     case ast::QuantKind::Max: {
       TypeKind k = types_.Kind(projection);
-      if (k == TypeKind::Error) return projection;
+      if (k == TypeKind::Error)
+        return projection;
       if (!IsOrdered(k)) {
         Error(file, ast_.expr(e.c).span, DiagCode::ExpectedType,
               "a number, date or string to compare", types_.Name(projection));
@@ -743,12 +804,15 @@ TypeId Checker::Quantifier(uint32_t file, ast::ExprId id) {
     case ast::QuantKind::Latest:
     case ast::QuantKind::Earliest: {
       const Type& et = types_.Get(elem);
-      if (et.kind == TypeKind::Date) return elem;
+      if (et.kind == TypeKind::Date)
+        return elem;
       if (et.kind == TypeKind::Record) {
         const Field* date = types_.GetRecord(et.record).Find("date");
-        if (date && types_.Kind(date->type) == TypeKind::Date) return elem;
+        if (date && types_.Kind(date->type) == TypeKind::Date)
+          return elem;
       }
-      if (et.kind == TypeKind::Error) return elem;
+      if (et.kind == TypeKind::Error)
+        return elem;
       auto& d = Error(file, ast_.expr(e.a).span, DiagCode::ExpectedType,
                       fmt::format("a list of dated records for `{}`", ast::QuantName(e.quant)),
                       types_.Name(list));

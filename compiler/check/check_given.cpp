@@ -1,11 +1,11 @@
 // Checking of test records (`given { ... }`) against the claim schema and the declared facts, so
 // a misspelt field or a malformed date in a test is a compile error, not a silent `unknown`.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "compiler/check/checker.h"
-#include "runtime/date.h"
-
-#include <algorithm>
+#include "runtime/core/date.h"
 
 namespace warrant::check {
 
@@ -38,9 +38,11 @@ bool IsInteger(const std::string& number) {
 }  // namespace
 
 size_t Checker::GivenLineCount(ast::JsonId given) const {
-  if (given == ast::kNone) return 0;
+  if (given == ast::kNone)
+    return 0;
   const ast::Json& root = ast_.json[given];
-  if (root.kind != ast::JsonKind::Object) return 0;
+  if (root.kind != ast::JsonKind::Object)
+    return 0;
   for (size_t i = 0; i < root.keys.size(); ++i) {
     if (root.keys[i].text == "lines") {
       const ast::Json& lines = ast_.json[root.items[i]];
@@ -53,7 +55,8 @@ size_t Checker::GivenLineCount(ast::JsonId given) const {
 void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::string& where) {
   const ast::Json& j = ast_.json[id];
   const Type& t = types_.Get(type);
-  if (j.kind == ast::JsonKind::Null) return;  // null is "absent": unknown at run time
+  if (j.kind == ast::JsonKind::Null)
+    return;  // null is "absent": unknown at run time
   auto mismatch = [&](const std::string& expected) {
     auto& d = Error(f, j.span, DiagCode::GivenTypeMismatch, where, expected);
     d.help = fmt::format("found {}", JsonKindName(j.kind));
@@ -66,16 +69,20 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
     case TypeKind::Table:
       return;
     case TypeKind::Bool:
-      if (j.kind != ast::JsonKind::Bool) mismatch("true or false");
+      if (j.kind != ast::JsonKind::Bool)
+        mismatch("true or false");
       return;
     case TypeKind::Int:
-      if (j.kind != ast::JsonKind::Number || !IsInteger(j.text)) mismatch("a whole number");
+      if (j.kind != ast::JsonKind::Number || !IsInteger(j.text))
+        mismatch("a whole number");
       return;
     case TypeKind::Decimal:
-      if (j.kind != ast::JsonKind::Number) mismatch("a number");
+      if (j.kind != ast::JsonKind::Number)
+        mismatch("a number");
       return;
     case TypeKind::String:
-      if (j.kind != ast::JsonKind::String) mismatch("a string");
+      if (j.kind != ast::JsonKind::String)
+        mismatch("a string");
       return;
     case TypeKind::Date:
       if (j.kind != ast::JsonKind::String) {
@@ -92,7 +99,8 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
       }
       std::string text = j.text;
       // Observations may name their system the way FHIR-derived feeds do: "LOINC|4548-4".
-      if (t.system == CodeSystem::Loinc && text.rfind("LOINC|", 0) == 0) text = text.substr(6);
+      if (t.system == CodeSystem::Loinc && text.rfind("LOINC|", 0) == 0)
+        text = text.substr(6);
       std::string why;
       if (!ValidCode(t.system, text, &why)) {
         Error(f, j.span, DiagCode::InvalidCode, j.text, SystemNoun(t.system)).help = why;
@@ -124,7 +132,8 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
       }
       const Record& record = types_.GetRecord(t.record);
       std::vector<std::string> names;
-      for (const Field& field : record.fields) names.push_back(field.name);
+      for (const Field& field : record.fields)
+        names.push_back(field.name);
       for (size_t i = 0; i < j.items.size(); ++i) {
         const ast::Name& key = j.keys[i];
         const Field* field = record.Find(key.text);
@@ -134,7 +143,8 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
           d.help = DidYouMean(key.text, names);
           if (d.help.empty()) {
             std::string list;
-            for (const std::string& n : names) list += (list.empty() ? "`" : ", `") + n + "`";
+            for (const std::string& n : names)
+              list += (list.empty() ? "`" : ", `") + n + "`";
             d.help = "its fields are " + list;
           }
           continue;
@@ -153,10 +163,12 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
         auto found = facts_by_name_.find(key.text);
         if (found == facts_by_name_.end()) {
           std::vector<std::string> names;
-          for (const auto& [name, index] : facts_by_name_) names.push_back(name);
+          for (const auto& [name, index] : facts_by_name_)
+            names.push_back(name);
           auto& d = Error(f, key.span, DiagCode::UnknownFact, key.text);
           std::string hint = DidYouMean(key.text, names);
-          if (!hint.empty()) d.help = hint;
+          if (!hint.empty())
+            d.help = hint;
           continue;
         }
         const FactDecl& fact = out_.facts[found->second];

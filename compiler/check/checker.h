@@ -21,20 +21,23 @@ struct Local {
   std::string name;
   TypeId type = 0;
   Span span;
-  uint32_t id = 0;      // the ExprId (quantifier) or StmtId (let) that binds it
+  uint32_t id = 0;  // the ExprId (quantifier) or StmtId (let) that binds it
   bool is_let = false;
   bool used = false;
 };
 
-// Adapters over runtime/code.h for the checker's "valid, or why not" questions.
+// Adapters over runtime/core/code.h for the checker's "valid, or why not" questions.
 inline bool ValidCode(CodeSystem system, std::string_view text, std::string* why) {
   std::optional<std::string> problem = ValidateReason(system, text);
-  if (problem) *why = *problem;
+  if (problem)
+    *why = *problem;
   return !problem;
 }
+
 inline bool ValidPrefix(CodeSystem system, std::string_view prefix, std::string* why) {
   std::optional<std::string> problem = ValidatePrefixReason(system, prefix);
-  if (problem) *why = *problem;
+  if (problem)
+    *why = *problem;
   return !problem;
 }
 
@@ -89,8 +92,8 @@ class Checker {
 
   // ---- codesets and tables (check_data.cpp)
   void CheckCodeset(uint32_t file, uint32_t index);
-  std::optional<CodeSystem> CodesetExprSystem(uint32_t file, ast::CodesetExprId id,
-                                              CodeSystem want, std::vector<uint64_t>& visiting);
+  std::optional<CodeSystem> CodesetExprSystem(uint32_t file, ast::CodesetExprId id, CodeSystem want,
+                                              std::vector<uint64_t>& visiting);
   void CheckTable(uint32_t file, uint32_t index);
   // W0602 for an exact member that no loaded version of its code system holds.
   void CheckMemberExists(uint32_t file, const ast::CodeMember& member, CodeSystem system);
@@ -104,7 +107,9 @@ class Checker {
 
   // ---- helpers
   FileId Fid(uint32_t file) const { return ast_.files[file].file; }
+
   std::string_view Text(uint32_t file, Span span) const;
+
   template <typename... Args>
   diag::Diagnostic& Error(uint32_t file, Span span, diag::DiagCode code, const Args&... args) {
     return sink_.Emit(code, Fid(file), span, args...);

@@ -1,9 +1,9 @@
 // `--dump=checked`: the program as the checker sees it. Every expression is printed with its type
 // after `~`, every name with what it refers to after `^`, in the style of CEL's checked-AST
 // baselines, so a checker change shows up as a readable diff in golden tests.
-#include <fmt/format.h>
-
 #include <ostream>
+
+#include <fmt/format.h>
 
 #include "compiler/check/check.h"
 #include "stdlib/stdlib.h"
@@ -17,7 +17,8 @@ class Dumper {
       : p_(p), ast_(*p.ast), files_(files), out_(out) {}
 
   void Run() {
-    for (uint32_t f = 0; f < ast_.files.size(); ++f) File(f);
+    for (uint32_t f = 0; f < ast_.files.size(); ++f)
+      File(f);
     out_ << "policies\n";
     for (const Policy& policy : p_.policies) {
       out_ << "  " << policy.id << '\n';
@@ -31,24 +32,29 @@ class Dumper {
       out_ << "  " << fact.name << ": " << p_.types.Name(fact.type);
       if (!fact.one_of.empty()) {
         out_ << " one of [";
-        for (size_t i = 0; i < fact.one_of.size(); ++i) out_ << (i ? ", " : "") << fact.one_of[i];
+        for (size_t i = 0; i < fact.one_of.size(); ++i)
+          out_ << (i ? ", " : "") << fact.one_of[i];
         out_ << ']';
       }
       out_ << '\n';
     }
     out_ << "reasons (declared in the pack)\n";
     for (const ReasonDecl& r : p_.reasons) {
-      if (r.from_stdlib) continue;
+      if (r.from_stdlib)
+        continue;
       out_ << fmt::format("  {} = {}-{}", r.name, r.group, r.carc);
-      for (const std::string& rarc : r.rarcs) out_ << ' ' << rarc;
+      for (const std::string& rarc : r.rarcs)
+        out_ << ' ' << rarc;
       out_ << '\n';
     }
   }
 
  private:
   static std::string DayText(Day d) {
-    if (d == INT32_MIN) return "-";
-    if (d == INT32_MAX) return "open";
+    if (d == INT32_MIN)
+      return "-";
+    if (d == INT32_MAX)
+      return "open";
     Civil c = CivilFromDays(d);
     return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
   }
@@ -100,7 +106,8 @@ class Dumper {
           out_ << "  test \"" << test.name.text << "\"";
           for (const ast::Expect& e : test.expects) {
             out_ << " [line " << e.line << ' ' << DecisionName(e.decision);
-            if (e.reason) out_ << ' ' << e.reason->text;
+            if (e.reason)
+              out_ << ' ' << e.reason->text;
             out_ << ']';
           }
           out_ << '\n';
@@ -120,7 +127,8 @@ class Dumper {
           break;
         case ast::StmtKind::Require:
           out_ << pad << "require " << Expr(s.a) << " else " << Outcome(s.outcome);
-          if (s.unknown_outcome) out_ << " if unknown " << Outcome(*s.unknown_outcome);
+          if (s.unknown_outcome)
+            out_ << " if unknown " << Outcome(*s.unknown_outcome);
           out_ << '\n';
           break;
         case ast::StmtKind::When:
@@ -154,7 +162,8 @@ class Dumper {
         break;
     }
     std::string out = kind;
-    if (o.reason) out += " " + o.reason->text;
+    if (o.reason)
+      out += " " + o.reason->text;
     return out;
   }
 
@@ -186,7 +195,8 @@ class Dumper {
   }
 
   std::string Expr(ast::ExprId id) const {
-    if (id == ast::kNone) return "_";
+    if (id == ast::kNone)
+      return "_";
     const ast::Expr& e = ast_.expr(id);
     std::string type = "~" + p_.types.Name(p_.expr_types[id]);
     switch (e.kind) {
@@ -212,7 +222,8 @@ class Dumper {
         return Expr(e.a) + "[" + Expr(e.b) + "]" + type;
       case ast::ExprKind::Call: {
         std::string out = e.text + "(";
-        for (size_t i = 0; i < e.list.size(); ++i) out += (i ? ", " : "") + Expr(e.list[i]);
+        for (size_t i = 0; i < e.list.size(); ++i)
+          out += (i ? ", " : "") + Expr(e.list[i]);
         return out + ")" + type;
       }
       case ast::ExprKind::Unary:
@@ -233,14 +244,17 @@ class Dumper {
         return "(if " + Expr(e.a) + " then " + Expr(e.b) + " else " + Expr(e.c) + ")" + type;
       case ast::ExprKind::List: {
         std::string out = "[";
-        for (size_t i = 0; i < e.list.size(); ++i) out += (i ? ", " : "") + Expr(e.list[i]);
+        for (size_t i = 0; i < e.list.size(); ++i)
+          out += (i ? ", " : "") + Expr(e.list[i]);
         return out + "]" + type;
       }
       case ast::ExprKind::Quantifier: {
         std::string out = "(" + std::string(ast::QuantName(e.quant)) + " ";
-        if (e.c != ast::kNone) out += Expr(e.c) + " for ";
+        if (e.c != ast::kNone)
+          out += Expr(e.c) + " for ";
         out += e.text + " in " + Expr(e.a);
-        if (e.b != ast::kNone) out += " where " + Expr(e.b);
+        if (e.b != ast::kNone)
+          out += " where " + Expr(e.b);
         return out + ")" + type;
       }
     }

@@ -10,8 +10,10 @@ size_t EditDistance(std::string_view a, std::string_view b) {
   const size_t n = a.size();
   const size_t m = b.size();
   std::vector<std::vector<size_t>> d(n + 1, std::vector<size_t>(m + 1));
-  for (size_t i = 0; i <= n; ++i) d[i][0] = i;
-  for (size_t j = 0; j <= m; ++j) d[0][j] = j;
+  for (size_t i = 0; i <= n; ++i)
+    d[i][0] = i;
+  for (size_t j = 0; j <= m; ++j)
+    d[0][j] = j;
   for (size_t i = 1; i <= n; ++i) {
     for (size_t j = 1; j <= m; ++j) {
       size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
@@ -26,19 +28,22 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 
 std::optional<std::string> Closest(std::string_view word,
                                    const std::vector<std::string>& candidates) {
-  if (word.size() > 64) return std::nullopt;
+  if (word.size() > 64)
+    return std::nullopt;
   size_t limit = std::max<size_t>(1, word.size() / 3);
   std::optional<std::string> best;
   size_t best_distance = limit + 1;
   for (const std::string& c : candidates) {
-    if (c == word || c.size() > 64) continue;
+    if (c == word || c.size() > 64)
+      continue;
     size_t distance = EditDistance(word, c);
     if (distance < best_distance || (distance == best_distance && best && c < *best)) {
       best = c;
       best_distance = distance;
     }
   }
-  if (best_distance > limit) return std::nullopt;
+  if (best_distance > limit)
+    return std::nullopt;
   return best;
 }
 

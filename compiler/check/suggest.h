@@ -14,7 +14,8 @@ namespace warrant::check {
 size_t EditDistance(std::string_view a, std::string_view b);
 
 // The candidate within max(1, |word| / 3) edits of `word` (transpositions count once), if any.
-std::optional<std::string> Closest(std::string_view word, const std::vector<std::string>& candidates);
+std::optional<std::string> Closest(std::string_view word,
+                                   const std::vector<std::string>& candidates);
 
 // "did you mean `code`?" or "" when nothing is close.
 std::string DidYouMean(std::string_view word, const std::vector<std::string>& candidates);

@@ -8,16 +8,20 @@ namespace warrant::check {
 
 const Field* Record::Find(std::string_view field) const {
   for (const Field& f : fields) {
-    if (f.name == field) return &f;
+    if (f.name == field)
+      return &f;
   }
   return nullptr;
 }
 
-TypeTable::TypeTable() { types_.push_back(Type{TypeKind::Error, {}, 0, 0, 0}); }
+TypeTable::TypeTable() {
+  types_.push_back(Type{TypeKind::Error, {}, 0, 0, 0});
+}
 
 TypeId TypeTable::Intern(const Type& type) {
   for (TypeId i = 0; i < types_.size(); ++i) {
-    if (types_[i] == type) return i;
+    if (types_[i] == type)
+      return i;
   }
   types_.push_back(type);
   return static_cast<TypeId>(types_.size() - 1);
@@ -30,7 +34,8 @@ uint32_t TypeTable::AddRecord(Record record) {
 
 std::optional<uint32_t> TypeTable::FindRecord(std::string_view name) const {
   for (uint32_t i = 0; i < records_.size(); ++i) {
-    if (!records_[i].name.empty() && records_[i].name == name) return i;
+    if (!records_[i].name.empty() && records_[i].name == name)
+      return i;
   }
   return std::nullopt;
 }
@@ -68,10 +73,12 @@ std::string TypeTable::Name(TypeId id) const {
       return "facts";
     case TypeKind::Record: {
       const Record& r = records_[t.record];
-      if (!r.name.empty()) return r.name;
+      if (!r.name.empty())
+        return r.name;
       std::string out = "(";
       for (size_t i = 0; i < r.fields.size(); ++i) {
-        if (i) out += ", ";
+        if (i)
+          out += ", ";
         out += r.fields[i].name + ": " + Name(r.fields[i].type);
       }
       return out + ")";
@@ -87,35 +94,47 @@ std::optional<TypeId> TypeTable::Parse(std::string_view s) {
     }
     return std::nullopt;
   };
-  if (s == "bool") return Scalar(TypeKind::Bool);
-  if (s == "int") return Scalar(TypeKind::Int);
-  if (s == "decimal") return Scalar(TypeKind::Decimal);
-  if (s == "string") return Scalar(TypeKind::String);
-  if (s == "date") return Scalar(TypeKind::Date);
-  if (s == "duration") return Scalar(TypeKind::Duration);
-  if (s == "facts") return Scalar(TypeKind::Facts);
+  if (s == "bool")
+    return Scalar(TypeKind::Bool);
+  if (s == "int")
+    return Scalar(TypeKind::Int);
+  if (s == "decimal")
+    return Scalar(TypeKind::Decimal);
+  if (s == "string")
+    return Scalar(TypeKind::String);
+  if (s == "date")
+    return Scalar(TypeKind::Date);
+  if (s == "duration")
+    return Scalar(TypeKind::Duration);
+  if (s == "facts")
+    return Scalar(TypeKind::Facts);
   if (auto in = inner("code<")) {
     auto system = SystemFromName(*in);
-    if (!system) return std::nullopt;
+    if (!system)
+      return std::nullopt;
     return Code(*system);
   }
   if (auto in = inner("list<")) {
     auto elem = Parse(*in);
-    if (!elem) return std::nullopt;
+    if (!elem)
+      return std::nullopt;
     return List(*elem);
   }
   if (auto in = inner("map<")) {
     auto elem = Parse(*in);
-    if (!elem) return std::nullopt;
+    if (!elem)
+      return std::nullopt;
     return Map(*elem);
   }
-  if (auto record = FindRecord(s)) return RecordType(*record);
+  if (auto record = FindRecord(s))
+    return RecordType(*record);
   return std::nullopt;
 }
 
 void TypeTable::AddSchema() {
   // Records first, so fields may name records declared later in the table.
-  for (const stdlib::RecordInfo& r : stdlib::Records()) AddRecord(Record{std::string(r.name), {}});
+  for (const stdlib::RecordInfo& r : stdlib::Records())
+    AddRecord(Record{std::string(r.name), {}});
   for (const stdlib::FieldInfo& f : stdlib::Fields()) {
     uint32_t record = *FindRecord(f.record);
     std::optional<TypeId> type = Parse(f.type);
@@ -123,7 +142,9 @@ void TypeTable::AddSchema() {
   }
 }
 
-bool IsNumeric(TypeKind kind) { return kind == TypeKind::Int || kind == TypeKind::Decimal; }
+bool IsNumeric(TypeKind kind) {
+  return kind == TypeKind::Int || kind == TypeKind::Decimal;
+}
 
 bool IsOrdered(TypeKind kind) {
   return IsNumeric(kind) || kind == TypeKind::Date || kind == TypeKind::Duration ||

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/code.h"
+#include "runtime/core/code.h"
 
 namespace warrant::check {
 
@@ -61,19 +61,31 @@ class TypeTable {
   TypeTable();
 
   TypeId Intern(const Type& type);
+
   const Type& Get(TypeId id) const { return types_[id]; }
+
   TypeKind Kind(TypeId id) const { return types_[id].kind; }
 
   TypeId Scalar(TypeKind kind) { return Intern(Type{kind, {}, 0, 0, 0}); }
+
   TypeId Code(CodeSystem system) { return Intern(Type{TypeKind::Code, system, 0, 0, 0}); }
+
   TypeId Codeset(CodeSystem system) { return Intern(Type{TypeKind::Codeset, system, 0, 0, 0}); }
+
   TypeId List(TypeId elem) { return Intern(Type{TypeKind::List, {}, elem, 0, 0}); }
+
   TypeId Map(TypeId elem) { return Intern(Type{TypeKind::Map, {}, elem, 0, 0}); }
-  TypeId Table(TypeId key, TypeId value) { return Intern(Type{TypeKind::Table, {}, value, key, 0}); }
+
+  TypeId Table(TypeId key, TypeId value) {
+    return Intern(Type{TypeKind::Table, {}, value, key, 0});
+  }
+
   TypeId RecordType(uint32_t record) { return Intern(Type{TypeKind::Record, {}, 0, 0, record}); }
 
   uint32_t AddRecord(Record record);
+
   const Record& GetRecord(uint32_t index) const { return records_[index]; }
+
   std::optional<uint32_t> FindRecord(std::string_view name) const;
 
   // "code<icd10cm>", "list<history>", "(units: int, mai: int)".

@@ -2,12 +2,12 @@
 // order (policies by id then effective date, rules in source order).
 #include "compiler/codegen/codegen.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "compiler/codegen/generator.h"
-#include "runtime/sha256.h"
+#include "runtime/core/sha256.h"
 
 namespace warrant::codegen {
 
@@ -29,7 +29,7 @@ bool Generator::Run() {
 }
 
 // Bytecode numbers constants, outcome sites, codesets, tables and facts with 16-bit operands
-// (runtime/opcodes.def): a pack with more would have its operands silently wrap.
+// (runtime/pack/opcodes.def): a pack with more would have its operands silently wrap.
 void Generator::CheckOperandLimits() {
   constexpr size_t kLimit = size_t{1} << 16;
   const std::pair<const char*, size_t> counts[] = {
@@ -38,7 +38,8 @@ void Generator::CheckOperandLimits() {
       {"facts", out_.facts.size()},
   };
   for (const auto& [what, count] : counts) {
-    if (count <= kLimit) continue;
+    if (count <= kLimit)
+      continue;
     FileId file = ast_.files.empty() ? FileId{} : ast_.files[0].file;
     sink_.Emit(DiagCode::TooManyEntries, file, Span{}, count, what, kLimit).located = false;
   }
@@ -75,9 +76,11 @@ void Generator::EmitReasons() {
   // Computed group codes are snippets evaluated per finding, with the line in scope.
   for (uint32_t i = 0; i < checked_.reasons.size(); ++i) {
     const check::ReasonDecl& r = checked_.reasons[i];
-    if (r.from_stdlib) continue;
+    if (r.from_stdlib)
+      continue;
     const ast::Reason& decl = ast_.files[r.file].reasons[r.index];
-    if (decl.alt_group_when == ast::kNone) continue;
+    if (decl.alt_group_when == ast::kNone)
+      continue;
     ReasonData& data = out_.reasons[i];
     data.alt_group = decl.alt_group->text;
     depth_ = max_depth_ = 0;
@@ -127,12 +130,15 @@ uint32_t Generator::Site(OutcomeKind kind, const ast::Outcome* outcome, uint32_t
   data.begin = span.begin;
   data.end = span.end;
   if (outcome) {
-    if (outcome->reason) data.reason = reason_index_.at(outcome->reason->text);
-    if (outcome->message) data.message = outcome->message->text;
+    if (outcome->reason)
+      data.reason = reason_index_.at(outcome->reason->text);
+    if (outcome->message)
+      data.message = outcome->message->text;
     // A bundle reports the standard CO-97 unless it names its own reason.
     if (!outcome->reason && kind == OutcomeKind::Bundle) {
       auto it = reason_index_.find("bundling");
-      if (it != reason_index_.end()) data.reason = it->second;
+      if (it != reason_index_.end())
+        data.reason = it->second;
     }
   }
   out_.outcomes.push_back(std::move(data));
@@ -141,7 +147,9 @@ uint32_t Generator::Site(OutcomeKind kind, const ast::Outcome* outcome, uint32_t
 
 namespace {
 
-Day DayOf(const ast::Date& d) { return DaysFromCivil({d.year, d.month, d.day}); }
+Day DayOf(const ast::Date& d) {
+  return DaysFromCivil({d.year, d.month, d.day});
+}
 
 }  // namespace
 
@@ -154,14 +162,16 @@ void Generator::EmitPolicies() {
       data.id = policy.id;
       data.version = v.version;
       data.title = header.title.text;
-      if (header.source) data.source = header.source->text;
+      if (header.source)
+        data.source = header.source->text;
       data.from = v.from == INT32_MIN ? kMinDay : v.from;
       data.until = v.until == INT32_MAX ? kMaxDay : v.until;
       data.file = source_of_file_[file.file];
       data.first_rule = static_cast<uint32_t>(out_.rules.size());
       uint32_t policy_index = static_cast<uint32_t>(out_.policies.size());
       out_.policies.push_back(data);
-      for (const ast::Rule& rule : file.rules) EmitRule(v.file, rule, policy_index);
+      for (const ast::Rule& rule : file.rules)
+        EmitRule(v.file, rule, policy_index);
       out_.policies.back().rule_count =
           static_cast<uint32_t>(out_.rules.size()) - out_.policies.back().first_rule;
     }
@@ -172,19 +182,22 @@ void Generator::EmitRule(uint32_t file, const ast::Rule& rule, uint32_t policy) 
   rule_ = static_cast<uint32_t>(out_.rules.size());
   RuleData data;
   data.name = rule.name.text;
-  if (rule.title) data.title = rule.title->text;
+  if (rule.title)
+    data.title = rule.title->text;
   data.policy = policy;
   data.from = out_.policies[policy].from;
   data.until = out_.policies[policy].until;
   if (rule.effective) {
     data.from = DayOf(rule.effective->from);
-    if (rule.effective->until) data.until = DayOf(*rule.effective->until);
+    if (rule.effective->until)
+      data.until = DayOf(*rule.effective->until);
   }
   data.file = source_of_file_[ast_.files[file].file];
   data.begin = rule.span.begin;
   data.end = rule.span.end;
   uint32_t codeset;
-  if (IndexableCodeset(file, rule.applies, &codeset)) data.index_codeset = codeset;
+  if (IndexableCodeset(file, rule.applies, &codeset))
+    data.index_codeset = codeset;
   out_.rules.push_back(data);
 
   depth_ = max_depth_ = 0;

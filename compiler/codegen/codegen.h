@@ -11,12 +11,12 @@
 #include "compiler/check/check.h"
 #include "compiler/diag/diagnostic.h"
 #include "compiler/frontend/sources.h"
-#include "runtime/program.h"
+#include "runtime/pack/program.h"
 
 namespace warrant::codegen {
 
 // Fills `out` from `program`. False if a limit was exceeded (reported to `sink`).
-bool Generate(const frontend::Sources& sources, const check::CheckedProgram& program,
-              Program& out, diag::DiagSink& sink);
+bool Generate(const frontend::Sources& sources, const check::CheckedProgram& program, Program& out,
+              diag::DiagSink& sink);
 
 }  // namespace warrant::codegen

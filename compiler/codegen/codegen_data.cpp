@@ -1,14 +1,14 @@
 // Freezing data into the pack: codesets expanded to sorted disjoint intervals of packed codes,
 // tables to sorted keys and typed cells. CSV files are read again here (the checker validated
 // them), so the pack holds their contents and never refers to a file at run time.
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <numeric>
 
+#include <fmt/format.h>
+
 #include "compiler/codegen/generator.h"
 #include "compiler/frontend/csv.h"
-#include "runtime/decimal.h"
+#include "runtime/core/decimal.h"
 
 namespace warrant::codegen {
 
@@ -25,7 +25,8 @@ void Generator::EmitCodesets() {
   for (uint32_t f = 0; f < ast_.files.size(); ++f) {
     for (uint32_t i = 0; i < ast_.files[f].codesets.size(); ++i) {
       uint32_t g = GlobalCodeset(f, i);
-      if (codeset_done_[g]) continue;
+      if (codeset_done_[g])
+        continue;
       const ast::Codeset& cs = ast_.files[f].codesets[i];
       out_.codesets[g] = Expand(f, cs.body, checked_.codeset_systems[f][i]);
       out_.codeset_names[g] = cs.name.text;
@@ -42,23 +43,27 @@ Codeset Generator::Expand(uint32_t file, ast::CodesetExprId id, CodeSystem syste
       for (const ast::CodeMember& m : e.members) {
         switch (m.kind) {
           case ast::MemberKind::Exact:
-            if (auto packed = Pack(system, m.text)) builder.AddCode(*packed);
+            if (auto packed = Pack(system, m.text))
+              builder.AddCode(*packed);
             break;
           case ast::MemberKind::Prefix: {
             CodeResult<CodeInterval> interval = PrefixInterval(system, m.text);
-            if (interval.ok()) (void)builder.AddInterval(interval.value);
+            if (interval.ok())
+              (void)builder.AddInterval(interval.value);
             break;
           }
           case ast::MemberKind::Range: {
             auto lo = Pack(system, m.text);
             auto hi = Pack(system, m.high);
-            if (!lo || !hi) break;
+            if (!lo || !hi)
+              break;
             // `E08 .. E13` means the categories E08 through E13 with everything under them, as
             // policy tables write ranges: the upper bound's descendants are included.
             uint64_t top = *hi;
             if (system == CodeSystem::Icd10cm) {
               CodeResult<CodeInterval> below = PrefixInterval(system, m.high);
-              if (below.ok() && below.value.hi > top) top = below.value.hi;
+              if (below.ok() && below.value.hi > top)
+                top = below.value.hi;
             }
             (void)builder.AddInterval(CodeInterval{*lo, top});
             break;
@@ -73,16 +78,19 @@ Codeset Generator::Expand(uint32_t file, ast::CodesetExprId id, CodeSystem syste
       if (e.ref.size() == 2) {
         const ast::File& f = ast_.files[file];
         for (uint32_t i = 0; i < f.imports.size(); ++i) {
-          if (f.imports[i].alias.text == e.ref[0].text) target = sources_.import_targets[file][i];
+          if (f.imports[i].alias.text == e.ref[0].text)
+            target = sources_.import_targets[file][i];
         }
         name = &e.ref[1];
       }
       const ast::File& tf = ast_.files[target];
       for (uint32_t i = 0; i < tf.codesets.size(); ++i) {
-        if (tf.codesets[i].name.text != name->text) continue;
+        if (tf.codesets[i].name.text != name->text)
+          continue;
         uint32_t g = GlobalCodeset(target, i);
         if (!codeset_done_[g]) {
-          out_.codesets[g] = Expand(target, tf.codesets[i].body, checked_.codeset_systems[target][i]);
+          out_.codesets[g] =
+              Expand(target, tf.codesets[i].body, checked_.codeset_systems[target][i]);
           out_.codeset_names[g] = tf.codesets[i].name.text;
           codeset_done_[g] = true;
         }
@@ -92,21 +100,25 @@ Codeset Generator::Expand(uint32_t file, ast::CodesetExprId id, CodeSystem syste
     }
     case ast::CodesetExprKind::Load: {
       std::string why;
-      std::filesystem::path path = frontend::ResolveInRoot(sources_, ast_.files[file].file,
-                                                           e.path.text, why);
+      std::filesystem::path path =
+          frontend::ResolveInRoot(sources_, ast_.files[file].file, e.path.text, why);
       frontend::CsvFile csv;
       CodesetBuilder builder;
-      if (path.empty() || !frontend::ReadCsv(path, csv, why)) return builder.Build();
+      if (path.empty() || !frontend::ReadCsv(path, csv, why))
+        return builder.Build();
       auto column = std::find(csv.header.begin(), csv.header.end(), e.column.text);
-      if (column == csv.header.end()) return builder.Build();
+      if (column == csv.header.end())
+        return builder.Build();
       size_t col = static_cast<size_t>(column - csv.header.begin());
       for (const auto& row : csv.rows) {
-        if (col >= row.size()) continue;
+        if (col >= row.size())
+          continue;
         const std::string& cell = row[col];
         if (cell.size() > 1 && cell.back() == '*') {
           CodeResult<CodeInterval> interval =
               PrefixInterval(system, std::string_view(cell).substr(0, cell.size() - 1));
-          if (interval.ok()) (void)builder.AddInterval(interval.value);
+          if (interval.ok())
+            (void)builder.AddInterval(interval.value);
         } else if (auto packed = Pack(system, cell)) {
           builder.AddCode(*packed);
         }
@@ -131,7 +143,8 @@ bool Generator::CellConstant(const std::string& cell, check::TypeId type, Consta
   switch (t.kind) {
     case check::TypeKind::Int: {
       int64_t scaled;
-      if (cell.find('.') != std::string::npos || !ParseDecimal(cell, &scaled)) return false;
+      if (cell.find('.') != std::string::npos || !ParseDecimal(cell, &scaled))
+        return false;
       out.tag = Tag::Int;
       out.i = scaled / kDecimalScale;
       return true;
@@ -189,18 +202,21 @@ void Generator::EmitTables() {
         table.columns.push_back("value");
         column_types.push_back(type.elem);
       }
+
       // Gather (key, cells) rows from the inline entries or the CSV, then sort by key.
       struct Row {
         Constant key;
         std::vector<Constant> cells;
       };
+
       std::vector<Row> rows;
       if (!decl.load_path) {
         for (const ast::TableEntry& entry : decl.entries) {
           Row row;
           const ast::Expr& k = ast_.expr(entry.key);
           std::string key_text = k.kind == ast::ExprKind::Int ? std::to_string(k.ival) : k.text;
-          if (!CellConstant(key_text, type.key, row.key)) continue;
+          if (!CellConstant(key_text, type.key, row.key))
+            continue;
           const ast::Expr& v = ast_.expr(entry.value);
           Constant cell;
           std::string value_text;
@@ -228,7 +244,8 @@ void Generator::EmitTables() {
             default:
               break;
           }
-          if (!CellConstant(value_text, type.elem, cell)) cell = Constant();
+          if (!CellConstant(value_text, type.elem, cell))
+            cell = Constant();
           row.cells.push_back(std::move(cell));
           rows.push_back(std::move(row));
         }
@@ -244,10 +261,12 @@ void Generator::EmitTables() {
           };
           size_t key_col = column_of(decl.load_key->text);
           std::vector<size_t> cols;
-          for (const std::string& c : table.columns) cols.push_back(column_of(c));
+          for (const std::string& c : table.columns)
+            cols.push_back(column_of(c));
           for (const auto& cells : csv.rows) {
             Row row;
-            if (key_col >= cells.size() || !CellConstant(cells[key_col], type.key, row.key)) continue;
+            if (key_col >= cells.size() || !CellConstant(cells[key_col], type.key, row.key))
+              continue;
             for (size_t c = 0; c < cols.size(); ++c) {
               Constant cell;
               if (cols[c] >= cells.size() || !CellConstant(cells[cols[c]], column_types[c], cell)) {
@@ -273,7 +292,8 @@ void Generator::EmitTables() {
         } else {
           table.int_keys.push_back(rows[r].key.i);
         }
-        for (Constant& c : rows[r].cells) table.cells.push_back(std::move(c));
+        for (Constant& c : rows[r].cells)
+          table.cells.push_back(std::move(c));
       }
       out_.tables.push_back(std::move(table));
     }

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "compiler/codegen/generator.h"
-#include "runtime/decimal.h"
+#include "runtime/core/decimal.h"
 #include "stdlib/stdlib.h"
 
 namespace warrant::codegen {
@@ -18,10 +18,13 @@ using check::TypeKind;
 void Generator::EmitOp(Op op, int delta) {
   out_.code.push_back(static_cast<uint8_t>(op));
   depth_ += delta;
-  if (depth_ > max_depth_) max_depth_ = depth_;
+  if (depth_ > max_depth_)
+    max_depth_ = depth_;
 }
 
-void Generator::EmitU8(uint8_t v) { out_.code.push_back(v); }
+void Generator::EmitU8(uint8_t v) {
+  out_.code.push_back(v);
+}
 
 void Generator::EmitU16(uint16_t v) {
   out_.code.push_back(static_cast<uint8_t>(v & 0xFF));
@@ -30,7 +33,8 @@ void Generator::EmitU16(uint16_t v) {
 
 void Generator::EmitI32(int32_t v) {
   auto u = static_cast<uint32_t>(v);
-  for (int i = 0; i < 4; ++i) out_.code.push_back(static_cast<uint8_t>(u >> (8 * i)));
+  for (int i = 0; i < 4; ++i)
+    out_.code.push_back(static_cast<uint8_t>(u >> (8 * i)));
 }
 
 size_t Generator::EmitJump(Op op, int delta) {
@@ -44,7 +48,8 @@ void Generator::PatchJump(size_t operand_at) {
   // Offsets are relative to the end of the four operand bytes.
   auto offset = static_cast<int32_t>(out_.code.size() - (operand_at + 4));
   auto u = static_cast<uint32_t>(offset);
-  for (int i = 0; i < 4; ++i) out_.code[operand_at + static_cast<size_t>(i)] = static_cast<uint8_t>(u >> (8 * i));
+  for (int i = 0; i < 4; ++i)
+    out_.code[operand_at + static_cast<size_t>(i)] = static_cast<uint8_t>(u >> (8 * i));
 }
 
 void Generator::JumpBack(Op op, size_t target, int delta) {
@@ -74,9 +79,11 @@ void Generator::MarkSpan(uint32_t file, Span span) {
 uint32_t Generator::Const(const Constant& c) {
   std::string key = fmt::format("{}:{}:{}:", static_cast<int>(c.tag), c.sub, c.i);
   key += c.text;
-  for (uint32_t item : c.items) key += fmt::format(",{}", item);
+  for (uint32_t item : c.items)
+    key += fmt::format(",{}", item);
   auto it = constant_index_.find(key);
-  if (it != constant_index_.end()) return it->second;
+  if (it != constant_index_.end())
+    return it->second;
   uint32_t index = static_cast<uint32_t>(out_.constants.size());
   out_.constants.push_back(c);
   constant_index_.emplace(std::move(key), index);
@@ -106,11 +113,15 @@ Constant MakeConst(Tag tag, int64_t i) {
 // lines whose code is in S: the VM's code index then skips it for every other line.
 bool Generator::IndexableCodeset(uint32_t file, ast::ExprId applies, uint32_t* codeset) {
   const ast::Expr& e = ast_.expr(applies);
-  if (e.kind != ast::ExprKind::Binary) return false;
-  if (e.op == ast::Op::And) return IndexableCodeset(file, e.a, codeset);
-  if (e.op != ast::Op::In) return false;
+  if (e.kind != ast::ExprKind::Binary)
+    return false;
+  if (e.op == ast::Op::And)
+    return IndexableCodeset(file, e.a, codeset);
+  if (e.op != ast::Op::In)
+    return false;
   const ast::Expr& left = ast_.expr(e.a);
-  if (left.kind != ast::ExprKind::Field || left.text != "code") return false;
+  if (left.kind != ast::ExprKind::Field || left.text != "code")
+    return false;
   const ast::Expr& base = ast_.expr(left.a);
   const check::Ref& base_ref = checked_.expr_refs[left.a];
   if (base.kind != ast::ExprKind::NameRef || base_ref.kind != RefKind::Scope ||
@@ -118,7 +129,8 @@ bool Generator::IndexableCodeset(uint32_t file, ast::ExprId applies, uint32_t* c
     return false;
   }
   const check::Ref& right = checked_.expr_refs[e.b];
-  if (right.kind != RefKind::Codeset) return false;
+  if (right.kind != RefKind::Codeset)
+    return false;
   *codeset = GlobalCodeset(right.file, right.index);
   return true;
 }
@@ -258,7 +270,8 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
       return;
     }
     case ast::ExprKind::Call: {
-      for (ast::ExprId arg : e.list) Expr(file, arg);
+      for (ast::ExprId arg : e.list)
+        Expr(file, arg);
       MarkSpan(file, e.span);
       auto id_value = stdlib::Builtins()[ref.index].id;
       EmitOp(Op::Call, 1 - static_cast<int>(e.list.size()));
@@ -449,7 +462,8 @@ void Generator::Membership(uint32_t file, ast::ExprId id) {
       break;
     }
   }
-  if (e.op == ast::Op::NotIn) EmitOp(Op::Not, 0);
+  if (e.op == ast::Op::NotIn)
+    EmitOp(Op::Not, 0);
 }
 
 void Generator::Quantifier(uint32_t file, ast::ExprId id) {
@@ -458,7 +472,8 @@ void Generator::Quantifier(uint32_t file, ast::ExprId id) {
   uint8_t base = AllocSlot();
   AllocSlot();
   uint8_t element = AllocSlot();
-  if (static_cast<uint8_t>(base + 2) != element) slot_overflow_ = true;
+  if (static_cast<uint8_t>(base + 2) != element)
+    slot_overflow_ = true;
   quant_slots_[id] = element;
   // The accumulator's starting value (its store belongs to the quantifier, not to a `let`).
   MarkSpan(file, e.span);
@@ -557,7 +572,8 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
           if (s.unknown_outcome->reason) {
             o.unknown_reason = reason_index_.at(s.unknown_outcome->reason->text);
           }
-          if (s.unknown_outcome->message) o.unknown_message = s.unknown_outcome->message->text;
+          if (s.unknown_outcome->message)
+            o.unknown_message = s.unknown_outcome->message->text;
         }
         MarkSpan(file, s.span);
         EmitOp(Op::Require, -1);

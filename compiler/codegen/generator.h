@@ -27,7 +27,6 @@ inline OutcomeKind KindOf(ast::OutcomeKind kind) {
   return OutcomeKind::Deny;
 }
 
-
 class Generator {
  public:
   Generator(const frontend::Sources& sources, const check::CheckedProgram& checked, Program& out,
@@ -72,6 +71,7 @@ class Generator {
   uint32_t GlobalCodeset(uint32_t file, uint32_t index) const {
     return codeset_base_[file] + index;
   }
+
   uint32_t GlobalTable(uint32_t file, uint32_t index) const { return table_base_[file] + index; }
 
   const frontend::Sources& sources_;
@@ -93,8 +93,8 @@ class Generator {
   int max_depth_ = 0;
   uint32_t slots_ = 0;
   bool slot_overflow_ = false;
-  std::map<ast::ExprId, uint8_t> quant_slots_;  // quantifier -> its element slot
-  std::map<ast::StmtId, uint8_t> let_slots_;    // rule-local let -> its slot
+  std::map<ast::ExprId, uint8_t> quant_slots_;               // quantifier -> its element slot
+  std::map<ast::StmtId, uint8_t> let_slots_;                 // rule-local let -> its slot
   std::vector<std::pair<uint32_t, ast::ExprId>> let_stack_;  // global lets being inlined
 };
 

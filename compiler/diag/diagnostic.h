@@ -5,15 +5,15 @@
 // knows nothing about parsing or checking.
 #pragma once
 
-#include <fmt/format.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "compiler/base/source_file.h"
-#include "runtime/span.h"
+#include "runtime/core/span.h"
 
 namespace warrant::diag {
 
@@ -41,7 +41,9 @@ inline constexpr DiagInfo kDiagInfo[] = {
 
 inline constexpr size_t kDiagCount = sizeof(kDiagInfo) / sizeof(kDiagInfo[0]);
 
-inline const DiagInfo& Info(DiagCode code) { return kDiagInfo[static_cast<size_t>(code)]; }
+inline const DiagInfo& Info(DiagCode code) {
+  return kDiagInfo[static_cast<size_t>(code)];
+}
 
 // A secondary location with its own text ("previous declaration is here").
 struct Note {
@@ -74,7 +76,8 @@ Diagnostic Make(DiagCode code, FileId file, Span span, const Args&... args) {
   d.span = span;
   try {
     d.message = fmt::format(fmt::runtime(info.format), args...);
-    if (!info.help.empty()) d.help = fmt::format(fmt::runtime(info.help), args...);
+    if (!info.help.empty())
+      d.help = fmt::format(fmt::runtime(info.help), args...);
   } catch (const fmt::format_error&) {
     d.message = std::string(info.format);
     d.help = std::string(info.help);
@@ -89,16 +92,21 @@ class DiagSink {
   template <typename... Args>
   Diagnostic& Emit(DiagCode code, FileId file, Span span, const Args&... args) {
     diags_.push_back(Make(code, file, span, args...));
-    if (diags_.back().severity == Severity::Error) ++errors_;
+    if (diags_.back().severity == Severity::Error)
+      ++errors_;
     return diags_.back();
   }
+
   void Add(Diagnostic d) {
-    if (d.severity == Severity::Error) ++errors_;
+    if (d.severity == Severity::Error)
+      ++errors_;
     diags_.push_back(std::move(d));
   }
 
   size_t error_count() const { return errors_; }
+
   bool has_errors() const { return errors_ != 0; }
+
   const std::vector<Diagnostic>& diagnostics() const { return diags_; }
 
   // Stable order: by file, then offset, then code; ties keep emission order.

@@ -1,11 +1,11 @@
 #include "compiler/diag/render.h"
 
-#include <fmt/format.h>
-
-#include "runtime/json_text.h"
-
 #include <algorithm>
 #include <string>
+
+#include <fmt/format.h>
+
+#include "runtime/core/text.h"
 
 namespace warrant::diag {
 namespace {
@@ -26,7 +26,8 @@ std::string_view SeverityName(Severity s) {
 size_t CodePoints(std::string_view text) {
   size_t n = 0;
   for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
+      ++n;
   }
   return n;
 }
@@ -66,7 +67,8 @@ std::string Printable(std::string_view line) {
 void RenderSnippet(const SourceFile& file, Span span, std::ostream& out) {
   LineCol begin = file.Locate(span.begin);
   std::string_view line = file.LineText(begin.line);
-  if (line.size() > 300) return;  // A huge single line (e.g. random bytes) helps nobody.
+  if (line.size() > 300)
+    return;  // A huge single line (e.g. random bytes) helps nobody.
   std::string number = std::to_string(begin.line);
   std::string gutter(number.size(), ' ');
   out << ' ' << number << " | " << Printable(line) << '\n';
@@ -85,7 +87,9 @@ void RenderSnippet(const SourceFile& file, Span span, std::ostream& out) {
 
 }  // namespace
 
-std::string JsonQuote(std::string_view text) { return JsonString(text); }
+std::string JsonQuote(std::string_view text) {
+  return JsonString(text);
+}
 
 void RenderText(const SourceManager& sources, const std::vector<Diagnostic>& diags,
                 std::ostream& out) {
@@ -93,9 +97,11 @@ void RenderText(const SourceManager& sources, const std::vector<Diagnostic>& dia
     const SourceFile& file = sources.Get(d.file);
     if (!d.located) {
       // About a file as a whole (unreadable, missing) or no file at all: no line to show.
-      if (file.name().empty() || file.name()[0] != '<') out << file.name() << ": ";
+      if (file.name().empty() || file.name()[0] != '<')
+        out << file.name() << ": ";
       out << SeverityName(d.severity) << '[' << Info(d.code).code << "]: " << d.message << '\n';
-      if (!d.help.empty()) out << "   = help: " << d.help << '\n';
+      if (!d.help.empty())
+        out << "   = help: " << d.help << '\n';
       continue;
     }
     LineCol at = file.Locate(d.span.begin);
@@ -109,7 +115,8 @@ void RenderText(const SourceManager& sources, const std::vector<Diagnostic>& dia
           << '\n';
       RenderSnippet(nfile, note.span, out);
     }
-    if (!d.help.empty()) out << "   = help: " << d.help << '\n';
+    if (!d.help.empty())
+      out << "   = help: " << d.help << '\n';
   }
 }
 
@@ -125,7 +132,8 @@ void RenderJson(const SourceManager& sources, const std::vector<Diagnostic>& dia
         << SeverityName(d.severity) << "\",\"file\":" << JsonQuote(file.name())
         << ",\"line\":" << at.line << ",\"column\":" << at.column << ",\"end_line\":" << end.line
         << ",\"end_column\":" << end.column << ",\"message\":" << JsonQuote(d.message);
-    if (!d.help.empty()) out << ",\"help\":" << JsonQuote(d.help);
+    if (!d.help.empty())
+      out << ",\"help\":" << JsonQuote(d.help);
     if (!d.notes.empty()) {
       out << ",\"notes\":[";
       for (size_t i = 0; i < d.notes.size(); ++i) {

@@ -1,16 +1,16 @@
 // `warrant build`: compile sources into a pack file; `warrant disasm`: list a pack's bytecode.
-#include <fmt/format.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <ostream>
 
+#include <fmt/format.h>
+
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
-#include "runtime/disasm.h"
-#include "runtime/engine.h"
-#include "runtime/pack.h"
+#include "runtime/engine/engine.h"
+#include "runtime/pack/disasm.h"
+#include "runtime/pack/pack.h"
 
 namespace warrant::driver {
 
@@ -21,10 +21,12 @@ int RunBuild(const Options& options, std::istream&, std::ostream& out, std::ostr
   }
   auto c = Compile(options.inputs, MakeCompileOptions(options, true));
   ReportDiagnostics(*c, options, out, err);
-  if (!c->ok) return 1;
+  if (!c->ok)
+    return 1;
   std::vector<uint8_t> bytes = WritePack(c->program);
   std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
-  file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  file.write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
   file.close();
   if (!file) {
     PrintPlain(err, diag::DiagCode::CannotWrite, options.output, std::strerror(errno));
@@ -40,7 +42,8 @@ int RunBuild(const Options& options, std::istream&, std::ostream& out, std::ostr
 
 int RunDisasm(const Options& options, std::istream&, std::ostream& out, std::ostream& err) {
   auto engine = LoadEngine(options.inputs[0], options, out, err);
-  if (!engine) return 1;
+  if (!engine)
+    return 1;
   Disassemble(engine->program(), out);
   return 0;
 }

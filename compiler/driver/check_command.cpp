@@ -1,8 +1,8 @@
 // `warrant check`: parse, check and generate a pack in memory (so limits the code generator
 // finds are reported too); print diagnostics and dumps.
-#include <fmt/format.h>
-
 #include <ostream>
+
+#include <fmt/format.h>
 
 #include "compiler/ast/dump.h"
 #include "compiler/compile.h"
@@ -12,10 +12,13 @@ namespace warrant::driver {
 
 int RunCheck(const Options& options, std::istream&, std::ostream& out, std::ostream& err) {
   auto c = Compile(options.inputs, MakeCompileOptions(options, true));
-  if (options.dump == "ast") ast::DumpAst(c->sources.ast, c->sources.files, out);
-  if (options.dump == "checked" && c->ok) check::DumpChecked(c->checked, c->sources.files, out);
+  if (options.dump == "ast")
+    ast::DumpAst(c->sources.ast, c->sources.files, out);
+  if (options.dump == "checked" && c->ok)
+    check::DumpChecked(c->checked, c->sources.files, out);
   ReportDiagnostics(*c, options, out, err);
-  if (!c->ok) return 1;
+  if (!c->ok)
+    return 1;
   size_t warnings = c->sink.diagnostics().size();
   if (!options.json_diagnostics && options.dump.empty()) {
     size_t rules = 0, tests = 0, policies = 0;
@@ -25,11 +28,11 @@ int RunCheck(const Options& options, std::istream&, std::ostream& out, std::ostr
       policies += f.policy ? 1 : 0;
     }
     size_t files = c->sources.ast.files.size();
-    out << fmt::format("ok: {} file{}, {} policy version{}, {} rule{}, {} test{}{}\n", files,
-                       files == 1 ? "" : "s", policies, policies == 1 ? "" : "s", rules,
-                       rules == 1 ? "" : "s", tests, tests == 1 ? "" : "s",
-                       warnings ? fmt::format(", {} warning{}", warnings, warnings == 1 ? "" : "s")
-                                : "");
+    out << fmt::format(
+        "ok: {} file{}, {} policy version{}, {} rule{}, {} test{}{}\n", files,
+        files == 1 ? "" : "s", policies, policies == 1 ? "" : "s", rules, rules == 1 ? "" : "s",
+        tests, tests == 1 ? "" : "s",
+        warnings ? fmt::format(", {} warning{}", warnings, warnings == 1 ? "" : "s") : "");
   }
   return 0;
 }

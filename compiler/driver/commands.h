@@ -5,8 +5,8 @@
 // the given streams.
 #pragma once
 
-#include <ostream>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -20,13 +20,13 @@ class Engine;
 namespace warrant::driver {
 
 struct Options {
-  std::vector<std::string> inputs;  // positional arguments
-  std::string dump;                 // --dump=ast|checked|bytecode
-  bool json_diagnostics = false;    // --diagnostics=json
-  std::string output;               // -o FILE
-  int jobs = 1;                     // -j N
-  std::string filter;               // --filter=TEXT
-  bool progress = true;             // --no-progress turns the progress bar off
+  std::vector<std::string> inputs;       // positional arguments
+  std::string dump;                      // --dump=ast|checked|bytecode
+  bool json_diagnostics = false;         // --diagnostics=json
+  std::string output;                    // -o FILE
+  int jobs = 1;                          // -j N
+  std::string filter;                    // --filter=TEXT
+  bool progress = true;                  // --no-progress turns the progress bar off
   std::vector<std::string> terminology;  // --terminology PATH (repeatable)
   std::string as_of;                     // --as-of YYYY-MM-DD
   std::string claim_id;                  // explain --claim ID
@@ -61,7 +61,8 @@ template <typename... Args>
 void PrintPlain(std::ostream& err, diag::DiagCode code, const Args&... args) {
   diag::Diagnostic d = diag::Make(code, 0, Span{}, args...);
   err << "error[" << diag::Info(code).code << "]: " << d.message << '\n';
-  if (!d.help.empty()) err << "   = help: " << d.help << '\n';
+  if (!d.help.empty())
+    err << "   = help: " << d.help << '\n';
 }
 
 // A pack file or a source directory/files compiled in memory; nullptr after printing why.

@@ -1,11 +1,11 @@
 #include "compiler/driver/coverage_report.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <iterator>
 
-#include "runtime/json_text.h"
+#include <fmt/format.h>
+
+#include "runtime/core/text.h"
 
 namespace warrant::driver {
 namespace {
@@ -24,7 +24,9 @@ const char* KindWord(SiteKind kind) {
   return "require";
 }
 
-bool HasOutcome(SiteKind kind) { return kind == SiteKind::Require || kind == SiteKind::Direct; }
+bool HasOutcome(SiteKind kind) {
+  return kind == SiteKind::Require || kind == SiteKind::Direct;
+}
 
 bool HasUnknownOutcome(const OutcomeData& o, SiteKind kind) {
   return kind == SiteKind::Require && o.unknown_kind != OutcomeKind::AutoPend;
@@ -59,9 +61,11 @@ std::string OneLine(std::string_view text, size_t limit) {
 }
 
 std::string SiteText(const Program& program, const OutcomeData& o, SiteKind kind) {
-  if (o.file >= program.sources.size()) return "";
+  if (o.file >= program.sources.size())
+    return "";
   std::string_view text = program.sources[o.file].text;
-  if (o.begin > o.end || o.end > text.size()) return "";
+  if (o.begin > o.end || o.end > text.size())
+    return "";
   std::string prefix = kind == SiteKind::When ? "when " : "";
   return OneLine(prefix + std::string(text.substr(o.begin, o.end - o.begin)), 80);
 }
@@ -141,15 +145,15 @@ std::string SummaryLine(const CoverageTotals& t) {
       "{}/{}",
       Percent(t.seen_true, t.requirements), t.seen_true, t.requirements,
       Percent(t.seen_false, t.requirements), t.seen_false, t.requirements,
-      Percent(t.seen_unknown, t.requirements), t.seen_unknown, t.requirements, t.fired,
-      t.outcomes);
+      Percent(t.seen_unknown, t.requirements), t.seen_unknown, t.requirements, t.fired, t.outcomes);
 }
 
 void PrintCoverageText(const Program& program, const ProgramSources& sources,
                        const CoverageSink& coverage, std::ostream& out) {
   Layout layout = MakeLayout(program);
   for (uint32_t f = 0; f < program.sources.size(); ++f) {
-    if (layout.rules_of_file[f].empty()) continue;
+    if (layout.rules_of_file[f].empty())
+      continue;
     out << sources.Name(f) << '\n';
     for (uint32_t r : layout.rules_of_file[f]) {
       const RuleData& rule = program.rules[r];
@@ -192,8 +196,7 @@ std::string CoverageJson(const Program& program, const ProgramSources& sources,
     p.pop_back();  // the '%'
     return p;
   };
-  fmt::format_to(it, "{{\"version\":1,\"tests\":{{\"passed\":{},\"failed\":{}}},", passed,
-                 failed);
+  fmt::format_to(it, "{{\"version\":1,\"tests\":{{\"passed\":{},\"failed\":{}}},", passed, failed);
   fmt::format_to(it,
                  "\"summary\":{{\"requirements\":{},\"true\":{},\"false\":{},\"unknown\":{},"
                  "\"true_percent\":{},\"false_percent\":{},\"unknown_percent\":{},"
@@ -203,7 +206,8 @@ std::string CoverageJson(const Program& program, const ProgramSources& sources,
                  percent(t.seen_unknown, t.requirements), t.outcomes, t.fired);
   bool first_file = true;
   for (uint32_t f = 0; f < program.sources.size(); ++f) {
-    if (layout.rules_of_file[f].empty()) continue;
+    if (layout.rules_of_file[f].empty())
+      continue;
     out += first_file ? "{\"file\":" : ",{\"file\":";
     first_file = false;
     AppendJsonString(out, sources.Name(f));
@@ -226,8 +230,8 @@ std::string CoverageJson(const Program& program, const ProgramSources& sources,
                        first_site ? "" : ",", at.line, at.column, KindWord(c.kind));
         first_site = false;
         AppendJsonString(out, SiteText(program, o, c.kind));
-        fmt::format_to(it, ",\"true\":{},\"false\":{},\"unknown\":{}", c.true_count,
-                       c.false_count, c.unknown_count);
+        fmt::format_to(it, ",\"true\":{},\"false\":{},\"unknown\":{}", c.true_count, c.false_count,
+                       c.unknown_count);
         auto outcome = [&](const char* key, OutcomeKind kind, uint32_t reason, uint32_t fired) {
           fmt::format_to(it, ",\"{}\":{{\"kind\":\"{}\",\"reason\":", key, OutcomeWord(kind));
           if (reason < program.reasons.size()) {
@@ -237,7 +241,8 @@ std::string CoverageJson(const Program& program, const ProgramSources& sources,
           }
           fmt::format_to(it, ",\"fired\":{}}}", fired);
         };
-        if (HasOutcome(c.kind)) outcome("outcome", o.kind, o.reason, c.fired);
+        if (HasOutcome(c.kind))
+          outcome("outcome", o.kind, o.reason, c.fired);
         if (HasUnknownOutcome(o, c.kind)) {
           outcome("unknown_outcome", o.unknown_kind, o.unknown_reason, c.fired_unknown);
         }

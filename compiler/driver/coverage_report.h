@@ -3,8 +3,9 @@
 //
 // A requirement is every condition the VM consumes: a rule's `applies to`, each `require`, each
 // `when` and each `OUTCOME when`. Its true/false/unknown counts and the findings of its declared
-// outcomes come from a CoverageSink (runtime/coverage.h); this module maps sites to source lines
-// and prints. Percentages are rounded down to one decimal, so a printed 95.0% really is >= 95%.
+// outcomes come from a CoverageSink (runtime/explain/coverage.h); this module maps sites to source
+// lines and prints. Percentages are rounded down to one decimal, so a printed 95.0% really is >=
+// 95%.
 #pragma once
 
 #include <cstdint>
@@ -12,7 +13,7 @@
 #include <string>
 
 #include "compiler/driver/test_expect.h"
-#include "runtime/coverage.h"
+#include "runtime/explain/coverage.h"
 
 namespace warrant::driver {
 

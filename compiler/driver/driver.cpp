@@ -1,11 +1,11 @@
 // The command table and the shared option handling of the `warrant` CLI.
 #include "compiler/driver/driver.h"
 
-#include <fmt/format.h>
-
 #include <cstdint>
 #include <ostream>
 #include <string_view>
+
+#include <fmt/format.h>
 
 #include "compiler/driver/commands.h"
 
@@ -24,12 +24,13 @@ struct Command {
 
 constexpr Command kCommands[] = {
     {"check", "warrant check [--dump=ast|checked] [--diagnostics=text|json] <files|dirs>...",
-     "parse and type-check criteria; exit 1 on errors", "dump,diagnostics,terminology", 1,
-     SIZE_MAX, &RunCheck},
+     "parse and type-check criteria; exit 1 on errors", "dump,diagnostics,terminology", 1, SIZE_MAX,
+     &RunCheck},
     {"build", "warrant build [--terminology PATH]... <dir|files>... -o rules.wpk",
-     "compile criteria into a rule pack", "diagnostics,o,terminology", 1, SIZE_MAX,
-     &RunBuild},
-    {"run", "warrant run <pack.wpk|dir> [claims.ndjson|-] [-o out.ndjson] [-j N] [--no-progress]\n       [--explain] [--terminology PATH]...",
+     "compile criteria into a rule pack", "diagnostics,o,terminology", 1, SIZE_MAX, &RunBuild},
+    {"run",
+     "warrant run <pack.wpk|dir> [claims.ndjson|-] [-o out.ndjson] [-j N] [--no-progress]\n       "
+     "[--explain] [--terminology PATH]...",
      "decide every claim line of an NDJSON stream", "diagnostics,o,j,terminology,explain", 1, 2,
      &RunRun},
     {"explain",
@@ -68,7 +69,8 @@ void PrintHelp(std::ostream& out) {
   out << "warrant " << WARRANT_VERSION
       << " - medical-necessity and coverage criteria: check, compile, run, test\n\n"
       << "usage: warrant <command> [options] [arguments]\n\ncommands:\n";
-  for (const Command& c : kCommands) out << fmt::format("  {:<12} {}\n", c.name, c.summary);
+  for (const Command& c : kCommands)
+    out << fmt::format("  {:<12} {}\n", c.name, c.summary);
   out << "\noptions:\n"
       << "  --help       show this help (or `warrant <command> --help`)\n"
       << "  --version    print the version\n\n"
@@ -93,7 +95,8 @@ int Run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
     return 0;
   }
   for (const Command& c : kCommands) {
-    if (c.name != first) continue;
+    if (c.name != first)
+      continue;
     Options options;
     std::string problem;
     std::vector<std::string> rest(args.begin() + 1, args.end());
@@ -118,7 +121,8 @@ int Run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
   }
   err << "warrant: unknown command `" << first << "`\n";
   std::string known;
-  for (const Command& c : kCommands) known += (known.empty() ? "" : ", ") + std::string(c.name);
+  for (const Command& c : kCommands)
+    known += (known.empty() ? "" : ", ") + std::string(c.name);
   err << "commands: " << known << " (see `warrant --help`)\n";
   return 2;
 }

@@ -6,21 +6,21 @@
 // self-contained HTML report for one claim (--html FILE). A malformed record is reported with
 // its input line and code and the other claims are still explained. With --tests it explains
 // the claims the criteria's own test blocks give (golden tests pin those explanations).
-#include <fmt/format.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/test_blocks.h"
-#include "runtime/json_text.h"
-#include "runtime/engine.h"
-#include "runtime/explain.h"
-#include "runtime/explain_render.h"
+#include "runtime/core/text.h"
+#include "runtime/engine/engine.h"
+#include "runtime/explain/explain.h"
+#include "runtime/explain/explain_render.h"
 
 namespace warrant::driver {
 namespace {
@@ -42,10 +42,12 @@ std::vector<Record> SplitRecords(const std::string& name, std::string_view text)
   uint64_t number = 0;
   while (begin < text.size()) {
     size_t end = text.find('\n', begin);
-    if (end == std::string_view::npos) end = text.size();
+    if (end == std::string_view::npos)
+      end = text.size();
     ++number;
     std::string_view line = text.substr(begin, end - begin);
-    if (line.find_first_not_of(" \t\r") != std::string_view::npos) records.push_back({line, number});
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos)
+      records.push_back({line, number});
     begin = end + 1;
   }
   return records;
@@ -55,7 +57,8 @@ std::vector<Record> SplitRecords(const std::string& name, std::string_view text)
 int ExplainTests(const Options& options, std::ostream& out, std::ostream& err) {
   auto c = Compile(options.inputs, MakeCompileOptions(options, true));
   ReportDiagnostics(*c, options, out, err);
-  if (!c->ok) return 1;
+  if (!c->ok)
+    return 1;
   std::string problem;
   auto engine = Engine::FromProgram(std::move(c->program), &problem);
   if (!engine) {
@@ -63,34 +66,39 @@ int ExplainTests(const Options& options, std::ostream& out, std::ostream& err) {
     return 1;
   }
   Session session(*engine);
+  Explainer explainer(*engine);
   TraceRecorder recorder;
   std::string output;
   size_t explained = 0, malformed = 0;
-  ForEachTest(*c, options, session, [&](const ast::File& /*file*/, const SourceFile& source,
-                                         const ast::Test& test,
-                                         std::string_view json) {
-    LineCol at = source.Locate(test.name.span.begin);
-    recorder.Clear();
-    RecordError error;
-    if (!session.Evaluate(json, error, &recorder)) {
-      ++malformed;
-      err << fmt::format("{}:{}: test \"{}\": error[{}]: {}\n", source.name(), at.line,
-                         test.name.text, RecordErrorId(error.code), error.message);
-      return;
-    }
-    Explanation x = Explain(*engine, session.claim(), session.decision(), recorder.events());
-    if (options.json_output) {
-      output += fmt::format("{{\"test\":{},\"at\":{},\"explanation\":", JsonString(test.name.text),
-                            JsonString(fmt::format("{}:{}", source.name(), at.line)));
-      WriteExplainJson(x, output);
-      output += "}\n";
-    } else {
-      if (explained) output += '\n';
-      output += fmt::format("=== test \"{}\" ({}:{})\n", test.name.text, source.name(), at.line);
-      WriteExplainText(x, output);
-    }
-    ++explained;
-  });
+  ForEachTest(
+      *c, options, session,
+      [&](const ast::File& /*file*/, const SourceFile& source, const ast::Test& test,
+          std::string_view json) {
+        LineCol at = source.Locate(test.name.span.begin);
+        recorder.Clear();
+        RecordError error;
+        if (!session.Evaluate(json, error, &recorder)) {
+          ++malformed;
+          err << fmt::format("{}:{}: test \"{}\": error[{}]: {}\n", source.name(), at.line,
+                             test.name.text, RecordErrorId(error.code), error.message);
+          return;
+        }
+        Explanation x = Explain(explainer, session.claim(), session.decision(), recorder.events());
+        if (options.json_output) {
+          output +=
+              fmt::format("{{\"test\":{},\"at\":{},\"explanation\":", JsonString(test.name.text),
+                          JsonString(fmt::format("{}:{}", source.name(), at.line)));
+          WriteExplainJson(x, output);
+          output += "}\n";
+        } else {
+          if (explained)
+            output += '\n';
+          output +=
+              fmt::format("=== test \"{}\" ({}:{})\n", test.name.text, source.name(), at.line);
+          WriteExplainText(x, output);
+        }
+        ++explained;
+      });
   out << output;
   if (explained == 0 && malformed == 0) {
     err << "warrant explain --tests: no test blocks\n";
@@ -110,7 +118,8 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
     return ExplainTests(options, out, err);
   }
   if (options.inputs.size() < 2) {
-    err << "warrant explain: missing the claims to explain (a .json or .ndjson file, or - for stdin)\n";
+    err << "warrant explain: missing the claims to explain (a .json or .ndjson file, or - for "
+           "stdin)\n";
     return 2;
   }
   if (options.inputs.size() > 2) {
@@ -118,7 +127,8 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
     return 2;
   }
   auto engine = LoadEngine(options.inputs[0], options, out, err);
-  if (!engine) return 1;
+  if (!engine)
+    return 1;
 
   std::string name = options.inputs.size() > 1 ? options.inputs[1] : "-";
   std::string text;
@@ -139,7 +149,8 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
     try {
       size_t used = 0;
       long n = std::stol(options.explain_line, &used);
-      if (used != options.explain_line.size() || n < 1 || n > 1000000) throw 0;
+      if (used != options.explain_line.size() || n < 1 || n > 1000000)
+        throw 0;
       explain_options.only_line = static_cast<uint32_t>(n);
     } catch (...) {
       err << fmt::format("warrant explain: `--line` takes a line number (1, 2, ...), not `{}`\n",
@@ -149,6 +160,7 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
   }
 
   Session session(*engine);
+  Explainer explainer(*engine);
   TraceRecorder recorder;
   std::string output;
   std::string html;
@@ -158,17 +170,19 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
     recorder.Clear();
     if (!session.Evaluate(record.text, error, &recorder)) {
       // A malformed record only matters when it could be the claim asked for.
-      if (options.claim_id.empty() || error.claim_id == options.claim_id || error.claim_id.empty()) {
+      if (options.claim_id.empty() || error.claim_id == options.claim_id ||
+          error.claim_id.empty()) {
         ++malformed;
-        err << fmt::format("{}:{}: error[{}]: {}{}\n", name, record.number, RecordErrorId(error.code),
-                           error.claim_id.empty() ? "" : "claim `" + error.claim_id + "`: ",
-                           error.message);
+        err << fmt::format(
+            "{}:{}: error[{}]: {}{}\n", name, record.number, RecordErrorId(error.code),
+            error.claim_id.empty() ? "" : "claim `" + error.claim_id + "`: ", error.message);
       }
       continue;
     }
     const Claim& claim = session.claim();
     std::string_view id = claim.present.Has(FieldId::claim_id) ? claim.Str(claim.id) : "";
-    if (!options.claim_id.empty() && id != options.claim_id) continue;
+    if (!options.claim_id.empty() && id != options.claim_id)
+      continue;
     if (explain_options.only_line > claim.lines.size()) {
       err << fmt::format("{}:{}: claim `{}` has {} line{}; there is no line {}\n", name,
                          record.number, id, claim.lines.size(), claim.lines.size() == 1 ? "" : "s",
@@ -176,7 +190,8 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
       ++malformed;
       continue;
     }
-    Explanation x = Explain(*engine, claim, session.decision(), recorder.events(), explain_options);
+    Explanation x =
+        Explain(explainer, claim, session.decision(), recorder.events(), explain_options);
     ++explained;
     if (!options.html.empty()) {
       if (explained > 1) {
@@ -188,7 +203,8 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
       WriteExplainJson(x, output);
       output += '\n';
     } else {
-      if (explained > 1) output += '\n';
+      if (explained > 1)
+        output += '\n';
       WriteExplainText(x, output);
     }
   }

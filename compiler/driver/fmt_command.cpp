@@ -1,8 +1,6 @@
 // `warrant fmt`: rewrite criteria files in the canonical layout (compiler/format), or with
 // `--check` only report the files that would change. `-` formats standard input to standard
 // output. A file that does not parse is reported and left untouched; the others are still done.
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -14,6 +12,8 @@
 #include <string_view>
 #include <system_error>
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "compiler/diag/render.h"
 #include "compiler/driver/commands.h"
@@ -32,7 +32,8 @@ std::vector<std::string_view> SplitLines(std::string_view text) {
   size_t pos = 0;
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
+    if (nl == std::string_view::npos)
+      nl = text.size();
     lines.push_back(text.substr(pos, nl - pos));
     pos = nl + 1;
   }
@@ -44,7 +45,8 @@ void PrintDiff(std::string_view name, std::string_view before, std::string_view 
                std::ostream& out) {
   std::vector<std::string_view> a = SplitLines(before), b = SplitLines(after);
   size_t head = 0;
-  while (head < a.size() && head < b.size() && a[head] == b[head]) ++head;
+  while (head < a.size() && head < b.size() && a[head] == b[head])
+    ++head;
   size_t tail = 0;
   while (tail < a.size() - head && tail < b.size() - head &&
          a[a.size() - 1 - tail] == b[b.size() - 1 - tail]) {
@@ -67,7 +69,8 @@ void PrintDiff(std::string_view name, std::string_view before, std::string_view 
 
 bool ReadAll(const fs::path& path, std::string& text) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
+  if (!in)
+    return false;
   text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   return !in.bad();
 }
@@ -77,7 +80,8 @@ bool WriteAtomically(const fs::path& link, const std::string& text, std::string&
   std::error_code ec;
   // Through a symbolic link, rewrite the file it points to rather than replace the link.
   fs::path path = fs::is_symlink(link, ec) ? fs::canonical(link, ec) : link;
-  if (ec) path = link;
+  if (ec)
+    path = link;
   fs::path tmp = path;
   tmp += fmt::format(".fmt-{}.tmp", static_cast<long>(::getpid()));
   {
@@ -146,7 +150,8 @@ int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ost
       }
     }
     std::sort(found.begin(), found.end());
-    if (found.empty()) plain(input, diag::DiagCode::NoSourceFiles, input, "");
+    if (found.empty())
+      plain(input, diag::DiagCode::NoSourceFiles, input, "");
     for (const fs::path& file : found) {
       inputs.push_back(Input{file, file.lexically_normal().generic_string()});
     }
@@ -176,8 +181,10 @@ int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ost
     FileId id = sources.Add(input.display, std::move(text));
     const SourceFile& source = sources.Get(id);
     std::string formatted;
-    if (!format::Format(id, source, formatted, sink)) continue;
-    if (formatted == source.text()) continue;
+    if (!format::Format(id, source, formatted, sink))
+      continue;
+    if (formatted == source.text())
+      continue;
     ++changed;
     if (options.check) {
       PrintDiff(input.display, source.text(), formatted, out);
@@ -194,7 +201,8 @@ int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ost
   std::vector<diag::Diagnostic> diags = sink.Sorted();
   diag::RenderText(sources, diags, err);
   size_t errors = sink.error_count();
-  if (errors) err << fmt::format("{} error{}\n", errors, errors == 1 ? "" : "s");
+  if (errors)
+    err << fmt::format("{} error{}\n", errors, errors == 1 ? "" : "s");
   if (options.check && changed) {
     err << fmt::format("{} file{} not formatted (run `warrant fmt` on {})\n", changed,
                        changed == 1 ? "" : "s", changed == 1 ? "it" : "them");

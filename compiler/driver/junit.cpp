@@ -2,13 +2,14 @@
 
 #include <fmt/format.h>
 
-#include "runtime/markup_text.h"
+#include "runtime/core/text.h"
 
 namespace warrant::driver {
 
 std::string JunitXml(const std::vector<TestOutcome>& tests) {
   size_t failures = 0;
-  for (const TestOutcome& t : tests) failures += !t.problems.empty();
+  for (const TestOutcome& t : tests)
+    failures += !t.problems.empty();
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format("<testsuites name=\"warrant test\" tests=\"{}\" failures=\"{}\">\n",
                      tests.size(), failures);
@@ -19,9 +20,10 @@ std::string JunitXml(const std::vector<TestOutcome>& tests) {
       suite_failures += !tests[end].problems.empty();
       ++end;
     }
-    out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
-                       "skipped=\"0\">\n",
-                       XmlEscape(tests[i].file), end - i, suite_failures);
+    out += fmt::format(
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" "
+        "skipped=\"0\">\n",
+        XmlEscape(tests[i].file), end - i, suite_failures);
     for (; i < end; ++i) {
       const TestOutcome& t = tests[i];
       out += fmt::format("    <testcase classname=\"{}\" name=\"{}\"", XmlEscape(t.file),
@@ -31,10 +33,12 @@ std::string JunitXml(const std::vector<TestOutcome>& tests) {
         continue;
       }
       std::string body;
-      for (const std::string& line : t.problems) body += line + '\n';
-      out += fmt::format(">\n      <failure message=\"{}\" type=\"expectation\">{}</failure>\n"
-                         "    </testcase>\n",
-                         XmlEscape(t.problems.front()), XmlEscape(body));
+      for (const std::string& line : t.problems)
+        body += line + '\n';
+      out += fmt::format(
+          ">\n      <failure message=\"{}\" type=\"expectation\">{}</failure>\n"
+          "    </testcase>\n",
+          XmlEscape(t.problems.front()), XmlEscape(body));
     }
     out += "  </testsuite>\n";
   }

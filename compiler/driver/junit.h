@@ -6,23 +6,23 @@
 #pragma once
 
 #include <string>
-
-#include "runtime/markup_text.h"
 #include <string_view>
 #include <vector>
+
+#include "runtime/core/text.h"
 
 namespace warrant::driver {
 
 struct TestOutcome {
-  std::string file;     // display name of the source file
-  std::string name;     // the test's name
-  std::string where;    // "file:line"
+  std::string file;                   // display name of the source file
+  std::string name;                   // the test's name
+  std::string where;                  // "file:line"
   std::vector<std::string> problems;  // empty when it passed; else the report lines
 };
 
 // The whole XML document.
 std::string JunitXml(const std::vector<TestOutcome>& tests);
 
-using warrant::XmlEscape;  // runtime/markup_text.h
+using warrant::XmlEscape;  // runtime/core/text.h
 
 }  // namespace warrant::driver

@@ -1,7 +1,5 @@
 // Option parsing shared by every command, and the helpers commands share: diagnostics output and
 // loading an engine from a pack or from sources.
-#include <fmt/format.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -9,12 +7,14 @@
 #include <ostream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "compiler/compile.h"
 #include "compiler/diag/render.h"
-#include "compiler/frontend/terminology_files.h"
 #include "compiler/driver/commands.h"
-#include "runtime/engine.h"
-#include "runtime/pack.h"
+#include "compiler/frontend/terminology_files.h"
+#include "runtime/engine/engine.h"
+#include "runtime/pack/pack.h"
 
 namespace warrant::driver {
 namespace {
@@ -23,8 +23,10 @@ bool Allowed(const std::string& allowed, std::string_view name) {
   size_t pos = 0;
   while (pos <= allowed.size()) {
     size_t comma = allowed.find(',', pos);
-    if (comma == std::string::npos) comma = allowed.size();
-    if (allowed.compare(pos, comma - pos, name) == 0) return true;
+    if (comma == std::string::npos)
+      comma = allowed.size();
+    if (allowed.compare(pos, comma - pos, name) == 0)
+      return true;
     pos = comma + 1;
   }
   return false;
@@ -60,7 +62,8 @@ bool ParseOptions(const std::vector<std::string>& args, const std::string& allow
       }
       options.json_diagnostics = format == "json";
     } else if ((a == "-o" || a == "--output") && Allowed(allowed, "o")) {
-      if (!value_of(a, options.output)) return false;
+      if (!value_of(a, options.output))
+        return false;
     } else if (a.rfind("--output=", 0) == 0 && Allowed(allowed, "o")) {
       options.output = a.substr(9);
     } else if ((a == "-j" || a == "--jobs" || (a.rfind("-j", 0) == 0 && a.size() > 2)) &&
@@ -73,34 +76,40 @@ bool ParseOptions(const std::vector<std::string>& args, const std::string& allow
       try {
         size_t used = 0;
         options.jobs = std::stoi(value, &used);
-        if (used != value.size() || options.jobs < 1 || options.jobs > 256) throw 0;
+        if (used != value.size() || options.jobs < 1 || options.jobs > 256)
+          throw 0;
       } catch (...) {
         problem = fmt::format("`-j` takes a number of threads from 1 to 256, not `{}`", value);
         return false;
       }
     } else if (a == "--terminology" && Allowed(allowed, "terminology")) {
-      if (!value_of(a, value)) return false;
+      if (!value_of(a, value))
+        return false;
       options.terminology.push_back(value);
     } else if (a.rfind("--terminology=", 0) == 0 && Allowed(allowed, "terminology")) {
       options.terminology.push_back(a.substr(14));
     } else if (a == "--as-of" && Allowed(allowed, "as-of")) {
-      if (!value_of(a, options.as_of)) return false;
+      if (!value_of(a, options.as_of))
+        return false;
     } else if (a.rfind("--as-of=", 0) == 0 && Allowed(allowed, "as-of")) {
       options.as_of = a.substr(8);
     } else if (a.rfind("--filter=", 0) == 0 && Allowed(allowed, "filter")) {
       options.filter = a.substr(9);
     } else if (a == "--claim" && Allowed(allowed, "claim")) {
-      if (!value_of(a, options.claim_id)) return false;
+      if (!value_of(a, options.claim_id))
+        return false;
     } else if (a.rfind("--claim=", 0) == 0 && Allowed(allowed, "claim")) {
       options.claim_id = a.substr(8);
     } else if (a == "--line" && Allowed(allowed, "line")) {
-      if (!value_of(a, options.explain_line)) return false;
+      if (!value_of(a, options.explain_line))
+        return false;
     } else if (a.rfind("--line=", 0) == 0 && Allowed(allowed, "line")) {
       options.explain_line = a.substr(7);
     } else if (a == "--json" && Allowed(allowed, "json")) {
       options.json_output = true;
     } else if (a == "--html" && Allowed(allowed, "html")) {
-      if (!value_of(a, options.html)) return false;
+      if (!value_of(a, options.html))
+        return false;
     } else if (a.rfind("--html=", 0) == 0 && Allowed(allowed, "html")) {
       options.html = a.substr(7);
     } else if (a == "--tests" && Allowed(allowed, "tests")) {
@@ -111,7 +120,8 @@ bool ParseOptions(const std::vector<std::string>& args, const std::string& allow
       options.deny_warnings = true;
     } else if ((a == "--junit" || a.rfind("--junit=", 0) == 0) && Allowed(allowed, "junit")) {
       if (a == "--junit") {
-        if (!value_of(a, options.junit)) return false;
+        if (!value_of(a, options.junit))
+          return false;
       } else {
         options.junit = a.substr(8);
       }
@@ -125,7 +135,8 @@ bool ParseOptions(const std::vector<std::string>& args, const std::string& allow
     } else if ((a == "--min-coverage" || a.rfind("--min-coverage=", 0) == 0) &&
                Allowed(allowed, "coverage")) {
       if (a == "--min-coverage") {
-        if (!value_of(a, value)) return false;
+        if (!value_of(a, value))
+          return false;
       } else {
         value = a.substr(15);
       }
@@ -142,8 +153,10 @@ bool ParseOptions(const std::vector<std::string>& args, const std::string& allow
         tenths = std::stoi(whole) * 10 + (frac[0] - '0');
       }
       if (tenths < 0 || tenths > 1000) {
-        problem = fmt::format("`--min-coverage` takes a percentage from 0 to 100 (e.g. 95 or "
-                              "97.5), not `{}`", value);
+        problem = fmt::format(
+            "`--min-coverage` takes a percentage from 0 to 100 (e.g. 95 or "
+            "97.5), not `{}`",
+            value);
         return false;
       }
       options.min_coverage = tenths;
@@ -165,7 +178,8 @@ CompileOptions MakeCompileOptions(const Options& options, bool generate) {
   CompileOptions compile;
   compile.generate = generate;
   compile.terminology = options.terminology;
-  if (compile.terminology.empty()) compile.terminology = frontend::DefaultTerminologyPaths();
+  if (compile.terminology.empty())
+    compile.terminology = frontend::DefaultTerminologyPaths();
   return compile;
 }
 
@@ -180,9 +194,9 @@ void ReportDiagnostics(const Compilation& c, const Options& options, std::ostrea
   size_t errors = c.sink.error_count();
   size_t warnings = diags.size() - errors;
   if (errors) {
-    err << fmt::format("{} error{}{}\n", errors, errors == 1 ? "" : "s",
-                       warnings ? fmt::format(", {} warning{}", warnings, warnings == 1 ? "" : "s")
-                                : "");
+    err << fmt::format(
+        "{} error{}{}\n", errors, errors == 1 ? "" : "s",
+        warnings ? fmt::format(", {} warning{}", warnings, warnings == 1 ? "" : "s") : "");
   }
 }
 
@@ -196,18 +210,22 @@ std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& optio
       PrintPlain(err, diag::DiagCode::CannotReadFile, path, std::strerror(errno));
       return nullptr;
     }
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
     std::string problem;
     auto engine = Engine::FromPack(bytes, &problem);
-    if (!engine) PrintPlain(err, diag::DiagCode::UnusablePack, path, problem);
+    if (!engine)
+      PrintPlain(err, diag::DiagCode::UnusablePack, path, problem);
     return engine;
   }
   auto c = Compile({path}, MakeCompileOptions(options, true));
   ReportDiagnostics(*c, options, out, err);
-  if (!c->ok) return nullptr;
+  if (!c->ok)
+    return nullptr;
   std::string problem;
   auto engine = Engine::FromProgram(std::move(c->program), &problem);
-  if (!engine) err << problem << '\n';
+  if (!engine)
+    err << problem << '\n';
   return engine;
 }
 

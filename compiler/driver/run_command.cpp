@@ -4,14 +4,11 @@
 // into its own output buffer; the main thread writes finished batches strictly in order, so the
 // output is byte-identical whatever -j is. A malformed line yields its error record in place and
 // a message on stderr; nothing else is lost.
-#include <fmt/format.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
-#include <cerrno>
 #include <cstring>
 #include <deque>
 #include <filesystem>
@@ -20,11 +17,14 @@
 #include <mutex>
 #include <ostream>
 #include <thread>
+#include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "compiler/driver/commands.h"
-#include "runtime/engine.h"
-#include "runtime/explain.h"
-#include "runtime/ndjson.h"
+#include "runtime/engine/engine.h"
+#include "runtime/explain/explain.h"
+#include "runtime/records/ndjson.h"
 
 namespace warrant::driver {
 namespace {
@@ -42,17 +42,18 @@ struct Counts {
     claims += o.claims;
     lines += o.lines;
     errors += o.errors;
-    for (size_t i = 0; i < decisions.size(); ++i) decisions[i] += o.decisions[i];
+    for (size_t i = 0; i < decisions.size(); ++i)
+      decisions[i] += o.decisions[i];
   }
 };
 
 struct Batch {
-  std::string text;                 // the lines, each followed by kJsonPadding bytes
-  std::vector<size_t> ends;         // end offset of each line in `text` (its padding follows)
-  std::vector<uint64_t> numbers;    // 1-based input line numbers
-  std::vector<bool> truncated;      // longer than the reader's line limit
+  std::string text;               // the lines, each followed by kJsonPadding bytes
+  std::vector<size_t> ends;       // end offset of each line in `text` (its padding follows)
+  std::vector<uint64_t> numbers;  // 1-based input line numbers
+  std::vector<bool> truncated;    // longer than the reader's line limit
   std::string output;
-  std::string messages;             // stderr text for malformed lines
+  std::string messages;  // stderr text for malformed lines
   Counts counts;
   bool done = false;
 
@@ -73,33 +74,33 @@ struct Batch {
 // findings is decided again under the recorder (decisions are deterministic, so the trace is of
 // the same decision), and its explanation holds the findings' evidence only. Most lines have no
 // finding, so batch runs pay little for the evidence.
-struct Explainer {
-  const Engine* engine = nullptr;  // null: no --explain
+struct Evidence {
+  const Explainer* explainer = nullptr;  // null: no --explain
   TraceRecorder recorder;
 };
 
 // Decides one line into the batch's output. `in_place`, when given, is the same line as the
 // reader yielded it (padded), so the decoder parses it without a copy.
-void Process(Session& session, Explainer& explainer, std::string_view json, uint64_t number,
+void Process(Session& session, Evidence& evidence, std::string_view json, uint64_t number,
              const std::string& input_name, Batch& batch, const NdjsonLine* in_place = nullptr) {
   RecordError error;
   if (!(in_place ? session.Evaluate(*in_place, error) : session.Evaluate(json, error))) {
     session.AppendError(error, number, batch.output);
     batch.counts.errors++;
-    batch.messages += fmt::format("{}:{}: error[{}]: {}{}\n", input_name, number,
-                                  RecordErrorId(error.code),
-                                  error.claim_id.empty() ? "" : "claim `" + error.claim_id + "`: ",
-                                  error.message);
+    batch.messages += fmt::format(
+        "{}:{}: error[{}]: {}{}\n", input_name, number, RecordErrorId(error.code),
+        error.claim_id.empty() ? "" : "claim `" + error.claim_id + "`: ", error.message);
     return;
   }
-  if (explainer.engine && !session.decision().findings.empty()) {
-    explainer.recorder.Clear();
-    session.Decide(session.claim(), &explainer.recorder);
+  if (evidence.explainer && !session.decision().findings.empty()) {
+    evidence.recorder.Clear();
+    session.Decide(session.claim(), &evidence.recorder);
     ExplainOptions evidence_only;
     evidence_only.steps = false;
-    Explanation x = Explain(*explainer.engine, session.claim(), session.decision(),
-                            explainer.recorder.events(), evidence_only);
-    session.AppendDecisions(batch.output, &x);
+    Explanation x = Explain(*evidence.explainer, session.claim(), session.decision(),
+                            evidence.recorder.events(), evidence_only);
+    EvidenceNotes notes(x);
+    session.AppendDecisions(batch.output, &notes);
   } else {
     session.AppendDecisions(batch.output);
   }
@@ -122,7 +123,7 @@ void RefuseTooLarge(const Session& session, uint64_t number, const std::string& 
                                 RecordErrorId(error.code), error.message);
 }
 
-void ProcessBatch(Session& session, Explainer& explainer, const std::string& input_name,
+void ProcessBatch(Session& session, Evidence& evidence, const std::string& input_name,
                   Batch& batch) {
   size_t begin = 0;
   for (size_t i = 0; i < batch.ends.size(); ++i) {
@@ -131,7 +132,7 @@ void ProcessBatch(Session& session, Explainer& explainer, const std::string& inp
       RefuseTooLarge(session, batch.numbers[i], input_name, batch);
     } else {
       const NdjsonLine in_place{json, batch.numbers[i], false};  // padded: parsed without a copy
-      Process(session, explainer, json, batch.numbers[i], input_name, batch, &in_place);
+      Process(session, evidence, json, batch.numbers[i], input_name, batch, &in_place);
     }
     begin = batch.ends[i] + kJsonPadding;
   }
@@ -139,12 +140,16 @@ void ProcessBatch(Session& session, Explainer& explainer, const std::string& inp
 
 class Progress {
  public:
-  Progress(bool enabled, uint64_t total_bytes) : enabled_(enabled && total_bytes > 0), total_(total_bytes) {}
+  Progress(bool enabled, uint64_t total_bytes)
+      : enabled_(enabled && total_bytes > 0), total_(total_bytes) {}
+
   void Advance(uint64_t bytes, uint64_t claims, std::ostream& err) {
     done_ += bytes;
-    if (!enabled_) return;
+    if (!enabled_)
+      return;
     auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(200)) return;
+    if (now - last_ < std::chrono::milliseconds(200))
+      return;
     last_ = now;
     double fraction = std::min(1.0, static_cast<double>(done_) / static_cast<double>(total_));
     int filled = static_cast<int>(fraction * 30);
@@ -153,8 +158,10 @@ class Progress {
         << std::flush;
     shown_ = true;
   }
+
   void Finish(std::ostream& err) {
-    if (shown_) err << "\r" << std::string(60, ' ') << "\r" << std::flush;
+    if (shown_)
+      err << "\r" << std::string(60, ' ') << "\r" << std::flush;
   }
 
  private:
@@ -169,7 +176,8 @@ class Progress {
 
 int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ostream& err) {
   auto engine = LoadEngine(options.inputs[0], options, out, err);
-  if (!engine) return 1;
+  if (!engine)
+    return 1;
 
   std::string input_name = options.inputs.size() > 1 ? options.inputs[1] : "-";
   std::ifstream file;
@@ -184,7 +192,8 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     input = &file;
     std::error_code ec;
     input_bytes = std::filesystem::file_size(input_name, ec);
-    if (ec) input_bytes = 0;
+    if (ec)
+      input_bytes = 0;
   } else {
     input_name = "<stdin>";
   }
@@ -219,18 +228,23 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     total.Add(batch.counts);
   };
 
+  // Prepared once and shared by every thread.
+  std::unique_ptr<Explainer> explainer;
+  if (options.explain)
+    explainer = std::make_unique<Explainer>(*engine);
+
   NdjsonReader reader(*input);
   NdjsonLine line;
   if (options.jobs <= 1) {
     Session session(*engine);
-    Explainer explainer;
-    if (options.explain) explainer.engine = engine.get();
+    Evidence evidence;
+    evidence.explainer = explainer.get();
     Batch batch;
     while (reader.Next(line)) {
       if (line.truncated) {
         RefuseTooLarge(session, line.number, input_name, batch);
       } else {
-        Process(session, explainer, line.text, line.number, input_name, batch, &line);
+        Process(session, evidence, line.text, line.number, input_name, batch, &line);
       }
       progress.Advance(line.text.size() + 1, total.claims + batch.counts.claims, err);
       if (batch.output.size() > (1u << 20)) {
@@ -250,18 +264,19 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     for (int w = 0; w < options.jobs; ++w) {
       workers.emplace_back([&] {
         Session session(*engine);
-        Explainer explainer;
-        if (options.explain) explainer.engine = engine.get();
+        Evidence evidence;
+        evidence.explainer = explainer.get();
         for (;;) {
           Batch* batch;
           {
             std::unique_lock lock(mutex);
             work_ready.wait(lock, [&] { return closing || !todo.empty(); });
-            if (todo.empty()) return;
+            if (todo.empty())
+              return;
             batch = todo.front();
             todo.pop_front();
           }
-          ProcessBatch(session, explainer, input_name, *batch);
+          ProcessBatch(session, evidence, input_name, *batch);
           {
             std::lock_guard lock(mutex);
             batch->done = true;
@@ -300,29 +315,36 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
         current = std::move(spare.back());
         spare.pop_back();
       }
-      while (inflight.size() > static_cast<size_t>(options.jobs) * 2) flush_front();
+      while (inflight.size() > static_cast<size_t>(options.jobs) * 2)
+        flush_front();
     };
     while (reader.Next(line)) {
-      if (!line.truncated) current->text.append(line.text);
+      if (!line.truncated)
+        current->text.append(line.text);
       current->ends.push_back(current->text.size());
       current->text.append(kJsonPadding, ' ');  // what simdjson may read past the line's end
       current->numbers.push_back(line.number);
       current->truncated.push_back(line.truncated);
       progress.Advance(line.text.size() + 1, total.claims, err);
-      if (current->ends.size() >= kBatchLines) submit();
+      if (current->ends.size() >= kBatchLines)
+        submit();
     }
-    if (!current->ends.empty()) submit();
-    while (!inflight.empty()) flush_front();
+    if (!current->ends.empty())
+      submit();
+    while (!inflight.empty())
+      flush_front();
     {
       std::lock_guard lock(mutex);
       closing = true;
     }
     work_ready.notify_all();
-    for (std::thread& t : workers) t.join();
+    for (std::thread& t : workers)
+      t.join();
   }
   output->flush();
   progress.Finish(err);
-  if (reader.failed()) PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, "a read failed");
+  if (reader.failed())
+    PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, "a read failed");
 
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (total.errors > messages_shown) {
@@ -330,7 +352,8 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
                        total.errors - messages_shown);
   }
   err << fmt::format(
-      "warrant run: {} claim{}, {} line{}: {} covered, {} denied, {} pended, {} bundled, {} rejected, "
+      "warrant run: {} claim{}, {} line{}: {} covered, {} denied, {} pended, {} bundled, {} "
+      "rejected, "
       "{} not applicable; {} error{}; {:.0f} claims/s\n",
       total.claims, total.claims == 1 ? "" : "s", total.lines, total.lines == 1 ? "" : "s",
       total.decisions[static_cast<size_t>(Decision::Covered)],
@@ -339,7 +362,8 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       total.decisions[static_cast<size_t>(Decision::Bundled)],
       total.decisions[static_cast<size_t>(Decision::Rejected)],
       total.decisions[static_cast<size_t>(Decision::NotApplicable)], total.errors,
-      total.errors == 1 ? "" : "s", seconds > 0 ? static_cast<double>(total.claims) / seconds : 0.0);
+      total.errors == 1 ? "" : "s",
+      seconds > 0 ? static_cast<double>(total.claims) / seconds : 0.0);
   return 0;
 }
 

@@ -1,7 +1,5 @@
 // `warrant terminology import|list` and `warrant codeset show`: the code-system versions a pack
 // is built with, and what a codeset means on a given date of service.
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -9,20 +7,24 @@
 #include <iterator>
 #include <ostream>
 
+#include <fmt/format.h>
+
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
 #include "compiler/frontend/terminology_files.h"
-#include "runtime/code.h"
-#include "runtime/engine.h"
-#include "runtime/sha256.h"
-#include "runtime/terminology_serialize.h"
+#include "runtime/core/code.h"
+#include "runtime/core/sha256.h"
+#include "runtime/engine/engine.h"
+#include "runtime/terminology/terminology_serialize.h"
 
 namespace warrant::driver {
 namespace {
 
 std::string DayText(Day d) {
-  if (d <= kMinDay) return "-";
-  if (d >= kMaxDay) return "open";
+  if (d <= kMinDay)
+    return "-";
+  if (d >= kMaxDay)
+    return "open";
   DateText t = FormatDate(d);
   return std::string(t.view());
 }
@@ -53,7 +55,8 @@ int Import(const Options& options, std::ostream& out, std::ostream& err) {
   }
   std::vector<uint8_t> bytes = SerializeTerminology(terminology);
   std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
-  file.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  file.write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
   file.close();
   if (!file) {
     PrintPlain(err, diag::DiagCode::CannotWrite, options.output, std::strerror(errno));
@@ -68,7 +71,8 @@ int List(const Options& options, std::ostream& out, std::ostream& err) {
   const std::string& path = options.inputs[1];
   if (path.size() > 4 && path.compare(path.size() - 4, 4, ".wpk") == 0) {
     auto engine = LoadEngine(path, options, out, err);
-    if (!engine) return 1;
+    if (!engine)
+      return 1;
     if (!engine->terminology()) {
       out << "the pack was built without terminology\n";
       return 0;
@@ -91,8 +95,10 @@ int List(const Options& options, std::ostream& out, std::ostream& err) {
 
 int RunTerminology(const Options& options, std::istream&, std::ostream& out, std::ostream& err) {
   const std::string& verb = options.inputs[0];
-  if (verb == "import" && options.inputs.size() >= 2) return Import(options, out, err);
-  if (verb == "list" && options.inputs.size() >= 2) return List(options, out, err);
+  if (verb == "import" && options.inputs.size() >= 2)
+    return Import(options, out, err);
+  if (verb == "list" && options.inputs.size() >= 2)
+    return List(options, out, err);
   err << "usage: warrant terminology import <files|dirs>... -o codes.wterm\n"
          "       warrant terminology list <codes.wterm|pack.wpk|files|dirs>...\n";
   return 2;
@@ -100,22 +106,26 @@ int RunTerminology(const Options& options, std::istream&, std::ostream& out, std
 
 int RunCodeset(const Options& options, std::istream&, std::ostream& out, std::ostream& err) {
   if (options.inputs.size() != 3 || options.inputs[0] != "show") {
-    err << "usage: warrant codeset show NAME <dir|files> [--as-of YYYY-MM-DD] [--terminology PATH]\n";
+    err << "usage: warrant codeset show NAME <dir|files> [--as-of YYYY-MM-DD] [--terminology "
+           "PATH]\n";
     return 2;
   }
   const std::string& name = options.inputs[1];
   auto c = Compile({options.inputs[2]}, MakeCompileOptions(options, true));
   ReportDiagnostics(*c, options, out, err);
-  if (!c->ok) return 1;
+  if (!c->ok)
+    return 1;
   const Program& program = c->program;
   std::vector<uint32_t> matches;
   for (uint32_t i = 0; i < program.codeset_names.size(); ++i) {
-    if (program.codeset_names[i] == name) matches.push_back(i);
+    if (program.codeset_names[i] == name)
+      matches.push_back(i);
   }
   if (matches.empty()) {
     err << fmt::format("error: the pack has no codeset `{}`\n", name);
     std::string names;
-    for (const std::string& n : program.codeset_names) names += (names.empty() ? "" : ", ") + n;
+    for (const std::string& n : program.codeset_names)
+      names += (names.empty() ? "" : ", ") + n;
     err << "   = help: its codesets are " << names << '\n';
     return 1;
   }
@@ -135,7 +145,8 @@ int RunCodeset(const Options& options, std::istream&, std::ostream& out, std::os
     for (const CodeInterval& iv : set.intervals()) {
       auto lo = Unpack(iv.lo);
       auto hi = Unpack(iv.hi);
-      bool known_version = dated && c->terminology.VersionAt(SystemOf(iv.lo).value_or(CodeSystem::Icd10cm), as_of);
+      bool known_version =
+          dated && c->terminology.VersionAt(SystemOf(iv.lo).value_or(CodeSystem::Icd10cm), as_of);
       if (!known_version) {
         if (iv.lo == iv.hi) {
           out << "  " << (lo ? std::string(lo->view()) : fmt::format("#{:x}", iv.lo)) << '\n';

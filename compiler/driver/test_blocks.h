@@ -7,17 +7,18 @@
 
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
-#include "runtime/engine.h"
+#include "runtime/engine/engine.h"
 
 namespace warrant::driver {
 
-// Calls `visit(file, source, test, given_json)` for every selected test, with `session` restricted to
-// the policy of the test's file.
+// Calls `visit(file, source, test, given_json)` for every selected test, with `session` restricted
+// to the policy of the test's file.
 template <typename Visit>
 void ForEachTest(const Compilation& c, const Options& options, Session& session, Visit&& visit) {
   const ast::Ast& ast = c.sources.ast;
   for (const ast::File& file : ast.files) {
-    if (!file.policy) continue;
+    if (!file.policy)
+      continue;
     const SourceFile& source = c.sources.files.Get(file.file);
     session.SetPolicyFilter(file.policy->id.text);
     for (const ast::Test& test : file.tests) {
@@ -25,9 +26,9 @@ void ForEachTest(const Compilation& c, const Options& options, Session& session,
           source.name().find(options.filter) == std::string::npos) {
         continue;
       }
-      std::string_view json = std::string_view(source.text())
-                                  .substr(ast.json[test.given].span.begin,
-                                          ast.json[test.given].span.size());
+      std::string_view json =
+          std::string_view(source.text())
+              .substr(ast.json[test.given].span.begin, ast.json[test.given].span.size());
       visit(file, source, test, json);
     }
   }

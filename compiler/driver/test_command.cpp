@@ -6,28 +6,29 @@
 // test_expect.h. With --junit the results are also written as JUnit XML (junit.h); with
 // --coverage or --min-coverage every decision also runs under a CoverageSink and the report is
 // printed by coverage_report.h.
-#include <fmt/format.h>
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <ostream>
 
+#include <fmt/format.h>
+
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
-#include "compiler/driver/test_blocks.h"
 #include "compiler/driver/coverage_report.h"
 #include "compiler/driver/junit.h"
+#include "compiler/driver/test_blocks.h"
 #include "compiler/driver/test_expect.h"
-#include "runtime/coverage.h"
-#include "runtime/engine.h"
+#include "runtime/engine/engine.h"
+#include "runtime/explain/coverage.h"
 
 namespace warrant::driver {
 
 int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostream& err) {
   auto c = Compile(options.inputs, MakeCompileOptions(options, true));
   ReportDiagnostics(*c, options, out, err);
-  if (!c->ok) return 1;
+  if (!c->ok)
+    return 1;
   std::string problem;
   ProgramSources sources(*c);
   auto engine = Engine::FromProgram(std::move(c->program), &problem);
@@ -42,54 +43,58 @@ int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostre
   Session session(*engine);
   std::vector<TestOutcome> results;
   size_t passed = 0, failed = 0;
-  ForEachTest(*c, options, session, [&](const ast::File& file, const SourceFile& source,
-                                         const ast::Test& test,
-                                         std::string_view json) {
-    TestOutcome result;
-    result.file = source.name();
-    result.name = test.name.text;
-    result.where = fmt::format("{}:{}", source.name(), source.Locate(test.name.span.begin).line);
-    RecordError error;
-    if (!session.Evaluate(json, error)) {
-      result.problems.push_back(fmt::format("the given record is malformed: [{}] {}",
-                                            RecordErrorId(error.code), error.message));
-    } else {
-      if (measure) {
-        // Decided again under the sink: Evaluate decodes and decides without a trace.
-        session.Decide(session.claim(), &coverage);
-        coverage.ClaimDone(session.claim(), session.decision(), file.policy->id.text);
-      }
-      for (const ast::Expect& expect : test.expects) {
-        std::string at =
-            fmt::format("{}:{}", source.name(), source.Locate(expect.span.begin).line);
-        std::vector<std::string> lines =
-            CheckExpect(*engine, sources, session.decision(), expect, at);
-        result.problems.insert(result.problems.end(), lines.begin(), lines.end());
-      }
-    }
-    if (result.problems.empty()) {
-      ++passed;
-      report << fmt::format("PASS {} {}\n", result.where, result.name);
-    } else {
-      ++failed;
-      report << fmt::format("FAIL {} {}\n", result.where, result.name);
-      for (const std::string& line : result.problems) report << "     " << line << '\n';
-    }
-    results.push_back(std::move(result));
-  });
+  ForEachTest(*c, options, session,
+              [&](const ast::File& file, const SourceFile& source, const ast::Test& test,
+                  std::string_view json) {
+                TestOutcome result;
+                result.file = source.name();
+                result.name = test.name.text;
+                result.where =
+                    fmt::format("{}:{}", source.name(), source.Locate(test.name.span.begin).line);
+                RecordError error;
+                if (!session.Evaluate(json, error)) {
+                  result.problems.push_back(fmt::format("the given record is malformed: [{}] {}",
+                                                        RecordErrorId(error.code), error.message));
+                } else {
+                  if (measure) {
+                    // Decided again under the sink: Evaluate decodes and decides without a trace.
+                    session.Decide(session.claim(), &coverage);
+                    coverage.ClaimDone(session.claim(), session.decision(), file.policy->id.text);
+                  }
+                  for (const ast::Expect& expect : test.expects) {
+                    std::string at =
+                        fmt::format("{}:{}", source.name(), source.Locate(expect.span.begin).line);
+                    std::vector<std::string> lines =
+                        CheckExpect(*engine, sources, session.decision(), expect, at);
+                    result.problems.insert(result.problems.end(), lines.begin(), lines.end());
+                  }
+                }
+                if (result.problems.empty()) {
+                  ++passed;
+                  report << fmt::format("PASS {} {}\n", result.where, result.name);
+                } else {
+                  ++failed;
+                  report << fmt::format("FAIL {} {}\n", result.where, result.name);
+                  for (const std::string& line : result.problems)
+                    report << "     " << line << '\n';
+                }
+                results.push_back(std::move(result));
+              });
   report << fmt::format("{} passed, {} failed\n", passed, failed);
 
   int status = failed ? 1 : 0;
   if (!options.junit.empty()) {
     std::ofstream xml(options.junit, std::ios::binary);
-    if (xml) xml << JunitXml(results);
+    if (xml)
+      xml << JunitXml(results);
     xml.close();
     if (!xml) {
       PrintPlain(err, diag::DiagCode::CannotWrite, options.junit, std::strerror(errno));
       status = 1;
     }
   }
-  if (!measure) return status;
+  if (!measure)
+    return status;
 
   const Program& program = engine->program();
   if (options.coverage == "json") {
@@ -102,15 +107,16 @@ int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostre
   }
   if (options.min_coverage >= 0) {
     CoverageTotals t = Totals(program, coverage);
-    bool ok_true = AtLeast(t.seen_true, t.requirements, static_cast<uint32_t>(options.min_coverage));
+    bool ok_true =
+        AtLeast(t.seen_true, t.requirements, static_cast<uint32_t>(options.min_coverage));
     bool ok_false =
         AtLeast(t.seen_false, t.requirements, static_cast<uint32_t>(options.min_coverage));
     if (!ok_true || !ok_false) {
-      err << fmt::format("warrant test: requirement coverage is below the minimum of {}.{}%: "
-                         "true {}, false {}\n",
-                         options.min_coverage / 10, options.min_coverage % 10,
-                         Percent(t.seen_true, t.requirements),
-                         Percent(t.seen_false, t.requirements));
+      err << fmt::format(
+          "warrant test: requirement coverage is below the minimum of {}.{}%: "
+          "true {}, false {}\n",
+          options.min_coverage / 10, options.min_coverage % 10,
+          Percent(t.seen_true, t.requirements), Percent(t.seen_false, t.requirements));
       status = 1;
     }
   }

@@ -1,9 +1,9 @@
 #include "compiler/driver/test_expect.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
+
+#include <fmt/format.h>
 
 namespace warrant::driver {
 namespace {
@@ -11,7 +11,8 @@ namespace {
 std::string Quoted(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
+    if (c == '"' || c == '\\')
+      out += '\\';
     out += c;
   }
   return out + '"';
@@ -26,14 +27,16 @@ Fields FieldsOf(const Engine& engine, const Finding& f) {
   const Program& p = engine.program();
   Fields out;
   uint32_t reason = f.reason;
-  if (reason == UINT32_MAX && f.auto_message) reason = engine.documentation_reason();
+  if (reason == UINT32_MAX && f.auto_message)
+    reason = engine.documentation_reason();
   if (reason != UINT32_MAX) {
     const ReasonData& r = p.reasons[reason];
     out.reason = r.name;
     out.carc = (f.alt_group ? r.alt_group : r.group) + "-" + r.carc;
     if (!r.rarcs.empty()) {
       out.rarcs.clear();
-      for (const std::string& rarc : r.rarcs) out.rarcs += (out.rarcs.empty() ? "" : ", ") + rarc;
+      for (const std::string& rarc : r.rarcs)
+        out.rarcs += (out.rarcs.empty() ? "" : ", ") + rarc;
     }
   }
   out.message = Quoted(FindingMessage(engine, f));
@@ -46,14 +49,18 @@ struct Wanted {
 
 Wanted WantedOf(const ast::Expect& e) {
   Wanted w;
-  if (e.reason) w.reason = e.reason->text;
-  if (e.carc) w.carc = e.group->text + "-" + e.carc->text;
+  if (e.reason)
+    w.reason = e.reason->text;
+  if (e.carc)
+    w.carc = e.group->text + "-" + e.carc->text;
   if (e.rarcs) {
     std::string text;
-    for (const ast::Name& r : *e.rarcs) text += (text.empty() ? "" : ", ") + r.text;
+    for (const ast::Name& r : *e.rarcs)
+      text += (text.empty() ? "" : ", ") + r.text;
     w.rarcs = text;
   }
-  if (e.message) w.message = Quoted(e.message->text);
+  if (e.message)
+    w.message = Quoted(e.message->text);
   return w;
 }
 
@@ -71,7 +78,8 @@ int Written(const Wanted& w) {
 
 ProgramSources::ProgramSources(const Compilation& c) {
   // The code generator emits one program source per AST file, in order (codegen.cpp).
-  for (const ast::File& file : c.sources.ast.files) files_.push_back(&c.sources.files.Get(file.file));
+  for (const ast::File& file : c.sources.ast.files)
+    files_.push_back(&c.sources.files.Get(file.file));
 }
 
 std::string_view ProgramSources::Name(uint32_t program_file) const {
@@ -84,7 +92,8 @@ const SourceFile* ProgramSources::File(uint32_t program_file) const {
 
 std::string ProgramSources::Site(uint32_t program_file, uint32_t offset) const {
   const SourceFile* file = File(program_file);
-  if (!file) return "?";
+  if (!file)
+    return "?";
   LineCol at = file->Locate(offset);
   return fmt::format("{}:{}:{}", file->name(), at.line, at.column);
 }
@@ -95,7 +104,8 @@ std::vector<std::string> CheckExpect(const Engine& engine, const ProgramSources&
   std::vector<std::string> report;
   auto line = static_cast<uint32_t>(expect.line - 1);
   if (line >= decision.lines.size()) {
-    report.push_back(fmt::format("{}: expect line {}: the claim has no such line", at, expect.line));
+    report.push_back(
+        fmt::format("{}: expect line {}: the claim has no such line", at, expect.line));
     return report;
   }
   const LineDecision& d = decision.lines[line];
@@ -124,9 +134,11 @@ std::vector<std::string> CheckExpect(const Engine& engine, const ProgramSources&
   bool finding_ok = Written(want) == 0 || best_score == 16 + Written(want);
   bool flags_ok = true;
   for (const ast::Name& flag : expect.flags) {
-    if (std::find(flags.begin(), flags.end(), Quoted(flag.text)) == flags.end()) flags_ok = false;
+    if (std::find(flags.begin(), flags.end(), Quoted(flag.text)) == flags.end())
+      flags_ok = false;
   }
-  if (decision_ok && finding_ok && flags_ok) return report;
+  if (decision_ok && finding_ok && flags_ok)
+    return report;
 
   // field, expected, actual
   std::vector<std::array<std::string, 3>> rows;
@@ -134,21 +146,28 @@ std::vector<std::string> CheckExpect(const Engine& engine, const ProgramSources&
   Fields none;
   none.message = "-";
   const Fields& actual = best ? *best : none;
-  if (want.reason) rows.push_back({"reason", *want.reason, actual.reason});
-  if (want.carc) rows.push_back({"carc", *want.carc, actual.carc});
-  if (want.rarcs) rows.push_back({"remark", *want.rarcs, actual.rarcs});
-  if (want.message) rows.push_back({"message", *want.message, actual.message});
+  if (want.reason)
+    rows.push_back({"reason", *want.reason, actual.reason});
+  if (want.carc)
+    rows.push_back({"carc", *want.carc, actual.carc});
+  if (want.rarcs)
+    rows.push_back({"remark", *want.rarcs, actual.rarcs});
+  if (want.message)
+    rows.push_back({"message", *want.message, actual.message});
   for (const ast::Name& flag : expect.flags) {
     std::string q = Quoted(flag.text);
     std::string got = std::find(flags.begin(), flags.end(), q) != flags.end() ? q : "";
     if (got.empty()) {
-      for (const std::string& f : flags) got += (got.empty() ? "" : ", ") + f;
-      if (got.empty()) got = "(no flag)";
+      for (const std::string& f : flags)
+        got += (got.empty() ? "" : ", ") + f;
+      if (got.empty())
+        got = "(no flag)";
     }
     rows.push_back({"flag", q, got});
   }
   size_t width = std::string_view("expected").size();
-  for (const auto& row : rows) width = std::max(width, row[1].size());
+  for (const auto& row : rows)
+    width = std::max(width, row[1].size());
 
   report.push_back(fmt::format("{}: expect line {}", at, expect.line));
   report.push_back(fmt::format("    {:<9} {:<{}}  {}", "", "expected", width, "actual"));
@@ -157,9 +176,9 @@ std::vector<std::string> CheckExpect(const Engine& engine, const ProgramSources&
                                  row[1], width, row[2]));
   }
   if (d.finding_count == 0) {
-    report.push_back(fmt::format("  line {} has no findings ({})", expect.line,
-                                 d.rules_applied ? "the rules that applied were satisfied"
-                                                 : "no rule applied"));
+    report.push_back(
+        fmt::format("  line {} has no findings ({})", expect.line,
+                    d.rules_applied ? "the rules that applied were satisfied" : "no rule applied"));
     return report;
   }
   report.push_back(fmt::format("  findings on line {}:", expect.line));
@@ -170,7 +189,8 @@ std::vector<std::string> CheckExpect(const Engine& engine, const ProgramSources&
     std::string codes;
     if (f.kind != OutcomeKind::Flag) {
       codes = fmt::format(" {} {}", fields.reason, fields.carc);
-      if (fields.rarcs != "-") codes += " remark " + fields.rarcs;
+      if (fields.rarcs != "-")
+        codes += " remark " + fields.rarcs;
     }
     report.push_back(fmt::format("    {}{} {}  rule `{}` at {}", OutcomeWord(f.kind), codes,
                                  fields.message, p.rules[o.rule].name,

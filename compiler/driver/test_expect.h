@@ -13,7 +13,7 @@
 
 #include "compiler/ast/ast.h"
 #include "compiler/compile.h"
-#include "runtime/engine.h"
+#include "runtime/engine/engine.h"
 
 namespace warrant::driver {
 

@@ -14,9 +14,11 @@ bool Format(FileId file, const SourceFile& source, std::string& out, diag::DiagS
   // The full front end first, so a file is formatted only if `warrant check` would parse it and
   // its errors are reported exactly as everywhere else.
   ast::Ast ast;
-  if (!ast::ParseFile(file, source, ast, sink)) return false;
+  if (!ast::ParseFile(file, source, ast, sink))
+    return false;
   grammar::ParseResult parsed = grammar::Parse(source.text());
-  if (!parsed.ok()) return false;  // not reached: ParseFile ran the same grammar
+  if (!parsed.ok())
+    return false;  // not reached: ParseFile ran the same grammar
   out = Layout(BuildTokens(source.text(), parsed.cst));
   return true;
 }

@@ -13,7 +13,8 @@ namespace {
 size_t Columns(std::string_view text) {
   size_t n = 0;
   for (char c : text) {
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
+      ++n;
   }
   return n;
 }
@@ -48,11 +49,12 @@ class Printer {
  private:
   // An open bracket: where its contents go when they continue on another line.
   struct Open {
-    size_t col_after = 0;     // column just after the bracket
-    size_t line_indent = 0;   // indentation of the bracket's line
-    bool decided = false;     // whether the next token has been placed
+    size_t col_after = 0;          // column just after the bracket
+    size_t line_indent = 0;        // indentation of the bracket's line
+    bool decided = false;          // whether the next token has been placed
     bool content_follows = false;  // the next token is on the bracket's line: align with it
     size_t clause_indent = kNone;  // indentation of a `where` inside it that began a line
+
     size_t Contents() const { return content_follows ? col_after : line_indent + 2; }
   };
 
@@ -64,7 +66,8 @@ class Printer {
         r == Role::BlockClose || force_break_ || IsBlockOpen(prev_)) {
       brk = true;
     }
-    if (t.breakable && t.newlines_before > 0) brk = true;
+    if (t.breakable && t.newlines_before > 0)
+      brk = true;
     if (t.closer && !brackets_.empty()) {
       // A closing bracket goes where its contents started: on its own line if the opening
       // bracket ended its line, right after the last element otherwise.
@@ -82,15 +85,17 @@ class Printer {
       brackets_.back().content_follows = !brk;
     }
     if (brk) {
-      bool blank = t.newlines_before >= 2 && r == Role::StmtStart && !lines_.empty() &&
-                   !after_open_;
+      bool blank =
+          t.newlines_before >= 2 && r == Role::StmtStart && !lines_.empty() && !after_open_;
       StartLine(IndentFor(t), blank);
     } else if (after_inline_comment_ ||
                (prev_ != nullptr && !prev_->glue_after && !t.glue_before)) {
       Append(" ");
     }
-    if (r == Role::StmtStart) head_expr_col_ = kNone;
-    if (t.head_expr && head_ && brackets_.empty() && head_expr_col_ == kNone) head_expr_col_ = col_;
+    if (r == Role::StmtStart)
+      head_expr_col_ = kNone;
+    if (t.head_expr && head_ && brackets_.empty() && head_expr_col_ == kNone)
+      head_expr_col_ = col_;
     Append(t.text);
     after_inline_comment_ = false;
     force_break_ = false;
@@ -108,8 +113,10 @@ class Printer {
         brackets_.back().clause_indent = indent_;
       }
     }
-    if (t.closer && !brackets_.empty()) brackets_.pop_back();
-    if (t.opener) brackets_.push_back(Open{col_, indent_, false, false, kNone});
+    if (t.closer && !brackets_.empty())
+      brackets_.pop_back();
+    if (t.opener)
+      brackets_.push_back(Open{col_, indent_, false, false, kNone});
     prev_ = &t;
   }
 
@@ -168,23 +175,31 @@ class Printer {
     }
     if (!brackets_.empty()) {
       const Open& top = brackets_.back();
-      if (t.closer) return top.line_indent;
-      if (t.role == Role::SoftClause) return top.Contents() + 2;
+      if (t.closer)
+        return top.line_indent;
+      if (t.role == Role::SoftClause)
+        return top.Contents() + 2;
       return top.clause_indent != kNone ? top.clause_indent + 2 : top.Contents();
     }
-    if (t.role == Role::SoftClause) return clause_indent_ + 2;
-    if (!head_) return clause_indent_ + 2;
+    if (t.role == Role::SoftClause)
+      return clause_indent_ + 2;
+    if (!head_)
+      return clause_indent_ + 2;
     // A statement's first clause continues aligned with its expression (`require a` / `or b`).
     return head_expr_col_ != kNone ? head_expr_col_ : clause_indent_ + 4;
   }
 
   size_t CommentIndent(size_t i) const {
     size_t j = i + 1;
-    while (j < tokens_.size() && tokens_[j].comment) ++j;
-    if (j == tokens_.size()) return 0;
+    while (j < tokens_.size() && tokens_[j].comment)
+      ++j;
+    if (j == tokens_.size())
+      return 0;
     const Token& next = tokens_[j];
-    if (next.role == Role::BlockClose) return size_t{2} * next.depth + 2;
-    if (next.closer && !brackets_.empty()) return brackets_.back().Contents();
+    if (next.role == Role::BlockClose)
+      return size_t{2} * next.depth + 2;
+    if (next.closer && !brackets_.empty())
+      return brackets_.back().Contents();
     return IndentFor(next);
   }
 
@@ -212,7 +227,8 @@ class Printer {
 
   void StartLine(size_t indent, bool blank) {
     EndLine();
-    if (blank) lines_.push_back(Line{});
+    if (blank)
+      lines_.push_back(Line{});
     lines_.push_back(Line{std::string(indent, ' '), ""});
     cur_.clear();
     indent_ = indent;
@@ -221,7 +237,8 @@ class Printer {
   }
 
   void EndLine() {
-    if (!open_) return;
+    if (!open_)
+      return;
     cur_line().code = std::string(indent_, ' ') + cur_;
     open_ = false;
   }
@@ -244,10 +261,12 @@ class Printer {
         column = std::max(column, Columns(lines_[j].code));
         ++j;
       }
-      if (j == i) j = i + 1;
+      if (j == i)
+        j = i + 1;
       for (size_t k = i; k < j; ++k) {
         std::string code = lines_[k].code;
-        while (!code.empty() && code.back() == ' ') code.pop_back();
+        while (!code.empty() && code.back() == ' ')
+          code.pop_back();
         out += code;
         std::string trailing = lines_[k].trailing;
         while (!trailing.empty() && (trailing.back() == ' ' || trailing.back() == '\t')) {
@@ -267,22 +286,24 @@ class Printer {
 
   const std::vector<Token>& tokens_;
   std::vector<Line> lines_;
-  std::string cur_;          // code of the open line, without indentation
+  std::string cur_;  // code of the open line, without indentation
   size_t indent_ = 0;
   size_t col_ = 0;
-  bool open_ = false;        // a line has been started and not ended
+  bool open_ = false;  // a line has been started and not ended
   std::vector<Open> brackets_;
-  size_t clause_indent_ = 0;  // indentation of the line that began the current clause
-  bool head_ = true;          // still in a statement's first clause
+  size_t clause_indent_ = 0;      // indentation of the line that began the current clause
+  bool head_ = true;              // still in a statement's first clause
   size_t head_expr_col_ = kNone;  // column of the first clause's expression
-  bool force_break_ = false;  // the next token starts a line (after a line comment, ...)
+  bool force_break_ = false;      // the next token starts a line (after a line comment, ...)
   bool after_inline_comment_ = false;
-  bool after_open_ = false;   // the last token or comment placed was an opening bracket or brace
+  bool after_open_ = false;      // the last token or comment placed was an opening bracket or brace
   const Token* prev_ = nullptr;  // the last code token placed
 };
 
 }  // namespace
 
-std::string Layout(const std::vector<Token>& tokens) { return Printer(tokens).Run(); }
+std::string Layout(const std::vector<Token>& tokens) {
+  return Printer(tokens).Run();
+}
 
 }  // namespace warrant::format

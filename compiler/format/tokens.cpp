@@ -98,7 +98,8 @@ class Walker {
       case CstKind::Require:
         Flag(c[0], What::HeadExpr);
         After(cst_.node(c[0]).span.end, What::SetRole, Role::Clause, depth);  // `else`
-        if (c.size() > 2) At(c[2], Role::Clause, depth);                       // `if unknown`
+        if (c.size() > 2)
+          At(c[2], Role::Clause, depth);  // `if unknown`
         break;
       case CstKind::Direct:
         After(cst_.node(c[0]).span.end, What::SetRole, Role::Clause, depth);  // `when`
@@ -107,18 +108,22 @@ class Walker {
         After(cst_.node(c[1]).span.end, What::Glue, Role::Other, depth);  // `-` of `CO-119`
         for (size_t i = 3; i < c.size(); ++i) {
           CstKind k = cst_.node(c[i]).kind;
-          if (k == CstKind::String) At(c[i], Role::SoftClause, depth);
-          if (k == CstKind::AltGroup) At(c[i], Role::Clause, depth);
+          if (k == CstKind::String)
+            At(c[i], Role::SoftClause, depth);
+          if (k == CstKind::AltGroup)
+            At(c[i], Role::Clause, depth);
         }
         break;
       case CstKind::Fact:
-        if (c.size() > 2) At(c[2], Role::SoftClause, depth);  // the title
+        if (c.size() > 2)
+          At(c[2], Role::SoftClause, depth);  // the title
         break;
       case CstKind::Expect:
         // A long expectation may put its message or flags on their own lines, as a reason may.
         for (size_t i = 1; i < c.size(); ++i) {
           CstKind k = cst_.node(c[i]).kind;
-          if (k == CstKind::String || k == CstKind::ExpectFlag) At(c[i], Role::SoftClause, depth);
+          if (k == CstKind::String || k == CstKind::ExpectFlag)
+            At(c[i], Role::SoftClause, depth);
         }
         break;
       case CstKind::ExpectCarc:
@@ -151,7 +156,8 @@ class Walker {
       case CstKind::Mul:
       case CstKind::CsBinary:
         for (CstId child : c) {
-          if (cst_.node(child).kind == CstKind::Op) Flag(child, What::Breakable);
+          if (cst_.node(child).kind == CstKind::Op)
+            Flag(child, What::Breakable);
         }
         break;
       case CstKind::CmpTail:
@@ -173,7 +179,8 @@ class Walker {
       default:
         break;
     }
-    for (CstId child : c) Walk(child, depth);
+    for (CstId child : c)
+      Walk(child, depth);
   }
 
  private:
@@ -186,12 +193,15 @@ class Walker {
       Walk(stmt, static_cast<uint16_t>(depth + 1));
     }
   }
+
   void At(CstId id, Role role, uint16_t depth) {
     marks_.push_back(Mark{cst_.node(id).span.begin, false, What::SetRole, role, depth});
   }
+
   void Flag(CstId id, What what) {
     marks_.push_back(Mark{cst_.node(id).span.begin, false, what, Role::Other, 0});
   }
+
   void After(uint32_t offset, What what, Role role, uint16_t depth) {
     marks_.push_back(Mark{offset, true, what, role, depth});
   }
@@ -204,7 +214,10 @@ class Walker {
 bool IsWordStart(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
 }
-bool IsWordChar(char c) { return IsWordStart(c) || (c >= '0' && c <= '9'); }
+
+bool IsWordChar(char c) {
+  return IsWordStart(c) || (c >= '0' && c <= '9');
+}
 
 class Lexer {
  public:
@@ -213,7 +226,8 @@ class Lexer {
   // Splits text[from, to), which holds only whitespace, comments, keywords and punctuation.
   void Gap(uint32_t from, uint32_t to) {
     uint32_t pos = from;
-    if (pos == 0 && text_.substr(0, 3) == "\xEF\xBB\xBF") pos = 3;  // a byte order mark
+    if (pos == 0 && text_.substr(0, 3) == "\xEF\xBB\xBF")
+      pos = 3;  // a byte order mark
     while (pos < to) {
       char c = text_[pos];
       if (c == '\n') {
@@ -223,8 +237,10 @@ class Lexer {
         ++pos;
       } else if (c == '/' && pos + 1 < to && text_[pos + 1] == '/') {
         uint32_t end = pos;
-        while (end < to && text_[end] != '\n') ++end;
-        while (end > pos && text_[end - 1] == '\r') --end;
+        while (end < to && text_[end] != '\n')
+          ++end;
+        while (end > pos && text_[end - 1] == '\r')
+          --end;
         Push(pos, end, true, true);
         pos = end;
       } else if (c == '/' && pos + 1 < to && text_[pos + 1] == '*') {
@@ -234,7 +250,8 @@ class Lexer {
         pos = std::min(end, to);
       } else if (IsWordStart(c)) {
         uint32_t end = pos;
-        while (end < to && IsWordChar(text_[end])) ++end;
+        while (end < to && IsWordChar(text_[end]))
+          ++end;
         Push(pos, end, false, false);
         pos = end;
       } else {
@@ -298,15 +315,18 @@ std::vector<Token> BuildTokens(std::string_view text, const grammar::Cst& cst) {
   // Resolve the marks against the code tokens (comments never carry a role).
   std::vector<uint32_t> code;  // indices of non-comment tokens, by source position
   for (uint32_t i = 0; i < tokens.size(); ++i) {
-    if (!tokens[i].comment) code.push_back(i);
+    if (!tokens[i].comment)
+      code.push_back(i);
   }
   std::vector<bool> depth_set(tokens.size(), false);
   for (const Mark& m : marks) {
     auto it = std::lower_bound(code.begin(), code.end(), m.offset,
                                [&](uint32_t i, uint32_t off) { return tokens[i].begin < off; });
-    if (it == code.end()) continue;
+    if (it == code.end())
+      continue;
     Token& t = tokens[*it];
-    if (!m.after && t.begin != m.offset) continue;
+    if (!m.after && t.begin != m.offset)
+      continue;
     switch (m.what) {
       case What::SetRole:
         t.role = m.role;
@@ -345,9 +365,10 @@ std::vector<Token> BuildTokens(std::string_view text, const grammar::Cst& cst) {
     } else {
       t.depth = depth;
     }
-    if (t.comment) continue;
-    bool block = t.role == Role::BlockOpen || t.role == Role::BlockOpenOwn ||
-                 t.role == Role::BlockClose;
+    if (t.comment)
+      continue;
+    bool block =
+        t.role == Role::BlockOpen || t.role == Role::BlockOpenOwn || t.role == Role::BlockClose;
     if (!block && (t.text == "(" || t.text == "[" || t.text == "{")) {
       t.opener = true;
       t.glue_after = true;
@@ -357,14 +378,18 @@ std::vector<Token> BuildTokens(std::string_view text, const grammar::Cst& cst) {
       t.glue_before = true;
       t.breakable = true;
     }
-    if (t.text == "," || t.text == ":") t.glue_before = true;
+    if (t.text == "," || t.text == ":")
+      t.glue_before = true;
     if (t.text == ".") {
       t.glue_before = true;
       t.glue_after = true;
     }
-    if (prev != nullptr && (prev->text == "," || prev->opener)) t.breakable = true;
-    if (prev != nullptr && prev->text == ",") t.fill = true;
-    if (t.role == Role::SoftClause) t.breakable = true;
+    if (prev != nullptr && (prev->text == "," || prev->opener))
+      t.breakable = true;
+    if (prev != nullptr && prev->text == ",")
+      t.fill = true;
+    if (t.role == Role::SoftClause)
+      t.breakable = true;
     prev = &t;
   }
   return tokens;

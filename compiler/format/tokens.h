@@ -18,12 +18,12 @@ namespace warrant::format {
 
 enum class Role : uint8_t {
   Other,
-  StmtStart,      // first token of a declaration, statement, `given` or `expect`: own line
-  Clause,         // `effective`, `source`, `applies`, `else`, `if unknown`, `when`, `group`
-  SoftClause,     // quantifier `where`, a fact's title, a reason's text: own line if written so
-  BlockOpenOwn,   // the `{` of a rule body: own line
-  BlockOpen,      // the `{` of a `when` block or a test: stays on its line
-  BlockClose,     // the `}` of any block: own line
+  StmtStart,     // first token of a declaration, statement, `given` or `expect`: own line
+  Clause,        // `effective`, `source`, `applies`, `else`, `if unknown`, `when`, `group`
+  SoftClause,    // quantifier `where`, a fact's title, a reason's text: own line if written so
+  BlockOpenOwn,  // the `{` of a rule body: own line
+  BlockOpen,     // the `{` of a `when` block or a test: stays on its line
+  BlockClose,    // the `}` of any block: own line
 };
 
 struct Token {
@@ -31,17 +31,17 @@ struct Token {
   uint32_t begin = 0;
   uint32_t end = 0;
   bool comment = false;
-  bool line_comment = false;  // `// ...` (a comment token that is not this is `/* ... */`)
+  bool line_comment = false;    // `// ...` (a comment token that is not this is `/* ... */`)
   uint8_t newlines_before = 0;  // newlines in the whitespace just before the token (capped)
   Role role = Role::Other;
-  uint16_t depth = 0;          // block depth of the statement the token belongs to
-  bool opener = false;         // `(`, `[` or a `{` that is not a block brace
-  bool closer = false;         // their partners
-  bool glue_before = false;    // no space before (call `(`, index `[`, `.`, `-` of `CO-119`)
-  bool glue_after = false;     // no space after (`.`, unary `-`, `-` of `CO-119`)
-  bool breakable = false;      // a line break written before it is kept
-  bool head_expr = false;      // first token of a statement's own expression (`let x = E`, ...)
-  bool fill = false;           // a line break may be added before it when the line is too long
+  uint16_t depth = 0;        // block depth of the statement the token belongs to
+  bool opener = false;       // `(`, `[` or a `{` that is not a block brace
+  bool closer = false;       // their partners
+  bool glue_before = false;  // no space before (call `(`, index `[`, `.`, `-` of `CO-119`)
+  bool glue_after = false;   // no space after (`.`, unary `-`, `-` of `CO-119`)
+  bool breakable = false;    // a line break written before it is kept
+  bool head_expr = false;    // first token of a statement's own expression (`let x = E`, ...)
+  bool fill = false;         // a line break may be added before it when the line is too long
 };
 
 // Builds the tokens of `text`, which `cst` is the successful parse of.

@@ -34,9 +34,11 @@ std::vector<std::string> SplitCsv(std::string_view line) {
   }
   cells.push_back(cell);
   for (std::string& s : cells) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+      s.pop_back();
     size_t start = 0;
-    while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start]))) ++start;
+    while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start])))
+      ++start;
     s.erase(0, start);
   }
   return cells;
@@ -69,7 +71,8 @@ bool ReadCsv(const std::filesystem::path& path, CsvFile& out, std::string& why) 
     if (number == 1 && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) {
       line.erase(0, 3);  // a byte-order mark, as spreadsheet exports write
     }
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (line.find_first_not_of(" \t\r") == std::string::npos)
+      continue;
     std::vector<std::string> cells = SplitCsv(line);
     if (!have_header) {
       out.header = std::move(cells);

@@ -12,6 +12,7 @@
 
 namespace warrant::frontend {
 namespace fs = std::filesystem;
+
 namespace {
 
 // One byte more than the parser accepts is enough for it to report the limit.
@@ -22,7 +23,8 @@ bool IsInside(const fs::path& root, const fs::path& path) {
   auto r = root.begin();
   auto p = path.begin();
   for (; r != root.end(); ++r, ++p) {
-    if (p == path.end() || *r != *p) return false;
+    if (p == path.end() || *r != *p)
+      return false;
   }
   return true;
 }
@@ -50,7 +52,8 @@ bool ReadWhole(const fs::path& path, std::string& text, std::string& why) {
   text.resize(static_cast<size_t>(in.gcount()));
   // A UTF-8 byte-order mark is not part of the text: drop it so columns count from the first
   // real character.
-  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+  if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0)
+    text.erase(0, 3);
   return true;
 }
 
@@ -61,7 +64,8 @@ class Loader {
   // Loads one file; returns its ast.files index or kNone. `display` is the name diagnostics use.
   uint32_t LoadFile(const fs::path& canonical, const std::string& display) {
     auto found = by_path_.find(canonical);
-    if (found != by_path_.end()) return found->second;
+    if (found != by_path_.end())
+      return found->second;
     std::string text;
     std::string why;
     FileId id;
@@ -83,7 +87,8 @@ class Loader {
   uint32_t LoadStd(const std::string& path, std::string_view text) {
     fs::path key = fs::path("<std>") / path;
     auto found = by_path_.find(key);
-    if (found != by_path_.end()) return found->second;
+    if (found != by_path_.end())
+      return found->second;
     FileId id = out_.files.Add(path, std::string(text));
     out_.paths.emplace_back();
     return Parse(id, key);
@@ -117,8 +122,8 @@ class Loader {
         }
         fs::path target = ResolveInRoot(out_, from, imp.path.text, why);
         if (target.empty()) {
-          auto code = why == "outside" ? diag::DiagCode::ImportOutsideRoot
-                                       : diag::DiagCode::UnknownImport;
+          auto code =
+              why == "outside" ? diag::DiagCode::ImportOutsideRoot : diag::DiagCode::UnknownImport;
           sink_.Emit(code, from, imp.path.span, imp.path.text);
           targets.push_back(ast::kNone);
           continue;
@@ -147,7 +152,6 @@ class Loader {
     return index;
   }
 
-
   // Diagnostics name imported files relative to the importing file's display name.
   fs::path DisplayFor(FileId from, const std::string& relative) {
     fs::path base = fs::path(out_.files.Get(from).name()).parent_path();
@@ -175,7 +179,8 @@ fs::path ResolveInRoot(const Sources& sources, FileId from, const std::string& r
   // weakly_canonical resolves symlinks of the existing prefix, so a link that points out of the
   // root is caught too.
   fs::path canonical = fs::weakly_canonical(candidate, ec);
-  if (ec) canonical = candidate;
+  if (ec)
+    canonical = candidate;
   if (!IsInside(sources.root, canonical)) {
     why = "outside";
     return {};
@@ -194,7 +199,8 @@ void Load(const std::vector<std::string>& inputs, Sources& out, diag::DiagSink& 
   for (const std::string& input : inputs) {
     fs::path path(input);
     fs::path canonical = fs::weakly_canonical(path, ec);
-    if (ec) canonical = fs::absolute(path);
+    if (ec)
+      canonical = fs::absolute(path);
     if (fs::is_directory(canonical, ec)) {
       if (!root_set) {
         out.root = canonical;

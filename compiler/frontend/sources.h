@@ -33,7 +33,7 @@ void Load(const std::vector<std::string>& inputs, Sources& out, diag::DiagSink& 
 
 // Resolves `relative` against the directory of file `from`, refusing paths that leave the root.
 // Returns the canonical path, or an empty path with `why` set.
-std::filesystem::path ResolveInRoot(const Sources& sources, FileId from, const std::string& relative,
-                                    std::string& why);
+std::filesystem::path ResolveInRoot(const Sources& sources, FileId from,
+                                    const std::string& relative, std::string& why);
 
 }  // namespace warrant::frontend

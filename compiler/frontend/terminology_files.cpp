@@ -1,7 +1,5 @@
 #include "compiler/frontend/terminology_files.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -9,11 +7,14 @@
 #include <iterator>
 #include <regex>
 
-#include "runtime/term_import.h"
-#include "runtime/terminology_serialize.h"
+#include <fmt/format.h>
+
+#include "compiler/cms/term_import.h"
+#include "runtime/terminology/terminology_serialize.h"
 
 namespace warrant::frontend {
 namespace fs = std::filesystem;
+
 namespace {
 
 enum class Kind { Unknown, Wterm, Icd10cmOrder, HcpcsAnweb, Pos };
@@ -21,7 +22,8 @@ enum class Kind { Unknown, Wterm, Icd10cmOrder, HcpcsAnweb, Pos };
 Kind KindOf(const fs::path& path, int* year) {
   std::string name = path.filename().string();
   std::smatch m;
-  if (path.extension() == ".wterm") return Kind::Wterm;
+  if (path.extension() == ".wterm")
+    return Kind::Wterm;
   static const std::regex kIcd("icd10cm_order_(\\d{4})\\.txt");
   static const std::regex kHcpcs("HCPC(\\d{4})_.*ANWEB.*\\.txt", std::regex::icase);
   static const std::regex kPos("place_of_service.*\\.csv");
@@ -33,14 +35,16 @@ Kind KindOf(const fs::path& path, int* year) {
     *year = std::stoi(m[1]);
     return Kind::HcpcsAnweb;
   }
-  if (std::regex_match(name, kPos)) return Kind::Pos;
+  if (std::regex_match(name, kPos))
+    return Kind::Pos;
   return Kind::Unknown;
 }
 
 bool AddResult(ImportResult result, Terminology& out, std::string& error) {
   if (!result.ok()) {
     error = result.ErrorText();
-    while (!error.empty() && error.back() == '\n') error.pop_back();
+    while (!error.empty() && error.back() == '\n')
+      error.pop_back();
     return false;
   }
   for (CodeSystemVersion& v : result.versions) {
@@ -60,10 +64,12 @@ bool LoadFile(const fs::path& path, Kind kind, int year, Terminology& out, std::
         error = fmt::format("cannot read `{}`", path.string());
         return false;
       }
-      std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                                 std::istreambuf_iterator<char>());
       TerminologyDecode decoded = DeserializeTerminology(bytes);
       if (!decoded.ok()) {
-        error = fmt::format("`{}` is not a usable terminology file: {}", path.string(), decoded.error);
+        error =
+            fmt::format("`{}` is not a usable terminology file: {}", path.string(), decoded.error);
         return false;
       }
       for (const CodeSystemVersion& v : decoded.terminology.versions()) {
@@ -112,7 +118,8 @@ bool LoadTerminology(const std::vector<std::string>& paths, Terminology& out, st
       for (const fs::path& file : files) {
         int year = 0;
         Kind kind = KindOf(file, &year);
-        if (!LoadFile(file, kind, year, out, error)) return false;
+        if (!LoadFile(file, kind, year, out, error))
+          return false;
       }
       continue;
     }
@@ -122,7 +129,8 @@ bool LoadTerminology(const std::vector<std::string>& paths, Terminology& out, st
     }
     int year = 0;
     Kind kind = KindOf(path, &year);  // sets `year`: keep it out of the call's arguments
-    if (!LoadFile(path, kind, year, out, error)) return false;
+    if (!LoadFile(path, kind, year, out, error))
+      return false;
   }
   return true;
 }
@@ -130,13 +138,16 @@ bool LoadTerminology(const std::vector<std::string>& paths, Terminology& out, st
 std::vector<std::string> DefaultTerminologyPaths() {
   std::vector<std::string> paths;
   const char* env = std::getenv("WARRANT_TERMINOLOGY");
-  if (!env) return paths;
+  if (!env)
+    return paths;
   std::string value(env);
   size_t pos = 0;
   while (pos <= value.size()) {
     size_t colon = value.find(':', pos);
-    if (colon == std::string::npos) colon = value.size();
-    if (colon > pos) paths.push_back(value.substr(pos, colon - pos));
+    if (colon == std::string::npos)
+      colon = value.size();
+    if (colon > pos)
+      paths.push_back(value.substr(pos, colon - pos));
     pos = colon + 1;
   }
   return paths;

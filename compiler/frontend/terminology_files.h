@@ -4,13 +4,13 @@
 // recognised by its name — `icd10cm_order_YYYY.txt` (ICD-10-CM fiscal year YYYY),
 // `HCPCYYYY_*ANWEB*.txt` (HCPCS Level II, calendar year YYYY), `place_of_service*.csv` — or a
 // directory, whose recognised files are loaded in name order. This module reads files; the
-// lookups themselves are in runtime/terminology.h.
+// lookups themselves are in runtime/terminology/terminology.h.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "runtime/terminology.h"
+#include "runtime/terminology/terminology.h"
 
 namespace warrant::frontend {
 

@@ -50,7 +50,8 @@ class ConditionLinter {
 
   void Run() {
     for (uint32_t f = 0; f < l_.ast.files.size(); ++f) {
-      for (const ast::Rule& rule : l_.ast.files[f].rules) LintRule(f, rule);
+      for (const ast::Rule& rule : l_.ast.files[f].rules)
+        LintRule(f, rule);
     }
   }
 
@@ -70,7 +71,8 @@ class ConditionLinter {
   void LintStmts(uint32_t f, const std::vector<ast::StmtId>& body, const Context& context) {
     for (ast::StmtId sid : body) {
       const ast::Stmt& s = l_.ast.stmt(sid);
-      if (s.kind == ast::StmtKind::Let) continue;
+      if (s.kind == ast::StmtKind::Let)
+        continue;
       Verdict v = Eval(f, s.a, context, 0);
       Span at = l_.ast.expr(s.a).span;
       if (!v.can_true) {
@@ -80,7 +82,8 @@ class ConditionLinter {
             d.help = "every line this rule applies to gets the `else` outcome; fix the condition";
             break;
           case ast::StmtKind::When:
-            d.help = "the statements inside this `when` never run; fix the condition or remove them";
+            d.help =
+                "the statements inside this `when` never run; fix the condition or remove them";
             break;
           default:
             d.help = "this outcome never happens; fix the condition or remove the statement";
@@ -90,9 +93,10 @@ class ConditionLinter {
         // `OUTCOME when E` is the only way to write an unconditional outcome (`when true`, or
         // restating the `applies to` codeset), so a direct outcome that always happens is meant.
         auto& d = l_.Emit(DiagCode::ConstantCondition, f, at, "false", v.why);
-        d.help = s.kind == ast::StmtKind::Require
-                     ? "the `else` outcome can never happen; fix the condition or remove the requirement"
-                     : "the `when` adds nothing: its statements run on every line the rule applies to";
+        d.help =
+            s.kind == ast::StmtKind::Require
+                ? "the `else` outcome can never happen; fix the condition or remove the requirement"
+                : "the `when` adds nothing: its statements run on every line the rule applies to";
       }
       if (s.kind == ast::StmtKind::When && v.can_true) {
         Context inner = context;
@@ -108,7 +112,8 @@ class ConditionLinter {
     Flatten(cond, Op::And, conjuncts);
     for (ExprId c : conjuncts) {
       std::optional<Member> m = AsMember(f, c);
-      if (!m || m->negated || !IsLineCode(m->subject)) continue;
+      if (!m || m->negated || !IsLineCode(m->subject))
+        continue;
       const Codeset& set = l_.CodesetOf(m->set);
       std::string name = fmt::format("`{}`", l_.Describe(m->file, m->set_expr));
       if (context.codes) {
@@ -123,7 +128,8 @@ class ConditionLinter {
 
   bool IsLineCode(ExprId id) const {
     const ast::Expr& e = l_.ast.expr(id);
-    if (e.kind != ExprKind::Field || e.text != "code") return false;
+    if (e.kind != ExprKind::Field || e.text != "code")
+      return false;
     const ast::Expr& base = l_.ast.expr(e.a);
     return base.kind == ExprKind::NameRef && base.text == "line" &&
            l_.checked.expr_refs[e.a].kind == check::RefKind::Scope;
@@ -146,9 +152,11 @@ class ConditionLinter {
       negated = !negated;
       e = &l_.ast.expr(e->a);
     }
-    if (e->kind != ExprKind::Binary || (e->op != Op::In && e->op != Op::NotIn)) return std::nullopt;
+    if (e->kind != ExprKind::Binary || (e->op != Op::In && e->op != Op::NotIn))
+      return std::nullopt;
     std::optional<check::Ref> set = l_.NamedCodeset(e->b);
-    if (!set) return std::nullopt;
+    if (!set)
+      return std::nullopt;
     return Member{e->a, *set, f, e->b, negated != (e->op == Op::NotIn)};
   }
 
@@ -164,12 +172,14 @@ class ConditionLinter {
 
   // Structural equality: the same expression written twice (names resolving alike).
   bool Same(ExprId x, ExprId y) const {
-    if (x == ast::kNone || y == ast::kNone) return x == y;
+    if (x == ast::kNone || y == ast::kNone)
+      return x == y;
     const ast::Expr& a = l_.ast.expr(x);
     const ast::Expr& b = l_.ast.expr(y);
     if (a.kind != b.kind || a.op != b.op || a.unit != b.unit || a.dir != b.dir ||
         a.quant != b.quant || a.ival != b.ival || a.text != b.text || a.date.year != b.date.year ||
-        a.date.month != b.date.month || a.date.day != b.date.day || a.list.size() != b.list.size()) {
+        a.date.month != b.date.month || a.date.day != b.date.day ||
+        a.list.size() != b.list.size()) {
       return false;
     }
     const check::Ref& ra = l_.checked.expr_refs[x];
@@ -181,23 +191,26 @@ class ConditionLinter {
       return false;
     }
     for (size_t i = 0; i < a.list.size(); ++i) {
-      if (!Same(a.list[i], b.list[i])) return false;
+      if (!Same(a.list[i], b.list[i]))
+        return false;
     }
     return Same(a.a, b.a) && Same(a.b, b.b) && Same(a.c, b.c);
   }
 
   Verdict Eval(uint32_t f, ExprId id, const Context& context, int depth) {
-    if (depth > 256) return {};
+    if (depth > 256)
+      return {};
     const ast::Expr& e = l_.ast.expr(id);
     switch (e.kind) {
       case ExprKind::Bool:
-        return e.ival ? Verdict{true, false, "it is `true`"} : Verdict{false, true, "it is `false`"};
+        return e.ival ? Verdict{true, false, "it is `true`"}
+                      : Verdict{false, true, "it is `false`"};
       case ExprKind::NameRef:
         if (auto let = l_.LetValue(id)) {
           Verdict v = Eval(let->first, let->second, context, depth + 1);
           if (!v.can_true || !v.can_false) {
-            v.why = fmt::format("`{}` is `{}`, and {}", e.text, l_.Describe(let->first, let->second),
-                                v.why);
+            v.why = fmt::format("`{}` is `{}`, and {}", e.text,
+                                l_.Describe(let->first, let->second), v.why);
           }
           return v;
         }
@@ -210,12 +223,16 @@ class ConditionLinter {
         }
         return {};
       case ExprKind::Binary:
-        if (e.op == Op::And) return And(f, id, context, depth);
-        if (e.op == Op::Or) return Or(f, id, context, depth);
-        if (e.op == Op::In || e.op == Op::NotIn) return Membership(f, id, context);
+        if (e.op == Op::And)
+          return And(f, id, context, depth);
+        if (e.op == Op::Or)
+          return Or(f, id, context, depth);
+        if (e.op == Op::In || e.op == Op::NotIn)
+          return Membership(f, id, context);
         return {};
       case ExprKind::Quantifier: {
-        if (e.b == ast::kNone) return {};
+        if (e.b == ast::kNone)
+          return {};
         Verdict where = Eval(f, e.b, context, depth + 1);
         if (e.quant == ast::QuantKind::Any && !where.can_true) {
           return {false, true, fmt::format("no element can satisfy its `where`: {}", where.why)};
@@ -242,7 +259,8 @@ class ConditionLinter {
   Verdict Membership(uint32_t f, ExprId id, const Context& context) {
     const ast::Expr& e = l_.ast.expr(id);
     std::optional<check::Ref> ref = l_.NamedCodeset(e.b);
-    if (!ref) return {};
+    if (!ref)
+      return {};
     bool in = e.op == Op::In;
     const Codeset& set = l_.CodesetOf(*ref);
     std::string name = l_.Describe(f, e.b);
@@ -251,12 +269,14 @@ class ConditionLinter {
       return in ? Verdict{can_true, can_false, std::move(why)}
                 : Verdict{can_false, can_true, std::move(why)};
     };
-    if (set.empty()) return verdict(false, true, fmt::format("`{}` is empty", name));
+    if (set.empty())
+      return verdict(false, true, fmt::format("`{}` is empty", name));
     const ast::Expr& subject = l_.ast.expr(e.a);
     if (subject.kind == ExprKind::String) {
       CodeSystem system = l_.checked.codeset_systems[ref->file][ref->index];
       std::optional<uint64_t> packed = Pack(system, subject.text);
-      if (!packed) return {};
+      if (!packed)
+        return {};
       bool member = set.Contains(*packed);
       return verdict(member, !member,
                      fmt::format("`{}` is {}in `{}`", subject.text, member ? "" : "not ", name));
@@ -282,12 +302,17 @@ class ConditionLinter {
     Verdict v{true, false, ""};
     for (ExprId p : parts) {
       Verdict pv = Eval(f, p, context, depth + 1);
-      if (!pv.can_true && v.can_true) v = {false, v.can_false, pv.why};
-      if (pv.can_false) v.can_false = true;
+      if (!pv.can_true && v.can_true)
+        v = {false, v.can_false, pv.why};
+      if (pv.can_false)
+        v.can_false = true;
     }
-    if (!v.can_false && v.why.empty()) v.why = "each part of it is always true";
-    if (!v.can_true) return v;
-    if (auto why = Contradiction(f, parts)) return {false, true, *why};
+    if (!v.can_false && v.why.empty())
+      v.why = "each part of it is always true";
+    if (!v.can_true)
+      return v;
+    if (auto why = Contradiction(f, parts))
+      return {false, true, *why};
     return v;
   }
 
@@ -297,12 +322,17 @@ class ConditionLinter {
     Verdict v{false, true, ""};
     for (ExprId p : parts) {
       Verdict pv = Eval(f, p, context, depth + 1);
-      if (!pv.can_false && v.can_false) v = {v.can_true, false, pv.why};
-      if (pv.can_true) v.can_true = true;
+      if (!pv.can_false && v.can_false)
+        v = {v.can_true, false, pv.why};
+      if (pv.can_true)
+        v.can_true = true;
     }
-    if (!v.can_true && v.why.empty()) v.why = "no part of it can be true";
-    if (!v.can_false) return v;
-    if (auto why = Tautology(f, parts)) return {true, false, *why};
+    if (!v.can_true && v.why.empty())
+      v.why = "no part of it can be true";
+    if (!v.can_false)
+      return v;
+    if (auto why = Tautology(f, parts))
+      return {true, false, *why};
     return v;
   }
 
@@ -320,15 +350,18 @@ class ConditionLinter {
     }
     std::vector<Member> members;
     for (ExprId p : parts) {
-      if (auto m = AsMember(f, p)) members.push_back(*m);
+      if (auto m = AsMember(f, p))
+        members.push_back(*m);
     }
     for (size_t i = 0; i < members.size(); ++i) {
-      if (members[i].negated) continue;
+      if (members[i].negated)
+        continue;
       Codeset left = l_.CodesetOf(members[i].set);
       std::string names = fmt::format("in `{}`", l_.Describe(f, members[i].set_expr));
       bool combined = false;
       for (size_t j = 0; j < members.size(); ++j) {
-        if (j == i || !Same(members[i].subject, members[j].subject)) continue;
+        if (j == i || !Same(members[i].subject, members[j].subject))
+          continue;
         if (members[j].negated) {
           left = Codeset::Difference(left, l_.CodesetOf(members[j].set));
           names += fmt::format(" but not in `{}`", l_.Describe(f, members[j].set_expr));
@@ -340,7 +373,8 @@ class ConditionLinter {
         }
         combined = true;
       }
-      if (combined && left.empty()) return fmt::format("no code is {}", names);
+      if (combined && left.empty())
+        return fmt::format("no code is {}", names);
     }
     return std::nullopt;
   }
@@ -359,14 +393,17 @@ class ConditionLinter {
     }
     std::vector<Member> members;
     for (ExprId p : parts) {
-      if (auto m = AsMember(f, p)) members.push_back(*m);
+      if (auto m = AsMember(f, p))
+        members.push_back(*m);
     }
     for (const Member& neg : members) {
-      if (!neg.negated) continue;
+      if (!neg.negated)
+        continue;
       Codeset uncovered = l_.CodesetOf(neg.set);
       std::string names;
       for (const Member& pos : members) {
-        if (pos.negated || !Same(pos.subject, neg.subject)) continue;
+        if (pos.negated || !Same(pos.subject, neg.subject))
+          continue;
         uncovered = Codeset::Difference(uncovered, l_.CodesetOf(pos.set));
         names += fmt::format("{}`{}`", names.empty() ? "" : " or ", l_.Describe(f, pos.set_expr));
       }
@@ -382,6 +419,8 @@ class ConditionLinter {
 
 }  // namespace
 
-void LintConditions(Linter& l) { ConditionLinter(l).Run(); }
+void LintConditions(Linter& l) {
+  ConditionLinter(l).Run();
+}
 
 }  // namespace warrant::lint

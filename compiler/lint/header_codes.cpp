@@ -8,9 +8,9 @@
 // at the `load` with the CSV line; a header subtracted with `-` is harmless). The fiscal years
 // judged are those overlapping the effective range of the file's policy, all loaded ones for a
 // library file. Codes in no loaded version are the checker's W0602.
-#include <fmt/format.h>
-
 #include <algorithm>
+
+#include <fmt/format.h>
 
 #include "compiler/frontend/csv.h"
 #include "compiler/lint/linter.h"
@@ -23,8 +23,10 @@ std::string Years(const std::vector<std::string>& names) {
   std::string out;
   for (size_t i = 0; i < names.size(); ++i) {
     std::string n = names[i];
-    if (n.rfind("icd10cm ", 0) == 0) n = n.substr(8);
-    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    if (n.rfind("icd10cm ", 0) == 0)
+      n = n.substr(8);
+    if (i > 0)
+      out += i + 1 == names.size() ? " and " : ", ";
     out += n;
   }
   return out;
@@ -37,17 +39,20 @@ class HeaderCodes {
     if (f.policy && f.policy->effective) {
       const ast::Effective& e = *f.policy->effective;
       from_ = DaysFromCivil({e.from.year, e.from.month, e.from.day});
-      if (e.until) until_ = DaysFromCivil({e.until->year, e.until->month, e.until->day});
+      if (e.until)
+        until_ = DaysFromCivil({e.until->year, e.until->month, e.until->day});
     }
   }
 
   void Walk(ast::CodesetExprId id) {
-    if (id == ast::kNone) return;
+    if (id == ast::kNone)
+      return;
     const ast::CodesetExpr& e = l_.ast.codeset_exprs[id];
     switch (e.kind) {
       case ast::CodesetExprKind::Members:
         for (const ast::CodeMember& m : e.members) {
-          if (m.kind == ast::MemberKind::Exact) Judge(m.text, m.span, nullptr);
+          if (m.kind == ast::MemberKind::Exact)
+            Judge(m.text, m.span, nullptr);
         }
         break;
       case ast::CodesetExprKind::Load:
@@ -72,32 +77,41 @@ class HeaderCodes {
     std::filesystem::path path =
         frontend::ResolveInRoot(l_.sources, l_.Fid(file_), e.path.text, why);
     frontend::CsvFile csv;
-    if (path.empty() || !frontend::ReadCsv(path, csv, why)) return;
+    if (path.empty() || !frontend::ReadCsv(path, csv, why))
+      return;
     auto column = std::find(csv.header.begin(), csv.header.end(), e.column.text);
-    if (column == csv.header.end()) return;
+    if (column == csv.header.end())
+      return;
     size_t col = static_cast<size_t>(column - csv.header.begin());
     size_t reported = 0;
     for (size_t r = 0; r < csv.rows.size() && reported < 5; ++r) {
-      if (col >= csv.rows[r].size() || csv.rows[r][col].empty()) continue;
+      if (col >= csv.rows[r].size() || csv.rows[r][col].empty())
+        continue;
       std::string place = fmt::format("line {} of `{}`", csv.row_lines[r], e.path.text);
-      if (Judge(csv.rows[r][col], e.path.span, &place)) ++reported;
+      if (Judge(csv.rows[r][col], e.path.span, &place))
+        ++reported;
     }
   }
 
   // Reports `code` when it is a header in a judged year; `place` locates a loaded code.
   bool Judge(const std::string& code, Span span, const std::string* place) {
     std::optional<uint64_t> packed = Pack(CodeSystem::Icd10cm, code);
-    if (!packed) return false;
+    if (!packed)
+      return false;
     std::vector<std::string> header_in, billable_in;
     std::vector<const CodeSystemVersion*> headers;
     for (const CodeSystemVersion& v : l_.terminology->versions()) {
-      if (v.system != CodeSystem::Icd10cm || v.until < from_ || v.from > until_) continue;
+      if (v.system != CodeSystem::Icd10cm || v.until < from_ || v.from > until_)
+        continue;
       std::optional<size_t> index = v.Find(*packed);
-      if (!index) continue;
+      if (!index)
+        continue;
       (v.billable[*index] ? billable_in : header_in).push_back(v.name);
-      if (!v.billable[*index]) headers.push_back(&v);
+      if (!v.billable[*index])
+        headers.push_back(&v);
     }
-    if (header_in.empty()) return false;
+    if (header_in.empty())
+      return false;
     std::string where = "ICD-10-CM " + Years(header_in);
     // Versions are sorted by date; when they follow each other, say which dates of service.
     bool contiguous = true;
@@ -113,8 +127,8 @@ class HeaderCodes {
     std::string text = normal ? normal->str() : code;
     auto& d = l_.Emit(diag::DiagCode::HeaderCodeMember, file_, span, place ? text : code, where);
     if (place) {
-      d.message = fmt::format("`{}`, on {}, is a non-billable header code in {}", text, *place,
-                              where);
+      d.message =
+          fmt::format("`{}`, on {}, is a non-billable header code in {}", text, *place, where);
     }
     // `E11.*` holds the codes under a category; `E78.01*` those under a subcategory.
     std::string below = text.find('.') == std::string::npos ? text + ".*" : text + "*";
@@ -140,11 +154,13 @@ class HeaderCodes {
 }  // namespace
 
 void LintHeaderCodes(Linter& l) {
-  if (!l.terminology) return;
+  if (!l.terminology)
+    return;
   for (uint32_t f = 0; f < l.ast.files.size(); ++f) {
     const ast::File& file = l.ast.files[f];
     for (uint32_t i = 0; i < file.codesets.size(); ++i) {
-      if (l.checked.codeset_systems[f][i] != CodeSystem::Icd10cm) continue;
+      if (l.checked.codeset_systems[f][i] != CodeSystem::Icd10cm)
+        continue;
       HeaderCodes(l, f).Walk(file.codesets[i].body);
     }
   }

@@ -13,18 +13,24 @@ namespace {
 // `whole_line`, only when the comment is all the line holds.
 bool AllowsCode(std::string_view line, std::string_view code, bool whole_line) {
   size_t comment = line.find("//");
-  if (comment == std::string_view::npos) return false;
-  if (whole_line && line.find_first_not_of(" \t") != comment) return false;
+  if (comment == std::string_view::npos)
+    return false;
+  if (whole_line && line.find_first_not_of(" \t") != comment)
+    return false;
   constexpr std::string_view kMarker = "warrant: allow";
   size_t at = line.find(kMarker, comment);
-  if (at == std::string_view::npos) return false;
+  if (at == std::string_view::npos)
+    return false;
   std::string_view rest = line.substr(at + kMarker.size());
   size_t pos = 0;
   while (pos < rest.size()) {
-    while (pos < rest.size() && (rest[pos] == ' ' || rest[pos] == ',' || rest[pos] == '\t')) ++pos;
+    while (pos < rest.size() && (rest[pos] == ' ' || rest[pos] == ',' || rest[pos] == '\t'))
+      ++pos;
     size_t end = pos;
-    while (end < rest.size() && rest[end] != ' ' && rest[end] != ',' && rest[end] != '\t') ++end;
-    if (end > pos && rest.substr(pos, end - pos) == code) return true;
+    while (end < rest.size() && rest[end] != ' ' && rest[end] != ',' && rest[end] != '\t')
+      ++end;
+    if (end > pos && rest.substr(pos, end - pos) == code)
+      return true;
     pos = end;
   }
   return false;
@@ -34,7 +40,8 @@ bool Suppressed(const SourceManager& files, const diag::Diagnostic& d) {
   const SourceFile& file = files.Get(d.file);
   uint32_t line = file.Locate(d.span.begin).line;
   std::string_view code = diag::Info(d.code).code;
-  if (AllowsCode(file.LineText(line), code, false)) return true;
+  if (AllowsCode(file.LineText(line), code, false))
+    return true;
   return line > 1 && AllowsCode(file.LineText(line - 1), code, true);
 }
 
@@ -59,7 +66,8 @@ std::optional<std::pair<uint32_t, ast::ExprId>> Linter::LetValue(ast::ExprId id)
   if (ref.kind == check::RefKind::GlobalLet) {
     return std::make_pair(ref.file, ast.files[ref.file].lets[ref.index].value);
   }
-  if (ref.kind == check::RefKind::RuleLet) return std::make_pair(ref.file, ast.stmt(ref.index).a);
+  if (ref.kind == check::RefKind::RuleLet)
+    return std::make_pair(ref.file, ast.stmt(ref.index).a);
   return std::nullopt;
 }
 
@@ -67,9 +75,11 @@ std::optional<check::Ref> Linter::NamedCodeset(ast::ExprId id) const {
   // Lets cannot be circular (E0218), so this ends; the bound is a guard, not a limit.
   for (int hops = 0; hops < 64; ++hops) {
     const check::Ref& ref = checked.expr_refs[id];
-    if (ref.kind == check::RefKind::Codeset) return ref;
+    if (ref.kind == check::RefKind::Codeset)
+      return ref;
     auto let = LetValue(id);
-    if (!let) return std::nullopt;
+    if (!let)
+      return std::nullopt;
     id = let->second;
   }
   return std::nullopt;
@@ -78,7 +88,8 @@ std::optional<check::Ref> Linter::NamedCodeset(ast::ExprId id) const {
 std::string Linter::Describe(uint32_t file, ast::ExprId id) const {
   Span span = ast.expr(id).span;
   const std::string& text = sources.files.Get(Fid(file)).text();
-  if (span.end > text.size() || span.begin > span.end) return {};
+  if (span.end > text.size() || span.begin > span.end)
+    return {};
   std::string out;
   bool space = false;
   for (size_t i = span.begin; i < span.end; ++i) {
@@ -87,11 +98,13 @@ std::string Linter::Describe(uint32_t file, ast::ExprId id) const {
       space = !out.empty();
       continue;
     }
-    if (space) out += ' ';
+    if (space)
+      out += ' ';
     space = false;
     out += c;
   }
-  if (out.size() > 48) out = out.substr(0, 45) + "...";
+  if (out.size() > 48)
+    out = out.substr(0, 45) + "...";
   return out;
 }
 
@@ -104,7 +117,8 @@ void Lint(const Compilation& c, diag::DiagSink& sink) {
   LintShadowing(linter);
   LintHeaderCodes(linter);
   for (const diag::Diagnostic& d : found.diagnostics()) {
-    if (!Suppressed(c.sources.files, d)) sink.Add(d);
+    if (!Suppressed(c.sources.files, d))
+      sink.Add(d);
   }
 }
 

@@ -10,7 +10,8 @@
 // codesets of its Program). This module only reports: it changes nothing, and it repeats nothing
 // the checker already reports (overlapping versions E0401, shadowed locals E0216, unused rule
 // lets W0601, codes in no terminology version W0602). A lint is silenced by a comment
-// `// warrant: allow W07xx` on the line it points at, or in a comment line of its own just before it.
+// `// warrant: allow W07xx` on the line it points at, or in a comment line of its own just before
+// it.
 #pragma once
 
 #include "compiler/compile.h"

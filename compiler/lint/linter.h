@@ -27,6 +27,7 @@ class Linter {
   const Codeset& CodesetOf(const check::Ref& ref) const {
     return program.codesets[codeset_base_[ref.file] + ref.index];
   }
+
   // The codeset an expression names: a codeset by name or through an import alias, or a let
   // whose value names one.
   std::optional<check::Ref> NamedCodeset(ast::ExprId id) const;

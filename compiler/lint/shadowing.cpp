@@ -15,7 +15,8 @@ namespace {
 
 const stdlib::ScopeInfo* ScopeName(std::string_view name) {
   for (const stdlib::ScopeInfo& s : stdlib::Scope()) {
-    if (s.name == name) return &s;
+    if (s.name == name)
+      return &s;
   }
   return nullptr;
 }
@@ -29,29 +30,38 @@ void LintShadowing(Linter& l) {
       if (const stdlib::ScopeInfo* s = ScopeName(name.text)) {
         auto& d = l.Emit(diag::DiagCode::ShadowingDeclaration, f, name.span, name.text,
                          fmt::format("the rule-scope name `{}` ({})", s->name, s->doc));
-        d.help = is_alias ? fmt::format("`{}` can no longer be read in this file's rules; rename "
-                                        "the alias",
-                                        name.text)
-                          : fmt::format("in this file's rules `{}` now means this declaration; "
-                                        "rename it",
-                                        name.text);
+        d.help = is_alias ? fmt::format(
+                                "`{}` can no longer be read in this file's rules; rename "
+                                "the alias",
+                                name.text)
+                          : fmt::format(
+                                "in this file's rules `{}` now means this declaration; "
+                                "rename it",
+                                name.text);
         return;
       }
-      if (is_alias) return;
+      if (is_alias)
+        return;
       for (const ast::Import& imp : file.imports) {
-        if (imp.alias.text != name.text) continue;
+        if (imp.alias.text != name.text)
+          continue;
         auto& d = l.Emit(diag::DiagCode::ShadowingDeclaration, f, name.span, name.text,
                          fmt::format("the import alias `{}` when written alone", imp.alias.text));
         d.notes.push_back({l.Fid(f), imp.alias.span, "the alias is declared here"});
-        d.help = fmt::format("`{0}` names this declaration but `{0}.NAME` the imported file's; "
-                             "rename one of them",
-                             name.text);
+        d.help = fmt::format(
+            "`{0}` names this declaration but `{0}.NAME` the imported file's; "
+            "rename one of them",
+            name.text);
       }
     };
-    for (const ast::Codeset& cs : file.codesets) declared(cs.name, false);
-    for (const ast::Table& t : file.tables) declared(t.name, false);
-    for (const ast::Let& let : file.lets) declared(let.name, false);
-    for (const ast::Import& imp : file.imports) declared(imp.alias, true);
+    for (const ast::Codeset& cs : file.codesets)
+      declared(cs.name, false);
+    for (const ast::Table& t : file.tables)
+      declared(t.name, false);
+    for (const ast::Let& let : file.lets)
+      declared(let.name, false);
+    for (const ast::Import& imp : file.imports)
+      declared(imp.alias, true);
   }
 }
 

@@ -30,7 +30,8 @@ class Reach {
         Stmts(rule.body);
       }
       for (const ast::Reason& reason : file.reasons) {
-        if (reason.alt_group_when != ast::kNone) Expr(reason.alt_group_when);
+        if (reason.alt_group_when != ast::kNone)
+          Expr(reason.alt_group_when);
       }
     }
   }
@@ -46,17 +47,20 @@ class Reach {
       }
       for (uint32_t i = 0; i < file.tables.size(); ++i) {
         if (!tables_[f][i]) {
-          l_.Emit(diag::DiagCode::UnusedTable, f, file.tables[i].name.span, file.tables[i].name.text);
+          l_.Emit(diag::DiagCode::UnusedTable, f, file.tables[i].name.span,
+                  file.tables[i].name.text);
         }
       }
       for (uint32_t i = 0; i < file.lets.size(); ++i) {
         if (!lets_[f][i]) {
-          l_.Emit(diag::DiagCode::UnusedGlobalLet, f, file.lets[i].name.span, file.lets[i].name.text);
+          l_.Emit(diag::DiagCode::UnusedGlobalLet, f, file.lets[i].name.span,
+                  file.lets[i].name.text);
         }
       }
     }
     for (uint32_t i = 0; i < l_.checked.facts.size(); ++i) {
-      if (facts_[i]) continue;
+      if (facts_[i])
+        continue;
       const check::FactDecl& fact = l_.checked.facts[i];
       const ast::Fact& decl = l_.ast.files[fact.file].facts[fact.index];
       l_.Emit(diag::DiagCode::UnusedFact, fact.file, decl.name.span, fact.name);
@@ -67,13 +71,15 @@ class Reach {
   void Stmts(const std::vector<ast::StmtId>& body) {
     for (ast::StmtId sid : body) {
       const ast::Stmt& s = l_.ast.stmt(sid);
-      if (s.a != ast::kNone) Expr(s.a);
+      if (s.a != ast::kNone)
+        Expr(s.a);
       Stmts(s.body);
     }
   }
 
   void Expr(ast::ExprId id) {
-    if (id == ast::kNone) return;
+    if (id == ast::kNone)
+      return;
     const ast::Expr& e = l_.ast.expr(id);
     const check::Ref& ref = l_.checked.expr_refs[id];
     switch (ref.kind) {
@@ -98,36 +104,43 @@ class Reach {
     Expr(e.a);
     Expr(e.b);
     Expr(e.c);
-    for (ast::ExprId item : e.list) Expr(item);
+    for (ast::ExprId item : e.list)
+      Expr(item);
   }
 
   void Codeset(uint32_t file, uint32_t index) {
-    if (codesets_[file][index]) return;
+    if (codesets_[file][index])
+      return;
     codesets_[file][index] = true;
     CodesetExpr(file, l_.ast.files[file].codesets[index].body);
   }
 
   void CodesetExpr(uint32_t file, ast::CodesetExprId id) {
-    if (id == ast::kNone) return;
+    if (id == ast::kNone)
+      return;
     const ast::CodesetExpr& e = l_.ast.codeset_exprs[id];
     if (e.kind == ast::CodesetExprKind::Union || e.kind == ast::CodesetExprKind::Difference) {
       CodesetExpr(file, e.a);
       CodesetExpr(file, e.b);
       return;
     }
-    if (e.kind != ast::CodesetExprKind::Ref || e.ref.empty()) return;
+    if (e.kind != ast::CodesetExprKind::Ref || e.ref.empty())
+      return;
     uint32_t target = file;
     if (e.ref.size() == 2) {
       target = ast::kNone;
       const ast::File& f = l_.ast.files[file];
       for (uint32_t i = 0; i < f.imports.size(); ++i) {
-        if (f.imports[i].alias.text == e.ref[0].text) target = l_.sources.import_targets[file][i];
+        if (f.imports[i].alias.text == e.ref[0].text)
+          target = l_.sources.import_targets[file][i];
       }
-      if (target == ast::kNone) return;
+      if (target == ast::kNone)
+        return;
     }
     const ast::File& tf = l_.ast.files[target];
     for (uint32_t i = 0; i < tf.codesets.size(); ++i) {
-      if (tf.codesets[i].name.text == e.ref.back().text) Codeset(target, i);
+      if (tf.codesets[i].name.text == e.ref.back().text)
+        Codeset(target, i);
     }
   }
 

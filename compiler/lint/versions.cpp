@@ -16,7 +16,8 @@ void LintVersions(Linter& l) {
       const check::PolicyVersion& cur = policy.versions[i];
       // Open ends are INT32_MIN / INT32_MAX; an open `until` followed by another version is an
       // overlap, reported by the checker.
-      if (prev.until == INT32_MAX || cur.from == INT32_MIN || cur.from <= prev.until + 1) continue;
+      if (prev.until == INT32_MAX || cur.from == INT32_MIN || cur.from <= prev.until + 1)
+        continue;
       std::string first = FormatDate(prev.until + 1).str();
       std::string last = FormatDate(cur.from - 1).str();
       const ast::PolicyHeader& header = *l.ast.files[cur.file].policy;
@@ -24,9 +25,9 @@ void LintVersions(Linter& l) {
       Span at = header.effective ? header.effective->span : header.version_span;
       auto& d = l.Emit(diag::DiagCode::PolicyVersionGap, cur.file, at, policy.id, first, last);
       Span until = before.effective ? before.effective->span : before.version_span;
-      d.notes.push_back({l.Fid(prev.file), until,
-                         fmt::format("version {} ends on {}", prev.version,
-                                     FormatDate(prev.until).str())});
+      d.notes.push_back(
+          {l.Fid(prev.file), until,
+           fmt::format("version {} ends on {}", prev.version, FormatDate(prev.until).str())});
       d.help = fmt::format(
           "lines dated in the gap get no decision from this policy; start version {} on {} or "
           "end version {} on {}, unless the policy really lapsed",

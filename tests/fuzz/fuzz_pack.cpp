@@ -4,16 +4,17 @@
 #include <sstream>
 #include <vector>
 
-#include "runtime/disasm.h"
-#include "runtime/engine.h"
-#include "runtime/pack.h"
+#include "runtime/engine/engine.h"
+#include "runtime/pack/disasm.h"
+#include "runtime/pack/pack.h"
 #include "tests/fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<uint8_t> bytes(data, data + size);
   warrant::fuzz::Seal(bytes);
   warrant::PackResult read = warrant::ReadPack(bytes);
-  if (!read.ok()) return 0;
+  if (!read.ok())
+    return 0;
   std::ostringstream listing;
   warrant::Disassemble(read.program, listing);
   std::string error;

@@ -6,8 +6,8 @@
 #include <sstream>
 #include <string>
 
-#include "runtime/ndjson.h"
-#include "runtime/record_json.h"
+#include "runtime/records/ndjson.h"
+#include "runtime/records/record_json.h"
 #include "tests/fuzz/fuzz_support.h"
 #include "tests/support/claim_equal.h"
 

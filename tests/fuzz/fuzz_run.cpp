@@ -11,21 +11,24 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/engine.h"
-#include "runtime/explain.h"
-#include "runtime/explain_render.h"
+#include "runtime/engine/engine.h"
+#include "runtime/explain/explain.h"
+#include "runtime/explain/explain_render.h"
 #include "tests/fuzz/fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size < 4) return 0;
+  if (size < 4)
+    return 0;
   uint32_t pack_size = 0;
-  for (int i = 0; i < 4; ++i) pack_size |= static_cast<uint32_t>(data[i]) << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    pack_size |= static_cast<uint32_t>(data[i]) << (8 * i);
   pack_size = std::min<uint32_t>(pack_size, static_cast<uint32_t>(size - 4));
   std::vector<uint8_t> pack(data + 4, data + 4 + pack_size);
   warrant::fuzz::Seal(pack);
   std::string error;
   auto engine = warrant::Engine::FromPack(pack, &error);
-  if (!engine) return 0;
+  if (!engine)
+    return 0;
 
   std::string_view claims(reinterpret_cast<const char*>(data) + 4 + pack_size,
                           size - 4 - pack_size);
@@ -33,10 +36,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   size_t at = 0;
   while (at < claims.size()) {
     size_t end = claims.find('\n', at);
-    if (end == std::string_view::npos) end = claims.size();
+    if (end == std::string_view::npos)
+      end = claims.size();
     std::string_view json = claims.substr(at, end - at);
     at = end + 1;
-    if (json.empty()) continue;
+    if (json.empty())
+      continue;
     std::string fresh = warrant::fuzz::DecideRecord(*engine, json);
     std::string again;
     warrant::RecordError record_error;
@@ -60,17 +65,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                      with_trace.c_str());
         std::abort();
       }
+      const warrant::Explainer explainer(*engine);
       warrant::Explanation x =
-          warrant::Explain(*engine, traced.claim(), traced.decision(), recorder.events());
+          warrant::Explain(explainer, traced.claim(), traced.decision(), recorder.events());
       std::string text, json_out, html, evidence;
       warrant::WriteExplainText(x, text);
       warrant::WriteExplainJson(x, json_out);
       warrant::WriteExplainHtml(x, json, html);
       warrant::ExplainOptions evidence_only;
       evidence_only.steps = false;
-      warrant::Explanation e = warrant::Explain(*engine, traced.claim(), traced.decision(),
+      warrant::Explanation e = warrant::Explain(explainer, traced.claim(), traced.decision(),
                                                 recorder.events(), evidence_only);
-      traced.AppendDecisions(evidence, &e);
+      const warrant::EvidenceNotes notes(e);
+      traced.AppendDecisions(evidence, &notes);
     }
   }
   return 0;

@@ -1,17 +1,16 @@
 // Source text -> parse, check, generate; a program that compiles must pack, read back and pass
 // the verifier (the code generator and the verifier agree), and disassemble.
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 
 #include "compiler/compile.h"
-#include "runtime/disasm.h"
-#include "runtime/pack.h"
+#include "runtime/pack/disasm.h"
+#include "runtime/pack/pack.h"
 
 namespace {
 
@@ -21,7 +20,8 @@ namespace fs = std::filesystem;
 // imports and `load` paths resolve (or are refused) inside it.
 const fs::path& InputPath() {
   static const fs::path path = [] {
-    fs::path dir = fs::temp_directory_path() / ("warrant_fuzz_source_" + std::to_string(::getpid()));
+    fs::path dir =
+        fs::temp_directory_path() / ("warrant_fuzz_source_" + std::to_string(::getpid()));
     fs::create_directories(dir);
     return dir / "fuzz.warrant";
   }();
@@ -36,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
   }
   auto c = warrant::Compile({InputPath().string()});
-  if (!c->ok) return 0;
+  if (!c->ok)
+    return 0;
   std::vector<uint8_t> bytes = warrant::WritePack(c->program);
   warrant::PackResult read = warrant::ReadPack(bytes);
   if (!read.ok()) {

@@ -5,13 +5,13 @@
 #include <memory>
 
 #include "compiler/compile.h"
-#include "runtime/pack.h"
-#include "runtime/sha256.h"
+#include "runtime/core/sha256.h"
+#include "runtime/pack/pack.h"
 
 namespace warrant::fuzz {
 namespace {
 
-// runtime/pack.cpp: the hash sits at byte 18 and covers everything from byte 50.
+// runtime/pack/pack.cpp: the hash sits at byte 18 and covers everything from byte 50.
 constexpr size_t kHashAt = 18;
 constexpr size_t kHashedFrom = 50;
 
@@ -25,7 +25,8 @@ constexpr size_t kHashedFrom = 50;
 const std::vector<uint8_t>& ExamplePack() {
   static const std::vector<uint8_t> bytes = [] {
     auto c = Compile({std::string(WARRANT_SOURCE_DIR) + "/examples/medicare"});
-    if (!c->ok) Die("examples/medicare does not compile");
+    if (!c->ok)
+      Die("examples/medicare does not compile");
     return WritePack(c->program);
   }();
   return bytes;
@@ -35,14 +36,16 @@ const Engine& ExampleEngine() {
   static const std::unique_ptr<Engine> engine = [] {
     std::string error;
     auto e = Engine::FromPack(ExamplePack(), &error);
-    if (!e) Die("the examples' pack does not load: " + error);
+    if (!e)
+      Die("the examples' pack does not load: " + error);
     return e;
   }();
   return *engine;
 }
 
 void Seal(std::span<uint8_t> bytes) {
-  if (bytes.size() < kHashedFrom) return;
+  if (bytes.size() < kHashedFrom)
+    return;
   const Sha256Digest digest = Sha256(bytes.subspan(kHashedFrom));
   std::copy(digest.begin(), digest.end(), bytes.begin() + kHashAt);
 }
@@ -59,7 +62,8 @@ std::string DecideRecord(const Engine& engine, std::string_view json) {
   } else {
     session.AppendError(error, 1, out);
   }
-  if (out.empty() || out.back() != '\n') Die("a record produced no output line");
+  if (out.empty() || out.back() != '\n')
+    Die("a record produced no output line");
   return out;
 }
 

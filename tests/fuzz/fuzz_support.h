@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/engine.h"
+#include "runtime/engine/engine.h"
 
 namespace warrant::fuzz {
 
@@ -19,8 +19,8 @@ namespace warrant::fuzz {
 const std::vector<uint8_t>& ExamplePack();
 const Engine& ExampleEngine();
 
-// Rewrites the SHA-256 field of a pack (layout: runtime/pack.cpp) over its current bytes. Packs
-// shorter than the header are left alone; the reader refuses them anyway.
+// Rewrites the SHA-256 field of a pack (layout: runtime/pack/pack.cpp) over its current bytes.
+// Packs shorter than the header are left alone; the reader refuses them anyway.
 void Seal(std::span<uint8_t> bytes);
 
 // Decodes and decides one record against `engine`, formatting decisions or the error record as

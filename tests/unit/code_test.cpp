@@ -1,5 +1,5 @@
 // Code systems: normalisation, validation messages, packing order, prefixes and LOINC checks.
-#include "runtime/code.h"
+#include "runtime/core/code.h"
 
 #include <algorithm>
 #include <random>
@@ -355,10 +355,11 @@ TEST_CASE("code: the fast packing agrees with the full analysis", "[code]") {
   }
   // Every system, against the full analysis alone: random texts over each system's characters
   // (and a few that are not), of lengths around the valid ones.
-  const std::pair<CodeSystem, std::string> alphabets[] = {
-      {CodeSystem::Icd10cm, "EZQA019.x-"}, {CodeSystem::Hcpcs, "0159GJTaF.-"},
-      {CodeSystem::Loinc, "0123456789--a"}, {CodeSystem::Pos, "0019a-"},
-      {CodeSystem::Modifier, "25RTrt9-_"}};
+  const std::pair<CodeSystem, std::string> alphabets[] = {{CodeSystem::Icd10cm, "EZQA019.x-"},
+                                                          {CodeSystem::Hcpcs, "0159GJTaF.-"},
+                                                          {CodeSystem::Loinc, "0123456789--a"},
+                                                          {CodeSystem::Pos, "0019a-"},
+                                                          {CodeSystem::Modifier, "25RTrt9-_"}};
   for (const auto& [system, chars] : alphabets) {
     for (int n = 0; n < 20000; ++n) {
       std::string code;
@@ -369,8 +370,8 @@ TEST_CASE("code: the fast packing agrees with the full analysis", "[code]") {
       CHECK(Pack(system, code) == PackAnalyzed(system, code));
     }
   }
-  for (const char* loinc : {"4548-4", "2345-7", "2345-8", "0345-7", "12345678-9", "1234567-0",
-                            "-4", "4548-", "45-48-4", "LOINC|4548-4"}) {
+  for (const char* loinc : {"4548-4", "2345-7", "2345-8", "0345-7", "12345678-9", "1234567-0", "-4",
+                            "4548-", "45-48-4", "LOINC|4548-4"}) {
     INFO(loinc);
     CHECK(Pack(CodeSystem::Loinc, loinc) == PackAnalyzed(CodeSystem::Loinc, loinc));
   }

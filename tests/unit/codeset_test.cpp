@@ -1,5 +1,5 @@
 // Codesets: member forms, merging, set algebra against a brute-force model, serialization.
-#include "runtime/codeset.h"
+#include "runtime/core/codeset.h"
 
 #include <cstring>
 #include <limits>
@@ -7,7 +7,7 @@
 #include <set>
 #include <vector>
 
-#include "runtime/code.h"
+#include "runtime/core/code.h"
 #include "tests/unit/catch.h"
 
 namespace warrant {

@@ -1,13 +1,14 @@
-// CoverageSink (runtime/coverage.h): condition counts per site, outcomes fired, and `applies to`
-// counted false for the lines the code index keeps from a rule in force, by policy version.
+// CoverageSink (runtime/explain/coverage.h): condition counts per site, outcomes fired, and
+// `applies to` counted false for the lines the code index keeps from a rule in force, by policy
+// version.
+#include "runtime/explain/coverage.h"
+
 #include <filesystem>
 #include <fstream>
-
 #include <unistd.h>
 
 #include "compiler/compile.h"
-#include "runtime/coverage.h"
-#include "runtime/engine.h"
+#include "runtime/engine/engine.h"
 #include "tests/unit/catch.h"
 
 namespace warrant {
@@ -35,8 +36,8 @@ rule age_rule applies to line where line.code in fobt {
 struct Fixture {
   Fixture() {
     static int counter = 0;
-    root = fs::temp_directory_path() /
-           ("warrant_coverage_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+    root = fs::temp_directory_path() / ("warrant_coverage_test_" + std::to_string(::getpid()) +
+                                        "_" + std::to_string(counter++));
     fs::create_directories(root);
     std::ofstream(root / "v1.warrant") << kV1;
     std::ofstream(root / "v2.warrant") << kV2;
@@ -46,10 +47,12 @@ struct Fixture {
     engine = Engine::FromProgram(std::move(c->program), &error);
     REQUIRE(engine);
   }
+
   ~Fixture() {
     std::error_code ec;
     fs::remove_all(root, ec);
   }
+
   // The site of the statement whose source text starts with `prefix` in the file named `file`.
   uint32_t Site(const std::string& file, const std::string& prefix) const {
     const Program& p = engine->program();
@@ -62,12 +65,14 @@ struct Fixture {
     FAIL("no site " << prefix << " in " << file);
     return 0;
   }
+
   void Decide(Session& session, CoverageSink& sink, const std::string& json) {
     RecordError error;
     REQUIRE(session.Evaluate(json, error));
     session.Decide(session.claim(), &sink);
     sink.ClaimDone(session.claim(), session.decision(), "FOBT");
   }
+
   fs::path root;
   std::unique_ptr<Engine> engine;
 };

@@ -1,6 +1,6 @@
 // Calendar arithmetic: parsing, month ends, leap years, Feb 29 birthdays, the CMS month-count
 // frequency rule and the age cases of shared/domain/criteria-examples.md.
-#include "runtime/date.h"
+#include "runtime/core/date.h"
 
 #include <algorithm>
 #include <string>

@@ -20,8 +20,8 @@ namespace {
 namespace fs = std::filesystem;
 
 struct Case {
-  std::string path;                  // relative to the repo root
-  std::vector<std::string> source;   // the case's own lines, without directives and checks
+  std::string path;                 // relative to the repo root
+  std::vector<std::string> source;  // the case's own lines, without directives and checks
   std::vector<std::string> stderr_lines;
   size_t size = 0;
 };
@@ -30,7 +30,8 @@ std::vector<Case> LoadCases(const fs::path& root) {
   std::vector<Case> cases;
   std::vector<fs::path> files;
   for (const auto& entry : fs::recursive_directory_iterator(root / "tests/cases")) {
-    if (entry.is_regular_file() && entry.path().extension() == ".warrant") files.push_back(entry.path());
+    if (entry.is_regular_file() && entry.path().extension() == ".warrant")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   for (const fs::path& file : files) {
@@ -51,8 +52,10 @@ std::vector<Case> LoadCases(const fs::path& root) {
         c.source.push_back(line);
       }
     }
-    while (!c.source.empty() && c.source.back().empty()) c.source.pop_back();
-    for (const std::string& s : c.source) c.size += s.size() + 1;
+    while (!c.source.empty() && c.source.back().empty())
+      c.source.pop_back();
+    for (const std::string& s : c.source)
+      c.size += s.size() + 1;
     cases.push_back(std::move(c));
   }
   return cases;
@@ -66,7 +69,7 @@ std::string Generate(const fs::path& root) {
       << "or reused. Ranges: E00xx input and driver, E01xx syntax, E02xx names, E03xx types and\n"
       << "code systems, E04xx rule and policy semantics, E05xx limits, W06xx warnings, W07xx\n"
       << "lints (`warrant lint`, see authoring.md). Record input errors (R07xx) are in\n"
-      << "`runtime/record_errors.def` and appear in `warrant run` output, not here.\n\n"
+      << "`runtime/records/record_errors.def` and appear in `warrant run` output, not here.\n\n"
       << "This page is generated from `compiler/diag/codes.def` and the golden cases in\n"
       << "`tests/cases` (`tests/unit/diag_doc_test.cpp`); each example is the smallest case that\n"
       << "shows the code, with the output `warrant` gives for it. `{}` in a message stands for\n"
@@ -75,23 +78,27 @@ std::string Generate(const fs::path& root) {
     std::string tag = "[" + std::string(info.code) + "]";
     out << "## " << info.code << " " << info.name << "\n\n";
     out << "Message: `` " << info.format << " ``";
-    if (!info.help.empty()) out << "  \nHelp: " << info.help;
+    if (!info.help.empty())
+      out << "  \nHelp: " << info.help;
     out << "\n\n";
     const Case* best = nullptr;
     for (const Case& c : cases) {
-      bool shows = std::any_of(c.stderr_lines.begin(), c.stderr_lines.end(), [&](const std::string& l) {
-        return l.find(tag) != std::string::npos;
-      });
-      if (shows && !c.source.empty() && c.size < 1500 && (!best || c.size < best->size)) best = &c;
+      bool shows =
+          std::any_of(c.stderr_lines.begin(), c.stderr_lines.end(),
+                      [&](const std::string& l) { return l.find(tag) != std::string::npos; });
+      if (shows && !c.source.empty() && c.size < 1500 && (!best || c.size < best->size))
+        best = &c;
     }
     if (!best) {
       out << "_No example: see the golden cases._\n\n";
       continue;
     }
     out << "Example (`" << best->path << "`):\n\n```\n";
-    for (const std::string& s : best->source) out << s << '\n';
+    for (const std::string& s : best->source)
+      out << s << '\n';
     out << "```\n\n```\n";
-    for (const std::string& s : best->stderr_lines) out << s << '\n';
+    for (const std::string& s : best->stderr_lines)
+      out << s << '\n';
     out << "```\n\n";
   }
   return out.str();

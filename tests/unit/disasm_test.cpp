@@ -1,6 +1,6 @@
 // The disassembler's listing format (a golden), its robustness on unverified programs, and
 // docs/bytecode.md staying in step with opcodes.def.
-#include "runtime/disasm.h"
+#include "runtime/pack/disasm.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -8,9 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "runtime/code.h"
-#include "runtime/schema.h"
-#include "runtime/verify.h"
+#include "runtime/core/code.h"
+#include "runtime/pack/builtins.h"
+#include "runtime/pack/verify.h"
+#include "runtime/records/schema.h"
 #include "tests/unit/catch.h"
 
 namespace warrant {

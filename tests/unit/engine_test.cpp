@@ -1,15 +1,15 @@
 // The pipeline end to end through the library API: compile sources, write a pack, load it back,
 // decide claims. Pins determinism, refusal of corrupted packs, and the decision semantics that
 // cross the compiler and the VM (versions by date, Kleene pends, strongest-first findings).
+#include "runtime/engine/engine.h"
+
 #include <filesystem>
 #include <fstream>
 #include <random>
-
 #include <unistd.h>
 
 #include "compiler/compile.h"
-#include "runtime/engine.h"
-#include "runtime/pack.h"
+#include "runtime/pack/pack.h"
 #include "tests/unit/catch.h"
 
 namespace warrant {
@@ -45,16 +45,18 @@ class PackDir {
  public:
   PackDir() {
     static int counter = 0;
-    root_ = fs::temp_directory_path() / ("warrant_engine_test_" + std::to_string(::getpid()) + "_" +
-                                         std::to_string(counter++));
+    root_ = fs::temp_directory_path() /
+            ("warrant_engine_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     fs::create_directories(root_);
     std::ofstream(root_ / "fobt_v1.warrant") << kFobtV1;
     std::ofstream(root_ / "fobt_v2.warrant") << kFobtV2;
   }
+
   ~PackDir() {
     std::error_code ec;
     fs::remove_all(root_, ec);
   }
+
   std::string path() const { return root_.string(); }
 
  private:
@@ -143,13 +145,13 @@ TEST_CASE("decisions: version by date of service, month-count frequency, pends",
       "service_date":"2025-02-01","lines":[{"code":"99213"}]})");
   CHECK(na.find("\"decision\":\"not_applicable\"") != std::string::npos);
   // a malformed record gives an error record naming the claim
-  std::string bad = Decide(*engine, R"({"id":"F","service_date":"2025-02-30","lines":[{"code":"82270"}]})");
+  std::string bad =
+      Decide(*engine, R"({"id":"F","service_date":"2025-02-30","lines":[{"code":"82270"}]})");
   CHECK(bad.find("\"error\"") != std::string::npos);
   CHECK(bad.find("\"claim\":\"F\"") != std::string::npos);
 }
 
-TEST_CASE("findings are reported strongest first and every requirement is evaluated",
-          "[engine]") {
+TEST_CASE("findings are reported strongest first and every requirement is evaluated", "[engine]") {
   PackDir dir;
   auto c = Compile({dir.path()});
   REQUIRE(c->ok);

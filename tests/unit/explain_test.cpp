@@ -1,14 +1,14 @@
 // Explain through the library API: the values a trace records, the "why not" hints, and that
 // tracing never changes a decision.
+#include "runtime/explain/explain.h"
+
 #include <filesystem>
 #include <fstream>
-
 #include <unistd.h>
 
 #include "compiler/compile.h"
-#include "runtime/engine.h"
-#include "runtime/explain.h"
-#include "runtime/explain_render.h"
+#include "runtime/engine/engine.h"
+#include "runtime/explain/explain_render.h"
 #include "tests/unit/catch.h"
 
 namespace warrant {
@@ -39,8 +39,9 @@ rule lipid_indication "A lipid diagnosis" applies to line where line.code in lip
 
 std::unique_ptr<Engine> MakeEngine() {
   static int counter = 0;
-  fs::path root = fs::temp_directory_path() /
-                  ("warrant_explain_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+  fs::path root =
+      fs::temp_directory_path() /
+      ("warrant_explain_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   fs::create_directories(root);
   std::ofstream(root / "criteria.warrant") << kCriteria;
   auto c = Compile({root.string()}, CompileOptions{});
@@ -64,17 +65,20 @@ Explained ExplainClaim(const Engine& engine, std::string_view json) {
   RecordError error;
   REQUIRE(session.Evaluate(json, error, &recorder));
   Explained out;
-  for (const LineDecision& d : session.decision().lines) out.decisions.push_back(d.decision);
-  out.x = Explain(engine, session.claim(), session.decision(), recorder.events());
+  for (const LineDecision& d : session.decision().lines)
+    out.decisions.push_back(d.decision);
+  out.x = Explain(Explainer(engine), session.claim(), session.decision(), recorder.events());
   return out;
 }
 
 const ExplainStatement* FindStatement(const ExplainLine& line, std::string_view rule,
                                       std::string_view kind) {
   for (const ExplainRule& r : line.rules) {
-    if (r.name != rule) continue;
+    if (r.name != rule)
+      continue;
     for (const ExplainStatement& st : r.statements) {
-      if (st.kind == kind) return &st;
+      if (st.kind == kind)
+        return &st;
     }
   }
   return nullptr;
@@ -116,7 +120,8 @@ TEST_CASE("explain: the FOBT frequency denial shows the history line and the eli
       CHECK(s.operands == std::vector<std::string>{"2024-02-29", "2024-03-01"});
       CHECK(s.value == "false");
     }
-    if (s.kind == "arith" && s.value == "2024-03-01") saw_date = true;
+    if (s.kind == "arith" && s.value == "2024-03-01")
+      saw_date = true;
   }
   CHECK(saw_comparison);
   CHECK(saw_date);
@@ -138,7 +143,8 @@ TEST_CASE("explain: a missing fact is named", "[explain]") {
   const ExplainStatement* st = nullptr;
   for (const ExplainRule& r : e.x.lines[0].rules) {
     for (const ExplainStatement& s : r.statements) {
-      if (s.kind == "require" && s.value == "unknown") st = &s;
+      if (s.kind == "require" && s.value == "unknown")
+        st = &s;
     }
   }
   REQUIRE(st);
@@ -155,7 +161,8 @@ TEST_CASE("explain: a prefix match names the pattern; no match names the set and
   for (const ExplainRule& r : hit.x.lines[0].rules) {
     for (const ExplainStatement& st : r.statements) {
       for (const ExplainStep& s : st.steps) {
-        if (s.kind == "codeset" && s.value == "true" && s.note == "matched E78.*") matched = true;
+        if (s.kind == "codeset" && s.value == "true" && s.note == "matched E78.*")
+          matched = true;
       }
     }
   }
@@ -214,7 +221,9 @@ TEST_CASE("explain: --line keeps one line; JSON and HTML are written", "[explain
                            error, &recorder));
   ExplainOptions options;
   options.only_line = 2;
-  Explanation x = Explain(*engine, session.claim(), session.decision(), recorder.events(), options);
+  Explainer explainer(*engine);
+  Explanation x =
+      Explain(explainer, session.claim(), session.decision(), recorder.events(), options);
   REQUIRE(x.lines.size() == 1);
   CHECK(x.lines[0].line == 2);
   CHECK(x.lines[0].decision == "denied");

@@ -4,11 +4,13 @@
 // formatted text parses to the same AST (the `--dump=ast` text with positions removed), keeps
 // every token and comment in order, and formatting it again changes nothing. The exact layout of
 // the `warrant fmt` command is pinned by the golden cases in tests/cases/fmt/.
+#include "compiler/format/format.h"
+
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <cctype>
 #include <random>
 #include <sstream>
 #include <string>
@@ -21,7 +23,6 @@
 #include "compiler/base/source_file.h"
 #include "compiler/diag/diagnostic.h"
 #include "compiler/driver/driver.h"
-#include "compiler/format/format.h"
 #include "compiler/format/tokens.h"
 #include "grammar/parse.h"
 #include "tests/unit/catch.h"
@@ -37,7 +38,8 @@ std::string AstWithoutPositions(const std::string& text) {
   FileId id = sources.Add("f.warrant", text);
   ast::Ast ast;
   diag::DiagSink sink;
-  if (!ast::ParseFile(id, sources.Get(id), ast, sink)) return "";
+  if (!ast::ParseFile(id, sources.Get(id), ast, sink))
+    return "";
   std::ostringstream out;
   ast::DumpAst(ast, sources, out);
   // Drop every ` @f.warrant:LINE:COL`.
@@ -60,10 +62,12 @@ std::string AstWithoutPositions(const std::string& text) {
 std::vector<std::string> TokenTexts(const std::string& text) {
   grammar::ParseResult parsed = grammar::Parse(text);
   std::vector<std::string> out;
-  if (!parsed.ok()) return out;
+  if (!parsed.ok())
+    return out;
   for (const format::Token& t : format::BuildTokens(text, parsed.cst)) {
     std::string s(t.text);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+      s.pop_back();
     out.push_back(s);
   }
   return out;
@@ -100,7 +104,8 @@ TEST_CASE("fmt round trip: examples and golden cases keep their AST, tokens and 
   const fs::path root = WARRANT_SOURCE_DIR;
   std::vector<fs::path> files = WarrantFiles(root / "examples");
   const size_t examples = files.size();
-  for (const fs::path& f : WarrantFiles(root / "tests/cases")) files.push_back(f);
+  for (const fs::path& f : WarrantFiles(root / "tests/cases"))
+    files.push_back(f);
   REQUIRE(examples >= 13);
 
   size_t formatted_files = 0;
@@ -167,14 +172,16 @@ TEST_CASE("fmt: comments stay where they were", "[format]") {
 }
 
 TEST_CASE("fmt: long lines break before and/or and after commas", "[format]") {
-  std::string long_and = "let x = aaaaaaaaaaaaaaaaaaaa and bbbbbbbbbbbbbbbbbbbbbbbbb and "
-                         "cccccccccccccccccccccccccc and dddddddddddddddddddddddd\n";
+  std::string long_and =
+      "let x = aaaaaaaaaaaaaaaaaaaa and bbbbbbbbbbbbbbbbbbbbbbbbb and "
+      "cccccccccccccccccccccccccc and dddddddddddddddddddddddd\n";
   CHECK(Formatted(long_and) ==
         "let x = aaaaaaaaaaaaaaaaaaaa and bbbbbbbbbbbbbbbbbbbbbbbbb and "
         "cccccccccccccccccccccccccc\n"
         "        and dddddddddddddddddddddddd\n");
   std::string list = "codeset c: hcpcs = [";
-  for (int i = 0; i < 20; ++i) list += (i ? ", " : "") + std::to_string(10000 + i);
+  for (int i = 0; i < 20; ++i)
+    list += (i ? ", " : "") + std::to_string(10000 + i);
   list += "]\n";
   CHECK(Formatted(list) ==
         "codeset c: hcpcs = [10000, 10001, 10002, 10003, 10004, 10005, 10006, 10007, 10008, "
@@ -188,8 +195,9 @@ TEST_CASE("fmt round trip on mutated examples: comments, breaks and tokens in od
   // tokens and comments, and formats to itself again.
   const fs::path root = WARRANT_SOURCE_DIR;
   std::mt19937 rng(20261127);
-  const std::vector<std::string> inserts = {"// c\n", "/* c */", "/* a\n   b */", "\n\n\n", " ",
-                                            "\n", "(", ")", ",", "-", "not ", " and x"};
+  const std::vector<std::string> inserts = {
+      "// c\n", "/* c */", "/* a\n   b */", "\n\n\n", " ", "\n", "(", ")",
+      ",",      "-",       "not ",          " and x"};
   size_t formatted = 0;
   for (const fs::path& path : WarrantFiles(root / "examples")) {
     std::ifstream in(path, std::ios::binary);
@@ -201,7 +209,8 @@ TEST_CASE("fmt round trip on mutated examples: comments, breaks and tokens in od
         size_t at = std::uniform_int_distribution<size_t>(0, text.size())(rng);
         // Mostly at a space, so the mutant usually still parses.
         size_t space = text.find_first_of(" \n", at);
-        if (space != std::string::npos && rng() % 4 != 0) at = space;
+        if (space != std::string::npos && rng() % 4 != 0)
+          at = space;
         if (rng() % 5 == 0 && at < text.size()) {
           text.erase(at, 1);
         } else {
@@ -211,7 +220,8 @@ TEST_CASE("fmt round trip on mutated examples: comments, breaks and tokens in od
         }
       }
       std::string once;
-      if (!FormatText(text, once)) continue;
+      if (!FormatText(text, once))
+        continue;
       ++formatted;
       INFO(path.string() << " mutant:\n" << text);
       CHECK(AstWithoutPositions(once) == AstWithoutPositions(text));
@@ -227,7 +237,8 @@ TEST_CASE("fmt round trip on mutated examples: comments, breaks and tokens in od
 TEST_CASE("fmt on deep nesting and long chains", "[format]") {
   std::string text = "let x = " + std::string(250, '(') + "1" + std::string(250, ')') + "\n" +
                      "let y = " + std::string(200, '-') + "1\nlet z = a0";
-  for (int i = 1; i < 250; ++i) text += " or a" + std::to_string(i);
+  for (int i = 1; i < 250; ++i)
+    text += " or a" + std::to_string(i);
   text += "\n";
   std::string once = Formatted(text);
   CHECK(AstWithoutPositions(once) == AstWithoutPositions(text));

@@ -30,6 +30,7 @@ struct Parsed {
   bool ok = false;
 
   const ast::File& file() const { return ast.files.at(0); }
+
   std::string Dump() const {
     std::ostringstream out;
     ast::DumpAst(ast, sources, out);
@@ -48,8 +49,10 @@ std::unique_ptr<Parsed> Parse(std::string text) {
 // (code, line:column of the span start, span width in bytes, message).
 std::string ErrorOf(const std::string& text) {
   auto p = Parse(text);
-  if (p->ok) return "ok";
-  if (p->sink.diagnostics().size() != 1) return "expected one diagnostic";
+  if (p->ok)
+    return "ok";
+  if (p->sink.diagnostics().size() != 1)
+    return "expected one diagnostic";
   const diag::Diagnostic& d = p->sink.diagnostics()[0];
   LineCol lc = p->sources.Get(0).Locate(d.span.begin);
   return std::string(diag::Info(d.code).code) + " " + std::to_string(lc.line) + ":" +
@@ -59,18 +62,22 @@ std::string ErrorOf(const std::string& text) {
 // The expression of `let x = <text>`, printed fully parenthesised.
 std::string Expr(const std::string& text) {
   auto p = Parse("let x = " + text);
-  if (!p->ok) return "error: " + p->sink.diagnostics().at(0).message;
+  if (!p->ok)
+    return "error: " + p->sink.diagnostics().at(0).message;
   return ast::ExprText(p->ast, p->file().lets.at(0).value);
 }
 
 std::string Repeat(const std::string& s, int n) {
   std::string out;
   out.reserve(s.size() * static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) out += s;
+  for (int i = 0; i < n; ++i)
+    out += s;
   return out;
 }
 
-std::string CodeOf(const std::string& text) { return ErrorOf(text).substr(0, 5); }
+std::string CodeOf(const std::string& text) {
+  return ErrorOf(text).substr(0, 5);
+}
 
 constexpr const char* kFobt = R"(// examples/medicare/ncd_210_3_fobt.warrant
 policy "NCD 210.3" version 2 "Screening fecal occult blood test"
@@ -340,7 +347,8 @@ TEST_CASE("parse: statements and outcomes", "[parse]") {
 TEST_CASE("parse: tests, expects and JSON", "[parse]") {
   auto p = Parse(
       "test \"t\" {\n"
-      "  given {\"s\": \"a\\\"\\\\\\/\\n\\u00e9\\ud83d\\ude00\", \"n\": [-1, 0, 1.5, 2e10, -3.25E-2],\n"
+      "  given {\"s\": \"a\\\"\\\\\\/\\n\\u00e9\\ud83d\\ude00\", \"n\": [-1, 0, 1.5, 2e10, "
+      "-3.25E-2],\n"
       "         \"t\": true, \"f\": false, \"z\": null, \"o\": {}, \"a\": []}\n"
       "  expect line 1 covered\n"
       "  expect line 2 denied frequency\n"
@@ -413,7 +421,8 @@ TEST_CASE("parse: precedence and associativity", "[parse]") {
 }
 
 TEST_CASE("parse: quantifiers and their where-extent", "[parse]") {
-  CHECK(Expr("any d in diagnoses where d in x or y") == "(any d in diagnoses where ((d in x) or y))");
+  CHECK(Expr("any d in diagnoses where d in x or y") ==
+        "(any d in diagnoses where ((d in x) or y))");
   CHECK(Expr("(any d in diagnoses where d in x) or y") ==
         "((any d in diagnoses where (d in x)) or y)");
   CHECK(Expr("all x in a + b") == "(all x in (a + b))");
@@ -527,30 +536,41 @@ TEST_CASE("errors: JSON in `given`", "[errors]") {
     return ErrorOf("test \"t\" {\ngiven " + record + "\n}");
   };
   CHECK(json("{\"a\": 1}") == "ok");
-  CHECK(json("{\"a\": [1, 2,]}") == "E0110 2:19+1 the `given` record is not valid JSON: expected "
-                                    "a JSON value, found `]`");
-  CHECK(json("{a: 1}") == "E0110 2:8+1 the `given` record is not valid JSON: expected a member "
-                          "name in quotes or `}`, found `a`");
-  CHECK(json("{\"a\" 1}") == "E0110 2:12+1 the `given` record is not valid JSON: expected `:`, "
-                             "found `1`");
-  CHECK(json("{\"a\": 1 \"b\": 2}") == "E0110 2:15+3 the `given` record is not valid JSON: "
-                                      "expected `,` or `}`, found `\"b\"`");
-  CHECK(json("{\"a\": 'x'}") == "E0110 2:13+1 the `given` record is not valid JSON: expected a "
-                                "JSON value, found `'`");
-  CHECK(json("{\"a\": 1.}") == "E0110 2:15+1 the `given` record is not valid JSON: expected a "
-                               "digit, found `}`");
-  CHECK(json("{\"a\": \"\\x\"}") == "E0110 2:14+2 the `given` record is not valid JSON: unknown "
-                                    "escape `\\x` in a string");
-  CHECK(json("{\"a\": \"x\ny\"}") == "E0110 2:13+1 the `given` record is not valid JSON: the "
-                                    "string is not closed before the end of the line");
-  CHECK(json("{\"a\": \"\\ud800\"}") == "E0110 2:14+6 the `given` record is not valid JSON: "
-                                       "`\\ud800` is half of a UTF-16 surrogate pair without the "
-                                       "other half");
-  CHECK(json("[1]") == "E0110 2:7+1 the `given` record is not valid JSON: expected an object "
-                       "`{...}`, found `[`");
+  CHECK(json("{\"a\": [1, 2,]}") ==
+        "E0110 2:19+1 the `given` record is not valid JSON: expected "
+        "a JSON value, found `]`");
+  CHECK(json("{a: 1}") ==
+        "E0110 2:8+1 the `given` record is not valid JSON: expected a member "
+        "name in quotes or `}`, found `a`");
+  CHECK(json("{\"a\" 1}") ==
+        "E0110 2:12+1 the `given` record is not valid JSON: expected `:`, "
+        "found `1`");
+  CHECK(json("{\"a\": 1 \"b\": 2}") ==
+        "E0110 2:15+3 the `given` record is not valid JSON: "
+        "expected `,` or `}`, found `\"b\"`");
+  CHECK(json("{\"a\": 'x'}") ==
+        "E0110 2:13+1 the `given` record is not valid JSON: expected a "
+        "JSON value, found `'`");
+  CHECK(json("{\"a\": 1.}") ==
+        "E0110 2:15+1 the `given` record is not valid JSON: expected a "
+        "digit, found `}`");
+  CHECK(json("{\"a\": \"\\x\"}") ==
+        "E0110 2:14+2 the `given` record is not valid JSON: unknown "
+        "escape `\\x` in a string");
+  CHECK(json("{\"a\": \"x\ny\"}") ==
+        "E0110 2:13+1 the `given` record is not valid JSON: the "
+        "string is not closed before the end of the line");
+  CHECK(json("{\"a\": \"\\ud800\"}") ==
+        "E0110 2:14+6 the `given` record is not valid JSON: "
+        "`\\ud800` is half of a UTF-16 surrogate pair without the "
+        "other half");
+  CHECK(json("[1]") ==
+        "E0110 2:7+1 the `given` record is not valid JSON: expected an object "
+        "`{...}`, found `[`");
   CHECK(json("{\"a\": 1} // c") == "ok");
-  CHECK(json("{\"a\": // c\n 1}") == "E0110 2:13+1 the `given` record is not valid JSON: "
-                                    "expected a JSON value, found `/`");
+  CHECK(json("{\"a\": // c\n 1}") ==
+        "E0110 2:13+1 the `given` record is not valid JSON: "
+        "expected a JSON value, found `/`");
 }
 
 TEST_CASE("errors: input checks before parsing", "[errors]") {
@@ -646,7 +666,8 @@ TEST_CASE("nesting: 10,000 levels of every form fail fast with E0501", "[nesting
 TEST_CASE("hostile input never crashes the parser", "[nesting]") {
   std::mt19937 rng(12345);
   std::string random(200 * 1024, '\0');
-  for (char& c : random) c = static_cast<char>(rng() & 0xFF);
+  for (char& c : random)
+    c = static_cast<char>(rng() & 0xFF);
   CHECK(CodeOf(random) != "ok");
   // The grammar alone, bypassing the UTF-8 and NUL checks.
   CHECK_FALSE(grammar::Parse(random).ok());
@@ -654,11 +675,13 @@ TEST_CASE("hostile input never crashes the parser", "[nesting]") {
   CHECK_FALSE(grammar::Parse(std::string(4096, '\0')).ok());
 
   // Random soup of Warrant tokens: valid UTF-8, so it reaches the grammar and the AST builder.
-  const char* tokens[] = {"(", ")", "[", "]", "{", "}", ",", ":", "=", "==", "<", "-", "+", ".",
-                          "..", "*", "\"s\"", "1", "2.5", "2024-01-01", "days", "a", "line",
-                          "not", "in", "if", "then", "else", "any", "where", "rule", "applies",
-                          "to", "where", "require", "deny", "let", "codeset", "test", "given",
-                          "expect", "E11.*", "/*", "*/", "//", "\n", "@"};
+  const char* tokens[] = {"(",    ")",     "[",       "]",       "{",     "}",          ",",
+                          ":",    "=",     "==",      "<",       "-",     "+",          ".",
+                          "..",   "*",     "\"s\"",   "1",       "2.5",   "2024-01-01", "days",
+                          "a",    "line",  "not",     "in",      "if",    "then",       "else",
+                          "any",  "where", "rule",    "applies", "to",    "where",      "require",
+                          "deny", "let",   "codeset", "test",    "given", "expect",     "E11.*",
+                          "/*",   "*/",    "//",      "\n",      "@"};
   for (int round = 0; round < 300; ++round) {
     std::string soup;
     int length = static_cast<int>(rng() % 200);

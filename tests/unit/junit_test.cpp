@@ -1,14 +1,14 @@
 // The JUnit XML of `warrant test --junit`: escaping, the document's shape, and that what the CLI
 // writes for failing tests with awkward names and messages is well-formed XML.
+#include "compiler/driver/junit.h"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 #include <vector>
 
-#include <unistd.h>
-
 #include "compiler/driver/driver.h"
-#include "compiler/driver/junit.h"
 #include "tests/unit/catch.h"
 
 namespace warrant::driver {
@@ -24,7 +24,8 @@ std::string WellFormed(const std::string& xml) {
   auto fail = [&](const std::string& what) { return what + " at byte " + std::to_string(i); };
   auto entity = [&]() -> bool {  // at '&'
     size_t semi = xml.find(';', i);
-    if (semi == std::string::npos) return false;
+    if (semi == std::string::npos)
+      return false;
     std::string name = xml.substr(i + 1, semi - i - 1);
     bool ok = name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos" ||
               (name.size() > 1 && name[0] == '#');
@@ -32,7 +33,8 @@ std::string WellFormed(const std::string& xml) {
     return ok;
   };
   const std::string prolog = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  if (xml.compare(0, prolog.size(), prolog) != 0) return "no XML declaration";
+  if (xml.compare(0, prolog.size(), prolog) != 0)
+    return "no XML declaration";
   i = prolog.size();
   std::vector<std::string> open;
   bool root_done = false;
@@ -42,57 +44,73 @@ std::string WellFormed(const std::string& xml) {
       return fail("control character");
     }
     if (c == '&') {
-      if (!entity()) return fail("bad entity");
+      if (!entity())
+        return fail("bad entity");
       continue;
     }
     if (c != '<') {
-      if (open.empty() && c != '\n' && c != ' ') return fail("text outside the root");
+      if (open.empty() && c != '\n' && c != ' ')
+        return fail("text outside the root");
       ++i;
       continue;
     }
-    if (root_done) return fail("a second root element");
+    if (root_done)
+      return fail("a second root element");
     bool closing = i + 1 < xml.size() && xml[i + 1] == '/';
     i += closing ? 2 : 1;
     size_t name_end = xml.find_first_of(" />", i);
-    if (name_end == std::string::npos || name_end == i) return fail("bad tag name");
+    if (name_end == std::string::npos || name_end == i)
+      return fail("bad tag name");
     std::string name = xml.substr(i, name_end - i);
     i = name_end;
     if (closing) {
-      if (open.empty() || open.back() != name || xml[i] != '>') return fail("mismatched </" + name + ">");
+      if (open.empty() || open.back() != name || xml[i] != '>')
+        return fail("mismatched </" + name + ">");
       open.pop_back();
       ++i;
-      if (open.empty()) root_done = true;
+      if (open.empty())
+        root_done = true;
       continue;
     }
     // attributes
     while (true) {
-      while (i < xml.size() && xml[i] == ' ') ++i;
-      if (i >= xml.size()) return fail("unterminated tag");
-      if (xml[i] == '>' || xml.compare(i, 2, "/>") == 0) break;
+      while (i < xml.size() && xml[i] == ' ')
+        ++i;
+      if (i >= xml.size())
+        return fail("unterminated tag");
+      if (xml[i] == '>' || xml.compare(i, 2, "/>") == 0)
+        break;
       size_t eq = xml.find('=', i);
-      if (eq == std::string::npos || xml[eq + 1] != '"') return fail("unquoted attribute");
+      if (eq == std::string::npos || xml[eq + 1] != '"')
+        return fail("unquoted attribute");
       i = eq + 2;
       while (i < xml.size() && xml[i] != '"') {
-        if (xml[i] == '<') return fail("`<` in an attribute");
+        if (xml[i] == '<')
+          return fail("`<` in an attribute");
         if (xml[i] == '&') {
-          if (!entity()) return fail("bad entity in an attribute");
+          if (!entity())
+            return fail("bad entity in an attribute");
         } else {
           ++i;
         }
       }
-      if (i >= xml.size()) return fail("unterminated attribute");
+      if (i >= xml.size())
+        return fail("unterminated attribute");
       ++i;
     }
     if (xml[i] == '/') {
       i += 2;
-      if (open.empty()) root_done = true;
+      if (open.empty())
+        root_done = true;
     } else {
       open.push_back(name);
       ++i;
     }
   }
-  if (!open.empty()) return "unclosed <" + open.back() + ">";
-  if (!root_done) return "no root element";
+  if (!open.empty())
+    return "unclosed <" + open.back() + ">";
+  if (!root_done)
+    return "no root element";
   return "";
 }
 
@@ -105,7 +123,10 @@ TEST_CASE("XmlEscape escapes markup and replaces control characters") {
 TEST_CASE("JunitXml writes one testsuite per file and a failure per failing test") {
   std::vector<TestOutcome> tests = {
       {"a.warrant", "passes", "a.warrant:3", {}},
-      {"a.warrant", "fails <here>", "a.warrant:9", {"a.warrant:11: expect line 1", "  detail & more"}},
+      {"a.warrant",
+       "fails <here>",
+       "a.warrant:9",
+       {"a.warrant:11: expect line 1", "  detail & more"}},
       {"b.warrant", "other", "b.warrant:2", {}},
   };
   std::string xml = JunitXml(tests);
@@ -146,12 +167,14 @@ TEST_CASE("warrant test --junit writes well-formed XML for failing tests with aw
            "  require age >= 45 else deny age \"under 45 & <not> \\\"eligible\\\"\"\n"
            "}\n"
            "test \"a <b> & 'c'\" {\n"
-           "  given {\"service_date\": \"2024-03-01\", \"patient\": {\"birth_date\": \"2000-01-01\"},"
+           "  given {\"service_date\": \"2024-03-01\", \"patient\": {\"birth_date\": "
+           "\"2000-01-01\"},"
            " \"lines\": [{\"code\": \"82270\"}]}\n"
            "  expect line 1 covered\n"
            "}\n"
            "test \"passes\" {\n"
-           "  given {\"service_date\": \"2024-03-01\", \"patient\": {\"birth_date\": \"2000-01-01\"},"
+           "  given {\"service_date\": \"2024-03-01\", \"patient\": {\"birth_date\": "
+           "\"2000-01-01\"},"
            " \"lines\": [{\"code\": \"82270\"}]}\n"
            "  expect line 1 denied age \"under 45 & <not> \\\"eligible\\\"\"\n"
            "}\n";
@@ -181,8 +204,9 @@ TEST_CASE("warrant test --junit to an unwritable path fails with E0006") {
     std::ofstream src(dir / "p.warrant");
     src << "policy \"P\" version 1 \"t\" effective 2024-01-01\n";
   }
-  int rc = Run({"test", (dir / "p.warrant").string(), "--junit", (dir / "no/such/dir/x.xml").string()},
-               in, out, err);
+  int rc =
+      Run({"test", (dir / "p.warrant").string(), "--junit", (dir / "no/such/dir/x.xml").string()},
+          in, out, err);
   CHECK(rc == 1);
   CHECK(err.str().find("error[E0006]") != std::string::npos);
   fs::remove_all(dir);

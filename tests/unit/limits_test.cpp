@@ -1,12 +1,11 @@
 // Source-side limits too large for a golden case file: the 16-bit operand tables (E0504) and the
 // CSV files `load` reads (E0317: size, rows, not a regular file). Each input is built on the fly
 // in a temporary directory. docs/limits.md lists every limit.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fmt/core.h>
 
@@ -27,10 +26,12 @@ class TempDir {
             ("warrant_limits_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
     fs::create_directories(path_);
   }
+
   ~TempDir() {
     std::error_code ec;
     fs::remove_all(path_, ec);
   }
+
   const fs::path& path() const { return path_; }
 
  private:
@@ -42,7 +43,8 @@ std::string Errors(const fs::path& file) {
   auto c = Compile({file.string()});
   std::string all;
   for (const diag::Diagnostic& d : c->sink.diagnostics()) {
-    if (d.severity == diag::Severity::Error) all += d.message + "\n";
+    if (d.severity == diag::Severity::Error)
+      all += d.message + "\n";
   }
   return all;
 }
@@ -52,7 +54,8 @@ TEST_CASE("limits: more than 65,536 facts is E0504", "[limits]") {
   {
     std::ofstream out(dir.path() / "many.warrant");
     out << "policy \"P\" version 1 \"t\" effective 2024-01-01\n";
-    for (int k = 0; k <= 65'536; ++k) out << fmt::format("fact f{}: bool \"d\"\n", k);
+    for (int k = 0; k <= 65'536; ++k)
+      out << fmt::format("fact f{}: bool \"d\"\n", k);
   }
   auto c = Compile({(dir.path() / "many.warrant").string()});
   REQUIRE(c->sink.has_errors());
@@ -63,8 +66,7 @@ TEST_CASE("limits: more than 65,536 facts is E0504", "[limits]") {
   CHECK_FALSE(d.located);
 }
 
-TEST_CASE("limits: a loaded CSV over its size or row limit, or not a file, is E0317",
-          "[limits]") {
+TEST_CASE("limits: a loaded CSV over its size or row limit, or not a file, is E0317", "[limits]") {
   TempDir dir;
   const fs::path source = dir.path() / "p.warrant";
   std::ofstream(source) << "policy \"P\" version 1 \"t\" effective 2024-01-01\n"
@@ -75,7 +77,8 @@ TEST_CASE("limits: a loaded CSV over its size or row limit, or not a file, is E0
     {
       std::ofstream out(csv);
       out << "code\n";
-      for (size_t k = 0; k <= frontend::kMaxCsvRows; ++k) out << "82270\n";
+      for (size_t k = 0; k <= frontend::kMaxCsvRows; ++k)
+        out << "82270\n";
     }
     CHECK(Errors(source) ==
           "cannot load `codes.csv`: it has more than the limit of 1000000 rows\n");

@@ -11,8 +11,8 @@
 #include <fmt/core.h>
 
 #include "compiler/compile.h"
-#include "runtime/engine.h"
-#include "runtime/pack.h"
+#include "runtime/engine/engine.h"
+#include "runtime/pack/pack.h"
 #include "tests/unit/catch.h"
 
 namespace warrant {

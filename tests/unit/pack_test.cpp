@@ -1,14 +1,15 @@
 // Pack files: round trips, determinism, and refusal of every corrupt, truncated, foreign or
 // structurally broken pack without crashing (run under ASan/UBSan too: the asan preset).
-#include "runtime/pack.h"
+#include "runtime/pack/pack.h"
 
 #include <cstring>
 #include <string>
 #include <vector>
 
-#include "runtime/code.h"
-#include "runtime/schema.h"
-#include "runtime/sha256.h"
+#include "runtime/core/code.h"
+#include "runtime/core/sha256.h"
+#include "runtime/pack/builtins.h"
+#include "runtime/records/schema.h"
 #include "tests/unit/catch.h"
 
 namespace warrant {
@@ -102,7 +103,7 @@ Program SampleProgram() {
   Program p;
   p.sources.push_back({"ncd_210_3_fobt_v2.warrant", std::string(kSource), {}});
   p.terminology.push_back({"icd10cm FY2026", Sha256(std::string_view("terminology data"))});
-  // Opaque to the pack (runtime/terminology_serialize.h owns its form).
+  // Opaque to the pack (runtime/terminology/terminology_serialize.h owns its form).
   p.terminology_blob = {'W', 'T', 'E', 'R', 'M', 0, 1, 2, 3, 0xFF};
 
   p.constants = {

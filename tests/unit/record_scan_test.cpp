@@ -1,16 +1,17 @@
-// The record decoder's fast path (runtime/record_scan.h) against its full path: plain records
-// take the fast path, and for every record (plain ones, and thousands of mutants of them:
+// The record decoder's fast path (runtime/records/record_scan.h) against its full path: plain
+// records take the fast path, and for every record (plain ones, and thousands of mutants of them:
 // truncations, byte substitutions, white space, escapes, nulls, repeated and unknown keys, odd
 // numbers) both paths agree on the outcome, the decoded Claim and the error.
+#include "runtime/records/record_scan.h"
+
 #include <random>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "runtime/code.h"
-#include "runtime/ndjson.h"
-#include "runtime/record_json.h"
-#include "runtime/record_scan.h"
+#include "runtime/core/code.h"
+#include "runtime/records/ndjson.h"
+#include "runtime/records/record_json.h"
 #include "tests/support/claim_equal.h"
 #include "tests/unit/catch.h"
 
@@ -173,14 +174,14 @@ TEST_CASE("record scan: fast and full paths agree on records and their mutants",
   std::vector<std::string> bases = PlainRecords();
   bases.insert(bases.end(), OtherRecords().begin(), OtherRecords().end());
   bases.insert(bases.end(), RefusedAfterScan().begin(), RefusedAfterScan().end());
-  const std::string substitutes[] = {"\"", "\\", " ", "}", "]", ",", ":", "0", "-", ".", "e",
-                                     "n", "\x01", "\xC3", "x", "9", "{", "["};
+  const std::string substitutes[] = {"\"", "\\", " ", "}",    "]",    ",", ":", "0", "-",
+                                     ".",  "e",  "n", "\x01", "\xC3", "x", "9", "{", "["};
   size_t compared = 0;
   for (const std::string& base : bases) {
     Agree(fast, full, base);
     ++compared;
     for (size_t at = 0; at <= base.size(); ++at) {
-      Agree(fast, full, std::string_view(base).substr(0, at));  // truncated
+      Agree(fast, full, std::string_view(base).substr(0, at));          // truncated
       Agree(fast, full, base.substr(0, at) + " \n" + base.substr(at));  // white space
       if (at == base.size())
         continue;
@@ -196,9 +197,11 @@ TEST_CASE("record scan: fast and full paths agree on records and their mutants",
 TEST_CASE("record scan: the code cache packs as Pack does, hit or miss", "[record]") {
   CodeCache cache;
   std::mt19937 rng(3);
-  const std::pair<CodeSystem, std::string> alphabets[] = {
-      {CodeSystem::Icd10cm, "EZIA019.X"}, {CodeSystem::Hcpcs, "0159GJ"},
-      {CodeSystem::Loinc, "0123456789-"}, {CodeSystem::Pos, "0129"}, {CodeSystem::Modifier, "25RTx"}};
+  const std::pair<CodeSystem, std::string> alphabets[] = {{CodeSystem::Icd10cm, "EZIA019.X"},
+                                                          {CodeSystem::Hcpcs, "0159GJ"},
+                                                          {CodeSystem::Loinc, "0123456789-"},
+                                                          {CodeSystem::Pos, "0129"},
+                                                          {CodeSystem::Modifier, "25RTx"}};
   for (int round = 0; round < 3; ++round) {  // the later rounds hit what the first stored
     std::mt19937 texts(5);
     for (int n = 0; n < 20000; ++n) {
@@ -209,8 +212,7 @@ TEST_CASE("record scan: the code cache packs as Pack does, hit or miss", "[recor
         text += chars[texts() % chars.size()];
       std::string padded = text + std::string(16, static_cast<char>(rng()));  // junk after it
       INFO(SystemNoun(system) << ": " << text);
-      CHECK(cache.Pack(system, std::string_view(padded.data(), text.size())) ==
-            Pack(system, text));
+      CHECK(cache.Pack(system, std::string_view(padded.data(), text.size())) == Pack(system, text));
     }
   }
 }

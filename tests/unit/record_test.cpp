@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "runtime/code.h"
-#include "runtime/ndjson.h"
-#include "runtime/record_json.h"
+#include "runtime/core/code.h"
+#include "runtime/records/ndjson.h"
+#include "runtime/records/record_json.h"
 #include "tests/unit/catch.h"
 
 // Counts heap allocations, so a test can assert that decoding allocates nothing once warm.
@@ -681,7 +681,8 @@ TEST_CASE("record: every error with its message and field", "[record][errors]") 
        "`lines[2].date`: the line has no `date` and the claim has no `service_date`"},
       // R0711
       {R"({"service_date": "2025-06-01", "lines": [{"code": "83036"}, {"units": 2}]})",
-       RecordErrorCode::NoCode, "lines[1].code", "`lines[1].code`: the line has no procedure `code`"},
+       RecordErrorCode::NoCode, "lines[1].code",
+       "`lines[1].code`: the line has no procedure `code`"},
   };
   for (const Case& k : cases) {
     INFO(k.json.substr(0, 300));
@@ -730,8 +731,8 @@ TEST_CASE("record: limits (R0708)", "[record][errors][limits]") {
     CHECK(lines.code == RecordErrorCode::TooLarge);
     CHECK(lines.field == "lines");
     CHECK(lines.message == "`lines`: more than the limit of 10000 lines");
-    CHECK(Run(R"({"service_date": "2025-06-01", "lines": [)" + Repeat(R"({"code":"83036"})", kMaxLines) +
-              "]}")
+    CHECK(Run(R"({"service_date": "2025-06-01", "lines": [)" +
+              Repeat(R"({"code":"83036"})", kMaxLines) + "]}")
               .ok);
     RecordError dx =
         Error(WithLine(R"("diagnoses": [)" + Repeat(R"("I10")", kMaxDiagnoses + 1) + "],"));
@@ -744,11 +745,13 @@ TEST_CASE("record: limits (R0708)", "[record][errors][limits]") {
   }
   SECTION("lists inside a line or a history entry") {
     RecordError modifiers = Error(R"({"service_date": "2025-06-01", "lines": [{"code": "83036", )"
-                                  R"("modifiers": [)" + Repeat(R"("25")", kMaxListItems + 1) + "]}]}");
+                                  R"("modifiers": [)" +
+                                  Repeat(R"("25")", kMaxListItems + 1) + "]}]}");
     CHECK(modifiers.code == RecordErrorCode::TooLarge);
     CHECK(modifiers.message == "`lines[0].modifiers`: more than the limit of 1000 modifiers");
     RecordError pointers = Error(R"({"service_date": "2025-06-01", "lines": [{"code": "83036", )"
-                                 R"("dx_pointers": [)" + Repeat("1", kMaxListItems + 1) + "]}]}");
+                                 R"("dx_pointers": [)" +
+                                 Repeat("1", kMaxListItems + 1) + "]}]}");
     CHECK(pointers.message ==
           "`lines[0].dx_pointers`: more than the limit of 1000 diagnosis pointers");
     RecordError history_dx = Error(WithLine(R"("history": [{"code": "83036", "dx": [)" +

@@ -1,7 +1,7 @@
 // Terminology: the CMS importers on the real shared files (C17 billable-by-date, HCPCS 2019,
 // POS), prefix expansion, the .wterm round trip, corrupt bytes, and importer error reporting.
 // Cases that need shared/data warn and return when it is absent (Catch2 v2 has no SKIP).
-#include "runtime/terminology.h"
+#include "runtime/terminology/terminology.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -12,10 +12,10 @@
 #include <fmt/core.h>
 #include <openssl/evp.h>
 
-#include "runtime/code.h"
-#include "runtime/date.h"
-#include "runtime/term_import.h"
-#include "runtime/terminology_serialize.h"
+#include "compiler/cms/term_import.h"
+#include "runtime/core/code.h"
+#include "runtime/core/date.h"
+#include "runtime/terminology/terminology_serialize.h"
 #include "tests/unit/catch.h"
 
 namespace warrant {
@@ -214,7 +214,7 @@ TEST_CASE("terminology: ICD-10-CM versions are the fiscal years", "[terminology]
   CHECK(fy25->until == D("2025-09-30"));
   CHECK(fy26->from == D("2025-10-01"));
   CHECK(fy26->until == D("2026-09-30"));
-  // One code per row of the order file, less the rows runtime/code.h cannot pack yet.
+  // One code per row of the order file, less the rows runtime/core/code.h cannot pack yet.
   CHECK(Loaded().fy2025.warning_count == 0);
   CHECK(fy25->size() == 97584);
   CHECK(fy26->size() + Loaded().fy2026.warning_count == 98186);
@@ -235,7 +235,7 @@ TEST_CASE("terminology: FY2026's QA0 category (a letter second)", "[terminology]
     CHECK(Shared().Billable(Icd("QA00101"), D("2025-10-01")) == true);
     CHECK(Shared().Billable(Icd("QA0"), D("2025-10-01")) == false);
   } else {
-    // Until runtime/code.h accepts it, its 20 rows are left out with a warning each.
+    // Until runtime/core/code.h accepts it, its 20 rows are left out with a warning each.
     CHECK(fy2026.warning_count == 20);
     CHECK(fy2026.WarningText().find("icd10cm_order_2026.txt:30497: code QA00101 left out") !=
           std::string::npos);

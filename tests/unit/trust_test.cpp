@@ -1,17 +1,16 @@
 // Trust in packs and pack roots: `run` decides only with packs that pass the verifier, a pack of
 // another format version is refused naming the supported one, and imports, `load` paths and
 // directory walks cannot reach files outside the pack root, including through symbolic links.
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include "compiler/compile.h"
 #include "compiler/driver/driver.h"
-#include "runtime/pack.h"
+#include "runtime/pack/pack.h"
 #include "tests/unit/catch.h"
 
 namespace warrant {
@@ -41,12 +40,16 @@ class Dirs {
     fs::create_directories(base_ / "root");
     fs::create_directories(base_ / "outside");
   }
+
   ~Dirs() {
     std::error_code ec;
     fs::remove_all(base_, ec);
   }
+
   fs::path root() const { return base_ / "root"; }
+
   fs::path outside() const { return base_ / "outside"; }
+
   fs::path Write(const fs::path& path, const std::string& text) const {
     std::ofstream(path, std::ios::binary) << text;
     return path;
@@ -74,13 +77,15 @@ Result Warrant(const std::vector<std::string>& args) {
 std::vector<uint8_t> CompilePack(const Dirs& dirs, Program* program = nullptr) {
   auto c = Compile({dirs.Write(dirs.root() / "p.warrant", kPolicy).string()});
   REQUIRE(c->ok);
-  if (program) *program = c->program;
+  if (program)
+    *program = c->program;
   return WritePack(c->program);
 }
 
 void WriteBytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
   std::ofstream(path, std::ios::binary)
-      .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
 }
 
 TEST_CASE("trust: run decides with a pack that passes the verifier", "[trust]") {
@@ -117,7 +122,7 @@ TEST_CASE("trust: run refuses a pack of another format version, naming the suppo
           "[trust]") {
   Dirs dirs;
   std::vector<uint8_t> bytes = CompilePack(dirs);
-  bytes[8] = 2;  // u16 format version, little-endian (runtime/pack.cpp)
+  bytes[8] = 2;  // u16 format version, little-endian (runtime/pack/pack.cpp)
   bytes[9] = 0;
   WriteBytes(dirs.root() / "v2.wpk", bytes);
   const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kClaim);
@@ -144,10 +149,9 @@ TEST_CASE("trust: a load through a symbolic link out of the root is refused", "[
   Dirs dirs;
   dirs.Write(dirs.outside() / "codes.csv", "code\n82270\n");
   fs::create_symlink(dirs.outside(), dirs.root() / "data");
-  const fs::path main = dirs.Write(
-      dirs.root() / "main.warrant",
-      "policy \"P\" version 1 \"t\" effective 2024-01-01\n"
-      "codeset c: hcpcs = load \"data/codes.csv\" column \"code\"\n");
+  const fs::path main = dirs.Write(dirs.root() / "main.warrant",
+                                   "policy \"P\" version 1 \"t\" effective 2024-01-01\n"
+                                   "codeset c: hcpcs = load \"data/codes.csv\" column \"code\"\n");
   const Result r = Warrant({"check", main.string()});
   CHECK(r.exit == 1);
   CHECK_THAT(r.err, Contains("error[E0210]: `data/codes.csv` is outside the pack root"));

@@ -1,6 +1,6 @@
 // The verifier: a valid program passes; each kind of structural damage is named, including
 // when it arrives in a pack whose hash is correct.
-#include "runtime/verify.h"
+#include "runtime/pack/verify.h"
 
 #include <functional>
 #include <string>
@@ -8,8 +8,9 @@
 
 #include <fmt/core.h>
 
-#include "runtime/pack.h"
-#include "runtime/schema.h"
+#include "runtime/pack/builtins.h"
+#include "runtime/pack/pack.h"
+#include "runtime/records/schema.h"
 #include "tests/unit/catch.h"
 
 namespace warrant {
@@ -488,7 +489,10 @@ void Loop(Asm& a, const Body& body, uint8_t slot = 1) {
 
 TEST_CASE("verify: a loop as the code generator emits it passes, nested too", "[verify][loops]") {
   CHECK(VerifyBody([](Asm& a) {
-          Loop(a, [](Asm& b) { Loop(b, [](Asm&) {}, 4); });
+          Loop(a, [](Asm& b) {
+            Loop(
+                b, [](Asm&) {}, 4);
+          });
           a.Emit(Op::Return);
         }) == "");
 }
@@ -514,7 +518,10 @@ TEST_CASE("verify: a loop body may not reset its own list or index", "[verify][l
              Contains("writes slot 1"));
   // An inner loop whose slots overlap the outer loop's, so its iter_start resets the index.
   CHECK_THAT(VerifyBody([](Asm& a) {
-               Loop(a, [](Asm& b) { Loop(b, [](Asm&) {}, 2); });
+               Loop(a, [](Asm& b) {
+                 Loop(
+                     b, [](Asm&) {}, 2);
+               });
                a.Emit(Op::Return);
              }),
              Contains("`iter_start` at 0x000c writes slot 1"));
@@ -545,7 +552,10 @@ TEST_CASE("verify: loops are entered through iter_start and left through iter_ne
   CHECK_THAT(VerifyBody([](Asm& a) {
                const uint32_t in = a.Emit(Op::Jump);
                uint32_t body = 0;
-               Loop(a, [&](Asm& b) { body = b.Emit(Op::PushFalse); b.Emit(Op::Pop); });
+               Loop(a, [&](Asm& b) {
+                 body = b.Emit(Op::PushFalse);
+                 b.Emit(Op::Pop);
+               });
                a.Patch(in, body);
                a.Emit(Op::Return);
              }),

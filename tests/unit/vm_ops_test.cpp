@@ -1,24 +1,36 @@
 // The value semantics of the VM: Kleene truth tables, exact decimals, calendar arithmetic,
 // windows and comparisons with missing data.
+#include "runtime/vm/vm_ops.h"
+
 #include <random>
 #include <string>
 
-#include "runtime/vm_ops.h"
-
-#include "runtime/decimal.h"
+#include "runtime/core/decimal.h"
 #include "tests/unit/catch.h"
 
 namespace warrant {
 namespace {
 
-Value T() { return Value::Bool(true); }
-Value F() { return Value::Bool(false); }
-Value U() { return Value::Unknown(7); }
+Value T() {
+  return Value::Bool(true);
+}
+
+Value F() {
+  return Value::Bool(false);
+}
+
+Value U() {
+  return Value::Unknown(7);
+}
 
 // 't', 'f' or 'u'.
-char Truth(Value v) { return v.is_true() ? 't' : v.is_false() ? 'f' : (v.is_unknown() ? 'u' : '?'); }
+char Truth(Value v) {
+  return v.is_true() ? 't' : v.is_false() ? 'f' : (v.is_unknown() ? 'u' : '?');
+}
 
-Value On(int y, int m, int d) { return Value::Date(DaysFromCivil({y, m, d})); }
+Value On(int y, int m, int d) {
+  return Value::Date(DaysFromCivil({y, m, d}));
+}
 
 }  // namespace
 
@@ -81,12 +93,14 @@ TEST_CASE("decimals: the plain spelling's fast path agrees with the general pars
   for (int n = 0; n < 50000; ++n) {
     std::string text;
     const size_t length = 1 + rng() % 22;
-    for (size_t i = 0; i < length; ++i) text += chars[rng() % (i == 0 ? chars.size() : 11)];
+    for (size_t i = 0; i < length; ++i)
+      text += chars[rng() % (i == 0 ? chars.size() : 11)];
     int64_t fast = 0, general = 0;
     const bool ok = ParseDecimal(text, &fast);
     INFO(text);
     CHECK(ok == ParseDecimal(text + "e0", &general));
-    if (ok) CHECK(fast == general);
+    if (ok)
+      CHECK(fast == general);
   }
   int64_t v = 0;
   REQUIRE(ParseDecimal("999999999999.999999", &v));

@@ -1,0 +1,158 @@
+#include "runtime/core/decimal.h"
+
+#include <cstdlib>
+
+#include "runtime/core/int128.h"
+#include "runtime/core/value.h"
+
+namespace warrant {
+
+namespace {
+
+// The common spelling, -?digits[.digits] with at most 12 whole and 6 fractional digits, is exact
+// in 64 bits: read it directly. False means "not that spelling", not "malformed".
+bool ParsePlainDecimal(std::string_view text, int64_t* scaled) {
+  size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative)
+    ++i;
+  int64_t value = 0;
+  const size_t whole_begin = i;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    if (i - whole_begin == 12)
+      return false;  // a 13th digit: the general parser's case
+    value = value * 10 + (text[i] - '0');
+  }
+  if (i == whole_begin)
+    return false;
+  int places = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && places < 6) {
+      value = value * 10 + (text[i++] - '0');
+      ++places;
+    }
+    if (places == 0)
+      return false;
+  }
+  if (i != text.size())
+    return false;
+  for (; places < 6; ++places)
+    value *= 10;
+  *scaled = negative ? -value : value;
+  return true;
+}
+
+}  // namespace
+
+bool ParseDecimal(std::string_view text, int64_t* scaled) {
+  if (ParsePlainDecimal(text, scaled))
+    return true;
+  bool negative = false;
+  size_t i = 0;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) {
+    negative = text[i] == '-';
+    ++i;
+  }
+  // Collect up to 40 significant digits and the position of the decimal point.
+  Int128 mantissa = 0;
+  int exponent = 0;  // value = mantissa * 10^exponent
+  bool digits = false;
+  bool dot = false;
+  int dropped = 0;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '.') {
+      if (dot)
+        return false;
+      dot = true;
+      continue;
+    }
+    if (c < '0' || c > '9')
+      break;
+    digits = true;
+    if (mantissa < static_cast<Int128>(1) << 100) {
+      mantissa = mantissa * 10 + (c - '0');
+      if (dot)
+        --exponent;
+    } else {
+      if (!dot)
+        ++dropped;
+    }
+  }
+  if (!digits)
+    return false;
+  exponent += dropped;
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    bool exp_negative = false;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+')) {
+      exp_negative = text[i] == '-';
+      ++i;
+    }
+    int e = 0;
+    bool exp_digits = false;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      exp_digits = true;
+      if (e < 10000)
+        e = e * 10 + (text[i] - '0');
+    }
+    if (!exp_digits)
+      return false;
+    exponent += exp_negative ? -e : e;
+  }
+  if (i != text.size())
+    return false;
+  // Scale to six places.
+  exponent += 6;
+  if (mantissa == 0) {
+    *scaled = 0;
+    return true;
+  }
+  const Int128 kLimit = static_cast<Int128>(INT64_MAX);
+  if (exponent > 0) {
+    for (int k = 0; k < exponent; ++k) {
+      mantissa *= 10;
+      if (mantissa > kLimit)
+        return false;
+    }
+  } else if (exponent < 0) {
+    if (exponent < -40) {
+      mantissa = 0;
+    } else {
+      Int128 divisor = 1;
+      for (int k = 0; k < -exponent; ++k)
+        divisor *= 10;
+      Int128 q = mantissa / divisor;
+      Int128 r = mantissa % divisor;
+      if (2 * r >= divisor)
+        ++q;  // half away from zero (the sign is applied after)
+      mantissa = q;
+    }
+  }
+  if (mantissa > kLimit)
+    return false;
+  int64_t value = static_cast<int64_t>(mantissa);
+  *scaled = negative ? -value : value;
+  return true;
+}
+
+std::string FormatDecimal(int64_t scaled) {
+  bool negative = scaled < 0;
+  uint64_t magnitude =
+      negative ? static_cast<uint64_t>(-(scaled + 1)) + 1 : static_cast<uint64_t>(scaled);
+  uint64_t whole = magnitude / kDecimalScale;
+  uint64_t fraction = magnitude % kDecimalScale;
+  std::string out = negative ? "-" : "";
+  out += std::to_string(whole);
+  if (fraction != 0) {
+    std::string digits = std::to_string(fraction);
+    digits.insert(0, 6 - digits.size(), '0');
+    while (!digits.empty() && digits.back() == '0')
+      digits.pop_back();
+    out += "." + digits;
+  }
+  return out;
+}
+
+}  // namespace warrant

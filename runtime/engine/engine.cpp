@@ -1,0 +1,424 @@
+#include "runtime/engine/engine.h"
+
+#include <algorithm>
+#include <charconv>
+#include <iterator>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "runtime/core/code.h"
+#include "runtime/core/decimal.h"
+#include "runtime/core/text.h"
+#include "runtime/pack/builtins.h"
+#include "runtime/pack/pack.h"
+#include "runtime/pack/verify.h"
+#include "runtime/terminology/terminology_serialize.h"
+
+namespace warrant {
+
+const char* OutcomeWord(OutcomeKind kind) {
+  switch (kind) {
+    case OutcomeKind::Deny:
+      return "deny";
+    case OutcomeKind::Pend:
+    case OutcomeKind::AutoPend:
+      return "pend";
+    case OutcomeKind::Bundle:
+      return "bundle";
+    case OutcomeKind::Reject:
+      return "reject";
+    case OutcomeKind::Flag:
+      return "flag";
+  }
+  return "deny";
+}
+
+std::unique_ptr<Engine> Engine::FromPack(std::span<const uint8_t> bytes, std::string* error) {
+  PackResult result = ReadPack(bytes);
+  if (!result.ok()) {
+    *error = result.error;
+    return nullptr;
+  }
+  std::unique_ptr<Engine> engine(new Engine());
+  engine->program_ = std::move(result.program);
+  if (!engine->Prepare(error))
+    return nullptr;
+  return engine;
+}
+
+std::unique_ptr<Engine> Engine::FromProgram(Program program, std::string* error) {
+  WritePack(program);  // computes the content hash
+  std::string problem = Verify(program);
+  if (!problem.empty()) {
+    *error = "internal error: the compiled program does not verify: " + problem;
+    return nullptr;
+  }
+  std::unique_ptr<Engine> engine(new Engine());
+  engine->program_ = std::move(program);
+  if (!engine->Prepare(error))
+    return nullptr;
+  return engine;
+}
+
+bool Engine::Prepare(std::string* error) {
+  if (!program_.terminology_blob.empty()) {
+    TerminologyDecode decoded = DeserializeTerminology(program_.terminology_blob);
+    if (!decoded.ok()) {
+      *error = "its terminology section is corrupt: " + decoded.error;
+      return false;
+    }
+    terminology_ = std::make_unique<Terminology>(std::move(decoded.terminology));
+  }
+  // Remittance codes are written into decisions unescaped: only letters and digits may pass.
+  auto code_like = [](const std::string& text) {
+    return !text.empty() && text.size() <= 8 && std::all_of(text.begin(), text.end(), [](char c) {
+      return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    });
+  };
+  for (const ReasonData& r : program_.reasons) {
+    bool ok =
+        code_like(r.group) && code_like(r.carc) && (r.alt_group.empty() || code_like(r.alt_group));
+    for (const std::string& rarc : r.rarcs)
+      ok = ok && code_like(rarc);
+    if (!ok) {
+      *error = "reason `" + r.name + "` has a malformed remittance code";
+      return false;
+    }
+  }
+  index_ = RuleIndex::Build(program_);
+  hash_text_ = program_.HashText();
+  for (uint32_t r = 0; r < program_.reasons.size(); ++r) {
+    if (program_.reasons[r].name == "documentation")
+      documentation_reason_ = r;
+  }
+  line_starts_.clear();
+  for (const SourceData& source : program_.sources) {
+    std::vector<uint32_t>& starts = line_starts_.emplace_back(1, 0);
+    for (uint32_t i = 0; i < source.text.size(); ++i) {
+      if (source.text[i] == '\n')
+        starts.push_back(i + 1);
+    }
+  }
+  span_text_.clear();
+  span_site_.clear();
+  for (const SpanEntry& span : program_.spans) {
+    std::string_view text;
+    if (span.file < program_.sources.size()) {
+      std::string_view source = program_.sources[span.file].text;
+      if (span.begin <= span.end && span.end <= source.size()) {
+        text = source.substr(span.begin, span.end - span.begin);
+      }
+    }
+    span_text_.push_back(OneLine(text, 160));
+    span_site_.push_back(Location(span.file, span.begin));
+  }
+  site_at_.clear();
+  for (const OutcomeData& o : program_.outcomes) {
+    std::string site = Location(o.file, o.begin);
+    site_at_.push_back(site.empty() ? "?" : site);
+  }
+  finding_json_.clear();
+  for (uint32_t o = 0; o < program_.outcomes.size(); ++o) {
+    for (bool alt : {false, true}) {
+      finding_json_.emplace_back();
+      FormatFinding(PlainFinding(o, alt), finding_json_.back());
+    }
+  }
+  line_tail_ = "],\"pack\":\"" + hash_text_ + "\"}\n";
+  return true;
+}
+
+std::string Engine::Location(uint32_t file, uint32_t offset) const {
+  if (file >= program_.sources.size() || file >= line_starts_.size())
+    return "";
+  const std::string& text = program_.sources[file].text;
+  const std::vector<uint32_t>& starts = line_starts_[file];
+  auto it = std::upper_bound(starts.begin(), starts.end(), offset);
+  size_t line = static_cast<size_t>(it - starts.begin());  // 1-based: starts[0] is 0
+  uint32_t column = 1;
+  for (uint32_t i = starts[line - 1]; i < offset && i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
+      ++column;
+  }
+  return fmt::format("{}:{}:{}", program_.sources[file].name, line, column);
+}
+
+const std::string& Engine::SpanText(uint32_t pc) const {
+  static const std::string kNone;
+  const SpanEntry* span = program_.SpanAt(pc);
+  if (!span)
+    return kNone;
+  size_t i = static_cast<size_t>(span - program_.spans.data());
+  return i < span_text_.size() ? span_text_[i] : kNone;
+}
+
+const std::string& Engine::SpanSite(uint32_t pc) const {
+  static const std::string kNone;
+  const SpanEntry* span = program_.SpanAt(pc);
+  if (!span)
+    return kNone;
+  size_t i = static_cast<size_t>(span - program_.spans.data());
+  return i < span_site_.size() ? span_site_[i] : kNone;
+}
+
+uint32_t Engine::LineNumber(uint32_t file, uint32_t offset) const {
+  if (file >= line_starts_.size())
+    return 0;
+  const std::vector<uint32_t>& starts = line_starts_[file];
+  return static_cast<uint32_t>(std::upper_bound(starts.begin(), starts.end(), offset) -
+                               starts.begin());
+}
+
+std::string Engine::DescribeMissing(uint32_t pc) const {
+  const SpanEntry* span = program_.SpanAt(pc);
+  if (pc == kNoPc || !span || span->file >= program_.sources.size() || pc >= program_.code.size()) {
+    return "a value the criteria need is missing from the claim";
+  }
+  std::string_view source = program_.sources[span->file].text;
+  std::string text(source.substr(span->begin, span->end - span->begin));
+  // Collapse line breaks so the message stays on one line.
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t')
+      c = ' ';
+  }
+  switch (static_cast<Op>(program_.code[pc])) {
+    case Op::Fact: {
+      uint32_t fact = static_cast<uint32_t>(program_.code[pc + 1] | (program_.code[pc + 2] << 8));
+      if (fact < program_.facts.size()) {
+        return fmt::format("fact `{}` is not documented", program_.facts[fact].name);
+      }
+      break;
+    }
+    case Op::Scope:
+      if (static_cast<ScopeId>(program_.code[pc + 1]) == ScopeId::age) {
+        return "`age` is unknown: the patient's birth date is missing";
+      }
+      break;
+    case Op::Lookup:
+      return fmt::format("`{}` has no entry for this claim", text);
+    case Op::Call:
+      if (static_cast<BuiltinId>(program_.code[pc + 1]) == BuiltinId::Billable ||
+          static_cast<BuiltinId>(program_.code[pc + 1]) == BuiltinId::Exists) {
+        return fmt::format("`{}` is unknown: no code-set version loaded for the date of service",
+                           text);
+      }
+      if (static_cast<BuiltinId>(program_.code[pc + 1]) == BuiltinId::Birthday) {
+        return fmt::format("`{}` is unknown: the patient's birth date is missing", text);
+      }
+      return fmt::format("`{}` could not be computed", text);
+    default:
+      break;
+  }
+  return fmt::format("`{}` is missing from the claim", text);
+}
+
+std::string FindingMessage(const Engine& engine, const Finding& f) {
+  const Program& p = engine.program();
+  const OutcomeData& o = p.outcomes[f.outcome];
+  if (f.auto_message)
+    return engine.DescribeMissing(f.missing_pc);
+  // `if unknown ...`: that outcome's own message, else its reason's, else what was missing.
+  if (f.from_unknown) {
+    if (!o.unknown_message.empty())
+      return o.unknown_message;
+    if (f.reason != UINT32_MAX)
+      return p.reasons[f.reason].description;
+    return engine.DescribeMissing(f.missing_pc);
+  }
+  if (!o.message.empty())
+    return o.message;
+  if (f.reason != UINT32_MAX)
+    return p.reasons[f.reason].description;
+  return "";
+}
+
+void Engine::FormatFinding(const Finding& f, std::string& out) const {
+  const Program& p = program_;
+  const OutcomeData& o = p.outcomes[f.outcome];
+  const RuleData& rule = p.rules[o.rule];
+  const PolicyData& policy = p.policies[rule.policy];
+  out += "{\"outcome\":\"";
+  out += OutcomeWord(f.kind);
+  out += '"';
+  uint32_t reason = f.reason;
+  if (reason == UINT32_MAX && f.auto_message)
+    reason = documentation_reason_;
+  if (reason != UINT32_MAX) {
+    const ReasonData& r = p.reasons[reason];
+    out += ",\"reason\":";
+    AppendJsonString(out, r.name);
+    out += ",\"carc\":";
+    out += '"';
+    out += f.alt_group ? r.alt_group : r.group;
+    out += '-';
+    out += r.carc;
+    out += '"';
+    out += ",\"rarc\":[";
+    for (size_t k = 0; k < r.rarcs.size(); ++k) {
+      if (k)
+        out += ',';
+      out += '"';
+      out += r.rarcs[k];
+      out += '"';
+    }
+    out += ']';
+  }
+  out += ",\"message\":";
+  if (f.auto_message || f.from_unknown) {
+    AppendJsonString(out, FindingMessage(*this, f));  // the rare paths may build text
+  } else {
+    AppendJsonString(out, !o.message.empty() || f.reason == UINT32_MAX
+                              ? std::string_view(o.message)
+                              : std::string_view(p.reasons[f.reason].description));
+  }
+  out += ",\"policy\":";
+  AppendJsonString(out, policy.id);
+  fmt::format_to(std::back_inserter(out), ",\"version\":{},\"rule\":", policy.version);
+  AppendJsonString(out, rule.name);
+  out += ",\"at\":";
+  AppendJsonString(out, SiteLocation(f.outcome));
+  out += '}';
+}
+
+// The finding an outcome site makes when its statement fails (the common case), per group code.
+Finding Engine::PlainFinding(uint32_t outcome, bool alt_group) const {
+  const OutcomeData& o = program_.outcomes[outcome];
+  Finding f;
+  f.kind = o.kind == OutcomeKind::AutoPend ? OutcomeKind::Pend : o.kind;
+  f.outcome = outcome;
+  f.reason = o.reason;
+  f.alt_group = alt_group;
+  return f;
+}
+
+void Engine::AppendFinding(const Finding& f, std::string& out) const {
+  // A finding that is its site's plain one (not a pend on missing data, not `if unknown`)
+  // always prints the same text: formatted once, in Prepare.
+  if (!f.auto_message && !f.from_unknown) {
+    const Finding plain = PlainFinding(f.outcome, f.alt_group);
+    if (f.kind == plain.kind && f.reason == plain.reason) {
+      out += finding_json_[2 * f.outcome + (f.alt_group ? 1 : 0)];
+      return;
+    }
+  }
+  FormatFinding(f, out);
+}
+
+Session::Session(const Engine& engine)
+    : engine_(engine),
+      decoder_(engine.program().facts),
+      vm_(engine.program(), engine.index(), engine.terminology()) {}
+
+bool Session::Evaluate(std::string_view json, RecordError& error, TraceSink* trace) {
+  if (!decoder_.Decode(json, claim_, error))
+    return false;
+  return DecideWithinBudget(error, trace);
+}
+
+bool Session::Evaluate(const NdjsonLine& line, RecordError& error, TraceSink* trace) {
+  if (!decoder_.Decode(line, claim_, error))
+    return false;
+  return DecideWithinBudget(error, trace);
+}
+
+bool Session::DecideWithinBudget(RecordError& error, TraceSink* trace) {
+  Decide(claim_, trace);
+  if (!vm_.over_budget())
+    return true;
+  error.code = RecordErrorCode::WorkLimit;
+  error.message = fmt::format(
+      "deciding the claim needs more than {} instructions (rules that nest quantifiers over "
+      "long lists); nothing was decided",
+      vm_.instruction_budget());
+  error.claim_id = claim_.present.Has(FieldId::claim_id) ? std::string(claim_.Str(claim_.id)) : "";
+  error.field.clear();
+  decision_.Clear();
+  return false;
+}
+
+void Session::Decide(const Claim& claim, TraceSink* trace) {
+  vm_.Decide(claim, decision_, trace);
+}
+
+void Session::AppendDecisions(std::string& out, const FindingNotes* notes) const {
+  // Every line's record starts `{"claim":ID,"line":`: the id is escaped once, then copied.
+  size_t prefix_at = 0, prefix_size = 0;
+  for (uint32_t l = 0; l < decision_.lines.size(); ++l) {
+    const LineDecision& line = decision_.lines[l];
+    const LineRecord& rec = claim_.lines[l];
+    if (l == 0) {
+      prefix_at = out.size();
+      out += "{\"claim\":";
+      if (claim_.present.Has(FieldId::claim_id)) {
+        AppendJsonString(out, claim_.Str(claim_.id));
+      } else {
+        out += "null";
+      }
+      out += ",\"line\":";
+      prefix_size = out.size() - prefix_at;
+    } else {
+      out.append(out, prefix_at, prefix_size);
+    }
+    char digits[16];
+    out.append(digits, static_cast<size_t>(
+                           std::to_chars(digits, digits + sizeof digits, l + 1).ptr - digits));
+    out += ",\"code\":";
+    const CodeText* code =
+        rec.present.Has(FieldId::line_code) ? code_text_.Find(rec.code) : nullptr;
+    if (code) {
+      // A code's display text is letters, digits, '.' and '-': nothing to escape.
+      out += '"';
+      out.append(code->view());
+      out += '"';
+    } else {
+      out += "null";
+    }
+    out += ",\"decision\":\"";
+    out += DecisionName(line.decision);
+    out += "\",\"findings\":[";
+    for (uint32_t i = 0; i < line.finding_count; ++i) {
+      if (i)
+        out += ',';
+      engine_.AppendFinding(decision_.findings[line.first_finding + i], out);
+      if (notes) {
+        out.pop_back();  // '}'
+        notes->AppendMembers(l, i, out);
+        out += '}';
+      }
+    }
+    out += engine_.line_tail_;
+  }
+}
+
+const CodeText* Session::CodeTextCache::Find(uint64_t packed) {
+  const size_t slot = static_cast<size_t>((packed * 0x9E3779B97F4A7C15u) >> (64 - kBits));
+  if (key[slot] == packed && packed != 0)
+    return &text[slot];
+  const std::optional<CodeText> unpacked = Unpack(packed);
+  if (!unpacked)
+    return nullptr;
+  key[slot] = packed;
+  text[slot] = *unpacked;
+  return &text[slot];
+}
+
+void Session::AppendError(const RecordError& error, uint64_t input_line, std::string& out) const {
+  out += "{\"claim\":";
+  if (!error.claim_id.empty()) {
+    AppendJsonString(out, error.claim_id);
+  } else {
+    out += "null";
+  }
+  out += fmt::format(",\"input_line\":{},\"error\":{{\"code\":\"", input_line);
+  out += RecordErrorId(error.code);
+  out += "\",\"message\":";
+  AppendJsonString(out, error.message);
+  if (!error.field.empty()) {
+    out += ",\"field\":";
+    AppendJsonString(out, error.field);
+  }
+  out += "}}\n";
+}
+
+}  // namespace warrant

@@ -1,0 +1,156 @@
+// The embedding API: load a rule pack once, then decide claims on any number of threads.
+//
+//   auto engine = warrant::Engine::FromPack(bytes, &error);   // verified before use
+//   warrant::Session session(*engine);                        // one per thread
+//   if (session.Evaluate(json_text, error)) session.AppendDecisions(out);
+//
+// An Engine is immutable after loading and shared by all threads; a Session holds the scratch
+// space (record buffers, VM stack) for one thread and reuses it, so deciding a stream of claims
+// allocates nothing in the steady state. The CLI's `run`, `test` and `explain` are thin shells over
+// this API. Output follows language.md §10: one JSON object per claim line.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/core/code.h"
+#include "runtime/pack/program.h"
+#include "runtime/records/record.h"
+#include "runtime/records/record_json.h"
+#include "runtime/terminology/terminology.h"
+#include "runtime/vm/vm.h"
+
+namespace warrant {
+
+class Engine {
+ public:
+  // Reads and verifies a pack; nullptr with `error` set if it is corrupt or unsupported.
+  static std::unique_ptr<Engine> FromPack(std::span<const uint8_t> bytes, std::string* error);
+  // Adopts a program compiled in memory (it is serialized once to compute its hash and verified).
+  static std::unique_ptr<Engine> FromProgram(Program program, std::string* error);
+
+  const Program& program() const { return program_; }
+
+  const RuleIndex& index() const { return index_; }
+
+  const Terminology* terminology() const { return terminology_.get(); }
+
+  const std::string& pack_hash() const { return hash_text_; }
+
+  // "ncd_210_3_fobt_v2.warrant:17:3" for an outcome site.
+  const std::string& SiteLocation(uint32_t outcome) const { return site_at_[outcome]; }
+
+  // "file:line:col" of byte `offset` of source `file` ("" if there is no such source).
+  std::string Location(uint32_t file, uint32_t offset) const;
+  // The 1-based line of byte `offset` of source `file` (0 if there is no such source).
+  uint32_t LineNumber(uint32_t file, uint32_t offset) const;
+  // The sentence for a pend on missing data: "fact `pack_years` is not documented".
+  std::string DescribeMissing(uint32_t pc) const;
+  // The source text of the span `pc` maps to, on one line (at most 160 bytes, then " ..."),
+  // and its "file:line:col"; both "" when `pc` has no span. Computed once at load.
+  const std::string& SpanText(uint32_t pc) const;
+  const std::string& SpanSite(uint32_t pc) const;
+
+  // The reason a pend on missing data reports (the pack's `documentation` reason), or none.
+  uint32_t documentation_reason() const { return documentation_reason_; }
+
+  // Appends one finding as the JSON object of language.md §10.
+  void AppendFinding(const Finding& finding, std::string& out) const;
+
+ private:
+  friend class Session;
+  Engine() = default;
+  bool Prepare(std::string* error);
+  void FormatFinding(const Finding& finding, std::string& out) const;
+  Finding PlainFinding(uint32_t outcome, bool alt_group) const;
+
+  Program program_;
+  RuleIndex index_;
+  std::unique_ptr<Terminology> terminology_;
+  std::string hash_text_;
+  std::vector<std::string> site_at_;
+  std::vector<std::vector<uint32_t>> line_starts_;  // per source: byte offset of each line
+  std::vector<std::string> span_text_, span_site_;  // per Program::spans entry
+  uint32_t documentation_reason_ = UINT32_MAX;
+  // Output text formatted once: each outcome site's plain finding (index 2 * outcome, + 1 with
+  // the reason's computed group), and what ends every decision line (the pack hash).
+  std::vector<std::string> finding_json_;
+  std::string line_tail_;
+};
+
+// Extra members for the findings of a decision record, written inside each finding's object
+// (`run --explain` adds why_not and evidence this way; runtime/explain/explain.h).
+class FindingNotes {
+ public:
+  virtual ~FindingNotes() = default;
+  // Appends `,"name":value` members for finding `finding` (0-based) of line `line` (0-based).
+  virtual void AppendMembers(uint32_t line, uint32_t finding, std::string& out) const = 0;
+};
+
+// One thread's evaluator.
+class Session {
+ public:
+  explicit Session(const Engine& engine);
+
+  // Decodes one claim (JSON text) and decides every line. False if the record is malformed:
+  // `error` says why and nothing was decided.
+  bool Evaluate(std::string_view json, RecordError& error, TraceSink* trace = nullptr);
+  // The same over an NDJSON line (parsed in place).
+  bool Evaluate(const NdjsonLine& line, RecordError& error, TraceSink* trace = nullptr);
+  // Decides an already decoded claim.
+  void Decide(const Claim& claim, TraceSink* trace = nullptr);
+
+  // Decide only by the versions of one policy ("" for all); false if the pack lacks it.
+  bool SetPolicyFilter(std::string_view policy_id) { return vm_.SetPolicyFilter(policy_id); }
+
+  const Claim& claim() const { return claim_; }
+
+  const ClaimDecision& decision() const { return decision_; }
+
+  // Instructions this Session's VM has executed (tests measure work with it).
+  uint64_t instructions() const { return vm_.instructions(); }
+
+  // Lowers the per-claim work limit (R0712) so tests can reach it quickly.
+  void set_instruction_budget(uint64_t budget) { vm_.set_instruction_budget(budget); }
+
+  // Appends one JSON object per line of the last decided claim, each ending in '\n'. With
+  // `notes`, each finding's object also carries the members they add.
+  void AppendDecisions(std::string& out, const FindingNotes* notes = nullptr) const;
+  // Appends the error record for a malformed input line.
+  void AppendError(const RecordError& error, uint64_t input_line, std::string& out) const;
+
+ private:
+  bool DecideWithinBudget(RecordError& error, TraceSink* trace);
+
+  // The display texts of recently written line codes. Codes repeat from claim to claim, and
+  // unpacking one costs more than the rest of its line's record.
+  struct CodeTextCache {
+    static constexpr unsigned kBits = 9;
+    static constexpr size_t kSize = size_t{1} << kBits;
+    std::array<uint64_t, kSize> key{};  // 0: empty (no valid code packs to 0)
+    std::array<CodeText, kSize> text;
+    // The display text of `packed`, or null when it is not a valid code.
+    const CodeText* Find(uint64_t packed);
+  };
+
+  const Engine& engine_;
+  RecordDecoder decoder_;
+  Vm vm_;
+  Claim claim_;
+  ClaimDecision decision_;
+  mutable CodeTextCache code_text_;  // a cache: AppendDecisions stays const
+};
+
+// "deny", "pend", "bundle", "reject", "flag".
+const char* OutcomeWord(OutcomeKind kind);
+
+// The message a finding reports: the statement's own text, else its reason's description, else
+// (for pends on missing data) what was missing.
+std::string FindingMessage(const Engine& engine, const Finding& finding);
+
+}  // namespace warrant

@@ -1,0 +1,169 @@
+// The JSON form of an explanation (schema: docs/explain.md).
+#include <fmt/format.h>
+
+#include "runtime/core/text.h"
+#include "runtime/explain/explain_render.h"
+
+namespace warrant {
+namespace {
+
+void Field(std::string& out, std::string_view name, std::string_view value, bool first = false) {
+  if (!first)
+    out += ',';
+  AppendJsonString(out, name);
+  out += ':';
+  AppendJsonString(out, value);
+}
+
+void Strings(std::string& out, std::string_view name, const std::vector<std::string>& items) {
+  out += ',';
+  AppendJsonString(out, name);
+  out += ":[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i)
+      out += ',';
+    AppendJsonString(out, items[i]);
+  }
+  out += ']';
+}
+
+void StepJson(const ExplainStep& s, std::string& out) {
+  out += '{';
+  Field(out, "kind", s.kind, true);
+  Field(out, "expr", s.expr);
+  Field(out, "at", s.site);
+  if (!s.op.empty())
+    Field(out, "op", s.op);
+  Strings(out, "operands", s.operands);
+  Field(out, "value", s.value);
+  if (!s.note.empty())
+    Field(out, "note", s.note);
+  out += fmt::format(",\"depth\":{}}}", s.depth);
+}
+
+}  // namespace
+
+void WriteEvidenceJson(const std::vector<ExplainStep>& evidence, std::string& out) {
+  out += '[';
+  for (size_t i = 0; i < evidence.size(); ++i) {
+    if (i)
+      out += ',';
+    StepJson(evidence[i], out);
+  }
+  out += ']';
+}
+
+void WriteExplainJson(const Explanation& x, std::string& out) {
+  out += "{\"claim\":";
+  if (x.claim_id.empty()) {
+    out += "null";
+  } else {
+    AppendJsonString(out, x.claim_id);
+  }
+  Field(out, "pack", x.pack);
+  out += ",\"lines\":[";
+  for (size_t li = 0; li < x.lines.size(); ++li) {
+    const ExplainLine& line = x.lines[li];
+    if (li)
+      out += ',';
+    out += fmt::format("{{\"line\":{}", line.line);
+    Field(out, "code", line.code);
+    if (!line.code_description.empty())
+      Field(out, "code_description", line.code_description);
+    Field(out, "service_date", line.service_date);
+    Field(out, "decision", line.decision);
+    out += ",\"policies\":[";
+    for (size_t i = 0; i < line.policies.size(); ++i) {
+      const ExplainPolicy& p = line.policies[i];
+      if (i)
+        out += ',';
+      out += '{';
+      Field(out, "id", p.id, true);
+      out += fmt::format(",\"version\":{}", p.version);
+      Field(out, "title", p.title);
+      Field(out, "source", p.source);
+      out += ",\"effective\":";
+      if (p.from.empty())
+        out += "null";
+      else
+        AppendJsonString(out, p.from);
+      out += ",\"until\":";
+      if (p.until.empty())
+        out += "null";
+      else
+        AppendJsonString(out, p.until);
+      out += '}';
+    }
+    out += "],\"rules\":[";
+    for (size_t ri = 0; ri < line.rules.size(); ++ri) {
+      const ExplainRule& r = line.rules[ri];
+      if (ri)
+        out += ',';
+      out += '{';
+      Field(out, "rule", r.name, true);
+      Field(out, "title", r.title);
+      Field(out, "policy", r.policy);
+      out += fmt::format(",\"version\":{}", r.version);
+      Field(out, "at", r.site);
+      Field(out, "applies", r.applied);
+      out += ",\"statements\":[";
+      for (size_t si = 0; si < r.statements.size(); ++si) {
+        const ExplainStatement& st = r.statements[si];
+        if (si)
+          out += ',';
+        out += '{';
+        Field(out, "kind", st.kind, true);
+        if (!st.name.empty())
+          Field(out, "name", st.name);
+        Field(out, "source", st.source);
+        Field(out, "at", st.site);
+        Field(out, "value", st.value);
+        out += fmt::format(",\"fired\":{},\"steps\":", st.fired ? "true" : "false");
+        WriteEvidenceJson(st.steps, out);
+        out += '}';
+      }
+      out += "]}";
+    }
+    out += "],\"findings\":[";
+    for (size_t fi = 0; fi < line.findings.size(); ++fi) {
+      const ExplainFinding& f = line.findings[fi];
+      if (fi)
+        out += ',';
+      out += '{';
+      Field(out, "outcome", f.outcome, true);
+      Field(out, "decision", f.decision);
+      if (!f.reason.empty()) {
+        Field(out, "reason", f.reason);
+        Field(out, "carc", f.carc);
+        Strings(out, "rarc", f.rarcs);
+      }
+      Field(out, "message", f.message);
+      Field(out, "policy", f.policy);
+      out += fmt::format(",\"version\":{}", f.version);
+      Field(out, "rule", f.rule);
+      Field(out, "at", f.site);
+      Field(out, "requirement", f.statement);
+      if (!f.why_not.empty())
+        Field(out, "why_not", f.why_not);
+      out += ",\"evidence\":";
+      WriteEvidenceJson(f.evidence, out);
+      out += '}';
+    }
+    out += "]}";
+  }
+  out += "]}";
+}
+
+void EvidenceNotes::AppendMembers(uint32_t line, uint32_t finding, std::string& out) const {
+  if (line >= x_.lines.size() || finding >= x_.lines[line].findings.size())
+    return;
+  const ExplainFinding& f = x_.lines[line].findings[finding];
+  if (!f.why_not.empty()) {
+    out += ",\"why_not\":";
+    AppendJsonString(out, f.why_not);
+  }
+  out += ",\"evidence\":";
+  WriteEvidenceJson(f.evidence, out);
+}
+
+}  // namespace warrant

@@ -1,0 +1,515 @@
+#include "runtime/pack/disasm.h"
+
+#include <algorithm>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/core.h>
+
+#include "runtime/core/code.h"
+#include "runtime/pack/builtins.h"
+#include "runtime/records/schema.h"
+
+namespace warrant {
+namespace {
+
+constexpr uint32_t kNone = UINT32_MAX;
+
+// "2023-01-01", or "open" for the unbounded ends.
+std::string DayText(Day day) {
+  if (day <= kMinDay || day >= kMaxDay)
+    return "open";
+  return FormatDate(day).str();
+}
+
+std::string Quoted(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (byte < 0x20 || byte == 0x7F) {
+      out += fmt::format("\\x{:02x}", byte);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+const char* OutcomeKindName(OutcomeKind kind) {
+  switch (kind) {
+    case OutcomeKind::Deny:
+      return "deny";
+    case OutcomeKind::Pend:
+      return "pend";
+    case OutcomeKind::Bundle:
+      return "bundle";
+    case OutcomeKind::Reject:
+      return "reject";
+    case OutcomeKind::Flag:
+      return "flag";
+    case OutcomeKind::AutoPend:
+      return "auto_pend";
+  }
+  return "?";
+}
+
+std::string DecimalText(int64_t scaled) {
+  const bool negative = scaled < 0;
+  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(scaled) : scaled;
+  std::string fraction = fmt::format("{:06d}", magnitude % kDecimalScale);
+  while (fraction.size() > 1 && fraction.back() == '0')
+    fraction.pop_back();
+  return fmt::format("{}{}.{}", negative ? "-" : "", magnitude / kDecimalScale, fraction);
+}
+
+// A scalar constant as source would write it. Lists are expanded one level only: list items
+// are scalars in a verified program, and an unverified one must not send this into a cycle.
+std::string ScalarText(const Constant& c) {
+  switch (c.tag) {
+    case Tag::None:
+      return "none";
+    case Tag::Bool:
+      return c.i != 0 ? "true" : "false";
+    case Tag::Int:
+      return fmt::format("{}", c.i);
+    case Tag::Decimal:
+      return DecimalText(c.i);
+    case Tag::String:
+      return Quoted(c.text);
+    case Tag::Date:
+      if (c.i < kMinDay || c.i > kMaxDay)
+        return fmt::format("date {}", c.i);
+      return FormatDate(static_cast<Day>(c.i)).str();
+    case Tag::Duration:
+      return fmt::format("{} {}", c.i, DurationUnitName(static_cast<DurationUnit>(c.sub)));
+    case Tag::Code: {
+      const std::optional<CodeText> text = Unpack(static_cast<uint64_t>(c.i));
+      if (!text)
+        return fmt::format("code 0x{:x}", static_cast<uint64_t>(c.i));
+      const std::optional<CodeSystem> system = SystemOf(static_cast<uint64_t>(c.i));
+      return fmt::format("{} {}", system ? SystemName(*system) : "?", text->view());
+    }
+    case Tag::List:
+      return "[...]";
+    case Tag::Unknown:
+    case Tag::Record:
+      return "?";
+  }
+  return "?";
+}
+
+std::string ConstantText(const Program& p, int64_t index) {
+  if (index < 0 || static_cast<size_t>(index) >= p.constants.size())
+    return "?";
+  const Constant& c = p.constants[index];
+  if (c.tag != Tag::List)
+    return ScalarText(c);
+  std::string out = "[";
+  for (size_t k = 0; k < c.items.size(); ++k) {
+    if (k > 0)
+      out += ", ";
+    out += c.items[k] < p.constants.size() ? ScalarText(p.constants[c.items[k]]) : "?";
+  }
+  return out + "]";
+}
+
+template <typename T>
+const T* At(const std::vector<T>& items, int64_t index) {
+  return index >= 0 && static_cast<size_t>(index) < items.size() ? &items[index] : nullptr;
+}
+
+std::string OutcomeText(const Program& p, int64_t index) {
+  const OutcomeData* o = At(p.outcomes, index);
+  if (o == nullptr)
+    return "?";
+  std::string out = OutcomeKindName(o->kind);
+  if (const ReasonData* reason = o->reason != kNone ? At(p.reasons, o->reason) : nullptr) {
+    out += " " + reason->name;
+  }
+  if (!o->message.empty())
+    out += " " + Quoted(o->message);
+  return out;
+}
+
+// The name of column `index` of the record-valued tables, when they all agree on it (the row's
+// table is known only at run time).
+std::string ColumnText(const Program& p, int64_t index) {
+  std::string name;
+  for (const TableData& table : p.tables) {
+    if (!table.record_valued)
+      continue;
+    const std::string* column = At(table.columns, index);
+    if (column == nullptr)
+      continue;
+    if (!name.empty() && name != *column)
+      return "";
+    name = *column;
+  }
+  return name;
+}
+
+std::string TargetText(const Instruction& ins, uint32_t pc) {
+  return fmt::format("-> {:04x}", ins.Target(pc));
+}
+
+// The `;` comment: what the operands name. The only per-opcode code of the listing.
+std::string Comment(const Program& p, const Instruction& ins, uint32_t pc) {
+  switch (ins.op) {
+    case Op::PushConst:
+    case Op::MakeList:
+      return ConstantText(p, ins.a);
+    case Op::Scope:
+      return ins.a < static_cast<int64_t>(ScopeId::kCount) ? ScopeName(static_cast<ScopeId>(ins.a))
+                                                           : "?";
+    case Op::Field:
+      return ins.a < static_cast<int64_t>(FieldId::kCount) ? FieldName(static_cast<FieldId>(ins.a))
+                                                           : "?";
+    case Op::Fact: {
+      const FactData* fact = At(p.facts, ins.a);
+      return fact ? fact->name : "?";
+    }
+    case Op::Lookup:
+    case Op::HasKey: {
+      const TableData* table = At(p.tables, ins.a);
+      return table ? table->name : "?";
+    }
+    case Op::InCodeset: {
+      const std::string* name = At(p.codeset_names, ins.a);
+      return name ? *name : "?";
+    }
+    case Op::Within:
+      return ins.a == 0 ? "before" : ins.a == 1 ? "after" : ins.a == 2 ? "of" : "?";
+    case Op::Call:
+      return ins.a < static_cast<int64_t>(BuiltinId::kCount)
+                 ? BuiltinName(static_cast<BuiltinId>(ins.a))
+                 : "?";
+    case Op::Jump:
+    case Op::JumpIfFalse:
+    case Op::JumpIfNotTrue:
+    case Op::IterNext:
+      return TargetText(ins, pc);
+    case Op::Applies:
+    case Op::Require:
+    case Op::Emit:
+      return OutcomeText(p, ins.a);
+    case Op::When:
+      return OutcomeText(p, ins.a) + ", " + TargetText(ins, pc);
+    case Op::Column:
+      return ColumnText(p, ins.a);
+    case Op::PushTrue:
+    case Op::PushFalse:
+    case Op::PushNone:
+    case Op::PushInt:
+    case Op::Load:
+    case Op::Store:
+    case Op::Pop:
+    case Op::Dup:
+    case Op::MapGet:
+    case Op::InList:
+    case Op::HasMapKey:
+    case Op::Not:
+    case Op::And:
+    case Op::Or:
+    case Op::IsNone:
+    case Op::IsKnown:
+    case Op::Eq:
+    case Op::Ne:
+    case Op::Lt:
+    case Op::Le:
+    case Op::Gt:
+    case Op::Ge:
+    case Op::Neg:
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Select:
+    case Op::IterStart:
+    case Op::AccAny:
+    case Op::AccAll:
+    case Op::AccCount:
+    case Op::AccSum:
+    case Op::AccMin:
+    case Op::AccMax:
+    case Op::AccLatest:
+    case Op::AccEarliest:
+    case Op::Return:
+      return "";
+  }
+  return "";
+}
+
+std::string OperandText(const Instruction& ins) {
+  switch (Info(ins.op).format) {
+    case OperandFormat::None:
+      return "";
+    case OperandFormat::U8:
+    case OperandFormat::U16:
+    case OperandFormat::I32:
+      return fmt::format("{}", ins.a);
+    case OperandFormat::U16I32:
+    case OperandFormat::U8I32:
+      return fmt::format("{}, {}", ins.a, ins.b);
+  }
+  return "";
+}
+
+// Line numbers and texts of the program's sources, computed once per listing.
+class Lines {
+ public:
+  explicit Lines(const Program& p) : p_(p), starts_(p.sources.size()) {}
+
+  // 1-based line of byte `offset` in source `file`; 0 if there is no such file.
+  uint32_t LineOf(uint32_t file, uint32_t offset) {
+    const std::vector<uint32_t>* starts = Starts(file);
+    if (starts == nullptr)
+      return 0;
+    return static_cast<uint32_t>(std::upper_bound(starts->begin(), starts->end(), offset) -
+                                 starts->begin());
+  }
+
+  // Line `line` of `file` without its indentation and line break.
+  std::string_view Text(uint32_t file, uint32_t line) {
+    const std::vector<uint32_t>* starts = Starts(file);
+    if (starts == nullptr || line == 0 || line > starts->size())
+      return {};
+    std::string_view text = p_.sources[file].text;
+    text.remove_prefix((*starts)[line - 1]);
+    text = text.substr(0, text.find('\n'));
+    const size_t first = text.find_first_not_of(" \t");
+    if (first == std::string_view::npos)
+      return {};
+    text.remove_prefix(first);
+    return text.substr(0, text.find_last_not_of(" \t\r") + 1);
+  }
+
+  std::string_view Name(uint32_t file) const {
+    return file < p_.sources.size() ? std::string_view(p_.sources[file].name) : "?";
+  }
+
+ private:
+  const std::vector<uint32_t>* Starts(uint32_t file) {
+    if (file >= starts_.size())
+      return nullptr;
+    std::vector<uint32_t>& starts = starts_[file];
+    if (starts.empty()) {
+      const std::string& text = p_.sources[file].text;
+      starts.push_back(0);
+      for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n')
+          starts.push_back(static_cast<uint32_t>(i + 1));
+      }
+    }
+    return &starts;
+  }
+
+  const Program& p_;
+  std::vector<std::vector<uint32_t>> starts_;
+};
+
+class Lister {
+ public:
+  Lister(const Program& p, std::ostream& out, const DisasmOptions& options)
+      : p_(p), out_(out), options_(options), lines_(p) {}
+
+  void Policy(const PolicyData& policy) {
+    out_ << fmt::format("== policy {} version {} ({} .. {}) {} ==\n", Quoted(policy.id),
+                        policy.version, DayText(policy.from), DayText(policy.until),
+                        lines_.Name(policy.file));
+  }
+
+  void Rule(uint32_t index) {
+    const RuleData& rule = p_.rules[index];
+    std::string header = "-- rule " + rule.name;
+    if (!rule.title.empty())
+      header += " " + Quoted(rule.title);
+    header += fmt::format(" ({}:{})", lines_.Name(rule.file), lines_.LineOf(rule.file, rule.begin));
+    const PolicyData* policy = At(p_.policies, rule.policy);
+    if (policy == nullptr || rule.from != policy->from || rule.until != policy->until) {
+      header += fmt::format(" effective {} .. {}", DayText(rule.from), DayText(rule.until));
+    }
+    out_ << fmt::format("{} slots {} stack {} --\n", header, rule.slots, rule.max_stack);
+    Code(rule.applies_code, rule.code_end);
+  }
+
+  void Reason(const ReasonData& reason) {
+    out_ << fmt::format("-- reason {} condition (group {} when true) slots {} stack {} --\n",
+                        reason.name, reason.alt_group, reason.alt_slots, reason.alt_max_stack);
+    Code(reason.alt_code, reason.alt_code_end);
+  }
+
+ private:
+  // Instructions of [begin, end), front to back. Stops at the first byte that does not decode.
+  void Code(uint32_t begin, uint32_t end) {
+    const std::span<const uint8_t> code =
+        std::span<const uint8_t>(p_.code).first(std::min<size_t>(end, p_.code.size()));
+    bool first = true;
+    uint32_t last_file = kNone;
+    uint32_t last_line = 0;
+    for (uint32_t pc = begin; pc < code.size();) {
+      std::optional<Instruction> ins = DecodeAt(code, pc);
+      if (!ins) {
+        out_ << fmt::format("{:04x}    ? <bad instruction byte 0x{:02x}>\n", pc, code[pc]);
+        return;
+      }
+      uint32_t file = kNone;
+      uint32_t line = 0;
+      if (const SpanEntry* span = p_.SpanAt(pc)) {
+        file = span->file;
+        line = lines_.LineOf(span->file, span->begin);
+      }
+      std::string line_column = "   |";
+      if (first || file != last_file || line != last_line) {
+        line_column = line == 0 ? "   ?" : fmt::format("{:>4}", line);
+        if (options_.source_lines && line != 0) {
+          const std::string_view text = lines_.Text(file, line);
+          if (!text.empty())
+            out_ << "          ; " << text << '\n';
+        }
+      }
+      first = false;
+      last_file = file;
+      last_line = line;
+      std::string text = fmt::format("{:04x} {} {:<16} {:<11}", pc, line_column,
+                                     Info(ins->op).mnemonic, OperandText(*ins));
+      const std::string comment = Comment(p_, *ins, pc);
+      if (!comment.empty())
+        text += " ; " + comment;
+      text.erase(text.find_last_not_of(' ') + 1);
+      out_ << text << '\n';
+      pc += ins->size;
+    }
+  }
+
+  const Program& p_;
+  std::ostream& out_;
+  const DisasmOptions& options_;
+  Lines lines_;
+};
+
+std::string EscapeCell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|')
+      out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
+const char* OperandsDoc(OperandFormat format) {
+  switch (format) {
+    case OperandFormat::None:
+      return "";
+    case OperandFormat::U8:
+      return "u8 a";
+    case OperandFormat::U16:
+      return "u16 a";
+    case OperandFormat::I32:
+      return "i32 a";
+    case OperandFormat::U16I32:
+      return "u16 a, i32 b";
+    case OperandFormat::U8I32:
+      return "u8 a, i32 b";
+  }
+  return "";
+}
+
+// Splits "[.., a, b] -> [.., a == b]; meaning" into the notation and the meaning.
+std::pair<std::string_view, std::string_view> SplitDoc(std::string_view doc) {
+  if (doc.empty() || doc[0] != '[')
+    return {{}, doc};
+  const size_t arrow = doc.find("-> [");
+  if (arrow == std::string_view::npos)
+    return {{}, doc};
+  int depth = 0;
+  for (size_t i = arrow + 3; i < doc.size(); ++i) {
+    if (doc[i] == '[')
+      ++depth;
+    if (doc[i] == ']' && --depth == 0) {
+      std::string_view rest = doc.substr(i + 1);
+      while (!rest.empty() && (rest.front() == ';' || rest.front() == ' '))
+        rest.remove_prefix(1);
+      return {doc.substr(0, i + 1), rest};
+    }
+  }
+  return {{}, doc};
+}
+
+}  // namespace
+
+void DisassembleRule(const Program& program, uint32_t rule, std::ostream& out,
+                     const DisasmOptions& options) {
+  if (rule >= program.rules.size())
+    return;
+  Lister(program, out, options).Rule(rule);
+}
+
+void Disassemble(const Program& program, std::ostream& out, const DisasmOptions& options) {
+  Lister lister(program, out, options);
+  std::vector<bool> listed(program.rules.size(), false);
+  for (const PolicyData& policy : program.policies) {
+    lister.Policy(policy);
+    const uint64_t end =
+        std::min<uint64_t>(uint64_t{policy.first_rule} + policy.rule_count, program.rules.size());
+    for (uint64_t r = policy.first_rule; r < end; ++r) {
+      lister.Rule(static_cast<uint32_t>(r));
+      listed[r] = true;
+    }
+  }
+  // Only an unverified program has these; list them rather than hide them.
+  if (std::find(listed.begin(), listed.end(), false) != listed.end()) {
+    out << "== rules outside every policy ==\n";
+    for (uint32_t r = 0; r < program.rules.size(); ++r) {
+      if (!listed[r])
+        lister.Rule(r);
+    }
+  }
+  bool any_condition = false;
+  for (const ReasonData& reason : program.reasons) {
+    if (reason.alt_code == kNone)
+      continue;
+    if (!any_condition)
+      out << "== reason conditions ==\n";
+    any_condition = true;
+    lister.Reason(reason);
+  }
+}
+
+void WriteBytecodeDoc(std::ostream& out) {
+  out << "# Bytecode\n\n"
+         "<!-- Generated from runtime/pack/opcodes.def by WriteBytecodeDoc "
+         "(runtime/pack/disasm.h); do not "
+         "edit.\n"
+         "     Regenerate: WARRANT_UPDATE_DOCS=1 build/<preset>/tests/warrant_unit_tests "
+         "'[bytecode-doc]'\n"
+         "     (without the variable, that test fails while this file is out of date). -->\n\n"
+         "One opcode byte, then the operands, little-endian. Jump offsets (`i32`) are relative "
+         "to the end of the\ninstruction. `call` pops its builtin's arity "
+         "(runtime/pack/builtins.def) "
+         "and pushes one value.\n\n"
+         "| # | mnemonic | operands | bytes | stack | effect | meaning |\n"
+         "|---:|---|---|---:|---:|---|---|\n";
+  for (size_t k = 0; k < kOpCount; ++k) {
+    const Op op = static_cast<Op>(k);
+    const OpInfo& info = Info(op);
+    const auto [notation, meaning] = SplitDoc(info.doc);
+    const std::string delta = op == Op::Call         ? "1 - arity"
+                              : info.stack_delta > 0 ? fmt::format("+{}", info.stack_delta)
+                                                     : fmt::format("{}", info.stack_delta);
+    out << fmt::format("| {} | `{}` | {} | {} | {} | {} | {} |\n", k, info.mnemonic,
+                       OperandsDoc(info.format), info.size, delta,
+                       notation.empty() ? "" : "`" + EscapeCell(notation) + "`",
+                       EscapeCell(meaning));
+  }
+}
+
+}  // namespace warrant

@@ -1,0 +1,216 @@
+// Program: a compiled rule pack in memory — bytecode, constants, codesets, tables, rules,
+// policies, outcomes, facts and debug information.
+//
+// The code generator builds one; pack.h writes it to bytes and reads it back (verifying every
+// index and jump before anything runs); the VM executes it. Everything is plain data in vectors
+// so serialisation is mechanical and a loaded Program is immutable and shared by all threads.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "runtime/core/codeset.h"
+#include "runtime/core/date.h"
+#include "runtime/core/value.h"
+#include "runtime/records/facts.h"
+
+namespace warrant {
+
+enum class Op : uint8_t {
+#define WARRANT_OP(Name, Mnemonic, Operands, StackDelta, Doc) Name,
+#include "runtime/pack/opcodes.def"
+#undef WARRANT_OP
+};
+
+enum class OperandFormat : uint8_t { None, U8, U16, I32, U16I32, U8I32 };
+
+struct OpInfo {
+  const char* mnemonic;
+  OperandFormat format;
+  int8_t stack_delta;  // for Call: 1 - arity, computed from the builtin
+  uint8_t size;        // opcode byte plus operands
+  const char* doc;
+};
+
+// The row of `op`. An `op` outside the table (a corrupt byte cast to Op) gets a row with
+// mnemonic "?" and size 1; DecodeAt rejects such bytes.
+const OpInfo& Info(Op op);
+inline constexpr size_t kOpCount = 0
+#define WARRANT_OP(Name, Mnemonic, Operands, StackDelta, Doc) +1
+#include "runtime/pack/opcodes.def"
+#undef WARRANT_OP
+    ;
+static_assert(kOpCount <= 256, "opcodes are one byte");
+
+// Operand bytes of a format: None 0, U8 1, U16 2, I32 4, U16I32 6, U8I32 5.
+constexpr uint8_t OperandBytes(OperandFormat format) {
+  switch (format) {
+    case OperandFormat::None:
+      return 0;
+    case OperandFormat::U8:
+      return 1;
+    case OperandFormat::U16:
+      return 2;
+    case OperandFormat::I32:
+      return 4;
+    case OperandFormat::U16I32:
+      return 6;
+    case OperandFormat::U8I32:
+      return 5;
+  }
+  return 0;
+}
+
+// How many values `op` pops, read from the stack notation of its opcodes.def row
+// ("[.., a, b] -> ..." pops 2; rows without notation pop nothing). Call's row says "[.., args]":
+// its real count is BuiltinArity (runtime/pack/builtins.h) of its operand, not this.
+int StackPops(Op op);
+
+// How control leaves an instruction: Next falls through; Jump always goes to its target;
+// Branch falls through or goes to its target; Return ends the code (Applies counts as Next: the
+// rule goes on when it applies).
+enum class Flow : uint8_t { Next, Jump, Branch, Return };
+Flow FlowOf(Op op);
+
+// One decoded instruction. `a` is the first operand (U8/U16 zero-extended, I32 sign-extended),
+// `b` the I32 of U16I32/U8I32. For Jump and Branch instructions the I32 operand is the offset,
+// relative to the end of the instruction.
+struct Instruction {
+  Op op = Op::Return;
+  int64_t a = 0;
+  int64_t b = 0;
+  uint8_t size = 1;
+
+  // The absolute target of a Jump/Branch at `pc` (may be out of the code: check it).
+  int64_t Target(uint32_t pc) const;
+};
+
+// The instruction at `pc`, or nullopt when `pc` is past the end, the opcode byte is not in the
+// table, or the operands run past the end of `code`. Never reads outside `code`.
+std::optional<Instruction> DecodeAt(std::span<const uint8_t> code, size_t pc);
+
+// Appends `op` and its operands, little-endian, each truncated to its width (the caller range-
+// checks). `a` and `b` as in Instruction. For assemblers: the code generator and tests.
+void AppendInstruction(std::vector<uint8_t>& code, Op op, int64_t a = 0, int64_t b = 0);
+
+// A constant of the pool. Strings live in `text`; lists (of constants) in `items`.
+struct Constant {
+  Tag tag = Tag::None;
+  uint8_t sub = 0;              // duration unit
+  int64_t i = 0;                // bool, int, decimal (scaled), date, duration amount, packed code
+  std::string text;             // string
+  std::vector<uint32_t> items;  // list literal: constant indices
+};
+
+// A table: rows sorted by key (ints, packed codes, or strings), columns of values.
+struct TableData {
+  std::string name;
+  Tag key_tag = Tag::Int;                // Int, Code or String
+  std::vector<int64_t> int_keys;         // Int and Code keys, sorted
+  std::vector<std::string> string_keys;  // String keys, sorted
+  std::vector<std::string> columns;      // value column names; one unnamed column for scalar tables
+  bool record_valued = false;            // rows are records (`mue[code].units`) rather than scalars
+  std::vector<Constant> cells;           // row-major: rows x columns
+};
+
+enum class OutcomeKind : uint8_t { Deny, Pend, Bundle, Reject, Flag, AutoPend };
+
+// One statement that can produce a finding (a `require`, a direct outcome, a `when` or an
+// `applies` that may be unknown), with where it is.
+struct OutcomeData {
+  OutcomeKind kind = OutcomeKind::Deny;
+  uint32_t reason = UINT32_MAX;  // index into reasons, or none
+  std::string message;
+  // `if unknown ...`: the outcome when the condition is unknown (AutoPend: pend, naming it).
+  OutcomeKind unknown_kind = OutcomeKind::AutoPend;
+  uint32_t unknown_reason = UINT32_MAX;
+  std::string unknown_message;
+  uint32_t rule = 0;
+  uint32_t file = 0;            // index into sources
+  uint32_t begin = 0, end = 0;  // byte span in that source
+};
+
+struct ReasonData {
+  std::string name;
+  std::string group;  // CO, PR, ...
+  std::string carc;
+  std::vector<std::string> rarcs;
+  std::string description;
+  std::string alt_group;           // `group PR when E`: the group when the code at alt_code is true
+  uint32_t alt_code = UINT32_MAX;  // code offset of the condition (ends in Return), or none
+  uint32_t alt_code_end = 0;       // end of that snippet; it holds no outcome instructions
+  uint16_t alt_slots = 0;
+  uint16_t alt_max_stack = 0;
+};
+
+struct RuleData {
+  std::string name;
+  std::string title;
+  uint32_t policy = 0;                  // index into policies
+  Day from = kMinDay, until = kMaxDay;  // the rule's own effective range (within its policy's)
+  uint32_t applies_code = 0;            // code offset; ends by Applies then falls into the body
+  uint32_t code_end = 0;
+  uint16_t slots = 0;  // local slots the rule needs
+  uint16_t max_stack = 0;
+  uint32_t file = 0, begin = 0, end = 0;
+  // The codeset `applies to` tests `line.code` against, when the rule can be indexed by code.
+  uint32_t index_codeset = UINT32_MAX;
+};
+
+struct PolicyData {
+  std::string id;
+  int64_t version = 0;
+  std::string title;
+  std::string source;
+  Day from = kMinDay, until = kMaxDay;
+  uint32_t first_rule = 0, rule_count = 0;
+  uint32_t file = 0;
+};
+
+struct SourceData {
+  std::string name;  // path relative to the pack root
+  std::string text;  // kept for listings, explain and error messages
+  std::array<uint8_t, 32> sha256{};
+};
+
+// pc -> source span, sorted by pc; a pc maps to the last entry at or before it.
+struct SpanEntry {
+  uint32_t pc = 0;
+  uint32_t file = 0, begin = 0, end = 0;
+};
+
+struct TerminologyData {
+  std::string name;  // "icd10cm FY2026"
+  std::array<uint8_t, 32> sha256{};
+};
+
+struct Program {
+  std::vector<uint8_t> code;
+  std::vector<Constant> constants;
+  std::vector<Codeset> codesets;
+  std::vector<std::string> codeset_names;
+  std::vector<TableData> tables;
+  std::vector<ReasonData> reasons;
+  std::vector<OutcomeData> outcomes;
+  std::vector<RuleData> rules;       // grouped by policy, source order within each
+  std::vector<PolicyData> policies;  // sorted by id then `from`
+  std::vector<FactData> facts;
+  std::vector<SourceData> sources;
+  std::vector<SpanEntry> spans;
+  std::vector<TerminologyData> terminology;
+  // The code-system versions the pack was built with (runtime/terminology/terminology_serialize.h),
+  // so `billable` and `exists` answer the same wherever the pack runs.
+  std::vector<uint8_t> terminology_blob;
+  std::array<uint8_t, 32> hash{};  // SHA-256 of the serialized pack body (set by pack.h)
+
+  // "sha256:<hex>" of `hash`.
+  std::string HashText() const;
+  // The source span for `pc`, or nullptr.
+  const SpanEntry* SpanAt(uint32_t pc) const;
+};
+
+}  // namespace warrant

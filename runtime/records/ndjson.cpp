@@ -1,0 +1,99 @@
+#include "runtime/records/ndjson.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace warrant {
+namespace {
+
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+bool IsBlank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
+}  // namespace
+
+NdjsonReader::NdjsonReader(std::istream& in, size_t chunk_bytes, size_t max_line_bytes)
+    : in_(in),
+      max_line_bytes_(std::max<size_t>(max_line_bytes, 1)),
+      // One byte beyond the cap, so a line of exactly max_line_bytes plus its newline still fits.
+      capacity_(std::clamp<size_t>(chunk_bytes, 1, max_line_bytes_ + 1)),
+      buffer_(capacity_ + kJsonPadding) {}
+
+bool NdjsonReader::Next(NdjsonLine& line) {
+  for (;;) {
+    const char* data = buffer_.data();
+    const void* newline = scan_ < end_ ? std::memchr(data + scan_, '\n', end_ - scan_) : nullptr;
+    if (newline != nullptr) {
+      const size_t at = static_cast<size_t>(static_cast<const char*>(newline) - data);
+      const size_t begin = begin_;
+      begin_ = scan_ = at + 1;
+      if (discarding_) {
+        discarding_ = false;  // the rest of a cut line: already counted and yielded
+        continue;
+      }
+      ++line_number_;
+      line = Yield(begin, at, false);
+      if (IsBlank(line.text))
+        continue;
+      return true;
+    }
+    scan_ = end_;  // no newline up to here: never search these bytes again
+    if (discarding_) {
+      begin_ = end_;
+    } else if (end_ - begin_ > max_line_bytes_) {
+      ++line_number_;
+      line = Yield(begin_, begin_ + max_line_bytes_, true);
+      discarding_ = true;
+      begin_ = end_;  // the bytes stay in place until the next Fill, so `line` stays valid
+      return true;
+    }
+    if (eof_) {
+      if (discarding_ || begin_ == end_)
+        return false;
+      const size_t begin = begin_;
+      begin_ = end_;
+      ++line_number_;
+      line = Yield(begin, end_, false);
+      if (IsBlank(line.text))
+        return false;
+      return true;
+    }
+    Fill();
+  }
+}
+
+NdjsonLine NdjsonReader::Yield(size_t begin, size_t end, bool truncated) {
+  std::string_view text(buffer_.data() + begin, end - begin);
+  if (!truncated && !text.empty() && text.back() == '\r')
+    text.remove_suffix(1);
+  if (line_number_ == 1 && text.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
+    text.remove_prefix(kByteOrderMark.size());
+  }
+  return NdjsonLine{text, line_number_, truncated};
+}
+
+void NdjsonReader::Fill() {
+  if (begin_ > 0) {
+    std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    scan_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == capacity_) {
+    // A line longer than the buffer: grow geometrically, so a long line costs O(n) copies.
+    capacity_ = std::min(capacity_ * 2, max_line_bytes_ + 1);
+    buffer_.resize(capacity_ + kJsonPadding);
+  }
+  in_.read(buffer_.data() + end_, static_cast<std::streamsize>(capacity_ - end_));
+  const auto got = static_cast<size_t>(in_.gcount());
+  if (got == 0) {
+    eof_ = true;
+    failed_ = in_.bad();
+  }
+  end_ += got;
+}
+
+}  // namespace warrant

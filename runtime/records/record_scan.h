@@ -1,0 +1,59 @@
+// The fast path of RecordDecoder: a claim written the common way, decoded straight from its bytes.
+//
+// Claims in a batch are nearly always plain: the schema's fields, each once, with strings that
+// hold no escapes and no bytes beyond ASCII, integers and plain decimals, and perhaps fields the
+// schema does not know (checked to be JSON and stepped over, as the full path does). ScanClaim
+// reads exactly that shape in one pass over the text, with no structural index and no per-value
+// type dispatch, and fills a Claim the way the full decoder (record_json.cpp) would. Anything else
+// (an escape, a non-ASCII byte, null in a schema field, a repeated key, facts, an observation's
+// context, a bad code or date, a limit reached, text that is not JSON) makes it give up, and the
+// caller decodes the record again with the full, checked path, which also says what is wrong. So it
+// never accepts a record the full path would refuse, and the Claims are the same
+// (tests/unit/record_scan_test.cpp compares both paths). The defaults and cross-field checks that
+// follow the object (RecordDecoder's Finish) are not here.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "runtime/core/code.h"
+#include "runtime/records/record.h"
+
+namespace warrant {
+
+// Packed codes of recently read code texts of up to 8 bytes. The same few hundred diagnosis and
+// procedure codes fill most records, and a hit costs less than packing. Owned by one decoder.
+class CodeCache {
+ public:
+  // Pack(system, text) (runtime/core/code.h). `text` must have 8 readable bytes from its start.
+  std::optional<uint64_t> Pack(CodeSystem system, std::string_view text);
+
+ private:
+  static constexpr unsigned kBits = 10;
+
+  struct Entry {
+    uint64_t text = 0;  // the text's bytes, zero-padded
+    uint64_t packed = 0;
+    uint8_t system = 0;
+    uint8_t size = 0;  // 0: empty
+  };
+
+  std::array<Entry, size_t{1} << kBits> entries_{};
+};
+
+// Decodes `data[0, size)` into `out` (which the caller has cleared) and records the input position
+// of each claim line in `line_index`; false when the record is not of the plain shape. At least 16
+// bytes after `data + size` must be readable (NdjsonReader's padding).
+bool ScanClaim(const char* data, size_t size, Claim& out, std::vector<size_t>& line_index,
+               CodeCache& codes);
+
+// A record's code text without the system it may name: observation codes are written
+// `LOINC|4548-4` by the test conventions and `http://loinc.org|4548-4` as FHIR tokens. Both
+// decoding paths read codes through this.
+std::string_view RecordCodeText(CodeSystem system, std::string_view text);
+
+}  // namespace warrant

@@ -1,0 +1,146 @@
+// The VM: decides every line of one claim against a verified Program.
+//
+// For each line it picks, per policy, the version in force on the line's date of service, visits
+// only the rules that can apply to the line's code (the code index), runs each rule's bytecode
+// with Kleene three-valued logic, and records findings. The line's decision is the strongest
+// finding (rejected > denied > bundled > pended > covered > not_applicable). A Vm holds scratch
+// space reused across claims, so deciding a claim allocates nothing once warm; one Vm per thread,
+// sharing the immutable Program. This module does not parse JSON or format output.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "runtime/core/decision.h"
+#include "runtime/pack/program.h"
+#include "runtime/records/record.h"
+
+namespace warrant {
+
+class Terminology;
+class TraceSink;
+
+// The decision a finding of `kind` stands for (a flag: covered, since it never changes it).
+Decision DecisionOf(OutcomeKind kind);
+
+struct Finding {
+  OutcomeKind kind = OutcomeKind::Deny;  // never AutoPend: that is reported as Pend
+  uint32_t outcome = 0;                  // the statement (site) that produced it
+  uint32_t reason = UINT32_MAX;
+  uint32_t missing_pc = kNoPc;  // a pend for missing data: what was missing
+  bool auto_message = false;    // the message names what was missing
+  bool alt_group = false;       // the reason's computed group applies
+  bool from_unknown = false;    // the `if unknown` outcome of a requirement
+};
+
+struct LineDecision {
+  Decision decision = Decision::NotApplicable;
+  uint32_t first_finding = 0;  // into ClaimDecision::findings, strongest first
+  uint32_t finding_count = 0;
+  uint32_t rules_applied = 0;
+};
+
+struct ClaimDecision {
+  std::vector<LineDecision> lines;
+  std::vector<Finding> findings;
+
+  void Clear() {
+    lines.clear();
+    findings.clear();
+  }
+};
+
+// Policy versions grouped by policy id, and the code index of rules; built once per Program.
+struct RuleIndex {
+  struct Group {
+    uint32_t first_policy = 0, count = 0;  // versions, sorted by `from`
+  };
+
+  std::vector<Group> groups;
+  std::vector<uint32_t> group_of_policy;  // policy -> group
+  std::vector<uint64_t> bounds;           // segment starts, sorted
+  std::vector<uint32_t> segment_rules;    // per segment: offset into `rule_lists`
+  std::vector<uint32_t> rule_lists;       // rule ids, each list ends with UINT32_MAX
+  std::vector<uint32_t> unindexed;        // rules that must be visited for every line
+
+  static RuleIndex Build(const Program& program);
+};
+
+// The most instructions deciding one claim may execute. Verified code always ends (loops only
+// walk lists), but nested quantifiers over long lists multiply: a claim that would need more is
+// refused (R0712) rather than left running. Far above any real claim: see docs/limits.md.
+inline constexpr uint64_t kMaxClaimInstructions = uint64_t{1} << 32;
+
+class Vm {
+ public:
+  Vm(const Program& program, const RuleIndex& index, const Terminology* terminology);
+
+  // Decides every line of `claim` into `out` (cleared first). `trace` may be null.
+  void Decide(const Claim& claim, ClaimDecision& out, TraceSink* trace = nullptr);
+
+  // Restricts decisions to the versions of one policy (a test exercises its own policy only);
+  // an empty id lifts the restriction. False if the pack has no such policy.
+  bool SetPolicyFilter(std::string_view policy_id);
+
+  // Instructions executed by this Vm since it was made: a measure of work for tests.
+  uint64_t instructions() const { return instructions_; }
+
+  // The last Decide stopped early: the claim needed more than its budget of instructions.
+  bool over_budget() const { return over_budget_; }
+
+  // Instructions one claim may use (kMaxClaimInstructions unless a test lowers it).
+  void set_instruction_budget(uint64_t budget) { budget_ = budget; }
+
+  uint64_t instruction_budget() const { return budget_; }
+
+ private:
+  struct LineContext;
+  void DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, TraceSink* trace);
+  // Runs one rule; returns whether it applied.
+  bool RunRule(uint32_t rule, const LineContext& ctx, ClaimDecision& out, TraceSink* trace);
+  // Runs code from `pc` to its Return on the given stack and slots. With `applied` it is a rule
+  // (Applies may end it early); without, an expression snippet whose value is returned.
+  Value Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool* applied,
+                TraceSink* trace, Value* stack, Value* slots);
+  // The interpreter loop; the untraced instance has no trace branches.
+  template <bool kTraced>
+  Value Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool* applied,
+                  TraceSink* trace, Value* stack, Value* slots);
+  void AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_t missing_pc,
+                  bool auto_message, const LineContext& ctx, ClaimDecision& out);
+
+  const Program& program_;
+  const RuleIndex& index_;
+  const Terminology* terminology_;
+  std::vector<Value> stack_;
+  std::vector<Value> slots_;
+  std::vector<Value> snippet_stack_;  // a reason's group condition runs mid-rule: its own space
+  std::vector<Value> snippet_slots_;
+  std::vector<int32_t> chosen_;       // per policy group: chosen version for the current line
+  std::vector<uint32_t> candidates_;  // rules to visit for the current line
+  // Per rule: where its body starts when its `applies to` is exactly `line.code in S` on the
+  // codeset the index found it by (the index already proved it true), else UINT32_MAX.
+  std::vector<uint32_t> indexed_body_;
+
+  // `any x in LIST where x in S` loops, run natively by untraced runs: by the pc of their
+  // iter_start, an index into fused_any_ (UINT32_MAX: none). Found by FindFusedLoops.
+  struct FusedAny {
+    uint8_t acc = 0;  // the accumulator's slot
+    uint16_t codeset = 0;
+    uint32_t end = 0;  // the pc after the loop
+  };
+
+  std::vector<uint32_t> fused_at_;
+  std::vector<FusedAny> fused_any_;
+  void FindFusedLoops();
+  uint32_t group_filter_ = UINT32_MAX;
+  size_t max_slots_ = 0;
+  size_t max_stack_ = 0;
+  uint64_t instructions_ = 0;
+  uint64_t budget_ = kMaxClaimInstructions;
+  uint64_t budget_end_ = 0;  // instructions_ at which the current claim is over budget
+  bool over_budget_ = false;
+};
+
+}  // namespace warrant
