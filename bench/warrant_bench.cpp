@@ -201,7 +201,7 @@ std::unique_ptr<warrant::Engine> LoadPack(const std::string& path) {
 // Decodes every line; exits on a malformed record (the workload has none).
 std::vector<warrant::Claim> DecodeAll(const warrant::Engine& engine,
                                       const std::vector<std::string_view>& lines) {
-  warrant::RecordDecoder decoder(engine.program().facts);
+  warrant::RecordDecoder decoder(engine.program().schema);
   std::vector<warrant::Claim> claims(lines.size());
   warrant::RecordError error;
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -302,7 +302,7 @@ int Decode(const Args& a) {
   auto engine = LoadPack(a.pack);
   std::string text = ReadFile(a.data);
   std::vector<std::string_view> lines = Lines(text);
-  warrant::RecordDecoder decoder(engine->program().facts);
+  warrant::RecordDecoder decoder(engine->program().schema);
   warrant::Claim claim;
   warrant::RecordError error;
   size_t n_lines = 0;

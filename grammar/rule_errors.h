@@ -74,6 +74,10 @@ WARRANT_EXPECT(table_body, ExpectedToken, "`{` or `load`", None)
 WARRANT_EXPECT(table_entry, ExpectedToken, "an entry `key: value`", None)
 WARRANT_EXPECT(string_list, ExpectedToken, "`[`", None)
 WARRANT_EXPECT(fact_type, ExpectedToken, "a type or `one of [...]`", None)
+WARRANT_EXPECT(field_type, ExpectedToken, "a type or `one of [...]`", None)
+WARRANT_EXPECT(type_close, ExpectedToken, "`>`", None)
+WARRANT_EXPECT(extend_body, ExpectedToken, "`{`", None)
+WARRANT_EXPECT(extend_close, ExpectedToken, "a field `name: type` or `}`", BraceClose)
 WARRANT_EXPECT(applies_clause, ExpectedToken, "`applies to line where`", None)
 WARRANT_EXPECT(decision, ExpectedToken,
                "a decision (`covered`, `pended`, `bundled`, `denied`, `rejected` or "

@@ -497,11 +497,18 @@ struct codeset_decl : seq<kw_codeset, expect<ident>, expect<colon>, expect<ident
 
 struct type_expr;
 
-struct record_field : seq<ident, expect<colon>, expect<type_expr>> {};
+struct field_type;
+
+struct record_field : seq<ident, expect<colon>, expect<field_type>> {};
 
 struct type_record : nested<lparen, nonempty_comma_list<record_field, comma_or_rparen, rparen>> {};
 
-struct type_expr : sor<ident, type_record> {};
+struct type_close : gt_op {};
+
+// `list<T>`, `code<S>`.
+struct type_generic : seq<ident, lt_op, expect<type_expr>, expect<type_close>> {};
+
+struct type_expr : sor<type_generic, ident, type_record> {};
 
 struct table_entry : seq<expr, expect<colon>, expect<expr>> {};
 
@@ -522,6 +529,18 @@ struct string_list
 struct one_of : seq<kw_one, expect<kw_of>, expect<string_list>> {};
 
 struct fact_type : sor<one_of, type_expr> {};
+
+// A record's field, a fact and an extension field take a type or `one of [...]`.
+struct field_type : fact_type {};
+
+// `extend line { allowed: money "the allowed amount"  ndc: ndc }`
+struct extend_field : seq<ident, expect<colon>, expect<fact_type>, opt<string_lit>> {};
+
+struct extend_close : rbrace {};
+
+struct extend_body : nested<lbrace, star<extend_field>, expect<extend_close>> {};
+
+struct extend_decl : seq<kw_extend, expect<ident>, expect<extend_body>> {};
 
 struct fact_decl : seq<kw_fact, expect<ident>, expect<colon>, expect<fact_type>, opt<string_lit>> {
 };
@@ -564,8 +583,8 @@ struct test_body : nested<lbrace, expect<given_clause>, star<expect_clause>, exp
 
 struct test_decl : seq<kw_test, expect<string_lit>, expect<test_body>> {};
 
-struct decl : sor<import_decl, codeset_decl, table_decl, fact_decl, reason_decl, let_stmt,
-                  rule_decl, test_decl> {};
+struct decl : sor<import_decl, codeset_decl, table_decl, fact_decl, extend_decl, reason_decl,
+                  let_stmt, rule_decl, test_decl> {};
 
 // A statement or test clause outside its block is an error, reported at its first word once it
 // has parsed (so the error inside it, if any, wins: that is the more specific one).

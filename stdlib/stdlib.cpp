@@ -3,23 +3,6 @@
 namespace warrant::stdlib {
 namespace {
 
-constexpr RecordInfo kRecords[] = {
-#define WARRANT_RECORD(Record, Doc) {#Record, Doc},
-#define WARRANT_FIELD(Record, Field, Type, Doc)
-#include "runtime/records/schema.def"
-#undef WARRANT_RECORD
-#undef WARRANT_FIELD
-};
-
-constexpr FieldInfo kFields[] = {
-#define WARRANT_RECORD(Record, Doc)
-#define WARRANT_FIELD(Record, Field, Type, Doc) \
-  {FieldId::Record##_##Field, #Record, #Field, Type, Doc},
-#include "runtime/records/schema.def"
-#undef WARRANT_RECORD
-#undef WARRANT_FIELD
-};
-
 constexpr ScopeInfo kScope[] = {
 #define WARRANT_SCOPE(Name, Type, Doc) {#Name, Type, Doc},
 #include "runtime/pack/scope.def"
@@ -42,12 +25,8 @@ constexpr ReasonInfo kReasons[] = {
 
 }  // namespace
 
-std::span<const RecordInfo> Records() {
-  return kRecords;
-}
-
-std::span<const FieldInfo> Fields() {
-  return kFields;
+const Schema& BaseSchema() {
+  return Schema::Base();
 }
 
 std::span<const ScopeInfo> Scope() {

@@ -1,4 +1,5 @@
-// The standard library as data: claim schema, rule scope, builtin signatures and common reasons.
+// The standard library as data: the base claim schema, rule scope, builtin signatures and common
+// reasons.
 //
 // Generated from the .def tables beside this file so the checker, the VM, the record loader and
 // the docs agree by construction. Types are spelled as strings ("list<code<icd10cm>>"); the
@@ -13,19 +14,6 @@
 #include "runtime/records/schema.h"
 
 namespace warrant::stdlib {
-
-struct FieldInfo {
-  FieldId id;
-  std::string_view record;
-  std::string_view field;
-  std::string_view type;
-  std::string_view doc;
-};
-
-struct RecordInfo {
-  std::string_view name;
-  std::string_view doc;
-};
 
 struct ScopeInfo {
   std::string_view name;
@@ -48,8 +36,8 @@ struct ReasonInfo {
   std::string_view description;
 };
 
-std::span<const RecordInfo> Records();
-std::span<const FieldInfo> Fields();
+// The base claim schema (runtime/records/schema.def), as packs start from it.
+const Schema& BaseSchema();
 std::span<const ScopeInfo> Scope();
 std::span<const BuiltinInfo> Builtins();
 std::span<const ReasonInfo> Reasons();

@@ -144,9 +144,11 @@ struct CodesetExpr {
 // `int`, `decimal`, `string`, `bool`, `date`, a code system name (`hcpcs`), or a record
 // `(units: int, mai: int)`.
 struct TypeExpr {
-  Name name;  // empty for records
+  Name name;  // empty for records and `one of`; `list`, `code` for a generic
   std::vector<Name> field_names;
   std::vector<TypeExpr> field_types;
+  std::vector<TypeExpr> args;  // `list<T>`: T
+  std::vector<Name> one_of;    // `one of ["a", "b"]` (a record field's type)
   Span span;
 };
 
@@ -201,6 +203,14 @@ struct Fact {
   std::optional<TypeExpr> type;  // `fact x: decimal`
   std::vector<Name> one_of;      // `fact x: one of ["a", "b"]`
   std::optional<Name> title;     // optional description string after the type
+  Span span;
+};
+
+// `extend line { allowed: money "the allowed amount" ... }`: fields a pack adds to a record of
+// the claim schema. Each field is written like a fact.
+struct Extend {
+  Name record;
+  std::vector<Fact> fields;
   Span span;
 };
 
@@ -281,7 +291,7 @@ struct Test {
   Span span;
 };
 
-enum class DeclKind : uint8_t { Import, Codeset, Table, Fact, Reason, Let, Rule, Test };
+enum class DeclKind : uint8_t { Import, Codeset, Table, Fact, Reason, Let, Rule, Test, Extend };
 
 struct DeclRef {
   DeclKind kind{};
@@ -300,6 +310,7 @@ struct File {
   std::vector<Let> lets;
   std::vector<Rule> rules;
   std::vector<Test> tests;
+  std::vector<Extend> extends;
   std::vector<DeclRef> order;  // every declaration in source order
 };
 

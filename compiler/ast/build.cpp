@@ -101,6 +101,9 @@ std::optional<BuildError> Builder::BuildFile(FileId id, File& out) {
         case CstKind::Fact:
           add(DeclKind::Fact, out.facts, MakeFact(decl));
           break;
+        case CstKind::Extend:
+          add(DeclKind::Extend, out.extends, MakeExtend(decl));
+          break;
         case CstKind::Reason:
           add(DeclKind::Reason, out.reasons, MakeReason(decl));
           break;
@@ -156,13 +159,25 @@ Codeset Builder::MakeCodeset(CstId id) {
   return c;
 }
 
-// type = IDENT | '(' IDENT ':' type {',' IDENT ':' type} ')'
+// type = IDENT | IDENT '<' type '>' | '(' IDENT ':' field_type {',' IDENT ':' field_type} ')'
+// field_type = type | 'one' 'of' '[' STRING {',' STRING} ']'
 TypeExpr Builder::MakeType(CstId id) const {
   TypeExpr t;
   t.span = Node(id).span;
-  if (Node(id).kind == CstKind::Ident) {
-    t.name = MakeName(id);
-    return t;
+  switch (Node(id).kind) {
+    case CstKind::Ident:
+      t.name = MakeName(id);
+      return t;
+    case CstKind::TypeGeneric:
+      t.name = MakeName(Kids(id)[0]);
+      t.args.push_back(MakeType(Kids(id)[1]));
+      return t;
+    case CstKind::OneOf:
+      for (CstId s : Kids(id))
+        t.one_of.push_back(MakeName(s));
+      return t;
+    default:
+      break;
   }
   const auto& kids = Kids(id);
   for (size_t i = 0; i + 1 < kids.size(); i += 2) {
@@ -208,6 +223,17 @@ Fact Builder::MakeFact(CstId id) const {
     f.title = MakeName(kids[2]);
   f.span = Node(id).span;
   return f;
+}
+
+// extend = 'extend' IDENT '{' {IDENT ':' ( type | 'one' 'of' [...] ) [STRING]} '}'
+Extend Builder::MakeExtend(CstId id) const {
+  const auto& kids = Kids(id);
+  Extend e;
+  e.record = MakeName(kids[0]);
+  for (size_t i = 1; i < kids.size(); ++i)
+    e.fields.push_back(MakeFact(kids[i]));
+  e.span = Node(id).span;
+  return e;
 }
 
 // reason = 'reason' IDENT '=' GROUP '-' CARC ['remark' RARC {',' RARC}] [STRING]

@@ -63,6 +63,15 @@ class Dumper {
         case DeclKind::Fact:
           DumpFact(file.facts[ref.index]);
           break;
+        case DeclKind::Extend: {
+          const Extend& d = file.extends[ref.index];
+          out_ << "  extend " << d.record.text << At(d.span) << '\n';
+          for (const Fact& field : d.fields) {
+            out_ << "  ";
+            DumpFact(field);
+          }
+          break;
+        }
         case DeclKind::Reason:
           DumpReason(file.reasons[ref.index]);
           break;

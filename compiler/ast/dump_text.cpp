@@ -176,6 +176,14 @@ std::string CodesetString(const Ast& ast, CodesetExprId id) {
 }
 
 std::string TypeString(const TypeExpr& type) {
+  if (!type.args.empty())
+    return type.name.text + "<" + TypeString(type.args[0]) + ">";
+  if (!type.one_of.empty()) {
+    std::string out = "one of [";
+    for (size_t i = 0; i < type.one_of.size(); ++i)
+      out += (i ? ", \"" : "\"") + type.one_of[i].text + "\"";
+    return out + "]";
+  }
   if (type.field_names.empty())
     return type.name.text;
   std::string out = "(";

@@ -2,6 +2,7 @@
 // policy versions and tests. Expressions are in check_expr.cpp.
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -21,7 +22,7 @@ Checker::Checker(const frontend::Sources& sources, diag::DiagSink& sink, Checked
       types_(out.types),
       terminology_(terminology) {
   out_.ast = &sources.ast;
-  types_.AddSchema();
+  types_.AddSchema(out_.schema);
   t_bool_ = types_.Scalar(TypeKind::Bool);
   t_int_ = types_.Scalar(TypeKind::Int);
   t_decimal_ = types_.Scalar(TypeKind::Decimal);
@@ -52,7 +53,9 @@ std::string_view Checker::Text(uint32_t file, Span span) const {
 void Checker::Run() {
   for (uint32_t f = 0; f < ast_.files.size(); ++f)
     CollectFileNames(f);
+  CollectExtensions();
   CollectFactsAndReasons();
+  FinishSchema();
   for (uint32_t f = 0; f < ast_.files.size(); ++f)
     CheckFile(f);
   CheckPolicies();
@@ -96,6 +99,7 @@ void Checker::CollectFileNames(uint32_t f) {
 // Facts and reasons are pack-wide: the input's `facts` object and the remittance configuration
 // belong to the pack, not to one file.
 void Checker::CollectFactsAndReasons() {
+  std::vector<std::tuple<std::string, SchemaType, std::string>> pending;  // the facts, in order
   for (const stdlib::ReasonInfo& r : stdlib::Reasons()) {
     ReasonDecl decl;
     decl.name = r.name;
@@ -154,15 +158,6 @@ void Checker::CollectFactsAndReasons() {
       if (fact.type) {
         std::optional<TypeId> type = ResolveType(f, *fact.type);
         decl.type = type ? *type : types_.error();
-        TypeKind kind = types_.Kind(decl.type);
-        if (type && (kind == TypeKind::Record || kind == TypeKind::Code)) {
-          auto& d =
-              Error(f, fact.type->span, DiagCode::ExpectedType,
-                    "a fact type (bool, int, decimal, string or date)", types_.Name(decl.type));
-          d.help =
-              "facts are documented values; a list of allowed strings is `one of [\"a\", \"b\"]`";
-          decl.type = types_.error();
-        }
       } else {
         decl.type = t_string_;
         for (const ast::Name& v : fact.one_of)
@@ -179,9 +174,212 @@ void Checker::CollectFactsAndReasons() {
         }
         continue;
       }
+      // Every fact is a field of the schema's facts record, at the position of its FactDecl.
+      SchemaType stored;
+      if (types_.Kind(decl.type) != TypeKind::Error) {
+        std::optional<SchemaType> type =
+            ToSchemaType(f, decl.type, decl.one_of, fact.type ? fact.type->span : fact.name.span);
+        if (type)
+          stored = *type;
+        else
+          decl.type = types_.error();
+      }
+      pending.push_back({decl.name, stored, fact.title ? fact.title->text : ""});
       facts_by_name_[decl.name] = static_cast<uint32_t>(out_.facts.size());
       out_.facts.push_back(std::move(decl));
     }
+  }
+  // The facts' own fields after every other field (the records their types wrote in place
+  // included), so the fields a `field` instruction reads are numbered first.
+  // Past the limit the code generator refuses the pack (E0504); the schema never holds them.
+  for (size_t i = 0; i < pending.size() && i < kMaxFacts; ++i) {
+    auto& [name, type, title] = pending[i];
+    out_.facts[i].field = out_.schema.AddFact(name, type, title);
+  }
+}
+
+std::optional<SchemaType> Checker::ToSchemaType(uint32_t f, TypeId type,
+                                                const std::vector<std::string>& one_of, Span span) {
+  Schema& schema = out_.schema;
+  const Type& t = types_.Get(type);
+  SchemaType out;
+  switch (t.kind) {
+    case TypeKind::Bool:
+      out.kind = Kind::Bool;
+      return out;
+    case TypeKind::Int:
+      out.kind = Kind::Int;
+      return out;
+    case TypeKind::Decimal:
+      out.kind = Kind::Decimal;
+      return out;
+    case TypeKind::Money:
+      out.kind = Kind::Money;
+      return out;
+    case TypeKind::String:
+      out.kind = Kind::String;
+      if (!one_of.empty())
+        out.one_of = schema.AddEnum(one_of);
+      return out;
+    case TypeKind::Date:
+      out.kind = Kind::Date;
+      return out;
+    case TypeKind::Code:
+      out.kind = Kind::Code;
+      out.system = t.system;
+      return out;
+    case TypeKind::List: {
+      const Type& elem = types_.Get(t.elem);
+      if (elem.kind == TypeKind::List) {
+        Error(f, span, DiagCode::ExpectedType, "a list of values or of records", types_.Name(type))
+            .help = "a list holds scalars, codes or records; a list of lists is not a claim field";
+        return std::nullopt;
+      }
+      std::optional<SchemaType> e = ToSchemaType(f, t.elem, one_of, span);
+      if (!e)
+        return std::nullopt;
+      out = *e;
+      out.kind = Kind::List;
+      out.elem = e->kind;
+      return out;
+    }
+    case TypeKind::Record: {
+      const Record& record = types_.GetRecord(t.record);
+      if (record.schema != UINT32_MAX) {
+        // A named record of the schema: only one whose fields are all declared (the base
+        // records' fields are the decoders' own).
+        const RecordDef& def = schema.record(static_cast<uint16_t>(record.schema));
+        const bool generic = std::all_of(def.fields.begin(), def.fields.end(), [&](uint16_t id) {
+          return schema.field(id).slot != kNoIndex16;
+        });
+        if (!generic || record.schema == static_cast<uint32_t>(RecordId::facts)) {
+          Error(f, span, DiagCode::ExpectedType, "a record type of your own or `provider`",
+                types_.Name(type))
+              .help =
+              "the claim's own records (claim, patient, line, history, observation) are "
+              "not field types; write the fields you need: `(npi: npi, date: date)`";
+          return std::nullopt;
+        }
+        out.kind = Kind::Record;
+        out.record = static_cast<uint16_t>(record.schema);
+        return out;
+      }
+      if (!record.name.empty())
+        break;
+      const uint16_t index = schema.AddRecord("", "");
+      for (size_t i = 0; i < record.fields.size(); ++i) {
+        std::optional<SchemaType> field =
+            ToSchemaType(f, record.fields[i].type, record.fields[i].one_of, span);
+        if (!field)
+          return std::nullopt;
+        FieldDef def;
+        def.name = record.fields[i].name;
+        def.type = *field;
+        const uint16_t id = schema.AddField(index, std::move(def));
+        types_.SetFieldId(t.record, i, id);
+      }
+      types_.LinkSchemaRecord(t.record, index);
+      out.kind = Kind::Record;
+      out.record = index;
+      return out;
+    }
+    case TypeKind::Error:
+      return std::nullopt;
+    case TypeKind::None:
+    case TypeKind::Duration:
+    case TypeKind::Codeset:
+    case TypeKind::Table:
+    case TypeKind::Map:
+    case TypeKind::Facts:
+      break;
+  }
+  Error(f, span, DiagCode::ExpectedType,
+        "a claim field type (bool, int, decimal, money, string, date, a code system, `one of "
+        "[...]`, a record or a list of one)",
+        types_.Name(type));
+  return std::nullopt;
+}
+
+void Checker::CollectExtensions() {
+  Schema& schema = out_.schema;
+  std::map<std::pair<uint16_t, std::string>, std::pair<uint32_t, Span>> declared;
+  for (uint32_t f = 0; f < ast_.files.size(); ++f) {
+    for (const ast::Extend& e : ast_.files[f].extends) {
+      const uint16_t record = schema.FindRecord(e.record.text);
+      if (record == kNoIndex16 || record == static_cast<uint16_t>(RecordId::facts)) {
+        std::vector<std::string> names;
+        for (const RecordDef& r : schema.records()) {
+          if (!r.name.empty() && r.name != "facts")
+            names.push_back(r.name);
+        }
+        auto& d = Error(f, e.record.span, DiagCode::UnknownRecord, e.record.text);
+        d.help = DidYouMean(e.record.text, names);
+        if (d.help.empty()) {
+          std::string list;
+          for (const std::string& n : names)
+            list += (list.empty() ? "`" : ", `") + n + "`";
+          d.help = record == kNoIndex16 ? "the records are " + list
+                                        : "facts are declared one by one with `fact NAME: TYPE`";
+        }
+        continue;
+      }
+      for (const ast::Fact& field : e.fields) {
+        if (const FieldDef* existing = schema.Find(record, field.name.text)) {
+          auto& d = Error(f, field.name.span, DiagCode::DuplicateName, field.name.text);
+          d.message = fmt::format("`{}` already has a field `{}`", e.record.text, field.name.text);
+          auto first = declared.find({record, field.name.text});
+          if (first != declared.end()) {
+            d.notes.push_back(
+                {Fid(first->second.first), first->second.second, "the first declaration is here"});
+            d.help = "fields are shared by the whole pack; declare each once";
+          } else {
+            d.help = fmt::format("`{}.{}` is a field of the claim schema: {}", e.record.text,
+                                 field.name.text, existing->doc);
+          }
+          continue;
+        }
+        TypeId type = types_.error();
+        if (field.type) {
+          std::optional<TypeId> resolved = ResolveType(f, *field.type);
+          if (!resolved)
+            continue;
+          type = *resolved;
+        } else {
+          type = t_string_;
+        }
+        std::vector<std::string> one_of;
+        for (const ast::Name& v : field.one_of)
+          one_of.push_back(v.text);
+        std::optional<SchemaType> stored =
+            ToSchemaType(f, type, one_of, field.type ? field.type->span : field.name.span);
+        if (!stored)
+          continue;
+        FieldDef def;
+        def.name = field.name.text;
+        def.type = *stored;
+        def.doc = field.title ? field.title->text : "";
+        const uint16_t id = schema.AddField(record, std::move(def));
+        types_.AddSchemaField(schema, id);
+        declared[{record, field.name.text}] = {f, field.name.span};
+      }
+    }
+  }
+}
+
+void Checker::FinishSchema() {
+  if (std::optional<std::string> problem = out_.schema.Finish()) {
+    // Only a count can fail here: the checker built everything else.
+    const size_t fields = out_.schema.fields().size();
+    for (uint32_t f = 0; f < ast_.files.size(); ++f) {
+      for (const ast::Extend& e : ast_.files[f].extends) {
+        Error(f, e.span, DiagCode::TooManyEntries, fields, "claim fields", kMaxFields).help =
+            *problem;
+        return;
+      }
+    }
+    if (!ast_.files.empty())
+      Error(0, Span{0, 0}, DiagCode::TooManyEntries, fields, "claim fields", kMaxFields).help =
+          *problem;
   }
 }
 

@@ -33,6 +33,7 @@ enum class RefKind : uint8_t {
   Fact,       // index into CheckedProgram::facts
   Builtin,    // index into stdlib::Builtins()
   Alias,      // an import alias; file = the target file
+  Field,      // a field of the claim schema; index = its global number (CheckedProgram::schema)
 };
 
 struct Ref {
@@ -45,7 +46,8 @@ struct FactDecl {
   std::string name;
   TypeId type = 0;
   std::vector<std::string> one_of;
-  uint32_t file = 0;  // ast.files index
+  uint16_t field = UINT16_MAX;  // its field of the schema's facts record
+  uint32_t file = 0;            // ast.files index
   uint32_t index = 0;
 };
 
@@ -75,6 +77,8 @@ struct Policy {
 
 struct CheckedProgram {
   const ast::Ast* ast = nullptr;
+  // The claim schema: the base, the pack's `extend` fields and its facts.
+  Schema schema = Schema::Base();
   TypeTable types;
   std::vector<TypeId> expr_types;                        // by ExprId
   std::vector<Ref> expr_refs;                            // by ExprId

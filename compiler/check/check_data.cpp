@@ -15,6 +15,8 @@ namespace warrant::check {
 using diag::DiagCode;
 
 std::optional<TypeId> Checker::ResolveType(uint32_t f, const ast::TypeExpr& type) {
+  if (!type.one_of.empty())
+    return t_string_;  // the values are the caller's: a record field's, a fact's
   if (type.name.text.empty()) {
     Record record;
     for (size_t i = 0; i < type.field_names.size(); ++i) {
@@ -25,11 +27,45 @@ std::optional<TypeId> Checker::ResolveType(uint32_t f, const ast::TypeExpr& type
         Error(f, type.field_names[i].span, DiagCode::DuplicateName, type.field_names[i].text);
         return std::nullopt;
       }
-      record.fields.push_back(Field{type.field_names[i].text, *field});
+      Field added{type.field_names[i].text, *field, UINT16_MAX, {}};
+      for (const ast::Name& v : type.field_types[i].one_of)
+        added.one_of.push_back(v.text);
+      record.fields.push_back(std::move(added));
     }
     return types_.RecordType(types_.AddRecord(std::move(record)));
   }
   const std::string& name = type.name.text;
+  if (!type.args.empty()) {
+    const ast::TypeExpr& arg = type.args[0];
+    if (name == "list") {
+      std::optional<TypeId> elem = ResolveType(f, arg);
+      if (!elem)
+        return std::nullopt;
+      return types_.List(*elem);
+    }
+    if (name == "code" && arg.args.empty() && !arg.name.text.empty()) {
+      if (auto system = SystemFromName(arg.name.text))
+        return types_.Code(*system);
+      auto& d = Error(f, arg.name.span, DiagCode::UnknownCodeSystem, arg.name.text);
+      std::vector<std::string> names;
+      for (CodeSystem s : kBuiltinCodeSystems)
+        names.emplace_back(SystemName(s));
+      d.help = DidYouMean(arg.name.text, names);
+      if (d.help.empty())
+        d.help = "code systems are `icd10cm`, `hcpcs`, `loinc`, `pos` and `modifier`";
+      return std::nullopt;
+    }
+    auto& d = Error(f, type.name.span, DiagCode::UnknownCodeSystem, name);
+    d.message = fmt::format("unknown type `{}<...>`", name);
+    d.help = "the generic types are `list<T>` and `code<SYSTEM>`";
+    return std::nullopt;
+  }
+  if (name == "money")
+    return types_.Scalar(TypeKind::Money);
+  if (const uint16_t record = out_.schema.FindRecord(name);
+      record != kNoIndex16 && record > static_cast<uint16_t>(RecordId::facts)) {
+    return types_.FromSchema(out_.schema, SchemaType{Kind::Record, Kind::String, {}, record});
+  }
   if (name == "int")
     return t_int_;
   if (name == "decimal")
@@ -42,14 +78,15 @@ std::optional<TypeId> Checker::ResolveType(uint32_t f, const ast::TypeExpr& type
     return t_date_;
   if (auto system = SystemFromName(name))
     return types_.Code(*system);
-  std::vector<std::string> names = {"int", "decimal", "string", "bool", "date"};
+  std::vector<std::string> names = {"int", "decimal", "money", "string", "bool", "date"};
   for (CodeSystem s : kBuiltinCodeSystems)
     names.emplace_back(SystemName(s));
   auto& d = Error(f, type.name.span, DiagCode::UnknownCodeSystem, name);
   d.message = fmt::format("unknown type `{}`", name);
   std::string hint = DidYouMean(name, names);
-  d.help = hint.empty() ? "types are `int`, `decimal`, `string`, `bool`, `date` and the code "
-                          "systems `icd10cm`, `hcpcs`, `loinc`, `pos` and `modifier`"
+  d.help = hint.empty() ? "types are `int`, `decimal`, `money`, `string`, `bool`, `date`, "
+                          "`list<T>`, the code systems `icd10cm`, `hcpcs`, `loinc`, `pos` and "
+                          "`modifier`, and records `(name: type, ...)`"
                         : hint;
   return std::nullopt;
 }

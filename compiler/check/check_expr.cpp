@@ -144,18 +144,33 @@ void Checker::CheckCodeLiteral(uint32_t file, ast::ExprId literal, CodeSystem sy
 void Checker::CheckFactLiteral(uint32_t file, ast::ExprId fact_expr, ast::ExprId literal) {
   const ast::Expr& lit = ast_.expr(literal);
   const Ref& ref = out_.expr_refs[fact_expr];
-  if (lit.kind != ast::ExprKind::String || ref.kind != RefKind::Fact)
+  if (lit.kind != ast::ExprKind::String ||
+      (ref.kind != RefKind::Fact && ref.kind != RefKind::Field))
     return;
-  const FactDecl& fact = out_.facts[ref.index];
-  if (fact.one_of.empty())
+  const std::vector<std::string>* one_of = nullptr;
+  std::string name;
+  if (ref.kind == RefKind::Fact) {
+    one_of = &out_.facts[ref.index].one_of;
+    name = out_.facts[ref.index].name;
+  } else {
+    const FieldDef& field = out_.schema.field(static_cast<uint16_t>(ref.index));
+    if (field.type.one_of == kNoIndex16)
+      return;
+    one_of = &out_.schema.enums()[field.type.one_of];
+    name = field.name;
+  }
+  if (one_of->empty())
     return;
-  if (std::find(fact.one_of.begin(), fact.one_of.end(), lit.text) != fact.one_of.end())
+  if (std::find(one_of->begin(), one_of->end(), lit.text) != one_of->end())
     return;
-  auto& d = Error(file, lit.span, DiagCode::FactValueNotAllowed, lit.text, fact.name);
+  auto& d = Error(file, lit.span, DiagCode::FactValueNotAllowed, lit.text, name);
+  if (ref.kind == RefKind::Field)
+    d.message =
+        fmt::format("`{}` is not one of the values of `{}`", lit.text, Describe(file, fact_expr));
   std::string values;
-  for (const std::string& v : fact.one_of)
+  for (const std::string& v : *one_of)
     values += (values.empty() ? "\"" : ", \"") + v + "\"";
-  std::string hint = DidYouMean(lit.text, fact.one_of);
+  std::string hint = DidYouMean(lit.text, *one_of);
   d.help = hint.empty() ? "its values are " + values : hint;
 }
 
@@ -333,8 +348,11 @@ TypeId Checker::FieldAccess(uint32_t file, ast::ExprId id) {
       return types_.error();
     case TypeKind::Record: {
       const Record& record = types_.GetRecord(b.record);
-      if (const Field* field = record.Find(e.text))
+      if (const Field* field = record.Find(e.text)) {
+        if (field->id != UINT16_MAX)
+          out_.expr_refs[id] = Ref{RefKind::Field, file, field->id};
         return field->type;
+      }
       std::vector<std::string> names;
       for (const Field& f : record.fields)
         names.push_back(f.name);
@@ -590,6 +608,11 @@ TypeId Checker::Arithmetic(uint32_t file, ast::ExprId id) {
     // Division gives a decimal: 21 / 30 nights is 0.7, not 0.
     if (e.op == ast::Op::Div)
       return t_decimal_;
+    // Amounts added to or taken from amounts stay amounts; anything else is a plain number.
+    if (ka == TypeKind::Money && kb == TypeKind::Money &&
+        (e.op == ast::Op::Add || e.op == ast::Op::Sub)) {
+      return a;
+    }
     return ka == TypeKind::Int && kb == TypeKind::Int ? t_int_ : t_decimal_;
   }
   if (e.op == ast::Op::Add || e.op == ast::Op::Sub) {

@@ -6,6 +6,7 @@
 
 #include "compiler/check/checker.h"
 #include "runtime/core/date.h"
+#include "runtime/core/decimal.h"
 
 namespace warrant::check {
 
@@ -52,7 +53,8 @@ size_t Checker::GivenLineCount(ast::JsonId given) const {
   return 0;
 }
 
-void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::string& where) {
+void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::string& where,
+                         const SchemaType* declared) {
   const ast::Json& j = ast_.json[id];
   const Type& t = types_.Get(type);
   if (j.kind == ast::JsonKind::Null)
@@ -72,17 +74,72 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
       if (j.kind != ast::JsonKind::Bool)
         mismatch("true or false");
       return;
-    case TypeKind::Int:
-      if (j.kind != ast::JsonKind::Number || !IsInteger(j.text))
-        mismatch("a whole number");
+    case TypeKind::Int: {
+      const bool bounded = declared && (declared->min != INT64_MIN || declared->max != INT64_MAX);
+      const std::string want =
+          bounded ? fmt::format("a whole number from {} to {}", declared->min, declared->max)
+                  : std::string("a whole number");
+      if (j.kind != ast::JsonKind::Number || !IsInteger(j.text)) {
+        mismatch(want);
+        return;
+      }
+      int64_t scaled = 0;
+      if (bounded && (!ParseDecimal(j.text, &scaled) || scaled / kDecimalScale < declared->min ||
+                      scaled / kDecimalScale > declared->max)) {
+        Error(f, j.span, DiagCode::GivenTypeMismatch, where, want).help =
+            fmt::format("{} is out of range", j.text);
+      }
       return;
+    }
     case TypeKind::Decimal:
       if (j.kind != ast::JsonKind::Number)
         mismatch("a number");
       return;
+    case TypeKind::Money: {
+      const std::string want = "an amount with at most two decimal places, not negative";
+      if (j.kind != ast::JsonKind::Number && j.kind != ast::JsonKind::String) {
+        mismatch(want);
+        return;
+      }
+      int64_t scaled = 0;
+      switch (ParseMoney(j.text, kMaxMoney, &scaled)) {
+        case MoneyProblem::None:
+          return;
+        case MoneyProblem::Malformed:
+          Error(f, j.span, DiagCode::GivenTypeMismatch, where, want).help =
+              fmt::format("`{}` is not an amount", j.text);
+          return;
+        case MoneyProblem::Negative:
+          Error(f, j.span, DiagCode::GivenTypeMismatch, where, want).help =
+              fmt::format("{} is negative", j.text);
+          return;
+        case MoneyProblem::TooPrecise:
+          Error(f, j.span, DiagCode::GivenTypeMismatch, where, want).help =
+              fmt::format("{} has more than two decimal places", j.text);
+          return;
+        case MoneyProblem::TooLarge:
+          Error(f, j.span, DiagCode::GivenTypeMismatch, where, want).help =
+              fmt::format("{} is above the largest amount, {}", j.text, FormatDecimal(kMaxMoney));
+          return;
+      }
+      return;
+    }
     case TypeKind::String:
-      if (j.kind != ast::JsonKind::String)
+      if (j.kind != ast::JsonKind::String) {
         mismatch("a string");
+        return;
+      }
+      if (declared && declared->one_of != kNoIndex16) {
+        const std::vector<std::string>& values = out_.schema.enums()[declared->one_of];
+        if (std::find(values.begin(), values.end(), j.text) == values.end()) {
+          std::string list;
+          for (const std::string& v : values)
+            list += (list.empty() ? "\"" : ", \"") + v + "\"";
+          Error(f, j.span, DiagCode::GivenTypeMismatch, where, "one of " + list).help =
+              DidYouMean(j.text, values).empty() ? fmt::format("found \"{}\"", j.text)
+                                                 : DidYouMean(j.text, values);
+        }
+      }
       return;
     case TypeKind::Date:
       if (j.kind != ast::JsonKind::String) {
@@ -107,15 +164,26 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
       }
       return;
     }
-    case TypeKind::List:
+    case TypeKind::List: {
       if (j.kind != ast::JsonKind::Array) {
         mismatch("a list");
         return;
       }
+      std::optional<SchemaType> element;
+      if (declared && declared->kind == Kind::List)
+        element = declared->Element();
       for (size_t i = 0; i < j.items.size(); ++i) {
-        CheckGiven(f, j.items[i], t.elem, fmt::format("{}[{}]", where, i + 1));
+        const std::string at = fmt::format("{}[{}]", where, i + 1);
+        if (ast_.json[j.items[i]].kind == ast::JsonKind::Null) {
+          auto& d = Error(f, ast_.json[j.items[i]].span, DiagCode::GivenTypeMismatch, at,
+                          "a value (an element of a list cannot be null)");
+          d.help = "remove the element";
+          continue;
+        }
+        CheckGiven(f, j.items[i], t.elem, at, element ? &*element : nullptr);
       }
       return;
+    }
     case TypeKind::Map:
       if (j.kind != ast::JsonKind::Object) {
         mismatch("an object");
@@ -132,11 +200,25 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
       }
       const Record& record = types_.GetRecord(t.record);
       std::vector<std::string> names;
-      for (const Field& field : record.fields)
-        names.push_back(field.name);
+      for (const Field& field : record.fields) {
+        if (field.id == UINT16_MAX || out_.schema.field(field.id).absent != Absence::Computed)
+          names.push_back(field.name);
+      }
       for (size_t i = 0; i < j.items.size(); ++i) {
         const ast::Name& key = j.keys[i];
-        const Field* field = record.Find(key.text);
+        // Input keys as the decoders read them: aliases (`dx_ptr`) count, computed fields do not.
+        const FieldDef* def = record.schema != UINT32_MAX
+                                  ? out_.schema.Find(static_cast<uint16_t>(record.schema), key.text)
+                                  : nullptr;
+        const Field* field = nullptr;
+        if (def && def->absent != Absence::Computed) {
+          for (const Field& candidate : record.fields) {
+            if (candidate.id == def->id)
+              field = &candidate;
+          }
+        } else if (record.schema == UINT32_MAX) {
+          field = record.Find(key.text);
+        }
         if (!field) {
           auto& d = Error(f, key.span, DiagCode::GivenFieldUnknown, key.text);
           d.message = fmt::format("`{}` has no field `{}`", where, key.text);
@@ -149,7 +231,8 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
           }
           continue;
         }
-        CheckGiven(f, j.items[i], field->type, where + "." + key.text);
+        CheckGiven(f, j.items[i], field->type, where + "." + key.text,
+                   field->id != UINT16_MAX ? &out_.schema.field(field->id).type : nullptr);
       }
       return;
     }
@@ -172,13 +255,16 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
           continue;
         }
         const FactDecl& fact = out_.facts[found->second];
-        CheckGiven(f, j.items[i], fact.type, "facts." + key.text);
         const ast::Json& value = ast_.json[j.items[i]];
-        if (!fact.one_of.empty() && value.kind == ast::JsonKind::String &&
-            std::find(fact.one_of.begin(), fact.one_of.end(), value.text) == fact.one_of.end()) {
-          auto& d = Error(f, value.span, DiagCode::FactValueNotAllowed, value.text, fact.name);
-          d.help = DidYouMean(value.text, fact.one_of);
+        if (!fact.one_of.empty() && value.kind == ast::JsonKind::String) {
+          if (std::find(fact.one_of.begin(), fact.one_of.end(), value.text) == fact.one_of.end()) {
+            auto& d = Error(f, value.span, DiagCode::FactValueNotAllowed, value.text, fact.name);
+            d.help = DidYouMean(value.text, fact.one_of);
+          }
+          continue;
         }
+        CheckGiven(f, j.items[i], fact.type, "facts." + key.text,
+                   fact.field != UINT16_MAX ? &out_.schema.field(fact.field).type : nullptr);
       }
       return;
     }

@@ -50,7 +50,19 @@ class Checker {
  private:
   // ---- declarations (check.cpp)
   void CollectFileNames(uint32_t file);
+  // `extend` declarations: fields added to the schema's records (and the checker's).
+  void CollectExtensions();
   void CollectFactsAndReasons();
+  // Numbers the schema's slots once every field is in; reports what the schema refuses.
+  void FinishSchema();
+  // The schema type of a declared field's or fact's type, adding the records written in place to
+  // the schema; nullopt (reported at `span`) for a type a claim cannot hold.
+  std::optional<SchemaType> ToSchemaType(uint32_t file, TypeId type,
+                                         const std::vector<std::string>& one_of, Span span);
+  // The type of a fact or an extension field (`decimal`, `one of [...]`, `list<(...)>`), added to
+  // schema record `record`; nullopt when reported.
+  std::optional<uint16_t> DeclareField(uint32_t file, const ast::Fact& decl, uint16_t record,
+                                       TypeId* type);
   void CheckFile(uint32_t file);
   void CheckRule(uint32_t file, const ast::Rule& rule);
   void CheckStmts(uint32_t file, const std::vector<ast::StmtId>& body);
@@ -81,7 +93,7 @@ class Checker {
   bool Expect(uint32_t file, ast::ExprId id, TypeId got, TypeKind want, const char* what);
   // When a string literal meets a code of `system`, the literal must be a valid code.
   void CheckCodeLiteral(uint32_t file, ast::ExprId literal, CodeSystem system);
-  // When a string literal meets a one-of fact, it must be one of its values.
+  // When a string literal meets a one-of fact or field, it must be one of its values.
   void CheckFactLiteral(uint32_t file, ast::ExprId fact_expr, ast::ExprId literal);
   // The type of `a op b`'s common operand type for equality, or nullopt if not comparable.
   std::optional<TypeId> Unify(TypeId a, TypeId b);
@@ -102,7 +114,9 @@ class Checker {
                std::vector<std::vector<std::string>>& rows, std::vector<uint32_t>& row_lines);
 
   // ---- test records (check_given.cpp)
-  void CheckGiven(uint32_t file, ast::JsonId id, TypeId type, const std::string& where);
+  // `declared` is the schema type of a claim field or fact, for its bounds and values.
+  void CheckGiven(uint32_t file, ast::JsonId id, TypeId type, const std::string& where,
+                  const SchemaType* declared = nullptr);
   size_t GivenLineCount(ast::JsonId given) const;
 
   // ---- helpers

@@ -81,6 +81,18 @@ class Dumper {
         case ast::DeclKind::Fact:
           out_ << "  fact " << file.facts[ref.index].name.text << '\n';
           break;
+        case ast::DeclKind::Extend: {
+          const ast::Extend& e = file.extends[ref.index];
+          out_ << "  extend " << e.record.text << '\n';
+          for (const ast::Fact& field : e.fields) {
+            const uint16_t record = p_.schema.FindRecord(e.record.text);
+            const FieldDef* def =
+                record == kNoIndex16 ? nullptr : p_.schema.Find(record, field.name.text);
+            out_ << "    " << field.name.text << " ~"
+                 << (def ? p_.schema.TypeName(def->type) : std::string("<error>")) << '\n';
+          }
+          break;
+        }
         case ast::DeclKind::Reason: {
           const ast::Reason& r = file.reasons[ref.index];
           out_ << "  reason " << r.name.text;
@@ -190,6 +202,8 @@ class Dumper {
         return "^builtin";
       case RefKind::Alias:
         return "^import";
+      case RefKind::Field:
+        return "";
     }
     return "";
   }

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "stdlib/stdlib.h"
-
 namespace warrant::check {
 
 const Field* Record::Find(std::string_view field) const {
@@ -53,6 +51,8 @@ std::string TypeTable::Name(TypeId id) const {
       return "int";
     case TypeKind::Decimal:
       return "decimal";
+    case TypeKind::Money:
+      return "money";
     case TypeKind::String:
       return "string";
     case TypeKind::Date:
@@ -100,6 +100,8 @@ std::optional<TypeId> TypeTable::Parse(std::string_view s) {
     return Scalar(TypeKind::Int);
   if (s == "decimal")
     return Scalar(TypeKind::Decimal);
+  if (s == "money")
+    return Scalar(TypeKind::Money);
   if (s == "string")
     return Scalar(TypeKind::String);
   if (s == "date")
@@ -131,19 +133,63 @@ std::optional<TypeId> TypeTable::Parse(std::string_view s) {
   return std::nullopt;
 }
 
-void TypeTable::AddSchema() {
-  // Records first, so fields may name records declared later in the table.
-  for (const stdlib::RecordInfo& r : stdlib::Records())
-    AddRecord(Record{std::string(r.name), {}});
-  for (const stdlib::FieldInfo& f : stdlib::Fields()) {
-    uint32_t record = *FindRecord(f.record);
-    std::optional<TypeId> type = Parse(f.type);
-    records_[record].fields.push_back(Field{std::string(f.field), type ? *type : error()});
+void TypeTable::AddSchema(const Schema& schema) {
+  // Records first, so fields may name records declared later.
+  for (size_t r = 0; r < schema.records().size(); ++r) {
+    Record record{schema.records()[r].name, {}, static_cast<uint32_t>(r)};
+    checker_of_schema_.push_back(AddRecord(std::move(record)));
   }
+  for (const FieldDef& f : schema.fields())
+    AddSchemaField(schema, f.id);
+}
+
+void TypeTable::AddSchemaField(const Schema& schema, uint16_t id) {
+  const FieldDef& f = schema.field(id);
+  Field field{f.name, FromSchema(schema, f.type), f.id, {}};
+  if (f.type.one_of != kNoIndex16 && f.type.one_of < schema.enums().size())
+    field.one_of = schema.enums()[f.type.one_of];
+  records_[checker_of_schema_[f.record]].fields.push_back(std::move(field));
+}
+
+void TypeTable::LinkSchemaRecord(uint32_t record, uint16_t schema_record) {
+  records_[record].schema = schema_record;
+  if (checker_of_schema_.size() <= schema_record)
+    checker_of_schema_.resize(schema_record + size_t{1}, UINT32_MAX);
+  checker_of_schema_[schema_record] = record;
+}
+
+TypeId TypeTable::FromSchema(const Schema& schema, const SchemaType& t) {
+  switch (t.kind) {
+    case Kind::Bool:
+      return Scalar(TypeKind::Bool);
+    case Kind::Int:
+      return Scalar(TypeKind::Int);
+    case Kind::Decimal:
+      return Scalar(TypeKind::Decimal);
+    case Kind::Money:
+      return Scalar(TypeKind::Money);
+    case Kind::String:
+      return Scalar(TypeKind::String);
+    case Kind::Date:
+      return Scalar(TypeKind::Date);
+    case Kind::Code:
+      return Code(t.system);
+    case Kind::List:
+      return List(FromSchema(schema, t.Element()));
+    case Kind::Map:
+      return Map(Scalar(TypeKind::String));
+    case Kind::Record:
+      if (t.record == static_cast<uint16_t>(RecordId::facts))
+        return Scalar(TypeKind::Facts);
+      if (t.record >= checker_of_schema_.size() || checker_of_schema_[t.record] == UINT32_MAX)
+        return error();
+      return RecordType(checker_of_schema_[t.record]);
+  }
+  return error();
 }
 
 bool IsNumeric(TypeKind kind) {
-  return kind == TypeKind::Int || kind == TypeKind::Decimal;
+  return kind == TypeKind::Int || kind == TypeKind::Decimal || kind == TypeKind::Money;
 }
 
 bool IsOrdered(TypeKind kind) {

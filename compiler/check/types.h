@@ -2,8 +2,9 @@
 //
 // Scalars (bool, int, decimal, string, date, duration), codes and codesets of one code system,
 // lists, records (the claim schema's and table rows'), tables and string maps, plus `<error>`,
-// which poisons an expression so one mistake yields one diagnostic. The claim schema records are
-// built from stdlib/schema.def. This module does no checking of expressions.
+// which poisons an expression so one mistake yields one diagnostic. The claim schema's records are
+// built from the pack's Schema (runtime/records/schema.h). This module does no checking of
+// expressions.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "runtime/core/code.h"
+#include "runtime/records/schema.h"
 
 namespace warrant::check {
 
@@ -24,6 +26,7 @@ enum class TypeKind : uint8_t {
   Bool,
   Int,
   Decimal,
+  Money,  // exact cents; a number like decimal
   String,
   Date,
   Duration,
@@ -39,11 +42,14 @@ enum class TypeKind : uint8_t {
 struct Field {
   std::string name;
   TypeId type = 0;
+  uint16_t id = UINT16_MAX;  // a schema record's field: its global number (the `field` operand)
+  std::vector<std::string> one_of;  // a string with fixed values
 };
 
 struct Record {
-  std::string name;  // "line", or "" for a table row record
+  std::string name;  // "line"; "" for a table row and for a record type written in place
   std::vector<Field> fields;
+  uint32_t schema = UINT32_MAX;  // the Schema record it is, or none (a table row)
   const Field* Find(std::string_view field) const;
 };
 
@@ -94,14 +100,28 @@ class TypeTable {
   // Parses a stdlib spelling such as "list<code<icd10cm>>"; named records must already exist.
   std::optional<TypeId> Parse(std::string_view spelling);
 
-  // The record types of the claim schema, added from stdlib/schema.def.
-  void AddSchema();
+  // The record types of `schema`, so the checker types field access by it (each schema record
+  // gets the checker record of the same index, which must be the next ones). Fields added to the
+  // schema later are added with AddSchemaField.
+  void AddSchema(const Schema& schema);
+  void AddSchemaField(const Schema& schema, uint16_t field);
+  // Records that checker record `record` (a record type written in place) is schema record
+  // `schema_record`, whose fields it already has.
+  void LinkSchemaRecord(uint32_t record, uint16_t schema_record);
+
+  void SetFieldId(uint32_t record, size_t position, uint16_t id) {
+    records_[record].fields[position].id = id;
+  }
+
+  // The checker type of a schema type (its records must have been added).
+  TypeId FromSchema(const Schema& schema, const SchemaType& type);
 
   TypeId error() const { return 0; }
 
  private:
   std::vector<Type> types_;
   std::vector<Record> records_;
+  std::vector<uint32_t> checker_of_schema_;  // schema record -> checker record
 };
 
 bool IsNumeric(TypeKind kind);

@@ -3,6 +3,7 @@
 #include "compiler/codegen/codegen.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -35,13 +36,15 @@ void Generator::CheckOperandLimits() {
   const std::pair<const char*, size_t> counts[] = {
       {"constants", out_.constants.size()}, {"outcome statements", out_.outcomes.size()},
       {"codesets", out_.codesets.size()},   {"tables", out_.tables.size()},
-      {"facts", out_.facts.size()},
+      {"facts", checked_.facts.size()},
   };
   for (const auto& [what, count] : counts) {
-    if (count <= kLimit)
+    // Facts are fields of the schema, numbered in 16 bits with the others.
+    const size_t limit = std::string_view(what) == "facts" ? kMaxFacts : kLimit;
+    if (count <= limit)
       continue;
     FileId file = ast_.files.empty() ? FileId{} : ast_.files[0].file;
-    sink_.Emit(DiagCode::TooManyEntries, file, Span{}, count, what, kLimit).located = false;
+    sink_.Emit(DiagCode::TooManyEntries, file, Span{}, count, what, limit).located = false;
   }
 }
 
@@ -97,29 +100,8 @@ void Generator::EmitReasons() {
 }
 
 void Generator::EmitFacts() {
-  for (const check::FactDecl& f : checked_.facts) {
-    FactData data;
-    data.name = f.name;
-    switch (checked_.types.Kind(f.type)) {
-      case check::TypeKind::Int:
-        data.tag = Tag::Int;
-        break;
-      case check::TypeKind::Decimal:
-        data.tag = Tag::Decimal;
-        break;
-      case check::TypeKind::String:
-        data.tag = Tag::String;
-        break;
-      case check::TypeKind::Date:
-        data.tag = Tag::Date;
-        break;
-      default:
-        data.tag = Tag::Bool;
-        break;
-    }
-    data.one_of = f.one_of;
-    out_.facts.push_back(std::move(data));
-  }
+  // The schema carries the facts (its facts record, in FactDecl order) and the extensions.
+  out_.schema = checked_.schema;
 }
 
 uint32_t Generator::Site(OutcomeKind kind, const ast::Outcome* outcome, uint32_t file, Span span) {

@@ -150,6 +150,7 @@ bool Generator::CellConstant(const std::string& cell, check::TypeId type, Consta
       return true;
     }
     case check::TypeKind::Decimal:
+    case check::TypeKind::Money:
       out.tag = Tag::Decimal;
       return ParseDecimal(cell, &out.i);
     case check::TypeKind::Bool:

@@ -217,6 +217,14 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
           EmitOp(Op::Fact, 1);
           EmitU16(static_cast<uint16_t>(ref.index));
           return;
+        case RefKind::Field:
+          // A field of the claim schema, by its global number (Schema::Finish keeps them below
+          // 256, the operand's range).
+          Expr(file, e.a);
+          MarkSpan(file, e.span);
+          EmitOp(Op::Field, 0);
+          EmitU8(static_cast<uint8_t>(ref.index));
+          return;
         case RefKind::Codeset:
         case RefKind::Table:
         case RefKind::Builtin:
@@ -230,15 +238,7 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
         MarkSpan(file, e.span);
         if (base.kind == TypeKind::Record) {
           const check::Record& record = checked_.types.GetRecord(base.record);
-          if (!record.name.empty()) {
-            for (const stdlib::FieldInfo& f : stdlib::Fields()) {
-              if (f.record == record.name && f.field == e.text) {
-                EmitOp(Op::Field, 0);
-                EmitU8(static_cast<uint8_t>(f.id));
-                return;
-              }
-            }
-          } else {
+          if (record.schema == UINT32_MAX) {  // a table row
             for (size_t c = 0; c < record.fields.size(); ++c) {
               if (record.fields[c].name == e.text) {
                 EmitOp(Op::Column, 0);

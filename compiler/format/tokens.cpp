@@ -115,8 +115,24 @@ class Walker {
         }
         break;
       case CstKind::Fact:
+      case CstKind::ExtendField:
         if (c.size() > 2)
           At(c[2], Role::SoftClause, depth);  // the title
+        break;
+      case CstKind::Extend:
+        // `extend line {`, one field per line, `}`: a block of declarations.
+        After(cst_.node(c[0]).span.end, What::SetRole, Role::BlockOpen, depth);
+        marks_.push_back(Mark{n.span.end - 1, false, What::SetRole, Role::BlockClose, depth});
+        Walk(c[0], depth);
+        for (size_t i = 1; i < c.size(); ++i) {
+          At(c[i], Role::StmtStart, static_cast<uint16_t>(depth + 1));
+          Walk(c[i], static_cast<uint16_t>(depth + 1));
+        }
+        return;
+      case CstKind::TypeGeneric:
+        // `list<T>`: no spaces around the angle brackets.
+        After(cst_.node(c[0]).span.end, What::Glue, Role::Other, depth);
+        marks_.push_back(Mark{n.span.end - 1, false, What::GlueBefore, Role::Other, depth});
         break;
       case CstKind::Expect:
         // A long expectation may put its message or flags on their own lines, as a reason may.

@@ -45,6 +45,46 @@ bool ParsePlainDecimal(std::string_view text, int64_t* scaled) {
 
 }  // namespace
 
+MoneyProblem ParseMoney(std::string_view text, int64_t max_scaled, int64_t* scaled) {
+  size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative)
+    ++i;
+  const size_t whole = i;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9')
+    ++i;
+  const size_t whole_digits = i - whole;
+  if (whole_digits == 0 || (text[whole] == '0' && whole_digits > 1))
+    return MoneyProblem::Malformed;
+  size_t places = 0;
+  if (i < text.size() && text[i] == '.') {
+    const size_t fraction = ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9')
+      ++i;
+    places = i - fraction;
+    if (places == 0)
+      return MoneyProblem::Malformed;
+  }
+  if (i != text.size())
+    return MoneyProblem::Malformed;  // an exponent, a sign or anything else
+  if (places > 2) {
+    // 12.340 still holds cents; 12.345 does not.
+    for (size_t k = text.size() - (places - 2); k < text.size(); ++k) {
+      if (text[k] != '0')
+        return MoneyProblem::TooPrecise;
+    }
+  }
+  int64_t value = 0;
+  if (whole_digits > 15 || !ParseDecimal(negative ? text.substr(1) : text, &value) ||
+      value > max_scaled) {
+    return negative ? MoneyProblem::Negative : MoneyProblem::TooLarge;
+  }
+  if (negative && value != 0)
+    return MoneyProblem::Negative;
+  *scaled = value;
+  return MoneyProblem::None;
+}
+
 bool ParseDecimal(std::string_view text, int64_t* scaled) {
   if (ParsePlainDecimal(text, scaled))
     return true;

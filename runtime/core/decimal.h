@@ -15,6 +15,11 @@ namespace warrant {
 // of range (|value| >= 9.2e12).
 bool ParseDecimal(std::string_view text, int64_t* scaled);
 
+// A money amount: exact cents, written `digits[.d[d]]` (a JSON number or the text of a string).
+// Scaled like a decimal. What is wrong with a text that is not one, for a message.
+enum class MoneyProblem : uint8_t { None, Malformed, Negative, TooPrecise, TooLarge };
+MoneyProblem ParseMoney(std::string_view text, int64_t max_scaled, int64_t* scaled);
+
 // "88.5", "7", "-0.25": the shortest text that parses back to `scaled`.
 std::string FormatDecimal(int64_t scaled);
 

@@ -59,6 +59,11 @@ enum class ListKind : uint8_t {
   Context,       // key/value string pairs of an observation context (a map)
   Constants,     // pack constants (a list literal): element = constant (i + k)
   Empty,
+  Decimals,  // decimals (and money) in the record's int pool, scaled
+  Dates,     // days in the record's int pool
+  Bools,     // 0/1 in the record's int pool
+  Strings,   // string ranges in the record's text pool
+  Objects,   // records of a declared type: element = object (refs[i + k]) of the record
 };
 
 enum class RecordKind : uint8_t {
@@ -69,6 +74,8 @@ enum class RecordKind : uint8_t {
   Observation,  // i = observation index
   TableRow,     // i = row index in the table; aux = table index
   Facts,        // i unused
+  Object,       // i = object index in the record (a record of a declared type: a provider, an
+                // element of a list of records)
 };
 
 // 16 bytes, so that values travel in two registers through calls and returns. A string keeps

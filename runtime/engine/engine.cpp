@@ -185,8 +185,9 @@ std::string Engine::DescribeMissing(uint32_t pc) const {
   switch (static_cast<Op>(program_.code[pc])) {
     case Op::Fact: {
       uint32_t fact = static_cast<uint32_t>(program_.code[pc + 1] | (program_.code[pc + 2] << 8));
-      if (fact < program_.facts.size()) {
-        return fmt::format("fact `{}` is not documented", program_.facts[fact].name);
+      if (fact < program_.schema.facts().size()) {
+        return fmt::format("fact `{}` is not documented",
+                           program_.schema.field(program_.schema.facts()[fact]).name);
       }
       break;
     }
@@ -307,7 +308,7 @@ void Engine::AppendFinding(const Finding& f, std::string& out) const {
 
 Session::Session(const Engine& engine)
     : engine_(engine),
-      decoder_(engine.program().facts),
+      decoder_(engine.program().schema),
       vm_(engine.program(), engine.index(), engine.terminology()) {}
 
 bool Session::Evaluate(std::string_view json, RecordError& error, TraceSink* trace) {

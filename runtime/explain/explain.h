@@ -163,6 +163,8 @@ class EvidenceNotes final : public FindingNotes {
 // A value as an explanation shows it: `2024-03-01`, `E11.9`, `12 months`, `history #2 (82270
 // on 2023-03-01, paid)`.
 std::string ValueText(const Program& program, const Claim& claim, const Value& value);
+// An object (a record of a declared type) of the claim, as ValueText renders it.
+std::string ObjectText(const Program& program, const Claim& claim, size_t index);
 
 // Which member of a codeset, as the source wrote it, holds a code (`E11.*`, `O24.01 .. O24.03`,
 // `G0328`, `listed in "file.csv"`). A pack keeps codesets as merged intervals; the written

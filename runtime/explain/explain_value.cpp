@@ -90,6 +90,30 @@ std::string ObservationText(const Claim& claim, size_t i) {
 
 }  // namespace
 
+// A record of a declared type, its fields in declaration order: `(kind: "pt", start:
+// 2024-01-08)`; absent fields are left out.
+std::string ObjectText(const Program& program, const Claim& claim, size_t index) {
+  if (index >= claim.objects.size())
+    return "a record";
+  const ObjectRecord& object = claim.objects[index];
+  const Schema& schema = program.schema;
+  if (object.record >= schema.records().size())
+    return "a record";
+  std::string out = "(";
+  bool first = true;
+  for (uint16_t id : schema.record(object.record).fields) {
+    const FieldDef& f = schema.field(id);
+    if (f.slot == kNoIndex16 || object.values + f.slot >= claim.values.size())
+      continue;
+    const Value& value = claim.values[object.values + f.slot];
+    if (value.is_unknown())
+      continue;
+    out += fmt::format("{}{}: {}", first ? "" : ", ", f.name, ValueText(program, claim, value));
+    first = false;
+  }
+  return out + ")";
+}
+
 std::string ValueText(const Program& program, const Claim& claim, const Value& v) {
   switch (v.tag) {
     case Tag::Unknown:
@@ -163,6 +187,29 @@ std::string ValueText(const Program& program, const Claim& claim, const Value& v
             out += fmt::format(", ... {} more", c.items.size() - 8);
           return out + "]";
         }
+        case ListKind::Decimals:
+          return items([&](size_t k) {
+            return k < claim.ints.size() ? FormatDecimal(claim.ints[k]) : std::string("?");
+          });
+        case ListKind::Dates:
+          return items([&](size_t k) {
+            return k < claim.ints.size() ? FormatDate(static_cast<Day>(claim.ints[k])).str()
+                                         : std::string("?");
+          });
+        case ListKind::Bools:
+          return items([&](size_t k) {
+            return k < claim.ints.size() ? std::string(claim.ints[k] ? "true" : "false")
+                                         : std::string("?");
+          });
+        case ListKind::Strings:
+          return items([&](size_t k) {
+            return k < claim.texts.size() ? Quote(claim.Str(claim.texts[k])) : std::string("?");
+          });
+        case ListKind::Objects:
+          return items([&](size_t k) {
+            return k < claim.refs.size() ? ObjectText(program, claim, claim.refs[k])
+                                         : std::string("?");
+          });
         case ListKind::Empty:
           return "[]";
       }
@@ -190,6 +237,8 @@ std::string ValueText(const Program& program, const Claim& claim, const Value& v
           if (static_cast<size_t>(v.i) >= claim.observations.size())
             return "an observation";
           return ObservationText(claim, static_cast<size_t>(v.i));
+        case RecordKind::Object:
+          return ObjectText(program, claim, static_cast<size_t>(v.i));
         case RecordKind::TableRow: {
           if (v.aux >= program.tables.size())
             return "a table row";

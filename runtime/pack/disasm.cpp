@@ -169,12 +169,18 @@ std::string Comment(const Program& p, const Instruction& ins, uint32_t pc) {
     case Op::Scope:
       return ins.a < static_cast<int64_t>(ScopeId::kCount) ? ScopeName(static_cast<ScopeId>(ins.a))
                                                            : "?";
-    case Op::Field:
-      return ins.a < static_cast<int64_t>(FieldId::kCount) ? FieldName(static_cast<FieldId>(ins.a))
-                                                           : "?";
+    case Op::Field: {
+      if (ins.a >= static_cast<int64_t>(p.schema.fields().size()))
+        return "?";
+      const FieldDef& f = p.schema.field(static_cast<uint16_t>(ins.a));
+      const std::string& record = p.schema.record(f.record).name;
+      return (record.empty() ? std::string("(record)") : record) + "." + f.name;
+    }
     case Op::Fact: {
-      const FactData* fact = At(p.facts, ins.a);
-      return fact ? fact->name : "?";
+      const auto facts = p.schema.facts();
+      return ins.a < static_cast<int64_t>(facts.size())
+                 ? p.schema.field(facts[static_cast<size_t>(ins.a)]).name
+                 : "?";
     }
     case Op::Lookup:
     case Op::HasKey: {

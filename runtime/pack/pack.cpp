@@ -10,7 +10,7 @@
 //
 // Sections follow in id order, back to back, the last ending at the end of the file; every byte
 // belongs to exactly one field. Section ids: 1 code, 2 constants, 3 codesets, 4 tables,
-// 5 reasons, 6 outcomes, 7 rules, 8 policies, 9 facts, 10 sources, 11 spans, 12 terminology,
+// 5 reasons, 6 outcomes, 7 rules, 8 policies, 9 schema, 10 sources, 11 spans, 12 terminology,
 // 13 terminology_data.
 // Inside a section, a list is a u32 count then its elements; a string is a u32 byte length then
 // the bytes; a Day is an i32; a Tag, OutcomeKind or bool is a u8; a sha256 is 32 raw bytes.
@@ -27,7 +27,11 @@
 //                code_end, u16 slots, max_stack, u32 file, begin, end, index_codeset
 //   policies     list of: string id, i64 version, string title, source, Day from, until,
 //                u32 first_rule, rule_count, file
-//   facts        list of: string name, u8 tag, list of string one_of
+//   schema       list of records: string name, doc; list of enums: list of string values;
+//                list of fields: u16 record, string name, type (u8 kind, u8 elem, u8 system,
+//                u16 record, u16 one_of, i64 min, i64 max), u8 absent, string default_text,
+//                string doc, u8 flags (1: a base field, 2: a Claim member). The base records and
+//                fields come first and must be this warrant's (runtime/records/schema.def).
 //   sources      list of: string name, string text, sha256 of text
 //   spans        list of: u32 pc, file, begin, end
 //   terminology  list of: string name, sha256
@@ -70,7 +74,7 @@ enum class SectionId : uint32_t {
   Outcomes,
   Rules,
   Policies,
-  Facts,
+  Schema,
   Sources,
   Spans,
   Terminology,
@@ -122,10 +126,14 @@ constexpr uint64_t ComputeInstructionSetHash() {
 #undef WARRANT_BUILTIN
   hash = Fnv(hash, "fields");
 #define WARRANT_RECORD(Record, Doc)
-#define WARRANT_FIELD(Record, Field, Type, Doc) hash = Fnv(Fnv(hash, #Record "." #Field), Type);
+#define WARRANT_FIELD(Record, Field, Type, Absent, Doc) \
+  hash = Fnv(Fnv(Fnv(hash, #Record "." #Field), Type), Absent);
+#define WARRANT_DATA(Record, Field, Type, Absent, Doc) \
+  hash = Fnv(Fnv(Fnv(Fnv(hash, "data"), #Record "." #Field), Type), Absent);
 #include "runtime/records/schema.def"
 #undef WARRANT_RECORD
 #undef WARRANT_FIELD
+#undef WARRANT_DATA
   hash = Fnv(hash, "scopes");
 #define WARRANT_SCOPE(Name, Type, Doc) hash = Fnv(Fnv(hash, #Name), Type);
 #include "runtime/pack/scope.def"
@@ -301,12 +309,31 @@ void WritePolicies(ByteWriter& w, const Program& p) {
   }
 }
 
-void WriteFacts(ByteWriter& w, const Program& p) {
-  w.Count(p.facts.size());
-  for (const FactData& f : p.facts) {
+void WriteSchema(ByteWriter& w, const Program& p) {
+  const Schema& s = p.schema;
+  w.Count(s.records().size());
+  for (const RecordDef& r : s.records()) {
+    w.String(r.name);
+    w.String(r.doc);
+  }
+  w.Count(s.enums().size());
+  for (const std::vector<std::string>& values : s.enums())
+    w.Strings(values);
+  w.Count(s.fields().size());
+  for (const FieldDef& f : s.fields()) {
+    w.U16(f.record);
     w.String(f.name);
-    w.U8(static_cast<uint8_t>(f.tag));
-    w.Strings(f.one_of);
+    w.U8(static_cast<uint8_t>(f.type.kind));
+    w.U8(static_cast<uint8_t>(f.type.elem));
+    w.U8(static_cast<uint8_t>(f.type.system));
+    w.U16(f.type.record);
+    w.U16(f.type.one_of);
+    w.I64(f.type.min);
+    w.I64(f.type.max);
+    w.U8(static_cast<uint8_t>(f.absent));
+    w.String(f.default_text);
+    w.String(f.doc);
+    w.U8(static_cast<uint8_t>((f.base ? 1 : 0) | (f.slot == kNoIndex16 ? 2 : 0)));
   }
 }
 
@@ -458,7 +485,9 @@ constexpr size_t kMinReasonBytes = 6 * 4 + 4 + 4 + 2 + 2;
 constexpr size_t kMinOutcomeBytes = 1 + 4 + 4 + 1 + 4 + 4 + 4 * 4;
 constexpr size_t kMinRuleBytes = 4 + 4 + 4 + 4 + 4 + 4 + 4 + 2 + 2 + 4 * 4;
 constexpr size_t kMinPolicyBytes = 4 + 8 + 4 + 4 + 4 + 4 + 4 + 4 + 4;
-constexpr size_t kMinFactBytes = 4 + 1 + 4;
+constexpr size_t kMinRecordDefBytes = 4 + 4;
+constexpr size_t kMinEnumBytes = 4;
+constexpr size_t kMinFieldDefBytes = 2 + 4 + 3 + 2 + 2 + 8 + 8 + 1 + 4 + 4 + 1;
 constexpr size_t kMinSourceBytes = 4 + 4 + 32;
 constexpr size_t kSpanBytes = 16;
 constexpr size_t kMinTerminologyBytes = 4 + 32;
@@ -624,16 +653,71 @@ void ReadPolicies(ByteReader& r, Program& p) {
   }
 }
 
-void ReadFacts(ByteReader& r, Program& p) {
-  const uint32_t n = r.Count(kMinFactBytes);
-  p.facts.reserve(n);
-  for (uint32_t k = 0; k < n && r.ok(); ++k) {
-    FactData fact;
-    fact.name = r.String();
-    fact.tag = ReadTag(r);
-    fact.one_of = r.Strings();
-    p.facts.push_back(std::move(fact));
+// The schema, rebuilt through Schema's own checks; its base part must be this warrant's.
+void ReadSchema(ByteReader& r, Program& p) {
+  Schema s;
+  const uint32_t records = r.Count(kMinRecordDefBytes);
+  for (uint32_t k = 0; k < records && r.ok(); ++k) {
+    std::string name = r.String();
+    std::string doc = r.String();
+    s.AddRecord(std::move(name), std::move(doc));
   }
+  const uint32_t enums = r.Count(kMinEnumBytes);
+  for (uint32_t k = 0; k < enums && r.ok(); ++k)
+    s.AddEnum(r.Strings());
+  if (s.enums().size() != enums && r.ok())
+    return r.Fail("schema: a list of values appears twice");
+  const uint32_t fields = r.Count(kMinFieldDefBytes);
+  for (uint32_t k = 0; k < fields && r.ok(); ++k) {
+    FieldDef f;
+    const uint16_t record = r.U16();
+    f.name = r.String();
+    const uint8_t kind = r.U8();
+    const uint8_t elem = r.U8();
+    f.type.system = static_cast<CodeSystem>(r.U8());
+    f.type.record = r.U16();
+    f.type.one_of = r.U16();
+    f.type.min = r.I64();
+    f.type.max = r.I64();
+    const uint8_t absent = r.U8();
+    f.default_text = r.String();
+    f.doc = r.String();
+    const uint8_t flags = r.U8();
+    if (!r.ok())
+      return;
+    if (record >= s.records().size() || kind > static_cast<uint8_t>(Kind::Map) ||
+        elem > static_cast<uint8_t>(Kind::Map) ||
+        absent > static_cast<uint8_t>(Absence::FromClaim) || flags > 3) {
+      return r.Fail(fmt::format("schema: field {} `{}` is malformed", k, f.name));
+    }
+    f.type.kind = static_cast<Kind>(kind);
+    f.type.elem = static_cast<Kind>(elem);
+    f.absent = static_cast<Absence>(absent);
+    f.base = (flags & 1) != 0;
+    f.slot = (flags & 2) != 0 ? kNoIndex16 : 0;
+    s.AddField(record, std::move(f));
+  }
+  if (!r.ok())
+    return;
+  if (std::optional<std::string> problem = s.Finish())
+    return r.Fail("schema: " + *problem);
+  // The base part is numbered into this warrant's code (FieldId, RecordId): it must match.
+  const Schema& base = Schema::Base();
+  bool same =
+      s.records().size() >= base.records().size() && s.fields().size() >= base.fields().size();
+  for (size_t i = 0; same && i < base.records().size(); ++i)
+    same = s.records()[i].name == base.records()[i].name;
+  for (size_t i = 0; same && i < base.fields().size(); ++i) {
+    const FieldDef& a = s.fields()[i];
+    const FieldDef& b = base.fields()[i];
+    same = a.name == b.name && a.record == b.record && a.type == b.type && a.absent == b.absent &&
+           a.base && (a.slot == kNoIndex16) == (b.slot == kNoIndex16);
+  }
+  for (size_t i = base.fields().size(); same && i < s.fields().size(); ++i)
+    same = !s.fields()[i].base;
+  if (!same)
+    return r.Fail("schema: its base records and fields are not this warrant's");
+  p.schema = std::move(s);
 }
 
 void ReadSources(ByteReader& r, Program& p) {
@@ -697,7 +781,7 @@ constexpr SectionCodec kSections[] = {
     {SectionId::Outcomes, "outcomes", WriteOutcomes, ReadOutcomes},
     {SectionId::Rules, "rules", WriteRules, ReadRules},
     {SectionId::Policies, "policies", WritePolicies, ReadPolicies},
-    {SectionId::Facts, "facts", WriteFacts, ReadFacts},
+    {SectionId::Schema, "schema", WriteSchema, ReadSchema},
     {SectionId::Sources, "sources", WriteSources, ReadSources},
     {SectionId::Spans, "spans", WriteSpans, ReadSpans},
     {SectionId::Terminology, "terminology", WriteTerminology, ReadTerminology},

@@ -1,5 +1,5 @@
 // Program: a compiled rule pack in memory — bytecode, constants, codesets, tables, rules,
-// policies, outcomes, facts and debug information.
+// policies, outcomes, the claim schema (with the declared facts) and debug information.
 //
 // The code generator builds one; pack.h writes it to bytes and reads it back (verifying every
 // index and jump before anything runs); the VM executes it. Everything is plain data in vectors
@@ -16,7 +16,7 @@
 #include "runtime/core/codeset.h"
 #include "runtime/core/date.h"
 #include "runtime/core/value.h"
-#include "runtime/records/facts.h"
+#include "runtime/records/schema.h"
 
 namespace warrant {
 
@@ -198,7 +198,8 @@ struct Program {
   std::vector<OutcomeData> outcomes;
   std::vector<RuleData> rules;       // grouped by policy, source order within each
   std::vector<PolicyData> policies;  // sorted by id then `from`
-  std::vector<FactData> facts;
+  // What a claim holds: the base schema, the pack's extensions and its declared facts.
+  Schema schema = Schema::Base();
   std::vector<SourceData> sources;
   std::vector<SpanEntry> spans;
   std::vector<TerminologyData> terminology;

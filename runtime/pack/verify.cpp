@@ -40,25 +40,6 @@ bool IsConstantTag(Tag tag) {
   return false;  // a byte outside the enum
 }
 
-bool IsFactTag(Tag tag) {
-  switch (tag) {
-    case Tag::Bool:
-    case Tag::Int:
-    case Tag::Decimal:
-    case Tag::String:
-    case Tag::Date:
-      return true;
-    case Tag::Unknown:
-    case Tag::None:
-    case Tag::Duration:
-    case Tag::Code:
-    case Tag::List:
-    case Tag::Record:
-      return false;
-  }
-  return false;
-}
-
 bool IsOutcomeKind(OutcomeKind kind) {
   return static_cast<uint8_t>(kind) <= static_cast<uint8_t>(OutcomeKind::AutoPend);
 }
@@ -82,7 +63,7 @@ class Verifier {
     // Tables first: the code checks below index them by size only, but messages about code are
     // clearer once the things it refers to are known to be sound.
     CheckConstants() && CheckTables() && CheckSpans() && CheckPolicies() && CheckRules() &&
-        CheckOutcomes() && CheckFacts() && CheckCode();
+        CheckOutcomes() && CheckCode();
     return error_;
   }
 
@@ -283,16 +264,6 @@ class Verifier {
     return true;
   }
 
-  bool CheckFacts() {
-    for (const FactData& fact : p_.facts) {
-      if (!IsFactTag(fact.tag)) {
-        return Fail(fmt::format("fact `{}`: tag {} is not bool, int, decimal, string or date",
-                                fact.name, static_cast<int>(fact.tag)));
-      }
-    }
-    return true;
-  }
-
   bool CheckCode() {
     for (const RuleData& rule : p_.rules) {
       Region region{fmt::format("rule `{}`", rule.name),
@@ -374,9 +345,9 @@ class Verifier {
       case Op::Scope:
         return CheckIndex(region, pc, ins, "scope", static_cast<size_t>(ScopeId::kCount));
       case Op::Field:
-        return CheckIndex(region, pc, ins, "field", static_cast<size_t>(FieldId::kCount));
+        return CheckIndex(region, pc, ins, "field", p_.schema.fields().size());
       case Op::Fact:
-        return CheckIndex(region, pc, ins, "fact", p_.facts.size());
+        return CheckIndex(region, pc, ins, "fact", p_.schema.facts().size());
       case Op::Lookup:
       case Op::HasKey:
         return CheckIndex(region, pc, ins, "table", p_.tables.size());

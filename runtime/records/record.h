@@ -3,8 +3,13 @@
 // Codes are packed integers (runtime/core/code.h), dates are day numbers, decimals are fixed-point,
 // strings and lists are ranges into pools owned by the Claim. A Claim is reused from record to
 // record: Clear() keeps every buffer's capacity, so decoding a stream allocates nothing in the
-// steady state. Which optional fields were present is a bit per FieldId. Decoding JSON into a
-// Claim is in record_json.h; this header is only the data.
+// steady state. Which optional fields were present is a bit per FieldId.
+//
+// The base fields the C++ special-cases (WARRANT_FIELD in schema.def) are members; every other
+// field of a record instance (the base schema's WARRANT_DATA fields, a pack's extensions) is one
+// of its slots in `values`, an absent one `unknown` (runtime/records/schema.h numbers the slots).
+// Records of declared types (a provider, an element of a list of records) are `objects`.
+// Decoding JSON into a Claim is in record_json.h; this header is only the data.
 #pragma once
 
 #include <cstdint>
@@ -35,17 +40,33 @@ struct Presence {
   bool Has(FieldId f) const { return (bits & FieldBit(f)) != 0; }
 
   void Set(FieldId f) { bits |= FieldBit(f); }
+
+  void Clear(FieldId f) { bits &= ~FieldBit(f); }
 };
+
+// Presence bits are one word: every member field's id must be below 64.
+inline constexpr bool kMembersFitPresence = true
+#define WARRANT_RECORD(Record, Doc)
+#define WARRANT_FIELD(Record, Field, Type, Absent, Doc) \
+  &&static_cast<size_t>(FieldId::Record##_##Field) < 64
+#define WARRANT_DATA(Record, Field, Type, Absent, Doc)
+#include "runtime/records/schema.def"
+#undef WARRANT_RECORD
+#undef WARRANT_FIELD
+#undef WARRANT_DATA
+    ;
+static_assert(kMembersFitPresence, "presence bits are one word");
 
 struct LineRecord {
   Presence present;
-  uint64_t code = 0;  // packed HCPCS
-  int64_t units = 1;  // 1 when absent (language.md defaults)
-  Day date = 0;       // the claim's service date when absent
-  uint64_t pos = 0;   // the claim's place of service when absent
-  Range modifiers;    // codes pool
-  Range dx_pointers;  // ints pool, 1-based
-  Range diagnoses;    // codes pool: the pointed-to diagnoses, else all of the claim's
+  uint64_t code = 0;    // packed HCPCS
+  int64_t units = 1;    // 1 when absent (language.md defaults)
+  Day date = 0;         // the claim's service date when absent
+  uint64_t pos = 0;     // the claim's place of service when absent
+  Range modifiers;      // codes pool
+  Range dx_pointers;    // ints pool, 1-based
+  Range diagnoses;      // codes pool: the pointed-to diagnoses, else all of the claim's
+  uint32_t values = 0;  // its first generic slot
 };
 
 struct HistoryRecord {
@@ -56,6 +77,7 @@ struct HistoryRecord {
   Range dx;      // codes pool
   int64_t units = 1;
   Range modifiers;  // codes pool
+  uint32_t values = 0;
 };
 
 struct ObservationRecord {
@@ -65,7 +87,24 @@ struct ObservationRecord {
   Range unit;         // strings
   Day date = 0;
   Range context;  // pairs pool
+  uint32_t values = 0;
 };
+
+// An instance of a declared record type.
+struct ObjectRecord {
+  uint32_t values = 0;  // its first slot
+  uint16_t record = 0;  // Schema record index
+};
+
+// A string in a generic slot while the record is decoded: its bytes are at `i` in the claim's
+// string arena (which may still move); the decoder points it at them once the record is read.
+inline Value PendingString(Range r) {
+  Value v = Value::String({});
+  v.i = r.begin;
+  v.aux = r.count;
+  v.sub = 1;
+  return v;
+}
 
 struct Claim {
   Presence present;  // claim_* and patient_* fields
@@ -83,11 +122,19 @@ struct Claim {
   std::vector<HistoryRecord> history;
   std::vector<ObservationRecord> observations;
 
+  uint32_t claim_values = 0;  // the claim's generic slots
+  uint32_t patient_values = 0;
+  std::vector<Value> values;  // generic slots of every record instance
+  std::vector<ObjectRecord> objects;
+  std::vector<uint32_t> refs;  // elements of lists of records: object indexes
+  std::vector<Range> texts;    // elements of lists of strings
+
   std::vector<uint64_t> codes;
-  std::vector<int64_t> ints;
+  std::vector<int64_t> ints;                   // also decimals (scaled), dates and bools of lists
   std::vector<std::pair<Range, Range>> pairs;  // context key -> value (strings)
   std::string strings;
-  // One value per fact the pack declares, in the pack's order; Unknown when not given.
+  // One value per fact the pack declares, in the pack's order (the facts record's slots);
+  // Unknown when not given.
   std::vector<Value> facts;
 
   void Clear() {
@@ -98,6 +145,11 @@ struct Claim {
     lines.clear();
     history.clear();
     observations.clear();
+    claim_values = patient_values = 0;
+    values.clear();
+    objects.clear();
+    refs.clear();
+    texts.clear();
     codes.clear();
     ints.clear();
     pairs.clear();

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "runtime/core/date.h"
 #include "runtime/core/decimal.h"
 #include "runtime/records/record_scan.h"
+#include "runtime/records/schema.h"
 
 namespace warrant {
 
@@ -180,8 +182,15 @@ class Path {
 
   std::string Str() const {
     std::string out;
-    Append(out);
+    Append(out, false);
     return out;
+  }
+
+  // The path with every index written `[]`: "lines[].modifier", one name for the same field of
+  // every line.
+  void Pattern(std::string& out) const {
+    out.clear();
+    Append(out, true);
   }
 
  private:
@@ -192,11 +201,15 @@ class Path {
 
   const Path* Parent() const { return name_.empty() && index_ == kNoIndex ? nullptr : this; }
 
-  void Append(std::string& out) const {
+  void Append(std::string& out, bool pattern) const {
     if (parent_ != nullptr)
-      parent_->Append(out);
+      parent_->Append(out, pattern);
     if (index_ != kNoIndex) {
-      out += fmt::format("[{}]", index_);
+      if (pattern) {
+        out += "[]";
+      } else {
+        out += fmt::format("[{}]", index_);
+      }
     } else if (!name_.empty()) {
       if (!out.empty())
         out += '.';
@@ -209,72 +222,66 @@ class Path {
   size_t index_ = kNoIndex;
 };
 
-// ---- Facts ----------------------------------------------------------------------------------
+// ---- Types in messages ----------------------------------------------------------------------
 
-struct FactInfo {
-  std::string name;
-  Tag tag = Tag::Bool;
-  std::vector<std::string> one_of;
-};
-
-class FactTable {
- public:
-  explicit FactTable(std::span<const FactData> facts) {
-    facts_.reserve(facts.size());
-    for (const FactData& f : facts)
-      facts_.push_back({f.name, f.tag, f.one_of});
-    // Built after facts_ is complete: the views point into its strings.
-    for (size_t i = 0; i < facts_.size(); ++i)
-      index_.emplace_back(facts_[i].name, i);
-    std::sort(index_.begin(), index_.end());
-  }
-
-  size_t size() const { return facts_.size(); }
-
-  const FactInfo& operator[](size_t slot) const { return facts_[slot]; }
-
-  // The slot of the fact named `name`, or size().
-  size_t Find(std::string_view name) const {
-    const auto it =
-        std::lower_bound(index_.begin(), index_.end(), name,
-                         [](const auto& entry, std::string_view n) { return entry.first < n; });
-    return it != index_.end() && it->first == name ? it->second : facts_.size();
-  }
-
-  // "`a`, `b`, `c`", for a message about an undeclared fact.
-  std::string Names() const {
-    std::string out;
-    for (const auto& [name, slot] : index_)
-      out += fmt::format("{}`{}`", out.empty() ? "" : ", ", name);
-    return out;
-  }
-
- private:
-  std::vector<FactInfo> facts_;
-  std::vector<std::pair<std::string_view, size_t>> index_;  // sorted by name
-};
-
-std::string_view TypeWord(Tag tag) {
-  switch (tag) {
-    case Tag::Bool:
+std::string_view TypeWord(const SchemaType& type) {
+  switch (type.kind) {
+    case Kind::Bool:
       return "true or false";
-    case Tag::Int:
+    case Kind::Int:
       return "an integer";
-    case Tag::Decimal:
+    case Kind::Decimal:
       return "a number";
-    case Tag::String:
+    case Kind::Money:
+      return "an amount (a number or a string with at most two decimal places)";
+    case Kind::String:
       return "a string";
-    case Tag::Date:
+    case Kind::Date:
       return "a date string \"YYYY-MM-DD\"";
-    case Tag::Unknown:
-    case Tag::None:
-    case Tag::Duration:
-    case Tag::Code:
-    case Tag::List:
-    case Tag::Record:
-      break;
+    case Kind::Code:
+      return "a code written as a string";
+    case Kind::List:
+      return "an array";
+    case Kind::Record:
+    case Kind::Map:
+      return "an object";
   }
-  return "a value records cannot hold";
+  return "a value";
+}
+
+// Edit distance, for "did you mean" on an unknown key.
+size_t Distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The field of `record` whose name is closest to `key`, if one is close: " (did you mean
+// `modifiers`?)".
+std::string Suggest(const Schema& schema, uint16_t record, std::string_view key) {
+  std::string_view best;
+  size_t best_distance = std::max<size_t>(2, key.size() / 3) + 1;
+  for (uint16_t id : schema.record(record).fields) {
+    const FieldDef& f = schema.field(id);
+    if (f.absent == Absence::Computed)
+      continue;
+    const size_t d = Distance(key, f.name);
+    if (d < best_distance) {
+      best_distance = d;
+      best = f.name;
+    }
+  }
+  return best.empty() ? std::string() : fmt::format(" (did you mean `{}`?)", best);
 }
 
 // ---- The decoding of one record -------------------------------------------------------------
@@ -296,7 +303,7 @@ std::string_view Token(od::value& v) {
   return t;
 }
 
-std::string_view Kind(od::json_type type) {
+std::string_view JsonKind(od::json_type type) {
   switch (type) {
     case od::json_type::array:
       return "an array";
@@ -319,7 +326,7 @@ std::string Found(od::value& v, od::json_type type) {
     case od::json_type::array:
     case od::json_type::object:
     case od::json_type::null:
-      return std::string(Kind(type));
+      return std::string(JsonKind(type));
     case od::json_type::number:
       return fmt::format("the number {}", Clip(Token(v)));
     case od::json_type::string:
@@ -368,11 +375,46 @@ std::string_view PlainKey(const od::field& member) {
                      : std::string_view();
 }
 
+// Interned path patterns of ignored fields ("lines[].modifier") and how often each was seen.
+class IgnoredTable {
+ public:
+  uint32_t Intern(std::string_view pattern) {
+    for (size_t i = 0; i < patterns_.size(); ++i) {
+      if (patterns_[i] == pattern)
+        return static_cast<uint32_t>(i);
+    }
+    patterns_.emplace_back(pattern);
+    totals_.push_back(0);
+    return static_cast<uint32_t>(patterns_.size() - 1);
+  }
+
+  std::vector<std::string> patterns_;
+  std::vector<uint64_t> totals_;  // over successfully decoded records
+};
+
 class Decoding {
  public:
-  Decoding(const FactTable& facts, std::vector<size_t>& line_index, Claim& claim,
-           RecordError& error)
-      : facts_(facts), line_index_(line_index), claim_(claim), error_(error) {}
+  Decoding(const Schema& schema, bool strict, Claim& claim, RecordError& error,
+           IgnoredTable& ignored, std::vector<uint32_t>& ignored_here,
+           std::vector<uint32_t>& scratch)
+      : schema_(schema),
+        strict_(strict),
+        claim_(claim),
+        error_(error),
+        ignored_(ignored),
+        ignored_here_(ignored_here),
+        scratch_(scratch) {}
+
+  // The claim's and the patient's generic slots, at the start of `values`; every fact unknown.
+  static void Begin(const Schema& schema, Claim& claim) {
+    const RecordDef& c = schema.record(RecordId::claim);
+    const RecordDef& p = schema.record(RecordId::patient);
+    claim.claim_values = 0;
+    claim.values.assign(c.initial.begin(), c.initial.end());
+    claim.patient_values = static_cast<uint32_t>(claim.values.size());
+    claim.values.insert(claim.values.end(), p.initial.begin(), p.initial.end());
+    claim.facts.assign(schema.facts().size(), Value::Unknown(kNoPc));
+  }
 
   bool Record(od::document& doc) {
     od::json_type type{};
@@ -412,7 +454,7 @@ class Decoding {
       if (e)
         return JsonFail(e, {});
       return Fail(RecordErrorCode::NotObject, {},
-                  fmt::format("the record is {}, not a JSON object", Kind(type)));
+                  fmt::format("the record is {}, not a JSON object", JsonKind(type)));
     }
     od::object root;
     if (auto e = doc.get_object().get(root))
@@ -447,10 +489,39 @@ class Decoding {
     return false;
   }
 
+  // A member field read: present with a value, cleared by null (a later key wins, null too).
   static bool Mark(Got got, Presence& present, FieldId field) {
     if (got == Got::Value)
       present.Set(field);
+    else if (got == Got::Absent)
+      present.Clear(field);
     return got != Got::Failed;
+  }
+
+  // A key the schema does not know in `record`: counted by its path pattern and stepped over,
+  // or refused with --strict.
+  bool Ignore(od::value& v, const Path& path, uint16_t record, std::string_view key, int depth) {
+    if (strict_) {
+      return Fail(RecordErrorCode::UnknownField, path,
+                  fmt::format("the claim schema has no field `{}` here{}", Clip(key),
+                              Suggest(schema_, record, key)));
+    }
+    path.Pattern(pattern_);
+    ignored_here_.push_back(ignored_.Intern(pattern_));
+    return Skip(v, path, depth);
+  }
+
+  // An integer checked against its field's bounds.
+  bool InBounds(const SchemaType& type, int64_t n, const Path& path) {
+    if (n < type.min) {
+      return Fail(RecordErrorCode::OutOfRange, path,
+                  fmt::format("{} is below the smallest value allowed, {}", n, type.min));
+    }
+    if (n > type.max) {
+      return Fail(RecordErrorCode::OutOfRange, path,
+                  fmt::format("{} is above the largest value allowed, {}", n, type.max));
+    }
+    return true;
   }
 
   // ---- Shapes ----
@@ -473,8 +544,9 @@ class Decoding {
     return Got::Failed;
   }
 
-  Got Object(od::value& v, const Path& path, od::object& out) {
-    const Got got = Expect(v, path, od::json_type::object, "an object");
+  Got Object(od::value& v, const Path& path, od::object& out,
+             RecordErrorCode code = RecordErrorCode::WrongType) {
+    const Got got = Expect(v, path, od::json_type::object, "an object", code);
     if (got != Got::Value)
       return got;
     if (auto e = v.get_object().get(out))
@@ -501,29 +573,43 @@ class Decoding {
     return true;
   }
 
-  // Calls each(element, path, index) for each element of the array `v`; null is an empty array.
+  // Calls each(element, path, index) for each element of the array `v`. The array itself may be
+  // null (Absent); an element may not: null in a list is a record error, not a dropped element
+  // (the later elements would shift, and messages name input positions).
   template <typename F>
-  bool Elements(od::value& v, const Path& path, size_t max, std::string_view what, F&& each) {
-    const Got got = Expect(v, path, od::json_type::array, "an array");
+  Got Elements(od::value& v, const Path& path, size_t max, std::string_view what, F&& each,
+               RecordErrorCode code = RecordErrorCode::WrongType) {
+    const Got got = Expect(v, path, od::json_type::array, "an array", code);
     if (got != Got::Value)
-      return got == Got::Absent;
+      return got;
     od::array array;
     if (auto e = v.get_array().get(array))
-      return JsonFail(e, path);
+      return JsonFail(e, path), Got::Failed;
     size_t index = 0;
     for (auto item : array) {
       od::value element;
       if (auto e = item.get(element))
-        return JsonFail(e, path);
+        return JsonFail(e, path), Got::Failed;
       if (index == max) {
-        return Fail(RecordErrorCode::TooLarge, path,
-                    fmt::format("more than the limit of {} {}", max, what));
+        Fail(RecordErrorCode::TooLarge, path,
+             fmt::format("more than the limit of {} {}", max, what));
+        return Got::Failed;
       }
-      if (!each(element, path.At(index), index))
-        return false;
+      const Path at = path.At(index);
+      od::json_type type{};
+      if (auto e = element.type().get(type))
+        return JsonFail(e, at), Got::Failed;
+      if (type == od::json_type::null) {
+        if (auto e = CheckScalar(element, type))
+          return JsonFail(e, at), Got::Failed;
+        Fail(code, at, "an element of a list cannot be `null`");
+        return Got::Failed;
+      }
+      if (!each(element, at, index))
+        return Got::Failed;
       ++index;
     }
-    return true;
+    return Got::Value;
   }
 
   // Checks that a value the schema does not know is JSON, to a bounded depth (no unbounded
@@ -654,9 +740,10 @@ class Decoding {
     return Got::Value;
   }
 
-  Got Code(od::value& v, const Path& path, CodeSystem system, uint64_t& out) {
+  Got Code(od::value& v, const Path& path, CodeSystem system, uint64_t& out,
+           RecordErrorCode type_code = RecordErrorCode::WrongType) {
     std::string_view text;
-    const Got got = String(v, path, text, "a code written as a string");
+    const Got got = String(v, path, text, "a code written as a string", type_code);
     if (got != Got::Value)
       return got;
     text = RecordCodeText(system, text);
@@ -676,53 +763,318 @@ class Decoding {
     return Got::Value;
   }
 
-  // ---- Lists ----
+  // money: a number, or a string holding one, with at most two decimal places, never negative.
+  Got Money(od::value& v, const Path& path, int64_t& out,
+            RecordErrorCode code = RecordErrorCode::WrongType) {
+    od::json_type type{};
+    if (auto e = v.type().get(type))
+      return JsonFail(e, path), Got::Failed;
+    std::string_view text;
+    if (type == od::json_type::string) {
+      const Got got = String(v, path, text, "an amount", code);
+      if (got != Got::Value)
+        return got;
+    } else {
+      const Got got = Expect(v, path, od::json_type::number,
+                             "an amount (a number, or a string holding one)", code);
+      if (got != Got::Value)
+        return got;
+      text = Token(v);
+      NumberParts parts;
+      if (!SplitNumber(text, parts))
+        return JsonFail(simdjson::NUMBER_ERROR, path), Got::Failed;
+    }
+    switch (ParseMoney(text, kMaxMoney, &out)) {
+      case MoneyProblem::None:
+        return Got::Value;
+      case MoneyProblem::Malformed:
+        Fail(code, path,
+             fmt::format("expected an amount written with digits and at most two decimal "
+                         "places, found {}",
+                         Clip(type == od::json_type::string ? Token(v) : text)));
+        return Got::Failed;
+      case MoneyProblem::Negative:
+        Fail(RecordErrorCode::OutOfRange, path,
+             fmt::format("the amount {} is negative", Clip(text)));
+        return Got::Failed;
+      case MoneyProblem::TooPrecise:
+        Fail(RecordErrorCode::OutOfRange, path,
+             fmt::format("the amount {} has more than two decimal places (cents)", Clip(text)));
+        return Got::Failed;
+      case MoneyProblem::TooLarge:
+        Fail(RecordErrorCode::OutOfRange, path,
+             fmt::format("the amount {} is above the largest allowed, {}", Clip(text),
+                         FormatDecimal(kMaxMoney)));
+        return Got::Failed;
+    }
+    return Got::Failed;
+  }
 
-  bool CodeList(od::value& v, const Path& path, CodeSystem system, size_t max,
-                std::string_view what, Range& out) {
+  // ---- Lists of the member fields ----
+
+  Got CodeList(od::value& v, const Path& path, CodeSystem system, size_t max, std::string_view what,
+               Range& out) {
     const size_t begin = claim_.codes.size();
-    const bool ok = Elements(v, path, max, what, [&](od::value& element, const Path& at, size_t) {
+    const Got got = Elements(v, path, max, what, [&](od::value& element, const Path& at, size_t) {
       uint64_t code = 0;
-      const Got got = Code(element, at, system, code);
-      if (got == Got::Value)
-        claim_.codes.push_back(code);
-      return got != Got::Failed;
+      if (Code(element, at, system, code) != Got::Value)
+        return false;
+      claim_.codes.push_back(code);
+      return true;
     });
     out = {static_cast<uint32_t>(begin), static_cast<uint32_t>(claim_.codes.size() - begin)};
-    return ok;
+    return got;
   }
 
-  bool IntList(od::value& v, const Path& path, Range& out) {
+  Got IntList(od::value& v, const Path& path, Range& out) {
     const size_t begin = claim_.ints.size();
-    const bool ok = Elements(v, path, kMaxListItems, "diagnosis pointers",
+    const Got got = Elements(v, path, kMaxListItems, "diagnosis pointers",
                              [&](od::value& element, const Path& at, size_t) {
                                int64_t n = 0;
-                               const Got got = Int(element, at, n);
-                               if (got == Got::Value)
-                                 claim_.ints.push_back(n);
-                               return got != Got::Failed;
+                               if (Int(element, at, n) != Got::Value)
+                                 return false;
+                               claim_.ints.push_back(n);
+                               return true;
                              });
     out = {static_cast<uint32_t>(begin), static_cast<uint32_t>(claim_.ints.size() - begin)};
-    return ok;
+    return got;
   }
 
-  // map<string>: string keys to string values; a null value drops the entry.
-  bool Context(od::value& v, const Path& path, Range& out) {
+  // map<string>: string keys to string values. A key given twice keeps its last value; a null
+  // value removes the key.
+  Got Context(od::value& v, const Path& path, Range& out) {
     od::object object;
     const Got got = Object(v, path, object);
     if (got != Got::Value)
-      return got == Got::Absent;
+      return got;
     const size_t begin = claim_.pairs.size();
     const bool ok =
         Fields(object, path, [&](std::string_view key, od::value& member, const Path& at) {
           std::string_view text;
           const Got value = String(member, at, text);
+          if (value == Got::Failed)
+            return false;
+          auto& pairs = claim_.pairs;
+          auto same = std::find_if(pairs.begin() + static_cast<ptrdiff_t>(begin), pairs.end(),
+                                   [&](const auto& p) { return claim_.Str(p.first) == key; });
+          if (same != pairs.end())
+            pairs.erase(same);
           if (value == Got::Value)
-            claim_.pairs.emplace_back(claim_.AddString(key), claim_.AddString(text));
-          return value != Got::Failed;
+            pairs.emplace_back(claim_.AddString(key), claim_.AddString(text));
+          return true;
         });
     out = {static_cast<uint32_t>(begin), static_cast<uint32_t>(claim_.pairs.size() - begin)};
-    return ok;
+    return ok ? Got::Value : Got::Failed;
+  }
+
+  // ---- Values of declared types (fields a pack adds, facts, WARRANT_DATA base fields) ----
+
+  // Reads `v` as a `type` into `out`. `code` is the error of a value of the wrong shape (R0706
+  // inside facts).
+  Got Generic(od::value& v, const Path& path, const SchemaType& type, Value& out,
+              RecordErrorCode code) {
+    switch (type.kind) {
+      case Kind::Bool: {
+        const Got got = Expect(v, path, od::json_type::boolean, TypeWord(type), code);
+        if (got != Got::Value)
+          return got;
+        if (auto e = CheckScalar(v, od::json_type::boolean))
+          return JsonFail(e, path), Got::Failed;
+        out = Value::Bool(Token(v) == "true");
+        return Got::Value;
+      }
+      case Kind::Int: {
+        int64_t n = 0;
+        const Got got = Int(v, path, n, code);
+        if (got != Got::Value)
+          return got;
+        if (!InBounds(type, n, path))
+          return Got::Failed;
+        out = Value::Int(n);
+        return Got::Value;
+      }
+      case Kind::Decimal: {
+        int64_t n = 0;
+        const Got got = Decimal(v, path, n, code);
+        if (got == Got::Value)
+          out = Value::Decimal(n);
+        return got;
+      }
+      case Kind::Money: {
+        int64_t n = 0;
+        const Got got = Money(v, path, n, code);
+        if (got == Got::Value)
+          out = Value::Decimal(n);
+        return got;
+      }
+      case Kind::String: {
+        std::string_view text;
+        const Got got = String(v, path, text, TypeWord(type), code);
+        if (got != Got::Value)
+          return got;
+        if (type.one_of != kNoIndex16) {
+          const std::vector<std::string>& values = schema_.enums()[type.one_of];
+          if (std::find(values.begin(), values.end(), text) == values.end()) {
+            std::string list;
+            for (const std::string& s : values)
+              list += fmt::format("{}\"{}\"", list.empty() ? "" : ", ", s);
+            Fail(code == RecordErrorCode::InvalidFact ? code : RecordErrorCode::OutOfRange, path,
+                 fmt::format("\"{}\" is not one of the allowed values: {}", Clip(text),
+                             Clip(list, 200)));
+            return Got::Failed;
+          }
+        }
+        out = PendingString(claim_.AddString(text));
+        return Got::Value;
+      }
+      case Kind::Date: {
+        Day day = 0;
+        const Got got = Date(v, path, day, code);
+        if (got == Got::Value)
+          out = Value::Date(day);
+        return got;
+      }
+      case Kind::Code: {
+        uint64_t packed = 0;
+        const Got got = Code(v, path, type.system, packed, code);
+        if (got == Got::Value)
+          out = Value::Code(packed);
+        return got;
+      }
+      case Kind::List:
+        return List(v, path, type, out, code);
+      case Kind::Record:
+        return Object(v, path, type.record, out, code);
+      case Kind::Map: {
+        Range r;
+        const Got got = Context(v, path, r);
+        if (got == Got::Value)
+          out = Value::List(ListKind::Context, r.begin, r.count);
+        return got;
+      }
+    }
+    return Got::Failed;
+  }
+
+  // A list: its elements go to the pool of their kind, records by reference (collected on the
+  // scratch stack first, since their own lists of records may append references meanwhile).
+  Got List(od::value& v, const Path& path, const SchemaType& type, Value& out,
+           RecordErrorCode code) {
+    const SchemaType elem = type.Element();
+    const ListKind kind = Schema::ListKindOf(type.elem);
+    const size_t mark = scratch_.size();
+    uint32_t begin = 0;
+    switch (kind) {
+      case ListKind::Codes:
+        begin = static_cast<uint32_t>(claim_.codes.size());
+        break;
+      case ListKind::Strings:
+        begin = static_cast<uint32_t>(claim_.texts.size());
+        break;
+      case ListKind::Objects:
+        break;
+      default:
+        begin = static_cast<uint32_t>(claim_.ints.size());
+        break;
+    }
+    const Got got = Elements(
+        v, path, kMaxListItems, "list elements",
+        [&](od::value& element, const Path& at, size_t) {
+          Value item;
+          if (Generic(element, at, elem, item, code) != Got::Value)
+            return false;
+          switch (kind) {
+            case ListKind::Codes:
+              claim_.codes.push_back(item.code());
+              break;
+            case ListKind::Strings:
+              claim_.texts.push_back(Range{static_cast<uint32_t>(item.i), item.aux});
+              break;
+            case ListKind::Objects:
+              scratch_.push_back(static_cast<uint32_t>(item.i));
+              break;
+            default:
+              claim_.ints.push_back(item.i);
+              break;
+          }
+          return true;
+        },
+        code);
+    if (got != Got::Value) {
+      scratch_.resize(mark);
+      return got;
+    }
+    uint32_t count = 0;
+    switch (kind) {
+      case ListKind::Codes:
+        count = static_cast<uint32_t>(claim_.codes.size()) - begin;
+        break;
+      case ListKind::Strings:
+        count = static_cast<uint32_t>(claim_.texts.size()) - begin;
+        break;
+      case ListKind::Objects:
+        begin = static_cast<uint32_t>(claim_.refs.size());
+        count = static_cast<uint32_t>(scratch_.size() - mark);
+        claim_.refs.insert(claim_.refs.end(), scratch_.begin() + static_cast<ptrdiff_t>(mark),
+                           scratch_.end());
+        scratch_.resize(mark);
+        break;
+      default:
+        count = static_cast<uint32_t>(claim_.ints.size()) - begin;
+        break;
+    }
+    out = Value::List(kind, begin, count);
+    return Got::Value;
+  }
+
+  // A record of a declared type: a new object whose slots start as the record says.
+  Got Object(od::value& v, const Path& path, uint16_t record, Value& out, RecordErrorCode code) {
+    od::object object;
+    const Got got = Object(v, path, object, code);
+    if (got != Got::Value)
+      return got;
+    const RecordDef& r = schema_.record(record);
+    const auto index = static_cast<uint32_t>(claim_.objects.size());
+    const auto base = static_cast<uint32_t>(claim_.values.size());
+    claim_.objects.push_back(ObjectRecord{base, record});
+    claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
+    const bool ok =
+        Fields(object, path, [&](std::string_view key, od::value& member, const Path& at) {
+          const uint16_t position = r.keys.Find(key);
+          if (position == kNoIndex16) {
+            if (code == RecordErrorCode::InvalidFact) {
+              return Fail(code, at,
+                          fmt::format("the fact's record has no field `{}`{}", Clip(key),
+                                      Suggest(schema_, record, key)));
+            }
+            return Ignore(member, at, record, key, 2);
+          }
+          return Slot(member, at, schema_.field(r.fields[position]), base, code);
+        });
+    if (!ok)
+      return Got::Failed;
+    out = Value::Record(RecordKind::Object, index);
+    return Got::Value;
+  }
+
+  // A generic field of the record instance whose slots start at `base`: its value, or what it
+  // is when absent (null clears an earlier key's value).
+  bool Slot(od::value& v, const Path& path, const FieldDef& f, uint32_t base,
+            RecordErrorCode code = RecordErrorCode::WrongType) {
+    Value value;
+    const Got got = Generic(v, path, f.type, value, code);
+    if (got == Got::Failed)
+      return false;
+    claim_.values[base + f.slot] =
+        got == Got::Value ? value : schema_.record(f.record).initial[f.slot];
+    return true;
+  }
+
+  // The field `key` of a base record, or null.
+  const FieldDef* Lookup(RecordId record, std::string_view key) const {
+    const RecordDef& r = schema_.record(record);
+    const uint16_t position = r.keys.Find(key);
+    return position == kNoIndex16 ? nullptr : &schema_.field(r.fields[position]);
   }
 
   // ---- Records ----
@@ -730,248 +1082,277 @@ class Decoding {
   bool ClaimFields(od::object& root) {
     return Fields(root, {}, [&](std::string_view key, od::value& v, const Path& path) {
       Claim& c = claim_;
-      if (key == "id")
-        return Mark(StringRange(v, path, c.id), c.present, FieldId::claim_id);
-      if (key == "patient")
-        return Patient(v, path);
-      if (key == "service_date")
-        return Mark(Date(v, path, c.service_date), c.present, FieldId::claim_service_date);
-      if (key == "place_of_service") {
-        return Mark(Code(v, path, CodeSystem::Pos, c.place_of_service), c.present,
-                    FieldId::claim_place_of_service);
+      const FieldDef* f = Lookup(RecordId::claim, key);
+      if (f == nullptr)
+        return Ignore(v, path, static_cast<uint16_t>(RecordId::claim), key, 1);
+      if (f->slot != kNoIndex16)
+        return Slot(v, path, *f, c.claim_values);
+      switch (static_cast<FieldId>(f->id)) {
+        case FieldId::claim_id:
+          return Mark(StringRange(v, path, c.id), c.present, FieldId::claim_id);
+        case FieldId::claim_patient:
+          return Patient(v, path);
+        case FieldId::claim_service_date:
+          return Mark(Date(v, path, c.service_date), c.present, FieldId::claim_service_date);
+        case FieldId::claim_place_of_service:
+          return Mark(Code(v, path, CodeSystem::Pos, c.place_of_service), c.present,
+                      FieldId::claim_place_of_service);
+        case FieldId::claim_claim_type:
+          return Mark(StringRange(v, path, c.claim_type), c.present, FieldId::claim_claim_type);
+        case FieldId::claim_diagnoses:
+          return CodeList(v, path, CodeSystem::Icd10cm, kMaxDiagnoses, "diagnoses", c.diagnoses) !=
+                 Got::Failed;
+        case FieldId::claim_lines:
+          return Lines(v, path);
+        case FieldId::claim_history:
+          return History(v, path);
+        case FieldId::claim_observations:
+          return Observations(v, path);
+        case FieldId::claim_facts:
+          return Facts(v, path);
+        default:
+          return Skip(v, path, 1);
       }
-      if (key == "claim_type")
-        return Mark(StringRange(v, path, c.claim_type), c.present, FieldId::claim_claim_type);
-      if (key == "diagnoses")
-        return CodeList(v, path, CodeSystem::Icd10cm, kMaxDiagnoses, "diagnoses", c.diagnoses);
-      if (key == "lines")
-        return Lines(v, path);
-      if (key == "history")
-        return History(v, path);
-      if (key == "observations")
-        return Observations(v, path);
-      if (key == "facts")
-        return Facts(v, path);
-      return Skip(v, path, 1);
     });
   }
 
+  // A repeated `patient` replaces the earlier one whole, as does null.
   bool Patient(od::value& v, const Path& path) {
+    Claim& c = claim_;
+    for (FieldId f : {FieldId::claim_patient, FieldId::patient_id, FieldId::patient_birth_date,
+                      FieldId::patient_sex, FieldId::patient_part_b_effective}) {
+      c.present.Clear(f);
+    }
+    const RecordDef& record = schema_.record(RecordId::patient);
+    std::copy(record.initial.begin(), record.initial.end(), c.values.begin() + c.patient_values);
     od::object object;
     const Got got = Object(v, path, object);
     if (got != Got::Value)
       return got == Got::Absent;
-    claim_.present.Set(FieldId::claim_patient);
+    c.present.Set(FieldId::claim_patient);
     return Fields(object, path, [&](std::string_view key, od::value& member, const Path& at) {
-      Claim& c = claim_;
-      if (key == "id")
-        return Mark(StringRange(member, at, c.patient_id), c.present, FieldId::patient_id);
-      if (key == "birth_date")
-        return Mark(Date(member, at, c.birth_date), c.present, FieldId::patient_birth_date);
-      if (key == "sex")
-        return Mark(StringRange(member, at, c.sex), c.present, FieldId::patient_sex);
-      if (key == "part_b_effective") {
-        return Mark(Date(member, at, c.part_b_effective), c.present,
-                    FieldId::patient_part_b_effective);
+      const FieldDef* f = Lookup(RecordId::patient, key);
+      if (f == nullptr)
+        return Ignore(member, at, static_cast<uint16_t>(RecordId::patient), key, 2);
+      if (f->slot != kNoIndex16)
+        return Slot(member, at, *f, c.patient_values);
+      switch (static_cast<FieldId>(f->id)) {
+        case FieldId::patient_id:
+          return Mark(StringRange(member, at, c.patient_id), c.present, FieldId::patient_id);
+        case FieldId::patient_birth_date:
+          return Mark(Date(member, at, c.birth_date), c.present, FieldId::patient_birth_date);
+        case FieldId::patient_sex:
+          return Mark(StringRange(member, at, c.sex), c.present, FieldId::patient_sex);
+        case FieldId::patient_part_b_effective:
+          return Mark(Date(member, at, c.part_b_effective), c.present,
+                      FieldId::patient_part_b_effective);
+        default:
+          return Skip(member, at, 2);
       }
-      return Skip(member, at, 2);
     });
+  }
+
+  // A unit count: an integer within the field's bounds; null is the default, 1.
+  bool Units(od::value& v, const Path& path, FieldId field, int64_t& out) {
+    const Got got = Int(v, path, out);
+    if (got == Got::Absent)
+      out = 1;
+    return got == Got::Absent ||
+           (got == Got::Value && InBounds(schema_.field(field).type, out, path));
   }
 
   bool Lines(od::value& v, const Path& path) {
     claim_.lines.clear();  // a repeated key: the last one wins, as in most JSON readers
-    line_index_.clear();
-    return Elements(
-        v, path, kMaxLines, "lines", [&](od::value& element, const Path& at, size_t index) {
-          od::object object;
-          const Got got = Object(element, at, object);
-          if (got != Got::Value)
-            return got == Got::Absent;
-          LineRecord& line = claim_.lines.emplace_back();
-          line_index_.push_back(index);
-          // Known from the start: the position, and the fields whose absence means a default.
-          for (FieldId f : {FieldId::line_index, FieldId::line_units, FieldId::line_modifiers,
-                            FieldId::line_dx_pointers}) {
-            line.present.Set(f);
-          }
-          return Fields(
-              object, at, [&](std::string_view key, od::value& member, const Path& field) {
-                if (key == "code")
-                  return Mark(Code(member, field, CodeSystem::Hcpcs, line.code), line.present,
-                              FieldId::line_code);
-                if (key == "modifiers")
-                  return CodeList(member, field, CodeSystem::Modifier, kMaxListItems, "modifiers",
-                                  line.modifiers);
-                if (key == "units")
-                  return Int(member, field, line.units) != Got::Failed;  // 1 when absent
-                // `dx_ptr` is how the test conventions (criteria-examples.md) spell it.
-                if (key == "dx_pointers" || key == "dx_ptr")
-                  return IntList(member, field, line.dx_pointers);
-                if (key == "date")
-                  return Mark(Date(member, field, line.date), line.present, FieldId::line_date);
-                if (key == "place_of_service") {
-                  return Mark(Code(member, field, CodeSystem::Pos, line.pos), line.present,
-                              FieldId::line_place_of_service);
-                }
-                return Skip(member, field, 3);
-              });
-        });
+    return Elements(v, path, kMaxLines, "lines", [&](od::value& element, const Path& at, size_t) {
+             od::object object;
+             if (Object(element, at, object) != Got::Value)
+               return false;
+             return Line(object, at);
+           }) != Got::Failed;
+  }
+
+  bool Line(od::object& object, const Path& at) {
+    const RecordDef& record = schema_.record(RecordId::line);
+    LineRecord& line = claim_.lines.emplace_back();
+    line.values = static_cast<uint32_t>(claim_.values.size());
+    claim_.values.insert(claim_.values.end(), record.initial.begin(), record.initial.end());
+    // Known from the start: the position, and the fields whose absence means a default.
+    for (FieldId f : {FieldId::line_index, FieldId::line_units, FieldId::line_modifiers,
+                      FieldId::line_dx_pointers}) {
+      line.present.Set(f);
+    }
+    return Fields(object, at, [&](std::string_view key, od::value& member, const Path& field) {
+      const FieldDef* f = Lookup(RecordId::line, key);
+      if (f == nullptr)
+        return Ignore(member, field, static_cast<uint16_t>(RecordId::line), key, 3);
+      if (f->slot != kNoIndex16)
+        return Slot(member, field, *f, line.values);
+      switch (static_cast<FieldId>(f->id)) {
+        case FieldId::line_code:
+          return Mark(Code(member, field, CodeSystem::Hcpcs, line.code), line.present,
+                      FieldId::line_code);
+        case FieldId::line_modifiers:
+          return CodeList(member, field, CodeSystem::Modifier, kMaxListItems, "modifiers",
+                          line.modifiers) != Got::Failed;
+        case FieldId::line_units:
+          return Units(member, field, FieldId::line_units, line.units);
+        case FieldId::line_dx_pointers:
+          return IntList(member, field, line.dx_pointers) != Got::Failed;
+        case FieldId::line_date:
+          return Mark(Date(member, field, line.date), line.present, FieldId::line_date);
+        case FieldId::line_place_of_service:
+          return Mark(Code(member, field, CodeSystem::Pos, line.pos), line.present,
+                      FieldId::line_place_of_service);
+        default:
+          return Skip(member, field, 3);
+      }
+    });
   }
 
   bool History(od::value& v, const Path& path) {
     claim_.history.clear();
-    return Elements(
-        v, path, kMaxHistory, "history entries", [&](od::value& element, const Path& at, size_t) {
-          od::object object;
-          const Got got = Object(element, at, object);
-          if (got != Got::Value)
-            return got == Got::Absent;
-          HistoryRecord& h = claim_.history.emplace_back();
-          for (FieldId f :
-               {FieldId::history_dx, FieldId::history_modifiers, FieldId::history_units})
-            h.present.Set(f);
-          return Fields(
-              object, at, [&](std::string_view key, od::value& member, const Path& field) {
-                if (key == "code")
-                  return Mark(Code(member, field, CodeSystem::Hcpcs, h.code), h.present,
-                              FieldId::history_code);
-                if (key == "date")
-                  return Mark(Date(member, field, h.date), h.present, FieldId::history_date);
-                if (key == "status")
-                  return Mark(StringRange(member, field, h.status), h.present,
-                              FieldId::history_status);
-                if (key == "dx")
-                  return CodeList(member, field, CodeSystem::Icd10cm, kMaxListItems, "diagnoses",
-                                  h.dx);
-                if (key == "units")
-                  return Int(member, field, h.units) != Got::Failed;  // 1 when absent
-                if (key == "modifiers")
-                  return CodeList(member, field, CodeSystem::Modifier, kMaxListItems, "modifiers",
-                                  h.modifiers);
-                return Skip(member, field, 3);
-              });
-        });
+    const RecordDef& record = schema_.record(RecordId::history);
+    return Elements(v, path, kMaxHistory, "history entries",
+                    [&](od::value& element, const Path& at, size_t) {
+                      od::object object;
+                      if (Object(element, at, object) != Got::Value)
+                        return false;
+                      HistoryRecord& h = claim_.history.emplace_back();
+                      h.values = static_cast<uint32_t>(claim_.values.size());
+                      claim_.values.insert(claim_.values.end(), record.initial.begin(),
+                                           record.initial.end());
+                      h.present.Set(FieldId::history_units);
+                      return Fields(
+                          object, at,
+                          [&](std::string_view key, od::value& member, const Path& field) {
+                            const FieldDef* f = Lookup(RecordId::history, key);
+                            if (f == nullptr) {
+                              return Ignore(member, field, static_cast<uint16_t>(RecordId::history),
+                                            key, 3);
+                            }
+                            if (f->slot != kNoIndex16)
+                              return Slot(member, field, *f, h.values);
+                            switch (static_cast<FieldId>(f->id)) {
+                              case FieldId::history_code:
+                                return Mark(Code(member, field, CodeSystem::Hcpcs, h.code),
+                                            h.present, FieldId::history_code);
+                              case FieldId::history_date:
+                                return Mark(Date(member, field, h.date), h.present,
+                                            FieldId::history_date);
+                              case FieldId::history_status:
+                                return Mark(StringRange(member, field, h.status), h.present,
+                                            FieldId::history_status);
+                              // Absent lists are unknown, [] is empty (language.md §7).
+                              case FieldId::history_dx:
+                                return Mark(CodeList(member, field, CodeSystem::Icd10cm,
+                                                     kMaxListItems, "diagnoses", h.dx),
+                                            h.present, FieldId::history_dx);
+                              case FieldId::history_units:
+                                return Units(member, field, FieldId::history_units, h.units);
+                              case FieldId::history_modifiers:
+                                return Mark(CodeList(member, field, CodeSystem::Modifier,
+                                                     kMaxListItems, "modifiers", h.modifiers),
+                                            h.present, FieldId::history_modifiers);
+                              default:
+                                return Skip(member, field, 3);
+                            }
+                          });
+                    }) != Got::Failed;
   }
 
   bool Observations(od::value& v, const Path& path) {
     claim_.observations.clear();
-    return Elements(
-        v, path, kMaxObservations, "observations", [&](od::value& element, const Path& at, size_t) {
-          od::object object;
-          const Got got = Object(element, at, object);
-          if (got != Got::Value)
-            return got == Got::Absent;
-          ObservationRecord& o = claim_.observations.emplace_back();
-          o.present.Set(FieldId::observation_context);
-          return Fields(
-              object, at, [&](std::string_view key, od::value& member, const Path& field) {
-                if (key == "code")
-                  return Mark(Code(member, field, CodeSystem::Loinc, o.code), o.present,
-                              FieldId::observation_code);
-                if (key == "value")
-                  return Mark(Decimal(member, field, o.value), o.present,
-                              FieldId::observation_value);
-                if (key == "unit")
-                  return Mark(StringRange(member, field, o.unit), o.present,
-                              FieldId::observation_unit);
-                if (key == "date")
-                  return Mark(Date(member, field, o.date), o.present, FieldId::observation_date);
-                if (key == "context")
-                  return Context(member, field, o.context);
-                return Skip(member, field, 3);
-              });
-        });
+    const RecordDef& record = schema_.record(RecordId::observation);
+    return Elements(v, path, kMaxObservations, "observations",
+                    [&](od::value& element, const Path& at, size_t) {
+                      od::object object;
+                      if (Object(element, at, object) != Got::Value)
+                        return false;
+                      ObservationRecord& o = claim_.observations.emplace_back();
+                      o.values = static_cast<uint32_t>(claim_.values.size());
+                      claim_.values.insert(claim_.values.end(), record.initial.begin(),
+                                           record.initial.end());
+                      return Fields(
+                          object, at,
+                          [&](std::string_view key, od::value& member, const Path& field) {
+                            const FieldDef* f = Lookup(RecordId::observation, key);
+                            if (f == nullptr) {
+                              return Ignore(member, field,
+                                            static_cast<uint16_t>(RecordId::observation), key, 3);
+                            }
+                            if (f->slot != kNoIndex16)
+                              return Slot(member, field, *f, o.values);
+                            switch (static_cast<FieldId>(f->id)) {
+                              case FieldId::observation_code:
+                                return Mark(Code(member, field, CodeSystem::Loinc, o.code),
+                                            o.present, FieldId::observation_code);
+                              case FieldId::observation_value:
+                                return Mark(Decimal(member, field, o.value), o.present,
+                                            FieldId::observation_value);
+                              case FieldId::observation_unit:
+                                return Mark(StringRange(member, field, o.unit), o.present,
+                                            FieldId::observation_unit);
+                              case FieldId::observation_date:
+                                return Mark(Date(member, field, o.date), o.present,
+                                            FieldId::observation_date);
+                              case FieldId::observation_context:
+                                return Mark(Context(member, field, o.context), o.present,
+                                            FieldId::observation_context);
+                              default:
+                                return Skip(member, field, 3);
+                            }
+                          });
+                    }) != Got::Failed;
   }
 
+  // The claim's `facts`, checked against the declarations. A repeated `facts` object replaces
+  // the earlier one whole.
   bool Facts(od::value& v, const Path& path) {
+    for (Value& fact : claim_.facts)
+      fact = Value::Unknown(kNoPc);
     od::object object;
     const Got got = Object(v, path, object);
     if (got != Got::Value)
       return got == Got::Absent;
+    const RecordDef& record = schema_.record(RecordId::facts);
     return Fields(object, path, [&](std::string_view key, od::value& member, const Path& at) {
-      od::json_type type{};
-      if (auto e = member.type().get(type))
-        return JsonFail(e, at);
-      if (type == od::json_type::null) {  // unknown, declared or not
-        if (auto e = CheckScalar(member, type))
+      const uint16_t position = record.keys.Find(key);
+      if (position == kNoIndex16) {
+        od::json_type type{};
+        if (auto e = member.type().get(type))
           return JsonFail(e, at);
-        return true;
-      }
-      const size_t slot = facts_.Find(key);
-      if (slot == facts_.size()) {
+        if (type == od::json_type::null) {  // unknown, declared or not
+          if (auto e = CheckScalar(member, type))
+            return JsonFail(e, at);
+          return true;
+        }
         return Fail(
             RecordErrorCode::InvalidFact, at,
-            facts_.size() == 0
+            record.fields.empty()
                 ? fmt::format("the pack declares no facts, so `{}` cannot be given", Clip(key))
                 : fmt::format("the pack declares no fact `{}` (it declares {})", Clip(key),
-                              Clip(facts_.Names(), 200)));
+                              Clip(FactNames(), 200)));
       }
-      return Fact(member, at, facts_[slot], claim_.facts[slot]);
+      const FieldDef& fact = schema_.field(record.fields[position]);
+      Value value;
+      const Got read = Generic(member, at, fact.type, value, RecordErrorCode::InvalidFact);
+      if (read == Got::Failed)
+        return false;
+      claim_.facts[position] = read == Got::Value ? value : Value::Unknown(kNoPc);
+      return true;
     });
   }
 
-  bool Fact(od::value& v, const Path& path, const FactInfo& fact, Value& out) {
-    constexpr RecordErrorCode kCode = RecordErrorCode::InvalidFact;
-    const std::string_view want = TypeWord(fact.tag);
-    switch (fact.tag) {
-      case Tag::Bool: {
-        if (Expect(v, path, od::json_type::boolean, want, kCode) != Got::Value)
-          return false;
-        if (auto e = CheckScalar(v, od::json_type::boolean))
-          return JsonFail(e, path);
-        out = Value::Bool(Token(v) == "true");
-        return true;
-      }
-      case Tag::Int: {
-        int64_t n = 0;
-        if (Int(v, path, n, kCode) != Got::Value)
-          return false;
-        out = Value::Int(n);
-        return true;
-      }
-      case Tag::Decimal: {
-        int64_t scaled = 0;
-        if (Decimal(v, path, scaled, kCode) != Got::Value)
-          return false;
-        out = Value::Decimal(scaled);
-        return true;
-      }
-      case Tag::String: {
-        std::string_view text;
-        if (String(v, path, text, want, kCode) != Got::Value)
-          return false;
-        if (!fact.one_of.empty() &&
-            std::find(fact.one_of.begin(), fact.one_of.end(), text) == fact.one_of.end()) {
-          std::string values;
-          for (const std::string& s : fact.one_of)
-            values += fmt::format("{}\"{}\"", values.empty() ? "" : ", ", s);
-          return Fail(kCode, path,
-                      fmt::format("\"{}\" is not one of the values of fact `{}`: {}", Clip(text),
-                                  fact.name, Clip(values, 200)));
-        }
-        // claim.strings may still grow and move: keep the offset in `i` until Finish().
-        const Range r = claim_.AddString(text);
-        out = Value::String({});
-        out.i = r.begin;
-        out.aux = r.count;
-        return true;
-      }
-      case Tag::Date: {
-        Day day = 0;
-        if (Date(v, path, day, kCode) != Got::Value)
-          return false;
-        out = Value::Date(day);
-        return true;
-      }
-      case Tag::Unknown:
-      case Tag::None:
-      case Tag::Duration:
-      case Tag::Code:
-      case Tag::List:
-      case Tag::Record:
-        break;
-    }
-    return Fail(kCode, path, fmt::format("fact `{}` has a type a record cannot give", fact.name));
+  // "`a`, `b`, `c`", sorted, for a message about an undeclared fact.
+  std::string FactNames() const {
+    std::vector<std::string_view> names;
+    for (uint16_t id : schema_.facts())
+      names.push_back(schema_.field(id).name);
+    std::sort(names.begin(), names.end());
+    std::string out;
+    for (std::string_view name : names)
+      out += fmt::format("{}`{}`", out.empty() ? "" : ", ", name);
+    return out;
   }
 
   // ---- After the whole object: defaults, cross-field checks, derived data ----
@@ -992,9 +1373,10 @@ class Decoding {
     const Path lines = Path().Key("lines");
     if (c.lines.empty())
       return Fail(RecordErrorCode::NoLines, lines, "a claim needs at least one service line");
+    const std::span<const uint16_t> inherited = Inherited();
     for (size_t k = 0; k < c.lines.size(); ++k) {
       LineRecord& line = c.lines[k];
-      const Path at = lines.At(line_index_[k]);
+      const Path at = lines.At(k);
       // A line is decided by its procedure code: without one nothing can be said of it (and the
       // code index could not find its rules), so the record is refused rather than half-decided.
       if (!line.present.Has(FieldId::line_code)) {
@@ -1011,19 +1393,47 @@ class Decoding {
         line.date = c.service_date;
         line.present.Set(FieldId::line_date);
       }
+      if (c.present.Has(FieldId::patient_birth_date) && c.birth_date > line.date) {
+        return Fail(
+            RecordErrorCode::Inconsistent, Path().Key("patient").Key("birth_date"),
+            fmt::format("the birth date {} is after the date of service {} of `{}`",
+                        FormatDate(c.birth_date).str(), FormatDate(line.date).str(), at.Str()));
+      }
+      for (uint16_t id : inherited) {
+        const FieldDef& f = schema_.field(id);
+        Value& mine = c.values[line.values + f.slot];
+        if (mine.is_unknown())
+          mine = c.values[c.claim_values + schema_.field(f.from).slot];
+      }
       if (!LineDiagnoses(line, at))
         return false;
     }
-    // Every string is in place now: point the string facts at it.
-    for (Value& fact : c.facts) {
-      if (fact.tag != Tag::String)
-        continue;
-      fact = Value::String(c.Str({static_cast<uint32_t>(fact.i), fact.aux}));
+    // Every string is in place now: point the generic slots' strings at it.
+    for (Value& v : c.values) {
+      if (v.tag == Tag::String && v.sub == 1)
+        v = Value::String(c.Str({static_cast<uint32_t>(v.i), v.aux}));
+    }
+    for (Value& v : c.facts) {
+      if (v.tag == Tag::String && v.sub == 1)
+        v = Value::String(c.Str({static_cast<uint32_t>(v.i), v.aux}));
     }
     return true;
   }
 
  private:
+  // The line's generic fields that take the claim's value when absent.
+  std::span<const uint16_t> Inherited() {
+    if (!inherited_ready_) {
+      for (uint16_t id : schema_.record(RecordId::line).fields) {
+        const FieldDef& f = schema_.field(id);
+        if (f.slot != kNoIndex16 && f.absent == Absence::FromClaim)
+          inherited_.push_back(id);
+      }
+      inherited_ready_ = true;
+    }
+    return inherited_;
+  }
+
   // The pointed-to diagnoses, else all of the claim's.
   bool LineDiagnoses(LineRecord& line, const Path& at) {
     Claim& c = claim_;
@@ -1050,10 +1460,16 @@ class Decoding {
     return true;
   }
 
-  const FactTable& facts_;
-  std::vector<size_t>& line_index_;  // the input position of each claim line, for messages
+  const Schema& schema_;
+  const bool strict_;
   Claim& claim_;
   RecordError& error_;
+  IgnoredTable& ignored_;
+  std::vector<uint32_t>& ignored_here_;  // this record's ignored fields
+  std::vector<uint32_t>& scratch_;       // objects of lists being read
+  std::string pattern_;
+  std::vector<uint16_t> inherited_;
+  bool inherited_ready_ = false;
 };
 
 }  // namespace
@@ -1067,29 +1483,46 @@ std::string_view RecordErrorSummary(RecordErrorCode code) {
 }
 
 struct RecordDecoder::State {
-  explicit State(std::span<const FactData> fact_data) : facts(fact_data) {}
+  explicit State(const Schema& s) : schema(s) {}
 
   bool Decode(const char* data, size_t size, size_t capacity, Claim& out, RecordError& error) {
     out.Clear();
-    out.facts.assign(facts.size(), Value::Unknown(kNoPc));
-    Decoding decoding(facts, line_index, out, error);
-    if (fast_path) {
+    Decoding::Begin(schema, out);
+    ignored_here.clear();
+    scratch.clear();
+    Decoding decoding(schema, strict, out, error, ignored, ignored_here, scratch);
+    if (fast_path && !strict) {
       // A record the scanner cannot take, or one whose Finish fails, is decoded again from the
       // start by the full path, which says what is wrong.
-      if (ScanClaim(data, size, out, line_index, codes) && decoding.Finish())
-        return true;
+      if (ScanClaim(schema, data, size, out, codes, scratch, scanned_ignored) &&
+          decoding.Finish()) {
+        for (const auto& [record, key] : scanned_ignored) {
+          pattern.assign(kBasePatterns[record]);
+          pattern.append(key);
+          ignored_here.push_back(ignored.Intern(pattern));
+        }
+        return Succeeded();
+      }
       out.Clear();
-      out.facts.assign(facts.size(), Value::Unknown(kNoPc));
+      Decoding::Begin(schema, out);
+      scratch.clear();
     }
     od::document doc;
     if (auto e = parser.iterate(data, size, capacity).get(doc)) {
       decoding.JsonFail(e, {});
     } else if (decoding.Record(doc)) {
-      return true;
+      return Succeeded();
     }
+    ignored_here.clear();
     if (error.claim_id.empty())
       error.claim_id = FindId(data, size, capacity);
     return false;
+  }
+
+  bool Succeeded() {
+    for (uint32_t id : ignored_here)
+      ignored.totals_[id]++;
+    return true;
   }
 
   // The "id" of a record that failed before (or without) its id was read: a second, forgiving
@@ -1099,19 +1532,20 @@ struct RecordDecoder::State {
     od::object root;
     if (parser.iterate(data, size, capacity).get(doc) || doc.get_object().get(root))
       return "";
-    for (auto item : root) {
+    std::string id;
+    for (auto item : root) {  // the last "id" wins, as when decoding
       od::field member;
       std::string_view key;
       if (std::move(item).get(member) || member.unescaped_key().get(key))
-        return "";
+        return id;
       if (key != "id")
         continue;
-      std::string_view id;
-      if (member.value().get_string().get(id))
-        return "";
-      return std::string(id);
+      std::string_view text;
+      if (member.value().get_string().get(text))
+        return id;
+      id = std::string(text);
     }
-    return "";
+    return id;
   }
 
   static bool TooLarge(RecordError& error) {
@@ -1123,21 +1557,33 @@ struct RecordDecoder::State {
     return false;
   }
 
+  // The patterns of the base records the fast path reports ignored keys in (ScanRecord order).
+  static constexpr std::string_view kBasePatterns[] = {"", "patient.", "lines[].", "history[].",
+                                                       "observations[]."};
+
+  const Schema& schema;
   od::parser parser{kMaxRecordBytes};
   bool fast_path = true;
-  CodeCache codes;  // the fast path's
-  FactTable facts;
+  bool strict = false;
+  CodeCache codes;           // the fast path's
   std::vector<char> padded;  // Decode(string_view) copies the record here
-  std::vector<size_t> line_index;
+  IgnoredTable ignored;
+  std::vector<uint32_t> ignored_here;
+  std::vector<uint32_t> scratch;
+  std::vector<std::pair<uint8_t, std::string_view>> scanned_ignored;
+  std::string pattern;
 };
 
-RecordDecoder::RecordDecoder(std::span<const FactData> facts)
-    : state_(std::make_unique<State>(facts)) {}
+RecordDecoder::RecordDecoder(const Schema& schema) : state_(std::make_unique<State>(schema)) {}
 
 RecordDecoder::~RecordDecoder() = default;
 
 void RecordDecoder::SetFastPath(bool on) {
   state_->fast_path = on;
+}
+
+void RecordDecoder::SetStrict(bool on) {
+  state_->strict = on;
 }
 
 bool RecordDecoder::Decode(std::string_view json, Claim& out, RecordError& error) {
@@ -1159,6 +1605,23 @@ bool RecordDecoder::Decode(const NdjsonLine& line, Claim& out, RecordError& erro
     return State::TooLarge(error);
   return state_->Decode(line.text.data(), line.text.size(), line.text.size() + kJsonPadding, out,
                         error);
+}
+
+std::vector<std::string_view> RecordDecoder::LastIgnored() const {
+  std::vector<std::string_view> out;
+  for (uint32_t id : state_->ignored_here)
+    out.push_back(state_->ignored.patterns_[id]);
+  return out;
+}
+
+std::vector<std::pair<std::string, uint64_t>> RecordDecoder::IgnoredTotals() const {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  for (size_t i = 0; i < state_->ignored.patterns_.size(); ++i) {
+    if (state_->ignored.totals_[i] > 0)
+      out.emplace_back(state_->ignored.patterns_[i], state_->ignored.totals_[i]);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace warrant

@@ -1,12 +1,14 @@
 // RecordDecoder: one JSON claim (language.md §9) into a Claim (runtime/records/record.h) or a
 // RecordError.
 //
-// Checks the record against the claim schema (runtime/records/schema.def) and the pack's declared
-// facts, normalises and packs codes, parses dates, reads decimals exactly as written, and applies
-// the defaults of the test conventions. Missing or null data leaves its presence bit unset, so the
-// VM sees `unknown`; extra fields are checked to be JSON and otherwise ignored. It stops at the
-// first error. It does not read streams (runtime/records/ndjson.h) and knows nothing of rules.
-// simdjson stays inside the .cpp.
+// Checks the record against the pack's claim schema (runtime/records/schema.h: the base fields,
+// the pack's extensions and its declared facts), normalises and packs codes, parses dates, reads
+// decimals and amounts exactly as written, checks bounds, and applies the defaults. Missing or
+// null data is absent, so the VM sees `unknown` (or the field's default); a key given twice keeps
+// its last value, null included. Fields the schema does not know are checked to be JSON, counted
+// by path and otherwise ignored — or refused with SetStrict. It stops at the first error. It does
+// not read streams (runtime/records/ndjson.h) and knows nothing of rules. simdjson stays inside
+// the .cpp.
 #pragma once
 
 #include <cstddef>
@@ -15,10 +17,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
-#include "runtime/records/facts.h"
 #include "runtime/records/ndjson.h"
 #include "runtime/records/record.h"
+#include "runtime/records/schema.h"
 
 namespace warrant {
 
@@ -40,7 +44,8 @@ inline constexpr size_t kMaxLines = 10'000;
 inline constexpr size_t kMaxHistory = 100'000;
 inline constexpr size_t kMaxDiagnoses = 10'000;
 inline constexpr size_t kMaxObservations = 10'000;
-// Lists inside one line or history entry: modifiers, diagnosis pointers, an entry's diagnoses.
+// Lists inside one line or history entry: modifiers, diagnosis pointers, an entry's diagnoses,
+// and every list of a declared type (a pack's list fields and list facts).
 inline constexpr size_t kMaxListItems = 1'000;
 // Any one string value (ids, statuses, observation values, fact strings).
 inline constexpr size_t kMaxStringBytes = size_t{64} << 10;
@@ -62,8 +67,8 @@ struct RecordError {
 
 class RecordDecoder {
  public:
-  // `facts` are the pack's declarations (Program::facts); the decoder keeps its own copy.
-  explicit RecordDecoder(std::span<const FactData> facts);
+  // `schema` is the pack's (Program::schema); it must outlive the decoder.
+  explicit RecordDecoder(const Schema& schema);
   ~RecordDecoder();
   RecordDecoder(const RecordDecoder&) = delete;
   RecordDecoder& operator=(const RecordDecoder&) = delete;
@@ -78,6 +83,15 @@ class RecordDecoder {
   // Plain records take a fast path (runtime/records/record_scan.h) unless this is turned off; the
   // result is the same either way. Off is for the tests that compare the two, and for measuring.
   void SetFastPath(bool on);
+  // With strict on, a field the schema does not know is a record error (R0715) instead of being
+  // ignored and counted.
+  void SetStrict(bool on);
+
+  // The fields the schema does not know of the last record decoded without error, as path
+  // patterns ("lines[].modifier"), once per occurrence, in input order.
+  std::vector<std::string_view> LastIgnored() const;
+  // The same counted over every record decoded without error so far, sorted by pattern.
+  std::vector<std::pair<std::string, uint64_t>> IgnoredTotals() const;
 
  private:
   struct State;

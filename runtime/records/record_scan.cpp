@@ -1,5 +1,6 @@
 #include "runtime/records/record_scan.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -34,12 +35,14 @@ constexpr bool IsPlain(char c) {
 }
 #endif
 
-// Bits of the members seen in one object: a repeated key is left to the full path (where the last
-// one wins) rather than decoded twice here.
+// Positions of the members seen in one object: a repeated key is left to the full path (where
+// the last one wins) rather than decoded twice here, and so is a record with more than 64 fields.
 class Seen {
  public:
   bool First(unsigned member) {
-    const uint32_t bit = uint32_t{1} << member;
+    if (member >= 64)
+      return false;
+    const uint64_t bit = uint64_t{1} << member;
     if ((bits_ & bit) != 0)
       return false;
     bits_ |= bit;
@@ -47,17 +50,24 @@ class Seen {
   }
 
  private:
-  uint32_t bits_ = 0;
+  uint64_t bits_ = 0;
 };
 
 class Scanner {
  public:
-  Scanner(const char* data, size_t size, Claim& claim, std::vector<size_t>& line_index,
-          CodeCache& codes)
-      : p_(data), end_(data + size), claim_(claim), line_index_(line_index), codes_(codes) {}
+  Scanner(const Schema& schema, const char* data, size_t size, Claim& claim, CodeCache& codes,
+          std::vector<uint32_t>& scratch,
+          std::vector<std::pair<uint8_t, std::string_view>>& ignored)
+      : schema_(schema),
+        p_(data),
+        end_(data + size),
+        claim_(claim),
+        codes_(codes),
+        scratch_(scratch),
+        ignored_(ignored) {}
 
   bool Record() {
-    line_index_.clear();
+    ignored_.clear();
     if (!ClaimObject())
       return false;
     SkipSpace();
@@ -360,7 +370,172 @@ class Scanner {
     }
   }
 
-  // ---- Records: the members each object takes, in the order of record_json.cpp ----
+  // ---- Values of declared types ----
+
+  bool Word(std::string_view word) {
+    SkipSpace();
+    return SkipWord(word);
+  }
+
+  // A value of `type` (never null: that is the full path's), as the full path's Generic reads it.
+  bool ScanValue(const SchemaType& type, Value& out) {
+    switch (type.kind) {
+      case Kind::Bool:
+        if (Word("true")) {
+          out = Value::Bool(true);
+          return true;
+        }
+        if (Word("false")) {
+          out = Value::Bool(false);
+          return true;
+        }
+        return false;
+      case Kind::Int: {
+        int64_t n = 0;
+        if (!Int(n) || n < type.min || n > type.max)
+          return false;
+        out = Value::Int(n);
+        return true;
+      }
+      case Kind::Decimal: {
+        int64_t n = 0;
+        if (!Decimal(n))
+          return false;
+        out = Value::Decimal(n);
+        return true;
+      }
+      case Kind::Money: {
+        std::string_view text;
+        SkipSpace();
+        if (!(p_ < end_ && *p_ == '"' ? String(text) : Number(text, /*fraction=*/true)))
+          return false;
+        int64_t n = 0;
+        if (ParseMoney(text, kMaxMoney, &n) != MoneyProblem::None)
+          return false;
+        out = Value::Decimal(n);
+        return true;
+      }
+      case Kind::String: {
+        std::string_view text;
+        if (!String(text))
+          return false;
+        if (type.one_of != kNoIndex16) {
+          const std::vector<std::string>& values = schema_.enums()[type.one_of];
+          if (std::find(values.begin(), values.end(), text) == values.end())
+            return false;
+        }
+        out = PendingString(claim_.AddString(text));
+        return true;
+      }
+      case Kind::Date: {
+        Day day = 0;
+        if (!Date(day))
+          return false;
+        out = Value::Date(day);
+        return true;
+      }
+      case Kind::Code: {
+        uint64_t packed = 0;
+        if (!Code(type.system, packed))
+          return false;
+        out = Value::Code(packed);
+        return true;
+      }
+      case Kind::List:
+        return ScanList(type, out);
+      case Kind::Record:
+        return ScanObject(type.record, out);
+      case Kind::Map:
+        return false;  // maps: the full path
+    }
+    return false;
+  }
+
+  bool ScanList(const SchemaType& type, Value& out) {
+    const SchemaType elem = type.Element();
+    const ListKind kind = Schema::ListKindOf(type.elem);
+    const size_t mark = scratch_.size();
+    const auto codes = static_cast<uint32_t>(claim_.codes.size());
+    const auto texts = static_cast<uint32_t>(claim_.texts.size());
+    const auto ints = static_cast<uint32_t>(claim_.ints.size());
+    const bool ok = Array(kMaxListItems, [&](size_t) {
+      Value item;
+      if (!ScanValue(elem, item))
+        return false;
+      switch (kind) {
+        case ListKind::Codes:
+          claim_.codes.push_back(item.code());
+          break;
+        case ListKind::Strings:
+          claim_.texts.push_back(Range{static_cast<uint32_t>(item.i), item.aux});
+          break;
+        case ListKind::Objects:
+          scratch_.push_back(static_cast<uint32_t>(item.i));
+          break;
+        default:
+          claim_.ints.push_back(item.i);
+          break;
+      }
+      return true;
+    });
+    if (!ok)
+      return false;
+    switch (kind) {
+      case ListKind::Codes:
+        out = Value::List(kind, codes, static_cast<uint32_t>(claim_.codes.size()) - codes);
+        break;
+      case ListKind::Strings:
+        out = Value::List(kind, texts, static_cast<uint32_t>(claim_.texts.size()) - texts);
+        break;
+      case ListKind::Objects: {
+        const auto begin = static_cast<uint32_t>(claim_.refs.size());
+        claim_.refs.insert(claim_.refs.end(), scratch_.begin() + static_cast<ptrdiff_t>(mark),
+                           scratch_.end());
+        out = Value::List(kind, begin, static_cast<uint32_t>(scratch_.size() - mark));
+        scratch_.resize(mark);
+        break;
+      }
+      default:
+        out = Value::List(kind, ints, static_cast<uint32_t>(claim_.ints.size()) - ints);
+        break;
+    }
+    return true;
+  }
+
+  bool ScanObject(uint16_t record, Value& out) {
+    const RecordDef& r = schema_.record(record);
+    const auto index = static_cast<uint32_t>(claim_.objects.size());
+    const auto base = static_cast<uint32_t>(claim_.values.size());
+    claim_.objects.push_back(ObjectRecord{base, record});
+    claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
+    Seen seen;
+    if (!Object([&](std::string_view key) {
+          const uint16_t position = r.keys.FindPadded(key);
+          return position != kNoIndex16 && seen.First(position) &&
+                 Slot(schema_.field(r.fields[position]), base);
+        })) {
+      return false;
+    }
+    out = Value::Record(RecordKind::Object, index);
+    return true;
+  }
+
+  // A generic field of the record instance whose slots start at `base`.
+  bool Slot(const FieldDef& f, uint32_t base) {
+    Value v;
+    if (!ScanValue(f.type, v))
+      return false;
+    claim_.values[base + f.slot] = v;
+    return true;
+  }
+
+  // A key a base record does not know: reported, then checked to be JSON and stepped over.
+  bool Ignore(RecordId record, std::string_view key, int depth) {
+    ignored_.emplace_back(static_cast<uint8_t>(record), key);
+    return Skip(depth);
+  }
+
+  // ---- Records: the members each object takes, as record_json.cpp reads them ----
 
   static bool Set(bool ok, Presence& present, FieldId field) {
     if (ok)
@@ -368,36 +543,49 @@ class Scanner {
     return ok;
   }
 
+  bool Units(FieldId field, int64_t& out) {
+    const SchemaType& type = schema_.field(field).type;
+    return Int(out) && out >= type.min && out <= type.max;
+  }
+
   bool ClaimObject() {
     Seen seen;
     Claim& c = claim_;
+    const RecordDef& r = schema_.record(RecordId::claim);
     return Object([&](std::string_view key) {
-      if (key == "id")
-        return seen.First(0) && Set(StringRange(c.id), c.present, FieldId::claim_id);
-      if (key == "patient")
-        return seen.First(1) && Patient();
-      if (key == "service_date") {
-        return seen.First(2) && Set(Date(c.service_date), c.present, FieldId::claim_service_date);
+      const uint16_t position = r.keys.FindPadded(key);
+      if (position == kNoIndex16)
+        return Ignore(RecordId::claim, key, 1);
+      if (!seen.First(position))
+        return false;
+      const FieldDef& f = schema_.field(r.fields[position]);
+      if (f.slot != kNoIndex16)
+        return Slot(f, c.claim_values);
+      switch (static_cast<FieldId>(f.id)) {
+        case FieldId::claim_id:
+          return Set(StringRange(c.id), c.present, FieldId::claim_id);
+        case FieldId::claim_patient:
+          return Patient();
+        case FieldId::claim_service_date:
+          return Set(Date(c.service_date), c.present, FieldId::claim_service_date);
+        case FieldId::claim_place_of_service:
+          return Set(Code(CodeSystem::Pos, c.place_of_service), c.present,
+                     FieldId::claim_place_of_service);
+        case FieldId::claim_claim_type:
+          return Set(StringRange(c.claim_type), c.present, FieldId::claim_claim_type);
+        case FieldId::claim_diagnoses:
+          return CodeList(CodeSystem::Icd10cm, kMaxDiagnoses, c.diagnoses);
+        case FieldId::claim_lines:
+          return Lines();
+        case FieldId::claim_history:
+          return History();
+        case FieldId::claim_observations:
+          return Observations();
+        case FieldId::claim_facts:
+          return Facts();
+        default:
+          return false;
       }
-      if (key == "place_of_service") {
-        return seen.First(3) && Set(Code(CodeSystem::Pos, c.place_of_service), c.present,
-                                    FieldId::claim_place_of_service);
-      }
-      if (key == "claim_type") {
-        return seen.First(4) &&
-               Set(StringRange(c.claim_type), c.present, FieldId::claim_claim_type);
-      }
-      if (key == "diagnoses")
-        return seen.First(5) && CodeList(CodeSystem::Icd10cm, kMaxDiagnoses, c.diagnoses);
-      if (key == "lines")
-        return seen.First(6) && Lines();
-      if (key == "history")
-        return seen.First(7) && History();
-      if (key == "observations")
-        return seen.First(8) && Observations();
-      if (key == "facts")
-        return false;  // typed by the pack's declarations: the full path
-      return Skip(1);
     });
   }
 
@@ -405,106 +593,161 @@ class Scanner {
     Seen seen;
     Claim& c = claim_;
     c.present.Set(FieldId::claim_patient);
+    const RecordDef& r = schema_.record(RecordId::patient);
     return Object([&](std::string_view key) {
-      if (key == "id")
-        return seen.First(0) && Set(StringRange(c.patient_id), c.present, FieldId::patient_id);
-      if (key == "birth_date") {
-        return seen.First(1) && Set(Date(c.birth_date), c.present, FieldId::patient_birth_date);
+      const uint16_t position = r.keys.FindPadded(key);
+      if (position == kNoIndex16)
+        return Ignore(RecordId::patient, key, 2);
+      if (!seen.First(position))
+        return false;
+      const FieldDef& f = schema_.field(r.fields[position]);
+      if (f.slot != kNoIndex16)
+        return Slot(f, c.patient_values);
+      switch (static_cast<FieldId>(f.id)) {
+        case FieldId::patient_id:
+          return Set(StringRange(c.patient_id), c.present, FieldId::patient_id);
+        case FieldId::patient_birth_date:
+          return Set(Date(c.birth_date), c.present, FieldId::patient_birth_date);
+        case FieldId::patient_sex:
+          return Set(StringRange(c.sex), c.present, FieldId::patient_sex);
+        case FieldId::patient_part_b_effective:
+          return Set(Date(c.part_b_effective), c.present, FieldId::patient_part_b_effective);
+        default:
+          return false;
       }
-      if (key == "sex")
-        return seen.First(2) && Set(StringRange(c.sex), c.present, FieldId::patient_sex);
-      if (key == "part_b_effective") {
-        return seen.First(3) &&
-               Set(Date(c.part_b_effective), c.present, FieldId::patient_part_b_effective);
-      }
-      return Skip(2);
     });
   }
 
   bool Lines() {
-    return Array(kMaxLines, [&](size_t index) {
+    const RecordDef& r = schema_.record(RecordId::line);
+    return Array(kMaxLines, [&](size_t) {
       LineRecord& line = claim_.lines.emplace_back();
-      line_index_.push_back(index);
+      line.values = static_cast<uint32_t>(claim_.values.size());
+      claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
       for (FieldId f : {FieldId::line_index, FieldId::line_units, FieldId::line_modifiers,
                         FieldId::line_dx_pointers}) {
         line.present.Set(f);
       }
       Seen seen;
       return Object([&](std::string_view key) {
-        if (key == "code") {
-          return seen.First(0) &&
-                 Set(Code(CodeSystem::Hcpcs, line.code), line.present, FieldId::line_code);
+        const uint16_t position = r.keys.FindPadded(key);
+        if (position == kNoIndex16)
+          return Ignore(RecordId::line, key, 3);
+        if (!seen.First(position))
+          return false;
+        const FieldDef& f = schema_.field(r.fields[position]);
+        if (f.slot != kNoIndex16)
+          return Slot(f, line.values);
+        switch (static_cast<FieldId>(f.id)) {
+          case FieldId::line_code:
+            return Set(Code(CodeSystem::Hcpcs, line.code), line.present, FieldId::line_code);
+          case FieldId::line_modifiers:
+            return CodeList(CodeSystem::Modifier, kMaxListItems, line.modifiers);
+          case FieldId::line_units:
+            return Units(FieldId::line_units, line.units);
+          case FieldId::line_dx_pointers:
+            return IntList(line.dx_pointers);
+          case FieldId::line_date:
+            return Set(Date(line.date), line.present, FieldId::line_date);
+          case FieldId::line_place_of_service:
+            return Set(Code(CodeSystem::Pos, line.pos), line.present,
+                       FieldId::line_place_of_service);
+          default:
+            return false;
         }
-        if (key == "modifiers")
-          return seen.First(1) && CodeList(CodeSystem::Modifier, kMaxListItems, line.modifiers);
-        if (key == "units")
-          return seen.First(2) && Int(line.units);
-        if (key == "dx_pointers" || key == "dx_ptr")
-          return seen.First(3) && IntList(line.dx_pointers);
-        if (key == "date")
-          return seen.First(4) && Set(Date(line.date), line.present, FieldId::line_date);
-        if (key == "place_of_service") {
-          return seen.First(5) &&
-                 Set(Code(CodeSystem::Pos, line.pos), line.present, FieldId::line_place_of_service);
-        }
-        return Skip(3);
       });
     });
   }
 
   bool History() {
+    const RecordDef& r = schema_.record(RecordId::history);
     return Array(kMaxHistory, [&](size_t) {
       HistoryRecord& h = claim_.history.emplace_back();
-      for (FieldId f : {FieldId::history_dx, FieldId::history_modifiers, FieldId::history_units})
-        h.present.Set(f);
+      h.values = static_cast<uint32_t>(claim_.values.size());
+      claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
+      h.present.Set(FieldId::history_units);
       Seen seen;
       return Object([&](std::string_view key) {
-        if (key == "code")
-          return seen.First(0) &&
-                 Set(Code(CodeSystem::Hcpcs, h.code), h.present, FieldId::history_code);
-        if (key == "date")
-          return seen.First(1) && Set(Date(h.date), h.present, FieldId::history_date);
-        if (key == "status")
-          return seen.First(2) && Set(StringRange(h.status), h.present, FieldId::history_status);
-        if (key == "dx")
-          return seen.First(3) && CodeList(CodeSystem::Icd10cm, kMaxListItems, h.dx);
-        if (key == "units")
-          return seen.First(4) && Int(h.units);
-        if (key == "modifiers")
-          return seen.First(5) && CodeList(CodeSystem::Modifier, kMaxListItems, h.modifiers);
-        return Skip(3);
+        const uint16_t position = r.keys.FindPadded(key);
+        if (position == kNoIndex16)
+          return Ignore(RecordId::history, key, 3);
+        if (!seen.First(position))
+          return false;
+        const FieldDef& f = schema_.field(r.fields[position]);
+        if (f.slot != kNoIndex16)
+          return Slot(f, h.values);
+        switch (static_cast<FieldId>(f.id)) {
+          case FieldId::history_code:
+            return Set(Code(CodeSystem::Hcpcs, h.code), h.present, FieldId::history_code);
+          case FieldId::history_date:
+            return Set(Date(h.date), h.present, FieldId::history_date);
+          case FieldId::history_status:
+            return Set(StringRange(h.status), h.present, FieldId::history_status);
+          case FieldId::history_dx:
+            return Set(CodeList(CodeSystem::Icd10cm, kMaxListItems, h.dx), h.present,
+                       FieldId::history_dx);
+          case FieldId::history_units:
+            return Units(FieldId::history_units, h.units);
+          case FieldId::history_modifiers:
+            return Set(CodeList(CodeSystem::Modifier, kMaxListItems, h.modifiers), h.present,
+                       FieldId::history_modifiers);
+          default:
+            return false;
+        }
       });
     });
   }
 
   bool Observations() {
+    const RecordDef& r = schema_.record(RecordId::observation);
     return Array(kMaxObservations, [&](size_t) {
       ObservationRecord& o = claim_.observations.emplace_back();
-      o.present.Set(FieldId::observation_context);
+      o.values = static_cast<uint32_t>(claim_.values.size());
+      claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
       Seen seen;
       return Object([&](std::string_view key) {
-        if (key == "code") {
-          return seen.First(0) &&
-                 Set(Code(CodeSystem::Loinc, o.code), o.present, FieldId::observation_code);
+        const uint16_t position = r.keys.FindPadded(key);
+        if (position == kNoIndex16)
+          return Ignore(RecordId::observation, key, 3);
+        if (!seen.First(position))
+          return false;
+        const FieldDef& f = schema_.field(r.fields[position]);
+        if (f.slot != kNoIndex16)
+          return Slot(f, o.values);
+        switch (static_cast<FieldId>(f.id)) {
+          case FieldId::observation_code:
+            return Set(Code(CodeSystem::Loinc, o.code), o.present, FieldId::observation_code);
+          case FieldId::observation_value:
+            return Set(Decimal(o.value), o.present, FieldId::observation_value);
+          case FieldId::observation_unit:
+            return Set(StringRange(o.unit), o.present, FieldId::observation_unit);
+          case FieldId::observation_date:
+            return Set(Date(o.date), o.present, FieldId::observation_date);
+          default:
+            return false;  // context (a map): the full path
         }
-        if (key == "value")
-          return seen.First(1) && Set(Decimal(o.value), o.present, FieldId::observation_value);
-        if (key == "unit")
-          return seen.First(2) && Set(StringRange(o.unit), o.present, FieldId::observation_unit);
-        if (key == "date")
-          return seen.First(3) && Set(Date(o.date), o.present, FieldId::observation_date);
-        if (key == "context")
-          return false;  // maps: the full path
-        return Skip(3);
       });
     });
   }
 
+  // The declared facts; an undeclared one, or null, is the full path's to report or skip.
+  bool Facts() {
+    const RecordDef& r = schema_.record(RecordId::facts);
+    Seen seen;
+    return Object([&](std::string_view key) {
+      const uint16_t position = r.keys.FindPadded(key);
+      return position != kNoIndex16 && seen.First(position) &&
+             ScanValue(schema_.field(r.fields[position]).type, claim_.facts[position]);
+    });
+  }
+
+  const Schema& schema_;
   const char* p_;
   const char* end_;
   Claim& claim_;
-  std::vector<size_t>& line_index_;
   CodeCache& codes_;
+  std::vector<uint32_t>& scratch_;
+  std::vector<std::pair<uint8_t, std::string_view>>& ignored_;
 };
 
 }  // namespace
@@ -537,9 +780,10 @@ std::optional<uint64_t> CodeCache::Pack(CodeSystem system, std::string_view text
   return packed;
 }
 
-bool ScanClaim(const char* data, size_t size, Claim& out, std::vector<size_t>& line_index,
-               CodeCache& codes) {
-  return Scanner(data, size, out, line_index, codes).Record();
+bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, CodeCache& codes,
+               std::vector<uint32_t>& scratch,
+               std::vector<std::pair<uint8_t, std::string_view>>& ignored) {
+  return Scanner(schema, data, size, out, codes, scratch, ignored).Record();
 }
 
 }  // namespace warrant

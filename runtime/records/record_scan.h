@@ -1,14 +1,16 @@
 // The fast path of RecordDecoder: a claim written the common way, decoded straight from its bytes.
 //
-// Claims in a batch are nearly always plain: the schema's fields, each once, with strings that
-// hold no escapes and no bytes beyond ASCII, integers and plain decimals, and perhaps fields the
-// schema does not know (checked to be JSON and stepped over, as the full path does). ScanClaim
-// reads exactly that shape in one pass over the text, with no structural index and no per-value
-// type dispatch, and fills a Claim the way the full decoder (record_json.cpp) would. Anything else
-// (an escape, a non-ASCII byte, null in a schema field, a repeated key, facts, an observation's
-// context, a bad code or date, a limit reached, text that is not JSON) makes it give up, and the
-// caller decodes the record again with the full, checked path, which also says what is wrong. So it
-// never accepts a record the full path would refuse, and the Claims are the same
+// Claims in a batch are nearly always plain: fields of the pack's schema (the base fields, its
+// extensions, its facts), each once, with strings that hold no escapes and no bytes beyond ASCII,
+// integers and plain decimals, and perhaps fields the schema does not know in the base records
+// (checked to be JSON, stepped over and reported, as the full path does). ScanClaim reads exactly
+// that shape in one pass over the text, with no structural index: each object's keys are looked up
+// in the schema's key table (runtime/records/schema.h) and each value is read by its field's type.
+// Anything else (an escape, a non-ASCII byte, null in a schema field, a repeated key, an
+// observation's context, a bad code, date or amount, a value out of bounds, a limit reached, an
+// unknown key inside a declared record or the facts, text that is not JSON) makes it give up, and
+// the caller decodes the record again with the full, checked path, which also says what is wrong.
+// So it never accepts a record the full path would refuse, and the Claims are the same
 // (tests/unit/record_scan_test.cpp compares both paths). The defaults and cross-field checks that
 // follow the object (RecordDecoder's Finish) are not here.
 #pragma once
@@ -18,10 +20,12 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/core/code.h"
 #include "runtime/records/record.h"
+#include "runtime/records/schema.h"
 
 namespace warrant {
 
@@ -45,11 +49,14 @@ class CodeCache {
   std::array<Entry, size_t{1} << kBits> entries_{};
 };
 
-// Decodes `data[0, size)` into `out` (which the caller has cleared) and records the input position
-// of each claim line in `line_index`; false when the record is not of the plain shape. At least 16
-// bytes after `data + size` must be readable (NdjsonReader's padding).
-bool ScanClaim(const char* data, size_t size, Claim& out, std::vector<size_t>& line_index,
-               CodeCache& codes);
+// Decodes `data[0, size)` into `out`, whose claim and patient slots and facts the caller has set
+// up (it is otherwise empty); false when the record is not of the plain shape. Keys the schema
+// does not know are appended to `ignored` as (RecordId of the base record, key viewing `data`);
+// `scratch` is working space. At least 16 bytes after `data + size` must be readable
+// (NdjsonReader's padding).
+bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, CodeCache& codes,
+               std::vector<uint32_t>& scratch,
+               std::vector<std::pair<uint8_t, std::string_view>>& ignored);
 
 // A record's code text without the system it may name: observation codes are written
 // `LOINC|4548-4` by the test conventions and `http://loinc.org|4548-4` as FHIR tokens. Both

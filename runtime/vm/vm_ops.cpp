@@ -147,6 +147,16 @@ const Value* DateOf(const OpContext& ctx, const Value& element, Value* scratch) 
     case RecordKind::Line:
       field = FieldId::line_date;
       break;
+    case RecordKind::Object: {
+      const Claim& claim = ctx.claim;
+      if (element.i < 0 || static_cast<size_t>(element.i) >= claim.objects.size())
+        return nullptr;
+      const uint16_t date = ctx.program.schema.record(claim.objects[element.i].record).date_field;
+      if (date == kNoIndex16)
+        return nullptr;
+      field = static_cast<FieldId>(date);
+      break;
+    }
     case RecordKind::Claim:
     case RecordKind::Patient:
     case RecordKind::TableRow:
@@ -274,6 +284,7 @@ Value FieldValue(const OpContext& ctx, FieldId field, Value record, uint32_t pc)
     case RecordKind::Patient:
     case RecordKind::TableRow:
     case RecordKind::Facts:
+    case RecordKind::Object:
       break;
   }
   switch (field) {
@@ -329,12 +340,14 @@ Value FieldValue(const OpContext& ctx, FieldId field, Value record, uint32_t pc)
                                                     : Value::Unknown(pc);
     case FieldId::history_status:
       return history ? str(history->status, field, history->present) : Value::Unknown(pc);
+    // Absent lists are unknown, [] is empty (language.md §7).
     case FieldId::history_dx:
-      return history ? codes(history->dx) : Value::Unknown(pc);
+      return history && history->present.Has(field) ? codes(history->dx) : Value::Unknown(pc);
     case FieldId::history_units:
       return history ? Value::Int(history->units) : Value::Unknown(pc);
     case FieldId::history_modifiers:
-      return history ? codes(history->modifiers) : Value::Unknown(pc);
+      return history && history->present.Has(field) ? codes(history->modifiers)
+                                                    : Value::Unknown(pc);
     case FieldId::observation_code:
       return observation && observation->present.Has(field) ? Value::Code(observation->code)
                                                             : Value::Unknown(pc);
@@ -347,13 +360,70 @@ Value FieldValue(const OpContext& ctx, FieldId field, Value record, uint32_t pc)
       return observation && observation->present.Has(field) ? Value::Date(observation->date)
                                                             : Value::Unknown(pc);
     case FieldId::observation_context:
-      return observation ? Value::List(ListKind::Context, observation->context.begin,
-                                       observation->context.count)
-                         : Value::Unknown(pc);
-    case FieldId::kCount:
+      return observation && observation->present.Has(field)
+                 ? Value::List(ListKind::Context, observation->context.begin,
+                               observation->context.count)
+                 : Value::Unknown(pc);
+    default:
       break;
   }
-  return Value::Unknown(pc);
+  return GenericField(ctx, static_cast<uint16_t>(field), record, pc);
+}
+
+// A field kept in its record instance's generic slots (runtime/records/schema.h): a pack's
+// extension, a WARRANT_DATA base field, a field of a declared record.
+Value GenericField(const OpContext& ctx, uint16_t id, const Value& record, uint32_t pc) {
+  const Schema& schema = ctx.program.schema;
+  if (id >= schema.fields().size())
+    return Value::Unknown(pc);
+  const FieldDef& f = schema.field(id);
+  if (f.slot == kNoIndex16)
+    return Value::Unknown(pc);
+  const Claim& claim = ctx.claim;
+  uint32_t base = 0;
+  uint16_t of = 0;  // the schema record the instance is of
+  const auto index = static_cast<size_t>(record.i);
+  switch (record.record_kind()) {
+    case RecordKind::Claim:
+      base = claim.claim_values;
+      of = static_cast<uint16_t>(RecordId::claim);
+      break;
+    case RecordKind::Patient:
+      base = claim.patient_values;
+      of = static_cast<uint16_t>(RecordId::patient);
+      break;
+    case RecordKind::Line:
+      if (index >= claim.lines.size())
+        return Value::Unknown(pc);
+      base = claim.lines[index].values;
+      of = static_cast<uint16_t>(RecordId::line);
+      break;
+    case RecordKind::History:
+      if (index >= claim.history.size())
+        return Value::Unknown(pc);
+      base = claim.history[index].values;
+      of = static_cast<uint16_t>(RecordId::history);
+      break;
+    case RecordKind::Observation:
+      if (index >= claim.observations.size())
+        return Value::Unknown(pc);
+      base = claim.observations[index].values;
+      of = static_cast<uint16_t>(RecordId::observation);
+      break;
+    case RecordKind::Object:
+      if (index >= claim.objects.size())
+        return Value::Unknown(pc);
+      base = claim.objects[index].values;
+      of = claim.objects[index].record;
+      break;
+    case RecordKind::TableRow:
+    case RecordKind::Facts:
+      return Value::Unknown(pc);
+  }
+  if (of != f.record || base + f.slot >= claim.values.size())
+    return Value::Unknown(pc);
+  const Value& v = claim.values[base + f.slot];
+  return v.is_unknown() ? Value::Unknown(pc) : v;
 }
 
 Value ListElement(const OpContext& ctx, const Value& list, uint32_t index) {
@@ -378,6 +448,19 @@ Value ListElement(const OpContext& ctx, const Value& list, uint32_t index) {
       return index < c.items.size() ? ConstantValue(ctx.program, c.items[index])
                                     : Value::Unknown(kNoPc);
     }
+    case ListKind::Decimals:
+      return at < claim.ints.size() ? Value::Decimal(claim.ints[at]) : Value::Unknown(kNoPc);
+    case ListKind::Dates:
+      return at < claim.ints.size() ? Value::Date(static_cast<Day>(claim.ints[at]))
+                                    : Value::Unknown(kNoPc);
+    case ListKind::Bools:
+      return at < claim.ints.size() ? Value::Bool(claim.ints[at] != 0) : Value::Unknown(kNoPc);
+    case ListKind::Strings:
+      return at < claim.texts.size() ? Value::String(claim.Str(claim.texts[at]))
+                                     : Value::Unknown(kNoPc);
+    case ListKind::Objects:
+      return at < claim.refs.size() ? Value::Record(RecordKind::Object, claim.refs[at])
+                                    : Value::Unknown(kNoPc);
     case ListKind::Empty:
       break;
   }

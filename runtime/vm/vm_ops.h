@@ -72,7 +72,9 @@ inline Value KleeneOr(Value a, Value b) {
 }
 
 Value ScopeValue(const OpContext& ctx, ScopeId scope, uint32_t pc);
+// `field` is a global field number (runtime/records/schema.h): a base FieldId or a pack's field.
 Value FieldValue(const OpContext& ctx, FieldId field, Value record, uint32_t pc);
+Value GenericField(const OpContext& ctx, uint16_t id, const Value& record, uint32_t pc);
 Value ListElement(const OpContext& ctx, const Value& list, uint32_t index);
 Value TableLookup(const Program& program, uint16_t table, Value key, uint32_t pc);
 Value TableColumn(const Program& program, uint16_t column, Value row, uint32_t pc);

@@ -14,9 +14,9 @@
 namespace {
 
 void CheckPathsAgree(const warrant::Engine& engine, const std::string& text) {
-  static warrant::RecordDecoder* fast = new warrant::RecordDecoder(engine.program().facts);
+  static warrant::RecordDecoder* fast = new warrant::RecordDecoder(engine.program().schema);
   static warrant::RecordDecoder* full = [&] {
-    auto* d = new warrant::RecordDecoder(engine.program().facts);
+    auto* d = new warrant::RecordDecoder(engine.program().schema);
     d->SetFastPath(false);
     return d;
   }();

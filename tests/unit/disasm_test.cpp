@@ -92,7 +92,8 @@ Program ListingProgram() {
   mue.record_valued = true;
   mue.cells = {{Tag::Int, 0, 1, "", {}}};
   p.tables.push_back(mue);
-  p.facts.push_back({"fit_positive", Tag::Bool, {}});
+  p.schema.AddFact("fit_positive", SchemaType{Kind::Bool});
+  REQUIRE_FALSE(p.schema.Finish());
   p.reasons.push_back({"frequency", "CO", "119", {"N386"}, "", "", UINT32_MAX, 0, 0, 0});
   p.reasons.push_back({"ga", "CO", "50", {}, "", "PR", 0, 0, 0, 2});
   p.outcomes.resize(4);

@@ -3,6 +3,7 @@
 #include "runtime/pack/pack.h"
 
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -151,8 +152,12 @@ Program SampleProgram() {
   states.cells = {{Tag::Bool, 0, 0, "", {}}, {Tag::Bool, 0, 1, "", {}}};
   p.tables.push_back(states);
 
-  p.facts.push_back({"fit_positive", Tag::Bool, {}});
-  p.facts.push_back({"result", Tag::String, {"negative", "positive"}});
+  p.schema.AddFact("fit_positive", SchemaType{Kind::Bool});
+  SchemaType result{Kind::String};
+  result.one_of = p.schema.AddEnum({"negative", "positive"});
+  p.schema.AddFact("result", result);
+  if (p.schema.Finish())
+    throw std::logic_error("test schema");
 
   p.reasons.push_back({"age", "CO", "6", {}, "age limit", "", UINT32_MAX, 0, 0, 0});
   p.reasons.push_back({"frequency", "CO", "119", {"N386"}, "frequency", "", UINT32_MAX, 0, 0, 0});
@@ -434,7 +439,9 @@ TEST_CASE("pack: a round trip keeps every field", "[pack]") {
   CHECK(p.rules[1].until == kMaxDay);
   CHECK(p.policies[0].until == D("2022-12-31"));
   CHECK(p.policies[1].version == 2);
-  CHECK(p.facts[1].one_of == std::vector<std::string>{"negative", "positive"});
+  const FieldDef& result = p.schema.field(p.schema.facts()[1]);
+  CHECK(result.name == "result");
+  CHECK(p.schema.enums()[result.type.one_of] == std::vector<std::string>{"negative", "positive"});
   CHECK(p.sources[0].text == kSource);
   CHECK(p.sources[0].sha256 == Sha256(kSource));
   CHECK(p.spans.size() == original.spans.size());

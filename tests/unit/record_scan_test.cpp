@@ -5,6 +5,7 @@
 #include "runtime/records/record_scan.h"
 
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,10 +19,18 @@
 namespace warrant {
 namespace {
 
-const std::vector<FactData>& Facts() {
-  static const std::vector<FactData> facts = {{"pack_years", Tag::Int, {}},
-                                              {"smoker", Tag::String, {"current", "former"}}};
-  return facts;
+const Schema& Facts() {
+  static const Schema schema = [] {
+    Schema s = Schema::Base();
+    s.AddFact("pack_years", SchemaType{Kind::Int});
+    SchemaType smoker{Kind::String};
+    smoker.one_of = s.AddEnum({"current", "former"});
+    s.AddFact("smoker", smoker);
+    if (s.Finish())
+      throw std::logic_error("test schema");
+    return s;
+  }();
+  return schema;
 }
 
 // Records of the plain shape the fast path takes.
@@ -40,9 +49,10 @@ const std::vector<std::string>& PlainRecords() {
       R"("value":7.25,"unit":"%","date":"2024-02-01"},{"code":"LOINC|2345-7","value":-0.5,)"
       R"("unit":"mg/dL","date":"2024-02-02"},{"code":"http://loinc.org|2093-3","value":190}]})",
       "{ \"id\" : \"E3\" ,\n \"service_date\" : \"2024-01-02\" ,\t\"lines\" : [ { \"code\" : "
-      "\"99213\" , \"units\" : 0 } , { \"code\" : \"j1100\" , \"modifiers\" : [ \"25\" ] } ] ,"
+      "\"99213\" , \"units\" : 2 } , { \"code\" : \"j1100\" , \"modifiers\" : [ \"25\" ] } ] ,"
       " \"diagnoses\" : [ ] , \"history\" : [ ] , \"observations\" : [ ] }\r\n ",
-      R"({"lines":[{"code":"99213","date":"2024-05-05","units":-0}],"patient":{}})",
+      R"({"lines":[{"code":"99213","date":"2024-05-05","units":9999999}],"patient":{}})",
+      R"({"id":"a","facts":{"pack_years":30,"smoker":"former"},"service_date":"2024-01-02","lines":[{"code":"99213"}]})",
       // Fields the schema does not know, at every level, of every JSON kind.
       R"({"id":"a","extra":{"x":[1,2.5e-3,-0,true,false,null,"s",{},[]]},"payer":"MCR",)"
       R"("patient":{"id":"p","mrn":12345,"birth_date":"1950-01-01"},"service_date":"2024-01-02",)"
@@ -60,7 +70,6 @@ const std::vector<std::string>& OtherRecords() {
       R"({"id":"É","service_date":"2024-01-02","lines":[{"code":"99213"}]})",
       R"({"id":null,"service_date":"2024-01-02","lines":[{"code":"99213"}]})",
       R"({"id":"a","id":"b","service_date":"2024-01-02","lines":[{"code":"99213"}]})",
-      R"({"id":"a","facts":{"pack_years":30,"smoker":"former"},"service_date":"2024-01-02","lines":[{"code":"99213"}]})",
       R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213","units":1e0}]})",
       R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213","units":1.0}]})",
       R"({"id":"a","service_date":"2024-01-02","lines":[{"code":"99213","units":99999999999999999999}]})",
@@ -119,13 +128,20 @@ void Agree(RecordDecoder& fast, RecordDecoder& full, std::string_view json) {
   }
 }
 
-bool Scans(std::string_view json) {
+bool Scans(std::string_view json, const Schema& schema = Facts()) {
   std::string padded(json);
   padded.append(kJsonPadding, '\0');
   Claim claim;
-  std::vector<size_t> line_index;
+  const RecordDef& c = schema.record(RecordId::claim);
+  const RecordDef& p = schema.record(RecordId::patient);
+  claim.values.assign(c.initial.begin(), c.initial.end());
+  claim.patient_values = static_cast<uint32_t>(claim.values.size());
+  claim.values.insert(claim.values.end(), p.initial.begin(), p.initial.end());
+  claim.facts.assign(schema.facts().size(), Value::Unknown(kNoPc));
   CodeCache codes;
-  return ScanClaim(padded.data(), json.size(), claim, line_index, codes);
+  std::vector<uint32_t> scratch;
+  std::vector<std::pair<uint8_t, std::string_view>> ignored;
+  return ScanClaim(schema, padded.data(), json.size(), claim, codes, scratch, ignored);
 }
 
 }  // namespace
