@@ -52,22 +52,10 @@ Codeset Generator::Expand(uint32_t file, ast::CodesetExprId id, CodeSystem syste
               (void)builder.AddInterval(interval.value);
             break;
           }
-          case ast::MemberKind::Range: {
-            auto lo = Pack(system, m.text);
-            auto hi = Pack(system, m.high);
-            if (!lo || !hi)
-              break;
-            // `E08 .. E13` means the categories E08 through E13 with everything under them, as
-            // policy tables write ranges: the upper bound's descendants are included.
-            uint64_t top = *hi;
-            if (system == CodeSystem::Icd10cm) {
-              CodeResult<CodeInterval> below = PrefixInterval(system, m.high);
-              if (below.ok() && below.value.hi > top)
-                top = below.value.hi;
-            }
-            (void)builder.AddInterval(CodeInterval{*lo, top});
+          case ast::MemberKind::Range:
+            if (std::optional<CodeInterval> range = RangeInterval(system, m.text, m.high))
+              (void)builder.AddInterval(*range);
             break;
-          }
         }
       }
       return builder.Build();
