@@ -222,7 +222,7 @@ struct Let {
   Span span;
 };
 
-enum class OutcomeKind : uint8_t { Deny, Pend, Bundle, Reject, Flag };
+using warrant::OutcomeKind;  // runtime/core/decision.h: source writes all but AutoPend
 
 struct Outcome {
   OutcomeKind kind{};

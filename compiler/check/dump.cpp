@@ -143,25 +143,7 @@ class Dumper {
   }
 
   static std::string Outcome(const ast::Outcome& o) {
-    const char* kind = "";
-    switch (o.kind) {
-      case ast::OutcomeKind::Deny:
-        kind = "deny";
-        break;
-      case ast::OutcomeKind::Pend:
-        kind = "pend";
-        break;
-      case ast::OutcomeKind::Bundle:
-        kind = "bundle";
-        break;
-      case ast::OutcomeKind::Reject:
-        kind = "reject";
-        break;
-      case ast::OutcomeKind::Flag:
-        kind = "flag";
-        break;
-    }
-    std::string out = kind;
+    std::string out = OutcomeWord(o.kind);
     if (o.reason)
       out += " " + o.reason->text;
     return out;

@@ -565,10 +565,10 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
       }
       case ast::StmtKind::Require: {
         Expr(file, s.a);
-        uint32_t site = Site(KindOf(s.outcome.kind), &s.outcome, file, s.span);
+        uint32_t site = Site(s.outcome.kind, &s.outcome, file, s.span);
         if (s.unknown_outcome) {
           OutcomeData& o = out_.outcomes[site];
-          o.unknown_kind = KindOf(s.unknown_outcome->kind);
+          o.unknown_kind = s.unknown_outcome->kind;
           if (s.unknown_outcome->reason) {
             o.unknown_reason = reason_index_.at(s.unknown_outcome->reason->text);
           }
@@ -582,7 +582,7 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
       }
       case ast::StmtKind::Direct: {
         Expr(file, s.a);
-        uint32_t site = Site(KindOf(s.outcome.kind), &s.outcome, file, s.span);
+        uint32_t site = Site(s.outcome.kind, &s.outcome, file, s.span);
         MarkSpan(file, s.span);
         EmitOp(Op::Emit, -1);
         EmitU16(static_cast<uint16_t>(site));

@@ -11,22 +11,6 @@
 
 namespace warrant::codegen {
 
-inline OutcomeKind KindOf(ast::OutcomeKind kind) {
-  switch (kind) {
-    case ast::OutcomeKind::Deny:
-      return OutcomeKind::Deny;
-    case ast::OutcomeKind::Pend:
-      return OutcomeKind::Pend;
-    case ast::OutcomeKind::Bundle:
-      return OutcomeKind::Bundle;
-    case ast::OutcomeKind::Reject:
-      return OutcomeKind::Reject;
-    case ast::OutcomeKind::Flag:
-      return OutcomeKind::Flag;
-  }
-  return OutcomeKind::Deny;
-}
-
 class Generator {
  public:
   Generator(const frontend::Sources& sources, const check::CheckedProgram& checked, Program& out,

@@ -43,24 +43,6 @@ std::string Quoted(std::string_view text) {
   return out;
 }
 
-const char* OutcomeKindName(OutcomeKind kind) {
-  switch (kind) {
-    case OutcomeKind::Deny:
-      return "deny";
-    case OutcomeKind::Pend:
-      return "pend";
-    case OutcomeKind::Bundle:
-      return "bundle";
-    case OutcomeKind::Reject:
-      return "reject";
-    case OutcomeKind::Flag:
-      return "flag";
-    case OutcomeKind::AutoPend:
-      return "auto_pend";
-  }
-  return "?";
-}
-
 std::string DecimalText(int64_t scaled) {
   const bool negative = scaled < 0;
   const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(scaled) : scaled;
@@ -130,7 +112,7 @@ std::string OutcomeText(const Program& p, int64_t index) {
   const OutcomeData* o = At(p.outcomes, index);
   if (o == nullptr)
     return "?";
-  std::string out = OutcomeKindName(o->kind);
+  std::string out = IsOutcomeKind(o->kind) ? Info(o->kind).listing : "?";
   if (const ReasonData* reason = o->reason != kNone ? At(p.reasons, o->reason) : nullptr) {
     out += " " + reason->name;
   }

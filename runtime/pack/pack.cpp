@@ -81,7 +81,7 @@ constexpr size_t kHeaderBytes = kSectionTableAt + kSectionCount * kSectionEntryB
 
 // The last enumerator of each enum stored as a byte: a reader rejects anything above it.
 constexpr auto kLastTag = Tag::Record;
-constexpr auto kLastOutcomeKind = OutcomeKind::AutoPend;
+constexpr auto kLastOutcomeKind = static_cast<OutcomeKind>(kOutcomeKindCount - 1);
 
 // ---- instruction set hash ---------------------------------------------------------------------
 

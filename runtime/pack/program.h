@@ -15,6 +15,7 @@
 
 #include "runtime/core/codeset.h"
 #include "runtime/core/date.h"
+#include "runtime/core/decision.h"
 #include "runtime/core/value.h"
 #include "runtime/records/facts.h"
 
@@ -116,8 +117,6 @@ struct TableData {
   bool record_valued = false;            // rows are records (`mue[code].units`) rather than scalars
   std::vector<Constant> cells;           // row-major: rows x columns
 };
-
-enum class OutcomeKind : uint8_t { Deny, Pend, Bundle, Reject, Flag, AutoPend };
 
 // One statement that can produce a finding (a `require`, a direct outcome, a `when` or an
 // `applies` that may be unknown), with where it is.

@@ -59,10 +59,6 @@ bool IsFactTag(Tag tag) {
   return false;
 }
 
-bool IsOutcomeKind(OutcomeKind kind) {
-  return static_cast<uint8_t>(kind) <= static_cast<uint8_t>(OutcomeKind::AutoPend);
-}
-
 // A stretch of code the VM runs from its first byte to a `return`: a rule, or a reason's
 // `group X when E` condition (which leaves its value on the stack and makes no findings).
 struct Region {

@@ -11,23 +11,6 @@
 
 namespace warrant {
 
-Decision DecisionOf(OutcomeKind kind) {
-  switch (kind) {
-    case OutcomeKind::Deny:
-      return Decision::Denied;
-    case OutcomeKind::Pend:
-    case OutcomeKind::AutoPend:
-      return Decision::Pended;
-    case OutcomeKind::Bundle:
-      return Decision::Bundled;
-    case OutcomeKind::Reject:
-      return Decision::Rejected;
-    case OutcomeKind::Flag:
-      return Decision::Covered;  // a note: it never changes the decision
-  }
-  return Decision::Covered;
-}
-
 RuleIndex RuleIndex::Build(const Program& program) {
   RuleIndex index;
   index.group_of_policy.resize(program.policies.size());
