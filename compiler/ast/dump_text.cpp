@@ -118,10 +118,10 @@ std::string ExprString(const Ast& ast, ExprId id) {
     case ExprKind::Call:
       return e.text + "(" + List(ast, e.list) + ")";
     case ExprKind::Unary:
-      if (e.op == Op::IsNone || e.op == Op::IsKnown) {
+      if (e.op == Operator::IsNone || e.op == Operator::IsKnown) {
         return "(" + ExprString(ast, e.a) + " " + OpText(e.op) + ")";
       }
-      if (e.op == Op::Neg)
+      if (e.op == Operator::Neg)
         return "(-" + ExprString(ast, e.a) + ")";
       return "(" + std::string(OpText(e.op)) + " " + ExprString(ast, e.a) + ")";
     case ExprKind::Binary:

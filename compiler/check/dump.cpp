@@ -209,10 +209,10 @@ class Dumper {
         return out + ")" + type;
       }
       case ast::ExprKind::Unary:
-        if (e.op == ast::Op::IsNone || e.op == ast::Op::IsKnown) {
+        if (e.op == ast::Operator::IsNone || e.op == ast::Operator::IsKnown) {
           return "(" + Expr(e.a) + " " + ast::OpText(e.op) + ")" + type;
         }
-        return "(" + std::string(ast::OpText(e.op)) + (e.op == ast::Op::Not ? " " : "") +
+        return "(" + std::string(ast::OpText(e.op)) + (e.op == ast::Operator::Not ? " " : "") +
                Expr(e.a) + ")" + type;
       case ast::ExprKind::Binary:
         return "(" + Expr(e.a) + " " + ast::OpText(e.op) + " " + Expr(e.b) + ")" + type;

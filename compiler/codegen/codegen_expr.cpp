@@ -100,6 +100,19 @@ uint8_t Generator::AllocSlot() {
 
 namespace {
 
+// The instruction an operator compiles to (operators.def), or nullopt where it is lowered by the
+// operand types.
+std::optional<Op> OpcodeOf(ast::Operator op) {
+  using enum Op;
+  constexpr std::optional<Op> Lowered;
+  constexpr std::optional<Op> kOpcodes[] = {
+#define WARRANT_OPERATOR(Name, Spelling, Arity, Opcode) Opcode,
+#include "compiler/ast/operators.def"
+#undef WARRANT_OPERATOR
+  };
+  return kOpcodes[static_cast<size_t>(op)];
+}
+
 Constant MakeConst(Tag tag, int64_t i) {
   Constant c;
   c.tag = tag;
@@ -115,9 +128,9 @@ bool Generator::IndexableCodeset(uint32_t file, ast::ExprId applies, uint32_t* c
   const ast::Expr& e = ast_.expr(applies);
   if (e.kind != ast::ExprKind::Binary)
     return false;
-  if (e.op == ast::Op::And)
+  if (e.op == ast::Operator::And)
     return IndexableCodeset(file, e.a, codeset);
-  if (e.op != ast::Op::In)
+  if (e.op != ast::Operator::In)
     return false;
   const ast::Expr& left = ast_.expr(e.a);
   if (left.kind != ast::ExprKind::Field || left.text != "code")
@@ -281,23 +294,10 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
     case ast::ExprKind::Unary:
       Expr(file, e.a);
       MarkSpan(file, e.span);
-      switch (e.op) {
-        case ast::Op::Not:
-          EmitOp(Op::Not, 0);
-          break;
-        case ast::Op::Neg:
-          EmitOp(Op::Neg, 0);
-          break;
-        case ast::Op::IsNone:
-          EmitOp(Op::IsNone, 0);
-          break;
-        default:
-          EmitOp(Op::IsKnown, 0);
-          break;
-      }
+      EmitOp(OpcodeOf(e.op).value_or(Op::IsKnown), 0);
       return;
     case ast::ExprKind::Binary: {
-      if (e.op == ast::Op::In || e.op == ast::Op::NotIn) {
+      if (e.op == ast::Operator::In || e.op == ast::Operator::NotIn) {
         Membership(file, id);
         return;
       }
@@ -306,48 +306,7 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
       Operand(file, e.a, &tb);
       Operand(file, e.b, &ta);
       MarkSpan(file, e.span);
-      Op op = Op::And;
-      switch (e.op) {
-        case ast::Op::And:
-          op = Op::And;
-          break;
-        case ast::Op::Or:
-          op = Op::Or;
-          break;
-        case ast::Op::Eq:
-          op = Op::Eq;
-          break;
-        case ast::Op::Ne:
-          op = Op::Ne;
-          break;
-        case ast::Op::Lt:
-          op = Op::Lt;
-          break;
-        case ast::Op::Le:
-          op = Op::Le;
-          break;
-        case ast::Op::Gt:
-          op = Op::Gt;
-          break;
-        case ast::Op::Ge:
-          op = Op::Ge;
-          break;
-        case ast::Op::Add:
-          op = Op::Add;
-          break;
-        case ast::Op::Sub:
-          op = Op::Sub;
-          break;
-        case ast::Op::Mul:
-          op = Op::Mul;
-          break;
-        case ast::Op::Div:
-          op = Op::Div;
-          break;
-        default:
-          break;
-      }
-      EmitOp(op, -1);
+      EmitOp(OpcodeOf(e.op).value_or(Op::And), -1);
       return;
     }
     case ast::ExprKind::Within:
@@ -462,7 +421,7 @@ void Generator::Membership(uint32_t file, ast::ExprId id) {
       break;
     }
   }
-  if (e.op == ast::Op::NotIn)
+  if (e.op == ast::Operator::NotIn)
     EmitOp(Op::Not, 0);
 }
 
