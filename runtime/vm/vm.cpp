@@ -323,35 +323,10 @@ inline bool CompareInts(Op op, int64_t a, int64_t b) {
   }
 }
 
-// The instructions whose values an explanation shows: the ones that decide, not the plumbing.
+// The instructions whose values an explanation shows: the ones that decide, not the plumbing
+// (opcodes.def's Trace column).
 constexpr bool IsTracedStep(Op op) {
-  switch (op) {
-    case Op::Fact:
-    case Op::Lookup:
-    case Op::Column:
-    case Op::HasKey:
-    case Op::MapGet:
-    case Op::InCodeset:
-    case Op::InList:
-    case Op::HasMapKey:
-    case Op::IsNone:
-    case Op::IsKnown:
-    case Op::Eq:
-    case Op::Ne:
-    case Op::Lt:
-    case Op::Le:
-    case Op::Gt:
-    case Op::Ge:
-    case Op::Add:
-    case Op::Sub:
-    case Op::Mul:
-    case Op::Div:
-    case Op::Within:
-    case Op::Call:
-      return true;
-    default:
-      return false;
-  }
+  return Info(op).trace == TraceKind::Step;
 }
 
 // A quantifier step: the accumulator sits in slot `acc`, the loop's list, index and element in
@@ -361,25 +336,6 @@ void TraceAccumulate(TraceSink* trace, uint32_t at, Op op, const Value* slots, u
   // inputs: the predicate, the value taken (the element itself for any/all/count), its index
   Value in[3] = {predicate, x ? *x : slots[acc + 3], Value::Int(slots[acc + 2].i - 1)};
   trace->Step(at, op, in, slots[acc]);
-}
-
-// How many stack operands a traced instruction consumes (Call: its builtin's arity).
-constexpr size_t OperandsConsumed(Op op) {
-  switch (op) {
-    case Op::Fact:
-      return 0;
-    case Op::Lookup:
-    case Op::Column:
-    case Op::HasKey:
-    case Op::InCodeset:
-    case Op::IsNone:
-    case Op::IsKnown:
-      return 1;
-    case Op::Within:
-      return 3;
-    default:
-      return 2;
-  }
 }
 
 }  // namespace
@@ -756,10 +712,9 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
     }
     if constexpr (kTraced) {
       if (IsTracedStep(op)) {
-        size_t consumed =
-            op == Op::Call ? static_cast<size_t>(BuiltinArity(static_cast<BuiltinId>(code[at + 1])))
-                           : OperandsConsumed(op);
-        consumed = std::min(consumed, input_count);
+        // Step instructions pop their inputs; Call's first operand (a u8) names its builtin.
+        const size_t consumed =
+            std::min(static_cast<size_t>(StackPops(op, code[at + 1])), input_count);
         trace->Step(at, op, std::span<const Value>(inputs + (input_count - consumed), consumed),
                     sp[-1]);
       }
