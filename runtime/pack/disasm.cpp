@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include "runtime/core/code.h"
+#include "runtime/core/text.h"
 #include "runtime/pack/builtins.h"
 #include "runtime/records/schema.h"
 
@@ -22,25 +23,6 @@ std::string DayText(Day day) {
   if (day <= kMinDay || day >= kMaxDay)
     return "open";
   return FormatDate(day).str();
-}
-
-std::string Quoted(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (byte < 0x20 || byte == 0x7F) {
-      out += fmt::format("\\x{:02x}", byte);
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-  return out;
 }
 
 std::string DecimalText(int64_t scaled) {
@@ -65,7 +47,7 @@ std::string ScalarText(const Constant& c) {
     case Tag::Decimal:
       return DecimalText(c.i);
     case Tag::String:
-      return Quoted(c.text);
+      return QuotedText(c.text);
     case Tag::Date:
       if (c.i < kMinDay || c.i > kMaxDay)
         return fmt::format("date {}", c.i);
@@ -117,7 +99,7 @@ std::string OutcomeText(const Program& p, int64_t index) {
     out += " " + reason->name;
   }
   if (!o->message.empty())
-    out += " " + Quoted(o->message);
+    out += " " + QuotedText(o->message);
   return out;
 }
 
@@ -271,7 +253,7 @@ class Lister {
       : p_(p), out_(out), options_(options), lines_(p) {}
 
   void Policy(const PolicyData& policy) {
-    out_ << fmt::format("== policy {} version {} ({} .. {}) {} ==\n", Quoted(policy.id),
+    out_ << fmt::format("== policy {} version {} ({} .. {}) {} ==\n", QuotedText(policy.id),
                         policy.version, DayText(policy.from), DayText(policy.until),
                         lines_.Name(policy.file));
   }
@@ -280,7 +262,7 @@ class Lister {
     const RuleData& rule = p_.rules[index];
     std::string header = "-- rule " + rule.name;
     if (!rule.title.empty())
-      header += " " + Quoted(rule.title);
+      header += " " + QuotedText(rule.title);
     header += fmt::format(" ({}:{})", lines_.Name(rule.file), lines_.LineOf(rule.file, rule.begin));
     const PolicyData* policy = At(p_.policies, rule.policy);
     if (policy == nullptr || rule.from != policy->from || rule.until != policy->until) {
