@@ -645,7 +645,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         uint16_t site = ReadU16(code, pc);
         pc += 2;
         Value c = *--sp;
-        if (trace)
+        if constexpr (kTraced)
           trace->Condition(at, c);
         if (c.is_true()) {
           *applied = true;
@@ -661,7 +661,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         uint16_t site = ReadU16(code, pc);
         pc += 2;
         Value c = *--sp;
-        if (trace)
+        if constexpr (kTraced)
           trace->Condition(at, c);
         const OutcomeData& o = program_.outcomes[site];
         if (c.is_false() || (!c.is_true() && !c.is_unknown())) {
@@ -680,7 +680,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         uint16_t site = ReadU16(code, pc);
         pc += 2;
         Value c = *--sp;
-        if (trace)
+        if constexpr (kTraced)
           trace->Condition(at, c);
         const OutcomeData& o = program_.outcomes[site];
         if (c.is_true()) {
@@ -695,7 +695,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         int32_t offset = ReadI32(code, pc + 2);
         pc += 6;
         Value c = *--sp;
-        if (trace)
+        if constexpr (kTraced)
           trace->Condition(at, c);
         if (c.is_true())
           break;
