@@ -136,26 +136,28 @@ class Verifier {
   bool CheckTables() {
     for (const TableData& t : p_.tables) {
       const std::string what = fmt::format("table `{}`", t.name);
+      // Lookups binary-search the keys: strictly ascending, so each key has one row.
+      const auto ascending = [&](const auto& keys) {
+        for (size_t k = 1; k < keys.size(); ++k) {
+          if (!(keys[k - 1] < keys[k])) {
+            return Fail(
+                fmt::format("{}: keys {} and {} are not in ascending order", what, k - 1, k));
+          }
+        }
+        return true;
+      };
       size_t rows = 0;
       if (t.key_tag == Tag::String) {
         if (!t.int_keys.empty())
           return Fail(what + ": string-keyed but has int keys");
-        for (size_t k = 1; k < t.string_keys.size(); ++k) {
-          if (!(t.string_keys[k - 1] < t.string_keys[k])) {
-            return Fail(
-                fmt::format("{}: keys {} and {} are not in ascending order", what, k - 1, k));
-          }
-        }
+        if (!ascending(t.string_keys))
+          return false;
         rows = t.string_keys.size();
       } else if (t.key_tag == Tag::Int || t.key_tag == Tag::Code) {
         if (!t.string_keys.empty())
           return Fail(what + ": int-keyed but has string keys");
-        for (size_t k = 1; k < t.int_keys.size(); ++k) {
-          if (!(t.int_keys[k - 1] < t.int_keys[k])) {
-            return Fail(
-                fmt::format("{}: keys {} and {} are not in ascending order", what, k - 1, k));
-          }
-        }
+        if (!ascending(t.int_keys))
+          return false;
         rows = t.int_keys.size();
       } else {
         return Fail(fmt::format("{}: key tag {} is not int, code or string", what,
@@ -358,7 +360,7 @@ class Verifier {
         }
         return true;
       case OperandKind::Window:
-        return CheckIndex(region, pc, ins, value, kind, 3);
+        return CheckIndex(region, pc, ins, value, kind, std::size(kWindowSideNames));
       case OperandKind::Scope:
         return CheckIndex(region, pc, ins, value, kind, static_cast<size_t>(ScopeId::kCount));
       case OperandKind::Field:
