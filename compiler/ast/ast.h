@@ -69,8 +69,8 @@ enum class Operator : uint8_t {
 #undef WARRANT_OPERATOR
 };
 
-using warrant::DurationUnit;  // runtime/core/value.h: the VM adds what the AST wrote
-enum class WithinDir : uint8_t { Before, After, Of };
+using warrant::DurationUnit;            // runtime/core/value.h: the VM adds what the AST wrote
+using WithinDir = warrant::WindowSide;  // runtime/core/value.h: names and window arithmetic
 enum class QuantKind : uint8_t { Any, All, Count, Sum, Min, Max, Latest, Earliest };
 
 struct Expr {

@@ -147,10 +147,12 @@ ExprId Builder::BuildCompare(CstId id) {
     default: {  // WithinTail
       e.kind = ExprKind::Within;
       e.b = BuildExpr(parts[0]);
-      std::string_view dir = Text(parts[1]);
-      e.dir = dir == "before"  ? WithinDir::Before
-              : dir == "after" ? WithinDir::After
-                               : WithinDir::Of;
+      const std::string_view dir = Text(parts[1]);
+      e.dir = WithinDir::Of;  // the grammar allows only the three names
+      for (size_t k = 0; k < std::size(kWindowSideNames); ++k) {
+        if (dir == kWindowSideNames[k])
+          e.dir = static_cast<WithinDir>(k);
+      }
       e.c = BuildExpr(parts[2]);
       break;
     }

@@ -9,18 +9,6 @@
 namespace warrant::ast::dump {
 namespace {
 
-const char* DirName(WithinDir dir) {
-  switch (dir) {
-    case WithinDir::Before:
-      return "before";
-    case WithinDir::After:
-      return "after";
-    case WithinDir::Of:
-      return "of";
-  }
-  return "?";
-}
-
 std::string List(const Ast& ast, const std::vector<ExprId>& items) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -127,8 +115,8 @@ std::string ExprString(const Ast& ast, ExprId id) {
     case ExprKind::Binary:
       return "(" + ExprString(ast, e.a) + " " + OpText(e.op) + " " + ExprString(ast, e.b) + ")";
     case ExprKind::Within:
-      return "(" + ExprString(ast, e.a) + " within " + ExprString(ast, e.b) + " " + DirName(e.dir) +
-             " " + ExprString(ast, e.c) + ")";
+      return "(" + ExprString(ast, e.a) + " within " + ExprString(ast, e.b) + " " +
+             WindowSideName(e.dir) + " " + ExprString(ast, e.c) + ")";
     case ExprKind::If:
       return "(if " + ExprString(ast, e.a) + " then " + ExprString(ast, e.b) + " else " +
              ExprString(ast, e.c) + ")";

@@ -217,10 +217,8 @@ class Dumper {
       case ast::ExprKind::Binary:
         return "(" + Expr(e.a) + " " + ast::OpText(e.op) + " " + Expr(e.b) + ")" + type;
       case ast::ExprKind::Within: {
-        const char* dir = e.dir == ast::WithinDir::Before  ? "before"
-                          : e.dir == ast::WithinDir::After ? "after"
-                                                           : "of";
-        return "(" + Expr(e.a) + " within " + Expr(e.b) + " " + dir + " " + Expr(e.c) + ")" + type;
+        return "(" + Expr(e.a) + " within " + Expr(e.b) + " " + WindowSideName(e.dir) + " " +
+               Expr(e.c) + ")" + type;
       }
       case ast::ExprKind::If:
         return "(if " + Expr(e.a) + " then " + Expr(e.b) + " else " + Expr(e.c) + ")" + type;

@@ -276,9 +276,7 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
       Expr(file, e.b);
       Expr(file, e.c);
       MarkSpan(file, e.span);
-      Emit(Op::Within, e.dir == ast::WithinDir::Before  ? 0
-                       : e.dir == ast::WithinDir::After ? 1
-                                                        : 2);
+      Emit(Op::Within, static_cast<int64_t>(e.dir));
       return;
     case ast::ExprKind::If:
       Expr(file, e.a);

@@ -139,7 +139,9 @@ std::string OperandComment(const Program& p, const Instruction& ins, uint32_t pc
     case OperandKind::List:
       return ConstantText(p, value);
     case OperandKind::Window:
-      return value == 0 ? "before" : value == 1 ? "after" : value == 2 ? "of" : "?";
+      return value >= 0 && value < static_cast<int64_t>(std::size(kWindowSideNames))
+                 ? kWindowSideNames[value]
+                 : "?";
     case OperandKind::Scope:
       return value < static_cast<int64_t>(ScopeId::kCount) ? ScopeName(static_cast<ScopeId>(value))
                                                            : "?";
