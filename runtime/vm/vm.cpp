@@ -324,9 +324,33 @@ inline bool CompareInts(Op op, int64_t a, int64_t b) {
 }
 
 // The instructions whose values an explanation shows: the ones that decide, not the plumbing
-// (opcodes.def's Trace column).
+// (opcodes.def's Trace column). Generated as switches, not read from kOpInfos, so that in each
+// case of the dispatch switch the compiler knows the answer and the traced loop pays nothing
+// for asking.
 constexpr bool IsTracedStep(Op op) {
-  return Info(op).trace == TraceKind::Step;
+  switch (op) {
+#define WARRANT_OP(Name, Mnemonic, AW, AK, BW, BK, Pops, Pushes, F, Trace, Doc) \
+  case Op::Name:                                                                \
+    return TraceKind::Trace == TraceKind::Step;
+#include "runtime/pack/opcodes.def"
+  }
+  return false;
+}
+
+// How many stack values a traced step consumed: its Pops, for Call its builtin's arity (the
+// builtin is Call's u8 operand, just after the opcode).
+inline size_t StepPops(Op op, const uint8_t* code, uint32_t at) {
+  [[maybe_unused]] constexpr int Arity = kPopsArity;  // the Pops column's word for Call
+  int pops = 0;
+  switch (op) {
+#define WARRANT_OP(Name, Mnemonic, AW, AK, BW, BK, Pops, Pushes, F, Trace, Doc) \
+  case Op::Name:                                                                \
+    pops = Pops;                                                                \
+    break;
+#include "runtime/pack/opcodes.def"
+  }
+  return static_cast<size_t>(pops == kPopsArity ? BuiltinArity(static_cast<BuiltinId>(code[at + 1]))
+                                                : pops);
 }
 
 // A quantifier step: the accumulator sits in slot `acc`, the loop's list, index and element in
@@ -712,9 +736,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
     }
     if constexpr (kTraced) {
       if (IsTracedStep(op)) {
-        // Step instructions pop their inputs; Call's first operand (a u8) names its builtin.
-        const size_t consumed =
-            std::min(static_cast<size_t>(StackPops(op, code[at + 1])), input_count);
+        const size_t consumed = std::min(StepPops(op, code, at), input_count);
         trace->Step(at, op, std::span<const Value>(inputs + (input_count - consumed), consumed),
                     sp[-1]);
       }
