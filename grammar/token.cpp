@@ -6,6 +6,8 @@
 
 #include <fmt/core.h>
 
+#include "runtime/core/text.h"
+
 namespace warrant::grammar {
 namespace {
 
@@ -45,8 +47,10 @@ bool IsSpace(char c) {
 // Longest description we quote verbatim; longer strings are just "a string".
 constexpr size_t kMaxQuoted = 32;
 
+// A token between backticks, with anything a terminal would act on escaped (a string token may
+// hold control characters).
 std::string Quote(std::string_view text) {
-  return fmt::format("`{}`", text);
+  return "`" + TerminalText(text) + "`";
 }
 
 // Decodes the code point at `pos` (the text is valid UTF-8 by the time the parser runs; invalid

@@ -60,37 +60,22 @@ enum class ExprKind : uint8_t {
   Quantifier,  // quant var in a [where b]; for sum/min/max the projection is c
 };
 
-enum class Op : uint8_t {
-  None,
-  // unary
-  Not,
-  Neg,
-  IsNone,
-  IsKnown,
-  // binary
-  Or,
-  And,
-  Eq,
-  Ne,
-  Lt,
-  Le,
-  Gt,
-  Ge,
-  Add,
-  Sub,
-  Mul,
-  Div,
-  In,
-  NotIn,
+enum class Arity : uint8_t { None, Unary, Binary };
+
+// The operators of operators.def (spelling, arity, the instruction each compiles to).
+enum class Operator : uint8_t {
+#define WARRANT_OPERATOR(Name, Spelling, Arity, Opcode) Name,
+#include "compiler/ast/operators.def"
+#undef WARRANT_OPERATOR
 };
 
-using warrant::DurationUnit;  // runtime/core/value.h: the VM adds what the AST wrote
-enum class WithinDir : uint8_t { Before, After, Of };
+using warrant::DurationUnit;            // runtime/core/value.h: the VM adds what the AST wrote
+using WithinDir = warrant::WindowSide;  // runtime/core/value.h: names and window arithmetic
 enum class QuantKind : uint8_t { Any, All, Count, Sum, Min, Max, Latest, Earliest };
 
 struct Expr {
   ExprKind kind{};
-  Op op = Op::None;
+  Operator op = Operator::None;
   DurationUnit unit = DurationUnit::Days;
   WithinDir dir = WithinDir::Before;
   QuantKind quant = QuantKind::Any;
@@ -222,7 +207,7 @@ struct Let {
   Span span;
 };
 
-enum class OutcomeKind : uint8_t { Deny, Pend, Bundle, Reject, Flag };
+using warrant::OutcomeKind;  // runtime/core/decision.h: source writes all but AutoPend
 
 struct Outcome {
   OutcomeKind kind{};
@@ -316,7 +301,10 @@ struct Ast {
   const Stmt& stmt(StmtId id) const { return stmts[id]; }
 };
 
-const char* OpText(Op op);           // "and", "==", "is none", ...
+const char* OpText(Operator op);  // "and", "==", "is none", ...
+// The binary operator spelled `text`; anything else is `not in` (whose two words the grammar
+// allows comments between).
+Operator BinaryOperator(std::string_view text);
 const char* QuantName(QuantKind q);  // "any", "latest", ...
 
 }  // namespace warrant::ast

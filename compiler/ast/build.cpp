@@ -295,13 +295,7 @@ Test Builder::MakeTest(CstId id) {
     Expect e;
     e.line = MakeInt(parts[0]);
     e.line_span = Node(parts[0]).span;
-    std::string_view decision = Text(parts[1]);
-    e.decision = decision == "covered"    ? Decision::Covered
-                 : decision == "pended"   ? Decision::Pended
-                 : decision == "bundled"  ? Decision::Bundled
-                 : decision == "denied"   ? Decision::Denied
-                 : decision == "rejected" ? Decision::Rejected
-                                          : Decision::NotApplicable;
+    e.decision = DecisionFromName(Text(parts[1])).value_or(Decision::NotApplicable);
     for (size_t k = 2; k < parts.size(); ++k) {
       CstId part = parts[k];
       switch (Node(part).kind) {
@@ -381,12 +375,7 @@ Outcome Builder::MakeOutcome(CstId id) const {
   for (CstId kid : Kids(id)) {
     switch (Node(kid).kind) {
       case CstKind::OutcomeKind: {
-        std::string_view k = Text(kid);
-        o.kind = k == "deny"     ? OutcomeKind::Deny
-                 : k == "pend"   ? OutcomeKind::Pend
-                 : k == "reject" ? OutcomeKind::Reject
-                 : k == "bundle" ? OutcomeKind::Bundle
-                                 : OutcomeKind::Flag;
+        o.kind = OutcomeFromWord(Text(kid)).value_or(OutcomeKind::Flag);  // the grammar's words
         break;
       }
       case CstKind::Ident:

@@ -12,22 +12,6 @@ using dump::Quote;
 
 constexpr size_t kJsonWidth = 100;
 
-const char* OutcomeName(OutcomeKind kind) {
-  switch (kind) {
-    case OutcomeKind::Deny:
-      return "deny";
-    case OutcomeKind::Pend:
-      return "pend";
-    case OutcomeKind::Bundle:
-      return "bundle";
-    case OutcomeKind::Reject:
-      return "reject";
-    case OutcomeKind::Flag:
-      return "flag";
-  }
-  return "?";
-}
-
 class Dumper {
  public:
   Dumper(const Ast& ast, const SourceManager& sources, std::ostream& out)
@@ -96,7 +80,7 @@ class Dumper {
   }
 
   static std::string OutcomeText(const Outcome& o) {
-    std::string out = OutcomeName(o.kind);
+    std::string out = OutcomeWord(o.kind);
     if (o.reason)
       out += " " + o.reason->text;
     if (o.message)

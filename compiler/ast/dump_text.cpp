@@ -9,18 +9,6 @@
 namespace warrant::ast::dump {
 namespace {
 
-const char* DirName(WithinDir dir) {
-  switch (dir) {
-    case WithinDir::Before:
-      return "before";
-    case WithinDir::After:
-      return "after";
-    case WithinDir::Of:
-      return "of";
-  }
-  return "?";
-}
-
 std::string List(const Ast& ast, const std::vector<ExprId>& items) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -118,17 +106,17 @@ std::string ExprString(const Ast& ast, ExprId id) {
     case ExprKind::Call:
       return e.text + "(" + List(ast, e.list) + ")";
     case ExprKind::Unary:
-      if (e.op == Op::IsNone || e.op == Op::IsKnown) {
+      if (e.op == Operator::IsNone || e.op == Operator::IsKnown) {
         return "(" + ExprString(ast, e.a) + " " + OpText(e.op) + ")";
       }
-      if (e.op == Op::Neg)
+      if (e.op == Operator::Neg)
         return "(-" + ExprString(ast, e.a) + ")";
       return "(" + std::string(OpText(e.op)) + " " + ExprString(ast, e.a) + ")";
     case ExprKind::Binary:
       return "(" + ExprString(ast, e.a) + " " + OpText(e.op) + " " + ExprString(ast, e.b) + ")";
     case ExprKind::Within:
-      return "(" + ExprString(ast, e.a) + " within " + ExprString(ast, e.b) + " " + DirName(e.dir) +
-             " " + ExprString(ast, e.c) + ")";
+      return "(" + ExprString(ast, e.a) + " within " + ExprString(ast, e.b) + " " +
+             WindowSideName(e.dir) + " " + ExprString(ast, e.c) + ")";
     case ExprKind::If:
       return "(if " + ExprString(ast, e.a) + " then " + ExprString(ast, e.b) + " else " +
              ExprString(ast, e.c) + ")";

@@ -380,14 +380,8 @@ void Checker::CheckStmts(uint32_t f, const std::vector<ast::StmtId>& body) {
 }
 
 void Checker::CheckOutcome(uint32_t f, const ast::Outcome& o) {
-  bool needs_reason = o.kind == ast::OutcomeKind::Deny || o.kind == ast::OutcomeKind::Pend ||
-                      o.kind == ast::OutcomeKind::Reject;
-  if (needs_reason && !o.reason) {
-    const char* word = o.kind == ast::OutcomeKind::Deny   ? "deny"
-                       : o.kind == ast::OutcomeKind::Pend ? "pend"
-                                                          : "reject";
-    Error(f, o.span, DiagCode::OutcomeNeedsReason, word);
-  }
+  if (Info(o.kind).needs_reason && !o.reason)
+    Error(f, o.span, DiagCode::OutcomeNeedsReason, OutcomeWord(o.kind));
   if (o.reason && !reasons_by_name_.count(o.reason->text)) {
     std::vector<std::string> names;
     for (const auto& [name, index] : reasons_by_name_)

@@ -467,10 +467,10 @@ TypeId Checker::Unary(uint32_t file, ast::ExprId id) {
   TypeId t = Expr(file, e.a);
   TypeKind k = types_.Kind(t);
   switch (e.op) {
-    case ast::Op::Not:
+    case ast::Operator::Not:
       Expect(file, e.a, t, TypeKind::Bool, "a condition (bool) after `not`");
       return t_bool_;
-    case ast::Op::Neg:
+    case ast::Operator::Neg:
       if (k == TypeKind::Error)
         return t;
       if (IsNumeric(k) || k == TypeKind::Duration)
@@ -478,8 +478,8 @@ TypeId Checker::Unary(uint32_t file, ast::ExprId id) {
       Error(file, ast_.expr(e.a).span, DiagCode::ExpectedType, "a number after `-`",
             types_.Name(t));
       return types_.error();
-    case ast::Op::IsNone:
-    case ast::Op::IsKnown:
+    case ast::Operator::IsNone:
+    case ast::Operator::IsKnown:
       return t_bool_;
     default:
       return types_.error();
@@ -489,8 +489,8 @@ TypeId Checker::Unary(uint32_t file, ast::ExprId id) {
 TypeId Checker::Binary(uint32_t file, ast::ExprId id) {
   const ast::Expr& e = ast_.expr(id);
   switch (e.op) {
-    case ast::Op::And:
-    case ast::Op::Or: {
+    case ast::Operator::And:
+    case ast::Operator::Or: {
       TypeId a = Expr(file, e.a);
       TypeId b = Expr(file, e.b);
       std::string what = fmt::format("a condition (bool) beside `{}`", ast::OpText(e.op));
@@ -498,20 +498,20 @@ TypeId Checker::Binary(uint32_t file, ast::ExprId id) {
       Expect(file, e.b, b, TypeKind::Bool, what.c_str());
       return t_bool_;
     }
-    case ast::Op::Eq:
-    case ast::Op::Ne:
-    case ast::Op::Lt:
-    case ast::Op::Le:
-    case ast::Op::Gt:
-    case ast::Op::Ge:
+    case ast::Operator::Eq:
+    case ast::Operator::Ne:
+    case ast::Operator::Lt:
+    case ast::Operator::Le:
+    case ast::Operator::Gt:
+    case ast::Operator::Ge:
       return Compare(file, id);
-    case ast::Op::Add:
-    case ast::Op::Sub:
-    case ast::Op::Mul:
-    case ast::Op::Div:
+    case ast::Operator::Add:
+    case ast::Operator::Sub:
+    case ast::Operator::Mul:
+    case ast::Operator::Div:
       return Arithmetic(file, id);
-    case ast::Op::In:
-    case ast::Op::NotIn:
+    case ast::Operator::In:
+    case ast::Operator::NotIn:
       return Membership(file, id);
     default:
       return types_.error();
@@ -526,7 +526,7 @@ TypeId Checker::Compare(uint32_t file, ast::ExprId id) {
   TypeKind kb = types_.Kind(b);
   if (ka == TypeKind::Error || kb == TypeKind::Error)
     return t_bool_;
-  bool equality = e.op == ast::Op::Eq || e.op == ast::Op::Ne;
+  bool equality = e.op == ast::Operator::Eq || e.op == ast::Operator::Ne;
   if (ka == TypeKind::None || kb == TypeKind::None) {
     auto& d =
         Error(file, e.span, DiagCode::TypeMismatch, "compare", types_.Name(a), types_.Name(b));
@@ -582,26 +582,26 @@ TypeId Checker::Arithmetic(uint32_t file, ast::ExprId id) {
   TypeKind kb = types_.Kind(b);
   if (ka == TypeKind::Error || kb == TypeKind::Error)
     return types_.error();
-  const char* verb = e.op == ast::Op::Add   ? "add"
-                     : e.op == ast::Op::Sub ? "subtract"
-                     : e.op == ast::Op::Mul ? "multiply"
-                                            : "divide";
+  const char* verb = e.op == ast::Operator::Add   ? "add"
+                     : e.op == ast::Operator::Sub ? "subtract"
+                     : e.op == ast::Operator::Mul ? "multiply"
+                                                  : "divide";
   if (IsNumeric(ka) && IsNumeric(kb)) {
     // Division gives a decimal: 21 / 30 nights is 0.7, not 0.
-    if (e.op == ast::Op::Div)
+    if (e.op == ast::Operator::Div)
       return t_decimal_;
     return ka == TypeKind::Int && kb == TypeKind::Int ? t_int_ : t_decimal_;
   }
-  if (e.op == ast::Op::Add || e.op == ast::Op::Sub) {
+  if (e.op == ast::Operator::Add || e.op == ast::Operator::Sub) {
     if (ka == TypeKind::Date && kb == TypeKind::Duration)
       return t_date_;
-    if (e.op == ast::Op::Add && ka == TypeKind::Duration && kb == TypeKind::Date)
+    if (e.op == ast::Operator::Add && ka == TypeKind::Duration && kb == TypeKind::Date)
       return t_date_;
     if (ka == TypeKind::Duration && kb == TypeKind::Duration)
       return t_duration_;
   }
   auto& d = Error(file, e.span, DiagCode::TypeMismatch, verb, types_.Name(a), types_.Name(b));
-  if (ka == TypeKind::Date && kb == TypeKind::Date && e.op == ast::Op::Sub) {
+  if (ka == TypeKind::Date && kb == TypeKind::Date && e.op == ast::Operator::Sub) {
     d.help = fmt::format("count the days between two dates with `days_between({}, {})`",
                          Describe(file, e.b), Describe(file, e.a));
   } else if (ka == TypeKind::Date && IsNumeric(kb)) {

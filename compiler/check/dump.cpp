@@ -143,25 +143,7 @@ class Dumper {
   }
 
   static std::string Outcome(const ast::Outcome& o) {
-    const char* kind = "";
-    switch (o.kind) {
-      case ast::OutcomeKind::Deny:
-        kind = "deny";
-        break;
-      case ast::OutcomeKind::Pend:
-        kind = "pend";
-        break;
-      case ast::OutcomeKind::Bundle:
-        kind = "bundle";
-        break;
-      case ast::OutcomeKind::Reject:
-        kind = "reject";
-        break;
-      case ast::OutcomeKind::Flag:
-        kind = "flag";
-        break;
-    }
-    std::string out = kind;
+    std::string out = OutcomeWord(o.kind);
     if (o.reason)
       out += " " + o.reason->text;
     return out;
@@ -227,18 +209,16 @@ class Dumper {
         return out + ")" + type;
       }
       case ast::ExprKind::Unary:
-        if (e.op == ast::Op::IsNone || e.op == ast::Op::IsKnown) {
+        if (e.op == ast::Operator::IsNone || e.op == ast::Operator::IsKnown) {
           return "(" + Expr(e.a) + " " + ast::OpText(e.op) + ")" + type;
         }
-        return "(" + std::string(ast::OpText(e.op)) + (e.op == ast::Op::Not ? " " : "") +
+        return "(" + std::string(ast::OpText(e.op)) + (e.op == ast::Operator::Not ? " " : "") +
                Expr(e.a) + ")" + type;
       case ast::ExprKind::Binary:
         return "(" + Expr(e.a) + " " + ast::OpText(e.op) + " " + Expr(e.b) + ")" + type;
       case ast::ExprKind::Within: {
-        const char* dir = e.dir == ast::WithinDir::Before  ? "before"
-                          : e.dir == ast::WithinDir::After ? "after"
-                                                           : "of";
-        return "(" + Expr(e.a) + " within " + Expr(e.b) + " " + dir + " " + Expr(e.c) + ")" + type;
+        return "(" + Expr(e.a) + " within " + Expr(e.b) + " " + WindowSideName(e.dir) + " " +
+               Expr(e.c) + ")" + type;
       }
       case ast::ExprKind::If:
         return "(if " + Expr(e.a) + " then " + Expr(e.b) + " else " + Expr(e.c) + ")" + type;

@@ -10,6 +10,8 @@
 #include <fmt/core.h>
 #include <openssl/evp.h>
 
+#include "runtime/core/text.h"
+
 namespace warrant {
 namespace {
 
@@ -51,16 +53,7 @@ std::string_view Columns(std::string_view line, size_t first, size_t count) {
 
 // The text as it can be shown between backticks in a message.
 std::string Shown(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte >= 0x7f) {
-      out += fmt::format("\\x{:02X}", byte);
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return TerminalText(text, {.ascii = true});
 }
 
 // Splits text into lines on '\n', dropping a '\r' before it (the CMS files are CRLF).

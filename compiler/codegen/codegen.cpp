@@ -89,7 +89,7 @@ void Generator::EmitReasons() {
     let_slots_.clear();
     data.alt_code = static_cast<uint32_t>(out_.code.size());
     Expr(r.file, decl.alt_group_when);
-    EmitOp(Op::Return, 0);
+    Emit(Op::Return);
     data.alt_code_end = static_cast<uint32_t>(out_.code.size());
     data.alt_slots = static_cast<uint16_t>(slots_);
     data.alt_max_stack = static_cast<uint16_t>(max_depth_);
@@ -210,10 +210,9 @@ void Generator::EmitRule(uint32_t file, const ast::Rule& rule, uint32_t policy) 
   Expr(file, rule.applies);
   uint32_t site = Site(OutcomeKind::AutoPend, nullptr, file, rule.applies_span);
   MarkSpan(file, rule.applies_span);
-  EmitOp(Op::Applies, -1);
-  EmitU16(static_cast<uint16_t>(site));
+  Emit(Op::Applies, site);
   Stmts(file, rule.body);
-  EmitOp(Op::Return, 0);
+  Emit(Op::Return);
   RuleData& done = out_.rules.back();
   done.code_end = static_cast<uint32_t>(out_.code.size());
   done.slots = static_cast<uint16_t>(slots_);

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/base/integer.h"
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/test_blocks.h"
@@ -146,17 +147,13 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
 
   ExplainOptions explain_options;
   if (!options.explain_line.empty()) {
-    try {
-      size_t used = 0;
-      long n = std::stol(options.explain_line, &used);
-      if (used != options.explain_line.size() || n < 1 || n > 1000000)
-        throw 0;
-      explain_options.only_line = static_cast<uint32_t>(n);
-    } catch (...) {
+    const std::optional<int64_t> line = ParseInteger(options.explain_line, 1, 1000000);
+    if (!line) {
       err << fmt::format("warrant explain: `--line` takes a line number (1, 2, ...), not `{}`\n",
                          options.explain_line);
       return 2;
     }
+    explain_options.only_line = static_cast<uint32_t>(*line);
   }
 
   Session session(*engine);

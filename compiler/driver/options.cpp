@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/base/integer.h"
 #include "compiler/compile.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/commands.h"
@@ -73,15 +74,12 @@ bool ParseOptions(const std::vector<std::string>& args, const std::string& allow
       } else if (!value_of(a, value)) {
         return false;
       }
-      try {
-        size_t used = 0;
-        options.jobs = std::stoi(value, &used);
-        if (used != value.size() || options.jobs < 1 || options.jobs > 256)
-          throw 0;
-      } catch (...) {
+      const std::optional<int64_t> jobs = ParseInteger(value, 1, 256);
+      if (!jobs) {
         problem = fmt::format("`-j` takes a number of threads from 1 to 256, not `{}`", value);
         return false;
       }
+      options.jobs = static_cast<int>(*jobs);
     } else if (a == "--terminology" && Allowed(allowed, "terminology")) {
       if (!value_of(a, value))
         return false;

@@ -5,18 +5,10 @@
 
 #include <fmt/format.h>
 
+#include "runtime/core/text.h"
+
 namespace warrant::driver {
 namespace {
-
-std::string Quoted(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\')
-      out += '\\';
-    out += c;
-  }
-  return out + '"';
-}
 
 // What a finding reports, field by field, as the expect clause writes them.
 struct Fields {
@@ -39,7 +31,7 @@ Fields FieldsOf(const Engine& engine, const Finding& f) {
         out.rarcs += (out.rarcs.empty() ? "" : ", ") + rarc;
     }
   }
-  out.message = Quoted(FindingMessage(engine, f));
+  out.message = QuotedText(FindingMessage(engine, f));
   return out;
 }
 
@@ -60,7 +52,7 @@ Wanted WantedOf(const ast::Expect& e) {
     w.rarcs = text;
   }
   if (e.message)
-    w.message = Quoted(e.message->text);
+    w.message = QuotedText(e.message->text);
   return w;
 }
 
@@ -120,7 +112,7 @@ std::vector<std::string> CheckExpect(const Engine& engine, const ProgramSources&
   for (uint32_t i = 0; i < d.finding_count; ++i) {
     const Finding& f = decision.findings[d.first_finding + i];
     if (f.kind == OutcomeKind::Flag) {
-      flags.push_back(Quoted(FindingMessage(engine, f)));
+      flags.push_back(QuotedText(FindingMessage(engine, f)));
       continue;
     }
     Fields fields = FieldsOf(engine, f);
@@ -134,7 +126,7 @@ std::vector<std::string> CheckExpect(const Engine& engine, const ProgramSources&
   bool finding_ok = Written(want) == 0 || best_score == 16 + Written(want);
   bool flags_ok = true;
   for (const ast::Name& flag : expect.flags) {
-    if (std::find(flags.begin(), flags.end(), Quoted(flag.text)) == flags.end())
+    if (std::find(flags.begin(), flags.end(), QuotedText(flag.text)) == flags.end())
       flags_ok = false;
   }
   if (decision_ok && finding_ok && flags_ok)
@@ -155,7 +147,7 @@ std::vector<std::string> CheckExpect(const Engine& engine, const ProgramSources&
   if (want.message)
     rows.push_back({"message", *want.message, actual.message});
   for (const ast::Name& flag : expect.flags) {
-    std::string q = Quoted(flag.text);
+    std::string q = QuotedText(flag.text);
     std::string got = std::find(flags.begin(), flags.end(), q) != flags.end() ? q : "";
     if (got.empty()) {
       for (const std::string& f : flags)

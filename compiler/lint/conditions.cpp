@@ -15,7 +15,7 @@ namespace {
 
 using ast::ExprId;
 using ast::ExprKind;
-using ast::Op;
+using ast::Operator;
 using diag::DiagCode;
 
 struct Verdict {
@@ -109,7 +109,7 @@ class ConditionLinter {
   // Adds to `context` the codesets a true `cond` puts `line.code` in (its top-level conjuncts).
   void Narrow(uint32_t f, ExprId cond, Context& context) {
     std::vector<ExprId> conjuncts;
-    Flatten(cond, Op::And, conjuncts);
+    Flatten(cond, Operator::And, conjuncts);
     for (ExprId c : conjuncts) {
       std::optional<Member> m = AsMember(f, c);
       if (!m || m->negated || !IsLineCode(m->subject))
@@ -135,7 +135,7 @@ class ConditionLinter {
            l_.checked.expr_refs[e.a].kind == check::RefKind::Scope;
   }
 
-  void Flatten(ExprId id, Op op, std::vector<ExprId>& out) const {
+  void Flatten(ExprId id, Operator op, std::vector<ExprId>& out) const {
     const ast::Expr& e = l_.ast.expr(id);
     if (e.kind == ExprKind::Binary && e.op == op) {
       Flatten(e.a, op, out);
@@ -148,22 +148,22 @@ class ConditionLinter {
   std::optional<Member> AsMember(uint32_t f, ExprId id) const {
     bool negated = false;
     const ast::Expr* e = &l_.ast.expr(id);
-    while (e->kind == ExprKind::Unary && e->op == Op::Not) {
+    while (e->kind == ExprKind::Unary && e->op == Operator::Not) {
       negated = !negated;
       e = &l_.ast.expr(e->a);
     }
-    if (e->kind != ExprKind::Binary || (e->op != Op::In && e->op != Op::NotIn))
+    if (e->kind != ExprKind::Binary || (e->op != Operator::In && e->op != Operator::NotIn))
       return std::nullopt;
     std::optional<check::Ref> set = l_.NamedCodeset(e->b);
     if (!set)
       return std::nullopt;
-    return Member{e->a, *set, f, e->b, negated != (e->op == Op::NotIn)};
+    return Member{e->a, *set, f, e->b, negated != (e->op == Operator::NotIn)};
   }
 
   // Strips `not`s: the expression under them and whether their count is odd.
   std::pair<ExprId, bool> Literal(ExprId id) const {
     bool negated = false;
-    while (l_.ast.expr(id).kind == ExprKind::Unary && l_.ast.expr(id).op == Op::Not) {
+    while (l_.ast.expr(id).kind == ExprKind::Unary && l_.ast.expr(id).op == Operator::Not) {
       negated = !negated;
       id = l_.ast.expr(id).a;
     }
@@ -216,18 +216,18 @@ class ConditionLinter {
         }
         return {};
       case ExprKind::Unary:
-        if (e.op == Op::Not) {
+        if (e.op == Operator::Not) {
           Verdict v = Eval(f, e.a, context, depth + 1);
           std::swap(v.can_true, v.can_false);
           return v;
         }
         return {};
       case ExprKind::Binary:
-        if (e.op == Op::And)
+        if (e.op == Operator::And)
           return And(f, id, context, depth);
-        if (e.op == Op::Or)
+        if (e.op == Operator::Or)
           return Or(f, id, context, depth);
-        if (e.op == Op::In || e.op == Op::NotIn)
+        if (e.op == Operator::In || e.op == Operator::NotIn)
           return Membership(f, id, context);
         return {};
       case ExprKind::Quantifier: {
@@ -261,7 +261,7 @@ class ConditionLinter {
     std::optional<check::Ref> ref = l_.NamedCodeset(e.b);
     if (!ref)
       return {};
-    bool in = e.op == Op::In;
+    bool in = e.op == Operator::In;
     const Codeset& set = l_.CodesetOf(*ref);
     std::string name = l_.Describe(f, e.b);
     // never_true/never_false of `x in S`; `not in` swaps them.
@@ -298,7 +298,7 @@ class ConditionLinter {
 
   Verdict And(uint32_t f, ExprId id, const Context& context, int depth) {
     std::vector<ExprId> parts;
-    Flatten(id, Op::And, parts);
+    Flatten(id, Operator::And, parts);
     Verdict v{true, false, ""};
     for (ExprId p : parts) {
       Verdict pv = Eval(f, p, context, depth + 1);
@@ -318,7 +318,7 @@ class ConditionLinter {
 
   Verdict Or(uint32_t f, ExprId id, const Context& context, int depth) {
     std::vector<ExprId> parts;
-    Flatten(id, Op::Or, parts);
+    Flatten(id, Operator::Or, parts);
     Verdict v{false, true, ""};
     for (ExprId p : parts) {
       Verdict pv = Eval(f, p, context, depth + 1);

@@ -17,23 +17,6 @@
 
 namespace warrant {
 
-const char* OutcomeWord(OutcomeKind kind) {
-  switch (kind) {
-    case OutcomeKind::Deny:
-      return "deny";
-    case OutcomeKind::Pend:
-    case OutcomeKind::AutoPend:
-      return "pend";
-    case OutcomeKind::Bundle:
-      return "bundle";
-    case OutcomeKind::Reject:
-      return "reject";
-    case OutcomeKind::Flag:
-      return "flag";
-  }
-  return "deny";
-}
-
 std::unique_ptr<Engine> Engine::FromPack(std::span<const uint8_t> bytes, std::string* error) {
   PackResult result = ReadPack(bytes);
   if (!result.ok()) {

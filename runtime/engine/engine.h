@@ -146,9 +146,6 @@ class Session {
   mutable CodeTextCache code_text_;  // a cache: AppendDecisions stays const
 };
 
-// "deny", "pend", "bundle", "reject", "flag".
-const char* OutcomeWord(OutcomeKind kind);
-
 // The message a finding reports: the statement's own text, else its reason's description, else
 // (for pends on missing data) what was missing.
 std::string FindingMessage(const Engine& engine, const Finding& finding);

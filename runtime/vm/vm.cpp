@@ -11,23 +11,6 @@
 
 namespace warrant {
 
-Decision DecisionOf(OutcomeKind kind) {
-  switch (kind) {
-    case OutcomeKind::Deny:
-      return Decision::Denied;
-    case OutcomeKind::Pend:
-    case OutcomeKind::AutoPend:
-      return Decision::Pended;
-    case OutcomeKind::Bundle:
-      return Decision::Bundled;
-    case OutcomeKind::Reject:
-      return Decision::Rejected;
-    case OutcomeKind::Flag:
-      return Decision::Covered;  // a note: it never changes the decision
-  }
-  return Decision::Covered;
-}
-
 RuleIndex RuleIndex::Build(const Program& program) {
   RuleIndex index;
   index.group_of_policy.resize(program.policies.size());
@@ -340,35 +323,34 @@ inline bool CompareInts(Op op, int64_t a, int64_t b) {
   }
 }
 
-// The instructions whose values an explanation shows: the ones that decide, not the plumbing.
+// The instructions whose values an explanation shows: the ones that decide, not the plumbing
+// (opcodes.def's Trace column). Generated as switches, not read from kOpInfos, so that in each
+// case of the dispatch switch the compiler knows the answer and the traced loop pays nothing
+// for asking.
 constexpr bool IsTracedStep(Op op) {
   switch (op) {
-    case Op::Fact:
-    case Op::Lookup:
-    case Op::Column:
-    case Op::HasKey:
-    case Op::MapGet:
-    case Op::InCodeset:
-    case Op::InList:
-    case Op::HasMapKey:
-    case Op::IsNone:
-    case Op::IsKnown:
-    case Op::Eq:
-    case Op::Ne:
-    case Op::Lt:
-    case Op::Le:
-    case Op::Gt:
-    case Op::Ge:
-    case Op::Add:
-    case Op::Sub:
-    case Op::Mul:
-    case Op::Div:
-    case Op::Within:
-    case Op::Call:
-      return true;
-    default:
-      return false;
+#define WARRANT_OP(Name, Mnemonic, AW, AK, BW, BK, Pops, Pushes, F, Trace, Doc) \
+  case Op::Name:                                                                \
+    return TraceKind::Trace == TraceKind::Step;
+#include "runtime/pack/opcodes.def"
   }
+  return false;
+}
+
+// How many stack values a traced step consumed: its Pops, for Call its builtin's arity (the
+// builtin is Call's u8 operand, just after the opcode).
+inline size_t StepPops(Op op, const uint8_t* code, uint32_t at) {
+  [[maybe_unused]] constexpr int Arity = kPopsArity;  // the Pops column's word for Call
+  int pops = 0;
+  switch (op) {
+#define WARRANT_OP(Name, Mnemonic, AW, AK, BW, BK, Pops, Pushes, F, Trace, Doc) \
+  case Op::Name:                                                                \
+    pops = Pops;                                                                \
+    break;
+#include "runtime/pack/opcodes.def"
+  }
+  return static_cast<size_t>(pops == kPopsArity ? BuiltinArity(static_cast<BuiltinId>(code[at + 1]))
+                                                : pops);
 }
 
 // A quantifier step: the accumulator sits in slot `acc`, the loop's list, index and element in
@@ -378,25 +360,6 @@ void TraceAccumulate(TraceSink* trace, uint32_t at, Op op, const Value* slots, u
   // inputs: the predicate, the value taken (the element itself for any/all/count), its index
   Value in[3] = {predicate, x ? *x : slots[acc + 3], Value::Int(slots[acc + 2].i - 1)};
   trace->Step(at, op, in, slots[acc]);
-}
-
-// How many stack operands a traced instruction consumes (Call: its builtin's arity).
-constexpr size_t OperandsConsumed(Op op) {
-  switch (op) {
-    case Op::Fact:
-      return 0;
-    case Op::Lookup:
-    case Op::Column:
-    case Op::HasKey:
-    case Op::InCodeset:
-    case Op::IsNone:
-    case Op::IsKnown:
-      return 1;
-    case Op::Within:
-      return 3;
-    default:
-      return 2;
-  }
 }
 
 }  // namespace
@@ -706,7 +669,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         uint16_t site = ReadU16(code, pc);
         pc += 2;
         Value c = *--sp;
-        if (trace)
+        if constexpr (kTraced)
           trace->Condition(at, c);
         if (c.is_true()) {
           *applied = true;
@@ -722,7 +685,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         uint16_t site = ReadU16(code, pc);
         pc += 2;
         Value c = *--sp;
-        if (trace)
+        if constexpr (kTraced)
           trace->Condition(at, c);
         const OutcomeData& o = program_.outcomes[site];
         if (c.is_false() || (!c.is_true() && !c.is_unknown())) {
@@ -741,7 +704,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         uint16_t site = ReadU16(code, pc);
         pc += 2;
         Value c = *--sp;
-        if (trace)
+        if constexpr (kTraced)
           trace->Condition(at, c);
         const OutcomeData& o = program_.outcomes[site];
         if (c.is_true()) {
@@ -756,7 +719,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         int32_t offset = ReadI32(code, pc + 2);
         pc += 6;
         Value c = *--sp;
-        if (trace)
+        if constexpr (kTraced)
           trace->Condition(at, c);
         if (c.is_true())
           break;
@@ -773,10 +736,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
     }
     if constexpr (kTraced) {
       if (IsTracedStep(op)) {
-        size_t consumed =
-            op == Op::Call ? static_cast<size_t>(BuiltinArity(static_cast<BuiltinId>(code[at + 1])))
-                           : OperandsConsumed(op);
-        consumed = std::min(consumed, input_count);
+        const size_t consumed = std::min(StepPops(op, code, at), input_count);
         trace->Step(at, op, std::span<const Value>(inputs + (input_count - consumed), consumed),
                     sp[-1]);
       }

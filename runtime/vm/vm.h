@@ -21,9 +21,6 @@ namespace warrant {
 class Terminology;
 class TraceSink;
 
-// The decision a finding of `kind` stands for (a flag: covered, since it never changes it).
-Decision DecisionOf(OutcomeKind kind);
-
 struct Finding {
   OutcomeKind kind = OutcomeKind::Deny;  // never AutoPend: that is reported as Pend
   uint32_t outcome = 0;                  // the statement (site) that produced it
