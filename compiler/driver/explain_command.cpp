@@ -16,6 +16,7 @@
 
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
+#include "compiler/driver/file_io.h"
 #include "compiler/driver/test_blocks.h"
 #include "runtime/core/text.h"
 #include "runtime/engine/engine.h"
@@ -126,22 +127,20 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
     err << fmt::format("warrant explain: unexpected argument `{}`\n", options.inputs[2]);
     return 2;
   }
-  auto engine = LoadEngine(options.inputs[0], options, out, err);
+  int status = 1;
+  auto engine = LoadEngine(options.inputs[0], options, out, err, status);
   if (!engine)
-    return 1;
+    return status;
 
   std::string name = options.inputs.size() > 1 ? options.inputs[1] : "-";
   std::string text;
-  if (name == "-") {
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::string why;
+  const bool from_stdin = name == "-";
+  if (from_stdin)
     name = "<stdin>";
-  } else {
-    std::ifstream file(name, std::ios::binary);
-    if (!file) {
-      PrintPlain(err, diag::DiagCode::CannotReadFile, name, std::strerror(errno));
-      return 1;
-    }
-    text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  if (from_stdin ? !ReadAll(in, text, why) : !ReadWholeFile(name, text, why)) {
+    PrintPlain(err, diag::DiagCode::CannotReadFile, name, why);
+    return kExitIo;
   }
 
   ExplainOptions explain_options;
@@ -209,10 +208,9 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
     }
   }
   if (!options.html.empty() && explained == 1) {
-    std::ofstream file(options.html, std::ios::binary | std::ios::trunc);
-    if (!file || !file.write(html.data(), static_cast<std::streamsize>(html.size()))) {
-      PrintPlain(err, diag::DiagCode::CannotWrite, options.html, std::strerror(errno));
-      return 1;
+    if (!WriteWholeFile(options.html, html, why)) {
+      PrintPlain(err, diag::DiagCode::CannotWrite, options.html, why);
+      return kExitIo;
     }
     err << fmt::format("warrant explain: wrote {}\n", options.html);
   }

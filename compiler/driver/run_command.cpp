@@ -6,6 +6,7 @@
 // a message on stderr; nothing else is lost.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -22,6 +23,7 @@
 #include <fmt/format.h>
 
 #include "compiler/driver/commands.h"
+#include "compiler/driver/file_io.h"
 #include "runtime/engine/engine.h"
 #include "runtime/explain/explain.h"
 #include "runtime/records/ndjson.h"
@@ -175,21 +177,22 @@ class Progress {
 }  // namespace
 
 int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ostream& err) {
-  auto engine = LoadEngine(options.inputs[0], options, out, err);
+  int status = 1;
+  auto engine = LoadEngine(options.inputs[0], options, out, err, status);
   if (!engine)
-    return 1;
+    return status;
 
   std::string input_name = options.inputs.size() > 1 ? options.inputs[1] : "-";
-  std::ifstream file;
+  InputFile file;
   std::istream* input = &in;
   uint64_t input_bytes = 0;
   if (input_name != "-") {
-    file.open(input_name, std::ios::binary);
-    if (!file) {
-      PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, std::strerror(errno));
-      return 1;
+    std::string why;
+    if (!file.Open(input_name, why)) {
+      PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, why);
+      return kExitIo;
     }
-    input = &file;
+    input = &file.stream();
     std::error_code ec;
     input_bytes = std::filesystem::file_size(input_name, ec);
     if (ec)
@@ -197,15 +200,16 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   } else {
     input_name = "<stdin>";
   }
-  std::ofstream out_file;
+  OutputFile out_file;
   std::ostream* output = &out;
+  const std::string output_name = options.output.empty() ? "<stdout>" : options.output;
   if (!options.output.empty()) {
-    out_file.open(options.output, std::ios::binary | std::ios::trunc);
-    if (!out_file) {
-      PrintPlain(err, diag::DiagCode::CannotWrite, options.output, std::strerror(errno));
-      return 1;
+    std::string why;
+    if (!out_file.Open(options.output, why)) {
+      PrintPlain(err, diag::DiagCode::CannotWrite, options.output, why);
+      return kExitIo;
     }
-    output = &out_file;
+    output = &out_file.stream();
   }
   // A progress bar only for a person watching a file being processed.
   bool show_progress = options.progress && input_bytes > 0 && &err == &std::cerr && isatty(2);
@@ -214,8 +218,13 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   auto start = std::chrono::steady_clock::now();
   Counts total;
   size_t messages_shown = 0;
+  // A write that fails (a full disk, a closed pipe) stops the run: nothing after it could arrive.
+  bool write_failed = false;
   auto write_batch = [&](Batch& batch) {
+    if (write_failed)
+      return;
     output->write(batch.output.data(), static_cast<std::streamsize>(batch.output.size()));
+    write_failed = !*output;
     if (!batch.messages.empty()) {
       size_t pos = 0;
       while (pos < batch.messages.size() && messages_shown < kMaxErrorMessages) {
@@ -240,7 +249,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     Evidence evidence;
     evidence.explainer = explainer.get();
     Batch batch;
-    while (reader.Next(line)) {
+    while (!write_failed && reader.Next(line)) {
       if (line.truncated) {
         RefuseTooLarge(session, line.number, input_name, batch);
       } else {
@@ -260,6 +269,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     std::condition_variable work_ready, batch_done;
     std::deque<Batch*> todo;
     bool closing = false;
+    std::atomic<bool> abandon = false;  // the output failed: what is queued need not be decided
     std::vector<std::thread> workers;
     for (int w = 0; w < options.jobs; ++w) {
       workers.emplace_back([&] {
@@ -276,7 +286,8 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
             batch = todo.front();
             todo.pop_front();
           }
-          ProcessBatch(session, evidence, input_name, *batch);
+          if (!abandon.load(std::memory_order_relaxed))
+            ProcessBatch(session, evidence, input_name, *batch);
           {
             std::lock_guard lock(mutex);
             batch->done = true;
@@ -296,6 +307,8 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
         batch_done.wait(lock, [&] { return front->done; });
       }
       write_batch(*front);
+      if (write_failed)
+        abandon = true;
       front->Reset();
       spare.push_back(std::move(inflight.front()));
       inflight.pop_front();
@@ -318,7 +331,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       while (inflight.size() > static_cast<size_t>(options.jobs) * 2)
         flush_front();
     };
-    while (reader.Next(line)) {
+    while (!write_failed && reader.Next(line)) {
       if (!line.truncated)
         current->text.append(line.text);
       current->ends.push_back(current->text.size());
@@ -343,8 +356,17 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   }
   output->flush();
   progress.Finish(err);
-  if (reader.failed())
-    PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, "a read failed");
+  std::string why;
+  if (write_failed || !*output || !out_file.Close(why)) {
+    PrintPlain(err, diag::DiagCode::CannotWrite, output_name,
+               why.empty() ? WriteError(*output) : why);
+    return kExitIo;
+  }
+  const bool read_failed = reader.failed() || ReadFailed(*input);
+  if (read_failed) {
+    // What was read before the failure is decided and written; the rest of the input is not.
+    PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, ReadError(*input));
+  }
 
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (total.errors > messages_shown) {
@@ -364,7 +386,11 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       total.decisions[static_cast<size_t>(Decision::NotApplicable)], total.errors,
       total.errors == 1 ? "" : "s",
       seconds > 0 ? static_cast<double>(total.claims) / seconds : 0.0);
-  return 0;
+  if (read_failed)
+    return kExitIo;
+  // Some malformed records among decided claims are the input's business (their error records
+  // are in the output); a run that decided nothing from records it read failed.
+  return total.claims == 0 && total.errors > 0 ? 1 : 0;
 }
 
 }  // namespace warrant::driver
