@@ -23,6 +23,15 @@ int RunBuild(const Options& options, std::istream&, std::ostream& out, std::ostr
   ReportDiagnostics(*c, options, out, err);
   if (!c->ok)
     return 1;
+  for (FileId id = 0; id < c->sources.paths.size(); ++id) {
+    const std::filesystem::path& source = c->sources.paths[id];
+    if (!source.empty() && SameFile(options.output, source.string())) {
+      err << fmt::format(
+          "warrant build: `-o {}` names the source `{}`; name the pack another file\n",
+          options.output, c->sources.files.Get(id).name());
+      return 2;
+    }
+  }
   std::vector<uint8_t> bytes = WritePack(c->program);
   std::string why;
   if (!WriteWholeFile(options.output,

@@ -127,6 +127,15 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
     err << fmt::format("warrant explain: unexpected argument `{}`\n", options.inputs[2]);
     return 2;
   }
+  for (const std::string& input : options.inputs) {
+    if (!options.html.empty() && input != "-" && SameFile(options.html, input)) {
+      err << fmt::format(
+          "warrant explain: `--html {}` names the input `{}`; write the report to "
+          "another file\n",
+          options.html, input);
+      return 2;
+    }
+  }
   int status = 1;
   auto engine = LoadEngine(options.inputs[0], options, out, err, status);
   if (!engine)

@@ -177,6 +177,16 @@ class Progress {
 }  // namespace
 
 int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ostream& err) {
+  // Opening the output truncates it: naming the claims or the pack there would destroy them.
+  for (const std::string& input : options.inputs) {
+    if (!options.output.empty() && input != "-" && SameFile(options.output, input)) {
+      err << fmt::format(
+          "warrant run: `-o {}` names the input `{}`; writing there would empty it before it is "
+          "read (write the decisions to another file)\n",
+          options.output, input);
+      return 2;
+    }
+  }
   int status = 1;
   auto engine = LoadEngine(options.inputs[0], options, out, err, status);
   if (!engine)

@@ -50,6 +50,15 @@ int Import(const Options& options, std::ostream& out, std::ostream& err) {
   Terminology terminology;
   std::string error;
   std::vector<std::string> inputs(options.inputs.begin() + 1, options.inputs.end());
+  for (const std::string& input : inputs) {
+    if (SameFile(options.output, input)) {
+      err << fmt::format(
+          "warrant terminology import: `-o {}` names the input `{}`; write the "
+          "terminology to another file\n",
+          options.output, input);
+      return 2;
+    }
+  }
   if (!frontend::LoadTerminology(inputs, terminology, error)) {
     PrintPlain(err, diag::DiagCode::TerminologyLoad, error);
     return 1;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # I/O failures the golden cases cannot stage (they run the driver on string streams): a full disk
 # (/dev/full), a reader that closed the pipe while SIGPIPE is ignored (as Python's subprocess and
-# many supervisors leave it), a directory where a file belongs. Each must exit 3 (docs/limits.md,
-# "Exit codes") with E0001/E0006 naming the file and the system's reason, never 0.
+# many supervisors leave it). Each must exit 3 (README, exit codes) with E0006 naming the file and
+# the system's reason, never 0. And `-o` naming an input must leave the input whole.
 # Usage: io_errors.sh <warrant binary> <scratch dir>
 set -uo pipefail
 warrant=$1 work=$2
@@ -62,5 +62,19 @@ for args in "run rules.wpk claims.ndjson" "run -j 2 rules.wpk claims.ndjson" \
   (trap '' PIPE; exec "$warrant" $args 2> "$work/stderr") | true
   check "$args | (closed pipe)" "${PIPESTATUS[0]}" 3 'cannot write `<stdout>`: Broken pipe'
 done
+
+# 3. `-o` naming an input is refused before anything is opened: the input stays whole.
+before=$(cksum < claims.ndjson; cksum < rules.wpk)
+expect "run -o <the claims file>" 2 'names the input `claims.ndjson`' -- \
+  "$warrant" run rules.wpk claims.ndjson -o claims.ndjson
+expect "run -o <the pack>" 2 'names the input `rules.wpk`' -- \
+  "$warrant" run rules.wpk claims.ndjson -o ./rules.wpk
+ln -f claims.ndjson hardlink.ndjson
+expect "run -o <a hard link to the claims file>" 2 'names the input `claims.ndjson`' -- \
+  "$warrant" run rules.wpk claims.ndjson -o hardlink.ndjson
+if [[ "$(cksum < claims.ndjson; cksum < rules.wpk)" != "$before" ]]; then
+  echo "FAIL the claims file or the pack changed"
+  fail=1
+fi
 
 exit $fail
