@@ -326,11 +326,15 @@ bool Session::DecideWithinBudget(RecordError& error, TraceSink* trace) {
   Decide(claim_, trace);
   if (!vm_.over_budget())
     return true;
+  // What ran out is the instruction budget; what spent it is the claim's size times the rules'
+  // work per line, so the message gives both and guesses at no cause.
   error.code = RecordErrorCode::WorkLimit;
   error.message = fmt::format(
-      "deciding the claim needs more than {} instructions (rules that nest quantifiers over "
-      "long lists); nothing was decided",
-      vm_.instruction_budget());
+      "deciding the claim needs more than {} VM instructions, the limit for one claim: it ran out "
+      "on line {} of {} (the claim has {} history entries and {} diagnoses; every line runs the "
+      "rules that apply to it, and each walk of a list costs its length); nothing was decided",
+      vm_.instruction_budget(), vm_.over_budget_line(), claim_.lines.size(), claim_.history.size(),
+      claim_.diagnoses.count);
   error.claim_id = claim_.present.Has(FieldId::claim_id) ? std::string(claim_.Str(claim_.id)) : "";
   error.field.clear();
   decision_.Clear();

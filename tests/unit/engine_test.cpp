@@ -172,4 +172,50 @@ TEST_CASE("findings are reported strongest first and every requirement is evalua
   CHECK(frequency < reasonable);
 }
 
+TEST_CASE("many findings on one line are sorted strongest first, stably, in linear time",
+          "[engine]") {
+  // More findings than the insertion sort handles (32): the counting sort takes over. Kinds
+  // cycle through flag, pend, bundle, deny and reject so every rank is interleaved.
+  const fs::path dir = fs::temp_directory_path() / ("warrant_many_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string source =
+      "policy \"M\" version 1 \"many\" effective 2024-01-01\n"
+      "reason r = CO-50 \"not covered\"\n"
+      "codeset fobt: hcpcs = [82270]\n"
+      "rule many applies to line where line.code in fobt {\n";
+  const char* kinds[] = {"flag", "pend", "bundle", "deny", "reject"};
+  for (int i = 0; i < 200; ++i) {
+    const std::string kind = kinds[i % 5];
+    source += kind == "flag" ? "  flag \"f\" when true\n"
+                             : "  require age >= 200 else " + kind + " r \"" + kind + "\"\n";
+  }
+  source += "}\n";
+  std::ofstream(dir / "many.warrant") << source;
+  auto c = Compile({dir.string()});
+  fs::remove_all(dir);
+  REQUIRE(c->ok);
+  std::string error;
+  auto engine = Engine::FromProgram(std::move(c->program), &error);
+  REQUIRE(engine);
+  Session session(*engine);
+  RecordError record_error;
+  REQUIRE(session.Evaluate(
+      R"({"id":"M","patient":{"birth_date":"1990-01-01"},"service_date":"2025-02-01","lines":[{"code":"82270"}]})",
+      record_error));
+  const ClaimDecision& d = session.decision();
+  REQUIRE(d.lines.size() == 1);
+  REQUIRE(d.lines[0].finding_count == 200);
+  CHECK(d.lines[0].decision == Decision::Rejected);
+  for (uint32_t i = 1; i < 200; ++i) {
+    const Finding& a = d.findings[i - 1];
+    const Finding& b = d.findings[i];
+    INFO("findings " << i - 1 << " and " << i);
+    CHECK(DecisionOf(a.kind) >= DecisionOf(b.kind));
+    if (DecisionOf(a.kind) == DecisionOf(b.kind))
+      CHECK(a.outcome < b.outcome);  // ties keep source order
+  }
+  CHECK(d.findings.front().kind == OutcomeKind::Reject);
+  CHECK(d.findings.back().kind == OutcomeKind::Flag);
+}
+
 }  // namespace warrant
