@@ -180,6 +180,7 @@ bool Vm::SetPolicyFilter(std::string_view policy_id) {
 void Vm::Decide(const Claim& claim, ClaimDecision& out, TraceSink* trace) {
   out.Clear();
   over_budget_ = false;
+  findings_full_ = false;
   over_budget_line_ = 0;
   budget_end_ = instructions_ + budget_;
   for (uint32_t line = 0; line < claim.lines.size() && !over_budget_; ++line) {
@@ -190,7 +191,7 @@ void Vm::Decide(const Claim& claim, ClaimDecision& out, TraceSink* trace) {
 bool Vm::OutOfBudget(uint32_t line) {
   if (instructions_ <= budget_end_)
     return false;
-  if (!over_budget_)
+  if (!over_budget_ && !findings_full_)
     over_budget_line_ = line + 1;
   over_budget_ = true;
   return true;
@@ -328,8 +329,18 @@ bool Vm::RunRule(uint32_t rule, const LineContext& line_ctx, ClaimDecision& out,
   return applied;
 }
 
-void Vm::AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_t missing_pc,
+bool Vm::AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_t missing_pc,
                     bool auto_message, const LineContext& ctx, ClaimDecision& out) {
+  if (out.findings.size() >= kMaxClaimFindings) {
+    // Too many: stop the claim at the next budget check (the next rule or loop pass), as if its
+    // instructions had run out, and keep no more.
+    if (!findings_full_) {
+      findings_full_ = true;
+      over_budget_line_ = ctx.line + 1;
+      budget_end_ = 0;
+    }
+    return false;
+  }
   Finding f;
   f.kind = kind == OutcomeKind::AutoPend ? OutcomeKind::Pend : kind;
   f.outcome = outcome;
@@ -347,6 +358,7 @@ void Vm::AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_
     }
   }
   out.findings.push_back(f);
+  return true;
 }
 
 Value Vm::Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool* applied,
@@ -673,7 +685,8 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
             slots[s + 1] = Value::Int(n);
             count.here += 5 * uint64_t{n} + 1;
             if (instructions_ + count.here > budget_end_) {
-              over_budget_line_ = ctx.line + 1;
+              if (!findings_full_)
+                over_budget_line_ = ctx.line + 1;
               over_budget_ = true;
               return Value::Unknown(kNoPc);
             }
@@ -687,7 +700,8 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         int32_t offset = ReadI32(code, pc + 1);
         pc += 5;
         if (instructions_ + count.here > budget_end_) {
-          over_budget_line_ = ctx.line + 1;
+          if (!findings_full_)
+            over_budget_line_ = ctx.line + 1;
           over_budget_ = true;
           return Value::Unknown(kNoPc);
         }
@@ -779,8 +793,8 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
           if (o.unknown_kind == OutcomeKind::AutoPend) {
             AddFinding(OutcomeKind::AutoPend, site, UINT32_MAX, c.aux, true, ctx, out);
           } else {
-            AddFinding(o.unknown_kind, site, o.unknown_reason, c.aux, false, ctx, out);
-            out.findings.back().from_unknown = true;
+            if (AddFinding(o.unknown_kind, site, o.unknown_reason, c.aux, false, ctx, out))
+              out.findings.back().from_unknown = true;
           }
         }
         break;

@@ -75,6 +75,12 @@ struct RuleIndex {
 // needs (docs/limits.md).
 inline constexpr uint64_t kMaxClaimInstructions = uint64_t{1} << 30;
 
+// The most findings deciding one claim may make. A real claim has a few per line (450 lines at
+// most, institutionally); a pack of thousands of rules over a claim at the 10,000-line limit
+// could make tens of millions, each 24 bytes here and ~250 in the output. A claim that would make
+// more is refused (R0713). See docs/limits.md.
+inline constexpr size_t kMaxClaimFindings = 100'000;
+
 class Vm {
  public:
   Vm(const Program& program, const RuleIndex& index, const Terminology* terminology);
@@ -89,8 +95,11 @@ class Vm {
   // Instructions executed by this Vm since it was made: a measure of work for tests.
   uint64_t instructions() const { return instructions_; }
 
-  // The last Decide stopped early: the claim needed more than its budget of instructions.
+  // The last Decide stopped early: the claim needed more than its budget of instructions, or
+  // made more than kMaxClaimFindings findings (findings_full()).
   bool over_budget() const { return over_budget_; }
+
+  bool findings_full() const { return findings_full_; }
 
   // The 1-based line being decided when the budget ran out (0 if it did not).
   uint32_t over_budget_line() const { return over_budget_line_; }
@@ -116,7 +125,8 @@ class Vm {
   // Marks the claim over budget (on 0-based `line`) once instructions_ passed budget_end_.
   bool OutOfBudget(uint32_t line);
   void SortFindings(ClaimDecision& out, uint32_t first);
-  void AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_t missing_pc,
+  // False when the claim has kMaxClaimFindings already (nothing is added).
+  bool AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_t missing_pc,
                   bool auto_message, const LineContext& ctx, ClaimDecision& out);
 
   const Program& program_;
@@ -151,6 +161,7 @@ class Vm {
   uint64_t budget_ = kMaxClaimInstructions;
   uint64_t budget_end_ = 0;  // instructions_ at which the current claim is over budget
   bool over_budget_ = false;
+  bool findings_full_ = false;
   uint32_t over_budget_line_ = 0;
 };
 
