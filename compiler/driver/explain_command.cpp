@@ -17,6 +17,7 @@
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/file_io.h"
+#include "compiler/driver/record_message.h"
 #include "compiler/driver/test_blocks.h"
 #include "runtime/core/text.h"
 #include "runtime/engine/engine.h"
@@ -181,9 +182,7 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
       if (options.claim_id.empty() || error.claim_id == options.claim_id ||
           error.claim_id.empty()) {
         ++malformed;
-        err << fmt::format(
-            "{}:{}: error[{}]: {}{}\n", name, record.number, RecordErrorId(error.code),
-            error.claim_id.empty() ? "" : "claim `" + error.claim_id + "`: ", error.message);
+        err << RecordErrorLine(name, record.number, error);
       }
       continue;
     }
@@ -193,8 +192,8 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
       continue;
     if (explain_options.only_line > claim.lines.size()) {
       err << fmt::format("{}:{}: claim `{}` has {} line{}; there is no line {}\n", name,
-                         record.number, id, claim.lines.size(), claim.lines.size() == 1 ? "" : "s",
-                         explain_options.only_line);
+                         record.number, TerminalSafe(id, kShownIdBytes), claim.lines.size(),
+                         claim.lines.size() == 1 ? "" : "s", explain_options.only_line);
       ++malformed;
       continue;
     }
@@ -226,7 +225,8 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
   out << output;
   if (explained == 0) {
     if (!options.claim_id.empty()) {
-      err << fmt::format("warrant explain: no claim `{}` in {}\n", options.claim_id, name);
+      err << fmt::format("warrant explain: no claim `{}` in {}\n",
+                         TerminalSafe(options.claim_id, kShownIdBytes), name);
     } else if (malformed == 0) {
       err << fmt::format("warrant explain: {} holds no claim\n", name);
     }

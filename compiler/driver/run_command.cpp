@@ -28,6 +28,7 @@
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/file_io.h"
+#include "compiler/driver/record_message.h"
 #include "runtime/engine/engine.h"
 #include "runtime/explain/explain.h"
 #include "runtime/records/ndjson.h"
@@ -100,9 +101,7 @@ void Process(Session& session, Evidence& evidence, const NdjsonLine& line,
   if (!session.Evaluate(line, error)) {
     session.AppendError(error, line.number, batch.output);
     batch.counts.errors++;
-    batch.messages += fmt::format(
-        "{}:{}: error[{}]: {}{}\n", input_name, line.number, RecordErrorId(error.code),
-        error.claim_id.empty() ? "" : "claim `" + error.claim_id + "`: ", error.message);
+    batch.messages += RecordErrorLine(input_name, line.number, error);
     return;
   }
   if (evidence.explainer && !session.decision().findings.empty()) {

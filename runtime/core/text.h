@@ -1,6 +1,7 @@
 // Text for other formats, in one place: JSON string literals (every JSON writer: decisions,
-// error records, diagnostics, dumps), XML/HTML text (the JUnit and HTML reports) and one-line
-// excerpts. Each format has exactly one escaping routine, so all writers of it escape alike.
+// error records, diagnostics, dumps), XML/HTML text (the JUnit and HTML reports), one-line
+// excerpts and terminal-safe text (claim data in messages). Each format has exactly one escaping
+// routine, so all writers of it escape alike.
 #pragma once
 
 #include <cstddef>
@@ -32,5 +33,11 @@ inline std::string XmlEscape(std::string_view text) {
 // `text` with its whitespace runs collapsed to single spaces, cut at `max` bytes (on a UTF-8
 // boundary) with " ..." after.
 std::string OneLine(std::string_view text, size_t max);
+
+// `text` as it may be printed on a terminal: control characters (ESC, line breaks, C1 controls,
+// Unicode bidirectional overrides) and bytes that are not UTF-8 become visible escapes (`\n`,
+// `\x1b`, `\u202e`), so claim data cannot forge output lines or drive the terminal; longer than
+// `max` bytes, it is cut (on a character boundary) and ends with "... (N bytes)".
+std::string TerminalSafe(std::string_view text, size_t max);
 
 }  // namespace warrant
