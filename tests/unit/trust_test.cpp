@@ -125,6 +125,31 @@ TEST_CASE("trust: explain refuses a pack whose accumulator is not below its loop
   CHECK_THAT(r.err, Contains("accumulates into slot 5, but the loop around it starts at slot 1"));
 }
 
+TEST_CASE("trust: the pack does not depend on the order its files are named in", "[trust]") {
+  Dirs dirs;
+  fs::create_directories(dirs.root() / "a");
+  fs::create_directories(dirs.root() / "b");
+  const std::string a = dirs.Write(dirs.root() / "a" / "p.warrant", kPolicy).string();
+  const std::string b = dirs.Write(dirs.root() / "b" / "q.warrant",
+                                   "policy \"Q\" version 1 \"q\" effective 2024-01-01\n"
+                                   "codeset dm: icd10cm = load \"codes.csv\" column \"code\"\n")
+                            .string();
+  dirs.Write(dirs.root() / "b" / "codes.csv", "code\nE11.9\n");
+  const std::string c = dirs.Write(dirs.root() / "a" / "c.warrant",
+                                   "policy \"C\" version 1 \"c\" effective 2024-01-01\n")
+                            .string();
+  std::vector<std::vector<uint8_t>> packs;
+  for (const std::vector<std::string>& order : std::vector<std::vector<std::string>>{
+           {a, b, c}, {b, a, c}, {c, b, a}, {(dirs.root() / "b").string(), a, c}}) {
+    auto compiled = Compile(order);
+    INFO(order[0] << " first");
+    REQUIRE(compiled->ok);  // the CSV beside a later file is under the common root
+    packs.push_back(WritePack(compiled->program));
+  }
+  for (size_t k = 1; k < packs.size(); ++k)
+    CHECK(packs[k] == packs[0]);
+}
+
 TEST_CASE("trust: run refuses a pack with a valid hash that fails verification", "[trust]") {
   Dirs dirs;
   Program program;
