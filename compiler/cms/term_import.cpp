@@ -80,6 +80,19 @@ class Lines {
   uint32_t number_ = 0;
 };
 
+void Report(ImportResult& result, uint32_t line, std::string message);
+
+// The CMS fixed-width files end every row, the last one too, with a line break. A file that
+// ends without one was cut short (a partial download or extraction): its last row may look whole,
+// and the codes after the cut would silently be missing.
+void CheckEndsWithLineBreak(std::string_view text, uint32_t last_line, ImportResult& result) {
+  if (!text.empty() && text.back() != '\n') {
+    Report(result, last_line,
+           "the file ends in the middle of this row, without a line break: it was cut short "
+           "(download or extract it again)");
+  }
+}
+
 void Report(ImportResult& result, uint32_t line, std::string message) {
   ++result.error_count;
   if (result.errors.size() < kMaxImportErrors)
@@ -266,14 +279,17 @@ std::optional<uint64_t> PackField(CodeSystem system, std::string_view text, std:
 
 // ---- ICD-10-CM order file -------------------------------------------------------------------
 
-constexpr size_t kIcdMinLine = 17;  // through the first title character
+// Through the first character of the long title (column 78): every CMS row has one, so a row
+// that stops before it was cut or damaged.
+constexpr size_t kIcdMinLine = 78;
 
 void ParseIcdLine(std::string_view line, uint32_t number, VersionBuilder& builder,
                   ImportResult& result) {
   if (line.size() < kIcdMinLine) {
     Report(result, number,
            fmt::format("{} characters, too short for an order-file row (order number, code, "
-                       "billable flag, title)",
+                       "billable flag, short title in columns 17-76, long title from column 78): "
+                       "was the file cut short?",
                        line.size()));
     return;
   }
@@ -283,8 +299,8 @@ void ParseIcdLine(std::string_view line, uint32_t number, VersionBuilder& builde
            fmt::format("columns 1-5: expected the order number, found `{}`", Shown(order)));
     return;
   }
-  if (line[5] != ' ' || line[13] != ' ' || line[15] != ' ') {
-    Report(result, number, "columns 6, 14 and 16 must be blank (is this an order file?)");
+  if (line[5] != ' ' || line[13] != ' ' || line[15] != ' ' || line[76] != ' ') {
+    Report(result, number, "columns 6, 14, 16 and 77 must be blank (is this an order file?)");
     return;
   }
   const std::string_view code = TrimRight(Columns(line, 6, 7));
@@ -496,6 +512,7 @@ ImportResult ImportIcd10cmOrder(std::string_view text, int32_t fiscal_year) {
       continue;
     ParseIcdLine(line, lines.number(), builder, result);
   }
+  CheckEndsWithLineBreak(text, lines.number(), result);
   CodeSystemVersion version = builder.Finish(fmt::format("icd10cm FY{}", fiscal_year),
                                              DaysFromCivil({fiscal_year - 1, 10, 1}),
                                              DaysFromCivil({fiscal_year, 9, 30}), sha256, result);
@@ -529,6 +546,7 @@ ImportResult ImportHcpcsAnweb(std::string_view text, int32_t year) {
   while (lines.Next(line)) {
     ParseHcpcsLine(line, lines.number(), from, state, codes, modifiers, result);
   }
+  CheckEndsWithLineBreak(text, lines.number(), result);
   if (!state.seen_record) {
     Report(result, 0, "no HCPCS records found (is this the alpha-numeric ANWEB file?)");
     return result;

@@ -65,9 +65,10 @@ void PrintPlain(std::ostream& err, diag::DiagCode code, const Args&... args) {
     err << "   = help: " << d.help << '\n';
 }
 
-// A pack file or a source directory/files compiled in memory; nullptr after printing why.
+// A pack file or a source directory/files compiled in memory; nullptr after printing why, with
+// `status` set to the exit code the failure gets (1, or kExitIo when the pack cannot be read).
 std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& options,
-                                   std::ostream& out, std::ostream& err);
+                                   std::ostream& out, std::ostream& err, int& status);
 
 int RunCheck(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunBuild(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);

@@ -74,7 +74,7 @@ void PrintHelp(std::ostream& out) {
   out << "\noptions:\n"
       << "  --help       show this help (or `warrant <command> --help`)\n"
       << "  --version    print the version\n\n"
-      << "exit codes: 0 success, 1 errors in the input, 2 usage errors\n";
+      << "exit codes: 0 success, 1 errors in the input, 2 usage errors, 3 I/O errors\n";
 }
 
 }  // namespace

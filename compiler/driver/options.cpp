@@ -13,6 +13,7 @@
 #include "compiler/compile.h"
 #include "compiler/diag/render.h"
 #include "compiler/driver/commands.h"
+#include "compiler/driver/file_io.h"
 #include "compiler/frontend/terminology_files.h"
 #include "runtime/engine/engine.h"
 #include "runtime/pack/pack.h"
@@ -199,19 +200,20 @@ void ReportDiagnostics(const Compilation& c, const Options& options, std::ostrea
 }
 
 std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& options,
-                                   std::ostream& out, std::ostream& err) {
+                                   std::ostream& out, std::ostream& err, int& status) {
+  status = 1;
   std::error_code ec;
   if (std::filesystem::is_regular_file(path, ec) && path.size() > 4 &&
       path.compare(path.size() - 4, 4, ".wpk") == 0) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      PrintPlain(err, diag::DiagCode::CannotReadFile, path, std::strerror(errno));
+    std::string bytes, why;
+    if (!ReadWholeFile(path, bytes, why)) {
+      PrintPlain(err, diag::DiagCode::CannotReadFile, path, why);
+      status = kExitIo;
       return nullptr;
     }
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                               std::istreambuf_iterator<char>());
     std::string problem;
-    auto engine = Engine::FromPack(bytes, &problem);
+    auto engine = Engine::FromPack(
+        std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), &problem);
     if (!engine)
       PrintPlain(err, diag::DiagCode::UnusablePack, path, problem);
     return engine;

@@ -6,9 +6,6 @@
 // test_expect.h. With --junit the results are also written as JUnit XML (junit.h); with
 // --coverage or --min-coverage every decision also runs under a CoverageSink and the report is
 // printed by coverage_report.h.
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -16,6 +13,7 @@
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/coverage_report.h"
+#include "compiler/driver/file_io.h"
 #include "compiler/driver/junit.h"
 #include "compiler/driver/test_blocks.h"
 #include "compiler/driver/test_expect.h"
@@ -84,13 +82,10 @@ int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostre
 
   int status = failed ? 1 : 0;
   if (!options.junit.empty()) {
-    std::ofstream xml(options.junit, std::ios::binary);
-    if (xml)
-      xml << JunitXml(results);
-    xml.close();
-    if (!xml) {
-      PrintPlain(err, diag::DiagCode::CannotWrite, options.junit, std::strerror(errno));
-      status = 1;
+    std::string why;
+    if (!WriteWholeFile(options.junit, JunitXml(results), why)) {
+      PrintPlain(err, diag::DiagCode::CannotWrite, options.junit, why);
+      status = kExitIo;
     }
   }
   if (!measure)
@@ -117,7 +112,8 @@ int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostre
           "true {}, false {}\n",
           options.min_coverage / 10, options.min_coverage % 10,
           Percent(t.seen_true, t.requirements), Percent(t.seen_false, t.requirements));
-      status = 1;
+      if (status == 0)
+        status = 1;
     }
   }
   return status;

@@ -192,58 +192,95 @@ fs::path ResolveInRoot(const Sources& sources, FileId from, const std::string& r
   return canonical;
 }
 
+// The deepest directory that holds every path in `folders` (canonical, absolute).
+fs::path CommonAncestor(const std::vector<fs::path>& folders) {
+  fs::path common = folders.front();
+  for (const fs::path& folder : folders) {
+    fs::path shared;
+    auto a = common.begin();
+    auto b = folder.begin();
+    for (; a != common.end() && b != folder.end() && *a == *b; ++a, ++b)
+      shared /= *a;
+    common = shared;
+  }
+  return common;
+}
+
 void Load(const std::vector<std::string>& inputs, Sources& out, diag::DiagSink& sink) {
   Loader loader(out, sink);
   std::error_code ec;
-  bool root_set = false;
+
+  // Every source file the inputs name, then loaded in the order of their canonical paths: the
+  // order the inputs are given in changes neither the pack nor its hash.
+  struct Named {
+    fs::path canonical;
+    std::string display;
+  };
+
+  std::vector<Named> named;
+  std::vector<fs::path> folders;  // each input's folder: the directory itself, or a file's
   for (const std::string& input : inputs) {
     fs::path path(input);
     fs::path canonical = fs::weakly_canonical(path, ec);
     if (ec)
       canonical = fs::absolute(path);
-    if (fs::is_directory(canonical, ec)) {
-      if (!root_set) {
-        out.root = canonical;
-        root_set = true;
+    if (!fs::is_directory(canonical, ec)) {
+      folders.push_back(canonical.parent_path());
+      named.push_back({canonical, input});
+      continue;
+    }
+    folders.push_back(canonical);
+    std::vector<fs::path> found;
+    for (auto it = fs::recursive_directory_iterator(
+             canonical, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec) && it->path().extension() == ".warrant") {
+        found.push_back(it->path());
       }
-      std::vector<fs::path> found;
-      for (auto it = fs::recursive_directory_iterator(
-               canonical, fs::directory_options::skip_permission_denied, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && it->path().extension() == ".warrant") {
-          found.push_back(it->path());
-        }
-      }
-      std::sort(found.begin(), found.end());
-      if (found.empty()) {
-        FileId id = out.files.Add(input, "");
-        out.paths.push_back(canonical);
-        sink.Emit(diag::DiagCode::NoSourceFiles, id, Span{}, input).located = false;
+    }
+    std::sort(found.begin(), found.end());
+    if (found.empty()) {
+      FileId id = out.files.Add(input, "");
+      out.paths.push_back(canonical);
+      sink.Emit(diag::DiagCode::NoSourceFiles, id, Span{}, input).located = false;
+      continue;
+    }
+    for (const fs::path& file : found) {
+      fs::path target = fs::weakly_canonical(file, ec);
+      // A symbolic link in the directory may point anywhere: only files under it count.
+      if (!IsInside(canonical, target)) {
+        fs::path display = (path / file.lexically_relative(canonical)).lexically_normal();
+        FileId id = out.files.Add(display.generic_string(), "");
+        out.paths.push_back(target);
+        sink.Emit(diag::DiagCode::CannotReadFile, id, Span{}, display.generic_string(),
+                  "it is a link to a file outside the directory")
+            .located = false;
         continue;
       }
-      for (const fs::path& file : found) {
-        fs::path target = fs::weakly_canonical(file, ec);
-        // A symbolic link in the directory may point anywhere: only files under it count.
-        if (!IsInside(canonical, target)) {
-          fs::path display = (path / file.lexically_relative(canonical)).lexically_normal();
-          FileId id = out.files.Add(display.generic_string(), "");
-          out.paths.push_back(target);
-          sink.Emit(diag::DiagCode::CannotReadFile, id, Span{}, display.generic_string(),
-                    "it is a link to a file outside the directory")
-              .located = false;
-          continue;
-        }
-        fs::path display = (path / fs::relative(file, canonical, ec)).lexically_normal();
-        loader.LoadFile(target, display.generic_string());
-      }
-    } else {
-      if (!root_set) {
-        out.root = canonical.parent_path();
-        root_set = true;
-      }
-      loader.LoadFile(canonical, input);
+      fs::path display = (path / fs::relative(file, canonical, ec)).lexically_normal();
+      named.push_back({target, display.generic_string()});
     }
   }
+  if (folders.empty())
+    return;
+  // The pack root: the deepest folder that holds every input, so imports and loads may reach
+  // anything beside any named file, and nothing outside what the inputs span (E0210). Inputs
+  // that share only the filesystem root would open every file on the machine to `load`.
+  out.root = CommonAncestor(folders);
+  if (out.root == out.root.root_path() &&
+      std::any_of(folders.begin(), folders.end(),
+                  [](const fs::path& f) { return f != f.root_path(); })) {
+    FileId id = out.files.Add(inputs.front(), "");
+    out.paths.emplace_back();
+    sink.Emit(diag::DiagCode::NoCommonRoot, id, Span{}, out.root.generic_string()).located = false;
+    return;
+  }
+  // By canonical path; a file named twice keeps the first of its names in that order.
+  std::stable_sort(named.begin(), named.end(), [](const Named& a, const Named& b) {
+    return a.canonical != b.canonical ? a.canonical < b.canonical : a.display < b.display;
+  });
+  for (const Named& file : named)
+    loader.LoadFile(file.canonical, file.display);
   loader.ResolveImports();
   out.import_targets.resize(out.ast.files.size());
 }

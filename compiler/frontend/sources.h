@@ -1,9 +1,10 @@
 // Loading a pack's sources: the files and directories named on the command line, plus every file
 // they import, parsed into one Ast.
 //
-// The pack root is the directory given (or the directory of the first file given); imports and
-// `load` paths are resolved relative to the importing file and may not leave the root. Directory
-// walks are sorted so the result is deterministic. This module does not type-check.
+// The pack root is the deepest directory holding every input (a directory given, or the folder
+// of a file given); imports and `load` paths are resolved relative to the importing file and may
+// not leave the root. Files are loaded in the order of their canonical paths, whatever the order
+// of the inputs, so the pack and its hash do not depend on it. This module does not type-check.
 #pragma once
 
 #include <filesystem>

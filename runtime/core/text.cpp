@@ -160,8 +160,11 @@ void AppendTerminalText(std::string& out, std::string_view text,
     }
     i += length;
   }
-  if (n < text.size())
+  if (n < text.size()) {
     out += "\u2026";
+    if (options.size)
+      out += " (" + std::to_string(text.size()) + " bytes)";
+  }
 }
 
 std::string QuotedText(std::string_view text) {

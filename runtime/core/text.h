@@ -36,10 +36,12 @@ inline std::string XmlEscape(std::string_view text) {
 // (C0 including ESC and line breaks, DEL, and C1 such as U+009B CSI), the bidirectional
 // overrides and isolates (U+202A..U+202E, U+2066..U+2069) and bytes that are not well-formed
 // UTF-8 are shown as `\x1B`-style escapes of their bytes, upper-case hex. Text longer than
-// `max` bytes is cut there (on a character boundary) and "…" appended.
+// `max` bytes is cut there (on a character boundary) and "…" appended, or with `size`,
+// "… (N bytes)" naming the whole text's size.
 struct TerminalTextOptions {
   size_t max = SIZE_MAX;  // bytes of `text` kept before the cut
   bool ascii = false;     // escape every byte outside printable ASCII (codes, identifiers)
+  bool size = false;      // a cut names the size of the whole text
 };
 
 void AppendTerminalText(std::string& out, std::string_view text,

@@ -307,16 +307,28 @@ bool Session::Evaluate(const NdjsonLine& line, RecordError& error, TraceSink* tr
 
 bool Session::DecideWithinBudget(RecordError& error, TraceSink* trace) {
   Decide(claim_, trace);
-  if (!vm_.over_budget())
+  if (!vm_.over_budget() && !vm_.findings_full())
     return true;
-  error.code = RecordErrorCode::WorkLimit;
-  error.message = fmt::format(
-      "deciding the claim needs more than {} instructions (rules that nest quantifiers over "
-      "long lists); nothing was decided",
-      vm_.instruction_budget());
   error.claim_id = claim_.present.Has(FieldId::claim_id) ? std::string(claim_.Str(claim_.id)) : "";
   error.field.clear();
   decision_.Clear();
+  if (vm_.findings_full()) {
+    error.code = RecordErrorCode::FindingLimit;
+    error.message = fmt::format(
+        "deciding the claim makes more than {} findings, the limit for one claim: it reached it "
+        "on line {} of {}; nothing was decided",
+        kMaxClaimFindings, vm_.over_budget_line(), claim_.lines.size());
+    return false;
+  }
+  // What ran out is the instruction budget; what spent it is the claim's size times the rules'
+  // work per line, so the message gives both and guesses at no cause.
+  error.code = RecordErrorCode::WorkLimit;
+  error.message = fmt::format(
+      "deciding the claim needs more than {} VM instructions, the limit for one claim: it ran out "
+      "on line {} of {} (the claim has {} history entries and {} diagnoses; every line runs the "
+      "rules that apply to it, and each walk of a list costs its length); nothing was decided",
+      vm_.instruction_budget(), vm_.over_budget_line(), claim_.lines.size(), claim_.history.size(),
+      claim_.diagnoses.count);
   return false;
 }
 
@@ -324,13 +336,15 @@ void Session::Decide(const Claim& claim, TraceSink* trace) {
   vm_.Decide(claim, decision_, trace);
 }
 
-void Session::AppendDecisions(std::string& out, const FindingNotes* notes) const {
-  // Every line's record starts `{"claim":ID,"line":`: the id is escaped once, then copied.
+void Session::AppendDecisions(std::string& out, const FindingNotes* notes, const Spill* spill,
+                              size_t spill_bytes) const {
+  // Every line's record starts `{"claim":ID,"line":`: the id is escaped once, then copied (and
+  // escaped again after a spill took it away).
   size_t prefix_at = 0, prefix_size = 0;
   for (uint32_t l = 0; l < decision_.lines.size(); ++l) {
     const LineDecision& line = decision_.lines[l];
     const LineRecord& rec = claim_.lines[l];
-    if (l == 0) {
+    if (prefix_size == 0) {
       prefix_at = out.size();
       out += "{\"claim\":";
       if (claim_.present.Has(FieldId::claim_id)) {
@@ -371,6 +385,10 @@ void Session::AppendDecisions(std::string& out, const FindingNotes* notes) const
       }
     }
     out += engine_.line_tail_;
+    if (spill && out.size() > spill_bytes) {
+      (*spill)(out);
+      prefix_size = 0;
+    }
   }
 }
 

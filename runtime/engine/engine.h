@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -118,9 +119,15 @@ class Session {
   // Lowers the per-claim work limit (R0712) so tests can reach it quickly.
   void set_instruction_budget(uint64_t budget) { vm_.set_instruction_budget(budget); }
 
+  // Called with the output when it has grown past a limit; writes it out and clears it.
+  using Spill = std::function<void(std::string& out)>;
+
   // Appends one JSON object per line of the last decided claim, each ending in '\n'. With
-  // `notes`, each finding's object also carries the members they add.
-  void AppendDecisions(std::string& out, const FindingNotes* notes = nullptr) const;
+  // `notes`, each finding's object also carries the members they add. With `spill`, calls it
+  // whenever `out` holds more than `spill_bytes` after a line's object, so a claim of many lines
+  // and findings is never in memory whole.
+  void AppendDecisions(std::string& out, const FindingNotes* notes = nullptr,
+                       const Spill* spill = nullptr, size_t spill_bytes = 0) const;
   // Appends the error record for a malformed input line.
   void AppendError(const RecordError& error, uint64_t input_line, std::string& out) const;
 

@@ -455,6 +455,22 @@ class Verifier {
     uint8_t slot = 0;   // s: s holds the list, s + 1 the index, s + 2 the element
   };
 
+  static bool IsAccumulate(Op op) {
+    switch (op) {
+      case Op::AccAny:
+      case Op::AccAll:
+      case Op::AccCount:
+      case Op::AccSum:
+      case Op::AccMin:
+      case Op::AccMax:
+      case Op::AccLatest:
+      case Op::AccEarliest:
+        return true;
+      default:
+        return false;
+    }
+  }
+
   // The slots an instruction writes, as [first, last]; none when last < first.
   static std::pair<int, int> WrittenSlots(const Instruction& ins) {
     const OpInfo& info = Info(ins.op);
@@ -472,6 +488,7 @@ class Verifier {
   // Termination: the only backward jump allowed closes a loop of the shape above; loops nest
   // properly and are entered only through their `iter_start`; no jump enters or leaves a loop's
   // body except its `iter_next` exit; and nothing in the body writes the loop's list or index.
+  // (Also here, though not for termination: each accumulator sits just below its loop's slots.)
   // So each pass through a loop's head consumes one element of a list that cannot change, and
   // every run of the region ends. (Branches are forward; a cycle needs a backward edge.)
   bool CheckLoops(const Region& region, std::span<const uint8_t> code,
@@ -534,6 +551,17 @@ class Verifier {
                           "is inside",
                           region.what, Info(ins.op).mnemonic, Hex(pc), s));
         }
+      }
+      if (IsAccumulate(ins.op) && (open.empty() || loops[open.back()].slot != ins.a + 1)) {
+        // The trace names the element an accumulator took from slots acc + 2 and acc + 3: they
+        // must be the index and element of the loop it is in, set on this run of the rule.
+        return Fail(fmt::format(
+            "{}: `{}` at {} accumulates into slot {}, but {}; an accumulator sits in the slot "
+            "just below its loop's",
+            region.what, Info(ins.op).mnemonic, Hex(pc), ins.a,
+            open.empty()
+                ? std::string("it is not inside a loop")
+                : fmt::format("the loop around it starts at slot {}", loops[open.back()].slot)));
       }
       if (next_loop < loops.size() && loops[next_loop].head == pc) {
         const Loop& loop = loops[next_loop];

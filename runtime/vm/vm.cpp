@@ -3,6 +3,7 @@
 #include "runtime/vm/vm.h"
 
 #include <algorithm>
+#include <array>
 
 #include "runtime/pack/builtins.h"
 #include "runtime/terminology/terminology.h"
@@ -162,10 +163,21 @@ bool Vm::SetPolicyFilter(std::string_view policy_id) {
 void Vm::Decide(const Claim& claim, ClaimDecision& out, TraceSink* trace) {
   out.Clear();
   over_budget_ = false;
+  findings_full_ = false;
+  over_budget_line_ = 0;
   budget_end_ = instructions_ + budget_;
   for (uint32_t line = 0; line < claim.lines.size() && !over_budget_; ++line) {
     DecideLine(claim, line, out, trace);
   }
+}
+
+bool Vm::OutOfBudget(uint32_t line) {
+  if (instructions_ <= budget_end_)
+    return false;
+  if (!over_budget_ && !findings_full_)
+    over_budget_line_ = line + 1;
+  over_budget_ = true;
+  return true;
 }
 
 void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, TraceSink* trace) {
@@ -214,9 +226,14 @@ void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, Trace
     }
   }
 
+  // Choosing versions and candidates is work too, whatever the rules then run: it counts against
+  // the budget as one instruction per policy group and per candidate rule.
+  instructions_ += 1 + index_.groups.size() + candidates_.size();
   LineDecision decision;
   for (uint32_t r : candidates_) {
-    if (over_budget_)
+    // Checked before every rule as well as on every loop pass: a rule's straight-line code is
+    // bounded by its length, so a claim overruns its budget by at most one rule's code.
+    if (OutOfBudget(line))
       break;
     const RuleData& rule = program_.rules[r];
     uint32_t group = index_.group_of_policy[rule.policy];
@@ -230,18 +247,8 @@ void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, Trace
       decision.rules_applied++;
   }
 
-  // Strongest first; ties keep pack order (the order findings were made). A line has a handful
-  // of findings, and an insertion sort is stable without the buffer std::stable_sort allocates.
+  SortFindings(out, ctx.first_finding);
   auto begin = out.findings.begin() + ctx.first_finding;
-  for (auto it = begin; it != out.findings.end(); ++it) {
-    Finding moving = *it;
-    auto hole = it;
-    while (hole != begin && DecisionOf((hole - 1)->kind) < DecisionOf(moving.kind)) {
-      *hole = *(hole - 1);
-      --hole;
-    }
-    *hole = moving;
-  }
   decision.first_finding = ctx.first_finding;
   decision.finding_count = static_cast<uint32_t>(out.findings.size()) - ctx.first_finding;
   if (decision.rules_applied > 0)
@@ -250,6 +257,36 @@ void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, Trace
     decision.decision = std::max(decision.decision, DecisionOf(it->kind));
   }
   out.lines.push_back(decision);
+}
+
+// Strongest first; ties keep pack order (the order findings were made). A line usually has a
+// handful of findings, sorted in place by insertion; a line with many (thousands of requirements
+// failing) is sorted by counting into a reused buffer, so the cost stays linear either way.
+void Vm::SortFindings(ClaimDecision& out, uint32_t first) {
+  const auto begin = out.findings.begin() + first;
+  const auto count = static_cast<size_t>(out.findings.end() - begin);
+  if (count <= 32) {
+    for (auto it = begin; it != out.findings.end(); ++it) {
+      Finding moving = *it;
+      auto hole = it;
+      while (hole != begin && DecisionOf((hole - 1)->kind) < DecisionOf(moving.kind)) {
+        *hole = *(hole - 1);
+        --hole;
+      }
+      *hole = moving;
+    }
+    return;
+  }
+  constexpr size_t kDecisions = static_cast<size_t>(Decision::Rejected) + 1;
+  std::array<size_t, kDecisions + 1> start{};
+  for (auto it = begin; it != out.findings.end(); ++it)
+    ++start[kDecisions - static_cast<size_t>(DecisionOf(it->kind))];
+  for (size_t d = 1; d <= kDecisions; ++d)
+    start[d] += start[d - 1];
+  sort_buffer_.resize(count);
+  for (auto it = begin; it != out.findings.end(); ++it)
+    sort_buffer_[start[kDecisions - 1 - static_cast<size_t>(DecisionOf(it->kind))]++] = *it;
+  std::copy(sort_buffer_.begin(), sort_buffer_.end(), begin);
 }
 
 bool Vm::RunRule(uint32_t rule, const LineContext& line_ctx, ClaimDecision& out, TraceSink* trace) {
@@ -275,8 +312,18 @@ bool Vm::RunRule(uint32_t rule, const LineContext& line_ctx, ClaimDecision& out,
   return applied;
 }
 
-void Vm::AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_t missing_pc,
+bool Vm::AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_t missing_pc,
                     bool auto_message, const LineContext& ctx, ClaimDecision& out) {
+  if (out.findings.size() >= kMaxClaimFindings) {
+    // Too many: stop the claim at the next budget check (the next rule or loop pass), as if its
+    // instructions had run out, and keep no more.
+    if (!findings_full_) {
+      findings_full_ = true;
+      over_budget_line_ = ctx.line + 1;
+      budget_end_ = 0;
+    }
+    return false;
+  }
   Finding f;
   f.kind = kind == OutcomeKind::AutoPend ? OutcomeKind::Pend : kind;
   f.outcome = outcome;
@@ -294,6 +341,7 @@ void Vm::AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_
     }
   }
   out.findings.push_back(f);
+  return true;
 }
 
 Value Vm::Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool* applied,
@@ -371,8 +419,19 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
   Value* sp = stack;  // the next free entry
   OpContext op_ctx{program_, *ctx.claim, ctx.line, ctx.dos, terminology_};
   Value result = Value::Unknown(kNoPc);
+
+  // Every instruction counts. The count lives in a local (a register, not a store per
+  // instruction) and joins instructions_ when this call returns; the budget is checked where
+  // code repeats (each loop pass) and, by DecideLine, before every rule.
+  struct Count {
+    uint64_t& total;
+    uint64_t here = 0;
+
+    ~Count() { total += here; }
+  } count{instructions_};
+
   for (;;) {
-    ++instructions_;
+    ++count.here;
     uint32_t at = pc;
     Op op = static_cast<Op>(code[pc]);
     pc += 1;
@@ -587,8 +646,10 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
             }
             slots[f.acc] = acc;
             slots[s + 1] = Value::Int(n);
-            instructions_ += 5 * uint64_t{n} + 1;
-            if (instructions_ > budget_end_) {
+            count.here += 5 * uint64_t{n} + 1;
+            if (instructions_ + count.here > budget_end_) {
+              if (!findings_full_)
+                over_budget_line_ = ctx.line + 1;
               over_budget_ = true;
               return Value::Unknown(kNoPc);
             }
@@ -601,8 +662,9 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         uint8_t s = code[pc];
         int32_t offset = ReadI32(code, pc + 1);
         pc += 5;
-        // Only loops repeat code, so checking here bounds the whole claim's work.
-        if (instructions_ > budget_end_) {
+        if (instructions_ + count.here > budget_end_) {
+          if (!findings_full_)
+            over_budget_line_ = ctx.line + 1;
           over_budget_ = true;
           return Value::Unknown(kNoPc);
         }
@@ -694,8 +756,8 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
           if (o.unknown_kind == OutcomeKind::AutoPend) {
             AddFinding(OutcomeKind::AutoPend, site, UINT32_MAX, c.aux, true, ctx, out);
           } else {
-            AddFinding(o.unknown_kind, site, o.unknown_reason, c.aux, false, ctx, out);
-            out.findings.back().from_unknown = true;
+            if (AddFinding(o.unknown_kind, site, o.unknown_reason, c.aux, false, ctx, out))
+              out.findings.back().from_unknown = true;
           }
         }
         break;

@@ -2,8 +2,10 @@
 // reaches a terminal.
 #include "runtime/core/text.h"
 
+#include <sstream>
 #include <string>
 
+#include "compiler/driver/driver.h"
 #include "tests/unit/catch.h"
 
 namespace warrant {
@@ -48,6 +50,30 @@ TEST_CASE("text: quoted text is a string literal as source writes it", "[text]")
   CHECK(QuotedText("a\nb\tc") == "\"a\\nb\\tc\"");
   CHECK(QuotedText("esc\x1b") == "\"esc\\x1B\"");
   CHECK(QuotedText("") == "\"\"");
+}
+
+TEST_CASE("text: a cut can name the whole text's size", "[text]") {
+  CHECK(TerminalText(std::string(65'536, 'A'), {.max = 8, .size = true}) ==
+        "AAAAAAAA\u2026 (65536 bytes)");
+  CHECK(TerminalText("abcd", {.max = 4, .size = true}) == "abcd");
+}
+
+TEST_CASE("run: a 64 KiB claim id is not echoed whole on stderr", "[text]") {
+  const std::string id(65'000, 'Z');
+  std::istringstream in(
+      "{\"id\": \"" + id +
+      "\", \"service_date\": \"2024-03-01\", \"lines\": [{\"code\": \"8227\"}]}\n");
+  std::ostringstream out, err;
+  // The pack: the examples, compiled in memory (no terminology needed for this record error).
+  const int status = driver::Run(
+      {"run", std::string(WARRANT_SOURCE_DIR) + "/examples/medicare/ncd_210_3_fobt_v2.warrant",
+       "-"},
+      in, out, err);
+  CHECK(status == 1);
+  CHECK(out.str().find(id) != std::string::npos);  // the error record keeps it exactly
+  CHECK(err.str().size() < 1'000);
+  CHECK_THAT(err.str(), Catch::Matchers::Contains("claim `ZZZZ"));
+  CHECK_THAT(err.str(), Catch::Matchers::Contains("\u2026 (65000 bytes)`: "));
 }
 
 }  // namespace
