@@ -132,10 +132,13 @@ std::string OutcomeText(const Program& p, int64_t index) {
     return "?";
   std::string out = OutcomeKindName(o->kind);
   if (const ReasonData* reason = o->reason != kNone ? At(p.reasons, o->reason) : nullptr) {
-    out += " " + reason->name;
+    out += ' ';
+    out += reason->name;
   }
-  if (!o->message.empty())
-    out += " " + Quoted(o->message);
+  if (!o->message.empty()) {
+    out += ' ';
+    out += Quoted(o->message);
+  }
   return out;
 }
 
@@ -328,9 +331,11 @@ class Lister {
 
   void Rule(uint32_t index) {
     const RuleData& rule = p_.rules[index];
-    std::string header = "-- rule " + rule.name;
-    if (!rule.title.empty())
-      header += " " + Quoted(rule.title);
+    std::string header = fmt::format("-- rule {}", rule.name);
+    if (!rule.title.empty()) {
+      header += ' ';
+      header += Quoted(rule.title);
+    }
     header += fmt::format(" ({}:{})", lines_.Name(rule.file), lines_.LineOf(rule.file, rule.begin));
     const PolicyData* policy = At(p_.policies, rule.policy);
     if (policy == nullptr || rule.from != policy->from || rule.until != policy->until) {
@@ -507,7 +512,7 @@ void WriteBytecodeDoc(std::ostream& out) {
                                                      : fmt::format("{}", info.stack_delta);
     out << fmt::format("| {} | `{}` | {} | {} | {} | {} | {} |\n", k, info.mnemonic,
                        OperandsDoc(info.format), info.size, delta,
-                       notation.empty() ? "" : "`" + EscapeCell(notation) + "`",
+                       notation.empty() ? "" : fmt::format("`{}`", EscapeCell(notation)),
                        EscapeCell(meaning));
   }
 }
