@@ -36,7 +36,7 @@ Span CharSpan(std::string_view text, uint32_t pos) {
 // The escape `\x` whose `x` starts at `pos`.
 std::string EscapeText(std::string_view text, uint32_t pos) {
   Span s = CharSpan(text, pos);
-  return "\\" + std::string(text.substr(s.begin, s.size()));
+  return fmt::format("\\{}", text.substr(s.begin, s.size()));
 }
 
 ParseFailure JsonStringFailure(std::string_view text, const RaiseContext& context) {

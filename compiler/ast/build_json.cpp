@@ -2,6 +2,8 @@
 #include <charconv>
 #include <string>
 
+#include <fmt/core.h>
+
 #include "compiler/ast/build.h"
 
 namespace warrant::ast {
@@ -83,8 +85,8 @@ std::string Builder::JsonStringValue(CstId id) {
         } else if (IsHighSurrogate(unit) || IsLowSurrogate(unit)) {
           auto begin = static_cast<uint32_t>(Node(id).span.begin + 1 + escape_begin);
           Fail(diag::DiagCode::InvalidJson, Span{begin, begin + 6},
-               {"`" + std::string(body.substr(escape_begin, 6)) +
-                "` is half of a UTF-16 surrogate pair without the other half"});
+               {fmt::format("`{}` is half of a UTF-16 surrogate pair without the other half",
+                            body.substr(escape_begin, 6))});
         } else {
           AppendUtf8(out, unit);
         }

@@ -82,9 +82,9 @@ class Dumper {
   static std::string OutcomeText(const Outcome& o) {
     std::string out = OutcomeWord(o.kind);
     if (o.reason)
-      out += " " + o.reason->text;
+      out += fmt::format(" {}", o.reason->text);
     if (o.message)
-      out += " " + Quote(o.message->text);
+      out += fmt::format(" {}", Quote(o.message->text));
     return out;
   }
 

@@ -107,23 +107,23 @@ std::string ExprString(const Ast& ast, ExprId id) {
       return e.text + "(" + List(ast, e.list) + ")";
     case ExprKind::Unary:
       if (e.op == Operator::IsNone || e.op == Operator::IsKnown) {
-        return "(" + ExprString(ast, e.a) + " " + OpText(e.op) + ")";
+        return fmt::format("({} {})", ExprString(ast, e.a), OpText(e.op));
       }
       if (e.op == Operator::Neg)
-        return "(-" + ExprString(ast, e.a) + ")";
-      return "(" + std::string(OpText(e.op)) + " " + ExprString(ast, e.a) + ")";
+        return fmt::format("(-{})", ExprString(ast, e.a));
+      return fmt::format("({} {})", OpText(e.op), ExprString(ast, e.a));
     case ExprKind::Binary:
-      return "(" + ExprString(ast, e.a) + " " + OpText(e.op) + " " + ExprString(ast, e.b) + ")";
+      return fmt::format("({} {} {})", ExprString(ast, e.a), OpText(e.op), ExprString(ast, e.b));
     case ExprKind::Within:
-      return "(" + ExprString(ast, e.a) + " within " + ExprString(ast, e.b) + " " +
-             WindowSideName(e.dir) + " " + ExprString(ast, e.c) + ")";
+      return fmt::format("({} within {} {} {})", ExprString(ast, e.a), ExprString(ast, e.b),
+                         WindowSideName(e.dir), ExprString(ast, e.c));
     case ExprKind::If:
-      return "(if " + ExprString(ast, e.a) + " then " + ExprString(ast, e.b) + " else " +
-             ExprString(ast, e.c) + ")";
+      return fmt::format("(if {} then {} else {})", ExprString(ast, e.a), ExprString(ast, e.b),
+                         ExprString(ast, e.c));
     case ExprKind::List:
-      return "[" + List(ast, e.list) + "]";
+      return fmt::format("[{}]", List(ast, e.list));
     case ExprKind::Quantifier: {
-      std::string out = "(" + std::string(QuantName(e.quant)) + " ";
+      std::string out = fmt::format("({} ", QuantName(e.quant));
       if (e.c != kNone)
         out += ExprString(ast, e.c) + " for ";
       out += e.text + " in " + ExprString(ast, e.a);
@@ -154,11 +154,11 @@ std::string CodesetString(const Ast& ast, CodesetExprId id) {
       return out;
     }
     case CodesetExprKind::Load:
-      return "load " + Quote(e.path.text) + " column " + Quote(e.column.text);
+      return fmt::format("load {} column {}", Quote(e.path.text), Quote(e.column.text));
     case CodesetExprKind::Union:
-      return "(" + CodesetString(ast, e.a) + " + " + CodesetString(ast, e.b) + ")";
+      return fmt::format("({} + {})", CodesetString(ast, e.a), CodesetString(ast, e.b));
     case CodesetExprKind::Difference:
-      return "(" + CodesetString(ast, e.a) + " - " + CodesetString(ast, e.b) + ")";
+      return fmt::format("({} - {})", CodesetString(ast, e.a), CodesetString(ast, e.b));
   }
   return "?";
 }

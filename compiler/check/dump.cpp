@@ -180,7 +180,7 @@ class Dumper {
     if (id == ast::kNone)
       return "_";
     const ast::Expr& e = ast_.expr(id);
-    std::string type = "~" + p_.types.Name(p_.expr_types[id]);
+    const std::string type = fmt::format("~{}", p_.types.Name(p_.expr_types[id]));
     switch (e.kind) {
       case ast::ExprKind::Bool:
         return (e.ival ? "true" : "false") + type;
@@ -210,18 +210,18 @@ class Dumper {
       }
       case ast::ExprKind::Unary:
         if (e.op == ast::Operator::IsNone || e.op == ast::Operator::IsKnown) {
-          return "(" + Expr(e.a) + " " + ast::OpText(e.op) + ")" + type;
+          return fmt::format("({} {}){}", Expr(e.a), ast::OpText(e.op), type);
         }
-        return "(" + std::string(ast::OpText(e.op)) + (e.op == ast::Operator::Not ? " " : "") +
-               Expr(e.a) + ")" + type;
+        return fmt::format("({}{}{}){}", ast::OpText(e.op), e.op == ast::Operator::Not ? " " : "",
+                           Expr(e.a), type);
       case ast::ExprKind::Binary:
-        return "(" + Expr(e.a) + " " + ast::OpText(e.op) + " " + Expr(e.b) + ")" + type;
+        return fmt::format("({} {} {}){}", Expr(e.a), ast::OpText(e.op), Expr(e.b), type);
       case ast::ExprKind::Within: {
-        return "(" + Expr(e.a) + " within " + Expr(e.b) + " " + WindowSideName(e.dir) + " " +
-               Expr(e.c) + ")" + type;
+        return fmt::format("({} within {} {} {}){}", Expr(e.a), Expr(e.b), WindowSideName(e.dir),
+                           Expr(e.c), type);
       }
       case ast::ExprKind::If:
-        return "(if " + Expr(e.a) + " then " + Expr(e.b) + " else " + Expr(e.c) + ")" + type;
+        return fmt::format("(if {} then {} else {}){}", Expr(e.a), Expr(e.b), Expr(e.c), type);
       case ast::ExprKind::List: {
         std::string out = "[";
         for (size_t i = 0; i < e.list.size(); ++i)
@@ -229,7 +229,7 @@ class Dumper {
         return out + "]" + type;
       }
       case ast::ExprKind::Quantifier: {
-        std::string out = "(" + std::string(ast::QuantName(e.quant)) + " ";
+        std::string out = fmt::format("({} ", ast::QuantName(e.quant));
         if (e.c != ast::kNone)
           out += Expr(e.c) + " for ";
         out += e.text + " in " + Expr(e.a);

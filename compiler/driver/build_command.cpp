@@ -8,6 +8,7 @@
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/file_io.h"
+#include "compiler/driver/terminal.h"
 #include "runtime/engine/engine.h"
 #include "runtime/pack/disasm.h"
 #include "runtime/pack/pack.h"
@@ -19,7 +20,11 @@ int RunBuild(const Options& options, std::istream&, std::ostream& out, std::ostr
     err << "warrant build: name the pack to write with `-o rules.wpk`\n";
     return 2;
   }
-  auto c = Compile(options.inputs, MakeCompileOptions(options, true));
+  Progress progress(err, options.progress && IsTerminal(err), 0);
+  CompileOptions compile = MakeCompileOptions(options, true);
+  compile.on_phase = [&](std::string_view phase) { progress.Phase(phase); };
+  auto c = Compile(options.inputs, compile);
+  progress.Finish();
   ReportDiagnostics(*c, options, out, err);
   if (!c->ok)
     return 1;

@@ -159,7 +159,7 @@ int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ost
   }
 
   std::vector<diag::Diagnostic> diags = sink.Sorted();
-  diag::RenderText(sources, diags, err);
+  diag::RenderText(sources, diags, err, options.color_err);
   size_t errors = sink.error_count();
   if (errors)
     err << fmt::format("{} error{}\n", errors, errors == 1 ? "" : "s");

@@ -22,13 +22,13 @@
 #include <mutex>
 #include <ostream>
 #include <thread>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/file_io.h"
 #include "compiler/driver/record_message.h"
+#include "compiler/driver/terminal.h"
 #include "runtime/engine/engine.h"
 #include "runtime/explain/explain.h"
 #include "runtime/records/ndjson.h"
@@ -158,40 +158,6 @@ class Writer {
   size_t shown_ = 0;
 };
 
-class Progress {
- public:
-  Progress(bool enabled, uint64_t total_bytes)
-      : enabled_(enabled && total_bytes > 0), total_(total_bytes) {}
-
-  void Advance(uint64_t bytes, uint64_t claims, std::ostream& err) {
-    done_ += bytes;
-    if (!enabled_)
-      return;
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(200))
-      return;
-    last_ = now;
-    double fraction = std::min(1.0, static_cast<double>(done_) / static_cast<double>(total_));
-    int filled = static_cast<int>(fraction * 30);
-    err << fmt::format("\r[{}{}] {:3.0f}% {} claims", std::string(static_cast<size_t>(filled), '='),
-                       std::string(static_cast<size_t>(30 - filled), ' '), fraction * 100, claims)
-        << std::flush;
-    shown_ = true;
-  }
-
-  void Finish(std::ostream& err) {
-    if (shown_)
-      err << "\r" << std::string(60, ' ') << "\r" << std::flush;
-  }
-
- private:
-  bool enabled_;
-  uint64_t total_;
-  uint64_t done_ = 0;
-  bool shown_ = false;
-  std::chrono::steady_clock::time_point last_{};
-};
-
 }  // namespace
 
 int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ostream& err) {
@@ -240,8 +206,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     output = &out_file.stream();
   }
   // A progress bar only for a person watching a file being processed.
-  bool show_progress = options.progress && input_bytes > 0 && &err == &std::cerr && isatty(2);
-  Progress progress(show_progress, input_bytes);
+  Progress progress(err, options.progress && input_bytes > 0 && IsTerminal(err), input_bytes);
 
   auto start = std::chrono::steady_clock::now();
   Counts total;
@@ -262,7 +227,9 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
     while (!writer.failed() && reader.Next(line)) {
       Process(session, evidence, line, input_name, batch, spill);
-      progress.Advance(line.text.size() + 1, total.claims + batch.counts.claims, err);
+      progress.Advance(line.text.size() + 1, [&] {
+        return fmt::format("{} claims", total.claims + batch.counts.claims);
+      });
       if (batch.output.size() > kSpillBytes)
         writer.Write(batch);
     }
@@ -375,7 +342,8 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       current->text.append(kJsonPadding, ' ');  // what simdjson may read past the line's end
       current->numbers.push_back(line.number);
       current->too_large.push_back(too_large);
-      progress.Advance(line.text.size() + 1, total.claims, err);
+      progress.Advance(line.text.size() + 1,
+                       [&] { return fmt::format("{} claims", total.claims); });
       if (current->ends.size() >= kBatchLines || current->text.size() >= kBatchBytes)
         submit();
     }
@@ -392,7 +360,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       t.join();
   }
   output->flush();
-  progress.Finish(err);
+  progress.Finish();
   std::string why;
   if (writer.failed() || !*output || !out_file.Close(why)) {
     PrintPlain(err, diag::DiagCode::CannotWrite, output_name,
@@ -423,6 +391,10 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       total.decisions[static_cast<size_t>(Decision::NotApplicable)], total.errors,
       total.errors == 1 ? "" : "s",
       seconds > 0 ? static_cast<double>(total.claims) / seconds : 0.0);
+  if (engine->terminology() == nullptr && UsesTerminology(engine->program())) {
+    err << "warrant run: the pack has no terminology: billable() and exists() had no code-set "
+           "version to answer from (build it with --terminology or a warrant.toml)\n";
+  }
   if (read_failed)
     return kExitIo;
   // Some malformed records among decided claims are the input's business (their error records

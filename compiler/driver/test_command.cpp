@@ -15,6 +15,7 @@
 #include "compiler/driver/coverage_report.h"
 #include "compiler/driver/file_io.h"
 #include "compiler/driver/junit.h"
+#include "compiler/driver/terminal.h"
 #include "compiler/driver/test_blocks.h"
 #include "compiler/driver/test_expect.h"
 #include "runtime/engine/engine.h"
@@ -23,7 +24,17 @@
 namespace warrant::driver {
 
 int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostream& err) {
-  auto c = Compile(options.inputs, MakeCompileOptions(options, true));
+  // With JSON coverage, standard output is the JSON document alone; the report goes to stderr.
+  std::ostream& report = options.coverage == "json" ? err : out;
+  const bool color = &report == &out ? options.color_out : options.color_err;
+  // The bar shares no stream with the report, and is shown when the report is not on a terminal
+  // (where its lines already show the progress).
+  Progress progress(err, options.progress && &report == &out && IsTerminal(err) && !IsTerminal(out),
+                    0);
+  CompileOptions compile = MakeCompileOptions(options, true);
+  compile.on_phase = [&](std::string_view phase) { progress.Phase(phase); };
+  auto c = Compile(options.inputs, compile);
+  progress.Finish();
   ReportDiagnostics(*c, options, out, err);
   if (!c->ok)
     return 1;
@@ -35,9 +46,9 @@ int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostre
     return 1;
   }
   bool measure = !options.coverage.empty() || options.min_coverage >= 0;
-  // With JSON coverage, standard output is the JSON document alone; the report goes to stderr.
-  std::ostream& report = options.coverage == "json" ? err : out;
   CoverageSink coverage(engine->program());
+  const size_t total = CountTests(*c, options);
+  progress.Restart(total);
   Session session(*engine);
   std::vector<TestOutcome> results;
   size_t passed = 0, failed = 0;
@@ -69,15 +80,20 @@ int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostre
                 }
                 if (result.problems.empty()) {
                   ++passed;
-                  report << fmt::format("PASS {} {}\n", result.where, result.name);
+                  report << fmt::format("{} {} {}\n", Paint("PASS", Color::Green, color),
+                                        result.where, result.name);
                 } else {
                   ++failed;
-                  report << fmt::format("FAIL {} {}\n", result.where, result.name);
+                  report << fmt::format("{} {} {}\n", Paint("FAIL", Color::Red, color),
+                                        result.where, result.name);
                   for (const std::string& line : result.problems)
                     report << "     " << line << '\n';
                 }
                 results.push_back(std::move(result));
+                progress.Advance(
+                    1, [&] { return fmt::format("{}/{} tests", passed + failed, total); });
               });
+  progress.Finish();
   report << fmt::format("{} passed, {} failed\n", passed, failed);
 
   int status = failed ? 1 : 0;

@@ -136,7 +136,7 @@ std::vector<std::string> CheckExpect(const Engine& engine, const ProgramSources&
   std::vector<std::array<std::string, 3>> rows;
   rows.push_back({"decision", DecisionName(expect.decision), DecisionName(d.decision)});
   Fields none;
-  none.message = "-";
+  none.message.push_back('-');  // appended: GCC 12 -O3 misreads `= "-"` (-Wrestrict)
   const Fields& actual = best ? *best : none;
   if (want.reason)
     rows.push_back({"reason", *want.reason, actual.reason});

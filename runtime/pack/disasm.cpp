@@ -96,10 +96,13 @@ std::string OutcomeText(const Program& p, int64_t index) {
     return "?";
   std::string out = IsOutcomeKind(o->kind) ? Info(o->kind).listing : "?";
   if (const ReasonData* reason = o->reason != kNone ? At(p.reasons, o->reason) : nullptr) {
-    out += " " + reason->name;
+    out += ' ';
+    out += reason->name;
   }
-  if (!o->message.empty())
-    out += " " + QuotedText(o->message);
+  if (!o->message.empty()) {
+    out += ' ';
+    out += QuotedText(o->message);
+  }
   return out;
 }
 
@@ -262,9 +265,11 @@ class Lister {
 
   void Rule(uint32_t index) {
     const RuleData& rule = p_.rules[index];
-    std::string header = "-- rule " + rule.name;
-    if (!rule.title.empty())
-      header += " " + QuotedText(rule.title);
+    std::string header = fmt::format("-- rule {}", rule.name);
+    if (!rule.title.empty()) {
+      header += ' ';
+      header += QuotedText(rule.title);
+    }
     header += fmt::format(" ({}:{})", lines_.Name(rule.file), lines_.LineOf(rule.file, rule.begin));
     const PolicyData* policy = At(p_.policies, rule.policy);
     if (policy == nullptr || rule.from != policy->from || rule.until != policy->until) {
@@ -443,7 +448,7 @@ void WriteBytecodeDoc(std::ostream& out) {
     out << fmt::format("| {} | `{}` | {} | {} | {} | {} | {} | {} | {} |\n", k, info.mnemonic,
                        OperandsDoc(info), info.size, stack, kFlows[static_cast<size_t>(info.flow)],
                        kTraces[static_cast<size_t>(info.trace)],
-                       notation.empty() ? "" : "`" + EscapeCell(notation) + "`",
+                       notation.empty() ? "" : fmt::format("`{}`", EscapeCell(notation)),
                        EscapeCell(meaning));
   }
   out << "\n## Operands\n\n"
