@@ -32,6 +32,11 @@ struct TokenInfo {
   bool unexpected = false;  // a character that starts no Warrant token (`@`, `'`, U+00A0, ...)
 };
 
+// The span of the token starting exactly at `pos`, as DescribeToken finds it: a word, a number or
+// date, a string up to its closing quote or the end of the line, an operator, or one character
+// (a whole UTF-8 sequence) that starts no token. Empty at the end of the text.
+Span TokenSpan(std::string_view text, uint32_t pos);
+
 // Describes the token starting exactly at `pos` (call SkipSeparators first).
 TokenInfo DescribeToken(std::string_view text, uint32_t pos);
 

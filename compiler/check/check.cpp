@@ -337,8 +337,10 @@ void Checker::CheckRule(uint32_t f, const ast::Rule& rule) {
   }
   in_rule_ = true;
   locals_.clear();
-  TypeId applies = Expr(f, rule.applies);
-  Expect(f, rule.applies, applies, TypeKind::Bool, "a condition (bool) after `where`");
+  if (rule.applies != ast::kNone) {  // kNone only in a file with syntax errors
+    TypeId applies = Expr(f, rule.applies);
+    Expect(f, rule.applies, applies, TypeKind::Bool, "a condition (bool) after `where`");
+  }
   CheckStmts(f, rule.body);
   locals_.clear();
   in_rule_ = false;
