@@ -395,9 +395,7 @@ void Checker::CheckOutcome(uint32_t f, const ast::Outcome& o) {
     for (const auto& [name, index] : reasons_by_name_)
       names.push_back(name);
     auto& d = Error(f, o.reason->span, DiagCode::UnknownReason, o.reason->text);
-    std::string hint = DidYouMean(o.reason->text, names);
-    if (!hint.empty())
-      d.help = hint;
+    Suggest(d, o.reason->text, names, o.reason->span);
   }
 }
 
@@ -477,9 +475,7 @@ void Checker::CheckTest(uint32_t f, const ast::Test& test) {
       for (const auto& [name, index] : reasons_by_name_)
         names.push_back(name);
       auto& d = Error(f, e.reason->span, DiagCode::UnknownReason, e.reason->text);
-      std::string hint = DidYouMean(e.reason->text, names);
-      if (!hint.empty())
-        d.help = hint;
+      Suggest(d, e.reason->text, names, e.reason->span);
     }
     if (e.group && !ValidGroup(e.group->text)) {
       Error(f, e.group->span, DiagCode::InvalidReasonCode, e.group->text,
