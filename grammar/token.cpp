@@ -98,6 +98,10 @@ bool IsDateAt(std::string_view text, uint32_t pos) {
 
 }  // namespace
 
+std::span<const std::string_view> Keywords() {
+  return SortedKeywords();
+}
+
 bool IsKeyword(std::string_view word) {
   const auto& words = SortedKeywords();
   return std::binary_search(words.begin(), words.end(), word);

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,9 @@ namespace warrant::grammar {
 
 // True for the words of keywords.def.
 bool IsKeyword(std::string_view word);
+
+// The words of keywords.def, sorted.
+std::span<const std::string_view> Keywords();
 
 // Length of the identifier-shaped word `[A-Za-z_][A-Za-z0-9_]*` at the start of `text` (0 if none).
 size_t WordLength(std::string_view text);

@@ -63,6 +63,8 @@ constexpr Command kCommands[] = {
     {"fmt", "warrant fmt [--check] <files|dirs|->...",
      "rewrite criteria in the canonical layout; --check lists what would change", "check", 1,
      SIZE_MAX, &RunFmt},
+    {"lsp", "warrant lsp [--terminology PATH]...",
+     "a language server for editors, on standard input and output", "terminology", 0, 0, &RunLsp},
 };
 
 void PrintHelp(std::ostream& out) {
