@@ -1,6 +1,7 @@
 // The language server's parts: JSON, framing, positions and edits, URIs, and the server fed
 // whole sessions (and garbage) in-process through Serve(). The scripted client over pipes is
 // tests/lsp/test_lsp.py.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -260,6 +261,88 @@ TEST_CASE("lsp server: garbage frames never end the session", "[lsp]") {
   std::vector<Json> messages = Messages(s.output);
   CHECK(ResponseTo(messages, 77));
   CHECK(s.exit_code == 0);
+}
+
+TEST_CASE("lsp server: random edits of the examples, with requests everywhere", "[lsp]") {
+  // Every analysis of a half-broken file, and every request on it, must answer (or fail with a
+  // JSON-RPC error) without bringing the session down. Run under the sanitizers too.
+  fs::path examples = fs::path(WARRANT_SOURCE_DIR) / "examples/medicare";
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(examples)) {
+    if (entry.path().extension() == ".warrant")
+      files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE(files.size() >= 3);
+  std::mt19937 rng(11);
+  std::ostringstream out, err;
+  Server server(out, err, nullptr, "test");
+  server.Handle(R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"rootUri":")" +
+                UriOfPath(examples) + R"("}})");
+  const char* inserts[] = {"(",     ")",     "{",  "}",  "[", "]", "\"",    "=",
+                           ".",     ",",     " ",  "\n", "x", "1", "line.", "deny ",
+                           "when ", "E11.9", "/*", "//", "-", ":"};
+  int64_t id = 2;
+  for (size_t k = 0; k < 3; ++k) {
+    std::ifstream in(files[k]);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string uri = UriOfPath(files[k]);
+    server.Handle(R"({"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":)"
+                  R"({"uri":")" +
+                  uri + R"(","version":1,"text":)" + Write(Json(text)) + "}}}");
+    for (int round = 0; round < 60; ++round) {
+      // A random edit: delete a few bytes or insert a fragment, on ASCII boundaries.
+      size_t at = rng() % (text.size() + 1);
+      while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80)
+        ++at;
+      LineIndex lines(text);
+      Position p = lines.PositionOf(static_cast<uint32_t>(at));
+      std::string insert = rng() % 3 == 0 ? "" : inserts[rng() % std::size(inserts)];
+      size_t remove = insert.empty() ? 1 + rng() % 4 : 0;
+      size_t end = std::min(text.size(), at + remove);
+      while (end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+        ++end;
+      Position q = lines.PositionOf(static_cast<uint32_t>(end));
+      text.replace(at, end - at, insert);
+      Json change = Json::Object(
+          {{"range",
+            Json::Object({{"start", Json::Object({{"line", p.line}, {"character", p.character}})},
+                          {"end", Json::Object({{"line", q.line}, {"character", q.character}})}})},
+           {"text", insert}});
+      server.Handle(Write(Json::Object(
+          {{"jsonrpc", "2.0"},
+           {"method", "textDocument/didChange"},
+           {"params",
+            Json::Object({{"textDocument", Json::Object({{"uri", uri}, {"version", round + 2}})},
+                          {"contentChanges", Json::Array({change})}})}})));
+      server.Publish();
+      for (const char* method :
+           {"textDocument/hover", "textDocument/completion", "textDocument/definition",
+            "textDocument/references", "textDocument/codeAction", "textDocument/documentSymbol"}) {
+        uint32_t line =
+            static_cast<uint32_t>(rng() % (std::count(text.begin(), text.end(), '\n') + 1));
+        Json position = Json::Object({{"line", line}, {"character", rng() % 60}});
+        Json params =
+            Json::Object({{"textDocument", Json::Object({{"uri", uri}})},
+                          {"position", position},
+                          {"range", Json::Object({{"start", position}, {"end", position}})},
+                          {"context", Json::Object({{"includeDeclaration", true}})}});
+        server.Handle(Write(Json::Object(
+            {{"jsonrpc", "2.0"}, {"id", id++}, {"method", method}, {"params", params}})));
+      }
+    }
+  }
+  std::vector<Json> messages = Messages(out.str());
+  int answers = 0, failures = 0;
+  for (const Json& m : messages) {
+    if (m.Has("id") && m["id"].is_number() && m["id"].Int("id") >= 2) {
+      ++answers;
+      failures += m.Has("error") ? 1 : 0;
+    }
+  }
+  CHECK(answers == id - 2);
+  CHECK(failures == 0);
+  CHECK(err.str().empty());
 }
 
 }  // namespace
