@@ -77,21 +77,6 @@ bool AllDigits(std::string_view s) {
   return true;
 }
 
-// The code point at `pos` (text is valid UTF-8 when the parser runs) and its length in bytes.
-uint32_t CodePointAt(std::string_view text, uint32_t pos, uint32_t* length) {
-  auto lead = static_cast<unsigned char>(text[pos]);
-  uint32_t n = Utf8Length(lead);
-  if (pos + n > text.size())
-    n = 1;
-  *length = n;
-  if (n == 1)
-    return lead;
-  uint32_t cp = lead & (0x7F >> n);
-  for (uint32_t i = 1; i < n; ++i)
-    cp = (cp << 6) | (static_cast<unsigned char>(text[pos + i]) & 0x3F);
-  return cp;
-}
-
 bool IsCurlyQuote(uint32_t cp) {
   return cp == 0x201C || cp == 0x201D || cp == 0x201E || cp == 0x201F || cp == 0x2018 ||
          cp == 0x2019 || cp == 0x00AB || cp == 0x00BB;

@@ -52,25 +52,9 @@ std::string Quote(std::string_view text) {
   return fmt::format("`{}`", text);
 }
 
-// Decodes the code point at `pos` (the text is valid UTF-8 by the time the parser runs; invalid
-// bytes decode as themselves so this never reads out of bounds).
-uint32_t DecodeAt(std::string_view text, uint32_t pos, uint32_t* length) {
-  auto lead = static_cast<unsigned char>(text[pos]);
-  uint32_t n = Utf8Length(lead);
-  if (pos + n > text.size())
-    n = 1;
-  *length = n;
-  if (n == 1)
-    return lead;
-  uint32_t cp = lead & (0x7F >> n);
-  for (uint32_t i = 1; i < n; ++i)
-    cp = (cp << 6) | (static_cast<unsigned char>(text[pos + i]) & 0x3F);
-  return cp;
-}
-
 TokenInfo Unexpected(std::string_view text, uint32_t pos) {
   uint32_t length = 1;
-  uint32_t cp = DecodeAt(text, pos, &length);
+  uint32_t cp = CodePointAt(text, pos, &length);
   TokenInfo info;
   info.span = Span{pos, pos + length};
   info.unexpected = true;
@@ -97,6 +81,20 @@ bool IsDateAt(std::string_view text, uint32_t pos) {
 }
 
 }  // namespace
+
+uint32_t CodePointAt(std::string_view text, uint32_t pos, uint32_t* length) {
+  auto lead = static_cast<unsigned char>(text[pos]);
+  uint32_t n = Utf8Length(lead);
+  if (pos + n > text.size())
+    n = 1;
+  *length = n;
+  if (n == 1)
+    return lead;
+  uint32_t cp = lead & (0x7F >> n);
+  for (uint32_t i = 1; i < n; ++i)
+    cp = (cp << 6) | (static_cast<unsigned char>(text[pos + i]) & 0x3F);
+  return cp;
+}
 
 std::span<const std::string_view> Keywords() {
   return SortedKeywords();

@@ -47,4 +47,9 @@ TokenInfo DescribeToken(std::string_view text, uint32_t pos);
 // Length in bytes of the UTF-8 sequence starting with `lead` (1 for invalid lead bytes).
 uint32_t Utf8Length(unsigned char lead);
 
+// The code point at `pos` and its length in bytes. The text is valid UTF-8 by the time the
+// parser runs; an invalid or cut sequence decodes as its first byte, so this never reads out of
+// bounds.
+uint32_t CodePointAt(std::string_view text, uint32_t pos, uint32_t* length);
+
 }  // namespace warrant::grammar

@@ -4,24 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "grammar/token.h"
+
 namespace warrant::lsp {
 namespace {
 
 // UTF-16 code units of the UTF-8 sequence starting with `lead` (invalid bytes count as one).
 uint32_t Utf16Units(unsigned char lead) {
   return lead >= 0xF0 && lead < 0xF8 ? 2 : 1;
-}
-
-uint32_t Utf8Length(unsigned char lead) {
-  if (lead < 0xC0)
-    return 1;
-  if (lead < 0xE0)
-    return 2;
-  if (lead < 0xF0)
-    return 3;
-  if (lead < 0xF8)
-    return 4;
-  return 1;
 }
 
 int HexValue(char c) {
@@ -54,7 +44,7 @@ uint32_t LineIndex::Offset(Position position) const {
   while (offset < end && units < position.character) {
     auto lead = static_cast<unsigned char>(text_[offset]);
     units += Utf16Units(lead);
-    offset = std::min(end, offset + Utf8Length(lead));
+    offset = std::min(end, offset + grammar::Utf8Length(lead));
   }
   return offset;
 }
@@ -67,7 +57,7 @@ Position LineIndex::PositionOf(uint32_t offset) const {
   for (uint32_t i = starts_[line]; i < offset;) {
     auto lead = static_cast<unsigned char>(text_[i]);
     units += Utf16Units(lead);
-    i += Utf8Length(lead);
+    i += grammar::Utf8Length(lead);
   }
   return Position{line, units};
 }

@@ -3,8 +3,6 @@
 namespace warrant::lsp {
 namespace fs = std::filesystem;
 
-namespace {
-
 bool IsUnder(const fs::path& dir, const fs::path& path) {
   auto d = dir.begin();
   auto p = path.begin();
@@ -14,8 +12,6 @@ bool IsUnder(const fs::path& dir, const fs::path& path) {
   }
   return true;
 }
-
-}  // namespace
 
 PackScope FindPack(const fs::path& file, const std::vector<fs::path>& folders) {
   std::error_code ec;

@@ -20,6 +20,9 @@ struct PackScope {
   bool whole = false;          // a project root: check every file under it
 };
 
+// Whether `path` is `dir` or lies under it (both canonical).
+bool IsUnder(const std::filesystem::path& dir, const std::filesystem::path& path);
+
 // `file` and `folders` are canonical paths.
 PackScope FindPack(const std::filesystem::path& file,
                    const std::vector<std::filesystem::path>& folders);

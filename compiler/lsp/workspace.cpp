@@ -15,16 +15,6 @@ fs::path Canonical(const fs::path& path) {
   return ec ? path.lexically_normal() : canonical;
 }
 
-bool IsUnder(const fs::path& dir, const fs::path& path) {
-  auto d = dir.begin();
-  auto p = path.begin();
-  for (; d != dir.end(); ++d, ++p) {
-    if (p == path.end() || *d != *p)
-      return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::optional<FileId> Analysis::FileOf(const fs::path& canonical) const {
