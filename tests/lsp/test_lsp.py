@@ -53,6 +53,8 @@ rule frequency "Once a year"
     else deny dx_not_covered "diabetes only"
   flag "type 2 diabetes"
     when "E11.9" in diagnoses
+  require line.units <= limits[year(service_date)]
+    else deny frequency "too many units"
 }
 
 test "first screening" {
@@ -65,6 +67,8 @@ test "first screening" {
   }
   expect line 1 covered
 }
+
+table limits: int -> int = {2024: 1, 2025: 2}
 '''
 
 failures = []
@@ -162,6 +166,10 @@ def test_features(pack):
     check('`h`: history' in h, 'hover on a quantifier variable: ' + h)
     h = hover_text(client, main, position_of(MAIN, 'and adult', 0, 5))
     check('let `adult`: bool' in h, 'hover on a file-level let: ' + h)
+    h = hover_text(client, main, position_of(MAIN, 'limits[', 0, 1))
+    check('table `limits`' in h and '2 entries' in h, 'hover on a table: ' + h)
+    h = hover_text(client, main, position_of(MAIN, 'year(service_date)', 0, 1))
+    check('`year(date) -> int`' in h, 'hover on a builtin: ' + h)
     open_doc(client, lib, LIB)
     h = hover_text(client, lib, position_of(LIB, 'E11.9'))
     check('E11.9** Type 2 diabetes mellitus without complications' in h,
@@ -189,6 +197,8 @@ def test_features(pack):
     check(definition(main, MAIN, 'h.status', 0, 0) == (uri_of(main), 11),
           'definition: quantifier variable')
     check(definition(main, MAIN, 'age >= 18') is None, 'definition: a scope name has none')
+    check(definition(main, MAIN, 'limits[', 0, 1) == (uri_of(main), MAIN.count('\n') - 1),
+          'definition: table')
     refs = doc_request(client, 'textDocument/references', lib, position_of(LIB, 'fobt'),
                        context={'includeDeclaration': True})['result']
     check(sorted((r['uri'], r['range']['start']['line']) for r in refs) ==
@@ -228,7 +238,7 @@ def test_features(pack):
     symbols = doc_request(client, 'textDocument/documentSymbol', main)['result']
     names = [s['name'] for s in symbols]
     check(names == ['policy P1 version 1', 'lib', 'screening', 'adult', 'frequency',
-                    'first screening'], 'document symbols: %r' % names)
+                    'first screening', 'limits'], 'document symbols: %r' % names)
     rule = [s for s in symbols if s['name'] == 'frequency'][0]
     check([c['name'] for c in rule.get('children', [])] == ['last'], 'a rule\'s lets as children')
 
