@@ -63,7 +63,9 @@ WARRANT_EXPECT(no_chain, ChainedComparison, "no second comparison", NoChain)
 WARRANT_EXPECT(else_outcome, ExpectedOutcome, "`else`", None)
 WARRANT_EXPECT(unknown_outcome, ExpectedOutcome, "`unknown`", None)
 WARRANT_EXPECT(block, ExpectedToken, "`{`", None)
+WARRANT_EXPECT(body_open, ExpectedToken, "`{`", None)
 WARRANT_EXPECT(block_close, ExpectedToken, "a statement or `}`", BraceClose)
+WARRANT_EXPECT(stmt, ExpectedToken, "a statement or `}`", Statement)
 
 // ---- declarations
 WARRANT_EXPECT(cs_term, ExpectedToken, "a codeset (a list `[...]`, `load` or a codeset name)", None)
@@ -82,7 +84,8 @@ WARRANT_EXPECT(decision, ExpectedToken,
 WARRANT_EXPECT(given_clause, ExpectedToken, "`given`", None)
 WARRANT_EXPECT(test_body, ExpectedToken, "`{`", None)
 WARRANT_EXPECT(test_close, ExpectedToken, "`expect` or `}`", BraceClose)
-WARRANT_EXPECT(file_end, ExpectedDeclaration, "a declaration", FileEnd)
+WARRANT_EXPECT(test_clause, ExpectedToken, "`expect` or `}`", None)
+WARRANT_EXPECT(declaration, ExpectedDeclaration, "a declaration", FileEnd)
 
 // ---- JSON
 WARRANT_EXPECT(json_given, InvalidJson, "a JSON value", None)

@@ -286,6 +286,9 @@ struct File {
   std::vector<Rule> rules;
   std::vector<Test> tests;
   std::vector<DeclRef> order;  // every declaration in source order
+  // Parsed with syntax errors (ParseFile's `keep_partial`): what failed to parse is missing, a
+  // rule may lack its `applies` condition (kNone) and a test its `given` record (kNone).
+  bool syntax_errors = false;
 };
 
 // The arenas of one compilation.

@@ -337,8 +337,10 @@ void Checker::CheckRule(uint32_t f, const ast::Rule& rule) {
   }
   in_rule_ = true;
   locals_.clear();
-  TypeId applies = Expr(f, rule.applies);
-  Expect(f, rule.applies, applies, TypeKind::Bool, "a condition (bool) after `where`");
+  if (rule.applies != ast::kNone) {  // kNone only in a file with syntax errors
+    TypeId applies = Expr(f, rule.applies);
+    Expect(f, rule.applies, applies, TypeKind::Bool, "a condition (bool) after `where`");
+  }
   CheckStmts(f, rule.body);
   locals_.clear();
   in_rule_ = false;
@@ -387,9 +389,7 @@ void Checker::CheckOutcome(uint32_t f, const ast::Outcome& o) {
     for (const auto& [name, index] : reasons_by_name_)
       names.push_back(name);
     auto& d = Error(f, o.reason->span, DiagCode::UnknownReason, o.reason->text);
-    std::string hint = DidYouMean(o.reason->text, names);
-    if (!hint.empty())
-      d.help = hint;
+    Suggest(d, o.reason->text, names, o.reason->span);
   }
 }
 
@@ -469,9 +469,7 @@ void Checker::CheckTest(uint32_t f, const ast::Test& test) {
       for (const auto& [name, index] : reasons_by_name_)
         names.push_back(name);
       auto& d = Error(f, e.reason->span, DiagCode::UnknownReason, e.reason->text);
-      std::string hint = DidYouMean(e.reason->text, names);
-      if (!hint.empty())
-        d.help = hint;
+      Suggest(d, e.reason->text, names, e.reason->span);
     }
     if (e.group && !ValidGroup(e.group->text)) {
       Error(f, e.group->span, DiagCode::InvalidReasonCode, e.group->text,

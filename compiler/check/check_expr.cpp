@@ -25,6 +25,22 @@ std::string CodeNoun(CodeSystem system, bool plural) {
   return fmt::format("{} {}", vowel ? "an" : "a", noun);
 }
 
+// `G0328`, `E119`, `J0897`: a letter and at least three digits, as HCPCS and ICD-10-CM codes
+// are, and no name an author would choose.
+bool LooksLikeCode(std::string_view name) {
+  if (name.size() < 4 || name.size() > 7 || !std::isupper(static_cast<unsigned char>(name[0])))
+    return false;
+  size_t digits = 0;
+  for (char c : name.substr(1)) {
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      ++digits;
+    } else if (!std::isupper(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return digits >= 3;
+}
+
 struct Signature {
   std::vector<std::string> params;
   std::string result;
@@ -155,8 +171,8 @@ void Checker::CheckFactLiteral(uint32_t file, ast::ExprId fact_expr, ast::ExprId
   std::string values;
   for (const std::string& v : fact.one_of)
     values += (values.empty() ? "\"" : ", \"") + v + "\"";
-  std::string hint = DidYouMean(lit.text, fact.one_of);
-  d.help = hint.empty() ? "its values are " + values : hint;
+  if (!Suggest(d, lit.text, fact.one_of, lit.span, true))
+    d.help = "its values are " + values;
 }
 
 std::optional<TypeId> Checker::Unify(TypeId a, TypeId b) {
@@ -276,21 +292,29 @@ TypeId Checker::NameRef(uint32_t file, ast::ExprId id) {
     }
   }
   auto& d = Error(file, e.span, DiagCode::UnknownName, e.text);
-  d.help = DidYouMean(e.text, VisibleNames(file));
+  Suggest(d, e.text, VisibleNames(file), e.span);
   for (const stdlib::BuiltinInfo& b : stdlib::Builtins()) {
-    if (b.name == e.text)
+    if (b.name == e.text) {
       d.help = fmt::format("`{}` is a function: call it, `{}(...)`", e.text, e.text);
+      d.fix.reset();
+    }
   }
   if (!in_rule_) {
     for (const stdlib::ScopeInfo& s : stdlib::Scope()) {
       if (s.name == e.text) {
         d.help =
             fmt::format("`{}` is only known inside a rule, where a claim line is decided", e.text);
+        d.fix.reset();
       }
     }
   }
   if (d.help.empty() && e.text == "unknown") {
     d.help = "test for missing data with `x is none` or `x is known`";
+  }
+  if (d.help.empty() && LooksLikeCode(e.text)) {
+    // `line.code == G0328`: a code in an expression is a string.
+    d.help = fmt::format("write the code as a string: `\"{}\"`", e.text);
+    d.fix = diag::Fix{e.span, fmt::format("\"{}\"", e.text)};
   }
   return types_.error();
 }
@@ -313,8 +337,7 @@ TypeId Checker::FieldAccess(uint32_t file, ast::ExprId id) {
         names.push_back(name);
       auto& d = Error(file, e.name_span, DiagCode::NotExported,
                       sources_.files.Get(Fid(target)).name(), e.text);
-      d.help = DidYouMean(e.text, names);
-      if (d.help.empty()) {
+      if (!Suggest(d, e.text, names, e.name_span)) {
         std::string list;
         for (const std::string& n : names)
           list += (list.empty() ? "`" : ", `") + n + "`";
@@ -339,8 +362,7 @@ TypeId Checker::FieldAccess(uint32_t file, ast::ExprId id) {
       for (const Field& f : record.fields)
         names.push_back(f.name);
       auto& d = Error(file, e.name_span, DiagCode::UnknownField, Describe(file, e.a), e.text);
-      d.help = DidYouMean(e.text, names);
-      if (d.help.empty()) {
+      if (!Suggest(d, e.text, names, e.name_span)) {
         std::string list;
         for (const std::string& n : names)
           list += (list.empty() ? "`" : ", `") + n + "`";
@@ -355,9 +377,7 @@ TypeId Checker::FieldAccess(uint32_t file, ast::ExprId id) {
         for (const auto& [name, index] : facts_by_name_)
           names.push_back(name);
         auto& d = Error(file, e.name_span, DiagCode::UnknownFact, e.text);
-        std::string hint = DidYouMean(e.text, names);
-        if (!hint.empty())
-          d.help = hint;
+        Suggest(d, e.text, names, e.name_span);
         return types_.error();
       }
       out_.expr_refs[id] = Ref{RefKind::Fact, file, found->second};
@@ -410,8 +430,7 @@ TypeId Checker::Call(uint32_t file, ast::ExprId id) {
     for (const stdlib::BuiltinInfo& b : builtins)
       names.emplace_back(b.name);
     auto& d = Error(file, e.name_span, DiagCode::UnknownFunction, e.text);
-    d.help = DidYouMean(e.text, names);
-    if (d.help.empty()) {
+    if (!Suggest(d, e.text, names, e.name_span)) {
       std::string list;
       for (const std::string& n : names)
         list += (list.empty() ? "`" : ", `") + n + "`";
@@ -560,6 +579,13 @@ TypeId Checker::Compare(uint32_t file, ast::ExprId id) {
         (IsNumeric(kb) && ea.kind == ast::ExprKind::String)) {
       const ast::Expr& s = eb.kind == ast::ExprKind::String ? eb : ea;
       d.help = fmt::format("write the number without quotes: `{}`", s.text);
+    } else if ((ka == TypeKind::Code && eb.kind == ast::ExprKind::Int) ||
+               (kb == TypeKind::Code && ea.kind == ast::ExprKind::Int)) {
+      // `line.code == 82270`: the code is read as a number.
+      const ast::Expr& number = eb.kind == ast::ExprKind::Int ? eb : ea;
+      std::string code(Text(file, number.span));
+      d.help = fmt::format("write the code as a string: `\"{}\"`", code);
+      d.fix = diag::Fix{number.span, fmt::format("\"{}\"", code)};
     } else if (ka == TypeKind::Date && kb == TypeKind::Duration) {
       d.help = "compare two dates, e.g. `service_date >= month_start(last.date) + 12 months`";
     } else if (ka == TypeKind::Codeset || kb == TypeKind::Codeset) {
@@ -605,8 +631,16 @@ TypeId Checker::Arithmetic(uint32_t file, ast::ExprId id) {
     d.help = fmt::format("count the days between two dates with `days_between({}, {})`",
                          Describe(file, e.b), Describe(file, e.a));
   } else if (ka == TypeKind::Date && IsNumeric(kb)) {
-    d.help =
-        fmt::format("give the number a unit: `{} {} days`", Describe(file, e.a), ast::OpText(e.op));
+    const ast::Expr& amount = ast_.expr(e.b);
+    if (amount.kind == ast::ExprKind::Int) {
+      // `last.date + 84` -> `last.date + 84 days`, keeping the number.
+      d.help = fmt::format("give the number a unit: `{} {} {} days`", Describe(file, e.a),
+                           ast::OpText(e.op), amount.ival);
+      d.fix = diag::Fix{amount.span, fmt::format("{} days", amount.ival)};
+    } else {
+      d.help = fmt::format("a date moves by a duration, a number with its unit: `{} {} 90 days`",
+                           Describe(file, e.a), ast::OpText(e.op));
+    }
   }
   return types_.error();
 }
@@ -640,13 +674,15 @@ TypeId Checker::Membership(uint32_t file, ast::ExprId id) {
             same_system.push_back(name);
           }
         }
-        std::string hint = DidYouMean(Describe(file, e.b), same_system);
-        if (hint.empty() && same_system.size() == 1) {
-          hint = fmt::format("did you mean `{}`?", same_system.front());
+        Span codeset_span = ast_.expr(e.b).span;
+        if (!Suggest(d, Describe(file, e.b), same_system, codeset_span)) {
+          if (same_system.size() == 1) {
+            d.help = fmt::format("did you mean `{}`?", same_system.front());
+            d.fix = diag::Fix{codeset_span, same_system.front()};
+          } else {
+            d.help = fmt::format("test it against a codeset of {}", CodeNoun(ta.system, true));
+          }
         }
-        d.help = hint.empty()
-                     ? fmt::format("test it against a codeset of {}", CodeNoun(ta.system, true))
-                     : hint;
         return t_bool_;
       }
       break;

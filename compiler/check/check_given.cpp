@@ -140,8 +140,7 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
         if (!field) {
           auto& d = Error(f, key.span, DiagCode::GivenFieldUnknown, key.text);
           d.message = fmt::format("`{}` has no field `{}`", where, key.text);
-          d.help = DidYouMean(key.text, names);
-          if (d.help.empty()) {
+          if (!Suggest(d, key.text, names, key.span, true)) {
             std::string list;
             for (const std::string& n : names)
               list += (list.empty() ? "`" : ", `") + n + "`";
@@ -166,9 +165,7 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
           for (const auto& [name, index] : facts_by_name_)
             names.push_back(name);
           auto& d = Error(f, key.span, DiagCode::UnknownFact, key.text);
-          std::string hint = DidYouMean(key.text, names);
-          if (!hint.empty())
-            d.help = hint;
+          Suggest(d, key.text, names, key.span, true);
           continue;
         }
         const FactDecl& fact = out_.facts[found->second];
@@ -177,7 +174,8 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
         if (!fact.one_of.empty() && value.kind == ast::JsonKind::String &&
             std::find(fact.one_of.begin(), fact.one_of.end(), value.text) == fact.one_of.end()) {
           auto& d = Error(f, value.span, DiagCode::FactValueNotAllowed, value.text, fact.name);
-          d.help = DidYouMean(value.text, fact.one_of);
+          d.help.clear();
+          Suggest(d, value.text, fact.one_of, value.span, true);
         }
       }
       return;

@@ -84,5 +84,6 @@ int RunCodeset(const Options& options, std::istream& in, std::ostream& out, std:
 int RunExplain(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunDisasm(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunLsp(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace warrant::driver

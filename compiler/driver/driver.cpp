@@ -32,6 +32,7 @@ constexpr const OptionSpec* kLintOptions[] = {&kDenyWarnings, &kTerminology, &kD
 constexpr const OptionSpec* kImportOptions[] = {&kWtermOutput};
 constexpr const OptionSpec* kCodesetShowOptions[] = {&kAsOf, &kTerminology, &kDiagnostics};
 constexpr const OptionSpec* kDisasmOptions[] = {&kTerminology, &kDiagnostics};
+constexpr const OptionSpec* kLspOptions[] = {&kTerminology};
 constexpr const OptionSpec* kFmtOptions[] = {&kCheckOnly};
 
 constexpr size_t kMany = SIZE_MAX;
@@ -106,6 +107,10 @@ const CommandSpec kCommands[] = {
      "A file that does not parse is reported and left as it is; - formats standard input to "
      "standard output.",
      kFmtOptions, 1, kMany, ValueKind::Path, &RunFmt, false},
+    {"lsp", "", "a language server for editors, on standard input and output",
+     "Diagnostics as you type, hover, definitions, references, completion, formatting and quick "
+     "fixes, over JSON-RPC on standard input and output (docs/authoring.md, Editors).",
+     kLspOptions, 0, 0, ValueKind::Path, &RunLsp, false},
     {"help",
      "[command [verb]]",
      "show the options of a command",

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,10 +28,23 @@ struct Sources {
   std::vector<std::filesystem::path> paths;
 };
 
+// How an editor loads a pack (`warrant lsp`); the command line uses the defaults.
+struct LoadOptions {
+  // The text of files open in an editor, by canonical path: read instead of the file on disk
+  // (and loaded from a directory input even if the file is not on disk yet).
+  const std::map<std::filesystem::path, std::string>* overlay = nullptr;
+  // Keep what parsed of a file with syntax errors (ast::File::syntax_errors); imports of such a
+  // file still resolve to ast::kNone, as when it is dropped.
+  bool keep_partial = false;
+  // The pack root, when not the first input (or its directory).
+  std::filesystem::path root;
+};
+
 // Reads `inputs` (files or directories) and everything they import. Problems (unreadable files,
 // syntax errors, imports outside the root) go to `sink`; the files that parsed are kept, so the
 // checker can still report on them.
-void Load(const std::vector<std::string>& inputs, Sources& out, diag::DiagSink& sink);
+void Load(const std::vector<std::string>& inputs, Sources& out, diag::DiagSink& sink,
+          const LoadOptions& options = {});
 
 // Resolves `relative` against the directory of file `from`, refusing paths that leave the root.
 // Returns the canonical path, or an empty path with `why` set.
