@@ -116,6 +116,7 @@ void Lint(const Compilation& c, diag::DiagSink& sink) {
   LintUnused(linter);
   LintShadowing(linter);
   LintHeaderCodes(linter);
+  LintNoneGuards(linter);
   for (const diag::Diagnostic& d : found.diagnostics()) {
     if (!Suppressed(c.sources.files, d))
       sink.Add(d);

@@ -1,6 +1,7 @@
 // The lint passes' shared state and helpers. Not a public header: the interface is lint.h.
 // One file per family of checks: conditions.cpp (W0701, W0702), versions.cpp (W0703),
-// unused.cpp (W0704-W0707), shadowing.cpp (W0708), header_codes.cpp (W0709).
+// unused.cpp (W0704-W0707), shadowing.cpp (W0708), header_codes.cpp (W0709), none_guard.cpp
+// (W0712).
 #pragma once
 
 #include <optional>
@@ -52,5 +53,6 @@ void LintVersions(Linter& l);
 void LintUnused(Linter& l);
 void LintShadowing(Linter& l);
 void LintHeaderCodes(Linter& l);
+void LintNoneGuards(Linter& l);
 
 }  // namespace warrant::lint
