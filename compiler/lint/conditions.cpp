@@ -181,32 +181,7 @@ class ConditionLinter {
     return {id, negated};
   }
 
-  // Structural equality: the same expression written twice (names resolving alike).
-  bool Same(ExprId x, ExprId y) const {
-    if (x == ast::kNone || y == ast::kNone)
-      return x == y;
-    const ast::Expr& a = l_.ast.expr(x);
-    const ast::Expr& b = l_.ast.expr(y);
-    if (a.kind != b.kind || a.op != b.op || a.unit != b.unit || a.dir != b.dir ||
-        a.quant != b.quant || a.ival != b.ival || a.text != b.text || a.date.year != b.date.year ||
-        a.date.month != b.date.month || a.date.day != b.date.day ||
-        a.list.size() != b.list.size()) {
-      return false;
-    }
-    const check::Ref& ra = l_.checked.expr_refs[x];
-    const check::Ref& rb = l_.checked.expr_refs[y];
-    // Quantifier variables of two copies of one quantifier are bound by different nodes; names
-    // cannot be shadowed (E0216), so equal text is the same variable.
-    if (ra.kind != rb.kind ||
-        (ra.kind != check::RefKind::Local && (ra.file != rb.file || ra.index != rb.index))) {
-      return false;
-    }
-    for (size_t i = 0; i < a.list.size(); ++i) {
-      if (!Same(a.list[i], b.list[i]))
-        return false;
-    }
-    return Same(a.a, b.a) && Same(a.b, b.b) && Same(a.c, b.c);
-  }
+  bool Same(ExprId x, ExprId y) const { return l_.Same(x, y); }
 
   Verdict Eval(uint32_t f, ExprId id, const Context& context, int depth) {
     if (depth > 256)
