@@ -152,6 +152,8 @@ void Lint(const Compilation& c, diag::DiagSink& sink) {
   LintHeaderCodes(linter);
   LintNoneGuards(linter);
   LintRedundantRules(linter);
+  LintConflicts(linter);
+  LintOverrides(linter);
   for (const diag::Diagnostic& d : found.diagnostics()) {
     if (!Suppressed(c.sources.files, d))
       sink.Add(d);

@@ -1,7 +1,7 @@
 // The lint passes' shared state and helpers. Not a public header: the interface is lint.h.
 // One file per family of checks: conditions.cpp (W0701, W0702), versions.cpp (W0703),
 // unused.cpp (W0704-W0707), shadowing.cpp (W0708), header_codes.cpp (W0709), redundant.cpp
-// (W0710), none_guard.cpp (W0712).
+// (W0710), conflicts.cpp (W0711), none_guard.cpp (W0712), overrides.cpp (W0713).
 #pragma once
 
 #include <optional>
@@ -58,5 +58,7 @@ void LintShadowing(Linter& l);
 void LintHeaderCodes(Linter& l);
 void LintNoneGuards(Linter& l);
 void LintRedundantRules(Linter& l);
+void LintConflicts(Linter& l);
+void LintOverrides(Linter& l);
 
 }  // namespace warrant::lint
