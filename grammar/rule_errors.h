@@ -22,6 +22,7 @@ inline constexpr ExpectInfo kExpect{};
 #include "grammar/keywords.def"
 #undef WARRANT_KEYWORD
 WARRANT_EXPECT(kw_line, ExpectedToken, "`line`", None)
+WARRANT_EXPECT(kw_terminology, ExpectedToken, "`terminology`", None)
 
 // ---- tokens
 WARRANT_EXPECT(ident, ExpectedToken, "a name", None)
@@ -82,6 +83,10 @@ WARRANT_EXPECT(decision, ExpectedToken,
                "`not_applicable`)",
                None)
 WARRANT_EXPECT(given_clause, ExpectedToken, "`given`", None)
+WARRANT_EXPECT(record_source, ExpectedToken, "a record `{...}` or a fixture name", None)
+WARRANT_EXPECT(fixture_use, ExpectedToken, "a fixture name", None)
+WARRANT_EXPECT(fixture_body, ExpectedToken, "a record `{...}` or `= FIXTURE with {...}`", None)
+WARRANT_EXPECT(also_kind, ExpectedToken, "`deny`, `pend`, `reject` or `bundle`", None)
 WARRANT_EXPECT(test_body, ExpectedToken, "`{`", None)
 WARRANT_EXPECT(test_close, ExpectedToken, "`expect` or `}`", BraceClose)
 WARRANT_EXPECT(test_clause, ExpectedToken, "`expect` or `}`", None)
@@ -99,6 +104,14 @@ WARRANT_EXPECT(json_array_close, InvalidJson, "`,` or `]`", None)
 WARRANT_EXPECT(json_digits, InvalidJson, "a digit", None)
 WARRANT_EXPECT(json_string_close, InvalidJson, "`\"`", JsonStringClose)
 WARRANT_EXPECT(json_escape_code, InvalidJson, "an escape", JsonEscape)
+WARRANT_EXPECT(json_gen_count, ExpectedToken, "a number of records", None)
+WARRANT_EXPECT(json_gen_word_of, ExpectedToken, "`of`", None)
+WARRANT_EXPECT(json_gen_template, ExpectedToken, "a record `{...}` or a list of records", None)
+WARRANT_EXPECT(json_gen_word_every, ExpectedToken, "`every`", None)
+WARRANT_EXPECT(json_gen_step, ExpectedToken, "a step such as `7 days` or `1 month`", None)
+WARRANT_EXPECT(json_gen_unit, ExpectedToken, "`days`, `weeks`, `months` or `years`", None)
+WARRANT_EXPECT(json_gen_word_from, ExpectedToken, "`from`", None)
+WARRANT_EXPECT(json_gen_date, ExpectedToken, "a date (YYYY-MM-DD)", None)
 
 #undef WARRANT_EXPECT
 

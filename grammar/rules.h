@@ -159,6 +159,21 @@ struct ident_word {
 // A contextual keyword: `applies to line`, `expect line`; elsewhere `line` is a name.
 struct kw_line : tok<TAO_PEGTL_KEYWORD("line")> {};
 
+// Contextual words of the test syntax (`fixture base {...}`, `given base with {...}`,
+// `test "t" pack needs terminology {...}`, `expect ... also pend documentation`): matched only
+// where those constructs expect them, so they stay ordinary names everywhere else.
+struct kw_fixture : tok<TAO_PEGTL_KEYWORD("fixture")> {};
+
+struct kw_with : tok<TAO_PEGTL_KEYWORD("with")> {};
+
+struct kw_pack : tok<TAO_PEGTL_KEYWORD("pack")> {};
+
+struct kw_needs : tok<TAO_PEGTL_KEYWORD("needs")> {};
+
+struct kw_terminology : tok<TAO_PEGTL_KEYWORD("terminology")> {};
+
+struct kw_also : tok<TAO_PEGTL_KEYWORD("also")> {};
+
 struct lparen : tok<one<'('>> {};
 
 struct rparen : tok<one<')'>> {};
@@ -493,8 +508,37 @@ struct json_comma : jtok<one<','>> {};
 
 struct json_colon : jtok<one<':'>> {};
 
-struct json_value
-    : sor<json_string, json_number, json_object, json_array, json_true, json_false, json_null> {};
+// `generate 20 of {"code": "97110"} every 7 days from 2025-01-06`: records with dates
+// 2025-01-06, 2025-01-13, ... (a list of records repeats them all on each date). Inside a list it
+// adds its records to the list; as a member's value it is the list.
+struct json_gen_word_generate : jtok<TAO_PEGTL_KEYWORD("generate")> {};
+
+struct json_gen_word_of : jtok<TAO_PEGTL_KEYWORD("of")> {};
+
+struct json_gen_word_every : jtok<TAO_PEGTL_KEYWORD("every")> {};
+
+struct json_gen_word_from : jtok<TAO_PEGTL_KEYWORD("from")> {};
+
+struct json_gen_count : jtok<int_word> {};
+
+struct json_gen_unit
+    : jtok<sor<TAO_PEGTL_KEYWORD("days"), TAO_PEGTL_KEYWORD("day"), TAO_PEGTL_KEYWORD("weeks"),
+               TAO_PEGTL_KEYWORD("week"), TAO_PEGTL_KEYWORD("months"), TAO_PEGTL_KEYWORD("month"),
+               TAO_PEGTL_KEYWORD("years"), TAO_PEGTL_KEYWORD("year")>> {};
+
+struct json_gen_step : seq<json_gen_count, expect<json_gen_unit>> {};
+
+struct json_gen_date : jtok<date_word> {};
+
+struct json_gen_template : sor<json_object, json_array> {};
+
+struct json_generate
+    : seq<json_gen_word_generate, expect<json_gen_count>, expect<json_gen_word_of>,
+          expect<json_gen_template>, expect<json_gen_word_every>, expect<json_gen_step>,
+          expect<json_gen_word_from>, expect<json_gen_date>> {};
+
+struct json_value : sor<json_string, json_number, json_object, json_array, json_true, json_false,
+                        json_null, json_generate> {};
 
 struct json_first_value : json_value {};
 
@@ -607,18 +651,44 @@ struct decision
     : sor<kw_covered, kw_pended, kw_bundled, kw_denied, kw_rejected, kw_not_applicable> {};
 
 // `expect line 1 denied frequency CO-119 remark N386 "message" flag "note"`: the reason is a name
-// not followed by `-` (that is a group code: `denied CO-119` names no reason).
-struct expect_reason : seq<reason_ref, not_at<minus_op>> {};
+// not followed by `-` (that is a group code: `denied CO-119` names no reason) and not `also`.
+struct expect_reason : seq<not_at<kw_also>, reason_ref, not_at<minus_op>> {};
 
 struct expect_carc : seq<group_code, minus_op, expect<code_lit>> {};
 
+// `group PR`: the group code alone, whatever the CARC.
+struct expect_group : seq<kw_group, expect<group_code>> {};
+
+struct expect_codes : sor<expect_carc, expect_group> {};
+
 struct expect_flag : seq<kw_flag, expect<string_lit>> {};
+
+// `also pend documentation`: another finding of the line, of any strength.
+struct also_kind : sor<kw_deny, kw_pend, kw_reject, kw_bundle> {};
+
+struct expect_also : seq<kw_also, expect<also_kind>, opt<expect_reason>, opt<expect_codes>,
+                         opt<rarc_list>, opt<string_lit>> {};
 
 struct expect_clause
     : seq<kw_expect, expect<kw_line>, expect<int_lit>, expect<decision>, opt<expect_reason>,
-          opt<expect_carc>, opt<rarc_list>, opt<string_lit>, star<expect_flag>> {};
+          opt<expect_codes>, opt<rarc_list>, opt<string_lit>, star<sor<expect_flag, expect_also>>> {
+};
 
-struct given_clause : seq<kw_given, sep, expect<json_given>> {};
+// A record: written out, or a fixture (`base`, `alias.base`) with changes merged in.
+struct fixture_ref : seq<ident, opt<dot, expect<ident>>> {};
+
+struct with_clause : seq<kw_with, sep, expect<json_given>> {};
+
+struct fixture_use : seq<fixture_ref, opt<with_clause>> {};
+
+struct record_source : sor<fixture_use, seq<sep, json_given>> {};
+
+struct given_clause : seq<kw_given, expect<record_source>> {};
+
+// `fixture base { ... }` or `fixture senior = base with { ... }`
+struct fixture_body : sor<seq<equals_sign, expect<fixture_use>>, seq<sep, json_given>> {};
+
+struct fixture_decl : seq<kw_fixture, expect<ident>, expect<fixture_body>> {};
 
 struct test_close : rbrace {};
 
@@ -630,10 +700,16 @@ struct test_body
              star<not_at<block_stop>, recover<expect<test_clause>, SyncKind::TestClause>>,
              expect<test_close>> {};
 
-struct test_decl : seq<kw_test, expect<string_lit>, expect<test_body>> {};
+// `test "name" [pack] [needs terminology] { ... }`
+struct test_pack : kw_pack {};
+
+struct test_needs : seq<kw_needs, expect<kw_terminology>> {};
+
+struct test_decl
+    : seq<kw_test, expect<string_lit>, opt<test_pack>, opt<test_needs>, expect<test_body>> {};
 
 struct decl : sor<import_decl, codeset_decl, table_decl, fact_decl, reason_decl, let_stmt,
-                  rule_decl, test_decl> {};
+                  rule_decl, test_decl, fixture_decl> {};
 
 // A statement or test clause outside its block is an error, reported at its first word once it
 // has parsed (so the error inside it, if any, wins: that is the more specific one).

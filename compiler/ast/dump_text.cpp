@@ -33,6 +33,15 @@ std::string Member(const CodeMember& m) {
 
 // The one-line form of a JSON value, or nullopt once it grows past `limit` characters (so a huge
 // record costs no more than `limit` per level to reject).
+// " every 7 days from 2025-01-06"
+std::string GenerateTail(const Json& j) {
+  std::string unit = DurationUnitName(j.unit);
+  if (j.step == 1)
+    unit.pop_back();  // "1 month"
+  return fmt::format(" every {} {} from {:04}-{:02}-{:02}", j.step, unit, j.from.year, j.from.month,
+                     j.from.day);
+}
+
 std::optional<std::string> Compact(const Ast& ast, JsonId id, size_t limit) {
   const Json& j = ast.json[id];
   switch (j.kind) {
@@ -61,6 +70,18 @@ std::optional<std::string> Compact(const Ast& ast, JsonId id, size_t limit) {
         out += *item;
       }
       out += object ? "}" : "]";
+      if (out.size() > limit)
+        return std::nullopt;
+      return out;
+    }
+    case JsonKind::Generate: {
+      std::string out = fmt::format("generate {} of ", j.count);
+      if (out.size() > limit)
+        return std::nullopt;
+      std::optional<std::string> item = Compact(ast, j.items[0], limit - out.size());
+      if (!item)
+        return std::nullopt;
+      out += *item + GenerateTail(j);
       if (out.size() > limit)
         return std::nullopt;
       return out;
@@ -182,7 +203,14 @@ void AppendJson(const Ast& ast, JsonId id, size_t indent, size_t column, size_t 
     out += *line;
     return;
   }
-  const Json& j = ast.json[id];  // only arrays and objects can be too wide
+  const Json& j = ast.json[id];  // only arrays, objects and generators can be too wide
+  if (j.kind == JsonKind::Generate) {
+    std::string head = fmt::format("generate {} of ", j.count);
+    out += head;
+    AppendJson(ast, j.items[0], indent, column + head.size(), width, out);
+    out += GenerateTail(j);
+    return;
+  }
   bool object = j.kind == JsonKind::Object;
   std::string pad(indent + 2, ' ');
   out += object ? "{\n" : "[\n";

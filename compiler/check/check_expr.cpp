@@ -162,16 +162,21 @@ void Checker::CheckFactLiteral(uint32_t file, ast::ExprId fact_expr, ast::ExprId
   const Ref& ref = out_.expr_refs[fact_expr];
   if (lit.kind != ast::ExprKind::String || ref.kind != RefKind::Fact)
     return;
+  // The values this file's declaration allows (another file's may allow more).
   const FactDecl& fact = out_.facts[ref.index];
-  if (fact.one_of.empty())
+  const FactRef& seen = out_.fact_scope[file].at(fact.name);
+  std::vector<std::string> one_of;
+  for (const ast::Name& v : ast_.files[seen.file].facts[seen.index].one_of)
+    one_of.push_back(v.text);
+  if (one_of.empty())
     return;
-  if (std::find(fact.one_of.begin(), fact.one_of.end(), lit.text) != fact.one_of.end())
+  if (std::find(one_of.begin(), one_of.end(), lit.text) != one_of.end())
     return;
   auto& d = Error(file, lit.span, DiagCode::FactValueNotAllowed, lit.text, fact.name);
   std::string values;
-  for (const std::string& v : fact.one_of)
+  for (const std::string& v : one_of)
     values += (values.empty() ? "\"" : ", \"") + v + "\"";
-  if (!Suggest(d, lit.text, fact.one_of, lit.span, true))
+  if (!Suggest(d, lit.text, one_of, lit.span, true))
     d.help = "its values are " + values;
 }
 
@@ -371,17 +376,29 @@ TypeId Checker::FieldAccess(uint32_t file, ast::ExprId id) {
       return types_.error();
     }
     case TypeKind::Facts: {
-      auto found = facts_by_name_.find(e.text);
-      if (found == facts_by_name_.end()) {
+      const auto& scope = out_.fact_scope[file];
+      auto found = scope.find(e.text);
+      if (found == scope.end()) {
         std::vector<std::string> names;
-        for (const auto& [name, index] : facts_by_name_)
+        for (const auto& [name, ref] : scope)
           names.push_back(name);
         auto& d = Error(file, e.name_span, DiagCode::UnknownFact, e.text);
-        Suggest(d, e.text, names, e.name_span);
+        if (!Suggest(d, e.text, names, e.name_span)) {
+          auto elsewhere = facts_by_name_.find(e.text);
+          if (elsewhere != facts_by_name_.end()) {
+            const FactDecl& other = out_.facts[elsewhere->second];
+            d.help = fmt::format(
+                "`{}` is declared in `{}`, which this file does not import: import it, or declare "
+                "the fact here too",
+                e.text, sources_.files.Get(Fid(other.file)).name());
+          }
+        }
         return types_.error();
       }
-      out_.expr_refs[id] = Ref{RefKind::Fact, file, found->second};
-      return out_.facts[found->second].type;
+      if (conflicting_facts_.count({found->second.file, found->second.index}))
+        return types_.error();  // E0220: which type it has here is the question
+      out_.expr_refs[id] = Ref{RefKind::Fact, file, found->second.fact};
+      return out_.facts[found->second.fact].type;
     }
     default: {
       auto& d =

@@ -45,7 +45,7 @@ class Dumper {
       out_ << fmt::format("  {} = {}-{}", r.name, r.group, r.carc);
       for (const std::string& rarc : r.rarcs)
         out_ << ' ' << rarc;
-      out_ << '\n';
+      out_ << "  (" << files_.Get(ast_.files[r.file].file).name() << ")\n";
     }
   }
 
@@ -101,6 +101,9 @@ class Dumper {
           Stmts(rule.body, 4);
           break;
         }
+        case ast::DeclKind::Fixture:
+          out_ << "  fixture " << file.fixtures[ref.index].name.text << '\n';
+          break;
         case ast::DeclKind::Test: {
           const ast::Test& test = file.tests[ref.index];
           out_ << "  test \"" << test.name.text << "\"";
@@ -111,6 +114,9 @@ class Dumper {
             out_ << ']';
           }
           out_ << '\n';
+          // The claim as the test decides it (fixtures merged, generated records written out).
+          if (ref.index < p_.test_claims[f].size())
+            out_ << "    claim " << p_.test_claims[f][ref.index] << '\n';
           break;
         }
       }

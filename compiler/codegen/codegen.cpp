@@ -70,7 +70,6 @@ void Generator::EmitReasons() {
     data.carc = r.carc;
     data.rarcs = r.rarcs;
     data.description = r.description;
-    reason_index_[r.name] = static_cast<uint32_t>(out_.reasons.size());
     out_.reasons.push_back(std::move(data));
   }
   // Computed group codes are snippets evaluated per finding, with the line in scope.
@@ -129,18 +128,24 @@ uint32_t Generator::Site(OutcomeKind kind, const ast::Outcome* outcome, uint32_t
   data.file = source_of_file_[ast_.files[file].file];
   data.begin = span.begin;
   data.end = span.end;
+  const auto& scope = checked_.reason_scope[file];
   if (outcome) {
     if (outcome->reason)
-      data.reason = reason_index_.at(outcome->reason->text);
+      data.reason = scope.at(outcome->reason->text);
     if (outcome->message)
       data.message = outcome->message->text;
-    // A bundle reports the standard CO-97 unless it names its own reason.
+    // A bundle reports `bundling` (the standard CO-97) unless it names its own reason.
     if (!outcome->reason && kind == OutcomeKind::Bundle) {
-      auto it = reason_index_.find("bundling");
-      if (it != reason_index_.end())
+      auto it = scope.find("bundling");
+      if (it != scope.end())
         data.reason = it->second;
     }
   }
+  // A pend on missing data here reports this file's `documentation` reason; the site records it
+  // when the file maps that reason to its own codes (runtime: Engine::ReasonOf).
+  auto documentation = scope.find("documentation");
+  if (documentation != scope.end() && !checked_.reasons[documentation->second].from_stdlib)
+    data.unknown_reason = documentation->second;
   out_.outcomes.push_back(std::move(data));
   return static_cast<uint32_t>(out_.outcomes.size() - 1);
 }

@@ -474,8 +474,9 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
         if (s.unknown_outcome) {
           OutcomeData& o = out_.outcomes[site];
           o.unknown_kind = s.unknown_outcome->kind;
+          o.unknown_reason = UINT32_MAX;
           if (s.unknown_outcome->reason) {
-            o.unknown_reason = reason_index_.at(s.unknown_outcome->reason->text);
+            o.unknown_reason = checked_.reason_scope[file].at(s.unknown_outcome->reason->text);
           }
           if (s.unknown_outcome->message)
             o.unknown_message = s.unknown_outcome->message->text;

@@ -66,7 +66,6 @@ class Generator {
   std::vector<uint32_t> codeset_base_;  // per file: global index of its first codeset
   std::vector<uint32_t> table_base_;
   std::vector<bool> codeset_done_;
-  std::map<std::string, uint32_t> reason_index_;
   std::map<std::string, uint32_t> constant_index_;
   std::vector<uint32_t> source_of_file_;  // FileId -> program source index
 

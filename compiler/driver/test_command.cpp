@@ -1,9 +1,11 @@
 // `warrant test`: run every `test` block against the policy of its file.
 //
-// A test's `given` record is the JSON text as written in the source; it is decided by the
-// versions of its own file's policy only (the version in force on each line's date), so a test
-// beside NCD 210.3 is not disturbed by other criteria in the pack. Each `expect` is checked by
-// test_expect.h. With --junit the results are also written as JUnit XML (junit.h); with
+// A test's claim is the record the checker built from its `given` (fixtures merged, generated
+// records written out); it is decided by the versions of its own file's policy only (the version
+// in force on each line's date), so a test beside NCD 210.3 is not disturbed by other criteria
+// in the pack — unless it is a `pack` test, which every policy decides. A test that `needs
+// terminology` is skipped, and counted as skipped, when none is loaded. Each `expect` is checked
+// by test_expect.h. With --junit the results are also written as JUnit XML (junit.h); with
 // --coverage or --min-coverage every decision also runs under a CoverageSink and the report is
 // printed by coverage_report.h.
 #include <ostream>
@@ -51,50 +53,64 @@ int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostre
   progress.Restart(total);
   Session session(*engine);
   std::vector<TestOutcome> results;
-  size_t passed = 0, failed = 0;
-  ForEachTest(*c, options, session,
-              [&](const ast::File& file, const SourceFile& source, const ast::Test& test,
-                  std::string_view json) {
-                TestOutcome result;
-                result.file = source.name();
-                result.name = test.name.text;
-                result.where =
-                    fmt::format("{}:{}", source.name(), source.Locate(test.name.span.begin).line);
-                RecordError error;
-                if (!session.Evaluate(json, error)) {
-                  result.problems.push_back(fmt::format("the given record is malformed: [{}] {}",
-                                                        RecordErrorId(error.code), error.message));
-                } else {
-                  if (measure) {
-                    // Decided again under the sink: Evaluate decodes and decides without a trace.
-                    session.Decide(session.claim(), &coverage);
-                    coverage.ClaimDone(session.claim(), session.decision(), file.policy->id.text);
-                  }
-                  for (const ast::Expect& expect : test.expects) {
-                    std::string at =
-                        fmt::format("{}:{}", source.name(), source.Locate(expect.span.begin).line);
-                    std::vector<std::string> lines =
-                        CheckExpect(*engine, sources, session.decision(), expect, at);
-                    result.problems.insert(result.problems.end(), lines.begin(), lines.end());
-                  }
-                }
-                if (result.problems.empty()) {
-                  ++passed;
-                  report << fmt::format("{} {} {}\n", Paint("PASS", Color::Green, color),
-                                        result.where, result.name);
-                } else {
-                  ++failed;
-                  report << fmt::format("{} {} {}\n", Paint("FAIL", Color::Red, color),
-                                        result.where, result.name);
-                  for (const std::string& line : result.problems)
-                    report << "     " << line << '\n';
-                }
-                results.push_back(std::move(result));
-                progress.Advance(
-                    1, [&] { return fmt::format("{}/{} tests", passed + failed, total); });
-              });
+  size_t passed = 0, failed = 0, skipped = 0;
+  bool have_terminology = !c->terminology.versions().empty();
+  ForEachTest(
+      *c, options, session,
+      [&](const ast::File& file, const SourceFile& source, const ast::Test& test,
+          std::string_view json) {
+        TestOutcome result;
+        result.file = source.name();
+        result.name = test.name.text;
+        result.where =
+            fmt::format("{}:{}", source.name(), source.Locate(test.name.span.begin).line);
+        if (test.needs_terminology && !have_terminology) {
+          ++skipped;
+          result.skipped =
+              "needs terminology, and none is loaded: pass --terminology PATH or set "
+              "WARRANT_TERMINOLOGY";
+          report << fmt::format("SKIP {} {}\n     {}\n", result.where, result.name, result.skipped);
+          results.push_back(std::move(result));
+          return;
+        }
+        RecordError error;
+        if (!session.Evaluate(json, error)) {
+          result.problems.push_back(fmt::format("the given record is malformed: [{}] {}",
+                                                RecordErrorId(error.code), error.message));
+        } else {
+          if (measure) {
+            // Decided again under the sink: Evaluate decodes and decides without a trace.
+            session.Decide(session.claim(), &coverage);
+            coverage.ClaimDone(session.claim(), session.decision(),
+                               test.pack ? std::string_view() : file.policy->id.text);
+          }
+          for (const ast::Expect& expect : test.expects) {
+            std::string at =
+                fmt::format("{}:{}", source.name(), source.Locate(expect.span.begin).line);
+            std::vector<std::string> lines =
+                CheckExpect(*engine, sources, session.decision(), expect, at);
+            result.problems.insert(result.problems.end(), lines.begin(), lines.end());
+          }
+        }
+        if (result.problems.empty()) {
+          ++passed;
+          report << fmt::format("{} {} {}\n", Paint("PASS", Color::Green, color), result.where,
+                                result.name);
+        } else {
+          ++failed;
+          report << fmt::format("{} {} {}\n", Paint("FAIL", Color::Red, color), result.where,
+                                result.name);
+          for (const std::string& line : result.problems)
+            report << "     " << line << '\n';
+        }
+        results.push_back(std::move(result));
+        progress.Advance(1, [&] { return fmt::format("{}/{} tests", passed + failed, total); });
+      });
   progress.Finish();
-  report << fmt::format("{} passed, {} failed\n", passed, failed);
+  report << fmt::format("{} passed, {} failed", passed, failed);
+  if (skipped)
+    report << fmt::format(", {} skipped", skipped);
+  report << '\n';
 
   int status = failed ? 1 : 0;
   if (!options.junit.empty()) {

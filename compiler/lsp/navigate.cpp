@@ -143,6 +143,12 @@ Json DocumentSymbols(const Analysis& analysis, FileId fid) {
         out.Push(std::move(symbol));
         break;
       }
+      case ast::DeclKind::Fixture: {
+        const ast::Fixture& fixture = file.fixtures[ref.index];
+        out.Push(
+            Outline(lines, fixture.name.text, "fixture", kStruct, fixture.span, fixture.name.span));
+        break;
+      }
       case ast::DeclKind::Test: {
         const ast::Test& test = file.tests[ref.index];
         out.Push(Outline(lines, test.name.text, "test", kMethod, test.span, test.name.span));

@@ -71,9 +71,12 @@ bool Engine::Prepare(std::string* error) {
   }
   index_ = RuleIndex::Build(program_);
   hash_text_ = program_.HashText();
+  // The standard reasons come first (compiler/check), so this is the standard `documentation`.
   for (uint32_t r = 0; r < program_.reasons.size(); ++r) {
-    if (program_.reasons[r].name == "documentation")
+    if (program_.reasons[r].name == "documentation") {
       documentation_reason_ = r;
+      break;
+    }
   }
   line_starts_.clear();
   for (const SourceData& source : program_.sources) {
@@ -196,6 +199,17 @@ std::string Engine::DescribeMissing(uint32_t pc) const {
   return fmt::format("`{}` is missing from the claim", text);
 }
 
+uint32_t Engine::ReasonOf(const Finding& f) const {
+  if (f.reason != UINT32_MAX || !f.auto_message)
+    return f.reason;
+  // A pend on missing data reports the `documentation` reason of the file it arose in, which
+  // the compiler records on the site when that file maps the reason to its own codes.
+  const OutcomeData& o = program_.outcomes[f.outcome];
+  if (o.unknown_kind == OutcomeKind::AutoPend && o.unknown_reason < program_.reasons.size())
+    return o.unknown_reason;
+  return documentation_reason_;
+}
+
 std::string FindingMessage(const Engine& engine, const Finding& f) {
   const Program& p = engine.program();
   const OutcomeData& o = p.outcomes[f.outcome];
@@ -224,9 +238,7 @@ void Engine::FormatFinding(const Finding& f, std::string& out) const {
   out += "{\"outcome\":\"";
   out += OutcomeWord(f.kind);
   out += '"';
-  uint32_t reason = f.reason;
-  if (reason == UINT32_MAX && f.auto_message)
-    reason = documentation_reason_;
+  uint32_t reason = ReasonOf(f);
   if (reason != UINT32_MAX) {
     const ReasonData& r = p.reasons[reason];
     out += ",\"reason\":";

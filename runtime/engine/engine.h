@@ -57,8 +57,12 @@ class Engine {
   const std::string& SpanText(uint32_t pc) const;
   const std::string& SpanSite(uint32_t pc) const;
 
-  // The reason a pend on missing data reports (the pack's `documentation` reason), or none.
+  // The standard `documentation` reason (CO-252 M127), or none.
   uint32_t documentation_reason() const { return documentation_reason_; }
+
+  // The reason a finding reports: its own; for a pend on missing data, the `documentation`
+  // reason of the file where it arose (the standard one unless that file maps it); or none.
+  uint32_t ReasonOf(const Finding& finding) const;
 
   // Appends one finding as the JSON object of language.md §10.
   void AppendFinding(const Finding& finding, std::string& out) const;
