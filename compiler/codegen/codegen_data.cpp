@@ -224,7 +224,7 @@ void Generator::EmitTables() {
               value_text = fmt::format("{:04}-{:02}-{:02}", v.date.year, v.date.month, v.date.day);
               break;
             case ast::ExprKind::Unary:
-              if (v.op == ast::Op::Neg && v.a != ast::kNone) {
+              if (v.op == ast::Operator::Neg && v.a != ast::kNone) {
                 const ast::Expr& inner = ast_.expr(v.a);
                 value_text = "-" + (inner.kind == ast::ExprKind::Int ? std::to_string(inner.ival)
                                                                      : inner.text);

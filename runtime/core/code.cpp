@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include "runtime/core/code_syntax.h"
+#include "runtime/core/text.h"
 
 namespace warrant {
 
@@ -109,18 +110,10 @@ uint64_t PackAnalysis(CodeSystem system, const Analysis& a) {
 
 // ---- Messages -------------------------------------------------------------------------------
 
-// The text as it can be shown between backticks: control and non-ASCII bytes escaped.
+// The text as it can be shown between backticks: control and non-ASCII bytes escaped (a code
+// is ASCII, so anything else is better seen byte by byte).
 std::string Shown(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte >= 0x7f) {
-      out += fmt::format("\\x{:02X}", byte);
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return TerminalText(text, {.ascii = true});
 }
 
 std::string DescribeCharacter(char c) {

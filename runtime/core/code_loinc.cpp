@@ -1,6 +1,6 @@
 // LOINC syntax: 1-7 digits without a leading zero, `-`, the mod-10 check digit (`4548-4`).
 // Packed by number (number * 10 + check digit); LOINC has no hierarchy, so no prefixes.
-#include <fmt/core.h>
+#include <charconv>
 
 #include "runtime/core/code_syntax.h"
 
@@ -98,7 +98,12 @@ size_t LoincSyntax::Display(uint64_t payload, char* out) {
   if (number == 0 || number > 9'999'999) {
     return 0;
   }
-  return fmt::format_to_n(out, 23, "{}-{}", number, payload % 10).size;
+  // std::to_chars rather than fmt::format_to_n: the latter's core.h declaration mangles
+  // differently under clang than Debian's GCC-built libfmt exports, so clang builds fail to link.
+  char* end = std::to_chars(out, out + 8, number).ptr;
+  *end++ = '-';
+  *end++ = static_cast<char>('0' + payload % 10);
+  return static_cast<size_t>(end - out);
 }
 
 uint64_t LoincSyntax::PrefixLast(const Analysis&, uint64_t payload) {
