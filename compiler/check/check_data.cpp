@@ -51,7 +51,9 @@ std::optional<TypeId> Checker::ResolveType(uint32_t f, const ast::TypeExpr& type
       for (CodeSystem s : kBuiltinCodeSystems)
         names.emplace_back(SystemName(s));
       if (!Suggest(d, arg.name.text, names, arg.name.span))
-        d.help = "code systems are `icd10cm`, `hcpcs`, `loinc`, `pos` and `modifier`";
+        d.help =
+            "code systems are `icd10cm`, `hcpcs`, `loinc`, `pos`, `modifier`, `ndc`, `npi`, "
+            "`taxonomy`, `revenue` and `bill_type`";
       return std::nullopt;
     }
     auto& d = Error(f, type.name.span, DiagCode::UnknownCodeSystem, name);

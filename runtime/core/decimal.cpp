@@ -1,5 +1,6 @@
 #include "runtime/core/decimal.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "runtime/core/int128.h"
@@ -83,6 +84,35 @@ MoneyProblem ParseMoney(std::string_view text, int64_t max_scaled, int64_t* scal
     return MoneyProblem::Negative;
   *scaled = value;
   return MoneyProblem::None;
+}
+
+bool DecimalIsExact(std::string_view text) {
+  size_t i = 0;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+'))
+    ++i;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9')
+    ++i;
+  int64_t places = 0;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    int64_t digits = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+      ++digits;
+      if (text[i] != '0')
+        places = digits;  // trailing zeros hold nothing
+    }
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    int64_t exponent = 0;
+    bool negative = false;
+    ++i;
+    if (i < text.size() && (text[i] == '-' || text[i] == '+'))
+      negative = text[i++] == '-';
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i)
+      exponent = std::min<int64_t>(exponent * 10 + (text[i] - '0'), 1000);
+    places += negative ? exponent : -exponent;
+  }
+  return places <= 6;
 }
 
 bool ParseDecimal(std::string_view text, int64_t* scaled) {

@@ -15,6 +15,11 @@ namespace warrant {
 // of range (|value| >= 9.2e12).
 bool ParseDecimal(std::string_view text, int64_t* scaled);
 
+// Whether a number ParseDecimal accepts has at most six decimal places (trailing zeros and the
+// exponent counted), so it is held exactly. Claims must be: a rounded lab value is not what was
+// measured.
+bool DecimalIsExact(std::string_view text);
+
 // A money amount: exact cents, written `digits[.d[d]]` (a JSON number or the text of a string).
 // Scaled like a decimal. What is wrong with a text that is not one, for a message.
 enum class MoneyProblem : uint8_t { None, Malformed, Negative, TooPrecise, TooLarge };

@@ -708,6 +708,11 @@ class Decoding {
       Fail(code, path, fmt::format("the number {} is out of range for a decimal", Clip(token)));
       return Got::Failed;
     }
+    if (!DecimalIsExact(token)) {
+      Fail(RecordErrorCode::OutOfRange, path,
+           fmt::format("the number {} has more than six decimal places", Clip(token)));
+      return Got::Failed;
+    }
     return Got::Value;
   }
 
@@ -1360,7 +1365,7 @@ class Decoding {
     const Path lines = Path().Key("lines");
     if (c.lines.empty())
       return Fail(RecordErrorCode::NoLines, lines, "a claim needs at least one service line");
-    const std::span<const uint16_t> inherited = Inherited();
+    const std::span<const uint16_t> inherited = schema_.record(RecordId::line).inherited;
     for (size_t k = 0; k < c.lines.size(); ++k) {
       LineRecord& line = c.lines[k];
       const Path at = lines.At(k);
@@ -1408,19 +1413,6 @@ class Decoding {
   }
 
  private:
-  // The line's generic fields that take the claim's value when absent.
-  std::span<const uint16_t> Inherited() {
-    if (!inherited_ready_) {
-      for (uint16_t id : schema_.record(RecordId::line).fields) {
-        const FieldDef& f = schema_.field(id);
-        if (f.slot != kNoIndex16 && f.absent == Absence::FromClaim)
-          inherited_.push_back(id);
-      }
-      inherited_ready_ = true;
-    }
-    return inherited_;
-  }
-
   // The pointed-to diagnoses, else all of the claim's.
   bool LineDiagnoses(LineRecord& line, const Path& at) {
     Claim& c = claim_;
@@ -1455,8 +1447,6 @@ class Decoding {
   std::vector<uint32_t>& ignored_here_;  // this record's ignored fields
   std::vector<uint32_t>& scratch_;       // objects of lists being read
   std::string pattern_;
-  std::vector<uint16_t> inherited_;
-  bool inherited_ready_ = false;
 };
 
 }  // namespace

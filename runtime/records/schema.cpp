@@ -273,6 +273,7 @@ std::optional<std::string> Schema::Finish() {
     r.initial.clear();
     r.date_field = kNoIndex16;
     r.keys = KeyTable();
+    r.inherited.clear();
     for (size_t position = 0; position < r.fields.size(); ++position) {
       FieldDef& f = fields_[r.fields[position]];
       const std::string where = fmt::format("field `{}.{}`", r.name, f.name);
@@ -287,6 +288,8 @@ std::optional<std::string> Schema::Finish() {
         if (!from || from->type != f.type)
           return where + ": it takes its value from a claim field that does not match it";
         f.from = from->id;
+        if (f.slot != kNoIndex16)
+          r.inherited.push_back(f.id);
       }
       if (f.slot == kNoIndex16)
         continue;  // a Claim member: the C++ fills it

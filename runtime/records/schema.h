@@ -187,6 +187,7 @@ struct RecordDef {
   std::vector<Value> initial;
   uint16_t date_field = kNoIndex16;  // a `date: date` field: what latest and earliest order by
   KeyTable keys;                     // input key -> position in `fields`
+  std::vector<uint16_t> inherited;   // generic fields that take the claim's value when absent
 };
 
 class Schema {

@@ -525,15 +525,77 @@ TEST_CASE("code: ranges end at the code or, where the system says so, below it",
   REQUIRE(hcpcs.has_value());
   CHECK(*hcpcs == CodeInterval{Hcpcs("99201"), Hcpcs("99215")});
   CHECK_FALSE(RangeInterval(CodeSystem::Hcpcs, "99201", "9921").has_value());
-  CHECK_FALSE(RangeInterval(static_cast<CodeSystem>(200), "A", "B").has_value());
+  CHECK_FALSE(RangeInterval(static_cast<CodeSystem>(20), "A", "B").has_value());
 }
 
-TEST_CASE("code: local systems are rejected for now", "[code]") {
-  const auto local = static_cast<CodeSystem>(200);
+TEST_CASE("code: prefix bytes without a system are refused", "[code]") {
+  const auto unknown = static_cast<CodeSystem>(20);
+  CHECK_FALSE(Normalize(unknown, "AHI").ok());
+  CHECK_FALSE(Pack(unknown, "AHI").has_value());
+  CHECK(Validate(unknown, "AHI").has_value());
+  CHECK_FALSE(PrefixInterval(unknown, "A*").ok());
+  CHECK(Display((uint64_t{20} << 56) | 5) == "<none>");
+  const auto local = static_cast<CodeSystem>(200);  // pack-local systems: not yet
   CHECK_FALSE(Normalize(local, "AHI").ok());
   CHECK_FALSE(Pack(local, "AHI").has_value());
-  CHECK(Validate(local, "AHI").has_value());
-  CHECK_FALSE(PrefixInterval(local, "A*").ok());
+}
+
+TEST_CASE("code: NDC, 11 digits 5-4-2, the 10-digit forms padded", "[code]") {
+  const auto ndc = CodeSystem::Ndc;
+  CHECK(Display(P(ndc, "00002-1433-80")) == "00002-1433-80");
+  CHECK(P(ndc, "00002143380") == P(ndc, "00002-1433-80"));
+  CHECK(P(ndc, "0002-1433-80") == P(ndc, "00002-1433-80"));  // 4-4-2
+  CHECK(P(ndc, "50242-040-62") == P(ndc, "50242-0040-62"));  // 5-3-2
+  CHECK(P(ndc, "60575-4112-1") == P(ndc, "60575-4112-01"));  // 5-4-1
+  CHECK(PackAnalyzed(ndc, "00002-1433-80") == Pack(ndc, "00002-1433-80"));
+  CHECK(ErrorOf(ndc, "0002143380") == CodeError::BadShape);  // 10 digits: which segment?
+  CHECK(Why(ndc, "0002143380") ==
+        "`0002143380` is not a valid NDC: a 10-digit NDC needs its hyphens (4-4-2, 5-3-2 or 5-4-1) "
+        "to say which segment takes the leading zero");
+  CHECK(ErrorOf(ndc, "0002-143-80") == CodeError::BadShape);  // two short segments
+  CHECK(ErrorOf(ndc, "00002-1433-8-0") == CodeError::BadShape);
+  CHECK(ErrorOf(ndc, "00002-1433-8A") == CodeError::BadCharacter);
+  const CodeInterval labeler = Prefix(ndc, "00002*");
+  CHECK(In(labeler, P(ndc, "00002-1433-80")));
+  CHECK_FALSE(In(labeler, P(ndc, "00003-0000-00")));
+  CHECK(In(Prefix(ndc, "00002-1433*"), P(ndc, "00002-1433-01")));
+}
+
+TEST_CASE("code: NPI, 10 digits with the 80840 Luhn check digit", "[code]") {
+  const auto npi = CodeSystem::Npi;
+  CHECK(Display(P(npi, "1234567893")) == "1234567893");  // CMS's example NPI
+  CHECK(ErrorOf(npi, "1234567890") == CodeError::CheckDigit);
+  CHECK(Why(npi, "1234567890") ==
+        "`1234567890` is not a valid NPI: its check digit should be 3 (Luhn over 80840 and the "
+        "first nine digits)");
+  CHECK(ErrorOf(npi, "123456789") == CodeError::TooShort);
+  CHECK(Why(npi, "123456789") == "`123456789` is not a valid NPI: an NPI is 10 digits");
+  CHECK(ErrorOf(npi, "12345678X3") == CodeError::BadCharacter);
+}
+
+TEST_CASE("code: provider taxonomy, revenue codes and types of bill", "[code]") {
+  const auto taxonomy = CodeSystem::Taxonomy;
+  CHECK(Display(P(taxonomy, "207q00000x")) == "207Q00000X");
+  CHECK(ErrorOf(taxonomy, "207Q00000") == CodeError::TooShort);
+  CHECK(ErrorOf(taxonomy, "207Q000001") == CodeError::BadShape);  // does not end in X
+  CHECK(In(Prefix(taxonomy, "207Q*"), P(taxonomy, "207QA0505X")));
+  CHECK_FALSE(In(Prefix(taxonomy, "207Q*"), P(taxonomy, "207R00000X")));
+
+  const auto revenue = CodeSystem::Revenue;
+  CHECK(Display(P(revenue, "0450")) == "0450");
+  CHECK(P(revenue, "450") == P(revenue, "0450"));
+  CHECK(ErrorOf(revenue, "45") == CodeError::TooShort);
+  CHECK(In(Prefix(revenue, "045*"), P(revenue, "0456")));
+  CHECK_FALSE(In(Prefix(revenue, "045*"), P(revenue, "0460")));
+
+  const auto bill = CodeSystem::BillType;
+  CHECK(Display(P(bill, "131")) == "131");
+  CHECK(P(bill, "0131") == P(bill, "131"));
+  CHECK(ErrorOf(bill, "031") == CodeError::BadShape);
+  CHECK(ErrorOf(bill, "1311") == CodeError::TooLong);
+  CHECK(In(Prefix(bill, "13*"), P(bill, "137")));
+  CHECK(In(Prefix(bill, "013*"), P(bill, "131")));
+  CHECK_FALSE(In(Prefix(bill, "13*"), P(bill, "141")));
 }
 
 }  // namespace

@@ -59,6 +59,13 @@ const std::vector<std::string>& PlainRecords() {
       R"("lines":[{"code":"99213","charge":125.50,"npi":"1234567890","notes":[[["deep"]]]}],)"
       R"("history":[{"code":"99213","date":"2023-01-02","provider":{"npi":null}}],)"
       R"("observations":[{"code":"4548-4","value":6.1,"lab":"Quest","flags":[]}],"z":null})",
+      // The base fields of real claims: amounts, drugs, institutional billing, providers.
+      R"({"id":"D1","frequency":"replacement","bill_type":"0131","service_date":"2024-01-02",)"
+      R"("billing_provider":{"npi":"1234567893","taxonomy":"207q00000x","specialty":"08"},)"
+      R"("lines":[{"code":"J1100","charge":"125.50","allowed":98.1,"ndc":"00002-1433-80",)"
+      R"("drug_quantity":2.5,"drug_unit":"ML","revenue_code":"636",)"
+      R"("rendering_provider":{"npi":"1234567893"}},{"code":"97110","allowed":0}],)"
+      R"("history":[{"code":"97110","date":"2023-11-02","charge":40,"allowed":"31.07"}]})",
   };
   return records;
 }

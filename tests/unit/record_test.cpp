@@ -496,6 +496,7 @@ TEST_CASE("record: decimals are read exactly, as written", "[record][decimal]") 
   };
 
   constexpr RecordErrorCode kRange = RecordErrorCode::WrongType;
+  constexpr RecordErrorCode kPlaces = RecordErrorCode::OutOfRange;
   const Case cases[] = {
       {"7.0", 7'000'000},
       {"7", 7'000'000},
@@ -508,17 +509,20 @@ TEST_CASE("record: decimals are read exactly, as written", "[record][decimal]") 
       {"1.5E-3", 1'500},
       {"25E+0", 25'000'000},
       {"0.000001", 1},
-      {"0.0000005", 1},  // half rounds away from zero
-      {"-0.0000005", -1},
-      {"0.00000049", 0},
-      {"0.0000014999", 1},
-      {"2.0000015", 2'000'002},
-      {"1e-400", 0},
+      {"0.0000010", 1},  // trailing zeros hold nothing
+      {"1e-6", 1},
+      // A claim's number is held exactly or refused: rounding is not what was measured.
+      {"0.0000005", std::nullopt, kPlaces},
+      {"-0.0000005", std::nullopt, kPlaces},
+      {"0.00000049", std::nullopt, kPlaces},
+      {"2.0000015", std::nullopt, kPlaces},
+      {"1e-400", std::nullopt, kPlaces},
+      {"1.5e-7", std::nullopt, kPlaces},
       {"0e400", 0},
       {"123456789012.123456", 123'456'789'012'123'456},
       {"9223372036854.775807", INT64_MAX},
       {"-9223372036854.775807", -INT64_MAX},
-      {"9223372036854.7758074", INT64_MAX},
+      {"9223372036854.7758074", std::nullopt, kPlaces},
       {"9223372036854.775808", std::nullopt, kRange},
       {"1e400", std::nullopt, kRange},
       {"01", std::nullopt},
@@ -673,6 +677,48 @@ TEST_CASE("record: every error with its message and field", "[record][errors]") 
       {WithLine(R"("history": [{"date": 20250601}],)"), RecordErrorCode::WrongType,
        "history[0].date",
        "`history[0].date`: expected a date string \"YYYY-MM-DD\", found the number 20250601"},
+      // R0714: values no claim can hold
+      {WithLine("", R"({"code": "36415", "units": 50}, {"code": "36415", "units": -48})"),
+       RecordErrorCode::OutOfRange, "lines[1].units",
+       "`lines[1].units`: -48 is below the smallest value allowed, 1"},
+      {WithLine("", R"({"code": "83036", "units": 0})"), RecordErrorCode::OutOfRange,
+       "lines[0].units", ""},
+      {WithLine("", R"({"code": "83036", "units": 10000000})"), RecordErrorCode::OutOfRange,
+       "lines[0].units", ""},
+      {WithLine(R"("history": [{"code": "83036", "units": 0}],)"), RecordErrorCode::OutOfRange,
+       "history[0].units", ""},
+      {WithLine("", R"({"code": "83036", "charge": -0.01})"), RecordErrorCode::OutOfRange,
+       "lines[0].charge", ""},
+      {WithLine("", R"({"code": "83036", "allowed": "12.345"})"), RecordErrorCode::OutOfRange,
+       "lines[0].allowed", ""},
+      {WithLine(R"("history": [{"code": "83036", "allowed": -5}],)"), RecordErrorCode::OutOfRange,
+       "history[0].allowed", ""},
+      {WithLine(R"("observations": [{"code": "4548-4", "value": 1.0000000000000000001}],)"),
+       RecordErrorCode::OutOfRange, "observations[0].value",
+       "`observations[0].value`: the number 1.0000000000000000001 has more than six decimal "
+       "places"},
+      {WithLine(R"("frequency": "adjustment",)"), RecordErrorCode::OutOfRange, "frequency", ""},
+      {WithLine("", R"({"code": "J1100", "drug_unit": "MG"})"), RecordErrorCode::OutOfRange,
+       "lines[0].drug_unit", ""},
+      // R0715: fields that contradict each other
+      {R"({"patient": {"birth_date": "2025-06-02"}, "service_date": "2025-06-01", "lines": [{"code": "83036"}]})",
+       RecordErrorCode::Inconsistent, "patient.birth_date",
+       "`patient.birth_date`: the birth date 2025-06-02 is after the date of service 2025-06-01 "
+       "of `lines[0]`"},
+      {R"({"patient": {"birth_date": "2025-05-01"}, "service_date": "2025-06-01", "lines": [{"code": "83036", "date": "2025-04-30"}]})",
+       RecordErrorCode::Inconsistent, "patient.birth_date", ""},
+      // R0704 for the claim's drug, provider and billing codes
+      {WithLine("", R"({"code": "J1100", "ndc": "0002143380"})"), RecordErrorCode::InvalidCode,
+       "lines[0].ndc", ""},
+      {WithLine(R"("rendering_provider": {"npi": "1234567890"},)"), RecordErrorCode::InvalidCode,
+       "rendering_provider.npi",
+       "`rendering_provider.npi`: `1234567890` is not a valid NPI: its check digit should be 3 "
+       "(Luhn over 80840 and the first nine digits)"},
+      {WithLine(R"("billing_provider": {"taxonomy": "207Q00000"},)"), RecordErrorCode::InvalidCode,
+       "billing_provider.taxonomy", ""},
+      {WithLine("", R"({"code": "83036", "revenue_code": "45"})"), RecordErrorCode::InvalidCode,
+       "lines[0].revenue_code", ""},
+      {WithLine(R"("bill_type": "031",)"), RecordErrorCode::InvalidCode, "bill_type", ""},
       // R0708
       {WithLine(R"("x": )" + std::string(65, '[') + std::string(65, ']') + ",", ok_line),
        RecordErrorCode::TooLarge, "x", "`x`: nested more than 64 levels deep"},
