@@ -29,6 +29,7 @@ struct Options {
   int jobs = 1;                          // -j N (the driver's default: the number of cores)
   std::string filter;                    // --filter=TEXT
   bool progress = true;                  // --no-progress turns the progress bar off
+  bool strict = false;                   // --strict: unknown claim fields are record errors
   std::vector<std::string> terminology;  // --terminology PATH (repeatable)
   std::string as_of;                     // --as-of YYYY-MM-DD
   std::string claim_id;                  // explain --claim ID

@@ -23,7 +23,8 @@ constexpr const OptionSpec* kCheckOptions[] = {&kDump, &kDiagnostics, &kTerminol
 constexpr const OptionSpec* kBuildOptions[] = {&kPackOutput, &kTerminology, &kDiagnostics,
                                                &kNoProgress};
 constexpr const OptionSpec* kRunOptions[] = {&kDecisionsOutput, &kJobs,        &kExplainFindings,
-                                             &kTerminology,     &kDiagnostics, &kNoProgress};
+                                             &kStrict,          &kTerminology, &kDiagnostics,
+                                             &kNoProgress};
 constexpr const OptionSpec* kExplainOptions[] = {&kClaim, &kLine,   &kJson,        &kHtml,
                                                  &kTests, &kFilter, &kTerminology, &kDiagnostics};
 constexpr const OptionSpec* kTestOptions[] = {

@@ -153,6 +153,15 @@ const OptionSpec kNoProgress{
       o.progress = false;
       return true;
     }};
+const OptionSpec kStrict{
+    .name = "strict",
+    .kind = ValueKind::Flag,
+    .help = "a claim field the schema does not declare is a record error (R0716), not ignored",
+    .project = true,
+    .apply = [](Options& o, const std::string&, std::string&) {
+      o.strict = true;
+      return true;
+    }};
 const OptionSpec kExplainFindings{
     .name = "explain",
     .kind = ValueKind::Flag,

@@ -19,6 +19,7 @@
 #include <deque>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <mutex>
 #include <ostream>
 #include <thread>
@@ -29,6 +30,7 @@
 #include "compiler/driver/file_io.h"
 #include "compiler/driver/record_message.h"
 #include "compiler/driver/terminal.h"
+#include "runtime/core/text.h"
 #include "runtime/engine/engine.h"
 #include "runtime/explain/explain.h"
 #include "runtime/records/ndjson.h"
@@ -219,8 +221,14 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
 
   NdjsonReader reader(*input);
   NdjsonLine line;
+  std::map<std::string, uint64_t> ignored;  // every session's ignored fields, by path
+  auto add_ignored = [&](const Session& session) {
+    for (const auto& [path, count] : session.IgnoredFields())
+      ignored[path] += count;
+  };
   if (options.jobs <= 1) {
     Session session(*engine);
+    session.SetStrict(options.strict);
     Evidence evidence;
     evidence.explainer = explainer.get();
     Batch batch;
@@ -235,6 +243,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     }
     writer.Write(batch);
     total.Add(batch.counts);
+    add_ignored(session);
   } else {
     std::mutex mutex;
     std::condition_variable work_ready, progressed;  // progressed: a batch done, or written
@@ -254,6 +263,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     for (int w = 0; w < options.jobs; ++w) {
       workers.emplace_back([&] {
         Session session(*engine);
+        session.SetStrict(options.strict);
         Evidence evidence;
         evidence.explainer = explainer.get();
         for (;;) {
@@ -261,8 +271,10 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
           {
             std::unique_lock lock(mutex);
             work_ready.wait(lock, [&] { return closing || !todo.empty(); });
-            if (todo.empty())
+            if (todo.empty()) {
+              add_ignored(session);
               return;
+            }
             batch = todo.front();
             todo.pop_front();
           }
@@ -391,6 +403,14 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       total.decisions[static_cast<size_t>(Decision::NotApplicable)], total.errors,
       total.errors == 1 ? "" : "s",
       seconds > 0 ? static_cast<double>(total.claims) / seconds : 0.0);
+  if (!ignored.empty()) {
+    // Fields no rule can read: a misspelt `modifiers` would otherwise decide silently.
+    std::string list;
+    for (const auto& [path, count] : ignored)
+      list += fmt::format("{}{} \u00d7{}", list.empty() ? "" : ", ", path, count);
+    err << fmt::format("warrant run: ignored fields: {} (--strict makes them record errors)\n",
+                       TerminalText(list));
+  }
   if (engine->terminology() == nullptr && UsesTerminology(engine->program())) {
     err << "warrant run: the pack has no terminology: billable() and exists() had no code-set "
            "version to answer from (build it with --terminology or a warrant.toml)\n";

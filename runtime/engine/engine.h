@@ -110,6 +110,15 @@ class Session {
   // Decides an already decoded claim.
   void Decide(const Claim& claim, TraceSink* trace = nullptr);
 
+  // With strict on, a claim field the schema does not declare is a record error (R0716);
+  // otherwise it is ignored and counted by path (IgnoredFields).
+  void SetStrict(bool on) { decoder_.SetStrict(on); }
+
+  // The ignored fields' paths ("lines[].modifier") and how often each was seen, sorted.
+  std::vector<std::pair<std::string, uint64_t>> IgnoredFields() const {
+    return decoder_.IgnoredTotals();
+  }
+
   // Decide only by the versions of one policy ("" for all); false if the pack lacks it.
   bool SetPolicyFilter(std::string_view policy_id) { return vm_.SetPolicyFilter(policy_id); }
 
