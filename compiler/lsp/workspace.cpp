@@ -198,6 +198,7 @@ std::unique_ptr<Analysis> Workspace::Analyze(const Pack& pack) const {
   options.overlay = &overlay;
   options.keep_partial = true;
   options.root = pack.scope.root;
+  options.display_base = pack.scope.root;
   frontend::Load(inputs, analysis->sources, analysis->sink, options);
   analysis->load_diagnostics = analysis->sink.diagnostics().size();
   analysis->checked = check::Check(analysis->sources, analysis->sink, terminology_);

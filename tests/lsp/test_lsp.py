@@ -246,7 +246,8 @@ def test_features(pack):
     lib_renamed = LIB.replace('codeset fobt', 'codeset fobts')
     change(client, lib, 2, lib_renamed)
     diags = client.diagnostics(uri_of(main))
-    check(codes(diags) == ['E0213'] and 'did you mean `fobts`?' in diags[0]['message'],
+    check(codes(diags) == ['E0213'] and 'did you mean `fobts`?' in diags[0]['message'] and
+          diags[0]['message'].startswith('`lib.warrant` declares no `fobt`'),
           'an edit in an imported file shows in its importer: %r' % diags)
     actions = doc_request(client, 'textDocument/codeAction', main,
                           range=diags[0]['range'], context={'diagnostics': diags})['result']
