@@ -130,9 +130,10 @@ std::vector<Workspace::Pack*> Workspace::Packs() {
 
 std::vector<fs::path> Workspace::Orphans() const {
   std::vector<fs::path> out;
-  for (const auto& [root, pack] : packs_) {
+  for (const auto& entry : packs_) {
+    const fs::path& root = entry.first;  // not a structured binding: clang 14 cannot capture one
     bool used = std::any_of(open_.begin(), open_.end(),
-                            [&](const auto& entry) { return entry.second.root == root; });
+                            [&](const auto& open) { return open.second.root == root; });
     if (!used)
       out.push_back(root);
   }
