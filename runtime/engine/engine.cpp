@@ -241,7 +241,7 @@ std::string FindingMessage(const Engine& engine, const Finding& f) {
                           : f.reason != UINT32_MAX   ? p.reasons[f.reason].description
                                                      : engine.DescribeUnknown(f);
     if (f.cause != UnknownCause::Missing && (!o.unknown_message.empty() || f.reason != UINT32_MAX))
-      message += " (" + engine.DescribeUnknown(f) + ")";
+      message += "; " + engine.DescribeUnknown(f);
     return message;
   }
   if (!o.message.empty())

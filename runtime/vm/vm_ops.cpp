@@ -110,8 +110,9 @@ bool Order(const Value& a, const Value& b, int* out) {
   return false;
 }
 
+// A date computed past the calendar (0001..9999) is out of range: an overflow, not missing data.
 Value FromOptionalDay(std::optional<Day> d, uint32_t pc) {
-  return d ? Value::Date(*d) : Value::Unknown(pc);
+  return d ? Value::Date(*d) : Value::Overflow(pc);
 }
 
 // The first unknown among operands, else an Unknown for `pc` when an operand is `none`.
@@ -160,8 +161,7 @@ const Value* DateOf(const OpContext& ctx, const Value& element, Value* scratch) 
 }  // namespace
 
 Value ShiftDate(Value date, Value duration, int64_t sign, uint32_t pc) {
-  // A date past the calendar (0001..9999) is out of range: an overflow, not missing data.
-  auto day = [pc](std::optional<Day> d) { return d ? Value::Date(*d) : Value::Overflow(pc); };
+  auto day = [pc](std::optional<Day> d) { return FromOptionalDay(d, pc); };
   int64_t amount = duration.i * sign;
   switch (static_cast<DurationUnit>(duration.sub)) {
     case DurationUnit::Days:
