@@ -199,8 +199,27 @@ std::string Engine::DescribeMissing(uint32_t pc) const {
   return fmt::format("`{}` is missing from the claim", text);
 }
 
+std::string Engine::DescribeUnknown(const Finding& f) const {
+  if (f.cause == UnknownCause::Missing)
+    return DescribeMissing(f.missing_pc);
+  const SpanEntry* span = program_.SpanAt(f.missing_pc);
+  std::string text = "a computation";
+  if (f.missing_pc != kNoPc && span && span->file < program_.sources.size()) {
+    text = "`" +
+           OneLine(program_.sources[span->file].text.substr(span->begin, span->end - span->begin),
+                   160) +
+           "`";
+  }
+  if (f.cause == UnknownCause::DivisionByZero)
+    return text + " could not be computed: it divides by zero";
+  return text +
+         " overflowed: its result is too large to represent (numbers are 64-bit; dates run from "
+         "0001-01-01 to 9999-12-31)";
+}
+
 uint32_t Engine::ReasonOf(const Finding& f) const {
-  if (f.reason != UINT32_MAX || !f.auto_message)
+  // Arithmetic out of range pends with no reason: no document would help.
+  if (f.reason != UINT32_MAX || !f.auto_message || f.cause != UnknownCause::Missing)
     return f.reason;
   // A pend on missing data reports the `documentation` reason of the file it arose in, which
   // the compiler records on the site when that file maps the reason to its own codes.
@@ -214,14 +233,16 @@ std::string FindingMessage(const Engine& engine, const Finding& f) {
   const Program& p = engine.program();
   const OutcomeData& o = p.outcomes[f.outcome];
   if (f.auto_message)
-    return engine.DescribeMissing(f.missing_pc);
-  // `if unknown ...`: that outcome's own message, else its reason's, else what was missing.
+    return engine.DescribeUnknown(f);
+  // `if unknown ...`: that outcome's own message, else its reason's, else what was missing. The
+  // author wrote theirs for missing data: arithmetic out of range says so after it.
   if (f.from_unknown) {
-    if (!o.unknown_message.empty())
-      return o.unknown_message;
-    if (f.reason != UINT32_MAX)
-      return p.reasons[f.reason].description;
-    return engine.DescribeMissing(f.missing_pc);
+    std::string message = !o.unknown_message.empty() ? o.unknown_message
+                          : f.reason != UINT32_MAX   ? p.reasons[f.reason].description
+                                                     : engine.DescribeUnknown(f);
+    if (f.cause != UnknownCause::Missing && (!o.unknown_message.empty() || f.reason != UINT32_MAX))
+      message += "; " + engine.DescribeUnknown(f);
+    return message;
   }
   if (!o.message.empty())
     return o.message;
@@ -238,7 +259,7 @@ void Engine::FormatFinding(const Finding& f, std::string& out) const {
   out += "{\"outcome\":\"";
   out += OutcomeWord(f.kind);
   out += '"';
-  uint32_t reason = ReasonOf(f);
+  const uint32_t reason = ReasonOf(f);
   if (reason != UINT32_MAX) {
     const ReasonData& r = p.reasons[reason];
     out += ",\"reason\":";

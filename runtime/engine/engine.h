@@ -52,6 +52,9 @@ class Engine {
   uint32_t LineNumber(uint32_t file, uint32_t offset) const;
   // The sentence for a pend on missing data: "fact `pack_years` is not documented".
   std::string DescribeMissing(uint32_t pc) const;
+  // The sentence for a finding made on an unknown value: DescribeMissing for missing data,
+  // "`units * price` overflowed: ..." for arithmetic out of range or dividing by zero.
+  std::string DescribeUnknown(const Finding& finding) const;
   // The source text of the span `pc` maps to, on one line (at most 160 bytes, then " ..."),
   // and its "file:line:col"; both "" when `pc` has no span. Computed once at load.
   const std::string& SpanText(uint32_t pc) const;
@@ -61,7 +64,8 @@ class Engine {
   uint32_t documentation_reason() const { return documentation_reason_; }
 
   // The reason a finding reports: its own; for a pend on missing data, the `documentation`
-  // reason of the file where it arose (the standard one unless that file maps it); or none.
+  // reason of the file where it arose (the standard one unless that file maps it); or none (as for
+  // arithmetic out of range: no document would help).
   uint32_t ReasonOf(const Finding& finding) const;
 
   // Appends one finding as the JSON object of language.md §10.

@@ -423,7 +423,7 @@ ExplainLine Builder::StartLine(uint32_t line) const {
 std::string Builder::WhyNot(const ExplainStatement* st, const std::vector<TraceEvent>* raw,
                             const Finding& f, Day dos) const {
   if (f.missing_pc != kNoPc)
-    return engine_.DescribeMissing(f.missing_pc);
+    return engine_.DescribeUnknown(f);
   if (!raw || !st)
     return "";
   // An outcome stated with `when` fires because its condition held: nothing to satisfy.
@@ -657,7 +657,7 @@ void Builder::AddFindings(ExplainLine& out, uint32_t line) const {
     }
     x.outcome = OutcomeWord(f.kind);
     x.decision = DecisionName(DecisionOf(f.kind));
-    uint32_t reason = engine_.ReasonOf(f);
+    const uint32_t reason = engine_.ReasonOf(f);
     if (reason != UINT32_MAX) {
       const ReasonData& r = p_.reasons[reason];
       x.reason = r.name;

@@ -357,9 +357,13 @@ std::string_view PlainKey(const od::field& member) {
 
 class Decoding {
  public:
-  Decoding(const FactTable& facts, std::vector<size_t>& line_index, Claim& claim,
-           RecordError& error)
-      : facts_(facts), line_index_(line_index), claim_(claim), error_(error) {}
+  Decoding(const FactTable& facts, std::vector<size_t>& line_index, std::vector<bool>& fact_seen,
+           Claim& claim, RecordError& error)
+      : facts_(facts),
+        line_index_(line_index),
+        fact_seen_(fact_seen),
+        claim_(claim),
+        error_(error) {}
 
   bool Record(od::document& doc) {
     od::json_type type{};
@@ -440,6 +444,23 @@ class Decoding {
     return got != Got::Failed;
   }
 
+  // A key the schema knows may be given once per object: of two values (or a value and a null),
+  // which one was meant is not ours to guess, so the record is refused naming the key. `member`
+  // numbers the object's keys; `seen` holds the ones read so far. Keys the schema does not know
+  // are dropped whatever they repeat.
+  bool Once(uint32_t& seen, unsigned member, std::string_view key, const Path& path) {
+    const uint32_t bit = uint32_t{1} << member;
+    if ((seen & bit) == 0) {
+      seen |= bit;
+      return true;
+    }
+    return Fail(RecordErrorCode::DuplicateKey, path,
+                key == "dx_ptr" || key == "dx_pointers"
+                    ? "the key is given twice in one object (`dx_ptr` is another name for "
+                      "`dx_pointers`)"
+                    : "the key is given twice in one object");
+  }
+
   // ---- Shapes ----
 
   // The JSON type of `v` checked against `want`; null is Absent. A value of another type is
@@ -488,7 +509,8 @@ class Decoding {
     return true;
   }
 
-  // Calls each(element, path, index) for each element of the array `v`; null is an empty array.
+  // Calls each(element, path, index) for each element of the array `v`; null is an empty array,
+  // a null element is refused.
   template <typename F>
   bool Elements(od::value& v, const Path& path, size_t max, std::string_view what, F&& each) {
     const Got got = Expect(v, path, od::json_type::array, "an array");
@@ -506,7 +528,19 @@ class Decoding {
         return Fail(RecordErrorCode::TooLarge, path,
                     fmt::format("more than the limit of {} {}", max, what));
       }
-      if (!each(element, path.At(index), index))
+      // A null element is refused, not dropped: dropping it would renumber the elements after
+      // it (lines, the diagnoses pointers point to), while messages name input positions.
+      const Path at = path.At(index);
+      od::json_type type{};
+      if (auto e = element.type().get(type))
+        return JsonFail(e, at);
+      if (type == od::json_type::null) {
+        if (auto e = CheckScalar(element, type))
+          return JsonFail(e, at);
+        return Fail(RecordErrorCode::WrongType, at,
+                    "an element of a list cannot be `null` (leave it out of the list)");
+      }
+      if (!each(element, at, index))
         return false;
       ++index;
     }
@@ -715,30 +749,35 @@ class Decoding {
   // ---- Records ----
 
   bool ClaimFields(od::object& root) {
+    uint32_t seen = 0;
     return Fields(root, {}, [&](std::string_view key, od::value& v, const Path& path) {
       Claim& c = claim_;
       if (key == "id")
-        return Mark(StringRange(v, path, c.id), c.present, FieldId::claim_id);
+        return Once(seen, 0, key, path) &&
+               Mark(StringRange(v, path, c.id), c.present, FieldId::claim_id);
       if (key == "patient")
-        return Patient(v, path);
+        return Once(seen, 1, key, path) && Patient(v, path);
       if (key == "service_date")
-        return Mark(Date(v, path, c.service_date), c.present, FieldId::claim_service_date);
+        return Once(seen, 2, key, path) &&
+               Mark(Date(v, path, c.service_date), c.present, FieldId::claim_service_date);
       if (key == "place_of_service") {
-        return Mark(Code(v, path, CodeSystem::Pos, c.place_of_service), c.present,
-                    FieldId::claim_place_of_service);
+        return Once(seen, 3, key, path) && Mark(Code(v, path, CodeSystem::Pos, c.place_of_service),
+                                                c.present, FieldId::claim_place_of_service);
       }
       if (key == "claim_type")
-        return Mark(StringRange(v, path, c.claim_type), c.present, FieldId::claim_claim_type);
+        return Once(seen, 4, key, path) &&
+               Mark(StringRange(v, path, c.claim_type), c.present, FieldId::claim_claim_type);
       if (key == "diagnoses")
-        return CodeList(v, path, CodeSystem::Icd10cm, kMaxDiagnoses, "diagnoses", c.diagnoses);
+        return Once(seen, 5, key, path) &&
+               CodeList(v, path, CodeSystem::Icd10cm, kMaxDiagnoses, "diagnoses", c.diagnoses);
       if (key == "lines")
-        return Lines(v, path);
+        return Once(seen, 6, key, path) && Lines(v, path);
       if (key == "history")
-        return History(v, path);
+        return Once(seen, 7, key, path) && History(v, path);
       if (key == "observations")
-        return Observations(v, path);
+        return Once(seen, 8, key, path) && Observations(v, path);
       if (key == "facts")
-        return Facts(v, path);
+        return Once(seen, 9, key, path) && Facts(v, path);
       return Skip(v, path, 1);
     });
   }
@@ -749,24 +788,28 @@ class Decoding {
     if (got != Got::Value)
       return got == Got::Absent;
     claim_.present.Set(FieldId::claim_patient);
+    uint32_t seen = 0;
     return Fields(object, path, [&](std::string_view key, od::value& member, const Path& at) {
       Claim& c = claim_;
       if (key == "id")
-        return Mark(StringRange(member, at, c.patient_id), c.present, FieldId::patient_id);
+        return Once(seen, 0, key, at) &&
+               Mark(StringRange(member, at, c.patient_id), c.present, FieldId::patient_id);
       if (key == "birth_date")
-        return Mark(Date(member, at, c.birth_date), c.present, FieldId::patient_birth_date);
+        return Once(seen, 1, key, at) &&
+               Mark(Date(member, at, c.birth_date), c.present, FieldId::patient_birth_date);
       if (key == "sex")
-        return Mark(StringRange(member, at, c.sex), c.present, FieldId::patient_sex);
+        return Once(seen, 2, key, at) &&
+               Mark(StringRange(member, at, c.sex), c.present, FieldId::patient_sex);
       if (key == "part_b_effective") {
-        return Mark(Date(member, at, c.part_b_effective), c.present,
-                    FieldId::patient_part_b_effective);
+        return Once(seen, 3, key, at) && Mark(Date(member, at, c.part_b_effective), c.present,
+                                              FieldId::patient_part_b_effective);
       }
       return Skip(member, at, 2);
     });
   }
 
   bool Lines(od::value& v, const Path& path) {
-    claim_.lines.clear();  // a repeated key: the last one wins, as in most JSON readers
+    claim_.lines.clear();
     line_index_.clear();
     return Elements(
         v, path, kMaxLines, "lines", [&](od::value& element, const Path& at, size_t index) {
@@ -781,23 +824,29 @@ class Decoding {
                             FieldId::line_dx_pointers}) {
             line.present.Set(f);
           }
+          uint32_t seen = 0;
           return Fields(
               object, at, [&](std::string_view key, od::value& member, const Path& field) {
                 if (key == "code")
-                  return Mark(Code(member, field, CodeSystem::Hcpcs, line.code), line.present,
+                  return Once(seen, 0, key, field) &&
+                         Mark(Code(member, field, CodeSystem::Hcpcs, line.code), line.present,
                               FieldId::line_code);
                 if (key == "modifiers")
-                  return CodeList(member, field, CodeSystem::Modifier, kMaxListItems, "modifiers",
+                  return Once(seen, 1, key, field) &&
+                         CodeList(member, field, CodeSystem::Modifier, kMaxListItems, "modifiers",
                                   line.modifiers);
                 if (key == "units")
-                  return Int(member, field, line.units) != Got::Failed;  // 1 when absent
+                  return Once(seen, 2, key, field) &&
+                         Int(member, field, line.units) != Got::Failed;  // 1 when absent
                 // `dx_ptr` is how the test conventions (criteria-examples.md) spell it.
                 if (key == "dx_pointers" || key == "dx_ptr")
-                  return IntList(member, field, line.dx_pointers);
+                  return Once(seen, 3, key, field) && IntList(member, field, line.dx_pointers);
                 if (key == "date")
-                  return Mark(Date(member, field, line.date), line.present, FieldId::line_date);
+                  return Once(seen, 4, key, field) &&
+                         Mark(Date(member, field, line.date), line.present, FieldId::line_date);
                 if (key == "place_of_service") {
-                  return Mark(Code(member, field, CodeSystem::Pos, line.pos), line.present,
+                  return Once(seen, 5, key, field) &&
+                         Mark(Code(member, field, CodeSystem::Pos, line.pos), line.present,
                               FieldId::line_place_of_service);
                 }
                 return Skip(member, field, 3);
@@ -817,23 +866,28 @@ class Decoding {
           for (FieldId f :
                {FieldId::history_dx, FieldId::history_modifiers, FieldId::history_units})
             h.present.Set(f);
+          uint32_t seen = 0;
           return Fields(
               object, at, [&](std::string_view key, od::value& member, const Path& field) {
                 if (key == "code")
-                  return Mark(Code(member, field, CodeSystem::Hcpcs, h.code), h.present,
+                  return Once(seen, 0, key, field) &&
+                         Mark(Code(member, field, CodeSystem::Hcpcs, h.code), h.present,
                               FieldId::history_code);
                 if (key == "date")
-                  return Mark(Date(member, field, h.date), h.present, FieldId::history_date);
+                  return Once(seen, 1, key, field) &&
+                         Mark(Date(member, field, h.date), h.present, FieldId::history_date);
                 if (key == "status")
-                  return Mark(StringRange(member, field, h.status), h.present,
-                              FieldId::history_status);
+                  return Once(seen, 2, key, field) && Mark(StringRange(member, field, h.status),
+                                                           h.present, FieldId::history_status);
                 if (key == "dx")
-                  return CodeList(member, field, CodeSystem::Icd10cm, kMaxListItems, "diagnoses",
-                                  h.dx);
+                  return Once(seen, 3, key, field) && CodeList(member, field, CodeSystem::Icd10cm,
+                                                               kMaxListItems, "diagnoses", h.dx);
                 if (key == "units")
-                  return Int(member, field, h.units) != Got::Failed;  // 1 when absent
+                  return Once(seen, 4, key, field) &&
+                         Int(member, field, h.units) != Got::Failed;  // 1 when absent
                 if (key == "modifiers")
-                  return CodeList(member, field, CodeSystem::Modifier, kMaxListItems, "modifiers",
+                  return Once(seen, 5, key, field) &&
+                         CodeList(member, field, CodeSystem::Modifier, kMaxListItems, "modifiers",
                                   h.modifiers);
                 return Skip(member, field, 3);
               });
@@ -850,21 +904,24 @@ class Decoding {
             return got == Got::Absent;
           ObservationRecord& o = claim_.observations.emplace_back();
           o.present.Set(FieldId::observation_context);
+          uint32_t seen = 0;
           return Fields(
               object, at, [&](std::string_view key, od::value& member, const Path& field) {
                 if (key == "code")
-                  return Mark(Code(member, field, CodeSystem::Loinc, o.code), o.present,
+                  return Once(seen, 0, key, field) &&
+                         Mark(Code(member, field, CodeSystem::Loinc, o.code), o.present,
                               FieldId::observation_code);
                 if (key == "value")
-                  return Mark(Decimal(member, field, o.value), o.present,
-                              FieldId::observation_value);
+                  return Once(seen, 1, key, field) && Mark(Decimal(member, field, o.value),
+                                                           o.present, FieldId::observation_value);
                 if (key == "unit")
-                  return Mark(StringRange(member, field, o.unit), o.present,
-                              FieldId::observation_unit);
+                  return Once(seen, 2, key, field) && Mark(StringRange(member, field, o.unit),
+                                                           o.present, FieldId::observation_unit);
                 if (key == "date")
-                  return Mark(Date(member, field, o.date), o.present, FieldId::observation_date);
+                  return Once(seen, 3, key, field) &&
+                         Mark(Date(member, field, o.date), o.present, FieldId::observation_date);
                 if (key == "context")
-                  return Context(member, field, o.context);
+                  return Once(seen, 4, key, field) && Context(member, field, o.context);
                 return Skip(member, field, 3);
               });
         });
@@ -875,16 +932,23 @@ class Decoding {
     const Got got = Object(v, path, object);
     if (got != Got::Value)
       return got == Got::Absent;
+    std::vector<bool>& seen = fact_seen_;
+    seen.assign(facts_.size(), false);
     return Fields(object, path, [&](std::string_view key, od::value& member, const Path& at) {
       od::json_type type{};
       if (auto e = member.type().get(type))
         return JsonFail(e, at);
+      const size_t slot = facts_.Find(key);
+      if (slot < facts_.size()) {
+        if (seen[slot])
+          return Fail(RecordErrorCode::DuplicateKey, at, "the fact is given twice");
+        seen[slot] = true;
+      }
       if (type == od::json_type::null) {  // unknown, declared or not
         if (auto e = CheckScalar(member, type))
           return JsonFail(e, at);
         return true;
       }
-      const size_t slot = facts_.Find(key);
       if (slot == facts_.size()) {
         return Fail(
             RecordErrorCode::InvalidFact, at,
@@ -1039,6 +1103,7 @@ class Decoding {
 
   const FactTable& facts_;
   std::vector<size_t>& line_index_;  // the input position of each claim line, for messages
+  std::vector<bool>& fact_seen_;     // by slot: the declared facts the `facts` object gave
   Claim& claim_;
   RecordError& error_;
 };
@@ -1059,7 +1124,7 @@ struct RecordDecoder::State {
   bool Decode(const char* data, size_t size, size_t capacity, Claim& out, RecordError& error) {
     out.Clear();
     out.facts.assign(facts.size(), Value::Unknown(kNoPc));
-    Decoding decoding(facts, line_index, out, error);
+    Decoding decoding(facts, line_index, fact_seen, out, error);
     if (fast_path) {
       // A record the scanner cannot take, or one whose Finish fails, is decoded again from the
       // start by the full path, which says what is wrong.
@@ -1116,6 +1181,7 @@ struct RecordDecoder::State {
   FactTable facts;
   std::vector<char> padded;  // Decode(string_view) copies the record here
   std::vector<size_t> line_index;
+  std::vector<bool> fact_seen;
 };
 
 RecordDecoder::RecordDecoder(std::span<const FactData> facts)

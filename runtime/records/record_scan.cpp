@@ -34,8 +34,8 @@ constexpr bool IsPlain(char c) {
 }
 #endif
 
-// Bits of the members seen in one object: a repeated key is left to the full path (where the last
-// one wins) rather than decoded twice here.
+// Bits of the members seen in one object: a repeated key is left to the full path, which refuses
+// the record naming it (R0714), rather than decoded twice here. So is a null value or element.
 class Seen {
  public:
   bool First(unsigned member) {

@@ -296,7 +296,7 @@ TEST_CASE("record: defaults of the test conventions", "[record]") {
         R"({"id": null, "patient": {"sex": null}, "service_date": "2025-06-01", "place_of_service": null,
                         "claim_type": null, "diagnoses": null, "history": null, "observations": [{"value": null}],
                         "facts": {"smoker": null, "undeclared": null},
-                        "lines": [{"code": "83036", "units": null, "modifiers": ["KX", null], "date": null}]})");
+                        "lines": [{"code": "83036", "units": null, "modifiers": ["KX"], "date": null}]})");
     REQUIRE(e.ok);
     const Claim& n = e.claim;
     CHECK_FALSE(n.present.Has(FieldId::claim_id));
@@ -633,6 +633,24 @@ TEST_CASE("record: every error with its message and field", "[record][errors]") 
        "`observations[0].value`: the number 1e300 is out of range for a decimal"},
       {WithLine(R"("diagnoses": ["E11.9", 10],)"), RecordErrorCode::WrongType, "diagnoses[1]",
        "`diagnoses[1]`: expected a code written as a string, found the number 10"},
+      // A null element is refused at its input position, never dropped (which would renumber
+      // the elements after it).
+      {R"({"lines": [null]})", RecordErrorCode::WrongType, "lines[0]",
+       "`lines[0]`: an element of a list cannot be `null` (leave it out of the list)"},
+      {R"({"service_date": "2025-06-01", "lines": [{"code": "83036"}, null, {"code": "8303"}]})",
+       RecordErrorCode::WrongType, "lines[1]",
+       "`lines[1]`: an element of a list cannot be `null` (leave it out of the list)"},
+      {WithLine(R"("diagnoses": [null, "E11.9"],)"), RecordErrorCode::WrongType, "diagnoses[0]",
+       ""},
+      {WithLine("", R"({"code": "83036", "modifiers": ["KX", null]})"), RecordErrorCode::WrongType,
+       "lines[0].modifiers[1]", ""},
+      {WithLine("", R"({"code": "83036", "dx_pointers": [null]})"), RecordErrorCode::WrongType,
+       "lines[0].dx_pointers[0]", ""},
+      {WithLine(R"("history": [{"code": "82270", "date": "2024-01-01"}, null],)"),
+       RecordErrorCode::WrongType, "history[1]", ""},
+      {WithLine(R"("observations": [null],)"), RecordErrorCode::WrongType, "observations[0]", ""},
+      {WithLine(R"("history": [{"dx": ["E11.9", null]}],)"), RecordErrorCode::WrongType,
+       "history[0].dx[1]", ""},
       // R0704
       {WithLine(R"("id": "C1", "diagnoses": ["E11.9", "E1.19"],)"), RecordErrorCode::InvalidCode,
        "diagnoses[1]",
@@ -673,16 +691,39 @@ TEST_CASE("record: every error with its message and field", "[record][errors]") 
        "lines", "`lines`: a claim needs at least one service line"},
       {R"({"id": "C1", "service_date": "2025-06-01"})", RecordErrorCode::NoLines, "lines",
        "`lines`: a claim needs at least one service line"},
-      {R"({"lines": [null]})", RecordErrorCode::NoLines, "lines",
-       "`lines`: a claim needs at least one service line"},
       // R0710
-      {R"({"lines": [{"code": "83036", "date": "2025-06-01"}, null, {"code": "83036"}]})",
+      {R"({"lines": [{"code": "83036", "date": "2025-06-01"}, {"code": "83036", "date": "2025-06-02"}, {"code": "83036"}]})",
        RecordErrorCode::NoServiceDate, "lines[2].date",
        "`lines[2].date`: the line has no `date` and the claim has no `service_date`"},
       // R0711
       {R"({"service_date": "2025-06-01", "lines": [{"code": "83036"}, {"units": 2}]})",
        RecordErrorCode::NoCode, "lines[1].code",
        "`lines[1].code`: the line has no procedure `code`"},
+      // R0714: a key the schema knows, given twice in one object, whatever the values
+      {WithLine(R"("id": "C1", "id": "C2",)"), RecordErrorCode::DuplicateKey, "id",
+       "`id`: the key is given twice in one object"},
+      {WithLine(R"("service_date": "2025-06-01", "service_date": null,)"),
+       RecordErrorCode::DuplicateKey, "service_date", ""},
+      {WithLine(R"("patient": {"sex": "F"}, "patient": {"birth_date": "1950-01-01"},)"),
+       RecordErrorCode::DuplicateKey, "patient", ""},
+      {WithLine(R"("patient": {"sex": "F", "sex": null},)"), RecordErrorCode::DuplicateKey,
+       "patient.sex", ""},
+      {WithLine(R"("facts": {"smoker": true}, "facts": {"pack_years": 3},)"),
+       RecordErrorCode::DuplicateKey, "facts", ""},
+      {WithLine(R"("facts": {"smoker": true, "smoker": null},)"), RecordErrorCode::DuplicateKey,
+       "facts.smoker", "`facts.smoker`: the fact is given twice"},
+      {R"({"service_date": "2025-06-01", "lines": [{"code": "83036"}], "lines": [{"code": "82270"}]})",
+       RecordErrorCode::DuplicateKey, "lines", ""},
+      {WithLine("", R"({"code": "83036", "units": 2, "units": null})"),
+       RecordErrorCode::DuplicateKey, "lines[0].units", ""},
+      {WithLine("", R"({"code": "83036", "dx_pointers": [1], "dx_ptr": [1]})"),
+       RecordErrorCode::DuplicateKey, "lines[0].dx_ptr",
+       "`lines[0].dx_ptr`: the key is given twice in one object (`dx_ptr` is another name for "
+       "`dx_pointers`)"},
+      {WithLine(R"("history": [{"code": "82270", "code": "82270"}],)"),
+       RecordErrorCode::DuplicateKey, "history[0].code", ""},
+      {WithLine(R"("observations": [{"value": 1, "value": 2}],)"), RecordErrorCode::DuplicateKey,
+       "observations[0].value", ""},
   };
   for (const Case& k : cases) {
     INFO(k.json.substr(0, 300));

@@ -97,6 +97,40 @@ TEST_CASE("trust: run decides with a pack that passes the verifier", "[trust]") 
   CHECK_THAT(r.out, Contains("\"decision\":\"covered\""));
 }
 
+TEST_CASE("trust: a pack is known by its magic bytes, whatever its file name", "[trust]") {
+  Dirs dirs;
+  const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kClaim);
+  for (const char* name : {"rules.pack", "rules", "rules.warrant"}) {
+    DYNAMIC_SECTION(name) {
+      const fs::path pack = dirs.root() / name;
+      WriteBytes(pack, CompilePack(dirs));
+      fs::remove(dirs.root() / "p.warrant");
+      const Result run = Warrant({"run", pack.string(), claims.string()});
+      CHECK(run.exit == 0);
+      CHECK_THAT(run.out, Contains("\"decision\":\"covered\""));
+      CHECK(run.err.find("NUL") == std::string::npos);
+      const Result explain = Warrant({"explain", pack.string(), claims.string()});
+      CHECK(explain.exit == 0);
+      CHECK_THAT(explain.out, Contains("C1"));
+      const Result disasm = Warrant({"disasm", pack.string()});
+      CHECK(disasm.exit == 0);
+      CHECK_THAT(disasm.out, Contains("rule"));
+      const Result list = Warrant({"terminology", "list", pack.string()});
+      CHECK(list.err.find("NUL") == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("trust: a pack named to a compiling command says it is a pack, not criteria", "[trust]") {
+  Dirs dirs;
+  const fs::path pack = dirs.root() / "rules.pack";
+  WriteBytes(pack, CompilePack(dirs));
+  const Result r = Warrant({"check", pack.string()});
+  CHECK(r.exit != 0);
+  CHECK_THAT(r.err, Contains("NUL byte"));
+  CHECK_THAT(r.err, Contains("this is a rule pack, not criteria"));
+}
+
 TEST_CASE("trust: explain refuses a pack whose accumulator is not below its loop", "[trust]") {
   // The reproduction: the rule's `acc_any` moved to slot slots - 3 of a rule given 8 slots. The
   // operands are in range, but the traced loop reads slot acc + 3, which no run of this rule set:
