@@ -1,9 +1,10 @@
 // Pack files: a Program as deterministic, hashed bytes (`*.wpk`), and back.
 //
 // WritePack lays every field out explicitly (little-endian, fixed widths, vectors in their
-// order), so the same Program always gives the same bytes. ReadPack trusts nothing: it checks
-// the header, the SHA-256 and every count and length before reading or allocating, then runs
-// the verifier (runtime/pack/verify.h), so a Program it returns is safe to execute. The layout is
+// order), so the same Program always gives the same bytes; each record's fields are listed once
+// and both the writer and the reader walk that list. ReadPack trusts nothing: it checks the
+// header, the SHA-256 and every count and length before reading or allocating, then runs the
+// verifier (runtime/pack/verify.h), so a Program it returns is safe to execute. The layout is
 // documented in pack.cpp. This module does not compile, optimise or execute anything.
 #pragma once
 
