@@ -462,8 +462,10 @@ void Generator::Membership(uint32_t file, ast::ExprId id) {
       break;
     }
   }
-  if (e.op == ast::Op::NotIn)
+  if (e.op == ast::Op::NotIn) {
+    RecordNotIn();
     EmitOp(Op::Not, 0);
+  }
 }
 
 void Generator::Quantifier(uint32_t file, ast::ExprId id) {
@@ -559,6 +561,7 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
         uint8_t slot = AllocSlot();
         let_slots_[sid] = slot;
         MarkSpan(file, s.span);  // the store names the `let` (explain shows its value)
+        RecordStatement(StatementKind::Let, file, s.span, s.a, UINT32_MAX, &s.name);
         EmitOp(Op::Store, -1);
         EmitU8(slot);
         break;
@@ -576,6 +579,7 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
             o.unknown_message = s.unknown_outcome->message->text;
         }
         MarkSpan(file, s.span);
+        RecordStatement(StatementKind::Require, file, s.span, s.a, site);
         EmitOp(Op::Require, -1);
         EmitU16(static_cast<uint16_t>(site));
         break;
@@ -584,6 +588,7 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
         Expr(file, s.a);
         uint32_t site = Site(KindOf(s.outcome.kind), &s.outcome, file, s.span);
         MarkSpan(file, s.span);
+        RecordStatement(StatementKind::Emit, file, s.span, s.a, site);
         EmitOp(Op::Emit, -1);
         EmitU16(static_cast<uint16_t>(site));
         break;
@@ -592,6 +597,7 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
         Expr(file, s.a);
         uint32_t site = Site(OutcomeKind::AutoPend, nullptr, file, ast_.expr(s.a).span);
         MarkSpan(file, s.span);
+        RecordStatement(StatementKind::When, file, s.span, s.a, site);
         EmitOp(Op::When, -1);
         EmitU16(static_cast<uint16_t>(site));
         size_t skip = out_.code.size();

@@ -1,37 +1,41 @@
-// The pack format, version 1. All integers little-endian; no padding, no pointers.
+// The pack format, version 2. All integers little-endian; no padding, no pointers.
 //
 //   offset  size  header
 //   0       8     magic "WRNTPACK"
-//   8       2     u16 format version (1)
+//   8       2     u16 format version (2)
 //   10      8     u64 InstructionSetHash() of the writer
 //   18      32    SHA-256 of bytes [50, end): everything after this field
-//   50      4     u32 section count (13)
+//   50      4     u32 section count (14)
 //   54      12*n  section table: u32 id, u32 offset (from the start of the file), u32 length
 //
 // Sections follow in id order, back to back, the last ending at the end of the file; every byte
 // belongs to exactly one field. Section ids: 1 code, 2 constants, 3 codesets, 4 tables,
 // 5 reasons, 6 outcomes, 7 rules, 8 policies, 9 facts, 10 sources, 11 spans, 12 terminology,
-// 13 terminology_data.
+// 13 terminology_data, 14 debug.
 //
 // Each record's fields are listed once, in the `Fields` functions below, and each section's in
 // WARRANT_PACK_SECTIONS, in stored order; the writer, the reader and the minimum-size count all
 // walk those lists. A field is stored by its type: a list (std::vector) is a u32 count then its
 // elements; a string is a u32 byte length then the bytes; a Day or other i32 is 4 bytes, a u16
-// 2, a u32 4, an i64 8; an enum (Tag, OutcomeKind) or a bool is a u8; a sha256 is 32 raw
-// bytes; a Codeset is Codeset::AppendTo's bytes (u32 count, then u64 lo, hi per interval); a
-// record is its fields. Sections:
+// 2, a u32 4, an i64 or u64 8; an enum (Tag, OutcomeKind, StatementKind, CodesetMemberKind) or a
+// bool is a u8; a sha256 is 32 raw bytes; a Span is u32 begin, end; a CodeInterval is u64 lo,
+// hi; a Codeset is Codeset::AppendTo's bytes (u32 count, then u64 lo, hi per interval); a record
+// is its fields. Sections:
 //   code              the bytecode, raw (its length is the section's)
 //   constants         list of Constant
 //   codesets          list of Codeset, then list of string codeset_names
 //   tables .. facts   list of TableData, ReasonData, OutcomeData, RuleData, PolicyData, FactData
-//   sources           list of SourceData (name, text, sha256 of the text)
+//   sources           list of SourceData (name, text, sha256 of the text, line starts)
 //   spans             list of SpanEntry
 //   terminology       list of TerminologyData
 //   terminology_data  Program::terminology_blob, raw (runtime/terminology/terminology_serialize.h
 //                     checks it when an Engine loads it; here it is opaque bytes under the hash)
+//   debug             DebugTables: list of StatementDebug, list of u32 not_in, list of
+//                     CodesetDebug (runtime/pack/debug_tables.h checks them after the verifier)
 //
-// A reader of version 1 refuses any other version, section count or layout: a format change
+// A reader of version 2 refuses any other version, section count or layout: a format change
 // bumps the version rather than relying on readers skipping what they do not know.
+// Version 1 had no debug section and no line starts in sources.
 #include "runtime/pack/pack.h"
 
 #include <concepts>
@@ -44,6 +48,7 @@
 #include <fmt/core.h>
 
 #include "runtime/core/sha256.h"
+#include "runtime/pack/debug_tables.h"
 #include "runtime/pack/verify.h"
 #include "runtime/records/schema.h"
 
@@ -73,7 +78,8 @@ constexpr size_t kSectionEntryBytes = 12;
   X("sources", io(p.sources); io.CheckSources(p.sources)) \
   X("spans", io(p.spans))                                 \
   X("terminology", io(p.terminology))                     \
-  X("terminology_data", io.Raw(p.terminology_blob))
+  X("terminology_data", io.Raw(p.terminology_blob))       \
+  X("debug", io(p.debug))
 
 constexpr uint32_t kSectionCount = 0
 #define WARRANT_COUNT_SECTION(name, fields) +1
@@ -178,7 +184,7 @@ void Fields(IO& io, FactData& f) {
 
 template <class IO>
 void Fields(IO& io, SourceData& s) {
-  io(s.name, s.text, s.sha256);
+  io(s.name, s.text, s.sha256, s.line_starts);
 }
 
 template <class IO>
@@ -189,6 +195,36 @@ void Fields(IO& io, SpanEntry& s) {
 template <class IO>
 void Fields(IO& io, TerminologyData& t) {
   io(t.name, t.sha256);
+}
+
+template <class IO>
+void Fields(IO& io, Span& s) {
+  io(s.begin, s.end);
+}
+
+template <class IO>
+void Fields(IO& io, StatementDebug& s) {
+  io(s.pc, s.kind, s.site, s.file, s.span, s.condition, s.name, s.name_span);
+}
+
+template <class IO>
+void Fields(IO& io, CodeInterval& c) {
+  io(c.lo, c.hi);
+}
+
+template <class IO>
+void Fields(IO& io, CodesetMemberDebug& m) {
+  io(m.kind, m.text, m.span, m.codes, m.index);
+}
+
+template <class IO>
+void Fields(IO& io, CodesetDebug& c) {
+  io(c.file, c.span, c.codes, c.members, c.loads);
+}
+
+template <class IO>
+void Fields(IO& io, DebugTables& d) {
+  io(d.statements, d.not_in, d.codesets);
 }
 
 template <class T>
@@ -210,6 +246,9 @@ struct StoredEnum;
 
 WARRANT_STORED_ENUM(Tag, Tag::Record, "value tag", "a tag")
 WARRANT_STORED_ENUM(OutcomeKind, OutcomeKind::AutoPend, "outcome kind", "an outcome kind")
+WARRANT_STORED_ENUM(StatementKind, StatementKind::Emit, "statement kind", "a statement kind")
+WARRANT_STORED_ENUM(CodesetMemberKind, CodesetMemberKind::Load, "codeset member kind",
+                    "a codeset member kind")
 #undef WARRANT_STORED_ENUM
 
 template <class T>
@@ -261,6 +300,8 @@ class Writer {
   void Put(int32_t v) { Le(static_cast<uint32_t>(v), 4); }
 
   void Put(int64_t v) { Le(static_cast<uint64_t>(v), 8); }
+
+  void Put(uint64_t v) { Le(v, 8); }
 
   void Put(bool v) { Le(v ? 1 : 0, 1); }
 
@@ -383,6 +424,8 @@ class MinSize {
 
   void Put(int64_t) { bytes += 8; }
 
+  void Put(uint64_t) { bytes += 8; }
+
   void Put(bool) { bytes += 1; }
 
   template <Enum E>
@@ -450,6 +493,8 @@ class Reader {
   void Get(int32_t& v) { v = static_cast<int32_t>(static_cast<uint32_t>(r_.Le(4))); }
 
   void Get(int64_t& v) { v = static_cast<int64_t>(r_.Le(8)); }
+
+  void Get(uint64_t& v) { v = r_.Le(8); }
 
   void Get(bool& v) {
     const auto byte = static_cast<uint8_t>(r_.Le(1));
@@ -657,6 +702,8 @@ PackResult ReadPack(std::span<const uint8_t> bytes) {
   }
   result.program.hash = hash;
   std::string problem = Verify(result.program);
+  if (problem.empty())
+    problem = VerifyDebugTables(result.program);
   if (!problem.empty()) {
     result.error = "pack failed verification: " + problem;
     result.program = Program();
