@@ -1,12 +1,15 @@
 // The compiler as one call: sources in, a checked program and a runtime Program out.
 //
 // Load (parse every file and its imports) -> check -> generate. Diagnostics from every phase are
-// collected in `sink`; `program` is filled only when there were no errors. The driver's
+// collected in `sink`; `program` is filled only when there were no errors. Criteria that call
+// `billable` or `exists` with no terminology loaded get one W0603 warning. The driver's
 // commands (check, build, run, test, disasm) all start here.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/check/check.h"
@@ -29,6 +32,9 @@ struct Compilation {
 struct CompileOptions {
   bool generate = true;                  // false stops after checking (`warrant check`)
   std::vector<std::string> terminology;  // --terminology paths (frontend/terminology_files.h)
+  // Called as each phase starts ("loading terminology", "checking", "generating"), for a progress
+  // display; may be empty.
+  std::function<void(std::string_view phase)> on_phase;
 };
 
 std::unique_ptr<Compilation> Compile(const std::vector<std::string>& inputs,

@@ -17,6 +17,7 @@
 #include "grammar/cst.h"
 #include "grammar/errors.h"
 #include "grammar/parse.h"
+#include "grammar/parse_state.h"
 #include "grammar/rule_errors.h"
 #include "grammar/rules.h"
 #include "grammar/token.h"
@@ -71,7 +72,16 @@ WARRANT_SELECT(rule_decl, Rule)
 WARRANT_SELECT(applies_clause, Applies)
 WARRANT_SELECT(test_decl, Test)
 WARRANT_SELECT(given_clause, Given)
+WARRANT_SELECT(fixture_decl, Fixture)
+WARRANT_SELECT(fixture_ref, FixtureRef)
+WARRANT_SELECT(with_clause, With)
+WARRANT_SELECT(test_pack, TestPack)
+WARRANT_SELECT(test_needs, TestNeeds)
+WARRANT_SELECT(expect_group, ExpectGroup)
+WARRANT_SELECT(expect_also, ExpectAlso)
+WARRANT_SELECT(also_kind, OutcomeKind)
 WARRANT_SELECT(expect_clause, Expect)
+WARRANT_SELECT(test_clause, Expect)
 WARRANT_SELECT(expect_carc, ExpectCarc)
 WARRANT_SELECT(expect_flag, ExpectFlag)
 WARRANT_SELECT(decision, Decision)
@@ -139,6 +149,11 @@ WARRANT_SELECT(json_number, JsonNumber)
 WARRANT_SELECT(json_true, JsonTrue)
 WARRANT_SELECT(json_false, JsonFalse)
 WARRANT_SELECT(json_null, JsonNull)
+WARRANT_SELECT(json_generate, JsonGenerate)
+WARRANT_SELECT(json_gen_count, Int)
+WARRANT_SELECT(json_gen_step, Duration)
+WARRANT_SELECT(json_gen_unit, DurationUnit)
+WARRANT_SELECT(json_gen_date, Date)
 
 #undef WARRANT_FOLD
 #undef WARRANT_SELECT
@@ -178,35 +193,6 @@ inline constexpr bool kLookahead<pegtl::not_at<Rules...>> = true;
 template <typename Rule>
 inline constexpr bool kNests = std::is_base_of_v<nesting_tag, Rule>;
 
-// ---- Parse state -------------------------------------------------------------------------------
-
-struct SyntaxException {
-  ParseFailure failure;
-};
-
-struct ParseState {
-  struct Mark {
-    uint32_t pending;  // siblings finished before the rule started
-    uint32_t nodes;    // arena size when the rule started
-    uint32_t start;    // input offset where the rule started
-  };
-
-  explicit ParseState(std::string_view source) : text(source) {}
-
-  uint32_t Offset(const char* p) const { return static_cast<uint32_t>(p - text.data()); }
-
-  std::string_view text;
-  std::vector<CstNode> nodes;     // the arena; ids are indices
-  std::vector<CstId> pending;     // finished nodes not yet adopted by a parent
-  std::vector<Mark> marks;        // one per tracked rule in progress
-  std::vector<uint32_t> nesting;  // start offsets of the nested constructs in progress
-  uint32_t opener = 0;            // start of the innermost string being read
-};
-
-[[noreturn]] inline void ThrowFailure(ParseFailure failure) {
-  throw SyntaxException{std::move(failure)};
-}
-
 // Literals the grammar accepts by shape but that must also make sense.
 inline void CheckLiteral(const ParseState& state, CstKind kind, Span span) {
   std::string_view text = state.text.substr(span.begin, span.size());
@@ -214,7 +200,7 @@ inline void CheckLiteral(const ParseState& state, CstKind kind, Span span) {
     int64_t value = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc() || ptr != text.data() + text.size()) {
-      ThrowFailure(MakeLiteralFailure(state.text, SyntaxError::IntegerOutOfRange, span));
+      ThrowFailure(MakeLiteralFailure(state.text, SyntaxError::IntegerOutOfRange, span), span.end);
     }
   } else if (kind == CstKind::Date) {
     auto number = [&](size_t at, size_t length) {
@@ -224,7 +210,7 @@ inline void CheckLiteral(const ParseState& state, CstKind kind, Span span) {
       return value;
     };
     if (!IsValidDate(number(0, 4), number(5, 2), number(8, 2))) {
-      ThrowFailure(MakeLiteralFailure(state.text, SyntaxError::InvalidDate, span));
+      ThrowFailure(MakeLiteralFailure(state.text, SyntaxError::InvalidDate, span), span.end);
     }
   }
 }
@@ -249,8 +235,9 @@ struct control : pegtl::normal<Rule> {
       state.opener = pos;
     }
     if constexpr (std::is_same_v<Rule, depth_guard>) {
+      // `pos` is where the level too many was opened.
       if (state.nesting.size() > kMaxNesting) {
-        ThrowFailure(MakeNestingFailure(state.text, state.nesting.back()));
+        ThrowFailure(MakeNestingFailure(state.text, state.nesting.back()), pos);
       }
     }
   }
@@ -289,7 +276,7 @@ struct control : pegtl::normal<Rule> {
     context.opener = state.opener;
     if (!state.nesting.empty())
       context.nest_open = state.nesting.back();
-    ThrowFailure(MakeExpectFailure(state.text, kExpect<Rule>, context));
+    ThrowFailure(MakeExpectFailure(state.text, kExpect<Rule>, context), context.pos);
   }
 
  private:

@@ -45,7 +45,8 @@ struct Cst {
 const char* CstKindName(CstKind kind);
 
 // Writes the tree as indented lines `Kind [begin,end) text` (text for leaves only), for debugging
-// and `--dump=parse`. Iterative, so any tree the parser accepts can be dumped.
+// and the grammar's unit tests (no command prints it). Iterative, so any tree the parser accepts
+// can be dumped.
 void DumpCst(const Cst& cst, std::string_view source, std::ostream& out);
 
 }  // namespace warrant::grammar

@@ -25,6 +25,7 @@ enum class ExpectSpecial : uint8_t {
   JsonEscape,       // the character after `\` in a JSON string
   FileEnd,          // the end of the file: anything else is not a declaration
   NoChain,          // a second comparison operator
+  Statement,        // a statement in a block: words that cannot start one get their own error
 };
 
 struct ExpectInfo {

@@ -16,10 +16,17 @@ ParseResult Parse(std::string_view text) {
   try {
     pegtl::parse<peg::file, pegtl::nothing, peg::control>(in, state);
   } catch (peg::SyntaxException& e) {
-    result.failure = std::move(e.failure);
-    return result;
+    // Every error is caught by a recovery point of `file`; this is a safety net.
+    state.failures.push_back(std::move(e.failure));
+    state.nodes.clear();
+    state.pending.clear();
   }
-  // `file` always matches (or raises) and is selected, so exactly its node is left.
+  result.failures = std::move(state.failures);
+  if (state.pending.empty()) {
+    state.nodes.push_back(CstNode{CstKind::File, Span{0, static_cast<uint32_t>(text.size())}, {}});
+    state.pending.push_back(static_cast<CstId>(state.nodes.size() - 1));
+  }
+  // `file` always matches and is selected, so exactly its node is left.
   result.cst.nodes = std::move(state.nodes);
   result.cst.root = state.pending.back();
   return result;

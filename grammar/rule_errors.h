@@ -22,6 +22,7 @@ inline constexpr ExpectInfo kExpect{};
 #include "grammar/keywords.def"
 #undef WARRANT_KEYWORD
 WARRANT_EXPECT(kw_line, ExpectedToken, "`line`", None)
+WARRANT_EXPECT(kw_terminology, ExpectedToken, "`terminology`", None)
 
 // ---- tokens
 WARRANT_EXPECT(ident, ExpectedToken, "a name", None)
@@ -63,7 +64,9 @@ WARRANT_EXPECT(no_chain, ChainedComparison, "no second comparison", NoChain)
 WARRANT_EXPECT(else_outcome, ExpectedOutcome, "`else`", None)
 WARRANT_EXPECT(unknown_outcome, ExpectedOutcome, "`unknown`", None)
 WARRANT_EXPECT(block, ExpectedToken, "`{`", None)
+WARRANT_EXPECT(body_open, ExpectedToken, "`{`", None)
 WARRANT_EXPECT(block_close, ExpectedToken, "a statement or `}`", BraceClose)
+WARRANT_EXPECT(stmt, ExpectedToken, "a statement or `}`", Statement)
 
 // ---- declarations
 WARRANT_EXPECT(cs_term, ExpectedToken, "a codeset (a list `[...]`, `load` or a codeset name)", None)
@@ -80,9 +83,14 @@ WARRANT_EXPECT(decision, ExpectedToken,
                "`not_applicable`)",
                None)
 WARRANT_EXPECT(given_clause, ExpectedToken, "`given`", None)
+WARRANT_EXPECT(record_source, ExpectedToken, "a record `{...}` or a fixture name", None)
+WARRANT_EXPECT(fixture_use, ExpectedToken, "a fixture name", None)
+WARRANT_EXPECT(fixture_body, ExpectedToken, "a record `{...}` or `= FIXTURE with {...}`", None)
+WARRANT_EXPECT(also_kind, ExpectedToken, "`deny`, `pend`, `reject` or `bundle`", None)
 WARRANT_EXPECT(test_body, ExpectedToken, "`{`", None)
 WARRANT_EXPECT(test_close, ExpectedToken, "`expect` or `}`", BraceClose)
-WARRANT_EXPECT(file_end, ExpectedDeclaration, "a declaration", FileEnd)
+WARRANT_EXPECT(test_clause, ExpectedToken, "`expect` or `}`", None)
+WARRANT_EXPECT(declaration, ExpectedDeclaration, "a declaration", FileEnd)
 
 // ---- JSON
 WARRANT_EXPECT(json_given, InvalidJson, "a JSON value", None)
@@ -96,6 +104,14 @@ WARRANT_EXPECT(json_array_close, InvalidJson, "`,` or `]`", None)
 WARRANT_EXPECT(json_digits, InvalidJson, "a digit", None)
 WARRANT_EXPECT(json_string_close, InvalidJson, "`\"`", JsonStringClose)
 WARRANT_EXPECT(json_escape_code, InvalidJson, "an escape", JsonEscape)
+WARRANT_EXPECT(json_gen_count, ExpectedToken, "a number of records", None)
+WARRANT_EXPECT(json_gen_word_of, ExpectedToken, "`of`", None)
+WARRANT_EXPECT(json_gen_template, ExpectedToken, "a record `{...}` or a list of records", None)
+WARRANT_EXPECT(json_gen_word_every, ExpectedToken, "`every`", None)
+WARRANT_EXPECT(json_gen_step, ExpectedToken, "a step such as `7 days` or `1 month`", None)
+WARRANT_EXPECT(json_gen_unit, ExpectedToken, "`days`, `weeks`, `months` or `years`", None)
+WARRANT_EXPECT(json_gen_word_from, ExpectedToken, "`from`", None)
+WARRANT_EXPECT(json_gen_date, ExpectedToken, "a date (YYYY-MM-DD)", None)
 
 #undef WARRANT_EXPECT
 

@@ -3,14 +3,19 @@
 // Conventions: every token rule skips the separators (whitespace, comments) *before* it, so a
 // rule's text starts wherever the previous token ended and ends exactly at its last token; spans
 // are trimmed at the front by the CST builder. `expect<R>` marks a point of no return: if R does
-// not match there, parsing stops with the error rule_errors.h assigns to R. `nested<Open, ...>`
-// marks a construct that counts towards the nesting limit once `Open` has matched.
+// not match there, the error rule_errors.h assigns to R is raised. `recover<R, Sync>` catches it:
+// the error is recorded, whatever R built is dropped and parsing resumes where recovery.h's
+// Resync says (statements, test clauses, a rule's `applies` clause and declarations recover).
+// `nested<Open, ...>` marks a construct that counts towards the nesting limit once `Open` has
+// matched.
 // Include this header only from grammar/*.cpp and grammar tests: it pulls in PEGTL.
 #pragma once
 
 #include <tao/pegtl.hpp>
 #include <tao/pegtl/contrib/analyze_traits.hpp>
 
+#include "grammar/parse_state.h"
+#include "grammar/recovery.h"
 #include "grammar/token.h"
 
 namespace warrant::grammar::peg {
@@ -51,6 +56,42 @@ struct expect {
       Control<Rule>::raise(static_cast<const ParseInput&>(in), st...);
     }
     return true;
+  }
+};
+
+// Matches `Rule`; if a syntax error is raised inside it, records the error, drops what `Rule`
+// built and resumes after it (recovery.h), or leaves the error to the enclosing recovery point
+// when there is nowhere to resume. Fails only when `Rule` fails without an error. After
+// kMaxSyntaxErrors errors the rest of the file is skipped.
+template <typename Rule, SyncKind Sync>
+struct recover {
+  using rule_t = recover;
+  using subs_t = pegtl::type_list<Rule>;
+
+  template <pegtl::apply_mode A, pegtl::rewind_mode, template <typename...> class Action,
+            template <typename...> class Control, typename ParseInput>
+  [[nodiscard]] static bool match(ParseInput& in, ParseState& state) {
+    const char* begin = in.begin();
+    const auto start = static_cast<uint32_t>(in.current() - begin);
+    const ParseState::Saved saved = state.Save();
+    try {
+      return Control<Rule>::template match<A, pegtl::rewind_mode::required, Action, Control>(in,
+                                                                                             state);
+    } catch (SyntaxException& e) {
+      // Too deep a nesting abandons the whole declaration: resuming inside it would only find
+      // the same depth again.
+      if (Sync != SyncKind::Declaration && e.failure.error == SyntaxError::NestingTooDeep)
+        throw;
+      uint32_t resume = state.failures.size() + 1 >= kMaxSyntaxErrors
+                            ? static_cast<uint32_t>(state.text.size())
+                            : Resync(state.text, start, e.at, Sync);
+      if (resume == kNoResync)
+        throw;
+      state.Restore(saved);
+      state.failures.push_back(std::move(e.failure));
+      in.iterator() = begin + resume;
+      return true;
+    }
   }
 };
 
@@ -117,6 +158,21 @@ struct ident_word {
 
 // A contextual keyword: `applies to line`, `expect line`; elsewhere `line` is a name.
 struct kw_line : tok<TAO_PEGTL_KEYWORD("line")> {};
+
+// Contextual words of the test syntax (`fixture base {...}`, `given base with {...}`,
+// `test "t" pack needs terminology {...}`, `expect ... also pend documentation`): matched only
+// where those constructs expect them, so they stay ordinary names everywhere else.
+struct kw_fixture : tok<TAO_PEGTL_KEYWORD("fixture")> {};
+
+struct kw_with : tok<TAO_PEGTL_KEYWORD("with")> {};
+
+struct kw_pack : tok<TAO_PEGTL_KEYWORD("pack")> {};
+
+struct kw_needs : tok<TAO_PEGTL_KEYWORD("needs")> {};
+
+struct kw_terminology : tok<TAO_PEGTL_KEYWORD("terminology")> {};
+
+struct kw_also : tok<TAO_PEGTL_KEYWORD("also")> {};
 
 struct lparen : tok<one<'('>> {};
 
@@ -214,7 +270,14 @@ struct lit_none : kw_none {};
 // Codes: alphanumeric runs joined by single `.` or `-`; a prefix member ends in `.*` or `*`.
 struct code_part : plus<alnum> {};
 
-struct code_word : seq<code_part, star<one<'.', '-'>, code_part>> {};
+// The words that start a declaration. No code is spelt like one, so a code list left open
+// before the next declaration ends there.
+struct decl_word
+    : sor<TAO_PEGTL_KEYWORD("policy"), TAO_PEGTL_KEYWORD("import"), TAO_PEGTL_KEYWORD("codeset"),
+          TAO_PEGTL_KEYWORD("table"), TAO_PEGTL_KEYWORD("fact"), TAO_PEGTL_KEYWORD("reason"),
+          TAO_PEGTL_KEYWORD("rule"), TAO_PEGTL_KEYWORD("test"), TAO_PEGTL_KEYWORD("let")> {};
+
+struct code_word : seq<not_at<decl_word>, code_part, star<one<'.', '-'>, code_part>> {};
 
 struct prefix_word : seq<code_word, opt<one<'.'>>, one<'*'>> {};
 
@@ -371,7 +434,15 @@ struct stmt;
 
 struct block_close : rbrace {};
 
-struct block : nested<lbrace, star<stmt>, expect<block_close>> {};
+// A declaration keyword (but `let`) or the end of the file: where a block or a test that was
+// left open ends.
+struct decl_start : tok<sor<seq<not_at<TAO_PEGTL_KEYWORD("let")>, decl_word>, eof>> {};
+
+struct block_stop : sor<rbrace, decl_start> {};
+
+struct block_item : recover<expect<stmt>, SyncKind::Statement> {};
+
+struct block : nested<lbrace, star<not_at<block_stop>, block_item>, expect<block_close>> {};
 
 struct let_stmt : seq<kw_let, expect<ident>, expect<equals_sign>, expect<expr>> {};
 
@@ -437,8 +508,37 @@ struct json_comma : jtok<one<','>> {};
 
 struct json_colon : jtok<one<':'>> {};
 
-struct json_value
-    : sor<json_string, json_number, json_object, json_array, json_true, json_false, json_null> {};
+// `generate 20 of {"code": "97110"} every 7 days from 2025-01-06`: records with dates
+// 2025-01-06, 2025-01-13, ... (a list of records repeats them all on each date). Inside a list it
+// adds its records to the list; as a member's value it is the list.
+struct json_gen_word_generate : jtok<TAO_PEGTL_KEYWORD("generate")> {};
+
+struct json_gen_word_of : jtok<TAO_PEGTL_KEYWORD("of")> {};
+
+struct json_gen_word_every : jtok<TAO_PEGTL_KEYWORD("every")> {};
+
+struct json_gen_word_from : jtok<TAO_PEGTL_KEYWORD("from")> {};
+
+struct json_gen_count : jtok<int_word> {};
+
+struct json_gen_unit
+    : jtok<sor<TAO_PEGTL_KEYWORD("days"), TAO_PEGTL_KEYWORD("day"), TAO_PEGTL_KEYWORD("weeks"),
+               TAO_PEGTL_KEYWORD("week"), TAO_PEGTL_KEYWORD("months"), TAO_PEGTL_KEYWORD("month"),
+               TAO_PEGTL_KEYWORD("years"), TAO_PEGTL_KEYWORD("year")>> {};
+
+struct json_gen_step : seq<json_gen_count, expect<json_gen_unit>> {};
+
+struct json_gen_date : jtok<date_word> {};
+
+struct json_gen_template : sor<json_object, json_array> {};
+
+struct json_generate
+    : seq<json_gen_word_generate, expect<json_gen_count>, expect<json_gen_word_of>,
+          expect<json_gen_template>, expect<json_gen_word_every>, expect<json_gen_step>,
+          expect<json_gen_word_from>, expect<json_gen_date>> {};
+
+struct json_value : sor<json_string, json_number, json_object, json_array, json_true, json_false,
+                        json_null, json_generate> {};
 
 struct json_first_value : json_value {};
 
@@ -538,34 +638,78 @@ struct reason_decl
 struct applies_clause
     : seq<kw_applies, expect<kw_to>, expect<kw_line>, expect<kw_where>, expect<expr>> {};
 
+// The `{` of a rule's body, after its `applies` clause.
+struct body_open : at<lbrace> {};
+
+struct rule_head : seq<expect<applies_clause>, expect<body_open>> {};
+
+// A broken `applies` clause is skipped up to the body, so the body's statements are still read.
 struct rule_decl : seq<kw_rule, expect<ident>, opt<string_lit>, opt<effective_clause>,
-                       expect<applies_clause>, expect<block>> {};
+                       recover<rule_head, SyncKind::RuleBody>, expect<block>> {};
 
 struct decision
     : sor<kw_covered, kw_pended, kw_bundled, kw_denied, kw_rejected, kw_not_applicable> {};
 
 // `expect line 1 denied frequency CO-119 remark N386 "message" flag "note"`: the reason is a name
-// not followed by `-` (that is a group code: `denied CO-119` names no reason).
-struct expect_reason : seq<reason_ref, not_at<minus_op>> {};
+// not followed by `-` (that is a group code: `denied CO-119` names no reason) and not `also`.
+struct expect_reason : seq<not_at<kw_also>, reason_ref, not_at<minus_op>> {};
 
 struct expect_carc : seq<group_code, minus_op, expect<code_lit>> {};
 
+// `group PR`: the group code alone, whatever the CARC.
+struct expect_group : seq<kw_group, expect<group_code>> {};
+
+struct expect_codes : sor<expect_carc, expect_group> {};
+
 struct expect_flag : seq<kw_flag, expect<string_lit>> {};
+
+// `also pend documentation`: another finding of the line, of any strength.
+struct also_kind : sor<kw_deny, kw_pend, kw_reject, kw_bundle> {};
+
+struct expect_also : seq<kw_also, expect<also_kind>, opt<expect_reason>, opt<expect_codes>,
+                         opt<rarc_list>, opt<string_lit>> {};
 
 struct expect_clause
     : seq<kw_expect, expect<kw_line>, expect<int_lit>, expect<decision>, opt<expect_reason>,
-          opt<expect_carc>, opt<rarc_list>, opt<string_lit>, star<expect_flag>> {};
+          opt<expect_codes>, opt<rarc_list>, opt<string_lit>, star<sor<expect_flag, expect_also>>> {
+};
 
-struct given_clause : seq<kw_given, sep, expect<json_given>> {};
+// A record: written out, or a fixture (`base`, `alias.base`) with changes merged in.
+struct fixture_ref : seq<ident, opt<dot, expect<ident>>> {};
+
+struct with_clause : seq<kw_with, sep, expect<json_given>> {};
+
+struct fixture_use : seq<fixture_ref, opt<with_clause>> {};
+
+struct record_source : sor<fixture_use, seq<sep, json_given>> {};
+
+struct given_clause : seq<kw_given, expect<record_source>> {};
+
+// `fixture base { ... }` or `fixture senior = base with { ... }`
+struct fixture_body : sor<seq<equals_sign, expect<fixture_use>>, seq<sep, json_given>> {};
+
+struct fixture_decl : seq<kw_fixture, expect<ident>, expect<fixture_body>> {};
 
 struct test_close : rbrace {};
 
-struct test_body : nested<lbrace, expect<given_clause>, star<expect_clause>, expect<test_close>> {};
+// A test clause after `given`: only `expect` clauses.
+struct test_clause : expect_clause {};
 
-struct test_decl : seq<kw_test, expect<string_lit>, expect<test_body>> {};
+struct test_body
+    : nested<lbrace, recover<expect<given_clause>, SyncKind::TestGiven>,
+             star<not_at<block_stop>, recover<expect<test_clause>, SyncKind::TestClause>>,
+             expect<test_close>> {};
+
+// `test "name" [pack] [needs terminology] { ... }`
+struct test_pack : kw_pack {};
+
+struct test_needs : seq<kw_needs, expect<kw_terminology>> {};
+
+struct test_decl
+    : seq<kw_test, expect<string_lit>, opt<test_pack>, opt<test_needs>, expect<test_body>> {};
 
 struct decl : sor<import_decl, codeset_decl, table_decl, fact_decl, reason_decl, let_stmt,
-                  rule_decl, test_decl> {};
+                  rule_decl, test_decl, fixture_decl> {};
 
 // A statement or test clause outside its block is an error, reported at its first word once it
 // has parsed (so the error inside it, if any, wins: that is the more specific one).
@@ -573,7 +717,13 @@ struct stray_part : sor<stmt, given_clause, expect_clause> {};
 
 struct file_end : seq<sep, eof> {};
 
-struct file : seq<opt<policy_decl>, star<decl>, opt<at<stray_part>>, expect<file_end>> {};
+// Anything but the end of the file must be a declaration.
+struct declaration : decl {};
+
+struct top_item : seq<not_at<file_end>, opt<at<stray_part>>, expect<declaration>> {};
+
+struct file : seq<opt<recover<policy_decl, SyncKind::Declaration>>,
+                  star<recover<top_item, SyncKind::Declaration>>, file_end> {};
 
 }  // namespace warrant::grammar::peg
 
@@ -582,6 +732,10 @@ namespace tao::pegtl {
 
 template <typename Name, typename Rule>
 struct analyze_traits<Name, warrant::grammar::peg::expect<Rule>>
+    : analyze_traits<Name, typename seq<Rule>::rule_t> {};
+
+template <typename Name, typename Rule, warrant::grammar::SyncKind Sync>
+struct analyze_traits<Name, warrant::grammar::peg::recover<Rule, Sync>>
     : analyze_traits<Name, typename seq<Rule>::rule_t> {};
 
 template <typename Name>

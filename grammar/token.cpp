@@ -6,6 +6,8 @@
 
 #include <fmt/core.h>
 
+#include "runtime/core/text.h"
+
 namespace warrant::grammar {
 namespace {
 
@@ -42,32 +44,21 @@ bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
 
+// The one-character tokens (`!` only starts `!=`).
+constexpr std::string_view kSingles = "()[]{},:=+-*/<>.";
+
 // Longest description we quote verbatim; longer strings are just "a string".
 constexpr size_t kMaxQuoted = 32;
 
+// A token between backticks, with anything a terminal would act on escaped (a string token may
+// hold control characters).
 std::string Quote(std::string_view text) {
-  return fmt::format("`{}`", text);
-}
-
-// Decodes the code point at `pos` (the text is valid UTF-8 by the time the parser runs; invalid
-// bytes decode as themselves so this never reads out of bounds).
-uint32_t DecodeAt(std::string_view text, uint32_t pos, uint32_t* length) {
-  auto lead = static_cast<unsigned char>(text[pos]);
-  uint32_t n = Utf8Length(lead);
-  if (pos + n > text.size())
-    n = 1;
-  *length = n;
-  if (n == 1)
-    return lead;
-  uint32_t cp = lead & (0x7F >> n);
-  for (uint32_t i = 1; i < n; ++i)
-    cp = (cp << 6) | (static_cast<unsigned char>(text[pos + i]) & 0x3F);
-  return cp;
+  return "`" + TerminalText(text) + "`";
 }
 
 TokenInfo Unexpected(std::string_view text, uint32_t pos) {
   uint32_t length = 1;
-  uint32_t cp = DecodeAt(text, pos, &length);
+  uint32_t cp = CodePointAt(text, pos, &length);
   TokenInfo info;
   info.span = Span{pos, pos + length};
   info.unexpected = true;
@@ -94,6 +85,24 @@ bool IsDateAt(std::string_view text, uint32_t pos) {
 }
 
 }  // namespace
+
+uint32_t CodePointAt(std::string_view text, uint32_t pos, uint32_t* length) {
+  auto lead = static_cast<unsigned char>(text[pos]);
+  uint32_t n = Utf8Length(lead);
+  if (pos + n > text.size())
+    n = 1;
+  *length = n;
+  if (n == 1)
+    return lead;
+  uint32_t cp = lead & (0x7F >> n);
+  for (uint32_t i = 1; i < n; ++i)
+    cp = (cp << 6) | (static_cast<unsigned char>(text[pos + i]) & 0x3F);
+  return cp;
+}
+
+std::span<const std::string_view> Keywords() {
+  return SortedKeywords();
+}
 
 bool IsKeyword(std::string_view word) {
   const auto& words = SortedKeywords();
@@ -147,25 +156,23 @@ uint32_t SkipSeparators(std::string_view text, uint32_t pos, uint32_t* unclosed_
   return pos;
 }
 
-TokenInfo DescribeToken(std::string_view text, uint32_t pos) {
+Span TokenSpan(std::string_view text, uint32_t pos) {
   const auto size = static_cast<uint32_t>(text.size());
   if (pos >= size)
-    return TokenInfo{Span{size, size}, "end of file", false};
+    return Span{size, size};
   char c = text[pos];
-  auto token = [&](uint32_t length) {
-    return TokenInfo{Span{pos, pos + length}, Quote(text.substr(pos, length)), false};
-  };
+  auto span = [&](uint32_t length) { return Span{pos, pos + length}; };
   if (IsWordStart(c))
-    return token(static_cast<uint32_t>(WordLength(text.substr(pos))));
+    return span(static_cast<uint32_t>(WordLength(text.substr(pos))));
   if (IsDigit(c)) {
     if (IsDateAt(text, pos))
-      return token(10);
+      return span(10);
     uint32_t end = pos;
     while (end < size && (IsWordChar(text[end]) ||
                           (text[end] == '.' && end + 1 < size && IsDigit(text[end + 1])))) {
       ++end;
     }
-    return token(end - pos);
+    return span(end - pos);
   }
   if (c == '"') {
     uint32_t end = pos + 1;
@@ -174,21 +181,35 @@ TokenInfo DescribeToken(std::string_view text, uint32_t pos) {
     }
     if (end < size && text[end] == '"')
       ++end;
-    TokenInfo info = token(end - pos);
-    if (end - pos > kMaxQuoted || text.substr(pos, end - pos).find('`') != std::string_view::npos) {
-      info.description = "a string";
-    }
-    return info;
+    return span(end - pos);
   }
   static constexpr std::string_view kPairs[] = {"==", "!=", "<=", ">=", "->", ".."};
   for (std::string_view pair : kPairs) {
     if (text.substr(pos, 2) == pair)
-      return token(2);
+      return span(2);
   }
-  static constexpr std::string_view kSingles = "()[]{},:=+-*/<>.";
   if (kSingles.find(c) != std::string_view::npos)
-    return token(1);
-  return Unexpected(text, pos);
+    return span(1);
+  uint32_t length = Utf8Length(static_cast<unsigned char>(c));
+  return span(pos + length > size ? 1 : length);
+}
+
+TokenInfo DescribeToken(std::string_view text, uint32_t pos) {
+  const auto size = static_cast<uint32_t>(text.size());
+  if (pos >= size)
+    return TokenInfo{Span{size, size}, "end of file", false};
+  char c = text[pos];
+  if (!IsWordStart(c) && !IsDigit(c) && c != '"' && kSingles.find(c) == std::string_view::npos &&
+      text.substr(pos, 2) != "!=") {
+    return Unexpected(text, pos);
+  }
+  Span span = TokenSpan(text, pos);
+  TokenInfo info{span, Quote(text.substr(pos, span.size())), false};
+  if (c == '"' && (span.size() > kMaxQuoted ||
+                   text.substr(pos, span.size()).find('`') != std::string_view::npos)) {
+    info.description = "a string";
+  }
+  return info;
 }
 
 }  // namespace warrant::grammar

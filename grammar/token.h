@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,9 @@ namespace warrant::grammar {
 
 // True for the words of keywords.def.
 bool IsKeyword(std::string_view word);
+
+// The words of keywords.def, sorted.
+std::span<const std::string_view> Keywords();
 
 // Length of the identifier-shaped word `[A-Za-z_][A-Za-z0-9_]*` at the start of `text` (0 if none).
 size_t WordLength(std::string_view text);
@@ -32,10 +36,20 @@ struct TokenInfo {
   bool unexpected = false;  // a character that starts no Warrant token (`@`, `'`, U+00A0, ...)
 };
 
+// The span of the token starting exactly at `pos`, as DescribeToken finds it: a word, a number or
+// date, a string up to its closing quote or the end of the line, an operator, or one character
+// (a whole UTF-8 sequence) that starts no token. Empty at the end of the text.
+Span TokenSpan(std::string_view text, uint32_t pos);
+
 // Describes the token starting exactly at `pos` (call SkipSeparators first).
 TokenInfo DescribeToken(std::string_view text, uint32_t pos);
 
 // Length in bytes of the UTF-8 sequence starting with `lead` (1 for invalid lead bytes).
 uint32_t Utf8Length(unsigned char lead);
+
+// The code point at `pos` and its length in bytes. The text is valid UTF-8 by the time the
+// parser runs; an invalid or cut sequence decodes as its first byte, so this never reads out of
+// bounds.
+uint32_t CodePointAt(std::string_view text, uint32_t pos, uint32_t* length);
 
 }  // namespace warrant::grammar

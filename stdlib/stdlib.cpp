@@ -35,7 +35,6 @@ constexpr BuiltinInfo kBuiltins[] = {
 constexpr ReasonInfo kReasons[] = {
 #define WARRANT_REASON(Name, Group, Carc, Rarcs, Description) \
   {#Name, Group, Carc, Rarcs, Description},
-#include "runtime/pack/builtins.h"
 #include "stdlib/reasons.def"
 #undef WARRANT_REASON
 };

@@ -1,8 +1,10 @@
 // The standard library as data: claim schema, rule scope, builtin signatures and common reasons.
 //
-// Generated from the .def tables beside this file so the checker, the VM, the record loader and
-// the docs agree by construction. Types are spelled as strings ("list<code<icd10cm>>"); the
-// checker parses them. Implementations of builtins live with the VM, keyed by BuiltinId.
+// Read from the runtime's tables (runtime/records/schema.def, runtime/pack/scope.def,
+// runtime/pack/builtins.def) and the standard reasons beside this file (stdlib/reasons.def), so
+// the checker, the VM, the record loader and the docs agree by construction. Types are spelled as
+// strings ("list<code<icd10cm>>"); the checker parses them. Implementations of builtins live
+// with the VM, keyed by BuiltinId.
 #pragma once
 
 #include <cstdint>

@@ -1,13 +1,10 @@
 # The bundled examples as an integration test (cmake -P): every `test` block passes; building the
 # pack twice gives identical bytes; `run -j 1`, `-j 2` and `-j 8` give byte-identical decisions and
 # one output line per claim line.
-# Arguments: -DWARRANT=<binary> -DROOT=<repo root> -DWORK=<scratch dir> [-DTERMINOLOGY=<path>]
+# The terminology is the bundled CMS releases named by examples/warrant.toml: no flags, as a user
+# runs them.
+# Arguments: -DWARRANT=<binary> -DROOT=<repo root> -DWORK=<scratch dir>
 cmake_minimum_required(VERSION 3.25)
-
-set(term_args)
-if(TERMINOLOGY)
-  set(term_args --terminology ${TERMINOLOGY})
-endif()
 
 function(run_step name)
   execute_process(COMMAND ${ARGN} WORKING_DIRECTORY ${ROOT}
@@ -19,11 +16,20 @@ function(run_step name)
 endfunction()
 
 file(MAKE_DIRECTORY ${WORK})
-run_step("warrant test examples" ${WARRANT} test examples ${term_args})
+run_step("warrant test examples" ${WARRANT} test examples)
 message(STATUS "${step_out}")
 
-run_step("first build" ${WARRANT} build examples ${term_args} -o ${WORK}/a.wpk)
-run_step("second build" ${WARRANT} build examples ${term_args} -o ${WORK}/b.wpk)
+run_step("first build" ${WARRANT} build examples -o ${WORK}/a.wpk)
+run_step("second build" ${WARRANT} build examples -o ${WORK}/b.wpk)
+# The pack embeds the bundled releases although no flag named them.
+run_step("terminology list" ${WARRANT} terminology list ${WORK}/a.wpk)
+foreach(version "icd10cm FY2025" "icd10cm FY2026")
+  string(FIND "${step_out}" "${version}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "the examples' pack does not hold ${version}:\n${step_out}")
+  endif()
+endforeach()
+
 file(SHA256 ${WORK}/a.wpk hash_a)
 file(SHA256 ${WORK}/b.wpk hash_b)
 if(NOT hash_a STREQUAL hash_b)

@@ -1,49 +1,35 @@
 #include "compiler/ast/ast.h"
 
+#include <iterator>
+
 namespace warrant::ast {
 
-const char* OpText(Op op) {
-  switch (op) {
-    case Op::None:
-      return "";
-    case Op::Not:
-      return "not";
-    case Op::Neg:
-      return "-";
-    case Op::IsNone:
-      return "is none";
-    case Op::IsKnown:
-      return "is known";
-    case Op::Or:
-      return "or";
-    case Op::And:
-      return "and";
-    case Op::Eq:
-      return "==";
-    case Op::Ne:
-      return "!=";
-    case Op::Lt:
-      return "<";
-    case Op::Le:
-      return "<=";
-    case Op::Gt:
-      return ">";
-    case Op::Ge:
-      return ">=";
-    case Op::Add:
-      return "+";
-    case Op::Sub:
-      return "-";
-    case Op::Mul:
-      return "*";
-    case Op::Div:
-      return "/";
-    case Op::In:
-      return "in";
-    case Op::NotIn:
-      return "not in";
+namespace {
+
+struct OperatorRow {
+  const char* spelling;
+  Arity arity;
+};
+
+constexpr OperatorRow kOperators[] = {
+#define WARRANT_OPERATOR(Name, Spelling, Arity_, Opcode) {Spelling, Arity::Arity_},
+#include "compiler/ast/operators.def"
+#undef WARRANT_OPERATOR
+};
+
+}  // namespace
+
+const char* OpText(Operator op) {
+  const auto index = static_cast<size_t>(op);
+  return index < std::size(kOperators) ? kOperators[index].spelling : "?";
+}
+
+Operator BinaryOperator(std::string_view text) {
+  for (size_t k = 0; k < std::size(kOperators); ++k) {
+    if (kOperators[k].arity == Arity::Binary && text == kOperators[k].spelling)
+      return static_cast<Operator>(k);
   }
-  return "?";
+  return Operator::NotIn;
 }
 
 const char* QuantName(QuantKind q) {

@@ -60,37 +60,22 @@ enum class ExprKind : uint8_t {
   Quantifier,  // quant var in a [where b]; for sum/min/max the projection is c
 };
 
-enum class Op : uint8_t {
-  None,
-  // unary
-  Not,
-  Neg,
-  IsNone,
-  IsKnown,
-  // binary
-  Or,
-  And,
-  Eq,
-  Ne,
-  Lt,
-  Le,
-  Gt,
-  Ge,
-  Add,
-  Sub,
-  Mul,
-  Div,
-  In,
-  NotIn,
+enum class Arity : uint8_t { None, Unary, Binary };
+
+// The operators of operators.def (spelling, arity, the instruction each compiles to).
+enum class Operator : uint8_t {
+#define WARRANT_OPERATOR(Name, Spelling, Arity, Opcode) Name,
+#include "compiler/ast/operators.def"
+#undef WARRANT_OPERATOR
 };
 
-using warrant::DurationUnit;  // runtime/core/value.h: the VM adds what the AST wrote
-enum class WithinDir : uint8_t { Before, After, Of };
+using warrant::DurationUnit;            // runtime/core/value.h: the VM adds what the AST wrote
+using WithinDir = warrant::WindowSide;  // runtime/core/value.h: names and window arithmetic
 enum class QuantKind : uint8_t { Any, All, Count, Sum, Min, Max, Latest, Earliest };
 
 struct Expr {
   ExprKind kind{};
-  Op op = Op::None;
+  Operator op = Operator::None;
   DurationUnit unit = DurationUnit::Days;
   WithinDir dir = WithinDir::Before;
   QuantKind quant = QuantKind::Any;
@@ -105,15 +90,24 @@ struct Expr {
 
 // ---- JSON (the `given` record of a test) --------------------------------------------------------
 
-enum class JsonKind : uint8_t { Null, Bool, Number, String, Array, Object };
+// Generate: `generate 20 of TEMPLATE every 7 days from 2025-01-06` (items[0] is the template,
+// an object or a list of objects; each step repeats it with `"date"` set).
+enum class JsonKind : uint8_t { Null, Bool, Number, String, Array, Object, Generate };
 
 struct Json {
   JsonKind kind{};
   Span span;
   bool boolean = false;
   std::string text;           // String: unescaped; Number: as written
-  std::vector<JsonId> items;  // Array items; Object member values
+  std::vector<JsonId> items;  // Array items; Object member values; Generate: the template
   std::vector<Name> keys;     // Object member keys (unescaped), parallel to items
+  // Generate: how many steps, the step (amount and unit) and the first date.
+  int64_t count = 0;
+  Span count_span;
+  int64_t step = 0;
+  DurationUnit unit = DurationUnit::Days;
+  Span step_span;
+  Date from;
 };
 
 // ---- Codesets -----------------------------------------------------------------------------------
@@ -222,7 +216,7 @@ struct Let {
   Span span;
 };
 
-enum class OutcomeKind : uint8_t { Deny, Pend, Bundle, Reject, Flag };
+using warrant::OutcomeKind;  // runtime/core/decision.h: source writes all but AutoPend
 
 struct Outcome {
   OutcomeKind kind{};
@@ -261,27 +255,59 @@ struct Rule {
 using warrant::Decision;  // runtime/core/decision.h: tests expect what the VM decides
 
 // `expect line 2 denied frequency CO-119 remark N386 "message" flag "note"`
-struct Expect {
+// What one expected finding carries, as written (absent fields are not checked).
+struct ExpectedFinding {
+  std::optional<Name> reason;
+  std::optional<Name> group;               // CO, PR, ... (`CO-119`, or `group PR` alone)
+  std::optional<Name> carc;                // "119"; only with `group`
+  std::optional<std::vector<Name>> rarcs;  // `remark N386, M127`; engaged when written
+  std::optional<Name> message;
+};
+
+// `also pend documentation "message"`: another finding of the line, of any strength.
+struct ExpectAlso : ExpectedFinding {
+  OutcomeKind kind{};
+  Span span;
+};
+
+// `expect line 2 denied frequency CO-119 remark N386 "message" flag "note" also pend ...`
+struct Expect : ExpectedFinding {
   int64_t line = 0;
   Span line_span;
   Decision decision{};
-  std::optional<Name> reason;
-  std::optional<Name> group;               // CO, PR, ... (with `carc`)
-  std::optional<Name> carc;                // "119"
-  std::optional<std::vector<Name>> rarcs;  // `remark N386, M127`; engaged when written
-  std::optional<Name> message;
   std::vector<Name> flags;  // each `flag "text"`
+  std::vector<ExpectAlso> also;
+  Span span;
+};
+
+// A record built from a fixture: `base`, `alias.base`, with `with { ... }` merged in.
+struct FixtureUse {
+  std::optional<Name> alias;
+  Name name;
+  JsonId with = kNone;  // the changes, or none
+  Span span;            // the fixture's name (and alias)
+};
+
+// `fixture base { ... }` or `fixture senior = base with { ... }`: a claim record (or part of one)
+// that tests start from.
+struct Fixture {
+  Name name;
+  JsonId json = kNone;  // written out, or
+  std::optional<FixtureUse> base;
   Span span;
 };
 
 struct Test {
   Name name;
-  JsonId given = kNone;
+  JsonId given = kNone;            // `given { ... }`, or
+  std::optional<FixtureUse> base;  // `given base [with { ... }]`
+  bool pack = false;               // `pack`: decided by every policy of the pack
+  bool needs_terminology = false;  // `needs terminology`: skipped without it
   std::vector<Expect> expects;
   Span span;
 };
 
-enum class DeclKind : uint8_t { Import, Codeset, Table, Fact, Reason, Let, Rule, Test };
+enum class DeclKind : uint8_t { Import, Codeset, Table, Fact, Reason, Let, Rule, Test, Fixture };
 
 struct DeclRef {
   DeclKind kind{};
@@ -300,7 +326,11 @@ struct File {
   std::vector<Let> lets;
   std::vector<Rule> rules;
   std::vector<Test> tests;
+  std::vector<Fixture> fixtures;
   std::vector<DeclRef> order;  // every declaration in source order
+  // Parsed with syntax errors (ParseFile's `keep_partial`): what failed to parse is missing, a
+  // rule may lack its `applies` condition (kNone) and a test its `given` record (kNone).
+  bool syntax_errors = false;
 };
 
 // The arenas of one compilation.
@@ -316,7 +346,10 @@ struct Ast {
   const Stmt& stmt(StmtId id) const { return stmts[id]; }
 };
 
-const char* OpText(Op op);           // "and", "==", "is none", ...
+const char* OpText(Operator op);  // "and", "==", "is none", ...
+// The binary operator spelled `text`; anything else is `not in` (whose two words the grammar
+// allows comments between).
+Operator BinaryOperator(std::string_view text);
 const char* QuantName(QuantKind q);  // "any", "latest", ...
 
 }  // namespace warrant::ast

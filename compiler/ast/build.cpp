@@ -113,6 +113,9 @@ std::optional<BuildError> Builder::BuildFile(FileId id, File& out) {
         case CstKind::Test:
           add(DeclKind::Test, out.tests, MakeTest(decl));
           break;
+        case CstKind::Fixture:
+          add(DeclKind::Fixture, out.fixtures, MakeFixture(decl));
+          break;
         default:
           break;  // the grammar makes no other children of File
       }
@@ -276,55 +279,126 @@ Rule Builder::MakeRule(CstId id) {
   return r;
 }
 
-// test = 'test' STRING '{' 'given' JSON_OBJECT { expect } '}'
-// expect = 'expect' 'line' INT DECISION [IDENT] [GROUP '-' CARC] ['remark' RARC {',' RARC}]
-//          [STRING] { 'flag' STRING }
-Test Builder::MakeTest(CstId id) {
-  const auto& kids = Kids(id);
-  Test t;
-  t.name = MakeName(kids[0]);
-  CstId record = Kids(kids[1])[0];
+// The JSON object of a `given`, a fixture or a `with`: anything else is E0110.
+JsonId Builder::BuildRecord(CstId record) {
   if (Node(record).kind != CstKind::JsonObject) {
     grammar::TokenInfo found = grammar::DescribeToken(text_, Node(record).span.begin);
     Fail(diag::DiagCode::InvalidJson, found.span,
          {"expected an object `{...}`, found " + found.description});
   }
-  t.given = BuildJson(record);
-  for (size_t i = 2; i < kids.size(); ++i) {
+  return BuildJson(record);
+}
+
+// FixtureRef With?, the children of a `given` or fixture from index `first` on.
+FixtureUse Builder::MakeFixtureUse(const std::vector<CstId>& kids, size_t first) {
+  FixtureUse use;
+  const auto& ref = Kids(kids[first]);
+  if (ref.size() > 1) {
+    use.alias = MakeName(ref[0]);
+    use.name = MakeName(ref[1]);
+  } else {
+    use.name = MakeName(ref[0]);
+  }
+  use.span = Node(kids[first]).span;
+  if (kids.size() > first + 1)
+    use.with = BuildRecord(Kids(kids[first + 1])[0]);
+  return use;
+}
+
+// fixture = 'fixture' IDENT ( JSON_OBJECT | '=' FIXTURE ['with' JSON_OBJECT] )
+Fixture Builder::MakeFixture(CstId id) {
+  const auto& kids = Kids(id);
+  Fixture f;
+  f.name = MakeName(kids[0]);
+  if (Node(kids[1]).kind == CstKind::FixtureRef) {
+    f.base = MakeFixtureUse(kids, 1);
+  } else {
+    f.json = BuildRecord(kids[1]);
+  }
+  f.span = Node(id).span;
+  return f;
+}
+
+namespace {
+
+// The fields an expectation of one finding writes: Ident(reason)? (ExpectCarc | ExpectGroup)?
+// RarcList? String(message)?; returns false for a child that is none of these.
+template <typename MakeName, typename CodeText>
+bool ExpectedPart(const grammar::Cst& cst, grammar::CstId part, ExpectedFinding& e,
+                  const MakeName& make_name, const CodeText& code_text) {
+  const auto& kids = cst.node(part).children;
+  switch (cst.node(part).kind) {
+    case grammar::CstKind::Ident:
+      e.reason = make_name(part);
+      return true;
+    case grammar::CstKind::ExpectCarc:
+      e.group = make_name(kids[0]);
+      e.carc = Name{code_text(kids[1]), cst.node(kids[1]).span};
+      return true;
+    case grammar::CstKind::ExpectGroup:
+      e.group = make_name(kids[0]);
+      return true;
+    case grammar::CstKind::RarcList:
+      e.rarcs.emplace();
+      for (grammar::CstId code : kids)
+        e.rarcs->push_back(Name{code_text(code), cst.node(code).span});
+      return true;
+    case grammar::CstKind::String:
+      e.message = make_name(part);
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+// test = 'test' STRING ['pack'] ['needs' 'terminology'] '{' 'given' RECORD { expect } '}'
+// expect = 'expect' 'line' INT DECISION [IDENT] [GROUP '-' CARC | 'group' GROUP]
+//          ['remark' RARC {',' RARC}] [STRING] { 'flag' STRING | also }
+Test Builder::MakeTest(CstId id) {
+  const auto& kids = Kids(id);
+  Test t;
+  t.name = MakeName(kids[0]);
+  size_t i = 1;
+  for (; i < kids.size() &&
+         (Node(kids[i]).kind == CstKind::TestPack || Node(kids[i]).kind == CstKind::TestNeeds);
+       ++i) {
+    t.pack = t.pack || Node(kids[i]).kind == CstKind::TestPack;
+    t.needs_terminology = t.needs_terminology || Node(kids[i]).kind == CstKind::TestNeeds;
+  }
+  // A test whose `given` failed to parse has none (only with syntax errors, ParseFile).
+  if (i < kids.size() && Node(kids[i]).kind == CstKind::Given) {
+    const auto& given = Kids(kids[i]);
+    if (Node(given[0]).kind == CstKind::FixtureRef) {
+      t.base = MakeFixtureUse(given, 0);
+    } else {
+      t.given = BuildRecord(given[0]);
+    }
+    ++i;
+  }
+  auto make_name = [&](CstId n) { return MakeName(n); };
+  auto code_text = [&](CstId n) { return CodeText(n); };
+  for (; i < kids.size(); ++i) {
     const auto& parts = Kids(kids[i]);
     Expect e;
     e.line = MakeInt(parts[0]);
     e.line_span = Node(parts[0]).span;
-    std::string_view decision = Text(parts[1]);
-    e.decision = decision == "covered"    ? Decision::Covered
-                 : decision == "pended"   ? Decision::Pended
-                 : decision == "bundled"  ? Decision::Bundled
-                 : decision == "denied"   ? Decision::Denied
-                 : decision == "rejected" ? Decision::Rejected
-                                          : Decision::NotApplicable;
+    e.decision = DecisionFromName(Text(parts[1])).value_or(Decision::NotApplicable);
     for (size_t k = 2; k < parts.size(); ++k) {
       CstId part = parts[k];
-      switch (Node(part).kind) {
-        case CstKind::Ident:
-          e.reason = MakeName(part);
-          break;
-        case CstKind::ExpectCarc:
-          e.group = MakeName(Kids(part)[0]);
-          e.carc = Name{CodeText(Kids(part)[1]), Node(Kids(part)[1]).span};
-          break;
-        case CstKind::RarcList:
-          e.rarcs.emplace();
-          for (CstId code : Kids(part))
-            e.rarcs->push_back(Name{CodeText(code), Node(code).span});
-          break;
-        case CstKind::String:
-          e.message = MakeName(part);
-          break;
-        case CstKind::ExpectFlag:
-          e.flags.push_back(MakeName(Kids(part)[0]));
-          break;
-        default:
-          break;  // the grammar makes no other children of Expect
+      if (ExpectedPart(cst_, part, e, make_name, code_text))
+        continue;
+      if (Node(part).kind == CstKind::ExpectFlag) {
+        e.flags.push_back(MakeName(Kids(part)[0]));
+      } else if (Node(part).kind == CstKind::ExpectAlso) {
+        ExpectAlso also;
+        const auto& words = Kids(part);
+        also.kind = OutcomeFromWord(Text(words[0])).value_or(OutcomeKind::Flag);
+        for (size_t w = 1; w < words.size(); ++w)
+          ExpectedPart(cst_, words[w], also, make_name, code_text);
+        also.span = Node(part).span;
+        e.also.push_back(std::move(also));
       }
     }
     e.span = Node(kids[i]).span;
@@ -380,15 +454,9 @@ Outcome Builder::MakeOutcome(CstId id) const {
   Outcome o;
   for (CstId kid : Kids(id)) {
     switch (Node(kid).kind) {
-      case CstKind::OutcomeKind: {
-        std::string_view k = Text(kid);
-        o.kind = k == "deny"     ? OutcomeKind::Deny
-                 : k == "pend"   ? OutcomeKind::Pend
-                 : k == "reject" ? OutcomeKind::Reject
-                 : k == "bundle" ? OutcomeKind::Bundle
-                                 : OutcomeKind::Flag;
+      case CstKind::OutcomeKind:
+        o.kind = OutcomeFromWord(Text(kid)).value_or(OutcomeKind::Flag);  // the grammar's words
         break;
-      }
       case CstKind::Ident:
         o.reason = MakeName(kid);
         break;

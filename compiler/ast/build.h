@@ -62,6 +62,9 @@ class Builder {
   Let MakeLet(CstId id);
   Rule MakeRule(CstId id);
   Test MakeTest(CstId id);
+  Fixture MakeFixture(CstId id);
+  FixtureUse MakeFixtureUse(const std::vector<CstId>& kids, size_t first);
+  JsonId BuildRecord(CstId record);
 
   // ---- statements (build.cpp)
   std::vector<StmtId> BuildBlock(CstId block);

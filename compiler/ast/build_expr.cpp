@@ -10,36 +10,6 @@
 namespace warrant::ast {
 namespace {
 
-Op BinaryOp(std::string_view text) {
-  if (text == "or")
-    return Op::Or;
-  if (text == "and")
-    return Op::And;
-  if (text == "==")
-    return Op::Eq;
-  if (text == "!=")
-    return Op::Ne;
-  if (text == "<")
-    return Op::Lt;
-  if (text == "<=")
-    return Op::Le;
-  if (text == ">")
-    return Op::Gt;
-  if (text == ">=")
-    return Op::Ge;
-  if (text == "+")
-    return Op::Add;
-  if (text == "-")
-    return Op::Sub;
-  if (text == "*")
-    return Op::Mul;
-  if (text == "/")
-    return Op::Div;
-  if (text == "in")
-    return Op::In;
-  return Op::NotIn;  // `not in`, possibly with comments between the words
-}
-
 QuantKind QuantOf(std::string_view text) {
   if (text == "any")
     return QuantKind::Any;
@@ -110,7 +80,7 @@ ExprId Builder::BuildExpr(CstId id) {
     case CstKind::Not:
     case CstKind::Neg:
       e.kind = ExprKind::Unary;
-      e.op = node.kind == CstKind::Not ? Op::Not : Op::Neg;
+      e.op = node.kind == CstKind::Not ? Operator::Not : Operator::Neg;
       e.a = BuildExpr(kids[0]);
       break;
     case CstKind::Compare:
@@ -147,7 +117,7 @@ ExprId Builder::BuildChain(CstId id) {
   for (size_t i = 1; i + 1 < kids.size(); i += 2) {
     Expr e;
     e.kind = ExprKind::Binary;
-    e.op = BinaryOp(Text(kids[i]));
+    e.op = BinaryOperator(Text(kids[i]));
     e.a = left;
     e.b = BuildExpr(kids[i + 1]);
     e.span = Join(first, Node(kids[i + 1]).span);
@@ -167,20 +137,22 @@ ExprId Builder::BuildCompare(CstId id) {
   switch (Node(tail).kind) {
     case CstKind::CmpTail:
       e.kind = ExprKind::Binary;
-      e.op = BinaryOp(Text(parts[0]));
+      e.op = BinaryOperator(Text(parts[0]));
       e.b = BuildExpr(parts[1]);
       break;
     case CstKind::IsTail:
       e.kind = ExprKind::Unary;
-      e.op = Text(parts[0]) == "none" ? Op::IsNone : Op::IsKnown;
+      e.op = Text(parts[0]) == "none" ? Operator::IsNone : Operator::IsKnown;
       break;
     default: {  // WithinTail
       e.kind = ExprKind::Within;
       e.b = BuildExpr(parts[0]);
-      std::string_view dir = Text(parts[1]);
-      e.dir = dir == "before"  ? WithinDir::Before
-              : dir == "after" ? WithinDir::After
-                               : WithinDir::Of;
+      const std::string_view dir = Text(parts[1]);
+      e.dir = WithinDir::Of;  // the grammar allows only the three names
+      for (size_t k = 0; k < std::size(kWindowSideNames); ++k) {
+        if (dir == kWindowSideNames[k])
+          e.dir = static_cast<WithinDir>(k);
+      }
       e.c = BuildExpr(parts[2]);
       break;
     }

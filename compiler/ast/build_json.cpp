@@ -2,6 +2,8 @@
 #include <charconv>
 #include <string>
 
+#include <fmt/core.h>
+
 #include "compiler/ast/build.h"
 
 namespace warrant::ast {
@@ -83,8 +85,8 @@ std::string Builder::JsonStringValue(CstId id) {
         } else if (IsHighSurrogate(unit) || IsLowSurrogate(unit)) {
           auto begin = static_cast<uint32_t>(Node(id).span.begin + 1 + escape_begin);
           Fail(diag::DiagCode::InvalidJson, Span{begin, begin + 6},
-               {"`" + std::string(body.substr(escape_begin, 6)) +
-                "` is half of a UTF-16 surrogate pair without the other half"});
+               {fmt::format("`{}` is half of a UTF-16 surrogate pair without the other half",
+                            body.substr(escape_begin, 6))});
         } else {
           AppendUtf8(out, unit);
         }
@@ -124,6 +126,24 @@ JsonId Builder::BuildJson(CstId id) {
       j.kind = JsonKind::Number;
       j.text = std::string(Text(id));
       break;
+    case CstKind::JsonGenerate: {
+      // Int(count) template Duration(Int DurationUnit) Date(from)
+      const auto& kids = Kids(id);
+      j.kind = JsonKind::Generate;
+      j.count = MakeInt(kids[0]);
+      j.count_span = Node(kids[0]).span;
+      j.items.push_back(BuildJson(kids[1]));
+      const auto& step = Kids(kids[2]);
+      j.step = MakeInt(step[0]);
+      std::string_view unit = Text(step[1]);
+      j.unit = unit.substr(0, 3) == "day"     ? DurationUnit::Days
+               : unit.substr(0, 4) == "week"  ? DurationUnit::Weeks
+               : unit.substr(0, 5) == "month" ? DurationUnit::Months
+                                              : DurationUnit::Years;
+      j.step_span = Node(kids[2]).span;
+      j.from = MakeDate(kids[3]);
+      break;
+    }
     case CstKind::JsonTrue:
     case CstKind::JsonFalse:
       j.kind = JsonKind::Bool;

@@ -12,22 +12,6 @@ using dump::Quote;
 
 constexpr size_t kJsonWidth = 100;
 
-const char* OutcomeName(OutcomeKind kind) {
-  switch (kind) {
-    case OutcomeKind::Deny:
-      return "deny";
-    case OutcomeKind::Pend:
-      return "pend";
-    case OutcomeKind::Bundle:
-      return "bundle";
-    case OutcomeKind::Reject:
-      return "reject";
-    case OutcomeKind::Flag:
-      return "flag";
-  }
-  return "?";
-}
-
 class Dumper {
  public:
   Dumper(const Ast& ast, const SourceManager& sources, std::ostream& out)
@@ -75,6 +59,9 @@ class Dumper {
         case DeclKind::Rule:
           DumpRule(file.rules[ref.index]);
           break;
+        case DeclKind::Fixture:
+          DumpFixture(file.fixtures[ref.index]);
+          break;
         case DeclKind::Test:
           DumpTest(file.tests[ref.index]);
           break;
@@ -96,11 +83,11 @@ class Dumper {
   }
 
   static std::string OutcomeText(const Outcome& o) {
-    std::string out = OutcomeName(o.kind);
+    std::string out = OutcomeWord(o.kind);
     if (o.reason)
-      out += " " + o.reason->text;
+      out += fmt::format(" {}", o.reason->text);
     if (o.message)
-      out += " " + Quote(o.message->text);
+      out += fmt::format(" {}", Quote(o.message->text));
     return out;
   }
 
@@ -190,26 +177,56 @@ class Dumper {
     }
   }
 
+  // `base with {...}`, `alias.base`, or the record written out, after `prefix`.
+  std::string RecordText(std::string prefix, JsonId json, const std::optional<FixtureUse>& base) {
+    if (!base) {
+      dump::AppendJson(ast_, json, 4, prefix.size(), kJsonWidth, prefix);
+      return prefix;
+    }
+    if (base->alias)
+      prefix += base->alias->text + ".";
+    prefix += base->name.text;
+    if (base->with != kNone) {
+      prefix += " with ";
+      dump::AppendJson(ast_, base->with, 4, prefix.size(), kJsonWidth, prefix);
+    }
+    return prefix;
+  }
+
+  void DumpFixture(const Fixture& f) {
+    out_ << "  fixture " << f.name.text << At(f.span) << '\n';
+    out_ << RecordText("    record ", f.json, f.base) << '\n';
+  }
+
+  void ExpectedText(const ExpectedFinding& e) {
+    if (e.reason)
+      out_ << ' ' << e.reason->text;
+    if (e.carc)
+      out_ << ' ' << e.group->text << '-' << e.carc->text;
+    else if (e.group)
+      out_ << " group " << e.group->text;
+    if (e.rarcs) {
+      out_ << " remark";
+      for (size_t i = 0; i < e.rarcs->size(); ++i)
+        out_ << (i ? ", " : " ") << (*e.rarcs)[i].text;
+    }
+    if (e.message)
+      out_ << ' ' << Quote(e.message->text);
+  }
+
   void DumpTest(const Test& t) {
-    out_ << "  test " << Quote(t.name.text) << At(t.span) << '\n';
-    std::string given = "    given ";
-    dump::AppendJson(ast_, t.given, 4, given.size(), kJsonWidth, given);
-    out_ << given << '\n';
+    out_ << "  test " << Quote(t.name.text) << (t.pack ? " pack" : "")
+         << (t.needs_terminology ? " needs terminology" : "") << At(t.span) << '\n';
+    out_ << RecordText("    given ", t.given, t.base) << '\n';
     for (const Expect& e : t.expects) {
       out_ << "    expect line " << e.line << ' ' << DecisionName(e.decision);
-      if (e.reason)
-        out_ << ' ' << e.reason->text;
-      if (e.carc)
-        out_ << ' ' << e.group->text << '-' << e.carc->text;
-      if (e.rarcs) {
-        out_ << " remark";
-        for (size_t i = 0; i < e.rarcs->size(); ++i)
-          out_ << (i ? ", " : " ") << (*e.rarcs)[i].text;
-      }
-      if (e.message)
-        out_ << ' ' << Quote(e.message->text);
+      ExpectedText(e);
       for (const Name& flag : e.flags)
         out_ << " flag " << Quote(flag.text);
+      for (const ExpectAlso& also : e.also) {
+        out_ << " also " << OutcomeWord(also.kind);
+        ExpectedText(also);
+      }
       out_ << '\n';
     }
   }

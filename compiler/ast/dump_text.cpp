@@ -9,18 +9,6 @@
 namespace warrant::ast::dump {
 namespace {
 
-const char* DirName(WithinDir dir) {
-  switch (dir) {
-    case WithinDir::Before:
-      return "before";
-    case WithinDir::After:
-      return "after";
-    case WithinDir::Of:
-      return "of";
-  }
-  return "?";
-}
-
 std::string List(const Ast& ast, const std::vector<ExprId>& items) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -45,6 +33,15 @@ std::string Member(const CodeMember& m) {
 
 // The one-line form of a JSON value, or nullopt once it grows past `limit` characters (so a huge
 // record costs no more than `limit` per level to reject).
+// " every 7 days from 2025-01-06"
+std::string GenerateTail(const Json& j) {
+  std::string unit = DurationUnitName(j.unit);
+  if (j.step == 1)
+    unit.pop_back();  // "1 month"
+  return fmt::format(" every {} {} from {:04}-{:02}-{:02}", j.step, unit, j.from.year, j.from.month,
+                     j.from.day);
+}
+
 std::optional<std::string> Compact(const Ast& ast, JsonId id, size_t limit) {
   const Json& j = ast.json[id];
   switch (j.kind) {
@@ -73,6 +70,18 @@ std::optional<std::string> Compact(const Ast& ast, JsonId id, size_t limit) {
         out += *item;
       }
       out += object ? "}" : "]";
+      if (out.size() > limit)
+        return std::nullopt;
+      return out;
+    }
+    case JsonKind::Generate: {
+      std::string out = fmt::format("generate {} of ", j.count);
+      if (out.size() > limit)
+        return std::nullopt;
+      std::optional<std::string> item = Compact(ast, j.items[0], limit - out.size());
+      if (!item)
+        return std::nullopt;
+      out += *item + GenerateTail(j);
       if (out.size() > limit)
         return std::nullopt;
       return out;
@@ -118,24 +127,24 @@ std::string ExprString(const Ast& ast, ExprId id) {
     case ExprKind::Call:
       return e.text + "(" + List(ast, e.list) + ")";
     case ExprKind::Unary:
-      if (e.op == Op::IsNone || e.op == Op::IsKnown) {
-        return "(" + ExprString(ast, e.a) + " " + OpText(e.op) + ")";
+      if (e.op == Operator::IsNone || e.op == Operator::IsKnown) {
+        return fmt::format("({} {})", ExprString(ast, e.a), OpText(e.op));
       }
-      if (e.op == Op::Neg)
-        return "(-" + ExprString(ast, e.a) + ")";
-      return "(" + std::string(OpText(e.op)) + " " + ExprString(ast, e.a) + ")";
+      if (e.op == Operator::Neg)
+        return fmt::format("(-{})", ExprString(ast, e.a));
+      return fmt::format("({} {})", OpText(e.op), ExprString(ast, e.a));
     case ExprKind::Binary:
-      return "(" + ExprString(ast, e.a) + " " + OpText(e.op) + " " + ExprString(ast, e.b) + ")";
+      return fmt::format("({} {} {})", ExprString(ast, e.a), OpText(e.op), ExprString(ast, e.b));
     case ExprKind::Within:
-      return "(" + ExprString(ast, e.a) + " within " + ExprString(ast, e.b) + " " + DirName(e.dir) +
-             " " + ExprString(ast, e.c) + ")";
+      return fmt::format("({} within {} {} {})", ExprString(ast, e.a), ExprString(ast, e.b),
+                         WindowSideName(e.dir), ExprString(ast, e.c));
     case ExprKind::If:
-      return "(if " + ExprString(ast, e.a) + " then " + ExprString(ast, e.b) + " else " +
-             ExprString(ast, e.c) + ")";
+      return fmt::format("(if {} then {} else {})", ExprString(ast, e.a), ExprString(ast, e.b),
+                         ExprString(ast, e.c));
     case ExprKind::List:
-      return "[" + List(ast, e.list) + "]";
+      return fmt::format("[{}]", List(ast, e.list));
     case ExprKind::Quantifier: {
-      std::string out = "(" + std::string(QuantName(e.quant)) + " ";
+      std::string out = fmt::format("({} ", QuantName(e.quant));
       if (e.c != kNone)
         out += ExprString(ast, e.c) + " for ";
       out += e.text + " in " + ExprString(ast, e.a);
@@ -166,11 +175,11 @@ std::string CodesetString(const Ast& ast, CodesetExprId id) {
       return out;
     }
     case CodesetExprKind::Load:
-      return "load " + Quote(e.path.text) + " column " + Quote(e.column.text);
+      return fmt::format("load {} column {}", Quote(e.path.text), Quote(e.column.text));
     case CodesetExprKind::Union:
-      return "(" + CodesetString(ast, e.a) + " + " + CodesetString(ast, e.b) + ")";
+      return fmt::format("({} + {})", CodesetString(ast, e.a), CodesetString(ast, e.b));
     case CodesetExprKind::Difference:
-      return "(" + CodesetString(ast, e.a) + " - " + CodesetString(ast, e.b) + ")";
+      return fmt::format("({} - {})", CodesetString(ast, e.a), CodesetString(ast, e.b));
   }
   return "?";
 }
@@ -194,7 +203,14 @@ void AppendJson(const Ast& ast, JsonId id, size_t indent, size_t column, size_t 
     out += *line;
     return;
   }
-  const Json& j = ast.json[id];  // only arrays and objects can be too wide
+  const Json& j = ast.json[id];  // only arrays, objects and generators can be too wide
+  if (j.kind == JsonKind::Generate) {
+    std::string head = fmt::format("generate {} of ", j.count);
+    out += head;
+    AppendJson(ast, j.items[0], indent, column + head.size(), width, out);
+    out += GenerateTail(j);
+    return;
+  }
   bool object = j.kind == JsonKind::Object;
   std::string pad(indent + 2, ' ');
   out += object ? "{\n" : "[\n";

@@ -101,6 +101,18 @@ DiagCode CodeOf(grammar::SyntaxError error) {
       return DiagCode::ChainedComparison;
     case SyntaxError::UnclosedBlockComment:
       return DiagCode::UnclosedBlockComment;
+    case SyntaxError::SingleEquals:
+      return DiagCode::SingleEquals;
+    case SyntaxError::NotAStatement:
+      return DiagCode::NotAStatement;
+    case SyntaxError::KeywordCase:
+      return DiagCode::KeywordCase;
+    case SyntaxError::UnknownDurationUnit:
+      return DiagCode::UnknownDurationUnit;
+    case SyntaxError::CurlyQuote:
+      return DiagCode::CurlyQuote;
+    case SyntaxError::UnquotedCode:
+      return DiagCode::UnquotedCode;
     case SyntaxError::NestingTooDeep:
       return DiagCode::NestingTooDeep;
   }
@@ -146,7 +158,8 @@ std::string HelpFor(DiagCode code, std::string_view found) {
 
 }  // namespace
 
-bool ParseFile(FileId file, const SourceFile& source, Ast& ast, diag::DiagSink& sink) {
+bool ParseFile(FileId file, const SourceFile& source, Ast& ast, diag::DiagSink& sink,
+               bool keep_partial) {
   const std::string& text = source.text();
   if (text.size() > kMaxFileSize) {
     sink.Emit(DiagCode::FileTooLarge, file, Span{}, text.size(), kMaxFileSize);
@@ -164,16 +177,20 @@ bool ParseFile(FileId file, const SourceFile& source, Ast& ast, diag::DiagSink& 
   }
 
   grammar::ParseResult parsed = grammar::Parse(text);
-  if (!parsed.ok()) {
-    const grammar::ParseFailure& failure = *parsed.failure;
+  for (const grammar::ParseFailure& failure : parsed.failures) {
     DiagCode code = CodeOf(failure.error);
     diag::Diagnostic& d = Emit(sink, code, file, failure.span, failure.args);
     std::string help =
         HelpFor(code, std::string_view(text).substr(failure.span.begin, failure.span.size()));
-    if (!help.empty())
+    if (!failure.help.empty())
+      d.help = failure.help;
+    else if (!help.empty())
       d.help = help;
-    return false;
+    if (failure.fix)
+      d.fix = diag::Fix{failure.fix->span, failure.fix->text};
   }
+  if (!parsed.ok() && !keep_partial)
+    return false;
 
   // Build into the shared arenas; on error, take back whatever this file added.
   const size_t exprs = ast.exprs.size(), stmts = ast.stmts.size(), json = ast.json.size(),
@@ -188,8 +205,9 @@ bool ParseFile(FileId file, const SourceFile& source, Ast& ast, diag::DiagSink& 
     Emit(sink, error->code, file, error->span, error->args);
     return false;
   }
+  out.syntax_errors = !parsed.ok();
   ast.files.push_back(std::move(out));
-  return true;
+  return parsed.ok();
 }
 
 }  // namespace warrant::ast

@@ -37,6 +37,9 @@ Checker::Checker(const frontend::Sources& sources, diag::DiagSink& sink, Checked
   aliases_.resize(n);
   let_state_.resize(n);
   codeset_state_.resize(n);
+  fixture_state_.resize(n);
+  fixture_values_.resize(n);
+  out_.test_claims.resize(n);
   out_.codeset_systems.resize(n);
   out_.let_types.resize(n);
   out_.table_types.resize(n);
@@ -93,8 +96,11 @@ void Checker::CollectFileNames(uint32_t f) {
   }
 }
 
-// Facts and reasons are pack-wide: the input's `facts` object and the remittance configuration
-// belong to the pack, not to one file.
+// Reasons and facts are scoped to the file that declares them and the files that import it
+// (language.md §2): a file's own declaration wins, then those of its imports, then the standard
+// reasons. So a v2 file copied from v1 declares its reasons again without a clash, and a file
+// that maps a standard reason to its own codes changes only its own findings (and its
+// importers'). Facts stay one per name in the pack, since a claim carries one `facts` object.
 void Checker::CollectFactsAndReasons() {
   for (const stdlib::ReasonInfo& r : stdlib::Reasons()) {
     ReasonDecl decl;
@@ -111,10 +117,13 @@ void Checker::CollectFactsAndReasons() {
       pos = next + 1;
     }
     decl.description = r.description;
-    reasons_by_name_[decl.name] = static_cast<uint32_t>(out_.reasons.size());
+    std_reasons_[decl.name] = static_cast<uint32_t>(out_.reasons.size());
     out_.reasons.push_back(std::move(decl));
   }
-  for (uint32_t f = 0; f < ast_.files.size(); ++f) {
+  size_t n = ast_.files.size();
+  std::vector<std::map<std::string, uint32_t>> own_reasons(n);
+  std::vector<std::map<std::string, FactRef>> own_facts(n);
+  for (uint32_t f = 0; f < n; ++f) {
     const ast::File& file = ast_.files[f];
     for (uint32_t i = 0; i < file.reasons.size(); ++i) {
       const ast::Reason& r = file.reasons[i];
@@ -129,60 +138,164 @@ void Checker::CollectFactsAndReasons() {
       decl.from_stdlib = false;
       decl.file = f;
       decl.index = i;
-      auto it = reasons_by_name_.find(decl.name);
-      if (it != reasons_by_name_.end()) {
-        ReasonDecl& existing = out_.reasons[it->second];
-        if (existing.from_stdlib) {
-          existing = std::move(decl);  // a pack maps a standard reason to its own codes
-        } else {
-          auto& d = Error(f, r.name.span, DiagCode::DuplicateName, r.name.text);
-          const ast::Reason& prev = ast_.files[existing.file].reasons[existing.index];
-          d.notes.push_back({Fid(existing.file), prev.name.span, "the first declaration is here"});
-          d.help = "reasons are shared by the whole pack; declare each once";
-        }
+      auto index = static_cast<uint32_t>(out_.reasons.size());
+      auto [it, inserted] = own_reasons[f].emplace(decl.name, index);
+      if (!inserted) {
+        auto& d = Error(f, r.name.span, DiagCode::DuplicateName, r.name.text);
+        const ast::Reason& prev = file.reasons[out_.reasons[it->second].index];
+        d.notes.push_back({Fid(f), prev.name.span, "the first declaration is here"});
+        d.help = "declare each reason once per file";
         continue;
       }
-      reasons_by_name_[decl.name] = static_cast<uint32_t>(out_.reasons.size());
       out_.reasons.push_back(std::move(decl));
     }
-    for (uint32_t i = 0; i < file.facts.size(); ++i) {
-      const ast::Fact& fact = file.facts[i];
-      FactDecl decl;
-      decl.name = fact.name.text;
-      decl.file = f;
-      decl.index = i;
-      if (fact.type) {
-        std::optional<TypeId> type = ResolveType(f, *fact.type);
-        decl.type = type ? *type : types_.error();
-        TypeKind kind = types_.Kind(decl.type);
-        if (type && (kind == TypeKind::Record || kind == TypeKind::Code)) {
-          auto& d =
-              Error(f, fact.type->span, DiagCode::ExpectedType,
-                    "a fact type (bool, int, decimal, string or date)", types_.Name(decl.type));
-          d.help =
-              "facts are documented values; a list of allowed strings is `one of [\"a\", \"b\"]`";
-          decl.type = types_.error();
-        }
-      } else {
-        decl.type = t_string_;
-        for (const ast::Name& v : fact.one_of)
-          decl.one_of.push_back(v.text);
-      }
-      auto it = facts_by_name_.find(decl.name);
-      if (it != facts_by_name_.end()) {
-        const FactDecl& prev = out_.facts[it->second];
-        if (prev.file == f || prev.type != decl.type || prev.one_of != decl.one_of) {
-          auto& d = Error(f, fact.name.span, DiagCode::DuplicateName, fact.name.text);
-          d.notes.push_back({Fid(prev.file), ast_.files[prev.file].facts[prev.index].name.span,
-                             "the first declaration is here"});
-          d.help = "facts are shared by the whole pack; declare each once with one type";
-        }
+    for (uint32_t i = 0; i < file.facts.size(); ++i)
+      CollectFact(f, i, own_facts[f]);
+  }
+  // Each file's scope: its own declarations, then its imports' (a name two imports declare
+  // differently is ambiguous there unless the file declares it), then the standard reasons.
+  out_.reason_scope.assign(n, {});
+  out_.fact_scope.assign(n, {});
+  ambiguous_reasons_.assign(n, {});
+  for (uint32_t f = 0; f < n; ++f) {
+    auto& reasons = out_.reason_scope[f];
+    auto& facts = out_.fact_scope[f];
+    reasons = own_reasons[f];
+    facts = own_facts[f];
+    std::map<std::string, uint32_t> imported;
+    for (uint32_t target : sources_.import_targets[f]) {
+      if (target == ast::kNone || target == f)
         continue;
+      for (const auto& [name, index] : own_reasons[target]) {
+        if (own_reasons[f].count(name))
+          continue;
+        auto [it, inserted] = imported.emplace(name, index);
+        if (!inserted && it->second != index && !SameReason(it->second, index)) {
+          ambiguous_reasons_[f][name] = {it->second, index};
+        }
       }
-      facts_by_name_[decl.name] = static_cast<uint32_t>(out_.facts.size());
-      out_.facts.push_back(std::move(decl));
+      for (const auto& [name, ref] : own_facts[target])
+        facts.emplace(name, ref);
+    }
+    for (const auto& [name, index] : imported) {
+      if (!ambiguous_reasons_[f].count(name))
+        reasons.emplace(name, index);
+    }
+    for (const auto& [name, index] : std_reasons_) {
+      if (!ambiguous_reasons_[f].count(name))
+        reasons.emplace(name, index);
     }
   }
+}
+
+// Adds fact `index` of `file` to the pack's facts (one per name, one type) and to `own`.
+void Checker::CollectFact(uint32_t f, uint32_t index, std::map<std::string, FactRef>& own) {
+  const ast::Fact& fact = ast_.files[f].facts[index];
+  FactDecl decl;
+  decl.name = fact.name.text;
+  decl.file = f;
+  decl.index = index;
+  if (fact.type) {
+    std::optional<TypeId> type = ResolveType(f, *fact.type);
+    decl.type = type ? *type : types_.error();
+    TypeKind kind = types_.Kind(decl.type);
+    if (type && (kind == TypeKind::Record || kind == TypeKind::Code)) {
+      auto& d = Error(f, fact.type->span, DiagCode::ExpectedType,
+                      "a fact type (bool, int, decimal, string or date)", types_.Name(decl.type));
+      d.help = "facts are documented values; a list of allowed strings is `one of [\"a\", \"b\"]`";
+      decl.type = types_.error();
+    }
+  } else {
+    decl.type = t_string_;
+    for (const ast::Name& v : fact.one_of)
+      decl.one_of.push_back(v.text);
+  }
+  auto prev_own = own.find(decl.name);
+  if (prev_own != own.end()) {
+    auto& d = Error(f, fact.name.span, DiagCode::DuplicateName, fact.name.text);
+    d.notes.push_back({Fid(f), ast_.files[f].facts[prev_own->second.index].name.span,
+                       "the first declaration is here"});
+    d.help = "declare each fact once per file";
+    return;
+  }
+  auto it = facts_by_name_.find(decl.name);
+  if (it == facts_by_name_.end()) {
+    auto pack_index = static_cast<uint32_t>(out_.facts.size());
+    facts_by_name_[decl.name] = pack_index;
+    out_.facts.push_back(std::move(decl));
+    own[fact.name.text] = FactRef{pack_index, f, index};
+    return;
+  }
+  FactDecl& pack = out_.facts[it->second];
+  own[fact.name.text] = FactRef{it->second, f, index};
+  if (pack.type != decl.type && pack.type != types_.error() && decl.type != types_.error()) {
+    const ast::Fact& first = ast_.files[pack.file].facts[pack.index];
+    auto& d = Error(f, fact.type ? fact.type->span : fact.name.span, DiagCode::ConflictingFact,
+                    decl.name, types_.Name(decl.type), types_.Name(pack.type),
+                    sources_.files.Get(Fid(pack.file)).name());
+    d.notes.push_back(
+        {Fid(pack.file), first.type ? first.type->span : first.name.span, "declared here"});
+    conflicting_facts_.emplace(f, index);  // its readers are not checked against another type
+    return;
+  }
+  // The claim may carry any value one of the declarations allows.
+  if (pack.one_of.empty() || decl.one_of.empty()) {
+    pack.one_of.clear();
+    return;
+  }
+  for (const std::string& v : decl.one_of) {
+    if (std::find(pack.one_of.begin(), pack.one_of.end(), v) == pack.one_of.end())
+      pack.one_of.push_back(v);
+  }
+}
+
+bool Checker::SameReason(uint32_t a, uint32_t b) const {
+  const ReasonDecl& x = out_.reasons[a];
+  const ReasonDecl& y = out_.reasons[b];
+  if (x.group != y.group || x.carc != y.carc || x.rarcs != y.rarcs ||
+      x.description != y.description || x.from_stdlib || y.from_stdlib) {
+    return false;
+  }
+  const ast::Reason& rx = ast_.files[x.file].reasons[x.index];
+  const ast::Reason& ry = ast_.files[y.file].reasons[y.index];
+  if (rx.alt_group.has_value() != ry.alt_group.has_value())
+    return false;
+  if (!rx.alt_group)
+    return true;
+  return rx.alt_group->text == ry.alt_group->text &&
+         Text(x.file, ast_.expr(rx.alt_group_when).span) ==
+             Text(y.file, ast_.expr(ry.alt_group_when).span);
+}
+
+std::optional<uint32_t> Checker::LookupReason(uint32_t f, const ast::Name& name) {
+  auto found = out_.reason_scope[f].find(name.text);
+  if (found != out_.reason_scope[f].end())
+    return found->second;
+  auto ambiguous = ambiguous_reasons_[f].find(name.text);
+  if (ambiguous != ambiguous_reasons_[f].end()) {
+    auto& d = Error(f, name.span, DiagCode::AmbiguousReason, name.text);
+    for (uint32_t index : ambiguous->second) {
+      const ReasonDecl& r = out_.reasons[index];
+      d.notes.push_back({Fid(r.file), ast_.files[r.file].reasons[r.index].name.span,
+                         fmt::format("`{}` is {}-{} here", r.name, r.group, r.carc)});
+    }
+    return std::nullopt;
+  }
+  std::vector<std::string> names;
+  for (const auto& [known, index] : out_.reason_scope[f])
+    names.push_back(known);
+  auto& d = Error(f, name.span, DiagCode::UnknownReason, name.text);
+  if (Suggest(d, name.text, names, name.span))
+    return std::nullopt;
+  // Declared in a file this one does not import: say where.
+  for (const ReasonDecl& r : out_.reasons) {
+    if (!r.from_stdlib && r.name == name.text) {
+      d.help = fmt::format("`{}` is declared in `{}`, which this file does not import", name.text,
+                           sources_.files.Get(Fid(r.file)).name());
+      break;
+    }
+  }
+  return std::nullopt;
 }
 
 namespace {
@@ -280,14 +393,17 @@ void Checker::CheckFile(uint32_t f) {
     }
     CheckRule(f, rule);
   }
+  CheckFixtures(f);
+  out_.test_claims[f].assign(file.tests.size(), std::string());
   std::map<std::string, const ast::Test*> test_names;
-  for (const ast::Test& test : file.tests) {
+  for (uint32_t i = 0; i < file.tests.size(); ++i) {
+    const ast::Test& test = file.tests[i];
     auto [it, inserted] = test_names.emplace(test.name.text, &test);
     if (!inserted) {
       auto& d = Error(f, test.name.span, DiagCode::DuplicateTest, test.name.text);
       d.notes.push_back({Fid(f), it->second->name.span, "the first test of that name is here"});
     }
-    CheckTest(f, test);
+    CheckTest(f, test, i);
   }
 }
 
@@ -337,8 +453,10 @@ void Checker::CheckRule(uint32_t f, const ast::Rule& rule) {
   }
   in_rule_ = true;
   locals_.clear();
-  TypeId applies = Expr(f, rule.applies);
-  Expect(f, rule.applies, applies, TypeKind::Bool, "a condition (bool) after `where`");
+  if (rule.applies != ast::kNone) {  // kNone only in a file with syntax errors
+    TypeId applies = Expr(f, rule.applies);
+    Expect(f, rule.applies, applies, TypeKind::Bool, "a condition (bool) after `where`");
+  }
   CheckStmts(f, rule.body);
   locals_.clear();
   in_rule_ = false;
@@ -380,23 +498,10 @@ void Checker::CheckStmts(uint32_t f, const std::vector<ast::StmtId>& body) {
 }
 
 void Checker::CheckOutcome(uint32_t f, const ast::Outcome& o) {
-  bool needs_reason = o.kind == ast::OutcomeKind::Deny || o.kind == ast::OutcomeKind::Pend ||
-                      o.kind == ast::OutcomeKind::Reject;
-  if (needs_reason && !o.reason) {
-    const char* word = o.kind == ast::OutcomeKind::Deny   ? "deny"
-                       : o.kind == ast::OutcomeKind::Pend ? "pend"
-                                                          : "reject";
-    Error(f, o.span, DiagCode::OutcomeNeedsReason, word);
-  }
-  if (o.reason && !reasons_by_name_.count(o.reason->text)) {
-    std::vector<std::string> names;
-    for (const auto& [name, index] : reasons_by_name_)
-      names.push_back(name);
-    auto& d = Error(f, o.reason->span, DiagCode::UnknownReason, o.reason->text);
-    std::string hint = DidYouMean(o.reason->text, names);
-    if (!hint.empty())
-      d.help = hint;
-  }
+  if (Info(o.kind).needs_reason && !o.reason)
+    Error(f, o.span, DiagCode::OutcomeNeedsReason, OutcomeWord(o.kind));
+  if (o.reason)
+    LookupReason(f, *o.reason);
 }
 
 void Checker::CheckPolicies() {
@@ -457,33 +562,62 @@ void Checker::CheckPolicies() {
   }
 }
 
-void Checker::CheckTest(uint32_t f, const ast::Test& test) {
+// A reason an expectation names: the test file's, or for a pack test any reason of the pack.
+void Checker::CheckExpectedReason(uint32_t f, const ast::Test& test, const ast::Name& reason) {
+  if (!test.pack) {
+    LookupReason(f, reason);
+    return;
+  }
+  std::vector<std::string> names;
+  for (const ReasonDecl& r : out_.reasons) {
+    if (r.name == reason.text)
+      return;
+    names.push_back(r.name);
+  }
+  auto& d = Error(f, reason.span, DiagCode::UnknownReason, reason.text);
+  Suggest(d, reason.text, names, reason.span);
+}
+
+void Checker::CheckExpected(uint32_t f, const ast::Test& test, const ast::ExpectedFinding& e) {
+  if (e.reason)
+    CheckExpectedReason(f, test, *e.reason);
+  if (e.group && !ValidGroup(e.group->text)) {
+    Error(f, e.group->span, DiagCode::InvalidReasonCode, e.group->text,
+          "a claim adjustment group code")
+        .help = kGroupHelp;
+  }
+}
+
+void Checker::CheckTest(uint32_t f, const ast::Test& test, uint32_t index) {
   const ast::File& file = ast_.files[f];
-  if (!file.policy) {
+  if (!file.policy && !test.pack) {
     Error(f, test.name.span, DiagCode::TestWithoutPolicy, test.name.text);
   }
+  // A pack test's claim meets every policy, so it may document any fact of the pack.
+  given_facts_ = test.pack ? nullptr : &out_.fact_scope[f];
+  TypeId claim = types_.RecordType(*types_.FindRecord("claim"));
+  std::optional<RecordValue> record;
   if (test.given != ast::kNone) {
-    CheckGiven(f, test.given, types_.RecordType(*types_.FindRecord("claim")), "claim");
+    CheckGiven(f, test.given, claim, "claim");
+    record = BuildValue(test.given);
+  } else if (test.base) {
+    bool resolved = ResolveFixture(f, *test.base).has_value();
+    if (test.base->with != ast::kNone)
+      CheckGiven(f, test.base->with, claim, "claim");
+    if (resolved)
+      record = UseValue(f, *test.base);
   }
-  size_t lines = GivenLineCount(test.given);
+  given_facts_ = nullptr;
+  if (record)
+    out_.test_claims[f][index] = SerializeRecord(*record);
   for (const ast::Expect& e : test.expects) {
-    if (e.line < 1 || static_cast<size_t>(e.line) > lines) {
+    size_t lines = record ? RecordLineCount(*record) : 0;
+    if (record && (e.line < 1 || static_cast<size_t>(e.line) > lines)) {
       Error(f, e.line_span, DiagCode::ExpectLineOutOfRange, lines, e.line);
     }
-    if (e.reason && !reasons_by_name_.count(e.reason->text)) {
-      std::vector<std::string> names;
-      for (const auto& [name, index] : reasons_by_name_)
-        names.push_back(name);
-      auto& d = Error(f, e.reason->span, DiagCode::UnknownReason, e.reason->text);
-      std::string hint = DidYouMean(e.reason->text, names);
-      if (!hint.empty())
-        d.help = hint;
-    }
-    if (e.group && !ValidGroup(e.group->text)) {
-      Error(f, e.group->span, DiagCode::InvalidReasonCode, e.group->text,
-            "a claim adjustment group code")
-          .help = kGroupHelp;
-    }
+    CheckExpected(f, test, e);
+    for (const ast::ExpectAlso& also : e.also)
+      CheckExpected(f, test, also);
     // Only pends, bundles, denials and rejections are findings with a reason and codes.
     if (e.decision == Decision::Covered || e.decision == Decision::NotApplicable) {
       const ast::Name* what = e.reason    ? &*e.reason

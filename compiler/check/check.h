@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,9 @@ struct Ref {
   uint32_t index = 0;
 };
 
+// A fact as the pack knows it: one per name, whatever the number of files declaring it (the
+// claim's `facts` object is one per claim). Its `one_of` is the union of the declarations' values
+// (empty when one of them allows any string); `file`/`index` name the first declaration.
 struct FactDecl {
   std::string name;
   TypeId type = 0;
@@ -49,6 +53,15 @@ struct FactDecl {
   uint32_t index = 0;
 };
 
+// A fact declaration a file sees: its own, or one of a file it imports.
+struct FactRef {
+  uint32_t fact = 0;  // index into CheckedProgram::facts
+  uint32_t file = 0;  // the declaration: ast.files index
+  uint32_t index = 0;
+};
+
+// One reason declaration: a standard one (stdlib/reasons.def) or one a file declares. Several may
+// share a name: a reason is scoped to its file and the files that import it.
 struct ReasonDecl {
   std::string name;
   std::string group;  // CO, PR, OA, PI
@@ -82,9 +95,20 @@ struct CheckedProgram {
   std::vector<std::vector<TypeId>> let_types;            // [file][let]
   std::vector<std::vector<TypeId>> table_types;          // [file][table]
   std::vector<FactDecl> facts;
-  std::vector<ReasonDecl> reasons;
-  std::vector<Policy> policies;  // sorted by id
+  std::vector<ReasonDecl> reasons;  // the standard reasons first, then each file's, in load order
+  std::vector<Policy> policies;     // sorted by id
+  // Per file: the reasons its outcomes and expectations name (name -> index into `reasons`):
+  // its own declarations, else those of the files it imports, else the standard ones.
+  std::vector<std::map<std::string, uint32_t>> reason_scope;
+  // Per file: the facts its rules read, the same way (its own declaration, else an import's).
+  std::vector<std::map<std::string, FactRef>> fact_scope;
+  // Per file, per test: the claim the test decides, as JSON text — its fixture with the `with`
+  // changes merged in and generated records written out. Empty if it could not be built.
+  std::vector<std::vector<std::string>> test_claims;
 };
+
+// Tests may generate at most this many records with one `generate` (docs/limits.md).
+inline constexpr int64_t kMaxGenerated = 10000;
 
 // Checks everything in `sources`. Diagnostics go to `sink`. With `terminology`, codeset members
 // that exist in no loaded version of their code system are warned about (W0602).

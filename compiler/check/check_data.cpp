@@ -47,10 +47,11 @@ std::optional<TypeId> Checker::ResolveType(uint32_t f, const ast::TypeExpr& type
     names.emplace_back(SystemName(s));
   auto& d = Error(f, type.name.span, DiagCode::UnknownCodeSystem, name);
   d.message = fmt::format("unknown type `{}`", name);
-  std::string hint = DidYouMean(name, names);
-  d.help = hint.empty() ? "types are `int`, `decimal`, `string`, `bool`, `date` and the code "
-                          "systems `icd10cm`, `hcpcs`, `loinc`, `pos` and `modifier`"
-                        : hint;
+  if (!Suggest(d, name, names, type.name.span)) {
+    d.help =
+        "types are `int`, `decimal`, `string`, `bool`, `date` and the code systems `icd10cm`, "
+        "`hcpcs`, `loinc`, `pos` and `modifier`";
+  }
   return std::nullopt;
 }
 
@@ -93,9 +94,7 @@ void Checker::CheckCodeset(uint32_t f, uint32_t index) {
     for (CodeSystem s : kBuiltinCodeSystems)
       names.emplace_back(SystemName(s));
     auto& d = Error(f, cs.system.span, DiagCode::UnknownCodeSystem, cs.system.text);
-    std::string hint = DidYouMean(cs.system.text, names);
-    if (!hint.empty())
-      d.help = hint;
+    Suggest(d, cs.system.text, names, cs.system.span);
     state = 2;
     return;
   }
@@ -156,8 +155,7 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
           std::vector<std::string> names;
           for (const auto& [n, t] : aliases_[f])
             names.push_back(n);
-          d.help = DidYouMean(e.ref[0].text, names);
-          if (d.help.empty())
+          if (!Suggest(d, e.ref[0].text, names, e.ref[0].span))
             d.help = "import the file first: `import \"file.warrant\" as NAME`";
           return std::nullopt;
         }
@@ -183,7 +181,8 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
         if (found != file_names_[target_file].end()) {
           d->help = fmt::format("`{}` is not a codeset", name->text);
         } else {
-          d->help = DidYouMean(name->text, names);
+          d->help.clear();
+          Suggest(*d, name->text, names, name->span);
         }
         return std::nullopt;
       }
@@ -218,11 +217,11 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
       auto column = std::find(header.begin(), header.end(), e.column.text);
       if (column == header.end()) {
         auto& d = Error(f, e.column.span, DiagCode::UnknownColumn, e.path.text, e.column.text);
-        std::string hint = DidYouMean(e.column.text, header);
         std::string list;
         for (const std::string& h : header)
           list += (list.empty() ? "`" : ", `") + h + "`";
-        d.help = hint.empty() ? "its columns are " + list : hint;
+        if (!Suggest(d, e.column.text, header, e.column.span, true))
+          d.help = "its columns are " + list;
         return std::nullopt;
       }
       size_t col = static_cast<size_t>(column - header.begin());
@@ -333,11 +332,11 @@ void Checker::CheckTable(uint32_t f, uint32_t index) {
         if (it != header.end())
           return static_cast<size_t>(it - header.begin());
         auto& d = Error(f, span, DiagCode::UnknownColumn, table.load_path->text, name);
-        std::string hint = DidYouMean(name, header);
         std::string list;
         for (const std::string& h : header)
           list += (list.empty() ? "`" : ", `") + h + "`";
-        d.help = hint.empty() ? "its columns are " + list : hint;
+        if (!Suggest(d, name, header, span, true))
+          d.help = "its columns are " + list;
         return std::nullopt;
       };
       std::optional<size_t> key_col = column_of(table.load_key->text, table.load_key->span);

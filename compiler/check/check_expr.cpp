@@ -25,6 +25,22 @@ std::string CodeNoun(CodeSystem system, bool plural) {
   return fmt::format("{} {}", vowel ? "an" : "a", noun);
 }
 
+// `G0328`, `E119`, `J0897`: a letter and at least three digits, as HCPCS and ICD-10-CM codes
+// are, and no name an author would choose.
+bool LooksLikeCode(std::string_view name) {
+  if (name.size() < 4 || name.size() > 7 || !std::isupper(static_cast<unsigned char>(name[0])))
+    return false;
+  size_t digits = 0;
+  for (char c : name.substr(1)) {
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      ++digits;
+    } else if (!std::isupper(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return digits >= 3;
+}
+
 struct Signature {
   std::vector<std::string> params;
   std::string result;
@@ -146,17 +162,22 @@ void Checker::CheckFactLiteral(uint32_t file, ast::ExprId fact_expr, ast::ExprId
   const Ref& ref = out_.expr_refs[fact_expr];
   if (lit.kind != ast::ExprKind::String || ref.kind != RefKind::Fact)
     return;
+  // The values this file's declaration allows (another file's may allow more).
   const FactDecl& fact = out_.facts[ref.index];
-  if (fact.one_of.empty())
+  const FactRef& seen = out_.fact_scope[file].at(fact.name);
+  std::vector<std::string> one_of;
+  for (const ast::Name& v : ast_.files[seen.file].facts[seen.index].one_of)
+    one_of.push_back(v.text);
+  if (one_of.empty())
     return;
-  if (std::find(fact.one_of.begin(), fact.one_of.end(), lit.text) != fact.one_of.end())
+  if (std::find(one_of.begin(), one_of.end(), lit.text) != one_of.end())
     return;
   auto& d = Error(file, lit.span, DiagCode::FactValueNotAllowed, lit.text, fact.name);
   std::string values;
-  for (const std::string& v : fact.one_of)
+  for (const std::string& v : one_of)
     values += (values.empty() ? "\"" : ", \"") + v + "\"";
-  std::string hint = DidYouMean(lit.text, fact.one_of);
-  d.help = hint.empty() ? "its values are " + values : hint;
+  if (!Suggest(d, lit.text, one_of, lit.span, true))
+    d.help = "its values are " + values;
 }
 
 std::optional<TypeId> Checker::Unify(TypeId a, TypeId b) {
@@ -276,21 +297,29 @@ TypeId Checker::NameRef(uint32_t file, ast::ExprId id) {
     }
   }
   auto& d = Error(file, e.span, DiagCode::UnknownName, e.text);
-  d.help = DidYouMean(e.text, VisibleNames(file));
+  Suggest(d, e.text, VisibleNames(file), e.span);
   for (const stdlib::BuiltinInfo& b : stdlib::Builtins()) {
-    if (b.name == e.text)
+    if (b.name == e.text) {
       d.help = fmt::format("`{}` is a function: call it, `{}(...)`", e.text, e.text);
+      d.fix.reset();
+    }
   }
   if (!in_rule_) {
     for (const stdlib::ScopeInfo& s : stdlib::Scope()) {
       if (s.name == e.text) {
         d.help =
             fmt::format("`{}` is only known inside a rule, where a claim line is decided", e.text);
+        d.fix.reset();
       }
     }
   }
   if (d.help.empty() && e.text == "unknown") {
     d.help = "test for missing data with `x is none` or `x is known`";
+  }
+  if (d.help.empty() && LooksLikeCode(e.text)) {
+    // `line.code == G0328`: a code in an expression is a string.
+    d.help = fmt::format("write the code as a string: `\"{}\"`", e.text);
+    d.fix = diag::Fix{e.span, fmt::format("\"{}\"", e.text)};
   }
   return types_.error();
 }
@@ -313,8 +342,7 @@ TypeId Checker::FieldAccess(uint32_t file, ast::ExprId id) {
         names.push_back(name);
       auto& d = Error(file, e.name_span, DiagCode::NotExported,
                       sources_.files.Get(Fid(target)).name(), e.text);
-      d.help = DidYouMean(e.text, names);
-      if (d.help.empty()) {
+      if (!Suggest(d, e.text, names, e.name_span)) {
         std::string list;
         for (const std::string& n : names)
           list += (list.empty() ? "`" : ", `") + n + "`";
@@ -339,8 +367,7 @@ TypeId Checker::FieldAccess(uint32_t file, ast::ExprId id) {
       for (const Field& f : record.fields)
         names.push_back(f.name);
       auto& d = Error(file, e.name_span, DiagCode::UnknownField, Describe(file, e.a), e.text);
-      d.help = DidYouMean(e.text, names);
-      if (d.help.empty()) {
+      if (!Suggest(d, e.text, names, e.name_span)) {
         std::string list;
         for (const std::string& n : names)
           list += (list.empty() ? "`" : ", `") + n + "`";
@@ -349,19 +376,29 @@ TypeId Checker::FieldAccess(uint32_t file, ast::ExprId id) {
       return types_.error();
     }
     case TypeKind::Facts: {
-      auto found = facts_by_name_.find(e.text);
-      if (found == facts_by_name_.end()) {
+      const auto& scope = out_.fact_scope[file];
+      auto found = scope.find(e.text);
+      if (found == scope.end()) {
         std::vector<std::string> names;
-        for (const auto& [name, index] : facts_by_name_)
+        for (const auto& [name, ref] : scope)
           names.push_back(name);
         auto& d = Error(file, e.name_span, DiagCode::UnknownFact, e.text);
-        std::string hint = DidYouMean(e.text, names);
-        if (!hint.empty())
-          d.help = hint;
+        if (!Suggest(d, e.text, names, e.name_span)) {
+          auto elsewhere = facts_by_name_.find(e.text);
+          if (elsewhere != facts_by_name_.end()) {
+            const FactDecl& other = out_.facts[elsewhere->second];
+            d.help = fmt::format(
+                "`{}` is declared in `{}`, which this file does not import: import it, or declare "
+                "the fact here too",
+                e.text, sources_.files.Get(Fid(other.file)).name());
+          }
+        }
         return types_.error();
       }
-      out_.expr_refs[id] = Ref{RefKind::Fact, file, found->second};
-      return out_.facts[found->second].type;
+      if (conflicting_facts_.count({found->second.file, found->second.index}))
+        return types_.error();  // E0220: which type it has here is the question
+      out_.expr_refs[id] = Ref{RefKind::Fact, file, found->second.fact};
+      return out_.facts[found->second.fact].type;
     }
     default: {
       auto& d =
@@ -410,8 +447,7 @@ TypeId Checker::Call(uint32_t file, ast::ExprId id) {
     for (const stdlib::BuiltinInfo& b : builtins)
       names.emplace_back(b.name);
     auto& d = Error(file, e.name_span, DiagCode::UnknownFunction, e.text);
-    d.help = DidYouMean(e.text, names);
-    if (d.help.empty()) {
+    if (!Suggest(d, e.text, names, e.name_span)) {
       std::string list;
       for (const std::string& n : names)
         list += (list.empty() ? "`" : ", `") + n + "`";
@@ -467,10 +503,10 @@ TypeId Checker::Unary(uint32_t file, ast::ExprId id) {
   TypeId t = Expr(file, e.a);
   TypeKind k = types_.Kind(t);
   switch (e.op) {
-    case ast::Op::Not:
+    case ast::Operator::Not:
       Expect(file, e.a, t, TypeKind::Bool, "a condition (bool) after `not`");
       return t_bool_;
-    case ast::Op::Neg:
+    case ast::Operator::Neg:
       if (k == TypeKind::Error)
         return t;
       if (IsNumeric(k) || k == TypeKind::Duration)
@@ -478,8 +514,8 @@ TypeId Checker::Unary(uint32_t file, ast::ExprId id) {
       Error(file, ast_.expr(e.a).span, DiagCode::ExpectedType, "a number after `-`",
             types_.Name(t));
       return types_.error();
-    case ast::Op::IsNone:
-    case ast::Op::IsKnown:
+    case ast::Operator::IsNone:
+    case ast::Operator::IsKnown:
       return t_bool_;
     default:
       return types_.error();
@@ -489,8 +525,8 @@ TypeId Checker::Unary(uint32_t file, ast::ExprId id) {
 TypeId Checker::Binary(uint32_t file, ast::ExprId id) {
   const ast::Expr& e = ast_.expr(id);
   switch (e.op) {
-    case ast::Op::And:
-    case ast::Op::Or: {
+    case ast::Operator::And:
+    case ast::Operator::Or: {
       TypeId a = Expr(file, e.a);
       TypeId b = Expr(file, e.b);
       std::string what = fmt::format("a condition (bool) beside `{}`", ast::OpText(e.op));
@@ -498,20 +534,20 @@ TypeId Checker::Binary(uint32_t file, ast::ExprId id) {
       Expect(file, e.b, b, TypeKind::Bool, what.c_str());
       return t_bool_;
     }
-    case ast::Op::Eq:
-    case ast::Op::Ne:
-    case ast::Op::Lt:
-    case ast::Op::Le:
-    case ast::Op::Gt:
-    case ast::Op::Ge:
+    case ast::Operator::Eq:
+    case ast::Operator::Ne:
+    case ast::Operator::Lt:
+    case ast::Operator::Le:
+    case ast::Operator::Gt:
+    case ast::Operator::Ge:
       return Compare(file, id);
-    case ast::Op::Add:
-    case ast::Op::Sub:
-    case ast::Op::Mul:
-    case ast::Op::Div:
+    case ast::Operator::Add:
+    case ast::Operator::Sub:
+    case ast::Operator::Mul:
+    case ast::Operator::Div:
       return Arithmetic(file, id);
-    case ast::Op::In:
-    case ast::Op::NotIn:
+    case ast::Operator::In:
+    case ast::Operator::NotIn:
       return Membership(file, id);
     default:
       return types_.error();
@@ -526,7 +562,7 @@ TypeId Checker::Compare(uint32_t file, ast::ExprId id) {
   TypeKind kb = types_.Kind(b);
   if (ka == TypeKind::Error || kb == TypeKind::Error)
     return t_bool_;
-  bool equality = e.op == ast::Op::Eq || e.op == ast::Op::Ne;
+  bool equality = e.op == ast::Operator::Eq || e.op == ast::Operator::Ne;
   if (ka == TypeKind::None || kb == TypeKind::None) {
     auto& d =
         Error(file, e.span, DiagCode::TypeMismatch, "compare", types_.Name(a), types_.Name(b));
@@ -560,6 +596,13 @@ TypeId Checker::Compare(uint32_t file, ast::ExprId id) {
         (IsNumeric(kb) && ea.kind == ast::ExprKind::String)) {
       const ast::Expr& s = eb.kind == ast::ExprKind::String ? eb : ea;
       d.help = fmt::format("write the number without quotes: `{}`", s.text);
+    } else if ((ka == TypeKind::Code && eb.kind == ast::ExprKind::Int) ||
+               (kb == TypeKind::Code && ea.kind == ast::ExprKind::Int)) {
+      // `line.code == 82270`: the code is read as a number.
+      const ast::Expr& number = eb.kind == ast::ExprKind::Int ? eb : ea;
+      std::string code(Text(file, number.span));
+      d.help = fmt::format("write the code as a string: `\"{}\"`", code);
+      d.fix = diag::Fix{number.span, fmt::format("\"{}\"", code)};
     } else if (ka == TypeKind::Date && kb == TypeKind::Duration) {
       d.help = "compare two dates, e.g. `service_date >= month_start(last.date) + 12 months`";
     } else if (ka == TypeKind::Codeset || kb == TypeKind::Codeset) {
@@ -582,31 +625,39 @@ TypeId Checker::Arithmetic(uint32_t file, ast::ExprId id) {
   TypeKind kb = types_.Kind(b);
   if (ka == TypeKind::Error || kb == TypeKind::Error)
     return types_.error();
-  const char* verb = e.op == ast::Op::Add   ? "add"
-                     : e.op == ast::Op::Sub ? "subtract"
-                     : e.op == ast::Op::Mul ? "multiply"
-                                            : "divide";
+  const char* verb = e.op == ast::Operator::Add   ? "add"
+                     : e.op == ast::Operator::Sub ? "subtract"
+                     : e.op == ast::Operator::Mul ? "multiply"
+                                                  : "divide";
   if (IsNumeric(ka) && IsNumeric(kb)) {
     // Division gives a decimal: 21 / 30 nights is 0.7, not 0.
-    if (e.op == ast::Op::Div)
+    if (e.op == ast::Operator::Div)
       return t_decimal_;
     return ka == TypeKind::Int && kb == TypeKind::Int ? t_int_ : t_decimal_;
   }
-  if (e.op == ast::Op::Add || e.op == ast::Op::Sub) {
+  if (e.op == ast::Operator::Add || e.op == ast::Operator::Sub) {
     if (ka == TypeKind::Date && kb == TypeKind::Duration)
       return t_date_;
-    if (e.op == ast::Op::Add && ka == TypeKind::Duration && kb == TypeKind::Date)
+    if (e.op == ast::Operator::Add && ka == TypeKind::Duration && kb == TypeKind::Date)
       return t_date_;
     if (ka == TypeKind::Duration && kb == TypeKind::Duration)
       return t_duration_;
   }
   auto& d = Error(file, e.span, DiagCode::TypeMismatch, verb, types_.Name(a), types_.Name(b));
-  if (ka == TypeKind::Date && kb == TypeKind::Date && e.op == ast::Op::Sub) {
+  if (ka == TypeKind::Date && kb == TypeKind::Date && e.op == ast::Operator::Sub) {
     d.help = fmt::format("count the days between two dates with `days_between({}, {})`",
                          Describe(file, e.b), Describe(file, e.a));
   } else if (ka == TypeKind::Date && IsNumeric(kb)) {
-    d.help =
-        fmt::format("give the number a unit: `{} {} days`", Describe(file, e.a), ast::OpText(e.op));
+    const ast::Expr& amount = ast_.expr(e.b);
+    if (amount.kind == ast::ExprKind::Int) {
+      // `last.date + 84` -> `last.date + 84 days`, keeping the number.
+      d.help = fmt::format("give the number a unit: `{} {} {} days`", Describe(file, e.a),
+                           ast::OpText(e.op), amount.ival);
+      d.fix = diag::Fix{amount.span, fmt::format("{} days", amount.ival)};
+    } else {
+      d.help = fmt::format("a date moves by a duration, a number with its unit: `{} {} 90 days`",
+                           Describe(file, e.a), ast::OpText(e.op));
+    }
   }
   return types_.error();
 }
@@ -640,13 +691,15 @@ TypeId Checker::Membership(uint32_t file, ast::ExprId id) {
             same_system.push_back(name);
           }
         }
-        std::string hint = DidYouMean(Describe(file, e.b), same_system);
-        if (hint.empty() && same_system.size() == 1) {
-          hint = fmt::format("did you mean `{}`?", same_system.front());
+        Span codeset_span = ast_.expr(e.b).span;
+        if (!Suggest(d, Describe(file, e.b), same_system, codeset_span)) {
+          if (same_system.size() == 1) {
+            d.help = fmt::format("did you mean `{}`?", same_system.front());
+            d.fix = diag::Fix{codeset_span, same_system.front()};
+          } else {
+            d.help = fmt::format("test it against a codeset of {}", CodeNoun(ta.system, true));
+          }
         }
-        d.help = hint.empty()
-                     ? fmt::format("test it against a codeset of {}", CodeNoun(ta.system, true))
-                     : hint;
         return t_bool_;
       }
       break;

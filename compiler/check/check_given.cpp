@@ -27,6 +27,8 @@ const char* JsonKindName(ast::JsonKind kind) {
       return "a list";
     case ast::JsonKind::Object:
       return "an object";
+    case ast::JsonKind::Generate:
+      return "generated records";
   }
   return "a value";
 }
@@ -37,26 +39,15 @@ bool IsInteger(const std::string& number) {
 
 }  // namespace
 
-size_t Checker::GivenLineCount(ast::JsonId given) const {
-  if (given == ast::kNone)
-    return 0;
-  const ast::Json& root = ast_.json[given];
-  if (root.kind != ast::JsonKind::Object)
-    return 0;
-  for (size_t i = 0; i < root.keys.size(); ++i) {
-    if (root.keys[i].text == "lines") {
-      const ast::Json& lines = ast_.json[root.items[i]];
-      return lines.kind == ast::JsonKind::Array ? lines.items.size() : 0;
-    }
-  }
-  return 0;
-}
-
 void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::string& where) {
   const ast::Json& j = ast_.json[id];
   const Type& t = types_.Get(type);
   if (j.kind == ast::JsonKind::Null)
     return;  // null is "absent": unknown at run time
+  if (j.kind == ast::JsonKind::Generate && t.kind == TypeKind::List) {
+    CheckGenerate(f, id, t.elem, where);
+    return;
+  }
   auto mismatch = [&](const std::string& expected) {
     auto& d = Error(f, j.span, DiagCode::GivenTypeMismatch, where, expected);
     d.help = fmt::format("found {}", JsonKindName(j.kind));
@@ -113,6 +104,10 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
         return;
       }
       for (size_t i = 0; i < j.items.size(); ++i) {
+        if (ast_.json[j.items[i]].kind == ast::JsonKind::Generate) {
+          CheckGenerate(f, j.items[i], t.elem, where);  // its records join the list
+          continue;
+        }
         CheckGiven(f, j.items[i], t.elem, fmt::format("{}[{}]", where, i + 1));
       }
       return;
@@ -140,8 +135,7 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
         if (!field) {
           auto& d = Error(f, key.span, DiagCode::GivenFieldUnknown, key.text);
           d.message = fmt::format("`{}` has no field `{}`", where, key.text);
-          d.help = DidYouMean(key.text, names);
-          if (d.help.empty()) {
+          if (!Suggest(d, key.text, names, key.span, true)) {
             std::string list;
             for (const std::string& n : names)
               list += (list.empty() ? "`" : ", `") + n + "`";
@@ -160,24 +154,42 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
       }
       for (size_t i = 0; i < j.items.size(); ++i) {
         const ast::Name& key = j.keys[i];
-        auto found = facts_by_name_.find(key.text);
-        if (found == facts_by_name_.end()) {
+        // A test of one policy sees its file's facts; a pack test every fact of the pack.
+        std::optional<uint32_t> index;
+        std::vector<std::string> one_of;
+        if (given_facts_) {
+          auto found = given_facts_->find(key.text);
+          if (found != given_facts_->end()) {
+            index = found->second.fact;
+            for (const ast::Name& v :
+                 ast_.files[found->second.file].facts[found->second.index].one_of)
+              one_of.push_back(v.text);
+          }
+        } else if (auto found = facts_by_name_.find(key.text); found != facts_by_name_.end()) {
+          index = found->second;
+          one_of = out_.facts[found->second].one_of;
+        }
+        if (!index) {
           std::vector<std::string> names;
-          for (const auto& [name, index] : facts_by_name_)
-            names.push_back(name);
+          if (given_facts_) {
+            for (const auto& [name, ref] : *given_facts_)
+              names.push_back(name);
+          } else {
+            for (const auto& [name, pack_index] : facts_by_name_)
+              names.push_back(name);
+          }
           auto& d = Error(f, key.span, DiagCode::UnknownFact, key.text);
-          std::string hint = DidYouMean(key.text, names);
-          if (!hint.empty())
-            d.help = hint;
+          Suggest(d, key.text, names, key.span, true);
           continue;
         }
-        const FactDecl& fact = out_.facts[found->second];
+        const FactDecl& fact = out_.facts[*index];
         CheckGiven(f, j.items[i], fact.type, "facts." + key.text);
         const ast::Json& value = ast_.json[j.items[i]];
-        if (!fact.one_of.empty() && value.kind == ast::JsonKind::String &&
-            std::find(fact.one_of.begin(), fact.one_of.end(), value.text) == fact.one_of.end()) {
+        if (!one_of.empty() && value.kind == ast::JsonKind::String &&
+            std::find(one_of.begin(), one_of.end(), value.text) == one_of.end()) {
           auto& d = Error(f, value.span, DiagCode::FactValueNotAllowed, value.text, fact.name);
-          d.help = DidYouMean(value.text, fact.one_of);
+          d.help.clear();
+          Suggest(d, value.text, one_of, value.span, true);
         }
       }
       return;

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,19 @@ inline bool ValidPrefix(CodeSystem system, std::string_view prefix, std::string*
   return !problem;
 }
 
+// A JSON value of a test record once fixtures are merged and generators expanded
+// (check_records.cpp); never holds JsonKind::Generate.
+struct RecordValue {
+  ast::JsonKind kind = ast::JsonKind::Null;
+  bool boolean = false;
+  std::string text;               // String: unescaped; Number: as written
+  std::vector<std::string> keys;  // Object: member names, parallel to items
+  std::vector<RecordValue> items;
+};
+
+std::string SerializeRecord(const RecordValue& value);  // compact JSON text
+size_t RecordLineCount(const RecordValue& claim);       // the length of its `lines`
+
 class Checker {
  public:
   Checker(const frontend::Sources& sources, diag::DiagSink& sink, CheckedProgram& out,
@@ -51,13 +65,20 @@ class Checker {
   // ---- declarations (check.cpp)
   void CollectFileNames(uint32_t file);
   void CollectFactsAndReasons();
+  void CollectFact(uint32_t file, uint32_t index, std::map<std::string, FactRef>& own);
+  // Two declared reasons with the same codes, text and computed group (so importing both is fine).
+  bool SameReason(uint32_t a, uint32_t b) const;
+  // The reason `name` means in `file`, or nullopt after reporting why there is none.
+  std::optional<uint32_t> LookupReason(uint32_t file, const ast::Name& name);
   void CheckFile(uint32_t file);
   void CheckRule(uint32_t file, const ast::Rule& rule);
   void CheckStmts(uint32_t file, const std::vector<ast::StmtId>& body);
   void CheckOutcome(uint32_t file, const ast::Outcome& outcome);
   void CheckReasonDecl(uint32_t file, const ast::Reason& reason);
   void CheckPolicies();
-  void CheckTest(uint32_t file, const ast::Test& test);
+  void CheckTest(uint32_t file, const ast::Test& test, uint32_t index);
+  void CheckExpected(uint32_t file, const ast::Test& test, const ast::ExpectedFinding& e);
+  void CheckExpectedReason(uint32_t file, const ast::Test& test, const ast::Name& reason);
   TypeId GlobalLetType(uint32_t file, uint32_t index);
 
   // ---- expressions (check_expr.cpp)
@@ -101,9 +122,18 @@ class Checker {
   bool ReadCsv(uint32_t file, const ast::Name& path, std::vector<std::string>& header,
                std::vector<std::vector<std::string>>& rows, std::vector<uint32_t>& row_lines);
 
-  // ---- test records (check_given.cpp)
+  // ---- test records (check_given.cpp, check_records.cpp)
   void CheckGiven(uint32_t file, ast::JsonId id, TypeId type, const std::string& where);
-  size_t GivenLineCount(ast::JsonId given) const;
+  void CheckGenerate(uint32_t file, ast::JsonId id, TypeId elem, const std::string& where);
+  void CheckFixtures(uint32_t file);
+  // The fixture `use` names, seen from `file`: (file, index); reports why not when `report`.
+  std::optional<std::pair<uint32_t, uint32_t>> ResolveFixture(uint32_t file,
+                                                              const ast::FixtureUse& use,
+                                                              bool report = true);
+  const std::optional<RecordValue>& FixtureValue(uint32_t file, uint32_t index);
+  std::optional<RecordValue> UseValue(uint32_t file, const ast::FixtureUse& use);
+  std::optional<RecordValue> BuildValue(ast::JsonId id) const;
+  std::optional<RecordValue> Generated(ast::JsonId id) const;
 
   // ---- helpers
   FileId Fid(uint32_t file) const { return ast_.files[file].file; }
@@ -126,13 +156,21 @@ class Checker {
   std::vector<std::map<std::string, Ref>> file_names_;
   // Per file: import alias -> target ast.files index (kNone when unresolved).
   std::vector<std::map<std::string, uint32_t>> aliases_;
-  std::map<std::string, uint32_t> facts_by_name_;
-  std::map<std::string, uint32_t> reasons_by_name_;
+  std::map<std::string, uint32_t> facts_by_name_;  // pack-wide: name -> index into out_.facts
+  std::map<std::string, uint32_t> std_reasons_;    // the standard reasons by name
+  std::set<std::pair<uint32_t, uint32_t>> conflicting_facts_;  // (file, index): E0220 reported
+  // Per file: reason names two of its imports declare differently -> those declarations.
+  std::vector<std::map<std::string, std::vector<uint32_t>>> ambiguous_reasons_;
   std::vector<Local> locals_;
   // Global let state: 0 unchecked, 1 in progress, 2 done.
   std::vector<std::vector<uint8_t>> let_state_;
   std::vector<std::vector<uint8_t>> codeset_state_;
+  // Fixtures: 0 unbuilt, 1 in progress, 2 done; and their records.
+  std::vector<std::vector<uint8_t>> fixture_state_;
+  std::vector<std::vector<std::optional<RecordValue>>> fixture_values_;
   bool in_rule_ = false;
+  // The facts a `given` record may document: a test's file's, or (null) the whole pack's.
+  const std::map<std::string, FactRef>* given_facts_ = nullptr;
   TypeId t_bool_, t_int_, t_decimal_, t_string_, t_date_, t_duration_, t_none_, t_facts_;
 };
 

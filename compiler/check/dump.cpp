@@ -45,7 +45,7 @@ class Dumper {
       out_ << fmt::format("  {} = {}-{}", r.name, r.group, r.carc);
       for (const std::string& rarc : r.rarcs)
         out_ << ' ' << rarc;
-      out_ << '\n';
+      out_ << "  (" << files_.Get(ast_.files[r.file].file).name() << ")\n";
     }
   }
 
@@ -101,6 +101,9 @@ class Dumper {
           Stmts(rule.body, 4);
           break;
         }
+        case ast::DeclKind::Fixture:
+          out_ << "  fixture " << file.fixtures[ref.index].name.text << '\n';
+          break;
         case ast::DeclKind::Test: {
           const ast::Test& test = file.tests[ref.index];
           out_ << "  test \"" << test.name.text << "\"";
@@ -111,6 +114,9 @@ class Dumper {
             out_ << ']';
           }
           out_ << '\n';
+          // The claim as the test decides it (fixtures merged, generated records written out).
+          if (ref.index < p_.test_claims[f].size())
+            out_ << "    claim " << p_.test_claims[f][ref.index] << '\n';
           break;
         }
       }
@@ -143,25 +149,7 @@ class Dumper {
   }
 
   static std::string Outcome(const ast::Outcome& o) {
-    const char* kind = "";
-    switch (o.kind) {
-      case ast::OutcomeKind::Deny:
-        kind = "deny";
-        break;
-      case ast::OutcomeKind::Pend:
-        kind = "pend";
-        break;
-      case ast::OutcomeKind::Bundle:
-        kind = "bundle";
-        break;
-      case ast::OutcomeKind::Reject:
-        kind = "reject";
-        break;
-      case ast::OutcomeKind::Flag:
-        kind = "flag";
-        break;
-    }
-    std::string out = kind;
+    std::string out = OutcomeWord(o.kind);
     if (o.reason)
       out += " " + o.reason->text;
     return out;
@@ -198,7 +186,7 @@ class Dumper {
     if (id == ast::kNone)
       return "_";
     const ast::Expr& e = ast_.expr(id);
-    std::string type = "~" + p_.types.Name(p_.expr_types[id]);
+    const std::string type = fmt::format("~{}", p_.types.Name(p_.expr_types[id]));
     switch (e.kind) {
       case ast::ExprKind::Bool:
         return (e.ival ? "true" : "false") + type;
@@ -227,21 +215,19 @@ class Dumper {
         return out + ")" + type;
       }
       case ast::ExprKind::Unary:
-        if (e.op == ast::Op::IsNone || e.op == ast::Op::IsKnown) {
-          return "(" + Expr(e.a) + " " + ast::OpText(e.op) + ")" + type;
+        if (e.op == ast::Operator::IsNone || e.op == ast::Operator::IsKnown) {
+          return fmt::format("({} {}){}", Expr(e.a), ast::OpText(e.op), type);
         }
-        return "(" + std::string(ast::OpText(e.op)) + (e.op == ast::Op::Not ? " " : "") +
-               Expr(e.a) + ")" + type;
+        return fmt::format("({}{}{}){}", ast::OpText(e.op), e.op == ast::Operator::Not ? " " : "",
+                           Expr(e.a), type);
       case ast::ExprKind::Binary:
-        return "(" + Expr(e.a) + " " + ast::OpText(e.op) + " " + Expr(e.b) + ")" + type;
+        return fmt::format("({} {} {}){}", Expr(e.a), ast::OpText(e.op), Expr(e.b), type);
       case ast::ExprKind::Within: {
-        const char* dir = e.dir == ast::WithinDir::Before  ? "before"
-                          : e.dir == ast::WithinDir::After ? "after"
-                                                           : "of";
-        return "(" + Expr(e.a) + " within " + Expr(e.b) + " " + dir + " " + Expr(e.c) + ")" + type;
+        return fmt::format("({} within {} {} {}){}", Expr(e.a), Expr(e.b), WindowSideName(e.dir),
+                           Expr(e.c), type);
       }
       case ast::ExprKind::If:
-        return "(if " + Expr(e.a) + " then " + Expr(e.b) + " else " + Expr(e.c) + ")" + type;
+        return fmt::format("(if {} then {} else {}){}", Expr(e.a), Expr(e.b), Expr(e.c), type);
       case ast::ExprKind::List: {
         std::string out = "[";
         for (size_t i = 0; i < e.list.size(); ++i)
@@ -249,7 +235,7 @@ class Dumper {
         return out + "]" + type;
       }
       case ast::ExprKind::Quantifier: {
-        std::string out = "(" + std::string(ast::QuantName(e.quant)) + " ";
+        std::string out = fmt::format("({} ", ast::QuantName(e.quant));
         if (e.c != ast::kNone)
           out += Expr(e.c) + " for ";
         out += e.text + " in " + Expr(e.a);

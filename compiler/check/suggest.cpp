@@ -52,4 +52,24 @@ std::string DidYouMean(std::string_view word, const std::vector<std::string>& ca
   return best ? "did you mean `" + *best + "`?" : "";
 }
 
+bool Suggest(diag::Diagnostic& d, std::string_view word, const std::vector<std::string>& candidates,
+             Span span, bool quoted) {
+  auto best = Closest(word, candidates);
+  if (!best)
+    return false;
+  d.help = "did you mean `" + *best + "`?";
+  std::string text;
+  if (quoted)
+    text.push_back('"');
+  for (char c : *best) {
+    if (quoted && (c == '"' || c == '\\'))
+      text.push_back('\\');
+    text.push_back(c);
+  }
+  if (quoted)
+    text.push_back('"');
+  d.fix = diag::Fix{span, std::move(text)};
+  return true;
+}
+
 }  // namespace warrant::check

@@ -10,6 +10,8 @@
 #include <fmt/core.h>
 #include <openssl/evp.h>
 
+#include "runtime/core/text.h"
+
 namespace warrant {
 namespace {
 
@@ -51,16 +53,7 @@ std::string_view Columns(std::string_view line, size_t first, size_t count) {
 
 // The text as it can be shown between backticks in a message.
 std::string Shown(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte >= 0x7f) {
-      out += fmt::format("\\x{:02X}", byte);
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return TerminalText(text, {.ascii = true});
 }
 
 // Splits text into lines on '\n', dropping a '\r' before it (the CMS files are CRLF).
@@ -86,6 +79,19 @@ class Lines {
   std::string_view rest_;
   uint32_t number_ = 0;
 };
+
+void Report(ImportResult& result, uint32_t line, std::string message);
+
+// The CMS fixed-width files end every row, the last one too, with a line break. A file that
+// ends without one was cut short (a partial download or extraction): its last row may look whole,
+// and the codes after the cut would silently be missing.
+void CheckEndsWithLineBreak(std::string_view text, uint32_t last_line, ImportResult& result) {
+  if (!text.empty() && text.back() != '\n') {
+    Report(result, last_line,
+           "the file ends in the middle of this row, without a line break: it was cut short "
+           "(download or extract it again)");
+  }
+}
 
 void Report(ImportResult& result, uint32_t line, std::string message) {
   ++result.error_count;
@@ -273,14 +279,17 @@ std::optional<uint64_t> PackField(CodeSystem system, std::string_view text, std:
 
 // ---- ICD-10-CM order file -------------------------------------------------------------------
 
-constexpr size_t kIcdMinLine = 17;  // through the first title character
+// Through the first character of the long title (column 78): every CMS row has one, so a row
+// that stops before it was cut or damaged.
+constexpr size_t kIcdMinLine = 78;
 
 void ParseIcdLine(std::string_view line, uint32_t number, VersionBuilder& builder,
                   ImportResult& result) {
   if (line.size() < kIcdMinLine) {
     Report(result, number,
            fmt::format("{} characters, too short for an order-file row (order number, code, "
-                       "billable flag, title)",
+                       "billable flag, short title in columns 17-76, long title from column 78): "
+                       "was the file cut short?",
                        line.size()));
     return;
   }
@@ -290,8 +299,8 @@ void ParseIcdLine(std::string_view line, uint32_t number, VersionBuilder& builde
            fmt::format("columns 1-5: expected the order number, found `{}`", Shown(order)));
     return;
   }
-  if (line[5] != ' ' || line[13] != ' ' || line[15] != ' ') {
-    Report(result, number, "columns 6, 14 and 16 must be blank (is this an order file?)");
+  if (line[5] != ' ' || line[13] != ' ' || line[15] != ' ' || line[76] != ' ') {
+    Report(result, number, "columns 6, 14, 16 and 77 must be blank (is this an order file?)");
     return;
   }
   const std::string_view code = TrimRight(Columns(line, 6, 7));
@@ -503,6 +512,7 @@ ImportResult ImportIcd10cmOrder(std::string_view text, int32_t fiscal_year) {
       continue;
     ParseIcdLine(line, lines.number(), builder, result);
   }
+  CheckEndsWithLineBreak(text, lines.number(), result);
   CodeSystemVersion version = builder.Finish(fmt::format("icd10cm FY{}", fiscal_year),
                                              DaysFromCivil({fiscal_year - 1, 10, 1}),
                                              DaysFromCivil({fiscal_year, 9, 30}), sha256, result);
@@ -536,6 +546,7 @@ ImportResult ImportHcpcsAnweb(std::string_view text, int32_t year) {
   while (lines.Next(line)) {
     ParseHcpcsLine(line, lines.number(), from, state, codes, modifiers, result);
   }
+  CheckEndsWithLineBreak(text, lines.number(), result);
   if (!state.seen_record) {
     Report(result, 0, "no HCPCS records found (is this the alpha-numeric ANWEB file?)");
     return result;

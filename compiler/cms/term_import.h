@@ -45,8 +45,10 @@ inline constexpr size_t kMaxImportErrors = 20;
 
 // The CMS "Code Descriptions in Tabular Order" file (icd10cm_order_YYYY.txt), fixed width:
 // cols 1-5 order number, 7-13 the code without its dot, 15 `1` billable / `0` header, 17-76
-// the short title. One version, "icd10cm FY<fiscal_year>", in force from Oct 1 of the year
-// before to Sep 30.
+// the short title, 78- the long title. One version, "icd10cm FY<fiscal_year>", in force from
+// Oct 1 of the year before to Sep 30. A row that stops before the long title, or a file whose
+// last row has no line break, was cut short: an error, not a shorter code list. (The same holds
+// for the HCPCS file below.)
 ImportResult ImportIcd10cmOrder(std::string_view text, int32_t fiscal_year);
 ImportResult ImportIcd10cmOrderFile(const std::string& path, int32_t fiscal_year);
 

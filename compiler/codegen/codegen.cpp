@@ -71,7 +71,6 @@ void Generator::EmitReasons() {
     data.carc = r.carc;
     data.rarcs = r.rarcs;
     data.description = r.description;
-    reason_index_[r.name] = static_cast<uint32_t>(out_.reasons.size());
     out_.reasons.push_back(std::move(data));
   }
   // Computed group codes are snippets evaluated per finding, with the line in scope.
@@ -90,7 +89,7 @@ void Generator::EmitReasons() {
     let_slots_.clear();
     data.alt_code = static_cast<uint32_t>(out_.code.size());
     Expr(r.file, decl.alt_group_when);
-    EmitOp(Op::Return, 0);
+    Emit(Op::Return);
     data.alt_code_end = static_cast<uint32_t>(out_.code.size());
     data.alt_slots = static_cast<uint16_t>(slots_);
     data.alt_max_stack = static_cast<uint16_t>(max_depth_);
@@ -130,18 +129,24 @@ uint32_t Generator::Site(OutcomeKind kind, const ast::Outcome* outcome, uint32_t
   data.file = source_of_file_[ast_.files[file].file];
   data.begin = span.begin;
   data.end = span.end;
+  const auto& scope = checked_.reason_scope[file];
   if (outcome) {
     if (outcome->reason)
-      data.reason = reason_index_.at(outcome->reason->text);
+      data.reason = scope.at(outcome->reason->text);
     if (outcome->message)
       data.message = outcome->message->text;
-    // A bundle reports the standard CO-97 unless it names its own reason.
+    // A bundle reports `bundling` (the standard CO-97) unless it names its own reason.
     if (!outcome->reason && kind == OutcomeKind::Bundle) {
-      auto it = reason_index_.find("bundling");
-      if (it != reason_index_.end())
+      auto it = scope.find("bundling");
+      if (it != scope.end())
         data.reason = it->second;
     }
   }
+  // A pend on missing data here reports this file's `documentation` reason; the site records it
+  // when the file maps that reason to its own codes (runtime: Engine::ReasonOf).
+  auto documentation = scope.find("documentation");
+  if (documentation != scope.end() && !checked_.reasons[documentation->second].from_stdlib)
+    data.unknown_reason = documentation->second;
   out_.outcomes.push_back(std::move(data));
   return static_cast<uint32_t>(out_.outcomes.size() - 1);
 }
@@ -212,10 +217,9 @@ void Generator::EmitRule(uint32_t file, const ast::Rule& rule, uint32_t policy) 
   uint32_t site = Site(OutcomeKind::AutoPend, nullptr, file, rule.applies_span);
   MarkSpan(file, rule.applies_span);
   RecordStatement(StatementKind::Applies, file, rule.applies_span, rule.applies, site);
-  EmitOp(Op::Applies, -1);
-  EmitU16(static_cast<uint16_t>(site));
+  Emit(Op::Applies, site);
   Stmts(file, rule.body);
-  EmitOp(Op::Return, 0);
+  Emit(Op::Return);
   RuleData& done = out_.rules.back();
   done.code_end = static_cast<uint32_t>(out_.code.size());
   done.slots = static_cast<uint16_t>(slots_);

@@ -93,21 +93,10 @@ std::optional<CodeInterval> Generator::MemberInterval(const ast::CodeMember& m,
       return std::nullopt;
     }
     case ast::MemberKind::Range: {
-      auto lo = Pack(system, m.text);
-      auto hi = Pack(system, m.high);
-      if (!lo || !hi)
+      std::optional<CodeInterval> range = RangeInterval(system, m.text, m.high);
+      if (!range || range->lo > range->hi)
         return std::nullopt;
-      // `E08 .. E13` means the categories E08 through E13 with everything under them, as
-      // policy tables write ranges: the upper bound's descendants are included.
-      uint64_t top = *hi;
-      if (system == CodeSystem::Icd10cm) {
-        CodeResult<CodeInterval> below = PrefixInterval(system, m.high);
-        if (below.ok() && below.value.hi > top)
-          top = below.value.hi;
-      }
-      if (*lo > top)
-        return std::nullopt;
-      return CodeInterval{*lo, top};
+      return range;
     }
   }
   return std::nullopt;
@@ -269,7 +258,7 @@ void Generator::EmitTables() {
               value_text = fmt::format("{:04}-{:02}-{:02}", v.date.year, v.date.month, v.date.day);
               break;
             case ast::ExprKind::Unary:
-              if (v.op == ast::Op::Neg && v.a != ast::kNone) {
+              if (v.op == ast::Operator::Neg && v.a != ast::kNone) {
                 const ast::Expr& inner = ast_.expr(v.a);
                 value_text = "-" + (inner.kind == ast::ExprKind::Int ? std::to_string(inner.ival)
                                                                      : inner.text);

@@ -4,6 +4,8 @@
 // schema `field`, table-row fields `column`, quantifiers loops over three slots (list, index,
 // element) feeding an accumulator slot, a string literal that meets a code becomes a packed code
 // constant, and a global `let` is inlined where it is used.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "compiler/codegen/generator.h"
@@ -15,48 +17,20 @@ namespace warrant::codegen {
 using check::RefKind;
 using check::TypeKind;
 
-void Generator::EmitOp(Op op, int delta) {
-  out_.code.push_back(static_cast<uint8_t>(op));
-  depth_ += delta;
-  if (depth_ > max_depth_)
-    max_depth_ = depth_;
-}
-
-void Generator::EmitU8(uint8_t v) {
-  out_.code.push_back(v);
-}
-
-void Generator::EmitU16(uint16_t v) {
-  out_.code.push_back(static_cast<uint8_t>(v & 0xFF));
-  out_.code.push_back(static_cast<uint8_t>(v >> 8));
-}
-
-void Generator::EmitI32(int32_t v) {
-  auto u = static_cast<uint32_t>(v);
-  for (int i = 0; i < 4; ++i)
-    out_.code.push_back(static_cast<uint8_t>(u >> (8 * i)));
-}
-
-size_t Generator::EmitJump(Op op, int delta) {
-  EmitOp(op, delta);
-  size_t at = out_.code.size();
-  EmitI32(0);
+size_t Generator::Emit(Op op, int64_t a, int64_t b) {
+  const size_t at = out_.code.size();
+  AppendInstruction(out_.code, op, a, b);
+  depth_ += StackPushes(op) - StackPops(op, a);
+  max_depth_ = std::max(max_depth_, depth_);
   return at;
 }
 
-void Generator::PatchJump(size_t operand_at) {
-  // Offsets are relative to the end of the four operand bytes.
-  auto offset = static_cast<int32_t>(out_.code.size() - (operand_at + 4));
-  auto u = static_cast<uint32_t>(offset);
-  for (int i = 0; i < 4; ++i)
-    out_.code[operand_at + static_cast<size_t>(i)] = static_cast<uint8_t>(u >> (8 * i));
+void Generator::SetTarget(size_t at, size_t target) {
+  warrant::SetTarget(out_.code, at, target);
 }
 
-void Generator::JumpBack(Op op, size_t target, int delta) {
-  EmitOp(op, delta);
-  auto offset = static_cast<int32_t>(static_cast<int64_t>(target) -
-                                     static_cast<int64_t>(out_.code.size() + 4));
-  EmitI32(offset);
+void Generator::PatchJump(size_t at) {
+  SetTarget(at, out_.code.size());
 }
 
 void Generator::MarkSpan(uint32_t file, Span span) {
@@ -100,6 +74,19 @@ uint8_t Generator::AllocSlot() {
 
 namespace {
 
+// The instruction an operator compiles to (operators.def), or nullopt where it is lowered by the
+// operand types.
+std::optional<Op> OpcodeOf(ast::Operator op) {
+  using enum Op;
+  constexpr std::optional<Op> Lowered;
+  constexpr std::optional<Op> kOpcodes[] = {
+#define WARRANT_OPERATOR(Name, Spelling, Arity, Opcode) Opcode,
+#include "compiler/ast/operators.def"
+#undef WARRANT_OPERATOR
+  };
+  return kOpcodes[static_cast<size_t>(op)];
+}
+
 Constant MakeConst(Tag tag, int64_t i) {
   Constant c;
   c.tag = tag;
@@ -115,9 +102,9 @@ bool Generator::IndexableCodeset(uint32_t file, ast::ExprId applies, uint32_t* c
   const ast::Expr& e = ast_.expr(applies);
   if (e.kind != ast::ExprKind::Binary)
     return false;
-  if (e.op == ast::Op::And)
+  if (e.op == ast::Operator::And)
     return IndexableCodeset(file, e.a, codeset);
-  if (e.op != ast::Op::In)
+  if (e.op != ast::Operator::In)
     return false;
   const ast::Expr& left = ast_.expr(e.a);
   if (left.kind != ast::ExprKind::Field || left.text != "code")
@@ -139,8 +126,7 @@ void Generator::Operand(uint32_t file, ast::ExprId id, const check::Type* code_p
   const ast::Expr& e = ast_.expr(id);
   if (code_peer && code_peer->kind == TypeKind::Code && e.kind == ast::ExprKind::String) {
     if (auto packed = Pack(code_peer->system, e.text)) {
-      EmitOp(Op::PushConst, 1);
-      EmitU16(static_cast<uint16_t>(Const(MakeConst(Tag::Code, static_cast<int64_t>(*packed)))));
+      Emit(Op::PushConst, Const(MakeConst(Tag::Code, static_cast<int64_t>(*packed))));
       return;
     }
   }
@@ -150,18 +136,14 @@ void Generator::Operand(uint32_t file, ast::ExprId id, const check::Type* code_p
 void Generator::Expr(uint32_t file, ast::ExprId id) {
   const ast::Expr& e = ast_.expr(id);
   const check::Ref& ref = checked_.expr_refs[id];
-  auto push_const = [&](const Constant& c) {
-    EmitOp(Op::PushConst, 1);
-    EmitU16(static_cast<uint16_t>(Const(c)));
-  };
+  auto push_const = [&](const Constant& c) { Emit(Op::PushConst, Const(c)); };
   switch (e.kind) {
     case ast::ExprKind::Bool:
-      EmitOp(e.ival ? Op::PushTrue : Op::PushFalse, 1);
+      Emit(e.ival ? Op::PushTrue : Op::PushFalse);
       return;
     case ast::ExprKind::Int:
       if (e.ival >= INT32_MIN && e.ival <= INT32_MAX) {
-        EmitOp(Op::PushInt, 1);
-        EmitI32(static_cast<int32_t>(e.ival));
+        Emit(Op::PushInt, e.ival);
       } else {
         push_const(MakeConst(Tag::Int, e.ival));
       }
@@ -189,7 +171,7 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
       return;
     }
     case ast::ExprKind::NoneLit:
-      EmitOp(Op::PushNone, 1);
+      Emit(Op::PushNone);
       return;
     case ast::ExprKind::NameRef:
     case ast::ExprKind::Field: {
@@ -198,8 +180,7 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
         case RefKind::RuleLet: {
           const auto& slots = ref.kind == RefKind::Local ? quant_slots_ : let_slots_;
           auto found = slots.find(ref.index);
-          EmitOp(Op::Load, 1);
-          EmitU8(found != slots.end() ? found->second : 0);
+          Emit(Op::Load, found != slots.end() ? found->second : 0);
           return;
         }
         case RefKind::GlobalLet: {
@@ -209,13 +190,11 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
         }
         case RefKind::Scope:
           MarkSpan(file, e.span);
-          EmitOp(Op::Scope, 1);
-          EmitU8(static_cast<uint8_t>(ref.index));
+          Emit(Op::Scope, ref.index);
           return;
         case RefKind::Fact:
           MarkSpan(file, e.span);
-          EmitOp(Op::Fact, 1);
-          EmitU16(static_cast<uint16_t>(ref.index));
+          Emit(Op::Fact, ref.index);
           return;
         case RefKind::Codeset:
         case RefKind::Table:
@@ -233,16 +212,14 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
           if (!record.name.empty()) {
             for (const stdlib::FieldInfo& f : stdlib::Fields()) {
               if (f.record == record.name && f.field == e.text) {
-                EmitOp(Op::Field, 0);
-                EmitU8(static_cast<uint8_t>(f.id));
+                Emit(Op::Field, static_cast<int64_t>(f.id));
                 return;
               }
             }
           } else {
             for (size_t c = 0; c < record.fields.size(); ++c) {
               if (record.fields[c].name == e.text) {
-                EmitOp(Op::Column, 0);
-                EmitU16(static_cast<uint16_t>(c));
+                Emit(Op::Column, c);
                 return;
               }
             }
@@ -250,7 +227,7 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
         }
       }
       // Unreachable for checked programs: keep the stack balanced.
-      EmitOp(Op::PushNone, 1);
+      Emit(Op::PushNone);
       return;
     }
     case ast::ExprKind::Index: {
@@ -259,14 +236,13 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
       if (base.kind == TypeKind::Table && base_ref.kind == RefKind::Table) {
         Operand(file, e.b, &checked_.types.Get(base.key));
         MarkSpan(file, e.span);
-        EmitOp(Op::Lookup, 0);
-        EmitU16(static_cast<uint16_t>(GlobalTable(base_ref.file, base_ref.index)));
+        Emit(Op::Lookup, GlobalTable(base_ref.file, base_ref.index));
         return;
       }
       Expr(file, e.a);
       Expr(file, e.b);
       MarkSpan(file, e.span);
-      EmitOp(Op::MapGet, -1);
+      Emit(Op::MapGet);
       return;
     }
     case ast::ExprKind::Call: {
@@ -274,30 +250,16 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
         Expr(file, arg);
       MarkSpan(file, e.span);
       auto id_value = stdlib::Builtins()[ref.index].id;
-      EmitOp(Op::Call, 1 - static_cast<int>(e.list.size()));
-      EmitU8(static_cast<uint8_t>(id_value));
+      Emit(Op::Call, static_cast<int64_t>(id_value));
       return;
     }
     case ast::ExprKind::Unary:
       Expr(file, e.a);
       MarkSpan(file, e.span);
-      switch (e.op) {
-        case ast::Op::Not:
-          EmitOp(Op::Not, 0);
-          break;
-        case ast::Op::Neg:
-          EmitOp(Op::Neg, 0);
-          break;
-        case ast::Op::IsNone:
-          EmitOp(Op::IsNone, 0);
-          break;
-        default:
-          EmitOp(Op::IsKnown, 0);
-          break;
-      }
+      Emit(OpcodeOf(e.op).value_or(Op::IsKnown));
       return;
     case ast::ExprKind::Binary: {
-      if (e.op == ast::Op::In || e.op == ast::Op::NotIn) {
+      if (e.op == ast::Operator::In || e.op == ast::Operator::NotIn) {
         Membership(file, id);
         return;
       }
@@ -306,48 +268,7 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
       Operand(file, e.a, &tb);
       Operand(file, e.b, &ta);
       MarkSpan(file, e.span);
-      Op op = Op::And;
-      switch (e.op) {
-        case ast::Op::And:
-          op = Op::And;
-          break;
-        case ast::Op::Or:
-          op = Op::Or;
-          break;
-        case ast::Op::Eq:
-          op = Op::Eq;
-          break;
-        case ast::Op::Ne:
-          op = Op::Ne;
-          break;
-        case ast::Op::Lt:
-          op = Op::Lt;
-          break;
-        case ast::Op::Le:
-          op = Op::Le;
-          break;
-        case ast::Op::Gt:
-          op = Op::Gt;
-          break;
-        case ast::Op::Ge:
-          op = Op::Ge;
-          break;
-        case ast::Op::Add:
-          op = Op::Add;
-          break;
-        case ast::Op::Sub:
-          op = Op::Sub;
-          break;
-        case ast::Op::Mul:
-          op = Op::Mul;
-          break;
-        case ast::Op::Div:
-          op = Op::Div;
-          break;
-        default:
-          break;
-      }
-      EmitOp(op, -1);
+      Emit(OpcodeOf(e.op).value_or(Op::And));
       return;
     }
     case ast::ExprKind::Within:
@@ -355,15 +276,14 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
       Expr(file, e.b);
       Expr(file, e.c);
       MarkSpan(file, e.span);
-      EmitOp(Op::Within, -2);
-      EmitU8(e.dir == ast::WithinDir::Before ? 0 : e.dir == ast::WithinDir::After ? 1 : 2);
+      Emit(Op::Within, static_cast<int64_t>(e.dir));
       return;
     case ast::ExprKind::If:
       Expr(file, e.a);
       Expr(file, e.b);
       Expr(file, e.c);
       MarkSpan(file, e.span);
-      EmitOp(Op::Select, -2);
+      Emit(Op::Select);
       return;
     case ast::ExprKind::List: {
       Constant list;
@@ -400,8 +320,7 @@ void Generator::Expr(uint32_t file, ast::ExprId id) {
         }
         list.items.push_back(Const(c));
       }
-      EmitOp(Op::MakeList, 1);
-      EmitU16(static_cast<uint16_t>(Const(list)));
+      Emit(Op::MakeList, Const(list));
       return;
     }
     case ast::ExprKind::Quantifier:
@@ -422,21 +341,19 @@ void Generator::Membership(uint32_t file, ast::ExprId id) {
       code.system = tb.system;
       Operand(file, e.a, &code);
       MarkSpan(file, e.span);
-      EmitOp(Op::InCodeset, 0);
-      EmitU16(static_cast<uint16_t>(GlobalCodeset(right.file, right.index)));
+      Emit(Op::InCodeset, GlobalCodeset(right.file, right.index));
       break;
     }
     case TypeKind::Table:
       Operand(file, e.a, &checked_.types.Get(tb.key));
       MarkSpan(file, e.span);
-      EmitOp(Op::HasKey, 0);
-      EmitU16(static_cast<uint16_t>(GlobalTable(right.file, right.index)));
+      Emit(Op::HasKey, GlobalTable(right.file, right.index));
       break;
     case TypeKind::Map:
       Expr(file, e.a);
       Expr(file, e.b);
       MarkSpan(file, e.span);
-      EmitOp(Op::HasMapKey, -1);
+      Emit(Op::HasMapKey);
       break;
     default: {
       // A list: a list literal of strings meeting a code holds codes.
@@ -452,19 +369,18 @@ void Generator::Membership(uint32_t file, ast::ExprId id) {
           c.items.push_back(Const(packed ? MakeConst(Tag::Code, static_cast<int64_t>(*packed))
                                          : MakeConst(Tag::None, 0)));
         }
-        EmitOp(Op::MakeList, 1);
-        EmitU16(static_cast<uint16_t>(Const(c)));
+        Emit(Op::MakeList, Const(c));
       } else {
         Expr(file, e.b);
       }
       MarkSpan(file, e.span);
-      EmitOp(Op::InList, -1);
+      Emit(Op::InList);
       break;
     }
   }
-  if (e.op == ast::Op::NotIn) {
+  if (e.op == ast::Operator::NotIn) {
     RecordNotIn();
-    EmitOp(Op::Not, 0);
+    Emit(Op::Not);
   }
 }
 
@@ -481,48 +397,41 @@ void Generator::Quantifier(uint32_t file, ast::ExprId id) {
   MarkSpan(file, e.span);
   switch (e.quant) {
     case ast::QuantKind::Any:
-      EmitOp(Op::PushFalse, 1);
+      Emit(Op::PushFalse);
       break;
     case ast::QuantKind::All:
-      EmitOp(Op::PushTrue, 1);
+      Emit(Op::PushTrue);
       break;
     case ast::QuantKind::Count:
     case ast::QuantKind::Sum:
-      EmitOp(Op::PushInt, 1);
-      EmitI32(0);
+      Emit(Op::PushInt, 0);
       break;
     case ast::QuantKind::Min:
     case ast::QuantKind::Max:
     case ast::QuantKind::Latest:
     case ast::QuantKind::Earliest:
-      EmitOp(Op::PushNone, 1);
+      Emit(Op::PushNone);
       break;
   }
-  EmitOp(Op::Store, -1);
-  EmitU8(acc);
+  Emit(Op::Store, acc);
   Expr(file, e.a);
-  EmitOp(Op::IterStart, -1);
-  EmitU8(base);
-  size_t loop = out_.code.size();
-  EmitOp(Op::IterNext, 0);
-  EmitU8(base);
-  size_t exit_at = out_.code.size();
-  EmitI32(0);
+  Emit(Op::IterStart, base);
+  const size_t loop = Emit(Op::IterNext, base);
   if (e.b != ast::kNone) {
     Expr(file, e.b);
   } else {
-    EmitOp(Op::PushTrue, 1);
+    Emit(Op::PushTrue);
   }
   MarkSpan(file, e.span);
   switch (e.quant) {
     case ast::QuantKind::Any:
-      EmitOp(Op::AccAny, -1);
+      Emit(Op::AccAny, acc);
       break;
     case ast::QuantKind::All:
-      EmitOp(Op::AccAll, -1);
+      Emit(Op::AccAll, acc);
       break;
     case ast::QuantKind::Count:
-      EmitOp(Op::AccCount, -1);
+      Emit(Op::AccCount, acc);
       break;
     case ast::QuantKind::Sum:
     case ast::QuantKind::Min:
@@ -532,22 +441,19 @@ void Generator::Quantifier(uint32_t file, ast::ExprId id) {
       Op op = e.quant == ast::QuantKind::Sum   ? Op::AccSum
               : e.quant == ast::QuantKind::Min ? Op::AccMin
                                                : Op::AccMax;
-      EmitOp(op, -2);
+      Emit(op, acc);
       break;
     }
     case ast::QuantKind::Latest:
     case ast::QuantKind::Earliest:
-      EmitOp(Op::Load, 1);
-      EmitU8(element);
+      Emit(Op::Load, element);
       MarkSpan(file, e.span);
-      EmitOp(e.quant == ast::QuantKind::Latest ? Op::AccLatest : Op::AccEarliest, -2);
+      Emit(e.quant == ast::QuantKind::Latest ? Op::AccLatest : Op::AccEarliest, acc);
       break;
   }
-  EmitU8(acc);
-  JumpBack(Op::Jump, loop, 0);
-  PatchJump(exit_at);
-  EmitOp(Op::Load, 1);
-  EmitU8(acc);
+  SetTarget(Emit(Op::Jump), loop);
+  PatchJump(loop);
+  Emit(Op::Load, acc);
 }
 
 void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
@@ -562,35 +468,33 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
         let_slots_[sid] = slot;
         MarkSpan(file, s.span);  // the store names the `let` (explain shows its value)
         RecordStatement(StatementKind::Let, file, s.span, s.a, UINT32_MAX, &s.name);
-        EmitOp(Op::Store, -1);
-        EmitU8(slot);
+        Emit(Op::Store, slot);
         break;
       }
       case ast::StmtKind::Require: {
         Expr(file, s.a);
-        uint32_t site = Site(KindOf(s.outcome.kind), &s.outcome, file, s.span);
+        uint32_t site = Site(s.outcome.kind, &s.outcome, file, s.span);
         if (s.unknown_outcome) {
           OutcomeData& o = out_.outcomes[site];
-          o.unknown_kind = KindOf(s.unknown_outcome->kind);
+          o.unknown_kind = s.unknown_outcome->kind;
+          o.unknown_reason = UINT32_MAX;
           if (s.unknown_outcome->reason) {
-            o.unknown_reason = reason_index_.at(s.unknown_outcome->reason->text);
+            o.unknown_reason = checked_.reason_scope[file].at(s.unknown_outcome->reason->text);
           }
           if (s.unknown_outcome->message)
             o.unknown_message = s.unknown_outcome->message->text;
         }
         MarkSpan(file, s.span);
         RecordStatement(StatementKind::Require, file, s.span, s.a, site);
-        EmitOp(Op::Require, -1);
-        EmitU16(static_cast<uint16_t>(site));
+        Emit(Op::Require, site);
         break;
       }
       case ast::StmtKind::Direct: {
         Expr(file, s.a);
-        uint32_t site = Site(KindOf(s.outcome.kind), &s.outcome, file, s.span);
+        uint32_t site = Site(s.outcome.kind, &s.outcome, file, s.span);
         MarkSpan(file, s.span);
         RecordStatement(StatementKind::Emit, file, s.span, s.a, site);
-        EmitOp(Op::Emit, -1);
-        EmitU16(static_cast<uint16_t>(site));
+        Emit(Op::Emit, site);
         break;
       }
       case ast::StmtKind::When: {
@@ -598,12 +502,9 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
         uint32_t site = Site(OutcomeKind::AutoPend, nullptr, file, ast_.expr(s.a).span);
         MarkSpan(file, s.span);
         RecordStatement(StatementKind::When, file, s.span, s.a, site);
-        EmitOp(Op::When, -1);
-        EmitU16(static_cast<uint16_t>(site));
-        size_t skip = out_.code.size();
-        EmitI32(0);
+        const size_t when = Emit(Op::When, site);
         Stmts(file, s.body);
-        PatchJump(skip);
+        PatchJump(when);
         break;
       }
     }

@@ -13,22 +13,6 @@
 
 namespace warrant::codegen {
 
-inline OutcomeKind KindOf(ast::OutcomeKind kind) {
-  switch (kind) {
-    case ast::OutcomeKind::Deny:
-      return OutcomeKind::Deny;
-    case ast::OutcomeKind::Pend:
-      return OutcomeKind::Pend;
-    case ast::OutcomeKind::Bundle:
-      return OutcomeKind::Bundle;
-    case ast::OutcomeKind::Reject:
-      return OutcomeKind::Reject;
-    case ast::OutcomeKind::Flag:
-      return OutcomeKind::Flag;
-  }
-  return OutcomeKind::Deny;
-}
-
 class Generator {
  public:
   Generator(const frontend::Sources& sources, const check::CheckedProgram& checked, Program& out,
@@ -74,13 +58,12 @@ class Generator {
   void Membership(uint32_t file, ast::ExprId id);
   // Emits a literal string as a code of `system` when it meets a code; else the expression.
   void Operand(uint32_t file, ast::ExprId id, const check::Type* code_peer);
-  void EmitOp(Op op, int delta);
-  void EmitU8(uint8_t v);
-  void EmitU16(uint16_t v);
-  void EmitI32(int32_t v);
-  size_t EmitJump(Op op, int delta);  // returns the operand position to patch
-  void PatchJump(size_t operand_at);  // jump lands on the current end of code
-  void JumpBack(Op op, size_t target, int delta);
+  // Appends `op` with its operands (runtime/pack/opcode.h's assembler) and moves the stack depth
+  // by the table's pops and pushes; returns where the instruction starts.
+  size_t Emit(Op op, int64_t a = 0, int64_t b = 0);
+  // Points the jump at `at` to `target`; PatchJump: to the current end of the code.
+  void SetTarget(size_t at, size_t target);
+  void PatchJump(size_t at);
   void MarkSpan(uint32_t file, Span span);
   uint32_t Const(const Constant& c);
   uint8_t AllocSlot();
@@ -103,7 +86,6 @@ class Generator {
   std::vector<bool> codeset_done_;
   std::vector<std::pair<uint32_t, uint32_t>> declared_at_;  // global codeset -> (file, index)
   std::map<ast::CodesetExprId, Codeset> loaded_;            // `load` expressions, read once
-  std::map<std::string, uint32_t> reason_index_;
   std::map<std::string, uint32_t> constant_index_;
   std::vector<uint32_t> source_of_file_;  // FileId -> program source index
 

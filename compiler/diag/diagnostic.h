@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,14 @@ struct Note {
   std::string message;
 };
 
+// A replacement that fixes the problem, for editors to offer (`warrant lsp` code actions): the
+// text under `span`, in the diagnostic's file, becomes `text`. Set where the help names exactly
+// one replacement ("did you mean `code`?").
+struct Fix {
+  Span span;
+  std::string text;
+};
+
 struct Diagnostic {
   DiagCode code{};
   Severity severity = Severity::Error;
@@ -61,6 +70,7 @@ struct Diagnostic {
   std::string help;  // empty: no help line
   std::vector<Note> notes;
   bool located = true;  // false: about a file as a whole, or no file; printed without a position
+  std::optional<Fix> fix;
 };
 
 // Formats the registry's message (and default help) with `args`. A bad format string or argument

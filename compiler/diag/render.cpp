@@ -64,7 +64,21 @@ std::string Printable(std::string_view line) {
   return out;
 }
 
-void RenderSnippet(const SourceFile& file, Span span, std::ostream& out) {
+// ANSI escapes, or nothing without colour.
+struct Style {
+  std::string_view severity, bold, reset;
+};
+
+Style StyleOf(Severity s, bool color) {
+  if (!color)
+    return {};
+  return {s == Severity::Error     ? "\x1b[1;31m"
+          : s == Severity::Warning ? "\x1b[1;33m"
+                                   : "\x1b[1;36m",
+          "\x1b[1m", "\x1b[0m"};
+}
+
+void RenderSnippet(const SourceFile& file, Span span, std::ostream& out, const Style& style) {
   LineCol begin = file.Locate(span.begin);
   std::string_view line = file.LineText(begin.line);
   if (line.size() > 300)
@@ -81,8 +95,8 @@ void RenderSnippet(const SourceFile& file, Span span, std::ostream& out) {
     size_t rest = CodePoints(line);
     width = rest >= begin.column ? rest - begin.column + 1 : 1;
   }
-  out << ' ' << gutter << " | " << std::string(begin.column - 1, ' ') << std::string(width, '^')
-      << '\n';
+  out << ' ' << gutter << " | " << std::string(begin.column - 1, ' ') << style.severity
+      << std::string(width, '^') << style.reset << '\n';
 }
 
 }  // namespace
@@ -92,28 +106,32 @@ std::string JsonQuote(std::string_view text) {
 }
 
 void RenderText(const SourceManager& sources, const std::vector<Diagnostic>& diags,
-                std::ostream& out) {
+                std::ostream& out, bool color) {
   for (const Diagnostic& d : diags) {
     const SourceFile& file = sources.Get(d.file);
+    const Style style = StyleOf(d.severity, color);
     if (!d.located) {
       // About a file as a whole (unreadable, missing) or no file at all: no line to show.
       if (file.name().empty() || file.name()[0] != '<')
         out << file.name() << ": ";
-      out << SeverityName(d.severity) << '[' << Info(d.code).code << "]: " << d.message << '\n';
+      out << style.severity << SeverityName(d.severity) << '[' << Info(d.code).code << "]"
+          << style.reset << style.bold << ": " << d.message << style.reset << '\n';
       if (!d.help.empty())
         out << "   = help: " << d.help << '\n';
       continue;
     }
     LineCol at = file.Locate(d.span.begin);
-    out << file.name() << ':' << at.line << ':' << at.column << ": " << SeverityName(d.severity)
-        << '[' << Info(d.code).code << "]: " << d.message << '\n';
-    RenderSnippet(file, d.span, out);
+    out << file.name() << ':' << at.line << ':' << at.column << ": " << style.severity
+        << SeverityName(d.severity) << '[' << Info(d.code).code << "]" << style.reset << style.bold
+        << ": " << d.message << style.reset << '\n';
+    RenderSnippet(file, d.span, out, style);
     for (const Note& note : d.notes) {
       const SourceFile& nfile = sources.Get(note.file);
       LineCol nat = nfile.Locate(note.span.begin);
-      out << nfile.name() << ':' << nat.line << ':' << nat.column << ": note: " << note.message
-          << '\n';
-      RenderSnippet(nfile, note.span, out);
+      const Style note_style = StyleOf(Severity::Note, color);
+      out << nfile.name() << ':' << nat.line << ':' << nat.column << ": " << note_style.severity
+          << "note" << note_style.reset << ": " << note.message << '\n';
+      RenderSnippet(nfile, note.span, out, note_style);
     }
     if (!d.help.empty())
       out << "   = help: " << d.help << '\n';

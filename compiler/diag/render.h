@@ -16,8 +16,10 @@
 
 namespace warrant::diag {
 
+// With `color`, the severity and the caret are red (errors) or yellow (warnings) and the message
+// bold, in ANSI escapes: for a terminal only (the driver decides).
 void RenderText(const SourceManager& sources, const std::vector<Diagnostic>& diags,
-                std::ostream& out);
+                std::ostream& out, bool color = false);
 void RenderJson(const SourceManager& sources, const std::vector<Diagnostic>& diags,
                 std::ostream& out);
 

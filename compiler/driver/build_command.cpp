@@ -1,13 +1,14 @@
 // `warrant build`: compile sources into a pack file; `warrant disasm`: list a pack's bytecode.
-#include <cerrno>
-#include <cstring>
-#include <fstream>
+#include <filesystem>
 #include <ostream>
+#include <string_view>
 
 #include <fmt/format.h>
 
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
+#include "compiler/driver/file_io.h"
+#include "compiler/driver/terminal.h"
 #include "runtime/engine/engine.h"
 #include "runtime/pack/disasm.h"
 #include "runtime/pack/pack.h"
@@ -19,18 +20,30 @@ int RunBuild(const Options& options, std::istream&, std::ostream& out, std::ostr
     err << "warrant build: name the pack to write with `-o rules.wpk`\n";
     return 2;
   }
-  auto c = Compile(options.inputs, MakeCompileOptions(options, true));
+  Progress progress(err, options.progress && IsTerminal(err), 0);
+  CompileOptions compile = MakeCompileOptions(options, true);
+  compile.on_phase = [&](std::string_view phase) { progress.Phase(phase); };
+  auto c = Compile(options.inputs, compile);
+  progress.Finish();
   ReportDiagnostics(*c, options, out, err);
   if (!c->ok)
     return 1;
+  for (FileId id = 0; id < c->sources.paths.size(); ++id) {
+    const std::filesystem::path& source = c->sources.paths[id];
+    if (!source.empty() && SameFile(options.output, source.string())) {
+      err << fmt::format(
+          "warrant build: `-o {}` names the source `{}`; name the pack another file\n",
+          options.output, c->sources.files.Get(id).name());
+      return 2;
+    }
+  }
   std::vector<uint8_t> bytes = WritePack(c->program);
-  std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
-  file.write(reinterpret_cast<const char*>(bytes.data()),
-             static_cast<std::streamsize>(bytes.size()));
-  file.close();
-  if (!file) {
-    PrintPlain(err, diag::DiagCode::CannotWrite, options.output, std::strerror(errno));
-    return 1;
+  std::string why;
+  if (!WriteWholeFile(options.output,
+                      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                      why)) {
+    PrintPlain(err, diag::DiagCode::CannotWrite, options.output, why);
+    return kExitIo;
   }
   const Program& p = c->program;
   out << fmt::format("wrote {}: {} policy version{}, {} rule{}, {} codeset{}, {} bytes, {}\n",
@@ -41,9 +54,10 @@ int RunBuild(const Options& options, std::istream&, std::ostream& out, std::ostr
 }
 
 int RunDisasm(const Options& options, std::istream&, std::ostream& out, std::ostream& err) {
-  auto engine = LoadEngine(options.inputs[0], options, out, err);
+  int status = 1;
+  auto engine = LoadEngine(options.inputs[0], options, out, err, status);
   if (!engine)
-    return 1;
+    return status;
   Disassemble(engine->program(), out);
   return 0;
 }

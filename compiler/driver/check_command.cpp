@@ -1,5 +1,5 @@
 // `warrant check`: parse, check and generate a pack in memory (so limits the code generator
-// finds are reported too); print diagnostics and dumps.
+// finds are reported too); print diagnostics and dumps (`--dump=ast|checked|bytecode`).
 #include <ostream>
 
 #include <fmt/format.h>
@@ -7,6 +7,7 @@
 #include "compiler/ast/dump.h"
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
+#include "runtime/pack/disasm.h"
 
 namespace warrant::driver {
 
@@ -16,6 +17,8 @@ int RunCheck(const Options& options, std::istream&, std::ostream& out, std::ostr
     ast::DumpAst(c->sources.ast, c->sources.files, out);
   if (options.dump == "checked" && c->ok)
     check::DumpChecked(c->checked, c->sources.files, out);
+  if (options.dump == "bytecode" && c->ok)
+    Disassemble(c->program, out);  // the listing `warrant disasm` prints for the same sources
   ReportDiagnostics(*c, options, out, err);
   if (!c->ok)
     return 1;

@@ -1,8 +1,9 @@
 // The subcommands of the `warrant` CLI and the options they share.
 //
 // Each command is a function from parsed options and streams to an exit code; driver.cpp holds
-// the table that names them and which options each accepts. Commands print nothing but through
-// the given streams.
+// the table that names them and which options each accepts (cli.h). Commands print nothing but
+// through the given streams. A verb's command (`terminology import`, `codeset show`) sees the verb
+// as its first input.
 #pragma once
 
 #include <memory>
@@ -19,12 +20,13 @@ class Engine;
 
 namespace warrant::driver {
 
+// The options of every command, as parsed from the command line and the project file (cli.h).
 struct Options {
   std::vector<std::string> inputs;       // positional arguments
-  std::string dump;                      // --dump=ast|checked|bytecode
+  std::string dump;                      // --dump=ast|checked
   bool json_diagnostics = false;         // --diagnostics=json
   std::string output;                    // -o FILE
-  int jobs = 1;                          // -j N
+  int jobs = 1;                          // -j N (the driver's default: the number of cores)
   std::string filter;                    // --filter=TEXT
   bool progress = true;                  // --no-progress turns the progress bar off
   std::vector<std::string> terminology;  // --terminology PATH (repeatable)
@@ -40,16 +42,18 @@ struct Options {
   std::string coverage;                  // --coverage[=text|json]: "text" or "json"
   int min_coverage = -1;                 // --min-coverage P, in tenths of a percent
   bool check = false;                    // --check (fmt: report, do not rewrite)
+  // Colour on standard output / standard error: set by the driver for a terminal only
+  // (terminal.h), never for the string streams of tests.
+  bool color_out = false;
+  bool color_err = false;
 };
-
-// Parses options (only those named in `allowed`, a comma-separated list such as "dump,o,j")
-// and positional inputs; false with `problem` set on a usage error.
-bool ParseOptions(const std::vector<std::string>& args, const std::string& allowed,
-                  Options& options, std::string& problem);
 
 // The compile options these command-line options ask for (terminology defaults to the
 // WARRANT_TERMINOLOGY environment variable).
 CompileOptions MakeCompileOptions(const Options& options, bool generate);
+
+// Whether the program calls `billable` or `exists`, which answer only from terminology.
+bool UsesTerminology(const Program& program);
 
 // Prints diagnostics (text to `err`, or JSON to `out`) and, on errors, the error count.
 void ReportDiagnostics(const Compilation& c, const Options& options, std::ostream& out,
@@ -65,9 +69,10 @@ void PrintPlain(std::ostream& err, diag::DiagCode code, const Args&... args) {
     err << "   = help: " << d.help << '\n';
 }
 
-// A pack file or a source directory/files compiled in memory; nullptr after printing why.
+// A pack file or a source directory/files compiled in memory; nullptr after printing why, with
+// `status` set to the exit code the failure gets (1, or kExitIo when the pack cannot be read).
 std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& options,
-                                   std::ostream& out, std::ostream& err);
+                                   std::ostream& out, std::ostream& err, int& status);
 
 int RunCheck(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunBuild(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
@@ -79,5 +84,6 @@ int RunCodeset(const Options& options, std::istream& in, std::ostream& out, std:
 int RunExplain(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunDisasm(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunLsp(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace warrant::driver

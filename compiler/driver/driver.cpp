@@ -1,130 +1,269 @@
-// The command table and the shared option handling of the `warrant` CLI.
+// The command table of the `warrant` CLI and Run(): find the command (and verb), parse its
+// arguments (options.cpp), apply the project file (project.cpp), run it.
 #include "compiler/driver/driver.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <ostream>
 #include <string_view>
 
 #include <fmt/format.h>
 
+#include "compiler/check/suggest.h"
+#include "compiler/driver/cli.h"
 #include "compiler/driver/commands.h"
+#include "compiler/driver/terminal.h"
 
 namespace warrant::driver {
 namespace {
 
-struct Command {
-  std::string_view name;
-  std::string_view usage;
-  std::string_view summary;
-  std::string_view options;  // the options it accepts (ParseOptions names)
-  size_t min_inputs;
-  size_t max_inputs;
-  int (*run)(const Options&, std::istream&, std::ostream&, std::ostream&);
-};
+using namespace opt;
 
-constexpr Command kCommands[] = {
-    {"check", "warrant check [--dump=ast|checked] [--diagnostics=text|json] <files|dirs>...",
-     "parse and type-check criteria; exit 1 on errors", "dump,diagnostics,terminology", 1, SIZE_MAX,
-     &RunCheck},
-    {"build", "warrant build [--terminology PATH]... <dir|files>... -o rules.wpk",
-     "compile criteria into a rule pack", "diagnostics,o,terminology", 1, SIZE_MAX, &RunBuild},
-    {"run",
-     "warrant run <pack.wpk|dir> [claims.ndjson|-] [-o out.ndjson] [-j N] [--no-progress]\n       "
-     "[--explain] [--terminology PATH]...",
-     "decide every claim line of an NDJSON stream", "diagnostics,o,j,terminology,explain", 1, 2,
-     &RunRun},
-    {"explain",
-     "warrant explain <pack.wpk|dir> <claim.json|claims.ndjson|-> [--claim ID] [--line N]\n"
-     "       [--json | --html out.html] [--terminology PATH]...\n"
-     "       warrant explain --tests [--filter=TEXT] [--json] <dir|files>...",
+constexpr const OptionSpec* kCheckOptions[] = {&kDump, &kDiagnostics, &kTerminology};
+constexpr const OptionSpec* kBuildOptions[] = {&kPackOutput, &kTerminology, &kDiagnostics,
+                                               &kNoProgress};
+constexpr const OptionSpec* kRunOptions[] = {&kDecisionsOutput, &kJobs,        &kExplainFindings,
+                                             &kTerminology,     &kDiagnostics, &kNoProgress};
+constexpr const OptionSpec* kExplainOptions[] = {&kClaim, &kLine,   &kJson,        &kHtml,
+                                                 &kTests, &kFilter, &kTerminology, &kDiagnostics};
+constexpr const OptionSpec* kTestOptions[] = {
+    &kFilter, &kJunit, &kCoverage, &kMinCoverage, &kTerminology, &kDiagnostics, &kNoProgress};
+constexpr const OptionSpec* kLintOptions[] = {&kDenyWarnings, &kTerminology, &kDiagnostics};
+constexpr const OptionSpec* kImportOptions[] = {&kWtermOutput};
+constexpr const OptionSpec* kCodesetShowOptions[] = {&kAsOf, &kTerminology, &kDiagnostics};
+constexpr const OptionSpec* kDisasmOptions[] = {&kTerminology, &kDiagnostics};
+constexpr const OptionSpec* kLspOptions[] = {&kTerminology};
+constexpr const OptionSpec* kFmtOptions[] = {&kCheckOnly};
+
+constexpr size_t kMany = SIZE_MAX;
+
+const CommandSpec kCommands[] = {
+    {"check", "<files|dirs>...", "parse and type-check criteria; exit 1 on errors",
+     "Reads every `.warrant` file named or under the directories named, with their imports, and "
+     "reports every error and warning with its code, position and a help line. The code generator "
+     "runs too, so limits it finds are reported.",
+     kCheckOptions, 1, kMany, ValueKind::Path, &RunCheck, false},
+    {"build", "<dirs|files>... -o rules.wpk", "compile criteria into a rule pack",
+     "The pack holds the bytecode, the codesets, tables and reasons, the sources and the "
+     "terminology it was built with; the same inputs always give the same bytes. Warns (W0603) "
+     "when the criteria call billable() or exists() and no terminology is loaded.",
+     kBuildOptions, 1, kMany, ValueKind::Path, &RunBuild, false},
+    {"run", "<pack.wpk|dir> [claims.ndjson|-]", "decide every claim line of an NDJSON stream",
+     "Reads NDJSON claims (standard input without a file, or with -) and writes one decision "
+     "record per claim, in input order whatever -j is; a malformed line gets an error record in "
+     "its place. The summary goes to standard error.",
+     kRunOptions, 1, 2, ValueKind::Path, &RunRun, false},
+    {"explain", "<pack.wpk|dir> <claim.json|claims.ndjson|->  |  --tests <dirs|files>...",
      "show why each line of a claim was decided as it was",
-     "diagnostics,terminology,claim,line,json,html,tests,filter", 1, SIZE_MAX, &RunExplain},
-    {"test",
-     "warrant test [--filter=TEXT] [--junit FILE] [--coverage[=text|json]] [--min-coverage P]\n"
-     "       [--terminology PATH]... <dir|files>...",
-     "run the criteria's test blocks; exit 1 on any failure",
-     "diagnostics,filter,terminology,junit,coverage", 1, SIZE_MAX, &RunTest},
-    {"lint",
-     "warrant lint [--deny-warnings] [--diagnostics=text|json] [--terminology PATH]...\n"
-     "       <files|dirs>...",
-     "warn about criteria that check but look wrong (W07xx)",
-     "diagnostics,terminology,deny-warnings", 1, SIZE_MAX, &RunLint},
+     "The trace of each decision: the rules that applied, each statement with the values that "
+     "decided it, and for a requirement not met, why not.",
+     kExplainOptions, 1, kMany, ValueKind::Path, &RunExplain, false},
+    {"test", "<dirs|files>...", "run the criteria's test blocks; exit 1 on any failure",
+     "Each test block's claim is decided by the policy of its own file and every `expect` is "
+     "checked.",
+     kTestOptions, 1, kMany, ValueKind::Path, &RunTest, false},
+    {"lint", "<files|dirs>...", "warn about criteria that check but look wrong (W07xx)", "",
+     kLintOptions, 1, kMany, ValueKind::Path, &RunLint, false},
     {"terminology",
-     "warrant terminology import <files|dirs>... -o codes.wterm\n"
-     "       warrant terminology list <codes.wterm|pack.wpk|files|dirs>...",
-     "import CMS code-set releases; list the versions a pack or file holds", "o", 2, SIZE_MAX,
-     &RunTerminology},
+     "",
+     "import CMS code-set releases; list the versions a pack or file holds",
+     "",
+     {},
+     0,
+     0,
+     ValueKind::Path,
+     nullptr,
+     false},
+    {"terminology import", "<files|dirs>... -o codes.wterm",
+     "convert CMS release files or zips to one .wterm file", "", kImportOptions, 1, kMany,
+     ValueKind::Path, &RunTerminology, false},
+    {"terminology list",
+     "<codes.wterm|pack.wpk|files|dirs>...",
+     "list the code-set versions a .wterm file, a pack or CMS files hold",
+     "",
+     {},
+     1,
+     kMany,
+     ValueKind::Path,
+     &RunTerminology,
+     false},
     {"codeset",
-     "warrant codeset show NAME <dir|files> [--as-of YYYY-MM-DD] [--terminology PATH]...",
-     "list the codes a codeset holds on a date of service", "as-of,terminology,diagnostics", 3, 3,
-     &RunCodeset},
-    {"disasm", "warrant disasm <pack.wpk|dir>", "list a pack's bytecode with its source lines",
-     "diagnostics,terminology", 1, 1, &RunDisasm},
-    {"fmt", "warrant fmt [--check] <files|dirs|->...",
-     "rewrite criteria in the canonical layout; --check lists what would change", "check", 1,
-     SIZE_MAX, &RunFmt},
+     "",
+     "list the codes a codeset holds on a date of service",
+     "",
+     {},
+     0,
+     0,
+     ValueKind::Path,
+     nullptr,
+     false},
+    {"codeset show", "NAME <dir|files>", "list the codes codeset NAME holds",
+     "Without --as-of, or without terminology for that date, lists the codeset's intervals.",
+     kCodesetShowOptions, 2, 2, ValueKind::Path, &RunCodeset, false},
+    {"disasm", "<pack.wpk|dir>", "list a pack's bytecode with its source lines", "", kDisasmOptions,
+     1, 1, ValueKind::Path, &RunDisasm, false},
+    {"fmt", "<files|dirs|->...",
+     "rewrite criteria in the canonical layout; --check lists what would change",
+     "A file that does not parse is reported and left as it is; - formats standard input to "
+     "standard output.",
+     kFmtOptions, 1, kMany, ValueKind::Path, &RunFmt, false},
+    {"lsp", "", "a language server for editors, on standard input and output",
+     "Diagnostics as you type, hover, definitions, references, completion, formatting and quick "
+     "fixes, over JSON-RPC on standard input and output (docs/authoring.md, Editors).",
+     kLspOptions, 0, 0, ValueKind::Path, &RunLsp, false},
+    {"help",
+     "[command [verb]]",
+     "show the options of a command",
+     "",
+     {},
+     0,
+     2,
+     ValueKind::Text,
+     &RunHelp,
+     false},
+    {"completions",
+     "bash|zsh",
+     "print the shell completion script",
+     "Install the output as /usr/share/bash-completion/completions/warrant (bash) or as _warrant "
+     "in a directory of $fpath (zsh); `cmake --install` does both.",
+     {},
+     1,
+     1,
+     ValueKind::Text,
+     &RunCompletions,
+     true},
+    {"man", "", "print the manual page (roff)", "", {}, 0, 0, ValueKind::Text, &RunMan, true},
 };
 
-void PrintHelp(std::ostream& out) {
-  out << "warrant " << WARRANT_VERSION
-      << " - medical-necessity and coverage criteria: check, compile, run, test\n\n"
-      << "usage: warrant <command> [options] [arguments]\n\ncommands:\n";
-  for (const Command& c : kCommands)
-    out << fmt::format("  {:<12} {}\n", c.name, c.summary);
-  out << "\noptions:\n"
-      << "  --help       show this help (or `warrant <command> --help`)\n"
-      << "  --version    print the version\n\n"
-      << "exit codes: 0 success, 1 errors in the input, 2 usage errors\n";
+int UsageError(const CommandSpec& command, std::string_view problem, std::ostream& err) {
+  err << fmt::format("warrant {}: {}\n{}\n", command.name, problem, UsageLines(command));
+  std::string_view group = command.name.substr(0, command.name.find(' '));
+  err << fmt::format("see `warrant help {}` for the options\n", group);
+  return 2;
+}
+
+// Prints "FILE:LINE:COL: error[E0008]: ..." for a bad warrant.toml; returns the usage exit code.
+int ProjectError(const ProjectProblem& problem, bool color, std::ostream& err) {
+  const diag::DiagInfo& info = diag::Info(diag::DiagCode::ProjectFile);
+  err << fmt::format("{}: {}: {}\n", problem.where,
+                     Paint(fmt::format("error[{}]", info.code), Color::Red, color),
+                     Paint(problem.message, Color::Bold, color));
+  err << "   = help: " << (problem.help.empty() ? info.help : problem.help) << '\n';
+  return 2;
 }
 
 }  // namespace
 
+std::span<const CommandSpec> Commands() {
+  return kCommands;
+}
+
+const CommandSpec* FindCommand(std::string_view name) {
+  for (const CommandSpec& c : kCommands) {
+    if (c.name == name)
+      return &c;
+  }
+  return nullptr;
+}
+
+std::vector<const CommandSpec*> VerbsOf(const CommandSpec& group) {
+  std::vector<const CommandSpec*> verbs;
+  for (const CommandSpec& c : kCommands) {
+    if (c.name.size() > group.name.size() && c.name.substr(0, group.name.size()) == group.name &&
+        c.name[group.name.size()] == ' ') {
+      verbs.push_back(&c);
+    }
+  }
+  return verbs;
+}
+
 int Run(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
         std::ostream& err) {
   if (args.empty()) {
-    PrintHelp(err);
+    PrintMainHelp(err);
     return 2;
   }
   const std::string& first = args.front();
-  if (first == "--help" || first == "-h" || first == "help") {
-    PrintHelp(out);
+  if (first == "--help" || first == "-h") {
+    PrintMainHelp(out);
     return 0;
   }
   if (first == "--version" || first == "-V" || first == "version") {
     out << "warrant " << WARRANT_VERSION << '\n';
     return 0;
   }
-  for (const Command& c : kCommands) {
-    if (c.name != first)
-      continue;
-    Options options;
-    std::string problem;
-    std::vector<std::string> rest(args.begin() + 1, args.end());
-    for (const std::string& a : rest) {
-      if (a == "--help" || a == "-h") {
-        out << "usage: " << c.usage << "\n\n" << c.summary << '\n';
-        return 0;
-      }
+  const CommandSpec* command = first.find(' ') == std::string::npos ? FindCommand(first) : nullptr;
+  if (command == nullptr) {
+    std::vector<std::string> names;
+    std::string known;
+    for (const CommandSpec& c : kCommands) {
+      if (c.hidden || c.name.find(' ') != std::string_view::npos)
+        continue;
+      names.emplace_back(c.name);
+      known += fmt::format("{}{}", known.empty() ? "" : ", ", c.name);
     }
-    if (ParseOptions(rest, std::string(c.options), options, problem)) {
-      if (options.inputs.size() < c.min_inputs) {
-        problem = "missing arguments";
-      } else if (options.inputs.size() > c.max_inputs) {
-        problem = fmt::format("unexpected argument `{}`", options.inputs[c.max_inputs]);
-      }
-    }
-    if (!problem.empty()) {
-      err << "warrant " << c.name << ": " << problem << "\nusage: " << c.usage << '\n';
-      return 2;
-    }
-    return c.run(options, in, out, err);
+    err << "warrant: unknown " << (first.size() > 1 && first[0] == '-' ? "option" : "command")
+        << " `" << first << "`";
+    const std::string hint = check::DidYouMean(first, names);
+    err << (hint.empty() ? "" : "; ") << hint << '\n';
+    err << "commands: " << known << " (see `warrant --help`)\n";
+    return 2;
   }
-  err << "warrant: unknown command `" << first << "`\n";
-  std::string known;
-  for (const Command& c : kCommands)
-    known += (known.empty() ? "" : ", ") + std::string(c.name);
-  err << "commands: " << known << " (see `warrant --help`)\n";
-  return 2;
+  size_t consumed = 1;
+  if (command->run == nullptr) {  // a group: the verb comes next
+    const std::vector<const CommandSpec*> verbs = VerbsOf(*command);
+    const std::string verb = args.size() > 1 ? args[1] : "";
+    if (verb == "--help" || verb == "-h") {
+      PrintCommandHelp(*command, out);
+      return 0;
+    }
+    const CommandSpec* chosen = nullptr;
+    std::vector<std::string> names;
+    for (const CommandSpec* v : verbs) {
+      std::string_view name = v->name.substr(command->name.size() + 1);
+      names.emplace_back(name);
+      if (name == verb)
+        chosen = v;
+    }
+    if (chosen == nullptr) {
+      std::string listed;
+      for (size_t i = 0; i < names.size(); ++i)
+        listed += fmt::format("{}`{}`",
+                              i == 0                  ? ""
+                              : i + 1 == names.size() ? " or "
+                                                      : ", ",
+                              names[i]);
+      return UsageError(*command,
+                        verb.empty() ? fmt::format("missing the verb: {}", listed)
+                                     : fmt::format("unknown verb `{}` (use {})", verb, listed),
+                        err);
+    }
+    command = chosen;
+    consumed = 2;
+  }
+
+  std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(consumed), args.end());
+  ParsedCommand parsed = ParseCommandLine(*command, rest);
+  if (parsed.help) {
+    PrintCommandHelp(*command, out);
+    return 0;
+  }
+  if (!parsed.problem.empty())
+    return UsageError(*command, parsed.problem, err);
+  ProjectProblem project_problem;
+  if (!ApplyProjectFile(*command, parsed, project_problem))
+    return ProjectError(project_problem, UseColor(err), err);
+
+  ApplyDefaults(parsed);
+  Options& options = parsed.options;
+  options.color_out = UseColor(out);
+  options.color_err = UseColor(err);
+  if (consumed == 2) {
+    // A verb's command sees the verb as its first input (commands.h).
+    options.inputs.insert(options.inputs.begin(),
+                          std::string(command->name.substr(command->name.find(' ') + 1)));
+  }
+  return command->run(options, in, out, err);
 }
 
 }  // namespace warrant::driver

@@ -14,8 +14,11 @@
 
 #include <fmt/format.h>
 
+#include "compiler/base/integer.h"
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
+#include "compiler/driver/file_io.h"
+#include "compiler/driver/record_message.h"
 #include "compiler/driver/test_blocks.h"
 #include "runtime/core/text.h"
 #include "runtime/engine/engine.h"
@@ -126,37 +129,40 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
     err << fmt::format("warrant explain: unexpected argument `{}`\n", options.inputs[2]);
     return 2;
   }
-  auto engine = LoadEngine(options.inputs[0], options, out, err);
+  for (const std::string& input : options.inputs) {
+    if (!options.html.empty() && input != "-" && SameFile(options.html, input)) {
+      err << fmt::format(
+          "warrant explain: `--html {}` names the input `{}`; write the report to "
+          "another file\n",
+          options.html, input);
+      return 2;
+    }
+  }
+  int status = 1;
+  auto engine = LoadEngine(options.inputs[0], options, out, err, status);
   if (!engine)
-    return 1;
+    return status;
 
   std::string name = options.inputs.size() > 1 ? options.inputs[1] : "-";
   std::string text;
-  if (name == "-") {
-    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::string why;
+  const bool from_stdin = name == "-";
+  if (from_stdin)
     name = "<stdin>";
-  } else {
-    std::ifstream file(name, std::ios::binary);
-    if (!file) {
-      PrintPlain(err, diag::DiagCode::CannotReadFile, name, std::strerror(errno));
-      return 1;
-    }
-    text.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  if (from_stdin ? !ReadAll(in, text, why) : !ReadWholeFile(name, text, why)) {
+    PrintPlain(err, diag::DiagCode::CannotReadFile, name, why);
+    return kExitIo;
   }
 
   ExplainOptions explain_options;
   if (!options.explain_line.empty()) {
-    try {
-      size_t used = 0;
-      long n = std::stol(options.explain_line, &used);
-      if (used != options.explain_line.size() || n < 1 || n > 1000000)
-        throw 0;
-      explain_options.only_line = static_cast<uint32_t>(n);
-    } catch (...) {
+    const std::optional<int64_t> line = ParseInteger(options.explain_line, 1, 1000000);
+    if (!line) {
       err << fmt::format("warrant explain: `--line` takes a line number (1, 2, ...), not `{}`\n",
                          options.explain_line);
       return 2;
     }
+    explain_options.only_line = static_cast<uint32_t>(*line);
   }
 
   Session session(*engine);
@@ -173,9 +179,7 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
       if (options.claim_id.empty() || error.claim_id == options.claim_id ||
           error.claim_id.empty()) {
         ++malformed;
-        err << fmt::format(
-            "{}:{}: error[{}]: {}{}\n", name, record.number, RecordErrorId(error.code),
-            error.claim_id.empty() ? "" : "claim `" + error.claim_id + "`: ", error.message);
+        err << RecordErrorLine(name, record.number, error);
       }
       continue;
     }
@@ -185,7 +189,8 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
       continue;
     if (explain_options.only_line > claim.lines.size()) {
       err << fmt::format("{}:{}: claim `{}` has {} line{}; there is no line {}\n", name,
-                         record.number, id, claim.lines.size(), claim.lines.size() == 1 ? "" : "s",
+                         record.number, TerminalText(id, {.max = kShownIdBytes, .size = true}),
+                         claim.lines.size(), claim.lines.size() == 1 ? "" : "s",
                          explain_options.only_line);
       ++malformed;
       continue;
@@ -209,17 +214,18 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
     }
   }
   if (!options.html.empty() && explained == 1) {
-    std::ofstream file(options.html, std::ios::binary | std::ios::trunc);
-    if (!file || !file.write(html.data(), static_cast<std::streamsize>(html.size()))) {
-      PrintPlain(err, diag::DiagCode::CannotWrite, options.html, std::strerror(errno));
-      return 1;
+    if (!WriteWholeFile(options.html, html, why)) {
+      PrintPlain(err, diag::DiagCode::CannotWrite, options.html, why);
+      return kExitIo;
     }
     err << fmt::format("warrant explain: wrote {}\n", options.html);
   }
   out << output;
   if (explained == 0) {
     if (!options.claim_id.empty()) {
-      err << fmt::format("warrant explain: no claim `{}` in {}\n", options.claim_id, name);
+      err << fmt::format("warrant explain: no claim `{}` in {}\n",
+                         TerminalText(options.claim_id, {.max = kShownIdBytes, .size = true}),
+                         name);
     } else if (malformed == 0) {
       err << fmt::format("warrant explain: {} holds no claim\n", name);
     }

@@ -2,21 +2,17 @@
 // `--check` only report the files that would change. `-` formats standard input to standard
 // output. A file that does not parse is reported and left untouched; the others are still done.
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iterator>
 #include <ostream>
 #include <sstream>
 #include <string_view>
-#include <system_error>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "compiler/diag/render.h"
 #include "compiler/driver/commands.h"
+#include "compiler/driver/file_io.h"
 #include "compiler/format/format.h"
 
 namespace warrant::driver {
@@ -65,47 +61,6 @@ void PrintDiff(std::string_view name, std::string_view before, std::string_view 
   };
   show(a, removed, '-');
   show(b, added, '+');
-}
-
-bool ReadAll(const fs::path& path, std::string& text) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return false;
-  text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
-}
-
-// Writes `text` beside `path` and renames it over `path`, so a reader never sees half a file.
-bool WriteAtomically(const fs::path& link, const std::string& text, std::string& why) {
-  std::error_code ec;
-  // Through a symbolic link, rewrite the file it points to rather than replace the link.
-  fs::path path = fs::is_symlink(link, ec) ? fs::canonical(link, ec) : link;
-  if (ec)
-    path = link;
-  fs::path tmp = path;
-  tmp += fmt::format(".fmt-{}.tmp", static_cast<long>(::getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      why = std::strerror(errno);
-      return false;
-    }
-    out << text;
-    out.close();
-    if (!out) {
-      why = std::strerror(errno);
-      fs::remove(tmp, ec);
-      return false;
-    }
-  }
-  fs::permissions(tmp, fs::status(path, ec).permissions(), ec);
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    why = ec.message();
-    fs::remove(tmp, ec);
-    return false;
-  }
-  return true;
 }
 
 struct Input {
@@ -158,8 +113,13 @@ int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ost
   }
 
   size_t changed = 0;
+  bool write_failed = false;
   if (from_stdin) {
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string text, why;
+    if (!ReadAll(in, text, why)) {
+      PrintPlain(err, diag::DiagCode::CannotReadFile, "<stdin>", why);
+      return kExitIo;
+    }
     FileId id = sources.Add("<stdin>", std::move(text));
     const SourceFile& source = sources.Get(id);
     std::string formatted;
@@ -173,9 +133,9 @@ int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ost
     }
   }
   for (const Input& input : inputs) {
-    std::string text;
-    if (!ReadAll(input.path, text)) {
-      plain(input.display, diag::DiagCode::CannotReadFile, input.display, std::strerror(errno));
+    std::string text, why;
+    if (!ReadWholeFile(input.path.string(), text, why)) {
+      plain(input.display, diag::DiagCode::CannotReadFile, input.display, why);
       continue;
     }
     FileId id = sources.Add(input.display, std::move(text));
@@ -190,16 +150,16 @@ int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ost
       PrintDiff(input.display, source.text(), formatted, out);
       continue;
     }
-    std::string why;
-    if (!WriteAtomically(input.path, formatted, why)) {
+    if (!WriteWholeFile(input.path, formatted, why)) {
       plain(input.display, diag::DiagCode::CannotWrite, input.display, why);
+      write_failed = true;
       continue;
     }
     out << "formatted " << input.display << '\n';
   }
 
   std::vector<diag::Diagnostic> diags = sink.Sorted();
-  diag::RenderText(sources, diags, err);
+  diag::RenderText(sources, diags, err, options.color_err);
   size_t errors = sink.error_count();
   if (errors)
     err << fmt::format("{} error{}\n", errors, errors == 1 ? "" : "s");
@@ -207,6 +167,8 @@ int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ost
     err << fmt::format("{} file{} not formatted (run `warrant fmt` on {})\n", changed,
                        changed == 1 ? "" : "s", changed == 1 ? "it" : "them");
   }
+  if (write_failed)
+    return kExitIo;
   return errors || (options.check && changed) ? 1 : 0;
 }
 

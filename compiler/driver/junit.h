@@ -1,8 +1,9 @@
 // The JUnit XML report of `warrant test --junit FILE`, the format CI systems read.
 //
 // One <testsuite> per source file (in the order tests ran), one <testcase> per test block, a
-// <failure> holding the failure report. No timestamps or durations, so the file is
-// deterministic. This module only formats; running tests is test_command.cpp's job.
+// <failure> holding the failure report or a <skipped> saying why the test did not run. No
+// timestamps or durations, so the file is deterministic. This module only formats; running tests is
+// test_command.cpp's job.
 #pragma once
 
 #include <string>
@@ -18,6 +19,7 @@ struct TestOutcome {
   std::string name;                   // the test's name
   std::string where;                  // "file:line"
   std::vector<std::string> problems;  // empty when it passed; else the report lines
+  std::string skipped;                // why it did not run (`needs terminology`), or empty
 };
 
 // The whole XML document.

@@ -1,178 +1,445 @@
-// Option parsing shared by every command, and the helpers commands share: diagnostics output and
-// loading an engine from a pack or from sources.
+// The options of every command, each defined once, and the parser that reads them (CLI11); then
+// the helpers commands share: diagnostics output and loading an engine from a pack or sources.
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <ostream>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
+#include "compiler/base/integer.h"
+#include "compiler/check/suggest.h"
 #include "compiler/compile.h"
 #include "compiler/diag/render.h"
+#include "compiler/driver/cli.h"
 #include "compiler/driver/commands.h"
+#include "compiler/driver/file_io.h"
+#include "compiler/driver/terminal.h"
 #include "compiler/frontend/terminology_files.h"
 #include "runtime/engine/engine.h"
+#include "runtime/pack/builtins.h"
 #include "runtime/pack/pack.h"
 
 namespace warrant::driver {
+
+std::string OptionSpec::LongFlag() const {
+  return fmt::format("--{}", name);
+}
+
+std::string OptionSpec::ProjectKey() const {
+  std::string key(name);
+  std::replace(key.begin(), key.end(), '-', '_');
+  return key;
+}
+
+// ---- The options ------------------------------------------------------------------------------
+
+namespace opt {
 namespace {
 
-bool Allowed(const std::string& allowed, std::string_view name) {
-  size_t pos = 0;
-  while (pos <= allowed.size()) {
-    size_t comma = allowed.find(',', pos);
-    if (comma == std::string::npos)
-      comma = allowed.size();
-    if (allowed.compare(pos, comma - pos, name) == 0)
-      return true;
-    pos = comma + 1;
+bool SetJobs(Options& o, const std::string& value, std::string& problem) {
+  if (const std::optional<int64_t> jobs = ParseInteger(value, 1, kMaxJobs)) {
+    o.jobs = static_cast<int>(*jobs);
+    return true;
   }
+  problem = fmt::format("`-j` takes a number of threads from 1 to {}, not `{}`", kMaxJobs, value);
   return false;
+}
+
+// A percentage with at most one decimal, kept in tenths so the comparison is exact.
+bool SetMinCoverage(Options& o, const std::string& value, std::string& problem) {
+  const size_t dot = value.find('.');
+  const std::string whole = value.substr(0, dot);
+  const std::string frac = dot == std::string::npos ? "0" : value.substr(dot + 1);
+  auto digits = [](const std::string& t) {
+    return !t.empty() && t.size() <= 3 && t.find_first_not_of("0123456789") == std::string::npos;
+  };
+  int tenths = -1;
+  if (digits(whole) && digits(frac) && frac.size() == 1)
+    tenths = std::stoi(whole) * 10 + (frac[0] - '0');
+  if (tenths < 0 || tenths > 1000) {
+    problem = fmt::format(
+        "`--min-coverage` takes a percentage from 0 to 100 (e.g. 95 or 97.5), not `{}`", value);
+    return false;
+  }
+  o.min_coverage = tenths;
+  return true;
 }
 
 }  // namespace
 
-bool ParseOptions(const std::vector<std::string>& args, const std::string& allowed,
-                  Options& options, std::string& problem) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value_of = [&](std::string_view name, std::string& value) {
-      // `-o FILE`, `-oFILE`, `--output=FILE`, `--output FILE`
-      if (i + 1 >= args.size()) {
-        problem = fmt::format("`{}` needs a value", name);
-        return false;
-      }
-      value = args[++i];
+// Choice values are checked against `choices` by the parser before `apply` sees them.
+const OptionSpec kDump{
+    .name = "dump",
+    .value = "KIND",
+    .kind = ValueKind::Choice,
+    .choices = "ast|checked|bytecode",
+    .help =
+        "print the syntax tree (ast), the checked, typed program (checked) or the compiled "
+        "bytecode listing (bytecode) instead of the summary",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.dump = v;
       return true;
-    };
-    std::string value;
-    if (a.rfind("--dump=", 0) == 0 && Allowed(allowed, "dump")) {
-      options.dump = a.substr(7);
-      if (options.dump != "ast" && options.dump != "checked" && options.dump != "bytecode") {
-        problem = fmt::format("unknown dump `{}` (use ast, checked or bytecode)", options.dump);
-        return false;
-      }
-    } else if (a.rfind("--diagnostics=", 0) == 0 && Allowed(allowed, "diagnostics")) {
-      std::string format = a.substr(14);
-      if (format != "json" && format != "text") {
-        problem = fmt::format("unknown diagnostics format `{}` (use text or json)", format);
-        return false;
-      }
-      options.json_diagnostics = format == "json";
-    } else if ((a == "-o" || a == "--output") && Allowed(allowed, "o")) {
-      if (!value_of(a, options.output))
-        return false;
-    } else if (a.rfind("--output=", 0) == 0 && Allowed(allowed, "o")) {
-      options.output = a.substr(9);
-    } else if ((a == "-j" || a == "--jobs" || (a.rfind("-j", 0) == 0 && a.size() > 2)) &&
-               Allowed(allowed, "j")) {
-      if (a.size() > 2 && a[1] == 'j') {
-        value = a.substr(2);
-      } else if (!value_of(a, value)) {
-        return false;
-      }
-      try {
-        size_t used = 0;
-        options.jobs = std::stoi(value, &used);
-        if (used != value.size() || options.jobs < 1 || options.jobs > 256)
-          throw 0;
-      } catch (...) {
-        problem = fmt::format("`-j` takes a number of threads from 1 to 256, not `{}`", value);
-        return false;
-      }
-    } else if (a == "--terminology" && Allowed(allowed, "terminology")) {
-      if (!value_of(a, value))
-        return false;
-      options.terminology.push_back(value);
-    } else if (a.rfind("--terminology=", 0) == 0 && Allowed(allowed, "terminology")) {
-      options.terminology.push_back(a.substr(14));
-    } else if (a == "--as-of" && Allowed(allowed, "as-of")) {
-      if (!value_of(a, options.as_of))
-        return false;
-    } else if (a.rfind("--as-of=", 0) == 0 && Allowed(allowed, "as-of")) {
-      options.as_of = a.substr(8);
-    } else if (a.rfind("--filter=", 0) == 0 && Allowed(allowed, "filter")) {
-      options.filter = a.substr(9);
-    } else if (a == "--claim" && Allowed(allowed, "claim")) {
-      if (!value_of(a, options.claim_id))
-        return false;
-    } else if (a.rfind("--claim=", 0) == 0 && Allowed(allowed, "claim")) {
-      options.claim_id = a.substr(8);
-    } else if (a == "--line" && Allowed(allowed, "line")) {
-      if (!value_of(a, options.explain_line))
-        return false;
-    } else if (a.rfind("--line=", 0) == 0 && Allowed(allowed, "line")) {
-      options.explain_line = a.substr(7);
-    } else if (a == "--json" && Allowed(allowed, "json")) {
-      options.json_output = true;
-    } else if (a == "--html" && Allowed(allowed, "html")) {
-      if (!value_of(a, options.html))
-        return false;
-    } else if (a.rfind("--html=", 0) == 0 && Allowed(allowed, "html")) {
-      options.html = a.substr(7);
-    } else if (a == "--tests" && Allowed(allowed, "tests")) {
-      options.explain_tests = true;
-    } else if (a == "--explain" && Allowed(allowed, "explain")) {
-      options.explain = true;
-    } else if (a == "--deny-warnings" && Allowed(allowed, "deny-warnings")) {
-      options.deny_warnings = true;
-    } else if ((a == "--junit" || a.rfind("--junit=", 0) == 0) && Allowed(allowed, "junit")) {
-      if (a == "--junit") {
-        if (!value_of(a, options.junit))
-          return false;
-      } else {
-        options.junit = a.substr(8);
-      }
-    } else if ((a == "--coverage" || a.rfind("--coverage=", 0) == 0) &&
-               Allowed(allowed, "coverage")) {
-      options.coverage = a == "--coverage" ? "text" : a.substr(11);
-      if (options.coverage != "text" && options.coverage != "json") {
-        problem = fmt::format("unknown coverage format `{}` (use text or json)", options.coverage);
-        return false;
-      }
-    } else if ((a == "--min-coverage" || a.rfind("--min-coverage=", 0) == 0) &&
-               Allowed(allowed, "coverage")) {
-      if (a == "--min-coverage") {
-        if (!value_of(a, value))
-          return false;
-      } else {
-        value = a.substr(15);
-      }
-      // A percentage with at most one decimal, kept in tenths so the comparison is exact.
-      int tenths = -1;
-      size_t dot = value.find('.');
-      std::string whole = value.substr(0, dot);
-      std::string frac = dot == std::string::npos ? "0" : value.substr(dot + 1);
-      auto digits = [](const std::string& t) {
-        return !t.empty() && t.size() <= 3 &&
-               t.find_first_not_of("0123456789") == std::string::npos;
-      };
-      if (digits(whole) && digits(frac) && frac.size() == 1) {
-        tenths = std::stoi(whole) * 10 + (frac[0] - '0');
-      }
-      if (tenths < 0 || tenths > 1000) {
-        problem = fmt::format(
-            "`--min-coverage` takes a percentage from 0 to 100 (e.g. 95 or "
-            "97.5), not `{}`",
-            value);
-        return false;
-      }
-      options.min_coverage = tenths;
-    } else if (a == "--check" && Allowed(allowed, "check")) {
-      options.check = true;
-    } else if (a == "--no-progress" && Allowed(allowed, "j")) {
-      options.progress = false;
-    } else if (a.size() > 1 && a[0] == '-') {
-      problem = fmt::format("unknown option `{}`", a);
-      return false;
+    }};
+const OptionSpec kDiagnostics{
+    .name = "diagnostics",
+    .value = "FORMAT",
+    .kind = ValueKind::Choice,
+    .choices = "text|json",
+    .help = "diagnostics as text on stderr (the default) or as JSON on stdout",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.json_diagnostics = v == "json";
+      return true;
+    }};
+const OptionSpec kTerminology{
+    .name = "terminology",
+    .value = "PATH",
+    .kind = ValueKind::Path,
+    .help =
+        "code-set versions to build with: a .wterm file, a CMS release file or zip, or a "
+        "directory of them; repeatable (default: `terminology` in warrant.toml, else "
+        "WARRANT_TERMINOLOGY)",
+    .repeatable = true,
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.terminology.push_back(v);
+      return true;
+    }};
+const OptionSpec kPackOutput{.name = "output",
+                             .short_name = 'o',
+                             .value = "FILE",
+                             .kind = ValueKind::File,
+                             .help = "the pack to write (required)",
+                             .project = true,
+                             .apply = [](Options& o, const std::string& v, std::string&) {
+                               o.output = v;
+                               return true;
+                             }};
+const OptionSpec kDecisionsOutput{.name = "output",
+                                  .short_name = 'o',
+                                  .value = "FILE",
+                                  .kind = ValueKind::File,
+                                  .help = "write the decisions to FILE instead of standard output",
+                                  .apply = [](Options& o, const std::string& v, std::string&) {
+                                    o.output = v;
+                                    return true;
+                                  }};
+const OptionSpec kWtermOutput{.name = "output",
+                              .short_name = 'o',
+                              .value = "FILE",
+                              .kind = ValueKind::File,
+                              .help = "the .wterm file to write (required)",
+                              .apply = [](Options& o, const std::string& v, std::string&) {
+                                o.output = v;
+                                return true;
+                              }};
+const OptionSpec kJobs{.name = "jobs",
+                       .short_name = 'j',
+                       .value = "N",
+                       .kind = ValueKind::Number,
+                       .help = "decide claims on N threads (default: the number of cores)",
+                       .project = true,
+                       .apply = &SetJobs};
+const OptionSpec kNoProgress{
+    .name = "no-progress",
+    .kind = ValueKind::Flag,
+    .help = "no progress bar (one is shown on a terminal during long runs)",
+    .project = true,
+    .apply = [](Options& o, const std::string&, std::string&) {
+      o.progress = false;
+      return true;
+    }};
+const OptionSpec kExplainFindings{
+    .name = "explain",
+    .kind = ValueKind::Flag,
+    .help = "add to every finding its evidence and, for a requirement not met, why not",
+    .project = true,
+    .apply = [](Options& o, const std::string&, std::string&) {
+      o.explain = true;
+      return true;
+    }};
+const OptionSpec kClaim{.name = "claim",
+                        .value = "ID",
+                        .kind = ValueKind::Text,
+                        .help = "explain only the claim with this id",
+                        .apply = [](Options& o, const std::string& v, std::string&) {
+                          o.claim_id = v;
+                          return true;
+                        }};
+const OptionSpec kLine{.name = "line",
+                       .value = "N",
+                       .kind = ValueKind::Number,
+                       .help = "explain only line N of each claim",
+                       .apply = [](Options& o, const std::string& v, std::string&) {
+                         o.explain_line = v;
+                         return true;
+                       }};
+const OptionSpec kJson{.name = "json",
+                       .kind = ValueKind::Flag,
+                       .help = "write JSON, one object per claim per line",
+                       .apply = [](Options& o, const std::string&, std::string&) {
+                         o.json_output = true;
+                         return true;
+                       }};
+const OptionSpec kHtml{.name = "html",
+                       .value = "FILE",
+                       .kind = ValueKind::File,
+                       .help = "write a self-contained HTML report of one claim to FILE",
+                       .apply = [](Options& o, const std::string& v, std::string&) {
+                         o.html = v;
+                         return true;
+                       }};
+const OptionSpec kTests{.name = "tests",
+                        .kind = ValueKind::Flag,
+                        .help = "explain the claims of the criteria's test blocks instead",
+                        .apply = [](Options& o, const std::string&, std::string&) {
+                          o.explain_tests = true;
+                          return true;
+                        }};
+const OptionSpec kFilter{.name = "filter",
+                         .value = "TEXT",
+                         .kind = ValueKind::Text,
+                         .help = "only the tests whose name or file name contains TEXT",
+                         .apply = [](Options& o, const std::string& v, std::string&) {
+                           o.filter = v;
+                           return true;
+                         }};
+const OptionSpec kJunit{.name = "junit",
+                        .value = "FILE",
+                        .kind = ValueKind::File,
+                        .help = "also write the results to FILE as JUnit XML",
+                        .project = true,
+                        .apply = [](Options& o, const std::string& v, std::string&) {
+                          o.junit = v;
+                          return true;
+                        }};
+const OptionSpec kCoverage{
+    .name = "coverage",
+    .value = "FORMAT",
+    .kind = ValueKind::Choice,
+    .choices = "text|json",
+    .help =
+        "report which requirements the tests drove true and false; json writes the report "
+        "to stdout and the test results to stderr",
+    .bare_value = "text",
+    .project = true,
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.coverage = v;
+      return true;
+    }};
+const OptionSpec kMinCoverage{
+    .name = "min-coverage",
+    .value = "PERCENT",
+    .kind = ValueKind::Number,
+    .help =
+        "exit 1 when the tests drive fewer than PERCENT% of the requirements true, or "
+        "false (e.g. 95 or 97.5)",
+    .project = true,
+    .apply = &SetMinCoverage};
+const OptionSpec kDenyWarnings{.name = "deny-warnings",
+                               .kind = ValueKind::Flag,
+                               .help = "exit 1 when there is any warning",
+                               .project = true,
+                               .apply = [](Options& o, const std::string&, std::string&) {
+                                 o.deny_warnings = true;
+                                 return true;
+                               }};
+const OptionSpec kAsOf{
+    .name = "as-of",
+    .value = "DATE",
+    .kind = ValueKind::Date,
+    .help = "list the concrete codes in force on this date of service (YYYY-MM-DD)",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.as_of = v;
+      return true;
+    }};
+const OptionSpec kCheckOnly{
+    .name = "check",
+    .kind = ValueKind::Flag,
+    .help =
+        "rewrite nothing: list the files that would change, with a diff, and exit 1 if any "
+        "would",
+    .apply = [](Options& o, const std::string&, std::string&) {
+      o.check = true;
+      return true;
+    }};
+
+}  // namespace opt
+
+// ---- Parsing ----------------------------------------------------------------------------------
+
+std::vector<std::string> ChoiceWords(std::string_view choices) {
+  std::vector<std::string> words;
+  size_t pos = 0;
+  while (pos <= choices.size()) {
+    size_t bar = choices.find('|', pos);
+    if (bar == std::string_view::npos)
+      bar = choices.size();
+    words.emplace_back(choices.substr(pos, bar - pos));
+    pos = bar + 1;
+  }
+  return words;
+}
+
+std::string ChoiceList(std::string_view choices) {
+  const std::vector<std::string> words = ChoiceWords(choices);
+  std::string out;
+  for (size_t i = 0; i < words.size(); ++i)
+    out += fmt::format("{}{}", i == 0 ? "" : i + 1 == words.size() ? " or " : ", ", words[i]);
+  return out;
+}
+
+bool IsChoice(std::string_view choices, std::string_view value) {
+  const std::vector<std::string> words = ChoiceWords(choices);
+  return std::find(words.begin(), words.end(), value) != words.end();
+}
+
+namespace {
+
+// `--coverage` alone is `--coverage=text`, and `--coverage json` is `--coverage=json`, but
+// `--coverage examples` leaves `examples` an argument: an option with a bare value takes the next
+// word only when it is one of its choices. CLI11 then sees `--name=value` only.
+std::vector<std::string> SpellBareValues(const CommandSpec& command,
+                                         const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") {
+      out.insert(out.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+      break;
+    }
+    const OptionSpec* bare = nullptr;
+    for (const OptionSpec* o : command.options) {
+      if (!o->bare_value.empty() && args[i] == o->LongFlag())
+        bare = o;
+    }
+    if (bare == nullptr) {
+      out.push_back(args[i]);
+    } else if (i + 1 < args.size() && IsChoice(bare->choices, args[i + 1])) {
+      out.push_back(fmt::format("{}={}", args[i], args[i + 1]));
+      ++i;
     } else {
-      options.inputs.push_back(a);
+      out.push_back(fmt::format("{}={}", args[i], bare->bare_value));
     }
   }
-  return true;
+  return out;
 }
+
+std::string Display(const OptionSpec& o) {
+  return o.short_name != 0 ? fmt::format("-{}", o.short_name) : o.LongFlag();
+}
+
+// "`--output` needs a value" from CLI11's "--output: 1 required TEXT missing".
+std::string MissingValue(const CommandSpec& command, const std::string& what) {
+  const std::string name = what.substr(0, what.find(':'));
+  for (const OptionSpec* o : command.options) {
+    if (name == o->LongFlag() || name == fmt::format("-{}", o->short_name))
+      return fmt::format("`{}` needs a value ({})", Display(*o), o->value);
+  }
+  return what;
+}
+
+std::string UnknownOption(const CommandSpec& command, const std::string& arg) {
+  const std::string name = arg.substr(0, arg.find('='));
+  std::vector<std::string> candidates = {"--help"};
+  for (const OptionSpec* o : command.options)
+    candidates.push_back(o->LongFlag());
+  std::string hint = check::DidYouMean(name, candidates);
+  return fmt::format("unknown option `{}`{}", name, hint.empty() ? "" : "; " + hint);
+}
+
+}  // namespace
+
+ParsedCommand ParseCommandLine(const CommandSpec& command, const std::vector<std::string>& raw) {
+  ParsedCommand parsed;
+  CLI::App app(std::string(command.summary), fmt::format("warrant {}", command.name));
+  app.allow_extras(true);  // reported below, in our words
+  app.set_help_flag("-h,--help");
+  const size_t count = command.options.size();
+  std::vector<std::vector<std::string>> values(count);
+  std::vector<CLI::Option*> handles(count);
+  for (size_t i = 0; i < count; ++i) {
+    const OptionSpec& o = *command.options[i];
+    const std::string names =
+        o.short_name != 0 ? fmt::format("-{},{}", o.short_name, o.LongFlag()) : o.LongFlag();
+    if (o.kind == ValueKind::Flag) {
+      handles[i] = app.add_flag(names)->disable_flag_override();
+    } else {
+      handles[i] = app.add_option(names, values[i])
+                       ->expected(1)
+                       ->allow_extra_args(false)
+                       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    }
+  }
+  app.add_option("inputs", parsed.options.inputs);
+
+  std::vector<std::string> args = SpellBareValues(command, raw);
+  std::reverse(args.begin(), args.end());  // CLI11 takes the vector last argument first
+  try {
+    app.parse(args);
+  } catch (const CLI::CallForHelp&) {
+    parsed.help = true;
+    return parsed;
+  } catch (const CLI::ArgumentMismatch& e) {
+    parsed.problem = MissingValue(command, e.what());
+    return parsed;
+  } catch (const CLI::ParseError& e) {
+    parsed.problem = e.what();
+    return parsed;
+  }
+  for (const std::string& extra : app.remaining()) {
+    if (extra == "--")
+      continue;
+    parsed.problem = extra.size() > 1 && extra[0] == '-'
+                         ? UnknownOption(command, extra)
+                         : fmt::format("unexpected argument `{}`", extra);
+    return parsed;
+  }
+
+  for (size_t i = 0; i < count; ++i) {
+    const OptionSpec& o = *command.options[i];
+    if (handles[i]->count() == 0)
+      continue;
+    parsed.given.push_back(&o);
+    if (o.kind == ValueKind::Flag) {
+      o.apply(parsed.options, "", parsed.problem);
+      continue;
+    }
+    if (!o.repeatable)
+      values[i].erase(values[i].begin(), values[i].end() - 1);  // the last one counts
+    for (const std::string& value : values[i]) {
+      if (o.kind == ValueKind::Choice && !IsChoice(o.choices, value)) {
+        parsed.problem =
+            fmt::format("`{}` takes {}, not `{}`", o.LongFlag(), ChoiceList(o.choices), value);
+        return parsed;
+      }
+      if (!o.apply(parsed.options, value, parsed.problem))
+        return parsed;
+    }
+  }
+
+  const std::vector<std::string>& inputs = parsed.options.inputs;
+  if (inputs.size() < command.min_inputs) {
+    parsed.problem = inputs.empty() ? "missing arguments"
+                                    : fmt::format("missing arguments after `{}`", inputs.back());
+  } else if (inputs.size() > command.max_inputs) {
+    parsed.problem = fmt::format("unexpected argument `{}`", inputs[command.max_inputs]);
+  }
+  return parsed;
+}
+
+void ApplyDefaults(ParsedCommand& parsed) {
+  if (std::find(parsed.given.begin(), parsed.given.end(), &opt::kJobs) == parsed.given.end()) {
+    const unsigned cores = std::thread::hardware_concurrency();  // 0 when unknown
+    parsed.options.jobs =
+        static_cast<int>(std::clamp(cores, 1u, static_cast<unsigned>(opt::kMaxJobs)));
+  }
+}
+
+// ---- Shared by the commands --------------------------------------------------------------------
 
 CompileOptions MakeCompileOptions(const Options& options, bool generate) {
   CompileOptions compile;
@@ -190,7 +457,7 @@ void ReportDiagnostics(const Compilation& c, const Options& options, std::ostrea
     diag::RenderJson(c.sources.files, diags, out);
     return;
   }
-  diag::RenderText(c.sources.files, diags, err);
+  diag::RenderText(c.sources.files, diags, err, options.color_err);
   size_t errors = c.sink.error_count();
   size_t warnings = diags.size() - errors;
   if (errors) {
@@ -200,20 +467,36 @@ void ReportDiagnostics(const Compilation& c, const Options& options, std::ostrea
   }
 }
 
+bool UsesTerminology(const Program& program) {
+  const std::span<const uint8_t> code(program.code);
+  for (size_t pc = 0; pc < code.size();) {
+    const std::optional<Instruction> ins = DecodeAt(code, pc);
+    if (!ins)
+      break;
+    if (ins->op == Op::Call && (ins->a == static_cast<int64_t>(BuiltinId::Billable) ||
+                                ins->a == static_cast<int64_t>(BuiltinId::Exists))) {
+      return true;
+    }
+    pc += ins->size;
+  }
+  return false;
+}
+
 std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& options,
-                                   std::ostream& out, std::ostream& err) {
+                                   std::ostream& out, std::ostream& err, int& status) {
+  status = 1;
   std::error_code ec;
   if (std::filesystem::is_regular_file(path, ec) && path.size() > 4 &&
       path.compare(path.size() - 4, 4, ".wpk") == 0) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      PrintPlain(err, diag::DiagCode::CannotReadFile, path, std::strerror(errno));
+    std::string bytes, why;
+    if (!ReadWholeFile(path, bytes, why)) {
+      PrintPlain(err, diag::DiagCode::CannotReadFile, path, why);
+      status = kExitIo;
       return nullptr;
     }
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                               std::istreambuf_iterator<char>());
     std::string problem;
-    auto engine = Engine::FromPack(bytes, &problem);
+    auto engine = Engine::FromPack(
+        std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), &problem);
     if (!engine)
       PrintPlain(err, diag::DiagCode::UnusablePack, path, problem);
     return engine;

@@ -1,35 +1,45 @@
 // `warrant run`: decide every claim of an NDJSON stream, in input order, on N threads.
 //
 // The main thread reads lines into batches; workers (each with its own Session) decide a batch
-// into its own output buffer; the main thread writes finished batches strictly in order, so the
-// output is byte-identical whatever -j is. A malformed line yields its error record in place and
-// a message on stderr; nothing else is lost.
+// into its own output buffer; batches are written strictly in input order, so the output is
+// byte-identical whatever -j is. A malformed line yields its error record in place and a message
+// on stderr; nothing else is lost.
+//
+// Memory is bounded in bytes, not lines: a batch closes at kBatchLines lines or kBatchBytes of
+// input, a line over the record limit is refused without being copied, at most 2 * N batches are
+// in flight, and no batch (nor one claim of many lines and findings) holds more than about
+// kSpillBytes of output: past it the worker waits until every earlier batch is written, then
+// writes what it has (a spill) and goes on.
+
 #include <algorithm>
 #include <array>
-#include <cerrno>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstring>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <ostream>
 #include <thread>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "compiler/driver/commands.h"
+#include "compiler/driver/file_io.h"
+#include "compiler/driver/record_message.h"
+#include "compiler/driver/terminal.h"
 #include "runtime/engine/engine.h"
 #include "runtime/explain/explain.h"
 #include "runtime/records/ndjson.h"
+#include "runtime/records/record_json.h"
 
 namespace warrant::driver {
 namespace {
 
 constexpr size_t kBatchLines = 1024;
+constexpr size_t kBatchBytes = size_t{1} << 20;  // input text per batch (one record may exceed it)
+constexpr size_t kSpillBytes = size_t{1} << 20;  // output a batch holds before it writes
 constexpr size_t kMaxErrorMessages = 20;
 
 struct Counts {
@@ -48,23 +58,27 @@ struct Counts {
 };
 
 struct Batch {
+  uint64_t seq = 0;               // the batch's place in the output
   std::string text;               // the lines, each followed by kJsonPadding bytes
   std::vector<size_t> ends;       // end offset of each line in `text` (its padding follows)
   std::vector<uint64_t> numbers;  // 1-based input line numbers
-  std::vector<bool> truncated;    // longer than the reader's line limit
+  std::vector<bool> too_large;    // over the record limit: refused, its text not kept
   std::string output;
   std::string messages;  // stderr text for malformed lines
   Counts counts;
   bool done = false;
 
-  // Empty again for the next lines, keeping every buffer's capacity.
+  // Empty again for the next lines, keeping every buffer's capacity up to a few batches' worth
+  // (one huge record should not pin its size in every spare batch).
   void Reset() {
-    text.clear();
+    for (std::string* buffer : {&text, &output, &messages}) {
+      buffer->clear();
+      if (buffer->capacity() > 4 * kBatchBytes)
+        std::string().swap(*buffer);
+    }
     ends.clear();
     numbers.clear();
-    truncated.clear();
-    output.clear();
-    messages.clear();
+    too_large.clear();
     counts = Counts();
     done = false;
   }
@@ -79,17 +93,15 @@ struct Evidence {
   TraceRecorder recorder;
 };
 
-// Decides one line into the batch's output. `in_place`, when given, is the same line as the
-// reader yielded it (padded), so the decoder parses it without a copy.
-void Process(Session& session, Evidence& evidence, std::string_view json, uint64_t number,
-             const std::string& input_name, Batch& batch, const NdjsonLine* in_place = nullptr) {
+// Decides one line into the batch's output, spilling through `spill` when it grows past
+// kSpillBytes. A line the reader cut, or over the record limit, is refused by the decoder.
+void Process(Session& session, Evidence& evidence, const NdjsonLine& line,
+             const std::string& input_name, Batch& batch, const Session::Spill& spill) {
   RecordError error;
-  if (!(in_place ? session.Evaluate(*in_place, error) : session.Evaluate(json, error))) {
-    session.AppendError(error, number, batch.output);
+  if (!session.Evaluate(line, error)) {
+    session.AppendError(error, line.number, batch.output);
     batch.counts.errors++;
-    batch.messages += fmt::format(
-        "{}:{}: error[{}]: {}{}\n", input_name, number, RecordErrorId(error.code),
-        error.claim_id.empty() ? "" : "claim `" + error.claim_id + "`: ", error.message);
+    batch.messages += RecordErrorLine(input_name, line.number, error);
     return;
   }
   if (evidence.explainer && !session.decision().findings.empty()) {
@@ -100,96 +112,81 @@ void Process(Session& session, Evidence& evidence, std::string_view json, uint64
     Explanation x = Explain(*evidence.explainer, session.claim(), session.decision(),
                             evidence.recorder.events(), evidence_only);
     EvidenceNotes notes(x);
-    session.AppendDecisions(batch.output, &notes);
+    session.AppendDecisions(batch.output, &notes, &spill, kSpillBytes);
   } else {
-    session.AppendDecisions(batch.output);
+    session.AppendDecisions(batch.output, nullptr, &spill, kSpillBytes);
   }
   batch.counts.claims++;
-  for (const LineDecision& line : session.decision().lines) {
+  for (const LineDecision& decided : session.decision().lines) {
     batch.counts.lines++;
-    batch.counts.decisions[static_cast<size_t>(line.decision)]++;
+    batch.counts.decisions[static_cast<size_t>(decided.decision)]++;
   }
 }
 
-// A line over the reader's limit is refused whole, as a record that is too large.
-void RefuseTooLarge(const Session& session, uint64_t number, const std::string& input_name,
-                    Batch& batch) {
-  RecordError error;
-  error.code = RecordErrorCode::TooLarge;
-  error.message = "the record is larger than the input line limit";
-  session.AppendError(error, number, batch.output);
-  batch.counts.errors++;
-  batch.messages += fmt::format("{}:{}: error[{}]: {}\n", input_name, number,
-                                RecordErrorId(error.code), error.message);
-}
-
-void ProcessBatch(Session& session, Evidence& evidence, const std::string& input_name,
-                  Batch& batch) {
-  size_t begin = 0;
-  for (size_t i = 0; i < batch.ends.size(); ++i) {
-    std::string_view json(batch.text.data() + begin, batch.ends[i] - begin);
-    if (batch.truncated[i]) {
-      RefuseTooLarge(session, batch.numbers[i], input_name, batch);
-    } else {
-      const NdjsonLine in_place{json, batch.numbers[i], false};  // padded: parsed without a copy
-      Process(session, evidence, json, batch.numbers[i], input_name, batch, &in_place);
-    }
-    begin = batch.ends[i] + kJsonPadding;
-  }
-}
-
-class Progress {
+// Writes batches' output and messages in order; the first failed write stops everything after it.
+class Writer {
  public:
-  Progress(bool enabled, uint64_t total_bytes)
-      : enabled_(enabled && total_bytes > 0), total_(total_bytes) {}
+  Writer(std::ostream& output, std::ostream& err) : output_(output), err_(err) {}
 
-  void Advance(uint64_t bytes, uint64_t claims, std::ostream& err) {
-    done_ += bytes;
-    if (!enabled_)
-      return;
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_ < std::chrono::milliseconds(200))
-      return;
-    last_ = now;
-    double fraction = std::min(1.0, static_cast<double>(done_) / static_cast<double>(total_));
-    int filled = static_cast<int>(fraction * 30);
-    err << fmt::format("\r[{}{}] {:3.0f}% {} claims", std::string(static_cast<size_t>(filled), '='),
-                       std::string(static_cast<size_t>(30 - filled), ' '), fraction * 100, claims)
-        << std::flush;
-    shown_ = true;
+  // Writes and clears what `batch` holds so far (output, then its stderr messages).
+  void Write(Batch& batch) {
+    if (!failed_.load(std::memory_order_relaxed)) {
+      output_.write(batch.output.data(), static_cast<std::streamsize>(batch.output.size()));
+      if (!output_)
+        failed_ = true;
+    }
+    size_t pos = 0;
+    while (pos < batch.messages.size() && shown_ < kMaxErrorMessages) {
+      size_t end = batch.messages.find('\n', pos);
+      err_ << batch.messages.substr(pos, end - pos + 1);
+      pos = end + 1;
+      ++shown_;
+    }
+    batch.output.clear();
+    batch.messages.clear();
   }
 
-  void Finish(std::ostream& err) {
-    if (shown_)
-      err << "\r" << std::string(60, ' ') << "\r" << std::flush;
-  }
+  // Read by other threads to stop early; written only by whoever holds the turn to write.
+  bool failed() const { return failed_.load(std::memory_order_relaxed); }
+
+  size_t messages_shown() const { return shown_; }
 
  private:
-  bool enabled_;
-  uint64_t total_;
-  uint64_t done_ = 0;
-  bool shown_ = false;
-  std::chrono::steady_clock::time_point last_{};
+  std::ostream& output_;
+  std::ostream& err_;
+  std::atomic<bool> failed_ = false;
+  size_t shown_ = 0;
 };
 
 }  // namespace
 
 int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ostream& err) {
-  auto engine = LoadEngine(options.inputs[0], options, out, err);
+  // Opening the output truncates it: naming the claims or the pack there would destroy them.
+  for (const std::string& input : options.inputs) {
+    if (!options.output.empty() && input != "-" && SameFile(options.output, input)) {
+      err << fmt::format(
+          "warrant run: `-o {}` names the input `{}`; writing there would empty it before it is "
+          "read (write the decisions to another file)\n",
+          options.output, input);
+      return 2;
+    }
+  }
+  int status = 1;
+  auto engine = LoadEngine(options.inputs[0], options, out, err, status);
   if (!engine)
-    return 1;
+    return status;
 
   std::string input_name = options.inputs.size() > 1 ? options.inputs[1] : "-";
-  std::ifstream file;
+  InputFile file;
   std::istream* input = &in;
   uint64_t input_bytes = 0;
   if (input_name != "-") {
-    file.open(input_name, std::ios::binary);
-    if (!file) {
-      PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, std::strerror(errno));
-      return 1;
+    std::string why;
+    if (!file.Open(input_name, why)) {
+      PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, why);
+      return kExitIo;
     }
-    input = &file;
+    input = &file.stream();
     std::error_code ec;
     input_bytes = std::filesystem::file_size(input_name, ec);
     if (ec)
@@ -197,36 +194,23 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   } else {
     input_name = "<stdin>";
   }
-  std::ofstream out_file;
+  OutputFile out_file;
   std::ostream* output = &out;
+  const std::string output_name = options.output.empty() ? "<stdout>" : options.output;
   if (!options.output.empty()) {
-    out_file.open(options.output, std::ios::binary | std::ios::trunc);
-    if (!out_file) {
-      PrintPlain(err, diag::DiagCode::CannotWrite, options.output, std::strerror(errno));
-      return 1;
+    std::string why;
+    if (!out_file.Open(options.output, why)) {
+      PrintPlain(err, diag::DiagCode::CannotWrite, options.output, why);
+      return kExitIo;
     }
-    output = &out_file;
+    output = &out_file.stream();
   }
   // A progress bar only for a person watching a file being processed.
-  bool show_progress = options.progress && input_bytes > 0 && &err == &std::cerr && isatty(2);
-  Progress progress(show_progress, input_bytes);
+  Progress progress(err, options.progress && input_bytes > 0 && IsTerminal(err), input_bytes);
 
   auto start = std::chrono::steady_clock::now();
   Counts total;
-  size_t messages_shown = 0;
-  auto write_batch = [&](Batch& batch) {
-    output->write(batch.output.data(), static_cast<std::streamsize>(batch.output.size()));
-    if (!batch.messages.empty()) {
-      size_t pos = 0;
-      while (pos < batch.messages.size() && messages_shown < kMaxErrorMessages) {
-        size_t end = batch.messages.find('\n', pos);
-        err << batch.messages.substr(pos, end - pos + 1);
-        pos = end + 1;
-        ++messages_shown;
-      }
-    }
-    total.Add(batch.counts);
-  };
+  Writer writer(*output, err);
 
   // Prepared once and shared by every thread.
   std::unique_ptr<Explainer> explainer;
@@ -240,27 +224,33 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     Evidence evidence;
     evidence.explainer = explainer.get();
     Batch batch;
-    while (reader.Next(line)) {
-      if (line.truncated) {
-        RefuseTooLarge(session, line.number, input_name, batch);
-      } else {
-        Process(session, evidence, line.text, line.number, input_name, batch, &line);
-      }
-      progress.Advance(line.text.size() + 1, total.claims + batch.counts.claims, err);
-      if (batch.output.size() > (1u << 20)) {
-        write_batch(batch);
-        batch.output.clear();  // keeps its capacity
-        batch.messages.clear();
-        batch.counts = Counts();
-      }
+    const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
+    while (!writer.failed() && reader.Next(line)) {
+      Process(session, evidence, line, input_name, batch, spill);
+      progress.Advance(line.text.size() + 1, [&] {
+        return fmt::format("{} claims", total.claims + batch.counts.claims);
+      });
+      if (batch.output.size() > kSpillBytes)
+        writer.Write(batch);
     }
-    write_batch(batch);
+    writer.Write(batch);
+    total.Add(batch.counts);
   } else {
     std::mutex mutex;
-    std::condition_variable work_ready, batch_done;
+    std::condition_variable work_ready, progressed;  // progressed: a batch done, or written
     std::deque<Batch*> todo;
     bool closing = false;
+    uint64_t written = 0;  // batches written whole, in order: the seq whose turn it is to write
     std::vector<std::thread> workers;
+    // A worker whose batch outgrew kSpillBytes writes it once every earlier batch is written
+    // (the main thread writes the rest when the batch is done, so the two never overlap).
+    auto spill_when_turn = [&](Batch& batch) {
+      {
+        std::unique_lock lock(mutex);
+        progressed.wait(lock, [&] { return written == batch.seq || writer.failed(); });
+      }
+      writer.Write(batch);
+    };
     for (int w = 0; w < options.jobs; ++w) {
       workers.emplace_back([&] {
         Session session(*engine);
@@ -276,33 +266,56 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
             batch = todo.front();
             todo.pop_front();
           }
-          ProcessBatch(session, evidence, input_name, *batch);
+          const Session::Spill spill = [&](std::string&) { spill_when_turn(*batch); };
+          size_t begin = 0;
+          for (size_t i = 0; i < batch->ends.size() && !writer.failed(); ++i) {
+            // Padded in the batch: parsed in place, without a copy.
+            const NdjsonLine in_place{
+                std::string_view(batch->text.data() + begin, batch->ends[i] - begin),
+                batch->numbers[i], batch->too_large[i]};
+            Process(session, evidence, in_place, input_name, *batch, spill);
+            if (batch->output.size() > kSpillBytes)
+              spill_when_turn(*batch);
+            begin = batch->ends[i] + kJsonPadding;
+          }
           {
             std::lock_guard lock(mutex);
             batch->done = true;
           }
-          batch_done.notify_all();
+          progressed.notify_all();
         }
       });
     }
     std::deque<std::unique_ptr<Batch>> inflight;
     // Written batches are reused: fresh ones would grow their buffers (and fault in new pages)
-    // for every 1,024 lines.
+    // for every batch.
     std::vector<std::unique_ptr<Batch>> spare;
     auto flush_front = [&] {
       Batch* front = inflight.front().get();
       {
         std::unique_lock lock(mutex);
-        batch_done.wait(lock, [&] { return front->done; });
+        progressed.wait(lock, [&] { return front->done; });
       }
-      write_batch(*front);
+      writer.Write(*front);
+      total.Add(front->counts);
+      {
+        std::lock_guard lock(mutex);
+        written = front->seq + 1;
+      }
+      progressed.notify_all();
       front->Reset();
       spare.push_back(std::move(inflight.front()));
       inflight.pop_front();
     };
+    auto front_done = [&] {
+      std::lock_guard lock(mutex);
+      return !inflight.empty() && inflight.front()->done;
+    };
+    uint64_t next_seq = 0;
     auto current = std::make_unique<Batch>();
     auto submit = [&] {
       Batch* raw = current.get();
+      raw->seq = next_seq++;
       inflight.push_back(std::move(current));
       {
         std::lock_guard lock(mutex);
@@ -315,18 +328,23 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
         current = std::move(spare.back());
         spare.pop_back();
       }
-      while (inflight.size() > static_cast<size_t>(options.jobs) * 2)
+      // Write what is finished now rather than when the window is full, so a worker waiting to
+      // spill is not kept waiting.
+      while (inflight.size() > static_cast<size_t>(options.jobs) * 2 || front_done())
         flush_front();
     };
-    while (reader.Next(line)) {
-      if (!line.truncated)
+    while (!writer.failed() && reader.Next(line)) {
+      // A line over the record limit is refused whatever it holds: it is not copied.
+      const bool too_large = line.truncated || line.text.size() > kMaxRecordBytes;
+      if (!too_large)
         current->text.append(line.text);
       current->ends.push_back(current->text.size());
       current->text.append(kJsonPadding, ' ');  // what simdjson may read past the line's end
       current->numbers.push_back(line.number);
-      current->truncated.push_back(line.truncated);
-      progress.Advance(line.text.size() + 1, total.claims, err);
-      if (current->ends.size() >= kBatchLines)
+      current->too_large.push_back(too_large);
+      progress.Advance(line.text.size() + 1,
+                       [&] { return fmt::format("{} claims", total.claims); });
+      if (current->ends.size() >= kBatchLines || current->text.size() >= kBatchBytes)
         submit();
     }
     if (!current->ends.empty())
@@ -342,14 +360,23 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       t.join();
   }
   output->flush();
-  progress.Finish(err);
-  if (reader.failed())
-    PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, "a read failed");
+  progress.Finish();
+  std::string why;
+  if (writer.failed() || !*output || !out_file.Close(why)) {
+    PrintPlain(err, diag::DiagCode::CannotWrite, output_name,
+               why.empty() ? WriteError(*output) : why);
+    return kExitIo;
+  }
+  const bool read_failed = reader.failed() || ReadFailed(*input);
+  if (read_failed) {
+    // What was read before the failure is decided and written; the rest of the input is not.
+    PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, ReadError(*input));
+  }
 
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (total.errors > messages_shown) {
+  if (total.errors > writer.messages_shown()) {
     err << fmt::format("... and {} more malformed records (see the error records in the output)\n",
-                       total.errors - messages_shown);
+                       total.errors - writer.messages_shown());
   }
   err << fmt::format(
       "warrant run: {} claim{}, {} line{}: {} covered, {} denied, {} pended, {} bundled, {} "
@@ -364,7 +391,15 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       total.decisions[static_cast<size_t>(Decision::NotApplicable)], total.errors,
       total.errors == 1 ? "" : "s",
       seconds > 0 ? static_cast<double>(total.claims) / seconds : 0.0);
-  return 0;
+  if (engine->terminology() == nullptr && UsesTerminology(engine->program())) {
+    err << "warrant run: the pack has no terminology: billable() and exists() had no code-set "
+           "version to answer from (build it with --terminology or a warrant.toml)\n";
+  }
+  if (read_failed)
+    return kExitIo;
+  // Some malformed records among decided claims are the input's business (their error records
+  // are in the output); a run that decided nothing from records it read failed.
+  return total.claims == 0 && total.errors > 0 ? 1 : 0;
 }
 
 }  // namespace warrant::driver

@@ -11,6 +11,7 @@
 
 #include "compiler/compile.h"
 #include "compiler/driver/commands.h"
+#include "compiler/driver/file_io.h"
 #include "compiler/frontend/terminology_files.h"
 #include "runtime/core/code.h"
 #include "runtime/core/sha256.h"
@@ -49,18 +50,26 @@ int Import(const Options& options, std::ostream& out, std::ostream& err) {
   Terminology terminology;
   std::string error;
   std::vector<std::string> inputs(options.inputs.begin() + 1, options.inputs.end());
+  for (const std::string& input : inputs) {
+    if (SameFile(options.output, input)) {
+      err << fmt::format(
+          "warrant terminology import: `-o {}` names the input `{}`; write the "
+          "terminology to another file\n",
+          options.output, input);
+      return 2;
+    }
+  }
   if (!frontend::LoadTerminology(inputs, terminology, error)) {
     PrintPlain(err, diag::DiagCode::TerminologyLoad, error);
     return 1;
   }
   std::vector<uint8_t> bytes = SerializeTerminology(terminology);
-  std::ofstream file(options.output, std::ios::binary | std::ios::trunc);
-  file.write(reinterpret_cast<const char*>(bytes.data()),
-             static_cast<std::streamsize>(bytes.size()));
-  file.close();
-  if (!file) {
-    PrintPlain(err, diag::DiagCode::CannotWrite, options.output, std::strerror(errno));
-    return 1;
+  std::string why;
+  if (!WriteWholeFile(options.output,
+                      std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                      why)) {
+    PrintPlain(err, diag::DiagCode::CannotWrite, options.output, why);
+    return kExitIo;
   }
   ListVersions(terminology, out);
   out << fmt::format("wrote {}: {} bytes\n", options.output, bytes.size());
@@ -70,9 +79,10 @@ int Import(const Options& options, std::ostream& out, std::ostream& err) {
 int List(const Options& options, std::ostream& out, std::ostream& err) {
   const std::string& path = options.inputs[1];
   if (path.size() > 4 && path.compare(path.size() - 4, 4, ".wpk") == 0) {
-    auto engine = LoadEngine(path, options, out, err);
+    int status = 1;
+    auto engine = LoadEngine(path, options, out, err, status);
     if (!engine)
-      return 1;
+      return status;
     if (!engine->terminology()) {
       out << "the pack was built without terminology\n";
       return 0;

@@ -119,10 +119,11 @@ class Walker {
           At(c[2], Role::SoftClause, depth);  // the title
         break;
       case CstKind::Expect:
-        // A long expectation may put its message or flags on their own lines, as a reason may.
+        // A long expectation may put its message, flags or `also` clauses on their own lines,
+        // as a reason may.
         for (size_t i = 1; i < c.size(); ++i) {
           CstKind k = cst_.node(c[i]).kind;
-          if (k == CstKind::String || k == CstKind::ExpectFlag)
+          if (k == CstKind::String || k == CstKind::ExpectFlag || k == CstKind::ExpectAlso)
             At(c[i], Role::SoftClause, depth);
         }
         break;
@@ -130,15 +131,24 @@ class Walker {
         After(cst_.node(c[0]).span.end, What::Glue, Role::Other, depth);  // `-` of `CO-119`
         break;
       case CstKind::Test: {
-        After(cst_.node(c[0]).span.end, What::SetRole, Role::BlockOpen, depth);  // `{`
+        // The name, then `pack` and `needs terminology` (words, no leaves), then the block.
+        size_t body = 1;
+        while (body < c.size() && cst_.node(c[body]).kind != CstKind::Given)
+          ++body;
+        After(cst_.node(c[body - 1]).span.end, What::SetRole, Role::BlockOpen, depth);  // `{`
         marks_.push_back(Mark{n.span.end - 1, false, What::SetRole, Role::BlockClose, depth});
         Walk(c[0], depth);
-        for (size_t i = 1; i < c.size(); ++i) {
+        for (size_t i = body; i < c.size(); ++i) {
           At(c[i], Role::StmtStart, static_cast<uint16_t>(depth + 1));
           Walk(c[i], static_cast<uint16_t>(depth + 1));
         }
         return;
       }
+      case CstKind::JsonGenerate:
+        // `every ... from ...` may go on the next line, as written or when the line is too long.
+        After(cst_.node(c[1]).span.end, What::Breakable, Role::Other, depth);
+        After(cst_.node(c[1]).span.end, What::Fill, Role::Other, depth);
+        break;
       case CstKind::Where:
         At(id, Role::SoftClause, depth);
         Flag(id, What::Fill);

@@ -59,7 +59,8 @@ bool ReadWhole(const fs::path& path, std::string& text, std::string& why) {
 
 class Loader {
  public:
-  Loader(Sources& out, diag::DiagSink& sink) : out_(out), sink_(sink) {}
+  Loader(Sources& out, diag::DiagSink& sink, const LoadOptions& options)
+      : out_(out), sink_(sink), options_(options) {}
 
   // Loads one file; returns its ast.files index or kNone. `display` is the name diagnostics use.
   uint32_t LoadFile(const fs::path& canonical, const std::string& display) {
@@ -69,7 +70,16 @@ class Loader {
     std::string text;
     std::string why;
     FileId id;
-    if (!ReadWhole(canonical, text, why)) {
+    const std::string* open = nullptr;
+    if (options_.overlay) {
+      auto it = options_.overlay->find(canonical);
+      if (it != options_.overlay->end())
+        open = &it->second;
+    }
+    if (open) {
+      text =
+          open->size() >= 3 && open->compare(0, 3, "\xEF\xBB\xBF") == 0 ? open->substr(3) : *open;
+    } else if (!ReadWhole(canonical, text, why)) {
       // Register an empty file so the error has somewhere to point.
       id = out_.files.Add(display, "");
       out_.paths.push_back(canonical);
@@ -140,16 +150,18 @@ class Loader {
   // Parses a registered file; `key` identifies it so it is loaded once.
   uint32_t Parse(FileId id, const fs::path& key) {
     size_t before = out_.ast.files.size();
-    bool ok = ast::ParseFile(id, out_.files.Get(id), out_.ast, sink_);
-    if (!ok || out_.ast.files.size() == before) {
+    bool ok = ast::ParseFile(id, out_.files.Get(id), out_.ast, sink_, options_.keep_partial);
+    if (out_.ast.files.size() == before) {
       by_path_[key] = ast::kNone;
       return ast::kNone;
     }
     uint32_t index = static_cast<uint32_t>(before);
-    by_path_[key] = index;
+    // What parsed of a file with syntax errors is kept, with its own imports, but is not
+    // importable: its importers see a failed import, as when it is dropped.
+    by_path_[key] = ok ? index : ast::kNone;
     out_.import_targets.resize(out_.ast.files.size());
     pending_.push_back(index);
-    return index;
+    return ok ? index : ast::kNone;
   }
 
   // Diagnostics name imported files relative to the importing file's display name.
@@ -160,6 +172,7 @@ class Loader {
 
   Sources& out_;
   diag::DiagSink& sink_;
+  const LoadOptions& options_;
   std::map<fs::path, uint32_t> by_path_;
   std::vector<uint32_t> pending_;
 };
@@ -192,58 +205,106 @@ fs::path ResolveInRoot(const Sources& sources, FileId from, const std::string& r
   return canonical;
 }
 
-void Load(const std::vector<std::string>& inputs, Sources& out, diag::DiagSink& sink) {
-  Loader loader(out, sink);
+// The deepest directory that holds every path in `folders` (canonical, absolute).
+fs::path CommonAncestor(const std::vector<fs::path>& folders) {
+  fs::path common = folders.front();
+  for (const fs::path& folder : folders) {
+    fs::path shared;
+    auto a = common.begin();
+    auto b = folder.begin();
+    for (; a != common.end() && b != folder.end() && *a == *b; ++a, ++b)
+      shared /= *a;
+    common = shared;
+  }
+  return common;
+}
+
+void Load(const std::vector<std::string>& inputs, Sources& out, diag::DiagSink& sink,
+          const LoadOptions& options) {
+  Loader loader(out, sink, options);
   std::error_code ec;
-  bool root_set = false;
+
+  // Every source file the inputs name, then loaded in the order of their canonical paths: the
+  // order the inputs are given in changes neither the pack nor its hash.
+  struct Named {
+    fs::path canonical;
+    std::string display;
+  };
+
+  std::vector<Named> named;
+  std::vector<fs::path> folders;  // each input's folder: the directory itself, or a file's
   for (const std::string& input : inputs) {
     fs::path path(input);
     fs::path canonical = fs::weakly_canonical(path, ec);
     if (ec)
       canonical = fs::absolute(path);
-    if (fs::is_directory(canonical, ec)) {
-      if (!root_set) {
-        out.root = canonical;
-        root_set = true;
+    if (!fs::is_directory(canonical, ec)) {
+      folders.push_back(canonical.parent_path());
+      named.push_back({canonical, input});
+      continue;
+    }
+    folders.push_back(canonical);
+    std::vector<fs::path> found;
+    for (auto it = fs::recursive_directory_iterator(
+             canonical, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec) && it->path().extension() == ".warrant") {
+        found.push_back(it->path());
       }
-      std::vector<fs::path> found;
-      for (auto it = fs::recursive_directory_iterator(
-               canonical, fs::directory_options::skip_permission_denied, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file(ec) && it->path().extension() == ".warrant") {
-          found.push_back(it->path());
+    }
+    // Files open in an editor but not saved yet belong to the directory too.
+    if (options.overlay) {
+      for (const auto& [open, text] : *options.overlay) {
+        if (open.extension() == ".warrant" && IsInside(canonical, open) &&
+            std::find(found.begin(), found.end(), open) == found.end()) {
+          found.push_back(open);
         }
       }
-      std::sort(found.begin(), found.end());
-      if (found.empty()) {
-        FileId id = out.files.Add(input, "");
-        out.paths.push_back(canonical);
-        sink.Emit(diag::DiagCode::NoSourceFiles, id, Span{}, input).located = false;
+    }
+    std::sort(found.begin(), found.end());
+    if (found.empty()) {
+      FileId id = out.files.Add(input, "");
+      out.paths.push_back(canonical);
+      sink.Emit(diag::DiagCode::NoSourceFiles, id, Span{}, input).located = false;
+      continue;
+    }
+    for (const fs::path& file : found) {
+      fs::path target = fs::weakly_canonical(file, ec);
+      // A symbolic link in the directory may point anywhere: only files under it count.
+      if (!IsInside(canonical, target)) {
+        fs::path display = (path / file.lexically_relative(canonical)).lexically_normal();
+        FileId id = out.files.Add(display.generic_string(), "");
+        out.paths.push_back(target);
+        sink.Emit(diag::DiagCode::CannotReadFile, id, Span{}, display.generic_string(),
+                  "it is a link to a file outside the directory")
+            .located = false;
         continue;
       }
-      for (const fs::path& file : found) {
-        fs::path target = fs::weakly_canonical(file, ec);
-        // A symbolic link in the directory may point anywhere: only files under it count.
-        if (!IsInside(canonical, target)) {
-          fs::path display = (path / file.lexically_relative(canonical)).lexically_normal();
-          FileId id = out.files.Add(display.generic_string(), "");
-          out.paths.push_back(target);
-          sink.Emit(diag::DiagCode::CannotReadFile, id, Span{}, display.generic_string(),
-                    "it is a link to a file outside the directory")
-              .located = false;
-          continue;
-        }
-        fs::path display = (path / fs::relative(file, canonical, ec)).lexically_normal();
-        loader.LoadFile(target, display.generic_string());
-      }
-    } else {
-      if (!root_set) {
-        out.root = canonical.parent_path();
-        root_set = true;
-      }
-      loader.LoadFile(canonical, input);
+      fs::path display = (path / fs::relative(file, canonical, ec)).lexically_normal();
+      named.push_back({target, display.generic_string()});
     }
   }
+  if (folders.empty())
+    return;
+  // The pack root: the deepest folder that holds every input, so imports and loads may reach
+  // anything beside any named file, and nothing outside what the inputs span (E0210). Inputs
+  // that share only the filesystem root would open every file on the machine to `load`.
+  // An editor names the root it opened; otherwise it is the deepest folder holding every input.
+  out.root = options.root.empty() ? CommonAncestor(folders) : options.root;
+  if (options.root.empty() && out.root == out.root.root_path() &&
+      std::any_of(folders.begin(), folders.end(),
+                  [](const fs::path& f) { return f != f.root_path(); })) {
+    FileId id = out.files.Add(inputs.front(), "");
+    out.paths.emplace_back();
+    sink.Emit(diag::DiagCode::NoCommonRoot, id, Span{}, out.root.generic_string()).located = false;
+    return;
+  }
+  // By canonical path; a file named twice keeps the first of its names in that order.
+  std::stable_sort(named.begin(), named.end(), [](const Named& a, const Named& b) {
+    return a.canonical != b.canonical ? a.canonical < b.canonical : a.display < b.display;
+  });
+  for (const Named& file : named)
+    loader.LoadFile(file.canonical, file.display);
   loader.ResolveImports();
   out.import_targets.resize(out.ast.files.size());
 }

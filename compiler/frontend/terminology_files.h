@@ -2,9 +2,11 @@
 //
 // A path may be a `.wterm` file (written by `warrant terminology import`), a CMS release file
 // recognised by its name — `icd10cm_order_YYYY.txt` (ICD-10-CM fiscal year YYYY),
-// `HCPCYYYY_*ANWEB*.txt` (HCPCS Level II, calendar year YYYY), `place_of_service*.csv` — or a
-// directory, whose recognised files are loaded in name order. This module reads files; the
-// lookups themselves are in runtime/terminology/terminology.h.
+// `HCPCYYYY_*ANWEB*.txt` (HCPCS Level II, calendar year YYYY), `place_of_service*.csv` — a
+// `.zip` as CMS publishes it (its members recognised by those names are read in place), or a
+// directory, whose recognised files are loaded in name order; a zip member that the directory also
+// holds extracted is read from the extracted file only. This module reads files; the lookups
+// themselves are in runtime/terminology/terminology.h.
 #pragma once
 
 #include <string>

@@ -4,10 +4,16 @@
 // Unknown is always possible and not tracked (a requirement that can only pend is still broken).
 // The facts used are few and sound: an empty codeset has no members; codes of the `applies to`
 // codesets are the only ones a rule's body sees on `line.code`; `x in A and x in B` needs a code
-// in both; `E or not E` cannot be false; Kleene logic carries the rest through `not`, `and`,
-// `or`, `any`, `all` and lets. Anything else is assumed to go either way.
+// in both; `E or not E` cannot be false; comparisons of one number or date with constants are
+// intervals (intervals.h), intersected over `and` (`age < 18 and age > 65`), joined over `or`
+// (`age < 18 or age >= 18`), within the subject's own range (`count ... >= 0`) and the ranges
+// the `applies to` and enclosing `when`s establish; Kleene logic carries the rest through
+// `not`, `and`, `or`, `any`, `all` and lets. Anything else is assumed to go either way.
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "compiler/lint/intervals.h"
 #include "compiler/lint/linter.h"
 
 namespace warrant::lint {
@@ -15,7 +21,7 @@ namespace {
 
 using ast::ExprId;
 using ast::ExprKind;
-using ast::Op;
+using ast::Operator;
 using diag::DiagCode;
 
 struct Verdict {
@@ -24,11 +30,12 @@ struct Verdict {
   std::string why;  // when one of them is false: why, in the author's terms
 };
 
-// What the conditions around a statement establish: `line.code` is in `codes` wherever the
-// statement is evaluated.
+// What the conditions around a statement establish: `line.code` is in `codes`, and each
+// comparison in `bounds` holds, wherever the statement is evaluated.
 struct Context {
   std::optional<Codeset> codes;
-  std::string names;  // "`fobt`", "`a` and `b`"
+  std::string names;                                       // "`fobt`", "`a` and `b`"
+  std::vector<std::pair<Comparison, std::string>> bounds;  // with its text
 };
 
 // A membership test `x in S` / `x not in S` with the `not`s around it folded into `negated`.
@@ -109,8 +116,12 @@ class ConditionLinter {
   // Adds to `context` the codesets a true `cond` puts `line.code` in (its top-level conjuncts).
   void Narrow(uint32_t f, ExprId cond, Context& context) {
     std::vector<ExprId> conjuncts;
-    Flatten(cond, Op::And, conjuncts);
+    Flatten(cond, Operator::And, conjuncts);
     for (ExprId c : conjuncts) {
+      if (std::optional<Comparison> cmp = ComparisonOf(c)) {
+        context.bounds.emplace_back(*cmp, l_.Describe(f, c));
+        continue;
+      }
       std::optional<Member> m = AsMember(f, c);
       if (!m || m->negated || !IsLineCode(m->subject))
         continue;
@@ -135,7 +146,7 @@ class ConditionLinter {
            l_.checked.expr_refs[e.a].kind == check::RefKind::Scope;
   }
 
-  void Flatten(ExprId id, Op op, std::vector<ExprId>& out) const {
+  void Flatten(ExprId id, Operator op, std::vector<ExprId>& out) const {
     const ast::Expr& e = l_.ast.expr(id);
     if (e.kind == ExprKind::Binary && e.op == op) {
       Flatten(e.a, op, out);
@@ -148,54 +159,29 @@ class ConditionLinter {
   std::optional<Member> AsMember(uint32_t f, ExprId id) const {
     bool negated = false;
     const ast::Expr* e = &l_.ast.expr(id);
-    while (e->kind == ExprKind::Unary && e->op == Op::Not) {
+    while (e->kind == ExprKind::Unary && e->op == Operator::Not) {
       negated = !negated;
       e = &l_.ast.expr(e->a);
     }
-    if (e->kind != ExprKind::Binary || (e->op != Op::In && e->op != Op::NotIn))
+    if (e->kind != ExprKind::Binary || (e->op != Operator::In && e->op != Operator::NotIn))
       return std::nullopt;
     std::optional<check::Ref> set = l_.NamedCodeset(e->b);
     if (!set)
       return std::nullopt;
-    return Member{e->a, *set, f, e->b, negated != (e->op == Op::NotIn)};
+    return Member{e->a, *set, f, e->b, negated != (e->op == Operator::NotIn)};
   }
 
   // Strips `not`s: the expression under them and whether their count is odd.
   std::pair<ExprId, bool> Literal(ExprId id) const {
     bool negated = false;
-    while (l_.ast.expr(id).kind == ExprKind::Unary && l_.ast.expr(id).op == Op::Not) {
+    while (l_.ast.expr(id).kind == ExprKind::Unary && l_.ast.expr(id).op == Operator::Not) {
       negated = !negated;
       id = l_.ast.expr(id).a;
     }
     return {id, negated};
   }
 
-  // Structural equality: the same expression written twice (names resolving alike).
-  bool Same(ExprId x, ExprId y) const {
-    if (x == ast::kNone || y == ast::kNone)
-      return x == y;
-    const ast::Expr& a = l_.ast.expr(x);
-    const ast::Expr& b = l_.ast.expr(y);
-    if (a.kind != b.kind || a.op != b.op || a.unit != b.unit || a.dir != b.dir ||
-        a.quant != b.quant || a.ival != b.ival || a.text != b.text || a.date.year != b.date.year ||
-        a.date.month != b.date.month || a.date.day != b.date.day ||
-        a.list.size() != b.list.size()) {
-      return false;
-    }
-    const check::Ref& ra = l_.checked.expr_refs[x];
-    const check::Ref& rb = l_.checked.expr_refs[y];
-    // Quantifier variables of two copies of one quantifier are bound by different nodes; names
-    // cannot be shadowed (E0216), so equal text is the same variable.
-    if (ra.kind != rb.kind ||
-        (ra.kind != check::RefKind::Local && (ra.file != rb.file || ra.index != rb.index))) {
-      return false;
-    }
-    for (size_t i = 0; i < a.list.size(); ++i) {
-      if (!Same(a.list[i], b.list[i]))
-        return false;
-    }
-    return Same(a.a, b.a) && Same(a.b, b.b) && Same(a.c, b.c);
-  }
+  bool Same(ExprId x, ExprId y) const { return l_.Same(x, y); }
 
   Verdict Eval(uint32_t f, ExprId id, const Context& context, int depth) {
     if (depth > 256)
@@ -216,20 +202,20 @@ class ConditionLinter {
         }
         return {};
       case ExprKind::Unary:
-        if (e.op == Op::Not) {
+        if (e.op == Operator::Not) {
           Verdict v = Eval(f, e.a, context, depth + 1);
           std::swap(v.can_true, v.can_false);
           return v;
         }
         return {};
       case ExprKind::Binary:
-        if (e.op == Op::And)
+        if (e.op == Operator::And)
           return And(f, id, context, depth);
-        if (e.op == Op::Or)
+        if (e.op == Operator::Or)
           return Or(f, id, context, depth);
-        if (e.op == Op::In || e.op == Op::NotIn)
+        if (e.op == Operator::In || e.op == Operator::NotIn)
           return Membership(f, id, context);
-        return {};
+        return Compare(f, id, context);
       case ExprKind::Quantifier: {
         if (e.b == ast::kNone)
           return {};
@@ -256,12 +242,65 @@ class ConditionLinter {
     }
   }
 
+  // A comparison with a constant, also through a let that names one.
+  std::optional<Comparison> ComparisonOf(ExprId id) const {
+    for (int hops = 0; hops < 64; ++hops) {
+      if (std::optional<Comparison> c = AsComparison(l_, id))
+        return c;
+      auto let = l_.LetValue(id);
+      if (!let)
+        return std::nullopt;
+      id = let->second;
+    }
+    return std::nullopt;
+  }
+
+  // The values `subject` can have here: its own range, narrowed by the context's comparisons of
+  // it; `where` names those comparisons ("`age < 18`"), `phrase` the range when that decides.
+  ValueSet Range(ExprId subject, const Context& context, std::string* where,
+                 std::string* phrase) const {
+    ValueSet range = DomainOf(l_, subject, phrase);
+    for (const auto& [bound, text] : context.bounds) {
+      if (!Same(bound.subject, subject))
+        continue;
+      range = range.Intersect(bound.holds);
+      *where += fmt::format("{}`{}`", where->empty() ? "" : " and ", text);
+    }
+    return range;
+  }
+
+  Verdict Compare(uint32_t f, ExprId id, const Context& context) {
+    std::optional<Comparison> c = AsComparison(l_, id);
+    if (!c)
+      return {};
+    std::string where, phrase;
+    ValueSet own = DomainOf(l_, c->subject, &phrase);
+    ValueSet range = Range(c->subject, context, &where, &phrase);
+    bool can_true = !c->holds.Intersect(range).empty();
+    bool can_false = !c->holds.Complement().Intersect(range).empty();
+    if (can_true && can_false)
+      return {};
+    std::string subject = l_.Describe(f, c->subject);
+    std::string verdict =
+        fmt::format("`{}` {}", l_.Describe(f, id), can_true ? "always holds" : "cannot hold");
+    // Say what decides it: the subject's own range, or the conditions around the statement.
+    bool own_decides = own == range || (can_true ? own.Intersect(c->holds.Complement()).empty()
+                                                 : own.Intersect(c->holds).empty());
+    std::string why;
+    if (own_decides && !phrase.empty()) {
+      why = fmt::format("{}: `{}` {}", verdict, subject, phrase);
+    } else {
+      why = fmt::format("{}: the rule reaches it only where {}", verdict, where);
+    }
+    return {can_true, can_false, why};
+  }
+
   Verdict Membership(uint32_t f, ExprId id, const Context& context) {
     const ast::Expr& e = l_.ast.expr(id);
     std::optional<check::Ref> ref = l_.NamedCodeset(e.b);
     if (!ref)
       return {};
-    bool in = e.op == Op::In;
+    bool in = e.op == Operator::In;
     const Codeset& set = l_.CodesetOf(*ref);
     std::string name = l_.Describe(f, e.b);
     // never_true/never_false of `x in S`; `not in` swaps them.
@@ -298,7 +337,7 @@ class ConditionLinter {
 
   Verdict And(uint32_t f, ExprId id, const Context& context, int depth) {
     std::vector<ExprId> parts;
-    Flatten(id, Op::And, parts);
+    Flatten(id, Operator::And, parts);
     Verdict v{true, false, ""};
     for (ExprId p : parts) {
       Verdict pv = Eval(f, p, context, depth + 1);
@@ -313,12 +352,79 @@ class ConditionLinter {
       return v;
     if (auto why = Contradiction(f, parts))
       return {false, true, *why};
+    if (auto why = Disjoint(f, parts, context))
+      return {false, true, *why};
     return v;
+  }
+
+  // Comparisons of one subject among `parts`, grouped: each group holds at least two.
+  std::vector<std::vector<Comparison>> ComparisonGroups(const std::vector<ExprId>& parts) const {
+    std::vector<std::vector<Comparison>> groups;
+    for (ExprId p : parts) {
+      std::optional<Comparison> c = ComparisonOf(p);
+      if (!c)
+        continue;
+      c->expr = p;  // report the part as written (a let's name, not its value)
+      auto group = std::find_if(groups.begin(), groups.end(),
+                                [&](const auto& g) { return Same(g.front().subject, c->subject); });
+      if (group == groups.end()) {
+        groups.push_back({*c});
+      } else {
+        group->push_back(*c);
+      }
+    }
+    groups.erase(
+        std::remove_if(groups.begin(), groups.end(), [](const auto& g) { return g.size() < 2; }),
+        groups.end());
+    return groups;
+  }
+
+  std::string PartsText(uint32_t f, const std::vector<Comparison>& group, const char* word) {
+    std::string out;
+    for (size_t i = 0; i < group.size(); ++i) {
+      out += fmt::format("{}`{}`",
+                         i == 0                  ? ""
+                         : i + 1 == group.size() ? word
+                                                 : ", ",
+                         l_.Describe(f, group[i].expr));
+    }
+    return out;
+  }
+
+  // `age < 18 and age > 65`: no value of the subject satisfies every comparison of it.
+  std::optional<std::string> Disjoint(uint32_t f, const std::vector<ExprId>& parts,
+                                      const Context& context) {
+    for (const auto& group : ComparisonGroups(parts)) {
+      std::string where, phrase;
+      ValueSet left = Range(group.front().subject, context, &where, &phrase);
+      for (const Comparison& c : group)
+        left = left.Intersect(c.holds);
+      if (left.empty())
+        return fmt::format("{} cannot all hold", PartsText(f, group, " and "));
+    }
+    return std::nullopt;
+  }
+
+  // `age < 18 or age >= 18`: every value of the subject satisfies one of its comparisons.
+  std::optional<std::string> Exhaustive(uint32_t f, const std::vector<ExprId>& parts,
+                                        const Context& context) {
+    for (const auto& group : ComparisonGroups(parts)) {
+      std::string where, phrase;
+      ValueSet range = Range(group.front().subject, context, &where, &phrase);
+      ValueSet any = ValueSet::None();
+      for (const Comparison& c : group)
+        any = any.Union(c.holds);
+      if (any.Covers(range)) {
+        return fmt::format("{} holds for every value of `{}`", PartsText(f, group, " or "),
+                           l_.Describe(f, group.front().subject));
+      }
+    }
+    return std::nullopt;
   }
 
   Verdict Or(uint32_t f, ExprId id, const Context& context, int depth) {
     std::vector<ExprId> parts;
-    Flatten(id, Op::Or, parts);
+    Flatten(id, Operator::Or, parts);
     Verdict v{false, true, ""};
     for (ExprId p : parts) {
       Verdict pv = Eval(f, p, context, depth + 1);
@@ -332,6 +438,8 @@ class ConditionLinter {
     if (!v.can_false)
       return v;
     if (auto why = Tautology(f, parts))
+      return {true, false, *why};
+    if (auto why = Exhaustive(f, parts, context))
       return {true, false, *why};
     return v;
   }

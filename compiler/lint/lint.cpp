@@ -85,6 +85,40 @@ std::optional<check::Ref> Linter::NamedCodeset(ast::ExprId id) const {
   return std::nullopt;
 }
 
+bool Linter::Same(ast::ExprId x, ast::ExprId y, int depth) const {
+  if (x == ast::kNone || y == ast::kNone)
+    return x == y;
+  if (x == y)
+    return true;
+  if (depth > 256)
+    return false;
+  const ast::Expr& a = ast.expr(x);
+  const ast::Expr& b = ast.expr(y);
+  if (a.kind != b.kind || a.op != b.op || a.unit != b.unit || a.dir != b.dir ||
+      a.quant != b.quant || a.ival != b.ival || a.text != b.text || a.date.year != b.date.year ||
+      a.date.month != b.date.month || a.date.day != b.date.day || a.list.size() != b.list.size()) {
+    return false;
+  }
+  const check::Ref& ra = checked.expr_refs[x];
+  const check::Ref& rb = checked.expr_refs[y];
+  // Quantifier variables of two copies of one quantifier are bound by different nodes; names
+  // cannot be shadowed (E0216), so equal text is the same variable. Rule lets of two rules are
+  // alike when their values are.
+  if (ra.kind != rb.kind)
+    return false;
+  if (ra.kind == check::RefKind::RuleLet) {
+    if (ra.index != rb.index && !Same(ast.stmt(ra.index).a, ast.stmt(rb.index).a, depth + 1))
+      return false;
+  } else if (ra.kind != check::RefKind::Local && (ra.file != rb.file || ra.index != rb.index)) {
+    return false;
+  }
+  for (size_t i = 0; i < a.list.size(); ++i) {
+    if (!Same(a.list[i], b.list[i], depth + 1))
+      return false;
+  }
+  return Same(a.a, b.a, depth + 1) && Same(a.b, b.b, depth + 1) && Same(a.c, b.c, depth + 1);
+}
+
 std::string Linter::Describe(uint32_t file, ast::ExprId id) const {
   Span span = ast.expr(id).span;
   const std::string& text = sources.files.Get(Fid(file)).text();
@@ -116,6 +150,10 @@ void Lint(const Compilation& c, diag::DiagSink& sink) {
   LintUnused(linter);
   LintShadowing(linter);
   LintHeaderCodes(linter);
+  LintNoneGuards(linter);
+  LintRedundantRules(linter);
+  LintConflicts(linter);
+  LintOverrides(linter);
   for (const diag::Diagnostic& d : found.diagnostics()) {
     if (!Suppressed(c.sources.files, d))
       sink.Add(d);

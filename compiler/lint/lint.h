@@ -2,8 +2,11 @@
 //
 // A rule that can never apply, a condition that can never be true (or never false), a gap
 // between the effective ranges of one policy's versions, codesets, tables, facts and file-level
-// lets nothing uses, declarations that hide a rule-scope name, and — with terminology loaded —
-// ICD-10-CM codeset members that are non-billable header codes. Codes W07xx (codes.def);
+// lets nothing uses, declarations that hide a rule-scope name, duplicate and subsumed rules, two
+// policies that decide one code differently (found by deciding candidate claims with the
+// engine), a field read unguarded from a `latest`/`earliest` that may be `none`, a reason or
+// fact that reaches another policy's findings, and — with terminology loaded — ICD-10-CM codeset
+// members that are non-billable header codes. Codes W07xx (codes.def);
 // docs/authoring.md explains each.
 //
 // Input: a Compilation that checked and generated without errors (lints read the expanded

@@ -1,6 +1,7 @@
 // The lint passes' shared state and helpers. Not a public header: the interface is lint.h.
 // One file per family of checks: conditions.cpp (W0701, W0702), versions.cpp (W0703),
-// unused.cpp (W0704-W0707), shadowing.cpp (W0708), header_codes.cpp (W0709).
+// unused.cpp (W0704-W0707), shadowing.cpp (W0708), header_codes.cpp (W0709), redundant.cpp
+// (W0710), conflicts.cpp (W0711), none_guard.cpp (W0712), overrides.cpp (W0713).
 #pragma once
 
 #include <optional>
@@ -36,6 +37,9 @@ class Linter {
   std::optional<std::pair<uint32_t, ast::ExprId>> LetValue(ast::ExprId id) const;
   // The source text of an expression on one line, shortened.
   std::string Describe(uint32_t file, ast::ExprId id) const;
+  // Structural equality: the same expression written twice, its names resolving alike (rule lets
+  // of two rules are alike when their values are).
+  bool Same(ast::ExprId x, ast::ExprId y, int depth = 0) const;
 
   template <typename... Args>
   diag::Diagnostic& Emit(diag::DiagCode code, uint32_t file, Span span, const Args&... args) {
@@ -52,5 +56,9 @@ void LintVersions(Linter& l);
 void LintUnused(Linter& l);
 void LintShadowing(Linter& l);
 void LintHeaderCodes(Linter& l);
+void LintNoneGuards(Linter& l);
+void LintRedundantRules(Linter& l);
+void LintConflicts(Linter& l);
+void LintOverrides(Linter& l);
 
 }  // namespace warrant::lint

@@ -1,5 +1,8 @@
 // W0704-W0707: codesets, tables, facts and file-level lets that no rule uses.
 //
+// A fact declaration is used when a rule of its file, or of a file importing it, reads the fact
+// through it (the declaration that file sees: its own first).
+//
 // "Used" is reachability from the rules of the pack (their `applies to` and statements) and the
 // computed groups of reasons, through lets and codesets that name other codesets. A declaration
 // reached only from unused ones is unused too, so removing a reported chain is always safe.
@@ -19,8 +22,8 @@ class Reach {
       codesets_.emplace_back(f.codesets.size(), false);
       tables_.emplace_back(f.tables.size(), false);
       lets_.emplace_back(f.lets.size(), false);
+      facts_.emplace_back(f.facts.size(), false);
     }
-    facts_.assign(l.checked.facts.size(), false);
   }
 
   void Run() {
@@ -57,13 +60,11 @@ class Reach {
                   file.lets[i].name.text);
         }
       }
-    }
-    for (uint32_t i = 0; i < l_.checked.facts.size(); ++i) {
-      if (facts_[i])
-        continue;
-      const check::FactDecl& fact = l_.checked.facts[i];
-      const ast::Fact& decl = l_.ast.files[fact.file].facts[fact.index];
-      l_.Emit(diag::DiagCode::UnusedFact, fact.file, decl.name.span, fact.name);
+      for (uint32_t i = 0; i < file.facts.size(); ++i) {
+        if (!facts_[f][i]) {
+          l_.Emit(diag::DiagCode::UnusedFact, f, file.facts[i].name.span, file.facts[i].name.text);
+        }
+      }
     }
   }
 
@@ -89,9 +90,14 @@ class Reach {
       case check::RefKind::Table:
         tables_[ref.file][ref.index] = true;
         break;
-      case check::RefKind::Fact:
-        facts_[ref.index] = true;
+      case check::RefKind::Fact: {
+        // The declaration the reading file sees: its own, or an imported file's.
+        const auto& scope = l_.checked.fact_scope[ref.file];
+        auto seen = scope.find(l_.checked.facts[ref.index].name);
+        if (seen != scope.end())
+          facts_[seen->second.file][seen->second.index] = true;
         break;
+      }
       case check::RefKind::GlobalLet:
         if (!lets_[ref.file][ref.index]) {
           lets_[ref.file][ref.index] = true;
@@ -145,8 +151,7 @@ class Reach {
   }
 
   Linter& l_;
-  std::vector<std::vector<bool>> codesets_, tables_, lets_;
-  std::vector<bool> facts_;
+  std::vector<std::vector<bool>> codesets_, tables_, lets_, facts_;
 };
 
 }  // namespace

@@ -16,23 +16,20 @@
 
 namespace warrant {
 
-// The values are stored in packed codes and packs: never renumber.
+// The systems of runtime/core/code_systems.def; the values are their prefix bytes.
 enum class CodeSystem : uint8_t {
-  Icd10cm = 0,
-  Hcpcs = 1,  // CPT (Category I/II/III, PLA, MAAA) and HCPCS Level II
-  Loinc = 2,
-  Pos = 3,
-  Modifier = 4,
-  // 5..127 are reserved for more built-in systems, 128..255 for pack-local systems (a later
-  // extension: those will index the pack's own table of declared systems).
+#define WARRANT_CODE_SYSTEM(Name, PrefixByte, Spelling, Noun, RangeEnd) Name = PrefixByte,
+#include "runtime/core/code_systems.def"
+#undef WARRANT_CODE_SYSTEM
 };
 
-inline constexpr CodeSystem kBuiltinCodeSystems[] = {CodeSystem::Icd10cm, CodeSystem::Hcpcs,
-                                                     CodeSystem::Loinc, CodeSystem::Pos,
-                                                     CodeSystem::Modifier};
+inline constexpr CodeSystem kBuiltinCodeSystems[] = {
+#define WARRANT_CODE_SYSTEM(Name, PrefixByte, Spelling, Noun, RangeEnd) CodeSystem::Name,
+#include "runtime/core/code_systems.def"
+#undef WARRANT_CODE_SYSTEM
+};
 
-// The name used in source (`codeset x: icd10cm = ...`): "icd10cm", "hcpcs", "loinc", "pos",
-// "modifier".
+// The name used in source (`codeset x: icd10cm = ...`), the table's spelling column.
 std::string_view SystemName(CodeSystem system);
 std::optional<CodeSystem> SystemFromName(std::string_view name);
 // How messages name one code of the system: "ICD-10-CM code", "place of service code", ...
@@ -148,6 +145,12 @@ std::optional<CodeText> Unpack(uint64_t packed);
 //   loinc     not supported: LOINC codes have no hierarchy.
 // The bounds need not be codes themselves; only valid codes are ever looked up.
 CodeResult<CodeInterval> PrefixInterval(CodeSystem system, std::string_view prefix);
+
+// The packed codes of the range `low .. high`, or nullopt when either end is not a code. Where the
+// system's ranges end at Descendants (code_systems.def), the codes under `high` are in too:
+// ICD-10-CM `E08 .. E13` runs to E13.ZZZZ.
+std::optional<CodeInterval> RangeInterval(CodeSystem system, std::string_view low,
+                                          std::string_view high);
 
 // As Validate, for a prefix: "`E1.*` is not a valid ICD-10-CM prefix: ...".
 std::optional<std::string> ValidatePrefix(CodeSystem system, std::string_view prefix);

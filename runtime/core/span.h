@@ -1,7 +1,9 @@
 // Span: a half-open byte range [begin, end) in one source file.
 //
-// The one position type shared by every layer. The runtime keeps spans in its debug tables as
-// opaque offsets; turning them into `file:line:col` is the compiler's job (compiler/base).
+// The position type of the front end: the grammar's tree, the AST and diagnostics, which turn it
+// into `file:line:col` (compiler/base/source_file.h). The runtime does not use it: a pack's debug
+// tables hold their own (file, begin, end) triples (SpanEntry, runtime/pack/program.h), which the
+// engine and the disassembler map to lines of the sources the pack carries.
 #pragma once
 
 #include <cstdint>

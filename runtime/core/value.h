@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <string_view>
 
 namespace warrant {
@@ -46,6 +47,17 @@ constexpr const char* DurationUnitName(DurationUnit unit) {
       return "years";
   }
   return "?";
+}
+
+// Where a `within` window lies against its anchor date: `d within 12 months before a` is
+// a - 12 months <= d < a; `after` is a < d <= a + 12 months; `of` is either side, inclusive. The
+// values are the `within` instruction's operand; the names are how source writes them.
+enum class WindowSide : uint8_t { Before, After, Of };
+inline constexpr const char* kWindowSideNames[] = {"before", "after", "of"};
+
+constexpr const char* WindowSideName(WindowSide side) {
+  const auto index = static_cast<size_t>(side);
+  return index < std::size(kWindowSideNames) ? kWindowSideNames[index] : "?";
 }
 
 // What a List value ranges over. Element i of a list is element (value.i + i) of the backing

@@ -19,23 +19,6 @@
 
 namespace warrant {
 
-const char* OutcomeWord(OutcomeKind kind) {
-  switch (kind) {
-    case OutcomeKind::Deny:
-      return "deny";
-    case OutcomeKind::Pend:
-    case OutcomeKind::AutoPend:
-      return "pend";
-    case OutcomeKind::Bundle:
-      return "bundle";
-    case OutcomeKind::Reject:
-      return "reject";
-    case OutcomeKind::Flag:
-      return "flag";
-  }
-  return "deny";
-}
-
 std::unique_ptr<Engine> Engine::FromPack(std::span<const uint8_t> bytes, std::string* error) {
   PackResult result = ReadPack(bytes);
   if (!result.ok()) {
@@ -92,9 +75,12 @@ bool Engine::Prepare(std::string* error) {
   }
   index_ = RuleIndex::Build(program_);
   hash_text_ = program_.HashText();
+  // The standard reasons come first (compiler/check), so this is the standard `documentation`.
   for (uint32_t r = 0; r < program_.reasons.size(); ++r) {
-    if (program_.reasons[r].name == "documentation")
+    if (program_.reasons[r].name == "documentation") {
       documentation_reason_ = r;
+      break;
+    }
   }
   span_text_.clear();
   span_site_.clear();
@@ -207,6 +193,17 @@ std::string Engine::DescribeMissing(uint32_t pc) const {
   return fmt::format("`{}` is missing from the claim", text);
 }
 
+uint32_t Engine::ReasonOf(const Finding& f) const {
+  if (f.reason != UINT32_MAX || !f.auto_message)
+    return f.reason;
+  // A pend on missing data reports the `documentation` reason of the file it arose in, which
+  // the compiler records on the site when that file maps the reason to its own codes.
+  const OutcomeData& o = program_.outcomes[f.outcome];
+  if (o.unknown_kind == OutcomeKind::AutoPend && o.unknown_reason < program_.reasons.size())
+    return o.unknown_reason;
+  return documentation_reason_;
+}
+
 std::string FindingMessage(const Engine& engine, const Finding& f) {
   const Program& p = engine.program();
   const OutcomeData& o = p.outcomes[f.outcome];
@@ -235,9 +232,7 @@ void Engine::FormatFinding(const Finding& f, std::string& out) const {
   out += "{\"outcome\":\"";
   out += OutcomeWord(f.kind);
   out += '"';
-  uint32_t reason = f.reason;
-  if (reason == UINT32_MAX && f.auto_message)
-    reason = documentation_reason_;
+  uint32_t reason = ReasonOf(f);
   if (reason != UINT32_MAX) {
     const ReasonData& r = p.reasons[reason];
     out += ",\"reason\":";
@@ -318,16 +313,28 @@ bool Session::Evaluate(const NdjsonLine& line, RecordError& error, TraceSink* tr
 
 bool Session::DecideWithinBudget(RecordError& error, TraceSink* trace) {
   Decide(claim_, trace);
-  if (!vm_.over_budget())
+  if (!vm_.over_budget() && !vm_.findings_full())
     return true;
-  error.code = RecordErrorCode::WorkLimit;
-  error.message = fmt::format(
-      "deciding the claim needs more than {} instructions (rules that nest quantifiers over "
-      "long lists); nothing was decided",
-      vm_.instruction_budget());
   error.claim_id = claim_.present.Has(FieldId::claim_id) ? std::string(claim_.Str(claim_.id)) : "";
   error.field.clear();
   decision_.Clear();
+  if (vm_.findings_full()) {
+    error.code = RecordErrorCode::FindingLimit;
+    error.message = fmt::format(
+        "deciding the claim makes more than {} findings, the limit for one claim: it reached it "
+        "on line {} of {}; nothing was decided",
+        kMaxClaimFindings, vm_.over_budget_line(), claim_.lines.size());
+    return false;
+  }
+  // What ran out is the instruction budget; what spent it is the claim's size times the rules'
+  // work per line, so the message gives both and guesses at no cause.
+  error.code = RecordErrorCode::WorkLimit;
+  error.message = fmt::format(
+      "deciding the claim needs more than {} VM instructions, the limit for one claim: it ran out "
+      "on line {} of {} (the claim has {} history entries and {} diagnoses; every line runs the "
+      "rules that apply to it, and each walk of a list costs its length); nothing was decided",
+      vm_.instruction_budget(), vm_.over_budget_line(), claim_.lines.size(), claim_.history.size(),
+      claim_.diagnoses.count);
   return false;
 }
 
@@ -335,13 +342,15 @@ void Session::Decide(const Claim& claim, TraceSink* trace) {
   vm_.Decide(claim, decision_, trace);
 }
 
-void Session::AppendDecisions(std::string& out, const FindingNotes* notes) const {
-  // Every line's record starts `{"claim":ID,"line":`: the id is escaped once, then copied.
+void Session::AppendDecisions(std::string& out, const FindingNotes* notes, const Spill* spill,
+                              size_t spill_bytes) const {
+  // Every line's record starts `{"claim":ID,"line":`: the id is escaped once, then copied (and
+  // escaped again after a spill took it away).
   size_t prefix_at = 0, prefix_size = 0;
   for (uint32_t l = 0; l < decision_.lines.size(); ++l) {
     const LineDecision& line = decision_.lines[l];
     const LineRecord& rec = claim_.lines[l];
-    if (l == 0) {
+    if (prefix_size == 0) {
       prefix_at = out.size();
       out += "{\"claim\":";
       if (claim_.present.Has(FieldId::claim_id)) {
@@ -382,6 +391,10 @@ void Session::AppendDecisions(std::string& out, const FindingNotes* notes) const
       }
     }
     out += engine_.line_tail_;
+    if (spill && out.size() > spill_bytes) {
+      (*spill)(out);
+      prefix_size = 0;
+    }
   }
 }
 

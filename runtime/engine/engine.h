@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -64,8 +65,12 @@ class Engine {
   const std::string& SpanText(uint32_t pc) const;
   const std::string& SpanSite(uint32_t pc) const;
 
-  // The reason a pend on missing data reports (the pack's `documentation` reason), or none.
+  // The standard `documentation` reason (CO-252 M127), or none.
   uint32_t documentation_reason() const { return documentation_reason_; }
+
+  // The reason a finding reports: its own; for a pend on missing data, the `documentation`
+  // reason of the file where it arose (the standard one unless that file maps it); or none.
+  uint32_t ReasonOf(const Finding& finding) const;
 
   // Appends one finding as the JSON object of language.md §10.
   void AppendFinding(const Finding& finding, std::string& out) const;
@@ -125,9 +130,15 @@ class Session {
   // Lowers the per-claim work limit (R0712) so tests can reach it quickly.
   void set_instruction_budget(uint64_t budget) { vm_.set_instruction_budget(budget); }
 
+  // Called with the output when it has grown past a limit; writes it out and clears it.
+  using Spill = std::function<void(std::string& out)>;
+
   // Appends one JSON object per line of the last decided claim, each ending in '\n'. With
-  // `notes`, each finding's object also carries the members they add.
-  void AppendDecisions(std::string& out, const FindingNotes* notes = nullptr) const;
+  // `notes`, each finding's object also carries the members they add. With `spill`, calls it
+  // whenever `out` holds more than `spill_bytes` after a line's object, so a claim of many lines
+  // and findings is never in memory whole.
+  void AppendDecisions(std::string& out, const FindingNotes* notes = nullptr,
+                       const Spill* spill = nullptr, size_t spill_bytes = 0) const;
   // Appends the error record for a malformed input line.
   void AppendError(const RecordError& error, uint64_t input_line, std::string& out) const;
 
@@ -152,9 +163,6 @@ class Session {
   ClaimDecision decision_;
   mutable CodeTextCache code_text_;  // a cache: AppendDecisions stays const
 };
-
-// "deny", "pend", "bundle", "reject", "flag".
-const char* OutcomeWord(OutcomeKind kind);
 
 // The message a finding reports: the statement's own text, else its reason's description, else
 // (for pends on missing data) what was missing.

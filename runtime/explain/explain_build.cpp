@@ -657,9 +657,7 @@ void Builder::AddFindings(ExplainLine& out, uint32_t line) const {
     }
     x.outcome = OutcomeWord(f.kind);
     x.decision = DecisionName(DecisionOf(f.kind));
-    uint32_t reason = f.reason;
-    if (reason == UINT32_MAX && f.auto_message)
-      reason = engine_.documentation_reason();
+    uint32_t reason = engine_.ReasonOf(f);
     if (reason != UINT32_MAX) {
       const ReasonData& r = p_.reasons[reason];
       x.reason = r.name;

@@ -100,17 +100,7 @@ std::optional<CodeInterval> MemberInterval(CodeSystem system, std::string_view m
   };
   size_t dots = member.find("..");
   if (dots != std::string_view::npos) {
-    std::optional<uint64_t> lo = Pack(system, trim(member.substr(0, dots)));
-    std::string_view hi_text = trim(member.substr(dots + 2));
-    std::optional<uint64_t> hi = Pack(system, hi_text);
-    if (!lo || !hi)
-      return std::nullopt;
-    uint64_t top = *hi;
-    // An ICD-10-CM upper bound includes its descendants (language.md §5).
-    CodeResult<CodeInterval> below = PrefixInterval(system, hi_text);
-    if (system == CodeSystem::Icd10cm && below.ok())
-      top = std::max(top, below.value.hi);
-    return CodeInterval{*lo, top};
+    return RangeInterval(system, trim(member.substr(0, dots)), trim(member.substr(dots + 2)));
   }
   if (!member.empty() && member.back() == '*') {
     CodeResult<CodeInterval> r = PrefixInterval(system, member);

@@ -69,15 +69,16 @@ table.ev{border-collapse:collapse;margin-top:4px;font-size:12px}table.ev td{bord
 
 // Marks the trace's verdicts on the excerpt's lines: the last statement on a line wins.
 void Excerpt(const ExplainRule& r, std::string& out) {
-  std::map<uint32_t, std::string> marks;
+  std::map<uint32_t, std::string_view> marks;
   for (const ExplainStatement& st : r.statements)
     marks[st.source_line] = MarkClass(st.value);
   out += "<pre class=\"src\">";
   for (size_t i = 0; i < r.source_lines.size(); ++i) {
     uint32_t n = r.first_line + static_cast<uint32_t>(i);
     auto it = marks.find(n);
-    out += fmt::format("<span class=\"l{}\"><span class=\"ln\">{}</span>",
-                       it == marks.end() ? "" : std::string(" ") + it->second, n);
+    const std::string_view mark = it == marks.end() ? std::string_view() : it->second;
+    out += fmt::format("<span class=\"l{}{}\"><span class=\"ln\">{}</span>",
+                       mark.empty() ? "" : " ", mark, n);
     Esc(out, r.source_lines[i]);
     out += "</span>\n";
   }

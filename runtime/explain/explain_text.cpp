@@ -1,6 +1,7 @@
 // The text form of an explanation: what a policy analyst or a provider reads.
 #include <fmt/format.h>
 
+#include "runtime/core/text.h"
 #include "runtime/explain/explain_render.h"
 
 namespace warrant {
@@ -72,7 +73,11 @@ std::string StepWithValues(const ExplainStep& s) {
 }
 
 void WriteExplainText(const Explanation& x, std::string& out) {
-  out += fmt::format("claim {}  ·  pack {}\n", x.claim_id.empty() ? "(no id)" : x.claim_id, x.pack);
+  // The text is for a terminal: claim data in it must not drive one (JSON and HTML keep it whole).
+  out += fmt::format(
+      "claim {}  ·  pack {}\n",
+      x.claim_id.empty() ? "(no id)" : TerminalText(x.claim_id, {.max = 200, .size = true}),
+      x.pack);
   for (const ExplainLine& line : x.lines) {
     out += fmt::format("\nline {}  {}", line.line, line.code.empty() ? "(no code)" : line.code);
     if (!line.code_description.empty())

@@ -78,12 +78,12 @@ std::string ObservationText(const Claim& claim, size_t i) {
   std::string out = fmt::format("observation #{} (", i + 1);
   out += o.present.Has(FieldId::observation_code) ? CodeString(o.code) : "no code";
   if (o.present.Has(FieldId::observation_value)) {
-    out += " = " + FormatDecimal(o.value);
+    out += fmt::format(" = {}", FormatDecimal(o.value));
     if (o.unit.count)
-      out += " " + std::string(claim.Str(o.unit));
+      out += fmt::format(" {}", claim.Str(o.unit));
   }
   if (o.present.Has(FieldId::observation_date))
-    out += " on " + FormatDate(o.date).str();
+    out += fmt::format(" on {}", FormatDate(o.date).view());
   out += ')';
   return out;
 }

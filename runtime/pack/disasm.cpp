@@ -10,6 +10,7 @@
 
 #include "runtime/core/code.h"
 #include "runtime/core/line_table.h"
+#include "runtime/core/text.h"
 #include "runtime/pack/builtins.h"
 #include "runtime/records/schema.h"
 
@@ -23,43 +24,6 @@ std::string DayText(Day day) {
   if (day <= kMinDay || day >= kMaxDay)
     return "open";
   return FormatDate(day).str();
-}
-
-std::string Quoted(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (byte < 0x20 || byte == 0x7F) {
-      out += fmt::format("\\x{:02x}", byte);
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
-  return out;
-}
-
-const char* OutcomeKindName(OutcomeKind kind) {
-  switch (kind) {
-    case OutcomeKind::Deny:
-      return "deny";
-    case OutcomeKind::Pend:
-      return "pend";
-    case OutcomeKind::Bundle:
-      return "bundle";
-    case OutcomeKind::Reject:
-      return "reject";
-    case OutcomeKind::Flag:
-      return "flag";
-    case OutcomeKind::AutoPend:
-      return "auto_pend";
-  }
-  return "?";
 }
 
 std::string DecimalText(int64_t scaled) {
@@ -84,7 +48,7 @@ std::string ScalarText(const Constant& c) {
     case Tag::Decimal:
       return DecimalText(c.i);
     case Tag::String:
-      return Quoted(c.text);
+      return QuotedText(c.text);
     case Tag::Date:
       if (c.i < kMinDay || c.i > kMaxDay)
         return fmt::format("date {}", c.i);
@@ -131,12 +95,15 @@ std::string OutcomeText(const Program& p, int64_t index) {
   const OutcomeData* o = At(p.outcomes, index);
   if (o == nullptr)
     return "?";
-  std::string out = OutcomeKindName(o->kind);
+  std::string out = IsOutcomeKind(o->kind) ? Info(o->kind).listing : "?";
   if (const ReasonData* reason = o->reason != kNone ? At(p.reasons, o->reason) : nullptr) {
-    out += " " + reason->name;
+    out += ' ';
+    out += reason->name;
   }
-  if (!o->message.empty())
-    out += " " + Quoted(o->message);
+  if (!o->message.empty()) {
+    out += ' ';
+    out += QuotedText(o->message);
+  }
   return out;
 }
 
@@ -157,110 +124,80 @@ std::string ColumnText(const Program& p, int64_t index) {
   return name;
 }
 
-std::string TargetText(const Instruction& ins, uint32_t pc) {
-  return fmt::format("-> {:04x}", ins.Target(pc));
-}
-
-// The `;` comment: what the operands name. The only per-opcode code of the listing.
-std::string Comment(const Program& p, const Instruction& ins, uint32_t pc) {
-  switch (ins.op) {
-    case Op::PushConst:
-    case Op::MakeList:
-      return ConstantText(p, ins.a);
-    case Op::Scope:
-      return ins.a < static_cast<int64_t>(ScopeId::kCount) ? ScopeName(static_cast<ScopeId>(ins.a))
+// What one operand names, for the `;` comment: "fobt", "line.code", "-> 0012"; empty for
+// values that name nothing (integers, slots).
+std::string OperandComment(const Program& p, const Instruction& ins, uint32_t pc, OperandKind kind,
+                           int64_t value) {
+  switch (kind) {
+    case OperandKind::None:
+    case OperandKind::Int:
+    case OperandKind::Slot:
+    case OperandKind::SlotOut:
+    case OperandKind::LoopStart:
+    case OperandKind::Loop:
+    case OperandKind::Accumulator:
+      return "";
+    case OperandKind::Target:
+      return fmt::format("-> {:04x}", ins.Target(pc));
+    case OperandKind::Constant:
+    case OperandKind::List:
+      return ConstantText(p, value);
+    case OperandKind::Window:
+      return value >= 0 && value < static_cast<int64_t>(std::size(kWindowSideNames))
+                 ? kWindowSideNames[value]
+                 : "?";
+    case OperandKind::Scope:
+      return value < static_cast<int64_t>(ScopeId::kCount) ? ScopeName(static_cast<ScopeId>(value))
                                                            : "?";
-    case Op::Field:
-      return ins.a < static_cast<int64_t>(FieldId::kCount) ? FieldName(static_cast<FieldId>(ins.a))
+    case OperandKind::Field:
+      return value < static_cast<int64_t>(FieldId::kCount) ? FieldName(static_cast<FieldId>(value))
                                                            : "?";
-    case Op::Fact: {
-      const FactData* fact = At(p.facts, ins.a);
+    case OperandKind::Fact: {
+      const FactData* fact = At(p.facts, value);
       return fact ? fact->name : "?";
     }
-    case Op::Lookup:
-    case Op::HasKey: {
-      const TableData* table = At(p.tables, ins.a);
+    case OperandKind::Table: {
+      const TableData* table = At(p.tables, value);
       return table ? table->name : "?";
     }
-    case Op::InCodeset: {
-      const std::string* name = At(p.codeset_names, ins.a);
+    case OperandKind::Column:
+      return ColumnText(p, value);
+    case OperandKind::Codeset: {
+      const std::string* name = At(p.codeset_names, value);
       return name ? *name : "?";
     }
-    case Op::Within:
-      return ins.a == 0 ? "before" : ins.a == 1 ? "after" : ins.a == 2 ? "of" : "?";
-    case Op::Call:
-      return ins.a < static_cast<int64_t>(BuiltinId::kCount)
-                 ? BuiltinName(static_cast<BuiltinId>(ins.a))
+    case OperandKind::Builtin:
+      return value < static_cast<int64_t>(BuiltinId::kCount)
+                 ? BuiltinName(static_cast<BuiltinId>(value))
                  : "?";
-    case Op::Jump:
-    case Op::JumpIfFalse:
-    case Op::JumpIfNotTrue:
-    case Op::IterNext:
-      return TargetText(ins, pc);
-    case Op::Applies:
-    case Op::Require:
-    case Op::Emit:
-      return OutcomeText(p, ins.a);
-    case Op::When:
-      return OutcomeText(p, ins.a) + ", " + TargetText(ins, pc);
-    case Op::Column:
-      return ColumnText(p, ins.a);
-    case Op::PushTrue:
-    case Op::PushFalse:
-    case Op::PushNone:
-    case Op::PushInt:
-    case Op::Load:
-    case Op::Store:
-    case Op::Pop:
-    case Op::Dup:
-    case Op::MapGet:
-    case Op::InList:
-    case Op::HasMapKey:
-    case Op::Not:
-    case Op::And:
-    case Op::Or:
-    case Op::IsNone:
-    case Op::IsKnown:
-    case Op::Eq:
-    case Op::Ne:
-    case Op::Lt:
-    case Op::Le:
-    case Op::Gt:
-    case Op::Ge:
-    case Op::Neg:
-    case Op::Add:
-    case Op::Sub:
-    case Op::Mul:
-    case Op::Div:
-    case Op::Select:
-    case Op::IterStart:
-    case Op::AccAny:
-    case Op::AccAll:
-    case Op::AccCount:
-    case Op::AccSum:
-    case Op::AccMin:
-    case Op::AccMax:
-    case Op::AccLatest:
-    case Op::AccEarliest:
-    case Op::Return:
-      return "";
+    case OperandKind::Outcome:
+      return OutcomeText(p, value);
   }
   return "";
 }
 
-std::string OperandText(const Instruction& ins) {
-  switch (Info(ins.op).format) {
-    case OperandFormat::None:
-      return "";
-    case OperandFormat::U8:
-    case OperandFormat::U16:
-    case OperandFormat::I32:
-      return fmt::format("{}", ins.a);
-    case OperandFormat::U16I32:
-    case OperandFormat::U8I32:
-      return fmt::format("{}, {}", ins.a, ins.b);
+// The `;` comment: what the operands name, joined by ", ".
+std::string Comment(const Program& p, const Instruction& ins, uint32_t pc) {
+  const OpInfo& info = Info(ins.op);
+  std::string out;
+  const int64_t values[] = {ins.a, ins.b};
+  for (size_t k = 0; k < info.operands.size(); ++k) {
+    const std::string part = OperandComment(p, ins, pc, info.operands[k].kind, values[k]);
+    if (part.empty())
+      continue;
+    out += out.empty() ? part : ", " + part;
   }
-  return "";
+  return out;
+}
+
+// The operands' values: "3", "12, -40".
+std::string OperandText(const Instruction& ins) {
+  const OpInfo& info = Info(ins.op);
+  if (info.operands[0].width == Width::None)
+    return "";
+  if (info.operands[1].width == Width::None)
+    return fmt::format("{}", ins.a);
+  return fmt::format("{}, {}", ins.a, ins.b);
 }
 
 // Line numbers and texts of the program's sources, from the line starts the pack stores.
@@ -303,16 +240,18 @@ class Lister {
       : p_(p), out_(out), options_(options), lines_(p) {}
 
   void Policy(const PolicyData& policy) {
-    out_ << fmt::format("== policy {} version {} ({} .. {}) {} ==\n", Quoted(policy.id),
+    out_ << fmt::format("== policy {} version {} ({} .. {}) {} ==\n", QuotedText(policy.id),
                         policy.version, DayText(policy.from), DayText(policy.until),
                         lines_.Name(policy.file));
   }
 
   void Rule(uint32_t index) {
     const RuleData& rule = p_.rules[index];
-    std::string header = "-- rule " + rule.name;
-    if (!rule.title.empty())
-      header += " " + Quoted(rule.title);
+    std::string header = fmt::format("-- rule {}", rule.name);
+    if (!rule.title.empty()) {
+      header += ' ';
+      header += QuotedText(rule.title);
+    }
     header += fmt::format(" ({}:{})", lines_.Name(rule.file), lines_.LineOf(rule.file, rule.begin));
     const PolicyData* policy = At(p_.policies, rule.policy);
     if (policy == nullptr || rule.from != policy->from || rule.until != policy->until) {
@@ -387,22 +326,17 @@ std::string EscapeCell(std::string_view text) {
   return out;
 }
 
-const char* OperandsDoc(OperandFormat format) {
-  switch (format) {
-    case OperandFormat::None:
-      return "";
-    case OperandFormat::U8:
-      return "u8 a";
-    case OperandFormat::U16:
-      return "u16 a";
-    case OperandFormat::I32:
-      return "i32 a";
-    case OperandFormat::U16I32:
-      return "u16 a, i32 b";
-    case OperandFormat::U8I32:
-      return "u8 a, i32 b";
+// "u16 Constant", "u8 Loop, i32 Target".
+std::string OperandsDoc(const OpInfo& info) {
+  constexpr const char* kWidths[] = {"", "u8", "u16", "i32"};
+  std::string out;
+  for (const Operand& operand : info.operands) {
+    if (operand.width == Width::None)
+      continue;
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ",
+                       kWidths[static_cast<size_t>(operand.width)], Info(operand.kind).name);
   }
-  return "";
+  return out;
 }
 
 // Splits "[.., a, b] -> [.., a == b]; meaning" into the notation and the meaning.
@@ -469,28 +403,55 @@ void Disassemble(const Program& program, std::ostream& out, const DisasmOptions&
 void WriteBytecodeDoc(std::ostream& out) {
   out << "# Bytecode\n\n"
          "<!-- Generated from runtime/pack/opcodes.def by WriteBytecodeDoc "
-         "(runtime/pack/disasm.h); do not "
-         "edit.\n"
+         "(runtime/pack/disasm.h); do not edit.\n"
          "     Regenerate: WARRANT_UPDATE_DOCS=1 build/<preset>/tests/warrant_unit_tests "
          "'[bytecode-doc]'\n"
          "     (without the variable, that test fails while this file is out of date). -->\n\n"
-         "One opcode byte, then the operands, little-endian. Jump offsets (`i32`) are relative "
-         "to the end of the\ninstruction. `call` pops its builtin's arity "
-         "(runtime/pack/builtins.def) "
-         "and pushes one value.\n\n"
-         "| # | mnemonic | operands | bytes | stack | effect | meaning |\n"
-         "|---:|---|---|---:|---:|---|---|\n";
+         "One opcode byte, then the operands, little-endian: `u8` and `u16` unsigned, `i32` "
+         "signed (`a` is the first\noperand, `b` the second; what each kind names is listed "
+         "under Operands). Stack: the change in depth,\nwith the values taken and left in the "
+         "effect column; `call` pops its builtin's arity\n(runtime/pack/builtins.def) and pushes "
+         "one value. Flow: `next` falls through, `jump` always goes to its target,\n`branch` "
+         "does one or the other, `return` ends the code. Traced: what the traced interpreter "
+         "reports\n(runtime/vm/trace.h): `step` the instruction's inputs and result, `own` a "
+         "step of its own (the stored value,\nthe loop element, the accumulator), `condition` "
+         "the condition it consumes.\n\n"
+         "| # | mnemonic | operands | bytes | stack | flow | traced | effect | meaning |\n"
+         "|---:|---|---|---:|---:|---|---|---|---|\n";
+  constexpr const char* kFlows[] = {"next", "jump", "branch", "return"};
+  constexpr const char* kTraces[] = {"", "step", "own", "condition"};
   for (size_t k = 0; k < kOpCount; ++k) {
-    const Op op = static_cast<Op>(k);
-    const OpInfo& info = Info(op);
+    const OpInfo& info = Info(static_cast<Op>(k));
     const auto [notation, meaning] = SplitDoc(info.doc);
-    const std::string delta = op == Op::Call         ? "1 - arity"
-                              : info.stack_delta > 0 ? fmt::format("+{}", info.stack_delta)
-                                                     : fmt::format("{}", info.stack_delta);
-    out << fmt::format("| {} | `{}` | {} | {} | {} | {} | {} |\n", k, info.mnemonic,
-                       OperandsDoc(info.format), info.size, delta,
-                       notation.empty() ? "" : "`" + EscapeCell(notation) + "`",
+    const int delta = info.pushes - info.pops;
+    const std::string stack = info.pops == kPopsArity ? fmt::format("{} - arity", info.pushes)
+                              : delta > 0             ? fmt::format("+{}", delta)
+                                                      : fmt::format("{}", delta);
+    out << fmt::format("| {} | `{}` | {} | {} | {} | {} | {} | {} | {} |\n", k, info.mnemonic,
+                       OperandsDoc(info), info.size, stack, kFlows[static_cast<size_t>(info.flow)],
+                       kTraces[static_cast<size_t>(info.trace)],
+                       notation.empty() ? "" : fmt::format("`{}`", EscapeCell(notation)),
                        EscapeCell(meaning));
+  }
+  out << "\n## Operands\n\n"
+         "| kind | slots | meaning |\n"
+         "|---|---|---|\n";
+  for (const OperandKindInfo& kind : kOperandKindInfos) {
+    if (kind.noun[0] == '\0')
+      continue;  // None
+    std::string slots;
+    if (kind.slots_used >= 0) {
+      slots = kind.slots_used == 0 ? "a" : fmt::format("a .. a+{}", kind.slots_used);
+      if (kind.writes_from <= kind.writes_to) {
+        const auto at = [](int offset) {
+          return offset == 0 ? std::string("a") : fmt::format("a{:+}", offset);
+        };
+        slots += kind.writes_from == kind.writes_to
+                     ? fmt::format("; writes {}", at(kind.writes_from))
+                     : fmt::format("; writes {} .. {}", at(kind.writes_from), at(kind.writes_to));
+      }
+    }
+    out << fmt::format("| {} | {} | {} |\n", kind.name, slots, EscapeCell(kind.meaning));
   }
 }
 

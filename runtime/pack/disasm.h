@@ -1,7 +1,8 @@
 // Listings of bytecode: the disassembler, and the opcode reference docs/bytecode.md.
 //
-// Both are driven by the opcodes.def table (mnemonics, operand formats, stack effects); only
-// the `;` comments that resolve operands to names know what individual opcodes mean. Output is
+// Both are driven by the opcodes.def table (mnemonics, operands and their kinds, stack effects,
+// flow, tracing): the `;` comments resolve each operand by its kind (a codeset's name, a jump's
+// target), so nothing here knows individual opcodes. Output is
 // deterministic and stable, for golden tests. Listing an unverified Program is safe: what does
 // not decode is printed as such. Nothing here checks a Program (runtime/pack/verify.h does).
 #pragma once

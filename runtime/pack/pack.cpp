@@ -40,8 +40,10 @@
 
 #include <concepts>
 #include <cstring>
+#include <initializer_list>
 #include <limits>
 #include <stdexcept>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -115,12 +117,31 @@ constexpr uint64_t Fnv(uint64_t hash, int64_t number) {
   return Fnv(hash, std::string_view(digits, size));
 }
 
+// An instruction's operand widths as one word: "None", "U8", "U16I32", ...
+constexpr uint64_t FnvOperands(uint64_t hash, const OpInfo& info) {
+  constexpr std::string_view kNames[] = {"None", "U8", "U16", "I32"};
+  std::string_view first = kNames[static_cast<size_t>(info.operands[0].width)];
+  std::string_view second = info.operands[1].width == Width::None
+                                ? ""
+                                : kNames[static_cast<size_t>(info.operands[1].width)];
+  char word[8] = {};
+  size_t size = 0;
+  for (std::string_view part : {first, second}) {
+    for (char c : part)
+      word[size++] = c;
+  }
+  return Fnv(hash, std::string_view(word, size));
+}
+
+// Each opcode's mnemonic, operand widths and stack delta (Call's counted as 0: its real delta
+// comes from builtins.def, hashed below), then the tables the operands index. The same words
+// the table has always hashed, so a pack stays loadable while its instruction set is unchanged.
 constexpr uint64_t ComputeInstructionSetHash() {
   uint64_t hash = 0xcbf29ce484222325ULL;
-#define WARRANT_OP(Name, Mnemonic, Operands, StackDelta, Doc) \
-  hash = Fnv(Fnv(Fnv(hash, Mnemonic), #Operands), StackDelta);
-#include "runtime/pack/opcodes.def"
-#undef WARRANT_OP
+  for (const OpInfo& info : kOpInfos) {
+    const int delta = info.pops == kPopsArity ? 0 : info.pushes - info.pops;
+    hash = Fnv(FnvOperands(Fnv(hash, info.mnemonic), info), delta);
+  }
   hash = Fnv(hash, "builtins");
 #define WARRANT_BUILTIN(Name, Surface, Signature, Doc) hash = Fnv(Fnv(hash, Surface), Signature);
 #include "runtime/pack/builtins.def"
@@ -245,7 +266,8 @@ struct StoredEnum;
   };
 
 WARRANT_STORED_ENUM(Tag, Tag::Record, "value tag", "a tag")
-WARRANT_STORED_ENUM(OutcomeKind, OutcomeKind::AutoPend, "outcome kind", "an outcome kind")
+WARRANT_STORED_ENUM(OutcomeKind, static_cast<OutcomeKind>(kOutcomeKindCount - 1), "outcome kind",
+                    "an outcome kind")
 WARRANT_STORED_ENUM(StatementKind, StatementKind::Emit, "statement kind", "a statement kind")
 WARRANT_STORED_ENUM(CodesetMemberKind, CodesetMemberKind::Load, "codeset member kind",
                     "a codeset member kind")

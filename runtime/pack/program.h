@@ -16,88 +16,13 @@
 
 #include "runtime/core/codeset.h"
 #include "runtime/core/date.h"
+#include "runtime/core/decision.h"
 #include "runtime/core/span.h"
 #include "runtime/core/value.h"
+#include "runtime/pack/opcode.h"
 #include "runtime/records/facts.h"
 
 namespace warrant {
-
-enum class Op : uint8_t {
-#define WARRANT_OP(Name, Mnemonic, Operands, StackDelta, Doc) Name,
-#include "runtime/pack/opcodes.def"
-#undef WARRANT_OP
-};
-
-enum class OperandFormat : uint8_t { None, U8, U16, I32, U16I32, U8I32 };
-
-struct OpInfo {
-  const char* mnemonic;
-  OperandFormat format;
-  int8_t stack_delta;  // for Call: 1 - arity, computed from the builtin
-  uint8_t size;        // opcode byte plus operands
-  const char* doc;
-};
-
-// The row of `op`. An `op` outside the table (a corrupt byte cast to Op) gets a row with
-// mnemonic "?" and size 1; DecodeAt rejects such bytes.
-const OpInfo& Info(Op op);
-inline constexpr size_t kOpCount = 0
-#define WARRANT_OP(Name, Mnemonic, Operands, StackDelta, Doc) +1
-#include "runtime/pack/opcodes.def"
-#undef WARRANT_OP
-    ;
-static_assert(kOpCount <= 256, "opcodes are one byte");
-
-// Operand bytes of a format: None 0, U8 1, U16 2, I32 4, U16I32 6, U8I32 5.
-constexpr uint8_t OperandBytes(OperandFormat format) {
-  switch (format) {
-    case OperandFormat::None:
-      return 0;
-    case OperandFormat::U8:
-      return 1;
-    case OperandFormat::U16:
-      return 2;
-    case OperandFormat::I32:
-      return 4;
-    case OperandFormat::U16I32:
-      return 6;
-    case OperandFormat::U8I32:
-      return 5;
-  }
-  return 0;
-}
-
-// How many values `op` pops, read from the stack notation of its opcodes.def row
-// ("[.., a, b] -> ..." pops 2; rows without notation pop nothing). Call's row says "[.., args]":
-// its real count is BuiltinArity (runtime/pack/builtins.h) of its operand, not this.
-int StackPops(Op op);
-
-// How control leaves an instruction: Next falls through; Jump always goes to its target;
-// Branch falls through or goes to its target; Return ends the code (Applies counts as Next: the
-// rule goes on when it applies).
-enum class Flow : uint8_t { Next, Jump, Branch, Return };
-Flow FlowOf(Op op);
-
-// One decoded instruction. `a` is the first operand (U8/U16 zero-extended, I32 sign-extended),
-// `b` the I32 of U16I32/U8I32. For Jump and Branch instructions the I32 operand is the offset,
-// relative to the end of the instruction.
-struct Instruction {
-  Op op = Op::Return;
-  int64_t a = 0;
-  int64_t b = 0;
-  uint8_t size = 1;
-
-  // The absolute target of a Jump/Branch at `pc` (may be out of the code: check it).
-  int64_t Target(uint32_t pc) const;
-};
-
-// The instruction at `pc`, or nullopt when `pc` is past the end, the opcode byte is not in the
-// table, or the operands run past the end of `code`. Never reads outside `code`.
-std::optional<Instruction> DecodeAt(std::span<const uint8_t> code, size_t pc);
-
-// Appends `op` and its operands, little-endian, each truncated to its width (the caller range-
-// checks). `a` and `b` as in Instruction. For assemblers: the code generator and tests.
-void AppendInstruction(std::vector<uint8_t>& code, Op op, int64_t a = 0, int64_t b = 0);
 
 // A constant of the pool. Strings live in `text`; lists (of constants) in `items`.
 struct Constant {
@@ -118,8 +43,6 @@ struct TableData {
   bool record_valued = false;            // rows are records (`mue[code].units`) rather than scalars
   std::vector<Constant> cells;           // row-major: rows x columns
 };
-
-enum class OutcomeKind : uint8_t { Deny, Pend, Bundle, Reject, Flag, AutoPend };
 
 // One statement that can produce a finding (a `require`, a direct outcome, a `when` or an
 // `applies` that may be unknown), with where it is.

@@ -59,10 +59,6 @@ bool IsFactTag(Tag tag) {
   return false;
 }
 
-bool IsOutcomeKind(OutcomeKind kind) {
-  return static_cast<uint8_t>(kind) <= static_cast<uint8_t>(OutcomeKind::AutoPend);
-}
-
 // A stretch of code the VM runs from its first byte to a `return`: a rule, or a reason's
 // `group X when E` condition (which leaves its value on the stack and makes no findings).
 struct Region {
@@ -140,26 +136,28 @@ class Verifier {
   bool CheckTables() {
     for (const TableData& t : p_.tables) {
       const std::string what = fmt::format("table `{}`", t.name);
+      // Lookups binary-search the keys: strictly ascending, so each key has one row.
+      const auto ascending = [&](const auto& keys) {
+        for (size_t k = 1; k < keys.size(); ++k) {
+          if (!(keys[k - 1] < keys[k])) {
+            return Fail(
+                fmt::format("{}: keys {} and {} are not in ascending order", what, k - 1, k));
+          }
+        }
+        return true;
+      };
       size_t rows = 0;
       if (t.key_tag == Tag::String) {
         if (!t.int_keys.empty())
           return Fail(what + ": string-keyed but has int keys");
-        for (size_t k = 1; k < t.string_keys.size(); ++k) {
-          if (!(t.string_keys[k - 1] < t.string_keys[k])) {
-            return Fail(
-                fmt::format("{}: keys {} and {} are not in ascending order", what, k - 1, k));
-          }
-        }
+        if (!ascending(t.string_keys))
+          return false;
         rows = t.string_keys.size();
       } else if (t.key_tag == Tag::Int || t.key_tag == Tag::Code) {
         if (!t.string_keys.empty())
           return Fail(what + ": int-keyed but has string keys");
-        for (size_t k = 1; k < t.int_keys.size(); ++k) {
-          if (!(t.int_keys[k - 1] < t.int_keys[k])) {
-            return Fail(
-                fmt::format("{}: keys {} and {} are not in ascending order", what, k - 1, k));
-          }
-        }
+        if (!ascending(t.int_keys))
+          return false;
         rows = t.int_keys.size();
       } else {
         return Fail(fmt::format("{}: key tag {} is not int, code or string", what,
@@ -319,115 +317,80 @@ class Verifier {
     return true;
   }
 
-  bool CheckIndex(const Region& region, uint32_t pc, const Instruction& ins, const char* noun,
-                  size_t count) {
-    if (static_cast<uint64_t>(ins.a) < count)
+  bool CheckIndex(const Region& region, uint32_t pc, const Instruction& ins, int64_t value,
+                  OperandKind kind, size_t count) {
+    if (static_cast<uint64_t>(value) < count)
       return true;
     return Fail(fmt::format("{}: `{}` at {} uses {} {}, but there are {}", region.what,
-                            Info(ins.op).mnemonic, Hex(pc), noun, ins.a, count));
+                            Info(ins.op).mnemonic, Hex(pc), Info(kind).noun, value, count));
   }
 
   // Slots a .. a + extra must exist: loops use a triple (list, index, element).
-  bool CheckSlots(const Region& region, uint32_t pc, const Instruction& ins, int extra) {
-    if (ins.a + extra < region.slots)
+  bool CheckSlots(const Region& region, uint32_t pc, const Instruction& ins, int64_t a, int extra) {
+    if (a + extra < region.slots)
       return true;
-    const std::string slots = extra == 0 ? fmt::format("slot {}", ins.a)
-                                         : fmt::format("slots {}..{}", ins.a, ins.a + extra);
+    const std::string slots =
+        extra == 0 ? fmt::format("slot {}", a) : fmt::format("slots {}..{}", a, a + extra);
     return Fail(fmt::format("{}: `{}` at {} uses {}, but it has {} slots", region.what,
                             Info(ins.op).mnemonic, Hex(pc), slots, region.slots));
   }
 
-  bool CheckOutcomeSite(const Region& region, uint32_t pc, const Instruction& ins) {
-    if (region.is_condition) {
-      return Fail(fmt::format("{}: `{}` at {}: a condition cannot make findings", region.what,
-                              Info(ins.op).mnemonic, Hex(pc)));
+  // What an operand names exists. Targets are checked with the control flow (CheckRegion).
+  bool CheckOperand(const Region& region, uint32_t pc, const Instruction& ins, OperandKind kind,
+                    int64_t value) {
+    switch (kind) {
+      case OperandKind::None:
+      case OperandKind::Int:
+      case OperandKind::Target:
+        return true;
+      case OperandKind::Slot:
+      case OperandKind::SlotOut:
+      case OperandKind::LoopStart:
+      case OperandKind::Loop:
+      case OperandKind::Accumulator:
+        return CheckSlots(region, pc, ins, value, Info(kind).slots_used);
+      case OperandKind::Constant:
+        return CheckIndex(region, pc, ins, value, kind, p_.constants.size());
+      case OperandKind::List:
+        if (!CheckIndex(region, pc, ins, value, kind, p_.constants.size()))
+          return false;
+        if (p_.constants[value].tag != Tag::List) {
+          return Fail(fmt::format("{}: `{}` at {} uses constant {}, which is not a list",
+                                  region.what, Info(ins.op).mnemonic, Hex(pc), value));
+        }
+        return true;
+      case OperandKind::Window:
+        return CheckIndex(region, pc, ins, value, kind, std::size(kWindowSideNames));
+      case OperandKind::Scope:
+        return CheckIndex(region, pc, ins, value, kind, static_cast<size_t>(ScopeId::kCount));
+      case OperandKind::Field:
+        return CheckIndex(region, pc, ins, value, kind, static_cast<size_t>(FieldId::kCount));
+      case OperandKind::Fact:
+        return CheckIndex(region, pc, ins, value, kind, p_.facts.size());
+      case OperandKind::Table:
+        return CheckIndex(region, pc, ins, value, kind, p_.tables.size());
+      case OperandKind::Column:
+        // Which table the row comes from is known only at run time; the VM checks the column
+        // against it. Here: some table has that column.
+        return CheckIndex(region, pc, ins, value, kind, max_columns_);
+      case OperandKind::Codeset:
+        return CheckIndex(region, pc, ins, value, kind, p_.codesets.size());
+      case OperandKind::Builtin:
+        return CheckIndex(region, pc, ins, value, kind, static_cast<size_t>(BuiltinId::kCount));
+      case OperandKind::Outcome:
+        if (region.is_condition) {
+          return Fail(fmt::format("{}: `{}` at {}: a condition cannot make findings", region.what,
+                                  Info(ins.op).mnemonic, Hex(pc)));
+        }
+        return CheckIndex(region, pc, ins, value, kind, p_.outcomes.size());
     }
-    return CheckIndex(region, pc, ins, "outcome", p_.outcomes.size());
+    return true;
   }
 
   bool CheckOperands(const Region& region, uint32_t pc, const Instruction& ins) {
-    switch (ins.op) {
-      case Op::PushConst:
-        return CheckIndex(region, pc, ins, "constant", p_.constants.size());
-      case Op::MakeList:
-        if (!CheckIndex(region, pc, ins, "constant", p_.constants.size()))
-          return false;
-        if (p_.constants[ins.a].tag != Tag::List) {
-          return Fail(fmt::format("{}: `make_list` at {} uses constant {}, which is not a list",
-                                  region.what, Hex(pc), ins.a));
-        }
-        return true;
-      case Op::Load:
-      case Op::Store:
-        return CheckSlots(region, pc, ins, 0);
-      case Op::IterStart:
-      case Op::IterNext:
-      case Op::AccAny:
-      case Op::AccAll:
-      case Op::AccCount:
-      case Op::AccSum:
-      case Op::AccMin:
-      case Op::AccMax:
-      case Op::AccLatest:
-      case Op::AccEarliest:
-        return CheckSlots(region, pc, ins, 2);
-      case Op::Scope:
-        return CheckIndex(region, pc, ins, "scope", static_cast<size_t>(ScopeId::kCount));
-      case Op::Field:
-        return CheckIndex(region, pc, ins, "field", static_cast<size_t>(FieldId::kCount));
-      case Op::Fact:
-        return CheckIndex(region, pc, ins, "fact", p_.facts.size());
-      case Op::Lookup:
-      case Op::HasKey:
-        return CheckIndex(region, pc, ins, "table", p_.tables.size());
-      case Op::Column:
-        // Which table the row comes from is known only at run time; the VM checks the column
-        // against it. Here: some table has that column.
-        return CheckIndex(region, pc, ins, "column", max_columns_);
-      case Op::InCodeset:
-        return CheckIndex(region, pc, ins, "codeset", p_.codesets.size());
-      case Op::Within:
-        return CheckIndex(region, pc, ins, "window kind", 3);
-      case Op::Call:
-        return CheckIndex(region, pc, ins, "builtin", static_cast<size_t>(BuiltinId::kCount));
-      case Op::Applies:
-      case Op::Require:
-      case Op::Emit:
-      case Op::When:
-        return CheckOutcomeSite(region, pc, ins);
-      case Op::PushTrue:
-      case Op::PushFalse:
-      case Op::PushNone:
-      case Op::PushInt:
-      case Op::Pop:
-      case Op::Dup:
-      case Op::MapGet:
-      case Op::InList:
-      case Op::HasMapKey:
-      case Op::Not:
-      case Op::And:
-      case Op::Or:
-      case Op::IsNone:
-      case Op::IsKnown:
-      case Op::Eq:
-      case Op::Ne:
-      case Op::Lt:
-      case Op::Le:
-      case Op::Gt:
-      case Op::Ge:
-      case Op::Neg:
-      case Op::Add:
-      case Op::Sub:
-      case Op::Mul:
-      case Op::Div:
-      case Op::Jump:
-      case Op::JumpIfFalse:
-      case Op::JumpIfNotTrue:
-      case Op::Select:
-      case Op::Return:
-        return true;
-    }
-    return true;
+    const OpInfo& info = Info(ins.op);
+    return CheckOperand(region, pc, ins, info.operands[0].kind, ins.a) &&
+           CheckOperand(region, pc, ins, info.operands[1].kind, ins.b);
   }
 
   // Decodes the region front to back (every instruction, reachable or not, must decode and
@@ -492,11 +455,8 @@ class Verifier {
     uint8_t slot = 0;   // s: s holds the list, s + 1 the index, s + 2 the element
   };
 
-  // The slots an instruction writes, as [first, last]; none when last < first.
-  static std::pair<int, int> WrittenSlots(const Instruction& ins) {
-    const int a = static_cast<int>(ins.a);
-    switch (ins.op) {
-      case Op::Store:
+  static bool IsAccumulate(Op op) {
+    switch (op) {
       case Op::AccAny:
       case Op::AccAll:
       case Op::AccCount:
@@ -505,19 +465,30 @@ class Verifier {
       case Op::AccMax:
       case Op::AccLatest:
       case Op::AccEarliest:
-        return {a, a};
-      case Op::IterStart:
-        return {a - 1, a + 1};  // the accumulator below it, when the list is missing
-      case Op::IterNext:
-        return {a + 1, a + 2};
+        return true;
       default:
-        return {0, -1};
+        return false;
     }
+  }
+
+  // The slots an instruction writes, as [first, last]; none when last < first.
+  static std::pair<int, int> WrittenSlots(const Instruction& ins) {
+    const OpInfo& info = Info(ins.op);
+    const int64_t values[] = {ins.a, ins.b};
+    for (size_t k = 0; k < info.operands.size(); ++k) {
+      const OperandKindInfo& kind = Info(info.operands[k].kind);
+      if (kind.writes_from <= kind.writes_to) {
+        const int a = static_cast<int>(values[k]);
+        return {a + kind.writes_from, a + kind.writes_to};
+      }
+    }
+    return {0, -1};
   }
 
   // Termination: the only backward jump allowed closes a loop of the shape above; loops nest
   // properly and are entered only through their `iter_start`; no jump enters or leaves a loop's
   // body except its `iter_next` exit; and nothing in the body writes the loop's list or index.
+  // (Also here, though not for termination: each accumulator sits just below its loop's slots.)
   // So each pass through a loop's head consumes one element of a list that cannot change, and
   // every run of the region ends. (Branches are forward; a cycle needs a backward edge.)
   bool CheckLoops(const Region& region, std::span<const uint8_t> code,
@@ -581,6 +552,17 @@ class Verifier {
                           region.what, Info(ins.op).mnemonic, Hex(pc), s));
         }
       }
+      if (IsAccumulate(ins.op) && (open.empty() || loops[open.back()].slot != ins.a + 1)) {
+        // The trace names the element an accumulator took from slots acc + 2 and acc + 3: they
+        // must be the index and element of the loop it is in, set on this run of the rule.
+        return Fail(fmt::format(
+            "{}: `{}` at {} accumulates into slot {}, but {}; an accumulator sits in the slot "
+            "just below its loop's",
+            region.what, Info(ins.op).mnemonic, Hex(pc), ins.a,
+            open.empty()
+                ? std::string("it is not inside a loop")
+                : fmt::format("the loop around it starts at slot {}", loops[open.back()].slot)));
+      }
       if (next_loop < loops.size() && loops[next_loop].head == pc) {
         const Loop& loop = loops[next_loop];
         if (!open.empty() && loops[open.back()].back < loop.back) {
@@ -631,12 +613,8 @@ class Verifier {
       const Instruction ins = *DecodeAt(code, pc);
       const OpInfo& info = Info(ins.op);
       const int32_t here = depth[pc - region.begin];
-      int32_t pops = StackPops(ins.op);
-      int32_t pushes = pops + info.stack_delta;
-      if (ins.op == Op::Call) {
-        pops = BuiltinArity(static_cast<BuiltinId>(ins.a));
-        pushes = 1;
-      }
+      const int32_t pops = StackPops(ins.op, ins.a);
+      const int32_t pushes = StackPushes(ins.op);
       if (here < pops) {
         return Fail(fmt::format("{}: stack underflow at {}: `{}` pops {}, the stack holds {}",
                                 region.what, Hex(pc), info.mnemonic, pops, here));

@@ -4,9 +4,10 @@
 // ends in `return`, that jumps land on instruction boundaries of the same range, that every
 // operand indexes something that exists, that the stack never underflows nor exceeds the
 // declared max_stack on any path, that every loop has the shape the code generator emits (so
-// every run ends: see CheckLoops in verify.cpp), and that the tables cross-reference each other
-// consistently. It does not check meaning (types, that a rule does what its title says): the
-// checker did.
+// every run ends: see CheckLoops in verify.cpp), that every accumulator sits in the slot just
+// below the loop it is in (the traced VM reads that loop's index and element beside it), and
+// that the tables cross-reference each other consistently. It does not check meaning (types,
+// that a rule does what its title says): the checker did.
 #pragma once
 
 #include <string>

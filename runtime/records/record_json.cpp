@@ -15,6 +15,7 @@
 #include "runtime/core/code.h"
 #include "runtime/core/date.h"
 #include "runtime/core/decimal.h"
+#include "runtime/core/text.h"
 #include "runtime/records/record_scan.h"
 
 namespace warrant {
@@ -112,24 +113,10 @@ bool ToInt(const NumberParts& p, int64_t& out) {
 
 // ---- Message helpers ------------------------------------------------------------------------
 
-// User text for a message: control characters escaped, cut (on a UTF-8 boundary) after `max`
-// bytes, so a hostile record cannot blow up an error line.
+// User text for a message: cut after `max` bytes and made safe to print (runtime/core/text.h), so
+// a hostile record cannot blow up or drive the terminal showing an error line.
 std::string Clip(std::string_view text, size_t max = 40) {
-  size_t n = std::min(text.size(), max);
-  while (n > 0 && n < text.size() && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80)
-    --n;
-  std::string out;
-  for (char c : text.substr(0, n)) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) {
-      out += fmt::format("\\x{:02X}", byte);
-    } else {
-      out += c;
-    }
-  }
-  if (n < text.size())
-    out += "…";
-  return out;
+  return TerminalText(text, {.max = max});
 }
 
 std::string_view JsonProblem(simdjson::error_code e) {

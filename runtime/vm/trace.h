@@ -2,10 +2,12 @@
 //
 // With a null sink the VM runs its untraced interpreter loop, which has no trace branches at all
 // (the loop is instantiated twice, with and without tracing), so tracing off costs nothing.
-// With a sink, the VM reports each rule it runs, each condition it consumes and each value an
-// instruction of interest computes (comparisons, codeset tests, windows, calls, facts, lets,
-// loop elements and accumulators). Implementations record what they need (explain, coverage);
-// this module only declares the events. Value operands that refer into the claim (lists,
+// With a sink, the VM reports each rule it runs, each condition it consumes and what each
+// instruction opcodes.def marks as traced reports (its Trace column): Step instructions their
+// stack inputs and result (facts, lookups, membership tests, comparisons, arithmetic, windows,
+// calls), Own instructions a step of their own (stored lets, loop elements, accumulators).
+// Implementations record what they need (explain, coverage); this module only declares the
+// events. Value operands that refer into the claim (lists,
 // records, strings) stay valid until the next claim is decoded.
 #pragma once
 

@@ -3,6 +3,7 @@
 #include "runtime/vm/vm.h"
 
 #include <algorithm>
+#include <array>
 
 #include "runtime/pack/builtins.h"
 #include "runtime/terminology/terminology.h"
@@ -10,23 +11,6 @@
 #include "runtime/vm/vm_ops.h"
 
 namespace warrant {
-
-Decision DecisionOf(OutcomeKind kind) {
-  switch (kind) {
-    case OutcomeKind::Deny:
-      return Decision::Denied;
-    case OutcomeKind::Pend:
-    case OutcomeKind::AutoPend:
-      return Decision::Pended;
-    case OutcomeKind::Bundle:
-      return Decision::Bundled;
-    case OutcomeKind::Reject:
-      return Decision::Rejected;
-    case OutcomeKind::Flag:
-      return Decision::Covered;  // a note: it never changes the decision
-  }
-  return Decision::Covered;
-}
 
 RuleIndex RuleIndex::Build(const Program& program) {
   RuleIndex index;
@@ -179,10 +163,21 @@ bool Vm::SetPolicyFilter(std::string_view policy_id) {
 void Vm::Decide(const Claim& claim, ClaimDecision& out, TraceSink* trace) {
   out.Clear();
   over_budget_ = false;
+  findings_full_ = false;
+  over_budget_line_ = 0;
   budget_end_ = instructions_ + budget_;
   for (uint32_t line = 0; line < claim.lines.size() && !over_budget_; ++line) {
     DecideLine(claim, line, out, trace);
   }
+}
+
+bool Vm::OutOfBudget(uint32_t line) {
+  if (instructions_ <= budget_end_)
+    return false;
+  if (!over_budget_ && !findings_full_)
+    over_budget_line_ = line + 1;
+  over_budget_ = true;
+  return true;
 }
 
 void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, TraceSink* trace) {
@@ -231,9 +226,14 @@ void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, Trace
     }
   }
 
+  // Choosing versions and candidates is work too, whatever the rules then run: it counts against
+  // the budget as one instruction per policy group and per candidate rule.
+  instructions_ += 1 + index_.groups.size() + candidates_.size();
   LineDecision decision;
   for (uint32_t r : candidates_) {
-    if (over_budget_)
+    // Checked before every rule as well as on every loop pass: a rule's straight-line code is
+    // bounded by its length, so a claim overruns its budget by at most one rule's code.
+    if (OutOfBudget(line))
       break;
     const RuleData& rule = program_.rules[r];
     uint32_t group = index_.group_of_policy[rule.policy];
@@ -247,18 +247,8 @@ void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, Trace
       decision.rules_applied++;
   }
 
-  // Strongest first; ties keep pack order (the order findings were made). A line has a handful
-  // of findings, and an insertion sort is stable without the buffer std::stable_sort allocates.
+  SortFindings(out, ctx.first_finding);
   auto begin = out.findings.begin() + ctx.first_finding;
-  for (auto it = begin; it != out.findings.end(); ++it) {
-    Finding moving = *it;
-    auto hole = it;
-    while (hole != begin && DecisionOf((hole - 1)->kind) < DecisionOf(moving.kind)) {
-      *hole = *(hole - 1);
-      --hole;
-    }
-    *hole = moving;
-  }
   decision.first_finding = ctx.first_finding;
   decision.finding_count = static_cast<uint32_t>(out.findings.size()) - ctx.first_finding;
   if (decision.rules_applied > 0)
@@ -267,6 +257,36 @@ void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, Trace
     decision.decision = std::max(decision.decision, DecisionOf(it->kind));
   }
   out.lines.push_back(decision);
+}
+
+// Strongest first; ties keep pack order (the order findings were made). A line usually has a
+// handful of findings, sorted in place by insertion; a line with many (thousands of requirements
+// failing) is sorted by counting into a reused buffer, so the cost stays linear either way.
+void Vm::SortFindings(ClaimDecision& out, uint32_t first) {
+  const auto begin = out.findings.begin() + first;
+  const auto count = static_cast<size_t>(out.findings.end() - begin);
+  if (count <= 32) {
+    for (auto it = begin; it != out.findings.end(); ++it) {
+      Finding moving = *it;
+      auto hole = it;
+      while (hole != begin && DecisionOf((hole - 1)->kind) < DecisionOf(moving.kind)) {
+        *hole = *(hole - 1);
+        --hole;
+      }
+      *hole = moving;
+    }
+    return;
+  }
+  constexpr size_t kDecisions = static_cast<size_t>(Decision::Rejected) + 1;
+  std::array<size_t, kDecisions + 1> start{};
+  for (auto it = begin; it != out.findings.end(); ++it)
+    ++start[kDecisions - static_cast<size_t>(DecisionOf(it->kind))];
+  for (size_t d = 1; d <= kDecisions; ++d)
+    start[d] += start[d - 1];
+  sort_buffer_.resize(count);
+  for (auto it = begin; it != out.findings.end(); ++it)
+    sort_buffer_[start[kDecisions - 1 - static_cast<size_t>(DecisionOf(it->kind))]++] = *it;
+  std::copy(sort_buffer_.begin(), sort_buffer_.end(), begin);
 }
 
 bool Vm::RunRule(uint32_t rule, const LineContext& line_ctx, ClaimDecision& out, TraceSink* trace) {
@@ -292,8 +312,18 @@ bool Vm::RunRule(uint32_t rule, const LineContext& line_ctx, ClaimDecision& out,
   return applied;
 }
 
-void Vm::AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_t missing_pc,
+bool Vm::AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_t missing_pc,
                     bool auto_message, const LineContext& ctx, ClaimDecision& out) {
+  if (out.findings.size() >= kMaxClaimFindings) {
+    // Too many: stop the claim at the next budget check (the next rule or loop pass), as if its
+    // instructions had run out, and keep no more.
+    if (!findings_full_) {
+      findings_full_ = true;
+      over_budget_line_ = ctx.line + 1;
+      budget_end_ = 0;
+    }
+    return false;
+  }
   Finding f;
   f.kind = kind == OutcomeKind::AutoPend ? OutcomeKind::Pend : kind;
   f.outcome = outcome;
@@ -311,6 +341,7 @@ void Vm::AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_
     }
   }
   out.findings.push_back(f);
+  return true;
 }
 
 Value Vm::Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool* applied,
@@ -340,35 +371,34 @@ inline bool CompareInts(Op op, int64_t a, int64_t b) {
   }
 }
 
-// The instructions whose values an explanation shows: the ones that decide, not the plumbing.
+// The instructions whose values an explanation shows: the ones that decide, not the plumbing
+// (opcodes.def's Trace column). Generated as switches, not read from kOpInfos, so that in each
+// case of the dispatch switch the compiler knows the answer and the traced loop pays nothing
+// for asking.
 constexpr bool IsTracedStep(Op op) {
   switch (op) {
-    case Op::Fact:
-    case Op::Lookup:
-    case Op::Column:
-    case Op::HasKey:
-    case Op::MapGet:
-    case Op::InCodeset:
-    case Op::InList:
-    case Op::HasMapKey:
-    case Op::IsNone:
-    case Op::IsKnown:
-    case Op::Eq:
-    case Op::Ne:
-    case Op::Lt:
-    case Op::Le:
-    case Op::Gt:
-    case Op::Ge:
-    case Op::Add:
-    case Op::Sub:
-    case Op::Mul:
-    case Op::Div:
-    case Op::Within:
-    case Op::Call:
-      return true;
-    default:
-      return false;
+#define WARRANT_OP(Name, Mnemonic, AW, AK, BW, BK, Pops, Pushes, F, Trace, Doc) \
+  case Op::Name:                                                                \
+    return TraceKind::Trace == TraceKind::Step;
+#include "runtime/pack/opcodes.def"
   }
+  return false;
+}
+
+// How many stack values a traced step consumed: its Pops, for Call its builtin's arity (the
+// builtin is Call's u8 operand, just after the opcode).
+inline size_t StepPops(Op op, const uint8_t* code, uint32_t at) {
+  [[maybe_unused]] constexpr int Arity = kPopsArity;  // the Pops column's word for Call
+  int pops = 0;
+  switch (op) {
+#define WARRANT_OP(Name, Mnemonic, AW, AK, BW, BK, Pops, Pushes, F, Trace, Doc) \
+  case Op::Name:                                                                \
+    pops = Pops;                                                                \
+    break;
+#include "runtime/pack/opcodes.def"
+  }
+  return static_cast<size_t>(pops == kPopsArity ? BuiltinArity(static_cast<BuiltinId>(code[at + 1]))
+                                                : pops);
 }
 
 // A quantifier step: the accumulator sits in slot `acc`, the loop's list, index and element in
@@ -380,25 +410,6 @@ void TraceAccumulate(TraceSink* trace, uint32_t at, Op op, const Value* slots, u
   trace->Step(at, op, in, slots[acc]);
 }
 
-// How many stack operands a traced instruction consumes (Call: its builtin's arity).
-constexpr size_t OperandsConsumed(Op op) {
-  switch (op) {
-    case Op::Fact:
-      return 0;
-    case Op::Lookup:
-    case Op::Column:
-    case Op::HasKey:
-    case Op::InCodeset:
-    case Op::IsNone:
-    case Op::IsKnown:
-      return 1;
-    case Op::Within:
-      return 3;
-    default:
-      return 2;
-  }
-}
-
 }  // namespace
 
 template <bool kTraced>
@@ -408,8 +419,19 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
   Value* sp = stack;  // the next free entry
   OpContext op_ctx{program_, *ctx.claim, ctx.line, ctx.dos, terminology_};
   Value result = Value::Unknown(kNoPc);
+
+  // Every instruction counts. The count lives in a local (a register, not a store per
+  // instruction) and joins instructions_ when this call returns; the budget is checked where
+  // code repeats (each loop pass) and, by DecideLine, before every rule.
+  struct Count {
+    uint64_t& total;
+    uint64_t here = 0;
+
+    ~Count() { total += here; }
+  } count{instructions_};
+
   for (;;) {
-    ++instructions_;
+    ++count.here;
     uint32_t at = pc;
     Op op = static_cast<Op>(code[pc]);
     pc += 1;
@@ -624,8 +646,10 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
             }
             slots[f.acc] = acc;
             slots[s + 1] = Value::Int(n);
-            instructions_ += 5 * uint64_t{n} + 1;
-            if (instructions_ > budget_end_) {
+            count.here += 5 * uint64_t{n} + 1;
+            if (instructions_ + count.here > budget_end_) {
+              if (!findings_full_)
+                over_budget_line_ = ctx.line + 1;
               over_budget_ = true;
               return Value::Unknown(kNoPc);
             }
@@ -638,8 +662,9 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         uint8_t s = code[pc];
         int32_t offset = ReadI32(code, pc + 1);
         pc += 5;
-        // Only loops repeat code, so checking here bounds the whole claim's work.
-        if (instructions_ > budget_end_) {
+        if (instructions_ + count.here > budget_end_) {
+          if (!findings_full_)
+            over_budget_line_ = ctx.line + 1;
           over_budget_ = true;
           return Value::Unknown(kNoPc);
         }
@@ -706,7 +731,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         uint16_t site = ReadU16(code, pc);
         pc += 2;
         Value c = *--sp;
-        if (trace)
+        if constexpr (kTraced)
           trace->Condition(at, c);
         if (c.is_true()) {
           *applied = true;
@@ -722,7 +747,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         uint16_t site = ReadU16(code, pc);
         pc += 2;
         Value c = *--sp;
-        if (trace)
+        if constexpr (kTraced)
           trace->Condition(at, c);
         const OutcomeData& o = program_.outcomes[site];
         if (c.is_false() || (!c.is_true() && !c.is_unknown())) {
@@ -731,8 +756,8 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
           if (o.unknown_kind == OutcomeKind::AutoPend) {
             AddFinding(OutcomeKind::AutoPend, site, UINT32_MAX, c.aux, true, ctx, out);
           } else {
-            AddFinding(o.unknown_kind, site, o.unknown_reason, c.aux, false, ctx, out);
-            out.findings.back().from_unknown = true;
+            if (AddFinding(o.unknown_kind, site, o.unknown_reason, c.aux, false, ctx, out))
+              out.findings.back().from_unknown = true;
           }
         }
         break;
@@ -741,7 +766,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         uint16_t site = ReadU16(code, pc);
         pc += 2;
         Value c = *--sp;
-        if (trace)
+        if constexpr (kTraced)
           trace->Condition(at, c);
         const OutcomeData& o = program_.outcomes[site];
         if (c.is_true()) {
@@ -756,7 +781,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         int32_t offset = ReadI32(code, pc + 2);
         pc += 6;
         Value c = *--sp;
-        if (trace)
+        if constexpr (kTraced)
           trace->Condition(at, c);
         if (c.is_true())
           break;
@@ -773,10 +798,7 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
     }
     if constexpr (kTraced) {
       if (IsTracedStep(op)) {
-        size_t consumed =
-            op == Op::Call ? static_cast<size_t>(BuiltinArity(static_cast<BuiltinId>(code[at + 1])))
-                           : OperandsConsumed(op);
-        consumed = std::min(consumed, input_count);
+        const size_t consumed = std::min(StepPops(op, code, at), input_count);
         trace->Step(at, op, std::span<const Value>(inputs + (input_count - consumed), consumed),
                     sp[-1]);
       }

@@ -21,9 +21,6 @@ namespace warrant {
 class Terminology;
 class TraceSink;
 
-// The decision a finding of `kind` stands for (a flag: covered, since it never changes it).
-Decision DecisionOf(OutcomeKind kind);
-
 struct Finding {
   OutcomeKind kind = OutcomeKind::Deny;  // never AutoPend: that is reported as Pend
   uint32_t outcome = 0;                  // the statement (site) that produced it
@@ -68,9 +65,18 @@ struct RuleIndex {
 };
 
 // The most instructions deciding one claim may execute. Verified code always ends (loops only
-// walk lists), but nested quantifiers over long lists multiply: a claim that would need more is
-// refused (R0712) rather than left running. Far above any real claim: see docs/limits.md.
-inline constexpr uint64_t kMaxClaimInstructions = uint64_t{1} << 32;
+// walk lists), but work multiplies: every line runs its rules, rules walk lists, quantifiers
+// nest. Every instruction counts (straight-line code too), plus one per policy group and per
+// candidate rule of each line; a claim that would need more is refused (R0712) rather than left
+// running. 2^30: about ten seconds of one core, 400,000 times what the largest example claim
+// needs (docs/limits.md).
+inline constexpr uint64_t kMaxClaimInstructions = uint64_t{1} << 30;
+
+// The most findings deciding one claim may make. A real claim has a few per line (450 lines at
+// most, institutionally); a pack of thousands of rules over a claim at the 10,000-line limit
+// could make tens of millions, each 24 bytes here and ~250 in the output. A claim that would make
+// more is refused (R0713). See docs/limits.md.
+inline constexpr size_t kMaxClaimFindings = 100'000;
 
 class Vm {
  public:
@@ -86,8 +92,14 @@ class Vm {
   // Instructions executed by this Vm since it was made: a measure of work for tests.
   uint64_t instructions() const { return instructions_; }
 
-  // The last Decide stopped early: the claim needed more than its budget of instructions.
+  // The last Decide stopped early: the claim needed more than its budget of instructions, or
+  // made more than kMaxClaimFindings findings (findings_full()).
   bool over_budget() const { return over_budget_; }
+
+  bool findings_full() const { return findings_full_; }
+
+  // The 1-based line being decided when the budget ran out (0 if it did not).
+  uint32_t over_budget_line() const { return over_budget_line_; }
 
   // Instructions one claim may use (kMaxClaimInstructions unless a test lowers it).
   void set_instruction_budget(uint64_t budget) { budget_ = budget; }
@@ -107,7 +119,11 @@ class Vm {
   template <bool kTraced>
   Value Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool* applied,
                   TraceSink* trace, Value* stack, Value* slots);
-  void AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_t missing_pc,
+  // Marks the claim over budget (on 0-based `line`) once instructions_ passed budget_end_.
+  bool OutOfBudget(uint32_t line);
+  void SortFindings(ClaimDecision& out, uint32_t first);
+  // False when the claim has kMaxClaimFindings already (nothing is added).
+  bool AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_t missing_pc,
                   bool auto_message, const LineContext& ctx, ClaimDecision& out);
 
   const Program& program_;
@@ -119,6 +135,7 @@ class Vm {
   std::vector<Value> snippet_slots_;
   std::vector<int32_t> chosen_;       // per policy group: chosen version for the current line
   std::vector<uint32_t> candidates_;  // rules to visit for the current line
+  std::vector<Finding> sort_buffer_;  // SortFindings' scratch for lines with many findings
   // Per rule: where its body starts when its `applies to` is exactly `line.code in S` on the
   // codeset the index found it by (the index already proved it true), else UINT32_MAX.
   std::vector<uint32_t> indexed_body_;
@@ -141,6 +158,8 @@ class Vm {
   uint64_t budget_ = kMaxClaimInstructions;
   uint64_t budget_end_ = 0;  // instructions_ at which the current claim is over budget
   bool over_budget_ = false;
+  bool findings_full_ = false;
+  uint32_t over_budget_line_ = 0;
 };
 
 }  // namespace warrant

@@ -676,16 +676,16 @@ Value WithinOp(Value d, Value duration, Value anchor, uint8_t dir, uint32_t pc) 
   }
   Value lo = ShiftDate(anchor, duration, -1, pc);
   Value hi = ShiftDate(anchor, duration, 1, pc);
-  switch (dir) {
-    case 0:  // anchor - duration <= d < anchor
+  switch (static_cast<WindowSide>(dir)) {
+    case WindowSide::Before:  // anchor - duration <= d < anchor
       if (lo.is_unknown())
         return lo;
       return Value::Bool(lo.i <= d.i && d.i < anchor.i);
-    case 1:  // anchor < d <= anchor + duration
+    case WindowSide::After:  // anchor < d <= anchor + duration
       if (hi.is_unknown())
         return hi;
       return Value::Bool(anchor.i < d.i && d.i <= hi.i);
-    default:  // either side, inclusive
+    default:  // Of: either side, inclusive
       if (lo.is_unknown())
         return lo;
       if (hi.is_unknown())

@@ -86,7 +86,7 @@ Value CompareOp(Op op, Value a, Value b, uint32_t pc);
 Value Negate(Value a, uint32_t pc);
 // Add, Sub, Mul, Div.
 Value Arithmetic(Op op, Value a, Value b, uint32_t pc);
-// dir: 0 before, 1 after, 2 of (either side).
+// dir: a WindowSide (runtime/core/value.h).
 // `date` moved by `duration` times `sign` (calendar months and years clamp to the month's end).
 Value ShiftDate(Value date, Value duration, int64_t sign, uint32_t pc);
 Value WithinOp(Value d, Value duration, Value anchor, uint8_t dir, uint32_t pc);

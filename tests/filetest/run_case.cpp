@@ -70,7 +70,8 @@ std::vector<std::string> SplitWords(std::string_view text) {
   return words;
 }
 
-// Expands %s, %{name}, %{tmp} and %% in one word; unknown names set `error`.
+// Expands %s, %S (the case file's copy in the temporary directory, for cases whose inputs must
+// share that folder), %{name}, %{tmp} and %% in one word; unknown names set `error`.
 std::string Expand(std::string_view word, const std::string& path, const CaseFile& case_file,
                    const std::string& tmp, std::string& error) {
   std::string expanded;
@@ -79,6 +80,9 @@ std::string Expand(std::string_view word, const std::string& path, const CaseFil
       expanded += word[i];
     } else if (word[i + 1] == 's') {
       expanded += path;
+      ++i;
+    } else if (word[i + 1] == 'S') {
+      expanded += tmp + "/" + fs::path(path).filename().string();
       ++i;
     } else if (word[i + 1] == '%') {
       expanded += '%';
@@ -135,7 +139,8 @@ RunResult RunCase(const std::string& path, const CaseFile& case_file,
     needs_dir = needs_dir || split.name != kStdinSplit;
   }
   const std::string& args_template = case_file.args ? *case_file.args : default_args;
-  needs_dir = needs_dir || args_template.find("%{tmp}") != std::string::npos;
+  const bool copy_self = args_template.find("%S") != std::string::npos;
+  needs_dir = needs_dir || copy_self || args_template.find("%{tmp}") != std::string::npos;
 
   std::string tmp;
   if (needs_dir) {
@@ -143,6 +148,15 @@ RunResult RunCase(const std::string& path, const CaseFile& case_file,
     tmp = tmp_dir->path();
     if (tmp.empty()) {
       result.error = "cannot create a temporary directory";
+      return result;
+    }
+  }
+  if (copy_self) {
+    std::error_code failed;
+    fs::copy_file(path, fs::path(tmp) / fs::path(path).filename(),
+                  fs::copy_options::overwrite_existing, failed);
+    if (failed) {
+      result.error = "cannot copy the case file into " + tmp;
       return result;
     }
   }

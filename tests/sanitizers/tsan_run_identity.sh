@@ -2,8 +2,9 @@
 # tsan_run_identity.sh WARRANT WORK
 # `warrant run -j N` under ThreadSanitizer: WARRANT is built with -fsanitize=thread (the tsan
 # preset). Runs the examples' claims and a larger file (the claims repeated 200 times, 9,000
-# claims, so batches really interleave) with -j 1, 2 and 8; any race report fails the run
-# (halt_on_error), and the three outputs must be byte-identical. Run from the repo root.
+# claims, so batches really interleave) with -j 1, 2 and 8, and claims whose decision records
+# outgrow a batch's 1 MiB of output (so workers spill them in turn); any race report fails the
+# run (halt_on_error), and the three outputs must be byte-identical. Run from the repo root.
 set -eu
 warrant=$1 work=$2
 mkdir -p "$work"
@@ -17,9 +18,30 @@ while [ $i -lt 200 ]; do
   i=$((i + 1))
 done
 
-for input in examples/claims.ndjson "$work/large.ndjson"; do
+# 60 rules that deny every line of a 400-line claim: 24,000 findings, ~5 MB of records a claim.
+{
+  printf 'policy "S" version 1 "spill" effective 2024-01-01\nreason r = CO-50 "no"\n'
+  printf 'codeset fobt: hcpcs = [82270]\n'
+  i=0
+  while [ $i -lt 60 ]; do
+    printf 'rule r%d applies to line where line.code in fobt {\n  require age >= 200 else deny r "no"\n}\n' $i
+    i=$((i + 1))
+  done
+} >"$work/spill.warrant"
+"$warrant" build "$work/spill.warrant" -o "$work/spill.wpk"
+lines=$(i=0; while [ $i -lt 400 ]; do [ $i -gt 0 ] && printf ','; printf '{"code":"82270"}'; i=$((i + 1)); done)
+: >"$work/spill.ndjson"
+i=0
+while [ $i -lt 6 ]; do
+  printf '{"id":"S%d","patient":{"birth_date":"1950-01-01"},"service_date":"2025-03-10","lines":[%s]}\n' $i "$lines" >>"$work/spill.ndjson"
+  i=$((i + 1))
+done
+
+for input in examples/claims.ndjson "$work/large.ndjson" "$work/spill.ndjson"; do
+  pack="$work/pack.wpk"
+  [ "$input" = "$work/spill.ndjson" ] && pack="$work/spill.wpk"
   for jobs in 1 2 8; do
-    "$warrant" run "$work/pack.wpk" "$input" -j $jobs --no-progress -o "$work/j$jobs.ndjson"
+    "$warrant" run "$pack" "$input" -j $jobs --no-progress -o "$work/j$jobs.ndjson"
   done
   for jobs in 2 8; do
     if ! cmp -s "$work/j1.ndjson" "$work/j$jobs.ndjson"; then

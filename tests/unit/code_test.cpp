@@ -511,6 +511,23 @@ TEST_CASE("code: Unpack gives the display form", "[code]") {
   CHECK(Display(Hcpcs("G0328") | (uint64_t{3} << 30)) == "<none>");  // no such band
 }
 
+TEST_CASE("code: ranges end at the code or, where the system says so, below it", "[code]") {
+  // ICD-10-CM: `E08 .. E13` takes every code under E13 (code_systems.def: Descendants).
+  const std::optional<CodeInterval> icd = RangeInterval(CodeSystem::Icd10cm, "E08", "E13");
+  REQUIRE(icd.has_value());
+  CHECK(In(*icd, Icd("E08")));
+  CHECK(In(*icd, Icd("E13.9")));
+  CHECK(In(*icd, Icd("E13.10")));
+  CHECK_FALSE(In(*icd, Icd("E14")));
+  CHECK_FALSE(In(*icd, Icd("E07.9")));
+  // HCPCS: the range stops at its upper code.
+  const std::optional<CodeInterval> hcpcs = RangeInterval(CodeSystem::Hcpcs, "99201", "99215");
+  REQUIRE(hcpcs.has_value());
+  CHECK(*hcpcs == CodeInterval{Hcpcs("99201"), Hcpcs("99215")});
+  CHECK_FALSE(RangeInterval(CodeSystem::Hcpcs, "99201", "9921").has_value());
+  CHECK_FALSE(RangeInterval(static_cast<CodeSystem>(200), "A", "B").has_value());
+}
+
 TEST_CASE("code: local systems are rejected for now", "[code]") {
   const auto local = static_cast<CodeSystem>(200);
   CHECK_FALSE(Normalize(local, "AHI").ok());

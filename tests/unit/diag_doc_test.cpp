@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/core.h>
+
 #include "compiler/diag/diagnostic.h"
 #include "tests/unit/catch.h"
 
@@ -75,7 +77,7 @@ std::string Generate(const fs::path& root) {
       << "shows the code, with the output `warrant` gives for it. `{}` in a message stands for\n"
       << "what the user wrote.\n\n";
   for (const diag::DiagInfo& info : diag::kDiagInfo) {
-    std::string tag = "[" + std::string(info.code) + "]";
+    const std::string tag = fmt::format("[{}]", info.code);
     out << "## " << info.code << " " << info.name << "\n\n";
     out << "Message: `` " << info.format << " ``";
     if (!info.help.empty())

@@ -172,4 +172,121 @@ TEST_CASE("findings are reported strongest first and every requirement is evalua
   CHECK(frequency < reasonable);
 }
 
+TEST_CASE("many findings on one line are sorted strongest first, stably, in linear time",
+          "[engine]") {
+  // More findings than the insertion sort handles (32): the counting sort takes over. Kinds
+  // cycle through flag, pend, bundle, deny and reject so every rank is interleaved.
+  const fs::path dir = fs::temp_directory_path() / ("warrant_many_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string source =
+      "policy \"M\" version 1 \"many\" effective 2024-01-01\n"
+      "reason r = CO-50 \"not covered\"\n"
+      "codeset fobt: hcpcs = [82270]\n"
+      "rule many applies to line where line.code in fobt {\n";
+  const char* kinds[] = {"flag", "pend", "bundle", "deny", "reject"};
+  for (int i = 0; i < 200; ++i) {
+    const std::string kind = kinds[i % 5];
+    source += kind == "flag" ? "  flag \"f\" when true\n"
+                             : "  require age >= 200 else " + kind + " r \"" + kind + "\"\n";
+  }
+  source += "}\n";
+  std::ofstream(dir / "many.warrant") << source;
+  auto c = Compile({dir.string()});
+  fs::remove_all(dir);
+  REQUIRE(c->ok);
+  std::string error;
+  auto engine = Engine::FromProgram(std::move(c->program), &error);
+  REQUIRE(engine);
+  Session session(*engine);
+  RecordError record_error;
+  REQUIRE(session.Evaluate(
+      R"({"id":"M","patient":{"birth_date":"1990-01-01"},"service_date":"2025-02-01","lines":[{"code":"82270"}]})",
+      record_error));
+  const ClaimDecision& d = session.decision();
+  REQUIRE(d.lines.size() == 1);
+  REQUIRE(d.lines[0].finding_count == 200);
+  CHECK(d.lines[0].decision == Decision::Rejected);
+  for (uint32_t i = 1; i < 200; ++i) {
+    const Finding& a = d.findings[i - 1];
+    const Finding& b = d.findings[i];
+    INFO("findings " << i - 1 << " and " << i);
+    CHECK(DecisionOf(a.kind) >= DecisionOf(b.kind));
+    if (DecisionOf(a.kind) == DecisionOf(b.kind))
+      CHECK(a.outcome < b.outcome);  // ties keep source order
+  }
+  CHECK(d.findings.front().kind == OutcomeKind::Reject);
+  CHECK(d.findings.back().kind == OutcomeKind::Flag);
+}
+
+// A pack of `rules` rules over 82270, every `failing`th of which denies every line.
+std::unique_ptr<Engine> ManyRules(int rules, int failing) {
+  const fs::path dir = fs::temp_directory_path() / ("warrant_rules_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::string source =
+      "policy \"M\" version 1 \"many\" effective 2024-01-01\n"
+      "reason r = CO-50 \"not covered\"\n"
+      "codeset fobt: hcpcs = [82270]\n";
+  for (int i = 0; i < rules; ++i) {
+    source += "rule r" + std::to_string(i) + " applies to line where line.code in fobt {\n" +
+              (i % failing == 0 ? "  require age >= 200" : "  require age >= 10") +
+              " else deny r \"no\"\n}\n";
+  }
+  std::ofstream(dir / "many.warrant") << source;
+  auto c = Compile({dir.string()});
+  fs::remove_all(dir);
+  REQUIRE(c->ok);
+  std::string error;
+  auto engine = Engine::FromProgram(std::move(c->program), &error);
+  REQUIRE(engine);
+  return engine;
+}
+
+std::string Lines(int count) {
+  std::string json = R"({"id":"BIG","patient":{"birth_date":"1950-05-01"},)"
+                     R"("service_date":"2025-03-10","lines":[)";
+  for (int l = 0; l < count; ++l)
+    json += std::string(l ? "," : "") + R"({"code":"82270"})";
+  return json + "]}";
+}
+
+TEST_CASE("a claim that would make more than kMaxClaimFindings findings is refused (R0713)",
+          "[engine][limits]") {
+  // The reproduction scaled: every rule denies every line, 200 rules x 1,000 lines = 200,000.
+  auto engine = ManyRules(200, 1);
+  Session session(*engine);
+  RecordError error;
+  CHECK_FALSE(session.Evaluate(Lines(1'000), error));
+  CHECK(error.code == RecordErrorCode::FindingLimit);
+  CHECK(error.claim_id == "BIG");
+  CHECK(error.message ==
+        "deciding the claim makes more than 100000 findings, the limit for one "
+        "claim: it reached it on line 501 of 1000; nothing was decided");
+  CHECK(session.decision().lines.empty());
+  CHECK(session.decision().findings.empty());
+  // Just under the limit is decided in full.
+  REQUIRE(session.Evaluate(Lines(500), error));
+  CHECK(session.decision().findings.size() == 100'000);
+}
+
+TEST_CASE("decision records spill in pieces that add up to the whole", "[engine]") {
+  auto engine = ManyRules(50, 7);  // 8 failing rules: 8 findings a line
+  Session session(*engine);
+  RecordError error;
+  REQUIRE(session.Evaluate(Lines(300), error));
+  std::string whole;
+  session.AppendDecisions(whole);
+  std::string pieces, out = "prefix-kept\n";
+  size_t spills = 0;
+  const Session::Spill spill = [&](std::string& text) {
+    CHECK(text.size() > 4'096);
+    pieces += text;
+    text.clear();
+    ++spills;
+  };
+  session.AppendDecisions(out, nullptr, &spill, 4'096);
+  pieces += out;
+  CHECK(pieces == "prefix-kept\n" + whole);
+  CHECK(spills > 10);  // ~1.5 KB a line: a spill every three lines or so
+}
+
 }  // namespace warrant

@@ -122,12 +122,13 @@ TEST_CASE("XmlEscape escapes markup and replaces control characters") {
 
 TEST_CASE("JunitXml writes one testsuite per file and a failure per failing test") {
   std::vector<TestOutcome> tests = {
-      {"a.warrant", "passes", "a.warrant:3", {}},
+      {"a.warrant", "passes", "a.warrant:3", {}, ""},
       {"a.warrant",
        "fails <here>",
        "a.warrant:9",
-       {"a.warrant:11: expect line 1", "  detail & more"}},
-      {"b.warrant", "other", "b.warrant:2", {}},
+       {"a.warrant:11: expect line 1", "  detail & more"},
+       ""},
+      {"b.warrant", "other", "b.warrant:2", {}, ""},
   };
   std::string xml = JunitXml(tests);
   CHECK(xml ==
@@ -146,6 +147,25 @@ TEST_CASE("JunitXml writes one testsuite per file and a failure per failing test
         "</testsuites>\n");
   CHECK(WellFormed(xml) == "");
   CHECK(WellFormed(JunitXml({})) == "");
+}
+
+TEST_CASE("JunitXml counts a skipped test and says why it did not run") {
+  std::vector<TestOutcome> tests = {
+      {"a.warrant", "runs", "a.warrant:3", {}, ""},
+      {"a.warrant", "needs <codes>", "a.warrant:9", {}, "needs terminology & more"},
+  };
+  std::string xml = JunitXml(tests);
+  CHECK(xml ==
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<testsuites name=\"warrant test\" tests=\"2\" failures=\"0\" skipped=\"1\">\n"
+        "  <testsuite name=\"a.warrant\" tests=\"2\" failures=\"0\" errors=\"0\" skipped=\"1\">\n"
+        "    <testcase classname=\"a.warrant\" name=\"runs\"/>\n"
+        "    <testcase classname=\"a.warrant\" name=\"needs &lt;codes&gt;\">\n"
+        "      <skipped message=\"needs terminology &amp; more\"/>\n"
+        "    </testcase>\n"
+        "  </testsuite>\n"
+        "</testsuites>\n");
+  CHECK(WellFormed(xml) == "");
 }
 
 TEST_CASE("the well-formedness check rejects broken XML") {
@@ -207,7 +227,7 @@ TEST_CASE("warrant test --junit to an unwritable path fails with E0006") {
   int rc =
       Run({"test", (dir / "p.warrant").string(), "--junit", (dir / "no/such/dir/x.xml").string()},
           in, out, err);
-  CHECK(rc == 1);
+  CHECK(rc == 3);  // an I/O error
   CHECK(err.str().find("error[E0006]") != std::string::npos);
   fs::remove_all(dir);
 }

@@ -6,7 +6,10 @@
 // rule that nests quantifiers over a long list.
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <string>
+#include <unistd.h>
 
 #include <fmt/core.h>
 
@@ -29,6 +32,19 @@ const Engine& Examples() {
     return e;
   }();
   return *engine;
+}
+
+// Compiles one source text (in a fresh temporary file).
+std::unique_ptr<Compilation> CompileText(const std::string& text) {
+  static int counter = 0;
+  const std::string path =
+      fmt::format("{}/warrant_linearity_{}_{}.warrant",
+                  std::filesystem::temp_directory_path().string(), ::getpid(), counter++);
+  std::ofstream(path) << text;
+  auto c = Compile({path});
+  std::filesystem::remove(path);
+  REQUIRE(c->ok);
+  return c;
 }
 
 struct Shape {
@@ -131,13 +147,58 @@ TEST_CASE("linearity: nested quantifiers over a long list hit the work limit (R0
   CHECK(record_error.code == RecordErrorCode::WorkLimit);
   CHECK(record_error.claim_id == "ADV");
   CHECK(record_error.message ==
-        fmt::format("deciding the claim needs more than {} instructions (rules that nest "
-                    "quantifiers over long lists); nothing was decided",
+        fmt::format("deciding the claim needs more than {} VM instructions, the limit for one "
+                    "claim: it ran out on line 1 of 1 (the claim has 2000 history entries and 1 "
+                    "diagnoses; every line runs the rules that apply to it, and each walk of a "
+                    "list costs its length); nothing was decided",
                     needed / 2));
   CHECK(session.decision().lines.empty());
   // The next claim starts with a fresh budget.
   session.set_instruction_budget(kMaxClaimInstructions);
   CHECK(session.Evaluate(json, record_error));
+}
+
+TEST_CASE("linearity: straight-line rules count against the work limit too (R0712)",
+          "[linearity]") {
+  // The reproduction, scaled down: many requirements without a loop, over many lines. The budget
+  // was checked only on loop passes, so such a pack ran past it unchecked.
+  std::string source =
+      "policy \"S\" version 1 \"straight\" effective 2024-01-01\n"
+      "reason r = CO-50 \"not covered\"\n"
+      "codeset fobt: hcpcs = [82270, G0328]\n"
+      "rule many applies to line where line.code in fobt {\n";
+  for (int i = 0; i < 300; ++i)
+    source += fmt::format("  require age >= {} else deny r \"too young\"\n", i % 50);
+  source += "}\n";
+  auto c = CompileText(source);
+  std::string error;
+  auto engine = Engine::FromProgram(std::move(c->program), &error);
+  REQUIRE(engine);
+  const std::string json = Record({1'000, 0, 0});
+  Session session(*engine);
+  RecordError record_error;
+  uint64_t before = session.instructions();
+  REQUIRE(session.Evaluate(json, record_error));
+  const uint64_t needed = session.instructions() - before;
+  // Half the lines (82270) run the rule; each of its requirements is four instructions.
+  CHECK(needed > 300 * 500 * 4);
+
+  session.set_instruction_budget(needed / 2);
+  before = session.instructions();
+  CHECK_FALSE(session.Evaluate(json, record_error));
+  const uint64_t spent = session.instructions() - before;
+  CHECK(record_error.code == RecordErrorCode::WorkLimit);
+  const size_t at = record_error.message.find("it ran out on line ");
+  REQUIRE(at != std::string::npos);
+  const int line = std::stoi(record_error.message.substr(at + 19));
+  CHECK(line > 400);
+  CHECK(line < 600);
+  CHECK_THAT(record_error.message,
+             Catch::Matchers::Contains(fmt::format("on line {} of 1000 ", line)));
+  CHECK(session.decision().lines.empty());
+  // It stops within one rule's code of the budget, not at the end of the claim.
+  CHECK(spent > needed / 2);
+  CHECK(spent < needed / 2 + 300 * 8);
 }
 
 }  // namespace

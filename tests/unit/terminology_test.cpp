@@ -383,6 +383,41 @@ TEST_CASE("terminology: a small order file, sorted into code order", "[terminolo
   CHECK(FiscalYear(v.until + 1) == 2027);
 }
 
+TEST_CASE("terminology: a file cut short is refused, not imported without its tail",
+          "[terminology]") {
+  // The reproduction: an order file cut in the middle of a row. Before, the rows up to the cut
+  // imported (the cut row too, when the cut fell in its long title) and every code after it
+  // was later refused as not billable.
+  const std::string whole = SmallOrderFile();
+  REQUIRE(ImportIcd10cmOrder(whole, 2026).ok());
+  const size_t last_row = whole.rfind("00005");
+  for (size_t cut : {whole.size() - 10, last_row + 90, last_row + 40, last_row + 12}) {
+    INFO("cut at " << cut << " of " << whole.size());
+    const ImportResult result = ImportIcd10cmOrder(whole.substr(0, cut), 2026);
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.versions.empty());
+    CHECK(result.errors.back().line == 5);
+    CHECK_THAT(result.ErrorText(), Catch::Matchers::Contains("<text>:5: the file ends in the "
+                                                             "middle of this row, without a line "
+                                                             "break: it was cut short"));
+  }
+  // A row that stops before the long title, inside the file.
+  std::string damaged = whole;
+  damaged.insert(last_row, "00009 E1101   1 Type 2 diab w hyprosm w coma\r\n");
+  const ImportResult result = ImportIcd10cmOrder(damaged, 2026);
+  REQUIRE_FALSE(result.ok());
+  CHECK(result.errors[0].line == 5);
+  CHECK_THAT(result.errors[0].message, Catch::Matchers::Contains("was the file cut short?"));
+  // The HCPCS file alike.
+  const std::string hcpcs =
+      "disclaimer\r\n" + AnwebRow("G0328", "00100", '3', "Fecal blood scrn immunoassay",
+                                  "Fecal blood scrn immunoassay");
+  REQUIRE(ImportHcpcsAnweb(hcpcs, 2019).ok());
+  const ImportResult cut = ImportHcpcsAnweb(hcpcs.substr(0, hcpcs.size() - 5), 2019);
+  REQUIRE_FALSE(cut.ok());
+  CHECK_THAT(cut.ErrorText(), Catch::Matchers::Contains(":2: the file ends in the middle"));
+}
+
 TEST_CASE("terminology: importer errors name the line", "[terminology]") {
   SECTION("missing file") {
     const ImportResult result = ImportIcd10cmOrderFile(kDataDir + "/no/such/file.txt", 2026);

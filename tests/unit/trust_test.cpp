@@ -97,6 +97,59 @@ TEST_CASE("trust: run decides with a pack that passes the verifier", "[trust]") 
   CHECK_THAT(r.out, Contains("\"decision\":\"covered\""));
 }
 
+TEST_CASE("trust: explain refuses a pack whose accumulator is not below its loop", "[trust]") {
+  // The reproduction: the rule's `acc_any` moved to slot slots - 3 of a rule given 8 slots. The
+  // operands are in range, but the traced loop reads slot acc + 3, which no run of this rule set:
+  // `explain` showed freed memory or another claim's id. The verifier now refuses the pack.
+  Dirs dirs;
+  Program program;
+  CompilePack(dirs, &program);
+  RuleData& rule = program.rules[0];
+  rule.slots = 8;
+  bool moved = false;
+  for (uint32_t pc = rule.applies_code; pc < rule.code_end;) {
+    const Instruction ins = *DecodeAt(program.code, pc);
+    if (ins.op == Op::AccAny) {
+      program.code[pc + 1] = static_cast<uint8_t>(rule.slots - 3);
+      moved = true;
+    }
+    pc += ins.size;
+  }
+  REQUIRE(moved);
+  WriteBytes(dirs.root() / "acc.wpk", WritePack(program));
+  const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kClaim);
+  const Result r = Warrant({"explain", (dirs.root() / "acc.wpk").string(), claims.string()});
+  CHECK(r.exit == 1);
+  CHECK(r.out.empty());
+  CHECK_THAT(r.err, Contains("pack failed verification"));
+  CHECK_THAT(r.err, Contains("accumulates into slot 5, but the loop around it starts at slot 1"));
+}
+
+TEST_CASE("trust: the pack does not depend on the order its files are named in", "[trust]") {
+  Dirs dirs;
+  fs::create_directories(dirs.root() / "a");
+  fs::create_directories(dirs.root() / "b");
+  const std::string a = dirs.Write(dirs.root() / "a" / "p.warrant", kPolicy).string();
+  const std::string b = dirs.Write(dirs.root() / "b" / "q.warrant",
+                                   "policy \"Q\" version 1 \"q\" effective 2024-01-01\n"
+                                   "codeset dm: icd10cm = load \"codes.csv\" column \"code\"\n")
+                            .string();
+  dirs.Write(dirs.root() / "b" / "codes.csv", "code\nE11.9\n");
+  const std::string c = dirs.Write(dirs.root() / "a" / "c.warrant",
+                                   "policy \"C\" version 1 \"c\" effective 2024-01-01\n")
+                            .string();
+  std::vector<std::vector<uint8_t>> packs;
+  for (const std::vector<std::string>& order : std::vector<std::vector<std::string>>{
+           {a, b, c}, {b, a, c}, {c, b, a}, {(dirs.root() / "b").string(), a, c}}) {
+    auto compiled = Compile(order);
+    INFO(order[0] << " first");
+    REQUIRE(compiled->ok);  // the CSV beside a later file is under the common root
+    packs.push_back(WritePack(compiled->program));
+  }
+  for (size_t k = 1; k < packs.size(); ++k)
+    CHECK(packs[k] == packs[0]);
+}
+
 TEST_CASE("trust: run refuses a pack with a valid hash that fails verification", "[trust]") {
   Dirs dirs;
   Program program;

@@ -536,6 +536,58 @@ TEST_CASE("verify: a loop body may not reset its own list or index", "[verify][l
              Contains("`acc_any` at 0x000b writes slot 2"));
 }
 
+TEST_CASE("verify: an accumulator sits just below the loop it is in", "[verify][loops]") {
+  // The trace reads the element an accumulator took from slots acc + 2 and acc + 3. With the
+  // accumulator at slots - 3 (5 of 8) every operand is in range, but acc + 3 is slot 8: past the
+  // rule's slots, never reset by RunRule, left over from another rule or claim.
+  CHECK_THAT(VerifyBody([](Asm& a) {
+               Loop(a, [](Asm& b) {
+                 b.Emit(Op::PushFalse);
+                 b.Emit(Op::AccAny, 5);
+               });
+               a.Emit(Op::Return);
+             }),
+             Contains("`acc_any` at 0x000b accumulates into slot 5, but the loop around it starts "
+                      "at slot 1; an accumulator sits in the slot just below its loop's"));
+  // Outside any loop.
+  CHECK_THAT(VerifyBody([](Asm& a) {
+               a.Emit(Op::PushTrue);
+               a.Emit(Op::PushInt, 1);
+               a.Emit(Op::AccSum, 0);
+               a.Emit(Op::Return);
+             }),
+             Contains("`acc_sum` at 0x0006 accumulates into slot 0, but it is not inside a loop"));
+  // In an inner loop, accumulating for the outer one.
+  CHECK_THAT(VerifyBody([](Asm& a) {
+               Loop(a, [](Asm& b) {
+                 Loop(
+                     b,
+                     [](Asm& c) {
+                       c.Emit(Op::PushFalse);
+                       c.Emit(Op::AccAny, 0);
+                     },
+                     5);
+               });
+               a.Emit(Op::Return);
+             }),
+             Contains("the loop around it starts at slot 5"));
+  // As the code generator lays it out, nested too.
+  CHECK(VerifyBody([](Asm& a) {
+          Loop(a, [](Asm& b) {
+            Loop(
+                b,
+                [](Asm& c) {
+                  c.Emit(Op::PushFalse);
+                  c.Emit(Op::AccAny, 4);
+                },
+                5);
+            b.Emit(Op::PushFalse);
+            b.Emit(Op::AccAny, 0);
+          });
+          a.Emit(Op::Return);
+        }) == "");
+}
+
 TEST_CASE("verify: loops are entered through iter_start and left through iter_next",
           "[verify][loops]") {
   // iter_next with no iter_start before it: its slots hold whatever was there.

@@ -1,0 +1,18 @@
+#include "compiler/driver/record_message.h"
+
+#include <fmt/format.h>
+
+#include "runtime/core/text.h"
+
+namespace warrant::driver {
+
+std::string RecordErrorLine(std::string_view input, uint64_t line, const RecordError& error) {
+  return fmt::format(
+      "{}:{}: error[{}]: {}{}\n", input, line, RecordErrorId(error.code),
+      error.claim_id.empty()
+          ? std::string()
+          : "claim `" + TerminalText(error.claim_id, {.max = kShownIdBytes, .size = true}) + "`: ",
+      TerminalText(error.message, {.max = kShownMessageBytes, .size = true}));
+}
+
+}  // namespace warrant::driver
