@@ -216,7 +216,8 @@ void Generator::EmitRule(uint32_t file, const ast::Rule& rule, uint32_t policy) 
   Expr(file, rule.applies);
   uint32_t site = Site(OutcomeKind::AutoPend, nullptr, file, rule.applies_span);
   MarkSpan(file, rule.applies_span);
-  RecordStatement(StatementKind::Applies, file, rule.applies_span, rule.applies, site);
+  RecordStatement(StatementKind::Applies, file, rule.applies_span, rule.applies_span, rule.applies,
+                  site);
   Emit(Op::Applies, site);
   Stmts(file, rule.body);
   Emit(Op::Return);

@@ -55,14 +55,44 @@ std::string_view Generator::SourceText(uint32_t file) const {
   return sources_.files.Get(ast_.files[file].file).text();
 }
 
-void Generator::RecordStatement(StatementKind kind, uint32_t file, Span span, ast::ExprId condition,
-                                uint32_t site, const ast::Name* let_name) {
+// A `require` ends before its `else`; a `when` block where the first statement in it with an
+// outcome clause ends (its condition and the start of its body: what explain's text report has
+// always shown for it); any other statement is shown whole.
+uint32_t Generator::HeadEnd(uint32_t file, const ast::Stmt& s) const {
+  switch (s.kind) {
+    case ast::StmtKind::Require:
+      return WithParentheses(SourceText(file), ast_.expr(s.a).span).end;
+    case ast::StmtKind::When:
+      for (ast::StmtId id : s.body) {
+        const ast::Stmt& inner = ast_.stmt(id);
+        const uint32_t end = HeadEnd(file, inner);
+        if (end < inner.span.end)
+          return end;
+      }
+      return s.span.end;
+    case ast::StmtKind::Let:
+    case ast::StmtKind::Direct:
+      break;
+  }
+  return s.span.end;
+}
+
+void Generator::RecordStatement(StatementKind kind, uint32_t file, const ast::Stmt& s,
+                                uint32_t site) {
+  const Span head{s.span.begin, std::max(s.span.begin, std::min(s.span.end, HeadEnd(file, s)))};
+  RecordStatement(kind, file, s.span, head, s.a, site,
+                  s.kind == ast::StmtKind::Let ? &s.name : nullptr);
+}
+
+void Generator::RecordStatement(StatementKind kind, uint32_t file, Span span, Span head,
+                                ast::ExprId condition, uint32_t site, const ast::Name* let_name) {
   StatementDebug s;
   s.pc = static_cast<uint32_t>(out_.code.size());
   s.kind = kind;
   s.site = site;
   s.file = source_of_file_[ast_.files[file].file];
   s.span = span;
+  s.head = head;
   s.condition = WithParentheses(SourceText(file), ast_.expr(condition).span);
   if (let_name) {
     s.name = let_name->text;

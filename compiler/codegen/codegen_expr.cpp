@@ -467,7 +467,7 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
         uint8_t slot = AllocSlot();
         let_slots_[sid] = slot;
         MarkSpan(file, s.span);  // the store names the `let` (explain shows its value)
-        RecordStatement(StatementKind::Let, file, s.span, s.a, UINT32_MAX, &s.name);
+        RecordStatement(StatementKind::Let, file, s, UINT32_MAX);
         Emit(Op::Store, slot);
         break;
       }
@@ -485,7 +485,7 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
             o.unknown_message = s.unknown_outcome->message->text;
         }
         MarkSpan(file, s.span);
-        RecordStatement(StatementKind::Require, file, s.span, s.a, site);
+        RecordStatement(StatementKind::Require, file, s, site);
         Emit(Op::Require, site);
         break;
       }
@@ -493,7 +493,7 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
         Expr(file, s.a);
         uint32_t site = Site(s.outcome.kind, &s.outcome, file, s.span);
         MarkSpan(file, s.span);
-        RecordStatement(StatementKind::Emit, file, s.span, s.a, site);
+        RecordStatement(StatementKind::Emit, file, s, site);
         Emit(Op::Emit, site);
         break;
       }
@@ -501,7 +501,7 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
         Expr(file, s.a);
         uint32_t site = Site(OutcomeKind::AutoPend, nullptr, file, ast_.expr(s.a).span);
         MarkSpan(file, s.span);
-        RecordStatement(StatementKind::When, file, s.span, s.a, site);
+        RecordStatement(StatementKind::When, file, s, site);
         const size_t when = Emit(Op::When, site);
         Stmts(file, s.body);
         PatchJump(when);

@@ -31,8 +31,11 @@ class Generator {
 
   // ---- debug tables (codegen_debug.cpp)
   // Records the statement the next instruction ends (its outcome site, or none for a `let`).
-  void RecordStatement(StatementKind kind, uint32_t file, Span span, ast::ExprId condition,
-                       uint32_t site, const ast::Name* let_name = nullptr);
+  void RecordStatement(StatementKind kind, uint32_t file, const ast::Stmt& s, uint32_t site);
+  void RecordStatement(StatementKind kind, uint32_t file, Span span, Span head,
+                       ast::ExprId condition, uint32_t site, const ast::Name* let_name = nullptr);
+  // Where the statement as explain shows it ends: before its outcome clause.
+  uint32_t HeadEnd(uint32_t file, const ast::Stmt& s) const;
   // Records that the next instruction is the `not` of `x not in S`.
   void RecordNotIn();
   // The members of codeset `index` of `file` as written, for explain.

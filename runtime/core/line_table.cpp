@@ -54,4 +54,22 @@ std::string_view LineTable::LineText(uint32_t line) const {
   return view;
 }
 
+std::vector<std::string_view> LineTable::Pieces(uint32_t begin, uint32_t end) const {
+  const auto size = static_cast<uint32_t>(text_.size());
+  begin = std::min(begin, size);
+  end = std::max(begin, std::min(end, size));
+  std::vector<std::string_view> pieces;
+  uint32_t line = Line(begin);
+  for (uint32_t from = begin;; ++line) {
+    // Line `line + 1` starts just after the break that ends this one.
+    const uint32_t next = line != 0 && line < starts_.size() ? starts_[line] : UINT32_MAX;
+    if (next == UINT32_MAX || next > end || next <= from) {
+      pieces.push_back(text_.substr(from, end - from));
+      return pieces;
+    }
+    pieces.push_back(text_.substr(from, next - 1 - from));
+    from = next;
+  }
+}
+
 }  // namespace warrant

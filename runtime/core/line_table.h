@@ -50,6 +50,10 @@ class LineTable {
   // The text of 1-based `line` without its line break; empty for a line not in the table.
   std::string_view LineText(uint32_t line) const;
 
+  // The bytes [begin, end) of the text (clamped to it), cut at each line break: one piece per
+  // line they touch, without the '\n' (a range ending just after one ends with an empty piece).
+  std::vector<std::string_view> Pieces(uint32_t begin, uint32_t end) const;
+
  private:
   std::span<const uint32_t> starts_;
   std::string_view text_;

@@ -97,8 +97,8 @@ class DebugVerifier {
       if (has_site ? s.site != ins->a : s.site != UINT32_MAX) {
         return Fail(fmt::format("{}: outcome site {} is not its instruction's", what, s.site));
       }
-      if (!InSource(s.file, s.span) || !InSource(s.file, s.condition) ||
-          !InSource(s.file, s.name_span)) {
+      if (!InSource(s.file, s.span) || !InSource(s.file, s.head) ||
+          !InSource(s.file, s.condition) || !InSource(s.file, s.name_span)) {
         return Fail(what + ": a span is not in its source");
       }
     }

@@ -225,7 +225,7 @@ void Fields(IO& io, Span& s) {
 
 template <class IO>
 void Fields(IO& io, StatementDebug& s) {
-  io(s.pc, s.kind, s.site, s.file, s.span, s.condition, s.name, s.name_span);
+  io(s.pc, s.kind, s.site, s.file, s.span, s.head, s.condition, s.name, s.name_span);
 }
 
 template <class IO>

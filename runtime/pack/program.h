@@ -125,6 +125,7 @@ struct StatementDebug {
   uint32_t site = UINT32_MAX;  // its outcome site; none for a `let`
   uint32_t file = 0;           // index into sources
   Span span;                   // the whole statement
+  Span head;                   // the statement as explain shows it: without its outcome clause
   Span condition;    // its condition as written (outer parentheses included); a let's value
   std::string name;  // a `let`'s name
   Span name_span;

@@ -3,6 +3,7 @@
 #include "runtime/core/line_table.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tests/unit/catch.h"
@@ -44,6 +45,21 @@ TEST_CASE("line table: an empty text has one line; an empty table none", "[lines
   CHECK(none.Line(1) == 0);
   CHECK(none.Locate(1).line == 1);
   CHECK(none.LineText(1).empty());
+}
+
+TEST_CASE("line table: a range cut into its lines' pieces", "[lines]") {
+  using Pieces = std::vector<std::string_view>;
+  const std::string text = "ab\r\n\tcé d\n\nlast";
+  const std::vector<uint32_t> starts = LineStarts(text);
+  const LineTable lines(starts, text);
+  // From the middle of line 1 to the middle of line 4; only '\n' cuts.
+  CHECK(lines.Pieces(1, 14) == Pieces{"b\r", "\tcé d", "", "la"});
+  CHECK(lines.Pieces(4, 11) == Pieces{"\tcé d", ""});  // ends just after a break
+  CHECK(lines.Pieces(5, 8) == Pieces{"cé"});
+  CHECK(lines.Pieces(3, 3) == Pieces{""});
+  CHECK(lines.Pieces(12, 1000) == Pieces{"last"});              // clamped to the text
+  CHECK(lines.Pieces(9, 2) == Pieces{""});                      // an inverted range is empty
+  CHECK(LineTable({}, "a\nb").Pieces(0, 3) == Pieces{"a\nb"});  // no table: no cuts
 }
 
 TEST_CASE("line table: what a stored table must be", "[lines]") {
