@@ -9,8 +9,10 @@
 
 #include "runtime/core/code.h"
 #include "runtime/core/decimal.h"
+#include "runtime/core/line_table.h"
 #include "runtime/core/text.h"
 #include "runtime/pack/builtins.h"
+#include "runtime/pack/debug_tables.h"
 #include "runtime/pack/pack.h"
 #include "runtime/pack/verify.h"
 #include "runtime/terminology/terminology_serialize.h"
@@ -33,6 +35,8 @@ std::unique_ptr<Engine> Engine::FromPack(std::span<const uint8_t> bytes, std::st
 std::unique_ptr<Engine> Engine::FromProgram(Program program, std::string* error) {
   WritePack(program);  // computes the content hash
   std::string problem = Verify(program);
+  if (problem.empty())
+    problem = VerifyDebugTables(program);
   if (!problem.empty()) {
     *error = "internal error: the compiled program does not verify: " + problem;
     return nullptr;
@@ -78,25 +82,10 @@ bool Engine::Prepare(std::string* error) {
       break;
     }
   }
-  line_starts_.clear();
-  for (const SourceData& source : program_.sources) {
-    std::vector<uint32_t>& starts = line_starts_.emplace_back(1, 0);
-    for (uint32_t i = 0; i < source.text.size(); ++i) {
-      if (source.text[i] == '\n')
-        starts.push_back(i + 1);
-    }
-  }
   span_text_.clear();
   span_site_.clear();
   for (const SpanEntry& span : program_.spans) {
-    std::string_view text;
-    if (span.file < program_.sources.size()) {
-      std::string_view source = program_.sources[span.file].text;
-      if (span.begin <= span.end && span.end <= source.size()) {
-        text = source.substr(span.begin, span.end - span.begin);
-      }
-    }
-    span_text_.push_back(OneLine(text, 160));
+    span_text_.push_back(Excerpt(span.file, Span{span.begin, span.end}));
     span_site_.push_back(Location(span.file, span.begin));
   }
   site_at_.clear();
@@ -115,19 +104,28 @@ bool Engine::Prepare(std::string* error) {
   return true;
 }
 
+LineTable Engine::Lines(uint32_t file) const {
+  if (file >= program_.sources.size())
+    return LineTable({}, {});
+  const SourceData& source = program_.sources[file];
+  return LineTable(source.line_starts, source.text);
+}
+
 std::string Engine::Location(uint32_t file, uint32_t offset) const {
-  if (file >= program_.sources.size() || file >= line_starts_.size())
+  if (file >= program_.sources.size())
     return "";
-  const std::string& text = program_.sources[file].text;
-  const std::vector<uint32_t>& starts = line_starts_[file];
-  auto it = std::upper_bound(starts.begin(), starts.end(), offset);
-  size_t line = static_cast<size_t>(it - starts.begin());  // 1-based: starts[0] is 0
-  uint32_t column = 1;
-  for (uint32_t i = starts[line - 1]; i < offset && i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
-      ++column;
+  const LineCol at = Lines(file).Locate(offset);
+  return fmt::format("{}:{}:{}", program_.sources[file].name, at.line, at.column);
+}
+
+std::string Engine::Excerpt(uint32_t file, Span span) const {
+  std::string_view text;
+  if (file < program_.sources.size()) {
+    std::string_view source = program_.sources[file].text;
+    if (span.begin <= span.end && span.end <= source.size())
+      text = source.substr(span.begin, span.size());
   }
-  return fmt::format("{}:{}:{}", program_.sources[file].name, line, column);
+  return OneLine(text, kExcerptBytes);
 }
 
 const std::string& Engine::SpanText(uint32_t pc) const {
@@ -149,11 +147,7 @@ const std::string& Engine::SpanSite(uint32_t pc) const {
 }
 
 uint32_t Engine::LineNumber(uint32_t file, uint32_t offset) const {
-  if (file >= line_starts_.size())
-    return 0;
-  const std::vector<uint32_t>& starts = line_starts_[file];
-  return static_cast<uint32_t>(std::upper_bound(starts.begin(), starts.end(), offset) -
-                               starts.begin());
+  return Lines(file).Line(offset);
 }
 
 std::string Engine::DescribeMissing(uint32_t pc) const {

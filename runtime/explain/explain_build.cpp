@@ -14,6 +14,7 @@
 #include "runtime/engine/engine.h"
 #include "runtime/explain/explain.h"
 #include "runtime/pack/builtins.h"
+#include "runtime/pack/debug_tables.h"
 #include "runtime/terminology/terminology.h"
 #include "runtime/vm/vm_ops.h"
 
@@ -86,7 +87,7 @@ class Builder {
   bool IsLet(uint32_t pc) const;
   std::string CodeDescription(uint64_t packed, Day dos) const;
   std::string DescribeMatch(const Codeset& set, uint64_t code) const;
-  bool NegatedByNext(uint32_t pc) const;
+  bool SpelledNotIn(uint32_t pc) const;
   ExplainStep MakeStep(const TraceEvent& e, int depth, Day dos) const;
   void CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t line);
   ExplainLine StartLine(uint32_t line) const;
@@ -137,11 +138,8 @@ std::string Builder::Site(uint32_t pc) const {
 }
 
 bool Builder::IsLet(uint32_t pc) const {
-  const SpanEntry* span = p_.SpanAt(pc);
-  if (!span || span->file >= p_.sources.size())
-    return false;
-  std::string_view text = p_.sources[span->file].text;
-  return span->begin <= text.size() && text.substr(span->begin).starts_with("let ");
+  const StatementDebug* statement = StatementAt(p_, pc);
+  return statement && statement->kind == StatementKind::Let;
 }
 
 uint32_t Builder::SourceLine(uint32_t pc) const {
@@ -197,11 +195,11 @@ std::string Builder::DescribeMatch(const Codeset& set, uint64_t code) const {
   return "";
 }
 
-// Whether the instruction after the one at `pc` is `not` (how `not in` is compiled).
-bool Builder::NegatedByNext(uint32_t pc) const {
+// Whether the membership test at `pc` is written `x not in S`: it is compiled as the test then
+// a `not` that the debug tables mark.
+bool Builder::SpelledNotIn(uint32_t pc) const {
   std::optional<Instruction> ins = DecodeAt(p_.code, pc);
-  return ins && pc + ins->size < p_.code.size() &&
-         static_cast<Op>(p_.code[pc + ins->size]) == Op::Not;
+  return ins && SpellsNotIn(p_, pc + ins->size);
 }
 
 const char* OperatorText(Op op) {
@@ -286,9 +284,7 @@ ExplainStep Builder::MakeStep(const TraceEvent& e, int depth, Day dos) const {
         uint64_t c = e.inputs[0].code();
         std::string description = CodeDescription(c, dos);
         if (e.result.is_true() && set < p_.codesets.size() && set < p_.codeset_names.size()) {
-          const SpanEntry* span = p_.SpanAt(e.pc);
-          std::string match = explainer_.codeset_sources().Find(p_.codeset_names[set], c,
-                                                                span ? span->file : UINT32_MAX);
+          std::string match = WrittenMember(p_, set, c);
           if (match.empty())
             match = DescribeMatch(p_.codesets[set], c);
           if (!match.empty())
@@ -312,8 +308,7 @@ ExplainStep Builder::MakeStep(const TraceEvent& e, int depth, Day dos) const {
       break;
   }
   // `x not in S` is the membership test then `not`: show the expression's own value.
-  if ((s.kind == "codeset" || s.kind == "list") && NegatedByNext(e.pc) &&
-      s.expr.find(" not in ") != std::string::npos) {
+  if ((s.kind == "codeset" || s.kind == "list") && SpelledNotIn(e.pc)) {
     s.op = "not in";
     if (e.result.is_true() || e.result.is_false())
       s.value = e.result.is_true() ? "false" : "true";
@@ -535,12 +530,8 @@ std::string Builder::WhyNot(const ExplainStatement* st, const std::vector<TraceE
     return fmt::format("needs `{}`: {} {} {} is false", Source(e.pc), Text(e.inputs[0]),
                        OperatorText(e.op), Text(e.inputs[1]));
   }
-  if (!st->source.empty()) {
-    std::string condition = st->source.substr(0, st->source.find(" else "));
-    if (condition.starts_with("require "))
-      condition.erase(0, 8);
-    return fmt::format("needs `{}` to hold", condition);
-  }
+  if (!st->condition.empty())
+    return fmt::format("needs `{}` to hold", st->condition);
   return "";
 }
 
@@ -718,17 +709,17 @@ void Builder::CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t li
     return;
   }
   st.source = Source(e.pc);
+  if (const StatementDebug* debug = StatementAt(p_, e.pc)) {
+    st.name = debug->name;  // "let last = latest h in history ..." names its value
+    st.head = engine_.Excerpt(debug->file, debug->head);
+    st.condition = engine_.Excerpt(debug->file, debug->condition);
+  } else {
+    st.head = st.source;  // a program built without debug tables
+  }
   if (options_.steps) {  // evidence only reads the source and the steps
     st.site = Site(e.pc);
     st.source_line = SourceLine(e.pc);
     st.value = Text(e.result);
-  }
-  if (st.kind == "let") {
-    // "let last = latest h in history ..." names its value.
-    std::string_view text = st.source;
-    if (text.starts_with("let "))
-      text.remove_prefix(4);
-    st.name = std::string(text.substr(0, text.find_first_of(" =")));
   }
   Day dos = claim_.lines[line].date;
   size_t inner = 0;
@@ -807,21 +798,10 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
         er.version = policy.version;
         er.site = Site(r.file, r.begin);
         if (r.file < p_.sources.size()) {
-          const SourceData& src = p_.sources[r.file];
-          er.file = src.name;
+          er.file = p_.sources[r.file].name;
           er.first_line = engine_.LineNumber(r.file, r.begin);
-          std::string_view body =
-              std::string_view(src.text).substr(std::min<size_t>(r.begin, src.text.size()),
-                                                std::min<size_t>(r.end, src.text.size()) -
-                                                    std::min<size_t>(r.begin, src.text.size()));
-          size_t start = 0;
-          while (start <= body.size()) {
-            size_t nl = body.find('\n', start);
-            if (nl == std::string_view::npos)
-              nl = body.size();
-            er.source_lines.emplace_back(body.substr(start, nl - start));
-            start = nl + 1;
-          }
+          for (std::string_view piece : engine_.Lines(r.file).Pieces(r.begin, r.end))
+            er.source_lines.emplace_back(piece);
         }
         er.applied = "false";
         if (lines[line]) {

@@ -104,8 +104,7 @@ void WriteExplainText(const Explanation& x, std::string& out) {
           out += fmt::format("          = {}\n", st.value);
         } else {
           // The condition; the outcome it names is in the findings below.
-          std::string condition = st.source.substr(0, st.source.find(" else "));
-          out += fmt::format("    {:>4}  {} {}{}\n", where, ValueMark(st.value), condition,
+          out += fmt::format("    {:>4}  {} {}{}\n", where, ValueMark(st.value), st.head,
                              st.fired ? "  ◀ fired" : "");
           for (const ExplainStep& s : st.steps)
             Step(s, 10, out);

@@ -451,7 +451,10 @@ def test_keystrokes(directory):
     print('keystrokes: %d on a 2,000-line file; time to diagnostics p50 %.1f ms, p95 %.1f ms, '
           'max %.1f ms (target p95 <= 50 ms; this test fails above %d ms)'
           % (len(latencies), percentile(latencies, 50), p95, max(latencies), P95_LIMIT_MS))
-    check(p95 <= P95_LIMIT_MS, 'p95 time to diagnostics %.1f ms' % p95)
+    # Sanitized and unoptimised builds are many times slower: there the latency is only printed
+    # (ctest sets WARRANT_LSP_UNTIMED); the target itself is bench/lsp_keystrokes.py's.
+    if not os.environ.get('WARRANT_LSP_UNTIMED'):
+        check(p95 <= P95_LIMIT_MS, 'p95 time to diagnostics %.1f ms' % p95)
 
 
 def main():

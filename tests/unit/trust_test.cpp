@@ -209,15 +209,17 @@ TEST_CASE("trust: run refuses a pack of another format version, naming the suppo
           "[trust]") {
   Dirs dirs;
   std::vector<uint8_t> bytes = CompilePack(dirs);
-  bytes[8] = 2;  // u16 format version, little-endian (runtime/pack/pack.cpp)
-  bytes[9] = 0;
-  WriteBytes(dirs.root() / "v2.wpk", bytes);
+  const uint16_t next = kPackFormatVersion + 1;
+  bytes[8] = static_cast<uint8_t>(next);  // u16 format version, little-endian (pack.cpp)
+  bytes[9] = static_cast<uint8_t>(next >> 8);
+  WriteBytes(dirs.root() / "next.wpk", bytes);
   const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kClaim);
-  const Result r = Warrant({"run", (dirs.root() / "v2.wpk").string(), claims.string()});
+  const Result r = Warrant({"run", (dirs.root() / "next.wpk").string(), claims.string()});
   CHECK(r.exit != 0);
   CHECK(r.out.empty());
-  CHECK_THAT(r.err,
-             Contains("pack format version 2 is not supported; this warrant reads version 1"));
+  CHECK_THAT(r.err, Contains("pack format version " + std::to_string(next) +
+                             " is not supported; this warrant reads version " +
+                             std::to_string(kPackFormatVersion)));
 }
 
 TEST_CASE("trust: an import through a symbolic link out of the root is refused", "[trust]") {
