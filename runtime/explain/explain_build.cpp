@@ -68,8 +68,7 @@ class Builder {
  public:
   Builder(const Explainer& explainer, const Claim& claim, const ClaimDecision& decision,
           const ExplainOptions& options)
-      : explainer_(explainer),
-        engine_(explainer.engine()),
+      : engine_(explainer.engine()),
         p_(engine_.program()),
         claim_(claim),
         decision_(decision),
@@ -99,7 +98,6 @@ class Builder {
                      const Finding& f, Day dos) const;
   std::string NearestElement(const std::vector<TraceEvent>& raw) const;
 
-  const Explainer& explainer_;
   const Engine& engine_;
   const Program& p_;
   const Claim& claim_;
