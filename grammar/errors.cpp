@@ -173,8 +173,12 @@ std::optional<ParseFailure> CurlyQuoteSlip(std::string_view text, const TokenInf
     uint32_t n = 0;
     uint32_t c = CodePointAt(text, pos, &n);
     if (IsCurlyQuote(c)) {
-      f.fix = Fix{Span{found.span.begin, pos + n},
-                  "\"" + std::string(text.substr(found.span.end, pos - found.span.end)) + "\""};
+      // Appends rather than `"\"" + std::string(...)`, which GCC 12 at -O3 misreads as an
+      // overlapping copy (-Wrestrict).
+      std::string replacement = "\"";
+      replacement.append(text.substr(found.span.end, pos - found.span.end));
+      replacement += '"';
+      f.fix = Fix{Span{found.span.begin, pos + n}, std::move(replacement)};
       return f;
     }
     pos += n;

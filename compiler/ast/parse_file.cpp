@@ -8,6 +8,7 @@
 #include "compiler/ast/build.h"
 #include "grammar/parse.h"
 #include "grammar/token.h"
+#include "runtime/pack/pack.h"
 
 namespace warrant::ast {
 namespace {
@@ -168,7 +169,12 @@ bool ParseFile(FileId file, const SourceFile& source, Ast& ast, diag::DiagSink& 
   if (std::optional<BadByte> bad = FindBadByte(text)) {
     Span at{bad->offset, bad->offset + 1};
     if (bad->code == DiagCode::NulByte) {
-      sink.Emit(DiagCode::NulByte, file, at);
+      diag::Diagnostic& d = sink.Emit(DiagCode::NulByte, file, at);
+      if (text.starts_with(kPackMagic)) {
+        d.help =
+            "this is a rule pack, not criteria: commands that compile (check, build, test, "
+            "lint) read `.warrant` sources; run, explain and disasm read packs";
+      }
     } else {
       sink.Emit(DiagCode::NotUtf8, file, at,
                 static_cast<unsigned>(static_cast<unsigned char>(text[bad->offset])));

@@ -60,6 +60,7 @@ void Generator::EmitSources() {
     data.name = rel.empty() || ec ? file.name() : rel.generic_string();
     data.text = file.text();
     data.sha256 = Sha256(file.text());
+    data.line_starts = file.line_starts();
     source_of_file_[id] = static_cast<uint32_t>(out_.sources.size());
     out_.sources.push_back(std::move(data));
   }
@@ -197,6 +198,8 @@ void Generator::EmitRule(uint32_t file, const ast::Rule& rule, uint32_t policy) 
   Expr(file, rule.applies);
   uint32_t site = Site(OutcomeKind::AutoPend, nullptr, file, rule.applies_span);
   MarkSpan(file, rule.applies_span);
+  RecordStatement(StatementKind::Applies, file, rule.applies_span, rule.applies_span, rule.applies,
+                  site);
   Emit(Op::Applies, site);
   Stmts(file, rule.body);
   Emit(Op::Return);

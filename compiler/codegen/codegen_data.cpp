@@ -22,6 +22,11 @@ void Generator::EmitCodesets() {
   out_.codesets.resize(total);
   out_.codeset_names.resize(total);
   codeset_done_.assign(total, false);
+  declared_at_.clear();
+  for (uint32_t f = 0; f < ast_.files.size(); ++f) {
+    for (uint32_t i = 0; i < ast_.files[f].codesets.size(); ++i)
+      declared_at_.emplace_back(f, i);
+  }
   for (uint32_t f = 0; f < ast_.files.size(); ++f) {
     for (uint32_t i = 0; i < ast_.files[f].codesets.size(); ++i) {
       uint32_t g = GlobalCodeset(f, i);
@@ -33,6 +38,11 @@ void Generator::EmitCodesets() {
       codeset_done_[g] = true;
     }
   }
+  out_.debug.codesets.resize(total);
+  for (uint32_t f = 0; f < ast_.files.size(); ++f) {
+    for (uint32_t i = 0; i < ast_.files[f].codesets.size(); ++i)
+      RecordCodesetMembers(f, i);
+  }
 }
 
 Codeset Generator::Expand(uint32_t file, ast::CodesetExprId id, CodeSystem system) {
@@ -41,84 +51,109 @@ Codeset Generator::Expand(uint32_t file, ast::CodesetExprId id, CodeSystem syste
     case ast::CodesetExprKind::Members: {
       CodesetBuilder builder;
       for (const ast::CodeMember& m : e.members) {
-        switch (m.kind) {
-          case ast::MemberKind::Exact:
-            if (auto packed = Pack(system, m.text))
-              builder.AddCode(*packed);
-            break;
-          case ast::MemberKind::Prefix: {
-            CodeResult<CodeInterval> interval = PrefixInterval(system, m.text);
-            if (interval.ok())
-              (void)builder.AddInterval(interval.value);
-            break;
-          }
-          case ast::MemberKind::Range:
-            if (std::optional<CodeInterval> range = RangeInterval(system, m.text, m.high))
-              (void)builder.AddInterval(*range);
-            break;
-        }
+        if (std::optional<CodeInterval> interval = MemberInterval(m, system))
+          (void)builder.AddInterval(*interval);
       }
       return builder.Build();
     }
     case ast::CodesetExprKind::Ref: {
-      uint32_t target = file;
-      const ast::Name* name = &e.ref.front();
-      if (e.ref.size() == 2) {
-        const ast::File& f = ast_.files[file];
-        for (uint32_t i = 0; i < f.imports.size(); ++i) {
-          if (f.imports[i].alias.text == e.ref[0].text)
-            target = sources_.import_targets[file][i];
-        }
-        name = &e.ref[1];
+      const uint32_t g = RefCodeset(file, e);
+      if (g == UINT32_MAX)
+        return Codeset();
+      if (!codeset_done_[g]) {
+        const auto [target, index] = declared_at_[g];
+        const ast::Codeset& cs = ast_.files[target].codesets[index];
+        out_.codesets[g] = Expand(target, cs.body, checked_.codeset_systems[target][index]);
+        out_.codeset_names[g] = cs.name.text;
+        codeset_done_[g] = true;
       }
-      const ast::File& tf = ast_.files[target];
-      for (uint32_t i = 0; i < tf.codesets.size(); ++i) {
-        if (tf.codesets[i].name.text != name->text)
-          continue;
-        uint32_t g = GlobalCodeset(target, i);
-        if (!codeset_done_[g]) {
-          out_.codesets[g] =
-              Expand(target, tf.codesets[i].body, checked_.codeset_systems[target][i]);
-          out_.codeset_names[g] = tf.codesets[i].name.text;
-          codeset_done_[g] = true;
-        }
-        return out_.codesets[g];
-      }
-      return Codeset();
+      return out_.codesets[g];
     }
-    case ast::CodesetExprKind::Load: {
-      std::string why;
-      std::filesystem::path path =
-          frontend::ResolveInRoot(sources_, ast_.files[file].file, e.path.text, why);
-      frontend::CsvFile csv;
-      CodesetBuilder builder;
-      if (path.empty() || !frontend::ReadCsv(path, csv, why))
-        return builder.Build();
-      auto column = std::find(csv.header.begin(), csv.header.end(), e.column.text);
-      if (column == csv.header.end())
-        return builder.Build();
-      size_t col = static_cast<size_t>(column - csv.header.begin());
-      for (const auto& row : csv.rows) {
-        if (col >= row.size())
-          continue;
-        const std::string& cell = row[col];
-        if (cell.size() > 1 && cell.back() == '*') {
-          CodeResult<CodeInterval> interval =
-              PrefixInterval(system, std::string_view(cell).substr(0, cell.size() - 1));
-          if (interval.ok())
-            (void)builder.AddInterval(interval.value);
-        } else if (auto packed = Pack(system, cell)) {
-          builder.AddCode(*packed);
-        }
-      }
-      return builder.Build();
-    }
+    case ast::CodesetExprKind::Load:
+      return LoadCodes(file, id, system);
     case ast::CodesetExprKind::Union:
       return Codeset::Union(Expand(file, e.a, system), Expand(file, e.b, system));
     case ast::CodesetExprKind::Difference:
       return Codeset::Difference(Expand(file, e.a, system), Expand(file, e.b, system));
   }
   return Codeset();
+}
+
+std::optional<CodeInterval> Generator::MemberInterval(const ast::CodeMember& m,
+                                                      CodeSystem system) const {
+  switch (m.kind) {
+    case ast::MemberKind::Exact:
+      if (auto packed = Pack(system, m.text))
+        return CodeInterval{*packed, *packed};
+      return std::nullopt;
+    case ast::MemberKind::Prefix: {
+      CodeResult<CodeInterval> interval = PrefixInterval(system, m.text);
+      if (interval.ok())
+        return interval.value;
+      return std::nullopt;
+    }
+    case ast::MemberKind::Range: {
+      std::optional<CodeInterval> range = RangeInterval(system, m.text, m.high);
+      if (!range || range->lo > range->hi)
+        return std::nullopt;
+      return range;
+    }
+  }
+  return std::nullopt;
+}
+
+uint32_t Generator::RefCodeset(uint32_t file, const ast::CodesetExpr& e) const {
+  uint32_t target = file;
+  const ast::Name* name = &e.ref.front();
+  if (e.ref.size() == 2) {
+    const ast::File& f = ast_.files[file];
+    for (uint32_t i = 0; i < f.imports.size(); ++i) {
+      if (f.imports[i].alias.text == e.ref[0].text)
+        target = sources_.import_targets[file][i];
+    }
+    name = &e.ref[1];
+  }
+  const ast::File& tf = ast_.files[target];
+  for (uint32_t i = 0; i < tf.codesets.size(); ++i) {
+    if (tf.codesets[i].name.text == name->text)
+      return GlobalCodeset(target, i);
+  }
+  return UINT32_MAX;
+}
+
+// Read once: the codeset's expansion and its debug members both need the file's codes.
+Codeset Generator::LoadCodes(uint32_t file, ast::CodesetExprId id, CodeSystem system) {
+  auto cached = loaded_.find(id);
+  if (cached != loaded_.end())
+    return cached->second;
+  Codeset& codes = loaded_[id];
+  const ast::CodesetExpr& e = ast_.codeset_exprs[id];
+  std::string why;
+  std::filesystem::path path =
+      frontend::ResolveInRoot(sources_, ast_.files[file].file, e.path.text, why);
+  frontend::CsvFile csv;
+  CodesetBuilder builder;
+  if (path.empty() || !frontend::ReadCsv(path, csv, why))
+    return codes;
+  auto column = std::find(csv.header.begin(), csv.header.end(), e.column.text);
+  if (column == csv.header.end())
+    return codes;
+  size_t col = static_cast<size_t>(column - csv.header.begin());
+  for (const auto& row : csv.rows) {
+    if (col >= row.size())
+      continue;
+    const std::string& cell = row[col];
+    if (cell.size() > 1 && cell.back() == '*') {
+      CodeResult<CodeInterval> interval =
+          PrefixInterval(system, std::string_view(cell).substr(0, cell.size() - 1));
+      if (interval.ok())
+        (void)builder.AddInterval(interval.value);
+    } else if (auto packed = Pack(system, cell)) {
+      builder.AddCode(*packed);
+    }
+  }
+  codes = builder.Build();
+  return codes;
 }
 
 bool Generator::CellConstant(const std::string& cell, check::TypeId type, Constant& out) {

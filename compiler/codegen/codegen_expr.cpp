@@ -378,8 +378,10 @@ void Generator::Membership(uint32_t file, ast::ExprId id) {
       break;
     }
   }
-  if (e.op == ast::Operator::NotIn)
+  if (e.op == ast::Operator::NotIn) {
+    RecordNotIn();
     Emit(Op::Not);
+  }
 }
 
 void Generator::Quantifier(uint32_t file, ast::ExprId id) {
@@ -465,6 +467,7 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
         uint8_t slot = AllocSlot();
         let_slots_[sid] = slot;
         MarkSpan(file, s.span);  // the store names the `let` (explain shows its value)
+        RecordStatement(StatementKind::Let, file, s, UINT32_MAX);
         Emit(Op::Store, slot);
         break;
       }
@@ -482,6 +485,7 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
             o.unknown_message = s.unknown_outcome->message->text;
         }
         MarkSpan(file, s.span);
+        RecordStatement(StatementKind::Require, file, s, site);
         Emit(Op::Require, site);
         break;
       }
@@ -489,6 +493,7 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
         Expr(file, s.a);
         uint32_t site = Site(s.outcome.kind, &s.outcome, file, s.span);
         MarkSpan(file, s.span);
+        RecordStatement(StatementKind::Emit, file, s, site);
         Emit(Op::Emit, site);
         break;
       }
@@ -496,6 +501,7 @@ void Generator::Stmts(uint32_t file, const std::vector<ast::StmtId>& body) {
         Expr(file, s.a);
         uint32_t site = Site(OutcomeKind::AutoPend, nullptr, file, ast_.expr(s.a).span);
         MarkSpan(file, s.span);
+        RecordStatement(StatementKind::When, file, s, site);
         const size_t when = Emit(Op::When, site);
         Stmts(file, s.body);
         PatchJump(when);

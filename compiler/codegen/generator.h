@@ -4,7 +4,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/codegen/codegen.h"
@@ -27,9 +29,28 @@ class Generator {
   void EmitRule(uint32_t file, const ast::Rule& rule, uint32_t policy);
   uint32_t Site(OutcomeKind kind, const ast::Outcome* outcome, uint32_t file, Span span);
 
+  // ---- debug tables (codegen_debug.cpp)
+  // Records the statement the next instruction ends (its outcome site, or none for a `let`).
+  void RecordStatement(StatementKind kind, uint32_t file, const ast::Stmt& s, uint32_t site);
+  void RecordStatement(StatementKind kind, uint32_t file, Span span, Span head,
+                       ast::ExprId condition, uint32_t site, const ast::Name* let_name = nullptr);
+  // Where the statement as explain shows it ends: before its outcome clause.
+  uint32_t HeadEnd(uint32_t file, const ast::Stmt& s) const;
+  // Records that the next instruction is the `not` of `x not in S`.
+  void RecordNotIn();
+  // The members of codeset `index` of `file` as written, for explain.
+  void RecordCodesetMembers(uint32_t file, uint32_t index);
+  void Members(uint32_t file, ast::CodesetExprId id, CodeSystem system, CodesetDebug& out);
+  std::string_view SourceText(uint32_t file) const;
+
   // ---- data (codegen_data.cpp)
   void EmitCodesets();
   Codeset Expand(uint32_t file, ast::CodesetExprId id, CodeSystem system);
+  // The interval a `[...]` member covers, if it names codes of `system`.
+  std::optional<CodeInterval> MemberInterval(const ast::CodeMember& m, CodeSystem system) const;
+  Codeset LoadCodes(uint32_t file, ast::CodesetExprId id, CodeSystem system);
+  // The global index of the codeset a `name` or `alias.name` reference names, or UINT32_MAX.
+  uint32_t RefCodeset(uint32_t file, const ast::CodesetExpr& e) const;
   void EmitTables();
   bool CellConstant(const std::string& cell, check::TypeId type, Constant& out);
 
@@ -66,6 +87,8 @@ class Generator {
   std::vector<uint32_t> codeset_base_;  // per file: global index of its first codeset
   std::vector<uint32_t> table_base_;
   std::vector<bool> codeset_done_;
+  std::vector<std::pair<uint32_t, uint32_t>> declared_at_;  // global codeset -> (file, index)
+  std::map<ast::CodesetExprId, Codeset> loaded_;            // `load` expressions, read once
   std::map<std::string, uint32_t> constant_index_;
   std::vector<uint32_t> source_of_file_;  // FileId -> program source index
 

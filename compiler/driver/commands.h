@@ -70,6 +70,10 @@ void PrintPlain(std::ostream& err, diag::DiagCode code, const Args&... args) {
     err << "   = help: " << d.help << '\n';
 }
 
+// Whether `path` names a pack: a regular file named *.wpk or starting with the pack magic
+// ("WRNTPACK"), whatever its name. Anything else is compiled as sources.
+bool IsPackFile(const std::string& path);
+
 // A pack file or a source directory/files compiled in memory; nullptr after printing why, with
 // `status` set to the exit code the failure gets (1, or kExitIo when the pack cannot be read).
 std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& options,

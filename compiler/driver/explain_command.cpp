@@ -154,6 +154,11 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
     return kExitIo;
   }
 
+  if (StartsAsJsonArray(text)) {
+    PrintPlain(err, diag::DiagCode::ClaimsNotNdjson, name);
+    return 1;
+  }
+
   ExplainOptions explain_options;
   if (!options.explain_line.empty()) {
     const std::optional<int64_t> line = ParseInteger(options.explain_line, 1, 1000000);

@@ -156,7 +156,7 @@ const OptionSpec kNoProgress{
 const OptionSpec kStrict{
     .name = "strict",
     .kind = ValueKind::Flag,
-    .help = "a claim field the schema does not declare is a record error (R0716), not ignored",
+    .help = "a claim field the schema does not declare is a record error (R0717), not ignored",
     .project = true,
     .apply = [](Options& o, const std::string&, std::string&) {
       o.strict = true;
@@ -491,12 +491,22 @@ bool UsesTerminology(const Program& program) {
   return false;
 }
 
+bool IsPackFile(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    return false;
+  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".wpk") == 0)
+    return true;  // by its name, so a damaged pack is reported as one (E0005)
+  // Whatever its name, a file that starts with the pack magic is a pack, not a source.
+  char magic[kPackMagic.size()] = {};
+  std::ifstream in(path, std::ios::binary);
+  return in.read(magic, sizeof magic) && std::string_view(magic, sizeof magic) == kPackMagic;
+}
+
 std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& options,
                                    std::ostream& out, std::ostream& err, int& status) {
   status = 1;
-  std::error_code ec;
-  if (std::filesystem::is_regular_file(path, ec) && path.size() > 4 &&
-      path.compare(path.size() - 4, 4, ".wpk") == 0) {
+  if (IsPackFile(path)) {
     std::string bytes, why;
     if (!ReadWholeFile(path, bytes, why)) {
       PrintPlain(err, diag::DiagCode::CannotReadFile, path, why);

@@ -1,7 +1,7 @@
 // The project file, warrant.toml: the terminology a criteria folder is built with and defaults for
 // the options of its commands (docs/project.md).
 //
-// It is found by walking up from the inputs (the directories and `.warrant`/`.wpk` files among
+// It is found by walking up from the inputs (the directories, `.warrant` files and packs among
 // them); its keys are the commands' option tables (cli.h), so an option marked `project` there is
 // a key here. Paths are relative to the file. The command line wins over the file, and the file
 // over WARRANT_TERMINOLOGY. Every section is checked whatever the command, so a mistake is found
@@ -15,6 +15,7 @@
 
 #include "compiler/check/suggest.h"
 #include "compiler/driver/cli.h"
+#include "compiler/driver/commands.h"
 
 namespace warrant::driver {
 namespace {
@@ -30,8 +31,7 @@ bool LocatesProject(const std::string& input) {
   const fs::path path(input);
   if (fs::is_directory(path, ec))
     return true;
-  const std::string ext = path.extension().string();
-  return (ext == ".warrant" || ext == ".wpk") && fs::is_regular_file(path, ec);
+  return (path.extension() == ".warrant" && fs::is_regular_file(path, ec)) || IsPackFile(input);
 }
 
 // The warrant.toml nearest to `input` (its own directory first, then each parent), shown relative

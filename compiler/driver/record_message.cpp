@@ -15,4 +15,9 @@ std::string RecordErrorLine(std::string_view input, uint64_t line, const RecordE
       TerminalText(error.message, {.max = kShownMessageBytes, .size = true}));
 }
 
+bool StartsAsJsonArray(std::string_view text) {
+  const size_t first = text.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && text[first] == '[';
+}
+
 }  // namespace warrant::driver

@@ -1,4 +1,5 @@
-// How the CLI reports a refused record on stderr: `file:line: error[R07xx]: claim `ID`: message`.
+// How the CLI reports a refused record on stderr: `file:line: error[R07xx]: claim `ID`: message`,
+// and claims input that is not NDJSON at all.
 //
 // The id and the message carry claim data (a record's own text, quoted back), so both pass
 // through TerminalText (runtime/core/text.h): a line break or an escape sequence in an id cannot
@@ -20,5 +21,10 @@ inline constexpr size_t kShownMessageBytes = 400;
 
 // The line, ending in '\n'.
 std::string RecordErrorLine(std::string_view input, uint64_t line, const RecordError& error);
+
+// Whether claims text (its first line, or all of it) starts, after blanks, with `[`: a JSON
+// array, which would otherwise be refused line by line as malformed records. Said once, with
+// the way to convert it (E0010).
+bool StartsAsJsonArray(std::string_view text);
 
 }  // namespace warrant::driver

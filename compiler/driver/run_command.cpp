@@ -226,6 +226,19 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     for (const auto& [path, count] : session.IgnoredFields())
       ignored[path] += count;
   };
+  // A JSON array (a pretty-printed one spans many lines) is refused line by line as malformed
+  // records, like any other bad line; say once, first, what the input should be instead.
+  const bool any_line = reader.Next(line);
+  if (any_line && !line.truncated && StartsAsJsonArray(line.text))
+    PrintPlain(err, diag::DiagCode::ClaimsNotNdjson, input_name);
+  bool first_pending = any_line;  // `line` holds the first line, not yet decided
+  auto next_line = [&] {
+    if (first_pending) {
+      first_pending = false;
+      return true;
+    }
+    return reader.Next(line);
+  };
   if (options.jobs <= 1) {
     Session session(*engine);
     session.SetStrict(options.strict);
@@ -233,7 +246,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     evidence.explainer = explainer.get();
     Batch batch;
     const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
-    while (!writer.failed() && reader.Next(line)) {
+    while (!writer.failed() && next_line()) {
       Process(session, evidence, line, input_name, batch, spill);
       progress.Advance(line.text.size() + 1, [&] {
         return fmt::format("{} claims", total.claims + batch.counts.claims);
@@ -345,7 +358,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       while (inflight.size() > static_cast<size_t>(options.jobs) * 2 || front_done())
         flush_front();
     };
-    while (!writer.failed() && reader.Next(line)) {
+    while (!writer.failed() && next_line()) {
       // A line over the record limit is refused whatever it holds: it is not copied.
       const bool too_large = line.truncated || line.text.size() > kMaxRecordBytes;
       if (!too_large)

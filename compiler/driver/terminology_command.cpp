@@ -78,7 +78,7 @@ int Import(const Options& options, std::ostream& out, std::ostream& err) {
 
 int List(const Options& options, std::ostream& out, std::ostream& err) {
   const std::string& path = options.inputs[1];
-  if (path.size() > 4 && path.compare(path.size() - 4, 4, ".wpk") == 0) {
+  if (IsPackFile(path)) {
     int status = 1;
     auto engine = LoadEngine(path, options, out, err, status);
     if (!engine)

@@ -18,7 +18,7 @@ struct Fields {
 Fields FieldsOf(const Engine& engine, const Finding& f) {
   const Program& p = engine.program();
   Fields out;
-  uint32_t reason = engine.ReasonOf(f);
+  const uint32_t reason = engine.ReasonOf(f);
   if (reason != UINT32_MAX) {
     const ReasonData& r = p.reasons[reason];
     out.reason = r.name;

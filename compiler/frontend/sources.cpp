@@ -280,7 +280,9 @@ void Load(const std::vector<std::string>& inputs, Sources& out, diag::DiagSink& 
             .located = false;
         continue;
       }
-      fs::path display = (path / fs::relative(file, canonical, ec)).lexically_normal();
+      fs::path display = options.display_base.empty()
+                             ? (path / fs::relative(file, canonical, ec)).lexically_normal()
+                             : target.lexically_relative(options.display_base);
       named.push_back({target, display.generic_string()});
     }
   }

@@ -38,6 +38,9 @@ struct LoadOptions {
   bool keep_partial = false;
   // The pack root, when not the first input (or its directory).
   std::filesystem::path root;
+  // When set, diagnostics name the files of directory inputs relative to it (an editor passes
+  // absolute paths but shows names relative to the workspace).
+  std::filesystem::path display_base;
 };
 
 // Reads `inputs` (files or directories) and everything they import. Problems (unreadable files,

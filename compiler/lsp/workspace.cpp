@@ -130,9 +130,10 @@ std::vector<Workspace::Pack*> Workspace::Packs() {
 
 std::vector<fs::path> Workspace::Orphans() const {
   std::vector<fs::path> out;
-  for (const auto& [root, pack] : packs_) {
+  for (const auto& entry : packs_) {
+    const fs::path& root = entry.first;  // not a structured binding: clang 14 cannot capture one
     bool used = std::any_of(open_.begin(), open_.end(),
-                            [&](const auto& entry) { return entry.second.root == root; });
+                            [&](const auto& open) { return open.second.root == root; });
     if (!used)
       out.push_back(root);
   }
@@ -198,6 +199,7 @@ std::unique_ptr<Analysis> Workspace::Analyze(const Pack& pack) const {
   options.overlay = &overlay;
   options.keep_partial = true;
   options.root = pack.scope.root;
+  options.display_base = pack.scope.root;
   frontend::Load(inputs, analysis->sources, analysis->sink, options);
   analysis->load_diagnostics = analysis->sink.diagnostics().size();
   analysis->checked = check::Check(analysis->sources, analysis->sink, terminology_);

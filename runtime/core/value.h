@@ -15,8 +15,13 @@
 
 namespace warrant {
 
+// Why a value is unknown, so a pend can say so: a datum the claim does not give (the common
+// case), or arithmetic whose result is out of range (a number past 64 bits, a date outside
+// 0001..9999) or divides by zero.
+enum class UnknownCause : uint8_t { Missing, Overflow, DivisionByZero };
+
 enum class Tag : uint8_t {
-  Unknown,   // aux = pc of the instruction that produced it (kNoPc if none)
+  Unknown,   // aux = pc of the instruction that produced it (kNoPc if none), sub = UnknownCause
   None,      // `none`: the absence `latest` returns for an empty list; `x is none` is true
   Bool,      // i = 0/1
   Int,       // i
@@ -103,6 +108,17 @@ struct Value {
     v.aux = pc;
     return v;
   }
+
+  static Value Unknown(uint32_t pc, UnknownCause cause) {
+    Value v;
+    v.aux = pc;
+    v.sub = static_cast<uint8_t>(cause);
+    return v;
+  }
+
+  static Value Overflow(uint32_t pc) { return Unknown(pc, UnknownCause::Overflow); }
+
+  UnknownCause unknown_cause() const { return static_cast<UnknownCause>(sub); }
 
   static Value None() { return Make(Tag::None, 0); }
 

@@ -9,8 +9,10 @@
 
 #include "runtime/core/code.h"
 #include "runtime/core/decimal.h"
+#include "runtime/core/line_table.h"
 #include "runtime/core/text.h"
 #include "runtime/pack/builtins.h"
+#include "runtime/pack/debug_tables.h"
 #include "runtime/pack/pack.h"
 #include "runtime/pack/verify.h"
 #include "runtime/terminology/terminology_serialize.h"
@@ -33,6 +35,8 @@ std::unique_ptr<Engine> Engine::FromPack(std::span<const uint8_t> bytes, std::st
 std::unique_ptr<Engine> Engine::FromProgram(Program program, std::string* error) {
   WritePack(program);  // computes the content hash
   std::string problem = Verify(program);
+  if (problem.empty())
+    problem = VerifyDebugTables(program);
   if (!problem.empty()) {
     *error = "internal error: the compiled program does not verify: " + problem;
     return nullptr;
@@ -78,25 +82,10 @@ bool Engine::Prepare(std::string* error) {
       break;
     }
   }
-  line_starts_.clear();
-  for (const SourceData& source : program_.sources) {
-    std::vector<uint32_t>& starts = line_starts_.emplace_back(1, 0);
-    for (uint32_t i = 0; i < source.text.size(); ++i) {
-      if (source.text[i] == '\n')
-        starts.push_back(i + 1);
-    }
-  }
   span_text_.clear();
   span_site_.clear();
   for (const SpanEntry& span : program_.spans) {
-    std::string_view text;
-    if (span.file < program_.sources.size()) {
-      std::string_view source = program_.sources[span.file].text;
-      if (span.begin <= span.end && span.end <= source.size()) {
-        text = source.substr(span.begin, span.end - span.begin);
-      }
-    }
-    span_text_.push_back(OneLine(text, 160));
+    span_text_.push_back(Excerpt(span.file, Span{span.begin, span.end}));
     span_site_.push_back(Location(span.file, span.begin));
   }
   site_at_.clear();
@@ -115,19 +104,28 @@ bool Engine::Prepare(std::string* error) {
   return true;
 }
 
+LineTable Engine::Lines(uint32_t file) const {
+  if (file >= program_.sources.size())
+    return LineTable({}, {});
+  const SourceData& source = program_.sources[file];
+  return LineTable(source.line_starts, source.text);
+}
+
 std::string Engine::Location(uint32_t file, uint32_t offset) const {
-  if (file >= program_.sources.size() || file >= line_starts_.size())
+  if (file >= program_.sources.size())
     return "";
-  const std::string& text = program_.sources[file].text;
-  const std::vector<uint32_t>& starts = line_starts_[file];
-  auto it = std::upper_bound(starts.begin(), starts.end(), offset);
-  size_t line = static_cast<size_t>(it - starts.begin());  // 1-based: starts[0] is 0
-  uint32_t column = 1;
-  for (uint32_t i = starts[line - 1]; i < offset && i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
-      ++column;
+  const LineCol at = Lines(file).Locate(offset);
+  return fmt::format("{}:{}:{}", program_.sources[file].name, at.line, at.column);
+}
+
+std::string Engine::Excerpt(uint32_t file, Span span) const {
+  std::string_view text;
+  if (file < program_.sources.size()) {
+    std::string_view source = program_.sources[file].text;
+    if (span.begin <= span.end && span.end <= source.size())
+      text = source.substr(span.begin, span.size());
   }
-  return fmt::format("{}:{}:{}", program_.sources[file].name, line, column);
+  return OneLine(text, kExcerptBytes);
 }
 
 const std::string& Engine::SpanText(uint32_t pc) const {
@@ -149,11 +147,7 @@ const std::string& Engine::SpanSite(uint32_t pc) const {
 }
 
 uint32_t Engine::LineNumber(uint32_t file, uint32_t offset) const {
-  if (file >= line_starts_.size())
-    return 0;
-  const std::vector<uint32_t>& starts = line_starts_[file];
-  return static_cast<uint32_t>(std::upper_bound(starts.begin(), starts.end(), offset) -
-                               starts.begin());
+  return Lines(file).Line(offset);
 }
 
 std::string Engine::DescribeMissing(uint32_t pc) const {
@@ -200,8 +194,27 @@ std::string Engine::DescribeMissing(uint32_t pc) const {
   return fmt::format("`{}` is missing from the claim", text);
 }
 
+std::string Engine::DescribeUnknown(const Finding& f) const {
+  if (f.cause == UnknownCause::Missing)
+    return DescribeMissing(f.missing_pc);
+  const SpanEntry* span = program_.SpanAt(f.missing_pc);
+  std::string text = "a computation";
+  if (f.missing_pc != kNoPc && span && span->file < program_.sources.size()) {
+    text = "`" +
+           OneLine(program_.sources[span->file].text.substr(span->begin, span->end - span->begin),
+                   160) +
+           "`";
+  }
+  if (f.cause == UnknownCause::DivisionByZero)
+    return text + " could not be computed: it divides by zero";
+  return text +
+         " overflowed: its result is too large to represent (numbers are 64-bit; dates run from "
+         "0001-01-01 to 9999-12-31)";
+}
+
 uint32_t Engine::ReasonOf(const Finding& f) const {
-  if (f.reason != UINT32_MAX || !f.auto_message)
+  // Arithmetic out of range pends with no reason: no document would help.
+  if (f.reason != UINT32_MAX || !f.auto_message || f.cause != UnknownCause::Missing)
     return f.reason;
   // A pend on missing data reports the `documentation` reason of the file it arose in, which
   // the compiler records on the site when that file maps the reason to its own codes.
@@ -215,14 +228,16 @@ std::string FindingMessage(const Engine& engine, const Finding& f) {
   const Program& p = engine.program();
   const OutcomeData& o = p.outcomes[f.outcome];
   if (f.auto_message)
-    return engine.DescribeMissing(f.missing_pc);
-  // `if unknown ...`: that outcome's own message, else its reason's, else what was missing.
+    return engine.DescribeUnknown(f);
+  // `if unknown ...`: that outcome's own message, else its reason's, else what was missing. The
+  // author wrote theirs for missing data: arithmetic out of range says so after it.
   if (f.from_unknown) {
-    if (!o.unknown_message.empty())
-      return o.unknown_message;
-    if (f.reason != UINT32_MAX)
-      return p.reasons[f.reason].description;
-    return engine.DescribeMissing(f.missing_pc);
+    std::string message = !o.unknown_message.empty() ? o.unknown_message
+                          : f.reason != UINT32_MAX   ? p.reasons[f.reason].description
+                                                     : engine.DescribeUnknown(f);
+    if (f.cause != UnknownCause::Missing && (!o.unknown_message.empty() || f.reason != UINT32_MAX))
+      message += "; " + engine.DescribeUnknown(f);
+    return message;
   }
   if (!o.message.empty())
     return o.message;
@@ -239,7 +254,7 @@ void Engine::FormatFinding(const Finding& f, std::string& out) const {
   out += "{\"outcome\":\"";
   out += OutcomeWord(f.kind);
   out += '"';
-  uint32_t reason = ReasonOf(f);
+  const uint32_t reason = ReasonOf(f);
   if (reason != UINT32_MAX) {
     const ReasonData& r = p.reasons[reason];
     out += ",\"reason\":";

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "runtime/core/code.h"
+#include "runtime/core/line_table.h"
 #include "runtime/pack/program.h"
 #include "runtime/records/record.h"
 #include "runtime/records/record_json.h"
@@ -46,14 +47,24 @@ class Engine {
   // "ncd_210_3_fobt_v2.warrant:17:3" for an outcome site.
   const std::string& SiteLocation(uint32_t outcome) const { return site_at_[outcome]; }
 
+  // The line table of source `file` (empty if there is no such source): the starts the pack
+  // stores, over its text.
+  LineTable Lines(uint32_t file) const;
   // "file:line:col" of byte `offset` of source `file` ("" if there is no such source).
   std::string Location(uint32_t file, uint32_t offset) const;
   // The 1-based line of byte `offset` of source `file` (0 if there is no such source).
   uint32_t LineNumber(uint32_t file, uint32_t offset) const;
   // The sentence for a pend on missing data: "fact `pack_years` is not documented".
   std::string DescribeMissing(uint32_t pc) const;
-  // The source text of the span `pc` maps to, on one line (at most 160 bytes, then " ..."),
-  // and its "file:line:col"; both "" when `pc` has no span. Computed once at load.
+  // The sentence for a finding made on an unknown value: DescribeMissing for missing data,
+  // "`units * price` overflowed: ..." for arithmetic out of range or dividing by zero.
+  std::string DescribeUnknown(const Finding& finding) const;
+  // The text of `span` of source `file` on one line (at most kExcerptBytes, then " ..."); ""
+  // when there is no such text. For showing only: the runtime never parses source text.
+  std::string Excerpt(uint32_t file, Span span) const;
+  static constexpr size_t kExcerptBytes = 160;
+  // The Excerpt of the span `pc` maps to, and its "file:line:col"; both "" when `pc` has no
+  // span. Computed once at load.
   const std::string& SpanText(uint32_t pc) const;
   const std::string& SpanSite(uint32_t pc) const;
 
@@ -61,7 +72,8 @@ class Engine {
   uint32_t documentation_reason() const { return documentation_reason_; }
 
   // The reason a finding reports: its own; for a pend on missing data, the `documentation`
-  // reason of the file where it arose (the standard one unless that file maps it); or none.
+  // reason of the file where it arose (the standard one unless that file maps it); or none (as for
+  // arithmetic out of range: no document would help).
   uint32_t ReasonOf(const Finding& finding) const;
 
   // Appends one finding as the JSON object of language.md §10.
@@ -79,7 +91,6 @@ class Engine {
   std::unique_ptr<Terminology> terminology_;
   std::string hash_text_;
   std::vector<std::string> site_at_;
-  std::vector<std::vector<uint32_t>> line_starts_;  // per source: byte offset of each line
   std::vector<std::string> span_text_, span_site_;  // per Program::spans entry
   uint32_t documentation_reason_ = UINT32_MAX;
   // Output text formatted once: each outcome site's plain finding (index 2 * outcome, + 1 with
@@ -110,7 +121,7 @@ class Session {
   // Decides an already decoded claim.
   void Decide(const Claim& claim, TraceSink* trace = nullptr);
 
-  // With strict on, a claim field the schema does not declare is a record error (R0716);
+  // With strict on, a claim field the schema does not declare is a record error (R0717);
   // otherwise it is ignored and counted by path (IgnoredFields).
   void SetStrict(bool on) { decoder_.SetStrict(on); }
 

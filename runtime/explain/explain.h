@@ -12,7 +12,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -73,9 +72,11 @@ struct ExplainStep {
 };
 
 struct ExplainStatement {
-  std::string kind;    // "applies", "let", "require", "when", "emit"
-  std::string name;    // a let's name
-  std::string source;  // the statement's text, on one line
+  std::string kind;       // "applies", "let", "require", "when", "emit"
+  std::string name;       // a let's name
+  std::string source;     // the statement's text, on one line
+  std::string head;       // the same without its outcome clause (`require age >= 45`)
+  std::string condition;  // its condition as written (`age >= 45`), on one line
   std::string site;
   uint32_t source_line = 0;
   std::string value;  // "true", "false", "unknown", or a let's value
@@ -166,46 +167,21 @@ std::string ValueText(const Program& program, const Claim& claim, const Value& v
 // An object (a record of a declared type) of the claim, as ValueText renders it.
 std::string ObjectText(const Program& program, const Claim& claim, size_t index);
 
-// Which member of a codeset, as the source wrote it, holds a code (`E11.*`, `O24.01 .. O24.03`,
-// `G0328`, `listed in "file.csv"`). A pack keeps codesets as merged intervals; the written
-// members are read once from the declarations in the pack's sources (an Engine builds this at
-// load), following named codesets and skipping subtracted lists.
-class CodesetSources {
- public:
-  enum class Kind : uint8_t { Codes, Reference, Load };
+// Which member of codeset `codeset`, as the source wrote it, holds `code` (`E11.*`,
+// `O24.01 .. O24.03`, `G0328`, `E11.9 (in \`dm.diabetes_dx\`)`, `listed in "file.csv"`), from the
+// pack's debug tables; "" when they do not say (a codeset's subtracted parts are not members).
+std::string WrittenMember(const Program& program, uint32_t codeset, uint64_t code);
 
-  struct Member {
-    std::string text;
-    CodeInterval interval;
-    Kind kind = Kind::Codes;
-  };
-
-  static CodesetSources Build(const Program& program);
-  // The member of `codeset` holding `code` ("" if none is found), `file`'s declaration first.
-  std::string Find(std::string_view codeset, uint64_t code, uint32_t file, int depth = 0) const;
-
- private:
-  struct Declaration {
-    uint32_t file = 0;
-    std::vector<Member> members;
-  };
-
-  std::map<std::string, std::vector<Declaration>, std::less<>> declarations_;
-};
-
-// What explaining needs beyond the Engine, prepared once per loaded pack and shared by threads.
+// What explaining reads: the Engine, its pack (with the debug tables) and terminology. Shared by
+// threads.
 class Explainer {
  public:
-  explicit Explainer(const Engine& engine)
-      : engine_(engine), codesets_(CodesetSources::Build(engine.program())) {}
+  explicit Explainer(const Engine& engine) : engine_(engine) {}
 
   const Engine& engine() const { return engine_; }
 
-  const CodesetSources& codeset_sources() const { return codesets_; }
-
  private:
   const Engine& engine_;
-  CodesetSources codesets_;
 };
 
 }  // namespace warrant

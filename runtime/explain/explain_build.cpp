@@ -14,6 +14,7 @@
 #include "runtime/engine/engine.h"
 #include "runtime/explain/explain.h"
 #include "runtime/pack/builtins.h"
+#include "runtime/pack/debug_tables.h"
 #include "runtime/terminology/terminology.h"
 #include "runtime/vm/vm_ops.h"
 
@@ -67,8 +68,7 @@ class Builder {
  public:
   Builder(const Explainer& explainer, const Claim& claim, const ClaimDecision& decision,
           const ExplainOptions& options)
-      : explainer_(explainer),
-        engine_(explainer.engine()),
+      : engine_(explainer.engine()),
         p_(engine_.program()),
         claim_(claim),
         decision_(decision),
@@ -86,7 +86,7 @@ class Builder {
   bool IsLet(uint32_t pc) const;
   std::string CodeDescription(uint64_t packed, Day dos) const;
   std::string DescribeMatch(const Codeset& set, uint64_t code) const;
-  bool NegatedByNext(uint32_t pc) const;
+  bool SpelledNotIn(uint32_t pc) const;
   ExplainStep MakeStep(const TraceEvent& e, int depth, Day dos) const;
   void CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t line);
   ExplainLine StartLine(uint32_t line) const;
@@ -98,7 +98,6 @@ class Builder {
                      const Finding& f, Day dos) const;
   std::string NearestElement(const std::vector<TraceEvent>& raw) const;
 
-  const Explainer& explainer_;
   const Engine& engine_;
   const Program& p_;
   const Claim& claim_;
@@ -137,11 +136,8 @@ std::string Builder::Site(uint32_t pc) const {
 }
 
 bool Builder::IsLet(uint32_t pc) const {
-  const SpanEntry* span = p_.SpanAt(pc);
-  if (!span || span->file >= p_.sources.size())
-    return false;
-  std::string_view text = p_.sources[span->file].text;
-  return span->begin <= text.size() && text.substr(span->begin).starts_with("let ");
+  const StatementDebug* statement = StatementAt(p_, pc);
+  return statement && statement->kind == StatementKind::Let;
 }
 
 uint32_t Builder::SourceLine(uint32_t pc) const {
@@ -197,11 +193,11 @@ std::string Builder::DescribeMatch(const Codeset& set, uint64_t code) const {
   return "";
 }
 
-// Whether the instruction after the one at `pc` is `not` (how `not in` is compiled).
-bool Builder::NegatedByNext(uint32_t pc) const {
+// Whether the membership test at `pc` is written `x not in S`: it is compiled as the test then
+// a `not` that the debug tables mark.
+bool Builder::SpelledNotIn(uint32_t pc) const {
   std::optional<Instruction> ins = DecodeAt(p_.code, pc);
-  return ins && pc + ins->size < p_.code.size() &&
-         static_cast<Op>(p_.code[pc + ins->size]) == Op::Not;
+  return ins && SpellsNotIn(p_, pc + ins->size);
 }
 
 const char* OperatorText(Op op) {
@@ -286,9 +282,7 @@ ExplainStep Builder::MakeStep(const TraceEvent& e, int depth, Day dos) const {
         uint64_t c = e.inputs[0].code();
         std::string description = CodeDescription(c, dos);
         if (e.result.is_true() && set < p_.codesets.size() && set < p_.codeset_names.size()) {
-          const SpanEntry* span = p_.SpanAt(e.pc);
-          std::string match = explainer_.codeset_sources().Find(p_.codeset_names[set], c,
-                                                                span ? span->file : UINT32_MAX);
+          std::string match = WrittenMember(p_, set, c);
           if (match.empty())
             match = DescribeMatch(p_.codesets[set], c);
           if (!match.empty())
@@ -312,8 +306,7 @@ ExplainStep Builder::MakeStep(const TraceEvent& e, int depth, Day dos) const {
       break;
   }
   // `x not in S` is the membership test then `not`: show the expression's own value.
-  if ((s.kind == "codeset" || s.kind == "list") && NegatedByNext(e.pc) &&
-      s.expr.find(" not in ") != std::string::npos) {
+  if ((s.kind == "codeset" || s.kind == "list") && SpelledNotIn(e.pc)) {
     s.op = "not in";
     if (e.result.is_true() || e.result.is_false())
       s.value = e.result.is_true() ? "false" : "true";
@@ -423,7 +416,7 @@ ExplainLine Builder::StartLine(uint32_t line) const {
 std::string Builder::WhyNot(const ExplainStatement* st, const std::vector<TraceEvent>* raw,
                             const Finding& f, Day dos) const {
   if (f.missing_pc != kNoPc)
-    return engine_.DescribeMissing(f.missing_pc);
+    return engine_.DescribeUnknown(f);
   if (!raw || !st)
     return "";
   // An outcome stated with `when` fires because its condition held: nothing to satisfy.
@@ -535,12 +528,8 @@ std::string Builder::WhyNot(const ExplainStatement* st, const std::vector<TraceE
     return fmt::format("needs `{}`: {} {} {} is false", Source(e.pc), Text(e.inputs[0]),
                        OperatorText(e.op), Text(e.inputs[1]));
   }
-  if (!st->source.empty()) {
-    std::string condition = st->source.substr(0, st->source.find(" else "));
-    if (condition.starts_with("require "))
-      condition.erase(0, 8);
-    return fmt::format("needs `{}` to hold", condition);
-  }
+  if (!st->condition.empty())
+    return fmt::format("needs `{}` to hold", st->condition);
   return "";
 }
 
@@ -657,7 +646,7 @@ void Builder::AddFindings(ExplainLine& out, uint32_t line) const {
     }
     x.outcome = OutcomeWord(f.kind);
     x.decision = DecisionName(DecisionOf(f.kind));
-    uint32_t reason = engine_.ReasonOf(f);
+    const uint32_t reason = engine_.ReasonOf(f);
     if (reason != UINT32_MAX) {
       const ReasonData& r = p_.reasons[reason];
       x.reason = r.name;
@@ -718,17 +707,17 @@ void Builder::CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t li
     return;
   }
   st.source = Source(e.pc);
+  if (const StatementDebug* debug = StatementAt(p_, e.pc)) {
+    st.name = debug->name;  // "let last = latest h in history ..." names its value
+    st.head = engine_.Excerpt(debug->file, debug->head);
+    st.condition = engine_.Excerpt(debug->file, debug->condition);
+  } else {
+    st.head = st.source;  // a program built without debug tables
+  }
   if (options_.steps) {  // evidence only reads the source and the steps
     st.site = Site(e.pc);
     st.source_line = SourceLine(e.pc);
     st.value = Text(e.result);
-  }
-  if (st.kind == "let") {
-    // "let last = latest h in history ..." names its value.
-    std::string_view text = st.source;
-    if (text.starts_with("let "))
-      text.remove_prefix(4);
-    st.name = std::string(text.substr(0, text.find_first_of(" =")));
   }
   Day dos = claim_.lines[line].date;
   size_t inner = 0;
@@ -807,21 +796,10 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
         er.version = policy.version;
         er.site = Site(r.file, r.begin);
         if (r.file < p_.sources.size()) {
-          const SourceData& src = p_.sources[r.file];
-          er.file = src.name;
+          er.file = p_.sources[r.file].name;
           er.first_line = engine_.LineNumber(r.file, r.begin);
-          std::string_view body =
-              std::string_view(src.text).substr(std::min<size_t>(r.begin, src.text.size()),
-                                                std::min<size_t>(r.end, src.text.size()) -
-                                                    std::min<size_t>(r.begin, src.text.size()));
-          size_t start = 0;
-          while (start <= body.size()) {
-            size_t nl = body.find('\n', start);
-            if (nl == std::string_view::npos)
-              nl = body.size();
-            er.source_lines.emplace_back(body.substr(start, nl - start));
-            start = nl + 1;
-          }
+          for (std::string_view piece : engine_.Lines(r.file).Pieces(r.begin, r.end))
+            er.source_lines.emplace_back(piece);
         }
         er.applied = "false";
         if (lines[line]) {

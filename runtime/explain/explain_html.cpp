@@ -30,16 +30,6 @@ const char* MarkClass(const std::string& value) {
   return "v";
 }
 
-const char* MarkGlyph(const std::string& value) {
-  if (value == "true")
-    return "✓";
-  if (value == "false")
-    return "✗";
-  if (value == "unknown")
-    return "?";
-  return "=";
-}
-
 constexpr std::string_view kStyle = R"(
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
 header{background:#1d2330;color:#fff;padding:16px 24px}header h1{margin:0 0 4px;font-size:20px}
@@ -200,7 +190,7 @@ void WriteExplainHtml(const Explanation& x, std::string_view claim_json, std::st
             "<div class=\"stmt\" data-kind=\"{}\" data-value=\"{}\"><div class=\"head\">"
             "<span class=\"mark {}\">{}</span>{}",
             E(st.kind), E(st.kind == "let" ? "value" : st.value), MarkClass(st.value),
-            st.kind == "let" ? "=" : MarkGlyph(st.value), E(st.source));
+            st.kind == "let" ? "=" : ValueMark(st.value), E(st.source));
         if (st.kind == "let")
           out += " <b>= " + E(st.value) + "</b>";
         if (st.fired)

@@ -16,6 +16,10 @@ namespace warrant {
 // values beneath them, then the findings with "why not".
 void WriteExplainText(const Explanation& x, std::string& out);
 
+// The mark of a step's value in the text and HTML views: ✓ (true), ✗ (false), ? (unknown), and
+// = for any other value.
+const char* ValueMark(const std::string& value);
+
 // A step with its values in place of its operands: `73 >= 45`, `82270 in fobt`,
 // `month_start(2023-03-01)`; "" when the kind has no such form.
 std::string StepWithValues(const ExplainStep& step);

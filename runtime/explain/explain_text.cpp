@@ -7,16 +7,6 @@
 namespace warrant {
 namespace {
 
-const char* Mark(const std::string& value) {
-  if (value == "true")
-    return "✓";
-  if (value == "false")
-    return "✗";
-  if (value == "unknown")
-    return "?";
-  return "=";
-}
-
 std::string Upper(std::string s) {
   for (char& c : s)
     c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
@@ -114,8 +104,7 @@ void WriteExplainText(const Explanation& x, std::string& out) {
           out += fmt::format("          = {}\n", st.value);
         } else {
           // The condition; the outcome it names is in the findings below.
-          std::string condition = st.source.substr(0, st.source.find(" else "));
-          out += fmt::format("    {:>4}  {} {}{}\n", where, Mark(st.value), condition,
+          out += fmt::format("    {:>4}  {} {}{}\n", where, ValueMark(st.value), st.head,
                              st.fired ? "  ◀ fired" : "");
           for (const ExplainStep& s : st.steps)
             Step(s, 10, out);
@@ -142,6 +131,16 @@ void WriteExplainText(const Explanation& x, std::string& out) {
         out += fmt::format("      why not: {}\n", f.why_not);
     }
   }
+}
+
+const char* ValueMark(const std::string& value) {
+  if (value == "true")
+    return "✓";
+  if (value == "false")
+    return "✗";
+  if (value == "unknown")
+    return "?";
+  return "=";
 }
 
 }  // namespace warrant

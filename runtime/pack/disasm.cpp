@@ -9,6 +9,7 @@
 #include <fmt/core.h>
 
 #include "runtime/core/code.h"
+#include "runtime/core/line_table.h"
 #include "runtime/core/text.h"
 #include "runtime/pack/builtins.h"
 #include "runtime/records/schema.h"
@@ -205,28 +206,21 @@ std::string OperandText(const Instruction& ins) {
   return fmt::format("{}, {}", ins.a, ins.b);
 }
 
-// Line numbers and texts of the program's sources, computed once per listing.
+// Line numbers and texts of the program's sources, from the line starts the pack stores.
 class Lines {
  public:
-  explicit Lines(const Program& p) : p_(p), starts_(p.sources.size()) {}
+  explicit Lines(const Program& p) : p_(p) {}
 
   // 1-based line of byte `offset` in source `file`; 0 if there is no such file.
-  uint32_t LineOf(uint32_t file, uint32_t offset) {
-    const std::vector<uint32_t>* starts = Starts(file);
-    if (starts == nullptr)
-      return 0;
-    return static_cast<uint32_t>(std::upper_bound(starts->begin(), starts->end(), offset) -
-                                 starts->begin());
+  uint32_t LineOf(uint32_t file, uint32_t offset) const {
+    return file < p_.sources.size() ? Table(file).Line(offset) : 0;
   }
 
   // Line `line` of `file` without its indentation and line break.
-  std::string_view Text(uint32_t file, uint32_t line) {
-    const std::vector<uint32_t>* starts = Starts(file);
-    if (starts == nullptr || line == 0 || line > starts->size())
+  std::string_view Text(uint32_t file, uint32_t line) const {
+    if (file >= p_.sources.size())
       return {};
-    std::string_view text = p_.sources[file].text;
-    text.remove_prefix((*starts)[line - 1]);
-    text = text.substr(0, text.find('\n'));
+    std::string_view text = Table(file).LineText(line);
     const size_t first = text.find_first_not_of(" \t");
     if (first == std::string_view::npos)
       return {};
@@ -239,23 +233,11 @@ class Lines {
   }
 
  private:
-  const std::vector<uint32_t>* Starts(uint32_t file) {
-    if (file >= starts_.size())
-      return nullptr;
-    std::vector<uint32_t>& starts = starts_[file];
-    if (starts.empty()) {
-      const std::string& text = p_.sources[file].text;
-      starts.push_back(0);
-      for (size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\n')
-          starts.push_back(static_cast<uint32_t>(i + 1));
-      }
-    }
-    return &starts;
+  LineTable Table(uint32_t file) const {
+    return LineTable(p_.sources[file].line_starts, p_.sources[file].text);
   }
 
   const Program& p_;
-  std::vector<std::vector<uint32_t>> starts_;
 };
 
 class Lister {

@@ -1,58 +1,60 @@
-// The pack format, version 1. All integers little-endian; no padding, no pointers.
+// The pack format, version 3. All integers little-endian; no padding, no pointers.
 //
 //   offset  size  header
 //   0       8     magic "WRNTPACK"
-//   8       2     u16 format version (1)
+//   8       2     u16 format version (3)
 //   10      8     u64 InstructionSetHash() of the writer
 //   18      32    SHA-256 of bytes [50, end): everything after this field
-//   50      4     u32 section count (13)
+//   50      4     u32 section count (14)
 //   54      12*n  section table: u32 id, u32 offset (from the start of the file), u32 length
 //
 // Sections follow in id order, back to back, the last ending at the end of the file; every byte
 // belongs to exactly one field. Section ids: 1 code, 2 constants, 3 codesets, 4 tables,
 // 5 reasons, 6 outcomes, 7 rules, 8 policies, 9 schema, 10 sources, 11 spans, 12 terminology,
-// 13 terminology_data.
-// Inside a section, a list is a u32 count then its elements; a string is a u32 byte length then
-// the bytes; a Day is an i32; a Tag, OutcomeKind or bool is a u8; a sha256 is 32 raw bytes.
-//   code         the bytecode, raw (its length is the section's)
-//   constants    list of constant: u8 tag, u8 sub, i64 i, string text, list of u32 items
-//   codesets     list of Codeset::AppendTo bytes; then list of string names
-//   tables       list of: string name, u8 key_tag, list of i64 int_keys, list of string
-//                string_keys, list of string columns, u8 record_valued, list of constant cells
-//   reasons      list of: string name, group, carc, list of string rarcs, string description,
-//                alt_group, u32 alt_code, u32 alt_code_end, u16 alt_slots, u16 alt_max_stack
-//   outcomes     list of: u8 kind, u32 reason, string message, u8 unknown_kind,
-//                u32 unknown_reason, string unknown_message, u32 rule, file, begin, end
-//   rules        list of: string name, title, u32 policy, Day from, until, u32 applies_code,
-//                code_end, u16 slots, max_stack, u32 file, begin, end, index_codeset
-//   policies     list of: string id, i64 version, string title, source, Day from, until,
-//                u32 first_rule, rule_count, file
-//   schema       list of records: string name, doc; list of enums: list of string values;
-//                list of fields: u16 record, string name, type (u8 kind, u8 elem, u8 system,
-//                u16 record, u16 one_of, i64 min, i64 max), u8 absent, string default_text,
-//                string doc, u8 flags (1: a base field, 2: a Claim member). The base records and
-//                fields come first and must be this warrant's (runtime/records/schema.def).
-//   sources      list of: string name, string text, sha256 of text
-//   spans        list of: u32 pc, file, begin, end
-//   terminology  list of: string name, sha256
-//   terminology_data  Program::terminology_blob, raw (runtime/terminology/terminology_serialize.h
-//   checks
-//                it when an Engine loads it; here it is opaque bytes under the pack hash)
+// 13 terminology_data, 14 debug.
 //
-// A reader of version 1 refuses any other version, section count or layout: a format change
+// Each record's fields are listed once, in the `Fields` functions below, and each section's in
+// WARRANT_PACK_SECTIONS, in stored order; the writer, the reader and the minimum-size count all
+// walk those lists. A field is stored by its type: a list (std::vector) is a u32 count then its
+// elements; a string is a u32 byte length then the bytes; a Day or other i32 is 4 bytes, a u16
+// 2, a u32 4, an i64 or u64 8; an enum (Tag, OutcomeKind, StatementKind, CodesetMemberKind) or a
+// bool is a u8; a sha256 is 32 raw bytes; a Span is u32 begin, end; a CodeInterval is u64 lo,
+// hi; a Codeset is Codeset::AppendTo's bytes (u32 count, then u64 lo, hi per interval); a record
+// is its fields. Sections:
+//   code              the bytecode, raw (its length is the section's)
+//   constants         list of Constant
+//   codesets          list of Codeset, then list of string codeset_names
+//   tables .. policies  list of TableData, ReasonData, OutcomeData, RuleData, PolicyData
+//   schema            StoredSchema: list of StoredRecord (name, doc), list of enums (each a list
+//                     of string values), list of StoredField; the base records and fields come
+//                     first and must be this warrant's (runtime/records/schema.def)
+//   sources           list of SourceData (name, text, sha256 of the text, line starts)
+//   spans             list of SpanEntry
+//   terminology       list of TerminologyData
+//   terminology_data  Program::terminology_blob, raw (runtime/terminology/terminology_serialize.h
+//                     checks it when an Engine loads it; here it is opaque bytes under the hash)
+//   debug             DebugTables: list of StatementDebug, list of u32 not_in, list of
+//                     CodesetDebug (runtime/pack/debug_tables.h checks them after the verifier)
+//
+// A reader of version 3 refuses any other version, section count or layout: a format change
 // bumps the version rather than relying on readers skipping what they do not know.
+// Version 1 had no debug section and no line starts in sources; version 2 stored a list of
+// facts where version 3 stores the claim schema (with the facts in it).
 #include "runtime/pack/pack.h"
 
+#include <concepts>
 #include <cstring>
 #include <initializer_list>
 #include <limits>
 #include <stdexcept>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <fmt/core.h>
 
 #include "runtime/core/sha256.h"
+#include "runtime/pack/debug_tables.h"
 #include "runtime/pack/verify.h"
 #include "runtime/records/schema.h"
 
@@ -67,27 +69,30 @@ constexpr size_t kSectionCountAt = 50;
 constexpr size_t kSectionTableAt = 54;
 constexpr size_t kSectionEntryBytes = 12;
 
-enum class SectionId : uint32_t {
-  Code = 1,
-  Constants,
-  Codesets,
-  Tables,
-  Reasons,
-  Outcomes,
-  Rules,
-  Policies,
-  Schema,
-  Sources,
-  Spans,
-  Terminology,
-  TerminologyData,
-};
-constexpr uint32_t kSectionCount = 13;
-constexpr size_t kHeaderBytes = kSectionTableAt + kSectionCount * kSectionEntryBytes;
+// The sections, in id order (ids count from 1): each one's name and the Program fields it holds,
+// in stored order. `io` is the writer or the reader; `p` the Program.
+#define WARRANT_PACK_SECTIONS(X)                          \
+  X("code", io.Raw(p.code))                               \
+  X("constants", io(p.constants))                         \
+  X("codesets", io(p.codesets, p.codeset_names))          \
+  X("tables", io(p.tables))                               \
+  X("reasons", io(p.reasons))                             \
+  X("outcomes", io(p.outcomes))                           \
+  X("rules", io(p.rules))                                 \
+  X("policies", io(p.policies))                           \
+  X("schema", io.Schema(p.schema))                        \
+  X("sources", io(p.sources); io.CheckSources(p.sources)) \
+  X("spans", io(p.spans))                                 \
+  X("terminology", io(p.terminology))                     \
+  X("terminology_data", io.Raw(p.terminology_blob))       \
+  X("debug", io(p.debug))
 
-// The last enumerator of each enum stored as a byte: a reader rejects anything above it.
-constexpr auto kLastTag = Tag::Record;
-constexpr auto kLastOutcomeKind = static_cast<OutcomeKind>(kOutcomeKindCount - 1);
+constexpr uint32_t kSectionCount = 0
+#define WARRANT_COUNT_SECTION(name, fields) +1
+    WARRANT_PACK_SECTIONS(WARRANT_COUNT_SECTION)
+#undef WARRANT_COUNT_SECTION
+    ;
+constexpr size_t kHeaderBytes = kSectionTableAt + kSectionCount * kSectionEntryBytes;
 
 // ---- instruction set hash ---------------------------------------------------------------------
 
@@ -164,6 +169,232 @@ constexpr uint64_t ComputeInstructionSetHash() {
 
 constexpr uint64_t kInstructionSetHash = ComputeInstructionSetHash();
 
+// ---- the records, each described once ---------------------------------------------------------
+
+// The stored fields of each record, in order. `io` is the writer, the reader or the minimum-size
+// counter below: adding a field to a record is adding it here.
+template <class IO>
+void Fields(IO& io, Constant& c) {
+  io(c.tag, c.sub, c.i, c.text, c.items);
+}
+
+template <class IO>
+void Fields(IO& io, TableData& t) {
+  io(t.name, t.key_tag, t.int_keys, t.string_keys, t.columns, t.record_valued, t.cells);
+}
+
+template <class IO>
+void Fields(IO& io, ReasonData& r) {
+  io(r.name, r.group, r.carc, r.rarcs, r.description, r.alt_group, r.alt_code, r.alt_code_end,
+     r.alt_slots, r.alt_max_stack);
+}
+
+template <class IO>
+void Fields(IO& io, OutcomeData& o) {
+  io(o.kind, o.reason, o.message, o.unknown_kind, o.unknown_reason, o.unknown_message, o.rule,
+     o.file, o.begin, o.end);
+}
+
+template <class IO>
+void Fields(IO& io, RuleData& r) {
+  io(r.name, r.title, r.policy, r.from, r.until, r.applies_code, r.code_end, r.slots, r.max_stack,
+     r.file, r.begin, r.end, r.index_codeset);
+}
+
+template <class IO>
+void Fields(IO& io, PolicyData& p) {
+  io(p.id, p.version, p.title, p.source, p.from, p.until, p.first_rule, p.rule_count, p.file);
+}
+
+// The schema as stored: Schema rebuilds its derived tables (slots, key tables, initial values)
+// when read, so only what was declared is kept.
+struct StoredRecord {
+  std::string name;
+  std::string doc;
+};
+
+struct StoredField {
+  uint16_t record = 0;
+  std::string name;
+  uint8_t kind = 0;
+  uint8_t elem = 0;
+  uint8_t system = 0;
+  uint16_t type_record = 0;
+  uint16_t one_of = 0;
+  int64_t min = 0;
+  int64_t max = 0;
+  uint8_t absent = 0;
+  std::string default_text;
+  std::string doc;
+  uint8_t flags = 0;  // 1: a base field; 2: a Claim member
+};
+
+struct StoredSchema {
+  std::vector<StoredRecord> records;
+  std::vector<std::vector<std::string>> enums;
+  std::vector<StoredField> fields;
+};
+
+template <class IO>
+void Fields(IO& io, StoredRecord& r) {
+  io(r.name, r.doc);
+}
+
+template <class IO>
+void Fields(IO& io, StoredField& f) {
+  io(f.record, f.name, f.kind, f.elem, f.system, f.type_record, f.one_of, f.min, f.max, f.absent,
+     f.default_text, f.doc, f.flags);
+}
+
+template <class IO>
+void Fields(IO& io, StoredSchema& s) {
+  io(s.records, s.enums, s.fields);
+}
+
+StoredSchema Store(const Schema& s) {
+  StoredSchema out;
+  for (const RecordDef& r : s.records())
+    out.records.push_back({r.name, r.doc});
+  out.enums.assign(s.enums().begin(), s.enums().end());
+  for (const FieldDef& f : s.fields()) {
+    out.fields.push_back({f.record, f.name, static_cast<uint8_t>(f.type.kind),
+                          static_cast<uint8_t>(f.type.elem), static_cast<uint8_t>(f.type.system),
+                          f.type.record, f.type.one_of, f.type.min, f.type.max,
+                          static_cast<uint8_t>(f.absent), f.default_text, f.doc,
+                          static_cast<uint8_t>((f.base ? 1 : 0) | (f.slot == kNoIndex16 ? 2 : 0))});
+  }
+  return out;
+}
+
+// The schema rebuilt from its stored form through Schema's own checks; its base part must be
+// this warrant's, since FieldId and RecordId number it into the code. A problem is returned.
+std::string Rebuild(StoredSchema& stored, Schema& out) {
+  Schema s;
+  for (StoredRecord& r : stored.records)
+    s.AddRecord(std::move(r.name), std::move(r.doc));
+  for (std::vector<std::string>& values : stored.enums)
+    s.AddEnum(std::move(values));
+  if (s.enums().size() != stored.enums.size())
+    return "a list of values appears twice";
+  for (size_t k = 0; k < stored.fields.size(); ++k) {
+    StoredField& in = stored.fields[k];
+    if (in.record >= s.records().size() || in.kind > static_cast<uint8_t>(Kind::Map) ||
+        in.elem > static_cast<uint8_t>(Kind::Map) ||
+        in.absent > static_cast<uint8_t>(Absence::FromClaim) || in.flags > 3) {
+      return fmt::format("field {} `{}` is malformed", k, in.name);
+    }
+    FieldDef f;
+    f.name = std::move(in.name);
+    f.type.kind = static_cast<Kind>(in.kind);
+    f.type.elem = static_cast<Kind>(in.elem);
+    f.type.system = static_cast<CodeSystem>(in.system);
+    f.type.record = in.type_record;
+    f.type.one_of = in.one_of;
+    f.type.min = in.min;
+    f.type.max = in.max;
+    f.absent = static_cast<Absence>(in.absent);
+    f.default_text = std::move(in.default_text);
+    f.doc = std::move(in.doc);
+    f.base = (in.flags & 1) != 0;
+    f.slot = (in.flags & 2) != 0 ? kNoIndex16 : 0;
+    s.AddField(in.record, std::move(f));
+  }
+  if (std::optional<std::string> problem = s.Finish())
+    return *problem;
+  const Schema& base = Schema::Base();
+  bool same =
+      s.records().size() >= base.records().size() && s.fields().size() >= base.fields().size();
+  for (size_t i = 0; same && i < base.records().size(); ++i)
+    same = s.records()[i].name == base.records()[i].name;
+  for (size_t i = 0; same && i < base.fields().size(); ++i) {
+    const FieldDef& a = s.fields()[i];
+    const FieldDef& b = base.fields()[i];
+    same = a.name == b.name && a.record == b.record && a.type == b.type && a.absent == b.absent &&
+           a.base && (a.slot == kNoIndex16) == (b.slot == kNoIndex16);
+  }
+  for (size_t i = base.fields().size(); same && i < s.fields().size(); ++i)
+    same = !s.fields()[i].base;
+  if (!same)
+    return "its base records and fields are not this warrant's";
+  out = std::move(s);
+  return "";
+}
+
+template <class IO>
+void Fields(IO& io, SourceData& s) {
+  io(s.name, s.text, s.sha256, s.line_starts);
+}
+
+template <class IO>
+void Fields(IO& io, SpanEntry& s) {
+  io(s.pc, s.file, s.begin, s.end);
+}
+
+template <class IO>
+void Fields(IO& io, TerminologyData& t) {
+  io(t.name, t.sha256);
+}
+
+template <class IO>
+void Fields(IO& io, Span& s) {
+  io(s.begin, s.end);
+}
+
+template <class IO>
+void Fields(IO& io, StatementDebug& s) {
+  io(s.pc, s.kind, s.site, s.file, s.span, s.head, s.condition, s.name, s.name_span);
+}
+
+template <class IO>
+void Fields(IO& io, CodeInterval& c) {
+  io(c.lo, c.hi);
+}
+
+template <class IO>
+void Fields(IO& io, CodesetMemberDebug& m) {
+  io(m.kind, m.text, m.span, m.codes, m.index);
+}
+
+template <class IO>
+void Fields(IO& io, CodesetDebug& c) {
+  io(c.file, c.span, c.codes, c.members, c.loads);
+}
+
+template <class IO>
+void Fields(IO& io, DebugTables& d) {
+  io(d.statements, d.not_in, d.codesets);
+}
+
+template <class T>
+concept Record = requires(T& record, int& io) {
+  Fields(io, record);
+};
+
+// The enums stored as a byte: the last valid value, and how the reader names a bad one.
+template <class E>
+struct StoredEnum;
+
+#define WARRANT_STORED_ENUM(E, Last, Name, What) \
+  template <>                                    \
+  struct StoredEnum<E> {                         \
+    static constexpr E kLast = Last;             \
+    static constexpr const char* kName = Name;   \
+    static constexpr const char* kWhat = What;   \
+  };
+
+WARRANT_STORED_ENUM(Tag, Tag::Record, "value tag", "a tag")
+WARRANT_STORED_ENUM(OutcomeKind, static_cast<OutcomeKind>(kOutcomeKindCount - 1), "outcome kind",
+                    "an outcome kind")
+WARRANT_STORED_ENUM(StatementKind, StatementKind::Emit, "statement kind", "a statement kind")
+WARRANT_STORED_ENUM(CodesetMemberKind, CodesetMemberKind::Load, "codeset member kind",
+                    "a codeset member kind")
+#undef WARRANT_STORED_ENUM
+
+template <class T>
+concept Enum = std::is_enum_v<T> && requires {
+  StoredEnum<T>::kLast;
+};
+
 // ---- writing -----------------------------------------------------------------------------------
 
 uint32_t Checked32(size_t n) {
@@ -173,37 +404,24 @@ uint32_t Checked32(size_t n) {
   return static_cast<uint32_t>(n);
 }
 
-class ByteWriter {
+class Writer {
  public:
   std::vector<uint8_t>& bytes() { return out_; }
 
-  void U8(uint8_t v) { out_.push_back(v); }
+  template <class... T>
+  void operator()(T&... fields) {
+    (Put(fields), ...);
+  }
 
-  void U16(uint16_t v) { Le(v, 2); }
-
-  void U32(uint32_t v) { Le(v, 4); }
-
-  void U64(uint64_t v) { Le(v, 8); }
-
-  void I32(int32_t v) { Le(static_cast<uint32_t>(v), 4); }
-
-  void I64(int64_t v) { Le(static_cast<uint64_t>(v), 8); }
-
-  void Count(size_t n) { U32(Checked32(n)); }
-
-  void Bytes(std::span<const uint8_t> bytes) {
+  void Raw(const std::vector<uint8_t>& bytes) {
     out_.insert(out_.end(), bytes.begin(), bytes.end());
   }
 
-  void String(std::string_view text) {
-    Count(text.size());
-    out_.insert(out_.end(), text.begin(), text.end());
-  }
+  void CheckSources(const std::vector<SourceData>&) {}
 
-  void Strings(const std::vector<std::string>& texts) {
-    Count(texts.size());
-    for (const std::string& text : texts)
-      String(text);
+  void Schema(const warrant::Schema& schema) {
+    StoredSchema stored = Store(schema);
+    Put(stored);
   }
 
   void PutAt(size_t at, uint64_t v, size_t count) {
@@ -211,183 +429,54 @@ class ByteWriter {
       out_[at + i] = static_cast<uint8_t>(v >> (8 * i));
   }
 
- private:
   void Le(uint64_t v, size_t count) {
     for (size_t i = 0; i < count; ++i)
       out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
   }
 
+ private:
+  void Put(uint8_t v) { Le(v, 1); }
+
+  void Put(uint16_t v) { Le(v, 2); }
+
+  void Put(uint32_t v) { Le(v, 4); }
+
+  void Put(int32_t v) { Le(static_cast<uint32_t>(v), 4); }
+
+  void Put(int64_t v) { Le(static_cast<uint64_t>(v), 8); }
+
+  void Put(uint64_t v) { Le(v, 8); }
+
+  void Put(bool v) { Le(v ? 1 : 0, 1); }
+
+  template <Enum E>
+  void Put(E v) {
+    Le(static_cast<uint8_t>(v), 1);
+  }
+
+  void Put(const std::string& text) {
+    Le(Checked32(text.size()), 4);
+    out_.insert(out_.end(), text.begin(), text.end());
+  }
+
+  void Put(const std::array<uint8_t, 32>& sha) { out_.insert(out_.end(), sha.begin(), sha.end()); }
+
+  void Put(const Codeset& set) { set.AppendTo(out_); }
+
+  template <class T>
+  void Put(std::vector<T>& list) {
+    Le(Checked32(list.size()), 4);
+    for (T& element : list)
+      Put(element);
+  }
+
+  template <Record T>
+  void Put(T& record) {
+    Fields(*this, record);
+  }
+
   std::vector<uint8_t> out_;
 };
-
-void WriteConstant(ByteWriter& w, const Constant& c) {
-  w.U8(static_cast<uint8_t>(c.tag));
-  w.U8(c.sub);
-  w.I64(c.i);
-  w.String(c.text);
-  w.Count(c.items.size());
-  for (uint32_t item : c.items)
-    w.U32(item);
-}
-
-void WriteCode(ByteWriter& w, const Program& p) {
-  w.Bytes(p.code);
-}
-
-void WriteConstants(ByteWriter& w, const Program& p) {
-  w.Count(p.constants.size());
-  for (const Constant& c : p.constants)
-    WriteConstant(w, c);
-}
-
-void WriteCodesets(ByteWriter& w, const Program& p) {
-  w.Count(p.codesets.size());
-  for (const Codeset& set : p.codesets)
-    set.AppendTo(w.bytes());
-  w.Strings(p.codeset_names);
-}
-
-void WriteTables(ByteWriter& w, const Program& p) {
-  w.Count(p.tables.size());
-  for (const TableData& t : p.tables) {
-    w.String(t.name);
-    w.U8(static_cast<uint8_t>(t.key_tag));
-    w.Count(t.int_keys.size());
-    for (int64_t key : t.int_keys)
-      w.I64(key);
-    w.Strings(t.string_keys);
-    w.Strings(t.columns);
-    w.U8(t.record_valued ? 1 : 0);
-    w.Count(t.cells.size());
-    for (const Constant& c : t.cells)
-      WriteConstant(w, c);
-  }
-}
-
-void WriteReasons(ByteWriter& w, const Program& p) {
-  w.Count(p.reasons.size());
-  for (const ReasonData& r : p.reasons) {
-    w.String(r.name);
-    w.String(r.group);
-    w.String(r.carc);
-    w.Strings(r.rarcs);
-    w.String(r.description);
-    w.String(r.alt_group);
-    w.U32(r.alt_code);
-    w.U32(r.alt_code_end);
-    w.U16(r.alt_slots);
-    w.U16(r.alt_max_stack);
-  }
-}
-
-void WriteOutcomes(ByteWriter& w, const Program& p) {
-  w.Count(p.outcomes.size());
-  for (const OutcomeData& o : p.outcomes) {
-    w.U8(static_cast<uint8_t>(o.kind));
-    w.U32(o.reason);
-    w.String(o.message);
-    w.U8(static_cast<uint8_t>(o.unknown_kind));
-    w.U32(o.unknown_reason);
-    w.String(o.unknown_message);
-    w.U32(o.rule);
-    w.U32(o.file);
-    w.U32(o.begin);
-    w.U32(o.end);
-  }
-}
-
-void WriteRules(ByteWriter& w, const Program& p) {
-  w.Count(p.rules.size());
-  for (const RuleData& r : p.rules) {
-    w.String(r.name);
-    w.String(r.title);
-    w.U32(r.policy);
-    w.I32(r.from);
-    w.I32(r.until);
-    w.U32(r.applies_code);
-    w.U32(r.code_end);
-    w.U16(r.slots);
-    w.U16(r.max_stack);
-    w.U32(r.file);
-    w.U32(r.begin);
-    w.U32(r.end);
-    w.U32(r.index_codeset);
-  }
-}
-
-void WritePolicies(ByteWriter& w, const Program& p) {
-  w.Count(p.policies.size());
-  for (const PolicyData& policy : p.policies) {
-    w.String(policy.id);
-    w.I64(policy.version);
-    w.String(policy.title);
-    w.String(policy.source);
-    w.I32(policy.from);
-    w.I32(policy.until);
-    w.U32(policy.first_rule);
-    w.U32(policy.rule_count);
-    w.U32(policy.file);
-  }
-}
-
-void WriteSchema(ByteWriter& w, const Program& p) {
-  const Schema& s = p.schema;
-  w.Count(s.records().size());
-  for (const RecordDef& r : s.records()) {
-    w.String(r.name);
-    w.String(r.doc);
-  }
-  w.Count(s.enums().size());
-  for (const std::vector<std::string>& values : s.enums())
-    w.Strings(values);
-  w.Count(s.fields().size());
-  for (const FieldDef& f : s.fields()) {
-    w.U16(f.record);
-    w.String(f.name);
-    w.U8(static_cast<uint8_t>(f.type.kind));
-    w.U8(static_cast<uint8_t>(f.type.elem));
-    w.U8(static_cast<uint8_t>(f.type.system));
-    w.U16(f.type.record);
-    w.U16(f.type.one_of);
-    w.I64(f.type.min);
-    w.I64(f.type.max);
-    w.U8(static_cast<uint8_t>(f.absent));
-    w.String(f.default_text);
-    w.String(f.doc);
-    w.U8(static_cast<uint8_t>((f.base ? 1 : 0) | (f.slot == kNoIndex16 ? 2 : 0)));
-  }
-}
-
-void WriteSources(ByteWriter& w, const Program& p) {
-  w.Count(p.sources.size());
-  for (const SourceData& s : p.sources) {
-    w.String(s.name);
-    w.String(s.text);
-    w.Bytes(s.sha256);
-  }
-}
-
-void WriteSpans(ByteWriter& w, const Program& p) {
-  w.Count(p.spans.size());
-  for (const SpanEntry& s : p.spans) {
-    w.U32(s.pc);
-    w.U32(s.file);
-    w.U32(s.begin);
-    w.U32(s.end);
-  }
-}
-
-void WriteTerminologyData(ByteWriter& w, const Program& p) {
-  w.Bytes(p.terminology_blob);
-}
-
-void WriteTerminology(ByteWriter& w, const Program& p) {
-  w.Count(p.terminology.size());
-  for (const TerminologyData& t : p.terminology) {
-    w.String(t.name);
-    w.Bytes(t.sha256);
-  }
-}
 
 // ---- reading -----------------------------------------------------------------------------------
 
@@ -403,33 +492,33 @@ class ByteReader {
 
   size_t remaining() const { return bytes_.size() - at_; }
 
+  size_t at() const { return at_; }
+
   void Fail(std::string message) {
     if (ok())
       error_ = std::move(message);
   }
 
-  uint8_t U8() { return static_cast<uint8_t>(Le(1)); }
-
-  uint16_t U16() { return static_cast<uint16_t>(Le(2)); }
-
-  uint32_t U32() { return static_cast<uint32_t>(Le(4)); }
-
-  int32_t I32() { return static_cast<int32_t>(static_cast<uint32_t>(Le(4))); }
-
-  int64_t I64() { return static_cast<int64_t>(Le(8)); }
-
-  bool Bool() {
-    const uint8_t v = U8();
-    if (v > 1)
-      Fail(fmt::format("a flag at byte {} is {}, not 0 or 1", at_ - 1, v));
-    return v == 1;
+  uint64_t Le(size_t count) {
+    if (!ok())
+      return 0;
+    if (remaining() < count) {
+      Fail(fmt::format("truncated at byte {}: {} more bytes needed, {} remain", at_, count,
+                       remaining()));
+      return 0;
+    }
+    uint64_t value = 0;
+    for (size_t i = count; i-- > 0;)
+      value = (value << 8) | bytes_[at_ + i];
+    at_ += count;
+    return value;
   }
 
   // A u32 count of elements that take at least `min_bytes` each: a count the remaining bytes
   // cannot hold fails here, before anything is allocated for it.
   uint32_t Count(size_t min_bytes) {
     const size_t at = at_;
-    const uint32_t n = U32();
+    const auto n = static_cast<uint32_t>(Le(4));
     if (ok() && n > remaining() / min_bytes) {
       Fail(fmt::format("a count of {} at byte {} needs at least {} bytes, only {} remain", n, at,
                        n * static_cast<uint64_t>(min_bytes), remaining()));
@@ -450,375 +539,192 @@ class ByteReader {
     return taken;
   }
 
-  std::string String() {
-    const uint32_t n = Count(1);
-    std::span<const uint8_t> text = Take(n);
-    return std::string(text.begin(), text.end());
-  }
-
-  std::vector<std::string> Strings() {
-    std::vector<std::string> texts;
-    const uint32_t n = Count(4);
-    texts.reserve(n);
-    for (uint32_t i = 0; i < n && ok(); ++i)
-      texts.push_back(String());
-    return texts;
-  }
-
-  std::array<uint8_t, 32> Sha() {
-    std::array<uint8_t, 32> sha{};
-    std::span<const uint8_t> bytes = Take(sha.size());
-    if (!bytes.empty())
-      std::memcpy(sha.data(), bytes.data(), sha.size());
-    return sha;
-  }
-
-  std::span<const uint8_t> Rest() { return Take(remaining()); }
-
   // The unread bytes, without consuming them.
   std::span<const uint8_t> Peek() const { return ok() ? bytes_.subspan(at_) : bytes_.last(0); }
 
  private:
-  uint64_t Le(size_t count) {
-    if (!ok())
-      return 0;
-    if (remaining() < count) {
-      Fail(fmt::format("truncated at byte {}: {} more bytes needed, {} remain", at_, count,
-                       remaining()));
-      return 0;
-    }
-    uint64_t value = 0;
-    for (size_t i = count; i-- > 0;)
-      value = (value << 8) | bytes_[at_ + i];
-    at_ += count;
-    return value;
-  }
-
   std::span<const uint8_t> bytes_;
   size_t at_ = 0;
   std::string error_;
 };
 
-// Smallest encodings, for ByteReader::Count.
-constexpr size_t kMinConstantBytes = 1 + 1 + 8 + 4 + 4;
-constexpr size_t kMinTableBytes = 4 + 1 + 4 + 4 + 4 + 1 + 4;
-constexpr size_t kMinReasonBytes = 6 * 4 + 4 + 4 + 2 + 2;
-constexpr size_t kMinOutcomeBytes = 1 + 4 + 4 + 1 + 4 + 4 + 4 * 4;
-constexpr size_t kMinRuleBytes = 4 + 4 + 4 + 4 + 4 + 4 + 4 + 2 + 2 + 4 * 4;
-constexpr size_t kMinPolicyBytes = 4 + 8 + 4 + 4 + 4 + 4 + 4 + 4 + 4;
-constexpr size_t kMinRecordDefBytes = 4 + 4;
-constexpr size_t kMinEnumBytes = 4;
-constexpr size_t kMinFieldDefBytes = 2 + 4 + 3 + 2 + 2 + 8 + 8 + 1 + 4 + 4 + 1;
-constexpr size_t kMinSourceBytes = 4 + 4 + 32;
-constexpr size_t kSpanBytes = 16;
-constexpr size_t kMinTerminologyBytes = 4 + 32;
-constexpr size_t kMinCodesetBytes = 4;
+// The fewest bytes a value of each stored type takes: a list's count is checked against it.
+class MinSize {
+ public:
+  size_t bytes = 0;
 
-Tag ReadTag(ByteReader& r) {
-  const uint8_t v = r.U8();
-  if (v > static_cast<uint8_t>(kLastTag)) {
-    r.Fail(fmt::format("value tag {} is not a tag", v));
-    return Tag::None;
+  template <class... T>
+  void operator()(T&... fields) {
+    (Put(fields), ...);
   }
-  return static_cast<Tag>(v);
-}
 
-OutcomeKind ReadOutcomeKind(ByteReader& r) {
-  const uint8_t v = r.U8();
-  if (v > static_cast<uint8_t>(kLastOutcomeKind)) {
-    r.Fail(fmt::format("outcome kind {} is not an outcome kind", v));
-    return OutcomeKind::Deny;
+  void Put(uint8_t) { bytes += 1; }
+
+  void Put(uint16_t) { bytes += 2; }
+
+  void Put(uint32_t) { bytes += 4; }
+
+  void Put(int32_t) { bytes += 4; }
+
+  void Put(int64_t) { bytes += 8; }
+
+  void Put(uint64_t) { bytes += 8; }
+
+  void Put(bool) { bytes += 1; }
+
+  template <Enum E>
+  void Put(E) {
+    bytes += 1;
   }
-  return static_cast<OutcomeKind>(v);
+
+  void Put(std::string&) { bytes += 4; }
+
+  void Put(std::array<uint8_t, 32>&) { bytes += 32; }
+
+  void Put(Codeset&) { bytes += 4; }
+
+  template <class T>
+  void Put(std::vector<T>&) {
+    bytes += 4;
+  }
+
+  template <Record T>
+  void Put(T& record) {
+    Fields(*this, record);
+  }
+};
+
+template <class T>
+size_t MinBytes() {
+  static const size_t bytes = [] {
+    MinSize size;
+    T value{};
+    size.Put(value);
+    return size.bytes;
+  }();
+  return bytes;
 }
 
-Constant ReadConstant(ByteReader& r) {
-  Constant c;
-  c.tag = ReadTag(r);
-  c.sub = r.U8();
-  c.i = r.I64();
-  c.text = r.String();
-  const uint32_t n = r.Count(4);
-  c.items.reserve(n);
-  for (uint32_t k = 0; k < n && r.ok(); ++k)
-    c.items.push_back(r.U32());
-  return c;
-}
+class Reader {
+ public:
+  explicit Reader(ByteReader& r) : r_(r) {}
 
-void ReadCode(ByteReader& r, Program& p) {
-  std::span<const uint8_t> code = r.Rest();
-  p.code.assign(code.begin(), code.end());
-}
+  template <class... T>
+  void operator()(T&... fields) {
+    (Get(fields), ...);
+  }
 
-void ReadConstants(ByteReader& r, Program& p) {
-  const uint32_t n = r.Count(kMinConstantBytes);
-  p.constants.reserve(n);
-  for (uint32_t k = 0; k < n && r.ok(); ++k)
-    p.constants.push_back(ReadConstant(r));
-}
+  void Raw(std::vector<uint8_t>& bytes) {
+    std::span<const uint8_t> rest = r_.Take(r_.remaining());
+    bytes.assign(rest.begin(), rest.end());
+  }
 
-void ReadCodesets(ByteReader& r, Program& p) {
-  const uint32_t n = r.Count(kMinCodesetBytes);
-  p.codesets.reserve(n);
-  for (uint32_t k = 0; k < n && r.ok(); ++k) {
+  void Schema(warrant::Schema& schema) {
+    StoredSchema stored;
+    Get(stored);
+    if (!r_.ok())
+      return;
+    if (std::string problem = Rebuild(stored, schema); !problem.empty())
+      r_.Fail(problem);
+  }
+
+  void CheckSources(const std::vector<SourceData>& sources) {
+    for (const SourceData& source : sources) {
+      if (r_.ok() && source.sha256 != Sha256(source.text)) {
+        r_.Fail(fmt::format("source `{}`: the stored sha256 does not match its text", source.name));
+      }
+    }
+  }
+
+ private:
+  void Get(uint8_t& v) { v = static_cast<uint8_t>(r_.Le(1)); }
+
+  void Get(uint16_t& v) { v = static_cast<uint16_t>(r_.Le(2)); }
+
+  void Get(uint32_t& v) { v = static_cast<uint32_t>(r_.Le(4)); }
+
+  void Get(int32_t& v) { v = static_cast<int32_t>(static_cast<uint32_t>(r_.Le(4))); }
+
+  void Get(int64_t& v) { v = static_cast<int64_t>(r_.Le(8)); }
+
+  void Get(uint64_t& v) { v = r_.Le(8); }
+
+  void Get(bool& v) {
+    const auto byte = static_cast<uint8_t>(r_.Le(1));
+    if (byte > 1)
+      r_.Fail(fmt::format("a flag at byte {} is {}, not 0 or 1", r_.at() - 1, byte));
+    v = byte == 1;
+  }
+
+  template <Enum E>
+  void Get(E& v) {
+    const auto byte = static_cast<uint8_t>(r_.Le(1));
+    if (byte > static_cast<uint8_t>(StoredEnum<E>::kLast)) {
+      r_.Fail(fmt::format("{} {} is not {}", StoredEnum<E>::kName, byte, StoredEnum<E>::kWhat));
+      v = E{};
+      return;
+    }
+    v = static_cast<E>(byte);
+  }
+
+  void Get(std::string& text) {
+    std::span<const uint8_t> bytes = r_.Take(r_.Count(1));
+    text.assign(bytes.begin(), bytes.end());
+  }
+
+  void Get(std::array<uint8_t, 32>& sha) {
+    std::span<const uint8_t> bytes = r_.Take(sha.size());
+    if (!bytes.empty())
+      std::memcpy(sha.data(), bytes.data(), sha.size());
+  }
+
+  void Get(Codeset& set) {
     // Deserialize checks its own count against the bytes it is given.
+    const size_t at = r_.at();
     size_t consumed = 0;
-    CodesetDecode decoded = Codeset::Deserialize(r.Peek(), &consumed);
+    CodesetDecode decoded = Codeset::Deserialize(r_.Peek(), &consumed);
     if (!decoded.ok()) {
-      r.Fail(fmt::format("codeset {}: {}", k, decoded.error));
+      r_.Fail(fmt::format("the codeset at byte {}: {}", at, decoded.error));
       return;
     }
-    r.Take(consumed);
-    p.codesets.push_back(std::move(decoded.codeset));
+    r_.Take(consumed);
+    set = std::move(decoded.codeset);
   }
-  p.codeset_names = r.Strings();
-}
 
-void ReadTables(ByteReader& r, Program& p) {
-  const uint32_t n = r.Count(kMinTableBytes);
-  p.tables.reserve(n);
-  for (uint32_t k = 0; k < n && r.ok(); ++k) {
-    TableData t;
-    t.name = r.String();
-    t.key_tag = ReadTag(r);
-    const uint32_t keys = r.Count(8);
-    t.int_keys.reserve(keys);
-    for (uint32_t i = 0; i < keys && r.ok(); ++i)
-      t.int_keys.push_back(r.I64());
-    t.string_keys = r.Strings();
-    t.columns = r.Strings();
-    t.record_valued = r.Bool();
-    const uint32_t cells = r.Count(kMinConstantBytes);
-    t.cells.reserve(cells);
-    for (uint32_t i = 0; i < cells && r.ok(); ++i)
-      t.cells.push_back(ReadConstant(r));
-    p.tables.push_back(std::move(t));
-  }
-}
-
-void ReadReasons(ByteReader& r, Program& p) {
-  const uint32_t n = r.Count(kMinReasonBytes);
-  p.reasons.reserve(n);
-  for (uint32_t k = 0; k < n && r.ok(); ++k) {
-    ReasonData reason;
-    reason.name = r.String();
-    reason.group = r.String();
-    reason.carc = r.String();
-    reason.rarcs = r.Strings();
-    reason.description = r.String();
-    reason.alt_group = r.String();
-    reason.alt_code = r.U32();
-    reason.alt_code_end = r.U32();
-    reason.alt_slots = r.U16();
-    reason.alt_max_stack = r.U16();
-    p.reasons.push_back(std::move(reason));
-  }
-}
-
-void ReadOutcomes(ByteReader& r, Program& p) {
-  const uint32_t n = r.Count(kMinOutcomeBytes);
-  p.outcomes.reserve(n);
-  for (uint32_t k = 0; k < n && r.ok(); ++k) {
-    OutcomeData o;
-    o.kind = ReadOutcomeKind(r);
-    o.reason = r.U32();
-    o.message = r.String();
-    o.unknown_kind = ReadOutcomeKind(r);
-    o.unknown_reason = r.U32();
-    o.unknown_message = r.String();
-    o.rule = r.U32();
-    o.file = r.U32();
-    o.begin = r.U32();
-    o.end = r.U32();
-    p.outcomes.push_back(std::move(o));
-  }
-}
-
-void ReadRules(ByteReader& r, Program& p) {
-  const uint32_t n = r.Count(kMinRuleBytes);
-  p.rules.reserve(n);
-  for (uint32_t k = 0; k < n && r.ok(); ++k) {
-    RuleData rule;
-    rule.name = r.String();
-    rule.title = r.String();
-    rule.policy = r.U32();
-    rule.from = r.I32();
-    rule.until = r.I32();
-    rule.applies_code = r.U32();
-    rule.code_end = r.U32();
-    rule.slots = r.U16();
-    rule.max_stack = r.U16();
-    rule.file = r.U32();
-    rule.begin = r.U32();
-    rule.end = r.U32();
-    rule.index_codeset = r.U32();
-    p.rules.push_back(std::move(rule));
-  }
-}
-
-void ReadPolicies(ByteReader& r, Program& p) {
-  const uint32_t n = r.Count(kMinPolicyBytes);
-  p.policies.reserve(n);
-  for (uint32_t k = 0; k < n && r.ok(); ++k) {
-    PolicyData policy;
-    policy.id = r.String();
-    policy.version = r.I64();
-    policy.title = r.String();
-    policy.source = r.String();
-    policy.from = r.I32();
-    policy.until = r.I32();
-    policy.first_rule = r.U32();
-    policy.rule_count = r.U32();
-    policy.file = r.U32();
-    p.policies.push_back(std::move(policy));
-  }
-}
-
-// The schema, rebuilt through Schema's own checks; its base part must be this warrant's.
-void ReadSchema(ByteReader& r, Program& p) {
-  Schema s;
-  const uint32_t records = r.Count(kMinRecordDefBytes);
-  for (uint32_t k = 0; k < records && r.ok(); ++k) {
-    std::string name = r.String();
-    std::string doc = r.String();
-    s.AddRecord(std::move(name), std::move(doc));
-  }
-  const uint32_t enums = r.Count(kMinEnumBytes);
-  for (uint32_t k = 0; k < enums && r.ok(); ++k)
-    s.AddEnum(r.Strings());
-  if (s.enums().size() != enums && r.ok())
-    return r.Fail("schema: a list of values appears twice");
-  const uint32_t fields = r.Count(kMinFieldDefBytes);
-  for (uint32_t k = 0; k < fields && r.ok(); ++k) {
-    FieldDef f;
-    const uint16_t record = r.U16();
-    f.name = r.String();
-    const uint8_t kind = r.U8();
-    const uint8_t elem = r.U8();
-    f.type.system = static_cast<CodeSystem>(r.U8());
-    f.type.record = r.U16();
-    f.type.one_of = r.U16();
-    f.type.min = r.I64();
-    f.type.max = r.I64();
-    const uint8_t absent = r.U8();
-    f.default_text = r.String();
-    f.doc = r.String();
-    const uint8_t flags = r.U8();
-    if (!r.ok())
-      return;
-    if (record >= s.records().size() || kind > static_cast<uint8_t>(Kind::Map) ||
-        elem > static_cast<uint8_t>(Kind::Map) ||
-        absent > static_cast<uint8_t>(Absence::FromClaim) || flags > 3) {
-      return r.Fail(fmt::format("schema: field {} `{}` is malformed", k, f.name));
+  template <class T>
+  void Get(std::vector<T>& list) {
+    const uint32_t n = r_.Count(MinBytes<T>());
+    list.clear();
+    list.reserve(n);
+    for (uint32_t k = 0; k < n && r_.ok(); ++k) {
+      T element{};
+      Get(element);
+      list.push_back(std::move(element));
     }
-    f.type.kind = static_cast<Kind>(kind);
-    f.type.elem = static_cast<Kind>(elem);
-    f.absent = static_cast<Absence>(absent);
-    f.base = (flags & 1) != 0;
-    f.slot = (flags & 2) != 0 ? kNoIndex16 : 0;
-    s.AddField(record, std::move(f));
   }
-  if (!r.ok())
-    return;
-  if (std::optional<std::string> problem = s.Finish())
-    return r.Fail("schema: " + *problem);
-  // The base part is numbered into this warrant's code (FieldId, RecordId): it must match.
-  const Schema& base = Schema::Base();
-  bool same =
-      s.records().size() >= base.records().size() && s.fields().size() >= base.fields().size();
-  for (size_t i = 0; same && i < base.records().size(); ++i)
-    same = s.records()[i].name == base.records()[i].name;
-  for (size_t i = 0; same && i < base.fields().size(); ++i) {
-    const FieldDef& a = s.fields()[i];
-    const FieldDef& b = base.fields()[i];
-    same = a.name == b.name && a.record == b.record && a.type == b.type && a.absent == b.absent &&
-           a.base && (a.slot == kNoIndex16) == (b.slot == kNoIndex16);
-  }
-  for (size_t i = base.fields().size(); same && i < s.fields().size(); ++i)
-    same = !s.fields()[i].base;
-  if (!same)
-    return r.Fail("schema: its base records and fields are not this warrant's");
-  p.schema = std::move(s);
-}
 
-void ReadSources(ByteReader& r, Program& p) {
-  const uint32_t n = r.Count(kMinSourceBytes);
-  p.sources.reserve(n);
-  for (uint32_t k = 0; k < n && r.ok(); ++k) {
-    SourceData source;
-    source.name = r.String();
-    source.text = r.String();
-    source.sha256 = r.Sha();
-    if (r.ok() && source.sha256 != Sha256(source.text)) {
-      r.Fail(fmt::format("source `{}`: the stored sha256 does not match its text", source.name));
-    }
-    p.sources.push_back(std::move(source));
+  template <Record T>
+  void Get(T& record) {
+    Fields(*this, record);
   }
-}
 
-void ReadSpans(ByteReader& r, Program& p) {
-  const uint32_t n = r.Count(kSpanBytes);
-  p.spans.reserve(n);
-  for (uint32_t k = 0; k < n && r.ok(); ++k) {
-    SpanEntry span;
-    span.pc = r.U32();
-    span.file = r.U32();
-    span.begin = r.U32();
-    span.end = r.U32();
-    p.spans.push_back(span);
-  }
-}
-
-void ReadTerminologyData(ByteReader& r, Program& p) {
-  std::span<const uint8_t> blob = r.Rest();
-  p.terminology_blob.assign(blob.begin(), blob.end());
-}
-
-void ReadTerminology(ByteReader& r, Program& p) {
-  const uint32_t n = r.Count(kMinTerminologyBytes);
-  p.terminology.reserve(n);
-  for (uint32_t k = 0; k < n && r.ok(); ++k) {
-    TerminologyData t;
-    t.name = r.String();
-    t.sha256 = r.Sha();
-    p.terminology.push_back(std::move(t));
-  }
-}
+  ByteReader& r_;
+};
 
 struct SectionCodec {
-  SectionId id;
   const char* name;
-  void (*write)(ByteWriter&, const Program&);
-  void (*read)(ByteReader&, Program&);
+  void (*write)(Writer&, Program&);
+  void (*read)(Reader&, Program&);
 };
+
+#define WARRANT_SECTION_CODEC(name, fields) \
+  {name, [](Writer& io, Program& p) { fields; }, [](Reader& io, Program& p) { fields; }},
 
 // In id order: the order sections are written in and must be read in.
-constexpr SectionCodec kSections[] = {
-    {SectionId::Code, "code", WriteCode, ReadCode},
-    {SectionId::Constants, "constants", WriteConstants, ReadConstants},
-    {SectionId::Codesets, "codesets", WriteCodesets, ReadCodesets},
-    {SectionId::Tables, "tables", WriteTables, ReadTables},
-    {SectionId::Reasons, "reasons", WriteReasons, ReadReasons},
-    {SectionId::Outcomes, "outcomes", WriteOutcomes, ReadOutcomes},
-    {SectionId::Rules, "rules", WriteRules, ReadRules},
-    {SectionId::Policies, "policies", WritePolicies, ReadPolicies},
-    {SectionId::Schema, "schema", WriteSchema, ReadSchema},
-    {SectionId::Sources, "sources", WriteSources, ReadSources},
-    {SectionId::Spans, "spans", WriteSpans, ReadSpans},
-    {SectionId::Terminology, "terminology", WriteTerminology, ReadTerminology},
-    {SectionId::TerminologyData, "terminology_data", WriteTerminologyData, ReadTerminologyData},
-};
+constexpr SectionCodec kSections[] = {WARRANT_PACK_SECTIONS(WARRANT_SECTION_CODEC)};
+#undef WARRANT_SECTION_CODEC
+#undef WARRANT_PACK_SECTIONS
 static_assert(sizeof(kSections) / sizeof(kSections[0]) == kSectionCount);
-
-constexpr bool SectionsInIdOrder() {
-  for (uint32_t i = 0; i < kSectionCount; ++i) {
-    if (static_cast<uint32_t>(kSections[i].id) != i + 1)
-      return false;
-  }
-  return true;
-}
-
-static_assert(SectionsInIdOrder());
 
 uint64_t ReadLe(std::span<const uint8_t> bytes, size_t at, size_t count) {
   uint64_t value = 0;
@@ -897,22 +803,22 @@ std::vector<uint8_t> WritePack(Program& program) {
   for (SourceData& source : program.sources)
     source.sha256 = Sha256(source.text);
 
-  ByteWriter w;
+  Writer w;
   for (char c : kPackMagic)
-    w.U8(static_cast<uint8_t>(c));
-  w.U16(kPackFormatVersion);
-  w.U64(kInstructionSetHash);
+    w.Le(static_cast<uint8_t>(c), 1);
+  w.Le(kPackFormatVersion, 2);
+  w.Le(kInstructionSetHash, 8);
   for (size_t i = 0; i < 32; ++i)
-    w.U8(0);  // the hash, filled in last
-  w.U32(kSectionCount);
+    w.Le(0, 1);  // the hash, filled in last
+  w.Le(kSectionCount, 4);
   for (size_t i = 0; i < kSectionCount * kSectionEntryBytes; ++i)
-    w.U8(0);
+    w.Le(0, 1);
 
   for (uint32_t i = 0; i < kSectionCount; ++i) {
     const size_t begin = w.bytes().size();
     kSections[i].write(w, program);
     const size_t entry = kSectionTableAt + i * kSectionEntryBytes;
-    w.PutAt(entry, static_cast<uint32_t>(kSections[i].id), 4);
+    w.PutAt(entry, i + 1, 4);
     w.PutAt(entry + 4, Checked32(begin), 4);
     w.PutAt(entry + 8, Checked32(w.bytes().size() - begin), 4);
   }
@@ -933,19 +839,24 @@ PackResult ReadPack(std::span<const uint8_t> bytes) {
     return result;
 
   for (uint32_t i = 0; i < kSectionCount; ++i) {
-    ByteReader reader(ranges[i]);
+    ByteReader bytes_of_section(ranges[i]);
+    Reader reader(bytes_of_section);
     kSections[i].read(reader, result.program);
-    if (reader.ok() && reader.remaining() != 0) {
-      reader.Fail(fmt::format("{} unexpected bytes at the end", reader.remaining()));
+    if (bytes_of_section.ok() && bytes_of_section.remaining() != 0) {
+      bytes_of_section.Fail(
+          fmt::format("{} unexpected bytes at the end", bytes_of_section.remaining()));
     }
-    if (!reader.ok()) {
-      result.error = fmt::format("pack section {}: {}", kSections[i].name, reader.error());
+    if (!bytes_of_section.ok()) {
+      result.error =
+          fmt::format("pack section {}: {}", kSections[i].name, bytes_of_section.error());
       result.program = Program();
       return result;
     }
   }
   result.program.hash = hash;
   std::string problem = Verify(result.program);
+  if (problem.empty())
+    problem = VerifyDebugTables(result.program);
   if (!problem.empty()) {
     result.error = "pack failed verification: " + problem;
     result.program = Program();

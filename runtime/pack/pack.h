@@ -1,10 +1,12 @@
 // Pack files: a Program as deterministic, hashed bytes (`*.wpk`), and back.
 //
 // WritePack lays every field out explicitly (little-endian, fixed widths, vectors in their
-// order), so the same Program always gives the same bytes. ReadPack trusts nothing: it checks
-// the header, the SHA-256 and every count and length before reading or allocating, then runs
-// the verifier (runtime/pack/verify.h), so a Program it returns is safe to execute. The layout is
-// documented in pack.cpp. This module does not compile, optimise or execute anything.
+// order), so the same Program always gives the same bytes; each record's fields are listed once
+// and both the writer and the reader walk that list. ReadPack trusts nothing: it checks the
+// header, the SHA-256 and every count and length before reading or allocating, then runs the
+// verifier (runtime/pack/verify.h) and checks the debug tables (runtime/pack/debug_tables.h), so
+// a Program it returns is safe to execute and to explain. The layout is documented in pack.cpp.
+// This module does not compile, optimise or execute anything.
 #pragma once
 
 #include <cstdint>
@@ -19,7 +21,7 @@ namespace warrant {
 
 inline constexpr std::string_view kPackMagic = "WRNTPACK";
 // The one format version this build reads and writes.
-inline constexpr uint16_t kPackFormatVersion = 1;
+inline constexpr uint16_t kPackFormatVersion = 3;
 
 // Serialises `program`. Fills in what is a function of the rest: each source's sha256 (of its
 // text) and `program.hash` (the SHA-256 of the bytes after the header's hash field). Writes any
@@ -35,7 +37,7 @@ struct PackResult {
 };
 
 // Decodes and verifies a pack. On failure `error` says what is wrong in one sentence, e.g.
-// "pack format version 2 is not supported; this warrant reads version 1". Never reads outside
+// "pack format version 3 is not supported; this warrant reads version 2". Never reads outside
 // `bytes`, and allocates at most a small multiple of `bytes.size()`.
 PackResult ReadPack(std::span<const uint8_t> bytes);
 

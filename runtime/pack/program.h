@@ -1,5 +1,7 @@
 // Program: a compiled rule pack in memory — bytecode, constants, codesets, tables, rules,
-// policies, outcomes, the claim schema (with the declared facts) and debug information.
+// policies, outcomes, the claim schema (with the declared facts) and debug information (spans,
+// line tables and the debug tables explain reads: statements, `not in` tests, codeset members as
+// written).
 //
 // The code generator builds one; pack.h writes it to bytes and reads it back (verifying every
 // index and jump before anything runs); the VM executes it. Everything is plain data in vectors
@@ -16,6 +18,7 @@
 #include "runtime/core/codeset.h"
 #include "runtime/core/date.h"
 #include "runtime/core/decision.h"
+#include "runtime/core/span.h"
 #include "runtime/core/value.h"
 #include "runtime/pack/opcode.h"
 #include "runtime/records/schema.h"
@@ -96,14 +99,68 @@ struct PolicyData {
 
 struct SourceData {
   std::string name;  // path relative to the pack root
-  std::string text;  // kept for listings, explain and error messages
+  std::string text;  // kept for listings, excerpts and error messages; never parsed at run time
   std::array<uint8_t, 32> sha256{};
+  // Where each line of `text` starts (runtime/core/line_table.h), recorded by the compiler so
+  // the runtime maps offsets to line:column without scanning the text.
+  std::vector<uint32_t> line_starts{};
 };
 
 // pc -> source span, sorted by pc; a pc maps to the last entry at or before it.
 struct SpanEntry {
   uint32_t pc = 0;
   uint32_t file = 0, begin = 0, end = 0;
+};
+
+// ---- Debug tables: what explaining needs to know about the source's structure, recorded by the
+// code generator so that nothing at run time reads the source text to find it out
+// (runtime/pack/debug_tables.h checks and looks them up).
+
+enum class StatementKind : uint8_t { Applies, Let, Require, When, Emit };
+
+// One statement of a rule, keyed by the instruction that ends it: the `applies`, `require`,
+// `emit` or `when` of its outcome site, or the `store` of a `let`'s value.
+struct StatementDebug {
+  uint32_t pc = 0;
+  StatementKind kind = StatementKind::Require;
+  uint32_t site = UINT32_MAX;  // its outcome site; none for a `let`
+  uint32_t file = 0;           // index into sources
+  Span span;                   // the whole statement
+  Span head;                   // the statement as explain shows it: without its outcome clause
+  Span condition;    // its condition as written (outer parentheses included); a let's value
+  std::string name;  // a `let`'s name
+  Span name_span;
+};
+
+enum class CodesetMemberKind : uint8_t { Codes, Reference, Load };
+
+// One member of a codeset declaration as written: `E11.*`, `O24.01 .. O24.03` (Codes),
+// `dm.diabetes_dx` (Reference), `"file.csv"` (Load).
+struct CodesetMemberDebug {
+  CodesetMemberKind kind = CodesetMemberKind::Codes;
+  std::string text;  // as written
+  Span span;
+  CodeInterval codes;           // Codes: the codes it covers
+  uint32_t index = UINT32_MAX;  // Reference: the codeset it names; Load: its entry in `loads`
+};
+
+// A codeset's declaration, subtracted parts left out.
+struct CodesetDebug {
+  uint32_t file = 0;
+  Span span;
+  // The members that are single codes written in their own spelling (`G0328`), the bulk of most
+  // declarations, as sorted packed codes: such a code is itself the member that holds it.
+  std::vector<uint64_t> codes;
+  std::vector<CodesetMemberDebug> members;  // the others, in written order
+  std::vector<Codeset> loads;               // the codes of each `load` member
+};
+
+struct DebugTables {
+  std::vector<StatementDebug> statements;  // sorted by pc
+  // The pc of each `not` that makes a membership test `x not in S` (rather than `not (x in S)`),
+  // sorted.
+  std::vector<uint32_t> not_in;
+  std::vector<CodesetDebug> codesets;  // parallel to Program::codesets, or empty
 };
 
 struct TerminologyData {
@@ -125,6 +182,7 @@ struct Program {
   Schema schema = Schema::Base();
   std::vector<SourceData> sources;
   std::vector<SpanEntry> spans;
+  DebugTables debug;
   std::vector<TerminologyData> terminology;
   // The code-system versions the pack was built with (runtime/terminology/terminology_serialize.h),
   // so `billable` and `exists` answer the same wherever the pack runs.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -383,14 +384,15 @@ class Decoding {
  public:
   Decoding(const Schema& schema, bool strict, Claim& claim, RecordError& error,
            IgnoredTable& ignored, std::vector<uint32_t>& ignored_here,
-           std::vector<uint32_t>& scratch)
+           std::vector<uint32_t>& scratch, std::vector<bool>& fact_seen)
       : schema_(schema),
         strict_(strict),
         claim_(claim),
         error_(error),
         ignored_(ignored),
         ignored_here_(ignored_here),
-        scratch_(scratch) {}
+        scratch_(scratch),
+        fact_seen_(fact_seen) {}
 
   // The claim's and the patient's generic slots, at the start of `values`; every fact unknown.
   static void Begin(const Schema& schema, Claim& claim) {
@@ -589,7 +591,7 @@ class Decoding {
       if (type == od::json_type::null) {
         if (auto e = CheckScalar(element, type))
           return JsonFail(e, at), Got::Failed;
-        Fail(code, at, "an element of a list cannot be `null`");
+        Fail(code, at, "an element of a list cannot be `null` (leave it out of the list)");
         return Got::Failed;
       }
       if (!each(element, at, index))
@@ -1030,6 +1032,7 @@ class Decoding {
     const auto base = static_cast<uint32_t>(claim_.values.size());
     claim_.objects.push_back(ObjectRecord{base, record});
     claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
+    Seen seen;
     const bool ok =
         Fields(object, path, [&](std::string_view key, od::value& member, const Path& at) {
           const uint16_t position = r.keys.Find(key);
@@ -1041,6 +1044,8 @@ class Decoding {
             }
             return Ignore(member, at, record, key, 2);
           }
+          if (!Once(seen, position, key, at))
+            return false;
           return Slot(member, at, schema_.field(r.fields[position]), base, code);
         });
     if (!ok)
@@ -1062,21 +1067,44 @@ class Decoding {
     return true;
   }
 
-  // The field `key` of a base record, or null.
-  const FieldDef* Lookup(RecordId record, std::string_view key) const {
+  // The field `key` of a base record, or null; `position` is its place among the record's fields.
+  const FieldDef* Lookup(RecordId record, std::string_view key, uint16_t& position) const {
     const RecordDef& r = schema_.record(record);
-    const uint16_t position = r.keys.Find(key);
+    position = r.keys.Find(key);
     return position == kNoIndex16 ? nullptr : &schema_.field(r.fields[position]);
+  }
+
+  // The positions of a record's fields given so far in one object (facts have their own, in
+  // fact_seen_: there may be more of them than a record has fields).
+  using Seen = std::bitset<kMaxFields>;
+
+  // A key the schema knows may be given once per object: of two values (or a value and a null),
+  // which one was meant is not ours to guess, so the record is refused naming the key. Keys the
+  // schema does not know are dropped whatever they repeat.
+  bool Once(Seen& seen, uint16_t position, std::string_view key, const Path& path) {
+    if (!seen.test(position)) {
+      seen.set(position);
+      return true;
+    }
+    return Fail(RecordErrorCode::DuplicateKey, path,
+                key == "dx_ptr" || key == "dx_pointers"
+                    ? "the key is given twice in one object (`dx_ptr` is another name for "
+                      "`dx_pointers`)"
+                    : "the key is given twice in one object");
   }
 
   // ---- Records ----
 
   bool ClaimFields(od::object& root) {
+    Seen seen;
     return Fields(root, {}, [&](std::string_view key, od::value& v, const Path& path) {
       Claim& c = claim_;
-      const FieldDef* f = Lookup(RecordId::claim, key);
+      uint16_t position = 0;
+      const FieldDef* f = Lookup(RecordId::claim, key, position);
       if (f == nullptr)
         return Ignore(v, path, static_cast<uint16_t>(RecordId::claim), key, 1);
+      if (!Once(seen, position, key, path))
+        return false;
       if (f->slot != kNoIndex16)
         return Slot(v, path, *f, c.claim_values);
       switch (static_cast<FieldId>(f->id)) {
@@ -1108,7 +1136,7 @@ class Decoding {
     });
   }
 
-  // A repeated `patient` replaces the earlier one whole, as does null.
+  // `patient`: null is absent (every patient field unknown).
   bool Patient(od::value& v, const Path& path) {
     Claim& c = claim_;
     for (FieldId f : {FieldId::claim_patient, FieldId::patient_id, FieldId::patient_birth_date,
@@ -1122,10 +1150,14 @@ class Decoding {
     if (got != Got::Value)
       return got == Got::Absent;
     c.present.Set(FieldId::claim_patient);
+    Seen seen;
     return Fields(object, path, [&](std::string_view key, od::value& member, const Path& at) {
-      const FieldDef* f = Lookup(RecordId::patient, key);
+      uint16_t position = 0;
+      const FieldDef* f = Lookup(RecordId::patient, key, position);
       if (f == nullptr)
         return Ignore(member, at, static_cast<uint16_t>(RecordId::patient), key, 2);
+      if (!Once(seen, position, key, at))
+        return false;
       if (f->slot != kNoIndex16)
         return Slot(member, at, *f, c.patient_values);
       switch (static_cast<FieldId>(f->id)) {
@@ -1154,7 +1186,7 @@ class Decoding {
   }
 
   bool Lines(od::value& v, const Path& path) {
-    claim_.lines.clear();  // a repeated key: the last one wins, as in most JSON readers
+    claim_.lines.clear();
     return Elements(v, path, kMaxLines, "lines", [&](od::value& element, const Path& at, size_t) {
              od::object object;
              if (Object(element, at, object) != Got::Value)
@@ -1173,10 +1205,14 @@ class Decoding {
                       FieldId::line_dx_pointers}) {
       line.present.Set(f);
     }
+    Seen seen;
     return Fields(object, at, [&](std::string_view key, od::value& member, const Path& field) {
-      const FieldDef* f = Lookup(RecordId::line, key);
+      uint16_t position = 0;
+      const FieldDef* f = Lookup(RecordId::line, key, position);
       if (f == nullptr)
         return Ignore(member, field, static_cast<uint16_t>(RecordId::line), key, 3);
+      if (!Once(seen, position, key, field))
+        return false;
       if (f->slot != kNoIndex16)
         return Slot(member, field, *f, line.values);
       switch (static_cast<FieldId>(f->id)) {
@@ -1214,14 +1250,18 @@ class Decoding {
                       claim_.values.insert(claim_.values.end(), record.initial.begin(),
                                            record.initial.end());
                       h.present.Set(FieldId::history_units);
+                      Seen seen;
                       return Fields(
                           object, at,
                           [&](std::string_view key, od::value& member, const Path& field) {
-                            const FieldDef* f = Lookup(RecordId::history, key);
+                            uint16_t position = 0;
+                            const FieldDef* f = Lookup(RecordId::history, key, position);
                             if (f == nullptr) {
                               return Ignore(member, field, static_cast<uint16_t>(RecordId::history),
                                             key, 3);
                             }
+                            if (!Once(seen, position, key, field))
+                              return false;
                             if (f->slot != kNoIndex16)
                               return Slot(member, field, *f, h.values);
                             switch (static_cast<FieldId>(f->id)) {
@@ -1264,14 +1304,18 @@ class Decoding {
                       o.values = static_cast<uint32_t>(claim_.values.size());
                       claim_.values.insert(claim_.values.end(), record.initial.begin(),
                                            record.initial.end());
+                      Seen seen;
                       return Fields(
                           object, at,
                           [&](std::string_view key, od::value& member, const Path& field) {
-                            const FieldDef* f = Lookup(RecordId::observation, key);
+                            uint16_t position = 0;
+                            const FieldDef* f = Lookup(RecordId::observation, key, position);
                             if (f == nullptr) {
                               return Ignore(member, field,
                                             static_cast<uint16_t>(RecordId::observation), key, 3);
                             }
+                            if (!Once(seen, position, key, field))
+                              return false;
                             if (f->slot != kNoIndex16)
                               return Slot(member, field, *f, o.values);
                             switch (static_cast<FieldId>(f->id)) {
@@ -1297,8 +1341,7 @@ class Decoding {
                     }) != Got::Failed;
   }
 
-  // The claim's `facts`, checked against the declarations. A repeated `facts` object replaces
-  // the earlier one whole.
+  // The claim's `facts`, checked against the declarations.
   bool Facts(od::value& v, const Path& path) {
     for (Value& fact : claim_.facts)
       fact = Value::Unknown(kNoPc);
@@ -1307,8 +1350,15 @@ class Decoding {
     if (got != Got::Value)
       return got == Got::Absent;
     const RecordDef& record = schema_.record(RecordId::facts);
+    std::vector<bool>& seen = fact_seen_;
+    seen.assign(record.fields.size(), false);
     return Fields(object, path, [&](std::string_view key, od::value& member, const Path& at) {
       const uint16_t position = record.keys.Find(key);
+      if (position != kNoIndex16) {
+        if (seen[position])
+          return Fail(RecordErrorCode::DuplicateKey, at, "the fact is given twice");
+        seen[position] = true;
+      }
       if (position == kNoIndex16) {
         od::json_type type{};
         if (auto e = member.type().get(type))
@@ -1446,6 +1496,7 @@ class Decoding {
   IgnoredTable& ignored_;
   std::vector<uint32_t>& ignored_here_;  // this record's ignored fields
   std::vector<uint32_t>& scratch_;       // objects of lists being read
+  std::vector<bool>& fact_seen_;         // by position: the declared facts the `facts` object gave
   std::string pattern_;
 };
 
@@ -1467,7 +1518,7 @@ struct RecordDecoder::State {
     Decoding::Begin(schema, out);
     ignored_here.clear();
     scratch.clear();
-    Decoding decoding(schema, strict, out, error, ignored, ignored_here, scratch);
+    Decoding decoding(schema, strict, out, error, ignored, ignored_here, scratch, fact_seen);
     if (fast_path && !strict) {
       // A record the scanner cannot take, or one whose Finish fails, is decoded again from the
       // start by the full path, which says what is wrong.
@@ -1547,6 +1598,7 @@ struct RecordDecoder::State {
   IgnoredTable ignored;
   std::vector<uint32_t> ignored_here;
   std::vector<uint32_t> scratch;
+  std::vector<bool> fact_seen;
   std::vector<std::pair<uint8_t, std::string_view>> scanned_ignored;
   std::string pattern;
 };

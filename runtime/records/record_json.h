@@ -83,7 +83,7 @@ class RecordDecoder {
   // Plain records take a fast path (runtime/records/record_scan.h) unless this is turned off; the
   // result is the same either way. Off is for the tests that compare the two, and for measuring.
   void SetFastPath(bool on);
-  // With strict on, a field the schema does not know is a record error (R0716) instead of being
+  // With strict on, a field the schema does not know is a record error (R0717) instead of being
   // ignored and counted.
   void SetStrict(bool on);
 

@@ -35,8 +35,9 @@ constexpr bool IsPlain(char c) {
 }
 #endif
 
-// Positions of the members seen in one object: a repeated key is left to the full path (where
-// the last one wins) rather than decoded twice here, and so is a record with more than 64 fields.
+// Positions of the members seen in one object: a repeated key is left to the full path, which
+// refuses the record naming it (R0714), rather than decoded twice here; so is a record with more
+// than 64 fields, and a null value or element.
 class Seen {
  public:
   bool First(unsigned member) {

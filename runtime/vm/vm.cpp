@@ -313,7 +313,8 @@ bool Vm::RunRule(uint32_t rule, const LineContext& line_ctx, ClaimDecision& out,
 }
 
 bool Vm::AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_t missing_pc,
-                    bool auto_message, const LineContext& ctx, ClaimDecision& out) {
+                    bool auto_message, const LineContext& ctx, ClaimDecision& out,
+                    UnknownCause cause) {
   if (out.findings.size() >= kMaxClaimFindings) {
     // Too many: stop the claim at the next budget check (the next rule or loop pass), as if its
     // instructions had run out, and keep no more.
@@ -330,6 +331,7 @@ bool Vm::AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_
   f.reason = reason;
   f.missing_pc = missing_pc;
   f.auto_message = auto_message;
+  f.cause = cause;
   if (reason != UINT32_MAX) {
     const ReasonData& r = program_.reasons[reason];
     if (r.alt_code != UINT32_MAX) {
@@ -739,7 +741,8 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         }
         if (c.is_unknown()) {
           *applied = true;
-          AddFinding(OutcomeKind::AutoPend, site, UINT32_MAX, c.aux, true, ctx, out);
+          AddFinding(OutcomeKind::AutoPend, site, UINT32_MAX, c.aux, true, ctx, out,
+                     c.unknown_cause());
         }
         return Value::Unknown(kNoPc);
       }
@@ -754,9 +757,11 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
           AddFinding(o.kind, site, o.reason, kNoPc, false, ctx, out);
         } else if (c.is_unknown()) {
           if (o.unknown_kind == OutcomeKind::AutoPend) {
-            AddFinding(OutcomeKind::AutoPend, site, UINT32_MAX, c.aux, true, ctx, out);
+            AddFinding(OutcomeKind::AutoPend, site, UINT32_MAX, c.aux, true, ctx, out,
+                       c.unknown_cause());
           } else {
-            if (AddFinding(o.unknown_kind, site, o.unknown_reason, c.aux, false, ctx, out))
+            if (AddFinding(o.unknown_kind, site, o.unknown_reason, c.aux, false, ctx, out,
+                           c.unknown_cause()))
               out.findings.back().from_unknown = true;
           }
         }
@@ -772,7 +777,8 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         if (c.is_true()) {
           AddFinding(o.kind, site, o.reason, kNoPc, false, ctx, out);
         } else if (c.is_unknown() && o.kind != OutcomeKind::Flag) {
-          AddFinding(OutcomeKind::AutoPend, site, UINT32_MAX, c.aux, true, ctx, out);
+          AddFinding(OutcomeKind::AutoPend, site, UINT32_MAX, c.aux, true, ctx, out,
+                     c.unknown_cause());
         }
         break;
       }
@@ -786,7 +792,8 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         if (c.is_true())
           break;
         if (c.is_unknown()) {
-          AddFinding(OutcomeKind::AutoPend, site, UINT32_MAX, c.aux, true, ctx, out);
+          AddFinding(OutcomeKind::AutoPend, site, UINT32_MAX, c.aux, true, ctx, out,
+                     c.unknown_cause());
         }
         pc = static_cast<uint32_t>(static_cast<int64_t>(pc) + offset);
         break;

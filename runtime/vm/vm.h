@@ -29,6 +29,8 @@ struct Finding {
   bool auto_message = false;    // the message names what was missing
   bool alt_group = false;       // the reason's computed group applies
   bool from_unknown = false;    // the `if unknown` outcome of a requirement
+  // Why the value at missing_pc was unknown: missing data, or arithmetic out of range.
+  UnknownCause cause = UnknownCause::Missing;
 };
 
 struct LineDecision {
@@ -124,7 +126,8 @@ class Vm {
   void SortFindings(ClaimDecision& out, uint32_t first);
   // False when the claim has kMaxClaimFindings already (nothing is added).
   bool AddFinding(OutcomeKind kind, uint32_t outcome, uint32_t reason, uint32_t missing_pc,
-                  bool auto_message, const LineContext& ctx, ClaimDecision& out);
+                  bool auto_message, const LineContext& ctx, ClaimDecision& out,
+                  UnknownCause cause = UnknownCause::Missing);
 
   const Program& program_;
   const RuleIndex& index_;

@@ -110,8 +110,9 @@ bool Order(const Value& a, const Value& b, int* out) {
   return false;
 }
 
+// A date computed past the calendar (0001..9999) is out of range: an overflow, not missing data.
 Value FromOptionalDay(std::optional<Day> d, uint32_t pc) {
-  return d ? Value::Date(*d) : Value::Unknown(pc);
+  return d ? Value::Date(*d) : Value::Overflow(pc);
 }
 
 // The first unknown among operands, else an Unknown for `pc` when an operand is `none`.
@@ -170,18 +171,19 @@ const Value* DateOf(const OpContext& ctx, const Value& element, Value* scratch) 
 }  // namespace
 
 Value ShiftDate(Value date, Value duration, int64_t sign, uint32_t pc) {
+  auto day = [pc](std::optional<Day> d) { return FromOptionalDay(d, pc); };
   int64_t amount = duration.i * sign;
   switch (static_cast<DurationUnit>(duration.sub)) {
     case DurationUnit::Days:
-      return FromOptionalDay(AddDays(static_cast<Day>(date.i), amount), pc);
+      return day(AddDays(static_cast<Day>(date.i), amount));
     case DurationUnit::Weeks:
       if (amount > INT64_MAX / 7 || amount < INT64_MIN / 7)
-        return Value::Unknown(pc);
-      return FromOptionalDay(AddDays(static_cast<Day>(date.i), amount * 7), pc);
+        return Value::Overflow(pc);
+      return day(AddDays(static_cast<Day>(date.i), amount * 7));
     case DurationUnit::Months:
-      return FromOptionalDay(AddMonths(static_cast<Day>(date.i), amount), pc);
+      return day(AddMonths(static_cast<Day>(date.i), amount));
     case DurationUnit::Years:
-      return FromOptionalDay(AddYears(static_cast<Day>(date.i), amount), pc);
+      return day(AddYears(static_cast<Day>(date.i), amount));
   }
   return Value::Unknown(pc);
 }
@@ -668,8 +670,9 @@ Value CompareOp(Op op, Value a, Value b, uint32_t pc) {
 Value Negate(Value a, uint32_t pc) {
   if (a.is_unknown())
     return a;
-  if ((a.tag == Tag::Int || a.tag == Tag::Decimal || a.tag == Tag::Duration) &&
-      a.i != std::numeric_limits<int64_t>::min()) {
+  if (a.tag == Tag::Int || a.tag == Tag::Decimal || a.tag == Tag::Duration) {
+    if (a.i == std::numeric_limits<int64_t>::min())
+      return Value::Overflow(pc);
     a.i = -a.i;
     return a;
   }
@@ -689,7 +692,7 @@ Value Arithmetic(Op op, Value a, Value b, uint32_t pc) {
       bool overflow = op == Op::Add   ? __builtin_add_overflow(a.i, b.i, &r)
                       : op == Op::Sub ? __builtin_sub_overflow(a.i, b.i, &r)
                                       : __builtin_mul_overflow(a.i, b.i, &r);
-      return overflow ? Value::Unknown(pc) : Value::Int(r);
+      return overflow ? Value::Overflow(pc) : Value::Int(r);
     }
     Int128 x = a.tag == Tag::Int ? static_cast<Int128>(a.i) * kDecimalScale : a.i;
     Int128 y = b.tag == Tag::Int ? static_cast<Int128>(b.i) * kDecimalScale : b.i;
@@ -706,12 +709,12 @@ Value Arithmetic(Op op, Value a, Value b, uint32_t pc) {
         break;
       case Op::Mul:
         if (y != 0 && magnitude(x) > kProductLimit / magnitude(y))
-          return Value::Unknown(pc);
+          return Value::Overflow(pc);
         r = x * y / kDecimalScale;
         break;
       case Op::Div: {
         if (y == 0)
-          return Value::Unknown(pc);
+          return Value::Unknown(pc, UnknownCause::DivisionByZero);
         Int128 scaled = x * kDecimalScale;
         // Round half away from zero to six places.
         Int128 q = scaled / y;
@@ -727,7 +730,7 @@ Value Arithmetic(Op op, Value a, Value b, uint32_t pc) {
     }
     constexpr Int128 kMax = std::numeric_limits<int64_t>::max();
     if (r > kMax || r < -kMax)
-      return Value::Unknown(pc);
+      return Value::Overflow(pc);
     return Value::Decimal(static_cast<int64_t>(r));
   }
   if (op == Op::Add || op == Op::Sub) {
@@ -739,7 +742,7 @@ Value Arithmetic(Op op, Value a, Value b, uint32_t pc) {
       int64_t r = 0;
       if (op == Op::Add ? __builtin_add_overflow(a.i, b.i, &r)
                         : __builtin_sub_overflow(a.i, b.i, &r)) {
-        return Value::Unknown(pc);
+        return Value::Overflow(pc);
       }
       return Value::Duration(r, static_cast<DurationUnit>(a.sub));
     }

@@ -246,7 +246,8 @@ def test_features(pack):
     lib_renamed = LIB.replace('codeset fobt', 'codeset fobts')
     change(client, lib, 2, lib_renamed)
     diags = client.diagnostics(uri_of(main))
-    check(codes(diags) == ['E0213'] and 'did you mean `fobts`?' in diags[0]['message'],
+    check(codes(diags) == ['E0213'] and 'did you mean `fobts`?' in diags[0]['message'] and
+          diags[0]['message'].startswith('`lib.warrant` declares no `fobt`'),
           'an edit in an imported file shows in its importer: %r' % diags)
     actions = doc_request(client, 'textDocument/codeAction', main,
                           range=diags[0]['range'], context={'diagnostics': diags})['result']
@@ -450,7 +451,10 @@ def test_keystrokes(directory):
     print('keystrokes: %d on a 2,000-line file; time to diagnostics p50 %.1f ms, p95 %.1f ms, '
           'max %.1f ms (target p95 <= 50 ms; this test fails above %d ms)'
           % (len(latencies), percentile(latencies, 50), p95, max(latencies), P95_LIMIT_MS))
-    check(p95 <= P95_LIMIT_MS, 'p95 time to diagnostics %.1f ms' % p95)
+    # Sanitized and unoptimised builds are many times slower: there the latency is only printed
+    # (ctest sets WARRANT_LSP_UNTIMED); the target itself is bench/lsp_keystrokes.py's.
+    if not os.environ.get('WARRANT_LSP_UNTIMED'):
+        check(p95 <= P95_LIMIT_MS, 'p95 time to diagnostics %.1f ms' % p95)
 
 
 def main():

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/core/code.h"
+#include "runtime/core/line_table.h"
 #include "runtime/pack/builtins.h"
 #include "runtime/pack/verify.h"
 #include "runtime/records/schema.h"
@@ -73,7 +74,7 @@ uint32_t LineAt(int line) {
 
 Program ListingProgram() {
   Program p;
-  p.sources.push_back({"ncd_210_3_fobt_v2.warrant", std::string(kSource), {}});
+  p.sources.push_back({"ncd_210_3_fobt_v2.warrant", std::string(kSource), {}, LineStarts(kSource)});
   const auto ga = static_cast<int64_t>(*Pack(CodeSystem::Modifier, "GA"));
   p.constants = {{Tag::String, 0, 0, "paid", {}},
                  {Tag::Int, 0, 12, "", {}},

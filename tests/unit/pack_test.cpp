@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/core/code.h"
+#include "runtime/core/line_table.h"
 #include "runtime/core/sha256.h"
 #include "runtime/pack/builtins.h"
 #include "runtime/records/schema.h"
@@ -102,7 +103,7 @@ uint32_t LineAt(int line) {
 // the two are equal.
 Program SampleProgram() {
   Program p;
-  p.sources.push_back({"ncd_210_3_fobt_v2.warrant", std::string(kSource), {}});
+  p.sources.push_back({"ncd_210_3_fobt_v2.warrant", std::string(kSource), {}, LineStarts(kSource)});
   p.terminology.push_back({"icd10cm FY2026", Sha256(std::string_view("terminology data"))});
   // Opaque to the pack (runtime/terminology/terminology_serialize.h owns its form).
   p.terminology_blob = {'W', 'T', 'E', 'R', 'M', 0, 1, 2, 3, 0xFF};
@@ -464,7 +465,7 @@ TEST_CASE("pack: WritePack stores the SHA-256 of the body", "[pack]") {
   CHECK(p.hash == Sha256(std::span<const uint8_t>(bytes).subspan(kHashedFrom)));
   CHECK(std::memcmp(bytes.data() + kHashAt, p.hash.data(), 32) == 0);
   CHECK(std::memcmp(bytes.data(), "WRNTPACK", 8) == 0);
-  CHECK(bytes[8] == 1);
+  CHECK(bytes[8] == kPackFormatVersion);
   CHECK(bytes[9] == 0);
   const std::string text = p.HashText();
   CHECK(text.size() == 7 + 64);
@@ -541,12 +542,15 @@ TEST_CASE("pack: resealed corruptions never crash, and what is accepted is canon
 }
 
 TEST_CASE("pack: a different format version is refused with the supported version", "[pack]") {
-  for (uint16_t version : {uint16_t{0}, uint16_t{2}, uint16_t{258}}) {
+  // The version before this one, the next one, and one whose high byte is set.
+  for (uint16_t version :
+       {uint16_t{kPackFormatVersion - 1}, uint16_t{kPackFormatVersion + 1}, uint16_t{258}}) {
     std::vector<uint8_t> bytes = SamplePack();
     bytes[8] = static_cast<uint8_t>(version);
     bytes[9] = static_cast<uint8_t>(version >> 8);
     CHECK(ReadPack(bytes).error == "pack format version " + std::to_string(version) +
-                                       " is not supported; this warrant reads version 1");
+                                       " is not supported; this warrant reads version " +
+                                       std::to_string(kPackFormatVersion));
     // Even a file that is nothing but a newer header says so, rather than "truncated".
     bytes.resize(10);
     CHECK_THAT(ReadPack(bytes).error, Contains("is not supported"));

@@ -645,6 +645,24 @@ TEST_CASE("record: every error with its message and field", "[record][errors]") 
        "`observations[0].value`: the number 1e300 is out of range for a decimal"},
       {WithLine(R"("diagnoses": ["E11.9", 10],)"), RecordErrorCode::WrongType, "diagnoses[1]",
        "`diagnoses[1]`: expected a code written as a string, found the number 10"},
+      // A null element is refused at its input position, never dropped (which would renumber
+      // the elements after it).
+      {R"({"lines": [null]})", RecordErrorCode::WrongType, "lines[0]",
+       "`lines[0]`: an element of a list cannot be `null` (leave it out of the list)"},
+      {R"({"service_date": "2025-06-01", "lines": [{"code": "83036"}, null, {"code": "8303"}]})",
+       RecordErrorCode::WrongType, "lines[1]",
+       "`lines[1]`: an element of a list cannot be `null` (leave it out of the list)"},
+      {WithLine(R"("diagnoses": [null, "E11.9"],)"), RecordErrorCode::WrongType, "diagnoses[0]",
+       ""},
+      {WithLine("", R"({"code": "83036", "modifiers": ["KX", null]})"), RecordErrorCode::WrongType,
+       "lines[0].modifiers[1]", ""},
+      {WithLine("", R"({"code": "83036", "dx_pointers": [null]})"), RecordErrorCode::WrongType,
+       "lines[0].dx_pointers[0]", ""},
+      {WithLine(R"("history": [{"code": "82270", "date": "2024-01-01"}, null],)"),
+       RecordErrorCode::WrongType, "history[1]", ""},
+      {WithLine(R"("observations": [null],)"), RecordErrorCode::WrongType, "observations[0]", ""},
+      {WithLine(R"("history": [{"dx": ["E11.9", null]}],)"), RecordErrorCode::WrongType,
+       "history[0].dx[1]", ""},
       // R0704
       {WithLine(R"("id": "C1", "diagnoses": ["E11.9", "E1.19"],)"), RecordErrorCode::InvalidCode,
        "diagnoses[1]",
@@ -677,7 +695,7 @@ TEST_CASE("record: every error with its message and field", "[record][errors]") 
       {WithLine(R"("history": [{"date": 20250601}],)"), RecordErrorCode::WrongType,
        "history[0].date",
        "`history[0].date`: expected a date string \"YYYY-MM-DD\", found the number 20250601"},
-      // R0714: values no claim can hold
+      // R0715: values no claim can hold
       {WithLine("", R"({"code": "36415", "units": 50}, {"code": "36415", "units": -48})"),
        RecordErrorCode::OutOfRange, "lines[1].units",
        "`lines[1].units`: -48 is below the smallest value allowed, 1"},
@@ -700,7 +718,7 @@ TEST_CASE("record: every error with its message and field", "[record][errors]") 
       {WithLine(R"("frequency": "adjustment",)"), RecordErrorCode::OutOfRange, "frequency", ""},
       {WithLine("", R"({"code": "J1100", "drug_unit": "MG"})"), RecordErrorCode::OutOfRange,
        "lines[0].drug_unit", ""},
-      // R0715: fields that contradict each other
+      // R0716: fields that contradict each other
       {R"({"patient": {"birth_date": "2025-06-02"}, "service_date": "2025-06-01", "lines": [{"code": "83036"}]})",
        RecordErrorCode::Inconsistent, "patient.birth_date",
        "`patient.birth_date`: the birth date 2025-06-02 is after the date of service 2025-06-01 "
@@ -728,13 +746,38 @@ TEST_CASE("record: every error with its message and field", "[record][errors]") 
       {R"({"id": "C1", "service_date": "2025-06-01"})", RecordErrorCode::NoLines, "lines",
        "`lines`: a claim needs at least one service line"},
       // R0710
-      {R"({"lines": [{"code": "83036", "date": "2025-06-01"}, {"code": "83036"}]})",
-       RecordErrorCode::NoServiceDate, "lines[1].date",
-       "`lines[1].date`: the line has no `date` and the claim has no `service_date`"},
+      {R"({"lines": [{"code": "83036", "date": "2025-06-01"}, {"code": "83036", "date": "2025-06-02"}, {"code": "83036"}]})",
+       RecordErrorCode::NoServiceDate, "lines[2].date",
+       "`lines[2].date`: the line has no `date` and the claim has no `service_date`"},
       // R0711
       {R"({"service_date": "2025-06-01", "lines": [{"code": "83036"}, {"units": 2}]})",
        RecordErrorCode::NoCode, "lines[1].code",
        "`lines[1].code`: the line has no procedure `code`"},
+      // R0714: a key the schema knows, given twice in one object, whatever the values
+      {WithLine(R"("id": "C1", "id": "C2",)"), RecordErrorCode::DuplicateKey, "id",
+       "`id`: the key is given twice in one object"},
+      {WithLine(R"("service_date": "2025-06-01", "service_date": null,)"),
+       RecordErrorCode::DuplicateKey, "service_date", ""},
+      {WithLine(R"("patient": {"sex": "F"}, "patient": {"birth_date": "1950-01-01"},)"),
+       RecordErrorCode::DuplicateKey, "patient", ""},
+      {WithLine(R"("patient": {"sex": "F", "sex": null},)"), RecordErrorCode::DuplicateKey,
+       "patient.sex", ""},
+      {WithLine(R"("facts": {"smoker": true}, "facts": {"pack_years": 3},)"),
+       RecordErrorCode::DuplicateKey, "facts", ""},
+      {WithLine(R"("facts": {"smoker": true, "smoker": null},)"), RecordErrorCode::DuplicateKey,
+       "facts.smoker", "`facts.smoker`: the fact is given twice"},
+      {R"({"service_date": "2025-06-01", "lines": [{"code": "83036"}], "lines": [{"code": "82270"}]})",
+       RecordErrorCode::DuplicateKey, "lines", ""},
+      {WithLine("", R"({"code": "83036", "units": 2, "units": null})"),
+       RecordErrorCode::DuplicateKey, "lines[0].units", ""},
+      {WithLine("", R"({"code": "83036", "dx_pointers": [1], "dx_ptr": [1]})"),
+       RecordErrorCode::DuplicateKey, "lines[0].dx_ptr",
+       "`lines[0].dx_ptr`: the key is given twice in one object (`dx_ptr` is another name for "
+       "`dx_pointers`)"},
+      {WithLine(R"("history": [{"code": "82270", "code": "82270"}],)"),
+       RecordErrorCode::DuplicateKey, "history[0].code", ""},
+      {WithLine(R"("observations": [{"value": 1, "value": 2}],)"), RecordErrorCode::DuplicateKey,
+       "observations[0].value", ""},
   };
   for (const Case& k : cases) {
     INFO(k.json.substr(0, 300));

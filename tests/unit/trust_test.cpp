@@ -97,6 +97,40 @@ TEST_CASE("trust: run decides with a pack that passes the verifier", "[trust]") 
   CHECK_THAT(r.out, Contains("\"decision\":\"covered\""));
 }
 
+TEST_CASE("trust: a pack is known by its magic bytes, whatever its file name", "[trust]") {
+  Dirs dirs;
+  const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kClaim);
+  for (const char* name : {"rules.pack", "rules", "rules.warrant"}) {
+    DYNAMIC_SECTION(name) {
+      const fs::path pack = dirs.root() / name;
+      WriteBytes(pack, CompilePack(dirs));
+      fs::remove(dirs.root() / "p.warrant");
+      const Result run = Warrant({"run", pack.string(), claims.string()});
+      CHECK(run.exit == 0);
+      CHECK_THAT(run.out, Contains("\"decision\":\"covered\""));
+      CHECK(run.err.find("NUL") == std::string::npos);
+      const Result explain = Warrant({"explain", pack.string(), claims.string()});
+      CHECK(explain.exit == 0);
+      CHECK_THAT(explain.out, Contains("C1"));
+      const Result disasm = Warrant({"disasm", pack.string()});
+      CHECK(disasm.exit == 0);
+      CHECK_THAT(disasm.out, Contains("rule"));
+      const Result list = Warrant({"terminology", "list", pack.string()});
+      CHECK(list.err.find("NUL") == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("trust: a pack named to a compiling command says it is a pack, not criteria", "[trust]") {
+  Dirs dirs;
+  const fs::path pack = dirs.root() / "rules.pack";
+  WriteBytes(pack, CompilePack(dirs));
+  const Result r = Warrant({"check", pack.string()});
+  CHECK(r.exit != 0);
+  CHECK_THAT(r.err, Contains("NUL byte"));
+  CHECK_THAT(r.err, Contains("this is a rule pack, not criteria"));
+}
+
 TEST_CASE("trust: explain refuses a pack whose accumulator is not below its loop", "[trust]") {
   // The reproduction: the rule's `acc_any` moved to slot slots - 3 of a rule given 8 slots. The
   // operands are in range, but the traced loop reads slot acc + 3, which no run of this rule set:
@@ -175,15 +209,17 @@ TEST_CASE("trust: run refuses a pack of another format version, naming the suppo
           "[trust]") {
   Dirs dirs;
   std::vector<uint8_t> bytes = CompilePack(dirs);
-  bytes[8] = 2;  // u16 format version, little-endian (runtime/pack/pack.cpp)
-  bytes[9] = 0;
-  WriteBytes(dirs.root() / "v2.wpk", bytes);
+  const uint16_t next = kPackFormatVersion + 1;
+  bytes[8] = static_cast<uint8_t>(next);  // u16 format version, little-endian (pack.cpp)
+  bytes[9] = static_cast<uint8_t>(next >> 8);
+  WriteBytes(dirs.root() / "next.wpk", bytes);
   const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kClaim);
-  const Result r = Warrant({"run", (dirs.root() / "v2.wpk").string(), claims.string()});
+  const Result r = Warrant({"run", (dirs.root() / "next.wpk").string(), claims.string()});
   CHECK(r.exit != 0);
   CHECK(r.out.empty());
-  CHECK_THAT(r.err,
-             Contains("pack format version 2 is not supported; this warrant reads version 1"));
+  CHECK_THAT(r.err, Contains("pack format version " + std::to_string(next) +
+                             " is not supported; this warrant reads version " +
+                             std::to_string(kPackFormatVersion)));
 }
 
 TEST_CASE("trust: an import through a symbolic link out of the root is refused", "[trust]") {
