@@ -21,12 +21,13 @@ LAYERS = {
     "engine": ("runtime/engine", "warrant_engine", ["vm", "pack", "records", "terminology", "core"]),
     "explain": ("runtime/explain", "warrant_explain",
                 ["engine", "vm", "pack", "records", "terminology", "core"]),
+    "formats": ("runtime/formats", "warrant_formats", ["records", "core"]),
     "grammar": ("grammar", "warrant_grammar", ["core"]),
     "stdlib": ("stdlib", "warrant_stdlib",
-               ["explain", "engine", "vm", "pack", "records", "terminology", "core"]),
+               ["formats", "explain", "engine", "vm", "pack", "records", "terminology", "core"]),
     "compiler": ("compiler", "warrant_compiler",
-                 ["stdlib", "grammar", "explain", "engine", "vm", "pack", "records", "terminology",
-                  "core"]),
+                 ["stdlib", "grammar", "formats", "explain", "engine", "vm", "pack", "records",
+                  "terminology", "core"]),
 }
 # Libraries outside the project each layer may link or include.
 EXTERNAL = {

@@ -1,0 +1,97 @@
+#include "runtime/formats/claim_source.h"
+
+#include <array>
+
+namespace warrant {
+namespace {
+
+struct FormatRow {
+  InputFormat format;
+  std::string_view word;
+};
+
+constexpr std::array kFormats = {
+#define WARRANT_INPUT_FORMAT_ROW(Name, Word, Doc) FormatRow{InputFormat::Name, Word},
+    WARRANT_INPUT_FORMATS(WARRANT_INPUT_FORMAT_ROW)
+#undef WARRANT_INPUT_FORMAT_ROW
+};
+
+constexpr bool IsBlank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+std::string_view SkipBlanks(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF")
+    text.remove_prefix(3);
+  while (!text.empty() && IsBlank(text.front()))
+    text.remove_prefix(1);
+  return text;
+}
+
+// Whether a JSON object's text has "resourceType" as a key of its top level, within `text`.
+bool HasTopLevelResourceType(std::string_view text) {
+  int depth = 0;
+  bool in_string = false;
+  bool key_position = false;  // the next string at depth 1 is a key
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+      continue;
+    }
+    switch (c) {
+      case '"':
+        if (depth == 1 && key_position && text.substr(i + 1, 13) == "resourceType\"")
+          return true;
+        in_string = true;
+        key_position = false;
+        break;
+      case '{':
+        ++depth;
+        key_position = depth == 1;
+        break;
+      case '[':
+        ++depth;
+        break;
+      case '}':
+      case ']':
+        if (--depth <= 0)
+          return false;
+        break;
+      case ',':
+        key_position = depth == 1;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string_view InputFormatName(InputFormat format) {
+  return kFormats[static_cast<size_t>(format)].word;
+}
+
+std::optional<InputFormat> InputFormatNamed(std::string_view word) {
+  for (const FormatRow& row : kFormats) {
+    if (row.word == word)
+      return row.format;
+  }
+  return std::nullopt;
+}
+
+InputFormat SniffFormat(std::string_view head) {
+  const std::string_view text = SkipBlanks(head);
+  if (text.substr(0, 3) == "ISA")
+    return InputFormat::X12;
+  if (!text.empty() && text.front() == '{' && HasTopLevelResourceType(text))
+    return InputFormat::Fhir;
+  return InputFormat::Ndjson;
+}
+
+}  // namespace warrant

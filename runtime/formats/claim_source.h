@@ -1,0 +1,51 @@
+// Claim sources: what every reader of a claim format other than Warrant's NDJSON produces.
+//
+// A reader (x12.h, fhir.h) turns each claim it finds into one Warrant JSON record (the format of
+// docs/language.md §9), so decoding, the claim schema and the record errors stay in one place
+// (runtime/records). A claim the reader cannot turn into a record still comes out, as an error
+// located in the input, and reading goes on with the next claim. This module knows formats by
+// their first bytes; it does not decode records or decide anything.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace warrant {
+
+#define WARRANT_INPUT_FORMATS(X)                                  \
+  X(Ndjson, "ndjson", "Warrant claims, one JSON object per line") \
+  X(X12, "x12", "X12 837 professional or institutional claims")   \
+  X(Fhir, "fhir", "FHIR R4 Claim or ExplanationOfBenefit resources, a Bundle, or NDJSON of them")
+
+enum class InputFormat : uint8_t {
+#define WARRANT_INPUT_FORMAT_ENUM(Name, Word, Doc) Name,
+  WARRANT_INPUT_FORMATS(WARRANT_INPUT_FORMAT_ENUM)
+#undef WARRANT_INPUT_FORMAT_ENUM
+};
+
+// "ndjson", "x12", "fhir".
+std::string_view InputFormatName(InputFormat format);
+// The format a word names, for --input-format.
+std::optional<InputFormat> InputFormatNamed(std::string_view word);
+
+// The format of an input from its first bytes: `ISA` (after any blanks and a byte-order mark) is
+// X12; a JSON object whose first key is "resourceType", or that has one at its top level within
+// `head`, is FHIR; anything else is Warrant NDJSON.
+InputFormat SniffFormat(std::string_view head);
+
+// One claim as a reader found it.
+struct ConvertedClaim {
+  std::string json;   // a Warrant claim record; empty when `error` is set
+  std::string id;     // the claim's id as the input gives it ("" when it has none)
+  std::string where;  // where it is: "ST 0001, segment 12 (CLM)", "entry[2].resource"
+  uint64_t line = 0;  // the input line it starts on (1-based), 0 when the format has none
+  std::string error;  // set: the claim could not be read; the message says where and why
+};
+
+// Receives each claim in input order; returning false stops the reader.
+using ClaimSink = std::function<bool(ConvertedClaim&)>;
+
+}  // namespace warrant
