@@ -85,6 +85,19 @@ std::optional<InputFormat> InputFormatNamed(std::string_view word) {
   return std::nullopt;
 }
 
+std::vector<std::string> ReadClaims(InputFormat format, std::string_view text,
+                                    std::string_view name, const ClaimSink& sink) {
+  switch (format) {
+    case InputFormat::X12:
+      return ReadX12(text, name, sink);
+    case InputFormat::Fhir:
+      return ReadFhir(text, name, sink);
+    case InputFormat::Ndjson:
+      break;
+  }
+  return {std::string(name) + ": NDJSON is read line by line, not by ReadClaims"};
+}
+
 InputFormat SniffFormat(std::string_view head) {
   const std::string_view text = SkipBlanks(head);
   if (text.substr(0, 3) == "ISA")

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace warrant {
 
@@ -47,5 +48,18 @@ struct ConvertedClaim {
 
 // Receives each claim in input order; returning false stops the reader.
 using ClaimSink = std::function<bool(ConvertedClaim&)>;
+
+// Reads every claim of `text`, a whole input in `format` (not Ndjson: that is read line by line
+// by runtime/records/ndjson.h), into `sink` in input order. `name` names the input in messages.
+// Problems that are not one claim's (an X12 envelope error, a document that is not FHIR) are
+// returned, each located; every claim read before them has gone to the sink.
+std::vector<std::string> ReadClaims(InputFormat format, std::string_view text,
+                                    std::string_view name, const ClaimSink& sink);
+
+// The readers ReadClaims dispatches to (x12.cpp, fhir.cpp), with the same contract.
+std::vector<std::string> ReadX12(std::string_view text, std::string_view name,
+                                 const ClaimSink& sink);
+std::vector<std::string> ReadFhir(std::string_view text, std::string_view name,
+                                  const ClaimSink& sink);
 
 }  // namespace warrant
