@@ -207,7 +207,9 @@ class Scanner {
     std::string_view text;
     if (!String(text))
       return false;
-    const std::optional<uint64_t> packed = codes_.Pack(system, RecordCodeText(system, text));
+    // Only observation codes may name their system: other codes skip the call.
+    const std::optional<uint64_t> packed =
+        codes_.Pack(system, system == CodeSystem::Loinc ? RecordCodeText(system, text) : text);
     if (!packed)
       return false;
     out = *packed;

@@ -44,8 +44,8 @@ void KeyTable::Rebuild(size_t capacity) {
     size_t i = Hash(head, key.size()) & mask_;
     while (entries_[i].value != kNoIndex16)
       i = (i + 1) & mask_;
-    entries_[i] = Entry{head, static_cast<uint32_t>(key.size()), value,
-                        static_cast<uint16_t>(names_.size() - 1)};
+    entries_[i] = Entry{head, key.size() > 8 ? Tail(key) : 0, static_cast<uint32_t>(key.size()),
+                        value, static_cast<uint16_t>(names_.size() - 1)};
   }
 }
 

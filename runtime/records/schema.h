@@ -138,6 +138,22 @@ class KeyTable {
   }
 
  private:
+  struct Entry {
+    uint64_t head = 0;
+    uint64_t tail = 0;  // a key of 9 to 16 bytes: its last 8 (with `head`, the whole key)
+    uint32_t size = 0;
+    uint16_t value = kNoIndex16;
+    uint16_t name = 0;
+  };
+
+  bool Matches(const Entry& e, std::string_view key, uint64_t head) const {
+    return e.head == head && e.size == key.size() &&
+           (key.size() <= 8 ||
+            (key.size() <= 16
+                 ? Tail(key) == e.tail
+                 : std::memcmp(names_[e.name].data() + 8, key.data() + 8, key.size() - 8) == 0));
+  }
+
   uint16_t Lookup(std::string_view key, uint64_t head) const {
     if (entries_.empty())
       return kNoIndex16;
@@ -145,25 +161,23 @@ class KeyTable {
       const Entry& e = entries_[i];
       if (e.value == kNoIndex16)
         return kNoIndex16;
-      if (e.head == head && e.size == key.size() &&
-          (key.size() <= 8 ||
-           std::memcmp(names_[e.name].data() + 8, key.data() + 8, key.size() - 8) == 0)) {
+      if (Matches(e, key, head))
         return e.value;
-      }
     }
   }
-
-  struct Entry {
-    uint64_t head = 0;
-    uint32_t size = 0;
-    uint16_t value = kNoIndex16;
-    uint16_t name = 0;
-  };
 
   static uint64_t Head(std::string_view key) {
     uint64_t head = 0;
     std::memcpy(&head, key.data(), key.size() < 8 ? key.size() : 8);
     return head;
+  }
+
+  // The last 8 bytes of a key longer than 8: most keys (`service_date`, `place_of_service`) are
+  // then compared in two words, without a call to memcmp.
+  static uint64_t Tail(std::string_view key) {
+    uint64_t tail = 0;
+    std::memcpy(&tail, key.data() + key.size() - 8, 8);
+    return tail;
   }
 
   static size_t Hash(uint64_t head, size_t size) {
