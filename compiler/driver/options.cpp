@@ -277,6 +277,17 @@ const OptionSpec kCheckOnly{
       return true;
     }};
 
+const OptionSpec kJsonSchema{
+    .name = "json-schema",
+    .kind = ValueKind::Flag,
+    .help =
+        "print a JSON Schema (draft 2020-12) of the claim JSON instead of the listing, with the "
+        "pack's fields and facts",
+    .apply = [](Options& o, const std::string&, std::string&) {
+      o.json_schema = true;
+      return true;
+    }};
+
 }  // namespace opt
 
 // ---- Parsing ----------------------------------------------------------------------------------
