@@ -27,8 +27,9 @@ constexpr const OptionSpec* kRunOptions[] = {&kDecisionsOutput, &kJobs,        &
                                              &kNoProgress};
 constexpr const OptionSpec* kExplainOptions[] = {&kClaim, &kLine,   &kJson,        &kHtml,
                                                  &kTests, &kFilter, &kTerminology, &kDiagnostics};
-constexpr const OptionSpec* kTestOptions[] = {
-    &kFilter, &kJunit, &kCoverage, &kMinCoverage, &kTerminology, &kDiagnostics, &kNoProgress};
+constexpr const OptionSpec* kTestOptions[] = {&kFilter,      &kJunit,      &kCoverage,
+                                              &kMinCoverage, &kTestStrict, &kTerminology,
+                                              &kDiagnostics, &kNoProgress};
 constexpr const OptionSpec* kLintOptions[] = {&kDenyWarnings, &kTerminology, &kDiagnostics};
 constexpr const OptionSpec* kImportOptions[] = {&kWtermOutput};
 constexpr const OptionSpec* kCodesetShowOptions[] = {&kAsOf, &kTerminology, &kDiagnostics};

@@ -162,6 +162,17 @@ const OptionSpec kStrict{
       o.strict = true;
       return true;
     }};
+const OptionSpec kTestStrict{
+    .name = "strict",
+    .kind = ValueKind::Flag,
+    .help =
+        "a field of a test's `given` the claim schema does not declare is an error (E0314), not "
+        "ignored with a warning (W0604)",
+    .project = true,
+    .apply = [](Options& o, const std::string&, std::string&) {
+      o.strict = true;
+      return true;
+    }};
 const OptionSpec kExplainFindings{
     .name = "explain",
     .kind = ValueKind::Flag,
