@@ -70,7 +70,8 @@ std::unique_ptr<Compilation> Compile(const std::vector<std::string>& inputs,
   }
   phase("checking");
   c->checked = check::Check(c->sources, c->sink,
-                            c->terminology.versions().empty() ? nullptr : &c->terminology);
+                            c->terminology.versions().empty() ? nullptr : &c->terminology,
+                            options.strict_given);
   if (c->sink.has_errors())
     return c;
   if (c->terminology.versions().empty())

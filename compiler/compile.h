@@ -32,6 +32,9 @@ struct Compilation {
 struct CompileOptions {
   bool generate = true;                  // false stops after checking (`warrant check`)
   std::vector<std::string> terminology;  // --terminology paths (frontend/terminology_files.h)
+  // A test record's key the claim schema does not declare is an error (E0314), not a warning
+  // (W0604): `warrant test --strict`.
+  bool strict_given = false;
   // Called as each phase starts ("loading terminology", "checking", "generating"), for a progress
   // display; may be empty.
   std::function<void(std::string_view phase)> on_phase;

@@ -14,13 +14,14 @@ namespace warrant::check {
 using diag::DiagCode;
 
 Checker::Checker(const frontend::Sources& sources, diag::DiagSink& sink, CheckedProgram& out,
-                 const Terminology* terminology)
+                 const Terminology* terminology, bool strict_given)
     : sources_(sources),
       ast_(sources.ast),
       sink_(sink),
       out_(out),
       types_(out.types),
-      terminology_(terminology) {
+      terminology_(terminology),
+      strict_given_(strict_given) {
   out_.ast = &sources.ast;
   types_.AddSchema(out_.schema);
   t_bool_ = types_.Scalar(TypeKind::Bool);
@@ -834,9 +835,9 @@ void Checker::CheckTest(uint32_t f, const ast::Test& test, uint32_t index) {
 }
 
 CheckedProgram Check(const frontend::Sources& sources, diag::DiagSink& sink,
-                     const Terminology* terminology) {
+                     const Terminology* terminology, bool strict_given) {
   CheckedProgram program;
-  Checker checker(sources, sink, program, terminology);
+  Checker checker(sources, sink, program, terminology, strict_given);
   checker.Run();
   return program;
 }

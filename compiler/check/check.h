@@ -115,9 +115,11 @@ struct CheckedProgram {
 inline constexpr int64_t kMaxGenerated = 10000;
 
 // Checks everything in `sources`. Diagnostics go to `sink`. With `terminology`, codeset members
-// that exist in no loaded version of their code system are warned about (W0602).
+// that exist in no loaded version of their code system are warned about (W0602). A test record's
+// key the claim schema does not declare is a warning (W0604), and the key is ignored as
+// `warrant run` ignores it; with `strict_given` it is an error (E0314), as `--strict` makes it.
 CheckedProgram Check(const frontend::Sources& sources, diag::DiagSink& sink,
-                     const Terminology* terminology = nullptr);
+                     const Terminology* terminology = nullptr, bool strict_given = false);
 
 // Writes the checked AST (types and references on every expression) for golden tests.
 void DumpChecked(const CheckedProgram& program, const SourceManager& files, std::ostream& out);

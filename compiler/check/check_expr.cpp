@@ -829,11 +829,13 @@ TypeId Checker::ListLit(uint32_t file, ast::ExprId id) {
 TypeId Checker::Quantifier(uint32_t file, ast::ExprId id) {
   const ast::Expr& e = ast_.expr(id);
   TypeId list = Expr(file, e.a);
-  const Type& lt = types_.Get(list);
+  // By value: checking the `where` clause and the projection may add types, which moves the
+  // table's storage.
+  const TypeKind list_kind = types_.Get(list).kind;
   TypeId elem = types_.error();
-  if (lt.kind == TypeKind::List) {
-    elem = lt.elem;
-  } else if (lt.kind != TypeKind::Error) {
+  if (list_kind == TypeKind::List) {
+    elem = types_.Get(list).elem;
+  } else if (list_kind != TypeKind::Error) {
     Error(file, ast_.expr(e.a).span, DiagCode::NotAList, Describe(file, e.a));
   }
   size_t depth = locals_.size();
@@ -846,7 +848,7 @@ TypeId Checker::Quantifier(uint32_t file, ast::ExprId id) {
   if (e.c != ast::kNone)
     projection = Expr(file, e.c);
   Unbind(depth, file);
-  if (lt.kind != TypeKind::List)
+  if (list_kind != TypeKind::List)
     return types_.error();
   switch (e.quant) {
     case ast::QuantKind::Any:

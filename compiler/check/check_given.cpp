@@ -41,7 +41,7 @@ bool IsInteger(const std::string& number) {
 }  // namespace
 
 void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::string& where,
-                         const SchemaType* declared) {
+                         const SchemaType* declared, bool in_facts) {
   const ast::Json& j = ast_.json[id];
   const Type& t = types_.Get(type);
   if (j.kind == ast::JsonKind::Null)
@@ -175,7 +175,7 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
           CheckGenerate(f, j.items[i], t.elem, where);  // its records join the list
           continue;
         }
-        CheckGiven(f, j.items[i], t.elem, at, element ? &*element : nullptr);
+        CheckGiven(f, j.items[i], t.elem, at, element ? &*element : nullptr, in_facts);
       }
       return;
     }
@@ -185,7 +185,7 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
         return;
       }
       for (size_t i = 0; i < j.items.size(); ++i) {
-        CheckGiven(f, j.items[i], t.elem, where + "." + j.keys[i].text);
+        CheckGiven(f, j.items[i], t.elem, where + "." + j.keys[i].text, nullptr, in_facts);
       }
       return;
     case TypeKind::Record: {
@@ -215,8 +215,13 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
           field = record.Find(key.text);
         }
         if (!field) {
-          auto& d = Error(f, key.span, DiagCode::GivenFieldUnknown, key.text);
-          d.message = fmt::format("`{}` has no field `{}`", where, key.text);
+          // As the decoder: ignored (with a warning) unless strict, or inside `facts`, or in a
+          // record the decoder does not read.
+          const bool error = strict_given_ || in_facts || record.schema == UINT32_MAX;
+          auto& d = error ? Error(f, key.span, DiagCode::GivenFieldUnknown, key.text)
+                          : Error(f, key.span, DiagCode::GivenFieldIgnored, where, key.text);
+          if (error)
+            d.message = fmt::format("`{}` has no field `{}`", where, key.text);
           if (!Suggest(d, key.text, names, key.span, true)) {
             std::string list;
             for (const std::string& n : names)
@@ -226,7 +231,8 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
           continue;
         }
         CheckGiven(f, j.items[i], field->type, where + "." + key.text,
-                   field->id != UINT16_MAX ? &out_.schema.field(field->id).type : nullptr);
+                   field->id != UINT16_MAX ? &out_.schema.field(field->id).type : nullptr,
+                   in_facts);
       }
       return;
     }
@@ -275,7 +281,7 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
           continue;
         }
         CheckGiven(f, j.items[i], fact.type, "facts." + key.text,
-                   fact.field != UINT16_MAX ? &out_.schema.field(fact.field).type : nullptr);
+                   fact.field != UINT16_MAX ? &out_.schema.field(fact.field).type : nullptr, true);
       }
       return;
     }

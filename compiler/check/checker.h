@@ -58,7 +58,7 @@ size_t RecordLineCount(const RecordValue& claim);       // the length of its `li
 class Checker {
  public:
   Checker(const frontend::Sources& sources, diag::DiagSink& sink, CheckedProgram& out,
-          const Terminology* terminology);
+          const Terminology* terminology, bool strict_given);
   void Run();
 
  private:
@@ -136,8 +136,10 @@ class Checker {
 
   // ---- test records (check_given.cpp, check_records.cpp)
   // `declared` is the schema type of a claim field or fact, for its bounds and values.
+  // `in_facts`: inside the claim's `facts`, where the decoder refuses keys it does not know
+  // (R0706), so a test's unknown key is an error there whatever `strict_given_` says.
   void CheckGiven(uint32_t file, ast::JsonId id, TypeId type, const std::string& where,
-                  const SchemaType* declared = nullptr);
+                  const SchemaType* declared = nullptr, bool in_facts = false);
   void CheckGenerate(uint32_t file, ast::JsonId id, TypeId elem, const std::string& where);
   void CheckFixtures(uint32_t file);
   // The fixture `use` names, seen from `file`: (file, index); reports why not when `report`.
@@ -165,6 +167,9 @@ class Checker {
   CheckedProgram& out_;
   TypeTable& types_;
   const Terminology* terminology_;
+  // A key of a test record the schema does not declare: an error (E0314) rather than a warning
+  // (W0604) and ignored, as `warrant run --strict` refuses what `warrant run` ignores.
+  bool strict_given_ = false;
 
   // Per file: names of codesets, tables and file-level lets.
   std::vector<std::map<std::string, Ref>> file_names_;

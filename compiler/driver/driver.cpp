@@ -27,14 +27,16 @@ constexpr const OptionSpec* kRunOptions[] = {&kDecisionsOutput, &kJobs,        &
                                              &kNoProgress};
 constexpr const OptionSpec* kExplainOptions[] = {&kClaim, &kLine,   &kJson,        &kHtml,
                                                  &kTests, &kFilter, &kTerminology, &kDiagnostics};
-constexpr const OptionSpec* kTestOptions[] = {
-    &kFilter, &kJunit, &kCoverage, &kMinCoverage, &kTerminology, &kDiagnostics, &kNoProgress};
+constexpr const OptionSpec* kTestOptions[] = {&kFilter,      &kJunit,      &kCoverage,
+                                              &kMinCoverage, &kTestStrict, &kTerminology,
+                                              &kDiagnostics, &kNoProgress};
 constexpr const OptionSpec* kLintOptions[] = {&kDenyWarnings, &kTerminology, &kDiagnostics};
 constexpr const OptionSpec* kImportOptions[] = {&kWtermOutput};
 constexpr const OptionSpec* kCodesetShowOptions[] = {&kAsOf, &kTerminology, &kDiagnostics};
 constexpr const OptionSpec* kDisasmOptions[] = {&kTerminology, &kDiagnostics};
 constexpr const OptionSpec* kLspOptions[] = {&kTerminology};
 constexpr const OptionSpec* kFmtOptions[] = {&kCheckOnly};
+constexpr const OptionSpec* kSchemaOptions[] = {&kJsonSchema};
 
 constexpr size_t kMany = SIZE_MAX;
 
@@ -101,6 +103,14 @@ const CommandSpec kCommands[] = {
     {"codeset show", "NAME <dir|files>", "list the codes codeset NAME holds",
      "Without --as-of, or without terminology for that date, lists the codeset's intervals.",
      kCodesetShowOptions, 2, 2, ValueKind::Path, &RunCodeset, false},
+    {"schema", "[pack.wpk|dir|file.warrant]",
+     "print the claim schema: records, fields, types, the pack's extensions and facts",
+     "Lists every record of the claim JSON with its fields: type, what an absent (or null) field "
+     "is, and a description; fields a pack adds with `extend` are marked +, its facts listed "
+     "under `facts`. Without an argument, the criteria of the current directory; a directory "
+     "without criteria gives the base schema. With --json-schema, a JSON Schema of the claims "
+     "`warrant run` accepts, for producers to validate against.",
+     kSchemaOptions, 0, 1, ValueKind::Path, &RunSchema, false},
     {"disasm", "<pack.wpk|dir>", "list a pack's bytecode with its source lines", "", kDisasmOptions,
      1, 1, ValueKind::Path, &RunDisasm, false},
     {"fmt", "<files|dirs|->...",

@@ -162,6 +162,17 @@ const OptionSpec kStrict{
       o.strict = true;
       return true;
     }};
+const OptionSpec kTestStrict{
+    .name = "strict",
+    .kind = ValueKind::Flag,
+    .help =
+        "a field of a test's `given` the claim schema does not declare is an error (E0314), not "
+        "ignored with a warning (W0604)",
+    .project = true,
+    .apply = [](Options& o, const std::string&, std::string&) {
+      o.strict = true;
+      return true;
+    }};
 const OptionSpec kExplainFindings{
     .name = "explain",
     .kind = ValueKind::Flag,
@@ -274,6 +285,17 @@ const OptionSpec kCheckOnly{
         "would",
     .apply = [](Options& o, const std::string&, std::string&) {
       o.check = true;
+      return true;
+    }};
+
+const OptionSpec kJsonSchema{
+    .name = "json-schema",
+    .kind = ValueKind::Flag,
+    .help =
+        "print a JSON Schema (draft 2020-12) of the claim JSON instead of the listing, with the "
+        "pack's fields and facts",
+    .apply = [](Options& o, const std::string&, std::string&) {
+      o.json_schema = true;
       return true;
     }};
 

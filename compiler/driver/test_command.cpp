@@ -5,9 +5,10 @@
 // in force on each line's date), so a test beside NCD 210.3 is not disturbed by other criteria
 // in the pack — unless it is a `pack` test, which every policy decides. A test that `needs
 // terminology` is skipped, and counted as skipped, when none is loaded. Each `expect` is checked
-// by test_expect.h. With --junit the results are also written as JUnit XML (junit.h); with
-// --coverage or --min-coverage every decision also runs under a CoverageSink and the report is
-// printed by coverage_report.h.
+// by test_expect.h. A key of a `given` record the claim schema does not declare is ignored with
+// a warning (W0604), as `warrant run` ignores it; with --strict it is an error (E0314). With
+// --junit the results are also written as JUnit XML (junit.h); with --coverage or --min-coverage
+// every decision also runs under a CoverageSink and the report is printed by coverage_report.h.
 #include <ostream>
 
 #include <fmt/format.h>
@@ -34,6 +35,7 @@ int RunTest(const Options& options, std::istream&, std::ostream& out, std::ostre
   Progress progress(err, options.progress && &report == &out && IsTerminal(err) && !IsTerminal(out),
                     0);
   CompileOptions compile = MakeCompileOptions(options, true);
+  compile.strict_given = options.strict;
   compile.on_phase = [&](std::string_view phase) { progress.Phase(phase); };
   auto c = Compile(options.inputs, compile);
   progress.Finish();

@@ -92,8 +92,10 @@ void WriteExplainText(const Explanation& x, std::string& out) {
     for (const ExplainRule& r : line.rules) {
       if (!applies(r))
         continue;
-      out += fmt::format("  rule {} \"{}\" ({} v{}) — {}\n", r.name, r.title, r.policy, r.version,
-                         r.applied == "unknown" ? "may apply (unknown)" : "applies");
+      // An untitled rule is shown by its name alone, not with an empty `""`.
+      out += fmt::format("  rule {}{} ({} v{}) — {}\n", r.name,
+                         r.title.empty() ? "" : fmt::format(" \"{}\"", r.title), r.policy,
+                         r.version, r.applied == "unknown" ? "may apply (unknown)" : "applies");
       for (const ExplainStatement& st : r.statements) {
         std::string where = st.site.substr(st.site.find(':') + 1);
         where = where.substr(0, where.find(':'));

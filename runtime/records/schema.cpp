@@ -89,13 +89,13 @@ constexpr BaseRecord kBaseRecords[] = {
 
 // Other spellings of base keys: `dx_ptr` is how the test conventions (criteria-examples.md)
 // write diagnosis pointers.
-struct Alias {
+struct KeyAlias {
   FieldId field;
   const char* name;  // the field's own name, checked: a schema read from a pack may be anything
   const char* key;
 };
 
-constexpr Alias kAliases[] = {{FieldId::line_dx_pointers, "dx_pointers", "dx_ptr"}};
+constexpr KeyAlias kAliases[] = {{FieldId::line_dx_pointers, "dx_pointers", "dx_ptr"}};
 
 Schema BuildBase() {
   Schema s;
@@ -321,7 +321,7 @@ std::optional<std::string> Schema::Finish() {
       r.initial.push_back(initial);
     }
   }
-  for (const Alias& alias : kAliases) {
+  for (const KeyAlias& alias : kAliases) {
     const auto id = static_cast<size_t>(alias.field);
     if (id >= fields_.size() || !fields_[id].base || fields_[id].name != alias.name)
       continue;
@@ -354,6 +354,15 @@ uint16_t Schema::FindRecord(std::string_view name) const {
       return static_cast<uint16_t>(i);
   }
   return kNoIndex16;
+}
+
+std::string_view Schema::Alias(uint16_t field) const {
+  for (const KeyAlias& alias : kAliases) {
+    const auto id = static_cast<size_t>(alias.field);
+    if (id == field && id < fields_.size() && fields_[id].base && fields_[id].name == alias.name)
+      return alias.key;
+  }
+  return {};
 }
 
 bool Schema::Extended() const {

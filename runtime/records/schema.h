@@ -250,6 +250,8 @@ class Schema {
   const FieldDef* Find(uint16_t record, std::string_view name) const;
   // The named record `name` ("line", "provider"), or kNoIndex16.
   uint16_t FindRecord(std::string_view name) const;
+  // The other input key of a field, if it has one (`dx_ptr` for line.dx_pointers); else empty.
+  std::string_view Alias(uint16_t field) const;
 
   // The declared facts in declaration order: the `fact` instruction's operand indexes this.
   std::span<const uint16_t> facts() const { return record(RecordId::facts).fields; }

@@ -50,6 +50,10 @@ std::vector<Case> LoadCases(const fs::path& root) {
         continue;
       } else if (line.rfind("// --- ", 0) == 0) {
         in_split = true;  // split files (claims, other sources) are not the example
+      } else if (line == "// ---" || line.rfind("//", 0) != 0) {
+        in_split = false;  // a split ends at a bare `// ---` or at the first line of source
+        if (line != "// ---")
+          c.source.push_back(line);
       } else if (!in_split) {
         c.source.push_back(line);
       }
