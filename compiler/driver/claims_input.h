@@ -1,0 +1,37 @@
+// The claims input of `run`, `explain` and `convert`: its format, told by --input-format or by
+// its first bytes (SniffFormat), read from a stream without losing the bytes looked at.
+#pragma once
+
+#include <istream>
+#include <memory>
+#include <streambuf>
+#include <string>
+
+#include "runtime/formats/claim_source.h"
+
+namespace warrant::driver {
+
+// Reads the head of `in` to tell its format; stream() then gives every byte of `in`, the head
+// included, so an NDJSON input is still read as a stream.
+class SniffedInput {
+ public:
+  // `forced`: the --input-format word, or "" to tell by content.
+  SniffedInput(std::istream& in, const std::string& forced);
+  ~SniffedInput();
+  SniffedInput(const SniffedInput&) = delete;
+  SniffedInput& operator=(const SniffedInput&) = delete;
+
+  InputFormat format() const { return format_; }
+
+  std::istream& stream() { return *stream_; }
+
+ private:
+  std::unique_ptr<std::streambuf> buffer_;
+  std::unique_ptr<std::istream> stream_;
+  InputFormat format_ = InputFormat::Ndjson;
+};
+
+// The format `forced` names, or the one `text` starts as.
+InputFormat ChooseFormat(const std::string& forced, std::string_view text);
+
+}  // namespace warrant::driver
