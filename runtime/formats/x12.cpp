@@ -157,7 +157,9 @@ class Reader {
       where += "ST " + env_.st + ", segment " + std::to_string(env_.segments);
     else
       where += "segment " + std::to_string(env_.outside) + " of the interchange";
-    return where + " (" + std::string(segment.id()) + ")";
+    if (segment.id().empty())
+      return where;
+    return where + " (" + std::string(segment.id().substr(0, 8)) + ")";
   }
 
   void Envelope(uint64_t line, const std::string& message) {
@@ -379,7 +381,9 @@ class Reader {
       Fail(s, message);
       return;
     }
-    if (taint_[level_].empty())
+    if (level_ == 0)  // the submitter and receiver: no claim reads them
+      Envelope(s, message);
+    else if (taint_[level_].empty())
       taint_[level_] = Where(s) + ": " + message;
   }
 
