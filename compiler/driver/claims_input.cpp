@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <ostream>
+
+#include "runtime/core/text.h"
 
 namespace warrant::driver {
 namespace {
@@ -36,6 +39,14 @@ class PrefixedBuffer : public std::streambuf {
 };
 
 }  // namespace
+
+void PrintInputProblems(std::ostream& err, const std::vector<std::string>& problems) {
+  constexpr size_t kShown = 20;
+  for (size_t i = 0; i < problems.size() && i < kShown; ++i)
+    err << "error: " << TerminalText(problems[i]) << '\n';
+  if (problems.size() > kShown)
+    err << "... and " << problems.size() - kShown << " more errors of the input's envelopes\n";
+}
 
 InputFormat ChooseFormat(const std::string& forced, std::string_view text) {
   if (const std::optional<InputFormat> named = InputFormatNamed(forced))

@@ -6,6 +6,7 @@
 #include <memory>
 #include <streambuf>
 #include <string>
+#include <vector>
 
 #include "runtime/formats/claim_source.h"
 
@@ -30,6 +31,10 @@ class SniffedInput {
   std::unique_ptr<std::istream> stream_;
   InputFormat format_ = InputFormat::Ndjson;
 };
+
+// Prints a reader's envelope or document errors as `error: ...` lines, the first 20 of them and
+// then how many more (a file of many transaction sets may repeat one mistake in each).
+void PrintInputProblems(std::ostream& err, const std::vector<std::string>& problems);
 
 // The format `forced` names, or the one `text` starts as.
 InputFormat ChooseFormat(const std::string& forced, std::string_view text);

@@ -44,6 +44,7 @@ struct Options {
   int min_coverage = -1;                 // --min-coverage P, in tenths of a percent
   bool check = false;                    // --check (fmt: report, do not rewrite)
   std::string input_format;              // --input-format / convert --from: "" tells by content
+  std::string output_format;             // convert --to: "" is ndjson
   // Colour on standard output / standard error: set by the driver for a terminal only
   // (terminal.h), never for the string streams of tests.
   bool color_out = false;

@@ -43,8 +43,7 @@ int RunConvert(const Options& options, std::istream& in, std::ostream& out, std:
     }
   }
   out << output;
-  for (const std::string& problem : input.problems)
-    err << "error: " << TerminalText(problem) << '\n';
+  PrintInputProblems(err, input.problems);
   return errors > 0 || !input.problems.empty() ? 1 : 0;
 }
 

@@ -242,8 +242,7 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
     }
   }
   // Envelope and document errors: every claim before them is explained above.
-  for (const std::string& problem : converted.problems)
-    err << "error: " << TerminalText(problem) << '\n';
+  PrintInputProblems(err, converted.problems);
   malformed += converted.problems.size();
   if (!options.html.empty() && explained == 1) {
     if (!WriteWholeFile(options.html, html, why)) {

@@ -303,7 +303,10 @@ const OptionSpec kTo{.name = "to",
                      .kind = ValueKind::Choice,
                      .choices = "ndjson",
                      .help = "the output's format: Warrant NDJSON, one claim per line",
-                     .apply = [](Options&, const std::string&, std::string&) { return true; }};
+                     .apply = [](Options& o, const std::string& v, std::string&) {
+                       o.output_format = v;
+                       return true;
+                     }};
 
 }  // namespace opt
 

@@ -438,8 +438,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   }
   const bool read_failed = reader.failed() || ReadFailed(*input);
   // Envelope and document errors: every claim before them is decided above.
-  for (const std::string& problem : converted_input.problems)
-    err << "error: " << TerminalText(problem) << '\n';
+  PrintInputProblems(err, converted_input.problems);
   if (read_failed) {
     // What was read before the failure is decided and written; the rest of the input is not.
     PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, ReadError(*input));
