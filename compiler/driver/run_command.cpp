@@ -246,6 +246,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   const bool converting = sniffed.format() != InputFormat::Ndjson;
   if (converting) {
     std::string text, why;
+    text.reserve(input_bytes);  // read whole: grown once rather than copied as it doubles
     if (!ReadAll(sniffed.stream(), text, why)) {
       PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, why);
       return kExitIo;

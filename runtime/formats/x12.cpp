@@ -31,31 +31,32 @@ bool AllDigits(std::string_view text) {
 
 // An X12 decimal (R type: "12.25", "-5", ".5") as JSON, or nullopt.
 std::optional<std::string> DecimalJson(std::string_view text) {
-  std::string out;
-  size_t i = 0;
-  if (i < text.size() && text[i] == '-')
-    out += text[i++];
-  size_t digits = 0;
-  while (i < text.size() && IsDigit(text[i])) {
-    out += text[i++];
-    ++digits;
-  }
-  if (digits == 0)
-    out += '0';
-  if (i < text.size() && text[i] == '.') {
-    ++i;
-    size_t fraction = 0;
-    std::string decimals;
-    while (i < text.size() && IsDigit(text[i])) {
-      decimals += text[i++];
-      ++fraction;
+  const bool negative = !text.empty() && text.front() == '-';
+  const std::string_view unsigned_text = text.substr(negative ? 1 : 0);
+  const size_t dot = unsigned_text.find('.');
+  const std::string_view whole = unsigned_text.substr(0, dot);
+  const std::string_view fraction =
+      dot == std::string_view::npos ? std::string_view() : unsigned_text.substr(dot + 1);
+  auto digits = [](std::string_view part) {
+    for (const char c : part) {
+      if (!IsDigit(c))
+        return false;
     }
-    if (fraction > 0)
-      out += "." + decimals;
-    digits += fraction;
-  }
-  if (digits == 0 || i != text.size() || digits > 18)
+    return true;
+  };
+  if (!digits(whole) || !digits(fraction) || whole.size() + fraction.size() == 0 ||
+      whole.size() + fraction.size() > 18)
     return std::nullopt;
+  std::string out;
+  if (negative)
+    out += '-';
+  if (whole.empty())
+    out += '0';
+  out += whole;
+  if (!fraction.empty()) {
+    out += '.';
+    out += fraction;
+  }
   return out;
 }
 
