@@ -228,8 +228,6 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     }
     output = &out_file.stream();
   }
-  // A progress bar only for a person watching a file being processed.
-  Progress progress(err, options.progress && input_bytes > 0 && IsTerminal(err), input_bytes);
 
   auto start = std::chrono::steady_clock::now();
   Counts total;
@@ -255,6 +253,10 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   }
   size_t next_converted = 0;
   const ConvertedClaim* converted = nullptr;  // the claim `line` holds, when converting
+  // A progress bar only for a person watching a file being processed (as NDJSON: it counts the
+  // bytes of the lines decided).
+  Progress progress(err, options.progress && input_bytes > 0 && !converting && IsTerminal(err),
+                    input_bytes);
 
   NdjsonReader reader(sniffed.stream());
   NdjsonLine line;

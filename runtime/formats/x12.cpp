@@ -133,7 +133,7 @@ class Reader {
       return problems_;
     Flush();
     if (!tokens_.error().empty())
-      problems_.push_back(std::string(name_) + ":" + tokens_.error());
+      Envelope(tokens_.error_line(), tokens_.error());
     const uint64_t end_line = segment.line;
     if (env_.in_st)
       Envelope(end_line, "the input ends inside transaction set ST " + env_.st + " (no SE)");

@@ -61,9 +61,10 @@ void X12Tokenizer::AdvanceTo(size_t pos) {
 bool X12Tokenizer::ReadIsaDelimiters() {
   const std::string_view isa = text_.substr(pos_);
   if (isa.size() < 4 || IsAlnum(isa[3]) || IsBlank(isa[3])) {
-    error_ = "line " + std::to_string(line_) +
-             ": the ISA segment has no element separator after `ISA`; the rest of the input "
-             "cannot be split into segments";
+    error_line_ = line_;
+    error_ =
+        "the ISA segment has no element separator after `ISA`; the rest of the input "
+        "cannot be split into segments";
     return false;
   }
   const char element = isa[3];
@@ -79,16 +80,17 @@ bool X12Tokenizer::ReadIsaDelimiters() {
       isa11 = at + 1;
   }
   if (seen < 16 || at + 2 >= isa.size()) {
-    error_ = "line " + std::to_string(line_) +
-             ": the ISA segment ends before ISA16 and the segment terminator (it should be 106 "
-             "bytes); the rest of the input cannot be split into segments";
+    error_line_ = line_;
+    error_ =
+        "the ISA segment ends before ISA16 and the segment terminator (it should be 106 "
+        "bytes); the rest of the input cannot be split into segments";
     return false;
   }
   const char component = isa[at + 1];
   const char terminator = isa[at + 2];
   if (IsAlnum(terminator) || terminator == element || terminator == component) {
-    error_ = "line " + std::to_string(line_) + ": the ISA segment's terminator `" +
-             std::string(1, terminator) +
+    error_line_ = line_;
+    error_ = "the ISA segment's terminator `" + std::string(1, terminator) +
              "` (the byte after ISA16) is a letter, a digit or another delimiter; the rest of "
              "the input cannot be split into segments";
     return false;
@@ -117,7 +119,8 @@ bool X12Tokenizer::Next(X12Segment& out) {
     if (!ReadIsaDelimiters())
       return false;
   } else if (!started_) {
-    error_ = "line " + std::to_string(line_) + ": the input does not start with an ISA segment";
+    error_line_ = line_;
+    error_ = "the input does not start with an ISA segment";
     return false;
   }
   size_t end = text_.find(delimiters_.segment, pos_);

@@ -46,10 +46,13 @@ class X12Tokenizer {
   explicit X12Tokenizer(std::string_view text);
 
   // The next segment, or false at the end of the input or at an input it cannot split (then
-  // error() says why and where: text before the first ISA, an ISA too short to give delimiters).
+  // error() says why and error_line() where: text before the first ISA, an ISA too short to give
+  // delimiters).
   bool Next(X12Segment& out);
 
   const std::string& error() const { return error_; }
+
+  uint64_t error_line() const { return error_line_; }
 
   // The delimiters of the interchange the last segment belongs to.
   const X12Delimiters& delimiters() const { return delimiters_; }
@@ -64,6 +67,7 @@ class X12Tokenizer {
   bool started_ = false;  // an ISA has given delimiters
   X12Delimiters delimiters_;
   std::string error_;
+  uint64_t error_line_ = 0;
 };
 
 }  // namespace warrant

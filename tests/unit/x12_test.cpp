@@ -28,6 +28,7 @@ std::string Isa(char element, char repetition, char component, char terminator,
   return isa;
 }
 
+// The segments' elements; `error` gets the tokenizer's error as "LINE: message".
 std::vector<std::vector<std::string>> Split(const std::string& text, std::string* error = nullptr,
                                             std::vector<uint64_t>* lines = nullptr) {
   X12Tokenizer tokens(text);
@@ -39,7 +40,8 @@ std::vector<std::vector<std::string>> Split(const std::string& text, std::string
       lines->push_back(segment.line);
   }
   if (error)
-    *error = tokens.error();
+    *error =
+        tokens.error().empty() ? "" : std::to_string(tokens.error_line()) + ": " + tokens.error();
   return out;
 }
 
@@ -125,9 +127,9 @@ TEST_CASE("x12: an input that does not start with a readable ISA stops with a lo
           "[x12]") {
   std::string error;
   CHECK(Split("GS*HC~", &error).empty());
-  CHECK(error == "line 1: the input does not start with an ISA segment");
+  CHECK(error == "1: the input does not start with an ISA segment");
   CHECK(Split("\nISA*00*  *00~", &error).empty());
-  CHECK(error.find("line 2: the ISA segment ends before ISA16") == 0);
+  CHECK(error.find("2: the ISA segment ends before ISA16") == 0);
   CHECK(Split("ISA 00 01", &error).empty());
   CHECK(error.find("no element separator") != std::string::npos);
 }
