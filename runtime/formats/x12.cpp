@@ -412,6 +412,7 @@ class Reader {
   void Clm(const X12Segment& s) {
     Flush();
     claim_.emplace();
+    claim_->lines = std::move(spare_lines_);  // empty, with the capacity of earlier claims
     claim_error_.clear();
     claim_where_ = Where(s);
     claim_line_ = s.line;
@@ -470,6 +471,8 @@ class Reader {
       out.json = X12ClaimJson(*claim_);
     else
       out.error = claim_error_;
+    claim_->lines.clear();
+    spare_lines_ = std::move(claim_->lines);
     claim_.reset();
     claim_error_.clear();
     loop_ = Loop::OtherPayer;  // until the next HL or CLM, segments belong to no claim
@@ -734,6 +737,7 @@ class Reader {
   Loop loop_ = Loop::Header;
 
   std::optional<X12Claim> claim_;
+  std::vector<X12Line> spare_lines_;
   std::string claim_error_;
   std::string claim_where_;
   uint64_t claim_line_ = 0;
