@@ -117,7 +117,8 @@ void Process(Session& session, Evidence& evidence, const NdjsonLine& line,
     error = ConversionError(*converted);
     decoded = false;
   } else {
-    decoded = session.Evaluate(line.text, error);
+    // Over the record limit, a batch holds no text for the line: refused as too large.
+    decoded = line.truncated ? session.Evaluate(line, error) : session.Evaluate(line.text, error);
     if (!decoded)
       LocateRecordError(*converted, error);
   }
