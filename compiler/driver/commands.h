@@ -44,6 +44,8 @@ struct Options {
   int min_coverage = -1;                 // --min-coverage P, in tenths of a percent
   bool check = false;                    // --check (fmt: report, do not rewrite)
   bool json_schema = false;              // schema --json-schema
+  std::string input_format;              // --input-format / convert --from: "" tells by content
+  std::string output_format;             // convert --to: "" is ndjson
   // Colour on standard output / standard error: set by the driver for a terminal only
   // (terminal.h), never for the string streams of tests.
   bool color_out = false;
@@ -90,6 +92,7 @@ int RunCodeset(const Options& options, std::istream& in, std::ostream& out, std:
 int RunExplain(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunDisasm(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunConvert(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunLsp(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunSchema(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 

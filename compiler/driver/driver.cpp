@@ -23,10 +23,12 @@ constexpr const OptionSpec* kCheckOptions[] = {&kDump, &kDiagnostics, &kTerminol
 constexpr const OptionSpec* kBuildOptions[] = {&kPackOutput, &kTerminology, &kDiagnostics,
                                                &kNoProgress};
 constexpr const OptionSpec* kRunOptions[] = {&kDecisionsOutput, &kJobs,        &kExplainFindings,
-                                             &kStrict,          &kTerminology, &kDiagnostics,
-                                             &kNoProgress};
-constexpr const OptionSpec* kExplainOptions[] = {&kClaim, &kLine,   &kJson,        &kHtml,
-                                                 &kTests, &kFilter, &kTerminology, &kDiagnostics};
+                                             &kStrict,          &kInputFormat, &kTerminology,
+                                             &kDiagnostics,     &kNoProgress};
+constexpr const OptionSpec* kExplainOptions[] = {&kClaim,       &kLine,        &kJson,
+                                                 &kHtml,        &kTests,       &kFilter,
+                                                 &kInputFormat, &kTerminology, &kDiagnostics};
+constexpr const OptionSpec* kConvertOptions[] = {&kFrom, &kTo};
 constexpr const OptionSpec* kTestOptions[] = {&kFilter,      &kJunit,      &kCoverage,
                                               &kMinCoverage, &kTestStrict, &kTerminology,
                                               &kDiagnostics, &kNoProgress};
@@ -51,16 +53,26 @@ const CommandSpec kCommands[] = {
      "terminology it was built with; the same inputs always give the same bytes. Warns (W0603) "
      "when the criteria call billable() or exists() and no terminology is loaded.",
      kBuildOptions, 1, kMany, ValueKind::Path, &RunBuild, false},
-    {"run", "<pack.wpk|dir> [claims.ndjson|-]", "decide every claim line of an NDJSON stream",
-     "Reads NDJSON claims (standard input without a file, or with -) and writes one decision "
-     "record per claim, in input order whatever -j is; a malformed line gets an error record in "
-     "its place. The summary goes to standard error.",
+    {"run", "<pack.wpk|dir> [claims.ndjson|claims.837|-]",
+     "decide every claim line of an NDJSON, X12 837 or FHIR input",
+     "Reads claims (standard input without a file, or with -) and writes one decision record per "
+     "claim, in input order whatever -j is; a malformed line or claim gets an error record in "
+     "its place. X12 837 and FHIR R4 inputs are told by their first bytes (or --input-format), "
+     "read whole and each claim decided as its Warrant record (docs/formats.md); an envelope "
+     "error is reported and exits 1, every claim before it still decided. The summary goes to "
+     "standard error.",
      kRunOptions, 1, 2, ValueKind::Path, &RunRun, false},
     {"explain", "<pack.wpk|dir> <claim.json|claims.ndjson|->  |  --tests <dirs|files>...",
      "show why each line of a claim was decided as it was",
      "The trace of each decision: the rules that applied, each statement with the values that "
      "decided it, and for a requirement not met, why not.",
      kExplainOptions, 1, kMany, ValueKind::Path, &RunExplain, false},
+    {"convert", "<claims.837|claims.json|->",
+     "print the claims of an X12 837 or FHIR input as Warrant NDJSON",
+     "One Warrant JSON record per claim on standard output, as `warrant run` decides it "
+     "(docs/formats.md has the mapping); a claim that cannot be read and an envelope error are "
+     "reported on standard error with where they are, and exit 1.",
+     kConvertOptions, 1, 1, ValueKind::Path, &RunConvert, false},
     {"test", "<dirs|files>...", "run the criteria's test blocks; exit 1 on any failure",
      "Each test block's claim is decided by the policy of its own file and every `expect` is "
      "checked.",

@@ -4,7 +4,9 @@
 // NDJSON stream, decides each selected claim with a trace recorder attached, and writes the
 // explanation as text (default), JSON (--json, one object per claim per line of output) or a
 // self-contained HTML report for one claim (--html FILE). A malformed record is reported with
-// its input line and code and the other claims are still explained. With --tests it explains
+// its input line and code and the other claims are still explained. An X12 837 or FHIR input
+// (told by its first bytes or --input-format) is converted first, each claim explained as its
+// Warrant record. With --tests it explains
 // the claims the criteria's own test blocks give (golden tests pin those explanations).
 #include <cerrno>
 #include <cstring>
@@ -16,6 +18,7 @@
 
 #include "compiler/base/integer.h"
 #include "compiler/compile.h"
+#include "compiler/driver/claims_input.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/file_io.h"
 #include "compiler/driver/record_message.h"
@@ -24,13 +27,15 @@
 #include "runtime/engine/engine.h"
 #include "runtime/explain/explain.h"
 #include "runtime/explain/explain_render.h"
+#include "runtime/formats/claim_input.h"
 
 namespace warrant::driver {
 namespace {
 
 struct Record {
   std::string_view text;
-  uint64_t number = 0;  // 1-based input line
+  uint64_t number = 0;                        // 1-based input line
+  const ConvertedClaim* converted = nullptr;  // its claim, for an X12 or FHIR input
 };
 
 // A .json file is one claim; anything else is NDJSON, one claim per non-blank line.
@@ -154,9 +159,18 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
     return kExitIo;
   }
 
-  if (StartsAsJsonArray(text)) {
+  const InputFormat format = ChooseFormat(options.input_format, text);
+  ConvertedInput converted;
+  std::vector<Record> records;
+  if (format != InputFormat::Ndjson) {
+    converted = ConvertClaims(format, text, name);
+    for (const ConvertedClaim& claim : converted.claims)
+      records.push_back({claim.json, claim.line, &claim});
+  } else if (StartsAsJsonArray(text)) {
     PrintPlain(err, diag::DiagCode::ClaimsNotNdjson, name);
     return 1;
+  } else {
+    records = SplitRecords(name, text);
   }
 
   ExplainOptions explain_options;
@@ -176,10 +190,19 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
   std::string output;
   std::string html;
   size_t explained = 0, malformed = 0;
-  for (const Record& record : SplitRecords(name, text)) {
+  for (const Record& record : records) {
     RecordError error;
     recorder.Clear();
-    if (!session.Evaluate(record.text, error, &recorder)) {
+    bool decoded;
+    if (record.converted != nullptr && !record.converted->error.empty()) {
+      error = ConversionError(*record.converted);
+      decoded = false;
+    } else {
+      decoded = session.Evaluate(record.text, error, &recorder);
+      if (!decoded && record.converted != nullptr)
+        LocateRecordError(*record.converted, error);
+    }
+    if (!decoded) {
       // A malformed record only matters when it could be the claim asked for.
       if (options.claim_id.empty() || error.claim_id == options.claim_id ||
           error.claim_id.empty()) {
@@ -218,6 +241,9 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
       WriteExplainText(x, output);
     }
   }
+  // Envelope and document errors: every claim before them is explained above.
+  PrintInputProblems(err, converted.problems);
+  malformed += converted.problems.size();
   if (!options.html.empty() && explained == 1) {
     if (!WriteWholeFile(options.html, html, why)) {
       PrintPlain(err, diag::DiagCode::CannotWrite, options.html, why);

@@ -298,6 +298,36 @@ const OptionSpec kJsonSchema{
       o.json_schema = true;
       return true;
     }};
+const OptionSpec kInputFormat{
+    .name = "input-format",
+    .value = "FORMAT",
+    .kind = ValueKind::Choice,
+    .choices = "ndjson|x12|fhir",
+    .help =
+        "read the claims as Warrant NDJSON, X12 837 or FHIR R4 (default: told by the first "
+        "bytes: ISA is X12, a JSON object with a resourceType is FHIR, else NDJSON)",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.input_format = v;
+      return true;
+    }};
+const OptionSpec kFrom{.name = "from",
+                       .value = "FORMAT",
+                       .kind = ValueKind::Choice,
+                       .choices = "x12|fhir",
+                       .help = "the input's format (default: told by the first bytes)",
+                       .apply = [](Options& o, const std::string& v, std::string&) {
+                         o.input_format = v;
+                         return true;
+                       }};
+const OptionSpec kTo{.name = "to",
+                     .value = "FORMAT",
+                     .kind = ValueKind::Choice,
+                     .choices = "ndjson",
+                     .help = "the output's format: Warrant NDJSON, one claim per line",
+                     .apply = [](Options& o, const std::string& v, std::string&) {
+                       o.output_format = v;
+                       return true;
+                     }};
 
 }  // namespace opt
 

@@ -1,5 +1,9 @@
 // `warrant run`: decide every claim of an NDJSON stream, in input order, on N threads.
 //
+// An X12 837 or FHIR input is read whole and converted first (runtime/formats/claim_input.h);
+// its claims then go through the same batches as NDJSON lines, each carrying the converted
+// claim so a record error names where in the input the claim is.
+//
 // The main thread reads lines into batches; workers (each with its own Session) decide a batch
 // into its own output buffer; batches are written strictly in input order, so the output is
 // byte-identical whatever -j is. A malformed line yields its error record in place and a message
@@ -26,6 +30,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/driver/claims_input.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/file_io.h"
 #include "compiler/driver/record_message.h"
@@ -33,6 +38,7 @@
 #include "runtime/core/text.h"
 #include "runtime/engine/engine.h"
 #include "runtime/explain/explain.h"
+#include "runtime/formats/claim_input.h"
 #include "runtime/records/ndjson.h"
 #include "runtime/records/record_json.h"
 
@@ -65,6 +71,7 @@ struct Batch {
   std::vector<size_t> ends;       // end offset of each line in `text` (its padding follows)
   std::vector<uint64_t> numbers;  // 1-based input line numbers
   std::vector<bool> too_large;    // over the record limit: refused, its text not kept
+  std::vector<const ConvertedClaim*> converted;  // each line's claim of an X12 or FHIR input
   std::string output;
   std::string messages;  // stderr text for malformed lines
   Counts counts;
@@ -81,6 +88,7 @@ struct Batch {
     ends.clear();
     numbers.clear();
     too_large.clear();
+    converted.clear();
     counts = Counts();
     done = false;
   }
@@ -97,10 +105,24 @@ struct Evidence {
 
 // Decides one line into the batch's output, spilling through `spill` when it grows past
 // kSpillBytes. A line the reader cut, or over the record limit, is refused by the decoder.
+// `converted` is the line's claim when the input is X12 or FHIR (null for NDJSON).
 void Process(Session& session, Evidence& evidence, const NdjsonLine& line,
-             const std::string& input_name, Batch& batch, const Session::Spill& spill) {
+             const ConvertedClaim* converted, const std::string& input_name, Batch& batch,
+             const Session::Spill& spill) {
   RecordError error;
-  if (!session.Evaluate(line, error)) {
+  bool decoded;
+  if (converted == nullptr) {
+    decoded = session.Evaluate(line, error);
+  } else if (!converted->error.empty()) {
+    error = ConversionError(*converted);
+    decoded = false;
+  } else {
+    // Over the record limit, a batch holds no text for the line: refused as too large.
+    decoded = line.truncated ? session.Evaluate(line, error) : session.Evaluate(line.text, error);
+    if (!decoded)
+      LocateRecordError(*converted, error);
+  }
+  if (!decoded) {
     session.AppendError(error, line.number, batch.output);
     batch.counts.errors++;
     batch.messages += RecordErrorLine(input_name, line.number, error);
@@ -207,8 +229,6 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     }
     output = &out_file.stream();
   }
-  // A progress bar only for a person watching a file being processed.
-  Progress progress(err, options.progress && input_bytes > 0 && IsTerminal(err), input_bytes);
 
   auto start = std::chrono::steady_clock::now();
   Counts total;
@@ -219,7 +239,27 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   if (options.explain)
     explainer = std::make_unique<Explainer>(*engine);
 
-  NdjsonReader reader(*input);
+  // X12 and FHIR inputs are read whole and converted; NDJSON is read as a stream.
+  SniffedInput sniffed(*input, options.input_format);
+  ConvertedInput converted_input;
+  const bool converting = sniffed.format() != InputFormat::Ndjson;
+  if (converting) {
+    std::string text, why;
+    text.reserve(input_bytes);  // read whole: grown once rather than copied as it doubles
+    if (!ReadAll(sniffed.stream(), text, why)) {
+      PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, why);
+      return kExitIo;
+    }
+    converted_input = ConvertClaims(sniffed.format(), text, input_name);
+  }
+  size_t next_converted = 0;
+  const ConvertedClaim* converted = nullptr;  // the claim `line` holds, when converting
+  // A progress bar only for a person watching a file being processed (as NDJSON: it counts the
+  // bytes of the lines decided).
+  Progress progress(err, options.progress && input_bytes > 0 && !converting && IsTerminal(err),
+                    input_bytes);
+
+  NdjsonReader reader(sniffed.stream());
   NdjsonLine line;
   std::map<std::string, uint64_t> ignored;  // every session's ignored fields, by path
   auto add_ignored = [&](const Session& session) {
@@ -228,11 +268,18 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   };
   // A JSON array (a pretty-printed one spans many lines) is refused line by line as malformed
   // records, like any other bad line; say once, first, what the input should be instead.
-  const bool any_line = reader.Next(line);
+  const bool any_line = !converting && reader.Next(line);
   if (any_line && !line.truncated && StartsAsJsonArray(line.text))
     PrintPlain(err, diag::DiagCode::ClaimsNotNdjson, input_name);
   bool first_pending = any_line;  // `line` holds the first line, not yet decided
   auto next_line = [&] {
+    if (converting) {
+      if (next_converted >= converted_input.claims.size())
+        return false;
+      converted = &converted_input.claims[next_converted++];
+      line = NdjsonLine{converted->json, converted->line, converted->json.size() > kMaxRecordBytes};
+      return true;
+    }
     if (first_pending) {
       first_pending = false;
       return true;
@@ -247,7 +294,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     Batch batch;
     const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
     while (!writer.failed() && next_line()) {
-      Process(session, evidence, line, input_name, batch, spill);
+      Process(session, evidence, line, converted, input_name, batch, spill);
       progress.Advance(line.text.size() + 1, [&] {
         return fmt::format("{} claims", total.claims + batch.counts.claims);
       });
@@ -298,7 +345,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
             const NdjsonLine in_place{
                 std::string_view(batch->text.data() + begin, batch->ends[i] - begin),
                 batch->numbers[i], batch->too_large[i]};
-            Process(session, evidence, in_place, input_name, *batch, spill);
+            Process(session, evidence, in_place, batch->converted[i], input_name, *batch, spill);
             if (batch->output.size() > kSpillBytes)
               spill_when_turn(*batch);
             begin = batch->ends[i] + kJsonPadding;
@@ -367,6 +414,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       current->text.append(kJsonPadding, ' ');  // what simdjson may read past the line's end
       current->numbers.push_back(line.number);
       current->too_large.push_back(too_large);
+      current->converted.push_back(converted);
       progress.Advance(line.text.size() + 1,
                        [&] { return fmt::format("{} claims", total.claims); });
       if (current->ends.size() >= kBatchLines || current->text.size() >= kBatchBytes)
@@ -393,6 +441,8 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     return kExitIo;
   }
   const bool read_failed = reader.failed() || ReadFailed(*input);
+  // Envelope and document errors: every claim before them is decided above.
+  PrintInputProblems(err, converted_input.problems);
   if (read_failed) {
     // What was read before the failure is decided and written; the rest of the input is not.
     PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, ReadError(*input));
@@ -430,6 +480,8 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   }
   if (read_failed)
     return kExitIo;
+  if (!converted_input.problems.empty())
+    return 1;
   // Some malformed records among decided claims are the input's business (their error records
   // are in the output); a run that decided nothing from records it read failed.
   return total.claims == 0 && total.errors > 0 ? 1 : 0;

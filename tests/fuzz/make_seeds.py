@@ -9,6 +9,8 @@ corpus/pack    packs built from examples/medicare and from every golden case und
 corpus/record  each claim of examples/claims.ndjson, and encounters from
                /work/shared/bench/gen.py (when present) and the golden cases' claims splits
 corpus/run     u32 little-endian pack length, a small pack, then claims (fuzz_run's input)
+corpus/x12     the synthetic X12 samples (../shared/data/claims/x12, when present) and each golden
+               case's X12 split (`// --- *.837p`)
 corpus/source  left alone: fuzz_source also reads examples/ and tests/cases/ directly
 """
 import glob
@@ -90,6 +92,29 @@ for size, name, path in small:
     with open(os.path.join(run_dir, name + ".bin"), "wb") as f:
         f.write(struct.pack("<I", len(pack)) + pack + body)
 
+x12_dir = reset("x12")
+x12_seeds = {}
+for path in sorted(glob.glob(os.path.join(root, "..", "shared", "data", "claims", "x12", "synthetic_*.txt"))):
+    text = open(path, "rb").read()
+    if len(text) <= 65536:
+        x12_seeds[os.path.basename(path)] = text
+for case in sorted(glob.glob(os.path.join(root, "tests/cases/**/*.warrant"), recursive=True)):
+    lines, in_x12 = [], False
+    for line in open(case, encoding="utf-8", errors="replace"):
+        if line.startswith("// --- "):
+            in_x12 = line.strip().endswith(".837p")
+            continue
+        if in_x12 and line.startswith("// "):
+            lines.append(line[3:])
+        else:
+            in_x12 = False
+    if lines:
+        x12_seeds[os.path.basename(case) + ".837p"] = "".join(lines).encode()
+for name, text in x12_seeds.items():
+    with open(os.path.join(x12_dir, name), "wb") as f:
+        f.write(text)
+
 shutil.rmtree(tmp)
-print("packs %d, records %d, runs %d" % (len(os.listdir(pack_dir)), len(os.listdir(record_dir)),
-                                          len(os.listdir(run_dir))))
+print("packs %d, records %d, runs %d, x12 %d" % (len(os.listdir(pack_dir)),
+                                                 len(os.listdir(record_dir)),
+                                                 len(os.listdir(run_dir)), len(os.listdir(x12_dir))))

@@ -1,0 +1,42 @@
+// The claims input of `run`, `explain` and `convert`: its format, told by --input-format or by
+// its first bytes (SniffFormat), read from a stream without losing the bytes looked at.
+#pragma once
+
+#include <istream>
+#include <memory>
+#include <streambuf>
+#include <string>
+#include <vector>
+
+#include "runtime/formats/claim_source.h"
+
+namespace warrant::driver {
+
+// Reads the head of `in` to tell its format; stream() then gives every byte of `in`, the head
+// included, so an NDJSON input is still read as a stream.
+class SniffedInput {
+ public:
+  // `forced`: the --input-format word, or "" to tell by content.
+  SniffedInput(std::istream& in, const std::string& forced);
+  ~SniffedInput();
+  SniffedInput(const SniffedInput&) = delete;
+  SniffedInput& operator=(const SniffedInput&) = delete;
+
+  InputFormat format() const { return format_; }
+
+  std::istream& stream() { return *stream_; }
+
+ private:
+  std::unique_ptr<std::streambuf> buffer_;
+  std::unique_ptr<std::istream> stream_;
+  InputFormat format_ = InputFormat::Ndjson;
+};
+
+// Prints a reader's envelope or document errors as `error: ...` lines, the first 20 of them and
+// then how many more (a file of many transaction sets may repeat one mistake in each).
+void PrintInputProblems(std::ostream& err, const std::vector<std::string>& problems);
+
+// The format `forced` names, or the one `text` starts as.
+InputFormat ChooseFormat(const std::string& forced, std::string_view text);
+
+}  // namespace warrant::driver

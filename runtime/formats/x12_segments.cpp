@@ -1,0 +1,148 @@
+#include "runtime/formats/x12_segments.h"
+
+#include <algorithm>
+
+namespace warrant {
+namespace {
+
+constexpr bool IsUpper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+
+constexpr bool IsDigit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+constexpr bool IsAlnum(char c) {
+  return IsUpper(c) || IsDigit(c) || (c >= 'a' && c <= 'z');
+}
+
+constexpr bool IsBlank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+}  // namespace
+
+std::vector<std::string_view> X12Components(std::string_view element, char component) {
+  std::vector<std::string_view> parts;
+  size_t begin = 0;
+  for (;;) {
+    const size_t end = element.find(component, begin);
+    parts.push_back(element.substr(begin, end == std::string_view::npos ? end : end - begin));
+    if (end == std::string_view::npos)
+      return parts;
+    begin = end + 1;
+  }
+}
+
+bool IsX12SegmentId(std::string_view id) {
+  if (id.size() < 2 || id.size() > 3 || !IsUpper(id[0]))
+    return false;
+  return std::all_of(id.begin() + 1, id.end(), [](char c) { return IsUpper(c) || IsDigit(c); });
+}
+
+X12Tokenizer::X12Tokenizer(std::string_view text) : text_(text) {
+  if (text_.substr(0, 3) == "\xEF\xBB\xBF")
+    pos_ = 3;
+}
+
+void X12Tokenizer::AdvanceTo(size_t pos) {
+  pos = std::min(pos, text_.size());
+  line_ +=
+      static_cast<uint64_t>(std::count(text_.begin() + static_cast<std::ptrdiff_t>(pos_),
+                                       text_.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
+  pos_ = pos;
+}
+
+// The ISA at pos_ gives the delimiters: the element separator is its fourth byte, ISA16 (the
+// component separator) is the byte after the 16th separator, and the terminator follows it.
+// ISA is fixed-width (106 bytes) in the standard; counting separators also reads ISAs whose
+// padding is wrong.
+bool X12Tokenizer::ReadIsaDelimiters() {
+  const std::string_view isa = text_.substr(pos_);
+  if (isa.size() < 4 || IsAlnum(isa[3]) || IsBlank(isa[3])) {
+    error_line_ = line_;
+    error_ =
+        "the ISA segment has no element separator after `ISA`; the rest of the input "
+        "cannot be split into segments";
+    return false;
+  }
+  const char element = isa[3];
+  size_t seen = 0;
+  size_t at = 2;
+  size_t isa11 = 0;
+  while (seen < 16) {
+    at = isa.find(element, at + 1);
+    if (at == std::string_view::npos || at > 200)
+      break;
+    ++seen;
+    if (seen == 11)
+      isa11 = at + 1;
+  }
+  if (seen < 16 || at + 2 >= isa.size()) {
+    error_line_ = line_;
+    error_ =
+        "the ISA segment ends before ISA16 and the segment terminator (it should be 106 "
+        "bytes); the rest of the input cannot be split into segments";
+    return false;
+  }
+  const char component = isa[at + 1];
+  const char terminator = isa[at + 2];
+  if (IsAlnum(terminator) || terminator == element || terminator == component) {
+    error_line_ = line_;
+    error_ = "the ISA segment's terminator `" + std::string(1, terminator) +
+             "` (the byte after ISA16) is a letter, a digit or another delimiter; the rest of "
+             "the input cannot be split into segments";
+    return false;
+  }
+  delimiters_.element = element;
+  delimiters_.component = component;
+  delimiters_.segment = terminator;
+  const char repetition = isa11 < isa.size() ? isa[isa11] : 'U';
+  delimiters_.repetition =
+      IsAlnum(repetition) || repetition == element || repetition == terminator ? '\0' : repetition;
+  started_ = true;
+  return true;
+}
+
+bool X12Tokenizer::Next(X12Segment& out) {
+  if (!error_.empty())
+    return false;
+  // Blanks between segments are layout (a terminator that is itself a line break included).
+  size_t start = pos_;
+  while (start < text_.size() && IsBlank(text_[start]))
+    ++start;
+  AdvanceTo(start);
+  if (pos_ >= text_.size())
+    return false;
+  if (text_.substr(pos_, 3) == "ISA" && pos_ + 3 < text_.size() && !IsAlnum(text_[pos_ + 3])) {
+    if (!ReadIsaDelimiters())
+      return false;
+  } else if (!started_) {
+    error_line_ = line_;
+    error_ = "the input does not start with an ISA segment";
+    return false;
+  }
+  size_t end = text_.find(delimiters_.segment, pos_);
+  if (end == std::string_view::npos)
+    end = text_.size();
+  std::string_view segment = text_.substr(pos_, end - pos_);
+  while (!segment.empty() && IsBlank(segment.back()) && segment.back() != delimiters_.element)
+    segment.remove_suffix(1);
+  out.text = segment;
+  out.line = line_;
+  out.elements.clear();
+  size_t begin = 0;
+  for (;;) {
+    const size_t sep = segment.find(delimiters_.element, begin);
+    out.elements.push_back(
+        segment.substr(begin, sep == std::string_view::npos ? sep : sep - begin));
+    if (sep == std::string_view::npos)
+      break;
+    begin = sep + 1;
+  }
+  AdvanceTo(end + 1);
+  return true;
+}
+
+}  // namespace warrant
