@@ -72,7 +72,8 @@ namespace opt {
 inline constexpr int kMaxJobs = 256;
 extern const OptionSpec kDump, kDiagnostics, kTerminology, kPackOutput, kDecisionsOutput,
     kWtermOutput, kJobs, kNoProgress, kExplainFindings, kClaim, kLine, kJson, kHtml, kTests,
-    kFilter, kJunit, kCoverage, kMinCoverage, kDenyWarnings, kAsOf, kCheckOnly, kStrict;
+    kFilter, kJunit, kCoverage, kMinCoverage, kDenyWarnings, kAsOf, kCheckOnly, kStrict,
+    kOutputFormat;
 }  // namespace opt
 
 // Every command and verb, in the order `warrant --help` lists them (driver.cpp).
