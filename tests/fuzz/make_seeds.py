@@ -9,9 +9,13 @@ corpus/pack    packs built from examples/medicare and from every golden case und
 corpus/record  each claim of examples/claims.ndjson, and encounters from
                /work/shared/bench/gen.py (when present) and the golden cases' claims splits
 corpus/run     u32 little-endian pack length, a small pack, then claims (fuzz_run's input)
+corpus/fhir    the CMS Blue Button FHIR samples of /work/shared/data/claims/fhir (CC0, when
+               present) and the small ones as two Bulk FHIR lines; fuzz_fhir also reads
+               tests/unit/data/fhir directly
 corpus/source  left alone: fuzz_source also reads examples/ and tests/cases/ directly
 """
 import glob
+import json
 import os
 import shutil
 import struct
@@ -89,6 +93,18 @@ for size, name, path in small:
     body = "".join(claims[:8]).encode()
     with open(os.path.join(run_dir, name + ".bin"), "wb") as f:
         f.write(struct.pack("<I", len(pack)) + pack + body)
+
+fhir_dir = reset("fhir")
+samples = "/work/shared/data/claims/fhir"
+if os.path.isdir(samples):
+    for name in sorted(os.listdir(samples)):
+        text = open(os.path.join(samples, name), encoding="utf-8").read()
+        shutil.copy(os.path.join(samples, name), os.path.join(fhir_dir, name))
+        if len(text) > 10000:
+            continue  # the large ones once, as documents
+        compact = json.dumps(json.loads(text), separators=(",", ":"))
+        with open(os.path.join(fhir_dir, name.replace(".json", ".ndjson")), "w") as f:
+            f.write(compact + "\n" + compact + "\n")
 
 shutil.rmtree(tmp)
 print("packs %d, records %d, runs %d" % (len(os.listdir(pack_dir)), len(os.listdir(record_dir)),
