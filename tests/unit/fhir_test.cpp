@@ -10,6 +10,7 @@
 
 #include "compiler/compile.h"
 #include "runtime/engine/engine.h"
+#include "runtime/formats/fhir_response.h"
 #include "runtime/pack/pack.h"
 #include "tests/unit/catch.h"
 
@@ -55,7 +56,7 @@ Read ReadAll(std::string_view text, std::string_view name = "in.json") {
   } while (0)
 
 // A claim resource around `items` and `diagnoses` (JSON array texts).
-std::string Claim(std::string_view diagnoses, std::string_view items) {
+std::string ClaimText(std::string_view diagnoses, std::string_view items) {
   return fmt::format(
       R"({{"resourceType":"Claim","id":"X1","billablePeriod":{{"start":"2025-03-01"}},)"
       R"("diagnosis":{},"item":{}}})",
@@ -179,23 +180,23 @@ TEST_CASE("fhir: a document that is not JSON or not FHIR is one located problem"
 }
 
 TEST_CASE("fhir: a claim's problem names its JSON path and fails that claim only", "[fhir]") {
-  const std::string good = Claim(kDx, kItem);
-  const std::string no_code = Claim(
+  const std::string good = ClaimText(kDx, kItem);
+  const std::string no_code = ClaimText(
       kDx,
       R"([{"sequence":1,"productOrService":{"coding":[{"system":"http://snomed.info/sct","code":"73761001"}]}}])");
-  const std::string icd9 = Claim(
+  const std::string icd9 = ClaimText(
       R"([{"sequence":1,"diagnosisCodeableConcept":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-9-cm","code":"250.00"}]}}])",
       kItem);
-  const std::string bad_pointer = Claim(
+  const std::string bad_pointer = ClaimText(
       kDx,
       R"([{"sequence":1,"diagnosisSequence":[2],"productOrService":{"coding":[{"system":"http://www.ama-assn.org/go/cpt","code":"82270"}]}}])");
-  const std::string bad_units = Claim(
+  const std::string bad_units = ClaimText(
       kDx,
       R"([{"sequence":1,"quantity":{"value":1.5},"productOrService":{"coding":[{"system":"http://www.ama-assn.org/go/cpt","code":"82270"}]}}])");
-  const std::string bad_hcpcs = Claim(
+  const std::string bad_hcpcs = ClaimText(
       kDx,
       R"([{"sequence":1,"productOrService":{"coding":[{"system":"http://www.ama-assn.org/go/cpt","code":"8227"}]}}])");
-  const std::string no_items = Claim(kDx, "[]");
+  const std::string no_items = ClaimText(kDx, "[]");
   const std::string pharmacy =
       R"({"resourceType":"Claim","id":"RX","type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/claim-type","code":"pharmacy"}]},"item":[]})";
   const std::string bundle = fmt::format(
@@ -261,7 +262,7 @@ TEST_CASE("fhir: NDJSON of resources, Patients found on any line", "[fhir]") {
 TEST_CASE("fhir: the sink can stop the reader", "[fhir]") {
   const std::string bundle =
       fmt::format(R"({{"resourceType":"Bundle","entry":[{{"resource":{}}},{{"resource":{}}}]}})",
-                  Claim(kDx, kItem), Claim(kDx, kItem));
+                  ClaimText(kDx, kItem), ClaimText(kDx, kItem));
   int seen = 0;
   ReadFhir(bundle, "b", [&](ConvertedClaim&) { return ++seen < 1; });
   CHECK(seen == 1);
@@ -368,6 +369,77 @@ rule gp "GP modifier" applies to line where line.code in therapy {
   CHECK(out.find(R"("reason":"units")") != std::string::npos);
   CHECK(out.find(R"({"claim":"FHIR-P-0001","line":1,"code":"99213","decision":"not_applicable")") !=
         std::string::npos);
+}
+
+}  // namespace warrant
+
+namespace warrant {
+
+TEST_CASE("fhir: a ClaimResponse from decision records", "[fhir]") {
+  const std::string decisions =
+      R"({"claim":"C1","line":1,"code":"92999","decision":"denied","findings":[{"outcome":"deny",)"
+      R"("reason":"frequency","carc":"CO-119","rarc":["N386"],"message":"one per year",)"
+      R"("policy":"NCD 1","version":2,"rule":"freq","at":"x:1:1"}],"pack":"sha256:ab"})"
+      "\n";
+  const uint32_t sequences[] = {6};
+  ClaimResponseInput in;
+  in.decisions = decisions;
+  in.claim_type = "professional";
+  in.patient_id = "P1";
+  in.pack = "sha256:ab";
+  in.created = "2026-01-01T00:00:00Z";
+  in.item_sequences = sequences;
+  std::string out;
+  AppendClaimResponse(in, out);
+  CHECK(
+      out ==
+      R"j({"resourceType":"ClaimResponse","id":"C1","extension":[{"url":"urn:warrant:fhir:pack",)j"
+      R"j("valueString":"sha256:ab"}],"identifier":[{"system":"urn:warrant:fhir:claim-id",)j"
+      R"j("value":"C1"}],"status":"active","type":{"coding":[{"system":)j"
+      R"j("http://terminology.hl7.org/CodeSystem/claim-type","code":"professional"}]},)j"
+      R"j("use":"claim","patient":{"identifier":{"value":"P1"}},"created":"2026-01-01T00:00:00Z",)j"
+      R"j("insurer":{"display":"unknown"},"request":{"reference":"Claim/C1","identifier":)j"
+      R"j({"system":"urn:warrant:fhir:claim-id","value":"C1"}},"outcome":"complete",)j"
+      R"j("disposition":"1 line: 1 denied","item":[{"itemSequence":6,"noteNumber":[1],)j"
+      R"j("adjudication":[{"category":{"coding":[{"system":"urn:warrant:fhir:decision",)j"
+      R"j("code":"denied"}]}},{"extension":[{"url":"urn:warrant:fhir:carc-group",)j"
+      R"j("valueCode":"CO"}],"category":{"coding":[{"system":"urn:warrant:fhir:finding-outcome",)j"
+      R"j("code":"deny"}]},"reason":{"coding":[{"system":)j"
+      R"j("https://x12.org/codes/claim-adjustment-reason-codes","code":"119"}]}},)j"
+      R"j({"category":{"coding":[{"system":"urn:warrant:fhir:finding-outcome","code":"remark"}]},)j"
+      R"j("reason":{"coding":[{"system":"https://x12.org/codes/remittance-advice-remark-codes",)j"
+      R"j("code":"N386"}]}}]}],"processNote":[{"number":1,"type":"display",)j"
+      R"j("text":"one per year (NCD 1, rule freq)"}]})j"
+      "\n");
+
+  // A record error: outcome error, the R07xx code; an id FHIR cannot hold is not made the id.
+  const std::string error =
+      R"({"claim":"C 2","input_line":4,"error":{"code":"R0704","message":"bad code",)"
+      R"("field":"lines[0].code"}})"
+      "\n";
+  ClaimResponseInput bad;
+  bad.decisions = error;
+  bad.pack = "sha256:ab";
+  bad.created = "2026-01-01";
+  out.clear();
+  AppendClaimResponse(bad, out);
+  CHECK(out.find("\"id\":") == std::string::npos);
+  CHECK(out.find(R"j("patient":{"display":"unknown"})j") != std::string::npos);
+  CHECK(out.find(R"j("request":{"identifier":{"system":"urn:warrant:fhir:claim-id",)j"
+                 R"j("value":"C 2"}})j") != std::string::npos);
+  CHECK(out.find(R"j("outcome":"error","disposition":"bad code (lines[0].code)")j") !=
+        std::string::npos);
+  CHECK(out.find(R"j("error":[{"code":{"coding":[{"system":"urn:warrant:fhir:record-error",)j"
+                 R"j("code":"R0704"}],"text":"bad code (lines[0].code)"}}]})j") !=
+        std::string::npos);
+
+  // Records that are not decisions are an error resource, not a crash.
+  ClaimResponseInput junk;
+  junk.decisions = "not json\n";
+  out.clear();
+  AppendClaimResponse(junk, out);
+  CHECK(out.find(R"("outcome":"error")") != std::string::npos);
+  CHECK(out.back() == '\n');
 }
 
 }  // namespace warrant
