@@ -464,13 +464,17 @@ class ClaimMapper {
     return true;
   }
 
-  // An amount as a record writes money; nullopt (and a failure) when it is not one.
-  bool Amount(double value, const std::string& at, std::string& text) {
+  // An amount as a record writes money; false (and a failure at `at`) when it is not one.
+  bool Amount(double value, std::string& text, const std::string& at) {
+    if (MoneyText(value, text))
+      return true;
+    return Fail(at, fmt::format("{} is not an amount in dollars and cents", value));
+  }
+
+  static bool MoneyText(double value, std::string& text) {
     const double cents = std::round(value * 100);
-    if (!std::isfinite(value) || value < 0 || std::fabs(value * 100 - cents) > 1e-6 ||
-        cents > 9e15) {
-      return Fail(at, fmt::format("{} is not an amount in dollars and cents", value));
-    }
+    if (!std::isfinite(value) || value < 0 || std::fabs(value * 100 - cents) > 1e-6 || cents > 9e15)
+      return false;
     const auto c = static_cast<int64_t>(cents);
     text = fmt::format("{}.{:02}", c / 100, c % 100);
     return true;
@@ -639,31 +643,35 @@ class ClaimMapper {
     std::string charge, allowed;
     if (const auto net = Member(item, "net")) {
       if (const auto value = NumberMember(*net, "value")) {
-        if (!Amount(*value, at + ".net.value", charge))
+        if (!Amount(*value, charge, at + ".net.value"))
           return false;
       }
     } else if (const auto price = Member(item, "unitPrice")) {
       if (const auto value = NumberMember(*price, "value")) {
         const auto quantity = Member(item, "quantity");
         const double units = quantity ? NumberMember(*quantity, "value").value_or(1) : 1;
-        if (!Amount(*value * units, at + ".unitPrice.value", charge))
+        if (!Amount(*value * units, charge, at + ".unitPrice.value"))
           return false;
       }
     }
     if (const auto adjudications = ArrayMember(item, "adjudication")) {
       size_t k = 0;
       for (Element a : *adjudications) {
+        const size_t index = k++;
         const auto amount = Member(a, "amount");
-        const auto value = amount ? NumberMember(*amount, "value") : std::nullopt;
-        const std::string amount_at = fmt::format("{}.adjudication[{}].amount.value", at, k++);
-        if (!value)
+        if (!amount)
           continue;
-        if (charge.empty() && IsAdjudication(a, "submitted")) {
-          if (!Amount(*value, amount_at, charge))
-            return false;
-        } else if (allowed.empty() && IsAdjudication(a, "eligible")) {
-          if (!Amount(*value, amount_at, allowed))
-            return false;
+        double value = 0;
+        if (const auto v = NumberMember(*amount, "value"))
+          value = *v;
+        else
+          continue;
+        std::string* into = charge.empty() && IsAdjudication(a, "submitted")   ? &charge
+                            : allowed.empty() && IsAdjudication(a, "eligible") ? &allowed
+                                                                               : nullptr;
+        if (into && !MoneyText(value, *into)) {
+          return Fail(fmt::format("{}.adjudication[{}].amount.value", at, index),
+                      fmt::format("{} is not an amount in dollars and cents", value));
         }
       }
     }

@@ -342,8 +342,8 @@ TEST_CASE("fhir: converted claims are decided like NDJSON ones", "[fhir]") {
   effective 2020-01-01
 codeset therapy: hcpcs = [97110]
 rule gp "GP modifier" applies to line where line.code in therapy {
-  require "GP" in line.modifiers else deny missing_modifier "therapy lines need GP"
-  require line.units <= 2 else deny units "at most 2 units"
+  require "GP" in line.modifiers else deny invalid_procedure "therapy lines need GP"
+  require line.units <= 2 else deny mue "at most 2 units"
 }
 )";
   auto compiled = Compile({root.string()});
@@ -366,7 +366,7 @@ rule gp "GP modifier" applies to line where line.code in therapy {
   // The institutional claim's 97110 has GP and 4 units: denied for units; the rest not applicable.
   CHECK(out.find(R"({"claim":"FHIR-I-0001","line":2,"code":"97110","decision":"denied")") !=
         std::string::npos);
-  CHECK(out.find(R"("reason":"units")") != std::string::npos);
+  CHECK(out.find(R"("reason":"mue")") != std::string::npos);
   CHECK(out.find(R"({"claim":"FHIR-P-0001","line":1,"code":"99213","decision":"not_applicable")") !=
         std::string::npos);
 }
