@@ -1,7 +1,7 @@
 // fhir_bench: FHIR R4 input against Warrant NDJSON on the same claims, in one process and run
 // (docs/performance.md, "FHIR input"). Not part of the test suite.
 //
-//   fhir_bench PACK CLAIMS.fhir.ndjson CLAIMS.ndjson [--runs N]
+//   fhir_bench PACK CLAIMS.fhir.ndjson CLAIMS.ndjson [--runs N] [--profile]
 //
 // CLAIMS.fhir.ndjson is bench/ndjson_to_fhir.py's conversion of CLAIMS.ndjson. Three passes,
 // interleaved, each a median of N after a warm-up, each ending with the decisions appended to an
@@ -10,8 +10,9 @@
 //   same      the records ReadFhir produced, as NDJSON, decoded and decided: the same claim
 //             content without the FHIR reading (FHIR carries no history or observations)
 //   ndjson    CLAIMS.ndjson as the workload has it (with history and observations)
-// Prints one JSON object: claims, the three medians, claims/s and the ratios fhir/same and
-// fhir/ndjson of the rates (1.0 = as fast).
+// --profile runs the fhir pass alone, N times (for perf record). Prints one JSON object: claims,
+// the three medians, claims/s and the ratios fhir/same and fhir/ndjson of the rates (1.0 = as
+// fast).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -97,8 +98,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   int runs = 5;
-  if (argc >= 6 && std::string(argv[4]) == "--runs")
-    runs = std::max(1, std::atoi(argv[5]));
+  bool profile = false;
+  for (int i = 4; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--runs" && i + 1 < argc)
+      runs = std::max(1, std::atoi(argv[++i]));
+    else if (arg == "--profile")
+      profile = true;
+  }
   const std::string pack = ReadFile(argv[1]);
   std::string why;
   auto engine = warrant::Engine::FromPack(
@@ -119,6 +126,13 @@ int main(int argc, char** argv) {
   });
   warrant::Session session(*engine);
   std::string out;
+  if (profile) {
+    size_t claims = 0;
+    for (int r = 0; r < runs; ++r)
+      claims += Fhir(session, fhir, out).claims;
+    std::printf("{\"claims\":%zu}\n", claims);
+    return 0;
+  }
   std::vector<double> t_fhir, t_same, t_ndjson, ratios;
   Pass pf, ps, pn;
   for (int r = -1; r < runs; ++r) {  // r = -1: warm-up

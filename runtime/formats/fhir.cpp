@@ -2,6 +2,7 @@
 // is fhir_claim.cpp's.
 #include "runtime/formats/fhir.h"
 
+#include <cstddef>
 #include <memory>
 
 #include <fmt/format.h>
@@ -47,7 +48,12 @@ class Reader {
     const std::string_view type = fhir::StringMember(resource, "resourceType").value_or("");
     if (IsClaim(type)) {
       counts_.claims++;
-      ConvertedClaim claim;
+      // Reused, buffers and all, from one claim to the next.
+      ConvertedClaim& claim = claim_;
+      claim.json.clear();
+      claim.id.clear();
+      claim.error.clear();
+      claim.item_sequences.clear();
       claim.line = line;
       claim.where = path.empty() ? (line ? fmt::format("line {}", line) : std::string(type)) : path;
       fhir::MapClaim(resource, path, index, claim);
@@ -118,9 +124,16 @@ class Reader {
       return true;
     });
     simdjson::dom::parser parser;
+    const char* const end = text.data() + text.size();
     ForEachLine(text, [&](std::string_view line, uint64_t number) {
       Element doc;
-      if (const auto error = parser.parse(line.data(), line.size()).get(doc)) {
+      // In place when the input goes on for simdjson's padding past the line (every line but the
+      // last few bytes); copied otherwise.
+      const bool in_place = end - (line.data() + line.size()) >=
+                            static_cast<std::ptrdiff_t>(simdjson::SIMDJSON_PADDING);
+      if (const auto error =
+              parser.parse(reinterpret_cast<const uint8_t*>(line.data()), line.size(), !in_place)
+                  .get(doc)) {
         ConvertedClaim bad;
         bad.line = number;
         bad.where = fmt::format("line {}", number);
@@ -161,14 +174,19 @@ class Reader {
   std::string_view name_;
   const ClaimSink& sink_;
   FhirCounts& counts_;
+  ConvertedClaim claim_;
 };
 
-// Whether the input is NDJSON: its first line that is not blank is a whole JSON value.
-bool FirstLineIsJson(std::string_view text) {
+// Whether the input is NDJSON: its first line that is not blank is a whole JSON value, and more
+// follows it. Decided on that line alone, so a large NDJSON input is never parsed whole.
+bool IsNdjson(std::string_view text) {
   while (!text.empty()) {
     const size_t end = text.find('\n');
     const std::string_view line = text.substr(0, end);
     if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+      if (end == std::string_view::npos ||
+          text.find_first_not_of(" \t\r\n", end) == std::string_view::npos)
+        return false;  // one line: a document
       simdjson::dom::parser parser;
       Element doc;
       return parser.parse(line.data(), line.size()).get(doc) == simdjson::SUCCESS;
@@ -188,15 +206,15 @@ std::vector<std::string> ReadFhirCounted(std::string_view text, std::string_view
   Reader reader(name, sink, counts);
   if (text.substr(0, 3) == "\xEF\xBB\xBF")
     text.remove_prefix(3);
-  simdjson::dom::parser parser;
-  Element doc;
-  const auto error = parser.parse(text.data(), text.size()).get(doc);
-  if (!error) {
-    reader.Document(doc, problems);
-  } else if (FirstLineIsJson(text)) {
-    reader.Lines(text);  // more than one value, the first alone on its line
+  if (IsNdjson(text)) {
+    reader.Lines(text);
   } else {
-    problems.push_back(fmt::format("{}: not JSON ({})", name, simdjson::error_message(error)));
+    simdjson::dom::parser parser;
+    Element doc;
+    if (const auto error = parser.parse(text.data(), text.size()).get(doc))
+      problems.push_back(fmt::format("{}: not JSON ({})", name, simdjson::error_message(error)));
+    else
+      reader.Document(doc, problems);
   }
   if (problems.empty() && counts.claims == 0) {
     std::string skipped;

@@ -1,7 +1,10 @@
 #include "runtime/formats/fhir_claim.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -49,11 +52,118 @@ bool IsNpiIdentifier(Element identifier) {
   return false;
 }
 
+// nullopt when `text` is a valid code of `system`, else why not. Pack's fast paths answer the
+// valid ones; only an invalid code pays for Validate's analysis.
+std::optional<std::string> Check(CodeSystem system, std::string_view text) {
+  if (Pack(system, text))
+    return std::nullopt;
+  return Validate(system, text)
+      .value_or(fmt::format("`{}` is not a valid {}", OneLine(text, 40), SystemNoun(system)));
+}
+
+void AppendInt(std::string& out, int64_t n) {
+  char digits[24];
+  out.append(digits,
+             static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, n).ptr - digits));
+}
+
+// The members of an object named by `keys`, in one pass over its fields (each at_key scans them
+// all; an item is read with a dozen keys).
+template <size_t N>
+std::array<std::optional<Element>, N> Members(Element e,
+                                              const std::array<std::string_view, N>& keys) {
+  std::array<std::optional<Element>, N> out{};
+  Object object;
+  if (e.get(object) != simdjson::SUCCESS)
+    return out;
+  for (const auto field : object) {
+    for (size_t i = 0; i < N; ++i) {
+      if (field.key == keys[i]) {
+        if (!out[i])
+          out[i] = field.value;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+enum ItemKey : size_t {
+  kSequence,
+  kProduct,
+  kModifier,
+  kQuantity,
+  kServicedDate,
+  kServicedPeriod,
+  kLocation,
+  kDxSequence,
+  kNet,
+  kUnitPrice,
+  kAdjudication,
+  kRevenue,
+  kDetail,
+  kItemKeyCount,
+};
+
+enum ClaimKey : size_t {
+  kId,
+  kIdentifier,
+  kContained,
+  kPatient,
+  kType,
+  kSupportingInfo,
+  kFacility,
+  kBillablePeriod,
+  kProvider,
+  kCareTeam,
+  kReferral,
+  kDiagnosis,
+  kItem,
+  kClaimKeyCount,
+};
+
+constexpr std::array<std::string_view, kClaimKeyCount> kClaimKeys = {
+    "id",       "identifier",     "contained", "patient",  "type",     "supportingInfo",
+    "facility", "billablePeriod", "provider",  "careTeam", "referral", "diagnosis",
+    "item"};
+
+constexpr std::array<std::string_view, kItemKeyCount> kItemKeys = {"sequence",
+                                                                   "productOrService",
+                                                                   "modifier",
+                                                                   "quantity",
+                                                                   "servicedDate",
+                                                                   "servicedPeriod",
+                                                                   "locationCodeableConcept",
+                                                                   "diagnosisSequence",
+                                                                   "net",
+                                                                   "unitPrice",
+                                                                   "adjudication",
+                                                                   "revenue",
+                                                                   "detail"};
+
 class ClaimMapper {
  public:
   ClaimMapper(Element resource, std::string_view path, const ResourceIndex& index,
               ConvertedClaim& out)
-      : resource_(resource), path_(path), index_(index), out_(out) {}
+      : resource_(resource),
+        path_(path),
+        index_(index),
+        out_(out),
+        top_(Members(resource, kClaimKeys)) {}
+
+  std::optional<Array> TopArray(ClaimKey key) const {
+    Array a;
+    if (!top_[key] || top_[key]->get(a) != simdjson::SUCCESS)
+      return std::nullopt;
+    return a;
+  }
+
+  std::optional<std::string_view> TopString(ClaimKey key) const {
+    std::string_view s;
+    if (!top_[key] || top_[key]->get(s) != simdjson::SUCCESS)
+      return std::nullopt;
+    return s;
+  }
 
   void Map() {
     if (!MapAll()) {
@@ -76,9 +186,9 @@ class ClaimMapper {
   }
 
   bool MapAll() {
-    if (const auto id = StringMember(resource_, "id")) {
+    if (const auto id = TopString(kId)) {
       out_.id = std::string(*id);
-    } else if (const auto ids = ArrayMember(resource_, "identifier")) {
+    } else if (const auto ids = TopArray(kIdentifier)) {
       for (Element identifier : *ids) {
         if (const auto value = StringMember(identifier, "value")) {
           out_.id = std::string(*value);
@@ -96,7 +206,7 @@ class ClaimMapper {
   // The resource a Reference names: contained ("#id"), else the document's ("Type/id", fullUrl).
   std::optional<Element> Resolve(std::string_view reference) const {
     if (reference.starts_with('#')) {
-      if (const auto contained = ArrayMember(resource_, "contained")) {
+      if (const auto contained = TopArray(kContained)) {
         for (Element r : *contained) {
           if (StringMember(r, "id") == reference.substr(1))
             return r;
@@ -116,7 +226,7 @@ class ClaimMapper {
   }
 
   bool Patient() {
-    const auto patient = Member(resource_, "patient");
+    const auto patient = top_[kPatient];
     if (!patient)
       return true;  // unknown: a rule that reads the patient says so
     const std::string_view reference = StringMember(*patient, "reference").value_or("");
@@ -166,7 +276,7 @@ class ClaimMapper {
   }
 
   bool ClaimType() {
-    const auto type = Member(resource_, "type");
+    const auto type = top_[kType];
     const auto codings = type ? ArrayMember(*type, "coding") : std::nullopt;
     if (!codings)
       return true;
@@ -219,7 +329,7 @@ class ClaimMapper {
   // parts (facility type, service classification, frequency). The frequency comes with it.
   bool BillType() {
     std::string_view frequency;
-    if (const auto infos = ArrayMember(resource_, "supportingInfo")) {
+    if (const auto infos = TopArray(kSupportingInfo)) {
       size_t i = 0;
       for (Element info : *infos) {
         const auto code = Member(info, "code");
@@ -232,7 +342,7 @@ class ClaimMapper {
           const std::string_view system = StringMember(c, "system").value_or("");
           const std::string_view value = StringMember(c, "code").value_or("");
           if (KnownSystem(system) == System::TypeOfBill) {
-            if (auto why = Validate(CodeSystem::BillType, value))
+            if (auto why = Check(CodeSystem::BillType, value))
               return Fail(fmt::format("supportingInfo[{}].code", i), *why);
             out_.json += ",\"bill_type\":";
             AppendJsonString(out_.json, value);
@@ -245,12 +355,12 @@ class ClaimMapper {
         ++i;
       }
     }
-    const auto facility = Member(resource_, "facility");
+    const auto facility = top_[kFacility];
     const std::string_view type = facility ? VariableCode(*facility, "clm_fac_type_cd") : "";
     const std::string_view kind = VariableCode(resource_, "clm_srvc_clsfctn_type_cd");
     if (type.size() == 1 && kind.size() == 1 && frequency.size() == 1) {
       const std::string bill = fmt::format("{}{}{}", type, kind, frequency);
-      if (!Validate(CodeSystem::BillType, bill))
+      if (!Check(CodeSystem::BillType, bill))
         out_.json += fmt::format(",\"bill_type\":\"{}\"", bill);
     }
     if (frequency.size() == 1)
@@ -259,7 +369,7 @@ class ClaimMapper {
   }
 
   bool ServiceDate() {
-    const auto period = Member(resource_, "billablePeriod");
+    const auto period = top_[kBillablePeriod];
     const auto start = period ? StringMember(*period, "start") : std::nullopt;
     if (!start)
       return true;  // the lines' own dates, or R0710 from the decoder
@@ -283,7 +393,7 @@ class ClaimMapper {
       const std::string_view value = StringMember(identifier, "value").value_or("");
       if (value.empty())
         return;
-      (Validate(CodeSystem::Npi, value) ? p.unread_npi : p.npi) = std::string(value);
+      (Check(CodeSystem::Npi, value) ? p.unread_npi : p.npi) = std::string(value);
     };
     if (const auto identifier = Member(reference, "identifier"))
       take(*identifier);
@@ -327,11 +437,11 @@ class ClaimMapper {
   // billing: `provider`; rendering, referring: careTeam by role (CARIN and FHIR role codes, the
   // first member of the most specific role); referring also from an EOB's `referral`.
   bool Providers() {
-    if (const auto provider = Member(resource_, "provider"))
+    if (const auto provider = top_[kProvider])
       WriteProvider("billing_provider", ProviderOf(*provider));
     Provider rendering, referring;
     int rendering_rank = 0;
-    if (const auto team = ArrayMember(resource_, "careTeam")) {
+    if (const auto team = TopArray(kCareTeam)) {
       for (Element member : *team) {
         const auto role = Member(member, "role");
         const auto codings = role ? ArrayMember(*role, "coding") : std::nullopt;
@@ -358,7 +468,7 @@ class ClaimMapper {
       }
     }
     if (referring.empty()) {
-      if (const auto referral = Member(resource_, "referral"))
+      if (const auto referral = top_[kReferral])
         referring = ProviderOf(*referral);
     }
     WriteProvider("rendering_provider", rendering);
@@ -376,7 +486,7 @@ class ClaimMapper {
       const std::string_view code = StringMember(c, "code").value_or("");
       if (system == "http://nucc.org/provider-taxonomy" && p.taxonomy.empty() &&
           p.unread_taxonomy.empty()) {
-        (Validate(CodeSystem::Taxonomy, code) ? p.unread_taxonomy : p.taxonomy) = std::string(code);
+        (Check(CodeSystem::Taxonomy, code) ? p.unread_taxonomy : p.taxonomy) = std::string(code);
       } else if (system == "https://bluebutton.cms.gov/resources/variables/prvdr_spclty" &&
                  p.specialty.empty()) {
         p.specialty = std::string(code);  // Medicare's specialty code, as the schema's string
@@ -387,7 +497,7 @@ class ClaimMapper {
   // diagnosis[] by sequence: the ICD-10-CM (or ICD-10) coding of each. A diagnosis without one
   // cannot be kept in the list without moving every pointer after it, so it fails the claim.
   bool Diagnoses() {
-    const auto list = ArrayMember(resource_, "diagnosis");
+    const auto list = TopArray(kDiagnosis);
     if (!list)
       return true;
 
@@ -440,7 +550,7 @@ class ClaimMapper {
                     others.empty() ? std::string("no coding")
                                    : fmt::format("no ICD-10-CM coding (found `{}`)", others));
       }
-      if (auto why = Validate(CodeSystem::Icd10cm, *code)) {
+      if (auto why = Check(CodeSystem::Icd10cm, *code)) {
         return Fail(fmt::format("{}.diagnosisCodeableConcept.coding[{}].code", at, found_at), *why);
       }
       dx.push_back({sequence, i, *code});
@@ -494,7 +604,7 @@ class ClaimMapper {
   }
 
   bool Items() {
-    const auto items = ArrayMember(resource_, "item");
+    const auto items = TopArray(kItem);
     if (!items || items->size() == 0)
       return Fail("item", "the claim has no item (no service line to decide)");
     std::string& j = out_.json;
@@ -511,18 +621,31 @@ class ClaimMapper {
     return true;
   }
 
-  bool Code(Element concept_, const std::string& at, CodeSystem wanted, System known,
-            std::string& code, std::vector<std::string>& unread) {
+  // "item[2].modifier[1]": built only for a message.
+  static std::string Path(std::string_view at, std::string_view member, size_t index = SIZE_MAX) {
+    std::string path(at);
+    path += '.';
+    path += member;
+    if (index != SIZE_MAX)
+      path += fmt::format("[{}]", index);
+    return path;
+  }
+
+  // The first coding of `concept_` in `known` (checked as `wanted`) into `code`; the others go
+  // to `unread`. `at`, `member`, `index` name `concept_` in messages.
+  bool Code(Element concept_, std::string_view at, std::string_view member, size_t index,
+            CodeSystem wanted, System known, std::string_view& code,
+            std::vector<std::string>& unread) {
     const auto codings = ArrayMember(concept_, "coding");
     if (!codings)
-      return Fail(at, "no coding");
+      return Fail(Path(at, member, index), "no coding");
     size_t k = 0;
     for (Element c : *codings) {
       if (code.empty() && KnownSystem(StringMember(c, "system").value_or("")) == known) {
         const std::string_view text = StringMember(c, "code").value_or("");
-        if (auto why = Validate(wanted, text))
-          return Fail(fmt::format("{}.coding[{}].code", at, k), *why);
-        code = std::string(text);
+        if (auto why = Check(wanted, text))
+          return Fail(fmt::format("{}.coding[{}].code", Path(at, member, index), k), *why);
+        code = text;
       } else {
         unread.push_back(SystemCode(c));
       }
@@ -533,20 +656,21 @@ class ClaimMapper {
 
   bool Item(Element item, const std::string& at) {
     std::string& j = out_.json;
+    const auto f = Members(item, kItemKeys);
     int64_t sequence = 0;
-    if (const auto seq = Member(item, "sequence")) {
+    if (const auto& seq = f[kSequence]) {
       if (seq->get_int64().get(sequence) != simdjson::SUCCESS || sequence < 1 ||
           sequence > UINT32_MAX)
         return Fail(at + ".sequence", "expected a positive integer");
     }
     out_.item_sequences.push_back(static_cast<uint32_t>(sequence));
     std::vector<std::string> unread;
-    std::string code;
-    const auto product = Member(item, "productOrService");
+    std::string_view code;
+    const auto& product = f[kProduct];
     if (!product)
       return Fail(at, "no productOrService (the line's procedure code)");
-    if (!Code(*product, at + ".productOrService", CodeSystem::Hcpcs, System::Procedure, code,
-              unread))
+    if (!Code(*product, at, "productOrService", SIZE_MAX, CodeSystem::Hcpcs, System::Procedure,
+              code, unread))
       return false;
     if (code.empty()) {
       std::string found;
@@ -560,13 +684,13 @@ class ClaimMapper {
     j += code;
     j += '"';
 
-    if (const auto modifiers = ArrayMember(item, "modifier")) {
+    if (Array modifiers; f[kModifier] && f[kModifier]->get(modifiers) == simdjson::SUCCESS) {
       j += ",\"modifiers\":[";
       size_t m = 0, written = 0;
-      for (Element modifier : *modifiers) {
-        std::string mod;
-        if (!Code(modifier, fmt::format("{}.modifier[{}]", at, m), CodeSystem::Modifier,
-                  System::Procedure, mod, unread))
+      for (Element modifier : modifiers) {
+        std::string_view mod;
+        if (!Code(modifier, at, "modifier", m, CodeSystem::Modifier, System::Procedure, mod,
+                  unread))
           return false;
         if (!mod.empty()) {
           j += written++ ? ",\"" : "\"";
@@ -578,53 +702,59 @@ class ClaimMapper {
       j += ']';
     }
 
-    if (const auto quantity = Member(item, "quantity")) {
+    if (const auto& quantity = f[kQuantity]) {
       if (const auto value = NumberMember(*quantity, "value")) {
         if (*value < 1 || *value > 9999999 || *value != std::floor(*value)) {
           return Fail(at + ".quantity.value",
                       fmt::format("{} is not a whole number of units from 1 to 9999999", *value));
         }
-        j += fmt::format(",\"units\":{}", static_cast<int64_t>(*value));
+        j += ",\"units\":";
+        AppendInt(j, static_cast<int64_t>(*value));
       }
     }
 
     std::optional<std::string_view> date;
-    std::string date_at;
-    if (const auto d = StringMember(item, "servicedDate")) {
-      date = d;
-      date_at = at + ".servicedDate";
-    } else if (const auto period = Member(item, "servicedPeriod")) {
+    std::string_view date_at;
+    std::string_view served;
+    if (f[kServicedDate] && f[kServicedDate]->get(served) == simdjson::SUCCESS) {
+      date = served;
+      date_at = "servicedDate";
+    } else if (const auto& period = f[kServicedPeriod]) {
       date = StringMember(*period, "start");
-      date_at = at + ".servicedPeriod.start";
+      date_at = "servicedPeriod.start";
       if (!date) {
         date = StringMember(*period, "end");
-        date_at = at + ".servicedPeriod.end";
+        date_at = "servicedPeriod.end";
       }
     }
     if (date) {
       const auto day = DatePart(*date);
       if (!day)
-        return Fail(date_at,
+        return Fail(Path(at, date_at),
                     fmt::format("`{}` is not a whole date (YYYY-MM-DD)", OneLine(*date, 40)));
-      j += fmt::format(",\"date\":\"{}\"", *day);
+      j += ",\"date\":\"";
+      j += *day;
+      j += '"';
     }
 
-    if (const auto location = Member(item, "locationCodeableConcept")) {
-      std::string pos;
-      if (!Code(*location, at + ".locationCodeableConcept", CodeSystem::Pos, System::PlaceOfService,
-                pos, unread))
+    if (const auto& location = f[kLocation]) {
+      std::string_view pos;
+      if (!Code(*location, at, "locationCodeableConcept", SIZE_MAX, CodeSystem::Pos,
+                System::PlaceOfService, pos, unread))
         return false;
       if (!pos.empty()) {
-        j += fmt::format(",\"place_of_service\":\"{}\"", pos);
+        j += ",\"place_of_service\":\"";
+        j += pos;
+        j += '"';
         if (claim_pos_.empty())
           claim_pos_ = pos;
       }
     }
 
-    if (const auto sequences = ArrayMember(item, "diagnosisSequence")) {
+    if (Array sequences; f[kDxSequence] && f[kDxSequence]->get(sequences) == simdjson::SUCCESS) {
       j += ",\"dx_pointers\":[";
       size_t k = 0;
-      for (Element s : *sequences) {
+      for (Element s : sequences) {
         int64_t n = 0;
         const auto found = s.get_int64().get(n) == simdjson::SUCCESS
                                ? std::find_if(pointer_of_.begin(), pointer_of_.end(),
@@ -634,29 +764,32 @@ class ClaimMapper {
           return Fail(fmt::format("{}.diagnosisSequence[{}]", at, k),
                       "does not name the sequence of one of the claim's diagnoses");
         }
-        j += fmt::format("{}{}", k ? "," : "", found->second);
+        if (k)
+          j += ',';
+        AppendInt(j, found->second);
         ++k;
       }
       j += ']';
     }
 
     std::string charge, allowed;
-    if (const auto net = Member(item, "net")) {
+    if (const auto& net = f[kNet]) {
       if (const auto value = NumberMember(*net, "value")) {
         if (!Amount(*value, charge, at + ".net.value"))
           return false;
       }
-    } else if (const auto price = Member(item, "unitPrice")) {
+    } else if (const auto& price = f[kUnitPrice]) {
       if (const auto value = NumberMember(*price, "value")) {
-        const auto quantity = Member(item, "quantity");
+        const auto& quantity = f[kQuantity];
         const double units = quantity ? NumberMember(*quantity, "value").value_or(1) : 1;
         if (!Amount(*value * units, charge, at + ".unitPrice.value"))
           return false;
       }
     }
-    if (const auto adjudications = ArrayMember(item, "adjudication")) {
+    if (Array adjudications;
+        f[kAdjudication] && f[kAdjudication]->get(adjudications) == simdjson::SUCCESS) {
       size_t k = 0;
-      for (Element a : *adjudications) {
+      for (Element a : adjudications) {
         const size_t index = k++;
         const auto amount = Member(a, "amount");
         if (!amount)
@@ -680,15 +813,16 @@ class ClaimMapper {
     if (!allowed.empty())
       j += fmt::format(",\"allowed\":{}", allowed);
 
-    if (const auto revenue = Member(item, "revenue")) {
-      std::string code_text;
-      if (!Code(*revenue, at + ".revenue", CodeSystem::Revenue, System::Revenue, code_text, unread))
+    if (const auto& revenue = f[kRevenue]) {
+      std::string_view code_text;
+      if (!Code(*revenue, at, "revenue", SIZE_MAX, CodeSystem::Revenue, System::Revenue, code_text,
+                unread))
         return false;
       if (!code_text.empty())
         j += fmt::format(",\"revenue_code\":\"{}\"", code_text);
     }
 
-    if (!Drug(item, *product, at, unread))
+    if (!Drug(f[kDetail], *product, at, unread))
       return false;
 
     if (!unread.empty()) {
@@ -706,12 +840,12 @@ class ClaimMapper {
 
   // The drug of a line: the first NDC of item.detail[] (with its quantity), else the NDC
   // extension Blue Button puts on productOrService. An NDC that is not one is kept unread.
-  bool Drug(Element item, Element product, const std::string& at,
+  bool Drug(const std::optional<Element>& detail_member, Element product, const std::string& at,
             std::vector<std::string>& unread) {
     std::string& j = out_.json;
-    if (const auto details = ArrayMember(item, "detail")) {
+    if (Array details; detail_member && detail_member->get(details) == simdjson::SUCCESS) {
       size_t k = 0;
-      for (Element detail : *details) {
+      for (Element detail : details) {
         const auto detail_product = Member(detail, "productOrService");
         const auto codings = detail_product ? ArrayMember(*detail_product, "coding") : std::nullopt;
         if (!codings) {
@@ -722,7 +856,7 @@ class ClaimMapper {
           if (KnownSystem(StringMember(c, "system").value_or("")) != System::Ndc)
             continue;
           const std::string_view ndc = StringMember(c, "code").value_or("");
-          if (auto why = Validate(CodeSystem::Ndc, ndc))
+          if (auto why = Check(CodeSystem::Ndc, ndc))
             return Fail(fmt::format("{}.detail[{}].productOrService", at, k), *why);
           j += ",\"ndc\":";
           AppendJsonString(j, ndc);
@@ -740,7 +874,7 @@ class ClaimMapper {
         const auto coding = Member(e, "valueCoding");
         const std::string_view ndc =
             coding ? StringMember(*coding, "code").value_or("") : std::string_view();
-        if (!Validate(CodeSystem::Ndc, ndc)) {
+        if (!Check(CodeSystem::Ndc, ndc)) {
           j += ",\"ndc\":";
           AppendJsonString(j, ndc);
         } else if (coding) {
@@ -794,9 +928,10 @@ class ClaimMapper {
   std::string_view path_;
   const ResourceIndex& index_;
   ConvertedClaim& out_;
+  std::array<std::optional<Element>, kClaimKeyCount> top_;
   std::vector<std::pair<int64_t, int>> pointer_of_;  // diagnosis sequence -> 1-based pointer
   std::vector<std::string> unread_;                  // the claim's unread diagnosis codings
-  std::string claim_pos_;                            // the first line's place of service
+  std::string_view claim_pos_;                       // the first line's place of service
 };
 
 }  // namespace
