@@ -357,7 +357,9 @@ class ClaimMapper {
     }
     const auto facility = top_[kFacility];
     const std::string_view type = facility ? VariableCode(*facility, "clm_fac_type_cd") : "";
-    const std::string_view kind = VariableCode(resource_, "clm_srvc_clsfctn_type_cd");
+    // Only with a facility type: the extension list is not scanned for claims without one.
+    const std::string_view kind =
+        type.size() == 1 ? VariableCode(resource_, "clm_srvc_clsfctn_type_cd") : "";
     if (type.size() == 1 && kind.size() == 1 && frequency.size() == 1) {
       const std::string bill = fmt::format("{}{}{}", type, kind, frequency);
       if (!Check(CodeSystem::BillType, bill))
@@ -510,18 +512,20 @@ class ClaimMapper {
     std::vector<Dx> dx;
     size_t i = 0;
     for (Element d : *list) {
-      const std::string at = fmt::format("diagnosis[{}]", i);
+      const auto at = [&] { return fmt::format("diagnosis[{}]", i); };
+      constexpr std::array<std::string_view, 2> kKeys = {"sequence", "diagnosisCodeableConcept"};
+      const auto members = Members(d, kKeys);
       int64_t sequence = 0;
-      const auto seq = Member(d, "sequence");
+      const auto& seq = members[0];
       if (!seq || seq->get_int64().get(sequence) != simdjson::SUCCESS || sequence < 1)
-        return Fail(at + ".sequence", "expected a positive integer");
-      const auto concept_ = Member(d, "diagnosisCodeableConcept");
+        return Fail(at() + ".sequence", "expected a positive integer");
+      const auto& concept_ = members[1];
       const auto codings = concept_ ? ArrayMember(*concept_, "coding") : std::nullopt;
       if (!codings) {
-        return Fail(at, Member(d, "diagnosisReference")
-                            ? "a diagnosisReference: Warrant reads coded diagnoses "
-                              "(diagnosisCodeableConcept)"
-                            : "no diagnosisCodeableConcept.coding");
+        return Fail(at(), Member(d, "diagnosisReference")
+                              ? "a diagnosisReference: Warrant reads coded diagnoses "
+                                "(diagnosisCodeableConcept)"
+                              : "no diagnosisCodeableConcept.coding");
       }
       std::optional<std::string_view> code;
       std::string icd9, others;
@@ -543,15 +547,16 @@ class ClaimMapper {
       if (!code) {
         if (!icd9.empty()) {
           return Fail(
-              at + ".diagnosisCodeableConcept",
+              at() + ".diagnosisCodeableConcept",
               fmt::format("an ICD-9 diagnosis (`{}`): Warrant reads ICD-10-CM", OneLine(icd9, 80)));
         }
-        return Fail(at + ".diagnosisCodeableConcept",
+        return Fail(at() + ".diagnosisCodeableConcept",
                     others.empty() ? std::string("no coding")
                                    : fmt::format("no ICD-10-CM coding (found `{}`)", others));
       }
       if (auto why = Check(CodeSystem::Icd10cm, *code)) {
-        return Fail(fmt::format("{}.diagnosisCodeableConcept.coding[{}].code", at, found_at), *why);
+        return Fail(fmt::format("{}.diagnosisCodeableConcept.coding[{}].code", at(), found_at),
+                    *why);
       }
       dx.push_back({sequence, i, *code});
       ++i;
