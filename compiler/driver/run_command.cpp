@@ -4,6 +4,8 @@
 // into its own output buffer; batches are written strictly in input order, so the output is
 // byte-identical whatever -j is. A malformed line yields its error record in place and a message
 // on stderr; nothing else is lost.
+// With --output-format=fhir each claim's decision records (or its error record) are rewritten as
+// one FHIR R4 ClaimResponse (runtime/formats/fhir_response.h) before they join the batch's output.
 //
 // Memory is bounded in bytes, not lines: a batch closes at kBatchLines lines or kBatchBytes of
 // input, a line over the record limit is refused without being copied, at most 2 * N batches are
