@@ -73,7 +73,7 @@ inline constexpr int kMaxJobs = 256;
 extern const OptionSpec kDump, kDiagnostics, kTerminology, kPackOutput, kDecisionsOutput,
     kWtermOutput, kJobs, kNoProgress, kExplainFindings, kClaim, kLine, kJson, kHtml, kTests,
     kFilter, kJunit, kCoverage, kMinCoverage, kDenyWarnings, kAsOf, kCheckOnly, kStrict,
-    kTestStrict, kJsonSchema, kInputFormat, kFrom, kTo;
+    kTestStrict, kJsonSchema, kInputFormat, kFrom, kTo, kOutputFormat;
 }  // namespace opt
 
 // Every command and verb, in the order `warrant --help` lists them (driver.cpp).

@@ -37,6 +37,7 @@ struct Options {
   bool json_output = false;              // explain --json
   std::string html;                      // explain --html FILE
   bool explain = false;                  // run --explain: evidence on every finding
+  bool fhir_output = false;              // run --output-format=fhir: ClaimResponse resources
   bool explain_tests = false;            // explain --tests: the test blocks' claims
   bool deny_warnings = false;            // --deny-warnings: any warning exits 1
   std::string junit;                     // --junit FILE

@@ -22,9 +22,9 @@ using namespace opt;
 constexpr const OptionSpec* kCheckOptions[] = {&kDump, &kDiagnostics, &kTerminology};
 constexpr const OptionSpec* kBuildOptions[] = {&kPackOutput, &kTerminology, &kDiagnostics,
                                                &kNoProgress};
-constexpr const OptionSpec* kRunOptions[] = {&kDecisionsOutput, &kJobs,        &kExplainFindings,
-                                             &kStrict,          &kInputFormat, &kTerminology,
-                                             &kDiagnostics,     &kNoProgress};
+constexpr const OptionSpec* kRunOptions[] = {&kDecisionsOutput, &kOutputFormat, &kJobs,
+                                             &kExplainFindings, &kStrict,       &kInputFormat,
+                                             &kTerminology,     &kDiagnostics,  &kNoProgress};
 constexpr const OptionSpec* kExplainOptions[] = {&kClaim,       &kLine,        &kJson,
                                                  &kHtml,        &kTests,       &kFilter,
                                                  &kInputFormat, &kTerminology, &kDiagnostics};

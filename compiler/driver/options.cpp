@@ -128,6 +128,19 @@ const OptionSpec kDecisionsOutput{.name = "output",
                                     o.output = v;
                                     return true;
                                   }};
+const OptionSpec kOutputFormat{
+    .name = "output-format",
+    .value = "FORMAT",
+    .kind = ValueKind::Choice,
+    .choices = "ndjson|fhir",
+    .help =
+        "decisions as Warrant NDJSON, one object per claim line (the default), or as FHIR R4, "
+        "one ClaimResponse per claim per line",
+    .project = true,
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.fhir_output = v == "fhir";
+      return true;
+    }};
 const OptionSpec kWtermOutput{.name = "output",
                               .short_name = 'o',
                               .value = "FILE",

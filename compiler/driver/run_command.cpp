@@ -8,6 +8,8 @@
 // into its own output buffer; batches are written strictly in input order, so the output is
 // byte-identical whatever -j is. A malformed line yields its error record in place and a message
 // on stderr; nothing else is lost.
+// With --output-format=fhir each claim's decision records (or its error record) are rewritten as
+// one FHIR R4 ClaimResponse (runtime/formats/fhir_response.h) before they join the batch's output.
 //
 // Memory is bounded in bytes, not lines: a batch closes at kBatchLines lines or kBatchBytes of
 // input, a line over the record limit is refused without being copied, at most 2 * N batches are
@@ -20,6 +22,8 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
+#include <ctime>
 #include <deque>
 #include <filesystem>
 #include <iostream>
@@ -39,6 +43,7 @@
 #include "runtime/engine/engine.h"
 #include "runtime/explain/explain.h"
 #include "runtime/formats/claim_input.h"
+#include "runtime/formats/fhir_response.h"
 #include "runtime/records/ndjson.h"
 #include "runtime/records/record_json.h"
 
@@ -103,13 +108,50 @@ struct Evidence {
   TraceRecorder recorder;
 };
 
+// --output-format=fhir: each claim's decision records become one ClaimResponse.
+struct FhirOutput {
+  bool on = false;
+  std::string created;  // the ClaimResponses' `created`
+  std::string pack;
+};
+
+// The run's time as a FHIR dateTime, or SOURCE_DATE_EPOCH's when set (reproducible output).
+std::string FhirCreated() {
+  std::time_t now = std::time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch)
+    now = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1,
+                     utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
+}
+
+// Rewrites what a claim appended to `out` from `from` on as its ClaimResponse.
+void ToClaimResponse(const FhirOutput& fhir, const Session* session, std::string& out,
+                     size_t from) {
+  thread_local std::string records;
+  records.assign(out, from, std::string::npos);
+  out.resize(from);
+  ClaimResponseInput input;
+  input.decisions = records;
+  input.pack = fhir.pack;
+  input.created = fhir.created;
+  if (session) {
+    const Claim& claim = session->claim();
+    input.claim_type = claim.Str(claim.claim_type);
+    input.patient_id = claim.Str(claim.patient_id);
+  }
+  AppendClaimResponse(input, out);
+}
+
 // Decides one line into the batch's output, spilling through `spill` when it grows past
 // kSpillBytes. A line the reader cut, or over the record limit, is refused by the decoder.
 // `converted` is the line's claim when the input is X12 or FHIR (null for NDJSON).
 void Process(Session& session, Evidence& evidence, const NdjsonLine& line,
              const ConvertedClaim* converted, const std::string& input_name, Batch& batch,
-             const Session::Spill& spill) {
+             const Session::Spill& spill, const FhirOutput& fhir) {
   RecordError error;
+  const size_t from = batch.output.size();
   bool decoded;
   if (converted == nullptr) {
     decoded = session.Evaluate(line, error);
@@ -124,8 +166,21 @@ void Process(Session& session, Evidence& evidence, const NdjsonLine& line,
   }
   if (!decoded) {
     session.AppendError(error, line.number, batch.output);
+    if (fhir.on)
+      ToClaimResponse(fhir, nullptr, batch.output, from);
     batch.counts.errors++;
     batch.messages += RecordErrorLine(input_name, line.number, error);
+    return;
+  }
+  if (fhir.on) {
+    // One resource per claim: written whole, never spilled part way.
+    session.AppendDecisions(batch.output);
+    ToClaimResponse(fhir, &session, batch.output, from);
+    batch.counts.claims++;
+    for (const LineDecision& decided : session.decision().lines) {
+      batch.counts.lines++;
+      batch.counts.decisions[static_cast<size_t>(decided.decision)]++;
+    }
     return;
   }
   if (evidence.explainer && !session.decision().findings.empty()) {
@@ -234,6 +289,13 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   Counts total;
   Writer writer(*output, err);
 
+  FhirOutput fhir;
+  if (options.fhir_output) {
+    fhir.on = true;
+    fhir.created = FhirCreated();
+    fhir.pack = engine->pack_hash();
+  }
+
   // Prepared once and shared by every thread.
   std::unique_ptr<Explainer> explainer;
   if (options.explain)
@@ -294,7 +356,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     Batch batch;
     const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
     while (!writer.failed() && next_line()) {
-      Process(session, evidence, line, converted, input_name, batch, spill);
+      Process(session, evidence, line, converted, input_name, batch, spill, fhir);
       progress.Advance(line.text.size() + 1, [&] {
         return fmt::format("{} claims", total.claims + batch.counts.claims);
       });
@@ -345,7 +407,8 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
             const NdjsonLine in_place{
                 std::string_view(batch->text.data() + begin, batch->ends[i] - begin),
                 batch->numbers[i], batch->too_large[i]};
-            Process(session, evidence, in_place, batch->converted[i], input_name, *batch, spill);
+            Process(session, evidence, in_place, batch->converted[i], input_name, *batch, spill,
+                    fhir);
             if (batch->output.size() > kSpillBytes)
               spill_when_turn(*batch);
             begin = batch->ends[i] + kJsonPadding;

@@ -44,6 +44,9 @@ struct ConvertedClaim {
   std::string where;  // where it is: "ST 0001, segment 12 (CLM)", "entry[2].resource"
   uint64_t line = 0;  // the input line it starts on (1-based), 0 when the format has none
   std::string error;  // set: the claim could not be read; the message says where and why
+  // FHIR: each record line's Claim.item.sequence, in line order (what a ClaimResponse's
+  // item.itemSequence names); empty for formats whose lines have no number of their own.
+  std::vector<uint32_t> item_sequences;
 };
 
 // Receives each claim in input order; returning false stops the reader.

@@ -1,10 +1,235 @@
-// The FHIR R4 reader: not written yet; every input is refused as a whole.
-#include "runtime/formats/claim_source.h"
+// The FHIR R4 reader: documents, Bundles and NDJSON of resources (fhir.h); one claim's mapping
+// is fhir_claim.cpp's.
+#include "runtime/formats/fhir.h"
+
+#include <cstddef>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "runtime/core/text.h"
+#include "runtime/formats/fhir_claim.h"
+#include "runtime/formats/fhir_json.h"
 
 namespace warrant {
+namespace {
 
-std::vector<std::string> ReadFhir(std::string_view, std::string_view name, const ClaimSink&) {
-  return {std::string(name) + ": this warrant cannot read FHIR R4 yet"};
+using fhir::Element;
+using fhir::ResourceIndex;
+
+bool IsClaim(std::string_view type) {
+  return type == "Claim" || type == "ExplanationOfBenefit";
+}
+
+// Resources a claim's reference may name.
+bool IsReferenced(std::string_view type) {
+  return type == "Patient" || type == "Organization" || type == "Practitioner" ||
+         type == "PractitionerRole";
+}
+
+void Index(Element resource, std::string_view full_url, ResourceIndex& index) {
+  const std::string_view type = fhir::StringMember(resource, "resourceType").value_or("");
+  if (!IsReferenced(type))
+    return;
+  if (const auto id = fhir::StringMember(resource, "id"))
+    index.emplace(fmt::format("{}/{}", type, *id), resource);
+  if (!full_url.empty())
+    index.emplace(std::string(full_url), resource);
+}
+
+class Reader {
+ public:
+  Reader(std::string_view name, const ClaimSink& sink, FhirCounts& counts)
+      : name_(name), sink_(sink), counts_(counts) {}
+
+  // One resource at `path`, found on `line` (0: a whole document). False: the sink said stop.
+  bool Resource(Element resource, const std::string& path, uint64_t line,
+                const ResourceIndex& index) {
+    const std::string_view type = fhir::StringMember(resource, "resourceType").value_or("");
+    if (IsClaim(type)) {
+      counts_.claims++;
+      // Reused, buffers and all, from one claim to the next.
+      ConvertedClaim& claim = claim_;
+      claim.json.clear();
+      claim.id.clear();
+      claim.error.clear();
+      claim.item_sequences.clear();
+      claim.line = line;
+      claim.where = path.empty() ? (line ? fmt::format("line {}", line) : std::string(type)) : path;
+      fhir::MapClaim(resource, path, index, claim);
+      return sink_(claim);
+    }
+    if (type != "Patient")
+      counts_.skipped[type.empty() ? std::string("(no resourceType)") : std::string(type)]++;
+    return true;
+  }
+
+  // A whole document: a Bundle, a Claim or EOB, or another resource.
+  void Document(Element doc, std::vector<std::string>& problems) {
+    const auto type = fhir::StringMember(doc, "resourceType");
+    if (!type) {
+      problems.push_back(fmt::format("{}: not a FHIR resource: {} without a resourceType", name_,
+                                     fhir::JsonTypeNoun(doc)));
+      return;
+    }
+    if (*type != "Bundle") {
+      Resource(doc, "", 0, {});
+      return;
+    }
+    const auto entries = fhir::ArrayMember(doc, "entry");
+    if (!entries)
+      return;
+    ResourceIndex index;
+    for (Element entry : *entries) {
+      if (const auto resource = fhir::Member(entry, "resource"))
+        Index(*resource, fhir::StringMember(entry, "fullUrl").value_or(""), index);
+    }
+    size_t i = 0;
+    for (Element entry : *entries) {
+      const auto resource = fhir::Member(entry, "resource");
+      if (!resource || !fhir::StringMember(*resource, "resourceType")) {
+        problems.push_back(fmt::format(
+            "{}: entry[{}]: {}", name_, i,
+            resource ? "a resource without a resourceType" : "an entry without a resource"));
+      } else if (!Resource(*resource, fmt::format("entry[{}].resource", i), 0, index)) {
+        return;
+      }
+      ++i;
+    }
+  }
+
+  // NDJSON: one resource a line. Referenced resources anywhere in the input are found first.
+  void Lines(std::string_view text) {
+    // The referenced resources' documents must outlive every claim's mapping: one parser each.
+    std::vector<std::unique_ptr<simdjson::dom::parser>> kept;
+    ResourceIndex index;
+    ForEachLine(text, [&](std::string_view line, uint64_t) {
+      const size_t at = line.find("\"resourceType\"");
+      if (at == std::string_view::npos)
+        return true;
+      const std::string_view rest = line.substr(at + 14, 40);
+      bool referenced = false;
+      for (std::string_view type : {"\"Patient\"", "\"Organization\"", "\"Practitioner\""}) {
+        const size_t found = rest.find(type);
+        referenced = referenced || (found != std::string_view::npos && found < 4);
+      }
+      if (!referenced)
+        return true;
+      auto parser = std::make_unique<simdjson::dom::parser>();
+      Element doc;
+      if (parser->parse(line.data(), line.size()).get(doc) == simdjson::SUCCESS) {
+        Index(doc, "", index);
+        kept.push_back(std::move(parser));
+      }
+      return true;
+    });
+    simdjson::dom::parser parser;
+    const char* const end = text.data() + text.size();
+    ForEachLine(text, [&](std::string_view line, uint64_t number) {
+      Element doc;
+      // In place when the input goes on for simdjson's padding past the line (every line but the
+      // last few bytes); copied otherwise.
+      const bool in_place = end - (line.data() + line.size()) >=
+                            static_cast<std::ptrdiff_t>(simdjson::SIMDJSON_PADDING);
+      if (const auto error =
+              parser.parse(reinterpret_cast<const uint8_t*>(line.data()), line.size(), !in_place)
+                  .get(doc)) {
+        ConvertedClaim bad;
+        bad.line = number;
+        bad.where = fmt::format("line {}", number);
+        bad.error = fmt::format("line {}: not JSON ({})", number, simdjson::error_message(error));
+        return sink_(bad);
+      }
+      if (!fhir::StringMember(doc, "resourceType")) {
+        ConvertedClaim bad;
+        bad.line = number;
+        bad.where = fmt::format("line {}", number);
+        bad.error = fmt::format("line {}: not a FHIR resource: {} without a resourceType", number,
+                                fhir::JsonTypeNoun(doc));
+        return sink_(bad);
+      }
+      return Resource(doc, "", number, index);
+    });
+  }
+
+  // Calls `f(line, number)` for each line that is not blank, until it returns false.
+  template <typename F>
+  static void ForEachLine(std::string_view text, F&& f) {
+    uint64_t number = 0;
+    while (!text.empty()) {
+      const size_t end = text.find('\n');
+      std::string_view line = text.substr(0, end);
+      text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+      ++number;
+      if (!line.empty() && line.back() == '\r')
+        line.remove_suffix(1);
+      if (line.find_first_not_of(" \t") == std::string_view::npos)
+        continue;
+      if (!f(line, number))
+        return;
+    }
+  }
+
+ private:
+  std::string_view name_;
+  const ClaimSink& sink_;
+  FhirCounts& counts_;
+  ConvertedClaim claim_;
+};
+
+// Whether the input is NDJSON: its first line that is not blank is a whole JSON value, and more
+// follows it. Decided on that line alone, so a large NDJSON input is never parsed whole.
+bool IsNdjson(std::string_view text) {
+  while (!text.empty()) {
+    const size_t end = text.find('\n');
+    const std::string_view line = text.substr(0, end);
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
+      if (end == std::string_view::npos ||
+          text.find_first_not_of(" \t\r\n", end) == std::string_view::npos)
+        return false;  // one line: a document
+      simdjson::dom::parser parser;
+      Element doc;
+      return parser.parse(line.data(), line.size()).get(doc) == simdjson::SUCCESS;
+    }
+    if (end == std::string_view::npos)
+      break;
+    text.remove_prefix(end + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> ReadFhirCounted(std::string_view text, std::string_view name,
+                                         const ClaimSink& sink, FhirCounts& counts) {
+  std::vector<std::string> problems;
+  Reader reader(name, sink, counts);
+  if (text.substr(0, 3) == "\xEF\xBB\xBF")
+    text.remove_prefix(3);
+  if (IsNdjson(text)) {
+    reader.Lines(text);
+  } else {
+    simdjson::dom::parser parser;
+    Element doc;
+    if (const auto error = parser.parse(text.data(), text.size()).get(doc))
+      problems.push_back(fmt::format("{}: not JSON ({})", name, simdjson::error_message(error)));
+    else
+      reader.Document(doc, problems);
+  }
+  if (problems.empty() && counts.claims == 0) {
+    std::string skipped;
+    for (const auto& [type, n] : counts.skipped)
+      skipped += fmt::format("{}{} {}", skipped.empty() ? "" : ", ", n, TerminalText(type));
+    problems.push_back(fmt::format("{}: no Claim or ExplanationOfBenefit resource{}", name,
+                                   skipped.empty() ? "" : fmt::format(" (found {})", skipped)));
+  }
+  return problems;
+}
+
+std::vector<std::string> ReadFhir(std::string_view text, std::string_view name,
+                                  const ClaimSink& sink) {
+  FhirCounts counts;
+  return ReadFhirCounted(text, name, sink, counts);
 }
 
 }  // namespace warrant

@@ -11,9 +11,13 @@ corpus/record  each claim of examples/claims.ndjson, and encounters from
 corpus/run     u32 little-endian pack length, a small pack, then claims (fuzz_run's input)
 corpus/x12     the synthetic X12 samples (../shared/data/claims/x12, when present) and each golden
                case's X12 split (`// --- *.837p`)
+corpus/fhir    the CMS Blue Button FHIR samples of /work/shared/data/claims/fhir (CC0, when
+               present) and the small ones as two Bulk FHIR lines; fuzz_fhir also reads
+               tests/unit/data/fhir directly
 corpus/source  left alone: fuzz_source also reads examples/ and tests/cases/ directly
 """
 import glob
+import json
 import os
 import shutil
 import struct
@@ -113,6 +117,17 @@ for case in sorted(glob.glob(os.path.join(root, "tests/cases/**/*.warrant"), rec
 for name, text in x12_seeds.items():
     with open(os.path.join(x12_dir, name), "wb") as f:
         f.write(text)
+fhir_dir = reset("fhir")
+samples = "/work/shared/data/claims/fhir"
+if os.path.isdir(samples):
+    for name in sorted(os.listdir(samples)):
+        text = open(os.path.join(samples, name), encoding="utf-8").read()
+        shutil.copy(os.path.join(samples, name), os.path.join(fhir_dir, name))
+        if len(text) > 10000:
+            continue  # the large ones once, as documents
+        compact = json.dumps(json.loads(text), separators=(",", ":"))
+        with open(os.path.join(fhir_dir, name.replace(".json", ".ndjson")), "w") as f:
+            f.write(compact + "\n" + compact + "\n")
 
 shutil.rmtree(tmp)
 print("packs %d, records %d, runs %d, x12 %d" % (len(os.listdir(pack_dir)),

@@ -66,11 +66,11 @@ std::string Snapshot(const Options& o) {
   std::string inputs;
   for (const std::string& i : o.inputs)
     inputs += i + ";";
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", inputs,
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", inputs,
                      o.dump, o.json_diagnostics, o.output, o.jobs, o.filter, o.progress, terms,
                      o.as_of, o.claim_id, o.explain_line, o.json_output, o.html, o.explain,
                      o.explain_tests, o.deny_warnings, o.junit, o.coverage, o.min_coverage, o.check,
-                     o.input_format, o.output_format);
+                     o.input_format, o.output_format, o.fhir_output);
 }
 
 std::string SampleValue(const OptionSpec& o) {
