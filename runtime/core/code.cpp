@@ -55,8 +55,13 @@ constexpr std::array<bool, 256> kIsBuiltin = [] {
   return known;
 }();
 
+// A prefix byte a pack may declare a system at (code_systems.def).
+constexpr uint8_t kFirstDeclared = 128;
+
+// A built-in system, or one a pack declares: every system a packed code can belong to.
 constexpr bool IsBuiltin(CodeSystem system) {
-  return kIsBuiltin[static_cast<uint8_t>(system)];
+  return kIsBuiltin[static_cast<uint8_t>(system)] ||
+         static_cast<uint8_t>(system) >= kFirstDeclared;
 }
 
 const SystemRow* RowOf(CodeSystem system) {
@@ -72,6 +77,8 @@ const SystemRow* RowOf(CodeSystem system) {
 // for a system without a row.
 template <typename R, typename Visitor>
 R Visit(CodeSystem system, R otherwise, Visitor&& visit) {
+  if (static_cast<uint8_t>(system) >= kFirstDeclared)
+    return visit(code_syntax::LocalSyntax{});
   switch (system) {
 #define WARRANT_CODE_SYSTEM(Name, ...) \
   case CodeSystem::Name:               \
