@@ -330,7 +330,10 @@ void Checker::CollectCodeSystems() {
         lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
       if (SystemFromName(lower)) {
         // Claims write `LOINC|...`: a pack's `LOINC` could not be told from the built-in one.
-        Error(f, d.name.span, DiagCode::BuiltinCodeSystem, name, lower);
+        Error(f, d.name.span, DiagCode::BuiltinCodeSystem, name).help = fmt::format(
+            "Warrant knows that system already: write `code<{}>` without declaring it, or give "
+            "the pack's own system another name",
+            lower);
         continue;
       }
       const std::string uri = d.uri ? d.uri->text : "";
