@@ -7,6 +7,7 @@
 #include "compiler/check/checker.h"
 #include "runtime/core/date.h"
 #include "runtime/core/decimal.h"
+#include "runtime/records/record_scan.h"
 
 namespace warrant::check {
 
@@ -159,6 +160,8 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
         }
         system = *named;
         text = text.substr(bar + 1);
+      } else if (!t.open) {
+        text = std::string(RecordCodeText(system, text));  // as the decoders read a LOINC field
       }
       std::string why;
       if (!ValidCode(system, text, &why)) {
