@@ -23,6 +23,8 @@ inline constexpr ExpectInfo kExpect{};
 #undef WARRANT_KEYWORD
 WARRANT_EXPECT(kw_line, ExpectedToken, "`line`", None)
 WARRANT_EXPECT(kw_terminology, ExpectedToken, "`terminology`", None)
+WARRANT_EXPECT(kw_codesystem, ExpectedToken, "`codesystem`", None)
+WARRANT_EXPECT(kw_uri, ExpectedToken, "`uri`", None)
 
 // ---- tokens
 WARRANT_EXPECT(ident, ExpectedToken, "a name", None)

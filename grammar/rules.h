@@ -174,6 +174,11 @@ struct kw_terminology : tok<TAO_PEGTL_KEYWORD("terminology")> {};
 
 struct kw_also : tok<TAO_PEGTL_KEYWORD("also")> {};
 
+// Contextual words of a code system declaration (`codesystem payer_local "title" uri "..."`).
+struct kw_codesystem : tok<TAO_PEGTL_KEYWORD("codesystem")> {};
+
+struct kw_uri : tok<TAO_PEGTL_KEYWORD("uri")> {};
+
 struct lparen : tok<one<'('>> {};
 
 struct rparen : tok<one<')'>> {};
@@ -274,8 +279,9 @@ struct code_part : plus<alnum> {};
 // before the next declaration ends there.
 struct decl_word
     : sor<TAO_PEGTL_KEYWORD("policy"), TAO_PEGTL_KEYWORD("import"), TAO_PEGTL_KEYWORD("codeset"),
-          TAO_PEGTL_KEYWORD("table"), TAO_PEGTL_KEYWORD("fact"), TAO_PEGTL_KEYWORD("reason"),
-          TAO_PEGTL_KEYWORD("rule"), TAO_PEGTL_KEYWORD("test"), TAO_PEGTL_KEYWORD("let")> {};
+          TAO_PEGTL_KEYWORD("codesystem"), TAO_PEGTL_KEYWORD("table"), TAO_PEGTL_KEYWORD("fact"),
+          TAO_PEGTL_KEYWORD("reason"), TAO_PEGTL_KEYWORD("rule"), TAO_PEGTL_KEYWORD("test"),
+          TAO_PEGTL_KEYWORD("let")> {};
 
 struct code_word : seq<not_at<decl_word>, code_part, star<one<'.', '-'>, code_part>> {};
 
@@ -595,6 +601,13 @@ struct cs_expr : seq<cs_term, star<cs_op, expect<cs_term>>> {};
 struct codeset_decl : seq<kw_codeset, expect<ident>, expect<colon>, expect<ident>,
                           expect<equals_sign>, expect<cs_expr>> {};
 
+// `codesystem payer_local "Acme Health local lab codes" uri "http://acme.example/codes/lab"`: a
+// code system the pack uses that Warrant does not know (its codes share one syntax).
+struct codesystem_uri : seq<kw_uri, expect<string_lit>> {};
+
+struct codesystem_decl
+    : seq<kw_codesystem, expect<ident>, expect<string_lit>, opt<codesystem_uri>> {};
+
 struct type_expr;
 
 struct field_type;
@@ -727,8 +740,8 @@ struct test_needs : seq<kw_needs, expect<kw_terminology>> {};
 struct test_decl
     : seq<kw_test, expect<string_lit>, opt<test_pack>, opt<test_needs>, expect<test_body>> {};
 
-struct decl : sor<import_decl, codeset_decl, table_decl, fact_decl, extend_decl, reason_decl,
-                  let_stmt, rule_decl, test_decl, fixture_decl> {};
+struct decl : sor<import_decl, codeset_decl, codesystem_decl, table_decl, fact_decl, extend_decl,
+                  reason_decl, let_stmt, rule_decl, test_decl, fixture_decl> {};
 
 // A statement or test clause outside its block is an error, reported at its first word once it
 // has parsed (so the error inside it, if any, wins: that is the more specific one).

@@ -192,6 +192,16 @@ struct Table {
   Span span;
 };
 
+// `codesystem payer_local "Acme Health local lab codes" uri "http://acme.example/codes/lab"`: a
+// code system the pack uses that Warrant does not know; `code<payer_local>` and codesets of it
+// then work as for a built-in system, and observations may carry its codes.
+struct CodeSystemDecl {
+  Name name;
+  Name title;
+  std::optional<Name> uri;  // how FHIR-derived feeds name the system: `URI|CODE`
+  Span span;
+};
+
 struct Fact {
   Name name;
   std::optional<TypeExpr> type;  // `fact x: decimal`
@@ -327,7 +337,8 @@ enum class DeclKind : uint8_t {
   Rule,
   Test,
   Extend,
-  Fixture
+  Fixture,
+  CodeSystem
 };
 
 struct DeclRef {
@@ -349,6 +360,7 @@ struct File {
   std::vector<Test> tests;
   std::vector<Extend> extends;
   std::vector<Fixture> fixtures;
+  std::vector<CodeSystemDecl> codesystems;
   std::vector<DeclRef> order;  // every declaration in source order
   // Parsed with syntax errors (ParseFile's `keep_partial`): what failed to parse is missing, a
   // rule may lack its `applies` condition (kNone) and a test its `given` record (kNone).

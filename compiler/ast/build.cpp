@@ -95,6 +95,9 @@ std::optional<BuildError> Builder::BuildFile(FileId id, File& out) {
         case CstKind::Codeset:
           add(DeclKind::Codeset, out.codesets, MakeCodeset(decl));
           break;
+        case CstKind::CodeSystem:
+          add(DeclKind::CodeSystem, out.codesystems, MakeCodeSystem(decl));
+          break;
         case CstKind::Table:
           add(DeclKind::Table, out.tables, MakeTable(decl));
           break;
@@ -226,6 +229,18 @@ Fact Builder::MakeFact(CstId id) const {
     f.title = MakeName(kids[2]);
   f.span = Node(id).span;
   return f;
+}
+
+// codesystem = 'codesystem' IDENT STRING ['uri' STRING]
+CodeSystemDecl Builder::MakeCodeSystem(CstId id) const {
+  const auto& kids = Kids(id);
+  CodeSystemDecl d;
+  d.name = MakeName(kids[0]);
+  d.title = MakeName(kids[1]);
+  if (kids.size() > 2)
+    d.uri = MakeName(kids[2]);
+  d.span = Node(id).span;
+  return d;
 }
 
 // extend = 'extend' IDENT '{' {IDENT ':' ( type | 'one' 'of' [...] ) [STRING]} '}'

@@ -58,6 +58,7 @@ class Builder {
   Table MakeTable(CstId id);
   TypeExpr MakeType(CstId id) const;
   Fact MakeFact(CstId id) const;
+  CodeSystemDecl MakeCodeSystem(CstId id) const;
   Extend MakeExtend(CstId id) const;
   Reason MakeReason(CstId id);
   Let MakeLet(CstId id);

@@ -41,6 +41,14 @@ class Dumper {
           out_ << "    " << dump::CodesetString(ast_, d.body) << '\n';
           break;
         }
+        case DeclKind::CodeSystem: {
+          const CodeSystemDecl& d = file.codesystems[ref.index];
+          out_ << "  codesystem " << d.name.text << ' ' << Quote(d.title.text);
+          if (d.uri)
+            out_ << " uri " << Quote(d.uri->text);
+          out_ << At(d.span) << '\n';
+          break;
+        }
         case DeclKind::Table:
           DumpTable(file.tables[ref.index]);
           break;

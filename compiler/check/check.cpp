@@ -55,6 +55,7 @@ std::string_view Checker::Text(uint32_t file, Span span) const {
 }
 
 void Checker::Run() {
+  CollectCodeSystems();
   for (uint32_t f = 0; f < ast_.files.size(); ++f)
     CollectFileNames(f);
   CollectExtensions();
@@ -313,6 +314,76 @@ std::optional<SchemaType> Checker::ToSchemaType(uint32_t f, TypeId type,
         "[...]`, a record or a list of one)",
         types_.Name(type));
   return std::nullopt;
+}
+
+void Checker::CollectCodeSystems() {
+  struct First {
+    uint32_t file;
+    const ast::CodeSystemDecl* decl;
+  };
+
+  std::map<std::string, First> declared;
+  for (uint32_t f = 0; f < ast_.files.size(); ++f) {
+    for (const ast::CodeSystemDecl& d : ast_.files[f].codesystems) {
+      const std::string& name = d.name.text;
+      std::string lower;
+      for (char c : name)
+        lower += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      if (SystemFromName(lower)) {
+        // Claims write `LOINC|...`: a pack's `LOINC` could not be told from the built-in one.
+        Error(f, d.name.span, DiagCode::BuiltinCodeSystem, name).help = fmt::format(
+            "Warrant knows that system already: write `code<{}>` without declaring it, or give "
+            "the pack's own system another name",
+            lower);
+        continue;
+      }
+      const std::string uri = d.uri ? d.uri->text : "";
+      std::string_view bad_uri;
+      if (d.uri && uri.empty())
+        bad_uri = "it is empty";
+      else if (uri.find('|') != std::string::npos)
+        bad_uri = "it holds `|`, which separates the system from the code";
+      else if (uri.find_first_of(" \t") != std::string::npos)
+        bad_uri = "it holds a space";
+      else if (uri == "http://loinc.org")
+        bad_uri = "it is LOINC's";
+      if (!bad_uri.empty()) {
+        Error(f, d.uri->span, DiagCode::InvalidCodeSystemUri, uri, name, bad_uri);
+        continue;
+      }
+      auto [it, inserted] = declared.emplace(name, First{f, &d});
+      if (!inserted) {
+        const First& first = it->second;
+        const std::string first_uri = first.decl->uri ? first.decl->uri->text : "";
+        if (first.file == f || first_uri != uri) {
+          auto& e = Error(f, d.name.span, DiagCode::DuplicateCodeSystem, name,
+                          first.file == f ? "in this file" : "with another uri");
+          e.notes.push_back(
+              {Fid(first.file), first.decl->name.span, "the first declaration is here"});
+        }
+        continue;
+      }
+      bool uri_taken = false;
+      for (const auto& [other, at] : declared) {
+        if (other != name && !uri.empty() && at.decl->uri && at.decl->uri->text == uri) {
+          Error(f, d.uri->span, DiagCode::InvalidCodeSystemUri, uri, name,
+                fmt::format("code system `{}` has it", other));
+          uri_taken = true;
+        }
+      }
+      if (uri_taken) {
+        declared.erase(name);
+        continue;
+      }
+      if (out_.schema.systems().size() >= kMaxDeclaredSystems) {
+        Error(f, d.span, DiagCode::TooManyEntries, out_.schema.systems().size() + 1, "code systems",
+              kMaxDeclaredSystems);
+        continue;
+      }
+      out_.schema.AddSystem({name, d.title.text, uri});
+      types_.AddSystemName(name);
+    }
+  }
 }
 
 void Checker::CollectExtensions() {

@@ -44,12 +44,12 @@ std::optional<TypeId> Checker::ResolveType(uint32_t f, const ast::TypeExpr& type
       return types_.List(*elem);
     }
     if (name == "code" && arg.args.empty() && !arg.name.text.empty()) {
-      if (auto system = SystemFromName(arg.name.text))
+      if (auto system = out_.schema.FindSystem(arg.name.text))
         return types_.Code(*system);
       auto& d = Error(f, arg.name.span, DiagCode::UnknownCodeSystem, arg.name.text);
       std::vector<std::string> names;
-      for (CodeSystem s : kBuiltinCodeSystems)
-        names.emplace_back(SystemName(s));
+      for (std::string_view s : SystemNames())
+        names.emplace_back(s);
       if (!Suggest(d, arg.name.text, names, arg.name.span))
         d.help =
             "code systems are `icd10cm`, `hcpcs`, `loinc`, `pos`, `modifier`, `ndc`, `npi`, "
@@ -77,11 +77,11 @@ std::optional<TypeId> Checker::ResolveType(uint32_t f, const ast::TypeExpr& type
     return t_bool_;
   if (name == "date")
     return t_date_;
-  if (auto system = SystemFromName(name))
+  if (auto system = out_.schema.FindSystem(name))
     return types_.Code(*system);
   std::vector<std::string> names = {"int", "decimal", "money", "string", "bool", "date"};
-  for (CodeSystem s : kBuiltinCodeSystems)
-    names.emplace_back(SystemName(s));
+  for (std::string_view s : SystemNames())
+    names.emplace_back(s);
   auto& d = Error(f, type.name.span, DiagCode::UnknownCodeSystem, name);
   d.message = fmt::format("unknown type `{}`", name);
   if (!Suggest(d, name, names, type.name.span)) {
@@ -126,11 +126,11 @@ void Checker::CheckCodeset(uint32_t f, uint32_t index) {
   if (state != 0)
     return;
   state = 1;
-  std::optional<CodeSystem> system = SystemFromName(cs.system.text);
+  std::optional<CodeSystem> system = out_.schema.FindSystem(cs.system.text);
   if (!system) {
     std::vector<std::string> names;
-    for (CodeSystem s : kBuiltinCodeSystems)
-      names.emplace_back(SystemName(s));
+    for (std::string_view s : SystemNames())
+      names.emplace_back(s);
     auto& d = Error(f, cs.system.span, DiagCode::UnknownCodeSystem, cs.system.text);
     Suggest(d, cs.system.text, names, cs.system.span);
     state = 2;
@@ -155,24 +155,24 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
         switch (m.kind) {
           case ast::MemberKind::Exact:
             if (!ValidCode(want, m.text, &why)) {
-              Error(f, m.span, DiagCode::InvalidCode, m.text, SystemNoun(want)).help = why;
+              Error(f, m.span, DiagCode::InvalidCode, m.text, Noun(want)).help = why;
             } else {
               CheckMemberExists(f, m, want);
             }
             break;
           case ast::MemberKind::Prefix:
             if (!ValidPrefix(want, m.text, &why)) {
-              Error(f, m.span, DiagCode::InvalidCode, m.text + "*", SystemNoun(want)).help = why;
+              Error(f, m.span, DiagCode::InvalidCode, m.text + "*", Noun(want)).help = why;
             }
             break;
           case ast::MemberKind::Range: {
             bool lo_ok = ValidCode(want, m.text, &why);
             if (!lo_ok) {
-              Error(f, m.span, DiagCode::InvalidCode, m.text, SystemNoun(want)).help = why;
+              Error(f, m.span, DiagCode::InvalidCode, m.text, Noun(want)).help = why;
             }
             bool hi_ok = ValidCode(want, m.high, &why);
             if (!hi_ok) {
-              Error(f, m.span, DiagCode::InvalidCode, m.high, SystemNoun(want)).help = why;
+              Error(f, m.span, DiagCode::InvalidCode, m.high, Noun(want)).help = why;
             }
             if (lo_ok && hi_ok && *Pack(want, m.text) > *Pack(want, m.high)) {
               Error(f, m.span, DiagCode::InvalidRange, m.text, m.high);
@@ -241,7 +241,7 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
       CodeSystem system = out_.codeset_systems[ref.file][ref.index];
       if (system != want) {
         Error(f, e.span, DiagCode::CodesetSystemMismatch, name->text,
-              fmt::format("{}s", SystemNoun(system)), fmt::format("{}s", SystemNoun(want)));
+              fmt::format("{}s", Noun(system)), fmt::format("{}s", Noun(want)));
         return std::nullopt;
       }
       return system;
@@ -272,7 +272,7 @@ std::optional<CodeSystem> Checker::CodesetExprSystem(uint32_t f, ast::CodesetExp
                       : ValidCode(want, cell, &why);
         if (!ok && reported++ < 5) {
           Error(f, e.path.span, DiagCode::LoadFailed, e.path.text,
-                fmt::format("line {}: `{}` is not a valid {}", lines[r], cell, SystemNoun(want)))
+                fmt::format("line {}: `{}` is not a valid {}", lines[r], cell, Noun(want)))
               .help = why;
         }
       }

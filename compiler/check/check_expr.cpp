@@ -17,8 +17,7 @@ using diag::DiagCode;
 namespace {
 
 // "an ICD-10-CM code", for messages that speak the policy's language.
-std::string CodeNoun(CodeSystem system, bool plural) {
-  std::string_view noun = SystemNoun(system);
+std::string CodeNoun(std::string_view noun, CodeSystem system, bool plural) {
   if (plural)
     return fmt::format("{}s", noun);
   bool vowel = system == CodeSystem::Icd10cm;
@@ -152,7 +151,7 @@ void Checker::CheckCodeLiteral(uint32_t file, ast::ExprId literal, CodeSystem sy
     return;
   std::string why;
   if (!ValidCode(system, e.text, &why)) {
-    auto& d = Error(file, e.span, DiagCode::InvalidCode, e.text, SystemNoun(system));
+    auto& d = Error(file, e.span, DiagCode::InvalidCode, e.text, Noun(system));
     d.help = why;
   }
 }
@@ -211,6 +210,9 @@ std::optional<TypeId> Checker::Unify(TypeId a, TypeId b) {
     return a;
   if (kb == TypeKind::Code && ka == TypeKind::String)
     return b;
+  // An observation's code meets a LOINC code or one of a declared system.
+  if (ka == TypeKind::Code && kb == TypeKind::Code && types_.CodesMeet(a, b))
+    return types_.Get(a).open ? b : a;
   if (ka == TypeKind::List && kb == TypeKind::List) {
     auto elem = Unify(types_.Get(a).elem, types_.Get(b).elem);
     if (elem)
@@ -600,8 +602,7 @@ TypeId Checker::Compare(uint32_t file, ast::ExprId id) {
     CodeSystem system = types_.Get(ka == TypeKind::Code ? a : b).system;
     CheckCodeLiteral(file, ka == TypeKind::Code ? e.b : e.a, system);
   }
-  if (ok && ka == TypeKind::Code && kb == TypeKind::Code &&
-      types_.Get(a).system != types_.Get(b).system) {
+  if (ok && ka == TypeKind::Code && kb == TypeKind::Code && !types_.CodesMeet(a, b)) {
     ok = false;
   }
   if (!ok) {
@@ -696,7 +697,7 @@ TypeId Checker::Membership(uint32_t file, ast::ExprId id) {
   const ast::Expr& left = ast_.expr(e.a);
   switch (tb.kind) {
     case TypeKind::Codeset: {
-      if (ta.kind == TypeKind::Code && ta.system == tb.system)
+      if (ta.kind == TypeKind::Code && types_.CodesMeet(a, b))
         return t_bool_;
       if (ta.kind == TypeKind::String) {
         CheckCodeLiteral(file, e.a, tb.system);
@@ -704,8 +705,9 @@ TypeId Checker::Membership(uint32_t file, ast::ExprId id) {
       }
       if (ta.kind == TypeKind::Code) {
         auto& d = Error(file, e.span, DiagCode::CodeSystemMismatch,
-                        fmt::format("`{}`", Describe(file, e.a)), CodeNoun(ta.system, false),
-                        Describe(file, e.b), CodeNoun(tb.system, true));
+                        fmt::format("`{}`", Describe(file, e.a)),
+                        CodeNoun(Noun(ta.system), ta.system, false), Describe(file, e.b),
+                        CodeNoun(Noun(tb.system), tb.system, true));
         // Suggest a codeset of the right system, preferring a similar name.
         std::vector<std::string> same_system;
         for (const auto& [name, ref] : file_names_[file]) {
@@ -720,7 +722,8 @@ TypeId Checker::Membership(uint32_t file, ast::ExprId id) {
             d.help = fmt::format("did you mean `{}`?", same_system.front());
             d.fix = diag::Fix{codeset_span, same_system.front()};
           } else {
-            d.help = fmt::format("test it against a codeset of {}", CodeNoun(ta.system, true));
+            d.help = fmt::format("test it against a codeset of {}",
+                                 CodeNoun(Noun(ta.system), ta.system, true));
           }
         }
         return t_bool_;
@@ -734,7 +737,7 @@ TypeId Checker::Membership(uint32_t file, ast::ExprId id) {
         return t_bool_;  // `x in []`
       std::optional<TypeId> common = Unify(a, elem);
       if (!common ||
-          (ta.kind == TypeKind::Code && te.kind == TypeKind::Code && ta.system != te.system)) {
+          (ta.kind == TypeKind::Code && te.kind == TypeKind::Code && !types_.CodesMeet(a, elem))) {
         break;
       }
       // Literals on either side meet codes: validate them in that code system.

@@ -7,6 +7,7 @@
 #include "compiler/check/checker.h"
 #include "runtime/core/date.h"
 #include "runtime/core/decimal.h"
+#include "runtime/records/record_scan.h"
 
 namespace warrant::check {
 
@@ -142,16 +143,29 @@ void Checker::CheckGiven(uint32_t f, ast::JsonId id, TypeId type, const std::str
       return;
     case TypeKind::Code: {
       if (j.kind != ast::JsonKind::String) {
-        mismatch(fmt::format("a {} in quotes", SystemNoun(t.system)));
+        mismatch(fmt::format("a {} in quotes", Noun(t.system)));
         return;
       }
       std::string text = j.text;
-      // Observations may name their system the way FHIR-derived feeds do: "LOINC|4548-4".
-      if (t.system == CodeSystem::Loinc && text.rfind("LOINC|", 0) == 0)
-        text = text.substr(6);
+      CodeSystem system = t.system;
+      // An observation's code may name its system the way FHIR-derived feeds do,
+      // "LOINC|4548-4", "payer_local|SL0001": LOINC or a system the pack declares.
+      if (const size_t bar = text.find('|'); t.open && bar != std::string::npos) {
+        const std::optional<CodeSystem> named = out_.schema.ObservationSystem(text.substr(0, bar));
+        if (!named) {
+          auto& d = Error(f, j.span, DiagCode::InvalidCode, j.text, "observation code");
+          d.help = fmt::format("`{}` is not LOINC or a code system this pack declares",
+                               text.substr(0, bar));
+          return;
+        }
+        system = *named;
+        text = text.substr(bar + 1);
+      } else if (!t.open) {
+        text = std::string(RecordCodeText(system, text));  // as the decoders read a LOINC field
+      }
       std::string why;
-      if (!ValidCode(t.system, text, &why)) {
-        Error(f, j.span, DiagCode::InvalidCode, j.text, SystemNoun(t.system)).help = why;
+      if (!ValidCode(system, text, &why)) {
+        Error(f, j.span, DiagCode::InvalidCode, j.text, Noun(system)).help = why;
       }
       return;
     }

@@ -61,9 +61,29 @@ class Checker {
           const Terminology* terminology, bool strict_given);
   void Run();
 
+  // How messages name one code of `system`: "ICD-10-CM code", "payer_local code".
+  std::string Noun(CodeSystem system) const {
+    if (const CodeSystemDef* declared = out_.schema.Declared(system))
+      return declared->name + " code";
+    return std::string(SystemNoun(system));
+  }
+
+  // The names of the built-in systems, then the declared ones: what suggestions choose from.
+  std::vector<std::string_view> SystemNames() const {
+    std::vector<std::string_view> names;
+    for (CodeSystem s : kBuiltinCodeSystems)
+      names.push_back(SystemName(s));
+    for (const CodeSystemDef& d : out_.schema.systems())
+      names.push_back(d.name);
+    return names;
+  }
+
  private:
   // ---- declarations (check.cpp)
   void CollectFileNames(uint32_t file);
+  // `codesystem` declarations: the pack's own code systems, added to the schema (prefix bytes
+  // 128 on, in declaration order) before any type can name them.
+  void CollectCodeSystems();
   // `extend` declarations: fields added to the schema's records (and the checker's).
   void CollectExtensions();
   void CollectFactsAndReasons();

@@ -69,7 +69,10 @@ class Dumper {
           break;
         case ast::DeclKind::Codeset:
           out_ << "  codeset " << file.codesets[ref.index].name.text << " ~codeset<"
-               << SystemName(p_.codeset_systems[f][ref.index]) << ">\n";
+               << p_.schema.SystemName(p_.codeset_systems[f][ref.index]) << ">\n";
+          break;
+        case ast::DeclKind::CodeSystem:
+          out_ << "  codesystem " << file.codesystems[ref.index].name.text << '\n';
           break;
         case ast::DeclKind::Table:
           out_ << "  table " << file.tables[ref.index].name.text << " ~"

@@ -60,6 +60,8 @@ std::string TypeTable::Name(TypeId id) const {
     case TypeKind::Duration:
       return "duration";
     case TypeKind::Code:
+      if (t.open)
+        return "code<loinc or a declared system>";
       return fmt::format("code<{}>", SystemName(t.system));
     case TypeKind::Codeset:
       return fmt::format("codeset<{}>", SystemName(t.system));
@@ -145,7 +147,11 @@ void TypeTable::AddSchema(const Schema& schema) {
 
 void TypeTable::AddSchemaField(const Schema& schema, uint16_t id) {
   const FieldDef& f = schema.field(id);
-  Field field{f.name, FromSchema(schema, f.type), f.id, {}};
+  // An observation's code may be of any system the pack declares (runtime/records/schema.h).
+  const TypeId type = f.id == static_cast<uint16_t>(FieldId::observation_code)
+                          ? ObservationCode()
+                          : FromSchema(schema, f.type);
+  Field field{f.name, type, f.id, {}};
   if (f.type.one_of != kNoIndex16 && f.type.one_of < schema.enums().size())
     field.one_of = schema.enums()[f.type.one_of];
   records_[checker_of_schema_[f.record]].fields.push_back(std::move(field));

@@ -59,6 +59,9 @@ struct Type {
   TypeId elem = 0;
   TypeId key = 0;
   uint32_t record = 0;
+  // A Code of system loinc that may hold a code of any system the pack declares: an observation's
+  // code (a bare code in a claim is LOINC; `payer_local|SL0001` is not).
+  bool open = false;
   friend bool operator==(const Type&, const Type&) = default;
 };
 
@@ -75,6 +78,35 @@ class TypeTable {
   TypeId Scalar(TypeKind kind) { return Intern(Type{kind, {}, 0, 0, 0}); }
 
   TypeId Code(CodeSystem system) { return Intern(Type{TypeKind::Code, system, 0, 0, 0}); }
+
+  // The type of `observation.code`: LOINC, or any system the pack declares.
+  TypeId ObservationCode() {
+    return Intern(Type{TypeKind::Code, CodeSystem::Loinc, 0, 0, 0, true});
+  }
+
+  // Whether a code of `code`'s type can be compared with one of `other` (a code or a codeset's
+  // system): the same system, or an observation code and LOINC or a declared system.
+  bool CodesMeet(TypeId code, TypeId other) const {
+    const Type& a = types_[code];
+    const Type& b = types_[other];
+    if (a.system == b.system)
+      return true;
+    const auto loinc_or_declared = [](CodeSystem s) {
+      return s == CodeSystem::Loinc || IsDeclaredSystem(s);
+    };
+    return (a.open && loinc_or_declared(b.system)) || (b.open && loinc_or_declared(a.system));
+  }
+
+  // A system the pack declares, in declaration order (prefix bytes kFirstDeclaredSystem on), so
+  // types name it.
+  void AddSystemName(std::string name) { system_names_.push_back(std::move(name)); }
+
+  std::string_view SystemName(CodeSystem system) const {
+    const size_t byte = static_cast<uint8_t>(system);
+    if (IsDeclaredSystem(system) && byte - kFirstDeclaredSystem < system_names_.size())
+      return system_names_[byte - kFirstDeclaredSystem];
+    return warrant::SystemName(system);
+  }
 
   TypeId Codeset(CodeSystem system) { return Intern(Type{TypeKind::Codeset, system, 0, 0, 0}); }
 
@@ -122,6 +154,7 @@ class TypeTable {
   std::vector<Type> types_;
   std::vector<Record> records_;
   std::vector<uint32_t> checker_of_schema_;  // schema record -> checker record
+  std::vector<std::string> system_names_;
 };
 
 bool IsNumeric(TypeKind kind);

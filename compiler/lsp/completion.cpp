@@ -132,6 +132,8 @@ class Completer {
   void Types(bool codeset, bool fact) {
     for (CodeSystem s : kBuiltinCodeSystems)
       Add(std::string(SystemName(s)), kTypeParameter, "code system");
+    for (const CodeSystemDef& d : a_.checked.schema.systems())
+      Add(d.name, kTypeParameter, d.title);
     if (codeset)
       return;
     for (std::string_view t : {"int", "decimal", "string", "bool", "date"})
@@ -192,7 +194,8 @@ class Completer {
       const ast::File& file = ast.files[f_];
       for (uint32_t i = 0; i < file.codesets.size(); ++i) {
         Add(file.codesets[i].name.text, kConstant,
-            fmt::format("codeset: {}", SystemName(a_.checked.codeset_systems[f_][i])));
+            fmt::format("codeset: {}",
+                        a_.checked.schema.SystemName(a_.checked.codeset_systems[f_][i])));
       }
       for (uint32_t i = 0; i < file.tables.size(); ++i) {
         Add(file.tables[i].name.text, kConstant,
@@ -300,7 +303,8 @@ class Completer {
         const ast::File& lib = ast.files[target];
         for (uint32_t k = 0; k < lib.codesets.size(); ++k) {
           Add(lib.codesets[k].name.text, kConstant,
-              fmt::format("codeset: {}", SystemName(a_.checked.codeset_systems[target][k])));
+              fmt::format("codeset: {}",
+                          a_.checked.schema.SystemName(a_.checked.codeset_systems[target][k])));
         }
         for (uint32_t k = 0; k < lib.tables.size(); ++k)
           Add(lib.tables[k].name.text, kConstant, "table");

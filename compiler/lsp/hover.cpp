@@ -103,7 +103,8 @@ std::string DescribeCode(const Analysis& a, CodeSystem system, std::string_view 
 std::string DescribeCodeset(Analysis& a, uint32_t f, uint32_t i) {
   const ast::Codeset& cs = a.sources.ast.files[f].codesets[i];
   CodeSystem system = a.checked.codeset_systems[f][i];
-  std::string out = fmt::format("codeset {}: {}", Code(cs.name.text), SystemName(system));
+  std::string out =
+      fmt::format("codeset {}: {}", Code(cs.name.text), a.checked.schema.SystemName(system));
   const ast::CodesetExpr& body = a.sources.ast.codeset_exprs[cs.body];
   FileId fid = a.sources.ast.files[f].file;
   if (body.kind == ast::CodesetExprKind::Members) {

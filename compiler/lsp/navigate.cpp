@@ -110,6 +110,11 @@ Json DocumentSymbols(const Analysis& analysis, FileId fid) {
         out.Push(Outline(lines, cs.name.text, cs.system.text, kEnum, cs.span, cs.name.span));
         break;
       }
+      case ast::DeclKind::CodeSystem: {
+        const ast::CodeSystemDecl& d = file.codesystems[ref.index];
+        out.Push(Outline(lines, d.name.text, d.title.text, kEnum, d.span, d.name.span));
+        break;
+      }
       case ast::DeclKind::Table: {
         const ast::Table& t = file.tables[ref.index];
         out.Push(Outline(lines, t.name.text, "table", kStruct, t.span, t.name.span));

@@ -55,8 +55,9 @@ constexpr std::array<bool, 256> kIsBuiltin = [] {
   return known;
 }();
 
+// A built-in system, or one a pack declares: every system a packed code can belong to.
 constexpr bool IsBuiltin(CodeSystem system) {
-  return kIsBuiltin[static_cast<uint8_t>(system)];
+  return kIsBuiltin[static_cast<uint8_t>(system)] || IsDeclaredSystem(system);
 }
 
 const SystemRow* RowOf(CodeSystem system) {
@@ -72,6 +73,8 @@ const SystemRow* RowOf(CodeSystem system) {
 // for a system without a row.
 template <typename R, typename Visitor>
 R Visit(CodeSystem system, R otherwise, Visitor&& visit) {
+  if (IsDeclaredSystem(system))
+    return visit(code_syntax::LocalSyntax{});
   switch (system) {
 #define WARRANT_CODE_SYSTEM(Name, ...) \
   case CodeSystem::Name:               \
@@ -165,7 +168,7 @@ std::string Reason(CodeSystem system, std::string_view text, const Analysis& a, 
   return "it is not valid";
 }
 
-constexpr std::string_view kLocalUnsupported = "local code systems are not supported yet";
+constexpr std::string_view kLocalUnsupported = "no code system has this prefix byte";
 
 std::string_view StripStar(std::string_view prefix) {
   if (!prefix.empty() && prefix.back() == '*') {
@@ -212,7 +215,7 @@ std::optional<CodeSystem> SystemFromName(std::string_view name) {
 
 std::string_view SystemNoun(CodeSystem system) {
   const SystemRow* row = RowOf(system);
-  return row ? row->noun : "local code";
+  return row ? row->noun : "code of a declared system";
 }
 
 CodeResult<CodeText> Normalize(CodeSystem system, std::string_view text) {

@@ -23,6 +23,14 @@ enum class CodeSystem : uint8_t {
 #undef WARRANT_CODE_SYSTEM
 };
 
+// The first prefix byte of the systems a pack declares (runtime/records/schema.h numbers them);
+// their codes share one syntax: 1 to 9 letters, digits, `-` or `.`, letters upper-cased.
+inline constexpr uint8_t kFirstDeclaredSystem = 128;
+
+constexpr bool IsDeclaredSystem(CodeSystem system) {
+  return static_cast<uint8_t>(system) >= kFirstDeclaredSystem;
+}
+
 inline constexpr CodeSystem kBuiltinCodeSystems[] = {
 #define WARRANT_CODE_SYSTEM(Name, PrefixByte, Spelling, Noun, RangeEnd) CodeSystem::Name,
 #include "runtime/core/code_systems.def"

@@ -158,4 +158,16 @@ bool ScanFixedWidth(Analysis& a, std::string_view text, Form form, size_t width,
 #include "runtime/core/code_systems.def"
 #undef WARRANT_CODE_SYSTEM
 
+// The one syntax of every system a pack declares (prefix bytes 128..255): 1 to 9 letters,
+// digits, `-` or `.`, letters upper-cased (code_local.cpp).
+struct LocalSyntax {
+  static const std::string_view kAlphabet;
+  static Analysis Analyze(std::string_view text, Form form);
+  static uint64_t Payload(const Analysis& a);
+  static std::optional<uint64_t> FastPayload(std::string_view text);
+  static size_t Display(uint64_t payload, char* out);
+  static uint64_t PrefixLast(const Analysis& prefix, uint64_t payload);
+  static std::string Reason(std::string_view text, const Analysis& a, Form form);
+};
+
 }  // namespace warrant::code_syntax

@@ -1,4 +1,4 @@
-// The pack format, version 3. All integers little-endian; no padding, no pointers.
+// The pack format, version 4. All integers little-endian; no padding, no pointers.
 //
 //   offset  size  header
 //   0       8     magic "WRNTPACK"
@@ -26,8 +26,10 @@
 //   codesets          list of Codeset, then list of string codeset_names
 //   tables .. policies  list of TableData, ReasonData, OutcomeData, RuleData, PolicyData
 //   schema            StoredSchema: list of StoredRecord (name, doc), list of enums (each a list
-//                     of string values), list of StoredField; the base records and fields come
-//                     first and must be this warrant's (runtime/records/schema.def)
+//                     of string values), list of StoredField, list of StoredSystem (name,
+//                     title, uri: the code systems the pack declares, on prefix bytes 128 on);
+//                     the base records and fields come first and must be this warrant's
+//                     (runtime/records/schema.def)
 //   sources           list of SourceData (name, text, sha256 of the text, line starts)
 //   spans             list of SpanEntry
 //   terminology       list of TerminologyData
@@ -36,10 +38,11 @@
 //   debug             DebugTables: list of StatementDebug, list of u32 not_in, list of
 //                     CodesetDebug (runtime/pack/debug_tables.h checks them after the verifier)
 //
-// A reader of version 3 refuses any other version, section count or layout: a format change
+// A reader of version 4 refuses any other version, section count or layout: a format change
 // bumps the version rather than relying on readers skipping what they do not know.
 // Version 1 had no debug section and no line starts in sources; version 2 stored a list of
-// facts where version 3 stores the claim schema (with the facts in it).
+// facts where version 3 stores the claim schema (with the facts in it); version 4 adds the
+// declared code systems to the schema.
 #include "runtime/pack/pack.h"
 
 #include <concepts>
@@ -229,11 +232,23 @@ struct StoredField {
   uint8_t flags = 0;  // 1: a base field; 2: a Claim member
 };
 
+struct StoredSystem {
+  std::string name;
+  std::string title;
+  std::string uri;
+};
+
 struct StoredSchema {
   std::vector<StoredRecord> records;
   std::vector<std::vector<std::string>> enums;
   std::vector<StoredField> fields;
+  std::vector<StoredSystem> systems;
 };
+
+template <class IO>
+void Fields(IO& io, StoredSystem& c) {
+  io(c.name, c.title, c.uri);
+}
 
 template <class IO>
 void Fields(IO& io, StoredRecord& r) {
@@ -248,7 +263,7 @@ void Fields(IO& io, StoredField& f) {
 
 template <class IO>
 void Fields(IO& io, StoredSchema& s) {
-  io(s.records, s.enums, s.fields);
+  io(s.records, s.enums, s.fields, s.systems);
 }
 
 StoredSchema Store(const Schema& s) {
@@ -256,6 +271,8 @@ StoredSchema Store(const Schema& s) {
   for (const RecordDef& r : s.records())
     out.records.push_back({r.name, r.doc});
   out.enums.assign(s.enums().begin(), s.enums().end());
+  for (const CodeSystemDef& c : s.systems())
+    out.systems.push_back({c.name, c.title, c.uri});
   for (const FieldDef& f : s.fields()) {
     out.fields.push_back({f.record, f.name, static_cast<uint8_t>(f.type.kind),
                           static_cast<uint8_t>(f.type.elem), static_cast<uint8_t>(f.type.system),
@@ -276,6 +293,9 @@ std::string Rebuild(StoredSchema& stored, Schema& out) {
     s.AddEnum(std::move(values));
   if (s.enums().size() != stored.enums.size())
     return "a list of values appears twice";
+  // Declared before the fields, whose types may name them; Finish checks them.
+  for (StoredSystem& c : stored.systems)
+    s.AddSystem({std::move(c.name), std::move(c.title), std::move(c.uri)});
   for (size_t k = 0; k < stored.fields.size(); ++k) {
     StoredField& in = stored.fields[k];
     if (in.record >= s.records().size() || in.kind > static_cast<uint8_t>(Kind::Map) ||

@@ -21,7 +21,7 @@ namespace warrant {
 
 inline constexpr std::string_view kPackMagic = "WRNTPACK";
 // The one format version this build reads and writes.
-inline constexpr uint16_t kPackFormatVersion = 3;
+inline constexpr uint16_t kPackFormatVersion = 4;
 
 // Serialises `program`. Fills in what is a function of the rest: each source's sha256 (of its
 // text) and `program.hash` (the SHA-256 of the bytes after the header's hash field). Writes any

@@ -740,17 +740,52 @@ class Decoding {
     const Got got = String(v, path, text, "a code written as a string", type_code);
     if (got != Got::Value)
       return got;
-    text = RecordCodeText(system, text);
+    return PackCode(path, system, RecordCodeText(system, text), out);
+  }
+
+  // An observation's code: bare (LOINC), or `SYSTEM|CODE` naming LOINC or a declared system.
+  Got ObservationCode(od::value& v, const Path& path, uint64_t& out) {
+    std::string_view text;
+    const Got got = String(v, path, text, "a code written as a string");
+    if (got != Got::Value)
+      return got;
+    const ObservationCodeText split = SplitObservationCode(schema_, text);
+    if (!split.system) {
+      std::string declared;
+      for (const CodeSystemDef& d : schema_.systems())
+        declared += fmt::format(", `{}`", d.name);
+      Fail(RecordErrorCode::UnknownCodeSystem, path,
+           fmt::format(
+               "`{}` names no code system of this pack: write LOINC codes bare or "
+               "`LOINC|CODE`{}",
+               Clip(split.qualifier),
+               declared.empty() ? std::string() : "; the pack declares " + declared.substr(2)));
+      return Got::Failed;
+    }
+    return PackCode(path, *split.system, split.code, out);
+  }
+
+  // The packing of `text` as a code of `system`, or an error naming the field.
+  Got PackCode(const Path& path, CodeSystem system, std::string_view text, uint64_t& out) {
     const std::optional<uint64_t> packed = Pack(system, text);
     if (!packed) {
       constexpr size_t kLongest = 32;  // no valid code comes near: say so instead of echoing it
-      Fail(RecordErrorCode::InvalidCode, path,
-           text.size() > kLongest
-               ? fmt::format("`{}` is not a valid {}: it is {} characters long",
-                             Clip(text, kLongest), SystemNoun(system), text.size())
-               : Validate(system, text)
-                     .value_or(
-                         fmt::format("`{}` is not a valid {}", Clip(text), SystemNoun(system))));
+      // A declared system is named as the pack names it: "`SL-1!` is not a valid payer_local code".
+      const CodeSystemDef* declared = schema_.Declared(system);
+      const std::string noun =
+          declared ? declared->name + " code" : std::string(SystemNoun(system));
+      std::string message;
+      if (text.size() > kLongest) {
+        message = fmt::format("`{}` is not a valid {}: it is {} characters long",
+                              Clip(text, kLongest), noun, text.size());
+      } else if (declared) {
+        message = fmt::format("`{}` is not a valid {}: {}", Clip(text), noun,
+                              ValidateReason(system, text).value_or("it is not valid"));
+      } else {
+        message = Validate(system, text)
+                      .value_or(fmt::format("`{}` is not a valid {}", Clip(text), noun));
+      }
+      Fail(RecordErrorCode::InvalidCode, path, message);
       return Got::Failed;
     }
     out = *packed;
@@ -1320,8 +1355,8 @@ class Decoding {
                               return Slot(member, field, *f, o.values);
                             switch (static_cast<FieldId>(f->id)) {
                               case FieldId::observation_code:
-                                return Mark(Code(member, field, CodeSystem::Loinc, o.code),
-                                            o.present, FieldId::observation_code);
+                                return Mark(ObservationCode(member, field, o.code), o.present,
+                                            FieldId::observation_code);
                               case FieldId::observation_value:
                                 return Mark(Decimal(member, field, o.value), o.present,
                                             FieldId::observation_value);

@@ -216,6 +216,22 @@ class Scanner {
     return true;
   }
 
+  // Plain LOINC codes take one scan for `|` more than any other code; a code that names a
+  // system nothing declares is the full path's to report.
+  bool ObservationCode(uint64_t& out) {
+    std::string_view text;
+    if (!String(text))
+      return false;
+    const ObservationCodeText split = SplitObservationCode(schema_, text);
+    if (!split.system)
+      return false;
+    const std::optional<uint64_t> packed = codes_.Pack(*split.system, split.code);
+    if (!packed)
+      return false;
+    out = *packed;
+    return true;
+  }
+
   bool StringRange(Range& out) {
     std::string_view text;
     if (!String(text))
@@ -720,7 +736,7 @@ class Scanner {
           return Slot(f, o.values);
         switch (static_cast<FieldId>(f.id)) {
           case FieldId::observation_code:
-            return Set(Code(CodeSystem::Loinc, o.code), o.present, FieldId::observation_code);
+            return Set(ObservationCode(o.code), o.present, FieldId::observation_code);
           case FieldId::observation_value:
             return Set(Decimal(o.value), o.present, FieldId::observation_value);
           case FieldId::observation_unit:
@@ -765,6 +781,14 @@ std::string_view RecordCodeText(CodeSystem system, std::string_view text) {
     }
   }
   return text;
+}
+
+ObservationCodeText SplitObservationCode(const Schema& schema, std::string_view text) {
+  const size_t bar = text.find('|');
+  if (bar == std::string_view::npos)
+    return {CodeSystem::Loinc, text, {}};
+  const std::string_view qualifier = text.substr(0, bar);
+  return {schema.ObservationSystem(qualifier), text.substr(bar + 1), qualifier};
 }
 
 std::optional<uint64_t> CodeCache::Pack(CodeSystem system, std::string_view text) {

@@ -63,4 +63,16 @@ bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, 
 // decoding paths read codes through this.
 std::string_view RecordCodeText(CodeSystem system, std::string_view text);
 
+// An observation's code (`observation.code`) split at its system: a bare code is LOINC;
+// `SYSTEM|CODE` names LOINC (`LOINC`, `http://loinc.org`) or a system the schema declares, by its
+// name or uri (`payer_local|SL0001`). `system` is nullopt when `qualifier` names neither. Both
+// decoding paths read observation codes through this.
+struct ObservationCodeText {
+  std::optional<CodeSystem> system;
+  std::string_view code;
+  std::string_view qualifier;  // the text before `|`, or empty
+};
+
+ObservationCodeText SplitObservationCode(const Schema& schema, std::string_view text);
+
 }  // namespace warrant

@@ -95,6 +95,10 @@ struct KeyAlias {
   const char* key;
 };
 
+constexpr bool IsDigitChar(char c) {
+  return c >= '0' && c <= '9';
+}
+
 constexpr KeyAlias kAliases[] = {{FieldId::line_dx_pointers, "dx_pointers", "dx_ptr"}};
 
 Schema BuildBase() {
@@ -241,6 +245,27 @@ ListKind Schema::ListKindOf(Kind elem) {
 std::optional<std::string> Schema::Finish() {
   if (records_.size() < static_cast<size_t>(RecordId::kCount))
     return "the schema lacks the base records";
+  if (systems_.size() > kMaxDeclaredSystems) {
+    return fmt::format("the schema declares {} code systems; a pack may declare at most {}",
+                       systems_.size(), kMaxDeclaredSystems);
+  }
+  for (size_t i = 0; i < systems_.size(); ++i) {
+    const std::string& name = systems_[i].name;
+    const bool word =
+        !name.empty() && !IsDigitChar(name[0]) && std::all_of(name.begin(), name.end(), [](char c) {
+          return c == '_' || IsDigitChar(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        });
+    if (!word)
+      return fmt::format("code system {} has no valid name", i + 1);
+    if (warrant::SystemFromName(name) ||
+        FindSystem(name) != static_cast<CodeSystem>(kFirstDeclaredSystem + i)) {
+      return fmt::format("code system `{}` is declared twice, or is a built-in system", name);
+    }
+    if (name == "LOINC" || name.find('|') != std::string::npos ||
+        systems_[i].uri.find('|') != std::string::npos) {
+      return fmt::format("code system `{}` cannot be told apart in a claim", name);
+    }
+  }
   // The `field` instruction numbers fields with one byte; facts are read by their own
   // instruction, so they come last and do not count.
   size_t addressed = 0;
@@ -261,10 +286,8 @@ std::optional<std::string> Schema::Finish() {
       return where + ": its record type does not exist";
     if (k == Kind::String && t.one_of != kNoIndex16 && t.one_of >= enums_.size())
       return where + ": its list of values does not exist";
-    if (k == Kind::Code && std::find(std::begin(kBuiltinCodeSystems), std::end(kBuiltinCodeSystems),
-                                     t.system) == std::end(kBuiltinCodeSystems)) {
+    if (k == Kind::Code && !Knows(t.system))
       return where + ": unknown code system";
-    }
     if (t.min > t.max)
       return where + ": its bounds are empty";
     return std::nullopt;
@@ -365,6 +388,45 @@ std::string_view Schema::Alias(uint16_t field) const {
   return {};
 }
 
+CodeSystem Schema::AddSystem(CodeSystemDef def) {
+  systems_.push_back(std::move(def));
+  // Past the last prefix byte the number wraps; Finish refuses such a schema.
+  return static_cast<CodeSystem>(kFirstDeclaredSystem +
+                                 (systems_.size() - 1) % kMaxDeclaredSystems);
+}
+
+bool Schema::Knows(CodeSystem system) const {
+  return Declared(system) != nullptr ||
+         std::find(std::begin(kBuiltinCodeSystems), std::end(kBuiltinCodeSystems), system) !=
+             std::end(kBuiltinCodeSystems);
+}
+
+std::string_view Schema::SystemName(CodeSystem system) const {
+  if (const CodeSystemDef* def = Declared(system))
+    return def->name;
+  return warrant::SystemName(system);
+}
+
+std::optional<CodeSystem> Schema::FindSystem(std::string_view name) const {
+  if (std::optional<CodeSystem> builtin = warrant::SystemFromName(name))
+    return builtin;
+  for (size_t i = 0; i < systems_.size() && i < kMaxDeclaredSystems; ++i) {
+    if (systems_[i].name == name)
+      return static_cast<CodeSystem>(kFirstDeclaredSystem + i);
+  }
+  return std::nullopt;
+}
+
+std::optional<CodeSystem> Schema::ObservationSystem(std::string_view qualifier) const {
+  if (qualifier == "LOINC" || qualifier == "http://loinc.org")
+    return CodeSystem::Loinc;
+  for (size_t i = 0; i < systems_.size() && i < kMaxDeclaredSystems; ++i) {
+    if (systems_[i].name == qualifier || (!systems_[i].uri.empty() && systems_[i].uri == qualifier))
+      return static_cast<CodeSystem>(kFirstDeclaredSystem + i);
+  }
+  return std::nullopt;
+}
+
 bool Schema::Extended() const {
   for (const FieldDef& f : fields_) {
     if (!f.base && f.record != static_cast<uint16_t>(RecordId::facts))
@@ -396,7 +458,7 @@ std::string Schema::TypeName(const SchemaType& t) const {
     case Kind::Date:
       return "date";
     case Kind::Code:
-      return fmt::format("code<{}>", SystemName(t.system));
+      return fmt::format("code<{}>", SystemName(t.system));  // a declared one by its name
     case Kind::List:
       return fmt::format("list<{}>", TypeName(t.Element()));
     case Kind::Map:
@@ -471,7 +533,7 @@ std::optional<SchemaType> Schema::ParseType(std::string_view s) {
     t.kind = Kind::String;
     t.one_of = AddEnum(std::move(values));
   } else if (auto in = inner("code<")) {
-    const std::optional<CodeSystem> system = SystemFromName(*in);
+    const std::optional<CodeSystem> system = FindSystem(*in);
     if (!system)
       return std::nullopt;
     t.kind = Kind::Code;

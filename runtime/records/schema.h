@@ -204,6 +204,19 @@ struct RecordDef {
   std::vector<uint16_t> inherited;   // generic fields that take the claim's value when absent
 };
 
+// A code system the pack declares (`codesystem payer_local "title" uri "..."`): it takes the
+// prefix byte kFirstDeclaredSystem + its index, and its codes the syntax every declared system
+// shares (runtime/core/code.h).
+struct CodeSystemDef {
+  std::string
+      name;  // as written in source and in claims: `code<payer_local>`, "payer_local|SL0001"
+  std::string title;  // what it is: "Acme Health local lab codes"
+  std::string uri;    // how FHIR-derived feeds name it ("http://acme.example/codes/lab"), or ""
+};
+
+// The most systems a pack may declare: prefix bytes 128..255.
+inline constexpr size_t kMaxDeclaredSystems = 256 - kFirstDeclaredSystem;
+
 class Schema {
  public:
   // The base schema of schema.def alone.
@@ -215,6 +228,9 @@ class Schema {
   // Adds `field` to `record` with the next global number, which it returns.
   uint16_t AddField(uint16_t record, FieldDef field);
   uint16_t AddEnum(std::vector<std::string> values);
+  // A declared code system, by its prefix byte; Finish refuses a name that is taken (by a
+  // built-in system or another declaration), a malformed one, or too many systems.
+  CodeSystem AddSystem(CodeSystemDef def);
 
   // A fact: a field of the facts record.
   uint16_t AddFact(std::string name, SchemaType type, std::string doc = {}) {
@@ -246,6 +262,26 @@ class Schema {
 
   std::span<const std::vector<std::string>> enums() const { return enums_; }
 
+  std::span<const CodeSystemDef> systems() const { return systems_; }
+
+  // A declared system's definition, or null for a built-in or undeclared prefix byte.
+  const CodeSystemDef* Declared(CodeSystem system) const {
+    const auto byte = static_cast<size_t>(system);
+    if (byte < kFirstDeclaredSystem || byte - kFirstDeclaredSystem >= systems_.size())
+      return nullptr;
+    return &systems_[byte - kFirstDeclaredSystem];
+  }
+
+  // Whether codes of `system` can appear under this schema: a built-in system or a declared one.
+  bool Knows(CodeSystem system) const;
+  // The name in source of a built-in or declared system ("icd10cm", "payer_local").
+  std::string_view SystemName(CodeSystem system) const;
+  // A built-in or declared system by that name.
+  std::optional<CodeSystem> FindSystem(std::string_view name) const;
+  // The system a claim names before `|` in an observation's code: `LOINC` or `http://loinc.org`,
+  // or a declared system's name or uri (exactly as declared). Nullopt for anything else.
+  std::optional<CodeSystem> ObservationSystem(std::string_view qualifier) const;
+
   // The field of `record` named `name` (the input key, so `dx_ptr` finds line.dx_pointers).
   const FieldDef* Find(uint16_t record, std::string_view name) const;
   // The named record `name` ("line", "provider"), or kNoIndex16.
@@ -271,6 +307,7 @@ class Schema {
   std::vector<RecordDef> records_;
   std::vector<FieldDef> fields_;
   std::vector<std::vector<std::string>> enums_;
+  std::vector<CodeSystemDef> systems_;
 };
 
 }  // namespace warrant

@@ -24,9 +24,11 @@ constexpr size_t kHashedFrom = 50;
 
 const std::vector<uint8_t>& ExamplePack() {
   static const std::vector<uint8_t> bytes = [] {
-    auto c = Compile({std::string(WARRANT_SOURCE_DIR) + "/examples/medicare"});
+    // examples/payer declares a code system, so observation codes `acme_lab|...` decode.
+    auto c = Compile({std::string(WARRANT_SOURCE_DIR) + "/examples/medicare",
+                      std::string(WARRANT_SOURCE_DIR) + "/examples/payer"});
     if (!c->ok)
-      Die("examples/medicare does not compile");
+      Die("examples/medicare and examples/payer do not compile");
     return WritePack(c->program);
   }();
   return bytes;

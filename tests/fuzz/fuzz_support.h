@@ -14,8 +14,8 @@
 
 namespace warrant::fuzz {
 
-// The pack of examples/medicare, compiled on first use (aborts if the examples stop compiling:
-// the fuzzers would silently lose their main engine otherwise).
+// The pack of examples/medicare and examples/payer, compiled on first use (aborts if the examples
+// stop compiling: the fuzzers would silently lose their main engine otherwise).
 const std::vector<uint8_t>& ExamplePack();
 const Engine& ExampleEngine();
 

@@ -4,7 +4,7 @@ cases and the bench generator. Deterministic: same inputs, same files.
 
     python3 tests/fuzz/make_seeds.py build/release/compiler/warrant
 
-corpus/pack    packs built from examples/medicare and from every golden case under
+corpus/pack    packs built from examples/medicare (with examples/payer) and from every golden case under
                tests/cases/run that compiles on its own
 corpus/record  each claim of examples/claims.ndjson, and encounters from
                /work/shared/bench/gen.py (when present) and the golden cases' claims splits
@@ -49,7 +49,9 @@ packs = {}
 # golden cases' small packs.
 medicare = os.path.join(tmp, "criteria", "medicare")
 shutil.copytree(os.path.join(root, "examples", "medicare"), medicare)
-if build([medicare], os.path.join(tmp, "medicare.wpk")):
+payer = os.path.join(tmp, "criteria", "payer")  # declares a code system (observations)
+shutil.copytree(os.path.join(root, "examples", "payer"), payer)
+if build([medicare, payer], os.path.join(tmp, "medicare.wpk")):
     packs["medicare"] = os.path.join(tmp, "medicare.wpk")
 for case in sorted(glob.glob(os.path.join(root, "tests/cases/run/*.warrant"))):
     name = os.path.splitext(os.path.basename(case))[0]

@@ -479,7 +479,10 @@ TEST_CASE("code: systems never share packed values", "[code]") {
   CHECK(SystemOf(Hcpcs("G0328")) == CodeSystem::Hcpcs);
   CHECK(SystemOf(P(CodeSystem::Loinc, "4548-4")) == CodeSystem::Loinc);
   CHECK(SystemOf(P(CodeSystem::Modifier, "KX")) == CodeSystem::Modifier);
-  CHECK_FALSE(SystemOf(uint64_t{200} << 56).has_value());
+  CHECK_FALSE(SystemOf(uint64_t{20} << 56).has_value());
+  // 128..255 are the systems a pack declares; whether one is declared is the schema's to say.
+  CHECK(SystemOf(*Pack(static_cast<CodeSystem>(200), "AHI")) == static_cast<CodeSystem>(200));
+  CHECK(P(static_cast<CodeSystem>(128), "AHI") != P(static_cast<CodeSystem>(129), "AHI"));
   // Every ICD-10-CM code is below every HCPCS code.
   CHECK(Prefix(CodeSystem::Icd10cm, "Z").hi < Hcpcs("00100"));
 }
@@ -535,9 +538,43 @@ TEST_CASE("code: prefix bytes without a system are refused", "[code]") {
   CHECK(Validate(unknown, "AHI").has_value());
   CHECK_FALSE(PrefixInterval(unknown, "A*").ok());
   CHECK(Display((uint64_t{20} << 56) | 5) == "<none>");
-  const auto local = static_cast<CodeSystem>(200);  // pack-local systems: not yet
-  CHECK_FALSE(Normalize(local, "AHI").ok());
-  CHECK_FALSE(Pack(local, "AHI").has_value());
+}
+
+TEST_CASE("code: the syntax of the systems a pack declares", "[code]") {
+  const auto local = static_cast<CodeSystem>(kFirstDeclaredSystem);
+  CHECK(IsDeclaredSystem(local));
+  CHECK_FALSE(IsDeclaredSystem(CodeSystem::BillType));
+  // 1 to 9 letters, digits, `-` or `.`, letters upper-cased.
+  CHECK(Norm(local, "sl0001") == "SL0001");
+  CHECK(Norm(local, "A") == "A");
+  CHECK(Norm(local, "SLP-12.3") == "SLP-12.3");
+  CHECK(Norm(local, "123456789") == "123456789");
+  CHECK_FALSE(Normalize(local, "").ok());
+  CHECK_FALSE(Normalize(local, "1234567890").ok());
+  CHECK_FALSE(Normalize(local, "SL_1").ok());
+  CHECK_FALSE(Normalize(local, "SL 1").ok());
+  CHECK(Validate(local, "SL_1") ==
+        "`SL_1` is not a valid code of a declared system: `_` is not a letter, digit, `-` or `.`");
+  CHECK(Display(P(local, "sl-1.2")) == "SL-1.2");
+  CHECK(PackAnalyzed(local, "SL0001") == Pack(local, "SL0001"));
+  // Character order, a code before its descendants, digits before letters.
+  CHECK(P(local, "SL") < P(local, "SL0"));
+  CHECK(P(local, "SL0") < P(local, "SL01"));
+  CHECK(P(local, "SL9") < P(local, "SLA"));
+  CHECK(P(local, "SL0001") < P(local, "SL0002"));
+  // Prefixes and ranges.
+  const CodeInterval sl = Prefix(local, "SL*");
+  CHECK(In(sl, P(local, "SL0001")));
+  CHECK(In(sl, P(local, "SL.ZZZZZZ")));
+  CHECK_FALSE(In(sl, P(local, "SL")));
+  CHECK_FALSE(In(sl, P(local, "SM")));
+  CHECK_FALSE(PrefixInterval(local, "123456789*").ok());
+  const std::optional<CodeInterval> range = RangeInterval(local, "SL0001", "SL0009");
+  REQUIRE(range.has_value());
+  CHECK(In(*range, P(local, "SL0005")));
+  CHECK_FALSE(In(*range, P(local, "SL0010")));
+  // Every packing of a valid code unpacks to it; nothing else does.
+  CHECK(Display(P(local, "SL0001") + 1) == "<none>");
 }
 
 TEST_CASE("code: NDC, 11 digits 5-4-2, the 10-digit forms padded", "[code]") {

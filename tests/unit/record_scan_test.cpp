@@ -255,3 +255,135 @@ TEST_CASE("record scan: decoding a plain record after a refused one is unaffecte
 }
 
 }  // namespace warrant
+
+namespace warrant {
+namespace {
+
+// The base schema with two declared code systems and an observation field of one of them.
+const Schema& Declared() {
+  static const Schema schema = [] {
+    Schema s = Schema::Base();
+    s.AddSystem({"acme_lab", "Acme Health local lab codes", "http://acme.example/codes/lab"});
+    s.AddSystem({"acme_panel", "Acme Health panels", ""});
+    FieldDef panel;
+    panel.name = "panel";
+    panel.type = *s.ParseType("code<acme_panel>");
+    s.AddField(static_cast<uint16_t>(RecordId::observation), std::move(panel));
+    if (s.Finish())
+      throw std::logic_error("test schema");
+    return s;
+  }();
+  return schema;
+}
+
+std::string WithObservations(std::string_view observations) {
+  return R"({"id":"S1","service_date":"2025-03-03","lines":[{"code":"E0601"}],"observations":[)" +
+         std::string(observations) + "]}";
+}
+
+}  // namespace
+
+TEST_CASE("record scan: observation codes of declared systems on both paths", "[record]") {
+  const Schema& schema = Declared();
+  const auto lab = static_cast<CodeSystem>(kFirstDeclaredSystem);
+  RecordDecoder fast(schema);
+  RecordDecoder full(schema);
+  full.SetFastPath(false);
+
+  struct Case {
+    std::string observation;
+    std::optional<uint64_t> code;  // nullopt: refused
+  };
+
+  const Case cases[] = {
+      {R"({"code":"acme_lab|SL0001","value":22})", Pack(lab, "SL0001")},
+      {R"({"code":"acme_lab|sl0001","value":22})", Pack(lab, "SL0001")},
+      {R"({"code":"http://acme.example/codes/lab|SL-1.2","value":22})", Pack(lab, "SL-1.2")},
+      {R"({"code":"4548-4","value":6})", Pack(CodeSystem::Loinc, "4548-4")},
+      {R"({"code":"LOINC|4548-4","value":6})", Pack(CodeSystem::Loinc, "4548-4")},
+      {R"({"code":"http://loinc.org|4548-4","value":6})", Pack(CodeSystem::Loinc, "4548-4")},
+      {R"({"code":"acme_lab|SL0001","value":22,"panel":"PSG-1"})", Pack(lab, "SL0001")},
+      {R"({"code":"acme|SL0001","value":22})", std::nullopt},
+      {R"({"code":"ACME_LAB|SL0001","value":22})", std::nullopt},
+      {R"({"code":"acme_lab|SL_1","value":22})", std::nullopt},
+      {R"({"code":"acme_lab|SL00000001","value":22})", std::nullopt},
+      {R"({"code":"acme_lab|","value":22})", std::nullopt},
+      {R"({"code":"|SL0001","value":22})", std::nullopt},
+      {R"({"code":"acme_lab|SL|1","value":22})", std::nullopt},
+      {R"({"code":"SL0001","value":22})", std::nullopt},
+      {R"({"code":"acme_lab|SL0001","value":22,"panel":"acme_panel|PSG"})", std::nullopt},
+  };
+  for (const Case& c : cases) {
+    const std::string json = WithObservations(c.observation);
+    INFO(json);
+    Agree(fast, full, json);
+    const Outcome got = DecodeWith(full, json);
+    REQUIRE(got.ok == c.code.has_value());
+    if (got.ok) {
+      REQUIRE(got.claim.observations.size() == 1);
+      CHECK(got.claim.observations[0].code == *c.code);
+      // A plain record takes the fast path whatever the observation code's system.
+      CHECK(Scans(json, schema));
+    } else {
+      CHECK(got.error.field.rfind("observations[0].", 0) == 0);
+    }
+  }
+  const Outcome unknown = DecodeWith(full, WithObservations(R"({"code":"acme|SL0001"})"));
+  CHECK(unknown.error.code == RecordErrorCode::UnknownCodeSystem);
+  CHECK(unknown.error.field == "observations[0].code");
+  CHECK(RecordErrorId(RecordErrorCode::UnknownCodeSystem) == "R0719");
+  // A code that names a system the pack does not declare is the full path's to report.
+  CHECK_FALSE(Scans(WithObservations(R"({"code":"acme|SL0001"})"), schema));
+  // Mutants of a record with declared codes: both paths agree on each.
+  const std::string base =
+      WithObservations(R"({"code":"acme_lab|SL0001","value":22,"panel":"PSG-1"},)"
+                       R"({"code":"http://acme.example/codes/lab|X9","value":1})");
+  for (size_t at = 0; at <= base.size(); ++at) {
+    Agree(fast, full, std::string_view(base).substr(0, at));
+    if (at < base.size()) {
+      for (const char* s : {"|", "_", "\"", "x", " "})
+        Agree(fast, full, base.substr(0, at) + s + base.substr(at + 1));
+    }
+  }
+}
+
+TEST_CASE("schema: declared code systems by name, uri and prefix byte", "[record]") {
+  const Schema& schema = Declared();
+  const auto lab = static_cast<CodeSystem>(kFirstDeclaredSystem);
+  const auto panel = static_cast<CodeSystem>(kFirstDeclaredSystem + 1);
+  CHECK(schema.FindSystem("acme_lab") == lab);
+  CHECK(schema.FindSystem("acme_panel") == panel);
+  CHECK(schema.FindSystem("loinc") == CodeSystem::Loinc);
+  CHECK_FALSE(schema.FindSystem("acme"));
+  CHECK(schema.SystemName(panel) == "acme_panel");
+  CHECK(schema.SystemName(CodeSystem::Hcpcs) == "hcpcs");
+  CHECK(schema.ObservationSystem("http://acme.example/codes/lab") == lab);
+  CHECK(schema.ObservationSystem("LOINC") == CodeSystem::Loinc);
+  CHECK_FALSE(schema.ObservationSystem("loinc"));  // claims write LOINC's name as FHIR does
+  CHECK_FALSE(schema.ObservationSystem(""));
+  CHECK(schema.Knows(panel));
+  CHECK_FALSE(schema.Knows(static_cast<CodeSystem>(kFirstDeclaredSystem + 2)));
+  CHECK(schema.TypeName(*Schema(schema).ParseType("list<code<acme_lab>>")) ==
+        "list<code<acme_lab>>");
+  // Unpack shows a declared code as written, upper-cased.
+  CHECK(Unpack(*Pack(lab, "sl-1.2"))->view() == "SL-1.2");
+
+  // What Finish refuses: a clash with a built-in name, a second declaration, a field of a system
+  // that is not declared.
+  Schema clash = Schema::Base();
+  clash.AddSystem({"loinc", "", ""});
+  CHECK(clash.Finish().has_value());
+  Schema twice = Schema::Base();
+  twice.AddSystem({"a", "", ""});
+  twice.AddSystem({"a", "", ""});
+  CHECK(twice.Finish().has_value());
+  Schema undeclared = Schema::Base();
+  FieldDef f;
+  f.name = "x";
+  f.type.kind = Kind::Code;
+  f.type.system = static_cast<CodeSystem>(kFirstDeclaredSystem);
+  undeclared.AddField(static_cast<uint16_t>(RecordId::observation), std::move(f));
+  CHECK(undeclared.Finish().has_value());
+}
+
+}  // namespace warrant
