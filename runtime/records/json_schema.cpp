@@ -171,6 +171,8 @@ std::string_view CodeNote(CodeSystem system) {
 // places (trailing zeros beyond are fine), up to kMaxMoney; a negative zero is zero.
 constexpr std::string_view kMoneyPattern = R"(^(-?0(\.0+)?|(0|[1-9][0-9]{0,8})(\.[0-9]{1,2}0*)?)$)";
 constexpr std::string_view kDatePattern = R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}$)";
+// A code of a system the pack declares: 1 to 9 letters, digits, `-` or `.` (code_local.cpp).
+constexpr std::string_view kDeclaredCodePattern = R"(^[A-Za-z0-9.-]{1,9}$)";
 
 class Writer {
  public:
@@ -395,7 +397,7 @@ class Writer {
         return;
       case Kind::Code:
         node.Set("type", Types({"string"}, nullable));
-        node.Set("pattern", Node::Str(JsonSchemaCodePattern(t.system)));
+        node.Set("pattern", Node::Str(CodePattern(t.system)));
         return;
       case Kind::List: {
         node.Set("type", Types({"array"}, nullable));
@@ -427,6 +429,38 @@ class Writer {
         node.Set("additionalProperties", Node::Object().Set("type", Types({"string"}, true)));
         return;
     }
+  }
+
+  // A code of `system`; a LOINC code may also be "SYSTEM|CODE" of a system the pack declares
+  // (by name or uri, the shared syntax of declared systems), as observation codes are read.
+  std::string CodePattern(CodeSystem system) const {
+    if (static_cast<unsigned>(system) >= kFirstDeclaredSystem)
+      return std::string(kDeclaredCodePattern);
+    const std::string_view own = JsonSchemaCodePattern(system);
+    if (system != CodeSystem::Loinc || schema_.systems().empty())
+      return std::string(own);
+    std::string names;
+    for (const CodeSystemDef& def : schema_.systems()) {
+      for (const std::string& name : {def.name, def.uri}) {
+        if (name.empty())
+          continue;
+        if (!names.empty())
+          names += '|';
+        names += RegexEscape(name);
+      }
+    }
+    // `own` is ^...$: its body, then the declared systems' form.
+    return fmt::format("^({}|({})\\|[A-Za-z0-9.-]{{1,9}})$", own.substr(1, own.size() - 2), names);
+  }
+
+  static std::string RegexEscape(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+      if (std::string_view(R"(\^$.|?*+()[]{}/)").find(c) != std::string_view::npos)
+        out += '\\';
+      out += c;
+    }
+    return out;
   }
 
   const Schema& schema_;
