@@ -7,11 +7,11 @@ cases and the bench generator. Deterministic: same inputs, same files.
 corpus/pack    packs built from examples/medicare (with examples/payer) and from every golden case under
                tests/cases/run that compiles on its own
 corpus/record  each claim of examples/claims.ndjson, and encounters from
-               /work/shared/bench/gen.py (when present) and the golden cases' claims splits
+               ../shared/bench/gen.py (when present) and the golden cases' claims splits
 corpus/run     u32 little-endian pack length, a small pack, then claims (fuzz_run's input)
 corpus/x12     the synthetic X12 samples (../shared/data/claims/x12, when present) and each golden
                case's X12 split (`// --- *.837p`)
-corpus/fhir    the CMS Blue Button FHIR samples of /work/shared/data/claims/fhir (CC0, when
+corpus/fhir    the CMS Blue Button FHIR samples of ../shared/data/claims/fhir (CC0, when
                present) and the small ones as two Bulk FHIR lines; fuzz_fhir also reads
                tests/unit/data/fhir directly
 corpus/source  left alone: fuzz_source also reads examples/ and tests/cases/ directly
@@ -77,7 +77,7 @@ for case in sorted(glob.glob(os.path.join(root, "tests/cases/**/*.warrant"), rec
             continue
         if in_claims and line.startswith("// {"):
             claims.append(line[3:])
-gen = "/work/shared/bench/gen.py"
+gen = os.path.join(root, "..", "shared", "bench", "gen.py")
 if os.path.exists(gen):
     subprocess.run([sys.executable, gen, "--n", "30", "--out", tmp], check=True,
                    capture_output=True)
@@ -120,7 +120,7 @@ for name, text in x12_seeds.items():
     with open(os.path.join(x12_dir, name), "wb") as f:
         f.write(text)
 fhir_dir = reset("fhir")
-samples = "/work/shared/data/claims/fhir"
+samples = os.path.join(root, "..", "shared", "data", "claims", "fhir")
 if os.path.isdir(samples):
     for name in sorted(os.listdir(samples)):
         text = open(os.path.join(samples, name), encoding="utf-8").read()
