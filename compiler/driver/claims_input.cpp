@@ -4,6 +4,8 @@
 #include <cstring>
 #include <ostream>
 
+#include "compiler/driver/commands.h"
+#include "compiler/driver/file_io.h"
 #include "runtime/core/text.h"
 
 namespace warrant::driver {
@@ -46,6 +48,17 @@ void PrintInputProblems(std::ostream& err, const std::vector<std::string>& probl
     err << "error: " << TerminalText(problems[i]) << '\n';
   if (problems.size() > kShown)
     err << "... and " << problems.size() - kShown << " more errors of the input's envelopes\n";
+}
+
+bool ReadClaimsText(std::string& name, std::istream& in, std::string& text, std::ostream& err) {
+  std::string why;
+  const bool from_stdin = name == "-";
+  if (from_stdin)
+    name = "<stdin>";
+  if (from_stdin ? ReadAll(in, text, why) : ReadWholeFile(name, text, why))
+    return true;
+  PrintPlain(err, diag::DiagCode::CannotReadFile, name, why);
+  return false;
 }
 
 InputFormat ChooseFormat(const std::string& forced, std::string_view text) {

@@ -36,6 +36,10 @@ class SniffedInput {
 // then how many more (a file of many transaction sets may repeat one mistake in each).
 void PrintInputProblems(std::ostream& err, const std::vector<std::string>& problems);
 
+// Reads the whole claims input `name` ("-": standard input, renamed "<stdin>" for messages) into
+// `text`. On failure prints E0001 with the system's reason and returns false (exit kExitIo).
+bool ReadClaimsText(std::string& name, std::istream& in, std::string& text, std::ostream& err);
+
 // The format `forced` names, or the one `text` starts as.
 InputFormat ChooseFormat(const std::string& forced, std::string_view text);
 

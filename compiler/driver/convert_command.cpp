@@ -14,14 +14,9 @@ namespace warrant::driver {
 
 int RunConvert(const Options& options, std::istream& in, std::ostream& out, std::ostream& err) {
   std::string name = options.inputs[0];
-  std::string text, why;
-  const bool from_stdin = name == "-";
-  if (from_stdin)
-    name = "<stdin>";
-  if (from_stdin ? !ReadAll(in, text, why) : !ReadWholeFile(name, text, why)) {
-    PrintPlain(err, diag::DiagCode::CannotReadFile, name, why);
+  std::string text;
+  if (!ReadClaimsText(name, in, text, err))
     return kExitIo;
-  }
   const InputFormat format = ChooseFormat(options.input_format, text);
   if (format == InputFormat::Ndjson) {
     err << fmt::format(

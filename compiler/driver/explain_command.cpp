@@ -150,14 +150,8 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
 
   std::string name = options.inputs.size() > 1 ? options.inputs[1] : "-";
   std::string text;
-  std::string why;
-  const bool from_stdin = name == "-";
-  if (from_stdin)
-    name = "<stdin>";
-  if (from_stdin ? !ReadAll(in, text, why) : !ReadWholeFile(name, text, why)) {
-    PrintPlain(err, diag::DiagCode::CannotReadFile, name, why);
+  if (!ReadClaimsText(name, in, text, err))
     return kExitIo;
-  }
 
   const InputFormat format = ChooseFormat(options.input_format, text);
   ConvertedInput converted;
@@ -245,6 +239,7 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
   PrintInputProblems(err, converted.problems);
   malformed += converted.problems.size();
   if (!options.html.empty() && explained == 1) {
+    std::string why;
     if (!WriteWholeFile(options.html, html, why)) {
       PrintPlain(err, diag::DiagCode::CannotWrite, options.html, why);
       return kExitIo;

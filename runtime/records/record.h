@@ -168,4 +168,64 @@ struct Claim {
   }
 };
 
+// Builds a list value of a declared type as both decoders read its elements: each element goes to
+// the claim's pool of its kind; records by reference, collected on `scratch` first (their own
+// lists of records may append references meanwhile) and moved to `refs` at the end.
+class ListBuilder {
+ public:
+  ListBuilder(Claim& claim, std::vector<uint32_t>& scratch, ListKind kind)
+      : claim_(claim), scratch_(scratch), kind_(kind), mark_(scratch.size()), begin_(PoolSize()) {}
+
+  void Add(const Value& item) {
+    switch (kind_) {
+      case ListKind::Codes:
+        claim_.codes.push_back(item.code());
+        break;
+      case ListKind::Strings:
+        claim_.texts.push_back(Range{static_cast<uint32_t>(item.i), item.aux});
+        break;
+      case ListKind::Objects:
+        scratch_.push_back(static_cast<uint32_t>(item.i));
+        break;
+      default:
+        claim_.ints.push_back(item.i);
+        break;
+    }
+  }
+
+  // The list of the elements added; `Abandon` instead when reading them failed.
+  Value Finish() {
+    if (kind_ != ListKind::Objects)
+      return Value::List(kind_, begin_, PoolSize() - begin_);
+    const auto begin = static_cast<uint32_t>(claim_.refs.size());
+    const auto count = static_cast<uint32_t>(scratch_.size() - mark_);
+    claim_.refs.insert(claim_.refs.end(), scratch_.begin() + static_cast<ptrdiff_t>(mark_),
+                       scratch_.end());
+    scratch_.resize(mark_);
+    return Value::List(kind_, begin, count);
+  }
+
+  void Abandon() { scratch_.resize(mark_); }
+
+ private:
+  uint32_t PoolSize() const {
+    switch (kind_) {
+      case ListKind::Codes:
+        return static_cast<uint32_t>(claim_.codes.size());
+      case ListKind::Strings:
+        return static_cast<uint32_t>(claim_.texts.size());
+      case ListKind::Objects:
+        return 0;
+      default:
+        return static_cast<uint32_t>(claim_.ints.size());
+    }
+  }
+
+  Claim& claim_;
+  std::vector<uint32_t>& scratch_;
+  ListKind kind_;
+  size_t mark_;
+  uint32_t begin_;
+};
+
 }  // namespace warrant

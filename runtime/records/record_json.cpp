@@ -985,74 +985,26 @@ class Decoding {
     return Got::Failed;
   }
 
-  // A list: its elements go to the pool of their kind, records by reference (collected on the
-  // scratch stack first, since their own lists of records may append references meanwhile).
+  // A list of a declared type (ListBuilder says where its elements go).
   Got List(od::value& v, const Path& path, const SchemaType& type, Value& out,
            RecordErrorCode code) {
     const SchemaType elem = type.Element();
-    const ListKind kind = Schema::ListKindOf(type.elem);
-    const size_t mark = scratch_.size();
-    uint32_t begin = 0;
-    switch (kind) {
-      case ListKind::Codes:
-        begin = static_cast<uint32_t>(claim_.codes.size());
-        break;
-      case ListKind::Strings:
-        begin = static_cast<uint32_t>(claim_.texts.size());
-        break;
-      case ListKind::Objects:
-        break;
-      default:
-        begin = static_cast<uint32_t>(claim_.ints.size());
-        break;
-    }
+    ListBuilder list(claim_, scratch_, Schema::ListKindOf(type.elem));
     const Got got = Elements(
         v, path, kMaxListItems, "list elements",
         [&](od::value& element, const Path& at, size_t) {
           Value item;
           if (Generic(element, at, elem, item, code) != Got::Value)
             return false;
-          switch (kind) {
-            case ListKind::Codes:
-              claim_.codes.push_back(item.code());
-              break;
-            case ListKind::Strings:
-              claim_.texts.push_back(Range{static_cast<uint32_t>(item.i), item.aux});
-              break;
-            case ListKind::Objects:
-              scratch_.push_back(static_cast<uint32_t>(item.i));
-              break;
-            default:
-              claim_.ints.push_back(item.i);
-              break;
-          }
+          list.Add(item);
           return true;
         },
         code);
     if (got != Got::Value) {
-      scratch_.resize(mark);
+      list.Abandon();
       return got;
     }
-    uint32_t count = 0;
-    switch (kind) {
-      case ListKind::Codes:
-        count = static_cast<uint32_t>(claim_.codes.size()) - begin;
-        break;
-      case ListKind::Strings:
-        count = static_cast<uint32_t>(claim_.texts.size()) - begin;
-        break;
-      case ListKind::Objects:
-        begin = static_cast<uint32_t>(claim_.refs.size());
-        count = static_cast<uint32_t>(scratch_.size() - mark);
-        claim_.refs.insert(claim_.refs.end(), scratch_.begin() + static_cast<ptrdiff_t>(mark),
-                           scratch_.end());
-        scratch_.resize(mark);
-        break;
-      default:
-        count = static_cast<uint32_t>(claim_.ints.size()) - begin;
-        break;
-    }
-    out = Value::List(kind, begin, count);
+    out = list.Finish();
     return Got::Value;
   }
 

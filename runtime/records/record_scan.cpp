@@ -473,52 +473,19 @@ class Scanner {
 
   bool ScanList(const SchemaType& type, Value& out) {
     const SchemaType elem = type.Element();
-    const ListKind kind = Schema::ListKindOf(type.elem);
-    const size_t mark = scratch_.size();
-    const auto codes = static_cast<uint32_t>(claim_.codes.size());
-    const auto texts = static_cast<uint32_t>(claim_.texts.size());
-    const auto ints = static_cast<uint32_t>(claim_.ints.size());
+    ListBuilder list(claim_, scratch_, Schema::ListKindOf(type.elem));
     const bool ok = Array(kMaxListItems, [&](size_t) {
       Value item;
       if (!ScanValue(elem, item))
         return false;
-      switch (kind) {
-        case ListKind::Codes:
-          claim_.codes.push_back(item.code());
-          break;
-        case ListKind::Strings:
-          claim_.texts.push_back(Range{static_cast<uint32_t>(item.i), item.aux});
-          break;
-        case ListKind::Objects:
-          scratch_.push_back(static_cast<uint32_t>(item.i));
-          break;
-        default:
-          claim_.ints.push_back(item.i);
-          break;
-      }
+      list.Add(item);
       return true;
     });
-    if (!ok)
+    if (!ok) {
+      list.Abandon();
       return false;
-    switch (kind) {
-      case ListKind::Codes:
-        out = Value::List(kind, codes, static_cast<uint32_t>(claim_.codes.size()) - codes);
-        break;
-      case ListKind::Strings:
-        out = Value::List(kind, texts, static_cast<uint32_t>(claim_.texts.size()) - texts);
-        break;
-      case ListKind::Objects: {
-        const auto begin = static_cast<uint32_t>(claim_.refs.size());
-        claim_.refs.insert(claim_.refs.end(), scratch_.begin() + static_cast<ptrdiff_t>(mark),
-                           scratch_.end());
-        out = Value::List(kind, begin, static_cast<uint32_t>(scratch_.size() - mark));
-        scratch_.resize(mark);
-        break;
-      }
-      default:
-        out = Value::List(kind, ints, static_cast<uint32_t>(claim_.ints.size()) - ints);
-        break;
     }
+    out = list.Finish();
     return true;
   }
 
