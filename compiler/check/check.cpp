@@ -439,6 +439,14 @@ void Checker::CollectExtensions() {
             ToSchemaType(f, type, one_of, field.type ? field.type->span : field.name.span);
         if (!stored)
           continue;
+        if (schema.Reaches(*stored, record)) {
+          Error(f, field.type ? field.type->span : field.name.span, DiagCode::ExpectedType,
+                fmt::format("a type that does not contain `{}`", e.record.text), types_.Name(type))
+              .help =
+              "a record cannot contain itself (a claim could then nest without end); "
+              "write the fields you need, e.g. `supervisor_npi: npi`";
+          continue;
+        }
         FieldDef def;
         def.name = field.name.text;
         def.type = *stored;

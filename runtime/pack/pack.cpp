@@ -2,7 +2,7 @@
 //
 //   offset  size  header
 //   0       8     magic "WRNTPACK"
-//   8       2     u16 format version (3)
+//   8       2     u16 format version (4)
 //   10      8     u64 InstructionSetHash() of the writer
 //   18      32    SHA-256 of bytes [50, end): everything after this field
 //   50      4     u32 section count (14)

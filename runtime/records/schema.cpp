@@ -28,25 +28,56 @@ const char* FieldName(FieldId id) {
 
 void KeyTable::Add(std::string_view key, uint16_t value) {
   keys_.emplace_back(std::string(key), value);
-  size_t capacity = 8;
-  while (capacity < keys_.size() * 2)
-    capacity *= 2;
-  Rebuild(capacity);
+  // At most half full; growing rehashes every key, otherwise only the new one goes in.
+  if (keys_.size() * 2 > entries_.size()) {
+    size_t capacity = 8;
+    while (capacity < keys_.size() * 2)
+      capacity *= 2;
+    Rebuild(capacity);
+  } else {
+    Insert(keys_.size() - 1);
+  }
+}
+
+void KeyTable::Insert(size_t index) {
+  const auto& [key, value] = keys_[index];
+  const uint64_t head = Head(key);
+  size_t i = Hash(key, head) & mask_;
+  while (entries_[i].value != kNoIndex16)
+    i = (i + 1) & mask_;
+  entries_[i] = Entry{head, key.size() > 8 ? Tail(key) : 0, static_cast<uint32_t>(key.size()),
+                      value, static_cast<uint16_t>(index)};
 }
 
 void KeyTable::Rebuild(size_t capacity) {
   entries_.assign(capacity, Entry{});
-  names_.clear();
   mask_ = capacity - 1;
-  for (const auto& [key, value] : keys_) {
-    names_.push_back(key);
-    const uint64_t head = Head(key);
-    size_t i = Hash(head, key.size()) & mask_;
-    while (entries_[i].value != kNoIndex16)
-      i = (i + 1) & mask_;
-    entries_[i] = Entry{head, key.size() > 8 ? Tail(key) : 0, static_cast<uint32_t>(key.size()),
-                        value, static_cast<uint16_t>(names_.size() - 1)};
+  for (size_t index = 0; index < keys_.size(); ++index)
+    Insert(index);
+}
+
+bool Schema::Reaches(const SchemaType& type, uint16_t record) const {
+  std::vector<bool> seen(records_.size(), false);
+  std::vector<uint16_t> todo;
+  auto visit = [&](const SchemaType& t) {
+    const Kind k = t.kind == Kind::List ? t.elem : t.kind;
+    if (k == Kind::Record && t.record < records_.size() && !seen[t.record]) {
+      seen[t.record] = true;
+      todo.push_back(t.record);
+    }
+  };
+  visit(type);
+  while (!todo.empty()) {
+    const uint16_t r = todo.back();
+    todo.pop_back();
+    if (r == record)
+      return true;
+    for (uint16_t id : records_[r].fields) {
+      if (id < fields_.size())
+        visit(fields_[id].type);
+    }
   }
+  return false;
 }
 
 // ---- Building ----------------------------------------------------------------------------------
@@ -302,6 +333,17 @@ std::optional<std::string> Schema::Finish() {
       const std::string where = fmt::format("field `{}.{}`", r.name, f.name);
       if (auto problem = check_type(f.type, where))
         return problem;
+      // A declared field of a record type: the decoders fill only generic slots there, so not
+      // the claim's own records (their fields are Claim members) nor the facts.
+      const Kind k = f.type.kind == Kind::List ? f.type.elem : f.type.kind;
+      if (!f.base && k == Kind::Record &&
+          (f.type.record == static_cast<uint16_t>(RecordId::facts) ||
+           std::any_of(records_[f.type.record].fields.begin(), records_[f.type.record].fields.end(),
+                       [&](uint16_t id) { return fields_[id].slot == kNoIndex16; }))) {
+        return where + ": the claim's own records and the facts are not field types";
+      }
+      if (Reaches(f.type, static_cast<uint16_t>(&r - records_.data())))
+        return where + ": a record type cannot contain itself";
       if (f.name == "date" && f.type.kind == Kind::Date)
         r.date_field = f.id;
       if (f.absent != Absence::Computed)

@@ -149,15 +149,15 @@ class KeyTable {
   bool Matches(const Entry& e, std::string_view key, uint64_t head) const {
     return e.head == head && e.size == key.size() &&
            (key.size() <= 8 ||
-            (key.size() <= 16
-                 ? Tail(key) == e.tail
-                 : std::memcmp(names_[e.name].data() + 8, key.data() + 8, key.size() - 8) == 0));
+            (key.size() <= 16 ? Tail(key) == e.tail
+                              : std::memcmp(keys_[e.name].first.data() + 8, key.data() + 8,
+                                            key.size() - 8) == 0));
   }
 
   uint16_t Lookup(std::string_view key, uint64_t head) const {
     if (entries_.empty())
       return kNoIndex16;
-    for (size_t i = Hash(head, key.size()) & mask_;; i = (i + 1) & mask_) {
+    for (size_t i = Hash(key, head) & mask_;; i = (i + 1) & mask_) {
       const Entry& e = entries_[i];
       if (e.value == kNoIndex16)
         return kNoIndex16;
@@ -180,14 +180,19 @@ class KeyTable {
     return tail;
   }
 
-  static size_t Hash(uint64_t head, size_t size) {
-    return static_cast<size_t>(((head ^ size) * 0x9E3779B97F4A7C15u) >> 40);
+  // Of the first and last 8 bytes and the size: keys that share a prefix and a length (`fact_1`
+  // .. `fact_9999` in a pack of many facts) still spread over the table.
+  static size_t Hash(std::string_view key, uint64_t head) {
+    uint64_t h = head ^ key.size();
+    if (key.size() > 8)
+      h ^= (Tail(key) << 29) | (Tail(key) >> 35);
+    return static_cast<size_t>((h * 0x9E3779B97F4A7C15u) >> 32);
   }
 
+  void Insert(size_t index);
   void Rebuild(size_t capacity);
 
   std::vector<Entry> entries_;
-  std::vector<std::string> names_;
   std::vector<std::pair<std::string, uint16_t>> keys_;
   size_t mask_ = 0;
 };
@@ -245,6 +250,10 @@ class Schema {
   // or enum that does not exist, a default that does not fit its type, too many fields) is
   // returned as a sentence; the schema is then unusable.
   std::optional<std::string> Finish();
+
+  // Whether a value of `type` holds (in a field, a list element, or deeper) a `record`: a record
+  // type may not contain itself, since decoding and the JSON Schema would then never end.
+  bool Reaches(const SchemaType& type, uint16_t record) const;
 
   // ---- reading ----
 

@@ -4,11 +4,14 @@
 // numbers) both paths agree on the outcome, the decoded Claim and the error.
 #include "runtime/records/record_scan.h"
 
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "runtime/core/code.h"
 #include "runtime/records/ndjson.h"
@@ -386,4 +389,60 @@ TEST_CASE("schema: declared code systems by name, uri and prefix byte", "[record
   CHECK(undeclared.Finish().has_value());
 }
 
+}  // namespace warrant
+
+namespace warrant {
+namespace {
+
+// A field of `record` of `type`, in a copy of the base schema; what Finish says of it.
+std::optional<std::string> FinishWith(uint16_t record, SchemaType type) {
+  Schema s = Schema::Base();
+  FieldDef f;
+  f.name = "x";
+  f.type = type;
+  s.AddField(record, std::move(f));
+  return s.Finish();
+}
+
+TEST_CASE("schema: Finish refuses record types the decoders cannot fill", "[record]") {
+  const auto provider = static_cast<uint16_t>(RecordId::provider);
+  // A record that contains itself, directly or through a list or a record written in place:
+  // decoding (and the JSON Schema) would nest without end. A pack reader sees only Finish.
+  CHECK(FinishWith(provider, {Kind::Record, Kind::String, {}, provider})->find("cannot contain") !=
+        std::string::npos);
+  CHECK(FinishWith(provider, {Kind::List, Kind::Record, {}, provider}).has_value());
+  Schema nested = Schema::Base();
+  const uint16_t crew = nested.AddRecord("", "");
+  FieldDef lead;
+  lead.name = "lead";
+  lead.type = {Kind::Record, Kind::String, {}, provider};
+  nested.AddField(crew, std::move(lead));
+  FieldDef field;
+  field.name = "crew";
+  field.type = {Kind::Record, Kind::String, {}, crew};
+  nested.AddField(provider, std::move(field));
+  CHECK(nested.Finish().has_value());
+  // The claim's own records and the facts are not field types (their fields are not slots).
+  for (RecordId r : {RecordId::line, RecordId::history, RecordId::facts}) {
+    CHECK(FinishWith(static_cast<uint16_t>(RecordId::line),
+                     {Kind::Record, Kind::String, {}, static_cast<uint16_t>(r)})
+              ->find("not field types") != std::string::npos);
+  }
+  // A provider on a line is fine.
+  CHECK_FALSE(FinishWith(static_cast<uint16_t>(RecordId::line),
+                         {Kind::Record, Kind::String, {}, provider}));
+}
+
+TEST_CASE("schema: many facts sharing a prefix are found, quickly", "[record]") {
+  Schema s = Schema::Base();
+  for (int i = 0; i < 20000; ++i)
+    s.AddFact(fmt::format("fact_number_{}", i), SchemaType{Kind::Int});
+  REQUIRE_FALSE(s.Finish());
+  const RecordDef& facts = s.record(static_cast<uint16_t>(RecordId::facts));
+  for (int i = 0; i < 20000; i += 997)
+    CHECK(facts.keys.Find(fmt::format("fact_number_{}", i)) == i);
+  CHECK(facts.keys.Find("fact_number_20000") == kNoIndex16);
+}
+
+}  // namespace
 }  // namespace warrant
