@@ -40,8 +40,6 @@ struct Presence {
   bool Has(FieldId f) const { return (bits & FieldBit(f)) != 0; }
 
   void Set(FieldId f) { bits |= FieldBit(f); }
-
-  void Clear(FieldId f) { bits &= ~FieldBit(f); }
 };
 
 // Presence bits are one word: every member field's id must be below 64.

@@ -366,11 +366,19 @@ std::string_view PlainKey(const od::field& member) {
 // Interned path patterns of ignored fields ("lines[].modifier") and how often each was seen.
 class IgnoredTable {
  public:
+  // Paths past the first kMaxPatterns are counted together, so an input whose every record
+  // invents a new key neither slows each lookup nor floods the summary.
+  static constexpr size_t kMaxPatterns = 64;
+
   uint32_t Intern(std::string_view pattern) {
     for (size_t i = 0; i < patterns_.size(); ++i) {
       if (patterns_[i] == pattern)
         return static_cast<uint32_t>(i);
     }
+    if (patterns_.size() == kMaxPatterns)
+      pattern = "(other paths)";
+    else if (patterns_.size() > kMaxPatterns)
+      return static_cast<uint32_t>(kMaxPatterns);
     patterns_.emplace_back(pattern);
     totals_.push_back(0);
     return static_cast<uint32_t>(patterns_.size() - 1);
@@ -478,12 +486,10 @@ class Decoding {
     return false;
   }
 
-  // A member field read: present with a value, cleared by null (a later key wins, null too).
+  // A member field read: present with a value (each key is read once: Once refuses a repeat).
   static bool Mark(Got got, Presence& present, FieldId field) {
     if (got == Got::Value)
       present.Set(field);
-    else if (got == Got::Absent)
-      present.Clear(field);
     return got != Got::Failed;
   }
 
@@ -869,8 +875,7 @@ class Decoding {
     return got;
   }
 
-  // map<string>: string keys to string values. A key given twice keeps its last value; a null
-  // value removes the key.
+  // map<string>: string keys to string values, each key once; a null value leaves its key out.
   Got Context(od::value& v, const Path& path, Range& out) {
     od::object object;
     const Got got = Object(v, path, object);
@@ -884,10 +889,15 @@ class Decoding {
           if (value == Got::Failed)
             return false;
           auto& pairs = claim_.pairs;
-          auto same = std::find_if(pairs.begin() + static_cast<ptrdiff_t>(begin), pairs.end(),
-                                   [&](const auto& p) { return claim_.Str(p.first) == key; });
-          if (same != pairs.end())
-            pairs.erase(same);
+          // As for the schema's keys (R0714): of two values, which was meant is not guessed.
+          if (std::any_of(pairs.begin() + static_cast<ptrdiff_t>(begin), pairs.end(),
+                          [&](const auto& p) { return claim_.Str(p.first) == key; })) {
+            return Fail(RecordErrorCode::DuplicateKey, at, "the key is given twice in one object");
+          }
+          if (pairs.size() - begin == kMaxListItems) {
+            return Fail(RecordErrorCode::TooLarge, path,
+                        fmt::format("more than the limit of {} keys", kMaxListItems));
+          }
           if (value == Got::Value)
             pairs.emplace_back(claim_.AddString(key), claim_.AddString(text));
           return true;
@@ -1126,12 +1136,6 @@ class Decoding {
   // `patient`: null is absent (every patient field unknown).
   bool Patient(od::value& v, const Path& path) {
     Claim& c = claim_;
-    for (FieldId f : {FieldId::claim_patient, FieldId::patient_id, FieldId::patient_birth_date,
-                      FieldId::patient_sex, FieldId::patient_part_b_effective}) {
-      c.present.Clear(f);
-    }
-    const RecordDef& record = schema_.record(RecordId::patient);
-    std::copy(record.initial.begin(), record.initial.end(), c.values.begin() + c.patient_values);
     od::object object;
     const Got got = Object(v, path, object);
     if (got != Got::Value)
@@ -1548,7 +1552,7 @@ struct RecordDecoder::State {
     if (parser.iterate(data, size, capacity).get(doc) || doc.get_object().get(root))
       return "";
     std::string id;
-    for (auto item : root) {  // the last "id" wins, as when decoding
+    for (auto item : root) {  // of repeated ids (refused as R0714), the message names the last
       od::field member;
       std::string_view key;
       if (std::move(item).get(member) || member.unescaped_key().get(key))

@@ -4,11 +4,11 @@
 // Checks the record against the pack's claim schema (runtime/records/schema.h: the base fields,
 // the pack's extensions and its declared facts), normalises and packs codes, parses dates, reads
 // decimals and amounts exactly as written, checks bounds, and applies the defaults. Missing or
-// null data is absent, so the VM sees `unknown` (or the field's default); a key given twice keeps
-// its last value, null included. Fields the schema does not know are checked to be JSON, counted
-// by path and otherwise ignored — or refused with SetStrict. It stops at the first error. It does
-// not read streams (runtime/records/ndjson.h) and knows nothing of rules. simdjson stays inside
-// the .cpp.
+// null data is absent, so the VM sees `unknown` (or the field's default); a key the schema knows,
+// given twice in one object, refuses the record (R0714). Fields the schema does not know are
+// checked to be JSON, counted by path and otherwise ignored — or refused with SetStrict. It stops
+// at the first error. It does not read streams (runtime/records/ndjson.h) and knows nothing of
+// rules. simdjson stays inside the .cpp.
 #pragma once
 
 #include <cstddef>
