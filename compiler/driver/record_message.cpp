@@ -7,8 +7,10 @@
 namespace warrant::driver {
 
 std::string RecordErrorLine(std::string_view input, uint64_t line, const RecordError& error) {
+  // Line 0: the input has no lines to name (a FHIR document); the message says where instead.
   return fmt::format(
-      "{}:{}: error[{}]: {}{}\n", input, line, RecordErrorId(error.code),
+      "{}{}: error[{}]: {}{}\n", input, line == 0 ? std::string() : fmt::format(":{}", line),
+      RecordErrorId(error.code),
       error.claim_id.empty()
           ? std::string()
           : "claim `" + TerminalText(error.claim_id, {.max = kShownIdBytes, .size = true}) + "`: ",

@@ -127,8 +127,9 @@ std::string FhirCreated() {
 }
 
 // Rewrites what a claim appended to `out` from `from` on as its ClaimResponse.
-void ToClaimResponse(const FhirOutput& fhir, const Session* session, std::string& out,
-                     size_t from) {
+// `converted`: the claim as a FHIR or X12 reader found it (its items' sequence numbers), or null.
+void ToClaimResponse(const FhirOutput& fhir, const Session* session,
+                     const ConvertedClaim* converted, std::string& out, size_t from) {
   thread_local std::string records;
   records.assign(out, from, std::string::npos);
   out.resize(from);
@@ -136,6 +137,8 @@ void ToClaimResponse(const FhirOutput& fhir, const Session* session, std::string
   input.decisions = records;
   input.pack = fhir.pack;
   input.created = fhir.created;
+  if (converted)
+    input.item_sequences = converted->item_sequences;
   if (session) {
     const Claim& claim = session->claim();
     input.claim_type = claim.Str(claim.claim_type);
@@ -167,7 +170,7 @@ void Process(Session& session, Evidence& evidence, const NdjsonLine& line,
   if (!decoded) {
     session.AppendError(error, line.number, batch.output);
     if (fhir.on)
-      ToClaimResponse(fhir, nullptr, batch.output, from);
+      ToClaimResponse(fhir, nullptr, converted, batch.output, from);
     batch.counts.errors++;
     batch.messages += RecordErrorLine(input_name, line.number, error);
     return;
@@ -175,7 +178,7 @@ void Process(Session& session, Evidence& evidence, const NdjsonLine& line,
   if (fhir.on) {
     // One resource per claim: written whole, never spilled part way.
     session.AppendDecisions(batch.output);
-    ToClaimResponse(fhir, &session, batch.output, from);
+    ToClaimResponse(fhir, &session, converted, batch.output, from);
     batch.counts.claims++;
     for (const LineDecision& decided : session.decision().lines) {
       batch.counts.lines++;
@@ -249,6 +252,11 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
           options.output, input);
       return 2;
     }
+  }
+  if (options.fhir_output && options.explain) {
+    err << "warrant run: --explain adds evidence to NDJSON decisions; a ClaimResponse "
+           "(--output-format fhir) has no place for it (use one or the other)\n";
+    return 2;
   }
   int status = 1;
   auto engine = LoadEngine(options.inputs[0], options, out, err, status);
