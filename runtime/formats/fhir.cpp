@@ -206,7 +206,7 @@ std::vector<std::string> ReadFhirCounted(std::string_view text, std::string_view
   Reader reader(name, sink, counts);
   if (text.substr(0, 3) == "\xEF\xBB\xBF")
     text.remove_prefix(3);
-  // An empty document is refused here: simdjson's parser is not ready for a zero-length input.
+  // An empty input says so, rather than simdjson's "no JSON found".
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     problems.push_back(fmt::format("{}: empty: no FHIR resource", name));
     return problems;

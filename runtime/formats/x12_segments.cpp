@@ -88,6 +88,15 @@ bool X12Tokenizer::ReadIsaDelimiters() {
   }
   const char component = isa[at + 1];
   const char terminator = isa[at + 2];
+  // A letter, digit or blank as the component separator would split `HC:99213` in the wrong place
+  // and give wrong codes: refused like a bad terminator.
+  if (IsAlnum(component) || IsBlank(component) || component == element) {
+    error_line_ = line_;
+    error_ = "the ISA segment's component separator ISA16 `" + std::string(1, component) +
+             "` is a letter, a digit, a blank or the element separator; the rest of the input "
+             "cannot be split into segments";
+    return false;
+  }
   if (IsAlnum(terminator) || terminator == element || terminator == component) {
     error_line_ = line_;
     error_ = "the ISA segment's terminator `" + std::string(1, terminator) +

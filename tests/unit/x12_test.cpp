@@ -132,6 +132,12 @@ TEST_CASE("x12: an input that does not start with a readable ISA stops with a lo
   CHECK(error.find("2: the ISA segment ends before ISA16") == 0);
   CHECK(Split("ISA 00 01", &error).empty());
   CHECK(error.find("no element separator") != std::string::npos);
+  // A component separator that could be part of a code would split `HC:99213` wrongly.
+  for (char component : {'A', '5', ' ', '*'}) {
+    CHECK(Split(Isa('*', '^', component, '~') + "GS*HC~", &error).empty());
+    CHECK(error.find("component separator ISA16") != std::string::npos);
+  }
+  CHECK_FALSE(Split(Isa('*', '^', '>', '~') + "GS*HC~", &error).empty());
 }
 
 TEST_CASE("x12: one CLM becomes one Warrant record", "[x12]") {
