@@ -28,6 +28,12 @@ import tempfile
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 warrant = os.path.abspath(sys.argv[1])
 corpus = os.path.join(root, "tests", "fuzz", "corpus")
+# The shared data (../shared beside the repository, or WARRANT_SHARED): part of the corpus comes
+# from it, so without it the script stops rather than rewrite the corpus without those seeds.
+shared = os.path.abspath(os.environ.get("WARRANT_SHARED", os.path.join(root, "..", "shared")))
+if not os.path.isdir(os.path.join(shared, "data", "claims")):
+    sys.exit("make_seeds.py: no shared data at %s (set WARRANT_SHARED); the corpus is left as it is"
+             % shared)
 tmp = tempfile.mkdtemp()
 
 
@@ -77,7 +83,7 @@ for case in sorted(glob.glob(os.path.join(root, "tests/cases/**/*.warrant"), rec
             continue
         if in_claims and line.startswith("// {"):
             claims.append(line[3:])
-gen = os.path.join(root, "..", "shared", "bench", "gen.py")
+gen = os.path.join(shared, "bench", "gen.py")
 if os.path.exists(gen):
     subprocess.run([sys.executable, gen, "--n", "30", "--out", tmp], check=True,
                    capture_output=True)
@@ -100,7 +106,7 @@ for size, name, path in small:
 
 x12_dir = reset("x12")
 x12_seeds = {}
-for path in sorted(glob.glob(os.path.join(root, "..", "shared", "data", "claims", "x12", "synthetic_*.txt"))):
+for path in sorted(glob.glob(os.path.join(shared, "data", "claims", "x12", "synthetic_*.txt"))):
     text = open(path, "rb").read()
     if len(text) <= 65536:
         x12_seeds[os.path.basename(path)] = text
@@ -120,9 +126,9 @@ for name, text in x12_seeds.items():
     with open(os.path.join(x12_dir, name), "wb") as f:
         f.write(text)
 fhir_dir = reset("fhir")
-samples = os.path.join(root, "..", "shared", "data", "claims", "fhir")
+samples = os.path.join(shared, "data", "claims", "fhir")
 if os.path.isdir(samples):
-    for name in sorted(os.listdir(samples)):
+    for name in sorted(n for n in os.listdir(samples) if n.endswith(".json")):
         text = open(os.path.join(samples, name), encoding="utf-8").read()
         shutil.copy(os.path.join(samples, name), os.path.join(fhir_dir, name))
         if len(text) > 10000:
