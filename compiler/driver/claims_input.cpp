@@ -34,6 +34,22 @@ class PrefixedBuffer : public std::streambuf {
     return traits_type::to_int_type(*gptr());
   }
 
+  // Bulk reads (NdjsonReader's) take what is buffered, then go straight to the underlying
+  // buffer: without this, every byte of a large input would be copied twice.
+  std::streamsize xsgetn(char* s, std::streamsize n) override {
+    std::streamsize done = std::min<std::streamsize>(n, egptr() - gptr());
+    if (done > 0) {
+      std::memcpy(s, gptr(), static_cast<size_t>(done));
+      gbump(static_cast<int>(done));
+    }
+    if (done < n && rest_ != nullptr) {
+      const std::streamsize got = rest_->sgetn(s + done, n - done);
+      if (got > 0)
+        done += got;
+    }
+    return done;
+  }
+
  private:
   std::string head_;
   std::streambuf* rest_;
