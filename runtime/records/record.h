@@ -94,16 +94,6 @@ struct ObjectRecord {
   uint16_t record = 0;  // Schema record index
 };
 
-// A string in a generic slot while the record is decoded: its bytes are at `i` in the claim's
-// string arena (which may still move); the decoder points it at them once the record is read.
-inline Value PendingString(Range r) {
-  Value v = Value::String({});
-  v.i = r.begin;
-  v.aux = r.count;
-  v.sub = 1;
-  return v;
-}
-
 struct Claim {
   Presence present;  // claim_* and patient_* fields
   Range id;          // strings
@@ -144,6 +134,7 @@ struct Claim {
     history.clear();
     observations.clear();
     claim_values = patient_values = 0;
+    pending_strings = 0;
     values.clear();
     objects.clear();
     refs.clear();
@@ -156,7 +147,23 @@ struct Claim {
       v = Value::Unknown(kNoPc);
   }
 
+  // Strings in generic slots or facts still to be pointed at the arena (PendingString).
+  uint32_t pending_strings = 0;
+
   std::string_view Str(Range r) const { return std::string_view(strings).substr(r.begin, r.count); }
+
+  // A string for a generic slot or a fact while the record is decoded: appended to the arena
+  // (which may still move), its value holds the range; the decoder points every such value at
+  // the arena once the record is read (sub 1 marks them).
+  Value PendingString(std::string_view s) {
+    const Range r = AddString(s);
+    Value v = Value::String({});
+    v.i = r.begin;
+    v.aux = r.count;
+    v.sub = 1;
+    ++pending_strings;
+    return v;
+  }
 
   // Appends `s` to the string arena and returns its range.
   Range AddString(std::string_view s) {

@@ -963,7 +963,7 @@ class Decoding {
             return Got::Failed;
           }
         }
-        out = PendingString(claim_.AddString(text));
+        out = claim_.PendingString(text);
         return Got::Value;
       }
       case Kind::Date: {
@@ -1442,6 +1442,8 @@ class Decoding {
         return false;
     }
     // Every string is in place now: point the generic slots' strings at it.
+    if (c.pending_strings == 0)
+      return true;
     for (Value& v : c.values) {
       if (v.tag == Tag::String && v.sub == 1)
         v = Value::String(c.Str({static_cast<uint32_t>(v.i), v.aux}));
@@ -1513,7 +1515,7 @@ struct RecordDecoder::State {
     if (fast_path && !strict) {
       // A record the scanner cannot take, or one whose Finish fails, is decoded again from the
       // start by the full path, which says what is wrong.
-      if (ScanClaim(schema, data, size, out, codes, scratch, scanned_ignored) &&
+      if (ScanClaim(schema, data, size, out, codes, dates, scratch, scanned_ignored) &&
           decoding.Finish()) {
         for (const auto& [record, key] : scanned_ignored) {
           pattern.assign(kBasePatterns[record]);
@@ -1585,6 +1587,7 @@ struct RecordDecoder::State {
   bool fast_path = true;
   bool strict = false;
   CodeCache codes;           // the fast path's
+  DateCache dates;           // the fast path's
   std::vector<char> padded;  // Decode(string_view) copies the record here
   IgnoredTable ignored;
   std::vector<uint32_t> ignored_here;

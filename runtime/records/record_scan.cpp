@@ -57,13 +57,14 @@ class Seen {
 class Scanner {
  public:
   Scanner(const Schema& schema, const char* data, size_t size, Claim& claim, CodeCache& codes,
-          std::vector<uint32_t>& scratch,
+          DateCache& dates, std::vector<uint32_t>& scratch,
           std::vector<std::pair<uint8_t, std::string_view>>& ignored)
       : schema_(schema),
         p_(data),
         end_(data + size),
         claim_(claim),
         codes_(codes),
+        dates_(dates),
         scratch_(scratch),
         ignored_(ignored) {}
 
@@ -196,7 +197,7 @@ class Scanner {
     std::string_view text;
     if (!String(text))
       return false;
-    const std::optional<Day> day = ParseDate(text);
+    const std::optional<Day> day = dates_.Parse(text);
     if (!day)
       return false;
     out = *day;
@@ -444,7 +445,7 @@ class Scanner {
           if (std::find(values.begin(), values.end(), text) == values.end())
             return false;
         }
-        out = PendingString(claim_.AddString(text));
+        out = claim_.PendingString(text);
         return true;
       }
       case Kind::Date: {
@@ -733,6 +734,7 @@ class Scanner {
   const char* end_;
   Claim& claim_;
   CodeCache& codes_;
+  DateCache& dates_;
   std::vector<uint32_t>& scratch_;
   std::vector<std::pair<uint8_t, std::string_view>>& ignored_;
 };
@@ -775,10 +777,36 @@ std::optional<uint64_t> CodeCache::Pack(CodeSystem system, std::string_view text
   return packed;
 }
 
+std::optional<Day> DateCache::Parse(std::string_view text) {
+  if (text.size() != 10)
+    return std::nullopt;
+  uint64_t head = 0;
+  std::memcpy(&head, text.data(), 8);
+  Entry& e = entries_[(head * 0x9E3779B97F4A7C15u) >> (64 - kBits)];
+  if (e.head != head) {
+    // The month's first day, through the one parser that says what a date is.
+    char first[10];
+    std::memcpy(first, text.data(), 8);
+    first[8] = '0';
+    first[9] = '1';
+    const std::optional<Day> day = ParseDate(std::string_view(first, 10));
+    if (!day)
+      return std::nullopt;
+    const Civil c = CivilFromDays(*day);
+    e = Entry{head, *day, static_cast<uint32_t>(DaysInMonth(c.year, c.month))};
+  }
+  const uint32_t d0 = static_cast<uint32_t>(static_cast<unsigned char>(text[8])) - uint32_t{'0'};
+  const uint32_t d1 = static_cast<uint32_t>(static_cast<unsigned char>(text[9])) - uint32_t{'0'};
+  const uint32_t d = d0 * 10 + d1;
+  if (d0 > 9 || d1 > 9 || d == 0 || d > e.days)
+    return std::nullopt;
+  return e.first + static_cast<Day>(d - 1);
+}
+
 bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, CodeCache& codes,
-               std::vector<uint32_t>& scratch,
+               DateCache& dates, std::vector<uint32_t>& scratch,
                std::vector<std::pair<uint8_t, std::string_view>>& ignored) {
-  return Scanner(schema, data, size, out, codes, scratch, ignored).Record();
+  return Scanner(schema, data, size, out, codes, dates, scratch, ignored).Record();
 }
 
 }  // namespace warrant

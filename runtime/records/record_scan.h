@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "runtime/core/code.h"
+#include "runtime/core/date.h"
 #include "runtime/records/record.h"
 #include "runtime/records/schema.h"
 
@@ -49,13 +50,33 @@ class CodeCache {
   std::array<Entry, size_t{1} << kBits> entries_{};
 };
 
+// Dates of recently read months. Dates in a batch fall in few months, and a month's first day
+// and length, once known, turn `YYYY-MM-DD` into a day number with two digits and one bound
+// check; a miss parses the month once. Owned by one decoder.
+class DateCache {
+ public:
+  // ParseDate(text) (runtime/core/date.h). `text` must have 16 readable bytes from its start.
+  std::optional<Day> Parse(std::string_view text);
+
+ private:
+  static constexpr unsigned kBits = 10;
+
+  struct Entry {
+    uint64_t head = 0;  // "YYYY-MM-" (0: empty)
+    Day first = 0;      // the month's first day
+    uint32_t days = 0;  // its length
+  };
+
+  std::array<Entry, size_t{1} << kBits> entries_{};
+};
+
 // Decodes `data[0, size)` into `out`, whose claim and patient slots and facts the caller has set
 // up (it is otherwise empty); false when the record is not of the plain shape. Keys the schema
 // does not know are appended to `ignored` as (RecordId of the base record, key viewing `data`);
 // `scratch` is working space. At least 16 bytes after `data + size` must be readable
 // (NdjsonReader's padding).
 bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, CodeCache& codes,
-               std::vector<uint32_t>& scratch,
+               DateCache& dates, std::vector<uint32_t>& scratch,
                std::vector<std::pair<uint8_t, std::string_view>>& ignored);
 
 // A record's code text without the system it may name: observation codes are written

@@ -149,9 +149,10 @@ bool Scans(std::string_view json, const Schema& schema = Facts()) {
   claim.values.insert(claim.values.end(), p.initial.begin(), p.initial.end());
   claim.facts.assign(schema.facts().size(), Value::Unknown(kNoPc));
   CodeCache codes;
+  DateCache dates;
   std::vector<uint32_t> scratch;
   std::vector<std::pair<uint8_t, std::string_view>> ignored;
-  return ScanClaim(schema, padded.data(), json.size(), claim, codes, scratch, ignored);
+  return ScanClaim(schema, padded.data(), json.size(), claim, codes, dates, scratch, ignored);
 }
 
 }  // namespace
@@ -240,6 +241,27 @@ TEST_CASE("record scan: the code cache packs as Pack does, hit or miss", "[recor
       INFO(SystemNoun(system) << ": " << text);
       CHECK(cache.Pack(system, std::string_view(padded.data(), text.size())) == Pack(system, text));
     }
+  }
+}
+
+TEST_CASE("record scan: the date cache parses as ParseDate does, hit or miss", "[record]") {
+  DateCache cache;
+  const auto agree = [&](const std::string& text) {
+    const std::string padded = text + std::string(16, '7');  // junk after it
+    INFO(text);
+    CHECK(cache.Parse(std::string_view(padded.data(), text.size())) == ParseDate(text));
+  };
+  for (int round = 0; round < 2; ++round) {  // the second round hits what the first stored
+    for (Day d = DaysFromCivil({1899, 12, 1}); d <= DaysFromCivil({2101, 1, 31}); ++d)
+      agree(FormatDate(d).str());
+    for (const char* month :
+         {"2024-02-", "2023-02-", "1900-02-", "2000-02-", "2025-04-", "2025-12-", "0000-01-",
+          "2025-00-", "2025-13-", "2025-1a-", "2025/01-", "2025-01/", "-025-01-", "9999-12-"}) {
+      for (const char* day : {"00", "01", "28", "29", "30", "31", "32", "3a", "a1", "99", "-1"})
+        agree(std::string(month) + day);
+    }
+    for (const char* odd : {"", "2025-01-1", "2025-01-011", "2025-1-01", "20250101"})
+      agree(odd);
   }
 }
 
