@@ -46,7 +46,43 @@ bool ParsePlainDecimal(std::string_view text, int64_t* scaled) {
 
 }  // namespace
 
+namespace {
+
+// `digits[.d[d]]`, at most 12 whole digits and no leading zero: the amounts claims carry, read in
+// one pass. False for anything else, which the general path reads or refuses.
+bool ParsePlainMoney(std::string_view text, int64_t* scaled) {
+  const size_t n = text.size();
+  size_t i = 0;
+  int64_t value = 0;
+  while (i < n && i < 12 && text[i] >= '0' && text[i] <= '9')
+    value = value * 10 + (text[i++] - '0');
+  if (i == 0 || (text[0] == '0' && i > 1))
+    return false;
+  int64_t cents = 0;
+  if (i < n) {
+    if (text[i] != '.' || n - i < 2 || n - i > 3)
+      return false;
+    for (size_t k = i + 1; k < n; ++k) {
+      if (text[k] < '0' || text[k] > '9')
+        return false;
+      cents = cents * 10 + (text[k] - '0');
+    }
+    if (n - i == 2)
+      cents *= 10;
+  }
+  *scaled = (value * 100 + cents) * 10'000;
+  return true;
+}
+
+}  // namespace
+
 MoneyProblem ParseMoney(std::string_view text, int64_t max_scaled, int64_t* scaled) {
+  if (int64_t plain = 0; ParsePlainMoney(text, &plain)) {
+    if (plain > max_scaled)
+      return MoneyProblem::TooLarge;
+    *scaled = plain;
+    return MoneyProblem::None;
+  }
   size_t i = 0;
   const bool negative = !text.empty() && text[0] == '-';
   if (negative)

@@ -1398,6 +1398,17 @@ class Decoding {
       c.place_of_service = OfficePlaceOfService();
     if (!c.present.Has(FieldId::claim_claim_type))
       c.claim_type = c.AddString("professional");
+    // Every string is in place now (Finish adds no more): point the generic slots' strings at it.
+    // The walk stops at the last one.
+    uint32_t pending = c.pending_strings;
+    for (auto* values : {&c.values, &c.facts}) {
+      for (auto v = values->begin(); pending != 0 && v != values->end(); ++v) {
+        if (v->tag == Tag::String && v->sub == 1) {
+          *v = Value::String(c.Str({static_cast<uint32_t>(v->i), v->aux}));
+          --pending;
+        }
+      }
+    }
     for (FieldId f : {FieldId::claim_place_of_service, FieldId::claim_claim_type,
                       FieldId::claim_diagnoses, FieldId::claim_lines, FieldId::claim_history,
                       FieldId::claim_observations, FieldId::claim_facts}) {
@@ -1440,17 +1451,6 @@ class Decoding {
       }
       if (!LineDiagnoses(line, at))
         return false;
-    }
-    // Every string is in place now: point the generic slots' strings at it.
-    if (c.pending_strings == 0)
-      return true;
-    for (Value& v : c.values) {
-      if (v.tag == Tag::String && v.sub == 1)
-        v = Value::String(c.Str({static_cast<uint32_t>(v.i), v.aux}));
-    }
-    for (Value& v : c.facts) {
-      if (v.tag == Tag::String && v.sub == 1)
-        v = Value::String(c.Str({static_cast<uint32_t>(v.i), v.aux}));
     }
     return true;
   }
@@ -1515,7 +1515,7 @@ struct RecordDecoder::State {
     if (fast_path && !strict) {
       // A record the scanner cannot take, or one whose Finish fails, is decoded again from the
       // start by the full path, which says what is wrong.
-      if (ScanClaim(schema, data, size, out, codes, dates, scratch, scanned_ignored) &&
+      if (ScanClaim(schema, data, size, out, memory, scratch, scanned_ignored) &&
           decoding.Finish()) {
         for (const auto& [record, key] : scanned_ignored) {
           pattern.assign(kBasePatterns[record]);
@@ -1586,9 +1586,8 @@ struct RecordDecoder::State {
   od::parser parser{kMaxRecordBytes};
   bool fast_path = true;
   bool strict = false;
-  CodeCache codes;           // the fast path's
-  DateCache dates;           // the fast path's
-  std::vector<char> padded;  // Decode(string_view) copies the record here
+  ScanMemory memory{schema};  // the fast path's
+  std::vector<char> padded;   // Decode(string_view) copies the record here
   IgnoredTable ignored;
   std::vector<uint32_t> ignored_here;
   std::vector<uint32_t> scratch;

@@ -56,15 +56,16 @@ class Seen {
 
 class Scanner {
  public:
-  Scanner(const Schema& schema, const char* data, size_t size, Claim& claim, CodeCache& codes,
-          DateCache& dates, std::vector<uint32_t>& scratch,
+  Scanner(const Schema& schema, const char* data, size_t size, Claim& claim, ScanMemory& memory,
+          std::vector<uint32_t>& scratch,
           std::vector<std::pair<uint8_t, std::string_view>>& ignored)
       : schema_(schema),
         p_(data),
         end_(data + size),
         claim_(claim),
-        codes_(codes),
-        dates_(dates),
+        codes_(memory.codes),
+        dates_(memory.dates),
+        keys_(memory.keys),
         scratch_(scratch),
         ignored_(ignored) {}
 
@@ -274,6 +275,53 @@ class Scanner {
       if (next != ',')
         return next == '}';
     }
+  }
+
+  // Calls member(position, key) for each member of an object of base record `id`: `position` is
+  // the key's in the record, kNoIndex16 for a key it does not know. The key of the same member of
+  // the previous object is tried first (KeyOrder).
+  template <typename F>
+  bool Members(RecordId id, F&& member) {
+    if (!Eat('{'))
+      return false;
+    if (Eat('}'))
+      return true;
+    const KeyTable& table = schema_.record(id).keys;
+    for (size_t index = 0;; ++index) {
+      uint16_t position = kNoIndex16;
+      std::string_view key;
+      uint16_t* guess = index < KeyOrder::kMembers ? &keys_.guess(id, index) : nullptr;
+      if (guess != nullptr && *guess != kNoIndex16 && Written(keys_.token(id, *guess))) {
+        const uint8_t size = keys_.token(id, *guess).size;
+        key = std::string_view(p_ + 1, size - 3u);
+        p_ += size;
+        position = *guess;
+      } else {
+        if (!String(key) || !Eat(':'))
+          return false;
+        position = table.FindPadded(key);
+        if (guess != nullptr)
+          *guess =
+              position != kNoIndex16 && keys_.token(id, position).size != 0 ? position : kNoIndex16;
+      }
+      if (!member(position, key))
+        return false;
+      const char next = Take();
+      if (next != ',')
+        return next == '}';
+    }
+  }
+
+  // Whether the input goes on with `token` (16 bytes are readable: the input is padded).
+  bool Written(const KeyOrder::Token& token) const {
+#if defined(__SSE2__)
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
+    const __m128i want = _mm_loadu_si128(reinterpret_cast<const __m128i*>(token.bytes.data()));
+    const auto equal = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, want)));
+    return (equal & token.mask) == token.mask;
+#else
+    return std::memcmp(p_, token.bytes.data(), token.size) == 0;
+#endif
   }
 
   bool CodeList(CodeSystem system, size_t max, Range& out) {
@@ -540,8 +588,7 @@ class Scanner {
     Seen seen;
     Claim& c = claim_;
     const RecordDef& r = schema_.record(RecordId::claim);
-    return Object([&](std::string_view key) {
-      const uint16_t position = r.keys.FindPadded(key);
+    return Members(RecordId::claim, [&](uint16_t position, std::string_view key) {
       if (position == kNoIndex16)
         return Ignore(RecordId::claim, key, 1);
       if (!seen.First(position))
@@ -582,8 +629,7 @@ class Scanner {
     Claim& c = claim_;
     c.present.Set(FieldId::claim_patient);
     const RecordDef& r = schema_.record(RecordId::patient);
-    return Object([&](std::string_view key) {
-      const uint16_t position = r.keys.FindPadded(key);
+    return Members(RecordId::patient, [&](uint16_t position, std::string_view key) {
       if (position == kNoIndex16)
         return Ignore(RecordId::patient, key, 2);
       if (!seen.First(position))
@@ -617,8 +663,7 @@ class Scanner {
         line.present.Set(f);
       }
       Seen seen;
-      return Object([&](std::string_view key) {
-        const uint16_t position = r.keys.FindPadded(key);
+      return Members(RecordId::line, [&](uint16_t position, std::string_view key) {
         if (position == kNoIndex16)
           return Ignore(RecordId::line, key, 3);
         if (!seen.First(position))
@@ -655,8 +700,7 @@ class Scanner {
       claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
       h.present.Set(FieldId::history_units);
       Seen seen;
-      return Object([&](std::string_view key) {
-        const uint16_t position = r.keys.FindPadded(key);
+      return Members(RecordId::history, [&](uint16_t position, std::string_view key) {
         if (position == kNoIndex16)
           return Ignore(RecordId::history, key, 3);
         if (!seen.First(position))
@@ -693,8 +737,7 @@ class Scanner {
       o.values = static_cast<uint32_t>(claim_.values.size());
       claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
       Seen seen;
-      return Object([&](std::string_view key) {
-        const uint16_t position = r.keys.FindPadded(key);
+      return Members(RecordId::observation, [&](uint16_t position, std::string_view key) {
         if (position == kNoIndex16)
           return Ignore(RecordId::observation, key, 3);
         if (!seen.First(position))
@@ -722,8 +765,7 @@ class Scanner {
   bool Facts() {
     const RecordDef& r = schema_.record(RecordId::facts);
     Seen seen;
-    return Object([&](std::string_view key) {
-      const uint16_t position = r.keys.FindPadded(key);
+    return Members(RecordId::facts, [&](uint16_t position, std::string_view) {
       return position != kNoIndex16 && seen.First(position) &&
              ScanValue(schema_.field(r.fields[position]).type, claim_.facts[position]);
     });
@@ -735,6 +777,7 @@ class Scanner {
   Claim& claim_;
   CodeCache& codes_;
   DateCache& dates_;
+  KeyOrder& keys_;
   std::vector<uint32_t>& scratch_;
   std::vector<std::pair<uint8_t, std::string_view>>& ignored_;
 };
@@ -760,53 +803,52 @@ ObservationCodeText SplitObservationCode(const Schema& schema, std::string_view 
   return {schema.ObservationSystem(qualifier), text.substr(bar + 1), qualifier};
 }
 
-std::optional<uint64_t> CodeCache::Pack(CodeSystem system, std::string_view text) {
-  if (text.empty() || text.size() > 8)
-    return warrant::Pack(system, text);
-  uint64_t word = 0;
-  std::memcpy(&word, text.data(), 8);
-  if (text.size() < 8)
-    word &= (uint64_t{1} << (8 * text.size())) - 1;
-  const auto sys = static_cast<uint8_t>(system);
-  Entry& e = entries_[((word + sys) * 0x9E3779B97F4A7C15u) >> (64 - kBits)];
-  if (e.text == word && e.size == text.size() && e.system == sys)
-    return e.packed;
+std::optional<uint64_t> CodeCache::Miss(Entry& e, CodeSystem system, std::string_view text,
+                                        uint64_t word) {
   const std::optional<uint64_t> packed = warrant::Pack(system, text);
   if (packed)
-    e = Entry{word, *packed, sys, static_cast<uint8_t>(text.size())};
+    e = Entry{word, *packed, static_cast<uint8_t>(system), static_cast<uint8_t>(text.size())};
   return packed;
 }
 
-std::optional<Day> DateCache::Parse(std::string_view text) {
-  if (text.size() != 10)
-    return std::nullopt;
-  uint64_t head = 0;
-  std::memcpy(&head, text.data(), 8);
-  Entry& e = entries_[(head * 0x9E3779B97F4A7C15u) >> (64 - kBits)];
-  if (e.head != head) {
-    // The month's first day, through the one parser that says what a date is.
-    char first[10];
-    std::memcpy(first, text.data(), 8);
-    first[8] = '0';
-    first[9] = '1';
-    const std::optional<Day> day = ParseDate(std::string_view(first, 10));
-    if (!day)
-      return std::nullopt;
-    const Civil c = CivilFromDays(*day);
-    e = Entry{head, *day, static_cast<uint32_t>(DaysInMonth(c.year, c.month))};
-  }
-  const uint32_t d0 = static_cast<uint32_t>(static_cast<unsigned char>(text[8])) - uint32_t{'0'};
-  const uint32_t d1 = static_cast<uint32_t>(static_cast<unsigned char>(text[9])) - uint32_t{'0'};
-  const uint32_t d = d0 * 10 + d1;
-  if (d0 > 9 || d1 > 9 || d == 0 || d > e.days)
-    return std::nullopt;
-  return e.first + static_cast<Day>(d - 1);
+bool DateCache::Fill(Entry& e, uint64_t head, std::string_view text) {
+  // The month's first day, through the one parser that says what a date is.
+  char first[10];
+  std::memcpy(first, text.data(), 8);
+  first[8] = '0';
+  first[9] = '1';
+  const std::optional<Day> day = ParseDate(std::string_view(first, 10));
+  if (!day)
+    return false;
+  // ParseDate checked the digits.
+  const auto digit = [&](size_t i) { return static_cast<int32_t>(text[i] - '0'); };
+  const int32_t year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const int32_t month = digit(5) * 10 + digit(6);
+  e = Entry{head, *day, static_cast<uint32_t>(DaysInMonth(year, month))};
+  return true;
 }
 
-bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, CodeCache& codes,
-               DateCache& dates, std::vector<uint32_t>& scratch,
+KeyOrder::KeyOrder(const Schema& schema) {
+  for (auto& record : guesses_)
+    record.fill(kNoIndex16);
+  for (size_t id = 0; id < tokens_.size(); ++id) {
+    const RecordDef& r = schema.record(static_cast<RecordId>(id));
+    for (uint16_t field : r.fields) {
+      const std::string written = "\"" + schema.field(field).name + "\":";
+      Token& t = tokens_[id].emplace_back();
+      if (written.size() > t.bytes.size())
+        continue;
+      std::memcpy(t.bytes.data(), written.data(), written.size());
+      t.size = static_cast<uint8_t>(written.size());
+      t.mask = (uint32_t{1} << written.size()) - 1;
+    }
+  }
+}
+
+bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, ScanMemory& memory,
+               std::vector<uint32_t>& scratch,
                std::vector<std::pair<uint8_t, std::string_view>>& ignored) {
-  return Scanner(schema, data, size, out, codes, dates, scratch, ignored).Record();
+  return Scanner(schema, data, size, out, memory, scratch, ignored).Record();
 }
 
 }  // namespace warrant

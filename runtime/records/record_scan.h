@@ -18,6 +18,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -35,7 +36,20 @@ namespace warrant {
 class CodeCache {
  public:
   // Pack(system, text) (runtime/core/code.h). `text` must have 8 readable bytes from its start.
-  std::optional<uint64_t> Pack(CodeSystem system, std::string_view text);
+  std::optional<uint64_t> Pack(CodeSystem system, std::string_view text) {
+    const size_t size = text.size();
+    if (size - 1 >= 8)  // empty, or longer than a word
+      return warrant::Pack(system, text);
+    uint64_t word = 0;
+    std::memcpy(&word, text.data(), 8);
+    if (size < 8)
+      word &= (uint64_t{1} << (8 * size)) - 1;
+    const auto sys = static_cast<uint8_t>(system);
+    Entry& e = entries_[((word + sys) * 0x9E3779B97F4A7C15u) >> (64 - kBits)];
+    if (e.text == word && e.size == size && e.system == sys)
+      return e.packed;
+    return Miss(e, system, text, word);
+  }
 
  private:
   static constexpr unsigned kBits = 10;
@@ -47,6 +61,10 @@ class CodeCache {
     uint8_t size = 0;  // 0: empty
   };
 
+  // Packs `text` and remembers it in `e` when it fits.
+  [[gnu::noinline]] static std::optional<uint64_t> Miss(Entry& e, CodeSystem system,
+                                                        std::string_view text, uint64_t word);
+
   std::array<Entry, size_t{1} << kBits> entries_{};
 };
 
@@ -55,11 +73,25 @@ class CodeCache {
 // check; a miss parses the month once. Owned by one decoder.
 class DateCache {
  public:
-  // ParseDate(text) (runtime/core/date.h). `text` must have 16 readable bytes from its start.
-  std::optional<Day> Parse(std::string_view text);
+  // ParseDate(text) (runtime/core/date.h). `text` must have 8 readable bytes from its start.
+  std::optional<Day> Parse(std::string_view text) {
+    if (text.size() != 10)
+      return std::nullopt;
+    uint64_t head = 0;
+    std::memcpy(&head, text.data(), 8);
+    Entry* e = &entries_[(head * 0x9E3779B97F4A7C15u) >> (64 - kBits)];
+    if (e->head != head && !Fill(*e, head, text))
+      return std::nullopt;
+    const uint32_t d0 = static_cast<uint32_t>(static_cast<unsigned char>(text[8])) - uint32_t{'0'};
+    const uint32_t d1 = static_cast<uint32_t>(static_cast<unsigned char>(text[9])) - uint32_t{'0'};
+    const uint32_t d = d0 * 10 + d1;
+    if (d0 > 9 || d1 > 9 || d == 0 || d > e->days)
+      return std::nullopt;
+    return e->first + static_cast<Day>(d - 1);
+  }
 
  private:
-  static constexpr unsigned kBits = 10;
+  static constexpr unsigned kBits = 11;  // birth dates span decades
 
   struct Entry {
     uint64_t head = 0;  // "YYYY-MM-" (0: empty)
@@ -67,16 +99,60 @@ class DateCache {
     uint32_t days = 0;  // its length
   };
 
+  // Stores the month `head` names in `e`; false if it is not one.
+  [[gnu::noinline]] static bool Fill(Entry& e, uint64_t head, std::string_view text);
+
   std::array<Entry, size_t{1} << kBits> entries_{};
+};
+
+// Where the keys of the base records were last seen. The records of a batch write their keys in
+// one order, so the scanner first compares the input with the key found at the same member index
+// of the record's previous object, as written compactly (`"code":`), in one 16-byte compare; only
+// a miss reads the key and looks it up in the record's key table. Owned by one decoder, for one
+// schema.
+class KeyOrder {
+ public:
+  explicit KeyOrder(const Schema& schema);
+
+  // Member indexes guessed per object; keys (with quotes and colon) of at most 16 bytes.
+  static constexpr size_t kMembers = 16;
+
+  struct Token {
+    std::array<char, 16> bytes{};  // `"code":`, zero-padded
+    uint32_t mask = 0;             // one bit per byte of the token
+    uint8_t size = 0;              // 0: the key is too long to guess
+  };
+
+  // The position last seen at `member` of an object of `record` (kNoIndex16: none).
+  uint16_t& guess(RecordId record, size_t member) {
+    return guesses_[static_cast<size_t>(record)][member];
+  }
+
+  const Token& token(RecordId record, uint16_t position) const {
+    return tokens_[static_cast<size_t>(record)][position];
+  }
+
+ private:
+  std::array<std::array<uint16_t, kMembers>, static_cast<size_t>(RecordId::kCount)> guesses_;
+  std::array<std::vector<Token>, static_cast<size_t>(RecordId::kCount)> tokens_;
+};
+
+// What the scanner keeps from record to record.
+struct ScanMemory {
+  explicit ScanMemory(const Schema& schema) : keys(schema) {}
+
+  CodeCache codes;
+  DateCache dates;
+  KeyOrder keys;
 };
 
 // Decodes `data[0, size)` into `out`, whose claim and patient slots and facts the caller has set
 // up (it is otherwise empty); false when the record is not of the plain shape. Keys the schema
 // does not know are appended to `ignored` as (RecordId of the base record, key viewing `data`);
-// `scratch` is working space. At least 16 bytes after `data + size` must be readable
-// (NdjsonReader's padding).
-bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, CodeCache& codes,
-               DateCache& dates, std::vector<uint32_t>& scratch,
+// `memory` must be for `schema`; `scratch` is working space. At least 16 bytes after `data + size`
+// must be readable (NdjsonReader's padding).
+bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, ScanMemory& memory,
+               std::vector<uint32_t>& scratch,
                std::vector<std::pair<uint8_t, std::string_view>>& ignored);
 
 // A record's code text without the system it may name: observation codes are written

@@ -148,11 +148,10 @@ bool Scans(std::string_view json, const Schema& schema = Facts()) {
   claim.patient_values = static_cast<uint32_t>(claim.values.size());
   claim.values.insert(claim.values.end(), p.initial.begin(), p.initial.end());
   claim.facts.assign(schema.facts().size(), Value::Unknown(kNoPc));
-  CodeCache codes;
-  DateCache dates;
+  ScanMemory memory(schema);
   std::vector<uint32_t> scratch;
   std::vector<std::pair<uint8_t, std::string_view>> ignored;
-  return ScanClaim(schema, padded.data(), json.size(), claim, codes, dates, scratch, ignored);
+  return ScanClaim(schema, padded.data(), json.size(), claim, memory, scratch, ignored);
 }
 
 }  // namespace
