@@ -47,6 +47,8 @@ struct Options {
   bool json_schema = false;              // schema --json-schema
   std::string input_format;              // --input-format / convert --from: "" tells by content
   std::string output_format;             // convert --to: "" is ndjson
+  std::string history;                   // --history FILE: the claim-history store
+  std::vector<std::string> history_status;  // --history-status DECISION=STATUS (repeatable)
   // Colour on standard output / standard error: set by the driver for a terminal only
   // (terminal.h), never for the string streams of tests.
   bool color_out = false;
@@ -95,6 +97,7 @@ int RunDisasm(const Options& options, std::istream& in, std::ostream& out, std::
 int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunConvert(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunLsp(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunHistory(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunSchema(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace warrant::driver
