@@ -26,10 +26,9 @@ constexpr const OptionSpec* kRunOptions[] = {&kDecisionsOutput, &kOutputFormat, 
                                              &kExplainFindings, &kStrict,       &kInputFormat,
                                              &kTerminology,     &kDiagnostics,  &kNoProgress,
                                              &kHistory,         &kHistoryStatus};
-constexpr const OptionSpec* kExplainOptions[] = {&kClaim,       &kLine,        &kJson,
-                                                 &kHtml,        &kTests,       &kFilter,
-                                                 &kInputFormat, &kTerminology, &kDiagnostics,
-                                                 &kExplainHistory};
+constexpr const OptionSpec* kExplainOptions[] = {
+    &kClaim,  &kLine,        &kJson,        &kHtml,        &kTests,
+    &kFilter, &kInputFormat, &kTerminology, &kDiagnostics, &kExplainHistory};
 constexpr const OptionSpec* kHistoryImportOptions[] = {&kHistoryStore};
 constexpr const OptionSpec* kHistoryShowOptions[] = {&kHistoryStore, &kHistoryJson};
 constexpr const OptionSpec* kHistoryExportOptions[] = {&kHistoryStore, &kHistoryOutput};

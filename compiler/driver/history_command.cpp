@@ -16,8 +16,7 @@ namespace warrant::driver {
 namespace {
 
 std::unique_ptr<SqliteHistory> OpenStore(const Options& options, std::string_view verb,
-                                         SqliteHistory::Mode mode, std::ostream& err,
-                                         int& status) {
+                                         SqliteHistory::Mode mode, std::ostream& err, int& status) {
   if (options.history.empty()) {
     err << fmt::format("warrant history {}: name the store with --history FILE\n", verb);
     status = 2;

@@ -16,8 +16,7 @@ Value Slot(const Schema& schema, const Claim& claim, uint32_t first, FieldId fie
   return claim.values[first + schema.field(field).slot];
 }
 
-std::string_view SlotText(const Schema& schema, const Claim& claim, uint32_t first,
-                          FieldId field) {
+std::string_view SlotText(const Schema& schema, const Claim& claim, uint32_t first, FieldId field) {
   const Value v = Slot(schema, claim, first, field);
   return v.tag == Tag::String ? v.str() : std::string_view();
 }

@@ -65,7 +65,8 @@ class HistorySource {
 
 // The status recorded for each decision, indexed by Decision.
 struct HistoryStatuses {
-  std::array<std::string, 6> by_decision = {"paid", "paid", "pended", "bundled", "denied", "denied"};
+  std::array<std::string, 6> by_decision = {"paid",    "paid",   "pended",
+                                            "bundled", "denied", "denied"};
 
   // Applies "pended=paid" (DECISION=STATUS); false with `error` set when malformed.
   bool Set(std::string_view assignment, std::string& error);

@@ -1,8 +1,7 @@
 #include "runtime/history/history_records.h"
 
-#include <simdjson.h>
-
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "runtime/core/code.h"
 #include "runtime/core/date.h"

@@ -1,12 +1,11 @@
 #include "runtime/history/sqlite_history.h"
 
-#include <sqlite3.h>
-#include <unistd.h>
-
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sqlite3.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -134,6 +133,7 @@ void ReadLine(sqlite3_stmt* s, HistoryLine& h) {
 // Resets a statement when it goes out of scope, so it holds no read lock between uses.
 struct Using {
   sqlite3_stmt* s;
+
   ~Using() {
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
@@ -166,11 +166,11 @@ std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, Mode
     // half-made store behind to be refused next time.
     const std::string fresh = fmt::format("{}.new-{}", path, static_cast<long>(getpid()));
     sqlite3* db = nullptr;
-    int rc = sqlite3_open_v2(fresh.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                             nullptr);
-    std::string sql = fmt::format(
-        "PRAGMA application_id = {}; PRAGMA user_version = {}; BEGIN; {} COMMIT;",
-        kApplicationId, kVersion, kTables);
+    int rc =
+        sqlite3_open_v2(fresh.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    std::string sql =
+        fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}; BEGIN; {} COMMIT;",
+                    kApplicationId, kVersion, kTables);
     char* message = nullptr;
     if (rc == SQLITE_OK)
       rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
@@ -257,8 +257,8 @@ bool SqliteHistory::Prepare(std::string& error) {
                         path_);
     return false;
   }
-  const std::string load =
-      fmt::format("SELECT {} FROM lines WHERE patient = ?1 ORDER BY date, claim, line", kLineColumns);
+  const std::string load = fmt::format(
+      "SELECT {} FROM lines WHERE patient = ?1 ORDER BY date, claim, line", kLineColumns);
   const std::string lines =
       fmt::format("SELECT {} FROM lines WHERE claim = ?1 ORDER BY line", kLineColumns);
   const std::pair<sqlite3_stmt**, std::string> statements[] = {
@@ -330,7 +330,8 @@ bool SqliteHistory::DeleteClaim(std::string_view claim, std::string& error) {
 bool SqliteHistory::Record(const ClaimHistory& claim, std::string& error) {
   if (claim.claim.empty())
     return true;
-  if (!Exec("SAVEPOINT record", error, "cannot be written"))
+  // Inside Begin's transaction a failure abandons all of it; outside, each claim is its own.
+  if (!in_transaction_ && !Exec("SAVEPOINT record", error, "cannot be written"))
     return false;
   auto steps = [&] {
     if (!DeleteClaim(claim.claim, error))
@@ -370,10 +371,11 @@ bool SqliteHistory::Record(const ClaimHistory& claim, std::string& error) {
     return true;
   };
   if (!steps()) {
-    sqlite3_exec(db_, "ROLLBACK TO record; RELEASE record", nullptr, nullptr, nullptr);
+    if (!in_transaction_)
+      sqlite3_exec(db_, "ROLLBACK TO record; RELEASE record", nullptr, nullptr, nullptr);
     return false;
   }
-  return Exec("RELEASE record", error, "cannot be written");
+  return in_transaction_ || Exec("RELEASE record", error, "cannot be written");
 }
 
 bool SqliteHistory::Claims(sqlite3_stmt* claims,

@@ -33,8 +33,8 @@ class SqliteHistory final : public HistorySource {
   };
 
   // Opens (or creates) the store at `path`; nullptr with `error` set, naming the file.
-  static std::unique_ptr<SqliteHistory> Open(const std::string& path, Mode mode,
-                                             std::string& error, int busy_ms = 10000);
+  static std::unique_ptr<SqliteHistory> Open(const std::string& path, Mode mode, std::string& error,
+                                             int busy_ms = 10000);
   ~SqliteHistory() override;  // rolls back a transaction not committed
 
   // One write transaction over everything recorded until Commit.

@@ -3,13 +3,12 @@
 // void, refusal of files it must not touch, a writer that holds the lock) and the history records.
 #include "runtime/engine/history.h"
 
-#include <sqlite3.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <sqlite3.h>
+#include <unistd.h>
 
 #include "compiler/compile.h"
 #include "runtime/engine/engine.h"
@@ -182,7 +181,7 @@ TEST_CASE("joining stored lines keeps the claim's strings and leaves out its own
   stored.push_back(Line("C5", 2, "G0328", "2024-01-01", "paid"));  // carried inline already
   stored.push_back(Line("C8", 1, "G0328", "2025-01-01", "paid"));  // the claim it replaces
   stored.push_back(Line("C9", 1, "82270", "2025-07-15", "paid"));  // itself, decided before
-  std::string long_status(5000, 'x');                                // moves the string arena
+  std::string long_status(5000, 'x');                              // moves the string arena
   stored.push_back(Line("C7", 1, "82270", "2025-03-01", long_status));
   stored.back().dx = std::vector<std::string>{"Z12.11"};
   stored.back().modifiers = std::vector<std::string>{};
@@ -199,7 +198,8 @@ TEST_CASE("joining stored lines keeps the claim's strings and leaves out its own
   CHECK(claim.values[h.values + schema.field(FieldId::history_allowed).slot].i ==
         12'500'000);  // scaled by 10^6
   // The claim's own strings still read right after the arena moved.
-  const Value frequency = claim.values[claim.claim_values + schema.field(FieldId::claim_frequency).slot];
+  const Value frequency =
+      claim.values[claim.claim_values + schema.field(FieldId::claim_frequency).slot];
   CHECK(frequency.str() == "replacement");
   const Value original =
       claim.values[claim.claim_values + schema.field(FieldId::claim_original_id).slot];
@@ -213,8 +213,9 @@ TEST_CASE("the SQLite store: record, load, upsert, replacement, void", "[history
   auto store = SqliteHistory::Open(path, SqliteHistory::Mode::Write, error);
   REQUIRE(store != nullptr);
   REQUIRE(store->Record(Claim1("C1", "P1", {Line("C1", 1, "G0328", "2025-01-15", "paid")}), error));
-  REQUIRE(store->Record(Claim1("C2", "P1", {Line("C2", 1, "99213", "2025-02-15", "paid"),
-                                            Line("C2", 2, "82270", "2025-02-15", "denied")}),
+  REQUIRE(store->Record(Claim1("C2", "P1",
+                               {Line("C2", 1, "99213", "2025-02-15", "paid"),
+                                Line("C2", 2, "82270", "2025-02-15", "denied")}),
                         error));
   REQUIRE(store->Record(Claim1("C3", "P2", {Line("C3", 1, "G0328", "2025-03-01", "paid")}), error));
   std::vector<HistoryLine> lines;
@@ -303,8 +304,8 @@ TEST_CASE("the SQLite store refuses files it must not touch, and leaves them as 
   {
     auto store = SqliteHistory::Open(corrupt, SqliteHistory::Mode::Write, error);
     REQUIRE(store != nullptr);
-    REQUIRE(store->Record(Claim1("C1", "P1", {Line("C1", 1, "G0328", "2025-01-15", "paid")}),
-                          error));
+    REQUIRE(
+        store->Record(Claim1("C1", "P1", {Line("C1", 1, "G0328", "2025-01-15", "paid")}), error));
   }
   {
     std::fstream f(corrupt, std::ios::in | std::ios::out | std::ios::binary);
@@ -363,15 +364,19 @@ TEST_CASE("history records: read, written, read again", "[history]") {
   CHECK(again.frequency == c.frequency);
   CHECK(again.original_id == c.original_id);
   CHECK(again.lines == c.lines);
-  for (const char* bad : {
-           "", "[]", R"({"patient":"P1","lines":[]})", R"({"id":"C1","lines":[]})",
-           R"({"id":"C1","patient":"P1","lines":[{"code":"G0328"}]})",
-           R"({"id":"C1","patient":"P1","lines":[{"code":"XYZ","status":"paid"}]})",
-           R"({"id":"C1","patient":"P1","lines":[{"code":"G0328","status":"paid","date":"2025-02-30"}]})",
-           R"({"id":"C1","patient":"P1","lines":[{"code":"G0328","status":"paid","units":0}]})",
-           R"({"id":"C1","patient":"P1","lines":[{"code":"G0328","status":"paid"},{"line":1,"code":"G0328","status":"paid"}]})",
-           R"({"id":"C1","patient":"P1","frequency":"later","lines":[]})",
-       }) {
+  for (
+      const char* bad : {
+          "",
+          "[]",
+          R"({"patient":"P1","lines":[]})",
+          R"({"id":"C1","lines":[]})",
+          R"({"id":"C1","patient":"P1","lines":[{"code":"G0328"}]})",
+          R"({"id":"C1","patient":"P1","lines":[{"code":"XYZ","status":"paid"}]})",
+          R"({"id":"C1","patient":"P1","lines":[{"code":"G0328","status":"paid","date":"2025-02-30"}]})",
+          R"({"id":"C1","patient":"P1","lines":[{"code":"G0328","status":"paid","units":0}]})",
+          R"({"id":"C1","patient":"P1","lines":[{"code":"G0328","status":"paid"},{"line":1,"code":"G0328","status":"paid"}]})",
+          R"({"id":"C1","patient":"P1","frequency":"later","lines":[]})",
+      }) {
     INFO(bad);
     CHECK_FALSE(ReadHistoryRecord(bad, c, error));
     CHECK_FALSE(error.empty());
