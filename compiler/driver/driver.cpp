@@ -29,7 +29,7 @@ constexpr const OptionSpec* kRunOptions[] = {&kDecisionsOutput, &kOutputFormat, 
 constexpr const OptionSpec* kExplainOptions[] = {
     &kClaim,  &kLine,        &kJson,        &kHtml,        &kTests,
     &kFilter, &kInputFormat, &kTerminology, &kDiagnostics, &kExplainHistory};
-constexpr const OptionSpec* kHistoryImportOptions[] = {&kHistoryStore};
+constexpr const OptionSpec* kHistoryImportOptions[] = {&kHistoryStore, &kInputFormat};
 constexpr const OptionSpec* kHistoryShowOptions[] = {&kHistoryStore, &kHistoryJson};
 constexpr const OptionSpec* kHistoryExportOptions[] = {&kHistoryStore, &kHistoryOutput};
 constexpr const OptionSpec* kConvertOptions[] = {&kFrom, &kTo};
@@ -132,7 +132,9 @@ const CommandSpec kCommands[] = {
      false},
     {"history import", "<records.ndjson|->... --history store.db",
      "add history records (NDJSON, one claim with its lines' statuses per line) to a store",
-     "Each record replaces the stored lines of its claim (a replacement's also those of the claim "
+     "X12 837 and FHIR inputs (a Bundle of ExplanationOfBenefit or Claim resources) are converted "
+     "as `run` reads them, each line recorded paid unless its allowed amount is 0. Each record "
+     "replaces the stored lines of its claim (a replacement's also those of the claim "
      "it names; a void removes them). All records go in, or on an error none: the message names "
      "the file and line.",
      kHistoryImportOptions, 1, kMany, ValueKind::File, &RunHistory, false},

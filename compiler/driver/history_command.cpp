@@ -1,14 +1,17 @@
 // `warrant history import|show|export`: the claim-history store `run --history` reads and
-// records (runtime/history/, docs/history.md). Import is one transaction: a bad record leaves the
-// store as it was, and the message names the file and line.
+// records (runtime/history/, docs/history.md). Import reads history records, or X12 837 and FHIR
+// inputs converted as `run` converts them; it is one transaction: a bad record leaves the store as
+// it was, and the message names the file and line.
 #include <istream>
 #include <ostream>
 
 #include <fmt/format.h>
 
+#include "compiler/driver/claims_input.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/file_io.h"
 #include "runtime/core/text.h"
+#include "runtime/formats/claim_input.h"
 #include "runtime/history/history_records.h"
 #include "runtime/history/sqlite_history.h"
 
@@ -63,15 +66,23 @@ int Import(const Options& options, std::istream& in, std::ostream& err) {
     }
     const std::string shown = name == "-" ? "<stdin>" : name;
     std::string text;
-    uint64_t number = 0;
-    while (std::getline(*input, text)) {
-      ++number;
-      if (text.find_first_not_of(" \t\r") == std::string::npos)
-        continue;
-      if (!ReadHistoryRecord(text, record, why)) {
-        err << fmt::format("{}:{}: not a history record: {}; nothing was imported\n",
-                           TerminalText(shown), number, TerminalText(why));
+    if (!ReadAll(*input, text, why)) {
+      PrintPlain(err, diag::DiagCode::CannotReadFile, shown, why);
+      return kExitIo;
+    }
+    auto add = [&](const std::string& where, std::string_view json,
+                   std::string_view default_status) {
+      if (!ReadHistoryRecord(json, record, why, default_status)) {
+        err << fmt::format("{}: not a history record: {}; nothing was imported\n",
+                           TerminalText(where), TerminalText(why));
         return 1;
+      }
+      if (!default_status.empty()) {
+        // An adjudicated line allowed nothing was not paid.
+        for (HistoryLine& l : record.lines) {
+          if (l.allowed == "0")
+            l.status = "denied";
+        }
       }
       if (!store->Record(record, why)) {
         err << "warrant history import: " << why << '\n';
@@ -79,10 +90,42 @@ int Import(const Options& options, std::istream& in, std::ostream& err) {
       }
       ++claims;
       lines += record.lines.size();
+      return 0;
+    };
+    const InputFormat format = ChooseFormat(options.input_format, text);
+    if (format != InputFormat::Ndjson) {
+      // Claims and ExplanationOfBenefits carry no status of ours: each line is paid, unless
+      // its allowed amount is 0.
+      ConvertedInput converted = ConvertClaims(format, text, shown);
+      for (const std::string& problem : converted.problems) {
+        err << TerminalText(problem) << "; nothing was imported\n";
+        return 1;
+      }
+      for (const ConvertedClaim& c : converted.claims) {
+        const std::string where = fmt::format("{}:{}", shown, c.line);
+        if (!c.error.empty()) {
+          err << fmt::format("{}: {}; nothing was imported\n", TerminalText(where),
+                             TerminalText(c.error));
+          return 1;
+        }
+        if (const int failed = add(where, c.json, "paid"))
+          return failed;
+      }
+      continue;
     }
-    if (input->bad()) {
-      PrintPlain(err, diag::DiagCode::CannotReadFile, shown, ReadError(*input));
-      return kExitIo;
+    uint64_t number = 0;
+    size_t begin = 0;
+    while (begin < text.size()) {
+      size_t end = text.find('\n', begin);
+      if (end == std::string::npos)
+        end = text.size();
+      ++number;
+      const std::string_view line = std::string_view(text).substr(begin, end - begin);
+      begin = end + 1;
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos)
+        continue;
+      if (const int failed = add(fmt::format("{}:{}", shown, number), line, ""))
+        return failed;
     }
   }
   if (!store->Commit(why)) {

@@ -75,9 +75,12 @@ struct Reader {
     return true;
   }
 
-  bool Line(dom::object o, size_t position, std::string_view default_date, HistoryLine& h) {
+  bool Line(dom::object o, size_t position, std::string_view default_date,
+            std::string_view default_status,
+            const std::optional<std::vector<std::string>>& diagnoses, HistoryLine& h) {
     h.line = static_cast<int64_t>(position);
     h.date = std::string(default_date);
+    std::vector<int64_t> pointers;
     const std::string where = fmt::format("lines[{}]", position - 1);
     for (auto [key, value] : o) {
       const std::string what = fmt::format("{}.{}", where, key);
@@ -103,6 +106,17 @@ struct Reader {
       } else if (key == "modifiers") {
         if (!Codes(value, CodeSystem::Modifier, what, h.modifiers))
           return false;
+      } else if (key == "dx_pointers") {
+        dom::array items;
+        if (value.get_array().get(items))
+          return Fail(fmt::format("{} is not a list", what));
+        for (dom::element item : items) {
+          int64_t n = 0;
+          if (item.get_int64().get(n) || !diagnoses || n < 1 ||
+              static_cast<size_t>(n) > diagnoses->size())
+            return Fail(fmt::format("{} points to no diagnosis of the claim", what));
+          pointers.push_back(n);
+        }
       } else if (key == "units") {
         if (value.get_int64().get(h.units) || h.units < 1 || h.units > 9999999)
           return Fail(fmt::format("{} is not a number of units (1 to 9999999)", what));
@@ -117,14 +131,26 @@ struct Reader {
     if (h.code.empty())
       return Fail(fmt::format("{} has no code", where));
     if (h.status.empty())
+      h.status = std::string(default_status);
+    if (h.status.empty())
       return Fail(fmt::format("{} has no status (\"paid\", \"denied\", ...)", where));
+    if (!h.dx && diagnoses) {
+      if (pointers.empty()) {
+        h.dx = diagnoses;
+      } else {
+        h.dx.emplace();
+        for (int64_t n : pointers)
+          h.dx->push_back((*diagnoses)[static_cast<size_t>(n - 1)]);
+      }
+    }
     return true;
   }
 };
 
 }  // namespace
 
-bool ReadHistoryRecord(std::string_view json, ClaimHistory& out, std::string& error) {
+bool ReadHistoryRecord(std::string_view json, ClaimHistory& out, std::string& error,
+                       std::string_view default_status) {
   thread_local dom::parser parser;
   out = ClaimHistory();
   Reader r{error};
@@ -135,6 +161,7 @@ bool ReadHistoryRecord(std::string_view json, ClaimHistory& out, std::string& er
   if (root.get_object().get(o))
     return r.Fail("not a JSON object");
   std::string service_date;
+  std::optional<std::vector<std::string>> diagnoses;
   dom::array lines;
   bool has_lines = false;
   for (auto [key, value] : o) {
@@ -162,6 +189,9 @@ bool ReadHistoryRecord(std::string_view json, ClaimHistory& out, std::string& er
     } else if (key == "service_date") {
       if (!r.Text(value, "service_date", service_date) || !ParseDate(service_date))
         return r.Fail("service_date is not a date YYYY-MM-DD");
+    } else if (key == "diagnoses") {
+      if (!r.Codes(value, CodeSystem::Icd10cm, "diagnoses", diagnoses))
+        return false;
     } else if (key == "lines") {
       if (value.get_array().get(lines))
         return r.Fail("lines is not a list");
@@ -180,7 +210,8 @@ bool ReadHistoryRecord(std::string_view json, ClaimHistory& out, std::string& er
       dom::object lo;
       if (line.get_object().get(lo))
         return r.Fail(fmt::format("lines[{}] is not an object", position));
-      if (!r.Line(lo, ++position, service_date, out.lines.emplace_back()))
+      if (!r.Line(lo, ++position, service_date, default_status, diagnoses,
+                  out.lines.emplace_back()))
         return false;
     }
   }

@@ -17,8 +17,12 @@
 
 namespace warrant {
 
-// Reads one record; false with `error` saying what is wrong (without the file and line).
-bool ReadHistoryRecord(std::string_view json, ClaimHistory& out, std::string& error);
+// Reads one record; false with `error` saying what is wrong (without the file and line). A line
+// without a status gets `default_status` ("" requires one). A line without `dx` has the claim's
+// `diagnoses` its `dx_pointers` point to (all of them without pointers), so a claim record as
+// `warrant convert` writes it reads too.
+bool ReadHistoryRecord(std::string_view json, ClaimHistory& out, std::string& error,
+                       std::string_view default_status = "");
 
 // Appends the record of `claim`, ending in '\n'.
 void AppendHistoryRecord(const ClaimHistory& claim, std::string& out);
