@@ -318,12 +318,20 @@ bool SqliteHistory::Load(std::string_view patient, std::vector<HistoryLine>& out
 }
 
 bool SqliteHistory::DeleteClaim(std::string_view claim, std::string& error) {
-  for (sqlite3_stmt* s : {delete_lines_, delete_claim_}) {
-    Using using_s{s};
-    BindText(s, 1, claim);
-    if (sqlite3_step(s) != SQLITE_DONE)
+  // A claim's lines are stored only with its row: no row, no lines to look for (most claims of
+  // a run are new).
+  {
+    Using using_claim{delete_claim_};
+    BindText(delete_claim_, 1, claim);
+    if (sqlite3_step(delete_claim_) != SQLITE_DONE)
       return Fail(error, "cannot be written");
+    if (sqlite3_changes(db_) == 0)
+      return true;
   }
+  Using using_lines{delete_lines_};
+  BindText(delete_lines_, 1, claim);
+  if (sqlite3_step(delete_lines_) != SQLITE_DONE)
+    return Fail(error, "cannot be written");
   return true;
 }
 
