@@ -31,8 +31,8 @@ rule frequency "Once every 12 months" applies to line where line.code in fobt {
   require last is none or service_date >= month_start(last.date) + 12 months
     else deny frequency "one screening FOBT per 12 months"
 }
-rule visits "At most three paid visits on file" applies to line where line.code == 99213 {
-  require count h in history where h.code == 99213 and h.status == "paid" < 3
+rule visits "At most three paid visits on file" applies to line where line.code == "99213" {
+  require (count h in history where h.code == "99213" and h.status == "paid") < 3
     else deny frequency "more than three visits"
 }
 """
