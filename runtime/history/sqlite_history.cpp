@@ -204,6 +204,13 @@ std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, Mode
        !store->Exec("PRAGMA synchronous = NORMAL", error, "cannot be opened"))) {
     return nullptr;
   }
+  // A run is one transaction: with SQLite's default 2 MB page cache its pages spill to the log
+  // and are read back claim after claim. Up to 256 MB stays in memory (a limit, not an
+  // allocation), and the file is read through a memory map.
+  if (!store->Exec("PRAGMA cache_size = -262144", error, "cannot be opened") ||
+      !store->Exec("PRAGMA mmap_size = 1073741824", error, "cannot be opened")) {
+    return nullptr;
+  }
   if (!store->Prepare(error))
     return nullptr;
   return store;
