@@ -2,6 +2,7 @@
 // records (runtime/history/, docs/history.md). Import reads history records, or X12 837 and FHIR
 // inputs converted as `run` converts them; it is one transaction: a bad record leaves the store as
 // it was, and the message names the file and line.
+#include <filesystem>
 #include <istream>
 #include <ostream>
 
@@ -34,15 +35,8 @@ std::unique_ptr<SqliteHistory> OpenStore(const Options& options, std::string_vie
   return store;
 }
 
-int Import(const Options& options, std::istream& in, std::ostream& err) {
+int ImportAll(const Options& options, std::istream& in, std::ostream& err) {
   int status = 0;
-  for (size_t i = 1; i < options.inputs.size(); ++i) {
-    if (options.inputs[i] != "-" && !options.history.empty() &&
-        SameFile(options.inputs[i], options.history)) {
-      err << fmt::format("warrant history import: `{}` is the store itself\n", options.inputs[i]);
-      return 2;
-    }
-  }
   auto store = OpenStore(options, "import", SqliteHistory::Mode::Write, err, status);
   if (!store)
     return status;
@@ -135,6 +129,25 @@ int Import(const Options& options, std::istream& in, std::ostream& err) {
   err << fmt::format("warrant history import: {} claim{}, {} line{} into {}\n", claims,
                      claims == 1 ? "" : "s", lines, lines == 1 ? "" : "s", options.history);
   return 0;
+}
+
+int Import(const Options& options, std::istream& in, std::ostream& err) {
+  for (size_t i = 1; i < options.inputs.size(); ++i) {
+    if (options.inputs[i] != "-" && !options.history.empty() &&
+        SameFile(options.inputs[i], options.history)) {
+      err << fmt::format("warrant history import: `{}` is the store itself\n", options.inputs[i]);
+      return 2;
+    }
+  }
+  std::error_code ec;
+  const bool existed = !options.history.empty() && std::filesystem::exists(options.history, ec);
+  const int status = ImportAll(options, in, err);
+  // A store this import created and nothing went into is not left behind.
+  if (status != 0 && status != 2 && !existed && !options.history.empty()) {
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(options.history + suffix, ec);
+  }
+  return status;
 }
 
 std::string Codes(const std::optional<std::vector<std::string>>& codes) {
