@@ -5,7 +5,8 @@
 // (its user_version), or is corrupt; every message names the file. Writes go through a write-ahead
 // log, and a writer holds one transaction from Begin to Commit: a run killed before it commits
 // leaves the store as it was. A store another writer holds is waited for (`busy_ms`), then refused.
-// Does not decide claims; reads and writes text rows only (runtime/engine/history.h).
+// Does not decide claims; reads and writes text rows only (runtime/engine/history.h). One object
+// is used by one thread at a time (its connection has no mutex).
 #pragma once
 
 #include <cstdint>
