@@ -193,8 +193,8 @@ std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, Mode
   std::unique_ptr<SqliteHistory> store(new SqliteHistory());
   store->path_ = path;
   // One connection per store object, used by one thread at a time: no connection mutex.
-  const int flags = (mode == Mode::Read ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) |
-                    SQLITE_OPEN_NOMUTEX;
+  const int flags =
+      (mode == Mode::Read ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &store->db_, flags, nullptr) != SQLITE_OK) {
     store->Fail(error, "cannot be opened");
     return nullptr;
