@@ -21,20 +21,20 @@ CREATE TABLE claims(
 ) WITHOUT ROWID;
 CREATE INDEX claims_by_patient ON claims(patient, claim);
 CREATE TABLE lines(
+  patient   TEXT NOT NULL,
+  date      TEXT NOT NULL,
   claim     TEXT NOT NULL,
   line      INTEGER NOT NULL,
-  patient   TEXT NOT NULL,
   code      TEXT,
-  date      TEXT,
   status    TEXT,
   dx        TEXT,
   modifiers TEXT,
   units     INTEGER NOT NULL DEFAULT 1,
   charge    TEXT,
   allowed   TEXT,
-  PRIMARY KEY (claim, line)
+  PRIMARY KEY (patient, date, claim, line)
 ) WITHOUT ROWID;
-CREATE INDEX lines_by_patient ON lines(patient, date, claim, line);
+CREATE UNIQUE INDEX lines_by_claim ON lines(claim, line);
 )sql";
 
 constexpr const char* kLineColumns =
@@ -373,7 +373,7 @@ bool SqliteHistory::Record(const ClaimHistory& claim, std::string& error) {
       sqlite3_bind_int64(insert_line_, 2, l.line);
       BindText(insert_line_, 3, claim.patient);
       BindText(insert_line_, 4, l.code, true);
-      BindText(insert_line_, 5, l.date, true);
+      BindText(insert_line_, 5, l.date);  // "" when unknown: a key column is never NULL
       BindText(insert_line_, 6, l.status, true);
       if (l.dx)
         BindText(insert_line_, 7, JoinCodes(*l.dx));
