@@ -62,3 +62,23 @@ if(NOT got EQUAL expected)
   message(FATAL_ERROR "expected ${expected} decisions, got ${got}")
 endif()
 message(STATUS "examples: ${got} decisions, identical for -j 1, 2 and 8; pack ${hash_a}")
+
+# Claim history kept in a store (examples/history): two FOBT claims of one patient six months
+# apart; the second is denied for frequency, and explain names the stored line and its claim.
+file(REMOVE ${WORK}/history.db ${WORK}/history.db-wal ${WORK}/history.db-shm)
+run_step("run --history" ${WARRANT} run ${WORK}/a.wpk examples/history/claims.ndjson
+         --history ${WORK}/history.db)
+string(REGEX MATCH "\"claim\":\"CLM-HIST-01\"[^\n]*\"decision\":\"covered\"" first "${step_out}")
+string(REGEX MATCH "\"claim\":\"CLM-HIST-02\"[^\n]*\"decision\":\"denied\"[^\n]*\"reason\":\"frequency\""
+       second "${step_out}")
+if(NOT first OR NOT second)
+  message(FATAL_ERROR "run --history: expected CLM-HIST-01 covered, CLM-HIST-02 denied for "
+                      "frequency:\n${step_out}")
+endif()
+run_step("explain --history" ${WARRANT} explain ${WORK}/a.wpk examples/history/claims.ndjson
+         --claim CLM-HIST-02 --history ${WORK}/history.db)
+string(FIND "${step_out}" "claim \"CLM-HIST-01\" line 1" named)
+if(named EQUAL -1)
+  message(FATAL_ERROR "explain --history does not name the stored line's claim:\n${step_out}")
+endif()
+message(STATUS "examples/history: the second FOBT denied; explain names CLM-HIST-01 line 1")

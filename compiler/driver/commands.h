@@ -22,31 +22,33 @@ namespace warrant::driver {
 
 // The options of every command, as parsed from the command line and the project file (cli.h).
 struct Options {
-  std::vector<std::string> inputs;       // positional arguments
-  std::string dump;                      // --dump=ast|checked
-  bool json_diagnostics = false;         // --diagnostics=json
-  std::string output;                    // -o FILE
-  int jobs = 1;                          // -j N (the driver's default: the number of cores)
-  std::string filter;                    // --filter=TEXT
-  bool progress = true;                  // --no-progress turns the progress bar off
-  bool strict = false;                   // --strict: unknown claim fields are record errors
-  std::vector<std::string> terminology;  // --terminology PATH (repeatable)
-  std::string as_of;                     // --as-of YYYY-MM-DD
-  std::string claim_id;                  // explain --claim ID
-  std::string explain_line;              // explain --line N
-  bool json_output = false;              // explain --json
-  std::string html;                      // explain --html FILE
-  bool explain = false;                  // run --explain: evidence on every finding
-  bool fhir_output = false;              // run --output-format=fhir: ClaimResponse resources
-  bool explain_tests = false;            // explain --tests: the test blocks' claims
-  bool deny_warnings = false;            // --deny-warnings: any warning exits 1
-  std::string junit;                     // --junit FILE
-  std::string coverage;                  // --coverage[=text|json]: "text" or "json"
-  int min_coverage = -1;                 // --min-coverage P, in tenths of a percent
-  bool check = false;                    // --check (fmt: report, do not rewrite)
-  bool json_schema = false;              // schema --json-schema
-  std::string input_format;              // --input-format / convert --from: "" tells by content
-  std::string output_format;             // convert --to: "" is ndjson
+  std::vector<std::string> inputs;          // positional arguments
+  std::string dump;                         // --dump=ast|checked
+  bool json_diagnostics = false;            // --diagnostics=json
+  std::string output;                       // -o FILE
+  int jobs = 1;                             // -j N (the driver's default: the number of cores)
+  std::string filter;                       // --filter=TEXT
+  bool progress = true;                     // --no-progress turns the progress bar off
+  bool strict = false;                      // --strict: unknown claim fields are record errors
+  std::vector<std::string> terminology;     // --terminology PATH (repeatable)
+  std::string as_of;                        // --as-of YYYY-MM-DD
+  std::string claim_id;                     // explain --claim ID
+  std::string explain_line;                 // explain --line N
+  bool json_output = false;                 // explain --json
+  std::string html;                         // explain --html FILE
+  bool explain = false;                     // run --explain: evidence on every finding
+  bool fhir_output = false;                 // run --output-format=fhir: ClaimResponse resources
+  bool explain_tests = false;               // explain --tests: the test blocks' claims
+  bool deny_warnings = false;               // --deny-warnings: any warning exits 1
+  std::string junit;                        // --junit FILE
+  std::string coverage;                     // --coverage[=text|json]: "text" or "json"
+  int min_coverage = -1;                    // --min-coverage P, in tenths of a percent
+  bool check = false;                       // --check (fmt: report, do not rewrite)
+  bool json_schema = false;                 // schema --json-schema
+  std::string input_format;                 // --input-format / convert --from: "" tells by content
+  std::string output_format;                // convert --to: "" is ndjson
+  std::string history;                      // --history FILE: the claim-history store
+  std::vector<std::string> history_status;  // --history-status DECISION=STATUS (repeatable)
   // Colour on standard output / standard error: set by the driver for a terminal only
   // (terminal.h), never for the string streams of tests.
   bool color_out = false;
@@ -95,6 +97,7 @@ int RunDisasm(const Options& options, std::istream& in, std::ostream& out, std::
 int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunConvert(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunLsp(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunHistory(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunSchema(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace warrant::driver

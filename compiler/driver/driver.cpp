@@ -24,10 +24,14 @@ constexpr const OptionSpec* kBuildOptions[] = {&kPackOutput, &kTerminology, &kDi
                                                &kNoProgress};
 constexpr const OptionSpec* kRunOptions[] = {&kDecisionsOutput, &kOutputFormat, &kJobs,
                                              &kExplainFindings, &kStrict,       &kInputFormat,
-                                             &kTerminology,     &kDiagnostics,  &kNoProgress};
-constexpr const OptionSpec* kExplainOptions[] = {&kClaim,       &kLine,        &kJson,
-                                                 &kHtml,        &kTests,       &kFilter,
-                                                 &kInputFormat, &kTerminology, &kDiagnostics};
+                                             &kTerminology,     &kDiagnostics,  &kNoProgress,
+                                             &kHistory,         &kHistoryStatus};
+constexpr const OptionSpec* kExplainOptions[] = {
+    &kClaim,  &kLine,        &kJson,        &kHtml,        &kTests,
+    &kFilter, &kInputFormat, &kTerminology, &kDiagnostics, &kExplainHistory};
+constexpr const OptionSpec* kHistoryImportOptions[] = {&kHistoryStore, &kInputFormat};
+constexpr const OptionSpec* kHistoryShowOptions[] = {&kHistoryStore, &kHistoryJson};
+constexpr const OptionSpec* kHistoryExportOptions[] = {&kHistoryStore, &kHistoryOutput};
 constexpr const OptionSpec* kConvertOptions[] = {&kFrom, &kTo};
 constexpr const OptionSpec* kTestOptions[] = {&kFilter,      &kJunit,      &kCoverage,
                                               &kMinCoverage, &kTestStrict, &kTerminology,
@@ -115,6 +119,30 @@ const CommandSpec kCommands[] = {
     {"codeset show", "NAME <dir|files>", "list the codes codeset NAME holds",
      "Without --as-of, or without terminology for that date, lists the codeset's intervals.",
      kCodesetShowOptions, 2, 2, ValueKind::Path, &RunCodeset, false},
+    {"history",
+     "",
+     "keep claim history in a store: import, show and export it",
+     "The store `run --history` reads each patient's prior claim lines from and records decided "
+     "claims in (docs/history.md).",
+     {},
+     0,
+     0,
+     ValueKind::Path,
+     nullptr,
+     false},
+    {"history import", "<records.ndjson|->... --history store.db",
+     "add history records (NDJSON, one claim with its lines' statuses per line) to a store",
+     "X12 837 and FHIR inputs (a Bundle of ExplanationOfBenefit or Claim resources) are converted "
+     "as `run` reads them, each line recorded paid unless its allowed amount is 0. Each record "
+     "replaces the stored lines of its claim (a replacement's also those of the claim "
+     "it names; a void removes them). All records go in, or on an error none: the message names "
+     "the file and line.",
+     kHistoryImportOptions, 1, kMany, ValueKind::File, &RunHistory, false},
+    {"history show", "PATIENT --history store.db", "list one patient's stored claim lines", "",
+     kHistoryShowOptions, 1, 1, ValueKind::Text, &RunHistory, false},
+    {"history export", "--history store.db [-o FILE]",
+     "write every stored claim as a history record (NDJSON), by patient then claim", "",
+     kHistoryExportOptions, 0, 0, ValueKind::Path, &RunHistory, false},
     {"schema", "[pack.wpk|dir|file.warrant]",
      "print the claim schema: records, fields, types, the pack's extensions and facts",
      "Lists every record of the claim JSON with its fields: type, what an absent (or null) field "

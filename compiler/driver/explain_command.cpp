@@ -28,6 +28,7 @@
 #include "runtime/explain/explain.h"
 #include "runtime/explain/explain_render.h"
 #include "runtime/formats/claim_input.h"
+#include "runtime/history/sqlite_history.h"
 
 namespace warrant::driver {
 namespace {
@@ -36,6 +37,21 @@ struct Record {
   std::string_view text;
   uint64_t number = 0;                        // 1-based input line
   const ConvertedClaim* converted = nullptr;  // its claim, for an X12 or FHIR input
+};
+
+// A store's lines joined to each claim, never written: explaining decides nothing for good.
+class ReadOnlyHistory final : public HistorySource {
+ public:
+  explicit ReadOnlyHistory(HistorySource& store) : store_(store) {}
+
+  bool Load(std::string_view patient, std::vector<HistoryLine>& out, std::string& error) override {
+    return store_.Load(patient, out, error);
+  }
+
+  bool Record(const ClaimHistory&, std::string&) override { return true; }
+
+ private:
+  HistorySource& store_;
 };
 
 // A .json file is one claim; anything else is NDJSON, one claim per non-blank line.
@@ -178,7 +194,20 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
     explain_options.only_line = static_cast<uint32_t>(*line);
   }
 
+  std::unique_ptr<SqliteHistory> store;
+  std::unique_ptr<ReadOnlyHistory> history;
+  const HistoryStatuses statuses;
   Session session(*engine);
+  if (!options.history.empty()) {
+    std::string why;
+    store = SqliteHistory::Open(options.history, SqliteHistory::Mode::Read, why);
+    if (!store) {
+      err << "warrant explain: " << why << '\n';
+      return kExitIo;
+    }
+    history = std::make_unique<ReadOnlyHistory>(*store);
+    session.SetHistory(history.get(), &statuses);
+  }
   Explainer explainer(*engine);
   TraceRecorder recorder;
   std::string output;
@@ -195,6 +224,10 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
       decoded = session.Evaluate(record.text, error, &recorder);
       if (!decoded && record.converted != nullptr)
         LocateRecordError(*record.converted, error);
+    }
+    if (!decoded && !session.history_failure().empty()) {
+      err << "warrant explain: " << session.history_failure() << '\n';
+      return kExitIo;
     }
     if (!decoded) {
       // A malformed record only matters when it could be the claim asked for.

@@ -186,6 +186,70 @@ const OptionSpec kTestStrict{
       o.strict = true;
       return true;
     }};
+const OptionSpec kHistory{
+    .name = "history",
+    .value = "FILE",
+    .kind = ValueKind::File,
+    .help =
+        "the claim-history store (SQLite): each claim is decided with its patient's stored lines "
+        "and recorded there (docs/history.md); with it claims are decided in input order on one "
+        "thread",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.history = v;
+      return true;
+    }};
+const OptionSpec kHistoryStore{
+    .name = "history",
+    .value = "FILE",
+    .kind = ValueKind::File,
+    .help = "the claim-history store (SQLite; `import` creates it when missing)",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.history = v;
+      return true;
+    }};
+const OptionSpec kExplainHistory{
+    .name = "history",
+    .value = "FILE",
+    .kind = ValueKind::File,
+    .help = "decide with the patient's lines in this claim-history store, read only",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.history = v;
+      return true;
+    }};
+const OptionSpec kHistoryStatus{
+    .name = "history-status",
+    .value = "DECISION=STATUS",
+    .kind = ValueKind::Text,
+    .help =
+        "the status a line of that decision is recorded with (default covered=paid, "
+        "not_applicable=paid, pended=pended, bundled=bundled, denied=denied, rejected=denied); "
+        "repeatable",
+    .repeatable = true,
+    .apply = [](Options& o, const std::string& v, std::string& problem) {
+      HistoryStatuses check;
+      if (!check.Set(v, problem)) {
+        problem = "--history-status: " + problem;
+        return false;
+      }
+      o.history_status.push_back(v);
+      return true;
+    }};
+const OptionSpec kHistoryOutput{.name = "output",
+                                .short_name = 'o',
+                                .value = "FILE",
+                                .kind = ValueKind::File,
+                                .help = "write the records to FILE instead of standard output",
+                                .apply = [](Options& o, const std::string& v, std::string&) {
+                                  o.output = v;
+                                  return true;
+                                }};
+const OptionSpec kHistoryJson{.name = "json",
+                              .kind = ValueKind::Flag,
+                              .help = "write the patient's claims as history records (NDJSON)",
+                              .apply = [](Options& o, const std::string&, std::string&) {
+                                o.json_output = true;
+                                return true;
+                              }};
 const OptionSpec kExplainFindings{
     .name = "explain",
     .kind = ValueKind::Flag,

@@ -44,6 +44,7 @@
 #include "runtime/explain/explain.h"
 #include "runtime/formats/claim_input.h"
 #include "runtime/formats/fhir_response.h"
+#include "runtime/history/sqlite_history.h"
 #include "runtime/records/ndjson.h"
 #include "runtime/records/record_json.h"
 
@@ -167,6 +168,8 @@ void Process(Session& session, Evidence& evidence, const NdjsonLine& line,
     if (!decoded)
       LocateRecordError(*converted, error);
   }
+  if (!decoded && !session.history_failure().empty())
+    return;  // the store failed: the run stops (RunRun), this claim undecided
   if (!decoded) {
     session.AppendError(error, line.number, batch.output);
     if (fhir.on)
@@ -258,10 +261,39 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
            "(--output-format fhir) has no place for it (use one or the other)\n";
     return 2;
   }
+  HistoryStatuses statuses;
+  for (const std::string& assignment : options.history_status) {
+    std::string problem;
+    if (!statuses.Set(assignment, problem)) {
+      err << "warrant run: --history-status: " << problem << '\n';
+      return 2;
+    }
+  }
+  if (!options.history_status.empty() && options.history.empty()) {
+    err << "warrant run: --history-status says how decided lines are recorded in a history "
+           "store; name one with --history FILE\n";
+    return 2;
+  }
   int status = 1;
   auto engine = LoadEngine(options.inputs[0], options, out, err, status);
   if (!engine)
     return status;
+  // The whole run is one transaction: killed part way, it leaves the store as it was, and
+  // running it again decides every claim as an uninterrupted run would.
+  std::unique_ptr<SqliteHistory> store;
+  if (!options.history.empty()) {
+    std::string why;
+    // How long to wait for another writer: WARRANT_HISTORY_BUSY_MS, else 10 s.
+    int busy_ms = 10000;
+    if (const char* wait = std::getenv("WARRANT_HISTORY_BUSY_MS"); wait && *wait)
+      busy_ms = static_cast<int>(std::clamp(std::strtol(wait, nullptr, 10), 0L, 3600000L));
+    store = SqliteHistory::Open(options.history, SqliteHistory::Mode::Write, why, busy_ms);
+    if (!store || !store->Begin(why)) {
+      err << "warrant run: " << why << '\n';
+      return kExitIo;
+    }
+  }
+  std::string history_failure;
 
   std::string input_name = options.inputs.size() > 1 ? options.inputs[1] : "-";
   InputFile file;
@@ -356,15 +388,23 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     }
     return reader.Next(line);
   };
-  if (options.jobs <= 1) {
+  // With a history store a claim may read the lines of any earlier one of its patient: claims
+  // are decided one after another, in input order, whatever -j is.
+  if (options.jobs <= 1 || store) {
     Session session(*engine);
     session.SetStrict(options.strict);
+    if (store)
+      session.SetHistory(store.get(), &statuses);
     Evidence evidence;
     evidence.explainer = explainer.get();
     Batch batch;
     const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
     while (!writer.failed() && next_line()) {
       Process(session, evidence, line, converted, input_name, batch, spill, fhir);
+      if (!session.history_failure().empty()) {
+        history_failure = session.history_failure();
+        break;
+      }
       progress.Advance(line.text.size() + 1, [&] {
         return fmt::format("{} claims", total.claims + batch.counts.claims);
       });
@@ -505,10 +545,21 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   }
   output->flush();
   progress.Finish();
+  if (!history_failure.empty()) {
+    // Nothing this run recorded is kept (the store rolls back as it closes).
+    err << "warrant run: " << history_failure
+        << "; the claims before it were decided, and the store is as it was before the run\n";
+    return kExitIo;
+  }
   std::string why;
   if (writer.failed() || !*output || !out_file.Close(why)) {
     PrintPlain(err, diag::DiagCode::CannotWrite, output_name,
                why.empty() ? WriteError(*output) : why);
+    return kExitIo;
+  }
+  // Recorded only once the decisions are written.
+  if (store && !store->Commit(why)) {
+    err << "warrant run: " << why << '\n';
     return kExitIo;
   }
   const bool read_failed = reader.failed() || ReadFailed(*input);

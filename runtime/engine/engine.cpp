@@ -324,13 +324,41 @@ Session::Session(const Engine& engine)
 bool Session::Evaluate(std::string_view json, RecordError& error, TraceSink* trace) {
   if (!decoder_.Decode(json, claim_, error))
     return false;
-  return DecideWithinBudget(error, trace);
+  return DecideWithHistory(error, trace);
 }
 
 bool Session::Evaluate(const NdjsonLine& line, RecordError& error, TraceSink* trace) {
   if (!decoder_.Decode(line, claim_, error))
     return false;
-  return DecideWithinBudget(error, trace);
+  return DecideWithHistory(error, trace);
+}
+
+bool Session::DecideWithHistory(RecordError& error, TraceSink* trace) {
+  if (history_ == nullptr)
+    return DecideWithinBudget(error, trace);
+  history_failure_.clear();
+  const std::string_view patient = HistoryPatient(claim_);
+  if (!patient.empty()) {
+    stored_.clear();
+    if (!history_->Load(patient, stored_, history_failure_)) {
+      error.code = RecordErrorCode::NotConverted;
+      error.message = history_failure_;
+      return false;
+    }
+    JoinHistory(engine_.program().schema, claim_, stored_);
+  }
+  if (!DecideWithinBudget(error, trace))
+    return false;
+  // A claim with no patient or no id cannot be found again: it is decided, not kept.
+  if (patient.empty() || !claim_.present.Has(FieldId::claim_id))
+    return true;
+  DescribeForHistory(engine_.program().schema, claim_, decision_, *statuses_, decided_);
+  if (!history_->Record(decided_, history_failure_)) {
+    error.code = RecordErrorCode::NotConverted;
+    error.message = history_failure_;
+    return false;
+  }
+  return true;
 }
 
 bool Session::DecideWithinBudget(RecordError& error, TraceSink* trace) {

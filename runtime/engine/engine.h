@@ -21,6 +21,7 @@
 
 #include "runtime/core/code.h"
 #include "runtime/core/line_table.h"
+#include "runtime/engine/history.h"
 #include "runtime/pack/program.h"
 #include "runtime/records/record.h"
 #include "runtime/records/record_json.h"
@@ -130,6 +131,19 @@ class Session {
     return decoder_.IgnoredTotals();
   }
 
+  // With a history source (runtime/engine/history.h), Evaluate joins each claim's stored history
+  // before deciding it and records the decided claim after; `statuses` says what status each
+  // decision records. Both must outlive the session. Decided in any order, claims of one patient
+  // see each other's lines in that order: a caller wanting a fixed result decides in input order.
+  void SetHistory(HistorySource* source, const HistoryStatuses* statuses) {
+    history_ = source;
+    statuses_ = statuses;
+  }
+
+  // The store's error when the last Evaluate returned false because the history source failed
+  // (the claim was not decided and the run cannot go on); "" otherwise.
+  const std::string& history_failure() const { return history_failure_; }
+
   // Decide only by the versions of one policy ("" for all); false if the pack lacks it.
   bool SetPolicyFilter(std::string_view policy_id) { return vm_.SetPolicyFilter(policy_id); }
 
@@ -157,6 +171,7 @@ class Session {
 
  private:
   bool DecideWithinBudget(RecordError& error, TraceSink* trace);
+  bool DecideWithHistory(RecordError& error, TraceSink* trace);
 
   // The display texts of recently written line codes. Codes repeat from claim to claim, and
   // unpacking one costs more than the rest of its line's record.
@@ -175,6 +190,11 @@ class Session {
   Claim claim_;
   ClaimDecision decision_;
   mutable CodeTextCache code_text_;  // a cache: AppendDecisions stays const
+  HistorySource* history_ = nullptr;
+  const HistoryStatuses* statuses_ = nullptr;
+  std::vector<HistoryLine> stored_;  // scratch: the patient's stored lines
+  ClaimHistory decided_;             // scratch: the decided claim as recorded
+  std::string history_failure_;
 };
 
 // The message a finding reports: the statement's own text, else its reason's description, else

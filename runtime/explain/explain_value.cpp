@@ -6,6 +6,7 @@
 #include "runtime/core/code.h"
 #include "runtime/core/date.h"
 #include "runtime/core/decimal.h"
+#include "runtime/core/text.h"
 #include "runtime/explain/explain.h"
 #include "runtime/vm/vm_ops.h"
 
@@ -69,6 +70,15 @@ std::string HistoryText(const Claim& claim, size_t i) {
     out += " on " + FormatDate(h.date).str();
   if (h.status.count)
     out += ", " + std::string(claim.Str(h.status));
+  // Where the line came from, when the entry says (a store's lines always do).
+  const Schema& base = Schema::Base();
+  const Value from = claim.values[h.values + base.field(FieldId::history_claim).slot];
+  const Value line = claim.values[h.values + base.field(FieldId::history_line).slot];
+  if (from.tag == Tag::String) {
+    out += ", claim " + JsonString(from.str());
+    if (line.tag == Tag::Int)
+      out += fmt::format(" line {}", line.i);
+  }
   out += ')';
   return out;
 }

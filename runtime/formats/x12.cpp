@@ -228,6 +228,8 @@ class Reader {
       problem = Lin(s);
     else if (claim_ && id == "CTP")
       problem = Ctp(s);
+    else if (claim_ && id == "REF" && loop_ == Loop::Claim && s.Element(1) == "F8")
+      claim_->original_id = std::string(s.Element(2));  // the claim a 7 or 8 replaces or voids
     else if (claim_ && id == "SVD")
       loop_ = Loop::OtherPayer;  // 2430 line adjudication: nothing of it is read
     if (problem)

@@ -133,6 +133,7 @@ std::string X12ClaimJson(const X12Claim& claim) {
     object.String("place_of_service", claim.place_of_service);
     object.String("claim_type", claim.institutional ? "institutional" : "professional");
     object.String("frequency", claim.frequency);
+    object.String("original_id", claim.original_id);
     object.String("bill_type", claim.bill_type);
     AppendProvider(object, "billing_provider", claim.billing);
     AppendProvider(object, "rendering_provider", claim.rendering);

@@ -40,6 +40,8 @@ struct X12Claim {
   std::string place_of_service;  // 837P CLM05-1
   std::string bill_type;         // 837I CLM05-1 + CLM05-3
   std::string frequency;         // original, replacement, void
+  std::string original_id;       // REF*F8 of loop 2300: the payer's control number of the claim
+                                 // a replacement or void takes the place of
   std::string statement_date;    // 837I DTP*434, its first date
   X12Person patient;
   X12Provider billing, rendering, referring, ordering;

@@ -22,12 +22,16 @@ LAYERS = {
     "explain": ("runtime/explain", "warrant_explain",
                 ["engine", "vm", "pack", "records", "terminology", "core"]),
     "formats": ("runtime/formats", "warrant_formats", ["records", "core"]),
+    # The SQLite history store: an implementation of the engine's HistorySource, which the engine
+    # itself never includes or links.
+    "history": ("runtime/history", "warrant_history",
+                ["formats", "engine", "vm", "pack", "records", "terminology", "core"]),
     "grammar": ("grammar", "warrant_grammar", ["core"]),
     "stdlib": ("stdlib", "warrant_stdlib",
                ["formats", "explain", "engine", "vm", "pack", "records", "terminology", "core"]),
     "compiler": ("compiler", "warrant_compiler",
-                 ["stdlib", "grammar", "formats", "explain", "engine", "vm", "pack", "records",
-                  "terminology", "core"]),
+                 ["stdlib", "grammar", "history", "formats", "explain", "engine", "vm", "pack",
+                  "records", "terminology", "core"]),
 }
 # Libraries outside the project each layer may link or include.
 EXTERNAL = {

@@ -66,14 +66,19 @@ std::string Snapshot(const Options& o) {
   std::string inputs;
   for (const std::string& i : o.inputs)
     inputs += i + ";";
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", inputs,
-                     o.dump, o.json_diagnostics, o.output, o.jobs, o.filter, o.progress, terms,
-                     o.as_of, o.claim_id, o.explain_line, o.json_output, o.html, o.explain,
+  std::string statuses;
+  for (const std::string& s : o.history_status)
+    statuses += s + ";";
+  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}",
+                     inputs, o.dump, o.json_diagnostics, o.output, o.jobs, o.filter, o.progress,
+                     terms, o.as_of, o.claim_id, o.explain_line, o.json_output, o.html, o.explain,
                      o.explain_tests, o.deny_warnings, o.junit, o.coverage, o.min_coverage, o.check,
-                     o.input_format, o.output_format, o.fhir_output);
+                     o.input_format, o.output_format, o.fhir_output, o.history, statuses);
 }
 
 std::string SampleValue(const OptionSpec& o) {
+  if (o.name == "history-status")
+    return "pended=paid";
   switch (o.kind) {
     case ValueKind::Choice:  // the last choice: the first is often the default
       return std::string(o.choices.substr(o.choices.rfind('|') + 1));

@@ -185,7 +185,7 @@ constexpr std::string_view kGolden =
 -- rule frequency "Once every 12 months" (ncd_210_3_fobt_v2.warrant:4) slots 4 stack 3 --
           ; applies to line where line.code in fobt
 0000    5 scope            0           ; line
-0002    | field            21          ; line.code
+0002    | field            22          ; line.code
 0004    | in_codeset       0           ; fobt
 0007    | applies          0           ; auto_pend
           ; let paid = any h in history where h.status == "paid"
@@ -195,7 +195,7 @@ constexpr std::string_view kGolden =
 000f    | iter_start       1
 0011    | iter_next        1, 15       ; -> 0026
 0017    | load             3
-0019    | field            38          ; history.status
+0019    | field            39          ; history.status
 001b    | push_const       0           ; "paid"
 001e    | eq
 001f    | acc_any          0
@@ -204,7 +204,7 @@ constexpr std::string_view kGolden =
 0026    8 load             0
 0028    | not
 0029    | load             3
-002b    | field            37          ; history.date
+002b    | field            38          ; history.date
 002d    | scope            7           ; service_date
 002f    | call             1           ; months_between
 0031    | push_const       1           ; 12
@@ -215,7 +215,7 @@ constexpr std::string_view kGolden =
 0039   10 fact             0           ; fit_positive
 003c    | when             2, 17       ; auto_pend, -> 0054
 0043    | scope            0           ; line
-0045    | field            21          ; line.code
+0045    | field            22          ; line.code
 0047    | lookup           0           ; mue
 004a    | column           0           ; units
 004d    | push_const       2           ; 1.5
@@ -228,7 +228,7 @@ constexpr std::string_view kGolden =
           ; reason ga = CO-50 group PR when "GA" in line.modifiers
 0055    3 push_const       3           ; modifier GA
 0058    | scope            0           ; line
-005a    | field            22          ; line.modifiers
+005a    | field            23          ; line.modifiers
 005c    | in_list
 005d    | return
 )";

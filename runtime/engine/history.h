@@ -1,0 +1,87 @@
+// Claim history kept outside the claim: the interface a host implements to serve a beneficiary's
+// prior claim lines from its own store (`HistorySource`), and the two conversions the engine does
+// around a decision — stored lines joined into a decoded claim's `history` before it is decided,
+// and the decided claim described as the lines a store records after.
+//
+// What a store is (SQLite in runtime/history/, a payer's warehouse behind a host's own class) is
+// not this module's business: it only sees text rows. Frequency rules read the joined history
+// exactly as they read inline history (docs/history.md).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/core/decision.h"
+#include "runtime/records/record.h"
+#include "runtime/records/schema.h"
+#include "runtime/vm/vm.h"
+
+namespace warrant {
+
+// One prior claim line as a store keeps it: text, the way a claim record writes it.
+struct HistoryLine {
+  std::string claim;  // the id of the claim the line was on
+  int64_t line = 0;   // its 1-based number on that claim
+  std::string code;   // HCPCS
+  std::string date;   // YYYY-MM-DD; "" when unknown
+  std::string status;
+  std::optional<std::vector<std::string>> dx;         // nullopt: unknown
+  std::optional<std::vector<std::string>> modifiers;  // nullopt: unknown
+  int64_t units = 1;
+  std::string charge;   // decimal text; "" when unknown
+  std::string allowed;  // decimal text; "" when unknown
+
+  bool operator==(const HistoryLine&) const = default;
+};
+
+// A decided claim as a store records it.
+struct ClaimHistory {
+  std::string patient;
+  std::string claim;
+  std::string frequency;    // "original", "replacement", "void", or "" (unknown: original)
+  std::string original_id;  // the claim a replacement or void takes the place of
+  std::vector<HistoryLine> lines;
+};
+
+// Where a beneficiary's history comes from and goes to. Implementations decide their own
+// transactions; errors are sentences naming the store.
+class HistorySource {
+ public:
+  virtual ~HistorySource() = default;
+  // Appends the stored lines of `patient`, in a fixed order. False with `error` set on failure.
+  virtual bool Load(std::string_view patient, std::vector<HistoryLine>& out,
+                    std::string& error) = 0;
+  // Records a decided claim: its lines take the place of any stored under its id (running a claim
+  // again never counts it twice); a replacement's also take the place of the original's; a void
+  // removes both and records nothing.
+  virtual bool Record(const ClaimHistory& claim, std::string& error) = 0;
+};
+
+// The status recorded for each decision, indexed by Decision.
+struct HistoryStatuses {
+  std::array<std::string, 6> by_decision = {"paid",    "paid",   "pended",
+                                            "bundled", "denied", "denied"};
+
+  // Applies "pended=paid" (DECISION=STATUS); false with `error` set when malformed.
+  bool Set(std::string_view assignment, std::string& error);
+};
+
+// The claim's patient id, or "" when it has none (its history can be neither read nor kept).
+std::string_view HistoryPatient(const Claim& claim);
+
+// Joins stored `lines` to the decoded `claim`'s history after its inline entries, leaving out the
+// lines of the claim itself and of the claim it replaces or voids (they are this claim), and any
+// line an inline entry already carries (same `claim` and `line`). Returns how many were added.
+size_t JoinHistory(const Schema& schema, Claim& claim, std::span<const HistoryLine> lines);
+
+// Describes the decided `claim` as a store records it.
+void DescribeForHistory(const Schema& schema, const Claim& claim, const ClaimDecision& decision,
+                        const HistoryStatuses& statuses, ClaimHistory& out);
+
+}  // namespace warrant

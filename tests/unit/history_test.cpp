@@ -1,0 +1,386 @@
+// Claim history kept outside the claim: the engine's HistorySource hook (a host's own store, here
+// in memory), joining stored lines into a decoded claim, the SQLite store (upsert, replacement,
+// void, refusal of files it must not touch, a writer that holds the lock) and the history records.
+#include "runtime/engine/history.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "compiler/compile.h"
+#include "runtime/engine/engine.h"
+#include "runtime/history/history_records.h"
+#include "runtime/history/sqlite_history.h"
+#include "tests/unit/catch.h"
+
+namespace warrant {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kFobt = R"(policy "FOBT" version 2 "Screening FOBT"
+  effective 2023-01-01
+codeset fobt: hcpcs = [82270, G0328]
+rule frequency "Once every 12 months" applies to line where line.code in fobt {
+  let last = latest h in history where h.code in fobt and h.status == "paid"
+  require last is none or service_date >= month_start(last.date) + 12 months
+    else deny frequency "one per 12 months"
+}
+)";
+
+class TempDir {
+ public:
+  TempDir() {
+    static int counter = 0;
+    root_ = fs::temp_directory_path() / ("warrant_history_test_" + std::to_string(::getpid()) +
+                                         "_" + std::to_string(counter++));
+    fs::create_directories(root_);
+  }
+
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(root_, ec);
+  }
+
+  std::string File(const std::string& name) const { return (root_ / name).string(); }
+
+ private:
+  fs::path root_;
+};
+
+std::unique_ptr<Engine> FobtEngine(const TempDir& dir) {
+  std::ofstream(dir.File("fobt.warrant")) << kFobt;
+  auto c = Compile({dir.File("fobt.warrant")});
+  REQUIRE(c->ok);
+  std::string error;
+  auto engine = Engine::FromProgram(std::move(c->program), &error);
+  REQUIRE(engine != nullptr);
+  return engine;
+}
+
+// A host's store: what a payer's own database would implement.
+class MemoryHistory final : public HistorySource {
+ public:
+  bool Load(std::string_view patient, std::vector<HistoryLine>& out, std::string&) override {
+    ++loads;
+    for (const auto& [id, claim] : claims) {
+      if (claim.patient == patient)
+        out.insert(out.end(), claim.lines.begin(), claim.lines.end());
+    }
+    return true;
+  }
+
+  bool Record(const ClaimHistory& claim, std::string&) override {
+    claims.erase(claim.claim);
+    if (claim.frequency == "replacement" || claim.frequency == "void")
+      claims.erase(claim.original_id);
+    if (claim.frequency != "void")
+      claims[claim.claim] = claim;
+    return true;
+  }
+
+  std::map<std::string, ClaimHistory> claims;
+  int loads = 0;
+};
+
+std::string FirstLine(Session& session, const std::string& json) {
+  RecordError error;
+  if (!session.Evaluate(json, error))
+    return "error: " + error.message;
+  return DecisionName(session.decision().lines.at(0).decision);
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+HistoryLine Line(std::string claim, int64_t number, std::string code, std::string date,
+                 std::string status) {
+  HistoryLine l;
+  l.claim = std::move(claim);
+  l.line = number;
+  l.code = std::move(code);
+  l.date = std::move(date);
+  l.status = std::move(status);
+  return l;
+}
+
+ClaimHistory Claim1(std::string id, std::string patient, std::vector<HistoryLine> lines) {
+  ClaimHistory c;
+  c.claim = std::move(id);
+  c.patient = std::move(patient);
+  c.lines = std::move(lines);
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("a host's history source: the second FOBT of a patient is denied", "[history]") {
+  TempDir dir;
+  auto engine = FobtEngine(dir);
+  MemoryHistory store;
+  HistoryStatuses statuses;
+  Session session(*engine);
+  session.SetHistory(&store, &statuses);
+  const std::string c1 =
+      R"({"id":"C1","patient":{"id":"P1"},"service_date":"2025-01-15","lines":[{"code":"G0328","charge":"25.00"}]})";
+  const std::string c2 =
+      R"({"id":"C2","patient":{"id":"P1"},"service_date":"2025-07-15","lines":[{"code":"82270"}]})";
+  const std::string other =
+      R"({"id":"C3","patient":{"id":"P2"},"service_date":"2025-07-15","lines":[{"code":"82270"}]})";
+  CHECK(FirstLine(session, c1) == "covered");
+  CHECK(FirstLine(session, c2) == "denied");
+  CHECK(FirstLine(session, other) == "covered");
+  CHECK(store.loads == 3);
+  REQUIRE(store.claims.count("C1") == 1);
+  const HistoryLine& kept = store.claims["C1"].lines.at(0);
+  CHECK(kept.status == "paid");
+  CHECK(kept.code == "G0328");
+  CHECK(kept.date == "2025-01-15");
+  CHECK(kept.line == 1);
+  CHECK(kept.charge == "25");
+  CHECK(store.claims["C2"].lines.at(0).status == "denied");
+  // The same claim again is not its own history.
+  CHECK(FirstLine(session, c1) == "covered");
+  // Without a source nothing is loaded or kept.
+  Session plain(*engine);
+  CHECK(FirstLine(plain, c2) == "covered");
+}
+
+TEST_CASE("history statuses: defaults and DECISION=STATUS", "[history]") {
+  HistoryStatuses s;
+  CHECK(s.by_decision[static_cast<size_t>(Decision::Covered)] == "paid");
+  CHECK(s.by_decision[static_cast<size_t>(Decision::Denied)] == "denied");
+  CHECK(s.by_decision[static_cast<size_t>(Decision::Rejected)] == "denied");
+  CHECK(s.by_decision[static_cast<size_t>(Decision::Pended)] == "pended");
+  std::string error;
+  CHECK(s.Set("pended=paid", error));
+  CHECK(s.by_decision[static_cast<size_t>(Decision::Pended)] == "paid");
+  CHECK_FALSE(s.Set("approved=paid", error));
+  CHECK(error.find("approved=paid") != std::string::npos);
+  CHECK_FALSE(s.Set("pended=", error));
+  CHECK_FALSE(s.Set("pended", error));
+}
+
+TEST_CASE("joining stored lines keeps the claim's strings and leaves out its own lines",
+          "[history]") {
+  TempDir dir;
+  auto engine = FobtEngine(dir);
+  const Schema& schema = engine->program().schema;
+  Session session(*engine);
+  RecordError error;
+  REQUIRE(session.Evaluate(
+      R"({"id":"C9","frequency":"replacement","original_id":"C8","patient":{"id":"P1"},"service_date":"2025-07-15","lines":[{"code":"82270"}],"history":[{"code":"G0328","date":"2024-01-01","status":"paid","claim":"C5","line":2}]})",
+      error));
+  Claim claim = session.claim();
+  std::vector<HistoryLine> stored;
+  stored.push_back(Line("C5", 2, "G0328", "2024-01-01", "paid"));  // carried inline already
+  stored.push_back(Line("C8", 1, "G0328", "2025-01-01", "paid"));  // the claim it replaces
+  stored.push_back(Line("C9", 1, "82270", "2025-07-15", "paid"));  // itself, decided before
+  std::string long_status(5000, 'x');                              // moves the string arena
+  stored.push_back(Line("C7", 1, "82270", "2025-03-01", long_status));
+  stored.back().dx = std::vector<std::string>{"Z12.11"};
+  stored.back().modifiers = std::vector<std::string>{};
+  stored.back().allowed = "12.5";
+  CHECK(JoinHistory(schema, claim, stored) == 1);
+  REQUIRE(claim.history.size() == 2);
+  const HistoryRecord& h = claim.history[1];
+  CHECK(claim.Str(h.status) == long_status);
+  CHECK(h.present.Has(FieldId::history_dx));
+  CHECK(h.dx.count == 1);
+  CHECK(h.modifiers.count == 0);
+  CHECK(claim.values[h.values + schema.field(FieldId::history_claim).slot].str() == "C7");
+  CHECK(claim.values[h.values + schema.field(FieldId::history_line).slot].i == 1);
+  CHECK(claim.values[h.values + schema.field(FieldId::history_allowed).slot].i ==
+        12'500'000);  // scaled by 10^6
+  // The claim's own strings still read right after the arena moved.
+  const Value frequency =
+      claim.values[claim.claim_values + schema.field(FieldId::claim_frequency).slot];
+  CHECK(frequency.str() == "replacement");
+  const Value original =
+      claim.values[claim.claim_values + schema.field(FieldId::claim_original_id).slot];
+  CHECK(original.str() == "C8");
+}
+
+TEST_CASE("the SQLite store: record, load, upsert, replacement, void", "[history]") {
+  TempDir dir;
+  std::string error;
+  const std::string path = dir.File("h.db");
+  auto store = SqliteHistory::Open(path, SqliteHistory::Mode::Write, error);
+  REQUIRE(store != nullptr);
+  REQUIRE(store->Record(Claim1("C1", "P1", {Line("C1", 1, "G0328", "2025-01-15", "paid")}), error));
+  REQUIRE(store->Record(Claim1("C2", "P1",
+                               {Line("C2", 1, "99213", "2025-02-15", "paid"),
+                                Line("C2", 2, "82270", "2025-02-15", "denied")}),
+                        error));
+  REQUIRE(store->Record(Claim1("C3", "P2", {Line("C3", 1, "G0328", "2025-03-01", "paid")}), error));
+  std::vector<HistoryLine> lines;
+  REQUIRE(store->Load("P1", lines, error));
+  CHECK(lines.size() == 3);
+  CHECK(lines[0].claim == "C1");
+  CHECK_FALSE(lines[0].dx.has_value());
+  // Upsert: C2 again with one line keeps one.
+  REQUIRE(store->Record(Claim1("C2", "P1", {Line("C2", 1, "99213", "2025-02-15", "paid")}), error));
+  lines.clear();
+  REQUIRE(store->Load("P1", lines, error));
+  CHECK(lines.size() == 2);
+  // A replacement of C1 takes its place.
+  ClaimHistory replacement = Claim1("C1R", "P1", {Line("C1R", 1, "99214", "2025-01-15", "paid")});
+  replacement.frequency = "replacement";
+  replacement.original_id = "C1";
+  REQUIRE(store->Record(replacement, error));
+  lines.clear();
+  REQUIRE(store->Load("P1", lines, error));
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[0].claim == "C1R");
+  // A void of C1R removes it and records nothing.
+  ClaimHistory void_claim = Claim1("V1", "P1", {Line("V1", 1, "99214", "2025-01-15", "paid")});
+  void_claim.frequency = "void";
+  void_claim.original_id = "C1R";
+  REQUIRE(store->Record(void_claim, error));
+  lines.clear();
+  REQUIRE(store->Load("P1", lines, error));
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].claim == "C2");
+  // Not committed: a store closed inside a transaction keeps nothing of it.
+  REQUIRE(store->Begin(error));
+  REQUIRE(store->Record(Claim1("C4", "P1", {Line("C4", 1, "G0328", "2025-09-01", "paid")}), error));
+  store.reset();
+  store = SqliteHistory::Open(path, SqliteHistory::Mode::Read, error);
+  REQUIRE(store != nullptr);
+  lines.clear();
+  REQUIRE(store->Load("P1", lines, error));
+  CHECK(lines.size() == 1);
+  std::vector<std::string> claims;
+  REQUIRE(store->ForEachClaim(
+      [&](const ClaimHistory& c) {
+        claims.push_back(c.claim);
+        return true;
+      },
+      error));
+  CHECK(claims == std::vector<std::string>{"C2", "C3"});
+}
+
+TEST_CASE("the SQLite store refuses files it must not touch, and leaves them as they are",
+          "[history]") {
+  TempDir dir;
+  std::string error;
+  auto refused = [&](const std::string& path, const std::string& expect) {
+    const std::string before = Slurp(path);
+    error.clear();
+    CHECK(SqliteHistory::Open(path, SqliteHistory::Mode::Write, error) == nullptr);
+    INFO(error);
+    CHECK(error.find(path) != std::string::npos);
+    CHECK(error.find(expect) != std::string::npos);
+    CHECK(Slurp(path) == before);
+  };
+  std::ofstream(dir.File("text.db")) << "not a database\n";
+  refused(dir.File("text.db"), "not an SQLite database");
+  std::ofstream(dir.File("empty.db")).flush();
+  refused(dir.File("empty.db"), "empty file");
+
+  // Another application's SQLite database.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(dir.File("other.db").c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES (1);", nullptr, nullptr,
+                       nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  refused(dir.File("other.db"), "not a Warrant history store");
+
+  // A store of another version.
+  const std::string path = dir.File("v2.db");
+  REQUIRE(SqliteHistory::Open(path, SqliteHistory::Mode::Write, error) != nullptr);
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 2", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  refused(path, "version 2");
+
+  // A corrupt store: the page holding the table definitions overwritten.
+  const std::string corrupt = dir.File("corrupt.db");
+  {
+    auto store = SqliteHistory::Open(corrupt, SqliteHistory::Mode::Write, error);
+    REQUIRE(store != nullptr);
+    REQUIRE(
+        store->Record(Claim1("C1", "P1", {Line("C1", 1, "G0328", "2025-01-15", "paid")}), error));
+  }
+  {
+    std::fstream f(corrupt, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(100);
+    const std::string garbage(1000, '\x5a');
+    f.write(garbage.data(), static_cast<std::streamsize>(garbage.size()));
+  }
+  refused(corrupt, "corrupt");
+  // Reading a store that does not exist creates nothing.
+  CHECK(SqliteHistory::Open(dir.File("none.db"), SqliteHistory::Mode::Read, error) == nullptr);
+  CHECK_FALSE(fs::exists(dir.File("none.db")));
+}
+
+TEST_CASE("a store another writer holds is waited for, then refused", "[history]") {
+  TempDir dir;
+  std::string error;
+  const std::string path = dir.File("h.db");
+  auto first = SqliteHistory::Open(path, SqliteHistory::Mode::Write, error);
+  REQUIRE(first != nullptr);
+  REQUIRE(first->Begin(error));
+  REQUIRE(first->Record(Claim1("C1", "P1", {Line("C1", 1, "G0328", "2025-01-15", "paid")}), error));
+  auto second = SqliteHistory::Open(path, SqliteHistory::Mode::Write, error, 50);
+  REQUIRE(second != nullptr);
+  CHECK_FALSE(second->Begin(error));
+  CHECK(error.find(path) != std::string::npos);
+  CHECK(error.find("another writer") != std::string::npos);
+  REQUIRE(first->Commit(error));
+  CHECK(second->Begin(error));
+  std::vector<HistoryLine> lines;
+  CHECK(second->Load("P1", lines, error));
+  CHECK(lines.size() == 1);
+  CHECK(second->Commit(error));
+}
+
+TEST_CASE("history records: read, written, read again", "[history]") {
+  ClaimHistory c;
+  std::string error;
+  REQUIRE(ReadHistoryRecord(
+      R"({"id":"C1","patient":{"id":"P1"},"service_date":"2025-01-15","frequency":"replacement","original_id":"C0","lines":[{"code":"g0328","status":"paid","dx":["Z1211"],"modifiers":[],"charge":25},{"line":4,"code":"82270","date":"2025-01-16","status":"denied","units":2,"allowed":"1.50"}]})",
+      c, error));
+  REQUIRE(c.lines.size() == 2);
+  CHECK(c.lines[0].code == "G0328");
+  CHECK(c.lines[0].date == "2025-01-15");
+  CHECK(c.lines[0].line == 1);
+  CHECK(*c.lines[0].dx == std::vector<std::string>{"Z12.11"});
+  CHECK(c.lines[0].charge == "25");
+  CHECK(c.lines[1].line == 4);
+  CHECK(c.lines[1].units == 2);
+  CHECK_FALSE(c.lines[1].dx.has_value());
+  std::string text;
+  AppendHistoryRecord(c, text);
+  ClaimHistory again;
+  REQUIRE(ReadHistoryRecord(text, again, error));
+  CHECK(again.claim == c.claim);
+  CHECK(again.patient == c.patient);
+  CHECK(again.frequency == c.frequency);
+  CHECK(again.original_id == c.original_id);
+  CHECK(again.lines == c.lines);
+  for (
+      const char* bad : {
+          "",
+          "[]",
+          R"({"patient":"P1","lines":[]})",
+          R"({"id":"C1","lines":[]})",
+          R"({"id":"C1","patient":"P1","lines":[{"code":"G0328"}]})",
+          R"({"id":"C1","patient":"P1","lines":[{"code":"XYZ","status":"paid"}]})",
+          R"({"id":"C1","patient":"P1","lines":[{"code":"G0328","status":"paid","date":"2025-02-30"}]})",
+          R"({"id":"C1","patient":"P1","lines":[{"code":"G0328","status":"paid","units":0}]})",
+          R"({"id":"C1","patient":"P1","lines":[{"code":"G0328","status":"paid"},{"line":1,"code":"G0328","status":"paid"}]})",
+          R"({"id":"C1","patient":"P1","frequency":"later","lines":[]})",
+      }) {
+    INFO(bad);
+    CHECK_FALSE(ReadHistoryRecord(bad, c, error));
+    CHECK_FALSE(error.empty());
+  }
+}
+
+}  // namespace warrant
