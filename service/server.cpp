@@ -57,6 +57,20 @@ thread_local Clock::time_point t_request_start;
 thread_local bool t_request_started = false;
 thread_local Worker t_worker;
 
+// The request body, into the thread's buffer (its capacity kept from request to request); false
+// when it could not be read (over --max-body, cut short, too slow) with httplib's status in `res`.
+thread_local std::string t_body;
+
+bool ReadBody(const httplib::ContentReader& read) {
+  if (t_body.capacity() > (size_t{1} << 20))
+    std::string().swap(t_body);  // one large claim does not pin its size in every thread
+  t_body.clear();
+  return read([](const char* data, size_t size) {
+    t_body.append(data, size);
+    return true;
+  });
+}
+
 void Send(httplib::Response& res, const Reply& reply) {
   res.status = reply.status;
   res.set_content(reply.body, reply.content_type.c_str());
@@ -94,6 +108,19 @@ std::string_view ErrorWord(int status) {
     default:
       return status >= 500 ? "internal_error" : "error";
   }
+}
+
+// The reply to a request httplib could not read: over --max-body (413), not HTTP/1.1 or cut
+// short (400).
+Reply BodyError(int status) {
+  if (status < 400)
+    status = 400;
+  std::string message = fmt::format("HTTP {}", status);
+  if (status == 413)
+    message = "the request body is larger than the service takes (--max-body)";
+  else if (status == 400)
+    message = "the request could not be read as HTTP/1.1, or its body was cut short";
+  return ErrorReply(status, ErrorWord(status), message);
 }
 
 bool IsLoopback(const std::string& host) {
@@ -246,12 +273,7 @@ int Serve(const ServeConfig& config, const PackLoader& load, std::ostream& log) 
       httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty())
           return httplib::Server::HandlerResponse::Unhandled;  // one of the service's own
-        std::string message = fmt::format("HTTP {}", res.status);
-        if (res.status == 413)
-          message = "the request body is larger than the service takes (--max-body)";
-        else if (res.status == 400)
-          message = "the request could not be read as HTTP/1.1";
-        Send(res, ErrorReply(res.status, ErrorWord(res.status), message));
+        Send(res, BodyError(res.status));
         return httplib::Server::HandlerResponse::Handled;
       }));
   server->set_exception_handler(
@@ -297,12 +319,24 @@ int Serve(const ServeConfig& config, const PackLoader& load, std::ostream& log) 
     return ok;
   };
 
-  server->Post("/v1/decide", [&](const httplib::Request& req, httplib::Response& res) {
-    Send(res, Decide(pack.Get(), t_worker, req.body, req.get_header_value("Content-Type"),
+  // The body is read raw: httplib would parse an application/x-www-form-urlencoded body (curl's
+  // default) as form fields, and refuse one over 8 KB.
+  server->Post("/v1/decide", [&](const httplib::Request& req, httplib::Response& res,
+                                 const httplib::ContentReader& read) {
+    if (!ReadBody(read)) {
+      Send(res, BodyError(res.status));
+      return;
+    }
+    Send(res, Decide(pack.Get(), t_worker, t_body, req.get_header_value("Content-Type"),
                      req.get_header_value("Accept"), metrics));
   });
-  server->Post("/v1/explain", [&](const httplib::Request& req, httplib::Response& res) {
-    Send(res, Explain(pack.Get(), t_worker, req.body, req.get_header_value("Content-Type"),
+  server->Post("/v1/explain", [&](const httplib::Request& req, httplib::Response& res,
+                                  const httplib::ContentReader& read) {
+    if (!ReadBody(read)) {
+      Send(res, BodyError(res.status));
+      return;
+    }
+    Send(res, Explain(pack.Get(), t_worker, t_body, req.get_header_value("Content-Type"),
                       req.get_header_value("Accept")));
   });
   server->Post("/v1/reload", [&](const httplib::Request&, httplib::Response& res) {
