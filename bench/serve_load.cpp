@@ -70,7 +70,9 @@ bool SendAll(int fd, const std::string& data) {
 
 // Reads one reply; its status, or -1 when the connection failed. `buffer` keeps bytes read past
 // the reply (there are none with one request in flight, but the framing does not assume it).
-int ReadReply(int fd, std::string& buffer) {
+// `close` is set when the server says it closes the connection after this reply (it does after
+// its keep-alive maximum of requests).
+int ReadReply(int fd, std::string& buffer, bool& close) {
   char chunk[65536];
   size_t header_end;
   while ((header_end = buffer.find("\r\n\r\n")) == std::string::npos) {
@@ -86,6 +88,8 @@ int ReadReply(int fd, std::string& buffer) {
   const size_t at = buffer.find("Content-Length: ");
   if (at != std::string::npos && at < header_end)
     length = std::strtoull(buffer.c_str() + at + 16, nullptr, 10);
+  const size_t closing = buffer.find("Connection: close");
+  close = closing != std::string::npos && closing < header_end;
   const size_t total = header_end + 4 + length;
   while (buffer.size() < total) {
     const ssize_t n = recv(fd, chunk, sizeof chunk, 0);
@@ -174,19 +178,19 @@ int main(int argc, char** argv) {
         const std::string& request = requests[next++ % requests.size()];
         const auto t0 = Clock::now();
         const bool sent = SendAll(fd, request);
-        const int status = sent ? ReadReply(fd, buffer) : -1;
+        bool closing = false;
+        const int status = sent ? ReadReply(fd, buffer, closing) : -1;
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-        if (!measuring.load(std::memory_order_relaxed))
-          continue;
-        if (status == 200) {
-          mine.push_back(ms);
-        } else {
-          failures[static_cast<size_t>(c)]++;
-          if (status < 0) {
-            close(fd);
-            buffer.clear();
-            fd = Connect(a);
-          }
+        if (measuring.load(std::memory_order_relaxed)) {
+          if (status == 200)
+            mine.push_back(ms);
+          else
+            failures[static_cast<size_t>(c)]++;
+        }
+        if (status < 0 || closing) {
+          close(fd);
+          buffer.clear();
+          fd = Connect(a);
         }
       }
       if (fd >= 0)

@@ -28,7 +28,8 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // The pack in force. A request takes a reference to the engine once and decides on it to the
-// end, so a reload never changes a pack under a request; the last request on an old pack frees it.
+// end, so a reload never changes a pack under a request. An old pack is freed when no request and
+// no thread's Worker (routes.h) holds it any more.
 class PackSlot {
  public:
   explicit PackSlot(const PackLoader& load) : load_(load) {}
