@@ -74,7 +74,8 @@ extern const OptionSpec kDump, kDiagnostics, kTerminology, kPackOutput, kDecisio
     kWtermOutput, kJobs, kNoProgress, kExplainFindings, kClaim, kLine, kJson, kHtml, kTests,
     kFilter, kJunit, kCoverage, kMinCoverage, kDenyWarnings, kAsOf, kCheckOnly, kStrict,
     kTestStrict, kJsonSchema, kInputFormat, kFrom, kTo, kOutputFormat, kHistory, kHistoryStore,
-    kExplainHistory, kHistoryStatus, kHistoryJson, kHistoryOutput;
+    kExplainHistory, kHistoryStatus, kHistoryJson, kHistoryOutput, kListen, kTlsCert, kTlsKey,
+    kTokenFile, kMaxBody, kReadTimeout, kWriteTimeout, kThreads, kNoAccessLog;
 }  // namespace opt
 
 // Every command and verb, in the order `warrant --help` lists them (driver.cpp).

@@ -49,6 +49,17 @@ struct Options {
   std::string output_format;                // convert --to: "" is ndjson
   std::string history;                      // --history FILE: the claim-history store
   std::vector<std::string> history_status;  // --history-status DECISION=STATUS (repeatable)
+
+  // serve (service/serve.h)
+  std::string listen = "127.0.0.1:8080";  // --listen HOST:PORT
+  std::string tls_cert, tls_key;          // --tls-cert FILE --tls-key FILE
+  std::string token_file;                 // --token-file FILE
+  size_t max_body = size_t{8} << 20;      // --max-body BYTES
+  int read_timeout = 5;                   // --read-timeout SECONDS
+  int write_timeout = 5;                  // --write-timeout SECONDS
+  int threads = 16;                       // --threads N
+  bool access_log = true;                 // --no-access-log turns it off
+
   // Colour on standard output / standard error: set by the driver for a terminal only
   // (terminal.h), never for the string streams of tests.
   bool color_out = false;
@@ -99,5 +110,6 @@ int RunConvert(const Options& options, std::istream& in, std::ostream& out, std:
 int RunLsp(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunHistory(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunSchema(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunServe(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace warrant::driver

@@ -43,6 +43,9 @@ constexpr const OptionSpec* kDisasmOptions[] = {&kTerminology, &kDiagnostics};
 constexpr const OptionSpec* kLspOptions[] = {&kTerminology};
 constexpr const OptionSpec* kFmtOptions[] = {&kCheckOnly};
 constexpr const OptionSpec* kSchemaOptions[] = {&kJsonSchema};
+constexpr const OptionSpec* kServeOptions[] = {
+    &kListen,       &kTlsCert, &kTlsKey,      &kTokenFile,   &kMaxBody,    &kReadTimeout,
+    &kWriteTimeout, &kThreads, &kNoAccessLog, &kTerminology, &kDiagnostics};
 
 constexpr size_t kMany = SIZE_MAX;
 
@@ -151,6 +154,14 @@ const CommandSpec kCommands[] = {
      "without criteria gives the base schema. With --json-schema, a JSON Schema of the claims "
      "`warrant run` accepts, for producers to validate against.",
      kSchemaOptions, 0, 1, ValueKind::Path, &RunSchema, false},
+    {"serve", "<pack.wpk|dir>", "decide claims over HTTP: POST /v1/decide, /v1/explain",
+     "An HTTP/1.1 service over one pack (docs/serve.md): POST /v1/decide takes a claim (Warrant "
+     "JSON, X12 837 or FHIR) and answers its decision records, POST /v1/explain its explanation, "
+     "POST /v1/reload and SIGHUP load the pack again (a pack that fails to load leaves the old "
+     "one serving), GET /healthz and GET /metrics (Prometheus). Serves loopback only unless "
+     "--listen says otherwise; TLS with --tls-cert and --tls-key, bearer tokens with "
+     "--token-file. SIGTERM finishes the requests in flight and exits 0.",
+     kServeOptions, 1, 1, ValueKind::Path, &RunServe, false},
     {"disasm", "<pack.wpk|dir>", "list a pack's bytecode with its source lines", "", kDisasmOptions,
      1, 1, ValueKind::Path, &RunDisasm, false},
     {"fmt", "<files|dirs|->...",

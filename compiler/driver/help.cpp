@@ -525,7 +525,7 @@ int RunMan(const Options&, std::istream&, std::ostream& out, std::ostream&) {
   for (const ExitCode& e : kExitCodes)
     out << ".TP\n.B " << e.code << "\n" << Roff(e.meaning) << ".\n";
   out << ".SH SEE ALSO\nThe documentation in the source tree: docs/language.md, "
-         "docs/terminology.md, docs/project.md, docs/explain.md.\n";
+         "docs/terminology.md, docs/project.md, docs/explain.md, docs/serve.md.\n";
   return 0;
 }
 

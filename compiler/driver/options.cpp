@@ -71,6 +71,18 @@ bool SetMinCoverage(Options& o, const std::string& value, std::string& problem) 
   return true;
 }
 
+// A whole number in [low, high] for option `name`, else a problem naming what it takes.
+template <typename T>
+bool SetNumber(T& field, const std::string& value, int64_t low, int64_t high, std::string_view name,
+               std::string_view what, std::string& problem) {
+  if (const std::optional<int64_t> n = ParseInteger(value, low, high)) {
+    field = static_cast<T>(*n);
+    return true;
+  }
+  problem = fmt::format("`--{}` takes {} from {} to {}, not `{}`", name, what, low, high, value);
+  return false;
+}
+
 }  // namespace
 
 // Choice values are checked against `choices` by the parser before `apply` sees them.
@@ -405,6 +417,87 @@ const OptionSpec kTo{.name = "to",
                        o.output_format = v;
                        return true;
                      }};
+
+const OptionSpec kListen{
+    .name = "listen",
+    .value = "HOST:PORT",
+    .kind = ValueKind::Text,
+    .help =
+        "the address to serve on (default 127.0.0.1:8080, loopback only; 0.0.0.0:PORT serves "
+        "every interface; port 0 picks a free one, printed on standard error)",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.listen = v;
+      return true;
+    }};
+const OptionSpec kTlsCert{.name = "tls-cert",
+                          .value = "FILE",
+                          .kind = ValueKind::File,
+                          .help = "serve HTTPS with this PEM certificate (chain); needs --tls-key",
+                          .apply = [](Options& o, const std::string& v, std::string&) {
+                            o.tls_cert = v;
+                            return true;
+                          }};
+const OptionSpec kTlsKey{.name = "tls-key",
+                         .value = "FILE",
+                         .kind = ValueKind::File,
+                         .help = "the PEM private key of --tls-cert",
+                         .apply = [](Options& o, const std::string& v, std::string&) {
+                           o.tls_key = v;
+                           return true;
+                         }};
+const OptionSpec kTokenFile{
+    .name = "token-file",
+    .value = "FILE",
+    .kind = ValueKind::File,
+    .help =
+        "require `Authorization: Bearer TOKEN` on every route but /healthz, TOKEN being the "
+        "file's first line",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.token_file = v;
+      return true;
+    }};
+const OptionSpec kMaxBody{
+    .name = "max-body",
+    .value = "BYTES",
+    .kind = ValueKind::Number,
+    .help = "refuse a request body larger than this with 413 (default 8388608, the record limit)",
+    .apply = [](Options& o, const std::string& v, std::string& problem) {
+      return SetNumber(o.max_body, v, 1, int64_t{1} << 30, "max-body", "a size in bytes", problem);
+    }};
+const OptionSpec kReadTimeout{
+    .name = "read-timeout",
+    .value = "SECONDS",
+    .kind = ValueKind::Number,
+    .help = "drop a client that sends nothing for this long while sending a request (default 5)",
+    .apply = [](Options& o, const std::string& v, std::string& problem) {
+      return SetNumber(o.read_timeout, v, 1, 3600, "read-timeout", "seconds", problem);
+    }};
+const OptionSpec kWriteTimeout{
+    .name = "write-timeout",
+    .value = "SECONDS",
+    .kind = ValueKind::Number,
+    .help = "drop a client that takes nothing of a reply for this long (default 5)",
+    .apply = [](Options& o, const std::string& v, std::string& problem) {
+      return SetNumber(o.write_timeout, v, 1, 3600, "write-timeout", "seconds", problem);
+    }};
+const OptionSpec kThreads{
+    .name = "threads",
+    .value = "N",
+    .kind = ValueKind::Number,
+    .help =
+        "serve at most N connections at once, each on its own thread; more wait to be "
+        "accepted (default 16)",
+    .apply = [](Options& o, const std::string& v, std::string& problem) {
+      return SetNumber(o.threads, v, 1, 1024, "threads", "a number of threads", problem);
+    }};
+const OptionSpec kNoAccessLog{
+    .name = "no-access-log",
+    .kind = ValueKind::Flag,
+    .help = "no line per request on standard error (method, path, status, size, latency)",
+    .apply = [](Options& o, const std::string&, std::string&) {
+      o.access_log = false;
+      return true;
+    }};
 
 }  // namespace opt
 

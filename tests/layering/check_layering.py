@@ -29,10 +29,15 @@ LAYERS = {
     "grammar": ("grammar", "warrant_grammar", ["core"]),
     "stdlib": ("stdlib", "warrant_stdlib",
                ["formats", "explain", "engine", "vm", "pack", "records", "terminology", "core"]),
+    "service": ("service", "warrant_service",
+                ["formats", "explain", "engine", "vm", "pack", "records", "terminology", "core"]),
     "compiler": ("compiler", "warrant_compiler",
-                 ["stdlib", "grammar", "history", "formats", "explain", "engine", "vm", "pack",
-                  "records", "terminology", "core"]),
+                 ["service", "stdlib", "grammar", "history", "formats", "explain", "engine", "vm",
+                  "pack", "records", "terminology", "core"]),
 }
+# Headers of libraries outside the project that only some layers may include.
+PRIVATE_HEADERS = {"httplib.h": "service"}
+PRIVATE_INCLUDE = re.compile(r'#\s*include\s*<([^>]+)>')
 # Libraries outside the project each layer may link or include.
 EXTERNAL = {
     "grammar": {"taocpp::pegtl"},
@@ -64,6 +69,11 @@ def main():
                     for number, text in enumerate(src, 1):
                         if PEGTL.search(text) and name != "grammar":
                             problems.append(f"{rel}:{number}: PEGTL is private to grammar/")
+                        private = PRIVATE_INCLUDE.search(text)
+                        if private and PRIVATE_HEADERS.get(private.group(1), name) != name:
+                            owner = PRIVATE_HEADERS[private.group(1)]
+                            problems.append(f"{rel}:{number}: <{private.group(1)}> is private "
+                                            f"to {owner}/")
                         m = INCLUDE.search(text)
                         if not m:
                             continue

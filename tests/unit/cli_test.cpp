@@ -73,7 +73,9 @@ std::string Snapshot(const Options& o) {
                      inputs, o.dump, o.json_diagnostics, o.output, o.jobs, o.filter, o.progress,
                      terms, o.as_of, o.claim_id, o.explain_line, o.json_output, o.html, o.explain,
                      o.explain_tests, o.deny_warnings, o.junit, o.coverage, o.min_coverage, o.check,
-                     o.input_format, o.output_format, o.fhir_output, o.history, statuses);
+                     o.input_format, o.output_format, o.fhir_output, o.history, statuses) +
+         fmt::format("|{}|{}|{}|{}|{}|{}|{}|{}|{}", o.listen, o.tls_cert, o.tls_key, o.token_file,
+                     o.max_body, o.read_timeout, o.write_timeout, o.threads, o.access_log);
 }
 
 std::string SampleValue(const OptionSpec& o) {
