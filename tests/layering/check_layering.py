@@ -22,6 +22,8 @@ LAYERS = {
     "explain": ("runtime/explain", "warrant_explain",
                 ["engine", "vm", "pack", "records", "terminology", "core"]),
     "formats": ("runtime/formats", "warrant_formats", ["records", "core"]),
+    "api": ("runtime/api", "warrant_api",
+            ["explain", "engine", "vm", "pack", "records", "terminology", "core"]),
     "grammar": ("grammar", "warrant_grammar", ["core"]),
     "stdlib": ("stdlib", "warrant_stdlib",
                ["formats", "explain", "engine", "vm", "pack", "records", "terminology", "core"]),
