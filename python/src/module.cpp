@@ -18,24 +18,43 @@ namespace api = warrant::api;
 
 namespace {
 
-// The UTF-8 bytes of a str or bytes object, without a copy; valid while `object` lives.
-std::string_view TextOf(const py::handle& object) {
-  if (PyBytes_Check(object.ptr())) {
-    char* data = nullptr;
-    Py_ssize_t size = 0;
-    PyBytes_AsStringAndSize(object.ptr(), &data, &size);
-    return {data, static_cast<size_t>(size)};
+// The UTF-8 text of a str, or the bytes of any object with the buffer protocol (bytes,
+// bytearray, memoryview, mmap), without a copy; valid while this object and `object` live.
+class InputText {
+ public:
+  explicit InputText(const py::handle& object) {
+    if (PyUnicode_Check(object.ptr())) {
+      Py_ssize_t size = 0;
+      const char* data = PyUnicode_AsUTF8AndSize(object.ptr(), &size);
+      if (data == nullptr)
+        throw py::error_already_set();
+      text_ = {data, static_cast<size_t>(size)};
+      return;
+    }
+    if (PyObject_GetBuffer(object.ptr(), &buffer_, PyBUF_SIMPLE) != 0) {
+      PyErr_Clear();
+      throw py::type_error("expected str, bytes or a buffer, got " +
+                           std::string(py::str(py::type::handle_of(object).attr("__name__"))));
+    }
+    held_ = true;
+    text_ = {static_cast<const char*>(buffer_.buf), static_cast<size_t>(buffer_.len)};
   }
-  if (PyUnicode_Check(object.ptr())) {
-    Py_ssize_t size = 0;
-    const char* data = PyUnicode_AsUTF8AndSize(object.ptr(), &size);
-    if (data == nullptr)
-      throw py::error_already_set();
-    return {data, static_cast<size_t>(size)};
+
+  ~InputText() {
+    if (held_)
+      PyBuffer_Release(&buffer_);
   }
-  throw py::type_error("expected str or bytes, got " +
-                       std::string(py::str(py::type::handle_of(object).attr("__name__"))));
-}
+
+  InputText(const InputText&) = delete;
+  InputText& operator=(const InputText&) = delete;
+
+  std::string_view text() const { return text_; }
+
+ private:
+  Py_buffer buffer_{};
+  bool held_ = false;
+  std::string_view text_;
+};
 
 // An Engine with one Session for single calls (decide, explain), taken under a lock so the
 // object may be shared by Python threads; batches use Sessions of their own.
@@ -45,7 +64,8 @@ class PyEngine {
 
   static std::unique_ptr<PyEngine> FromSource(const py::object& source) {
     if (PyBytes_Check(source.ptr())) {
-      const std::string_view bytes = TextOf(source);
+      const InputText input(source);
+      const std::string_view bytes = input.text();
       return std::make_unique<PyEngine>(
           api::Engine::FromPack({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}));
     }
@@ -55,7 +75,8 @@ class PyEngine {
   const std::string& pack_hash() const { return engine_.PackHash(); }
 
   std::string Decide(const py::object& claim, bool strict) {
-    const std::string_view text = TextOf(claim);
+    const InputText input(claim);
+    const std::string_view text = input.text();
     std::string out;
     py::gil_scoped_release release;
     std::lock_guard lock(mutex_);
@@ -65,7 +86,8 @@ class PyEngine {
   }
 
   std::string Explain(const py::object& claim, bool json) {
-    const std::string_view text = TextOf(claim);
+    const InputText input(claim);
+    const std::string_view text = input.text();
     std::string out;
     py::gil_scoped_release release;
     std::lock_guard lock(mutex_);
@@ -74,11 +96,12 @@ class PyEngine {
     return out;
   }
 
-  // Returns (NDJSON of the same type as `data`, number of malformed lines).
+  // Returns (NDJSON: str for a str, else bytes; the number of malformed lines).
   py::tuple DecideNdjson(const py::object& data, int jobs) {
     if (jobs < 1)
       throw py::value_error("jobs must be at least 1");
-    const std::string_view text = TextOf(data);
+    const InputText input(data);
+    const std::string_view text = input.text();
     std::string out;
     uint64_t errors = 0;
     {
@@ -86,10 +109,10 @@ class PyEngine {
       out = engine_.DecideNdjson(text, jobs, &errors);
     }
     py::object result;
-    if (PyBytes_Check(data.ptr())) {
-      result = py::bytes(out);
-    } else {
+    if (PyUnicode_Check(data.ptr())) {
       result = py::str(out);
+    } else {
+      result = py::bytes(out);
     }
     return py::make_tuple(result, errors);
   }

@@ -10,10 +10,12 @@
 The decision records are those `warrant run` writes (docs/language.md §10). Errors raise
 WarrantError subclasses carrying ``.code``. Scale-out over Dask: warrant.dask (docs/scale-out.md).
 """
-import json as _json
-import os as _os
-from typing import Any, Dict, List, Optional, Sequence, Union
+from __future__ import annotations
 
+import os as _os
+
+# Importing `json` and `typing` costs more than loading the engine: json is imported where a
+# call needs it, and the annotations stay strings (their types are in __init__.pyi).
 from ._errors import BuildError, PackError, RecordError, WarrantError
 from . import _warrant
 
@@ -21,21 +23,20 @@ __all__ = ["Engine", "build", "WarrantError", "RecordError", "PackError", "Build
            "__version__"]
 __version__ = _warrant.__version__
 
-Claim = Union[str, bytes, Dict[str, Any]]
-
-
-def _claim_text(claim: Claim) -> Union[str, bytes]:
+def _claim_text(claim):
     if isinstance(claim, (str, bytes)):
         return claim
     if isinstance(claim, dict):
-        return _json.dumps(claim, separators=(",", ":"))
+        import json
+
+        return json.dumps(claim, separators=(",", ":"))
     raise TypeError(f"a claim is a dict or its JSON text (str or bytes), not {type(claim).__name__}")
 
 
 class Engine:
     """A loaded, verified rule pack. Safe to share between threads."""
 
-    def __init__(self, pack: Union[str, "_os.PathLike[str]", bytes]) -> None:
+    def __init__(self, pack: str | _os.PathLike[str] | bytes) -> None:
         """``pack``: the path of a .wpk file, or a pack's bytes (from ``warrant.build``).
         Raises PackError (E0001 unreadable, E0005 not a usable pack)."""
         if isinstance(pack, _os.PathLike):
@@ -49,33 +50,41 @@ class Engine:
         """The pack's hash, as each decision record carries it."""
         return self._engine.pack_hash
 
-    def decide(self, claim: Claim, *, strict: bool = False) -> List[Dict[str, Any]]:
+    def decide(self, claim: str | bytes | dict, *, strict: bool = False) -> list[dict]:
         """Decides one claim (a dict, or its JSON text): one decision record per claim line.
         Raises RecordError (R07xx) if the record is malformed. With ``strict``, a field the
         schema does not declare is an error (R0717) rather than ignored."""
-        out = self._engine.decide(_claim_text(claim), strict)
-        return [_json.loads(line) for line in out.splitlines()]
+        import json
 
-    def decide_ndjson(self, data: Union[str, bytes], jobs: int = 1) -> Union[str, bytes]:
+        out = self._engine.decide(_claim_text(claim), strict)
+        return [json.loads(line) for line in out.splitlines()]
+
+    def decide_ndjson(self, data: str | bytes | bytearray | memoryview | mmap.mmap,
+                      jobs: int = 1) -> str | bytes:
         """Decides an NDJSON batch (one claim per line) on ``jobs`` threads, the GIL released,
-        and returns the NDJSON `warrant run` writes for it, as the same type as ``data``:
-        decision records in input order, and for a malformed line its error record in place
+        and returns the NDJSON `warrant run` writes for it: str for a str, bytes for anything
+        else (bytes, bytearray, memoryview, an mmap of a file: read in place, not copied).
+        Decision records in input order, and for a malformed line its error record in place
         ({"claim":...,"input_line":N,"error":{"code":"R07xx",...}}) rather than an exception."""
         out, _ = self._engine.decide_ndjson(data, jobs)
         return out
 
-    def explain(self, claim: Claim, format: str = "text") -> Union[str, Dict[str, Any]]:
+    def explain(self, claim: str | bytes | dict, format: str = "text") -> str | dict:
         """Why each line of ``claim`` was decided as it was: the text report of `warrant explain`
         (format="text"), or its JSON object as a dict (format="json", docs/explain.md)."""
         if format not in ("text", "json"):
             raise ValueError(f'format is "text" or "json", not {format!r}')
         out = self._engine.explain(_claim_text(claim), format == "json")
-        return _json.loads(out) if format == "json" else out
+        if format == "json":
+            import json
+
+            return json.loads(out)
+        return out
 
 
-def build(src: Union[str, "_os.PathLike[str]", Sequence[Union[str, "_os.PathLike[str]"]]],
-          terminology: Optional[Sequence[Union[str, "_os.PathLike[str]"]]] = None,
-          output: Optional[Union[str, "_os.PathLike[str]"]] = None) -> Optional[bytes]:
+def build(src: str | _os.PathLike[str] | list[str | _os.PathLike[str]],
+          terminology: list[str | _os.PathLike[str]] | None = None,
+          output: str | _os.PathLike[str] | None = None) -> bytes | None:
     """Compiles criteria (a folder or .warrant file, or a list of them) into a pack, as
     `warrant build` does; ``terminology`` names --terminology files. Returns the pack's bytes,
     or writes them to ``output`` and returns None. Raises BuildError with the first error's code

@@ -1,5 +1,6 @@
+import mmap
 import os
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Union, overload
 
 from . import dask as dask
 
@@ -22,7 +23,11 @@ class Engine:
     @property
     def pack_hash(self) -> str: ...
     def decide(self, claim: Claim, *, strict: bool = ...) -> List[Dict[str, Any]]: ...
-    def decide_ndjson(self, data: Union[str, bytes], jobs: int = ...) -> Union[str, bytes]: ...
+    @overload
+    def decide_ndjson(self, data: str, jobs: int = ...) -> str: ...
+    @overload
+    def decide_ndjson(self, data: Union[bytes, bytearray, memoryview, mmap.mmap],
+                      jobs: int = ...) -> bytes: ...
     def explain(self, claim: Claim, format: str = ...) -> Union[str, Dict[str, Any]]: ...
 
 def build(src: Union[PathLike, Sequence[PathLike]],
