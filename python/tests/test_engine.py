@@ -155,3 +155,37 @@ def test_decide_ndjson_releases_the_gil(examples_pack):
     # Holding the GIL, the call would let this loop run only before and after it.
     # (A shared machine may leave it off a core for a while, hence a third rather than all.)
     assert elapsed > 0.4 and len(ticks) >= elapsed / 0.05 / 3, (len(ticks), elapsed)
+
+
+def test_decide_ndjson_splits_lines_as_the_cli(examples_pack, tmp_path):
+    """A byte order mark, CRLF line ends, blank and whitespace-only lines, a malformed line and a
+    last line without a newline: the same records and input line numbers as `warrant run`."""
+    claims = claim_lines()[:6]
+    data = ("\ufeff" + claims[0] + "\r\n\r\n" + claims[1] + "\n   \t\n" + claims[2] + "\r\n"
+            + "{not json\n\n" + claims[3] + "\n" + claims[4] + "\n" + claims[5]).encode()
+    path = tmp_path / "mixed.ndjson"
+    path.write_bytes(data)
+    expected = cli("run", examples_pack, str(path), check=False).stdout
+    assert b'"input_line":6' in expected  # the malformed line, blank lines counted
+    engine = warrant.Engine(examples_pack)
+    for jobs in (1, 2):
+        assert engine.decide_ndjson(data, jobs=jobs) == expected
+        assert engine.decide_ndjson(bytearray(data), jobs=jobs) == expected
+        assert engine.decide_ndjson(memoryview(data), jobs=jobs) == expected
+    assert engine.decide_ndjson(b"") == b""
+    assert engine.decide_ndjson("\n \n") == ""
+
+
+@pytest.mark.parametrize("jobs", [2, 3, 8])
+def test_many_batches_on_threads_keep_the_cli_order(examples_pack, tmp_path, jobs):
+    """Enough lines for several batches per thread (a batch is 512 lines), malformed ones among
+    them: the threads' output is joined in input order, as `warrant run -j 1` writes it."""
+    lines = claim_lines() * 60
+    lines[700] = "{broken"
+    lines[1500] = '{"id": "Z", "lines": 3}'
+    path = tmp_path / "many.ndjson"
+    path.write_text("\n".join(lines) + "\n")
+    expected = cli("run", examples_pack, str(path), "-j", "1", check=False).stdout
+    assert expected.count(b"\n") > len(lines) and b'"input_line":701' in expected
+    engine = warrant.Engine(examples_pack)
+    assert engine.decide_ndjson(path.read_bytes(), jobs=jobs) == expected
