@@ -75,7 +75,10 @@ def test_malformed_records_raise_the_cli_codes(examples_pack, tmp_path):
 def test_unusable_packs(tmp_path):
     with pytest.raises(warrant.PackError) as missing:
         warrant.Engine(str(tmp_path / "absent.wpk"))
-    assert missing.value.code == "E0001"
+    assert missing.value.code == "E0001" and "absent.wpk" in missing.value.message
+    with pytest.raises(warrant.PackError) as folder:
+        warrant.Engine(str(tmp_path))
+    assert folder.value.code == "E0001"
     with pytest.raises(warrant.PackError) as corrupt:
         warrant.Engine(b"not a pack at all")
     assert corrupt.value.code == "E0005"

@@ -1,6 +1,8 @@
 // The public API (include/warrant/warrant.h) over the runtime's Engine, Session and Explain.
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <mutex>
@@ -104,12 +106,20 @@ Engine Engine::FromPack(std::span<const std::uint8_t> bytes) {
 }
 
 Engine Engine::FromFile(const std::string& path) {
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    // As the CLI's E0001: the path and the system's reason.
+    throw Error("E0001", "cannot read `" + path +
+                             "`: " + (errno != 0 ? std::strerror(errno) : "it cannot be opened"));
+  }
   std::string bytes;
-  if (in)
-    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  if (!in && !in.eof())
-    throw Error("E0001", "cannot read `" + path + "`");
+  try {
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  } catch (const std::exception&) {  // libstdc++ throws from the buffer (a directory, EIO)
+    throw Error("E0001", "cannot read `" + path +
+                             "`: " + (errno != 0 ? std::strerror(errno) : "reading failed"));
+  }
   try {
     return FromPack({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
   } catch (const Error& e) {
