@@ -1,7 +1,7 @@
 """Deciding claims on a Dask cluster: warrant.dask.decide(collection, pack).
 
     import dask.bag as db, warrant.dask
-    bag = db.read_text("claims-*.ndjson").map(str.strip).filter(None)   # one claim per element
+    bag = db.read_text("claims-*.ndjson").map(str.strip).filter(bool)   # one claim per element
     records = warrant.dask.decide(bag, "/shared/rules.wpk").compute()  # NDJSON decision records
 
 ``collection`` is a dask Bag of claim JSON strings (one claim per element, on one line), or a
