@@ -9,7 +9,7 @@
 // included in place, exactly as `warrant run -j N` writes them.
 #include <cstdlib>
 #include <iostream>
-#include <iterator>
+#include <sstream>
 #include <string>
 #include <warrant/warrant.h>
 
@@ -21,8 +21,9 @@ int main(int argc, char** argv) {
   try {
     const warrant::api::Engine engine = warrant::api::Engine::FromFile(argv[1]);
     if (argc == 4) {
-      const std::string input(std::istreambuf_iterator<char>(std::cin), {});
-      std::cout << engine.DecideNdjson(input, std::atoi(argv[3]));
+      std::ostringstream input;
+      input << std::cin.rdbuf();
+      std::cout << engine.DecideNdjson(input.view(), std::atoi(argv[3]));
       return 0;
     }
     warrant::api::Session session(engine);
