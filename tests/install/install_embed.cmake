@@ -4,12 +4,13 @@
 # examples/claims.ndjson compared with `warrant run`'s; the installed header must include no
 # runtime header.
 # Arguments: -DBUILD=<build dir> -DWARRANT=<cli> -DROOT=<repo root> -DWORK=<scratch dir>
-#            -DCXX=<c++ compiler> -DSANITIZE=<the build's WARRANT_SANITIZE list>
+#            -DCXX=<c++ compiler> -DSANITIZE=<the build's WARRANT_SANITIZE, comma-separated>
 cmake_minimum_required(VERSION 3.25)
 
 # An instrumented archive (the ASan build) needs the sanitizers' runtimes at link time.
 set(sanitize_flags)
-foreach(sanitizer IN LISTS SANITIZE)
+string(REPLACE "," ";" sanitizers "${SANITIZE}")
+foreach(sanitizer IN LISTS sanitizers)
   list(APPEND sanitize_flags -fsanitize=${sanitizer})
 endforeach()
 string(JOIN " " sanitize_link "${sanitize_flags}")
