@@ -26,6 +26,8 @@ LAYERS = {
     # itself never includes or links.
     "history": ("runtime/history", "warrant_history",
                 ["formats", "engine", "vm", "pack", "records", "terminology", "core"]),
+    "api": ("runtime/api", "warrant_api",
+            ["explain", "engine", "vm", "pack", "records", "terminology", "core"]),
     "grammar": ("grammar", "warrant_grammar", ["core"]),
     "stdlib": ("stdlib", "warrant_stdlib",
                ["formats", "explain", "engine", "vm", "pack", "records", "terminology", "core"]),

@@ -1,0 +1,158 @@
+// warrant._warrant: the Python binding of the public C++ API (include/warrant/warrant.h) and of
+// warrant::api::Build. Deals in JSON text only; warrant/__init__.py turns it into dicts and lists.
+// Every call that decides, explains or compiles releases the GIL, so other Python threads run
+// meanwhile. Errors become warrant.WarrantError subclasses (warrant/_errors.py) with `.code`.
+#include <memory>
+#include <mutex>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "warrant/build.h"
+#include "warrant/warrant.h"
+
+namespace py = pybind11;
+namespace api = warrant::api;
+
+namespace {
+
+// The UTF-8 text of a str, or the bytes of any object with the buffer protocol (bytes,
+// bytearray, memoryview, mmap), without a copy; valid while this object and `object` live.
+class InputText {
+ public:
+  explicit InputText(const py::handle& object) {
+    if (PyUnicode_Check(object.ptr())) {
+      Py_ssize_t size = 0;
+      const char* data = PyUnicode_AsUTF8AndSize(object.ptr(), &size);
+      if (data == nullptr)
+        throw py::error_already_set();
+      text_ = {data, static_cast<size_t>(size)};
+      return;
+    }
+    if (PyObject_GetBuffer(object.ptr(), &buffer_, PyBUF_SIMPLE) != 0) {
+      PyErr_Clear();
+      throw py::type_error("expected str, bytes or a buffer, got " +
+                           std::string(py::str(py::type::handle_of(object).attr("__name__"))));
+    }
+    held_ = true;
+    text_ = {static_cast<const char*>(buffer_.buf), static_cast<size_t>(buffer_.len)};
+  }
+
+  ~InputText() {
+    if (held_)
+      PyBuffer_Release(&buffer_);
+  }
+
+  InputText(const InputText&) = delete;
+  InputText& operator=(const InputText&) = delete;
+
+  std::string_view text() const { return text_; }
+
+ private:
+  Py_buffer buffer_{};
+  bool held_ = false;
+  std::string_view text_;
+};
+
+// An Engine with one Session for single calls (decide, explain), taken under a lock so the
+// object may be shared by Python threads; batches use Sessions of their own.
+class PyEngine {
+ public:
+  explicit PyEngine(api::Engine engine) : engine_(std::move(engine)), session_(engine_) {}
+
+  static std::unique_ptr<PyEngine> FromSource(const py::object& source) {
+    if (PyBytes_Check(source.ptr())) {
+      const InputText input(source);
+      const std::string_view bytes = input.text();
+      return std::make_unique<PyEngine>(
+          api::Engine::FromPack({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}));
+    }
+    return std::make_unique<PyEngine>(api::Engine::FromFile(py::str(source)));
+  }
+
+  const std::string& pack_hash() const { return engine_.PackHash(); }
+
+  std::string Decide(const py::object& claim, bool strict) {
+    const InputText input(claim);
+    const std::string_view text = input.text();
+    std::string out;
+    py::gil_scoped_release release;
+    std::lock_guard lock(mutex_);
+    session_.SetStrict(strict);
+    session_.Decide(text, out);
+    return out;
+  }
+
+  std::string Explain(const py::object& claim, bool json) {
+    const InputText input(claim);
+    const std::string_view text = input.text();
+    std::string out;
+    py::gil_scoped_release release;
+    std::lock_guard lock(mutex_);
+    session_.SetStrict(false);
+    out = session_.Explain(text, json ? api::ExplainFormat::Json : api::ExplainFormat::Text);
+    return out;
+  }
+
+  // Returns (NDJSON: str for a str, else bytes; the number of malformed lines).
+  py::tuple DecideNdjson(const py::object& data, int jobs) {
+    if (jobs < 1)
+      throw py::value_error("jobs must be at least 1");
+    const InputText input(data);
+    const std::string_view text = input.text();
+    std::string out;
+    uint64_t errors = 0;
+    {
+      py::gil_scoped_release release;
+      out = engine_.DecideNdjson(text, jobs, &errors);
+    }
+    py::object result;
+    if (PyUnicode_Check(data.ptr())) {
+      result = py::str(out);
+    } else {
+      result = py::bytes(out);
+    }
+    return py::make_tuple(result, errors);
+  }
+
+ private:
+  api::Engine engine_;
+  std::mutex mutex_;
+  api::Session session_;
+};
+
+py::bytes Build(const std::vector<std::string>& inputs,
+                const std::vector<std::string>& terminology) {
+  std::vector<uint8_t> pack;
+  {
+    py::gil_scoped_release release;
+    pack = api::Build(inputs, terminology);
+  }
+  return py::bytes(reinterpret_cast<const char*>(pack.data()), pack.size());
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_warrant, m) {
+  m.doc() = "The Warrant engine (use the `warrant` package, not this module)";
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p)
+        std::rethrow_exception(p);
+    } catch (const api::Error& e) {
+      py::object error =
+          py::module_::import("warrant._errors").attr("error_for")(e.code(), e.what());
+      PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(error.ptr())), error.ptr());
+    }
+  });
+  py::class_<PyEngine>(m, "Engine")
+      .def(py::init(&PyEngine::FromSource), py::arg("pack"))
+      .def_property_readonly("pack_hash", &PyEngine::pack_hash)
+      .def("decide", &PyEngine::Decide, py::arg("claim"), py::arg("strict") = false)
+      .def("explain", &PyEngine::Explain, py::arg("claim"), py::arg("json") = false)
+      .def("decide_ndjson", &PyEngine::DecideNdjson, py::arg("data"), py::arg("jobs") = 1);
+  m.def("build", &Build, py::arg("inputs"), py::arg("terminology"));
+  m.attr("__version__") = WARRANT_VERSION;
+}
