@@ -47,6 +47,10 @@ struct Options {
   bool json_schema = false;              // schema --json-schema
   std::string input_format;              // --input-format / convert --from: "" tells by content
   std::string output_format;             // convert --to: "" is ndjson
+  std::string pack;                      // report --pack PACK: policy titles and citations
+  int top = 10;                          // report --top N: rows per table in text and HTML
+  int examples = 3;                      // diff --examples N: claim ids per transition
+  bool explain_examples = false;         // diff --explain-examples
   // Colour on standard output / standard error: set by the driver for a terminal only
   // (terminal.h), never for the string streams of tests.
   bool color_out = false;
@@ -96,5 +100,7 @@ int RunFmt(const Options& options, std::istream& in, std::ostream& out, std::ost
 int RunConvert(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunLsp(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunSchema(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunReport(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunDiff(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace warrant::driver

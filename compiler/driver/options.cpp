@@ -342,6 +342,68 @@ const OptionSpec kTo{.name = "to",
                        return true;
                      }};
 
+const OptionSpec kReportPack{
+    .name = "pack",
+    .value = "PACK",
+    .kind = ValueKind::Path,
+    .help =
+        "the pack (or criteria directory) that made the decisions: adds policy titles and "
+        "citations",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.pack = v;
+      return true;
+    }};
+const OptionSpec kTop{.name = "top",
+                      .value = "N",
+                      .kind = ValueKind::Number,
+                      .help = "show the N largest rows of each table in text and HTML (default 10)",
+                      .apply = [](Options& o, const std::string& v, std::string& problem) {
+                        if (const std::optional<int64_t> n = ParseInteger(v, 1, 100000)) {
+                          o.top = static_cast<int>(*n);
+                          return true;
+                        }
+                        problem =
+                            fmt::format("`--top` takes a number from 1 to 100000, not `{}`", v);
+                        return false;
+                      }};
+const OptionSpec kViewJson{.name = "json",
+                           .kind = ValueKind::Flag,
+                           .help = "write one JSON object instead of the text",
+                           .apply = [](Options& o, const std::string&, std::string&) {
+                             o.json_output = true;
+                             return true;
+                           }};
+const OptionSpec kViewHtml{
+    .name = "html",
+    .value = "FILE",
+    .kind = ValueKind::File,
+    .help = "write a self-contained HTML page with inline SVG charts to FILE instead of the text",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.html = v;
+      return true;
+    }};
+const OptionSpec kExamples{
+    .name = "examples",
+    .value = "N",
+    .kind = ValueKind::Number,
+    .help = "name up to N example claims per transition (default 3; 0 for none)",
+    .apply = [](Options& o, const std::string& v, std::string& problem) {
+      if (const std::optional<int64_t> n = ParseInteger(v, 0, 1000)) {
+        o.examples = static_cast<int>(*n);
+        return true;
+      }
+      problem = fmt::format("`--examples` takes a number from 0 to 1000, not `{}`", v);
+      return false;
+    }};
+const OptionSpec kExplainExamples{
+    .name = "explain-examples",
+    .kind = ValueKind::Flag,
+    .help = "add each example claim's explanation under the old and the new criteria",
+    .apply = [](Options& o, const std::string&, std::string&) {
+      o.explain_examples = true;
+      return true;
+    }};
+
 }  // namespace opt
 
 // ---- Parsing ----------------------------------------------------------------------------------
