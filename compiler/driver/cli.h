@@ -73,8 +73,8 @@ inline constexpr int kMaxJobs = 256;
 extern const OptionSpec kDump, kDiagnostics, kTerminology, kPackOutput, kDecisionsOutput,
     kWtermOutput, kJobs, kNoProgress, kExplainFindings, kClaim, kLine, kJson, kHtml, kTests,
     kFilter, kJunit, kCoverage, kMinCoverage, kDenyWarnings, kAsOf, kCheckOnly, kStrict,
-    kTestStrict, kJsonSchema, kInputFormat, kFrom, kTo, kOutputFormat, kReportPack, kTop, kViewJson,
-    kViewHtml, kExamples, kExplainExamples;
+    kTestStrict, kJsonSchema, kInputFormat, kFrom, kTo, kOutputFormat, kDiffTerminology,
+    kReportPack, kTop, kViewJson, kViewHtml, kExamples, kExplainExamples;
 }  // namespace opt
 
 // Every command and verb, in the order `warrant --help` lists them (driver.cpp).

@@ -82,6 +82,10 @@ void PrintPlain(std::ostream& err, diag::DiagCode code, const Args&... args) {
 // ("WRNTPACK"), whatever its name. Anything else is compiled as sources.
 bool IsPackFile(const std::string& path);
 
+// Sets `options.terminology`, when the command line named none, from the warrant.toml nearest
+// to `path` (as `warrant run PATH` would find it). False after printing why the file is bad.
+bool UseProjectTerminology(const std::string& path, Options& options, std::ostream& err);
+
 // A pack file or a source directory/files compiled in memory; nullptr after printing why, with
 // `status` set to the exit code the failure gets (1, or kExitIo when the pack cannot be read).
 std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& options,

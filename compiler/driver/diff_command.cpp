@@ -15,11 +15,17 @@ int RunDiff(const Options& options, std::istream& in, std::ostream& out, std::os
     err << "warrant diff: --json and --html are two forms of one view (use one)\n";
     return 2;
   }
+  // Each tree is built with its own project's terminology, as `run` would build it.
+  Options old_options = options, new_options = options;
+  if (!UseProjectTerminology(options.inputs[0], old_options, err) ||
+      !UseProjectTerminology(options.inputs[1], new_options, err)) {
+    return 2;
+  }
   int status = 1;
-  auto old_engine = LoadEngine(options.inputs[0], options, out, err, status);
+  auto old_engine = LoadEngine(options.inputs[0], old_options, out, err, status);
   if (!old_engine)
     return status;
-  auto new_engine = LoadEngine(options.inputs[1], options, out, err, status);
+  auto new_engine = LoadEngine(options.inputs[1], new_options, out, err, status);
   if (!new_engine)
     return status;
 

@@ -73,10 +73,10 @@ std::vector<std::pair<char, std::string>> LineDiff(const std::vector<std::string
   while (i < n || j < m) {
     if (i < n && j < m && a[i] == b[j]) {
       ++i, ++j;
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out.emplace_back('+', b[j++]);
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      out.emplace_back('-', a[i++]);  // what went before what came
     } else {
-      out.emplace_back('-', a[i++]);
+      out.emplace_back('+', b[j++]);
     }
   }
   return out;

@@ -41,7 +41,7 @@ void WriteStatic(const StaticDiff& d, std::string& out) {
     out += "codesets\n";
   for (const CodesetChange& c : d.codesets) {
     out += fmt::format("  {} {}\n", c.kind, T(c.name));
-    TextTable t;
+    TextTable t(0b11);
     for (const CodeChange& code : c.added)
       t.Row({"+ " + T(code.code), T(code.description)});
     for (const CodeChange& code : c.removed)
@@ -79,7 +79,7 @@ void WriteImpact(const ImpactData& m, std::string& out) {
   if (m.refused)
     out += fmt::format("{} claims refused by both (malformed records)\n", m.refused);
   if (!m.transitions.empty()) {
-    TextTable t;
+    TextTable t(0b101);
     t.Row({"transition", "lines", "examples"});
     for (const Transition& tr : m.transitions) {
       std::string examples;

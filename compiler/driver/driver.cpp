@@ -42,7 +42,7 @@ constexpr const OptionSpec* kSchemaOptions[] = {&kJsonSchema};
 constexpr const OptionSpec* kReportOptions[] = {&kReportPack, &kTop,         &kViewJson,
                                                 &kViewHtml,   &kTerminology, &kDiagnostics};
 constexpr const OptionSpec* kDiffOptions[] = {&kExamples, &kExplainExamples, &kViewJson,
-                                              &kViewHtml, &kTerminology,     &kDiagnostics};
+                                              &kViewHtml, &kDiffTerminology, &kDiagnostics};
 
 constexpr size_t kMany = SIZE_MAX;
 

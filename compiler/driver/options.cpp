@@ -342,6 +342,21 @@ const OptionSpec kTo{.name = "to",
                        return true;
                      }};
 
+// Not kTerminology: the project file's terminology is found for each tree `diff` compares
+// (UseProjectTerminology), where kTerminology would take one project for all the inputs.
+const OptionSpec kDiffTerminology{
+    .name = "terminology",
+    .value = "PATH",
+    .kind = ValueKind::Path,
+    .help =
+        "code-set versions to build both trees with: a .wterm file, a CMS release file or zip, or "
+        "a directory of them; repeatable (default: `terminology` in each tree's warrant.toml, "
+        "else WARRANT_TERMINOLOGY)",
+    .repeatable = true,
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.terminology.push_back(v);
+      return true;
+    }};
 const OptionSpec kReportPack{
     .name = "pack",
     .value = "PACK",
@@ -628,6 +643,23 @@ bool IsPackFile(const std::string& path) {
   char magic[kPackMagic.size()] = {};
   std::ifstream in(path, std::ios::binary);
   return in.read(magic, sizeof magic) && std::string_view(magic, sizeof magic) == kPackMagic;
+}
+
+bool UseProjectTerminology(const std::string& path, Options& options, std::ostream& err) {
+  if (!options.terminology.empty())
+    return true;
+  ParsedCommand parsed;
+  parsed.options.inputs = {path};
+  ProjectProblem problem;
+  if (!ApplyProjectFile(*FindCommand("run"), parsed, problem)) {
+    err << fmt::format(
+        "{}: error[{}]: {}\n   = help: {}\n", problem.where,
+        diag::Info(diag::DiagCode::ProjectFile).code, problem.message,
+        problem.help.empty() ? diag::Info(diag::DiagCode::ProjectFile).help : problem.help);
+    return false;
+  }
+  options.terminology = parsed.options.terminology;
+  return true;
 }
 
 std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& options,

@@ -16,7 +16,12 @@ namespace {
 // The titles and citations of the pack's policies, the latest version's for each id.
 bool ReadPolicies(const Options& options, ReportData& data, std::ostream& out, std::ostream& err,
                   int& status) {
-  auto engine = LoadEngine(options.pack, options, out, err, status);
+  Options pack_options = options;
+  if (!UseProjectTerminology(options.pack, pack_options, err)) {
+    status = 2;
+    return false;
+  }
+  auto engine = LoadEngine(options.pack, pack_options, out, err, status);
   if (!engine)
     return false;
   for (const PolicyData& p : engine->program().policies) {

@@ -20,7 +20,7 @@ constexpr ReportTableInfo kInfos[kReportTableCount] = {
 
 }  // namespace
 
-const ReportTableInfo& Info(ReportTable table) {
+const ReportTableInfo& TableInfo(ReportTable table) {
   return kInfos[static_cast<size_t>(table)];
 }
 

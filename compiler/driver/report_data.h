@@ -41,7 +41,7 @@ struct ReportTableInfo {
   std::string_view what;   // what a row counts, for the heading's note
 };
 
-const ReportTableInfo& Info(ReportTable table);
+const ReportTableInfo& TableInfo(ReportTable table);
 
 // A policy as the pack describes it (with --pack): its latest version's title and citation.
 struct PolicyNote {

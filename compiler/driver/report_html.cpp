@@ -9,7 +9,7 @@ namespace warrant::driver {
 namespace {
 
 void WriteSection(const ReportData& data, ReportTable table, size_t top, std::string& out) {
-  const ReportTableInfo& info = Info(table);
+  const ReportTableInfo& info = TableInfo(table);
   out += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n", info.json, XmlEscape(info.title));
   if (table == ReportTable::ServiceMonth && data.lines_with_service_date == 0) {
     out +=
@@ -29,7 +29,8 @@ void WriteSection(const ReportData& data, ReportTable table, size_t top, std::st
   uint64_t rest_keys = 0, rest_lines = 0;
   std::vector<const TallyRow*> listed;
   for (const TallyRow& row : rows) {
-    if (shown == top && row.key != kOtherKey) {
+    // The decisions are few and all of them matter: never cut.
+    if (shown == top && row.key != kOtherKey && table != ReportTable::Decision) {
       ++rest_keys;
       rest_lines += row.lines;
       continue;

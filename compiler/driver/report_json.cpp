@@ -27,7 +27,7 @@ void WriteReportJson(const ReportData& data, std::string& out) {
   }
   out += fmt::format("]}},\"max_keys\":{},\"tables\":{{", ReportData::kMaxKeys);
   for (size_t t = 0; t < kReportTableCount; ++t) {
-    const ReportTableInfo& info = Info(static_cast<ReportTable>(t));
+    const ReportTableInfo& info = TableInfo(static_cast<ReportTable>(t));
     out += fmt::format("{}\"{}\":[", t ? "," : "", info.json);
     const std::vector<TallyRow> rows = data.tables[t].Rows();
     for (size_t i = 0; i < rows.size(); ++i) {

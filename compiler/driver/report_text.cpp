@@ -28,7 +28,7 @@ std::string DecisionSummary(const ReportData& data) {
 }
 
 void WriteTable(const ReportData& data, ReportTable table, size_t top, std::string& out) {
-  const ReportTableInfo& info = Info(table);
+  const ReportTableInfo& info = TableInfo(table);
   const Tally& tally = data.table(table);
   if (table == ReportTable::ServiceMonth && data.lines_with_service_date == 0) {
     out += fmt::format("\n{}: none of the records carries a `service_date`\n", info.title);
@@ -50,7 +50,8 @@ void WriteTable(const ReportData& data, ReportTable table, size_t top, std::stri
   size_t shown = 0;
   uint64_t rest_lines = 0, rest_keys = 0;
   for (const TallyRow& row : rows) {
-    if (shown == top && row.key != kOtherKey) {
+    // The decisions are few and all of them matter: never cut.
+    if (shown == top && row.key != kOtherKey && table != ReportTable::Decision) {
       ++rest_keys;
       rest_lines += row.lines;
       continue;
@@ -65,8 +66,8 @@ void WriteTable(const ReportData& data, ReportTable table, size_t top, std::stri
   }
   t.Write(out);
   if (rest_keys) {
-    out += fmt::format("  ... {} more {} ({} lines; --top shows more)\n", rest_keys,
-                       rest_keys == 1 ? "key" : "keys", rest_lines);
+    out += fmt::format("  ... {} more {} ({} line{}; --top shows more)\n", rest_keys,
+                       rest_keys == 1 ? "key" : "keys", rest_lines, rest_lines == 1 ? "" : "s");
   }
   if (tally.other_lines()) {
     out += fmt::format("  (other): keys beyond the first {} distinct ones\n", ReportData::kMaxKeys);

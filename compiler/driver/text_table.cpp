@@ -26,7 +26,7 @@ void TextTable::Write(std::string& out, size_t indent) const {
       const size_t pad = widths[i] - DisplayWidth(row[i]);
       if (i > 0)
         line += "  ";
-      if (i == 0) {
+      if (i < 32 && (left_ >> i & 1)) {
         line += row[i];
         line.append(pad, ' ');
       } else {

@@ -4,8 +4,8 @@
 Usage: test_diff.py <warrant binary> <repo root> <scratch dir>
   WARRANT_UPDATE_GOLDEN=1 rewrites the goldens in tests/views/golden instead of comparing.
 
-The copy (`new`) raises the FOBT version 2 age from 45 to 67, swaps a denosumab indication
-(Z79.52 out, E55.9 in) and changes one MUE table row. Checked:
+The copy (`new`) raises the FOBT version 2 age from 45 to 67, changes the denosumab indications
+(M81.0 and Z79.52 out, E55.9 in) and one MUE table row. Checked:
 1. the static diff, text and JSON, against goldens;
 2. the impact over examples/claims.ndjson against an independent comparison of `warrant run`
    with each tree (per claim line: the decision and the deciding finding's reason), and that
@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import sys
 
-warrant, root, work = sys.argv[1], sys.argv[2], sys.argv[3]
+warrant, root, work = (os.path.abspath(a) for a in sys.argv[1:4])
 golden_dir = os.path.join(root, "tests", "views", "golden")
 update = os.environ.get("WARRANT_UPDATE_GOLDEN") == "1"
 failures = []
@@ -62,6 +62,8 @@ shutil.copytree(os.path.join(root, "examples"), os.path.join(work, "new"))
 shutil.copy(os.path.join(root, "examples", "claims.ndjson"), os.path.join(work, "claims.ndjson"))
 edit(os.path.join(work, "new/medicare/ncd_210_3_fobt_v2.warrant"), "require age >= 45",
      "require age >= 67")
+edit(os.path.join(work, "new/medicare/drug_j0897_denosumab.warrant"), "[M81.0, M81.6",
+     "[M81.6")
 edit(os.path.join(work, "new/medicare/drug_j0897_denosumab.warrant"), "Z79.52,", "E55.9,")
 with open(os.path.join(work, "new/edits/mue.csv")) as f:
     mue = f.read().splitlines()
@@ -82,7 +84,7 @@ if not fobt or not any(r["name"] == "attained_age" and r["change"] == "changed"
     failures.append(f"NCD 210.3 v2 attained_age is not reported changed: {static['policies']}")
 dmab = [c for c in static["codesets"] if c["name"].endswith("prolia_indications")]
 if not dmab or [c["code"] for c in dmab[0]["added"]] != ["E55.9"] or \
-        [c["code"] for c in dmab[0]["removed"]] != ["Z79.52"] or \
+        [c["code"] for c in dmab[0]["removed"]] != ["M81.0", "Z79.52"] or \
         not dmab[0]["added"][0]["description"]:
     failures.append(f"prolia_indications: {dmab}")
 if not any(t["name"] == "mue" or t["name"].endswith("mue") for t in static["tables"]):

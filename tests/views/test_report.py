@@ -16,7 +16,7 @@ import os
 import subprocess
 import sys
 
-warrant, root, work = sys.argv[1], sys.argv[2], sys.argv[3]
+warrant, root, work = (os.path.abspath(a) for a in sys.argv[1:4])
 golden_dir = os.path.join(root, "tests", "views", "golden")
 update = os.environ.get("WARRANT_UPDATE_GOLDEN") == "1"
 os.makedirs(work, exist_ok=True)
