@@ -6,7 +6,8 @@ Usage: report_memory.py <warrant binary>
 Generated decision records (many distinct codes, rules, messages and RARCs, so every table
 reaches its cap of distinct keys) are piped to `warrant report -` twice: 100,000 and 1,000,000
 of them. The child's peak RSS (wait4) for 1,000,000 must stay within a small margin of the
-100,000 run's: the tables are counters, not the records. Not a timing test.
+100,000 run's (16 MB more at most; keeping the records would take some 250 MB more): the tables
+are counters, not the records. Not a timing test.
 """
 import os
 import subprocess
@@ -61,7 +62,7 @@ def peak_rss(count):
 small = peak_rss(100_000)
 large = peak_rss(1_000_000)
 print(f"peak RSS: 100,000 decisions {small:.1f} MB, 1,000,000 decisions {large:.1f} MB")
-if large > small * 1.25 + 4:
+if large > small + 16:
     print("FAILED: memory grows with the number of decisions")
     sys.exit(1)
 print("report memory is flat")
