@@ -70,7 +70,8 @@ std::string Snapshot(const Options& o) {
                      o.dump, o.json_diagnostics, o.output, o.jobs, o.filter, o.progress, terms,
                      o.as_of, o.claim_id, o.explain_line, o.json_output, o.html, o.explain,
                      o.explain_tests, o.deny_warnings, o.junit, o.coverage, o.min_coverage, o.check,
-                     o.input_format, o.output_format, o.fhir_output);
+                     o.input_format, o.output_format, o.fhir_output) +
+         fmt::format("|{}|{}|{}|{}", o.pack, o.top, o.examples, o.explain_examples);
 }
 
 std::string SampleValue(const OptionSpec& o) {
