@@ -83,9 +83,10 @@ void WriteStatic(const StaticDiff& d, std::string& out) {
 void WriteImpact(const ImpactData& m, std::string& out) {
   out += "<section id=\"impact\">\n<h2>Impact</h2>\n";
   out += fmt::format(
-      "<p id=\"impact-totals\">{} claims of <code>{}</code>, {} lines decided by both: {} lines "
-      "changed decision or reason ({} claims).</p>\n",
-      m.claims, E(m.input), m.lines, m.changed_lines, m.changed_claims);
+      "<p id=\"impact-totals\">{} claims of <code>{}</code>, {} lines decided by both: {} "
+      "line{} changed decision or reason ({} claim{}).</p>\n",
+      m.claims, E(m.input), m.lines, m.changed_lines, m.changed_lines == 1 ? "" : "s",
+      m.changed_claims, m.changed_claims == 1 ? "" : "s");
   std::vector<ChartBar> bars;
   for (Decision d : ReportOrder()) {
     const uint64_t a = m.old_decisions[static_cast<size_t>(d)];

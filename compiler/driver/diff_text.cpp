@@ -77,7 +77,8 @@ void WriteImpact(const ImpactData& m, std::string& out) {
       T(m.input), m.claims, m.lines, m.changed_lines, m.changed_lines == 1 ? "" : "s",
       m.changed_claims, m.changed_claims == 1 ? "" : "s");
   if (m.refused)
-    out += fmt::format("{} claims refused by both (malformed records)\n", m.refused);
+    out += fmt::format("{} claim{} refused by both (malformed records)\n", m.refused,
+                       m.refused == 1 ? "" : "s");
   if (!m.transitions.empty()) {
     TextTable t(0b101);
     t.Row({"transition", "lines", "examples"});

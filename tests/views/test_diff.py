@@ -141,6 +141,16 @@ if not all("old_explanation" in e for t in explained["impact"]["transitions"]
            for e in t["examples"]):
     failures.append("--json --explain-examples: an example without its explanation")
 
+# A claim neither side can read is counted as refused by both, and changes nothing.
+with open(os.path.join(work, "claims.ndjson")) as f:
+    claims_text = f.read()
+with open(os.path.join(work, "with_bad.ndjson"), "w") as f:
+    f.write(claims_text + "this is not a claim\n")
+bad = json.loads(run(["diff", "old", "new", "with_bad.ndjson", "--json"], expect=1).stdout)
+if bad["impact"]["refused"] != 1 or bad["impact"]["changed_lines"] != impact["changed_lines"]:
+    failures.append(f"with_bad.ndjson: refused {bad['impact']['refused']}, changed "
+                    f"{bad['impact']['changed_lines']}")
+
 # 3. Exit codes.
 p = run(["diff", "old", "old"], expect=0)
 if "no change to policies" not in p.stdout:
