@@ -74,7 +74,7 @@ extern const OptionSpec kDump, kDiagnostics, kTerminology, kPackOutput, kDecisio
     kWtermOutput, kJobs, kNoProgress, kExplainFindings, kClaim, kLine, kJson, kHtml, kTests,
     kFilter, kJunit, kCoverage, kMinCoverage, kDenyWarnings, kAsOf, kCheckOnly, kStrict,
     kTestStrict, kJsonSchema, kInputFormat, kFrom, kTo, kOutputFormat, kDiffTerminology,
-    kReportPack, kTop, kViewJson, kViewHtml, kExamples, kExplainExamples;
+    kReportPack, kReportClaims, kTop, kViewJson, kViewHtml, kExamples, kExplainExamples;
 }  // namespace opt
 
 // Every command and verb, in the order `warrant --help` lists them (driver.cpp).

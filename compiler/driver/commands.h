@@ -48,6 +48,7 @@ struct Options {
   std::string input_format;              // --input-format / convert --from: "" tells by content
   std::string output_format;             // convert --to: "" is ndjson
   std::string pack;                      // report --pack PACK: policy titles and citations
+  std::string claims;                    // report --claims FILE: the claims, for dates
   int top = 10;                          // report --top N: rows per table in text and HTML
   int examples = 3;                      // diff --examples N: claim ids per transition
   bool explain_examples = false;         // diff --explain-examples

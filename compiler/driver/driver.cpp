@@ -39,8 +39,8 @@ constexpr const OptionSpec* kDisasmOptions[] = {&kTerminology, &kDiagnostics};
 constexpr const OptionSpec* kLspOptions[] = {&kTerminology};
 constexpr const OptionSpec* kFmtOptions[] = {&kCheckOnly};
 constexpr const OptionSpec* kSchemaOptions[] = {&kJsonSchema};
-constexpr const OptionSpec* kReportOptions[] = {&kReportPack, &kTop,         &kViewJson,
-                                                &kViewHtml,   &kTerminology, &kDiagnostics};
+constexpr const OptionSpec* kReportOptions[] = {
+    &kReportPack, &kReportClaims, &kTop, &kViewJson, &kViewHtml, &kTerminology, &kDiagnostics};
 constexpr const OptionSpec* kDiffOptions[] = {&kExamples, &kExplainExamples, &kViewJson,
                                               &kViewHtml, &kDiffTerminology, &kDiagnostics};
 
@@ -80,8 +80,9 @@ const CommandSpec kCommands[] = {
     {"report", "<decisions.ndjson|->",
      "totals and rates over a run's decisions: by decision, policy, rule, reason, code",
      "Reads the decision records `warrant run` wrote and counts the lines by decision, policy, "
-     "rule, reason, CARC, RARC, procedure code and service month, and the missing documentation "
-     "pended lines name. Memory stays flat however many records there are: each table keeps "
+     "rule, reason, CARC, RARC, procedure code and service month (with --claims, the claims "
+     "the decisions were made from, read in step), and the missing documentation pended lines "
+     "name. Memory stays flat however many records there are: each table keeps "
      "its first 1000 keys and counts the rest as (other). Malformed lines are counted and the "
      "first ten named by input line. Text by default (the --top largest rows of each table), "
      "--json, or --html for a page with inline SVG charts (docs/report.md).",

@@ -368,6 +368,15 @@ const OptionSpec kReportPack{
       o.pack = v;
       return true;
     }};
+const OptionSpec kReportClaims{
+    .name = "claims",
+    .value = "FILE",
+    .kind = ValueKind::File,
+    .help = "the NDJSON claims the decisions were made from: gives the service month of each line",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.claims = v;
+      return true;
+    }};
 const OptionSpec kTop{.name = "top",
                       .value = "N",
                       .kind = ValueKind::Number,

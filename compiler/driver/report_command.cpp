@@ -1,7 +1,10 @@
 // `warrant report DECISIONS`: totals and rates over a run's decision records, as text, JSON or
 // an HTML page (report_render.h). Reads the records as a stream, one line at a time, into
 // bounded counters (report_data.h), so memory does not grow with the input.
+#include <memory>
+
 #include <fmt/format.h>
+#include <simdjson.h>
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/file_io.h"
@@ -35,6 +38,56 @@ bool ReadPolicies(const Options& options, ReportData& data, std::ostream& out, s
   return true;
 }
 
+// The dates of service of the claims the decisions were made from, read in step with them:
+// `run` writes each claim's records (one per line, or one error record) in input order, so
+// the claims file is read one claim at a time as the decisions reach each claim's first record.
+class ClaimDates {
+ public:
+  explicit ClaimDates(std::istream& in) : reader_(in) {}
+
+  // Moves to the next claim; false at the end of the claims.
+  bool Next() {
+    NdjsonLine line;
+    if (!reader_.Next(line))
+      return false;
+    id_.clear();
+    claim_date_.clear();
+    line_dates_.clear();
+    simdjson::dom::element doc;
+    if (line.truncated || parser_.parse(line.text.data(), line.text.size(), false).get(doc))
+      return true;  // unreadable: `run` refused it too; its error record has no dates
+    std::string_view text;
+    if (!doc["id"].get_string().get(text))
+      id_ = text;
+    if (!doc["service_date"].get_string().get(text))
+      claim_date_ = text;
+    simdjson::dom::array lines;
+    if (!doc["lines"].get_array().get(lines)) {
+      for (simdjson::dom::element l : lines)
+        line_dates_.emplace_back(l["date"].get_string().get(text) ? std::string() : text);
+    }
+    return true;
+  }
+
+  const std::string& id() const { return id_; }
+
+  // Line `line`'s (1-based) date of service: its own, else the claim's.
+  std::string_view DateOf(int64_t line) const {
+    const auto index = static_cast<size_t>(line - 1);
+    if (line >= 1 && index < line_dates_.size() && !line_dates_[index].empty())
+      return line_dates_[index];
+    return claim_date_;
+  }
+
+  bool failed() const { return reader_.failed(); }
+
+ private:
+  NdjsonReader reader_;
+  simdjson::dom::parser parser_;
+  std::string id_, claim_date_;
+  std::vector<std::string> line_dates_;
+};
+
 }  // namespace
 
 int RunReport(const Options& options, std::istream& in, std::ostream& out, std::ostream& err) {
@@ -62,6 +115,18 @@ int RunReport(const Options& options, std::istream& in, std::ostream& out, std::
     input = &file.stream();
   }
 
+  InputFile claims_file;
+  std::unique_ptr<ClaimDates> dates;
+  if (!options.claims.empty()) {
+    data.claims_input = options.claims;
+    std::string why;
+    if (!claims_file.Open(options.claims, why)) {
+      PrintPlain(err, diag::DiagCode::CannotReadFile, options.claims, why);
+      return kExitIo;
+    }
+    dates = std::make_unique<ClaimDates>(claims_file.stream());
+  }
+
   NdjsonReader reader(*input);
   DecisionReader decisions;
   NdjsonLine line;
@@ -72,7 +137,29 @@ int RunReport(const Options& options, std::istream& in, std::ostream& out, std::
       data.Add(cut, line.number);
       continue;
     }
-    data.Add(decisions.Parse(line.text), line.number);
+    const DecisionRecord& record = decisions.Parse(line.text);
+    std::string_view date;
+    if (dates && data.join_problem.empty()) {
+      const bool first = record.kind == DecisionRecord::Kind::Error ||
+                         (record.kind == DecisionRecord::Kind::Decision && record.line == 1);
+      if (first && !dates->Next()) {
+        data.join_problem =
+            fmt::format("the claims end before the decisions (input line {})", line.number);
+      } else if (first && !record.claim.empty() && record.claim != dates->id()) {
+        data.join_problem = fmt::format(
+            "input line {} decides claim `{}` where the claims have `{}`: not the claims these "
+            "decisions were made from",
+            line.number, record.claim, dates->id());
+      } else if (record.kind == DecisionRecord::Kind::Decision) {
+        date = dates->DateOf(record.line);
+      }
+    }
+    data.Add(record, line.number, date);
+  }
+  if (dates && dates->failed()) {
+    PrintPlain(err, diag::DiagCode::CannotReadFile, options.claims,
+               ReadError(claims_file.stream()));
+    return kExitIo;
   }
   if (reader.failed() || ReadFailed(*input)) {
     PrintPlain(err, diag::DiagCode::CannotReadFile, data.input, ReadError(*input));

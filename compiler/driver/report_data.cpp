@@ -30,7 +30,7 @@ ReportData::ReportData() {
     tables.emplace_back(kMaxKeys);
 }
 
-void ReportData::Add(const DecisionRecord& r, uint64_t input_line) {
+void ReportData::Add(const DecisionRecord& r, uint64_t input_line, std::string_view service_date) {
   switch (r.kind) {
     case DecisionRecord::Kind::Malformed:
       ++malformed;
@@ -63,9 +63,10 @@ void ReportData::Add(const DecisionRecord& r, uint64_t input_line) {
   };
   add(ReportTable::Decision, DecisionName(d));
   add(ReportTable::Code, r.code.empty() ? std::string_view("(none)") : r.code);
-  if (r.service_date.size() >= 7) {
+  const std::string_view date = r.service_date.empty() ? service_date : r.service_date;
+  if (date.size() >= 7) {
     ++lines_with_service_date;
-    add(ReportTable::ServiceMonth, r.service_date.substr(0, 7));
+    add(ReportTable::ServiceMonth, date.substr(0, 7));
   }
   // Each key counts a line once, however many of its findings carry it.
   seen_.Clear();

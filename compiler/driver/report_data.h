@@ -56,8 +56,9 @@ struct ReportData {
 
   ReportData();
 
-  // Counts one input line (`input_line` is its 1-based number in the file).
-  void Add(const DecisionRecord& record, uint64_t input_line);
+  // Counts one input line (`input_line` is its 1-based number in the file). `service_date` is
+  // the line's date of service from its claim (report --claims) when the record has none.
+  void Add(const DecisionRecord& record, uint64_t input_line, std::string_view service_date = {});
 
   std::string input;    // the file's name as given ("<stdin>")
   uint64_t lines = 0;   // decision records: claim lines decided
@@ -68,7 +69,9 @@ struct ReportData {
   std::vector<std::string> malformed_problems;
   std::map<std::string, uint64_t, std::less<>> error_codes;  // R07xx -> records (a short list)
   uint64_t lines_with_service_date = 0;
-  std::vector<Tally> tables;                                // indexed by ReportTable
+  std::string claims_input;   // report --claims: the claims file the dates come from
+  std::string join_problem;   // why the claims stopped matching the decisions, if they did
+  std::vector<Tally> tables;  // indexed by ReportTable
   std::map<std::string, PolicyNote, std::less<>> policies;  // with --pack only
 
   const Tally& table(ReportTable t) const { return tables[static_cast<size_t>(t)]; }

@@ -13,9 +13,13 @@ void WriteSection(const ReportData& data, ReportTable table, size_t top, std::st
   out += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n", info.json, XmlEscape(info.title));
   if (table == ReportTable::ServiceMonth && data.lines_with_service_date == 0) {
     out +=
-        "<p class=\"note\">None of the records carries a <code>service_date</code>.</p>\n"
-        "</section>\n";
+        "<p class=\"note\">No dates of service: decision records carry none, and "
+        "<code>--claims</code> reads them from the claims.</p>\n</section>\n";
     return;
+  }
+  if (table == ReportTable::ServiceMonth && !data.join_problem.empty()) {
+    out += fmt::format("<p class=\"note\">The dates of <code>{}</code> stop: {}</p>\n",
+                       XmlEscape(data.claims_input), XmlEscape(data.join_problem));
   }
   const std::vector<TallyRow> rows = data.table(table).Rows();
   if (rows.empty()) {

@@ -25,7 +25,14 @@ void WriteReportJson(const ReportData& data, std::string& out) {
     AppendJsonString(out, data.malformed_problems[i]);
     out += '}';
   }
-  out += fmt::format("]}},\"max_keys\":{},\"tables\":{{", ReportData::kMaxKeys);
+  out += "]}";
+  if (!data.claims_input.empty()) {
+    out += ",\"claims_input\":";
+    AppendJsonString(out, data.claims_input);
+    out += ",\"claims_problem\":";
+    AppendJsonString(out, data.join_problem);
+  }
+  out += fmt::format(",\"max_keys\":{},\"tables\":{{", ReportData::kMaxKeys);
   for (size_t t = 0; t < kReportTableCount; ++t) {
     const ReportTableInfo& info = TableInfo(static_cast<ReportTable>(t));
     out += fmt::format("{}\"{}\":[", t ? "," : "", info.json);

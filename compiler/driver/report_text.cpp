@@ -30,8 +30,15 @@ std::string DecisionSummary(const ReportData& data) {
 void WriteTable(const ReportData& data, ReportTable table, size_t top, std::string& out) {
   const ReportTableInfo& info = TableInfo(table);
   const Tally& tally = data.table(table);
+  if (table == ReportTable::ServiceMonth && !data.join_problem.empty()) {
+    out += fmt::format("\n{}: the dates of `{}` stop: {}\n", info.title,
+                       TerminalText(data.claims_input), TerminalText(data.join_problem));
+  }
   if (table == ReportTable::ServiceMonth && data.lines_with_service_date == 0) {
-    out += fmt::format("\n{}: none of the records carries a `service_date`\n", info.title);
+    out += fmt::format("\n{}: no dates of service ({})\n", info.title,
+                       data.claims_input.empty() ? "decision records carry none; --claims reads "
+                                                   "them from the claims"
+                                                 : "none in the claims");
     return;
   }
   const std::vector<TallyRow> rows = tally.Rows();

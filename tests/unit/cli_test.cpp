@@ -71,7 +71,7 @@ std::string Snapshot(const Options& o) {
                      o.as_of, o.claim_id, o.explain_line, o.json_output, o.html, o.explain,
                      o.explain_tests, o.deny_warnings, o.junit, o.coverage, o.min_coverage, o.check,
                      o.input_format, o.output_format, o.fhir_output) +
-         fmt::format("|{}|{}|{}|{}", o.pack, o.top, o.examples, o.explain_examples);
+         fmt::format("|{}|{}|{}|{}|{}", o.pack, o.claims, o.top, o.examples, o.explain_examples);
 }
 
 std::string SampleValue(const OptionSpec& o) {

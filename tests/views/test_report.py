@@ -6,7 +6,8 @@ Usage: test_report.py <warrant binary> <repo root> <scratch dir>
   WARRANT_UPDATE_GOLDEN=1 rewrites the goldens in tests/views/golden instead of comparing.
 
 1. The text (default, --top 3 --pack examples) and the JSON match their goldens.
-2. The JSON's numbers match an independent count of the decisions file with the json module.
+2. The JSON's numbers match an independent count of the decisions file with the json module,
+   and with --claims the service months match a join of the decisions with the claims.
 3. Malformed lines are counted and named by input line, and do not stop the report; a file of
    nothing but malformed lines exits 1; a missing file exits 3; --json with --html exits 2.
 """
@@ -105,6 +106,38 @@ for table in ["decision", "policy", "rule", "reason", "carc", "rarc", "code",
 print(f"independent count: {lines} lines of {claims} claims, "
       f"{sum(len(t) for t in tables.values())} keys: "
       f"{'ok' if not failures else 'FAILED'}")
+
+# The service month, from the claims read in step with the decisions, against a join in Python.
+claims_path = os.path.join(root, "examples", "claims.ndjson")
+with_dates = json.loads(run(["report", "decisions.ndjson", "--json", "--claims", claims_path])
+                        .stdout)
+months = collections.defaultdict(collections.Counter)
+with open(claims_path) as f:
+    claims_by_line = [json.loads(t) for t in f if t.strip()]
+claim_index = -1
+with open(decisions) as f:
+    for text in f:
+        r = json.loads(text)
+        if "error" in r or r["line"] == 1:
+            claim_index += 1
+        if "error" in r:
+            continue
+        claim = claims_by_line[claim_index]
+        line = claim["lines"][r["line"] - 1]
+        months[(line.get("date") or claim["service_date"])[:7]][r["decision"]] += 1
+got = {row["key"]: row["decisions"] for row in with_dates["tables"]["service_month"]}
+if got != {k: dict(v) for k, v in months.items()} or with_dates["claims_problem"]:
+    failures.append(f"service_month: report {got} ({with_dates['claims_problem']})\n"
+                    f"  count {dict(months)}")
+golden("report_claims_top5.txt",
+       run(["report", "decisions.ndjson", "--top", "5", "--claims", claims_path]).stdout)
+# Claims that are not the decisions' stop the dates, named, and nothing else.
+with open(os.path.join(work, "other_claims.ndjson"), "w") as f:
+    f.write('{"id": "ELSEWHERE", "service_date": "2020-01-01", "lines": []}\n')
+p = run(["report", "decisions.ndjson", "--claims", "other_claims.ndjson"])
+if "input line 1 decides claim `CLM-FOBT-01` where the claims have `ELSEWHERE`" not in p.stdout:
+    failures.append(f"other_claims.ndjson: {p.stdout}")
+run(["report", "decisions.ndjson", "--claims", "missing_claims.ndjson"], expect=3)
 
 # 3. Malformed lines.
 with open(decisions) as f:
