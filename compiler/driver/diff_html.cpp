@@ -77,6 +77,16 @@ void WriteStatic(const StaticDiff& d, std::string& out) {
     Fields(d.reasons, out);
     out += "</ul>\n";
   }
+  if (!d.lets.empty())
+    out += "<h3>Top-level lets</h3>\n";
+  for (const LetChange& l : d.lets) {
+    out += fmt::format("<p><code>{}</code></p>\n<pre>", E(l.file));
+    for (const auto& [mark, line] : l.lines) {
+      out += fmt::format("{}{} {}{}\n", mark == '+' ? "<ins>" : "<del>", mark, E(line),
+                         mark == '+' ? "</ins>" : "</del>");
+    }
+    out += "</pre>\n";
+  }
   out += "</section>\n";
 }
 

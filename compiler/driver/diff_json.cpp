@@ -100,6 +100,20 @@ void WriteStatic(const StaticDiff& d, std::string& out) {
     out += '}';
   }
   out += ']';
+  out += ",\"lets\":[";
+  for (size_t i = 0; i < d.lets.size(); ++i) {
+    out += i ? ",{" : "{";
+    Str(out, "file", d.lets[i].file, false);
+    out += ",\"lines\":[";
+    for (size_t k = 0; k < d.lets[i].lines.size(); ++k) {
+      out += k ? ",{" : "{";
+      Str(out, "change", d.lets[i].lines[k].first == '+' ? "added" : "removed", false);
+      Str(out, "text", d.lets[i].lines[k].second);
+      out += '}';
+    }
+    out += "]}";
+  }
+  out += ']';
   out += ",\"reasons\":[";
   for (size_t i = 0; i < d.reasons.size(); ++i) {
     out += i ? ",{" : "{";

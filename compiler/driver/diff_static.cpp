@@ -361,6 +361,43 @@ std::vector<FieldChange> CompareReasons(const Program& a, const Program& b) {
   return changes;
 }
 
+// The first line of each top-level `let` of `text` (one written at the start of its line).
+std::vector<std::string> TopLevelLets(const std::string& text) {
+  std::vector<std::string> lets;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos)
+      nl = text.size();
+    std::string_view line(text.data() + pos, nl - pos);
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r'))
+      line.remove_suffix(1);
+    if (line.substr(0, 4) == "let ")
+      lets.emplace_back(line);
+    pos = nl + 1;
+  }
+  return lets;
+}
+
+std::vector<LetChange> CompareLets(const Program& a, const Program& b) {
+  std::map<std::string, const SourceData*> old_files;
+  for (const SourceData& f : a.sources)
+    old_files.emplace(f.name, &f);
+  std::vector<LetChange> changes;
+  for (const SourceData& f : b.sources) {
+    auto it = old_files.find(f.name);
+    if (it == old_files.end() || it->second->text == f.text)
+      continue;
+    const std::vector<std::string> before = TopLevelLets(it->second->text);
+    const std::vector<std::string> after = TopLevelLets(f.text);
+    if (before != after)
+      changes.push_back({f.name, LineDiff(before, after)});
+  }
+  std::sort(changes.begin(), changes.end(),
+            [](const LetChange& x, const LetChange& y) { return x.file < y.file; });
+  return changes;
+}
+
 }  // namespace
 
 StaticDiff CompareStatic(const Program& old_program, const Terminology* old_terms,
@@ -370,6 +407,7 @@ StaticDiff CompareStatic(const Program& old_program, const Terminology* old_term
   diff.codesets = CompareCodesets(old_program, old_terms, new_program, new_terms);
   diff.tables = CompareTables(old_program, new_program);
   diff.reasons = CompareReasons(old_program, new_program);
+  diff.lets = CompareLets(old_program, new_program);
   return diff;
 }
 

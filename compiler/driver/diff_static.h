@@ -57,14 +57,23 @@ struct TableChange {
   std::vector<std::string> added, removed, changed;  // row keys
 };
 
+// A file's top-level `let` declarations that differ (the values rules share: a threshold
+// written once), as an ordered line diff of their first lines.
+struct LetChange {
+  std::string file;
+  std::vector<std::pair<char, std::string>> lines;
+};
+
 struct StaticDiff {
   std::vector<PolicyChange> policies;
   std::vector<CodesetChange> codesets;
   std::vector<TableChange> tables;
   std::vector<FieldChange> reasons;  // field: the reason's name; before/after its codes
+  std::vector<LetChange> lets;
 
   bool empty() const {
-    return policies.empty() && codesets.empty() && tables.empty() && reasons.empty();
+    return policies.empty() && codesets.empty() && tables.empty() && reasons.empty() &&
+           lets.empty();
   }
 };
 

@@ -68,6 +68,13 @@ void WriteStatic(const StaticDiff& d, std::string& out) {
     out += "reasons\n";
     WriteFields(d.reasons, 2, out);
   }
+  if (!d.lets.empty())
+    out += "lets (top-level values rules share)\n";
+  for (const LetChange& l : d.lets) {
+    out += fmt::format("  {}\n", T(l.file));
+    for (const auto& [mark, line] : l.lines)
+      out += fmt::format("      {} {}\n", mark, T(line));
+  }
 }
 
 void WriteImpact(const ImpactData& m, std::string& out) {

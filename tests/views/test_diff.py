@@ -5,7 +5,8 @@ Usage: test_diff.py <warrant binary> <repo root> <scratch dir>
   WARRANT_UPDATE_GOLDEN=1 rewrites the goldens in tests/views/golden instead of comparing.
 
 The copy (`new`) raises the FOBT version 2 age from 45 to 67, changes the denosumab indications
-(M81.0 and Z79.52 out, E55.9 in) and one MUE table row. Checked:
+(M81.0 and Z79.52 out, E55.9 in), one MUE table row and a top-level `let` added to both
+trees with different values. Checked:
 1. the static diff, text and JSON, against goldens;
 2. the impact over examples/claims.ndjson against an independent comparison of `warrant run`
    with each tree (per claim line: the decision and the deciding finding's reason), and that
@@ -65,6 +66,10 @@ edit(os.path.join(work, "new/medicare/ncd_210_3_fobt_v2.warrant"), "require age 
 edit(os.path.join(work, "new/medicare/drug_j0897_denosumab.warrant"), "[M81.0, M81.6",
      "[M81.6")
 edit(os.path.join(work, "new/medicare/drug_j0897_denosumab.warrant"), "Z79.52,", "E55.9,")
+# A top-level value rules could share, changed (the examples write their thresholds inline).
+for tree, age in (("old", 45), ("new", 67)):
+    with open(os.path.join(work, tree, "medicare/ncd_210_3_fobt_v2.warrant"), "a") as f:
+        f.write(f"\nlet screening_min_age = {age}\n")
 with open(os.path.join(work, "new/edits/mue.csv")) as f:
     mue = f.read().splitlines()
 header, first = mue[0], mue[1].split(",")
@@ -87,6 +92,10 @@ if not dmab or [c["code"] for c in dmab[0]["added"]] != ["E55.9"] or \
         [c["code"] for c in dmab[0]["removed"]] != ["M81.0", "Z79.52"] or \
         not dmab[0]["added"][0]["description"]:
     failures.append(f"prolia_indications: {dmab}")
+if static["lets"] != [{"file": "medicare/ncd_210_3_fobt_v2.warrant", "lines": [
+        {"change": "removed", "text": "let screening_min_age = 45"},
+        {"change": "added", "text": "let screening_min_age = 67"}]}]:
+    failures.append(f"lets: {static['lets']}")
 if not any(t["name"] == "mue" or t["name"].endswith("mue") for t in static["tables"]):
     failures.append(f"the mue table change is missing: {static['tables']}")
 
