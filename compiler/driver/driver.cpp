@@ -91,7 +91,8 @@ const CommandSpec kCommands[] = {
      "what changes between two packs or criteria trees, and which decisions change",
      "The static change: policies and versions added or removed, effective dates and titles, "
      "rules added, removed or changed (with the changed source lines), codes added to and "
-     "removed from codesets (with their descriptions when terminology is loaded), tables. "
+     "removed from codesets (with their descriptions when terminology is loaded), table rows, "
+     "reasons and top-level lets. "
      "With claims, decides every claim by both and counts the lines whose decision or reason "
      "changes by transition (`covered -> denied frequency`), with example claims. Exit 0 when "
      "nothing changes (with claims: no decision changes), 1 when something does "
