@@ -60,6 +60,13 @@ struct Options {
   int threads = 16;                       // --threads N
   bool access_log = true;                 // --no-access-log turns it off
 
+  // report and diff
+  std::string pack;                      // report --pack PACK: policy titles and citations
+  std::string claims;                    // report --claims FILE: the claims, for dates
+  int top = 10;                          // report --top N: rows per table in text and HTML
+  int examples = 3;                      // diff --examples N: claim ids per transition
+  bool explain_examples = false;         // diff --explain-examples
+
   // Colour on standard output / standard error: set by the driver for a terminal only
   // (terminal.h), never for the string streams of tests.
   bool color_out = false;
@@ -91,6 +98,10 @@ void PrintPlain(std::ostream& err, diag::DiagCode code, const Args&... args) {
 // ("WRNTPACK"), whatever its name. Anything else is compiled as sources.
 bool IsPackFile(const std::string& path);
 
+// Sets `options.terminology`, when the command line named none, from the warrant.toml nearest
+// to `path` (as `warrant run PATH` would find it). False after printing why the file is bad.
+bool UseProjectTerminology(const std::string& path, Options& options, std::ostream& err);
+
 // A pack file or a source directory/files compiled in memory; nullptr after printing why, with
 // `status` set to the exit code the failure gets (1, or kExitIo when the pack cannot be read).
 std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& options,
@@ -111,5 +122,7 @@ int RunLsp(const Options& options, std::istream& in, std::ostream& out, std::ost
 int RunHistory(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunSchema(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunServe(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunReport(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+int RunDiff(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace warrant::driver

@@ -46,6 +46,10 @@ constexpr const OptionSpec* kSchemaOptions[] = {&kJsonSchema};
 constexpr const OptionSpec* kServeOptions[] = {
     &kListen,       &kTlsCert, &kTlsKey,      &kTokenFile,   &kMaxBody,    &kReadTimeout,
     &kWriteTimeout, &kThreads, &kNoAccessLog, &kTerminology, &kDiagnostics};
+constexpr const OptionSpec* kReportOptions[] = {
+    &kReportPack, &kReportClaims, &kTop, &kViewJson, &kViewHtml, &kTerminology, &kDiagnostics};
+constexpr const OptionSpec* kDiffOptions[] = {&kExamples, &kExplainExamples, &kViewJson,
+                                              &kViewHtml, &kDiffTerminology, &kDiagnostics};
 
 constexpr size_t kMany = SIZE_MAX;
 
@@ -80,6 +84,27 @@ const CommandSpec kCommands[] = {
      "(docs/formats.md has the mapping); a claim that cannot be read and an envelope error are "
      "reported on standard error with where they are, and exit 1.",
      kConvertOptions, 1, 1, ValueKind::Path, &RunConvert, false},
+    {"report", "<decisions.ndjson|->",
+     "totals and rates over a run's decisions: by decision, policy, rule, reason, code",
+     "Reads the decision records `warrant run` wrote and counts the lines by decision, policy, "
+     "rule, reason, CARC, RARC, procedure code and service month (with --claims, the claims "
+     "the decisions were made from, read in step), and the missing documentation pended lines "
+     "name. Memory stays flat however many records there are: each table keeps "
+     "its first 1000 keys and counts the rest as (other). Malformed lines are counted and the "
+     "first ten named by input line. Text by default (the --top largest rows of each table), "
+     "--json, or --html for a page with inline SVG charts (docs/report.md).",
+     kReportOptions, 1, 1, ValueKind::Path, &RunReport, false},
+    {"diff", "<old.wpk|dir> <new.wpk|dir> [claims.ndjson|-]",
+     "what changes between two packs or criteria trees, and which decisions change",
+     "The static change: policies and versions added or removed, effective dates and titles, "
+     "rules added, removed or changed (with the changed source lines), codes added to and "
+     "removed from codesets (with their descriptions when terminology is loaded), table rows, "
+     "reasons and top-level lets. "
+     "With claims, decides every claim by both and counts the lines whose decision or reason "
+     "changes by transition (`covered -> denied frequency`), with example claims. Exit 0 when "
+     "nothing changes (with claims: no decision changes), 1 when something does "
+     "(docs/report.md).",
+     kDiffOptions, 2, 3, ValueKind::Path, &RunDiff, false},
     {"test", "<dirs|files>...", "run the criteria's test blocks; exit 1 on any failure",
      "Each test block's claim is decided by the policy of its own file and every `expect` is "
      "checked.",

@@ -498,6 +498,91 @@ const OptionSpec kNoAccessLog{
       o.access_log = false;
       return true;
     }};
+// Not kTerminology: the project file's terminology is found for each tree `diff` compares
+// (UseProjectTerminology), where kTerminology would take one project for all the inputs.
+const OptionSpec kDiffTerminology{
+    .name = "terminology",
+    .value = "PATH",
+    .kind = ValueKind::Path,
+    .help =
+        "code-set versions to build both trees with: a .wterm file, a CMS release file or zip, or "
+        "a directory of them; repeatable (default: `terminology` in each tree's warrant.toml, "
+        "else WARRANT_TERMINOLOGY)",
+    .repeatable = true,
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.terminology.push_back(v);
+      return true;
+    }};
+const OptionSpec kReportPack{
+    .name = "pack",
+    .value = "PACK",
+    .kind = ValueKind::Path,
+    .help =
+        "the pack (or criteria directory) that made the decisions: adds policy titles and "
+        "citations",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.pack = v;
+      return true;
+    }};
+const OptionSpec kReportClaims{
+    .name = "claims",
+    .value = "FILE",
+    .kind = ValueKind::File,
+    .help = "the NDJSON claims the decisions were made from: gives the service month of each line",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.claims = v;
+      return true;
+    }};
+const OptionSpec kTop{.name = "top",
+                      .value = "N",
+                      .kind = ValueKind::Number,
+                      .help = "show the N largest rows of each table in text and HTML (default 10)",
+                      .apply = [](Options& o, const std::string& v, std::string& problem) {
+                        if (const std::optional<int64_t> n = ParseInteger(v, 1, 100000)) {
+                          o.top = static_cast<int>(*n);
+                          return true;
+                        }
+                        problem =
+                            fmt::format("`--top` takes a number from 1 to 100000, not `{}`", v);
+                        return false;
+                      }};
+const OptionSpec kViewJson{.name = "json",
+                           .kind = ValueKind::Flag,
+                           .help = "write one JSON object instead of the text",
+                           .apply = [](Options& o, const std::string&, std::string&) {
+                             o.json_output = true;
+                             return true;
+                           }};
+const OptionSpec kViewHtml{
+    .name = "html",
+    .value = "FILE",
+    .kind = ValueKind::File,
+    .help = "write a self-contained HTML page with inline SVG charts to FILE instead of the text",
+    .apply = [](Options& o, const std::string& v, std::string&) {
+      o.html = v;
+      return true;
+    }};
+const OptionSpec kExamples{
+    .name = "examples",
+    .value = "N",
+    .kind = ValueKind::Number,
+    .help = "name up to N example claims per transition (default 3; 0 for none)",
+    .apply = [](Options& o, const std::string& v, std::string& problem) {
+      if (const std::optional<int64_t> n = ParseInteger(v, 0, 1000)) {
+        o.examples = static_cast<int>(*n);
+        return true;
+      }
+      problem = fmt::format("`--examples` takes a number from 0 to 1000, not `{}`", v);
+      return false;
+    }};
+const OptionSpec kExplainExamples{
+    .name = "explain-examples",
+    .kind = ValueKind::Flag,
+    .help = "add each example claim's explanation under the old and the new criteria",
+    .apply = [](Options& o, const std::string&, std::string&) {
+      o.explain_examples = true;
+      return true;
+    }};
 
 }  // namespace opt
 
@@ -723,6 +808,23 @@ bool IsPackFile(const std::string& path) {
   char magic[kPackMagic.size()] = {};
   std::ifstream in(path, std::ios::binary);
   return in.read(magic, sizeof magic) && std::string_view(magic, sizeof magic) == kPackMagic;
+}
+
+bool UseProjectTerminology(const std::string& path, Options& options, std::ostream& err) {
+  if (!options.terminology.empty())
+    return true;
+  ParsedCommand parsed;
+  parsed.options.inputs = {path};
+  ProjectProblem problem;
+  if (!ApplyProjectFile(*FindCommand("run"), parsed, problem)) {
+    err << fmt::format(
+        "{}: error[{}]: {}\n   = help: {}\n", problem.where,
+        diag::Info(diag::DiagCode::ProjectFile).code, problem.message,
+        problem.help.empty() ? diag::Info(diag::DiagCode::ProjectFile).help : problem.help);
+    return false;
+  }
+  options.terminology = parsed.options.terminology;
+  return true;
 }
 
 std::unique_ptr<Engine> LoadEngine(const std::string& path, const Options& options,
