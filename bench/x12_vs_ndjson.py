@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""The X12 837P path of `warrant run` against the NDJSON path, on the same claims.
+"""The X12 837P and FHIR paths of `warrant run` against the NDJSON path, in one run.
 
   bench/x12_vs_ndjson.py WARRANT PACK encounters.ndjson WORKDIR [--runs 5] [--jobs 1]
 
-Writes the workload as 837P (bench/ndjson_to_837p.py), reads it back with `warrant convert` (the
-NDJSON of exactly the claims the X12 path decides: an 837 carries no history or observations),
-then times `warrant run PACK claims.837p.txt` and `warrant run PACK same.ndjson` in alternating
-passes after a warm-up, and prints one JSON object: the median seconds of each and the median of
-the per-pass ratios (X12 rate / NDJSON rate). bench/run adds it as its "X12 837P" rows.
+Writes the workload as 837P (bench/ndjson_to_837p.py) and as FHIR R4 Claims, one a line
+(bench/ndjson_to_fhir.py), and reads each back with `warrant convert` (the NDJSON of exactly the
+claims that path decides: neither format carries the workload's history or observations). Then
+times, in alternating passes after a warm-up, `warrant run PACK` on: the workload's NDJSON (the
+full records), the 837P, its claims as NDJSON, the FHIR, and its claims as NDJSON. Prints one JSON
+object: every pass's seconds, and for each format the median of the per-pass ratios of its rate
+to the full workload's NDJSON rate (`x12_ratio`, `fhir_ratio`: the target's measure) and to the
+same claims as NDJSON (`x12_same_ratio`, `fhir_same_ratio`). bench/run adds them as its "X12
+837P" and "FHIR" rows.
 """
 import argparse
 import json
@@ -38,26 +42,41 @@ def main():
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     x12 = os.path.join(a.work, "claims.837p.txt")
-    same = os.path.join(a.work, "claims_from_837p.ndjson")
-    out = os.path.join(a.work, "x12_decisions.ndjson")
+    fhir = os.path.join(a.work, "claims.fhir.ndjson")
+    same_x12 = os.path.join(a.work, "claims_from_837p.ndjson")
+    same_fhir = os.path.join(a.work, "claims_from_fhir.ndjson")
+    out = os.path.join(a.work, "decisions.ndjson")
     subprocess.run([sys.executable, os.path.join(HERE, "ndjson_to_837p.py"), a.ndjson, x12],
                    check=True)
-    with open(same, "w") as f:
-        subprocess.run([a.warrant, "convert", x12], check=True, stdout=f)
-    claims = sum(1 for _ in open(same))
-    run_x12 = [a.warrant, "run", a.pack, x12, "-o", out, "-j", str(a.jobs), "--no-progress"]
-    run_nd = [a.warrant, "run", a.pack, same, "-o", out, "-j", str(a.jobs), "--no-progress"]
-    timed(run_x12)
-    timed(run_nd)
-    x12_runs, nd_runs = [], []
+    subprocess.run([sys.executable, os.path.join(HERE, "ndjson_to_fhir.py"), a.ndjson, fhir],
+                   check=True)
+    for source, same in ((x12, same_x12), (fhir, same_fhir)):
+        with open(same, "w") as f:
+            subprocess.run([a.warrant, "convert", source], check=True, stdout=f)
+    claims = sum(1 for _ in open(same_x12))
+    inputs = {"ndjson": a.ndjson, "x12": x12, "x12_same": same_x12, "fhir": fhir,
+              "fhir_same": same_fhir}
+    cmds = {k: [a.warrant, "run", a.pack, v, "-o", out, "-j", str(a.jobs), "--no-progress"]
+            for k, v in inputs.items()}
+    for cmd in cmds.values():
+        timed(cmd)
+    runs = {k: [] for k in cmds}
     for _ in range(a.runs):
-        x12_runs.append(timed(run_x12))
-        nd_runs.append(timed(run_nd))
-    ratios = [n / x for x, n in zip(x12_runs, nd_runs)]
-    print(json.dumps({"claims": claims, "jobs": a.jobs, "x12_runs": x12_runs,
-                      "ndjson_runs": nd_runs, "x12_bytes": os.path.getsize(x12),
-                      "ndjson_bytes": os.path.getsize(same),
-                      "median_ratio": statistics.median(ratios)}))
+        for k, cmd in cmds.items():
+            runs[k].append(timed(cmd))
+
+    def ratio(fmt, against):
+        return statistics.median(n / x for x, n in zip(runs[fmt], runs[against]))
+
+    print(json.dumps({
+        "claims": claims, "jobs": a.jobs,
+        "x12_runs": runs["x12"], "x12_same_runs": runs["x12_same"],
+        "fhir_runs": runs["fhir"], "fhir_same_runs": runs["fhir_same"],
+        "ndjson_runs": runs["ndjson"],
+        "bytes": {k: os.path.getsize(v) for k, v in inputs.items()},
+        "x12_ratio": ratio("x12", "ndjson"), "x12_same_ratio": ratio("x12", "x12_same"),
+        "fhir_ratio": ratio("fhir", "ndjson"), "fhir_same_ratio": ratio("fhir", "fhir_same"),
+    }))
 
 
 if __name__ == "__main__":

@@ -77,6 +77,29 @@ bool ReadClaimsText(std::string& name, std::istream& in, std::string& text, std:
   return false;
 }
 
+bool ReadRest(std::istream& in, size_t size_hint, InputText& text, std::string& why) {
+  size_t capacity = std::max<size_t>(size_hint + 1, size_t{1} << 16);  // +1: the end seen at once
+  text.bytes.reset(new char[capacity]);
+  text.size = 0;
+  for (;;) {
+    if (text.size == capacity) {
+      std::unique_ptr<char[]> grown(new char[capacity * 2]);
+      std::memcpy(grown.get(), text.bytes.get(), text.size);
+      text.bytes = std::move(grown);
+      capacity *= 2;
+    }
+    in.read(text.bytes.get() + text.size, static_cast<std::streamsize>(capacity - text.size));
+    text.size += static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0));
+    if (!in)
+      break;
+  }
+  if (ReadFailed(in)) {
+    why = ReadError(in);
+    return false;
+  }
+  return true;
+}
+
 InputFormat ChooseFormat(const std::string& forced, std::string_view text) {
   if (const std::optional<InputFormat> named = InputFormatNamed(forced))
     return *named;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <streambuf>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/formats/claim_source.h"
@@ -39,6 +40,18 @@ void PrintInputProblems(std::ostream& err, const std::vector<std::string>& probl
 // Reads the whole claims input `name` ("-": standard input, renamed "<stdin>" for messages) into
 // `text`. On failure prints E0001 with the system's reason and returns false (exit kExitIo).
 bool ReadClaimsText(std::string& name, std::istream& in, std::string& text, std::ostream& err);
+
+// A whole input's bytes, in a buffer that is not zero-filled before it is read into.
+struct InputText {
+  std::unique_ptr<char[]> bytes;
+  size_t size = 0;
+
+  std::string_view view() const { return {bytes.get(), size}; }
+};
+
+// Reads the rest of `in` into `text`, straight into its buffer (sized from `size_hint`, the
+// input's size when known, else 0) rather than through a chunk. False: `why` says why.
+bool ReadRest(std::istream& in, size_t size_hint, InputText& text, std::string& why);
 
 // The format `forced` names, or the one `text` starts as.
 InputFormat ChooseFormat(const std::string& forced, std::string_view text);

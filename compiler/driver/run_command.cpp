@@ -1,8 +1,10 @@
 // `warrant run`: decide every claim of an NDJSON stream, in input order, on N threads.
 //
-// An X12 837 or FHIR input is read whole and converted first (runtime/formats/claim_input.h);
-// its claims then go through the same batches as NDJSON lines, each carrying the converted
-// claim so a record error names where in the input the claim is.
+// An X12 837 or FHIR input is read whole, then converted claim by claim as it is decided
+// (runtime/formats/claim_input.h): each claim goes through the same batches as an NDJSON line
+// the moment its reader gives it, carrying where it is in the input so a record error names it.
+// No converted claim outlives its batch, and the reader converts while the workers decide (with
+// -j 1 too: one worker thread beside the reader).
 //
 // The main thread reads lines into batches; workers (each with its own Session) decide a batch
 // into its own output buffer; batches are written strictly in input order, so the output is
@@ -77,7 +79,9 @@ struct Batch {
   std::vector<size_t> ends;       // end offset of each line in `text` (its padding follows)
   std::vector<uint64_t> numbers;  // 1-based input line numbers
   std::vector<bool> too_large;    // over the record limit: refused, its text not kept
-  std::vector<const ConvertedClaim*> converted;  // each line's claim of an X12 or FHIR input
+  // Each line's claim of an X12 or FHIR input (its json is in `text`), empty for NDJSON. Only
+  // the first ends.size() are the batch's: the rest are kept for their buffers.
+  std::vector<ConvertedClaim> converted;
   std::string output;
   std::string messages;  // stderr text for malformed lines
   Counts counts;
@@ -94,7 +98,6 @@ struct Batch {
     ends.clear();
     numbers.clear();
     too_large.clear();
-    converted.clear();
     counts = Counts();
     done = false;
   }
@@ -341,21 +344,19 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   if (options.explain)
     explainer = std::make_unique<Explainer>(*engine);
 
-  // X12 and FHIR inputs are read whole and converted; NDJSON is read as a stream.
+  // X12 and FHIR inputs are read whole and converted as they are decided; NDJSON is read as a
+  // stream.
   SniffedInput sniffed(*input, options.input_format);
-  ConvertedInput converted_input;
+  std::vector<std::string> problems;  // an X12 or FHIR input's envelope or document errors
   const bool converting = sniffed.format() != InputFormat::Ndjson;
+  InputText converting_text;
   if (converting) {
-    std::string text, why;
-    text.reserve(input_bytes);  // read whole: grown once rather than copied as it doubles
-    if (!ReadAll(sniffed.stream(), text, why)) {
+    std::string why;
+    if (!ReadRest(sniffed.stream(), input_bytes, converting_text, why)) {
       PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, why);
       return kExitIo;
     }
-    converted_input = ConvertClaims(sniffed.format(), text, input_name);
   }
-  size_t next_converted = 0;
-  const ConvertedClaim* converted = nullptr;  // the claim `line` holds, when converting
   // A progress bar only for a person watching a file being processed (as NDJSON: it counts the
   // bytes of the lines decided).
   Progress progress(err, options.progress && input_bytes > 0 && !converting && IsTerminal(err),
@@ -373,24 +374,30 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   const bool any_line = !converting && reader.Next(line);
   if (any_line && !line.truncated && StartsAsJsonArray(line.text))
     PrintPlain(err, diag::DiagCode::ClaimsNotNdjson, input_name);
-  bool first_pending = any_line;  // `line` holds the first line, not yet decided
-  auto next_line = [&] {
+  // Calls `each(line, converted)` for every line or converted claim in input order, until it
+  // returns false. `converted` is the claim `line` holds, null for NDJSON.
+  auto for_each_line = [&](auto&& each) {
     if (converting) {
-      if (next_converted >= converted_input.claims.size())
-        return false;
-      converted = &converted_input.claims[next_converted++];
-      line = NdjsonLine{converted->json, converted->line, converted->json.size() > kMaxRecordBytes};
-      return true;
+      problems = ReadClaims(sniffed.format(), converting_text.view(), input_name,
+                            [&](ConvertedClaim& claim) {
+                              const NdjsonLine converted_line{claim.json, claim.line,
+                                                              claim.json.size() > kMaxRecordBytes};
+                              return each(converted_line, &claim);
+                            });
+      return;
     }
-    if (first_pending) {
-      first_pending = false;
-      return true;
+    if (any_line && !each(line, static_cast<ConvertedClaim*>(nullptr)))
+      return;
+    while (reader.Next(line)) {
+      if (!each(line, static_cast<ConvertedClaim*>(nullptr)))
+        return;
     }
-    return reader.Next(line);
   };
   // With a history store a claim may read the lines of any earlier one of its patient: claims
-  // are decided one after another, in input order, whatever -j is.
-  if (options.jobs <= 1 || store) {
+  // are decided one after another, in input order, whatever -j is. Otherwise a converted input
+  // goes through the batches even with -j 1: its reader (this thread) converts the next claims
+  // while the one worker decides the last ones.
+  if ((options.jobs <= 1 && !converting) || store) {
     Session session(*engine);
     session.SetStrict(options.strict);
     if (store)
@@ -399,18 +406,19 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     evidence.explainer = explainer.get();
     Batch batch;
     const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
-    while (!writer.failed() && next_line()) {
-      Process(session, evidence, line, converted, input_name, batch, spill, fhir);
+    for_each_line([&](const NdjsonLine& next, const ConvertedClaim* converted) {
+      Process(session, evidence, next, converted, input_name, batch, spill, fhir);
       if (!session.history_failure().empty()) {
         history_failure = session.history_failure();
-        break;
+        return false;
       }
-      progress.Advance(line.text.size() + 1, [&] {
+      progress.Advance(next.text.size() + 1, [&] {
         return fmt::format("{} claims", total.claims + batch.counts.claims);
       });
       if (batch.output.size() > kSpillBytes)
         writer.Write(batch);
-    }
+      return !writer.failed();
+    });
     writer.Write(batch);
     total.Add(batch.counts);
     add_ignored(session);
@@ -430,7 +438,8 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       }
       writer.Write(batch);
     };
-    for (int w = 0; w < options.jobs; ++w) {
+    const int workers_wanted = std::max(options.jobs, 1);
+    for (int w = 0; w < workers_wanted; ++w) {
       workers.emplace_back([&] {
         Session session(*engine);
         session.SetStrict(options.strict);
@@ -455,8 +464,9 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
             const NdjsonLine in_place{
                 std::string_view(batch->text.data() + begin, batch->ends[i] - begin),
                 batch->numbers[i], batch->too_large[i]};
-            Process(session, evidence, in_place, batch->converted[i], input_name, *batch, spill,
-                    fhir);
+            const ConvertedClaim* converted =
+                batch->converted.empty() ? nullptr : &batch->converted[i];
+            Process(session, evidence, in_place, converted, input_name, *batch, spill, fhir);
             if (batch->output.size() > kSpillBytes)
               spill_when_turn(*batch);
             begin = batch->ends[i] + kJsonPadding;
@@ -513,24 +523,36 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       }
       // Write what is finished now rather than when the window is full, so a worker waiting to
       // spill is not kept waiting.
-      while (inflight.size() > static_cast<size_t>(options.jobs) * 2 || front_done())
+      while (inflight.size() > static_cast<size_t>(workers_wanted) * 2 || front_done())
         flush_front();
     };
-    while (!writer.failed() && next_line()) {
+    for_each_line([&](const NdjsonLine& next, const ConvertedClaim* converted) {
       // A line over the record limit is refused whatever it holds: it is not copied.
-      const bool too_large = line.truncated || line.text.size() > kMaxRecordBytes;
+      const bool too_large = next.truncated || next.text.size() > kMaxRecordBytes;
       if (!too_large)
-        current->text.append(line.text);
+        current->text.append(next.text);
       current->ends.push_back(current->text.size());
       current->text.append(kJsonPadding, ' ');  // what simdjson may read past the line's end
-      current->numbers.push_back(line.number);
+      current->numbers.push_back(next.number);
       current->too_large.push_back(too_large);
-      current->converted.push_back(converted);
-      progress.Advance(line.text.size() + 1,
+      if (converted) {
+        // Copied into a kept slot (its buffers reused), without the json the text holds.
+        const size_t i = current->ends.size() - 1;
+        if (current->converted.size() <= i)
+          current->converted.emplace_back();
+        ConvertedClaim& kept = current->converted[i];
+        kept.id = converted->id;
+        kept.where = converted->where;
+        kept.line = converted->line;
+        kept.error = converted->error;
+        kept.item_sequences = converted->item_sequences;
+      }
+      progress.Advance(next.text.size() + 1,
                        [&] { return fmt::format("{} claims", total.claims); });
       if (current->ends.size() >= kBatchLines || current->text.size() >= kBatchBytes)
         submit();
-    }
+      return !writer.failed();
+    });
     if (!current->ends.empty())
       submit();
     while (!inflight.empty())
@@ -564,7 +586,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   }
   const bool read_failed = reader.failed() || ReadFailed(*input);
   // Envelope and document errors: every claim before them is decided above.
-  PrintInputProblems(err, converted_input.problems);
+  PrintInputProblems(err, problems);
   if (read_failed) {
     // What was read before the failure is decided and written; the rest of the input is not.
     PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, ReadError(*input));
@@ -602,7 +624,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   }
   if (read_failed)
     return kExitIo;
-  if (!converted_input.problems.empty())
+  if (!problems.empty())
     return 1;
   // Some malformed records among decided claims are the input's business (their error records
   // are in the output); a run that decided nothing from records it read failed.

@@ -20,7 +20,9 @@ struct ConvertedInput {
   std::vector<std::string> problems;   // envelope or document errors, each located
 };
 
-// Every claim of `text` (a whole input in `format`, not Ndjson). `name` names it in messages.
+// Every claim of `text` (a whole input in `format`, not Ndjson), all held at once: for `explain`
+// and `convert`. `run` takes each claim from ReadClaims as it comes, so memory stays bounded by
+// its batches. `name` names the input in messages.
 ConvertedInput ConvertClaims(InputFormat format, std::string_view text, std::string_view name);
 
 // The record error (R0718) of a claim whose reader could not turn it into a record.

@@ -2,8 +2,8 @@
 // is fhir_claim.cpp's.
 #include "runtime/formats/fhir.h"
 
+#include <charconv>
 #include <cstddef>
-#include <memory>
 
 #include <fmt/format.h>
 
@@ -55,7 +55,15 @@ class Reader {
       claim.error.clear();
       claim.item_sequences.clear();
       claim.line = line;
-      claim.where = path.empty() ? (line ? fmt::format("line {}", line) : std::string(type)) : path;
+      if (!path.empty()) {
+        claim.where = path;
+      } else if (line) {
+        claim.where = "line ";
+        char digits[24];
+        claim.where.append(digits, std::to_chars(digits, digits + sizeof digits, line).ptr);
+      } else {
+        claim.where = type;
+      }
       fhir::MapClaim(resource, path, index, claim);
       return sink_(claim);
     }
@@ -100,9 +108,10 @@ class Reader {
 
   // NDJSON: one resource a line. Referenced resources anywhere in the input are found first.
   void Lines(std::string_view text) {
-    // The referenced resources' documents must outlive every claim's mapping: one parser each.
-    std::vector<std::unique_ptr<simdjson::dom::parser>> kept;
-    ResourceIndex index;
+    // The referenced resources must outlive every claim's mapping. They are gathered into one
+    // JSON array parsed by one parser (a parser per resource would hold its buffers each).
+    simdjson::dom::parser check;  // each line alone first: one bad line is skipped, as before
+    std::string referenced_lines = "[";
     ForEachLine(text, [&](std::string_view line, uint64_t) {
       const size_t at = line.find("\"resourceType\"");
       if (at == std::string_view::npos)
@@ -115,14 +124,23 @@ class Reader {
       }
       if (!referenced)
         return true;
-      auto parser = std::make_unique<simdjson::dom::parser>();
       Element doc;
-      if (parser->parse(line.data(), line.size()).get(doc) == simdjson::SUCCESS) {
-        Index(doc, "", index);
-        kept.push_back(std::move(parser));
+      if (check.parse(line.data(), line.size()).get(doc) == simdjson::SUCCESS) {
+        if (referenced_lines.size() > 1)
+          referenced_lines += ',';
+        referenced_lines += line;
       }
       return true;
     });
+    referenced_lines += ']';
+    simdjson::dom::parser kept;
+    ResourceIndex index;
+    simdjson::dom::array referenced;
+    if (referenced_lines.size() > 2 &&
+        kept.parse(referenced_lines).get(referenced) == simdjson::SUCCESS) {
+      for (Element doc : referenced)
+        Index(doc, "", index);
+    }
     simdjson::dom::parser parser;
     const char* const end = text.data() + text.size();
     ForEachLine(text, [&](std::string_view line, uint64_t number) {

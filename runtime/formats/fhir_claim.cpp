@@ -416,16 +416,22 @@ class ClaimMapper {
     if (p.empty())
       return;
     std::string& j = out_.json;
-    j += fmt::format(",\"{}\":{{", field);
-    if (!p.npi.empty())
-      j += fmt::format("\"npi\":\"{}\"", p.npi);
-    else {
+    j += ",\"";
+    j += field;
+    j += "\":{";
+    if (!p.npi.empty()) {
+      j += "\"npi\":\"";
+      j += p.npi;
+      j += '"';
+    } else {
       j += "\"unread_npi\":";
       AppendJsonString(j, p.unread_npi);
     }
-    if (!p.taxonomy.empty())
-      j += fmt::format(",\"taxonomy\":\"{}\"", p.taxonomy);
-    else if (!p.unread_taxonomy.empty()) {
+    if (!p.taxonomy.empty()) {
+      j += ",\"taxonomy\":\"";
+      j += p.taxonomy;
+      j += '"';
+    } else if (!p.unread_taxonomy.empty()) {
       j += ",\"unread_taxonomy\":";
       AppendJsonString(j, p.unread_taxonomy);
     }
@@ -591,7 +597,12 @@ class ClaimMapper {
     if (!std::isfinite(value) || value < 0 || std::fabs(value * 100 - cents) > 1e-6 || cents > 9e15)
       return false;
     const auto c = static_cast<int64_t>(cents);
-    text = fmt::format("{}.{:02}", c / 100, c % 100);
+    // "{}.{:02}" of the cents, without a format call per amount.
+    text.clear();
+    AppendInt(text, c / 100);
+    text += '.';
+    text += static_cast<char>('0' + c % 100 / 10);
+    text += static_cast<char>('0' + c % 10);
     return true;
   }
 
@@ -618,7 +629,10 @@ class ClaimMapper {
     for (Element item : *items) {
       if (i)
         j += ',';
-      if (!Item(item, fmt::format("item[{}]", i)))
+      std::string at = "item[";
+      AppendInt(at, static_cast<int64_t>(i));
+      at += ']';
+      if (!Item(item, at))
         return false;
       ++i;
     }
@@ -813,18 +827,25 @@ class ClaimMapper {
         }
       }
     }
-    if (!charge.empty())
-      j += fmt::format(",\"charge\":{}", charge);
-    if (!allowed.empty())
-      j += fmt::format(",\"allowed\":{}", allowed);
+    if (!charge.empty()) {
+      j += ",\"charge\":";
+      j += charge;
+    }
+    if (!allowed.empty()) {
+      j += ",\"allowed\":";
+      j += allowed;
+    }
 
     if (const auto& revenue = f[kRevenue]) {
       std::string_view code_text;
       if (!Code(*revenue, at, "revenue", SIZE_MAX, CodeSystem::Revenue, System::Revenue, code_text,
                 unread))
         return false;
-      if (!code_text.empty())
-        j += fmt::format(",\"revenue_code\":\"{}\"", code_text);
+      if (!code_text.empty()) {
+        j += ",\"revenue_code\":\"";
+        j += code_text;
+        j += '"';
+      }
     }
 
     if (!Drug(f[kDetail], *product, at, unread))
@@ -914,8 +935,11 @@ class ClaimMapper {
 
   bool Finish() {
     std::string& j = out_.json;
-    if (!claim_pos_.empty())
-      j += fmt::format(",\"place_of_service\":\"{}\"", claim_pos_);
+    if (!claim_pos_.empty()) {
+      j += ",\"place_of_service\":\"";
+      j += claim_pos_;
+      j += '"';
+    }
     if (!unread_.empty()) {
       j += ",\"unread_codings\":[";
       for (size_t u = 0; u < unread_.size(); ++u) {

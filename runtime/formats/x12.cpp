@@ -6,6 +6,8 @@
 // A problem inside a claim makes that claim an error located by its segment; a problem in an
 // envelope is returned once every claim before it has gone to the sink. Segments the mapping
 // does not name are skipped (addresses, payers, other-payer loops, adjudication).
+#include <charconv>
+#include <cstring>
 #include <optional>
 
 #include "runtime/formats/claim_source.h"
@@ -82,15 +84,33 @@ std::optional<std::string> WholeJson(std::string_view text) {
 std::optional<std::string> D8Date(std::string_view text) {
   if (text.size() != 8 || !AllDigits(text))
     return std::nullopt;
-  return std::string(text.substr(0, 4)) + "-" + std::string(text.substr(4, 2)) + "-" +
-         std::string(text.substr(6, 2));
+  std::string date(10, '-');  // fits the string's own buffer: no allocation
+  std::memcpy(date.data(), text.data(), 4);
+  std::memcpy(date.data() + 5, text.data() + 4, 2);
+  std::memcpy(date.data() + 8, text.data() + 6, 2);
+  return date;
 }
 
 // An ICD-10-CM code as HI writes it (E1165) with its dot (E11.65).
 std::string WithDot(std::string_view code) {
   if (code.size() <= 3 || code.find('.') != std::string_view::npos)
     return std::string(code);
-  return std::string(code.substr(0, 3)) + "." + std::string(code.substr(3));
+  std::string dotted;
+  dotted.reserve(code.size() + 1);
+  dotted.append(code.data(), 3);
+  dotted += '.';
+  dotted.append(code.data() + 3, code.size() - 3);
+  return dotted;
+}
+
+// A segment id of up to three bytes as one number (its length in the top byte); 0 for longer.
+constexpr uint32_t IdCode(std::string_view id) {
+  if (id.size() > 3)
+    return 0;
+  uint32_t code = static_cast<uint32_t>(id.size()) << 24;
+  for (size_t i = 0; i < id.size(); ++i)
+    code |= static_cast<uint32_t>(static_cast<unsigned char>(id[i])) << (8 * i);
+  return code;
 }
 
 std::string Quote(std::string_view text) {
@@ -150,17 +170,42 @@ class Reader {
   // "ISA 000000905, GS 1, ST 0001, segment 17 (SV1)".
   std::string Where(const X12Segment& segment) const {
     std::string where;
-    if (env_.in_isa)
-      where += "ISA " + env_.isa + ", ";
-    if (env_.in_gs)
-      where += "GS " + env_.gs + ", ";
-    if (env_.in_st)
-      where += "ST " + env_.st + ", segment " + std::to_string(env_.segments);
-    else
-      where += "segment " + std::to_string(env_.outside) + " of the interchange";
+    AppendWhere(segment, where);
+    return where;
+  }
+
+  // The same, appended to `where` (every claim's location: no temporary strings).
+  void AppendWhere(const X12Segment& segment, std::string& where) const {
+    auto number = [&](uint64_t n) {
+      char digits[24];
+      const auto result = std::to_chars(digits, digits + sizeof digits, n);
+      where.append(digits, result.ptr);
+    };
+    if (env_.in_isa) {
+      where += "ISA ";
+      where += env_.isa;
+      where += ", ";
+    }
+    if (env_.in_gs) {
+      where += "GS ";
+      where += env_.gs;
+      where += ", ";
+    }
+    if (env_.in_st) {
+      where += "ST ";
+      where += env_.st;
+      where += ", segment ";
+      number(env_.segments);
+    } else {
+      where += "segment ";
+      number(env_.outside);
+      where += " of the interchange";
+    }
     if (segment.id().empty())
-      return where;
-    return where + " (" + std::string(segment.id().substr(0, 8)) + ")";
+      return;
+    where += " (";
+    where += segment.id().substr(0, 8);
+    where += ')';
   }
 
   void Envelope(uint64_t line, const std::string& message) {
@@ -173,21 +218,22 @@ class Reader {
 
   void Segment(const X12Segment& s) {
     const std::string_view id = s.id();
+    const uint32_t code = IdCode(id);  // compared as one number, not as text
     if (env_.in_st)
       ++env_.segments;
     else
       ++env_.outside;
-    if (id == "ISA")
+    if (code == IdCode("ISA"))
       return Isa(s);
-    if (id == "IEA")
+    if (code == IdCode("IEA"))
       return Iea(s);
-    if (id == "GS")
+    if (code == IdCode("GS"))
       return Gs(s);
-    if (id == "GE")
+    if (code == IdCode("GE"))
       return Ge(s);
-    if (id == "ST")
+    if (code == IdCode("ST"))
       return St(s);
-    if (id == "SE")
+    if (code == IdCode("SE"))
       return Se(s);
     if (!env_.in_st) {
       Envelope(s, "a segment outside any transaction set (ST ... SE); skipped");
@@ -199,38 +245,38 @@ class Reader {
       Taint(s, Quote(s.text.substr(0, 24)) + " does not start with a segment id");
       return;
     }
-    if (id == "HL")
+    if (code == IdCode("HL"))
       return Hl(s);
-    if (id == "CLM")
+    if (code == IdCode("CLM"))
       return Clm(s);
     if (claim_ && !claim_error_.empty())
       return;  // the claim is already refused: the rest of it is skipped
     std::optional<Problem> problem;
-    if (id == "NM1")
+    if (code == IdCode("NM1"))
       problem = Nm1(s);
-    else if (id == "PRV")
+    else if (code == IdCode("PRV"))
       problem = Prv(s);
-    else if (id == "DMG")
+    else if (code == IdCode("DMG"))
       problem = Dmg(s);
-    else if (id == "SBR")
+    else if (code == IdCode("SBR"))
       problem = Sbr();
-    else if (claim_ && id == "HI")
+    else if (claim_ && code == IdCode("HI"))
       problem = Hi(s);
-    else if (claim_ && id == "LX")
+    else if (claim_ && code == IdCode("LX"))
       problem = Lx(s);
-    else if (claim_ && id == "SV1")
+    else if (claim_ && code == IdCode("SV1"))
       problem = Sv1(s);
-    else if (claim_ && id == "SV2")
+    else if (claim_ && code == IdCode("SV2"))
       problem = Sv2(s);
-    else if (claim_ && id == "DTP")
+    else if (claim_ && code == IdCode("DTP"))
       problem = Dtp(s);
-    else if (claim_ && id == "LIN")
+    else if (claim_ && code == IdCode("LIN"))
       problem = Lin(s);
-    else if (claim_ && id == "CTP")
+    else if (claim_ && code == IdCode("CTP"))
       problem = Ctp(s);
-    else if (claim_ && id == "REF" && loop_ == Loop::Claim && s.Element(1) == "F8")
+    else if (claim_ && code == IdCode("REF") && loop_ == Loop::Claim && s.Element(1) == "F8")
       claim_->original_id = std::string(s.Element(2));  // the claim a 7 or 8 replaces or voids
-    else if (claim_ && id == "SVD")
+    else if (claim_ && code == IdCode("SVD"))
       loop_ = Loop::OtherPayer;  // 2430 line adjudication: nothing of it is read
     if (problem)
       Fail(s, problem->message);
@@ -413,10 +459,12 @@ class Reader {
 
   void Clm(const X12Segment& s) {
     Flush();
-    claim_.emplace();
-    claim_->lines = std::move(spare_lines_);  // empty, with the capacity of earlier claims
+    // One claim object for the whole input: its strings and vectors keep their capacity.
+    claim_ = &claim_storage_;
+    Clear(*claim_);
     claim_error_.clear();
-    claim_where_ = Where(s);
+    claim_where_.clear();
+    AppendWhere(s, claim_where_);
     claim_line_ = s.line;
     loop_ = Loop::Claim;
     X12Claim& claim = *claim_;
@@ -435,8 +483,7 @@ class Reader {
       return;
     if (claim.id.empty())
       return Fail(s, "CLM01 (the claim id) is empty");
-    const std::vector<std::string_view> clm05 =
-        X12Components(s.Element(5), tokens_.delimiters().component);
+    const std::vector<std::string_view>& clm05 = Components(s.Element(5));
     const std::string_view facility = clm05[0];
     const std::string_view frequency = clm05.size() > 2 ? clm05[2] : std::string_view();
     if (frequency == "1")
@@ -462,24 +509,56 @@ class Reader {
       claim_error_ = Where(s) + ": " + message;
   }
 
+  static void Clear(X12Provider& provider) {
+    provider.npi.clear();
+    provider.taxonomy.clear();
+  }
+
+  static void Clear(X12Claim& claim) {
+    claim.id.clear();
+    claim.institutional = false;
+    claim.place_of_service.clear();
+    claim.bill_type.clear();
+    claim.frequency.clear();
+    claim.original_id.clear();
+    claim.statement_date.clear();
+    claim.patient.id.clear();
+    claim.patient.birth_date.clear();
+    claim.patient.sex.clear();
+    for (X12Provider* provider :
+         {&claim.billing, &claim.rendering, &claim.referring, &claim.ordering})
+      Clear(*provider);
+    claim.diagnoses.clear();
+    claim.lines.clear();
+  }
+
   void Flush() {
     if (!claim_)
       return;
-    ConvertedClaim out;
+    // Reused from one claim to the next (the sink may move from it).
+    ConvertedClaim& out = converted_;
     out.id = claim_->id;
     out.where = claim_where_;
     out.line = claim_line_;
+    out.json.clear();
+    out.error.clear();
+    out.item_sequences.clear();
     if (claim_error_.empty())
-      out.json = X12ClaimJson(*claim_);
+      AppendX12ClaimJson(*claim_, out.json);
     else
       out.error = claim_error_;
-    claim_->lines.clear();
-    spare_lines_ = std::move(claim_->lines);
-    claim_.reset();
+    claim_ = nullptr;
     claim_error_.clear();
     loop_ = Loop::OtherPayer;  // until the next HL or CLM, segments belong to no claim
     if (!sink_(out))
       stopped_ = true;
+  }
+
+  // The components of a composite element (X12Components), in a vector reused by every call:
+  // valid until the next call.
+  const std::vector<std::string_view>& Components(std::string_view element) {
+    X12Components(element, tokens_.delimiters().component, parts_);
+    return parts_;
   }
 
   X12Line* CurrentLine() { return claim_->lines.empty() ? nullptr : &claim_->lines.back(); }
@@ -564,25 +643,27 @@ class Reader {
   std::optional<Problem> Hi(const X12Segment& s) {
     if (loop_ != Loop::Claim)
       return std::nullopt;
-    const char component = tokens_.delimiters().component;
     for (size_t i = 1; i < s.elements.size(); ++i) {
       if (s.elements[i].empty())
         continue;
-      const std::vector<std::string_view> parts = X12Components(s.elements[i], component);
+      const std::vector<std::string_view>& parts = Components(s.elements[i]);
       const std::string_view qualifier = parts[0];
-      const std::string element = "HI" + std::string(i < 10 ? "0" : "") + std::to_string(i);
+      // "HI01": built only for a message.
+      const auto element = [i] {
+        return "HI" + std::string(i < 10 ? "0" : "") + std::to_string(i);
+      };
       if (qualifier == "BK" || qualifier == "BF" || qualifier == "BJ" || qualifier == "BN" ||
           qualifier == "PR") {
-        return Problem{element + " qualifier " + Quote(qualifier) +
+        return Problem{element() + " qualifier " + Quote(qualifier) +
                        " marks an ICD-9-CM code; Warrant reads ICD-10-CM diagnoses (ABK, ABF)"};
       }
       if (qualifier != "ABK" && qualifier != "ABF")
         continue;  // admitting, reason for visit, external cause, codes of other kinds
       if (parts.size() < 2 || parts[1].empty())
-        return Problem{element + " " + Quote(s.elements[i]) + " has no diagnosis code after " +
+        return Problem{element() + " " + Quote(s.elements[i]) + " has no diagnosis code after " +
                        Quote(qualifier)};
       if (qualifier == "ABK" && !claim_->diagnoses.empty())
-        return Problem{element + ": a principal diagnosis (ABK) after other diagnoses"};
+        return Problem{element() + ": a principal diagnosis (ABK) after other diagnoses"};
       claim_->diagnoses.push_back(WithDot(parts[1]));
     }
     return std::nullopt;
@@ -602,8 +683,7 @@ class Reader {
   // HC:code:mod1..mod4 into the line.
   std::optional<Problem> Procedure(const std::string& element, std::string_view value,
                                    X12Line& line) {
-    const std::vector<std::string_view> parts =
-        X12Components(value, tokens_.delimiters().component);
+    const std::vector<std::string_view>& parts = Components(value);
     if (parts[0] != "HC")
       return Problem{element + " qualifier " + Quote(parts[0]) +
                      " is not HC (HCPCS or CPT); Warrant decides HCPCS procedure codes"};
@@ -652,8 +732,7 @@ class Reader {
     if (auto problem = Amounts(s, 2, *line))
       return problem;
     line->place_of_service = std::string(s.Element(5));
-    for (const std::string_view pointer :
-         X12Components(s.Element(7), tokens_.delimiters().component)) {
+    for (const std::string_view pointer : Components(s.Element(7))) {
       if (pointer.empty())
         continue;
       if (!AllDigits(pointer) || pointer.size() > 2)
@@ -719,7 +798,7 @@ class Reader {
     if (!quantity)
       return Problem{"CTP04 (the drug quantity) " + Quote(s.Element(4)) + " is not a number"};
     line->drug_quantity = *quantity;
-    line->drug_unit = std::string(X12Components(s.Element(5), tokens_.delimiters().component)[0]);
+    line->drug_unit = std::string(Components(s.Element(5))[0]);
     return std::nullopt;
   }
 
@@ -738,8 +817,10 @@ class Reader {
   bool has_patient_ = false;
   Loop loop_ = Loop::Header;
 
-  std::optional<X12Claim> claim_;
-  std::vector<X12Line> spare_lines_;
+  X12Claim* claim_ = nullptr;  // the claim being read (claim_storage_), null between claims
+  X12Claim claim_storage_;
+  ConvertedClaim converted_;
+  std::vector<std::string_view> parts_;  // Components()
   std::string claim_error_;
   std::string claim_where_;
   uint64_t claim_line_ = 0;

@@ -1,16 +1,21 @@
 #include "runtime/formats/x12_claim.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace warrant {
 namespace {
 
-void AppendString(std::string& out, std::string_view text) {
-  out += '"';
-  size_t run = 0;  // the start of the bytes not yet appended: most values need no escape
+// Whether a byte must be escaped in a JSON string.
+constexpr bool NeedsEscape(char c) {
+  return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+}
+
+void AppendEscaped(std::string& out, std::string_view text) {
+  size_t run = 0;  // the start of the bytes not yet appended
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20)
+    if (!NeedsEscape(c))
       continue;
     out.append(text.data() + run, i - run);
     run = i + 1;
@@ -24,6 +29,24 @@ void AppendString(std::string& out, std::string_view text) {
     }
   }
   out.append(text.data() + run, text.size() - run);
+}
+
+void AppendString(std::string& out, std::string_view text) {
+  // Most values need no escape: checked first, then appended in one piece with their quotes.
+  bool plain = true;
+  for (const char c : text)
+    plain = plain && !NeedsEscape(c);
+  char quoted[64];
+  if (plain && text.size() + 2 <= sizeof quoted) {
+    // One append of the quoted value, built on the stack.
+    quoted[0] = '"';
+    std::memcpy(quoted + 1, text.data(), text.size());
+    quoted[text.size() + 1] = '"';
+    out.append(quoted, text.size() + 2);
+    return;
+  }
+  out += '"';
+  AppendEscaped(out, text);
   out += '"';
 }
 
@@ -65,12 +88,19 @@ class ObjectWriter {
     out_ += ']';
   }
 
+  // `key` is one of this file's literals: plain text, never escaped.
   void Key(std::string_view key) {
+    char quoted[40];  // the longest key is "referring_provider"
+    char* p = quoted;
     if (!first_)
-      out_ += ',';
+      *p++ = ',';
     first_ = false;
-    AppendString(out_, key);
-    out_ += ':';
+    *p++ = '"';
+    std::memcpy(p, key.data(), key.size());
+    p += key.size();
+    *p++ = '"';
+    *p++ = ':';
+    out_.append(quoted, static_cast<size_t>(p - quoted));
   }
 
   std::string& out() { return out_; }
@@ -114,6 +144,11 @@ void AppendLine(std::string& out, const X12Line& line) {
 std::string X12ClaimJson(const X12Claim& claim) {
   std::string out;
   out.reserve(256 + 160 * claim.lines.size());
+  AppendX12ClaimJson(claim, out);
+  return out;
+}
+
+void AppendX12ClaimJson(const X12Claim& claim, std::string& out) {
   {
     ObjectWriter object(out);
     object.String("id", claim.id);
@@ -149,7 +184,6 @@ std::string X12ClaimJson(const X12Claim& claim) {
     }
     out += ']';
   }
-  return out;
 }
 
 }  // namespace warrant

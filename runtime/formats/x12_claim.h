@@ -51,5 +51,7 @@ struct X12Claim {
 
 // The claim as one line of Warrant JSON (docs/language.md §9).
 std::string X12ClaimJson(const X12Claim& claim);
+// The same, appended to `out`.
+void AppendX12ClaimJson(const X12Claim& claim, std::string& out);
 
 }  // namespace warrant

@@ -1,6 +1,7 @@
 #include "runtime/formats/x12_segments.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace warrant {
 namespace {
@@ -25,12 +26,18 @@ constexpr bool IsBlank(char c) {
 
 std::vector<std::string_view> X12Components(std::string_view element, char component) {
   std::vector<std::string_view> parts;
+  X12Components(element, component, parts);
+  return parts;
+}
+
+void X12Components(std::string_view element, char component, std::vector<std::string_view>& parts) {
+  parts.clear();
   size_t begin = 0;
   for (;;) {
     const size_t end = element.find(component, begin);
     parts.push_back(element.substr(begin, end == std::string_view::npos ? end : end - begin));
     if (end == std::string_view::npos)
-      return parts;
+      return;
     begin = end + 1;
   }
 }
@@ -48,9 +55,16 @@ X12Tokenizer::X12Tokenizer(std::string_view text) : text_(text) {
 
 void X12Tokenizer::AdvanceTo(size_t pos) {
   pos = std::min(pos, text_.size());
-  line_ +=
-      static_cast<uint64_t>(std::count(text_.begin() + static_cast<std::ptrdiff_t>(pos_),
-                                       text_.begin() + static_cast<std::ptrdiff_t>(pos), '\n'));
+  // Line breaks inside a segment are rare: memchr skips to each one.
+  const char* p = text_.data() + pos_;
+  const char* const end = text_.data() + pos;
+  while (p < end) {
+    p = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+    if (p == nullptr)
+      break;
+    ++line_;
+    ++p;
+  }
   pos_ = pos;
 }
 
@@ -118,10 +132,11 @@ bool X12Tokenizer::Next(X12Segment& out) {
   if (!error_.empty())
     return false;
   // Blanks between segments are layout (a terminator that is itself a line break included).
-  size_t start = pos_;
-  while (start < text_.size() && IsBlank(text_[start]))
-    ++start;
-  AdvanceTo(start);
+  while (pos_ < text_.size() && IsBlank(text_[pos_])) {
+    if (text_[pos_] == '\n')
+      ++line_;
+    ++pos_;
+  }
   if (pos_ >= text_.size())
     return false;
   if (text_.substr(pos_, 3) == "ISA" && pos_ + 3 < text_.size() && !IsAlnum(text_[pos_ + 3])) {
@@ -141,15 +156,18 @@ bool X12Tokenizer::Next(X12Segment& out) {
   out.text = segment;
   out.line = line_;
   out.elements.clear();
-  size_t begin = 0;
-  for (;;) {
-    const size_t sep = segment.find(delimiters_.element, begin);
-    out.elements.push_back(
-        segment.substr(begin, sep == std::string_view::npos ? sep : sep - begin));
-    if (sep == std::string_view::npos)
-      break;
-    begin = sep + 1;
+  // Elements are short: one pass over the bytes beats a memchr call per element.
+  const char separator = delimiters_.element;
+  const char* const first = segment.data();
+  const char* begin = first;
+  const char* const stop = first + segment.size();
+  for (const char* p = first; p < stop; ++p) {
+    if (*p == separator) {
+      out.elements.emplace_back(begin, static_cast<size_t>(p - begin));
+      begin = p + 1;
+    }
   }
+  out.elements.emplace_back(begin, static_cast<size_t>(stop - begin));
   AdvanceTo(end + 1);
   return true;
 }

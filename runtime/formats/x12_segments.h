@@ -37,6 +37,8 @@ struct X12Segment {
 
 // The components of a composite element ("HC:99213:25" -> HC, 99213, 25).
 std::vector<std::string_view> X12Components(std::string_view element, char component);
+// The same into `parts` (cleared first), which keeps its capacity from call to call.
+void X12Components(std::string_view element, char component, std::vector<std::string_view>& parts);
 
 // Whether `id` is written as a segment id: a capital letter then one or two capitals or digits.
 bool IsX12SegmentId(std::string_view id);

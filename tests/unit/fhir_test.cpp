@@ -259,6 +259,25 @@ TEST_CASE("fhir: NDJSON of resources, Patients found on any line", "[fhir]") {
   CHECK(r.claims[2].error == "line 5: not a FHIR resource: an object without a resourceType");
 }
 
+TEST_CASE("fhir: NDJSON, a broken Patient line does not hide the others", "[fhir]") {
+  // The referenced resources are parsed together: a line that is not JSON must stay out of them.
+  const std::string claim =
+      R"({"resourceType":"Claim","id":"N2","patient":{"reference":"Patient/p9"},)"
+      R"("billablePeriod":{"start":"2025-03-01"},"item":[{"sequence":1,)"
+      R"("productOrService":{"coding":[{"system":"http://www.ama-assn.org/go/cpt","code":"82270"}]}}]})";
+  const std::string text =
+      claim + "\n" + R"({"resourceType":"Patient","id":"p9","birthDate":"1999-09-09",)" + "\n" +
+      R"({"resourceType":"Organization","id":"o1"})" + "\n" +
+      R"({"resourceType":"Patient","id":"p9","birthDate":"1960-01-31","gender":"female"})" + "\n";
+  const Read r = ReadAll(text, "bulk.ndjson");
+  CHECK(r.problems.empty());
+  REQUIRE(r.claims.size() == 2);
+  CHECK(r.claims[1].error.starts_with("line 2: not JSON"));
+  CHECK(r.claims[0].json ==
+        R"({"id":"N2","patient":{"id":"p9","birth_date":"1960-01-31","sex":"F"},)"
+        R"("service_date":"2025-03-01","lines":[{"code":"82270"}]})");
+}
+
 TEST_CASE("fhir: the sink can stop the reader", "[fhir]") {
   const std::string bundle =
       fmt::format(R"({{"resourceType":"Bundle","entry":[{{"resource":{}}},{{"resource":{}}}]}})",
