@@ -194,3 +194,19 @@ TEST_CASE("x12: envelope errors come after every claim before them", "[x12]") {
         "in.837:16: ISA 000000001, GS 1, ST 0001, segment 14 (SE): SE01 says `15` segments, "
         "the transaction set has 14 (ST and SE included)");
 }
+
+TEST_CASE("x12: what one claim says is not carried into the next", "[x12]") {
+  // The reader reuses its claim from CLM to CLM: a replacement's REF*F8 must not reach the
+  // original after it.
+  std::vector<std::string> claims = {
+      "CLM*R1*25***11:B:7*Y*A*Y*Y", "REF*F8*C0",          "HI*ABK:Z1211", "LX*1",
+      "SV1*HC:G0328*25*UN*1",       "DTP*472*D8*20250310"};
+  claims.insert(claims.end(), kClaim.begin(), kClaim.end());
+  const Read read = ReadAll(Professional(claims));
+  CHECK(read.problems.empty());
+  REQUIRE(read.claims.size() == 2);
+  CHECK(read.claims[0].json.find(R"("frequency":"replacement")") != std::string::npos);
+  CHECK(read.claims[0].json.find(R"("original_id":"C0")") != std::string::npos);
+  CHECK(read.claims[1].json.find(R"("frequency":"original")") != std::string::npos);
+  CHECK(read.claims[1].json.find("original_id") == std::string::npos);
+}
