@@ -61,11 +61,11 @@ struct Options {
   bool access_log = true;                 // --no-access-log turns it off
 
   // report and diff
-  std::string pack;                      // report --pack PACK: policy titles and citations
-  std::string claims;                    // report --claims FILE: the claims, for dates
-  int top = 10;                          // report --top N: rows per table in text and HTML
-  int examples = 3;                      // diff --examples N: claim ids per transition
-  bool explain_examples = false;         // diff --explain-examples
+  std::string pack;               // report --pack PACK: policy titles and citations
+  std::string claims;             // report --claims FILE: the claims, for dates
+  int top = 10;                   // report --top N: rows per table in text and HTML
+  int examples = 3;               // diff --examples N: claim ids per transition
+  bool explain_examples = false;  // diff --explain-examples
 
   // Colour on standard output / standard error: set by the driver for a terminal only
   // (terminal.h), never for the string streams of tests.
