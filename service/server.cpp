@@ -414,6 +414,10 @@ int Serve(const ServeConfig& config, const PackLoader& load, std::ostream& log) 
   done.store(true);
   pthread_kill(signal_thread.native_handle(), SIGTERM);  // wakes its sigwait
   signal_thread.join();
+  // A signal repeated during shutdown (a supervisor sending SIGTERM again) is consumed here
+  // rather than delivered by its default action once the old mask is back.
+  for (const timespec now{0, 0}; sigtimedwait(&signals.set(), nullptr, &now) > 0;) {
+  }
   if (!stopping.load() || !listened) {
     say("the server stopped unexpectedly");
     return 1;
