@@ -13,7 +13,7 @@ string(REPLACE "," ";" sanitizers "${SANITIZE}")
 foreach(sanitizer IN LISTS sanitizers)
   list(APPEND sanitize_flags -fsanitize=${sanitizer})
 endforeach()
-string(JOIN " " sanitize_link "${sanitize_flags}")
+string(JOIN " " sanitize_link ${sanitize_flags})  # one string: "-fsanitize=a -fsanitize=b"
 
 function(run_step name)
   execute_process(COMMAND ${ARGN} WORKING_DIRECTORY ${WORK}
