@@ -24,11 +24,13 @@ constexpr size_t kHashedFrom = 50;
 
 const std::vector<uint8_t>& ExamplePack() {
   static const std::vector<uint8_t> bytes = [] {
-    // examples/payer declares a code system, so observation codes `acme_lab|...` decode.
+    // examples/payer declares a code system, so observation codes `acme_lab|...` decode;
+    // tests/fuzz/schema extends every base record, so claims of an extended schema do too.
     auto c = Compile({std::string(WARRANT_SOURCE_DIR) + "/examples/medicare",
-                      std::string(WARRANT_SOURCE_DIR) + "/examples/payer"});
+                      std::string(WARRANT_SOURCE_DIR) + "/examples/payer",
+                      std::string(WARRANT_SOURCE_DIR) + "/tests/fuzz/schema"});
     if (!c->ok)
-      Die("examples/medicare and examples/payer do not compile");
+      Die("examples/medicare, examples/payer and tests/fuzz/schema do not compile");
     return WritePack(c->program);
   }();
   return bytes;
