@@ -100,6 +100,19 @@ bool ReadRest(std::istream& in, size_t size_hint, InputText& text, std::string& 
   return true;
 }
 
+std::istream* OpenInput(std::string& name, std::istream& in, InputFile& file, std::ostream& err) {
+  if (name == "-") {
+    name = "<stdin>";
+    return &in;
+  }
+  std::string why;
+  if (!file.Open(name, why)) {
+    PrintPlain(err, diag::DiagCode::CannotReadFile, name, why);
+    return nullptr;
+  }
+  return &file.stream();
+}
+
 InputFormat ChooseFormat(const std::string& forced, std::string_view text) {
   if (const std::optional<InputFormat> named = InputFormatNamed(forced))
     return *named;

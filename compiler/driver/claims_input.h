@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "compiler/driver/file_io.h"
 #include "runtime/formats/claim_source.h"
 
 namespace warrant::driver {
@@ -52,6 +53,11 @@ struct InputText {
 // Reads the rest of `in` into `text`, straight into its buffer (sized from `size_hint`, the
 // input's size when known, else 0) rather than through a chunk. False: `why` says why.
 bool ReadRest(std::istream& in, size_t size_hint, InputText& text, std::string& why);
+
+// The stream of input `name`: standard input `in` for "-" (`name` renamed "<stdin>" for
+// messages), else `file` opened on it. Null after printing E0001 with the system's reason (exit
+// kExitIo).
+std::istream* OpenInput(std::string& name, std::istream& in, InputFile& file, std::ostream& err);
 
 // The format `forced` names, or the one `text` starts as.
 InputFormat ChooseFormat(const std::string& forced, std::string_view text);

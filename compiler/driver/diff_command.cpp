@@ -3,6 +3,7 @@
 // nothing changes, 1 when something does, so a release can be gated on it.
 #include <fmt/format.h>
 
+#include "compiler/driver/claims_input.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/diff_render.h"
 #include "compiler/driver/file_io.h"
@@ -39,17 +40,9 @@ int RunDiff(const Options& options, std::istream& in, std::ostream& out, std::os
   if (options.inputs.size() > 2) {
     impact.input = options.inputs[2];
     InputFile file;
-    std::istream* input = &in;
-    if (impact.input == "-") {
-      impact.input = "<stdin>";
-    } else {
-      std::string why;
-      if (!file.Open(impact.input, why)) {
-        PrintPlain(err, diag::DiagCode::CannotReadFile, impact.input, why);
-        return kExitIo;
-      }
-      input = &file.stream();
-    }
+    std::istream* input = OpenInput(impact.input, in, file, err);
+    if (input == nullptr)
+      return kExitIo;
     ImpactOptions measure;
     measure.examples = static_cast<size_t>(options.examples);
     measure.keep_claims = options.explain_examples;

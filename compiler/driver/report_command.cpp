@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "compiler/driver/claims_input.h"
 #include "compiler/driver/commands.h"
 #include "compiler/driver/file_io.h"
 #include "compiler/driver/report_data.h"
@@ -103,17 +104,9 @@ int RunReport(const Options& options, std::istream& in, std::ostream& out, std::
   }
   data.input = options.inputs[0];
   InputFile file;
-  std::istream* input = &in;
-  if (data.input == "-") {
-    data.input = "<stdin>";
-  } else {
-    std::string why;
-    if (!file.Open(data.input, why)) {
-      PrintPlain(err, diag::DiagCode::CannotReadFile, data.input, why);
-      return kExitIo;
-    }
-    input = &file.stream();
-  }
+  std::istream* input = OpenInput(data.input, in, file, err);
+  if (input == nullptr)
+    return kExitIo;
 
   InputFile claims_file;
   std::unique_ptr<ClaimDates> dates;
