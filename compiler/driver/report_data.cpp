@@ -115,4 +115,20 @@ std::vector<Decision> DecisionColumns(const std::vector<TallyRow>& rows) {
   return columns;
 }
 
+ShownRows TopRows(const std::vector<TallyRow>& rows, size_t top, ReportTable table) {
+  ShownRows shown;
+  size_t keys = 0;
+  for (const TallyRow& row : rows) {
+    if (keys == top && row.key != kOtherKey && table != ReportTable::Decision) {
+      ++shown.rest_keys;
+      shown.rest_lines += row.lines;
+      continue;
+    }
+    if (row.key != kOtherKey)
+      ++keys;
+    shown.rows.push_back(&row);
+  }
+  return shown;
+}
+
 }  // namespace warrant::driver

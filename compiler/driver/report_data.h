@@ -43,6 +43,15 @@ struct ReportTableInfo {
 
 const ReportTableInfo& TableInfo(ReportTable table);
 
+// The rows text and HTML show of one table: at most `top` keys besides "(other)", all of them for
+// the decision table (few, and all matter); what is cut is counted.
+struct ShownRows {
+  std::vector<const TallyRow*> rows;
+  uint64_t rest_keys = 0, rest_lines = 0;
+};
+
+ShownRows TopRows(const std::vector<TallyRow>& rows, size_t top, ReportTable table);
+
 // A policy as the pack describes it (with --pack): its latest version's title and citation.
 struct PolicyNote {
   std::string title;

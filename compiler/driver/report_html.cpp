@@ -29,22 +29,14 @@ void WriteSection(const ReportData& data, ReportTable table, size_t top, std::st
   out += fmt::format("<p class=\"note\">{}; bars split by the lines' decisions.</p>\n",
                      XmlEscape(info.what));
   std::vector<ChartBar> bars;
-  size_t shown = 0;
-  uint64_t rest_keys = 0, rest_lines = 0;
-  std::vector<const TallyRow*> listed;
-  for (const TallyRow& row : rows) {
-    // The decisions are few and all of them matter: never cut.
-    if (shown == top && row.key != kOtherKey && table != ReportTable::Decision) {
-      ++rest_keys;
-      rest_lines += row.lines;
-      continue;
-    }
-    if (row.key != kOtherKey)
-      ++shown;
-    listed.push_back(&row);
-    ChartBar bar{row.key, {}, fmt::format("{} ({}%)", row.lines, Percent(row.lines, data.lines))};
+  const ShownRows shown = TopRows(rows, top, table);
+  const std::vector<const TallyRow*>& listed = shown.rows;
+  const uint64_t rest_keys = shown.rest_keys, rest_lines = shown.rest_lines;
+  for (const TallyRow* row : listed) {
+    ChartBar bar{
+        row->key, {}, fmt::format("{} ({}%)", row->lines, Percent(row->lines, data.lines))};
     for (Decision d : ReportOrder()) {
-      bar.segments.emplace_back(row.by_decision[static_cast<size_t>(d)],
+      bar.segments.emplace_back(row->by_decision[static_cast<size_t>(d)],
                                 fmt::format("seg-{}", DecisionName(d)));
     }
     bars.push_back(std::move(bar));

@@ -54,21 +54,13 @@ void WriteTable(const ReportData& data, ReportTable table, size_t top, std::stri
   for (Decision d : columns)
     head.emplace_back(DecisionName(d));
   t.Row(std::move(head));
-  size_t shown = 0;
-  uint64_t rest_lines = 0, rest_keys = 0;
-  for (const TallyRow& row : rows) {
-    // The decisions are few and all of them matter: never cut.
-    if (shown == top && row.key != kOtherKey && table != ReportTable::Decision) {
-      ++rest_keys;
-      rest_lines += row.lines;
-      continue;
-    }
-    if (row.key != kOtherKey)
-      ++shown;
-    std::vector<std::string> cells = {KeyText(row.key), std::to_string(row.lines),
-                                      Percent(row.lines, data.lines)};
+  const ShownRows shown = TopRows(rows, top, table);
+  const uint64_t rest_lines = shown.rest_lines, rest_keys = shown.rest_keys;
+  for (const TallyRow* row : shown.rows) {
+    std::vector<std::string> cells = {KeyText(row->key), std::to_string(row->lines),
+                                      Percent(row->lines, data.lines)};
     for (Decision d : columns)
-      cells.push_back(std::to_string(row.by_decision[static_cast<size_t>(d)]));
+      cells.push_back(std::to_string(row->by_decision[static_cast<size_t>(d)]));
     t.Row(std::move(cells));
   }
   t.Write(out);
