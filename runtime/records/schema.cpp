@@ -1,12 +1,14 @@
 #include "runtime/records/schema.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstddef>
 
 #include <fmt/core.h>
 
 #include "runtime/core/date.h"
 #include "runtime/core/decimal.h"
+#include "runtime/core/text.h"
 
 namespace warrant {
 
@@ -128,6 +130,13 @@ struct KeyAlias {
 
 constexpr bool IsDigitChar(char c) {
   return c >= '0' && c <= '9';
+}
+
+// An optional minus and decimal digits, nothing else, within int64_t.
+bool ParseWhole(std::string_view text, int64_t* out) {
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, *out);
+  return ec == std::errc() && ptr == end && !text.empty() && text.front() != '+';
 }
 
 constexpr KeyAlias kAliases[] = {{FieldId::line_dx_pointers, "dx_pointers", "dx_ptr"}};
@@ -494,7 +503,7 @@ std::string Schema::TypeName(const SchemaType& t) const {
         return "string";
       std::string out = "one of [";
       for (size_t i = 0; i < enums_[t.one_of].size(); ++i)
-        out += fmt::format("{}\"{}\"", i ? ", " : "", enums_[t.one_of][i]);
+        out += fmt::format("{}{}", i ? ", " : "", QuotedText(enums_[t.one_of][i]));
       return out + "]";
     }
     case Kind::Date:
@@ -534,16 +543,17 @@ std::optional<SchemaType> Schema::ParseType(std::string_view s) {
   } else if (s == "int") {
     t.kind = Kind::Int;
   } else if (s.substr(0, 4) == "int[" && s.back() == ']') {
+    // Whole numbers only: `int[1.5..2e3]` is a typo in a table, not a range.
     const std::string_view range = s.substr(4, s.size() - 5);
     const size_t dots = range.find("..");
     int64_t lo = 0, hi = 0;
-    if (dots == std::string_view::npos || !ParseDecimal(range.substr(0, dots), &lo) ||
-        !ParseDecimal(range.substr(dots + 2), &hi)) {
+    if (dots == std::string_view::npos || !ParseWhole(range.substr(0, dots), &lo) ||
+        !ParseWhole(range.substr(dots + 2), &hi) || lo > hi) {
       return std::nullopt;
     }
     t.kind = Kind::Int;
-    t.min = lo / kDecimalScale;
-    t.max = hi / kDecimalScale;
+    t.min = lo;
+    t.max = hi;
   } else if (s == "decimal") {
     t.kind = Kind::Decimal;
   } else if (s == "money") {
@@ -560,14 +570,19 @@ std::optional<SchemaType> Schema::ParseType(std::string_view s) {
     if (rest.empty() || rest.front() != '[' || rest.back() != ']')
       return std::nullopt;
     rest = rest.substr(1, rest.size() - 2);
+    // Exactly `"a", "b"`, the spelling TypeName writes: anything between the values is an error.
     while (!rest.empty()) {
-      const size_t open = rest.find('"');
-      if (open == std::string_view::npos)
-        break;
-      const size_t close = rest.find('"', open + 1);
+      if (!values.empty()) {
+        if (rest.substr(0, 2) != ", ")
+          return std::nullopt;
+        rest.remove_prefix(2);
+      }
+      if (rest.empty() || rest.front() != '"')
+        return std::nullopt;
+      const size_t close = rest.find('"', 1);
       if (close == std::string_view::npos)
         return std::nullopt;
-      values.emplace_back(rest.substr(open + 1, close - open - 1));
+      values.emplace_back(rest.substr(1, close - 1));
       rest.remove_prefix(close + 1);
     }
     if (values.empty())

@@ -6,6 +6,8 @@
 
 #include <fmt/core.h>
 
+#include "runtime/core/text.h"
+
 namespace warrant {
 namespace {
 
@@ -87,16 +89,17 @@ std::string SchemaListing(const Schema& schema) {
     const RecordDef& r = schema.record(static_cast<uint16_t>(i));
     if (r.name.empty())
       continue;  // a record type written in place: shown in its field's type
-    out += fmt::format("\n{}: {}\n", r.name, r.doc);
+    // Names, descriptions and defaults come from the pack, which may be anyone's file.
+    out += fmt::format("\n{}: {}\n", TerminalText(r.name), TerminalText(r.doc));
     std::vector<Row> rows;
     for (uint16_t id : r.fields) {
       const FieldDef& f = schema.field(id);
       Row row;
       row.mark = !f.base && i != facts ? "+" : "";
-      row.name = f.name;
-      row.type = schema.TypeName(f.type);
-      row.absent = AbsentText(f);
-      row.doc = f.doc;
+      row.name = TerminalText(f.name);
+      row.type = TerminalText(schema.TypeName(f.type));
+      row.absent = TerminalText(AbsentText(f));
+      row.doc = TerminalText(f.doc);
       if (std::string_view alias = schema.Alias(id); !alias.empty())
         row.doc += fmt::format(" (also `{}`)", alias);
       rows.push_back(std::move(row));

@@ -11,6 +11,7 @@
 
 #include "runtime/core/code.h"
 #include "runtime/records/record_scan.h"
+#include "runtime/records/schema_listing.h"
 #include "tests/unit/catch.h"
 
 namespace {
@@ -137,4 +138,17 @@ TEST_CASE("json schema: extensions and facts", "[json-schema]") {
   // A fact's record refuses unknown keys, as the decoder does (R0706); so do undeclared facts.
   CHECK(doc.find(R"("additionalProperties": false)") != std::string::npos);
   CHECK(doc.find("\"additionalProperties\": {\n        \"type\": \"null\"") != std::string::npos);
+}
+
+TEST_CASE("schema listing: a pack's text cannot drive the terminal", "[json-schema]") {
+  warrant::Schema schema = warrant::Schema::Base();
+  warrant::FieldDef lot;
+  lot.name = "lot";
+  lot.type = *schema.ParseType("string");
+  lot.doc = "the lot\x1b[2J\nforged: row";
+  schema.AddField(static_cast<uint16_t>(warrant::RecordId::line), lot);
+  REQUIRE_FALSE(schema.Finish().has_value());
+  const std::string listing = warrant::SchemaListing(schema);
+  CHECK(listing.find('\x1b') == std::string::npos);
+  CHECK(listing.find("the lot\\x1B[2J\\x0Aforged: row") != std::string::npos);
 }

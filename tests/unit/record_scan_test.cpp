@@ -465,5 +465,22 @@ TEST_CASE("schema: many facts sharing a prefix are found, quickly", "[record]") 
   CHECK(facts.keys.Find("fact_number_20000") == kNoIndex16);
 }
 
+TEST_CASE("type spellings parse exactly as TypeName writes them", "[schema]") {
+  Schema schema = Schema::Base();
+  for (const char* spelling : {"int[1..9999999]", "int[-5..5]", R"(one of ["a", "b c"])",
+                               R"(one of ["x"])", "list<int>", "code<hcpcs>"}) {
+    const std::optional<SchemaType> type = schema.ParseType(spelling);
+    REQUIRE(type);
+    CHECK(schema.TypeName(*type) == spelling);
+  }
+  // Typos in a table are errors, not approximations.
+  for (const char* bad : {"int[1.5..2e3]", "int[1..2e3]", "int[5..1]", "int[+1..2]", "int[..3]",
+                          "int[1..]", R"(one of [x "a"])", R"(one of ["a" "b"])",
+                          R"(one of ["a",])", R"(one of ["a)", "one of []"}) {
+    INFO(bad);
+    CHECK_FALSE(schema.ParseType(bad));
+  }
+}
+
 }  // namespace
 }  // namespace warrant
