@@ -1,6 +1,7 @@
 // `warrant diff OLD NEW [CLAIMS]`: the static change between two packs or criteria trees
 // (diff_static.h) and, with claims, the decisions that change (diff_impact.h). Exit 0 when
-// nothing changes, 1 when something does, so a release can be gated on it.
+// nothing changes, 1 when something does, so a release can be gated on it; criteria that do not
+// compile or a pack that cannot be used exit 4, so a gate can tell "changed" from "not compared".
 #include <fmt/format.h>
 
 #include "compiler/driver/claims_input.h"
@@ -10,6 +11,12 @@
 #include "runtime/engine/engine.h"
 
 namespace warrant::driver {
+namespace {
+
+// Not 1: that is diff's "something changes".
+constexpr int kExitNotCompared = 4;
+
+}  // namespace
 
 int RunDiff(const Options& options, std::istream& in, std::ostream& out, std::ostream& err) {
   if (options.json_output && !options.html.empty()) {
@@ -25,10 +32,10 @@ int RunDiff(const Options& options, std::istream& in, std::ostream& out, std::os
   int status = 1;
   auto old_engine = LoadEngine(options.inputs[0], old_options, out, err, status);
   if (!old_engine)
-    return status;
+    return status == 1 ? kExitNotCompared : status;
   auto new_engine = LoadEngine(options.inputs[1], new_options, out, err, status);
   if (!new_engine)
-    return status;
+    return status == 1 ? kExitNotCompared : status;
 
   DiffView view;
   view.old_name = options.inputs[0];

@@ -102,8 +102,8 @@ const CommandSpec kCommands[] = {
      "reasons and top-level lets. "
      "With claims, decides every claim by both and counts the lines whose decision or reason "
      "changes by transition (`covered -> denied frequency`), with example claims. Exit 0 when "
-     "nothing changes (with claims: no decision changes), 1 when something does "
-     "(docs/report.md).",
+     "nothing changes (with claims: no decision changes), 1 when something does, 4 when "
+     "criteria do not compile or a pack cannot be used (docs/report.md).",
      kDiffOptions, 2, 3, ValueKind::Path, &RunDiff, false},
     {"test", "<dirs|files>...", "run the criteria's test blocks; exit 1 on any failure",
      "Each test block's claim is decided by the policy of its own file and every `expect` is "

@@ -11,7 +11,8 @@ trees with different values. Checked:
 2. the impact over examples/claims.ndjson against an independent comparison of `warrant run`
    with each tree (per claim line: the decision and the deciding finding's reason), and that
    `covered -> denied age` names CLM-FOBT-01;
-3. exit codes: 1 for a change, 0 for none (with and without claims), 2 for usage, 3 for I/O.
+3. exit codes: 1 for a change, 0 for none (with and without claims), 2 for usage, 3 for I/O, 4
+   for criteria that do not compile or a pack that cannot be used.
 """
 import collections
 import json
@@ -176,6 +177,17 @@ run(["diff", "old"], expect=2)
 run(["diff", "old", "new", "claims.ndjson", "extra"], expect=2)
 run(["diff", "old", "new", "missing.ndjson"], expect=3)
 run(["diff", "old", "new", "--json", "--html", "x.html"], expect=2)
+# Criteria that do not compile: 4, not diff's 1 for "changed", on either side.
+shutil.copytree(os.path.join(work, "old"), os.path.join(work, "broken"))
+with open(os.path.join(work, "broken/medicare/ncd_210_3_fobt_v2.warrant"), "a") as f:
+    f.write("\nrule broken applies to line where {\n")
+p = run(["diff", "old", "broken"], expect=4)
+if "error[E0" not in p.stderr:
+    failures.append(f"diff old broken: no diagnostic on stderr: {p.stderr}")
+run(["diff", "broken", "old", "claims.ndjson"], expect=4)
+with open(os.path.join(work, "corrupt.wpk"), "wb") as f:
+    f.write(b"WPK not really a pack")
+run(["diff", "corrupt.wpk", "old"], expect=4)
 
 if failures:
     print("\n\n".join(failures))
