@@ -14,6 +14,8 @@
 // The digit systems pack each digit into a 4-bit slot (digit + 1; 0 = absent), left-aligned, so a
 // prefix sorts before its descendants; the taxonomy packs its first nine characters as 6-bit
 // slots (the `X` is implied).
+#include <algorithm>
+
 #include <fmt/core.h>
 
 #include "runtime/core/code_syntax.h"
@@ -57,19 +59,13 @@ Analysis AnalyzeDigits(std::string_view text, Form form, size_t width) {
   return a;
 }
 
-// Luhn over the NPI's first nine digits with the 80840 prefix.
+// Luhn over the NPI's first nine digits with the 80840 prefix (the card issuer prefix of the
+// NPI standard).
 int NpiCheckDigit(std::string_view nine) {
-  const std::string digits = "80840" + std::string(nine);
-  int sum = 0;
-  bool doubled = true;  // the rightmost digit is doubled
-  for (size_t i = digits.size(); i-- > 0;) {
-    int d = digits[i] - '0';
-    if (doubled)
-      d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    sum += d;
-    doubled = !doubled;
-  }
-  return (10 - sum % 10) % 10;
+  char digits[14] = {'8', '0', '8', '4', '0'};
+  const size_t n = std::min(nine.size(), sizeof digits - 5);
+  std::copy_n(nine.data(), n, digits + 5);
+  return LuhnCheckDigit(std::string_view(digits, 5 + n));
 }
 
 constexpr size_t kNdcWidth = 11;

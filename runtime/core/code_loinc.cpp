@@ -9,21 +9,6 @@ namespace {
 
 constexpr size_t kMaxDigits = 7;
 
-// The check digit is the Luhn mod-10 digit of the number part.
-int CheckDigit(std::string_view digits) {
-  int sum = 0;
-  bool doubled = true;  // the rightmost digit is doubled
-  for (size_t i = digits.size(); i-- > 0;) {
-    int d = digits[i] - '0';
-    if (doubled) {
-      d = d * 2 > 9 ? d * 2 - 9 : d * 2;
-    }
-    sum += d;
-    doubled = !doubled;
-  }
-  return (10 - sum % 10) % 10;
-}
-
 }  // namespace
 
 const std::string_view LoincSyntax::kAlphabet = "a digit or `-`";
@@ -52,7 +37,7 @@ Analysis LoincSyntax::Analyze(std::string_view text, Form form) {
   if (number[0] == '0') {
     return a.Fail(CodeError::LeadingZero, 0);
   }
-  const int check = CheckDigit(number);
+  const int check = LuhnCheckDigit(number);
   if (text.back() - '0' != check) {
     a.expected_check = check;
     return a.Fail(CodeError::CheckDigit, text.size() - 1);
@@ -87,7 +72,7 @@ std::optional<uint64_t> LoincSyntax::FastPayload(std::string_view t) {
     value = value * 10 + static_cast<uint64_t>(c - '0');
   }
   const int check = t[n - 1] - '0';
-  if (CheckDigit(number) != check) {
+  if (LuhnCheckDigit(number) != check) {
     return std::nullopt;
   }
   return value * 10 + static_cast<uint64_t>(check);

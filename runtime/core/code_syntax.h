@@ -28,6 +28,21 @@ constexpr bool IsDigit(char c) {
   return c >= '0' && c <= '9';
 }
 
+// The Luhn mod-10 check digit of `digits` (all decimal digits), as LOINC and the NPI use it:
+// the rightmost digit is doubled.
+constexpr int LuhnCheckDigit(std::string_view digits) {
+  int sum = 0;
+  bool doubled = true;
+  for (size_t i = digits.size(); i-- > 0;) {
+    int d = digits[i] - '0';
+    if (doubled)
+      d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+    sum += d;
+    doubled = !doubled;
+  }
+  return (10 - sum % 10) % 10;
+}
+
 constexpr bool IsAlpha(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
