@@ -21,33 +21,12 @@ import shutil
 import subprocess
 import sys
 
-warrant, root, work = (os.path.abspath(a) for a in sys.argv[1:4])
-golden_dir = os.path.join(root, "tests", "views", "golden")
-update = os.environ.get("WARRANT_UPDATE_GOLDEN") == "1"
-failures = []
-shutil.rmtree(work, ignore_errors=True)
-os.makedirs(work)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Harness  # noqa: E402
 
-
-def run(args, expect=0):
-    p = subprocess.run([warrant] + args, cwd=work, capture_output=True, text=True)
-    if p.returncode != expect:
-        failures.append(f"warrant {' '.join(args)}: exit {p.returncode}, expected {expect}\n"
-                        f"{p.stdout[-1500:]}\n{p.stderr[-1500:]}")
-    return p
-
-
-def golden(name, actual):
-    path = os.path.join(golden_dir, name)
-    if update:
-        with open(path, "w") as f:
-            f.write(actual)
-        return
-    with open(path) as f:
-        expected = f.read()
-    if actual != expected:
-        failures.append(f"{name}: output differs from the golden (WARRANT_UPDATE_GOLDEN=1 "
-                        f"rewrites it)\n--- actual\n{actual}")
+h = Harness(sys.argv, fresh=True)
+warrant, root, work = h.warrant, h.root, h.work
+failures, run, golden = h.failures, h.run, h.golden
 
 
 def edit(path, old, new):
@@ -189,7 +168,4 @@ with open(os.path.join(work, "corrupt.wpk"), "wb") as f:
     f.write(b"WPK not really a pack")
 run(["diff", "corrupt.wpk", "old"], expect=4)
 
-if failures:
-    print("\n\n".join(failures))
-    sys.exit(1)
-print("diff: static goldens, impact against the runs, examples, exit codes: all passed")
+h.finish("diff: static goldens, impact against the runs, examples, exit codes: all passed")

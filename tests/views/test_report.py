@@ -14,35 +14,14 @@ Usage: test_report.py <warrant binary> <repo root> <scratch dir>
 import collections
 import json
 import os
-import subprocess
 import sys
 
-warrant, root, work = (os.path.abspath(a) for a in sys.argv[1:4])
-golden_dir = os.path.join(root, "tests", "views", "golden")
-update = os.environ.get("WARRANT_UPDATE_GOLDEN") == "1"
-os.makedirs(work, exist_ok=True)
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import Harness  # noqa: E402
 
-
-def run(args, cwd=work, expect=0, stdin=None):
-    p = subprocess.run([warrant] + args, cwd=cwd, capture_output=True, text=True, input=stdin)
-    if p.returncode != expect:
-        failures.append(f"warrant {' '.join(args)}: exit {p.returncode}, expected {expect}\n"
-                        f"{p.stderr[-2000:]}")
-    return p
-
-
-def golden(name, actual):
-    path = os.path.join(golden_dir, name)
-    if update:
-        with open(path, "w") as f:
-            f.write(actual)
-        return
-    with open(path) as f:
-        expected = f.read()
-    if actual != expected:
-        failures.append(f"{name}: output differs from the golden (WARRANT_UPDATE_GOLDEN=1 "
-                        f"rewrites it)\n--- actual\n{actual}")
+h = Harness(sys.argv)
+warrant, root, work = h.warrant, h.root, h.work
+failures, run, golden = h.failures, h.run, h.golden
 
 
 decisions = os.path.join(work, "decisions.ndjson")
@@ -172,7 +151,4 @@ with open(decisions) as f:
 if json.loads(p.stdout)["tables"] != report["tables"]:
     failures.append("report - (stdin) differs from the file's report")
 
-if failures:
-    print("\n\n".join(failures))
-    sys.exit(1)
-print("report: goldens, independent count, malformed lines, exit codes: all passed")
+h.finish("report: goldens, independent count, malformed lines, exit codes: all passed")
