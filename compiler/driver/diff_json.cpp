@@ -16,16 +16,32 @@ void Str(std::string& out, std::string_view key, std::string_view value, bool co
   AppendJsonString(out, value);
 }
 
-void Fields(std::string& out, const std::vector<FieldChange>& fields) {
-  out += ",\"fields\":[";
-  for (size_t i = 0; i < fields.size(); ++i) {
+// `,"key":[{...},{...}]`, each object's members written by `each` (its first without a comma).
+template <class T, class Each>
+void Objects(std::string& out, std::string_view key, const std::vector<T>& items, Each each) {
+  out += fmt::format(",\"{}\":[", key);
+  for (size_t i = 0; i < items.size(); ++i) {
     out += i ? ",{" : "{";
-    Str(out, "field", fields[i].field, false);
-    Str(out, "old", fields[i].before);
-    Str(out, "new", fields[i].after);
+    each(items[i]);
     out += '}';
   }
   out += ']';
+}
+
+void Fields(std::string& out, const std::vector<FieldChange>& fields) {
+  Objects(out, "fields", fields, [&](const FieldChange& f) {
+    Str(out, "field", f.field, false);
+    Str(out, "old", f.before);
+    Str(out, "new", f.after);
+  });
+}
+
+// Source lines only one side has, `+` for the new side's.
+void Lines(std::string& out, const std::vector<std::pair<char, std::string>>& lines) {
+  Objects(out, "lines", lines, [&](const std::pair<char, std::string>& line) {
+    Str(out, "change", line.first == '+' ? "added" : "removed", false);
+    Str(out, "text", line.second);
+  });
 }
 
 void Strings(std::string& out, std::string_view key, const std::vector<std::string>& items) {
@@ -38,91 +54,50 @@ void Strings(std::string& out, std::string_view key, const std::vector<std::stri
 }
 
 void Codes(std::string& out, std::string_view key, const std::vector<CodeChange>& codes) {
-  out += fmt::format(",\"{}\":[", key);
-  for (size_t i = 0; i < codes.size(); ++i) {
-    out += i ? ",{" : "{";
-    Str(out, "code", codes[i].code, false);
-    Str(out, "description", codes[i].description);
-    out += '}';
-  }
-  out += ']';
+  Objects(out, key, codes, [&](const CodeChange& c) {
+    Str(out, "code", c.code, false);
+    Str(out, "description", c.description);
+  });
 }
 
 void WriteStatic(const StaticDiff& d, std::string& out) {
-  out += ",\"policies\":[";
-  for (size_t i = 0; i < d.policies.size(); ++i) {
-    const PolicyChange& p = d.policies[i];
-    out += i ? ",{" : "{";
+  Objects(out, "policies", d.policies, [&](const PolicyChange& p) {
     Str(out, "change", p.kind, false);
     Str(out, "id", p.id);
     out += fmt::format(",\"version\":{}", p.version);
     Str(out, "title", p.title);
     Str(out, "effective", p.effective);
     Fields(out, p.fields);
-    out += ",\"rules\":[";
-    for (size_t j = 0; j < p.rules.size(); ++j) {
-      const RuleChange& r = p.rules[j];
-      out += j ? ",{" : "{";
+    Objects(out, "rules", p.rules, [&](const RuleChange& r) {
       Str(out, "change", r.kind, false);
       Str(out, "name", r.name);
       Str(out, "title", r.title);
       Fields(out, r.fields);
-      out += ",\"lines\":[";
-      for (size_t k = 0; k < r.lines.size(); ++k) {
-        out += k ? ",{" : "{";
-        Str(out, "change", r.lines[k].first == '+' ? "added" : "removed", false);
-        Str(out, "text", r.lines[k].second);
-        out += '}';
-      }
-      out += "]}";
-    }
-    out += "]}";
-  }
-  out += "],\"codesets\":[";
-  for (size_t i = 0; i < d.codesets.size(); ++i) {
-    const CodesetChange& c = d.codesets[i];
-    out += i ? ",{" : "{";
+      Lines(out, r.lines);
+    });
+  });
+  Objects(out, "codesets", d.codesets, [&](const CodesetChange& c) {
     Str(out, "change", c.kind, false);
     Str(out, "name", c.name);
     Codes(out, "added", c.added);
     Codes(out, "removed", c.removed);
-    out += '}';
-  }
-  out += "],\"tables\":[";
-  for (size_t i = 0; i < d.tables.size(); ++i) {
-    const TableChange& t = d.tables[i];
-    out += i ? ",{" : "{";
+  });
+  Objects(out, "tables", d.tables, [&](const TableChange& t) {
     Str(out, "change", t.kind, false);
     Str(out, "name", t.name);
     Strings(out, "rows_added", t.added);
     Strings(out, "rows_removed", t.removed);
     Strings(out, "rows_changed", t.changed);
-    out += '}';
-  }
-  out += ']';
-  out += ",\"lets\":[";
-  for (size_t i = 0; i < d.lets.size(); ++i) {
-    out += i ? ",{" : "{";
-    Str(out, "file", d.lets[i].file, false);
-    out += ",\"lines\":[";
-    for (size_t k = 0; k < d.lets[i].lines.size(); ++k) {
-      out += k ? ",{" : "{";
-      Str(out, "change", d.lets[i].lines[k].first == '+' ? "added" : "removed", false);
-      Str(out, "text", d.lets[i].lines[k].second);
-      out += '}';
-    }
-    out += "]}";
-  }
-  out += ']';
-  out += ",\"reasons\":[";
-  for (size_t i = 0; i < d.reasons.size(); ++i) {
-    out += i ? ",{" : "{";
-    Str(out, "name", d.reasons[i].field, false);
-    Str(out, "old", d.reasons[i].before);
-    Str(out, "new", d.reasons[i].after);
-    out += '}';
-  }
-  out += ']';
+  });
+  Objects(out, "lets", d.lets, [&](const auto& let) {
+    Str(out, "file", let.file, false);
+    Lines(out, let.lines);
+  });
+  Objects(out, "reasons", d.reasons, [&](const FieldChange& r) {
+    Str(out, "name", r.field, false);
+    Str(out, "old", r.before);
+    Str(out, "new", r.after);
+  });
 }
 
 void WriteImpact(const ImpactData& m, std::string& out) {
@@ -141,16 +116,11 @@ void WriteImpact(const ImpactData& m, std::string& out) {
     }
     out += '}';
   }
-  out += ",\"transitions\":[";
-  for (size_t i = 0; i < m.transitions.size(); ++i) {
-    const Transition& t = m.transitions[i];
-    out += i ? ",{" : "{";
+  Objects(out, "transitions", m.transitions, [&](const Transition& t) {
     Str(out, "from", t.from, false);
     Str(out, "to", t.to);
-    out += fmt::format(",\"lines\":{},\"examples\":[", t.lines);
-    for (size_t j = 0; j < t.examples.size(); ++j) {
-      const TransitionExample& ex = t.examples[j];
-      out += j ? ",{" : "{";
+    out += fmt::format(",\"lines\":{}", t.lines);
+    Objects(out, "examples", t.examples, [&](const TransitionExample& ex) {
       Str(out, "claim", ex.claim, false);
       out += fmt::format(",\"line\":{}", ex.line);
       if (!ex.old_explain.empty() || !ex.new_explain.empty()) {
@@ -158,11 +128,9 @@ void WriteImpact(const ImpactData& m, std::string& out) {
         out += ",\"old_explanation\":" + (ex.old_explain.empty() ? "null" : ex.old_explain);
         out += ",\"new_explanation\":" + (ex.new_explain.empty() ? "null" : ex.new_explain);
       }
-      out += '}';
-    }
-    out += "]}";
-  }
-  out += "]}";
+    });
+  });
+  out += '}';
 }
 
 }  // namespace
