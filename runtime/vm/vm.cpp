@@ -292,6 +292,8 @@ void Vm::SortFindings(ClaimDecision& out, uint32_t first) {
 bool Vm::RunRule(uint32_t rule, const LineContext& line_ctx, ClaimDecision& out, TraceSink* trace) {
   LineContext ctx = line_ctx;
   ctx.rule = rule;
+  if (trace && !trace->Traces(rule, ctx.line + 1))
+    trace = nullptr;
   if (trace)
     trace->RuleStart(rule, ctx.line + 1);
   bool applied = false;
