@@ -105,9 +105,9 @@ struct Batch {
 };
 
 // With --explain each worker keeps a recorder. A claim is first decided untraced; only one with
-// findings is decided again under the recorder (decisions are deterministic, so the trace is of
-// the same decision), tracing only the rules that made a finding, and the findings' evidence is
-// written from what it recorded. Most lines have no finding, so batch runs pay little for it.
+// findings has the rules that made them run again under the recorder (decisions are
+// deterministic, so the trace is of the same decision), and the findings' evidence is written
+// from what it recorded. Most lines have no finding, so batch runs pay little for it.
 struct Evidence {
   std::optional<EvidenceRecorder> recorder;  // none: no --explain
 
@@ -198,8 +198,7 @@ void Process(Session& session, Evidence& evidence, const NdjsonLine& line,
     return;
   }
   if (evidence.recorder && !session.decision().findings.empty()) {
-    evidence.recorder->Start(session.claim(), session.decision());
-    session.Decide(session.claim(), &*evidence.recorder);
+    evidence.recorder->Record(session);
     session.AppendDecisions(batch.output, &*evidence.recorder, &spill, kSpillBytes);
   } else {
     session.AppendDecisions(batch.output, nullptr, &spill, kSpillBytes);

@@ -12,7 +12,9 @@ namespace warrant {
 EvidenceRecorder::EvidenceRecorder(const Explainer& explainer)
     : engine_(explainer.engine()), p_(engine_.program()) {}
 
-void EvidenceRecorder::Start(const Claim& claim, const ClaimDecision& decision) {
+void EvidenceRecorder::Record(Session& session) {
+  const Claim& claim = session.claim();
+  const ClaimDecision& decision = session.decision();
   claim_ = &claim;
   decision_ = &decision;
   const size_t lines = std::min(claim.lines.size(), decision.lines.size());
@@ -33,13 +35,17 @@ void EvidenceRecorder::Start(const Claim& claim, const ClaimDecision& decision) 
   kept_ = 0;
   line_ = 0;
   loops_.Clear();
-}
-
-bool EvidenceRecorder::FiredRule(uint32_t line, uint32_t rule) const {
-  if (line + 1 >= fired_at_.size())
-    return false;
-  return std::any_of(fired_.begin() + fired_at_[line], fired_.begin() + fired_at_[line + 1],
-                     [&](const Fired& f) { return f.rule == rule; });
+  // Each rule that made a finding, once per line (findings are in order of strength, not of
+  // rules: which rule runs first does not matter, as each statement is found by its site).
+  for (uint32_t l = 0; l + 1 < fired_at_.size(); ++l) {
+    for (uint32_t i = fired_at_[l]; i < fired_at_[l + 1]; ++i) {
+      const uint32_t rule = fired_[i].rule;
+      if (std::none_of(fired_.begin() + fired_at_[l], fired_.begin() + i,
+                       [&](const Fired& f) { return f.rule == rule; })) {
+        session.TraceRule(l, rule, *this);
+      }
+    }
+  }
 }
 
 bool EvidenceRecorder::FiredSite(uint32_t line, uint32_t site) const {
@@ -47,10 +53,6 @@ bool EvidenceRecorder::FiredSite(uint32_t line, uint32_t site) const {
     return false;
   return std::any_of(fired_.begin() + fired_at_[line], fired_.begin() + fired_at_[line + 1],
                      [&](const Fired& f) { return f.site == site; });
-}
-
-bool EvidenceRecorder::Traces(uint32_t rule, uint32_t line) {
-  return line > 0 && FiredRule(line - 1, rule);
 }
 
 void EvidenceRecorder::RuleStart(uint32_t /*rule*/, uint32_t line) {
@@ -145,9 +147,26 @@ void EvidenceRecorder::AppendEvidence(const Statement& st, std::string& out) con
       if (written++)
         out += ',';
       DescribeStep(engine_, *claim_, e, depth, dos, step_);
-      AppendStepJson(step_.view(), out);
+      StepView view = step_.view();
+      view.expr_at = ExprAt(e.pc);
+      AppendStepJson(view, out);
     }
   }
+}
+
+std::string_view EvidenceRecorder::ExprAt(uint32_t pc) const {
+  if (expr_at_.empty())
+    expr_at_.resize(p_.spans.size() + 1);
+  const SpanEntry* span = p_.SpanAt(pc);
+  std::string& members =
+      expr_at_[span ? static_cast<size_t>(span - p_.spans.data()) : p_.spans.size()];
+  if (members.empty()) {
+    members = ",\"expr\":";
+    AppendJsonString(members, engine_.SpanText(pc));
+    members += ",\"at\":";
+    AppendJsonString(members, engine_.SpanSite(pc));
+  }
+  return members;
 }
 
 }  // namespace warrant

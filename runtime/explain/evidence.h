@@ -1,11 +1,11 @@
 // `run --explain`: each finding's why_not and evidence, written inside its decision record
 // straight from the events recorded while the claim was decided again.
 //
-// A claim is first decided untraced; one with findings is decided again under an
-// EvidenceRecorder, which asks the VM to trace only the rules that made a finding on each line
-// (the others run untraced) and keeps only the steps of the statements that made one. Those
-// steps stay in one buffer reused from claim to claim, and each finding's members are written
-// from them into the output: no Explanation is built. The text is what the full explanation
+// A claim is first decided untraced; for one with findings, an EvidenceRecorder runs each rule
+// that made a finding again, on that line, under the trace (Session::TraceRule: nothing else is
+// decided again), and keeps only the steps of the statements that made one. Those steps stay in
+// one buffer reused from claim to claim, and each finding's members are written from them into
+// the output: no Explanation is built. The text is what the full explanation
 // (explain.h) says about the same finding, from the same step descriptions (explain_step.h).
 #pragma once
 
@@ -24,13 +24,12 @@ class EvidenceRecorder final : public TraceSink, public FindingNotes {
  public:
   explicit EvidenceRecorder(const Explainer& explainer);
 
-  // Forgets the last claim's events. `decision` (of `claim`) says which rules made findings:
-  // decide `claim` again with this recorder as its sink (Session::Decide), then write the
-  // decision records with it as their notes (Session::AppendDecisions). Both must stay as they
-  // are until then; deciding again leaves `decision` as it was.
-  void Start(const Claim& claim, const ClaimDecision& decision);
+  // Forgets the last claim's events and records the steps of the findings of the claim
+  // `session` decided last, running each rule that made one again. Then write the decision
+  // records with this recorder as their notes (Session::AppendDecisions), before the session
+  // decides another claim.
+  void Record(Session& session);
 
-  bool Traces(uint32_t rule, uint32_t line) override;
   void RuleStart(uint32_t rule, uint32_t line) override;
   void RuleEnd(uint32_t rule, bool applied) override;
   void Condition(uint32_t pc, const Value& value) override;
@@ -50,10 +49,10 @@ class EvidenceRecorder final : public TraceSink, public FindingNotes {
     uint32_t begin = 0, end = 0;
   };
 
-  // Whether a finding of 0-based `line` came from rule `rule`; from outcome site `site`.
-  bool FiredRule(uint32_t line, uint32_t rule) const;
+  // Whether a finding of 0-based `line` came from outcome site `site`.
   bool FiredSite(uint32_t line, uint32_t site) const;
   void AppendEvidence(const Statement& st, std::string& out) const;
+  std::string_view ExprAt(uint32_t pc) const;
 
   const Engine& engine_;
   const Program& p_;
@@ -61,7 +60,7 @@ class EvidenceRecorder final : public TraceSink, public FindingNotes {
   const ClaimDecision* decision_ = nullptr;
 
   // The rule and outcome site of each finding, by line: line l's are
-  // fired_[fired_at_[l], fired_at_[l + 1]). Copied by Start: deciding again rewrites the decision.
+  // fired_[fired_at_[l], fired_at_[l + 1]).
   struct Fired {
     uint32_t rule = 0, site = 0;
   };
@@ -76,6 +75,9 @@ class EvidenceRecorder final : public TraceSink, public FindingNotes {
   uint32_t line_ = 0;  // the current rule's, 0-based
   LoopDepth loops_;
   mutable StepText step_;  // scratch for AppendMembers
+  // Per span of the pack (Program::spans), its steps' `,"expr":...,"at":...` escaped once, when
+  // first written; then the same for a pc without a span.
+  mutable std::vector<std::string> expr_at_;
 };
 
 }  // namespace warrant

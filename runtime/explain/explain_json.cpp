@@ -36,10 +36,14 @@ void Strings(std::string& out, std::string_view name, std::span<const std::strin
 void AppendStepJson(const StepView& s, std::string& out) {
   out += "{\"kind\":";
   AppendJsonString(out, s.kind);
-  out += ",\"expr\":";
-  AppendJsonString(out, s.expr);
-  out += ",\"at\":";
-  AppendJsonString(out, s.site);
+  if (s.expr_at.empty()) {
+    out += ",\"expr\":";
+    AppendJsonString(out, s.expr);
+    out += ",\"at\":";
+    AppendJsonString(out, s.site);
+  } else {
+    out += s.expr_at;
+  }
   if (!s.op.empty()) {
     out += ",\"op\":";
     AppendJsonString(out, s.op);
@@ -64,7 +68,7 @@ void WriteEvidenceJson(const std::vector<ExplainStep>& evidence, std::string& ou
     if (i)
       out += ',';
     const ExplainStep& s = evidence[i];
-    AppendStepJson({s.kind, s.expr, s.site, s.op, s.operands, s.value, s.note, s.depth}, out);
+    AppendStepJson({s.kind, s.expr, s.site, s.op, {}, s.operands, s.value, s.note, s.depth}, out);
   }
   out += ']';
 }

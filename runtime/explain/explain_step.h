@@ -62,6 +62,9 @@ class LoopDepth {
 // or a StepText.
 struct StepView {
   std::string_view kind, expr, site, op;
+  // `,"expr":...,"at":...` already escaped, written in place of expr and site; "" when they are
+  // to be escaped here.
+  std::string_view expr_at;
   std::span<const std::string> operands;
   std::string_view value, note;
   int depth = 0;
@@ -80,7 +83,8 @@ struct StepText {
   int depth = 0;
 
   StepView view() const {
-    return {kind, expr, site, op, std::span(operands.data(), operand_count), value, note, depth};
+    return {kind,  expr, site, op, {}, std::span(operands.data(), operand_count),
+            value, note, depth};
   }
 };
 

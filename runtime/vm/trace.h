@@ -23,14 +23,6 @@ class TraceSink {
  public:
   virtual ~TraceSink() = default;
 
-  // Whether to report rule `rule` on 1-based claim line `line`. A rule not reported runs in the
-  // untraced loop and sends no events at all (not even RuleStart), so a sink that needs a few
-  // rules pays for tracing only those.
-  virtual bool Traces(uint32_t rule, uint32_t line) {
-    (void)rule, (void)line;
-    return true;
-  }
-
   // A rule is about to run for 1-based claim line `line`.
   virtual void RuleStart(uint32_t rule, uint32_t line) = 0;
   // The rule finished; `applied` says whether its `applies to` held (or was unknown).

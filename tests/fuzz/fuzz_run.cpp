@@ -74,8 +74,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       warrant::WriteExplainJson(x, json_out);
       warrant::WriteExplainHtml(x, json, html);
       warrant::EvidenceRecorder notes(explainer);
-      notes.Start(traced.claim(), traced.decision());
-      traced.Decide(traced.claim(), &notes);
+      notes.Record(traced);
       traced.AppendDecisions(evidence, &notes);
     }
   }
