@@ -147,9 +147,7 @@ void EvidenceRecorder::AppendEvidence(const Statement& st, std::string& out) con
       if (written++)
         out += ',';
       DescribeStep(engine_, *claim_, e, depth, dos, step_);
-      StepView view = step_.view();
-      view.expr_at = ExprAt(e.pc);
-      AppendStepJson(view, out);
+      AppendStepJson(step_.view(ExprAt(e.pc)), out);
     }
   }
 }

@@ -110,8 +110,8 @@ ExplainStep Builder::MakeStep(const TraceEvent& e, int depth, Day dos) {
   DescribeStep(engine_, claim_, e, depth, dos, step_);
   ExplainStep s;
   s.kind = step_.kind;
-  s.expr = step_.expr;
-  s.site = step_.site;
+  s.expr = Source(e.pc);
+  s.site = Site(e.pc);
   s.op = step_.op;
   s.operands.assign(step_.operands.begin(), step_.operands.begin() + step_.operand_count);
   s.value = step_.value;

@@ -19,10 +19,11 @@ void Field(std::string& out, std::string_view name, std::string_view value, bool
   AppendJsonString(out, value);
 }
 
+// `name` is a member name of the schema: nothing to escape.
 void Strings(std::string& out, std::string_view name, std::span<const std::string> items) {
-  out += ',';
-  AppendJsonString(out, name);
-  out += ":[";
+  out += ",\"";
+  out += name;
+  out += "\":[";
   for (size_t i = 0; i < items.size(); ++i) {
     if (i)
       out += ',';
@@ -34,8 +35,10 @@ void Strings(std::string& out, std::string_view name, std::span<const std::strin
 }  // namespace
 
 void AppendStepJson(const StepView& s, std::string& out) {
-  out += "{\"kind\":";
-  AppendJsonString(out, s.kind);
+  // A kind and an operator are words of this module or builtin names: nothing to escape.
+  out += "{\"kind\":\"";
+  out += s.kind;
+  out += '"';
   if (s.expr_at.empty()) {
     out += ",\"expr\":";
     AppendJsonString(out, s.expr);
@@ -45,8 +48,9 @@ void AppendStepJson(const StepView& s, std::string& out) {
     out += s.expr_at;
   }
   if (!s.op.empty()) {
-    out += ",\"op\":";
-    AppendJsonString(out, s.op);
+    out += ",\"op\":\"";
+    out += s.op;
+    out += '"';
   }
   Strings(out, "operands", s.operands);
   out += ",\"value\":";

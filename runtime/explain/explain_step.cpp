@@ -176,8 +176,6 @@ void DescribeStep(const Engine& engine, const Claim& claim, const TraceEvent& e,
     return t ? t->Description(code, dos) : std::string_view();
   };
   s.kind = {};
-  s.expr = engine.SpanText(e.pc);
-  s.site = engine.SpanSite(e.pc);
   s.depth = depth;
   s.op = OperatorText(e.op);
   s.value = text(e.result);

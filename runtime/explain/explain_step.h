@@ -73,17 +73,19 @@ struct StepView {
 // Appends `s` as one JSON object.
 void AppendStepJson(const StepView& s, std::string& out);
 
-// One step's texts, as ExplainStep holds them. Filled again for each step, so its strings keep
-// their capacity from step to step.
+// One step's texts, as ExplainStep holds them, but for its expr and site: those are its span's
+// (Engine::SpanText, SpanSite), which the caller writes as it needs them. Filled again for each
+// step, so its strings keep their capacity from step to step.
 struct StepText {
-  std::string_view kind, expr, site, op;  // the pack's or the engine's, never owned
+  std::string_view kind, op;  // the pack's or static, never owned
   std::array<std::string, 3> operands;
   size_t operand_count = 0;
   std::string value, note;
   int depth = 0;
 
-  StepView view() const {
-    return {kind,  expr, site, op, {}, std::span(operands.data(), operand_count),
+  // With `expr_at`: the step's span's `,"expr":...,"at":...`, escaped.
+  StepView view(std::string_view expr_at) const {
+    return {kind,  {},   {},   op, expr_at, std::span(operands.data(), operand_count),
             value, note, depth};
   }
 };
