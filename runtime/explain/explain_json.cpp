@@ -1,5 +1,5 @@
 // The JSON form of an explanation (schema: docs/explain.md).
-#include <charconv>
+#include <iterator>
 #include <span>
 
 #include <fmt/format.h>
@@ -59,11 +59,7 @@ void AppendStepJson(const StepView& s, std::string& out) {
     out += ",\"note\":";
     AppendJsonString(out, s.note);
   }
-  out += ",\"depth\":";
-  char digits[16];
-  out.append(digits, static_cast<size_t>(
-                         std::to_chars(digits, digits + sizeof digits, s.depth).ptr - digits));
-  out += '}';
+  fmt::format_to(std::back_inserter(out), ",\"depth\":{}}}", s.depth);
 }
 
 void WriteEvidenceJson(const std::vector<ExplainStep>& evidence, std::string& out) {
