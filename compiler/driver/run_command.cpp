@@ -31,6 +31,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <thread>
 
@@ -43,7 +44,7 @@
 #include "compiler/driver/terminal.h"
 #include "runtime/core/text.h"
 #include "runtime/engine/engine.h"
-#include "runtime/explain/explain.h"
+#include "runtime/explain/evidence.h"
 #include "runtime/formats/claim_input.h"
 #include "runtime/formats/fhir_response.h"
 #include "runtime/history/sqlite_history.h"
@@ -104,12 +105,16 @@ struct Batch {
 };
 
 // With --explain each worker keeps a recorder. A claim is first decided untraced; only one with
-// findings is decided again under the recorder (decisions are deterministic, so the trace is of
-// the same decision), and its explanation holds the findings' evidence only. Most lines have no
-// finding, so batch runs pay little for the evidence.
+// findings has the rules that made them run again under the recorder (decisions are
+// deterministic, so the trace is of the same decision), and the findings' evidence is written
+// from what it recorded. Most lines have no finding, so batch runs pay little for it.
 struct Evidence {
-  const Explainer* explainer = nullptr;  // null: no --explain
-  TraceRecorder recorder;
+  std::optional<EvidenceRecorder> recorder;  // none: no --explain
+
+  explicit Evidence(const Explainer* explainer) {
+    if (explainer)
+      recorder.emplace(*explainer);
+  }
 };
 
 // --output-format=fhir: each claim's decision records become one ClaimResponse.
@@ -192,15 +197,9 @@ void Process(Session& session, Evidence& evidence, const NdjsonLine& line,
     }
     return;
   }
-  if (evidence.explainer && !session.decision().findings.empty()) {
-    evidence.recorder.Clear();
-    session.Decide(session.claim(), &evidence.recorder);
-    ExplainOptions evidence_only;
-    evidence_only.steps = false;
-    Explanation x = Explain(*evidence.explainer, session.claim(), session.decision(),
-                            evidence.recorder.events(), evidence_only);
-    EvidenceNotes notes(x);
-    session.AppendDecisions(batch.output, &notes, &spill, kSpillBytes);
+  if (evidence.recorder && !session.decision().findings.empty()) {
+    evidence.recorder->Record(session);
+    session.AppendDecisions(batch.output, &*evidence.recorder, &spill, kSpillBytes);
   } else {
     session.AppendDecisions(batch.output, nullptr, &spill, kSpillBytes);
   }
@@ -402,8 +401,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     session.SetStrict(options.strict);
     if (store)
       session.SetHistory(store.get(), &statuses);
-    Evidence evidence;
-    evidence.explainer = explainer.get();
+    Evidence evidence(explainer.get());
     Batch batch;
     const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
     for_each_line([&](const NdjsonLine& next, const ConvertedClaim* converted) {
@@ -443,8 +441,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       workers.emplace_back([&] {
         Session session(*engine);
         session.SetStrict(options.strict);
-        Evidence evidence;
-        evidence.explainer = explainer.get();
+        Evidence evidence(explainer.get());
         for (;;) {
           Batch* batch;
           {

@@ -122,6 +122,12 @@ class Session {
   // Decides an already decoded claim.
   void Decide(const Claim& claim, TraceSink* trace = nullptr);
 
+  // Runs rule `rule` on 0-based line `line` of the last decided claim again under `trace`, as
+  // deciding it ran there; the decision stays as it is (Vm::TraceRule).
+  void TraceRule(uint32_t line, uint32_t rule, TraceSink& trace) {
+    vm_.TraceRule(claim_, line, rule, trace);
+  }
+
   // With strict on, a claim field the schema does not declare is a record error (R0717);
   // otherwise it is ignored and counted by path (IgnoredFields).
   void SetStrict(bool on) { decoder_.SetStrict(on); }

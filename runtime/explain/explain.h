@@ -140,7 +140,6 @@ struct Explanation {
 
 struct ExplainOptions {
   uint32_t only_line = 0;  // 1-based; 0: every line
-  bool steps = true;       // false: findings with evidence only (run --explain)
 };
 
 class Explainer;
@@ -148,18 +147,6 @@ class Explainer;
 // The explanation of one decided claim from the events recorded while it was decided.
 Explanation Explain(const Explainer& explainer, const Claim& claim, const ClaimDecision& decision,
                     const std::vector<TraceEvent>& events, const ExplainOptions& options = {});
-
-// `run --explain`: each finding's why_not and evidence, written inside its decision record
-// (Session::AppendDecisions(out, &notes)).
-class EvidenceNotes final : public FindingNotes {
- public:
-  explicit EvidenceNotes(const Explanation& explanation) : x_(explanation) {}
-
-  void AppendMembers(uint32_t line, uint32_t finding, std::string& out) const override;
-
- private:
-  const Explanation& x_;
-};
 
 // A value as an explanation shows it: `2024-03-01`, `E11.9`, `12 months`, `history #2 (82270
 // on 2023-03-01, paid)`.

@@ -1,68 +1,23 @@
-// Explain(): from the recorded events to an Explanation, and the "why not" hints.
+// Explain(): from the recorded events to an Explanation.
 //
 // Events come in execution order: RuleStart, then the rule's steps, each statement closed by
-// its condition (or, for a `let`, by the store of its value), then RuleEnd. Loops are
-// recognised by their `iter_next` instruction, whose exit target bounds the loop body, so a
-// step's depth is the number of loop bodies its pc lies in.
+// its condition (or, for a `let`, by the store of its value), then RuleEnd. A step's depth is
+// the number of loop bodies its pc lies in (LoopDepth, explain_step.h).
 #include <algorithm>
 #include <optional>
 
 #include <fmt/format.h>
 
-#include "runtime/core/code.h"
 #include "runtime/core/date.h"
 #include "runtime/engine/engine.h"
 #include "runtime/explain/explain.h"
-#include "runtime/pack/builtins.h"
+#include "runtime/explain/explain_step.h"
 #include "runtime/pack/debug_tables.h"
 #include "runtime/terminology/terminology.h"
 #include "runtime/vm/vm_ops.h"
 
 namespace warrant {
 namespace {
-
-const char* AccumulatorWord(Op op) {
-  switch (op) {
-    case Op::AccAny:
-      return "any";
-    case Op::AccAll:
-      return "all";
-    case Op::AccCount:
-      return "count";
-    case Op::AccSum:
-      return "sum";
-    case Op::AccMin:
-      return "min";
-    case Op::AccMax:
-      return "max";
-    case Op::AccLatest:
-      return "latest";
-    case Op::AccEarliest:
-      return "earliest";
-    default:
-      return "";
-  }
-}
-
-// A quantifier's accumulator instruction (`acc_any` .. `acc_earliest`).
-bool IsAccumulator(Op op) {
-  return *AccumulatorWord(op) != '\0';
-}
-
-// Whether a quantifier step changed anything worth showing: an element that matched (for
-// `all`, one that did not).
-bool Decisive(const TraceEvent& e) {
-  if (e.input_count == 0)
-    return true;
-  return e.op == Op::AccAll ? !e.inputs[0].is_true() : !e.inputs[0].is_false();
-}
-
-// Evidence is for a decision record: a handful of values, never a whole history.
-constexpr size_t kMaxEvidence = 16;
-
-struct Loop {
-  uint32_t begin = 0, end = 0;  // [iter_next pc, exit target)
-};
 
 class Builder {
  public:
@@ -83,20 +38,12 @@ class Builder {
   std::string Site(uint32_t pc) const;
   std::string Site(uint32_t file, uint32_t offset) const;
   uint32_t SourceLine(uint32_t pc) const;
-  bool IsLet(uint32_t pc) const;
   std::string CodeDescription(uint64_t packed, Day dos) const;
-  std::string DescribeMatch(const Codeset& set, uint64_t code) const;
-  bool SpelledNotIn(uint32_t pc) const;
-  ExplainStep MakeStep(const TraceEvent& e, int depth, Day dos) const;
+  ExplainStep MakeStep(const TraceEvent& e, int depth, Day dos);
   void CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t line);
   ExplainLine StartLine(uint32_t line) const;
   void AddFindings(ExplainLine& out, uint32_t line) const;
-  void FindStatement(uint32_t line, uint32_t outcome, const ExplainStatement** st,
-                     const std::vector<TraceEvent>** raw) const;
   void AddEvidence(const ExplainStatement& st, ExplainFinding& x) const;
-  std::string WhyNot(const ExplainStatement* st, const std::vector<TraceEvent>* raw,
-                     const Finding& f, Day dos) const;
-  std::string NearestElement(const std::vector<TraceEvent>& raw) const;
 
   const Engine& engine_;
   const Program& p_;
@@ -104,8 +51,7 @@ class Builder {
   const ClaimDecision& decision_;
   const ExplainOptions& options_;
 
-  // Per line: the statements' raw step events, kept to compute hints from values, not text.
-  // The current statement's step events and their loop depths; rendered only if shown.
+  // The current statement's step events and their loop depths.
   struct Pending {
     std::vector<TraceEvent> raw;
     std::vector<int> depth;
@@ -116,11 +62,22 @@ class Builder {
     }
   };
 
+  // A statement that ended in a condition at an outcome site: its raw step events, kept to
+  // compute hints from values, not text.
+  struct Closed {
+    uint32_t site = 0;
+    uint32_t pc = 0;  // its condition's
+    std::vector<TraceEvent> raw;
+    ExplainStatement statement;
+  };
+
+  // The statement that made a finding at outcome site `outcome` on 0-based `line`, or null.
+  const Closed* FindStatement(uint32_t line, uint32_t outcome) const;
+
   Pending pending_;
-  std::vector<Loop> loops_;
-  // The raw events of each statement that ended in a condition, by outcome site, per line.
-  std::vector<std::vector<std::pair<uint32_t, std::vector<TraceEvent>>>> raw_by_site_;
-  std::vector<std::vector<std::pair<uint32_t, ExplainStatement>>> statement_by_site_;
+  LoopDepth loops_;
+  StepText step_;
+  std::vector<std::vector<Closed>> closed_;  // per line
 };
 
 std::string Builder::Source(uint32_t pc) const {
@@ -133,11 +90,6 @@ std::string Builder::Site(uint32_t file, uint32_t offset) const {
 
 std::string Builder::Site(uint32_t pc) const {
   return engine_.SpanSite(pc);
-}
-
-bool Builder::IsLet(uint32_t pc) const {
-  const StatementDebug* statement = StatementAt(p_, pc);
-  return statement && statement->kind == StatementKind::Let;
 }
 
 uint32_t Builder::SourceLine(uint32_t pc) const {
@@ -154,252 +106,23 @@ std::string Builder::CodeDescription(uint64_t packed, Day dos) const {
   return std::string(t->Description(packed, dos));
 }
 
-// The member of `set` that holds `code`, as the source would write it: the code itself, the
-// shortest prefix (`E11.*`) whose codes all lie in the matching interval, or the interval.
-std::string Builder::DescribeMatch(const Codeset& set, uint64_t code) const {
-  auto intervals = set.intervals();
-  auto it = std::upper_bound(intervals.begin(), intervals.end(), code,
-                             [](uint64_t c, const CodeInterval& iv) { return c < iv.lo; });
-  if (it == intervals.begin())
-    return "";
-  const CodeInterval iv = *(it - 1);
-  if (code > iv.hi)
-    return "";
-  std::optional<CodeText> text = Unpack(code);
-  std::optional<CodeSystem> system = SystemOf(code);
-  if (!text || !system)
-    return "";
-  if (iv.lo == iv.hi)
-    return text->str();
-  std::string plain;
-  for (char c : text->view()) {
-    if (c != '.')
-      plain += c;
-  }
-  for (size_t n = 1; n < plain.size(); ++n) {
-    std::string prefix = plain.substr(0, n);
-    if (*system == CodeSystem::Icd10cm && n > 3)
-      prefix.insert(3, ".");
-    CodeResult<CodeInterval> r = PrefixInterval(*system, prefix);
-    if (!r.ok() || r.value.lo < iv.lo || r.value.hi > iv.hi)
-      continue;
-    if (*system == CodeSystem::Icd10cm && n == 3)
-      prefix += ".";
-    return prefix + "*";
-  }
-  std::optional<CodeText> lo = Unpack(iv.lo), hi = Unpack(iv.hi);
-  if (lo && hi)
-    return fmt::format("{} .. {}", lo->view(), hi->view());
-  return "";
-}
-
-// Whether the membership test at `pc` is written `x not in S`: it is compiled as the test then
-// a `not` that the debug tables mark.
-bool Builder::SpelledNotIn(uint32_t pc) const {
-  std::optional<Instruction> ins = DecodeAt(p_.code, pc);
-  return ins && SpellsNotIn(p_, pc + ins->size);
-}
-
-const char* OperatorText(Op op) {
-  switch (op) {
-    case Op::Eq:
-      return "==";
-    case Op::Ne:
-      return "!=";
-    case Op::Lt:
-      return "<";
-    case Op::Le:
-      return "<=";
-    case Op::Gt:
-      return ">";
-    case Op::Ge:
-      return ">=";
-    case Op::Add:
-      return "+";
-    case Op::Sub:
-      return "-";
-    case Op::Mul:
-      return "*";
-    case Op::Div:
-      return "/";
-    case Op::InCodeset:
-    case Op::InList:
-    case Op::HasKey:
-    case Op::HasMapKey:
-      return "in";
-    case Op::IsNone:
-      return "is none";
-    case Op::IsKnown:
-      return "is known";
-    case Op::Within:
-      return "within";
-    case Op::Lookup:
-    case Op::MapGet:
-      return "[]";
-    case Op::Column:
-      return ".";
-    default:
-      return "";
-  }
-}
-
-ExplainStep Builder::MakeStep(const TraceEvent& e, int depth, Day dos) const {
+ExplainStep Builder::MakeStep(const TraceEvent& e, int depth, Day dos) {
+  DescribeStep(engine_, claim_, e, depth, dos, step_);
   ExplainStep s;
+  s.kind = step_.kind;
   s.expr = Source(e.pc);
   s.site = Site(e.pc);
-  s.depth = depth;
-  s.op = OperatorText(e.op);
-  s.value = Text(e.result);
-  auto operands = [&](size_t n) {
-    for (size_t i = 0; i < n && i < e.input_count; ++i)
-      s.operands.push_back(Text(e.inputs[i]));
-  };
-  const uint8_t* code = p_.code.data();
-  switch (e.op) {
-    case Op::Eq:
-    case Op::Ne:
-    case Op::Lt:
-    case Op::Le:
-    case Op::Gt:
-    case Op::Ge:
-      s.kind = "compare";
-      operands(2);
-      break;
-    case Op::Add:
-    case Op::Sub:
-    case Op::Mul:
-    case Op::Div:
-      s.kind = "arith";
-      operands(2);
-      break;
-    case Op::InCodeset: {
-      s.kind = "codeset";
-      operands(1);
-      uint16_t set = ReadU16(code, e.pc + 1);
-      if (set < p_.codeset_names.size())
-        s.operands.push_back(p_.codeset_names[set]);
-      if (e.input_count == 1 && e.inputs[0].tag == Tag::Code) {
-        uint64_t c = e.inputs[0].code();
-        std::string description = CodeDescription(c, dos);
-        if (e.result.is_true() && set < p_.codesets.size() && set < p_.codeset_names.size()) {
-          std::string match = WrittenMember(p_, set, c);
-          if (match.empty())
-            match = DescribeMatch(p_.codesets[set], c);
-          if (!match.empty())
-            s.note = "matched " + match;
-        } else if (e.result.is_false()) {
-          s.note = "no member matches";
-        }
-        if (!description.empty()) {
-          s.note += (s.note.empty() ? "" : "; ") + Text(e.inputs[0]) + ": " + description;
-        }
-      }
-      break;
-    }
-    case Op::InList:
-    case Op::HasKey:
-    case Op::HasMapKey:
-      s.kind = "list";
-      operands(e.op == Op::HasKey ? 1 : 2);
-      break;
-    default:
-      break;
-  }
-  // `x not in S` is the membership test then `not`: show the expression's own value.
-  if ((s.kind == "codeset" || s.kind == "list") && SpelledNotIn(e.pc)) {
-    s.op = "not in";
-    if (e.result.is_true() || e.result.is_false())
-      s.value = e.result.is_true() ? "false" : "true";
-  }
-  switch (e.op) {
-    case Op::IsNone:
-    case Op::IsKnown:
-      s.kind = "test";
-      operands(1);
-      break;
-    case Op::Within: {
-      s.kind = "window";
-      operands(3);
-      if (e.input_count == 3 && e.inputs[1].tag == Tag::Duration && e.inputs[2].tag == Tag::Date) {
-        uint8_t dir = code[e.pc + 1];
-        Value lo = ShiftDate(e.inputs[2], e.inputs[1], -1, e.pc);
-        Value hi = ShiftDate(e.inputs[2], e.inputs[1], 1, e.pc);
-        Value anchor = e.inputs[2];
-        if (dir == 0 && !lo.is_unknown()) {
-          s.note = fmt::format("window {} up to (not including) {}", Text(lo), Text(anchor));
-        } else if (dir == 1 && !hi.is_unknown()) {
-          s.note = fmt::format("window after {} through {}", Text(anchor), Text(hi));
-        } else if (!lo.is_unknown() && !hi.is_unknown()) {
-          s.note = fmt::format("window {} through {}", Text(lo), Text(hi));
-        }
-      }
-      break;
-    }
-    case Op::Call: {
-      s.kind = "call";
-      s.op = BuiltinName(static_cast<BuiltinId>(code[e.pc + 1]));
-      operands(3);
-      auto id = static_cast<BuiltinId>(code[e.pc + 1]);
-      if ((id == BuiltinId::Billable || id == BuiltinId::Exists) && e.input_count >= 1 &&
-          e.inputs[0].tag == Tag::Code) {
-        std::string description = CodeDescription(e.inputs[0].code(), dos);
-        if (!description.empty())
-          s.note = Text(e.inputs[0]) + ": " + description;
-        if (const Terminology* t = engine_.terminology()) {
-          if (std::optional<CodeSystem> system = SystemOf(e.inputs[0].code())) {
-            if (const CodeSystemVersion* v = t->VersionAt(*system, dos)) {
-              s.note += (s.note.empty() ? "" : "; ") + std::string("per ") + v->name;
-            }
-          }
-        }
-      }
-      break;
-    }
-    case Op::Fact:
-      s.kind = "fact";
-      if (e.result.is_unknown())
-        s.note = engine_.DescribeMissing(e.pc);
-      break;
-    case Op::Lookup:
-    case Op::Column:
-    case Op::MapGet:
-      s.kind = "lookup";
-      operands(e.op == Op::MapGet ? 2 : 1);
-      if (e.result.is_unknown())
-        s.note = engine_.DescribeMissing(e.pc);
-      break;
-    case Op::IterNext:
-      s.kind = "element";
-      s.operands.clear();
-      if (e.input_count == 2)
-        s.operands.push_back(std::to_string(e.inputs[1].i + 1));
-      break;
-    case Op::AccAny:
-    case Op::AccAll:
-    case Op::AccCount:
-    case Op::AccSum:
-    case Op::AccMin:
-    case Op::AccMax:
-    case Op::AccLatest:
-    case Op::AccEarliest:
-      s.kind = "chosen";
-      s.op = AccumulatorWord(e.op);
-      if (e.input_count == 3)
-        s.operands.push_back(Text(e.inputs[1]));
-      break;
-    default:
-      if (s.kind.empty())
-        s.kind = "value";
-      break;
-  }
+  s.op = step_.op;
+  s.operands.assign(step_.operands.begin(), step_.operands.begin() + step_.operand_count);
+  s.value = step_.value;
+  s.note = step_.note;
+  s.depth = step_.depth;
   return s;
 }
 
 ExplainLine Builder::StartLine(uint32_t line) const {
   ExplainLine out;
   out.line = line + 1;
-  if (!options_.steps)
-    return out;  // evidence only: the findings are all that is read
   const LineRecord& rec = claim_.lines[line];
   Day dos = rec.date;
   if (rec.present.Has(FieldId::line_code)) {
@@ -411,206 +134,15 @@ ExplainLine Builder::StartLine(uint32_t line) const {
   return out;
 }
 
-// The requirement's hint: what was missing, the date from which it holds, the codeset a
-// diagnosis must be in, or the comparison that failed. Computed from values, never from text.
-std::string Builder::WhyNot(const ExplainStatement* st, const std::vector<TraceEvent>* raw,
-                            const Finding& f, Day dos) const {
-  if (f.missing_pc != kNoPc)
-    return engine_.DescribeUnknown(f);
-  if (!raw || !st)
-    return "";
-  // An outcome stated with `when` fires because its condition held: nothing to satisfy.
-  if (st->kind == "applies" || st->kind == "emit")
-    return "";
-  // A failed date comparison against the date of service: the date it would have needed.
-  for (auto it = raw->rbegin(); it != raw->rend(); ++it) {
-    const TraceEvent& e = *it;
-    if (e.kind != TraceEvent::Kind::Step || !e.result.is_false() || e.input_count != 2)
-      continue;
-    if (e.op < Op::Eq || e.op > Op::Ge)
-      continue;
-    const Value& a = e.inputs[0];
-    const Value& b = e.inputs[1];
-    if (a.tag != Tag::Date || b.tag != Tag::Date)
-      continue;
-    bool dos_left = a.i == dos, dos_right = b.i == dos;
-    if (!dos_left && !dos_right)
-      continue;
-    Op op = e.op;
-    Value other = dos_left ? b : a;
-    if (dos_right) {  // X op dos  ==  dos op' X
-      op = op == Op::Lt   ? Op::Gt
-           : op == Op::Le ? Op::Ge
-           : op == Op::Gt ? Op::Lt
-           : op == Op::Ge ? Op::Le
-                          : op;
-    }
-    Day d = static_cast<Day>(other.i);
-    switch (op) {
-      case Op::Ge:
-        return fmt::format("eligible from {}", FormatDate(d).view());
-      case Op::Gt:
-        return fmt::format("eligible from {}", FormatDate(d + 1).view());
-      case Op::Le:
-        return fmt::format("only through {}", FormatDate(d).view());
-      case Op::Lt:
-        return fmt::format("only before {}", FormatDate(d).view());
-      default:
-        break;
+const Builder::Closed* Builder::FindStatement(uint32_t line, uint32_t outcome) const {
+  const Closed* found = nullptr;
+  if (line < closed_.size()) {
+    for (const Closed& c : closed_[line]) {
+      if (c.site == outcome)
+        found = &c;
     }
   }
-
-  // Codes tested against a codeset and none matched: name the set and what the claim has.
-  // One pass: the codesets in the order first tested, whether any test held, the codes tried.
-  struct Tested {
-    uint16_t set;
-    bool any_true;
-    bool dx;
-    std::vector<uint64_t> codes;
-  };
-
-  std::vector<Tested> sets;
-  for (const TraceEvent& e : *raw) {
-    if (e.kind != TraceEvent::Kind::Step || e.op != Op::InCodeset)
-      continue;
-    uint16_t set = ReadU16(p_.code.data(), e.pc + 1);
-    auto it = std::find_if(sets.begin(), sets.end(), [&](const Tested& t) { return t.set == set; });
-    if (it == sets.end()) {
-      bool dx = e.input_count && e.inputs[0].tag == Tag::Code &&
-                SystemOf(e.inputs[0].code()) == CodeSystem::Icd10cm;
-      it = sets.insert(sets.end(), Tested{set, false, dx, {}});
-    }
-    if (e.result.is_true())
-      it->any_true = true;
-    if (e.input_count && e.inputs[0].tag == Tag::Code &&
-        std::find(it->codes.begin(), it->codes.end(), e.inputs[0].code()) == it->codes.end()) {
-      it->codes.push_back(e.inputs[0].code());
-    }
-  }
-  for (const Tested& t : sets) {
-    if (t.any_true || t.set >= p_.codeset_names.size())
-      continue;
-    std::string list;
-    for (uint64_t c : t.codes)
-      list += (list.empty() ? "" : ", ") + Text(Value::Code(c));
-    return fmt::format("needs a {} in `{}`; the claim has {}", t.dx ? "diagnosis" : "code",
-                       p_.codeset_names[t.set], list.empty() ? "none" : list);
-  }
-  // A diagnosis that is not billable on the date of service.
-  for (const TraceEvent& e : *raw) {
-    if (e.kind != TraceEvent::Kind::Step || e.op != Op::Call || !e.result.is_false() ||
-        static_cast<BuiltinId>(p_.code[e.pc + 1]) != BuiltinId::Billable || e.input_count < 1) {
-      continue;
-    }
-    std::string version;
-    if (const Terminology* t = engine_.terminology()) {
-      if (std::optional<CodeSystem> system = SystemOf(e.inputs[0].code())) {
-        if (const CodeSystemVersion* v = t->VersionAt(*system, dos))
-          version = " in " + v->name;
-      }
-    }
-    return fmt::format(
-        "{} is not a billable code{} (the date of service is {}): code it to its "
-        "billable level",
-        Text(e.inputs[0]), version, FormatDate(dos).view());
-  }
-  // `any x in L where A and B ...` that no element satisfied: the last element's first failure
-  // says little. Name the element that came nearest (fewest failed tests) and what it failed.
-  if (std::string nearest = NearestElement(*raw); !nearest.empty())
-    return nearest;
-  // A number compared: say which side fell short.
-  for (auto it = raw->rbegin(); it != raw->rend(); ++it) {
-    const TraceEvent& e = *it;
-    if (e.kind != TraceEvent::Kind::Step || !e.result.is_false() || e.input_count != 2)
-      continue;
-    if (e.op < Op::Eq || e.op > Op::Ge)
-      continue;
-    return fmt::format("needs `{}`: {} {} {} is false", Source(e.pc), Text(e.inputs[0]),
-                       OperatorText(e.op), Text(e.inputs[1]));
-  }
-  if (!st->condition.empty())
-    return fmt::format("needs `{}` to hold", st->condition);
-  return "";
-}
-
-std::string Builder::NearestElement(const std::vector<TraceEvent>& raw) const {
-  const auto is_test = [](const TraceEvent& e) {
-    return e.kind == TraceEvent::Kind::Step && e.op >= Op::Eq && e.op <= Op::Ge &&
-           e.input_count == 2;
-  };
-  // The outer loop is the first iter_next; its events split the statement into elements.
-  const auto first = std::find_if(raw.begin(), raw.end(), [](const TraceEvent& e) {
-    return e.kind == TraceEvent::Kind::Step && e.op == Op::IterNext;
-  });
-  if (first == raw.end())
-    return "";
-  const uint32_t loop = first->pc;
-  bool any = false;
-  for (const TraceEvent& e : raw) {
-    if (e.kind != TraceEvent::Kind::Step)
-      continue;
-    if (e.op == Op::AccAny)
-      any = true;
-    // Another quantifier's accumulator, or one that held: not a failed `any` over elements.
-    if ((e.op == Op::AccAny && e.input_count >= 1 && e.inputs[0].is_true()) ||
-        (e.op != Op::AccAny && e.op >= Op::AccAll && e.op <= Op::AccEarliest)) {
-      return "";
-    }
-  }
-  if (!any)
-    return "";
-  const TraceEvent* best_element = nullptr;
-  const TraceEvent* best_failure = nullptr;
-  size_t best_failures = 0;
-  size_t tests = 0, most_tests = 0;
-  const TraceEvent* element = nullptr;
-  const TraceEvent* failure = nullptr;
-  size_t failures = 0;
-  const auto close = [&] {
-    if (element && failure && (!best_element || failures < best_failures)) {
-      best_element = element;
-      best_failure = failure;
-      best_failures = failures;
-    }
-    most_tests = std::max(most_tests, tests);
-  };
-  for (const TraceEvent& e : raw) {
-    if (e.kind != TraceEvent::Kind::Step)
-      continue;
-    if (e.op == Op::IterNext && e.pc == loop) {
-      close();
-      element = &e;
-      failure = nullptr;
-      failures = tests = 0;
-    } else if (element && is_test(e)) {
-      ++tests;
-      if (e.result.is_false() && failures++ == 0)
-        failure = &e;
-    }
-  }
-  close();
-  // One test per element says nothing the plain comparison would not.
-  if (!best_element || most_tests < 2 || best_element->result.tag != Tag::Record)
-    return "";
-  return fmt::format(
-      "no element meets every condition; the nearest is {}, where `{}`: {} {} {} "
-      "is false",
-      Text(best_element->result), Source(best_failure->pc), Text(best_failure->inputs[0]),
-      OperatorText(best_failure->op), Text(best_failure->inputs[1]));
-}
-
-void Builder::FindStatement(uint32_t line, uint32_t outcome, const ExplainStatement** st,
-                            const std::vector<TraceEvent>** raw) const {
-  if (line >= statement_by_site_.size())
-    return;
-  for (const auto& [site, s] : statement_by_site_[line]) {
-    if (site == outcome)
-      *st = &s;
-  }
-  for (const auto& [site, r] : raw_by_site_[line]) {
-    if (site == outcome)
-      *raw = &r;
-  }
+  return found;
 }
 
 // The statement's own values; for a quantifier alone, those of its elements (bounded).
@@ -634,16 +166,6 @@ void Builder::AddFindings(ExplainLine& out, uint32_t line) const {
     const RuleData& rule = p_.rules[o.rule];
     const PolicyData& policy = p_.policies[rule.policy];
     ExplainFinding x;
-    if (!options_.steps) {  // evidence only: why not and the decisive values
-      const ExplainStatement* st = nullptr;
-      const std::vector<TraceEvent>* raw = nullptr;
-      FindStatement(line, f.outcome, &st, &raw);
-      if (st)
-        AddEvidence(*st, x);
-      x.why_not = WhyNot(st, raw, f, dos);
-      out.findings.push_back(std::move(x));
-      continue;
-    }
     x.outcome = OutcomeWord(f.kind);
     x.decision = DecisionName(DecisionOf(f.kind));
     const uint32_t reason = engine_.ReasonOf(f);
@@ -658,14 +180,14 @@ void Builder::AddFindings(ExplainLine& out, uint32_t line) const {
     x.version = policy.version;
     x.rule = rule.name;
     x.site = engine_.SiteLocation(f.outcome);
-    const ExplainStatement* st = nullptr;
-    const std::vector<TraceEvent>* raw = nullptr;
-    FindStatement(line, f.outcome, &st, &raw);
-    if (st) {
-      x.statement = st->source;
-      AddEvidence(*st, x);
+    const Closed* closed = FindStatement(line, f.outcome);
+    StatementEvents events;
+    if (closed) {
+      x.statement = closed->statement.source;
+      AddEvidence(closed->statement, x);
+      events = StatementEvents{closed->pc, closed->raw};
     }
-    x.why_not = WhyNot(st, raw, f, dos);
+    x.why_not = WhyNot(engine_, claim_, f, dos, closed ? &events : nullptr);
     out.findings.push_back(std::move(x));
   }
 }
@@ -702,10 +224,6 @@ void Builder::CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t li
         st.fired = true;
     }
   }
-  if (!options_.steps && !st.fired) {  // evidence only: nothing else is shown
-    pending_.Clear();
-    return;
-  }
   st.source = Source(e.pc);
   if (const StatementDebug* debug = StatementAt(p_, e.pc)) {
     st.name = debug->name;  // "let last = latest h in history ..." names its value
@@ -714,41 +232,23 @@ void Builder::CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t li
   } else {
     st.head = st.source;  // a program built without debug tables
   }
-  if (options_.steps) {  // evidence only reads the source and the steps
-    st.site = Site(e.pc);
-    st.source_line = SourceLine(e.pc);
-    st.value = Text(e.result);
-  }
+  st.site = Site(e.pc);
+  st.source_line = SourceLine(e.pc);
+  st.value = Text(e.result);
   Day dos = claim_.lines[line].date;
-  size_t inner = 0;
   for (size_t i = 0; i < pending_.raw.size(); ++i) {
     const TraceEvent& step = pending_.raw[i];
-    int depth = pending_.depth[i];
     if (IsAccumulator(step.op) && !Decisive(step))
       continue;
-    // Evidence only (run --explain) keeps the statement's values and a bounded few of its
-    // quantifier's, for a requirement that is a quantifier alone.
-    if (!options_.steps && depth > 1)
-      continue;
-    if (!options_.steps && depth == 1 && inner++ >= 2 * kMaxEvidence)
-      continue;
-    st.steps.push_back(MakeStep(step, depth, dos));
+    st.steps.push_back(MakeStep(step, pending_.depth[i], dos));
   }
   if (site != UINT32_MAX) {
-    if (raw_by_site_.size() <= line)
-      raw_by_site_.resize(line + 1);
-    if (statement_by_site_.size() <= line)
-      statement_by_site_.resize(line + 1);
-    raw_by_site_[line].emplace_back(site, std::move(pending_.raw));
-    if (options_.steps) {
-      statement_by_site_[line].emplace_back(site, st);
-    } else {
-      statement_by_site_[line].emplace_back(site, std::move(st));
-    }
+    if (closed_.size() <= line)
+      closed_.resize(line + 1);
+    closed_[line].push_back(Closed{site, e.pc, std::move(pending_.raw), st});
   }
   pending_.Clear();
-  if (options_.steps)
-    rule.statements.push_back(std::move(st));
+  rule.statements.push_back(std::move(st));
 }
 
 Explanation Builder::Run(const std::vector<TraceEvent>& events) {
@@ -757,8 +257,7 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
     x.claim_id = std::string(claim_.Str(claim_.id));
   x.pack = engine_.pack_hash();
   size_t n = std::min(claim_.lines.size(), decision_.lines.size());
-  raw_by_site_.assign(n, {});
-  statement_by_site_.assign(n, {});
+  closed_.assign(n, {});
   std::vector<std::optional<ExplainLine>> lines(n);
   for (uint32_t l = 0; l < n; ++l) {
     if (options_.only_line == 0 || options_.only_line == l + 1)
@@ -773,18 +272,9 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
       case TraceEvent::Kind::RuleStart: {
         line = e.line - 1;
         pending_.Clear();
-        loops_.clear();
+        loops_.Clear();
         if (line >= n) {
           rule = nullptr;
-          break;
-        }
-        if (!options_.steps) {  // evidence only: the statements that fire are all it needs
-          bool fires = false;
-          const LineDecision& d = decision_.lines[line];
-          for (uint32_t i = 0; i < d.finding_count && !fires; ++i) {
-            fires = p_.outcomes[decision_.findings[d.first_finding + i].outcome].rule == e.rule;
-          }
-          rule = fires ? &scratch : nullptr;
           break;
         }
         const RuleData& r = p_.rules[e.rule];
@@ -829,22 +319,10 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
       case TraceEvent::Kind::Step: {
         if (!rule)
           break;
-        while (!loops_.empty() && (e.pc < loops_.back().begin || e.pc >= loops_.back().end)) {
-          loops_.pop_back();
-        }
-        if (e.op == Op::IterNext) {
-          if (loops_.empty() || loops_.back().begin != e.pc) {
-            std::optional<Instruction> ins = DecodeAt(p_.code, e.pc);
-            uint32_t end =
-                ins ? static_cast<uint32_t>(static_cast<int64_t>(e.pc) + ins->size + ins->b)
-                    : e.pc + 1;
-            loops_.push_back(Loop{e.pc, std::max(end, e.pc + 1)});
-          }
-        }
-        int depth = static_cast<int>(loops_.size());
+        int depth = loops_.Step(p_, e.pc, e.op);
         if (e.op == Op::Store) {
           // Only a `let` ends a statement; quantifiers store their accumulator's start.
-          if (IsLet(e.pc))
+          if (EndsLet(p_, e.pc))
             CloseStatement(e, *rule, line);
           break;
         }

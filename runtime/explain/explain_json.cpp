@@ -1,8 +1,12 @@
 // The JSON form of an explanation (schema: docs/explain.md).
+#include <iterator>
+#include <span>
+
 #include <fmt/format.h>
 
 #include "runtime/core/text.h"
 #include "runtime/explain/explain_render.h"
+#include "runtime/explain/explain_step.h"
 
 namespace warrant {
 namespace {
@@ -15,10 +19,11 @@ void Field(std::string& out, std::string_view name, std::string_view value, bool
   AppendJsonString(out, value);
 }
 
-void Strings(std::string& out, std::string_view name, const std::vector<std::string>& items) {
-  out += ',';
-  AppendJsonString(out, name);
-  out += ":[";
+// `name` is a member name of the schema: nothing to escape.
+void Strings(std::string& out, std::string_view name, std::span<const std::string> items) {
+  out += ",\"";
+  out += name;
+  out += "\":[";
   for (size_t i = 0; i < items.size(); ++i) {
     if (i)
       out += ',';
@@ -27,28 +32,43 @@ void Strings(std::string& out, std::string_view name, const std::vector<std::str
   out += ']';
 }
 
-void StepJson(const ExplainStep& s, std::string& out) {
-  out += '{';
-  Field(out, "kind", s.kind, true);
-  Field(out, "expr", s.expr);
-  Field(out, "at", s.site);
-  if (!s.op.empty())
-    Field(out, "op", s.op);
-  Strings(out, "operands", s.operands);
-  Field(out, "value", s.value);
-  if (!s.note.empty())
-    Field(out, "note", s.note);
-  out += fmt::format(",\"depth\":{}}}", s.depth);
-}
-
 }  // namespace
+
+void AppendStepJson(const StepView& s, std::string& out) {
+  // A kind and an operator are words of this module or builtin names: nothing to escape.
+  out += "{\"kind\":\"";
+  out += s.kind;
+  out += '"';
+  if (s.expr_at.empty()) {
+    out += ",\"expr\":";
+    AppendJsonString(out, s.expr);
+    out += ",\"at\":";
+    AppendJsonString(out, s.site);
+  } else {
+    out += s.expr_at;
+  }
+  if (!s.op.empty()) {
+    out += ",\"op\":\"";
+    out += s.op;
+    out += '"';
+  }
+  Strings(out, "operands", s.operands);
+  out += ",\"value\":";
+  AppendJsonString(out, s.value);
+  if (!s.note.empty()) {
+    out += ",\"note\":";
+    AppendJsonString(out, s.note);
+  }
+  fmt::format_to(std::back_inserter(out), ",\"depth\":{}}}", s.depth);
+}
 
 void WriteEvidenceJson(const std::vector<ExplainStep>& evidence, std::string& out) {
   out += '[';
   for (size_t i = 0; i < evidence.size(); ++i) {
     if (i)
       out += ',';
-    StepJson(evidence[i], out);
+    const ExplainStep& s = evidence[i];
+    AppendStepJson({s.kind, s.expr, s.site, s.op, {}, s.operands, s.value, s.note, s.depth}, out);
   }
   out += ']';
 }
@@ -152,18 +172,6 @@ void WriteExplainJson(const Explanation& x, std::string& out) {
     out += "]}";
   }
   out += "]}";
-}
-
-void EvidenceNotes::AppendMembers(uint32_t line, uint32_t finding, std::string& out) const {
-  if (line >= x_.lines.size() || finding >= x_.lines[line].findings.size())
-    return;
-  const ExplainFinding& f = x_.lines[line].findings[finding];
-  if (!f.why_not.empty()) {
-    out += ",\"why_not\":";
-    AppendJsonString(out, f.why_not);
-  }
-  out += ",\"evidence\":";
-  WriteEvidenceJson(f.evidence, out);
 }
 
 }  // namespace warrant

@@ -8,6 +8,7 @@
 #include "runtime/core/decimal.h"
 #include "runtime/core/text.h"
 #include "runtime/explain/explain.h"
+#include "runtime/explain/explain_step.h"
 #include "runtime/vm/vm_ops.h"
 
 namespace warrant {
@@ -34,14 +35,7 @@ void TraceRecorder::Condition(uint32_t pc, const Value& value) {
 }
 
 void TraceRecorder::Step(uint32_t pc, Op op, std::span<const Value> inputs, const Value& result) {
-  TraceEvent& e = events_.emplace_back();
-  e.kind = TraceEvent::Kind::Step;
-  e.pc = pc;
-  e.op = op;
-  e.input_count = static_cast<uint8_t>(std::min<size_t>(inputs.size(), 3));
-  for (size_t i = 0; i < e.input_count; ++i)
-    e.inputs[i] = inputs[i];
-  e.result = result;
+  SetStep(events_.emplace_back(), pc, op, inputs, result);
 }
 
 namespace {

@@ -289,6 +289,21 @@ void Vm::SortFindings(ClaimDecision& out, uint32_t first) {
   std::copy(sort_buffer_.begin(), sort_buffer_.end(), begin);
 }
 
+void Vm::TraceRule(const Claim& claim, uint32_t line, uint32_t rule, TraceSink& trace) {
+  if (line >= claim.lines.size() || rule >= program_.rules.size())
+    return;
+  LineContext ctx;
+  ctx.claim = &claim;
+  ctx.line = line;
+  ctx.dos = claim.lines[line].date;
+  traced_.Clear();
+  over_budget_ = false;
+  findings_full_ = false;
+  over_budget_line_ = 0;
+  budget_end_ = instructions_ + budget_;
+  RunRule(rule, ctx, traced_, &trace);
+}
+
 bool Vm::RunRule(uint32_t rule, const LineContext& line_ctx, ClaimDecision& out, TraceSink* trace) {
   LineContext ctx = line_ctx;
   ctx.rule = rule;

@@ -87,6 +87,11 @@ class Vm {
   // Decides every line of `claim` into `out` (cleared first). `trace` may be null.
   void Decide(const Claim& claim, ClaimDecision& out, TraceSink* trace = nullptr);
 
+  // Runs rule `rule` on 0-based line `line` of `claim` again under `trace`, as Decide ran it
+  // there, into scratch space: no decision is touched. For explaining a rule that made a finding
+  // without deciding the whole claim again. The rule has a budget of its own.
+  void TraceRule(const Claim& claim, uint32_t line, uint32_t rule, TraceSink& trace);
+
   // Restricts decisions to the versions of one policy (a test exercises its own policy only);
   // an empty id lifts the restriction. False if the pack has no such policy.
   bool SetPolicyFilter(std::string_view policy_id);
@@ -139,6 +144,7 @@ class Vm {
   std::vector<int32_t> chosen_;       // per policy group: chosen version for the current line
   std::vector<uint32_t> candidates_;  // rules to visit for the current line
   std::vector<Finding> sort_buffer_;  // SortFindings' scratch for lines with many findings
+  ClaimDecision traced_;              // TraceRule's findings, thrown away
   // Per rule: where its body starts when its `applies to` is exactly `line.code in S` on the
   // codeset the index found it by (the index already proved it true), else UINT32_MAX.
   std::vector<uint32_t> indexed_body_;

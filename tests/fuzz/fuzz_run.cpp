@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/engine/engine.h"
+#include "runtime/explain/evidence.h"
 #include "runtime/explain/explain.h"
 #include "runtime/explain/explain_render.h"
 #include "tests/fuzz/fuzz_support.h"
@@ -72,11 +73,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       warrant::WriteExplainText(x, text);
       warrant::WriteExplainJson(x, json_out);
       warrant::WriteExplainHtml(x, json, html);
-      warrant::ExplainOptions evidence_only;
-      evidence_only.steps = false;
-      warrant::Explanation e = warrant::Explain(explainer, traced.claim(), traced.decision(),
-                                                recorder.events(), evidence_only);
-      const warrant::EvidenceNotes notes(e);
+      warrant::EvidenceRecorder notes(explainer);
+      notes.Record(traced);
       traced.AppendDecisions(evidence, &notes);
     }
   }

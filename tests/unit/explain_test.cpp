@@ -1,13 +1,19 @@
-// Explain through the library API: the values a trace records, the "why not" hints, and that
-// tracing never changes a decision.
+// Explain through the library API: the values a trace records, the "why not" hints, that
+// tracing never changes a decision, and `run --explain`'s evidence (runtime/explain/evidence.h):
+// written from the recorded events it says what the full explanation says, a recorder reused from
+// claim to claim writes what a fresh one writes, and a rule run again alone reports what deciding
+// the claim reported.
 #include "runtime/explain/explain.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
 
 #include "compiler/compile.h"
+#include "runtime/core/text.h"
 #include "runtime/engine/engine.h"
+#include "runtime/explain/evidence.h"
 #include "runtime/explain/explain_render.h"
 #include "tests/unit/catch.h"
 
@@ -37,13 +43,13 @@ rule lipid_indication "A lipid diagnosis" applies to line where line.code in lip
 }
 )";
 
-std::unique_ptr<Engine> MakeEngine() {
+std::unique_ptr<Engine> MakeEngine(const std::string& criteria = kCriteria) {
   static int counter = 0;
   fs::path root =
       fs::temp_directory_path() /
       ("warrant_explain_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   fs::create_directories(root);
-  std::ofstream(root / "criteria.warrant") << kCriteria;
+  std::ofstream(root / "criteria.warrant") << criteria;
   auto c = Compile({root.string()}, CompileOptions{});
   std::error_code ec;
   fs::remove_all(root, ec);
@@ -238,6 +244,161 @@ TEST_CASE("explain: --line keeps one line; JSON and HTML are written", "[explain
   CHECK(html.find("&lt;two&gt;") != std::string::npos);  // the claim text is escaped
   CHECK(html.find("<script src") == std::string::npos);
   CHECK(html.find("data-decision=\"denied\"") != std::string::npos);
+}
+
+// For run --explain, beside kCriteria: rules whose findings carry the other kinds of evidence.
+constexpr const char* kEvidenceRules = R"(
+codeset therapy: hcpcs = [97110]
+codeset excluded: icd10cm = [Z00.*]
+rule lipid_screening "No screening code" applies to line where line.code in lipid_panel {
+  require all d in diagnoses where d not in excluded else deny not_reasonable "a screening code"
+  flag "male" when patient.sex == "M"
+}
+rule units "Units" applies to line where line.code in therapy {
+  let last = latest h in history where h.code in therapy
+  require line.units <= 4 else deny mue
+  deny frequency "within a month" when last.date within 30 days before service_date
+}
+)";
+
+// Claims with no finding, one, and several on several lines; a missing value; a quantifier over
+// a few elements. None reaches the evidence bound (the golden case run_explain_evidence does).
+const char* const kClaims[] = {
+    R"({"id": "A", "patient": {"birth_date": "1950-01-01", "sex": "F"}, "service_date": "2024-02-29",
+        "diagnoses": ["Z12.11"], "lines": [{"code": "G0328"}],
+        "history": [{"code": "82270", "date": "2023-03-01", "status": "paid"}],
+        "facts": {"symptomatic": false}})",
+    R"({"id": "B", "patient": {"birth_date": "1990-01-01", "sex": "M"}, "service_date": "2024-02-29",
+        "diagnoses": ["Z00.00", "J01.90", "E11.9"],
+        "lines": [{"code": "82270"}, {"code": "80061"}, {"code": "99213"}, {"code": "97110", "units": 6}],
+        "history": [{"code": "97110", "date": "2024-02-10"}], "facts": {"symptomatic": true}})",
+    R"({"id": "C", "patient": {}, "service_date": "2024-02-29", "diagnoses": ["I10"],
+        "lines": [{"code": "80061"}, {"code": "G0328"}, {"code": "97110"}]})",
+    R"({"id": "D", "service_date": "2024-02-29", "lines": [{"code": "99213"}]})",
+    R"({"id": "E", "patient": {"birth_date": "1950-01-01", "sex": "M"}, "service_date": "2024-02-29",
+        "diagnoses": ["Z00.00", "J01.90", "K21.9", "Z00.01"],
+        "lines": [{"code": "80061"}, {"code": "80061"}, {"code": "97110", "units": 5}]})",
+};
+
+// The decision records of `json` as `run --explain` writes them, through `recorder`.
+std::string RunExplain(Session& session, EvidenceRecorder& recorder, std::string_view json) {
+  RecordError error;
+  REQUIRE(session.Evaluate(json, error));
+  std::string out;
+  if (session.decision().findings.empty()) {
+    session.AppendDecisions(out);
+    return out;
+  }
+  recorder.Record(session);
+  session.AppendDecisions(out, &recorder);
+  return out;
+}
+
+TEST_CASE("run --explain: a recorder reused from claim to claim writes what a fresh one does",
+          "[explain]") {
+  auto engine = MakeEngine(std::string(kCriteria) + kEvidenceRules);
+  const Explainer explainer(*engine);
+  Session session(*engine);
+  EvidenceRecorder reused(explainer);
+  std::vector<std::string> fresh;
+  for (const char* json : kClaims) {
+    EvidenceRecorder once(explainer);
+    fresh.push_back(RunExplain(session, once, json));
+    const bool has_evidence = fresh.back().find("\"evidence\":") != std::string::npos;
+    CHECK(has_evidence == !session.decision().findings.empty());
+  }
+  // Forwards, then backwards: what one claim left behind never shows in the next.
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t k = 0; k < std::size(kClaims); ++k) {
+      const size_t i = pass == 0 ? k : std::size(kClaims) - 1 - k;
+      CAPTURE(i);
+      CHECK(RunExplain(session, reused, kClaims[i]) == fresh[i]);
+    }
+  }
+}
+
+TEST_CASE("run --explain: each finding's why_not and evidence are the full explanation's",
+          "[explain]") {
+  auto engine = MakeEngine(std::string(kCriteria) + kEvidenceRules);
+  const Explainer explainer(*engine);
+  Session session(*engine);
+  EvidenceRecorder recorder(explainer);
+  size_t findings = 0, with_evidence = 0, with_why_not = 0;
+  for (const char* json : kClaims) {
+    CAPTURE(json);
+    TraceRecorder full;
+    RecordError error;
+    REQUIRE(session.Evaluate(json, error, &full));
+    const Explanation x = Explain(explainer, session.claim(), session.decision(), full.events());
+    recorder.Record(session);
+    REQUIRE(x.lines.size() == session.decision().lines.size());
+    for (uint32_t l = 0; l < x.lines.size(); ++l) {
+      for (uint32_t i = 0; i < x.lines[l].findings.size(); ++i) {
+        const ExplainFinding& f = x.lines[l].findings[i];
+        std::string expected;
+        if (!f.why_not.empty())
+          expected += ",\"why_not\":" + JsonString(f.why_not);
+        expected += ",\"evidence\":";
+        WriteEvidenceJson(f.evidence, expected);
+        std::string written;
+        recorder.AppendMembers(l, i, written);
+        CHECK(written == expected);
+        ++findings;
+        with_evidence += f.evidence.empty() ? 0 : 1;
+        with_why_not += f.why_not.empty() ? 0 : 1;
+      }
+    }
+  }
+  // The claims reach every kind of finding the comparison is about.
+  CHECK(findings >= 10);
+  CHECK(with_evidence >= 8);
+  CHECK(with_why_not >= 6);
+}
+
+TEST_CASE("run --explain: a rule run again alone reports what deciding the claim reported",
+          "[explain]") {
+  auto engine = MakeEngine(std::string(kCriteria) + kEvidenceRules);
+  const Program& p = engine->program();
+  uint32_t frequency = UINT32_MAX;
+  for (uint32_t r = 0; r < p.rules.size(); ++r) {
+    if (p.rules[r].name == "frequency")
+      frequency = r;
+  }
+  REQUIRE(frequency != UINT32_MAX);
+  Session session(*engine);
+  TraceRecorder whole, alone;
+  RecordError error;
+  REQUIRE(session.Evaluate(kClaims[1], error, &whole));
+  std::string before, after;
+  session.AppendDecisions(before);
+  session.TraceRule(0, frequency, alone);
+  session.AppendDecisions(after);
+  CHECK(before == after);  // the decision is left as it was
+  // The events of `frequency` on line 1 among all of the claim's.
+  const std::vector<TraceEvent>& all = whole.events();
+  auto first = std::find_if(all.begin(), all.end(), [&](const TraceEvent& e) {
+    return e.kind == TraceEvent::Kind::RuleStart && e.rule == frequency && e.line == 1;
+  });
+  REQUIRE(first != all.end());
+  auto last = std::find_if(first, all.end(),
+                           [](const TraceEvent& e) { return e.kind == TraceEvent::Kind::RuleEnd; });
+  REQUIRE(last != all.end());
+  const std::vector<TraceEvent>& one = alone.events();
+  REQUIRE(one.size() == static_cast<size_t>(last - first + 1));
+  for (size_t k = 0; k < one.size(); ++k) {
+    const TraceEvent &a = first[static_cast<ptrdiff_t>(k)], &b = one[k];
+    CAPTURE(k);
+    CHECK(a.kind == b.kind);
+    CHECK(a.op == b.op);
+    CHECK(a.pc == b.pc);
+    CHECK(a.input_count == b.input_count);
+    CHECK(a.result.tag == b.result.tag);
+    CHECK(a.result.i == b.result.i);
+  }
+  // Its applies test and its two requirements, at least.
+  CHECK(std::count_if(one.begin(), one.end(), [](const TraceEvent& e) {
+          return e.kind == TraceEvent::Kind::Condition;
+        }) == 3);
 }
 
 }  // namespace
