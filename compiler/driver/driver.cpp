@@ -27,8 +27,8 @@ constexpr const OptionSpec* kRunOptions[] = {&kDecisionsOutput, &kOutputFormat, 
                                              &kTerminology,     &kDiagnostics,  &kNoProgress,
                                              &kHistory,         &kHistoryStatus};
 constexpr const OptionSpec* kExplainOptions[] = {
-    &kClaim,  &kLine,        &kJson,        &kHtml,        &kTests,
-    &kFilter, &kInputFormat, &kTerminology, &kDiagnostics, &kExplainHistory};
+    &kClaim, &kLine,   &kJson,        &kHtml,        &kExplainTrace, &kAllPolicies,
+    &kTests, &kFilter, &kInputFormat, &kTerminology, &kDiagnostics,  &kExplainHistory};
 constexpr const OptionSpec* kHistoryImportOptions[] = {&kHistoryStore, &kInputFormat};
 constexpr const OptionSpec* kHistoryShowOptions[] = {&kHistoryStore, &kHistoryJson};
 constexpr const OptionSpec* kHistoryExportOptions[] = {&kHistoryStore, &kHistoryOutput};

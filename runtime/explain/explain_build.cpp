@@ -13,6 +13,7 @@
 #include "runtime/core/date.h"
 #include "runtime/engine/engine.h"
 #include "runtime/explain/explain.h"
+#include "runtime/explain/explain_condition.h"
 #include "runtime/pack/builtins.h"
 #include "runtime/pack/debug_tables.h"
 #include "runtime/terminology/terminology.h"
@@ -97,6 +98,8 @@ class Builder {
   std::string WhyNot(const ExplainStatement* st, const std::vector<TraceEvent>* raw,
                      const Finding& f, Day dos) const;
   std::string NearestElement(const std::vector<TraceEvent>& raw) const;
+  void ReadFired(const TraceEvent& e, ExplainStatement& st, Day dos) const;
+  std::string GroupNote(const ReasonData& reason, bool alt) const;
 
   const Engine& engine_;
   const Program& p_;
@@ -117,6 +120,8 @@ class Builder {
   };
 
   Pending pending_;
+  uint32_t rule_ = 0;  // the rule being traced
+  LetValues lets_;     // its lets' values so far, by slot
   std::vector<Loop> loops_;
   // The raw events of each statement that ended in a condition, by outcome site, per line.
   std::vector<std::vector<std::pair<uint32_t, std::vector<TraceEvent>>>> raw_by_site_;
@@ -652,7 +657,10 @@ void Builder::AddFindings(ExplainLine& out, uint32_t line) const {
       x.reason = r.name;
       x.carc = fmt::format("{}-{}", f.alt_group ? r.alt_group : r.group, r.carc);
       x.rarcs = r.rarcs;
+      x.group_note = GroupNote(r, f.alt_group);
     }
+    x.policy_title = policy.title;
+    x.citation = policy.source;
     x.message = FindingMessage(engine_, f);
     x.policy = policy.id;
     x.version = policy.version;
@@ -663,9 +671,21 @@ void Builder::AddFindings(ExplainLine& out, uint32_t line) const {
     FindStatement(line, f.outcome, &st, &raw);
     if (st) {
       x.statement = st->source;
-      AddEvidence(*st, x);
+      if (st->decisive.empty())
+        AddEvidence(*st, x);
+      for (const ExplainStep& s : st->decisive) {
+        if (x.evidence.size() < kMaxEvidence)
+          x.evidence.push_back(s);
+      }
     }
     x.why_not = WhyNot(st, raw, f, dos);
+    if (f.missing_pc != kNoPc) {
+      x.changes.push_back("document what is missing: " + x.why_not);
+    } else if (st && !st->changes.empty()) {
+      x.changes = st->changes;
+    } else if (!x.why_not.empty()) {
+      x.changes.push_back(x.why_not);
+    }
     out.findings.push_back(std::move(x));
   }
 }
@@ -734,6 +754,8 @@ void Builder::CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t li
       continue;
     st.steps.push_back(MakeStep(step, depth, dos));
   }
+  if (options_.steps && st.fired)
+    ReadFired(e, st, dos);
   if (site != UINT32_MAX) {
     if (raw_by_site_.size() <= line)
       raw_by_site_.resize(line + 1);
@@ -749,6 +771,59 @@ void Builder::CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t li
   pending_.Clear();
   if (options_.steps)
     rule.statements.push_back(std::move(st));
+}
+
+// What would change a fired statement and the values that decided it, from its condition's
+// tree (explain_condition.h). Only a full explanation reads it.
+void Builder::ReadFired(const TraceEvent& e, ExplainStatement& st, Day dos) const {
+  if (rule_ >= p_.rules.size())
+    return;
+  ConditionReading reading = ReadCondition(engine_, claim_, p_.rules[rule_], e.pc,
+                                           {pending_.raw, pending_.depth, lets_}, dos);
+  st.changes = std::move(reading.changes);
+  for (const auto& [name, value] : reading.lets) {
+    ExplainStep let;
+    let.kind = "value";
+    let.expr = name;
+    let.value = Text(value);
+    if (std::none_of(st.decisive.begin(), st.decisive.end(),
+                     [&](const ExplainStep& s) { return s.kind == "value" && s.expr == name; })) {
+      st.decisive.push_back(std::move(let));
+    }
+  }
+  for (size_t i = 0; i < reading.decisive.size() && st.decisive.size() < kMaxEvidence; ++i) {
+    const TraceEvent& step = pending_.raw[i];
+    if (!reading.decisive[i] || (IsAccumulator(step.op) && !Decisive(step)))
+      continue;
+    st.decisive.push_back(MakeStep(step, pending_.depth[i], dos));
+  }
+}
+
+// Why the CARC has its group: `group PR when ...` held or did not, and who the group makes liable.
+std::string Builder::GroupNote(const ReasonData& reason, bool alt) const {
+  const std::string& group = alt ? reason.alt_group : reason.group;
+  const char* who = group == "CO"   ? "contractual obligation: the provider is liable"
+                    : group == "PR" ? "patient responsibility: the patient may be billed"
+                    : group == "PI" ? "payer-initiated reduction"
+                    : group == "OA" ? "other adjustment"
+                                    : "";
+  std::string note = fmt::format("group {}{}{}", group, *who ? ", " : "", who);
+  if (reason.alt_code == UINT32_MAX || reason.alt_group.empty())
+    return note;
+  // The condition's text is the span of its last instruction before the `return`.
+  uint32_t last = reason.alt_code;
+  for (uint32_t pc = reason.alt_code; pc < reason.alt_code_end;) {
+    std::optional<Instruction> ins = DecodeAt(p_.code, pc);
+    if (!ins || ins->op == Op::Return)
+      break;
+    last = pc;
+    pc += ins->size;
+  }
+  const std::string& condition = engine_.SpanText(last);
+  if (condition.empty())
+    return note;
+  return alt ? fmt::format("{} (not {}): `{}` holds", note, reason.group, condition)
+             : fmt::format("{} ({} only when `{}`)", note, reason.alt_group, condition);
 }
 
 Explanation Builder::Run(const std::vector<TraceEvent>& events) {
@@ -772,6 +847,8 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
     switch (e.kind) {
       case TraceEvent::Kind::RuleStart: {
         line = e.line - 1;
+        rule_ = e.rule;
+        lets_.clear();
         pending_.Clear();
         loops_.clear();
         if (line >= n) {
@@ -844,8 +921,10 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
         int depth = static_cast<int>(loops_.size());
         if (e.op == Op::Store) {
           // Only a `let` ends a statement; quantifiers store their accumulator's start.
-          if (IsLet(e.pc))
+          if (IsLet(e.pc)) {
+            lets_.emplace_back(p_.code[e.pc + 1], e.result);
             CloseStatement(e, *rule, line);
+          }
           break;
         }
         if (IsAccumulator(e.op))
@@ -861,6 +940,18 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
     if (!lines[l])
       continue;
     ExplainLine& out = *lines[l];
+    // The rules of a policy none of whose rules applied to the line are noise to an auditor
+    // (the code index led there, nothing more): only --all-policies keeps them.
+    if (!options_.all_policies) {
+      std::vector<std::string> applied;
+      for (const ExplainRule& r : out.rules) {
+        if (r.applied != "false")
+          applied.push_back(r.policy);
+      }
+      std::erase_if(out.rules, [&](const ExplainRule& r) {
+        return std::find(applied.begin(), applied.end(), r.policy) == applied.end();
+      });
+    }
     // The version of each policy in force on the date of service, for the policies whose rules
     // were considered (the code index decides which those are).
     Day dos = claim_.lines[l].date;
