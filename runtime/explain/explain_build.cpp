@@ -680,7 +680,7 @@ void Builder::AddFindings(ExplainLine& out, uint32_t line) const {
     }
     x.why_not = WhyNot(st, raw, f, dos);
     if (f.missing_pc != kNoPc) {
-      x.changes.push_back("document what is missing: " + x.why_not);
+      x.changes.push_back(x.why_not);  // what was missing
     } else if (st && !st->changes.empty()) {
       x.changes = st->changes;
     } else if (!x.why_not.empty()) {

@@ -315,13 +315,13 @@ std::string Reader::Missing(int n) const {
     if (e.op == Op::Fact || e.op == Op::Lookup || e.op == Op::Column || e.op == Op::MapGet) {
       std::string missing = engine_.DescribeMissing(e.pc);
       if (!missing.empty())
-        return "document what is missing: " + missing;
+        return fmt::format("{}, which is unknown: {}", Quoted(n), missing);
     }
   }
   if (value_[n] && value_[n]->is_unknown() && value_[n]->aux != kNoPc) {
     std::string missing = engine_.DescribeMissing(value_[n]->aux);
     if (!missing.empty())
-      return "document what is missing: " + missing;
+      return fmt::format("{}, which is unknown: {}", Quoted(n), missing);
   }
   return fmt::format("{} known (it is unknown)", Quoted(n));
 }

@@ -273,12 +273,18 @@ std::vector<bool> ShownSteps(const std::vector<ExplainStep>& steps, std::vector<
     size_t j = i;
     while (j < steps.size() && steps[j].kind == "element" && steps[j].depth == d) {
       size_t k = j + 1;
-      bool chosen = false;
+      bool chosen = false, running = false;
       while (k < steps.size() && steps[k].depth >= d &&
              !(steps[k].kind == "element" && steps[k].depth == d)) {
-        chosen = chosen || (steps[k].kind == "chosen" && steps[k].depth == d);
+        if (steps[k].kind == "chosen" && steps[k].depth == d) {
+          chosen = true;
+          running = steps[k].op == "sum" || steps[k].op == "count";
+        }
         ++k;
       }
+      // A running total: each element that counted shows the total it made, not its tests.
+      for (size_t m = j + 1; running && m < k; ++m)
+        shown[m] = steps[m].kind == "chosen" && steps[m].depth == d;
       ++elements;
       if (chosen)
         ++decided;
