@@ -76,7 +76,8 @@ extern const OptionSpec kDump, kDiagnostics, kTerminology, kPackOutput, kDecisio
     kTestStrict, kJsonSchema, kInputFormat, kFrom, kTo, kOutputFormat, kHistory, kHistoryStore,
     kExplainHistory, kHistoryStatus, kHistoryJson, kHistoryOutput, kListen, kTlsCert, kTlsKey,
     kTokenFile, kMaxBody, kReadTimeout, kWriteTimeout, kThreads, kNoAccessLog, kDiffTerminology,
-    kReportPack, kReportClaims, kTop, kViewJson, kViewHtml, kExamples, kExplainExamples;
+    kReportPack, kReportClaims, kTop, kViewJson, kViewHtml, kExamples, kExplainExamples,
+    kExplainTrace, kAllPolicies;
 }  // namespace opt
 
 // Every command and verb, in the order `warrant --help` lists them (driver.cpp).

@@ -39,6 +39,8 @@ struct Options {
   bool explain = false;                     // run --explain: evidence on every finding
   bool fhir_output = false;                 // run --output-format=fhir: ClaimResponse resources
   bool explain_tests = false;               // explain --tests: the test blocks' claims
+  bool explain_trace = false;               // explain --trace: every rule's statements
+  bool all_policies = false;                // explain --all-policies
   bool deny_warnings = false;               // --deny-warnings: any warning exits 1
   std::string junit;                        // --junit FILE
   std::string coverage;                     // --coverage[=text|json]: "text" or "json"

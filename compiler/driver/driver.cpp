@@ -27,8 +27,8 @@ constexpr const OptionSpec* kRunOptions[] = {&kDecisionsOutput, &kOutputFormat, 
                                              &kTerminology,     &kDiagnostics,  &kNoProgress,
                                              &kHistory,         &kHistoryStatus};
 constexpr const OptionSpec* kExplainOptions[] = {
-    &kClaim,  &kLine,        &kJson,        &kHtml,        &kTests,
-    &kFilter, &kInputFormat, &kTerminology, &kDiagnostics, &kExplainHistory};
+    &kClaim, &kLine,   &kJson,        &kHtml,        &kExplainTrace, &kAllPolicies,
+    &kTests, &kFilter, &kInputFormat, &kTerminology, &kDiagnostics,  &kExplainHistory};
 constexpr const OptionSpec* kHistoryImportOptions[] = {&kHistoryStore, &kInputFormat};
 constexpr const OptionSpec* kHistoryShowOptions[] = {&kHistoryStore, &kHistoryJson};
 constexpr const OptionSpec* kHistoryExportOptions[] = {&kHistoryStore, &kHistoryOutput};
@@ -75,8 +75,9 @@ const CommandSpec kCommands[] = {
      kRunOptions, 1, 2, ValueKind::Path, &RunRun, false},
     {"explain", "<pack.wpk|dir> <claim.json|claims.ndjson|->  |  --tests <dirs|files>...",
      "show why each line of a claim was decided as it was",
-     "The trace of each decision: the rules that applied, each statement with the values that "
-     "decided it, and for a requirement not met, why not.",
+     "Answer first: per line the decision and each finding with its CARC/RARC and group, the "
+     "policy's citation, what would change it and the values that decided it; --trace adds each "
+     "rule's statements and values, --all-policies the policies that did not apply.",
      kExplainOptions, 1, kMany, ValueKind::Path, &RunExplain, false},
     {"convert", "<claims.837|claims.json|->",
      "print the claims of an X12 837 or FHIR input as Warrant NDJSON",

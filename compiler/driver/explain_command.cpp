@@ -54,6 +54,11 @@ class ReadOnlyHistory final : public HistorySource {
   HistorySource& store_;
 };
 
+// How the text is written: the trace when asked, colour on a terminal (not under NO_COLOR).
+ExplainTextOptions TextOptions(const Options& options) {
+  return {.trace = options.explain_trace, .color = options.color_out};
+}
+
 // A .json file is one claim; anything else is NDJSON, one claim per non-blank line.
 std::vector<Record> SplitRecords(const std::string& name, std::string_view text) {
   std::vector<Record> records;
@@ -94,35 +99,36 @@ int ExplainTests(const Options& options, std::ostream& out, std::ostream& err) {
   TraceRecorder recorder;
   std::string output;
   size_t explained = 0, malformed = 0;
-  ForEachTest(
-      *c, options, session,
-      [&](const ast::File& /*file*/, const SourceFile& source, const ast::Test& test,
-          std::string_view json) {
-        LineCol at = source.Locate(test.name.span.begin);
-        recorder.Clear();
-        RecordError error;
-        if (!session.Evaluate(json, error, &recorder)) {
-          ++malformed;
-          err << fmt::format("{}:{}: test \"{}\": error[{}]: {}\n", source.name(), at.line,
-                             test.name.text, RecordErrorId(error.code), error.message);
-          return;
-        }
-        Explanation x = Explain(explainer, session.claim(), session.decision(), recorder.events());
-        if (options.json_output) {
-          output +=
-              fmt::format("{{\"test\":{},\"at\":{},\"explanation\":", JsonString(test.name.text),
-                          JsonString(fmt::format("{}:{}", source.name(), at.line)));
-          WriteExplainJson(x, output);
-          output += "}\n";
-        } else {
-          if (explained)
-            output += '\n';
-          output +=
-              fmt::format("=== test \"{}\" ({}:{})\n", test.name.text, source.name(), at.line);
-          WriteExplainText(x, output);
-        }
-        ++explained;
-      });
+  const ExplainOptions how{.all_policies = options.all_policies};
+  ForEachTest(*c, options, session,
+              [&](const ast::File& /*file*/, const SourceFile& source, const ast::Test& test,
+                  std::string_view json) {
+                LineCol at = source.Locate(test.name.span.begin);
+                recorder.Clear();
+                RecordError error;
+                if (!session.Evaluate(json, error, &recorder)) {
+                  ++malformed;
+                  err << fmt::format("{}:{}: test \"{}\": error[{}]: {}\n", source.name(), at.line,
+                                     test.name.text, RecordErrorId(error.code), error.message);
+                  return;
+                }
+                Explanation x =
+                    Explain(explainer, session.claim(), session.decision(), recorder.events(), how);
+                if (options.json_output) {
+                  output += fmt::format(
+                      "{{\"test\":{},\"at\":{},\"explanation\":", JsonString(test.name.text),
+                      JsonString(fmt::format("{}:{}", source.name(), at.line)));
+                  WriteExplainJson(x, output);
+                  output += "}\n";
+                } else {
+                  if (explained)
+                    output += '\n';
+                  output += fmt::format("=== test \"{}\" ({}:{})\n", test.name.text, source.name(),
+                                        at.line);
+                  WriteExplainText(x, output, TextOptions(options));
+                }
+                ++explained;
+              });
   out << output;
   if (explained == 0 && malformed == 0) {
     err << "warrant explain --tests: no test blocks\n";
@@ -184,6 +190,7 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
   }
 
   ExplainOptions explain_options;
+  explain_options.all_policies = options.all_policies;
   if (!options.explain_line.empty()) {
     const std::optional<int64_t> line = ParseInteger(options.explain_line, 1, 1000000);
     if (!line) {
@@ -265,7 +272,7 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
     } else {
       if (explained > 1)
         output += '\n';
-      WriteExplainText(x, output);
+      WriteExplainText(x, output, TextOptions(options));
     }
   }
   // Envelope and document errors: every claim before them is explained above.

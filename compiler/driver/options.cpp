@@ -302,6 +302,22 @@ const OptionSpec kHtml{.name = "html",
                          o.html = v;
                          return true;
                        }};
+const OptionSpec kExplainTrace{
+    .name = "trace",
+    .kind = ValueKind::Flag,
+    .help = "also show every rule's statements and the values beneath them (text)",
+    .apply = [](Options& o, const std::string&, std::string&) {
+      o.explain_trace = true;
+      return true;
+    }};
+const OptionSpec kAllPolicies{
+    .name = "all-policies",
+    .kind = ValueKind::Flag,
+    .help = "also list the policies none of whose rules applied to the line",
+    .apply = [](Options& o, const std::string&, std::string&) {
+      o.all_policies = true;
+      return true;
+    }};
 const OptionSpec kTests{.name = "tests",
                         .kind = ValueKind::Flag,
                         .help = "explain the claims of the criteria's test blocks instead",

@@ -82,6 +82,10 @@ struct ExplainStatement {
   std::string value;  // "true", "false", "unknown", or a let's value
   std::vector<ExplainStep> steps;
   bool fired = false;  // produced a finding on this line
+  // A fired statement's reading of its condition (explain_condition.h): what would change it and
+  // the values that decided it.
+  std::vector<std::string> changes;
+  std::vector<ExplainStep> decisive;
 };
 
 struct ExplainFinding {
@@ -98,6 +102,10 @@ struct ExplainFinding {
   std::string statement;              // the requirement's source text
   std::string why_not;                // what would satisfy it, where it can be computed
   std::vector<ExplainStep> evidence;  // the decisive values (the statement's own, depth 0)
+  // Full explanations only (not run --explain):
+  std::string group_note;              // why the CARC's group: "PR: `"GA" in line.modifiers` holds"
+  std::string policy_title, citation;  // the policy's title and source
+  std::vector<std::string> changes;    // what would change it, one alternative each, in words
 };
 
 struct ExplainRule {
@@ -139,7 +147,11 @@ struct Explanation {
 };
 
 struct ExplainOptions {
-  uint32_t only_line = 0;  // 1-based; 0: every line
+  uint32_t only_line = 0;     // 1-based; 0: every line
+  bool all_policies = false;  // also the rules of policies none of whose rules applied to the line
+  // false: a finding's evidence is its statement's own steps, as `run --explain` writes it,
+  // rather than the steps of the parts of its condition that decided it
+  bool decisive_evidence = true;
 };
 
 class Explainer;

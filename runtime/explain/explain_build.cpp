@@ -11,6 +11,7 @@
 #include "runtime/core/date.h"
 #include "runtime/engine/engine.h"
 #include "runtime/explain/explain.h"
+#include "runtime/explain/explain_condition.h"
 #include "runtime/explain/explain_step.h"
 #include "runtime/pack/debug_tables.h"
 #include "runtime/terminology/terminology.h"
@@ -44,6 +45,8 @@ class Builder {
   ExplainLine StartLine(uint32_t line) const;
   void AddFindings(ExplainLine& out, uint32_t line) const;
   void AddEvidence(const ExplainStatement& st, ExplainFinding& x) const;
+  void ReadFired(const TraceEvent& e, ExplainStatement& st, Day dos);
+  std::string GroupNote(const ReasonData& reason, bool alt) const;
 
   const Engine& engine_;
   const Program& p_;
@@ -75,6 +78,8 @@ class Builder {
   const Closed* FindStatement(uint32_t line, uint32_t outcome) const;
 
   Pending pending_;
+  uint32_t rule_ = 0;  // the rule being traced
+  LetValues lets_;     // its lets' values so far, by slot
   LoopDepth loops_;
   StepText step_;
   std::vector<std::vector<Closed>> closed_;  // per line
@@ -174,7 +179,10 @@ void Builder::AddFindings(ExplainLine& out, uint32_t line) const {
       x.reason = r.name;
       x.carc = fmt::format("{}-{}", f.alt_group ? r.alt_group : r.group, r.carc);
       x.rarcs = r.rarcs;
+      x.group_note = GroupNote(r, f.alt_group);
     }
+    x.policy_title = policy.title;
+    x.citation = policy.source;
     x.message = FindingMessage(engine_, f);
     x.policy = policy.id;
     x.version = policy.version;
@@ -183,11 +191,26 @@ void Builder::AddFindings(ExplainLine& out, uint32_t line) const {
     const Closed* closed = FindStatement(line, f.outcome);
     StatementEvents events;
     if (closed) {
-      x.statement = closed->statement.source;
-      AddEvidence(closed->statement, x);
+      const ExplainStatement& st = closed->statement;
+      x.statement = st.source;
+      if (st.decisive.empty() || !options_.decisive_evidence) {
+        AddEvidence(st, x);
+      } else {
+        for (const ExplainStep& s : st.decisive) {
+          if (x.evidence.size() < kMaxEvidence)
+            x.evidence.push_back(s);
+        }
+      }
       events = StatementEvents{closed->pc, closed->raw};
     }
     x.why_not = WhyNot(engine_, claim_, f, dos, closed ? &events : nullptr);
+    if (f.missing_pc != kNoPc) {
+      x.changes.push_back(x.why_not);  // what was missing
+    } else if (closed && !closed->statement.changes.empty()) {
+      x.changes = closed->statement.changes;
+    } else if (!x.why_not.empty()) {
+      x.changes.push_back(x.why_not);
+    }
     out.findings.push_back(std::move(x));
   }
 }
@@ -242,6 +265,8 @@ void Builder::CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t li
       continue;
     st.steps.push_back(MakeStep(step, pending_.depth[i], dos));
   }
+  if (st.fired)
+    ReadFired(e, st, dos);
   if (site != UINT32_MAX) {
     if (closed_.size() <= line)
       closed_.resize(line + 1);
@@ -249,6 +274,59 @@ void Builder::CloseStatement(const TraceEvent& e, ExplainRule& rule, uint32_t li
   }
   pending_.Clear();
   rule.statements.push_back(std::move(st));
+}
+
+// What would change a fired statement and the values that decided it, from its condition's
+// tree (explain_condition.h).
+void Builder::ReadFired(const TraceEvent& e, ExplainStatement& st, Day dos) {
+  if (rule_ >= p_.rules.size())
+    return;
+  ConditionReading reading = ReadCondition(engine_, claim_, p_.rules[rule_], e.pc,
+                                           {pending_.raw, pending_.depth, lets_}, dos);
+  st.changes = std::move(reading.changes);
+  for (const auto& [name, value] : reading.lets) {
+    ExplainStep let;
+    let.kind = "value";
+    let.expr = name;
+    let.value = Text(value);
+    if (std::none_of(st.decisive.begin(), st.decisive.end(),
+                     [&](const ExplainStep& s) { return s.kind == "value" && s.expr == name; })) {
+      st.decisive.push_back(std::move(let));
+    }
+  }
+  for (size_t i = 0; i < reading.decisive.size() && st.decisive.size() < kMaxEvidence; ++i) {
+    const TraceEvent& step = pending_.raw[i];
+    if (!reading.decisive[i] || (IsAccumulator(step.op) && !Decisive(step)))
+      continue;
+    st.decisive.push_back(MakeStep(step, pending_.depth[i], dos));
+  }
+}
+
+// Why the CARC has its group: `group PR when ...` held or did not, and who the group makes liable.
+std::string Builder::GroupNote(const ReasonData& reason, bool alt) const {
+  const std::string& group = alt ? reason.alt_group : reason.group;
+  const char* who = group == "CO"   ? "contractual obligation: the provider is liable"
+                    : group == "PR" ? "patient responsibility: the patient may be billed"
+                    : group == "PI" ? "payer-initiated reduction"
+                    : group == "OA" ? "other adjustment"
+                                    : "";
+  std::string note = fmt::format("group {}{}{}", group, *who ? ", " : "", who);
+  if (reason.alt_code == UINT32_MAX || reason.alt_group.empty())
+    return note;
+  // The condition's text is the span of its last instruction before the `return`.
+  uint32_t last = reason.alt_code;
+  for (uint32_t pc = reason.alt_code; pc < reason.alt_code_end;) {
+    std::optional<Instruction> ins = DecodeAt(p_.code, pc);
+    if (!ins || ins->op == Op::Return)
+      break;
+    last = pc;
+    pc += ins->size;
+  }
+  const std::string& condition = engine_.SpanText(last);
+  if (condition.empty())
+    return note;
+  return alt ? fmt::format("{} (not {}): `{}` holds", note, reason.group, condition)
+             : fmt::format("{} ({} only when `{}`)", note, reason.alt_group, condition);
 }
 
 Explanation Builder::Run(const std::vector<TraceEvent>& events) {
@@ -271,6 +349,8 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
     switch (e.kind) {
       case TraceEvent::Kind::RuleStart: {
         line = e.line - 1;
+        rule_ = e.rule;
+        lets_.clear();
         pending_.Clear();
         loops_.Clear();
         if (line >= n) {
@@ -322,8 +402,10 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
         int depth = loops_.Step(p_, e.pc, e.op);
         if (e.op == Op::Store) {
           // Only a `let` ends a statement; quantifiers store their accumulator's start.
-          if (EndsLet(p_, e.pc))
+          if (EndsLet(p_, e.pc)) {
+            lets_.emplace_back(p_.code[e.pc + 1], e.result);
             CloseStatement(e, *rule, line);
+          }
           break;
         }
         if (IsAccumulator(e.op))
@@ -339,6 +421,18 @@ Explanation Builder::Run(const std::vector<TraceEvent>& events) {
     if (!lines[l])
       continue;
     ExplainLine& out = *lines[l];
+    // The rules of a policy none of whose rules applied to the line are noise to an auditor
+    // (the code index led there, nothing more): only --all-policies keeps them.
+    if (!options_.all_policies) {
+      std::vector<std::string> applied;
+      for (const ExplainRule& r : out.rules) {
+        if (r.applied != "false")
+          applied.push_back(r.policy);
+      }
+      std::erase_if(out.rules, [&](const ExplainRule& r) {
+        return std::find(applied.begin(), applied.end(), r.policy) == applied.end();
+      });
+    }
     // The version of each policy in force on the date of service, for the policies whose rules
     // were considered (the code index decides which those are).
     Day dos = claim_.lines[l].date;

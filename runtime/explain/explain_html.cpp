@@ -55,6 +55,12 @@ ul.steps{margin:2px 0 0 1.4em;padding:0;list-style:none;font:12px/1.4 ui-monospa
 ul.steps li{margin:1px 0}ul.steps .note{color:#4b5563}.fired{color:#b91c1c;font-weight:600}
 details.na{margin-top:12px}details.na summary{color:#4b5563;cursor:pointer}
 table.ev{border-collapse:collapse;margin-top:4px;font-size:12px}table.ev td{border:1px solid #e5e7eb;padding:2px 6px}
+nav.toc{background:#fff;border:1px solid #d8dce3;border-radius:6px;padding:8px 12px;margin-bottom:16px}
+nav.toc h2{font-size:15px;margin:0 0 6px}table.toc{border-collapse:collapse;width:100%;font-size:13px}
+table.toc td{border-top:1px solid #e5e7eb;padding:4px 6px;vertical-align:top}table.toc td.l{white-space:nowrap}
+table.toc .sum{margin:1px 0}table.toc .sum b{margin-right:4px}table.toc .chg{color:#15803d}
+.changes{margin:4px 0 0;padding-left:1.4em}.changes li{color:#15803d}
+details.trace{margin-top:10px}details.trace>summary{color:#4b5563;cursor:pointer}
 )";
 
 // Marks the trace's verdicts on the excerpt's lines: the last statement on a line wins.
@@ -79,7 +85,18 @@ void Steps(const std::vector<ExplainStep>& steps, std::string& out) {
   if (steps.empty())
     return;
   out += "<ul class=\"steps\">";
-  for (const ExplainStep& s : steps) {
+  std::vector<size_t> hidden;
+  const std::vector<bool> shown = ShownSteps(steps, &hidden);
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const ExplainStep& s = steps[i];
+    if (hidden[i]) {
+      out += fmt::format(
+          "<li style=\"margin-left:{}em\" data-kind=\"hidden\">· {} element{} that did not "
+          "decide it</li>",
+          1.2 * (s.depth - 1), hidden[i], hidden[i] == 1 ? "" : "s");
+    }
+    if (!shown[i])
+      continue;
     out +=
         fmt::format("<li style=\"margin-left:{}em\" data-kind=\"{}\">", 1.2 * s.depth, E(s.kind));
     if (s.kind == "element") {
@@ -112,6 +129,70 @@ constexpr std::string_view kScript = R"(
 
 }  // namespace
 
+namespace {
+
+// One finding, as the line's section shows it: the answer, why that group, the citation, what
+// would change it, then the values that decided it.
+void FindingBox(const ExplainFinding& f, std::string& out) {
+  out += fmt::format("<div class=\"finding {}\"><b>{} {}{}", E(f.outcome), E(f.outcome),
+                     E(f.reason.empty() ? "-" : f.reason),
+                     E(f.carc.empty() ? "" : " (" + f.carc + ")"));
+  for (const std::string& rarc : f.rarcs)
+    out += " " + E(rarc);
+  out += "</b>: " + E(f.message);
+  if (!f.group_note.empty())
+    out += "<div class=\"meta group\">" + E(f.group_note) + "</div>";
+  out += fmt::format("<div class=\"meta\">rule {} · {} version {}{} · {}</div>", E(f.rule),
+                     E(f.policy), f.version, f.citation.empty() ? "" : " · " + E(f.citation),
+                     E(f.site));
+  if (!f.changes.empty()) {
+    out += "<div class=\"why\">What would change it:</div><ul class=\"changes\">";
+    for (const std::string& c : f.changes)
+      out += "<li>" + E(c) + "</li>";
+    out += "</ul>";
+  } else if (!f.why_not.empty()) {
+    out += "<div class=\"why\">Why not: " + E(f.why_not) + "</div>";
+  }
+  if (!f.evidence.empty()) {
+    out += "<table class=\"ev\">";
+    for (const ExplainStep& s : f.evidence) {
+      out += "<tr><td><code>" + E(s.expr) + "</code></td><td>" + E(StepWithValues(s)) +
+             "</td><td><b>" + E(s.value) + "</b></td></tr>";
+    }
+    out += "</table>";
+  }
+  out += "</div>\n";
+}
+
+// The first screen: one row per line with its decision, its findings in a sentence each and the
+// first thing that would change each, linked to the line's section.
+void Contents(const Explanation& x, std::string& out) {
+  out += "<nav class=\"toc\" id=\"contents\"><h2>Decisions</h2><table class=\"toc\">";
+  for (const ExplainLine& line : x.lines) {
+    out += fmt::format(
+        "<tr data-line=\"{}\"><td class=\"l\"><a href=\"#line-{}\">Line {}</a> · {} · {}</td>"
+        "<td><span class=\"badge {}\">{}</span></td><td>",
+        line.line, line.line, line.line, E(line.code.empty() ? "(no code)" : line.code),
+        E(line.service_date), E(line.decision), E(line.decision));
+    if (line.findings.empty())
+      out += "<span class=\"meta\">no findings</span>";
+    for (size_t i = 0; i < line.findings.size(); ++i) {
+      const ExplainFinding& f = line.findings[i];
+      out += fmt::format(
+          "<div class=\"sum finding-sum\"><a href=\"#line-{}-finding-{}\"><b>{} {}{}</b></a>{}",
+          line.line, i + 1, E(f.outcome), E(f.reason.empty() ? "-" : f.reason),
+          E(f.carc.empty() ? "" : " " + f.carc), E(f.message));
+      if (!f.changes.empty())
+        out += " <span class=\"chg\">— would change: " + E(f.changes.front()) + "</span>";
+      out += "</div>";
+    }
+    out += "</td></tr>\n";
+  }
+  out += "</table></nav>\n";
+}
+
+}  // namespace
+
 void WriteExplainHtml(const Explanation& x, std::string_view claim_json, std::string& out) {
   std::string title = x.claim_id.empty() ? "claim" : "claim " + x.claim_id;
   out += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
@@ -124,6 +205,7 @@ void WriteExplainHtml(const Explanation& x, std::string_view claim_json, std::st
   out += "</style></head>\n<body data-claim=\"" + E(x.claim_id) + "\">\n";
   out += "<header><h1>Why each line of " + E(title) + " was decided as it was</h1>";
   out += "<p>rule pack " + E(x.pack) + "</p><p id=\"summary\"></p></header>\n<main>\n";
+  Contents(x, out);
   out += "<details class=\"claim\"><summary>The claim as submitted</summary><pre>";
   Esc(out, claim_json);
   out += "</pre></details>\n";
@@ -137,6 +219,24 @@ void WriteExplainHtml(const Explanation& x, std::string_view claim_json, std::st
     out += fmt::format(" · {} <span class=\"badge {}\">{}</span></h2>\n", E(line.service_date),
                        E(line.decision), E(line.decision));
     auto applies = [](const ExplainRule& r) { return r.applied != "false"; };
+    for (size_t i = 0; i < line.findings.size(); ++i) {
+      out += fmt::format("<div id=\"line-{}-finding-{}\">", line.line, i + 1);
+      FindingBox(line.findings[i], out);
+      out += "</div>";
+    }
+    size_t not_applying = 0;
+    for (const ExplainRule& r : line.rules)
+      not_applying += applies(r) ? 0 : 1;
+    if (not_applying == line.rules.size()) {
+      out += "<p class=\"meta\">No rule applies to this code on this date.</p>\n";
+    }
+    // The trace is for whoever checks the answer above: collapsed.
+    size_t applying = line.rules.size() - not_applying;
+    if (applying) {
+      out += fmt::format(
+          "<details class=\"trace\"><summary>The trace: {} rule{} that appl{}</summary>\n",
+          applying, applying == 1 ? "" : "s", applying == 1 ? "ies" : "y");
+    }
     for (const ExplainPolicy& p : line.policies) {
       bool used = false;
       for (const ExplainRule& r : line.rules)
@@ -149,30 +249,6 @@ void WriteExplainHtml(const Explanation& x, std::string_view claim_json, std::st
           E(p.id), p.version, E(p.title), E(line.service_date),
           E(p.from.empty() ? "always" : p.from), E(p.until.empty() ? "open-ended" : p.until),
           E(p.source));
-    }
-    for (const ExplainFinding& f : line.findings) {
-      out += fmt::format("<div class=\"finding {}\"><b>{} {}{}</b>: {}", E(f.outcome), E(f.outcome),
-                         E(f.reason.empty() ? "-" : f.reason),
-                         E(f.carc.empty() ? "" : " (" + f.carc + ")"), E(f.message));
-      out += fmt::format("<div class=\"meta\">rule {} · {} version {} · {}</div>", E(f.rule),
-                         E(f.policy), f.version, E(f.site));
-      if (!f.why_not.empty())
-        out += "<div class=\"why\">Why not: " + E(f.why_not) + "</div>";
-      if (!f.evidence.empty()) {
-        out += "<table class=\"ev\">";
-        for (const ExplainStep& s : f.evidence) {
-          out += "<tr><td><code>" + E(s.expr) + "</code></td><td>" + E(StepWithValues(s)) +
-                 "</td><td><b>" + E(s.value) + "</b></td></tr>";
-        }
-        out += "</table>";
-      }
-      out += "</div>\n";
-    }
-    size_t not_applying = 0;
-    for (const ExplainRule& r : line.rules)
-      not_applying += applies(r) ? 0 : 1;
-    if (not_applying == line.rules.size()) {
-      out += "<p class=\"meta\">No rule applies to this code on this date.</p>\n";
     }
     auto write_rule = [&](const ExplainRule& r) {
       out += fmt::format("<div class=\"rule{}\" data-rule=\"{}\" data-applies=\"{}\">",
@@ -205,6 +281,8 @@ void WriteExplainHtml(const Explanation& x, std::string_view claim_json, std::st
       if (applies(r))
         write_rule(r);
     }
+    if (applying)
+      out += "</details>\n";
     if (not_applying) {
       out += fmt::format(
           "<details class=\"na\"><summary>{} rule{} considered that do{} not apply to "

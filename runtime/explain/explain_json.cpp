@@ -165,6 +165,14 @@ void WriteExplainJson(const Explanation& x, std::string& out) {
       Field(out, "requirement", f.statement);
       if (!f.why_not.empty())
         Field(out, "why_not", f.why_not);
+      if (!f.group_note.empty())
+        Field(out, "group_note", f.group_note);
+      if (!f.policy_title.empty())
+        Field(out, "policy_title", f.policy_title);
+      if (!f.citation.empty())
+        Field(out, "citation", f.citation);
+      if (!f.changes.empty())
+        Strings(out, "would_change", f.changes);
       out += ",\"evidence\":";
       WriteEvidenceJson(f.evidence, out);
       out += '}';

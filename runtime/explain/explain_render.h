@@ -11,10 +11,23 @@
 
 namespace warrant {
 
-// The report an analyst or a provider reads: per line the decision, the policy versions in
-// force, each rule with its statements marked ✓ (true), ✗ (false) or ? (unknown) and the
-// values beneath them, then the findings with "why not".
-void WriteExplainText(const Explanation& x, std::string& out);
+struct ExplainTextOptions {
+  bool trace = false;  // every rule's statements and values beneath each line's answer
+  bool color = false;  // ANSI colour (the caller decides: a terminal, NO_COLOR unset)
+};
+
+// The report an analyst or a provider reads, answer first: per line the decision and each
+// finding with its reason, CARC/RARC and group, the policy's citation, what would change it and
+// the values that decided it. With `trace`, then the policy versions in force and each rule with
+// its statements marked ✓ (true), ✗ (false) or ? (unknown) and the values beneath them; a loop
+// shows the elements that decided it.
+void WriteExplainText(const Explanation& x, std::string& out,
+                      const ExplainTextOptions& options = {});
+
+// Which of `steps` a trace shows: every step but a loop's elements that did not decide it (those
+// after which its quantifier's result did not change); `hidden[i]` counts the elements left out
+// after step i.
+std::vector<bool> ShownSteps(const std::vector<ExplainStep>& steps, std::vector<size_t>* hidden);
 
 // The mark of a step's value in the text and HTML views: ✓ (true), ✗ (false), ? (unknown), and
 // = for any other value.

@@ -134,8 +134,17 @@ TEST_CASE("explain: the FOBT frequency denial shows the history line and the eli
 
   std::string text;
   WriteExplainText(e.x, text);
-  CHECK(text.find("why not: eligible from 2024-03-01") != std::string::npos);
-  CHECK(text.find("policy FOBT version 2 in force on 2024-02-29") != std::string::npos);
+  CHECK(text.find("a date of service on or after 2024-03-01") != std::string::npos);
+  // The answer alone: the trace and its policy versions only when asked for.
+  CHECK(text.find("policy FOBT version 2 in force on 2024-02-29") == std::string::npos);
+  CHECK(text.find("\x1b[") == std::string::npos);
+  std::string traced;
+  WriteExplainText(e.x, traced, {.trace = true});
+  CHECK(traced.find("policy FOBT version 2 in force on 2024-02-29") != std::string::npos);
+  CHECK(traced.starts_with(text.substr(0, text.find("\n"))));
+  std::string colored;
+  WriteExplainText(e.x, colored, {.color = true});
+  CHECK(colored.find("\x1b[31mDENIED\x1b[0m") != std::string::npos);
 }
 
 TEST_CASE("explain: a missing fact is named", "[explain]") {
@@ -329,7 +338,10 @@ TEST_CASE("run --explain: each finding's why_not and evidence are the full expla
     TraceRecorder full;
     RecordError error;
     REQUIRE(session.Evaluate(json, error, &full));
-    const Explanation x = Explain(explainer, session.claim(), session.decision(), full.events());
+    ExplainOptions as_run;
+    as_run.decisive_evidence = false;
+    const Explanation x =
+        Explain(explainer, session.claim(), session.decision(), full.events(), as_run);
     recorder.Record(session);
     REQUIRE(x.lines.size() == session.decision().lines.size());
     for (uint32_t l = 0; l < x.lines.size(); ++l) {
