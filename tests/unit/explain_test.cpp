@@ -413,5 +413,36 @@ TEST_CASE("run --explain: a rule run again alone reports what deciding the claim
         }) == 3);
 }
 
+TEST_CASE("explain: a loop shows the elements that decided it and counts the others", "[explain]") {
+  auto step = [](const char* kind, int depth, const char* op = "") {
+    ExplainStep s;
+    s.kind = kind;
+    s.depth = depth;
+    s.op = op;
+    return s;
+  };
+  // latest over four elements, the third chosen: the others are counted, not shown.
+  std::vector<ExplainStep> latest = {
+      step("compare", 0), step("element", 1), step("codeset", 1), step("element", 1),
+      step("codeset", 1), step("element", 1), step("codeset", 1), step("chosen", 1, "latest"),
+      step("element", 1), step("codeset", 1), step("compare", 0)};
+  std::vector<size_t> hidden;
+  std::vector<bool> shown = ShownSteps(latest, &hidden);
+  CHECK(shown ==
+        std::vector<bool>{true, false, false, false, false, true, true, true, false, false, true});
+  CHECK(hidden[1] == 3);
+  // A running total: each element that counted shows the total it made, not its tests.
+  std::vector<ExplainStep> sum = {step("element", 1), step("codeset", 1), step("chosen", 1, "sum"),
+                                  step("element", 1), step("codeset", 1)};
+  shown = ShownSteps(sum, &hidden);
+  CHECK(shown == std::vector<bool>{true, false, true, false, false});
+  CHECK(hidden[3] == 1);
+  // A loop no element changed, of three or fewer elements, is shown whole.
+  std::vector<ExplainStep> none = {step("element", 1), step("compare", 1), step("element", 1),
+                                   step("compare", 1)};
+  shown = ShownSteps(none, &hidden);
+  CHECK(shown == std::vector<bool>(4, true));
+}
+
 }  // namespace
 }  // namespace warrant
