@@ -1,5 +1,5 @@
 // The JSON form of an explanation (schema: docs/explain.md).
-#include <iterator>
+#include <charconv>
 #include <span>
 
 #include <fmt/format.h>
@@ -59,7 +59,11 @@ void AppendStepJson(const StepView& s, std::string& out) {
     out += ",\"note\":";
     AppendJsonString(out, s.note);
   }
-  fmt::format_to(std::back_inserter(out), ",\"depth\":{}}}", s.depth);
+  out += ",\"depth\":";
+  char digits[16];
+  out.append(digits, static_cast<size_t>(
+                         std::to_chars(digits, digits + sizeof digits, s.depth).ptr - digits));
+  out += '}';
 }
 
 void WriteEvidenceJson(const std::vector<ExplainStep>& evidence, std::string& out) {

@@ -22,7 +22,6 @@ namespace warrant {
 class TraceSink {
  public:
   virtual ~TraceSink() = default;
-
   // A rule is about to run for 1-based claim line `line`.
   virtual void RuleStart(uint32_t rule, uint32_t line) = 0;
   // The rule finished; `applied` says whether its `applies to` held (or was unknown).
