@@ -16,7 +16,8 @@ GROUP is one of:
             never reads its replies is dropped after --write-timeout; others are served
             meanwhile, and /metrics counts the drops
   auth      --token-file: 401 without or with a wrong token (body never logged), 200 with it
-  tls       HTTPS with a self-signed certificate made here by `openssl req`
+  tls       HTTPS with a self-signed certificate made here by `openssl req`; a TLS connection
+            over --max-connections gets 503
   reload    POST /v1/reload and SIGHUP change the decisions' pack hash; a corrupt pack is
             refused and the old one keeps serving
   shutdown  SIGTERM lets a request in flight finish, then the server exits 0
@@ -394,6 +395,26 @@ def test_tls():
             pass
         status, _, _ = server.request("GET", "/healthz", context=context)
         check(status == 200, "healthz over TLS after a plain-HTTP client")
+    finally:
+        code = server.stop()
+    check(code == 0, f"exit {code}")
+    # Over TLS a connection over --max-connections is answered 503 after its request's headers
+    # (httplib's TLS loop reads them), and closed; the held one is still served.
+    server = Server(pack, "--tls-cert", cert, "--tls-key", key, "--max-connections", "1")
+    try:
+        held = server.connect(context=context)
+        held.request("GET", "/healthz")
+        res = held.getresponse()
+        check(res.status == 200 and res.read(), "the held TLS connection answered")
+        t0 = time.time()
+        status, headers, body = server.request("GET", "/healthz", context=context)
+        check(status == 503 and error_code(body) == "too_many_connections" and
+              headers.get("Connection") == "close" and time.time() - t0 < 2,
+              f"a TLS connection over the limit: {status} {headers} {body}")
+        held.request("GET", "/healthz")
+        res = held.getresponse()
+        check(res.status == 200 and res.read(), "the held TLS connection after a refusal")
+        held.close()
     finally:
         code = server.stop()
     check(code == 0, f"exit {code}")
