@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <netdb.h>
 #include <poll.h>
@@ -22,7 +23,19 @@ int Poll(int sock, short events, std::chrono::milliseconds timeout) {
   }
 }
 
-void IpAndPort(const sockaddr_storage& addr, socklen_t len, std::string& ip, int& port) {
+// Waits for `events`; false on an error or a timeout, which sets `timed_out`.
+bool Ready(int sock, short events, std::chrono::milliseconds timeout, bool& timed_out) {
+  const int ready = Poll(sock, events, timeout);
+  timed_out = timed_out || ready == 0;
+  return ready > 0;
+}
+
+// The address getpeername or getsockname gives, as text.
+void IpAndPort(int sock, int (*get)(int, sockaddr*, socklen_t*), std::string& ip, int& port) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  if (get(sock, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    return;
   char host[NI_MAXHOST];
   char service[NI_MAXSERV];
   if (getnameinfo(reinterpret_cast<const sockaddr*>(&addr), len, host, sizeof host, service,
@@ -48,10 +61,7 @@ bool SocketStream::is_writable() const {
 
 ssize_t SocketStream::read(char* ptr, size_t size) {
   if (begin_ == end_) {
-    const int ready = Poll(sock_, POLLIN, read_timeout_);
-    if (ready == 0)
-      read_timed_out_ = true;
-    if (ready <= 0)
+    if (!Ready(sock_, POLLIN, read_timeout_, read_timed_out_))
       return -1;
     ssize_t n;
     do {
@@ -70,10 +80,7 @@ ssize_t SocketStream::read(char* ptr, size_t size) {
 }
 
 ssize_t SocketStream::write(const char* ptr, size_t size) {
-  const int ready = Poll(sock_, POLLOUT, write_timeout_);
-  if (ready == 0)
-    write_timed_out_ = true;
-  if (ready <= 0)
+  if (!Ready(sock_, POLLOUT, write_timeout_, write_timed_out_))
     return -1;
   ssize_t n;
   do {
@@ -87,17 +94,11 @@ ssize_t SocketStream::write(const char* ptr, size_t size) {
 }
 
 void SocketStream::get_remote_ip_and_port(std::string& ip, int& port) const {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  if (getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    IpAndPort(addr, len, ip, port);
+  IpAndPort(sock_, getpeername, ip, port);
 }
 
 void SocketStream::get_local_ip_and_port(std::string& ip, int& port) const {
-  sockaddr_storage addr{};
-  socklen_t len = sizeof addr;
-  if (getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    IpAndPort(addr, len, ip, port);
+  IpAndPort(sock_, getsockname, ip, port);
 }
 
 bool SendAll(int sock, std::string_view data, std::chrono::milliseconds timeout) {
