@@ -54,6 +54,10 @@ void Metrics::CountReload(bool ok) {
   (ok ? reloads_ok_ : reloads_failed_).fetch_add(1, std::memory_order_relaxed);
 }
 
+void Metrics::CountDrop(Drop why) {
+  drops_[static_cast<size_t>(why)].fetch_add(1, std::memory_order_relaxed);
+}
+
 std::string Metrics::Render(std::string_view pack_hash) const {
   std::string out;
   out +=
@@ -82,6 +86,15 @@ std::string Metrics::Render(std::string_view pack_hash) const {
   out += fmt::format("warrant_http_request_duration_seconds_sum {}\n",
                      static_cast<double>(latency_ns_.load(std::memory_order_relaxed)) / 1e9);
   out += fmt::format("warrant_http_request_duration_seconds_count {}\n", cumulative);
+  out +=
+      "# HELP warrant_http_connections_dropped_total Connections the service closed: a client "
+      "slower than --read-timeout or --write-timeout, or one over --max-connections.\n"
+      "# TYPE warrant_http_connections_dropped_total counter\n";
+  constexpr std::string_view kDropNames[] = {"read_timeout", "write_timeout", "over_limit"};
+  for (size_t i = 0; i < drops_.size(); ++i) {
+    out += fmt::format("warrant_http_connections_dropped_total{{reason=\"{}\"}} {}\n",
+                       kDropNames[i], drops_[i].load(std::memory_order_relaxed));
+  }
   out +=
       "# HELP warrant_decisions_total Claim lines decided, by decision.\n"
       "# TYPE warrant_decisions_total counter\n";

@@ -1,6 +1,7 @@
 // The service's counters, rendered in the Prometheus text format (version 0.0.4) for GET /metrics:
-// requests by route and status, a request latency histogram, claim-line decisions by outcome,
-// pack reloads by result, and the pack in force as an info metric labelled with its hash.
+// requests by route and status, a request latency histogram, connections dropped by why (a read
+// or write timeout, over --max-connections), claim-line decisions by outcome, pack reloads by
+// result, and the pack in force as an info metric labelled with its hash.
 //
 // Every counter is a relaxed atomic in a fixed table, so recording costs no lock on the request
 // path. Routes are a fixed list (an unknown path counts as "other"), so no client can grow the
@@ -49,6 +50,10 @@ class Metrics {
   void CountRequest(Route route, int status, uint64_t nanoseconds);
   void CountDecision(Decision decision);
   void CountReload(bool ok);
+  // A connection closed by the service: a client too slow to send a request or to take a reply,
+  // or one over --max-connections.
+  enum class Drop : uint8_t { ReadTimeout, WriteTimeout, OverLimit };
+  void CountDrop(Drop why);
 
   // The exposition text; `pack_hash` labels warrant_pack_info.
   std::string Render(std::string_view pack_hash) const;
@@ -60,6 +65,7 @@ class Metrics {
   std::atomic<uint64_t> latency_ns_{0};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(Decision::Rejected) + 1> decisions_{};
   std::atomic<uint64_t> reloads_ok_{0}, reloads_failed_{0};
+  std::array<std::atomic<uint64_t>, 3> drops_{};
 };
 
 }  // namespace warrant::service

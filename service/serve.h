@@ -29,10 +29,11 @@ struct ServeConfig {
   std::string tls_cert, tls_key;   // both or neither: HTTPS with these PEM files
   std::string token_file;          // set: every route but /healthz needs `Bearer <token>`
   size_t max_body = size_t{8} << 20;
-  int read_timeout_s = 5;   // a client slower than this to send a request is dropped
-  int write_timeout_s = 5;  // ... or to take a reply
-  int keep_alive_s = 5;     // an idle keep-alive connection is closed after this
-  int threads = 16;         // connections served at once; more wait to be accepted
+  int read_timeout_s = 5;       // a client slower than this to send a request is dropped
+  int write_timeout_s = 5;      // ... or to take a reply
+  int keep_alive_s = 5;         // an idle keep-alive connection is closed after this
+  int threads = 16;             // connections served at once; more wait for a thread
+  size_t max_connections = 64;  // connections open at once (served or waiting); more get 503
   bool access_log = true;
 };
 

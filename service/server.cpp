@@ -1,6 +1,7 @@
 // The HTTP side of `warrant serve` (serve.h): cpp-httplib's server with the routes of
-// service/routes.h, gatekeeping (route, method, token) before any body is read, the access log
-// and metrics, the pack slot, and the signal thread (SIGHUP reloads, SIGTERM/SIGINT stop).
+// service/routes.h, gatekeeping (route, method, token) before any body is read, the connection
+// loop of plain HTTP (timeouts answered 408, connections over the limit 503), the access log and
+// metrics, the pack slot, and the signal thread (SIGHUP reloads, SIGTERM/SIGINT stop).
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -10,7 +11,9 @@
 #include <mutex>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <openssl/err.h>
@@ -18,9 +21,11 @@
 #include "runtime/core/text.h"
 #include "runtime/engine/engine.h"
 #include "service/auth.h"
+#include "service/connection_queue.h"
 #include "service/metrics.h"
 #include "service/routes.h"
 #include "service/serve.h"
+#include "service/socket_stream.h"
 
 namespace warrant::service {
 namespace {
@@ -57,6 +62,12 @@ class PackSlot {
 thread_local Clock::time_point t_request_start;
 thread_local bool t_request_started = false;
 thread_local Worker t_worker;
+// The plain-HTTP connection the thread is serving (null over TLS, whose stream is httplib's).
+thread_local const SocketStream* t_stream = nullptr;
+
+bool ReadTimedOut() {
+  return t_stream != nullptr && t_stream->read_timed_out();
+}
 
 // The request body, into the thread's buffer (its capacity kept from request to request); false
 // when it could not be read (over --max-body, cut short, too slow) with httplib's status in `res`.
@@ -111,14 +122,18 @@ std::string_view ErrorWord(int status) {
   }
 }
 
-// The reply to a request httplib could not read: over --max-body (413), not HTTP/1.1 or cut
-// short (400).
+// The reply to a request httplib could not read: over --max-body (413), not sent in full within
+// --read-timeout (408), not HTTP/1.1 or cut short (400).
 Reply BodyError(int status) {
   if (status < 400)
     status = 400;
+  if (ReadTimedOut())
+    status = 408;
   std::string message = fmt::format("HTTP {}", status);
   if (status == 413)
     message = "the request body is larger than the service takes (--max-body)";
+  else if (status == 408)
+    message = "the request was not sent in full: nothing came for --read-timeout";
   else if (status == 400)
     message = "the request could not be read as HTTP/1.1, or its body was cut short";
   return ErrorReply(status, ErrorWord(status), message);
@@ -157,6 +172,112 @@ class SignalMask {
 
  private:
   sigset_t set_{}, old_{};
+};
+
+using Millis = std::chrono::milliseconds;
+
+Reply OverLimitReply(size_t max_connections) {
+  return ErrorReply(
+      503, "too_many_connections",
+      fmt::format("the service has {} connections open (--max-connections); try again shortly",
+                  max_connections));
+}
+
+// A reply written straight to the socket, outside httplib's request handling, and the connection
+// closed after it.
+std::string RawReply(const Reply& reply, std::string_view extra_headers = {}) {
+  return fmt::format(
+      "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n{}\r\n{}",
+      reply.status, reply.status == 503 ? "Service Unavailable" : "Request Timeout",
+      reply.content_type, reply.body.size(), extra_headers, reply.body);
+}
+
+// Plain HTTP with the service's own connection loop: httplib's parses each request, but reads
+// and writes through SocketStream, so a request cut short by --read-timeout is told from a
+// malformed one, and a connection over --max-connections (ConnectionQueue) is refused with a
+// 503 before anything of it is read. The TLS server is httplib's own (its loop is private).
+class PlainServer final : public httplib::Server {
+ public:
+  // Called for each reply the loop writes itself (status, client address, body size).
+  std::function<void(int, const std::string&, size_t)> on_raw_reply;
+  std::function<void(Metrics::Drop)> on_drop;
+  size_t max_connections = 0;
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    const bool ok = Refusing() ? Refuse(sock) : ServeConnection(sock);
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+    return ok;
+  }
+
+  static Millis ToMillis(time_t sec, time_t usec) { return Millis(sec * 1000 + usec / 1000); }
+
+  bool Stopped() const { return svr_sock_ == INVALID_SOCKET; }
+
+  // Waits for the next request of a kept-alive connection; false when it stays idle for the
+  // keep-alive time, closes, or the server stops with nothing sent.
+  bool WaitForRequest(const SocketStream& strm) const {
+    const auto deadline = Clock::now() + std::chrono::seconds(keep_alive_timeout_sec_);
+    for (;;) {
+      if (strm.WaitReadable(Millis(50)))
+        return true;
+      if (Stopped() || Clock::now() >= deadline)
+        return false;
+    }
+  }
+
+  bool ServeConnection(socket_t sock) {
+    SocketStream strm(sock, ToMillis(read_timeout_sec_, read_timeout_usec_),
+                      ToMillis(write_timeout_sec_, write_timeout_usec_));
+    bool ok = false;
+    for (size_t left = keep_alive_max_count_; left > 0 && WaitForRequest(strm); --left) {
+      strm.StartRequest();
+      t_stream = &strm;
+      bool closed = false;
+      ok = process_request(strm, left == 1, closed, nullptr);
+      t_stream = nullptr;
+      if (strm.read_timed_out()) {
+        // Cut short in the request line, where httplib gives up without a reply.
+        if (!ok && strm.bytes_read() > 0 && strm.bytes_written() == 0)
+          Answer(sock, BodyError(408));
+        on_drop(Metrics::Drop::ReadTimeout);
+        break;
+      }
+      if (strm.write_timed_out()) {
+        on_drop(Metrics::Drop::WriteTimeout);
+        break;
+      }
+      if (!ok || closed)
+        break;
+    }
+    return ok;
+  }
+
+  void Answer(socket_t sock, const Reply& reply, std::string_view extra_headers = {}) {
+    SendAll(sock, RawReply(reply, extra_headers),
+            ToMillis(write_timeout_sec_, write_timeout_usec_));
+    std::string ip;
+    int port = 0;
+    SocketStream(sock, Millis(0), Millis(0)).get_remote_ip_and_port(ip, port);
+    on_raw_reply(reply.status, ip, reply.body.size());
+  }
+
+  // Answers 503 without reading the request, then waits briefly for the client to close: closing
+  // with its request unread would reset the connection, and the client could lose the reply.
+  bool Refuse(socket_t sock) {
+    on_drop(Metrics::Drop::OverLimit);
+    Answer(sock, OverLimitReply(max_connections), "Retry-After: 1\r\n");
+    ::shutdown(sock, SHUT_WR);
+    SocketStream strm(sock, Millis(0), Millis(0));
+    const auto deadline = Clock::now() + Millis(250);
+    char scratch[4096];
+    while (Clock::now() < deadline) {
+      if (strm.WaitReadable(Millis(25)) && ::recv(sock, scratch, sizeof scratch, MSG_DONTWAIT) <= 0)
+        break;  // closed (or gone)
+    }
+    return true;
+  }
 };
 
 }  // namespace
@@ -227,13 +348,26 @@ int Serve(const ServeConfig& config, const PackLoader& load, std::ostream& log) 
           config.tls_cert, config.tls_key, OpenSslErrors()));
       return 1;
     }
-  } else {
-    server = std::make_unique<httplib::Server>();
   }
 
   Metrics metrics;
-  server->new_task_queue = [threads = config.threads] {
-    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  if (!tls) {
+    auto plain = std::make_unique<PlainServer>();
+    plain->max_connections = config.max_connections;
+    plain->on_drop = [&metrics](Metrics::Drop why) { metrics.CountDrop(why); };
+    plain->on_raw_reply = [&](int status, const std::string& remote, size_t bytes) {
+      metrics.CountRequest(Route::Other, status, 0);
+      if (config.access_log) {
+        std::string line =
+            fmt::format("{} {} - - {} {} 0.000ms\n", UtcNow(), remote, status, bytes);
+        std::lock_guard<std::mutex> lock(log_mutex);
+        log << line << std::flush;
+      }
+    };
+    server = std::move(plain);
+  }
+  server->new_task_queue = [&config] {
+    return new ConnectionQueue(static_cast<size_t>(config.threads), config.max_connections);
   };
   server->set_payload_max_length(config.max_body);
   server->set_read_timeout(config.read_timeout_s, 0);
@@ -247,6 +381,13 @@ int Serve(const ServeConfig& config, const PackLoader& load, std::ostream& log) 
   server->set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
     t_request_start = Clock::now();
     t_request_started = true;
+    if (Refusing()) {  // TLS only: plain HTTP refuses before reading the request
+      metrics.CountDrop(Metrics::Drop::OverLimit);
+      Send(res, OverLimitReply(config.max_connections));
+      res.set_header("Connection", "close");
+      res.set_header("Retry-After", "1");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     const Route route = RouteOf(req.path);
     if (route == Route::Other) {
       Send(res, ErrorReply(404, "not_found",
@@ -274,7 +415,9 @@ int Serve(const ServeConfig& config, const PackLoader& load, std::ostream& log) 
       httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
         if (!res.body.empty())
           return httplib::Server::HandlerResponse::Unhandled;  // one of the service's own
-        Send(res, BodyError(res.status));
+        Send(res, BodyError(res.status));                      // 408 when the read timed out
+        if (res.status == 408)
+          res.set_header("Connection", "close");
         return httplib::Server::HandlerResponse::Handled;
       }));
   server->set_exception_handler(

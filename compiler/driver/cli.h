@@ -75,9 +75,9 @@ extern const OptionSpec kDump, kDiagnostics, kTerminology, kPackOutput, kDecisio
     kFilter, kJunit, kCoverage, kMinCoverage, kDenyWarnings, kAsOf, kCheckOnly, kStrict,
     kTestStrict, kJsonSchema, kInputFormat, kFrom, kTo, kOutputFormat, kHistory, kHistoryStore,
     kExplainHistory, kHistoryStatus, kHistoryJson, kHistoryOutput, kListen, kTlsCert, kTlsKey,
-    kTokenFile, kMaxBody, kReadTimeout, kWriteTimeout, kThreads, kNoAccessLog, kDiffTerminology,
-    kReportPack, kReportClaims, kTop, kViewJson, kViewHtml, kExamples, kExplainExamples,
-    kExplainTrace, kAllPolicies;
+    kTokenFile, kMaxBody, kReadTimeout, kWriteTimeout, kThreads, kMaxConnections, kNoAccessLog,
+    kDiffTerminology, kReportPack, kReportClaims, kTop, kViewJson, kViewHtml, kExamples,
+    kExplainExamples, kExplainTrace, kAllPolicies;
 }  // namespace opt
 
 // Every command and verb, in the order `warrant --help` lists them (driver.cpp).

@@ -60,6 +60,7 @@ struct Options {
   int read_timeout = 5;                   // --read-timeout SECONDS
   int write_timeout = 5;                  // --write-timeout SECONDS
   int threads = 16;                       // --threads N
+  int max_connections = 64;               // --max-connections N
   bool access_log = true;                 // --no-access-log turns it off
 
   // report and diff

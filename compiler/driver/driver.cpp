@@ -44,8 +44,8 @@ constexpr const OptionSpec* kLspOptions[] = {&kTerminology};
 constexpr const OptionSpec* kFmtOptions[] = {&kCheckOnly};
 constexpr const OptionSpec* kSchemaOptions[] = {&kJsonSchema};
 constexpr const OptionSpec* kServeOptions[] = {
-    &kListen,       &kTlsCert, &kTlsKey,      &kTokenFile,   &kMaxBody,    &kReadTimeout,
-    &kWriteTimeout, &kThreads, &kNoAccessLog, &kTerminology, &kDiagnostics};
+    &kListen,       &kTlsCert, &kTlsKey,         &kTokenFile,   &kMaxBody,     &kReadTimeout,
+    &kWriteTimeout, &kThreads, &kMaxConnections, &kNoAccessLog, &kTerminology, &kDiagnostics};
 constexpr const OptionSpec* kReportOptions[] = {
     &kReportPack, &kReportClaims, &kTop, &kViewJson, &kViewHtml, &kTerminology, &kDiagnostics};
 constexpr const OptionSpec* kDiffOptions[] = {&kExamples, &kExplainExamples, &kViewJson,

@@ -501,10 +501,21 @@ const OptionSpec kThreads{
     .value = "N",
     .kind = ValueKind::Number,
     .help =
-        "serve at most N connections at once, each on its own thread; more wait to be "
-        "accepted (default 16)",
+        "serve at most N connections at once, each on its own thread; more wait for a thread "
+        "(default 16)",
     .apply = [](Options& o, const std::string& v, std::string& problem) {
       return SetNumber(o.threads, v, 1, 1024, "threads", "a number of threads", problem);
+    }};
+const OptionSpec kMaxConnections{
+    .name = "max-connections",
+    .value = "N",
+    .kind = ValueKind::Number,
+    .help =
+        "keep at most N connections open, served or waiting for a thread; one more is answered "
+        "503 and closed at once (default 64)",
+    .apply = [](Options& o, const std::string& v, std::string& problem) {
+      return SetNumber(o.max_connections, v, 1, 65536, "max-connections", "a number of connections",
+                       problem);
     }};
 const OptionSpec kNoAccessLog{
     .name = "no-access-log",

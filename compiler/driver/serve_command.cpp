@@ -30,6 +30,7 @@ int RunServe(const Options& options, std::istream& /*in*/, std::ostream& /*out*/
   config.read_timeout_s = options.read_timeout;
   config.write_timeout_s = options.write_timeout;
   config.threads = options.threads;
+  config.max_connections = static_cast<size_t>(options.max_connections);
   config.access_log = options.access_log;
 
   const std::string path = options.inputs[0];

@@ -7,10 +7,17 @@ Usage: test_serve.py WARRANT REPO WORK GROUP
 GROUP is one of:
   routes    each route; decisions equal `warrant run`'s (examples/claims.ndjson, X12, FHIR) and
             explanations `warrant explain`'s; 400 with the record error code, 404, 405, 413; a
-            slow client is dropped while others are served; the access log holds no claim data;
-            /metrics counts what was done
+            client slow to send a body gets 408 while others are served; the access log holds
+            no claim data; /metrics counts what was done
+  connections  --max-connections: with N connections open, one more gets a prompt 503 (whether
+            it sent a request or not) while the N are still answered; once one closes, a new
+            client is served
+  timeouts  a request line or headers cut short get 408 after --read-timeout, a client that
+            never reads its replies is dropped after --write-timeout; others are served
+            meanwhile, and /metrics counts the drops
   auth      --token-file: 401 without or with a wrong token (body never logged), 200 with it
-  tls       HTTPS with a self-signed certificate made here by `openssl req`
+  tls       HTTPS with a self-signed certificate made here by `openssl req`; a TLS connection
+            over --max-connections gets 503
   reload    POST /v1/reload and SIGHUP change the decisions' pack hash; a corrupt pack is
             refused and the old one keeps serving
   shutdown  SIGTERM lets a request in flight finish, then the server exits 0
@@ -247,8 +254,8 @@ def test_routes():
         status, _, _ = server.request("GET", "/healthz")
         check(status == 200, "healthz after the bad requests")
 
-        # A client that stops sending mid-request is dropped after --read-timeout (1 s); the
-        # others are served meanwhile.
+        # A client that stops sending mid-body gets 408 after --read-timeout (1 s), and is
+        # dropped; the others are served meanwhile.
         slow = socket.create_connection(("127.0.0.1", server.port))
         slow.sendall(b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
         status, _, _ = decide(server, claims[0])
@@ -260,19 +267,19 @@ def test_routes():
         except OSError:
             data = b""
         waited = time.time() - t0
-        check(not data.startswith(b"HTTP/1.1 200") and waited < 8,
-              f"the slow client was dropped after {waited:.1f}s: {data[:60]!r}")
+        check(data.startswith(b"HTTP/1.1 408") and b'"request_timeout"' in data and waited < 8,
+              f"the slow client got 408 after {waited:.1f}s: {data[:200]!r}")
         slow.close()
 
-        # Metrics: what was done above. The slow client's 400 is counted by its connection's
-        # thread once the connection is closed, which may come just after the client sees it.
+        # Metrics: what was done above. The slow client's 408 is counted by its connection's
+        # thread once the reply is written, which may come just after the client sees it.
         def metric(name, labels=""):
             m = re.search(rf"^{re.escape(name + labels)} (\S+)$", text, re.M)
             return float(m.group(1)) if m else None
         deadline = time.time() + 5
         while True:
             status, headers, text = server.request("GET", "/metrics")
-            if (metric("warrant_http_requests_total", '{route="/v1/decide",status="400"}') == 5
+            if (metric("warrant_http_requests_total", '{route="/v1/decide",status="408"}') == 1
                     or time.time() > deadline):
                 break
             time.sleep(0.05)
@@ -281,9 +288,12 @@ def test_routes():
         n_ok = len(claims) + 1 + 4
         check(metric("warrant_http_requests_total", '{route="/v1/decide",status="200"}') ==
               n_ok + 1, f"decide 200 count: {text}")
-        # Four bad claims, and the slow client's request cut short by the read timeout.
-        check(metric("warrant_http_requests_total", '{route="/v1/decide",status="400"}') == 5,
-              "decide 400 count")
+        check(metric("warrant_http_requests_total", '{route="/v1/decide",status="400"}') == 4,
+              "decide 400 count: the four bad claims")
+        check(metric("warrant_http_requests_total", '{route="/v1/decide",status="408"}') == 1,
+              "decide 408 count: the slow client")
+        check(metric("warrant_http_connections_dropped_total", '{reason="read_timeout"}') == 1,
+              "read timeouts counted")
         check(metric("warrant_http_requests_total", '{route="/v1/decide",status="413"}') == 1,
               "decide 413 count")
         check(metric("warrant_http_requests_total", '{route="other",status="404"}') == 1,
@@ -385,6 +395,26 @@ def test_tls():
             pass
         status, _, _ = server.request("GET", "/healthz", context=context)
         check(status == 200, "healthz over TLS after a plain-HTTP client")
+    finally:
+        code = server.stop()
+    check(code == 0, f"exit {code}")
+    # Over TLS a connection over --max-connections is answered 503 after its request's headers
+    # (httplib's TLS loop reads them), and closed; the held one is still served.
+    server = Server(pack, "--tls-cert", cert, "--tls-key", key, "--max-connections", "1")
+    try:
+        held = server.connect(context=context)
+        held.request("GET", "/healthz")
+        res = held.getresponse()
+        check(res.status == 200 and res.read(), "the held TLS connection answered")
+        t0 = time.time()
+        status, headers, body = server.request("GET", "/healthz", context=context)
+        check(status == 503 and error_code(body) == "too_many_connections" and
+              headers.get("Connection") == "close" and time.time() - t0 < 2,
+              f"a TLS connection over the limit: {status} {headers} {body}")
+        held.request("GET", "/healthz")
+        res = held.getresponse()
+        check(res.status == 200 and res.read(), "the held TLS connection after a refusal")
+        held.close()
     finally:
         code = server.stop()
     check(code == 0, f"exit {code}")
@@ -561,10 +591,190 @@ def test_load():
     check(code == 0, f"exit {code}")
 
 
+def read_until_closed(sock, limit):
+    """What the server sends until it closes the connection; (data, seconds, closed)."""
+    sock.settimeout(limit)
+    t0 = time.time()
+    data = b""
+    closed = False
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                closed = True
+                break
+            data += chunk
+    except ConnectionResetError:
+        closed = True
+    except OSError:
+        pass
+    return data, time.time() - t0, closed
+
+
+def raw_reply(data):
+    """(status, headers in lower case, body) of one HTTP/1.1 reply read whole."""
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    m = re.match(r"HTTP/1\.1 (\d{3}) ", lines[0]) if lines else None
+    headers = {k.strip().lower(): v.strip() for k, _, v in (l.partition(":") for l in lines[1:])}
+    return (int(m.group(1)) if m else None), headers, body.decode("utf-8", "replace")
+
+
+def metrics_text(server):
+    return server.request("GET", "/metrics")[2]
+
+
+def metric_value(text, name, labels=""):
+    m = re.search(rf"^{re.escape(name + labels)} (\S+)$", text, re.M)
+    return float(m.group(1)) if m else None
+
+
+def wait_for_metric(server, name, labels, want, seconds=5):
+    deadline = time.time() + seconds
+    while True:
+        value = metric_value(metrics_text(server), name, labels)
+        if value == want or time.time() > deadline:
+            return value
+        time.sleep(0.05)
+
+
+def test_connections():
+    pack = build_pack("examples", os.path.join(WORK, "examples.wpk"))
+    # More threads than the limit: what refuses the fourth connection is the limit, not a lack
+    # of threads.
+    limit = 3
+    server = Server(pack, "--max-connections", str(limit), "--threads", "5")
+    with open(CLAIMS) as f:
+        claim = f.readline()
+    held = []
+    try:
+        for _ in range(limit):
+            conn = server.connect()
+            conn.request("POST", "/v1/decide", claim)
+            res = conn.getresponse()
+            check(res.status == 200 and json.loads(res.read()), "a held connection answered")
+            held.append(conn)
+        # One more, with a request: a 503 with its JSON error and Connection: close, at once.
+        extra = socket.create_connection(("127.0.0.1", server.port))
+        extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        data, waited, closed = read_until_closed(extra, 5)
+        extra.close()
+        status, headers, body = raw_reply(data)
+        check(status == 503 and error_code(body) == "too_many_connections" and
+              headers.get("connection") == "close" and headers.get("content-type") ==
+              "application/json", f"over the limit: {data[:300]!r}")
+        check(closed and waited < 2, f"the refused connection closed after {waited:.2f}s")
+        # One more that sends nothing: refused all the same, without waiting for a request.
+        silent = socket.create_connection(("127.0.0.1", server.port))
+        data, waited, closed = read_until_closed(silent, 5)
+        silent.close()
+        check(raw_reply(data)[0] == 503 and closed and waited < 2,
+              f"a silent connection over the limit: {data[:100]!r} after {waited:.2f}s")
+        # The held connections are still served, kept alive.
+        for conn in held:
+            conn.request("GET", "/healthz")
+            res = conn.getresponse()
+            check(res.status == 200 and res.read(), "a held connection answered after refusals")
+        # A slot freed: a new client is served (once the server has seen the close).
+        held.pop().close()
+        deadline = time.time() + 5
+        status = None
+        refused = 2  # and any retry here refused before the server saw the close
+        while time.time() < deadline:
+            try:
+                status = decide(server, claim)[0]
+            except (OSError, http.client.HTTPException) as e:
+                status = str(e)
+            if status == 200:
+                break
+            refused += 1
+            time.sleep(0.05)
+        check(status == 200, f"a new client after one closed: {status}")
+        # Read on a held connection: a new one could be refused while the server has yet to
+        # see the last client's close.
+        held[0].request("GET", "/metrics")
+        text = held[0].getresponse().read().decode()
+        check(metric_value(text, "warrant_http_connections_dropped_total",
+                           '{reason="over_limit"}') == refused, f"refusals counted: {refused}")
+        check(metric_value(text, "warrant_http_requests_total",
+                           '{route="other",status="503"}') == refused, "503s counted")
+    finally:
+        for conn in held:
+            conn.close()
+        code = server.stop()
+    check(code == 0, f"exit {code}")
+    check(re.search(r" - - 503 \d+ ", server.log()) is not None, "refusals in the access log")
+
+
+def test_timeouts():
+    pack = build_pack("examples", os.path.join(WORK, "examples.wpk"))
+    server = Server(pack, "--read-timeout", "2", "--write-timeout", "1", "--threads", "4")
+    with open(CLAIMS) as f:
+        claim = f.readline()
+    try:
+        # Cut short in the request line, and in the headers: 408 after the read timeout, then
+        # closed; another client is answered during the stall.
+        for part, what in ((b"POST /v1/dec", "request line"),
+                           (b"POST /v1/decide HTTP/1.1\r\nHost: x\r\nContent-Le", "headers")):
+            slow = socket.create_connection(("127.0.0.1", server.port))
+            slow.sendall(part)
+            t0 = time.time()
+            status = decide(server, claim)[0]
+            check(status == 200 and time.time() - t0 < 1.5,
+                  f"served while a client stalls in its {what}: {status}")
+            data, waited, closed = read_until_closed(slow, 8)
+            slow.close()
+            status, headers, body = raw_reply(data)
+            check(status == 408 and error_code(body) == "request_timeout" and closed and
+                  headers.get("connection") == "close",
+                  f"stalled in the {what}: {data[:300]!r}, closed {closed}")
+            check(1 < waited < 6, f"408 for the {what} after {waited:.2f}s")
+        check(wait_for_metric(server, "warrant_http_connections_dropped_total",
+                              '{reason="read_timeout"}', 2) == 2, "read timeouts counted")
+        text = metrics_text(server)
+        timeouts = sum(float(v) for v in re.findall(
+            r'^warrant_http_requests_total\{route="[^"]*",status="408"\} (\S+)$', text, re.M))
+        check(timeouts == 2, f"408s counted: {timeouts}")
+
+        # A client that sends requests and never reads the replies, with a small receive
+        # buffer: once the server's writes make no progress for --write-timeout, it is dropped.
+        greedy = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        greedy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        greedy.connect(("127.0.0.1", server.port))
+        greedy.settimeout(0.5)
+        request = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+        sent = 0
+        reply_size = len(text)
+        try:
+            while sent * reply_size < 64 << 20:
+                greedy.sendall(request * 100)
+                sent += 100
+        except OSError:
+            pass  # the server stopped reading: its replies are not taken
+        t0 = time.time()
+        status = decide(server, claim)[0]
+        check(status == 200 and time.time() - t0 < 3, f"served while a client reads nothing: "
+              f"{status}")
+        dropped = wait_for_metric(server, "warrant_http_connections_dropped_total",
+                                  '{reason="write_timeout"}', 1, seconds=10)
+        check(dropped == 1, f"write timeouts counted: {dropped} ({sent} requests sent)")
+        # What the server had written is there to read, then the end of the connection.
+        data, _, closed = read_until_closed(greedy, 10)
+        greedy.close()
+        replies = data.count(b"HTTP/1.1 200 OK")
+        check(closed and replies < sent, f"dropped after {replies} of {sent} replies")
+        status = decide(server, claim)[0]
+        check(status == 200, f"served after the drop: {status}")
+    finally:
+        code = server.stop()
+    check(code == 0, f"exit {code}")
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     tests = {"routes": test_routes, "auth": test_auth, "tls": test_tls, "reload": test_reload,
-             "shutdown": test_shutdown, "load": test_load}
+             "shutdown": test_shutdown, "load": test_load, "connections": test_connections,
+             "timeouts": test_timeouts}
     tests[GROUP]()
     if FAILURES:
         print(f"{len(FAILURES)} check(s) failed")

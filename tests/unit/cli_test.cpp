@@ -74,8 +74,9 @@ std::string Snapshot(const Options& o) {
                      terms, o.as_of, o.claim_id, o.explain_line, o.json_output, o.html, o.explain,
                      o.explain_tests, o.deny_warnings, o.junit, o.coverage, o.min_coverage, o.check,
                      o.input_format, o.output_format, o.fhir_output, o.history, statuses) +
-         fmt::format("|{}|{}|{}|{}|{}|{}|{}|{}|{}", o.listen, o.tls_cert, o.tls_key, o.token_file,
-                     o.max_body, o.read_timeout, o.write_timeout, o.threads, o.access_log) +
+         fmt::format("|{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", o.listen, o.tls_cert, o.tls_key,
+                     o.token_file, o.max_body, o.read_timeout, o.write_timeout, o.threads,
+                     o.max_connections, o.access_log) +
          fmt::format("|{}|{}|{}|{}|{}", o.pack, o.claims, o.top, o.examples, o.explain_examples);
 }
 
