@@ -109,6 +109,11 @@ struct Using {
 
 std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, Mode mode,
                                                    std::string& error, int busy_ms) {
+  // SQLite counts every allocation under a process-wide mutex unless told not to before it
+  // starts; warrant never reads the counts. Too late once SQLite has started (a host's own use):
+  // then refused, harmlessly.
+  static const int no_memory_counts = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)no_memory_counts;
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
@@ -133,9 +138,12 @@ std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, Mode
     sqlite3* db = nullptr;
     int rc =
         sqlite3_open_v2(fresh.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-    std::string sql =
-        fmt::format("PRAGMA application_id = {}; PRAGMA user_version = {}; BEGIN; {} COMMIT;",
-                    kApplicationId, kVersion, kTables);
+    // 16 KB pages (SQLite's default is 4 KB): a B-tree a level shallower, and fewer pages per
+    // claim to search, log and checkpoint (a run's CPU about 8% less, docs/history.md).
+    std::string sql = fmt::format(
+        "PRAGMA page_size = 16384; PRAGMA application_id = {}; PRAGMA user_version = {}; BEGIN; {} "
+        "COMMIT;",
+        kApplicationId, kVersion, kTables);
     char* message = nullptr;
     if (rc == SQLITE_OK)
       rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
@@ -283,7 +291,11 @@ bool SqliteHistory::Load(std::string_view patient, std::vector<HistoryLine>& out
   }
   if (rc != SQLITE_DONE)
     return Fail(error, "cannot be read");
-  std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), StoredOrder);
+  // Rows come by claim, each's lines by number: often in order already (one claim, or claims
+  // sent in date order).
+  const auto from = out.begin() + static_cast<std::ptrdiff_t>(first);
+  if (!std::is_sorted(from, out.end(), StoredOrder))
+    std::sort(from, out.end(), StoredOrder);
   return true;
 }
 
