@@ -361,6 +361,13 @@ TEST_CASE("the SQLite store: a claim sent again under another patient leaves the
   REQUIRE(store->Load("P1", lines, error));
   REQUIRE(store->Load("P3", lines, error));
   CHECK(lines.empty());
+  // A claim without lines is kept as a claim (its packed lines are empty, not missing).
+  REQUIRE(store->Record(Claim1("C5", "P5", {}), error));
+  std::vector<ClaimHistory> claims;
+  REQUIRE(store->PatientClaims("P5", claims, error));
+  REQUIRE(claims.size() == 1);
+  CHECK(claims[0].claim == "C5");
+  CHECK(claims[0].lines.empty());
   REQUIRE(store->Commit(error));
 }
 
