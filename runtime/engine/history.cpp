@@ -21,11 +21,6 @@ std::string_view SlotText(const Schema& schema, const Claim& claim, uint32_t fir
   return v.tag == Tag::String ? v.str() : std::string_view();
 }
 
-std::string CodeString(uint64_t packed) {
-  std::optional<CodeText> text = Unpack(packed);
-  return text ? text->str() : std::string();
-}
-
 std::string AmountText(const Value& v) {
   return v.tag == Tag::Decimal ? FormatDecimal(v.i) : std::string();
 }
@@ -153,30 +148,41 @@ size_t JoinHistory(const Schema& schema, Claim& c, std::span<const HistoryLine> 
 
 void DescribeForHistory(const Schema& schema, const Claim& c, const ClaimDecision& decision,
                         const HistoryStatuses& statuses, ClaimHistory& out) {
-  out.patient = std::string(HistoryPatient(c));
-  out.claim = c.present.Has(FieldId::claim_id) ? std::string(c.Str(c.id)) : std::string();
-  out.frequency = std::string(SlotText(schema, c, c.claim_values, FieldId::claim_frequency));
-  out.original_id = std::string(SlotText(schema, c, c.claim_values, FieldId::claim_original_id));
-  out.lines.clear();
+  out.patient.assign(HistoryPatient(c));
+  out.claim.assign(c.present.Has(FieldId::claim_id) ? c.Str(c.id) : std::string_view());
+  out.frequency.assign(SlotText(schema, c, c.claim_values, FieldId::claim_frequency));
+  out.original_id.assign(SlotText(schema, c, c.claim_values, FieldId::claim_original_id));
+  // Written over the last claim's lines in place: a session describes one claim after another,
+  // and their strings and code lists keep their capacity.
+  out.lines.resize(c.lines.size());
+  auto code_text = [](uint64_t packed, std::string& text) {
+    std::optional<CodeText> shown = Unpack(packed);
+    text.assign(shown ? shown->view() : std::string_view());
+  };
+  auto codes = [&](Range r, std::optional<std::vector<std::string>>& texts) {
+    if (!texts)
+      texts.emplace();
+    texts->resize(r.count);
+    for (uint32_t k = 0; k < r.count; ++k)
+      code_text(c.codes[r.begin + k], (*texts)[k]);
+  };
   for (size_t i = 0; i < c.lines.size(); ++i) {
     const LineRecord& line = c.lines[i];
-    HistoryLine& h = out.lines.emplace_back();
+    HistoryLine& h = out.lines[i];
     h.claim = out.claim;
     h.line = static_cast<int64_t>(i + 1);
     if (line.present.Has(FieldId::line_code))
-      h.code = CodeString(line.code);
+      code_text(line.code, h.code);
+    else
+      h.code.clear();
     if (line.present.Has(FieldId::line_date))
-      h.date = FormatDate(line.date).str();
+      h.date.assign(FormatDate(line.date).view());
+    else
+      h.date.clear();
     const Decision d = i < decision.lines.size() ? decision.lines[i].decision : Decision::Pended;
     h.status = statuses.by_decision[static_cast<size_t>(d)];
-    auto codes = [&](Range r) {
-      std::vector<std::string> texts;
-      for (uint32_t k = 0; k < r.count; ++k)
-        texts.push_back(CodeString(c.codes[r.begin + k]));
-      return texts;
-    };
-    h.dx = codes(line.diagnoses);
-    h.modifiers = codes(line.modifiers);
+    codes(line.diagnoses, h.dx);
+    codes(line.modifiers, h.modifiers);
     h.units = line.units;
     h.charge = AmountText(Slot(schema, c, line.values, FieldId::line_charge));
     h.allowed = AmountText(Slot(schema, c, line.values, FieldId::line_allowed));

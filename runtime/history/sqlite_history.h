@@ -26,7 +26,7 @@ namespace warrant {
 class SqliteHistory final : public HistorySource {
  public:
   static constexpr int32_t kApplicationId = 0x57524e54;  // "WRNT"
-  static constexpr int32_t kVersion = 1;                 // PRAGMA user_version of these tables
+  static constexpr int32_t kVersion = 2;                 // PRAGMA user_version of these tables
 
   enum class Mode {
     Write,  // created when missing
@@ -57,7 +57,10 @@ class SqliteHistory final : public HistorySource {
   bool Prepare(std::string& error);
   bool Fail(std::string& error, std::string_view doing);
   bool Exec(const char* sql, std::string& error, std::string_view doing);
-  bool DeleteClaim(std::string_view claim, std::string& error);
+  bool Corrupt(std::string& error, std::string_view claim);
+  bool Delete(std::string_view claim, std::string& error);
+  // Inserts `claim` unless its id is stored; `inserted` says which.
+  bool Insert(const ClaimHistory& claim, bool& inserted, std::string& error);
   bool Claims(sqlite3_stmt* claims, const std::function<bool(const ClaimHistory&)>& each,
               std::string& error);
 
@@ -65,13 +68,11 @@ class SqliteHistory final : public HistorySource {
   sqlite3* db_ = nullptr;
   bool in_transaction_ = false;
   sqlite3_stmt* load_ = nullptr;
-  sqlite3_stmt* delete_lines_ = nullptr;
-  sqlite3_stmt* delete_claim_ = nullptr;
-  sqlite3_stmt* insert_claim_ = nullptr;
-  sqlite3_stmt* insert_line_ = nullptr;
+  sqlite3_stmt* insert_ = nullptr;
+  sqlite3_stmt* delete_ = nullptr;
   sqlite3_stmt* all_claims_ = nullptr;
   sqlite3_stmt* patient_claims_ = nullptr;
-  sqlite3_stmt* claim_lines_ = nullptr;
+  std::string packed_;  // a claim's lines as Insert binds them
 };
 
 }  // namespace warrant

@@ -13,6 +13,7 @@
 #include "compiler/compile.h"
 #include "runtime/engine/engine.h"
 #include "runtime/history/history_records.h"
+#include "runtime/history/line_blob.h"
 #include "runtime/history/sqlite_history.h"
 #include "tests/unit/catch.h"
 
@@ -292,12 +293,22 @@ TEST_CASE("the SQLite store refuses files it must not touch, and leaves them as 
   refused(dir.File("other.db"), "not a Warrant history store");
 
   // A store of another version.
-  const std::string path = dir.File("v2.db");
+  const std::string path = dir.File("v3.db");
   REQUIRE(SqliteHistory::Open(path, SqliteHistory::Mode::Write, error) != nullptr);
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 2", nullptr, nullptr, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 3", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
-  refused(path, "version 2");
+  refused(path, "version 3");
+  // A store of version 1 (a row per line): refused, with what to do about it.
+  REQUIRE(sqlite3_open(dir.File("v1.db").c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "PRAGMA application_id = 0x57524e54; PRAGMA user_version = 1; CREATE TABLE "
+                       "claims(claim TEXT PRIMARY KEY, patient TEXT NOT NULL, frequency TEXT, "
+                       "original_id TEXT); CREATE TABLE lines(patient TEXT, date TEXT, claim "
+                       "TEXT, line INTEGER, code TEXT, status TEXT);",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  refused(dir.File("v1.db"), "version 1; this warrant reads version 2 (export it with");
 
   // A corrupt store: the page holding the table definitions overwritten.
   const std::string corrupt = dir.File("corrupt.db");
@@ -317,6 +328,136 @@ TEST_CASE("the SQLite store refuses files it must not touch, and leaves them as 
   // Reading a store that does not exist creates nothing.
   CHECK(SqliteHistory::Open(dir.File("none.db"), SqliteHistory::Mode::Read, error) == nullptr);
   CHECK_FALSE(fs::exists(dir.File("none.db")));
+}
+
+TEST_CASE("the SQLite store: a claim sent again under another patient leaves the first",
+          "[history]") {
+  TempDir dir;
+  std::string error;
+  auto store = SqliteHistory::Open(dir.File("h.db"), SqliteHistory::Mode::Write, error);
+  REQUIRE(store != nullptr);
+  REQUIRE(store->Begin(error));
+  REQUIRE(store->Record(Claim1("C1", "P1", {Line("C1", 1, "G0328", "2025-01-15", "paid")}), error));
+  REQUIRE(store->Record(Claim1("C1", "P2", {Line("C1", 1, "82270", "2025-02-15", "paid")}), error));
+  std::vector<HistoryLine> lines;
+  REQUIRE(store->Load("P1", lines, error));
+  CHECK(lines.empty());
+  REQUIRE(store->Load("P2", lines, error));
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].code == "82270");
+  // A replacement takes the place of an original stored under another patient, and a void of
+  // one too.
+  ClaimHistory replacement = Claim1("C2", "P1", {Line("C2", 1, "99213", "2025-03-01", "paid")});
+  replacement.frequency = "replacement";
+  replacement.original_id = "C1";
+  REQUIRE(store->Record(replacement, error));
+  lines.clear();
+  REQUIRE(store->Load("P2", lines, error));
+  CHECK(lines.empty());
+  ClaimHistory void_claim = Claim1("V2", "P3", {});
+  void_claim.frequency = "void";
+  void_claim.original_id = "C2";
+  REQUIRE(store->Record(void_claim, error));
+  REQUIRE(store->Load("P1", lines, error));
+  REQUIRE(store->Load("P3", lines, error));
+  CHECK(lines.empty());
+  // A claim without lines is kept as a claim (its packed lines are empty, not missing).
+  REQUIRE(store->Record(Claim1("C5", "P5", {}), error));
+  std::vector<ClaimHistory> claims;
+  REQUIRE(store->PatientClaims("P5", claims, error));
+  REQUIRE(claims.size() == 1);
+  CHECK(claims[0].claim == "C5");
+  CHECK(claims[0].lines.empty());
+  REQUIRE(store->Commit(error));
+}
+
+TEST_CASE("the SQLite store: a patient's lines read by date, claim and line", "[history]") {
+  TempDir dir;
+  std::string error;
+  auto store = SqliteHistory::Open(dir.File("h.db"), SqliteHistory::Mode::Write, error);
+  REQUIRE(store != nullptr);
+  ClaimHistory a = Claim1(
+      "A", "P1",
+      {Line("A", 1, "99213", "2025-03-01", "paid"), Line("A", 2, "82270", "2025-01-01", "denied")});
+  a.lines[1].dx = std::vector<std::string>{"Z12.11", "E11.9"};
+  a.lines[1].modifiers = std::vector<std::string>{};
+  a.lines[1].units = 3;
+  a.lines[1].charge = "25.5";
+  a.lines[1].allowed = "0";
+  REQUIRE(store->Record(a, error));
+  REQUIRE(store->Record(Claim1("B", "P1",
+                               {Line("B", 2, "G0328", "2025-02-01", "paid"),
+                                Line("B", 1, "G0328", "2025-02-01", "paid")}),
+                        error));
+  std::vector<HistoryLine> lines;
+  REQUIRE(store->Load("P1", lines, error));
+  std::vector<std::string> order;
+  for (const HistoryLine& l : lines)
+    order.push_back(l.date + " " + l.claim + " " + std::to_string(l.line));
+  CHECK(order == std::vector<std::string>{"2025-01-01 A 2", "2025-02-01 B 1", "2025-02-01 B 2",
+                                          "2025-03-01 A 1"});
+  CHECK(lines[0] == a.lines[1]);  // every field as recorded
+  CHECK(lines[3] == a.lines[0]);
+}
+
+TEST_CASE("the SQLite store: damaged lines are reported, naming the store and the claim",
+          "[history]") {
+  TempDir dir;
+  std::string error;
+  const std::string path = dir.File("h.db");
+  {
+    auto store = SqliteHistory::Open(path, SqliteHistory::Mode::Write, error);
+    REQUIRE(store != nullptr);
+    REQUIRE(
+        store->Record(Claim1("C1", "P1", {Line("C1", 1, "G0328", "2025-01-15", "paid")}), error));
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "UPDATE claims SET lines = x'02ff'", nullptr, nullptr, nullptr) ==
+          SQLITE_OK);
+  sqlite3_close(db);
+  auto store = SqliteHistory::Open(path, SqliteHistory::Mode::Read, error);
+  REQUIRE(store != nullptr);
+  std::vector<HistoryLine> lines;
+  CHECK_FALSE(store->Load("P1", lines, error));
+  CHECK(error.find(path) != std::string::npos);
+  CHECK(error.find("corrupt") != std::string::npos);
+  CHECK(error.find("C1") != std::string::npos);
+  error.clear();
+  CHECK_FALSE(store->ForEachClaim([](const ClaimHistory&) { return true; }, error));
+  CHECK(error.find("corrupt") != std::string::npos);
+}
+
+TEST_CASE("packed lines: read back as written; a cut or damaged blob is refused", "[history]") {
+  std::vector<HistoryLine> lines = {Line("C", 1, "G0328", "2025-01-15", "paid"),
+                                    Line("C", -2, "", "", std::string(300, 's'))};
+  lines[0].dx = std::vector<std::string>{"Z12.11"};
+  lines[0].modifiers = std::vector<std::string>{};
+  lines[0].charge = "1234567.89";
+  lines[1].units = -5;
+  lines[1].line = 1LL << 40;
+  std::string blob;
+  PackLines(lines, blob);
+  std::vector<HistoryLine> back;
+  REQUIRE(UnpackLines(blob, "C", back));
+  CHECK(back == lines);
+  back.clear();
+  CHECK(UnpackLines("", "C", back));
+  CHECK(back.empty());
+  // Every cut short of the whole is refused (a cut at a line's end reads as fewer lines).
+  for (size_t n = 1; n < blob.size(); ++n) {
+    back.clear();
+    const bool read = UnpackLines(std::string_view(blob).substr(0, n), "C", back);
+    INFO(n);
+    CHECK((read == false || back.size() == 1));
+  }
+  // A count of codes past the blob's end is refused before anything is allocated for it.
+  std::string huge = blob.substr(0, 1);                        // line 1
+  huge += std::string("\x00\x00\x00", 3);                      // code, date, status: ""
+  huge += std::string("\xff\xff\xff\xff\xff\xff\xff\x7f", 8);  // dx: 2^56 codes
+  back.clear();
+  CHECK_FALSE(UnpackLines(huge, "C", back));
+  CHECK_FALSE(UnpackLines(std::string(11, '\xff'), "C", back));  // a varint without an end
 }
 
 TEST_CASE("a store another writer holds is waited for, then refused", "[history]") {
