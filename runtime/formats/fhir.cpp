@@ -166,11 +166,13 @@ class Reader {
     const size_t at = line.find("\"resourceType\"");
     if (at == std::string_view::npos)
       return;
+    // The type's quoted name within the next 4 bytes (`:`, blanks), compared in place: a search
+    // would stop at every quote of the line.
     const std::string_view rest = line.substr(at + 14, 40);
     bool referenced = false;
     for (std::string_view type : {"\"Patient\"", "\"Organization\"", "\"Practitioner\""}) {
-      const size_t found = rest.find(type);
-      referenced = referenced || (found != std::string_view::npos && found < 4);
+      for (size_t p = 0; p < 4 && p < rest.size() && !referenced; ++p)
+        referenced = rest[p] == '"' && rest.substr(p, type.size()) == type;
     }
     if (!referenced)
       return;
