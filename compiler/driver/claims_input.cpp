@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <ostream>
+#include <sys/stat.h>
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/file_io.h"
@@ -77,27 +78,22 @@ bool ReadClaimsText(std::string& name, std::istream& in, std::string& text, std:
   return false;
 }
 
-bool ReadRest(std::istream& in, size_t size_hint, InputText& text, std::string& why) {
-  size_t capacity = std::max<size_t>(size_hint + 1, size_t{1} << 16);  // +1: the end seen at once
-  text.bytes.reset(new char[capacity]);
-  text.size = 0;
-  for (;;) {
-    if (text.size == capacity) {
-      std::unique_ptr<char[]> grown(new char[capacity * 2]);
-      std::memcpy(grown.get(), text.bytes.get(), text.size);
-      text.bytes = std::move(grown);
-      capacity *= 2;
-    }
-    in.read(text.bytes.get() + text.size, static_cast<std::streamsize>(capacity - text.size));
-    text.size += static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0));
-    if (!in)
-      break;
+SniffedClaimStream::SniffedClaimStream(SniffedInput& sniffed, std::string path)
+    : sniffed_(sniffed), path_(std::move(path)) {
+  struct stat st {};
+
+  reopens_ = !path_.empty() && ::stat(path_.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::istream* SniffedClaimStream::Open() {
+  if (!opened_) {
+    opened_ = true;
+    return &sniffed_.stream();
   }
-  if (ReadFailed(in)) {
-    why = ReadError(in);
-    return false;
-  }
-  return true;
+  std::string why;
+  if (!reopens_ || !again_.Open(path_, why))
+    return nullptr;
+  return &again_.stream();
 }
 
 std::istream* OpenInput(std::string& name, std::istream& in, InputFile& file, std::ostream& err) {

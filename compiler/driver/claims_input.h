@@ -38,21 +38,27 @@ class SniffedInput {
 // then how many more (a file of many transaction sets may repeat one mistake in each).
 void PrintInputProblems(std::ostream& err, const std::vector<std::string>& problems);
 
+// The claims input of `run` as a ClaimStream: first the sniffed stream; again, a regular file
+// opened anew (standard input and pipes are read once).
+class SniffedClaimStream final : public ClaimStream {
+ public:
+  // `path`: the file `sniffed` reads, "" for standard input.
+  SniffedClaimStream(SniffedInput& sniffed, std::string path);
+  std::istream* Open() override;
+
+  bool Reopens() const override { return reopens_; }
+
+ private:
+  SniffedInput& sniffed_;
+  std::string path_;
+  bool reopens_ = false;
+  bool opened_ = false;
+  InputFile again_;
+};
+
 // Reads the whole claims input `name` ("-": standard input, renamed "<stdin>" for messages) into
 // `text`. On failure prints E0001 with the system's reason and returns false (exit kExitIo).
 bool ReadClaimsText(std::string& name, std::istream& in, std::string& text, std::ostream& err);
-
-// A whole input's bytes, in a buffer that is not zero-filled before it is read into.
-struct InputText {
-  std::unique_ptr<char[]> bytes;
-  size_t size = 0;
-
-  std::string_view view() const { return {bytes.get(), size}; }
-};
-
-// Reads the rest of `in` into `text`, straight into its buffer (sized from `size_hint`, the
-// input's size when known, else 0) rather than through a chunk. False: `why` says why.
-bool ReadRest(std::istream& in, size_t size_hint, InputText& text, std::string& why);
 
 // The stream of input `name`: standard input `in` for "-" (`name` renamed "<stdin>" for
 // messages), else `file` opened on it. Null after printing E0001 with the system's reason (exit

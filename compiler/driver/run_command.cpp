@@ -343,19 +343,12 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   if (options.explain)
     explainer = std::make_unique<Explainer>(*engine);
 
-  // X12 and FHIR inputs are read whole and converted as they are decided; NDJSON is read as a
-  // stream.
+  // Every format is read as a stream, X12 and FHIR converted as their claims are decided (a FHIR
+  // document, and FHIR from standard input, are held whole: ClaimStream).
   SniffedInput sniffed(*input, options.input_format);
   std::vector<std::string> problems;  // an X12 or FHIR input's envelope or document errors
   const bool converting = sniffed.format() != InputFormat::Ndjson;
-  InputText converting_text;
-  if (converting) {
-    std::string why;
-    if (!ReadRest(sniffed.stream(), input_bytes, converting_text, why)) {
-      PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, why);
-      return kExitIo;
-    }
-  }
+  SniffedClaimStream converting_input(sniffed, input == &in ? "" : input_name);
   // A progress bar only for a person watching a file being processed (as NDJSON: it counts the
   // bytes of the lines decided).
   Progress progress(err, options.progress && input_bytes > 0 && !converting && IsTerminal(err),
@@ -377,12 +370,12 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   // returns false. `converted` is the claim `line` holds, null for NDJSON.
   auto for_each_line = [&](auto&& each) {
     if (converting) {
-      problems = ReadClaims(sniffed.format(), converting_text.view(), input_name,
-                            [&](ConvertedClaim& claim) {
-                              const NdjsonLine converted_line{claim.json, claim.line,
-                                                              claim.json.size() > kMaxRecordBytes};
-                              return each(converted_line, &claim);
-                            });
+      problems =
+          ReadClaims(sniffed.format(), converting_input, input_name, [&](ConvertedClaim& claim) {
+            const NdjsonLine converted_line{claim.json, claim.line,
+                                            claim.json.size() > kMaxRecordBytes};
+            return each(converted_line, &claim);
+          });
       return;
     }
     if (any_line && !each(line, static_cast<ConvertedClaim*>(nullptr)))

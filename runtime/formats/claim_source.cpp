@@ -1,6 +1,7 @@
 #include "runtime/formats/claim_source.h"
 
 #include <array>
+#include <streambuf>
 
 namespace warrant {
 namespace {
@@ -92,6 +93,44 @@ std::vector<std::string> ReadClaims(InputFormat format, std::string_view text,
       return ReadX12(text, name, sink);
     case InputFormat::Fhir:
       return ReadFhir(text, name, sink);
+    case InputFormat::Ndjson:
+      break;
+  }
+  return {std::string(name) + ": NDJSON is read line by line, not by ReadClaims"};
+}
+
+namespace {
+
+// Reads a view of memory without copying it.
+class ViewBuffer final : public std::streambuf {
+ public:
+  explicit ViewBuffer(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());  // only ever read
+    setg(begin, begin, begin + text.size());
+  }
+};
+
+}  // namespace
+
+TextClaimStream::TextClaimStream(std::string_view text) : text_(text) {}
+
+TextClaimStream::~TextClaimStream() = default;
+
+std::istream* TextClaimStream::Open() {
+  buffer_ = std::make_unique<ViewBuffer>(text_);
+  stream_ = std::make_unique<std::istream>(buffer_.get());
+  return stream_.get();
+}
+
+std::vector<std::string> ReadClaims(InputFormat format, ClaimStream& input, std::string_view name,
+                                    const ClaimSink& sink) {
+  if (const auto whole = input.Whole())
+    return ReadClaims(format, *whole, name, sink);
+  switch (format) {
+    case InputFormat::X12:
+      return ReadX12(*input.Open(), name, sink, input.ChunkBytes());
+    case InputFormat::Fhir:
+      return ReadFhir(input, name, sink);
     case InputFormat::Ndjson:
       break;
   }

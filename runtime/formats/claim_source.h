@@ -9,6 +9,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <istream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,10 +61,54 @@ using ClaimSink = std::function<bool(ConvertedClaim&)>;
 std::vector<std::string> ReadClaims(InputFormat format, std::string_view text,
                                     std::string_view name, const ClaimSink& sink);
 
+// A claims input read as a stream rather than held whole. A reader that reads it twice (FHIR
+// NDJSON: the resources claims reference are found first) opens it again.
+class ClaimStream {
+ public:
+  virtual ~ClaimStream() = default;
+  // The input from its first byte. The first call always gives it; a later one gives it again
+  // when Reopens(), else null.
+  virtual std::istream* Open() = 0;
+  // Whether Open gives the input more than once (a file does; standard input, a pipe do not).
+  virtual bool Reopens() const = 0;
+
+  // The whole input when it is in memory anyway (then readers take it from there).
+  virtual std::optional<std::string_view> Whole() const { return std::nullopt; }
+
+  // How much a reader reads at a time (more for a longer line or segment).
+  virtual size_t ChunkBytes() const { return size_t{1} << 20; }
+};
+
+// A ClaimStream over text held in memory.
+class TextClaimStream final : public ClaimStream {
+ public:
+  explicit TextClaimStream(std::string_view text);
+  ~TextClaimStream() override;
+  std::istream* Open() override;
+
+  bool Reopens() const override { return true; }
+
+  std::optional<std::string_view> Whole() const override { return text_; }
+
+ private:
+  std::string_view text_;
+  std::unique_ptr<std::streambuf> buffer_;
+  std::unique_ptr<std::istream> stream_;
+};
+
+// ReadClaims over a stream, holding a chunk of it at a time: X12 segment by segment, FHIR NDJSON
+// line by line (read twice when it Reopens: the referenced resources first). A FHIR document (a
+// Bundle, a single resource) is held whole, and so is FHIR that cannot be read twice.
+std::vector<std::string> ReadClaims(InputFormat format, ClaimStream& input, std::string_view name,
+                                    const ClaimSink& sink);
+
 // The readers ReadClaims dispatches to (x12.cpp, fhir.cpp), with the same contract.
 std::vector<std::string> ReadX12(std::string_view text, std::string_view name,
                                  const ClaimSink& sink);
+std::vector<std::string> ReadX12(std::istream& in, std::string_view name, const ClaimSink& sink,
+                                 size_t chunk_bytes = size_t{1} << 20);
 std::vector<std::string> ReadFhir(std::string_view text, std::string_view name,
                                   const ClaimSink& sink);
+std::vector<std::string> ReadFhir(ClaimStream& input, std::string_view name, const ClaimSink& sink);
 
 }  // namespace warrant

@@ -10,6 +10,7 @@
 #include "runtime/core/text.h"
 #include "runtime/formats/fhir_claim.h"
 #include "runtime/formats/fhir_json.h"
+#include "runtime/records/ndjson.h"
 
 namespace warrant {
 namespace {
@@ -108,68 +109,118 @@ class Reader {
 
   // NDJSON: one resource a line. Referenced resources anywhere in the input are found first.
   void Lines(std::string_view text) {
-    // The referenced resources must outlive every claim's mapping. They are gathered into one
-    // JSON array parsed by one parser (a parser per resource would hold its buffers each).
-    simdjson::dom::parser check;  // each line alone first: one bad line is skipped, as before
-    std::string referenced_lines = "[";
     ForEachLine(text, [&](std::string_view line, uint64_t) {
-      const size_t at = line.find("\"resourceType\"");
-      if (at == std::string_view::npos)
-        return true;
-      const std::string_view rest = line.substr(at + 14, 40);
-      bool referenced = false;
-      for (std::string_view type : {"\"Patient\"", "\"Organization\"", "\"Practitioner\""}) {
-        const size_t found = rest.find(type);
-        referenced = referenced || (found != std::string_view::npos && found < 4);
-      }
-      if (!referenced)
-        return true;
-      Element doc;
-      if (check.parse(line.data(), line.size()).get(doc) == simdjson::SUCCESS) {
-        if (referenced_lines.size() > 1)
-          referenced_lines += ',';
-        referenced_lines += line;
-      }
+      Gather(line);
       return true;
     });
-    referenced_lines += ']';
-    simdjson::dom::parser kept;
-    ResourceIndex index;
-    simdjson::dom::array referenced;
-    if (referenced_lines.size() > 2 &&
-        kept.parse(referenced_lines).get(referenced) == simdjson::SUCCESS) {
-      for (Element doc : referenced)
-        Index(doc, "", index);
-    }
-    simdjson::dom::parser parser;
+    IndexGathered();
     const char* const end = text.data() + text.size();
     ForEachLine(text, [&](std::string_view line, uint64_t number) {
-      Element doc;
       // In place when the input goes on for simdjson's padding past the line (every line but the
       // last few bytes); copied otherwise.
-      const bool in_place = end - (line.data() + line.size()) >=
-                            static_cast<std::ptrdiff_t>(simdjson::SIMDJSON_PADDING);
-      if (const auto error =
-              parser.parse(reinterpret_cast<const uint8_t*>(line.data()), line.size(), !in_place)
-                  .get(doc)) {
-        ConvertedClaim bad;
-        bad.line = number;
-        bad.where = fmt::format("line {}", number);
-        bad.error = fmt::format("line {}: not JSON ({})", number, simdjson::error_message(error));
-        return sink_(bad);
-      }
-      if (!fhir::StringMember(doc, "resourceType")) {
-        ConvertedClaim bad;
-        bad.line = number;
-        bad.where = fmt::format("line {}", number);
-        bad.error = fmt::format("line {}: not a FHIR resource: {} without a resourceType", number,
-                                fhir::JsonTypeNoun(doc));
-        return sink_(bad);
-      }
-      return Resource(doc, "", number, index);
+      const bool padded = end - (line.data() + line.size()) >=
+                          static_cast<std::ptrdiff_t>(simdjson::SIMDJSON_PADDING);
+      return Line(line, number, padded);
     });
   }
 
+  // The same over a stream read twice, a line at a time: `first_pass` has given its first two
+  // lines that are not blank, `first` and `second`; the second pass opens `input` again. False:
+  // reading failed.
+  bool Lines(NdjsonReader& first_pass, std::string_view first, std::string_view second,
+             ClaimStream& input) {
+    Gather(first);
+    Gather(second);
+    NdjsonLine line;
+    while (first_pass.Next(line))
+      Gather(line.text);
+    if (first_pass.failed())
+      return false;
+    IndexGathered();
+    std::istream* again = input.Open();
+    if (!again)
+      return false;
+    NdjsonReader second_pass(*again, input.ChunkBytes());
+    while (second_pass.Next(line)) {
+      static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
+      if (line.truncated) {
+        ConvertedClaim bad;
+        bad.line = line.number;
+        bad.where = fmt::format("line {}", line.number);
+        bad.error = fmt::format("line {}: longer than {} MB", line.number,
+                                NdjsonReader::kDefaultMaxLineBytes >> 20);
+        if (!sink_(bad))
+          return true;
+        continue;
+      }
+      if (!Line(line.text, line.number, true))
+        return true;
+    }
+    return !second_pass.failed();
+  }
+
+ private:
+  // First pass: a line that holds a resource claims may reference is kept, when it is JSON (one
+  // bad line is skipped, as any other).
+  void Gather(std::string_view line) {
+    const size_t at = line.find("\"resourceType\"");
+    if (at == std::string_view::npos)
+      return;
+    // The type's quoted name within the next 4 bytes (`:`, blanks), compared in place: a search
+    // would stop at every quote of the line.
+    const std::string_view rest = line.substr(at + 14, 40);
+    bool referenced = false;
+    for (std::string_view type : {"\"Patient\"", "\"Organization\"", "\"Practitioner\""}) {
+      for (size_t p = 0; p < 4 && p < rest.size() && !referenced; ++p)
+        referenced = rest[p] == '"' && rest.substr(p, type.size()) == type;
+    }
+    if (!referenced)
+      return;
+    Element doc;
+    if (check_.parse(line.data(), line.size()).get(doc) == simdjson::SUCCESS) {
+      if (referenced_lines_.size() > 1)
+        referenced_lines_ += ',';
+      referenced_lines_ += line;
+    }
+  }
+
+  // The referenced resources must outlive every claim's mapping. They are gathered into one
+  // JSON array parsed by one parser (a parser per resource would hold its buffers each).
+  void IndexGathered() {
+    referenced_lines_ += ']';
+    simdjson::dom::array referenced;
+    if (referenced_lines_.size() > 2 &&
+        kept_.parse(referenced_lines_).get(referenced) == simdjson::SUCCESS) {
+      for (Element doc : referenced)
+        Index(doc, "", index_);
+    }
+  }
+
+  // Second pass: one line's resource. `padded`: simdjson's padding follows the line. False: the
+  // sink said stop.
+  bool Line(std::string_view line, uint64_t number, bool padded) {
+    Element doc;
+    if (const auto error =
+            parser_.parse(reinterpret_cast<const uint8_t*>(line.data()), line.size(), !padded)
+                .get(doc)) {
+      ConvertedClaim bad;
+      bad.line = number;
+      bad.where = fmt::format("line {}", number);
+      bad.error = fmt::format("line {}: not JSON ({})", number, simdjson::error_message(error));
+      return sink_(bad);
+    }
+    if (!fhir::StringMember(doc, "resourceType")) {
+      ConvertedClaim bad;
+      bad.line = number;
+      bad.where = fmt::format("line {}", number);
+      bad.error = fmt::format("line {}: not a FHIR resource: {} without a resourceType", number,
+                              fhir::JsonTypeNoun(doc));
+      return sink_(bad);
+    }
+    return Resource(doc, "", number, index_);
+  }
+
+ public:
   // Calls `f(line, number)` for each line that is not blank, until it returns false.
   template <typename F>
   static void ForEachLine(std::string_view text, F&& f) {
@@ -193,6 +244,10 @@ class Reader {
   const ClaimSink& sink_;
   FhirCounts& counts_;
   ConvertedClaim claim_;
+  // NDJSON: the lines of referenced resources ("[" then each, comma-separated), their index.
+  simdjson::dom::parser check_, kept_, parser_;
+  std::string referenced_lines_ = "[";
+  ResourceIndex index_;
 };
 
 // Whether the input is NDJSON: its first line that is not blank is a whole JSON value, and more
@@ -214,6 +269,17 @@ bool IsNdjson(std::string_view text) {
     text.remove_prefix(end + 1);
   }
   return false;
+}
+
+// Says so when the input held no claim (and no other problem).
+void NoClaims(std::string_view name, const FhirCounts& counts, std::vector<std::string>& problems) {
+  if (!problems.empty() || counts.claims > 0)
+    return;
+  std::string skipped;
+  for (const auto& [type, n] : counts.skipped)
+    skipped += fmt::format("{}{} {}", skipped.empty() ? "" : ", ", n, TerminalText(type));
+  problems.push_back(fmt::format("{}: no Claim or ExplanationOfBenefit resource{}", name,
+                                 skipped.empty() ? "" : fmt::format(" (found {})", skipped)));
 }
 
 }  // namespace
@@ -239,14 +305,60 @@ std::vector<std::string> ReadFhirCounted(std::string_view text, std::string_view
     else
       reader.Document(doc, problems);
   }
-  if (problems.empty() && counts.claims == 0) {
-    std::string skipped;
-    for (const auto& [type, n] : counts.skipped)
-      skipped += fmt::format("{}{} {}", skipped.empty() ? "" : ", ", n, TerminalText(type));
-    problems.push_back(fmt::format("{}: no Claim or ExplanationOfBenefit resource{}", name,
-                                   skipped.empty() ? "" : fmt::format(" (found {})", skipped)));
-  }
+  NoClaims(name, counts, problems);
   return problems;
+}
+
+std::vector<std::string> ReadFhirCounted(ClaimStream& input, std::string_view name,
+                                         const ClaimSink& sink, FhirCounts& counts) {
+  if (const auto whole = input.Whole())
+    return ReadFhirCounted(*whole, name, sink, counts);
+  std::vector<std::string> problems;
+  const std::string failed = fmt::format("{}: reading the input failed part way", name);
+  std::istream* in = input.Open();
+  // Read whole: an input that cannot be read twice, or a document (a Bundle, one resource).
+  auto whole = [&](std::istream* from) {
+    std::string text;
+    char chunk[1 << 16];
+    while (from && from->read(chunk, sizeof chunk))
+      text.append(chunk, sizeof chunk);
+    if (from)
+      text.append(chunk, static_cast<size_t>(std::max<std::streamsize>(from->gcount(), 0)));
+    if (!from || from->bad())
+      return std::vector<std::string>{failed};
+    return ReadFhirCounted(text, name, sink, counts);
+  };
+  if (!input.Reopens())
+    return whole(in);
+  // NDJSON when its first line that is not blank is a whole JSON value and another follows.
+  NdjsonReader lines(*in, input.ChunkBytes());
+  NdjsonLine first, second;
+  if (!lines.Next(first)) {
+    problems.push_back(lines.failed() ? failed : fmt::format("{}: empty: no FHIR resource", name));
+    return problems;
+  }
+  bool ndjson = false;
+  if (!first.truncated) {
+    simdjson::dom::parser parser;
+    Element doc;
+    ndjson =
+        parser.parse(first.text.data(), first.text.size(), false).get(doc) == simdjson::SUCCESS;
+  }
+  // Kept for the first pass: the reader's buffer moves on.
+  const std::string first_text(first.text);
+  if (!ndjson || !lines.Next(second))
+    return whole(input.Open());
+  Reader reader(name, sink, counts);
+  if (!reader.Lines(lines, first_text, second.text, input))
+    problems.push_back(failed);
+  NoClaims(name, counts, problems);
+  return problems;
+}
+
+std::vector<std::string> ReadFhir(ClaimStream& input, std::string_view name,
+                                  const ClaimSink& sink) {
+  FhirCounts counts;
+  return ReadFhirCounted(input, name, sink, counts);
 }
 
 std::vector<std::string> ReadFhir(std::string_view text, std::string_view name,

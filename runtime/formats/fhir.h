@@ -23,5 +23,8 @@ struct FhirCounts {
 
 std::vector<std::string> ReadFhirCounted(std::string_view text, std::string_view name,
                                          const ClaimSink& sink, FhirCounts& counts);
+// The same over a stream (claim_source.h, ReadClaims: which inputs are held whole).
+std::vector<std::string> ReadFhirCounted(ClaimStream& input, std::string_view name,
+                                         const ClaimSink& sink, FhirCounts& counts);
 
 }  // namespace warrant

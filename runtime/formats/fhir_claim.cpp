@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -67,18 +68,38 @@ void AppendInt(std::string& out, int64_t n) {
              static_cast<size_t>(std::to_chars(digits, digits + sizeof digits, n).ptr - digits));
 }
 
-// The members of an object named by `keys`, in one pass over its fields (each at_key scans them
-// all; an item is read with a dozen keys).
+// Keys to look up together, indexed by their size: a member's key is compared only with the keys
+// of its size.
 template <size_t N>
-std::array<std::optional<Element>, N> Members(Element e,
-                                              const std::array<std::string_view, N>& keys) {
+struct KeySet {
+  static_assert(N <= 32);
+  std::array<std::string_view, N> keys;
+  std::array<uint32_t, 32> by_size{};  // bit i: keys[i] has that size
+
+  constexpr explicit KeySet(const std::array<std::string_view, N>& k) : keys(k) {
+    for (size_t i = 0; i < N; ++i) {
+      if (keys[i].empty() || keys[i].size() >= by_size.size())
+        throw "a key of 1 to 31 bytes";  // not constant: the table does not compile
+      by_size[keys[i].size()] |= uint32_t{1} << i;
+    }
+  }
+};
+
+// The members of an object named by `keys`, in one pass over its fields (each at_key scans them
+// all; an item is read with a dozen keys). The first of a key counts, as at_key finds it.
+template <size_t N>
+std::array<std::optional<Element>, N> Members(Element e, const KeySet<N>& keys) {
   std::array<std::optional<Element>, N> out{};
   Object object;
   if (e.get(object) != simdjson::SUCCESS)
     return out;
   for (const auto field : object) {
-    for (size_t i = 0; i < N; ++i) {
-      if (field.key == keys[i]) {
+    const std::string_view key = field.key;
+    if (key.size() >= keys.by_size.size())
+      continue;
+    for (uint32_t m = keys.by_size[key.size()]; m != 0; m &= m - 1) {
+      const auto i = static_cast<size_t>(std::countr_zero(m));
+      if (key == keys.keys[i]) {
         if (!out[i])
           out[i] = field.value;
         break;
@@ -122,24 +143,14 @@ enum ClaimKey : size_t {
   kClaimKeyCount,
 };
 
-constexpr std::array<std::string_view, kClaimKeyCount> kClaimKeys = {
-    "id",       "identifier",     "contained", "patient",  "type",     "supportingInfo",
-    "facility", "billablePeriod", "provider",  "careTeam", "referral", "diagnosis",
-    "item"};
+constexpr KeySet<kClaimKeyCount> kClaimKeys(std::array<std::string_view, kClaimKeyCount>{
+    "id", "identifier", "contained", "patient", "type", "supportingInfo", "facility",
+    "billablePeriod", "provider", "careTeam", "referral", "diagnosis", "item"});
 
-constexpr std::array<std::string_view, kItemKeyCount> kItemKeys = {"sequence",
-                                                                   "productOrService",
-                                                                   "modifier",
-                                                                   "quantity",
-                                                                   "servicedDate",
-                                                                   "servicedPeriod",
-                                                                   "locationCodeableConcept",
-                                                                   "diagnosisSequence",
-                                                                   "net",
-                                                                   "unitPrice",
-                                                                   "adjudication",
-                                                                   "revenue",
-                                                                   "detail"};
+constexpr KeySet<kItemKeyCount> kItemKeys(std::array<std::string_view, kItemKeyCount>{
+    "sequence", "productOrService", "modifier", "quantity", "servicedDate", "servicedPeriod",
+    "locationCodeableConcept", "diagnosisSequence", "net", "unitPrice", "adjudication", "revenue",
+    "detail"});
 
 class ClaimMapper {
  public:
@@ -234,14 +245,18 @@ class ClaimMapper {
     std::optional<Element> resolved;
     if (!reference.empty())
       resolved = Resolve(reference);
-    if (resolved && reference.starts_with('#')) {
+    // The resolved Patient's members, in one pass over them.
+    constexpr KeySet<3> kPatientKeys(
+        std::array<std::string_view, 3>{"identifier", "birthDate", "gender"});
+    const auto members =
+        resolved ? Members(*resolved, kPatientKeys) : std::array<std::optional<Element>, 3>{};
+    Array ids;
+    if (reference.starts_with('#') && members[0] && members[0]->get(ids) == simdjson::SUCCESS) {
       // A contained Patient's id is local to the claim; its identifier (an MBI) names the person.
-      if (const auto ids = ArrayMember(*resolved, "identifier")) {
-        for (Element identifier : *ids) {
-          if (const auto value = StringMember(identifier, "value")) {
-            id = std::string(*value);
-            break;
-          }
+      for (Element identifier : ids) {
+        if (const auto value = StringMember(identifier, "value")) {
+          id = std::string(*value);
+          break;
         }
       }
     }
@@ -261,16 +276,14 @@ class ClaimMapper {
     };
     if (!id.empty())
       member("id", id);
-    if (resolved) {
-      if (const auto birth = StringMember(*resolved, "birthDate")) {
-        // A partial birth date ("1975") stays unknown: Warrant's dates are whole days.
-        if (const auto date = DatePart(*birth))
-          member("birth_date", *date);
-      }
-      if (const auto gender = StringMember(*resolved, "gender")) {
-        member("sex", *gender == "male" ? "M" : *gender == "female" ? "F" : "U");
-      }
+    std::string_view birth, gender;
+    // A partial birth date ("1975") stays unknown: Warrant's dates are whole days.
+    if (members[1] && members[1]->get(birth) == simdjson::SUCCESS) {
+      if (const auto date = DatePart(birth))
+        member("birth_date", *date);
     }
+    if (members[2] && members[2]->get(gender) == simdjson::SUCCESS)
+      member("sex", gender == "male" ? "M" : gender == "female" ? "F" : "U");
     j += '}';
     return true;
   }
@@ -282,8 +295,8 @@ class ClaimMapper {
       return true;
     size_t i = 0;
     for (Element c : *codings) {
-      if (KnownSystem(StringMember(c, "system").value_or("")) == System::ClaimType) {
-        const std::string_view code = StringMember(c, "code").value_or("");
+      const auto [system, code] = SystemAndCode(c);
+      if (KnownSystem(system) == System::ClaimType) {
         if (code != "professional" && code != "institutional") {
           return Fail(fmt::format("type.coding[{}]", i),
                       fmt::format("claim type `{}`: Warrant decides professional and "
@@ -339,8 +352,7 @@ class ClaimMapper {
           continue;
         }
         for (Element c : *codings) {
-          const std::string_view system = StringMember(c, "system").value_or("");
-          const std::string_view value = StringMember(c, "code").value_or("");
+          const auto [system, value] = SystemAndCode(c);
           if (KnownSystem(system) == System::TypeOfBill) {
             if (auto why = Check(CodeSystem::BillType, value))
               return Fail(fmt::format("supportingInfo[{}].code", i), *why);
@@ -490,8 +502,7 @@ class ClaimMapper {
     if (!codings)
       return;
     for (Element c : *codings) {
-      const std::string_view system = StringMember(c, "system").value_or("");
-      const std::string_view code = StringMember(c, "code").value_or("");
+      const auto [system, code] = SystemAndCode(c);
       if (system == "http://nucc.org/provider-taxonomy" && p.taxonomy.empty() &&
           p.unread_taxonomy.empty()) {
         (Check(CodeSystem::Taxonomy, code) ? p.unread_taxonomy : p.taxonomy) = std::string(code);
@@ -516,10 +527,13 @@ class ClaimMapper {
     };
 
     std::vector<Dx> dx;
+    dx.reserve(list->size());
+    pointer_of_.reserve(list->size());
     size_t i = 0;
     for (Element d : *list) {
       const auto at = [&] { return fmt::format("diagnosis[{}]", i); };
-      constexpr std::array<std::string_view, 2> kKeys = {"sequence", "diagnosisCodeableConcept"};
+      constexpr KeySet<2> kKeys(
+          std::array<std::string_view, 2>{"sequence", "diagnosisCodeableConcept"});
       const auto members = Members(d, kKeys);
       int64_t sequence = 0;
       const auto& seq = members[0];
@@ -537,9 +551,10 @@ class ClaimMapper {
       std::string icd9, others;
       size_t k = 0, found_at = 0;
       for (Element c : *codings) {
-        const System system = KnownSystem(StringMember(c, "system").value_or(""));
+        const CodingParts parts = SystemAndCode(c);
+        const System system = KnownSystem(parts.system);
         if (system == System::Icd10 && !code) {
-          code = StringMember(c, "code").value_or("");
+          code = parts.code;
           found_at = k;
         } else if (system == System::Icd9 && icd9.empty()) {
           icd9 = SystemCode(c);
@@ -660,8 +675,9 @@ class ClaimMapper {
       return Fail(Path(at, member, index), "no coding");
     size_t k = 0;
     for (Element c : *codings) {
-      if (code.empty() && KnownSystem(StringMember(c, "system").value_or("")) == known) {
-        const std::string_view text = StringMember(c, "code").value_or("");
+      const CodingParts parts = code.empty() ? SystemAndCode(c) : CodingParts{};
+      if (code.empty() && KnownSystem(parts.system) == known) {
+        const std::string_view text = parts.code;
         if (auto why = Check(wanted, text))
           return Fail(fmt::format("{}.coding[{}].code", Path(at, member, index), k), *why);
         code = text;
@@ -879,9 +895,9 @@ class ClaimMapper {
           continue;
         }
         for (Element c : *codings) {
-          if (KnownSystem(StringMember(c, "system").value_or("")) != System::Ndc)
+          const auto [system, ndc] = SystemAndCode(c);
+          if (KnownSystem(system) != System::Ndc)
             continue;
-          const std::string_view ndc = StringMember(c, "code").value_or("");
           if (auto why = Check(CodeSystem::Ndc, ndc))
             return Fail(fmt::format("{}.detail[{}].productOrService", at, k), *why);
           j += ",\"ndc\":";

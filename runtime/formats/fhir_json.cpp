@@ -59,6 +59,28 @@ std::optional<double> NumberMember(Element e, std::string_view key) {
   return d;
 }
 
+CodingParts SystemAndCode(Element coding) {
+  CodingParts parts;
+  Object object;
+  if (coding.get(object) != simdjson::SUCCESS)
+    return parts;
+  bool system_seen = false, code_seen = false;  // the first of a key counts, as at_key finds it
+  for (const auto field : object) {
+    if (!system_seen && field.key == "system") {
+      system_seen = true;
+      if (field.value.get(parts.system) != simdjson::SUCCESS)
+        parts.system = {};
+    } else if (!code_seen && field.key == "code") {
+      code_seen = true;
+      if (field.value.get(parts.code) != simdjson::SUCCESS)
+        parts.code = {};
+    }
+    if (system_seen && code_seen)
+      break;
+  }
+  return parts;
+}
+
 std::string_view JsonTypeNoun(Element e) {
   switch (e.type()) {
     case simdjson::dom::element_type::ARRAY:

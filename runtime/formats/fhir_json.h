@@ -24,6 +24,15 @@ std::optional<Object> ObjectMember(Element e, std::string_view key);
 // A number member as a double (an integer or a decimal), nullopt otherwise.
 std::optional<double> NumberMember(Element e, std::string_view key);
 
+// A Coding's system and code, each "" when absent or not a string (as StringMember(...).value_or
+// ("") gives them), read in one pass over its members rather than a lookup each.
+struct CodingParts {
+  std::string_view system;
+  std::string_view code;
+};
+
+CodingParts SystemAndCode(Element coding);
+
 // What a JSON value is, for messages: "a string", "an array", ...
 std::string_view JsonTypeNoun(Element e);
 

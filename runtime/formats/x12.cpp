@@ -145,6 +145,9 @@ class Reader {
   Reader(std::string_view text, std::string_view name, const ClaimSink& sink)
       : tokens_(text), name_(name), sink_(sink) {}
 
+  Reader(std::istream& in, size_t chunk_bytes, std::string_view name, const ClaimSink& sink)
+      : tokens_(in, chunk_bytes), name_(name), sink_(sink) {}
+
   std::vector<std::string> Run() {
     X12Segment segment;
     while (!stopped_ && tokens_.Next(segment))
@@ -152,6 +155,8 @@ class Reader {
     if (stopped_)
       return problems_;
     Flush();
+    if (tokens_.read_failed())
+      problems_.push_back(std::string(name_) + ": reading the input failed part way");
     if (!tokens_.error().empty())
       Envelope(tokens_.error_line(), tokens_.error());
     const uint64_t end_line = segment.line;
@@ -831,6 +836,11 @@ class Reader {
 std::vector<std::string> ReadX12(std::string_view text, std::string_view name,
                                  const ClaimSink& sink) {
   return Reader(text, name, sink).Run();
+}
+
+std::vector<std::string> ReadX12(std::istream& in, std::string_view name, const ClaimSink& sink,
+                                 size_t chunk_bytes) {
+  return Reader(in, chunk_bytes, name, sink).Run();
 }
 
 }  // namespace warrant

@@ -53,6 +53,42 @@ X12Tokenizer::X12Tokenizer(std::string_view text) : text_(text) {
     pos_ = 3;
 }
 
+X12Tokenizer::X12Tokenizer(std::istream& in, size_t chunk_bytes)
+    : in_(&in), chunk_bytes_(std::max<size_t>(chunk_bytes, 256)), eof_(false) {
+  Want(3);
+  if (text_.substr(0, 3) == "\xEF\xBB\xBF")
+    pos_ = 3;
+}
+
+bool X12Tokenizer::Refill() {
+  if (eof_)
+    return false;
+  const size_t kept = text_.size() - pos_;
+  // The bytes before pos_ are done with: the segment being split starts at pos_.
+  if (buffer_.size() < kept + chunk_bytes_) {
+    std::vector<char> grown(std::max(buffer_.size() * 2, kept + chunk_bytes_));
+    if (kept > 0)
+      std::memcpy(grown.data(), text_.data() + pos_, kept);
+    buffer_.swap(grown);
+  } else if (kept > 0) {
+    std::memmove(buffer_.data(), text_.data() + pos_, kept);
+  }
+  in_->read(buffer_.data() + kept, static_cast<std::streamsize>(buffer_.size() - kept));
+  const auto got = static_cast<size_t>(std::max<std::streamsize>(in_->gcount(), 0));
+  if (got == 0) {
+    eof_ = true;
+    read_failed_ = in_->bad();
+  }
+  text_ = std::string_view(buffer_.data(), kept + got);
+  pos_ = 0;
+  return got > 0;
+}
+
+void X12Tokenizer::Want(size_t n) {
+  while (text_.size() - pos_ < n && Refill()) {
+  }
+}
+
 void X12Tokenizer::AdvanceTo(size_t pos) {
   pos = std::min(pos, text_.size());
   // Line breaks inside a segment are rare: memchr skips to each one.
@@ -132,13 +168,18 @@ bool X12Tokenizer::Next(X12Segment& out) {
   if (!error_.empty())
     return false;
   // Blanks between segments are layout (a terminator that is itself a line break included).
-  while (pos_ < text_.size() && IsBlank(text_[pos_])) {
-    if (text_[pos_] == '\n')
-      ++line_;
-    ++pos_;
+  for (;;) {
+    while (pos_ < text_.size() && IsBlank(text_[pos_])) {
+      if (text_[pos_] == '\n')
+        ++line_;
+      ++pos_;
+    }
+    if (pos_ < text_.size() || !Refill())
+      break;
   }
   if (pos_ >= text_.size())
     return false;
+  Want(256);  // an ISA's delimiters are read from its first 200-odd bytes
   if (text_.substr(pos_, 3) == "ISA" && pos_ + 3 < text_.size() && !IsAlnum(text_[pos_ + 3])) {
     if (!ReadIsaDelimiters())
       return false;
@@ -148,8 +189,15 @@ bool X12Tokenizer::Next(X12Segment& out) {
     return false;
   }
   size_t end = text_.find(delimiters_.segment, pos_);
-  if (end == std::string_view::npos)
-    end = text_.size();
+  // Streaming: a segment the buffer ends inside is read on, from where the search stopped.
+  while (end == std::string_view::npos) {
+    const size_t searched = text_.size() - pos_;
+    if (!Refill()) {
+      end = text_.size();
+      break;
+    }
+    end = text_.find(delimiters_.segment, pos_ + searched);
+  }
   std::string_view segment = text_.substr(pos_, end - pos_);
   while (!segment.empty() && IsBlank(segment.back()) && segment.back() != delimiters_.element)
     segment.remove_suffix(1);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <istream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,7 +46,11 @@ bool IsX12SegmentId(std::string_view id);
 
 class X12Tokenizer {
  public:
+  // Over a whole input held in memory.
   explicit X12Tokenizer(std::string_view text);
+  // Over a stream, read in chunks: only the bytes from the segment being split on are held (a
+  // segment longer than a chunk grows the buffer), so an input of any size takes bounded memory.
+  explicit X12Tokenizer(std::istream& in, size_t chunk_bytes = size_t{1} << 20);
 
   // The next segment, or false at the end of the input or at an input it cannot split (then
   // error() says why and error_line() where: text before the first ISA, an ISA too short to give
@@ -53,6 +58,9 @@ class X12Tokenizer {
   bool Next(X12Segment& out);
 
   const std::string& error() const { return error_; }
+
+  // True when reading the stream failed (rather than reached its end).
+  bool read_failed() const { return read_failed_; }
 
   uint64_t error_line() const { return error_line_; }
 
@@ -62,7 +70,17 @@ class X12Tokenizer {
  private:
   bool ReadIsaDelimiters();
   void AdvanceTo(size_t pos);
+  // Streaming: drops the bytes before pos_ and reads more after the rest. False when the stream
+  // has no more (or is not one: a whole input in memory).
+  bool Refill();
+  // Streaming: holds at least `n` bytes from pos_, or every byte left.
+  void Want(size_t n);
 
+  std::istream* in_ = nullptr;
+  std::vector<char> buffer_;  // streaming: the bytes held; text_ views them
+  size_t chunk_bytes_ = 0;
+  bool eof_ = true;
+  bool read_failed_ = false;
   std::string_view text_;
   size_t pos_ = 0;
   uint64_t line_ = 1;

@@ -13,6 +13,7 @@
 #include "runtime/formats/fhir_response.h"
 #include "runtime/pack/pack.h"
 #include "tests/unit/catch.h"
+#include "tests/unit/claim_stream.h"
 
 namespace warrant {
 namespace {
@@ -35,6 +36,8 @@ struct Read {
   FhirCounts counts;
 };
 
+// Every input is read whole, and as a stream in small chunks that can be read twice and that
+// cannot; all three must give the same.
 Read ReadAll(std::string_view text, std::string_view name = "in.json") {
   Read r;
   r.problems = ReadFhirCounted(
@@ -44,6 +47,29 @@ Read ReadAll(std::string_view text, std::string_view name = "in.json") {
         return true;
       },
       r.counts);
+  for (const bool reopens : {true, false}) {
+    Read s;
+    testing::ChunkedClaimStream chunks(std::string(text), reopens);
+    s.problems = ReadFhirCounted(
+        chunks, name,
+        [&](ConvertedClaim& c) {
+          s.claims.push_back(c);
+          return true;
+        },
+        s.counts);
+    REQUIRE(s.problems == r.problems);
+    REQUIRE(s.counts.claims == r.counts.claims);
+    REQUIRE(s.counts.skipped == r.counts.skipped);
+    REQUIRE(s.claims.size() == r.claims.size());
+    for (size_t i = 0; i < r.claims.size(); ++i) {
+      REQUIRE(s.claims[i].json == r.claims[i].json);
+      REQUIRE(s.claims[i].id == r.claims[i].id);
+      REQUIRE(s.claims[i].where == r.claims[i].where);
+      REQUIRE(s.claims[i].line == r.claims[i].line);
+      REQUIRE(s.claims[i].error == r.claims[i].error);
+      REQUIRE(s.claims[i].item_sequences == r.claims[i].item_sequences);
+    }
+  }
   return r;
 }
 

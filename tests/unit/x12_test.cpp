@@ -6,6 +6,7 @@
 #include "runtime/formats/claim_source.h"
 #include "runtime/formats/x12_segments.h"
 #include "tests/unit/catch.h"
+#include "tests/unit/claim_stream.h"
 
 using namespace warrant;
 
@@ -50,12 +51,31 @@ struct Read {
   std::vector<std::string> problems;
 };
 
+void RequireSame(const Read& a, const Read& b) {
+  REQUIRE(a.problems == b.problems);
+  REQUIRE(a.claims.size() == b.claims.size());
+  for (size_t i = 0; i < a.claims.size(); ++i) {
+    REQUIRE(a.claims[i].json == b.claims[i].json);
+    REQUIRE(a.claims[i].id == b.claims[i].id);
+    REQUIRE(a.claims[i].where == b.claims[i].where);
+    REQUIRE(a.claims[i].line == b.claims[i].line);
+    REQUIRE(a.claims[i].error == b.claims[i].error);
+  }
+}
+
+// Every input is read whole and as a stream in small chunks; both must give the same.
 Read ReadAll(const std::string& text) {
-  Read read;
+  Read read, streamed;
   read.problems = ReadX12(text, "in.837", [&](ConvertedClaim& claim) {
     read.claims.push_back(claim);
     return true;
   });
+  testing::ChunkedClaimStream chunks(text, false);
+  streamed.problems = ReadClaims(InputFormat::X12, chunks, "in.837", [&](ConvertedClaim& claim) {
+    streamed.claims.push_back(claim);
+    return true;
+  });
+  RequireSame(read, streamed);
   return read;
 }
 
