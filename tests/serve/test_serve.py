@@ -271,15 +271,18 @@ def test_routes():
               f"the slow client got 408 after {waited:.1f}s: {data[:200]!r}")
         slow.close()
 
-        # Metrics: what was done above. The slow client's 408 is counted by its connection's
-        # thread once the reply is written, which may come just after the client sees it.
+        # Metrics: what was done above. The slow client's 408 and its dropped connection are
+        # counted by its connection's thread once the reply is written, which may come just
+        # after the client sees it: wait for both.
         def metric(name, labels=""):
             m = re.search(rf"^{re.escape(name + labels)} (\S+)$", text, re.M)
             return float(m.group(1)) if m else None
         deadline = time.time() + 5
         while True:
             status, headers, text = server.request("GET", "/metrics")
-            if (metric("warrant_http_requests_total", '{route="/v1/decide",status="408"}') == 1
+            if ((metric("warrant_http_requests_total", '{route="/v1/decide",status="408"}') == 1
+                 and metric("warrant_http_connections_dropped_total",
+                            '{reason="read_timeout"}') == 1)
                     or time.time() > deadline):
                 break
             time.sleep(0.05)
