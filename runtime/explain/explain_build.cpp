@@ -284,7 +284,8 @@ void Builder::ReadFired(const TraceEvent& e, ExplainStatement& st, Day dos) {
   ConditionReading reading = ReadCondition(engine_, claim_, p_.rules[rule_], e.pc,
                                            {pending_.raw, pending_.depth, lets_}, dos);
   st.changes = std::move(reading.changes);
-  for (const auto& [name, value] : reading.lets) {
+  for (const auto& [let_name, value] : reading.lets) {
+    const std::string& name = let_name;  // clang 14 cannot capture a structured binding
     ExplainStep let;
     let.kind = "value";
     let.expr = name;
