@@ -291,6 +291,8 @@ TEST_CASE("lsp server: random edits of the examples, with requests everywhere", 
                   R"({"uri":")" +
                   uri + R"(","version":1,"text":)" + Write(Json(text)) + "}}}");
     for (int round = 0; round < 60; ++round) {
+      if (!test::Sampled(static_cast<size_t>(round)))
+        continue;
       // A random edit: delete a few bytes or insert a fragment, on ASCII boundaries.
       size_t at = rng() % (text.size() + 1);
       while (at < text.size() && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80)

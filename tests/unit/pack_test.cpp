@@ -520,6 +520,8 @@ TEST_CASE("pack: resealed corruptions never crash, and what is accepted is canon
   const std::vector<uint8_t> pack = SamplePack();
   size_t accepted = 0;
   for (size_t at = kHashedFrom; at < pack.size(); ++at) {
+    if (!test::Sampled(at))
+      continue;
     const uint8_t original = pack[at];
     for (uint8_t value : {uint8_t(original ^ 0xFF), uint8_t(original ^ 0x80), uint8_t(original + 1),
                           uint8_t(original - 1), uint8_t{0}, uint8_t{0xFF}}) {
