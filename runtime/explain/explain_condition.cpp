@@ -37,47 +37,8 @@ Truth TruthOf(const Value& v) {
   return Truth::Other;
 }
 
-bool IsCompare(Op op) {
-  return op >= Op::Eq && op <= Op::Ge;
-}
-
 bool IsNumber(const Value& v) {
   return v.tag == Tag::Int || v.tag == Tag::Decimal;
-}
-
-Op Negate(Op op) {
-  switch (op) {
-    case Op::Eq:
-      return Op::Ne;
-    case Op::Ne:
-      return Op::Eq;
-    case Op::Lt:
-      return Op::Ge;
-    case Op::Le:
-      return Op::Gt;
-    case Op::Gt:
-      return Op::Le;
-    case Op::Ge:
-      return Op::Lt;
-    default:
-      return op;
-  }
-}
-
-// `dos op X` written `X op' dos`.
-Op Mirror(Op op) {
-  switch (op) {
-    case Op::Lt:
-      return Op::Gt;
-    case Op::Le:
-      return Op::Ge;
-    case Op::Gt:
-      return Op::Lt;
-    case Op::Ge:
-      return Op::Le;
-    default:
-      return op;
-  }
 }
 
 class Reader {
@@ -333,11 +294,11 @@ std::string Reader::Compare(int n, bool want) const {
     return "";
   const Value& a = e->inputs[0];
   const Value& b = e->inputs[1];
-  Op op = want ? node.op : Negate(node.op);
+  Op op = want ? node.op : NegatedComparison(node.op);
   if (a.tag == Tag::Date && b.tag == Tag::Date && (a.i == dos_ || b.i == dos_)) {
     const bool dos_left = a.i == dos_;
     if (!dos_left)
-      op = Mirror(op);
+      op = MirroredComparison(op);
     const Day d = static_cast<Day>(dos_left ? b.i : a.i);
     switch (op) {
       case Op::Ge:
@@ -451,7 +412,7 @@ std::string Reader::Quantifier(int n, bool want) const {
   for (const TraceEvent& e : raw_) {
     if (e.pc < node.begin || e.pc > node.pc || e.kind != TraceEvent::Kind::Step)
       continue;
-    if (IsCompare(e.op) || e.op == Op::InList || e.op == Op::Call)
+    if (IsComparison(e.op) || e.op == Op::InList || e.op == Op::Call)
       ++tests;
     if (e.op != Op::InCodeset)
       continue;
@@ -528,7 +489,7 @@ std::string Reader::Need(int n, bool want) const {
   std::string words;
   if (node.acc_pc != UINT32_MAX)
     words = Quantifier(n, want);
-  else if (IsCompare(node.op))
+  else if (IsComparison(node.op))
     words = Compare(n, want);
   else if (node.op == Op::InList || node.op == Op::InCodeset)
     words = Membership(n, want);

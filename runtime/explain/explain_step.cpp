@@ -432,11 +432,7 @@ std::string WhyNot(const Engine& engine, const Claim& claim, const Finding& f, D
     Op op = e.op;
     Value other = dos_left ? b : a;
     if (dos_right) {  // X op dos  ==  dos op' X
-      op = op == Op::Lt   ? Op::Gt
-           : op == Op::Le ? Op::Ge
-           : op == Op::Gt ? Op::Lt
-           : op == Op::Ge ? Op::Le
-                          : op;
+      op = MirroredComparison(op);
     }
     Day d = static_cast<Day>(other.i);
     switch (op) {

@@ -130,6 +130,27 @@ constexpr Flow FlowOf(Op op) {
   return Info(op).flow;
 }
 
+// The comparisons Eq..Ge (contiguous in opcodes.def), and what explanations and checks do with
+// them: the opposite test (`!(a < b)` is `a >= b`; for the ordered ones only when both sides are
+// known) and the same test with its sides swapped (`a < b` is `b > a`).
+constexpr bool IsComparison(Op op) {
+  return op >= Op::Eq && op <= Op::Ge;
+}
+
+constexpr Op NegatedComparison(Op op) {
+  constexpr Op kNegated[] = {Op::Ne, Op::Eq, Op::Ge, Op::Gt, Op::Le, Op::Lt};
+  return IsComparison(op) ? kNegated[static_cast<size_t>(op) - static_cast<size_t>(Op::Eq)] : op;
+}
+
+constexpr Op MirroredComparison(Op op) {
+  constexpr Op kMirrored[] = {Op::Eq, Op::Ne, Op::Gt, Op::Ge, Op::Lt, Op::Le};
+  return IsComparison(op) ? kMirrored[static_cast<size_t>(op) - static_cast<size_t>(Op::Eq)] : op;
+}
+
+static_assert(static_cast<int>(Op::Ge) - static_cast<int>(Op::Eq) == 5 &&
+                  NegatedComparison(Op::Lt) == Op::Ge && MirroredComparison(Op::Le) == Op::Ge,
+              "the comparisons are Eq, Ne, Lt, Le, Gt, Ge in opcodes.def");
+
 // One decoded instruction. `a` is the first operand, `b` the second (U8/U16 zero-extended, I32
 // sign-extended). A Target operand is an offset relative to the end of the instruction.
 struct Instruction {
