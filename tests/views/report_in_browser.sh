@@ -7,11 +7,8 @@
 # Exit 77 (ctest: skipped) only when no Chromium is installed (.ci/setup installs it).
 set -euo pipefail
 warrant=$1 root=$2 work=$3
-browser=$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)
-if [[ -z "$browser" ]]; then
-  echo "SKIPPED: no Chromium found (Debian package 'chromium'; .ci/setup installs it)"
-  exit 77
-fi
+# shellcheck source=tests/support/browser.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../support/browser.sh"
 rm -rf "$work" && mkdir -p "$work"
 cd "$root"
 "$warrant" run examples examples/claims.ndjson -j 1 --no-progress -o "$work/decisions.ndjson" 2>/dev/null
@@ -66,22 +63,12 @@ for (const f of document.querySelectorAll('iframe')) {
 </body></html>
 HTML
 
-flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run
-       --disable-background-networking --disable-component-update --disable-sync
-       --allow-file-access-from-files --run-all-compositor-stages-before-draw
-       --virtual-time-budget=10000 --user-data-dir="$work/profile" --window-size=1400,1600)
-timeout 120 "$browser" "${flags[@]}" --dump-dom "file://$work/harness.html" > "$work/dom.html" \
-  2> "$work/chromium.log"
-
-python3 - "$work/dom.html" <<'PY'
+browser_facts "$work/harness.html" "$work/facts.txt" 1400,1600 || {
+  echo "--- chromium log"; cat "$work/chromium.log"; exit 1; }
+python3 - "$work/facts.txt" <<'PY'
 import re, sys
-dom = open(sys.argv[1]).read()
-m = re.search(r'<pre id="facts">(.*?)</pre>', dom, re.S)
-facts = m.group(1) if m else ""
-print(facts)
+facts = open(sys.argv[1]).read()
 fail = []
-if "DONE" not in facts:
-    fail.append("the harness did not record the frames' layout")
 charts = re.findall(r'(\w) chart (\S+) width (\d+) height (\d+) bars (\d+) drawn (\d+) labels (\d+)', facts)
 report = [c for c in charts if c[0] == "r"]
 diff = [c for c in charts if c[0] == "d"]
