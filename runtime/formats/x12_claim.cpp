@@ -1,54 +1,11 @@
 #include "runtime/formats/x12_claim.h"
 
-#include <cstdio>
 #include <cstring>
+
+#include "runtime/core/text.h"
 
 namespace warrant {
 namespace {
-
-// Whether a byte must be escaped in a JSON string.
-constexpr bool NeedsEscape(char c) {
-  return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
-}
-
-void AppendEscaped(std::string& out, std::string_view text) {
-  size_t run = 0;  // the start of the bytes not yet appended
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (!NeedsEscape(c))
-      continue;
-    out.append(text.data() + run, i - run);
-    run = i + 1;
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else {
-      char escaped[8];
-      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
-      out += escaped;
-    }
-  }
-  out.append(text.data() + run, text.size() - run);
-}
-
-void AppendString(std::string& out, std::string_view text) {
-  // Most values need no escape: checked first, then appended in one piece with their quotes.
-  bool plain = true;
-  for (const char c : text)
-    plain = plain && !NeedsEscape(c);
-  char quoted[64];
-  if (plain && text.size() + 2 <= sizeof quoted) {
-    // One append of the quoted value, built on the stack.
-    quoted[0] = '"';
-    std::memcpy(quoted + 1, text.data(), text.size());
-    quoted[text.size() + 1] = '"';
-    out.append(quoted, text.size() + 2);
-    return;
-  }
-  out += '"';
-  AppendEscaped(out, text);
-  out += '"';
-}
 
 // Appends `"key": "value"` (or a raw JSON value) when the value is present.
 class ObjectWriter {
@@ -64,7 +21,7 @@ class ObjectWriter {
     if (value.empty())
       return;
     Key(key);
-    AppendString(out_, value);
+    AppendJsonString(out_, value);
   }
 
   void Raw(std::string_view key, std::string_view json) {
@@ -81,7 +38,7 @@ class ObjectWriter {
       if (i > 0)
         out_ += ',';
       if (quoted)
-        AppendString(out_, values[i]);
+        AppendJsonString(out_, values[i]);
       else
         out_ += values[i];
     }
