@@ -16,8 +16,6 @@
 namespace warrant {
 namespace {
 
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-
 // What one chunk decided: its records, with the malformed lines' error records still to be
 // written (their input line numbers need the count of the lines before the chunk).
 struct Decided {
@@ -60,13 +58,11 @@ void DecideChunk(Session& session, std::string_view text, size_t begin, size_t e
     const size_t stop =
         newline ? static_cast<size_t>(static_cast<const char*>(newline) - data) : text.size();
     const uint64_t number = ++d.lines;
-    std::string_view line(data + at, stop - at);
+    // Numbered within the chunk: only the first chunk's line 1 is the input's.
+    std::string_view line =
+        NdjsonLineText(std::string_view(data + at, stop - at), begin == 0 ? number : 0);
     at = newline ? stop + 1 : text.size();
-    if (!line.empty() && line.back() == '\r')
-      line.remove_suffix(1);
-    if (begin == 0 && number == 1 && line.substr(0, kByteOrderMark.size()) == kByteOrderMark)
-      line.remove_prefix(kByteOrderMark.size());
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos)
+    if (IsBlankNdjsonLine(line))
       continue;
     const bool too_large = line.size() > kMaxRecordBytes;
     if (too_large)
