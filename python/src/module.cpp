@@ -11,7 +11,6 @@
 #include <pybind11/stl.h>
 #include <string>
 #include <string_view>
-#include <sys/mman.h>
 #include <utility>
 #include <vector>
 
@@ -73,7 +72,6 @@ class OutputBytes {
     if (object_ == nullptr)
       throw py::error_already_set();
     capacity_ = static_cast<size_t>(PyBytes_GET_SIZE(object_));
-    AdviseHugePages();
   }
 
   ~OutputBytes() { Py_XDECREF(object_); }
@@ -87,7 +85,6 @@ class OutputBytes {
       py::gil_scoped_acquire acquire;
       Resize(std::max(capacity_ * 2, size_ + piece.size()));
       capacity_ = static_cast<size_t>(PyBytes_GET_SIZE(object_));
-      AdviseHugePages();
     }
     std::memcpy(PyBytes_AS_STRING(object_) + size_, piece.data(), piece.size());
     size_ += piece.size();
@@ -106,20 +103,6 @@ class OutputBytes {
       PyErr_Clear();
       throw std::bad_alloc();
     }
-  }
-
-  // The result is fresh memory written once, front to back: on huge pages its first touch costs
-  // one page fault per 2 MiB rather than 512 (a large part of the call's time otherwise). Only
-  // the whole 2 MiB-aligned pages inside the object's own storage are advised.
-  void AdviseHugePages() {
-#ifdef MADV_HUGEPAGE
-    constexpr uintptr_t kHuge = uintptr_t{2} << 20;
-    const auto first = reinterpret_cast<uintptr_t>(PyBytes_AS_STRING(object_));
-    const uintptr_t begin = (first + kHuge - 1) & ~(kHuge - 1);
-    const uintptr_t end = (first + capacity_) & ~(kHuge - 1);
-    if (end > begin)
-      madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);  // advice only
-#endif
   }
 
   PyObject* object_ = nullptr;
