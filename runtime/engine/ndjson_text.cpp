@@ -73,6 +73,7 @@ void DecideChunk(Session& session, std::string_view text, size_t begin, size_t e
       scratch.append(kJsonPadding, ' ');
       line = std::string_view(scratch.data(), line.size());
     }
+    // `number` is the chunk's own count: the decoder does not read it, WriteChunk completes it.
     if (session.Evaluate(NdjsonLine{line, number, too_large}, error)) {
       session.AppendDecisions(d.out);
     } else {
