@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <stdexcept>
@@ -56,6 +57,13 @@ class Engine {
   // `errors`, when given, receives the number of malformed lines.
   std::string DecideNdjson(std::string_view ndjson, int jobs = 1,
                            std::uint64_t* errors = nullptr) const;
+  // The same, handing the records to `write` piece by piece, in input order, instead of
+  // building them whole (the Python package writes them straight into the bytes it returns).
+  // The threads find the lines themselves, a chunk of the text each. `write` is called from
+  // the deciding threads (the caller's among them), never two calls at once; an exception from
+  // it stops the work and is rethrown here. Returns the number of malformed lines.
+  std::uint64_t DecideNdjson(std::string_view ndjson, int jobs,
+                             const std::function<void(std::string_view)>& write) const;
 
   struct Impl;
 

@@ -2,12 +2,16 @@
 // warrant::api::Build. Deals in JSON text only; warrant/__init__.py turns it into dicts and lists.
 // Every call that decides, explains or compiles releases the GIL, so other Python threads run
 // meanwhile. Errors become warrant.WarrantError subclasses (warrant/_errors.py) with `.code`.
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "warrant/build.h"
@@ -56,6 +60,56 @@ class InputText {
   std::string_view text_;
 };
 
+// The bytes object decide_ndjson returns, written in place as the records come (no second copy
+// of the result). Sized at first for output as large as the input; should it outgrow that, it
+// grows with the GIL taken back for the moment (Python's allocator needs it), then is cut to
+// its size at the end.
+class OutputBytes {
+ public:
+  explicit OutputBytes(size_t capacity) {
+    object_ =
+        PyBytes_FromStringAndSize(nullptr, static_cast<Py_ssize_t>(std::max<size_t>(capacity, 1)));
+    if (object_ == nullptr)
+      throw py::error_already_set();
+    capacity_ = static_cast<size_t>(PyBytes_GET_SIZE(object_));
+  }
+
+  ~OutputBytes() { Py_XDECREF(object_); }
+
+  OutputBytes(const OutputBytes&) = delete;
+  OutputBytes& operator=(const OutputBytes&) = delete;
+
+  // Called without the GIL, from any one thread at a time.
+  void Append(std::string_view piece) {
+    if (piece.size() > capacity_ - size_) {
+      py::gil_scoped_acquire acquire;
+      Resize(std::max(capacity_ * 2, size_ + piece.size()));
+      capacity_ = static_cast<size_t>(PyBytes_GET_SIZE(object_));
+    }
+    std::memcpy(PyBytes_AS_STRING(object_) + size_, piece.data(), piece.size());
+    size_ += piece.size();
+  }
+
+  // The bytes written (with the GIL held).
+  py::bytes Finish() {
+    Resize(size_);
+    return py::reinterpret_steal<py::bytes>(std::exchange(object_, nullptr));
+  }
+
+ private:
+  void Resize(size_t size) {
+    // Frees the object and leaves null when it fails.
+    if (_PyBytes_Resize(&object_, static_cast<Py_ssize_t>(size)) != 0) {
+      PyErr_Clear();
+      throw std::bad_alloc();
+    }
+  }
+
+  PyObject* object_ = nullptr;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
 // An Engine with one Session for single calls (decide, explain), taken under a lock so the
 // object may be shared by Python threads; batches use Sessions of their own.
 class PyEngine {
@@ -102,19 +156,19 @@ class PyEngine {
       throw py::value_error("jobs must be at least 1");
     const InputText input(data);
     const std::string_view text = input.text();
-    std::string out;
+    OutputBytes out(text.size());
     uint64_t errors = 0;
     {
       py::gil_scoped_release release;
-      out = engine_.DecideNdjson(text, jobs, &errors);
+      errors = engine_.DecideNdjson(text, jobs, [&](std::string_view piece) { out.Append(piece); });
     }
-    py::object result;
+    py::bytes result = out.Finish();
     if (PyUnicode_Check(data.ptr())) {
-      result = py::str(out);
-    } else {
-      result = py::bytes(out);
+      const char* utf8 = PyBytes_AS_STRING(result.ptr());
+      return py::make_tuple(py::str(utf8, static_cast<size_t>(PyBytes_GET_SIZE(result.ptr()))),
+                            errors);
     }
-    return py::make_tuple(result, errors);
+    return py::make_tuple(std::move(result), errors);
   }
 
  private:

@@ -1,5 +1,6 @@
 """warrant.Engine and warrant.build against the `warrant` CLI on the same inputs."""
 import json
+import mmap
 import os
 import re
 import shutil
@@ -192,3 +193,58 @@ def test_many_batches_on_threads_keep_the_cli_order(examples_pack, tmp_path, job
     assert expected.count(b"\n") > len(lines) and b'"input_line":701' in expected
     engine = warrant.Engine(examples_pack)
     assert engine.decide_ndjson(path.read_bytes(), jobs=jobs) == expected
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3])
+def test_lines_straddling_the_threads_chunks_are_the_cli_output(examples_pack, tmp_path, jobs):
+    """Over 1 MiB, so the threads' 256 KiB chunks end inside lines: a byte order mark, CRLF and
+    LF, blank and whitespace-only lines, malformed lines, a line longer than a chunk (JSON
+    whitespace), and a last line without a newline. Every byte and input line number as the
+    CLI's."""
+    claims = claim_lines()
+    parts = ["\ufeff"]
+    for i in range(2600):
+        parts.append(claims[i % len(claims)])
+        parts.append("\r\n" if i % 3 == 0 else "\n")
+        if i % 17 == 0:
+            parts.append("  \t\n\n")
+        if i % 401 == 0:
+            parts.append('{"id": "bad%d", "lines": 3}\n' % i)
+        if i == 1300:
+            first = claims[0]
+            parts.append(first[:1] + " " * 600_000 + first[1:] + "\n")
+    parts.append(claims[1])  # no newline
+    data = "".join(parts).encode()
+    assert len(data) > 4 * (256 << 10)
+    path = tmp_path / "straddling.ndjson"
+    path.write_bytes(data)
+    expected = cli("run", examples_pack, str(path), "-j", "1", check=False).stdout
+    assert b'"input_line":' in expected and expected.endswith(b"\n")
+    engine = warrant.Engine(examples_pack)
+    with open(path, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        assert engine.decide_ndjson(mapped, jobs=jobs) == expected
+    assert engine.decide_ndjson(data.decode(), jobs=jobs) == expected.decode()
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 4])
+def test_output_larger_than_its_input(examples_pack, tmp_path, jobs):
+    """Two-byte lines, each refused with an error record of a hundred bytes: the result grows
+    well past the input's size, from whichever thread writes."""
+    data = b"".join(b"%d\n" % (i % 10) for i in range(200_000))
+    path = tmp_path / "tiny.ndjson"
+    path.write_bytes(data)
+    expected = cli("run", examples_pack, str(path), check=False).stdout
+    out = warrant.Engine(examples_pack).decide_ndjson(data, jobs=jobs)
+    assert len(out) > 20 * len(data)
+    assert out == expected
+
+
+def test_empty_and_blank_inputs(examples_pack):
+    engine = warrant.Engine(examples_pack)
+    for jobs in (1, 2):
+        assert engine.decide_ndjson(b"", jobs=jobs) == b""
+        assert engine.decide_ndjson(bytearray(), jobs=jobs) == b""
+        assert engine.decide_ndjson("", jobs=jobs) == ""
+        assert engine.decide_ndjson(b"\n\r\n \t\n", jobs=jobs) == b""
+    with pytest.raises(ValueError):
+        engine.decide_ndjson(b"", jobs=0)

@@ -1,15 +1,12 @@
 // The public API (include/warrant/warrant.h) over the runtime's Engine, Session and Explain.
-#include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
-#include <mutex>
-#include <thread>
-#include <vector>
 
 #include "runtime/engine/engine.h"
+#include "runtime/engine/ndjson_text.h"
 #include "runtime/explain/explain.h"
 #include "runtime/explain/explain_render.h"
 #include "runtime/records/ndjson.h"
@@ -25,72 +22,8 @@ struct Engine::Impl {
 
 namespace {
 
-constexpr size_t kBatchLines = 512;
-
 [[noreturn]] void ThrowRecordError(const RecordError& error) {
   throw Error(std::string(RecordErrorId(error.code)), error.message);
-}
-
-// The non-blank lines of an NDJSON text, split exactly as `warrant run` splits its input
-// (NdjsonReader: a CR before the LF and a byte order mark on line 1 dropped, blank lines skipped
-// but counted). Views into the caller's text: no copy.
-struct Lines {
-  struct Line {
-    size_t begin = 0, size = 0;
-    uint64_t number = 0;
-  };
-
-  std::string_view text;
-  std::vector<Line> lines;
-
-  explicit Lines(std::string_view ndjson) : text(ndjson) {
-    static constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-    lines.reserve(ndjson.size() / 256 + 1);
-    uint64_t number = 0;
-    for (size_t begin = 0; begin < ndjson.size();) {
-      size_t end = ndjson.find('\n', begin);
-      const size_t next = end == std::string_view::npos ? ndjson.size() : end + 1;
-      if (end == std::string_view::npos)
-        end = ndjson.size();
-      ++number;
-      std::string_view line = ndjson.substr(begin, end - begin);
-      if (!line.empty() && line.back() == '\r')
-        line.remove_suffix(1);
-      if (number == 1 && line.substr(0, kByteOrderMark.size()) == kByteOrderMark)
-        line.remove_prefix(kByteOrderMark.size());
-      if (line.find_first_not_of(" \t\r") != std::string_view::npos)
-        lines.push_back({static_cast<size_t>(line.data() - ndjson.data()), line.size(), number});
-      begin = next;
-    }
-  }
-
-  size_t size() const { return lines.size(); }
-};
-
-// Decides lines [from, to) into `out`; returns the number of malformed lines. A line is parsed
-// in place when kJsonPadding bytes of the text follow it (simdjson reads, never uses, them);
-// the last lines are copied to `scratch` with padding.
-uint64_t DecideRange(warrant::Session& session, const Lines& lines, size_t from, size_t to,
-                     std::string& scratch, std::string& out) {
-  uint64_t errors = 0;
-  RecordError error;
-  for (size_t i = from; i < to; ++i) {
-    const Lines::Line& at = lines.lines[i];
-    const bool too_large = at.size > kMaxRecordBytes;
-    std::string_view text = lines.text.substr(at.begin, too_large ? 0 : at.size);
-    if (at.begin + text.size() + kJsonPadding > lines.text.size()) {
-      scratch.assign(text);
-      scratch.append(kJsonPadding, ' ');
-      text = std::string_view(scratch.data(), text.size());
-    }
-    if (session.Evaluate(NdjsonLine{text, at.number, too_large}, error)) {
-      session.AppendDecisions(out);
-    } else {
-      session.AppendError(error, at.number, out);
-      ++errors;
-    }
-  }
-  return errors;
 }
 
 }  // namespace
@@ -132,62 +65,18 @@ const std::string& Engine::PackHash() const {
 }
 
 std::string Engine::DecideNdjson(std::string_view ndjson, int jobs, std::uint64_t* errors) const {
-  const Lines lines(ndjson);
   std::string out;
-  uint64_t malformed = 0;
-  const size_t batches = (lines.size() + kBatchLines - 1) / kBatchLines;
-  const size_t workers = std::min<size_t>(static_cast<size_t>(std::max(jobs, 1)), batches);
-  if (workers <= 1) {
-    // One thread: straight into the result, sized once from the input's size.
-    warrant::Session session(*impl_->engine);
-    std::string scratch;
-    out.reserve(ndjson.size());
-    malformed = DecideRange(session, lines, 0, lines.size(), scratch, out);
-  } else {
-    // Batches are taken in turn by whichever thread is free and appended to the result in input
-    // order as soon as every earlier one is (so the result does not depend on `jobs`). Their
-    // buffers are reused: fresh ones would fault in new pages for every batch.
-    std::mutex mutex;
-    std::vector<std::string> done(batches);  // decided, waiting for an earlier batch
-    std::vector<bool> ready(batches, false);
-    std::vector<std::string> spare;
-    size_t written = 0;
-    std::atomic<size_t> next{0};
-    std::atomic<uint64_t> bad{0};
-    out.reserve(ndjson.size());
-    auto work = [&] {
-      warrant::Session session(*impl_->engine);
-      std::string scratch, batch;
-      uint64_t mine = 0;
-      for (size_t b; (b = next.fetch_add(1)) < batches;) {
-        const size_t from = b * kBatchLines;
-        mine += DecideRange(session, lines, from, std::min(from + kBatchLines, lines.size()),
-                            scratch, batch);
-        std::lock_guard lock(mutex);
-        done[b].swap(batch);
-        ready[b] = true;
-        for (; written < batches && ready[written]; ++written) {
-          out += done[written];
-          done[written].clear();
-          spare.push_back(std::move(done[written]));
-        }
-        if (!spare.empty()) {
-          batch = std::move(spare.back());
-          spare.pop_back();
-        }
-      }
-      bad += mine;
-    };
-    std::vector<std::thread> threads;
-    for (size_t w = 0; w < workers; ++w)
-      threads.emplace_back(work);
-    for (std::thread& t : threads)
-      t.join();
-    malformed = bad;
-  }
+  out.reserve(ndjson.size());  // decision records are usually smaller than their claims
+  const uint64_t malformed =
+      DecideNdjson(ndjson, jobs, [&](std::string_view piece) { out += piece; });
   if (errors)
     *errors = malformed;
   return out;
+}
+
+std::uint64_t Engine::DecideNdjson(std::string_view ndjson, int jobs,
+                                   const std::function<void(std::string_view)>& write) const {
+  return DecideNdjsonText(*impl_->engine, ndjson, jobs, write);
 }
 
 struct Session::State {

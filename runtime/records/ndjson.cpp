@@ -8,12 +8,20 @@ namespace {
 
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 
-bool IsBlank(std::string_view text) {
+}  // namespace
+
+std::string_view NdjsonLineText(std::string_view raw, uint64_t number, bool cut) {
+  if (!cut && !raw.empty() && raw.back() == '\r')
+    raw.remove_suffix(1);
+  if (number == 1 && raw.substr(0, kByteOrderMark.size()) == kByteOrderMark)
+    raw.remove_prefix(kByteOrderMark.size());
+  return raw;
+}
+
+bool IsBlankNdjsonLine(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
                      [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
 }
-
-}  // namespace
 
 NdjsonReader::NdjsonReader(std::istream& in, size_t chunk_bytes, size_t max_line_bytes)
     : in_(in),
@@ -36,7 +44,7 @@ bool NdjsonReader::Next(NdjsonLine& line) {
       }
       ++line_number_;
       line = Yield(begin, at, false);
-      if (IsBlank(line.text))
+      if (IsBlankNdjsonLine(line.text))
         continue;
       return true;
     }
@@ -57,7 +65,7 @@ bool NdjsonReader::Next(NdjsonLine& line) {
       begin_ = end_;
       ++line_number_;
       line = Yield(begin, end_, false);
-      if (IsBlank(line.text))
+      if (IsBlankNdjsonLine(line.text))
         return false;
       return true;
     }
@@ -66,13 +74,8 @@ bool NdjsonReader::Next(NdjsonLine& line) {
 }
 
 NdjsonLine NdjsonReader::Yield(size_t begin, size_t end, bool truncated) {
-  std::string_view text(buffer_.data() + begin, end - begin);
-  if (!truncated && !text.empty() && text.back() == '\r')
-    text.remove_suffix(1);
-  if (line_number_ == 1 && text.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
-    text.remove_prefix(kByteOrderMark.size());
-  }
-  return NdjsonLine{text, line_number_, truncated};
+  const std::string_view raw(buffer_.data() + begin, end - begin);
+  return NdjsonLine{NdjsonLineText(raw, line_number_, truncated), line_number_, truncated};
 }
 
 void NdjsonReader::Fill() {

@@ -25,6 +25,14 @@ struct NdjsonLine {
   bool truncated = false;  // longer than the reader's max_line_bytes: `text` is its start only
 };
 
+// Input line `number` (1-based) as the decoder gets it, from its bytes without the LF: without a
+// CR before the LF (unless `cut`: the reader stopped inside the line), nor a byte order mark on
+// line 1. NdjsonReader and DecideNdjsonText (runtime/engine/ndjson_text.h) split lines by it.
+std::string_view NdjsonLineText(std::string_view raw, uint64_t number, bool cut = false);
+
+// A line of spaces, tabs and CRs only (or empty): skipped, though counted.
+bool IsBlankNdjsonLine(std::string_view text);
+
 class NdjsonReader {
  public:
   static constexpr size_t kDefaultChunkBytes = size_t{1} << 20;
