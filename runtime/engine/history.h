@@ -61,6 +61,15 @@ class HistorySource {
   // again never counts it twice); a replacement's also take the place of the original's; a void
   // removes both and records nothing.
   virtual bool Record(const ClaimHistory& claim, std::string& error) = 0;
+
+  // A hint: the patients whose claims come next, so a store may read them together rather than
+  // one Load at a time. Loads answer the same with or without it. False with `error` set when
+  // the store fails.
+  virtual bool Prefetch(std::span<const std::string> patients, std::string& error) {
+    (void)patients;
+    (void)error;
+    return true;
+  }
 };
 
 // The status recorded for each decision, indexed by Decision.
