@@ -305,6 +305,7 @@ bool SqliteHistory::Begin(std::string& error) {
 bool SqliteHistory::Commit(std::string& error) {
   if (!in_transaction_)
     return true;
+  batched_ = false;
   if (!Flush(error) || !Exec("COMMIT", error, "cannot be written")) {
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     in_transaction_ = false;
@@ -400,6 +401,7 @@ bool SqliteHistory::Prefetch(std::span<const std::string> patients, std::string&
   // pages are the ones just read, and what is kept in memory stays one batch's worth.
   if (!Flush(error))
     return false;
+  batched_ = in_transaction_;
   std::vector<std::string_view> ids(patients.begin(), patients.end());
   std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
@@ -498,9 +500,10 @@ bool SqliteHistory::Insert(std::string_view patient, std::string_view claim,
 bool SqliteHistory::Record(const ClaimHistory& claim, std::string& error) {
   if (claim.claim.empty())
     return true;
-  if (!in_transaction_) {
-    prefetched_.clear();  // read before this write
-    return WriteNow(claim, error);
+  if (!in_transaction_ || !batched_) {
+    // Nothing read ahead: written now (one claim after another is what an import does).
+    prefetched_.clear();
+    return Flush(error) && WriteNow(claim, error);
   }
   // Kept until Flush: the claim id's last state is what is written, as if each had been.
   const bool replaces = claim.frequency == "replacement" || claim.frequency == "void";
@@ -578,8 +581,8 @@ bool SqliteHistory::Flush(std::string& error) {
 }
 
 bool SqliteHistory::WriteNow(const ClaimHistory& claim, std::string& error) {
-  // Outside a transaction each claim is its own.
-  if (!Exec("SAVEPOINT record", error, "cannot be written"))
+  // Inside Begin's transaction a failure abandons all of it; outside, each claim is its own.
+  if (!in_transaction_ && !Exec("SAVEPOINT record", error, "cannot be written"))
     return false;
   auto steps = [&] {
     const bool replaces = claim.frequency == "replacement" || claim.frequency == "void";
@@ -594,10 +597,11 @@ bool SqliteHistory::WriteNow(const ClaimHistory& claim, std::string& error) {
     return Upsert(claim.patient, claim.claim, claim.frequency, claim.original_id, packed_, error);
   };
   if (!steps()) {
-    sqlite3_exec(db_, "ROLLBACK TO record; RELEASE record", nullptr, nullptr, nullptr);
+    if (!in_transaction_)
+      sqlite3_exec(db_, "ROLLBACK TO record; RELEASE record", nullptr, nullptr, nullptr);
     return false;
   }
-  return Exec("RELEASE record", error, "cannot be written");
+  return in_transaction_ || Exec("RELEASE record", error, "cannot be written");
 }
 
 bool SqliteHistory::Upsert(std::string_view patient, std::string_view claim,

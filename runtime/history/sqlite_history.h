@@ -8,11 +8,13 @@
 // Does not decide claims; reads and writes text rows only (runtime/engine/history.h). One object
 // is used by one thread at a time (its connection has no mutex).
 //
-// Inside a transaction the claims recorded are kept in memory, by claim id, and written at Commit
-// (sorted), or earlier, still inside the transaction, once kMaxPending of them wait: a Load sees
-// the stored rows with the recorded claims in their place, as if each had been written. Prefetch
-// reads a batch of patients' rows in one statement, and Loads of them are then answered from
-// memory: a run does no B-tree search or insert per claim while it decides.
+// A run reads its claims' patients a batch at a time (Prefetch: one range scan of the key when
+// the batch's patients lie close together in it, else 64 ids a statement), and Loads of them are
+// answered from memory. Once a transaction has had a Prefetch, the claims recorded are kept in
+// memory, by claim id, and written (sorted, 64 rows a statement) at the next Prefetch or Commit,
+// or once kMaxPending wait, always inside the transaction: a Load sees the stored rows with the
+// recorded claims in their place, as if each had been written. Without Prefetch (an import) each
+// claim is written as it is recorded.
 #pragma once
 
 #include <cstdint>
@@ -51,7 +53,7 @@ class SqliteHistory final : public HistorySource {
   bool Commit(std::string& error);
 
   // Recorded claims kept in memory before they are written (within the transaction).
-  static constexpr size_t kMaxPending = size_t{1} << 16;
+  static constexpr size_t kMaxPending = 4096;
   // Patient ids bound to one read of Prefetch.
   static constexpr int kPrefetchIds = 64;
   // Rows written by one statement at Flush.
@@ -134,6 +136,7 @@ class SqliteHistory final : public HistorySource {
   std::string path_;
   sqlite3* db_ = nullptr;
   bool in_transaction_ = false;
+  bool batched_ = false;  // Prefetch was called in this transaction: records are kept until Flush
   sqlite3_stmt* load_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
   sqlite3_stmt* delete_ = nullptr;
