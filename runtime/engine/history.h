@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/core/code.h"
 #include "runtime/core/decision.h"
 #include "runtime/records/record.h"
 #include "runtime/records/schema.h"
@@ -89,8 +90,19 @@ std::string_view HistoryPatient(const Claim& claim);
 // line an inline entry already carries (same `claim` and `line`). Returns how many were added.
 size_t JoinHistory(const Schema& schema, Claim& claim, std::span<const HistoryLine> lines);
 
-// Describes the decided `claim` as a store records it.
+// The display texts of recently unpacked codes. Codes repeat from claim to claim, and unpacking
+// one costs more than the rest of its line's record (a decision written, a claim described).
+struct CodeTextCache {
+  static constexpr unsigned kBits = 9;
+  static constexpr size_t kSize = size_t{1} << kBits;
+  std::array<uint64_t, kSize> key{};  // 0: empty (no valid code packs to 0)
+  std::array<CodeText, kSize> text;
+  // The display text of `packed`, or null when it is not a valid code.
+  const CodeText* Find(uint64_t packed);
+};
+
+// Describes the decided `claim` as a store records it (its codes' texts through `texts`).
 void DescribeForHistory(const Schema& schema, const Claim& claim, const ClaimDecision& decision,
-                        const HistoryStatuses& statuses, ClaimHistory& out);
+                        const HistoryStatuses& statuses, CodeTextCache& texts, ClaimHistory& out);
 
 }  // namespace warrant
