@@ -403,7 +403,8 @@ bool SqliteHistory::Prefetch(std::span<const std::string> patients, std::string&
     return false;
   batched_ = in_transaction_;
   std::vector<std::string_view> ids(patients.begin(), patients.end());
-  std::sort(ids.begin(), ids.end());
+  if (!std::is_sorted(ids.begin(), ids.end()))  // often in order already (claims sent sorted)
+    std::sort(ids.begin(), ids.end());
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   if (ids.empty())
     return true;
@@ -513,6 +514,8 @@ bool SqliteHistory::Record(const ClaimHistory& claim, std::string& error) {
     Remove(claim.claim);
   } else {
     auto [it, fresh] = pending_.try_emplace(claim.claim);
+    if (fresh)
+      recorded_.push_back(&it->first);
     Pending& p = it->second;
     if (fresh || p.removed || p.patient != claim.patient)
       pending_by_patient_[claim.patient].push_back(claim.claim);
@@ -527,7 +530,10 @@ bool SqliteHistory::Record(const ClaimHistory& claim, std::string& error) {
 }
 
 void SqliteHistory::Remove(const std::string& claim) {
-  Pending& p = pending_[claim];
+  auto [it, fresh] = pending_.try_emplace(claim);
+  if (fresh)
+    recorded_.push_back(&it->first);
+  Pending& p = it->second;
   p.removed = true;
   p.lines.clear();
 }
@@ -542,12 +548,14 @@ bool SqliteHistory::Flush(std::string& error) {
   // id ends as its last state whatever the order.
   std::vector<std::pair<const std::string*, const Pending*>> rows;
   rows.reserve(pending_.size());
-  for (const auto& [claim, p] : pending_) {
+  // In the order recorded (often the key's already), each claim id once.
+  for (const std::string* claim : recorded_) {
+    const Pending& p = pending_.find(*claim)->second;
     if (p.removed) {
-      if (!Delete(claim, error))
+      if (!Delete(*claim, error))
         return false;
     } else {
-      rows.emplace_back(&claim, &p);
+      rows.emplace_back(claim, &p);
     }
   }
   auto before = [](const auto& a, const auto& b) {
@@ -577,6 +585,7 @@ bool SqliteHistory::Flush(std::string& error) {
   }
   pending_.clear();
   pending_by_patient_.clear();
+  recorded_.clear();
   return true;
 }
 

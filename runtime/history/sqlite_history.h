@@ -109,6 +109,7 @@ class SqliteHistory final : public HistorySource {
   };
 
   std::unordered_map<std::string, Pending> pending_;  // by claim id
+  std::vector<const std::string*> recorded_;          // pending_'s ids, in the order first recorded
   // Claim ids recorded under each patient; an id may since have moved or been removed (checked
   // against pending_), or be listed twice.
   std::unordered_map<std::string, std::vector<std::string>> pending_by_patient_;
