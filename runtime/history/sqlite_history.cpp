@@ -189,8 +189,11 @@ std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, Mode
   }
   // A run is one transaction: with SQLite's default 2 MB page cache its pages spill to the log
   // and are read back claim after claim. Up to 256 MB stays in memory (a limit, not an
-  // allocation), and the file is read through a memory map.
+  // allocation), and the file is read through a memory map. A multi-row upsert (Flush) keeps a
+  // statement journal of the pages it changes: in memory, not a temporary file (five times the
+  // writes, measured).
   if (!store->Exec("PRAGMA cache_size = -262144", error, "cannot be opened") ||
+      !store->Exec("PRAGMA temp_store = MEMORY", error, "cannot be opened") ||
       !store->Exec("PRAGMA mmap_size = 1073741824", error, "cannot be opened")) {
     return nullptr;
   }
