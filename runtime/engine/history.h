@@ -101,8 +101,9 @@ struct CodeTextCache {
   const CodeText* Find(uint64_t packed);
 };
 
-// Describes the decided `claim` as a store records it (its codes' texts through `texts`).
+// Describes the decided `claim` as a store records it (its codes' texts through `code_texts`).
 void DescribeForHistory(const Schema& schema, const Claim& claim, const ClaimDecision& decision,
-                        const HistoryStatuses& statuses, CodeTextCache& texts, ClaimHistory& out);
+                        const HistoryStatuses& statuses, CodeTextCache& code_texts,
+                        ClaimHistory& out);
 
 }  // namespace warrant

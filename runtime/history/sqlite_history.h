@@ -52,7 +52,9 @@ class SqliteHistory final : public HistorySource {
   bool Begin(std::string& error);
   bool Commit(std::string& error);
 
-  // Recorded claims kept in memory before they are written (within the transaction).
+  // Recorded claims (and removals) kept in memory before they are written, at most: a run's batch
+  // of 1,024 lines records up to 2,048 (a replacement removes its original), so only a host
+  // recording many claims between Prefetches reaches it.
   static constexpr size_t kMaxPending = 4096;
   // Patient ids bound to one read of Prefetch.
   static constexpr int kPrefetchIds = 64;
@@ -61,8 +63,10 @@ class SqliteHistory final : public HistorySource {
 
   bool Load(std::string_view patient, std::vector<HistoryLine>& out, std::string& error) override;
   bool Record(const ClaimHistory& claim, std::string& error) override;
-  // Reads the stored rows of `patients` now (kPrefetchIds a statement), for the Loads that
-  // follow; forgets those of the Prefetch before.
+  // Writes the claims recorded since the last Prefetch (inside the transaction), then reads the
+  // stored rows of `patients` for the Loads that follow (a range scan of the key, or kPrefetchIds
+  // ids a statement); forgets those of the Prefetch before. Inside a transaction, the claims
+  // recorded after it are kept in memory until the next Prefetch or Commit (at most kMaxPending).
   bool Prefetch(std::span<const std::string> patients, std::string& error) override;
 
   // Every stored claim with its lines, by patient then claim id; `each` returns false to stop.
