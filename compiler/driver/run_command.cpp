@@ -88,6 +88,45 @@ struct Batch {
   Counts counts;
   bool done = false;
 
+  // Appends a line (and the claim it holds when converted) to the batch.
+  void Add(const NdjsonLine& next, const ConvertedClaim* claim) {
+    // A line over the record limit is refused whatever it holds: it is not copied.
+    const bool over = next.truncated || next.text.size() > kMaxRecordBytes;
+    if (!over)
+      text.append(next.text);
+    ends.push_back(text.size());
+    text.append(kJsonPadding, ' ');  // what simdjson may read past the line's end
+    numbers.push_back(next.number);
+    too_large.push_back(over);
+    if (claim) {
+      // Copied into a kept slot (its buffers reused), without the json the text holds.
+      const size_t i = ends.size() - 1;
+      if (converted.size() <= i)
+        converted.emplace_back();
+      ConvertedClaim& kept = converted[i];
+      kept.id = claim->id;
+      kept.where = claim->where;
+      kept.line = claim->line;
+      kept.error = claim->error;
+      kept.item_sequences = claim->item_sequences;
+    }
+  }
+
+  bool Full() const { return ends.size() >= kBatchLines || text.size() >= kBatchBytes; }
+
+  // Line `i` as read, its text in place (padded). `begin`: where it starts, from the line before.
+  NdjsonLine Line(size_t i, size_t& begin) const {
+    const NdjsonLine line{std::string_view(text.data() + begin, ends[i] - begin), numbers[i],
+                          too_large[i]};
+    begin = ends[i] + kJsonPadding;
+    return line;
+  }
+
+  // The claim line `i` holds when the input is converted, else null.
+  const ConvertedClaim* Converted(size_t i) const {
+    return converted.empty() ? nullptr : &converted[i];
+  }
+
   // Empty again for the next lines, keeping every buffer's capacity up to a few batches' worth
   // (one huge record should not pin its size in every spare batch).
   void Reset() {
@@ -389,20 +428,69 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   // are decided one after another, in input order, whatever -j is. Otherwise a converted input
   // goes through the batches even with -j 1: its reader (this thread) converts the next claims
   // while the one worker decides the last ones.
-  if ((options.jobs <= 1 && !converting) || store) {
+  if (store) {
+    // Lines are read a batch ahead of deciding them, so the store reads the batch's patients
+    // together (Prefetch) instead of one search per claim; they are still decided one after
+    // another, in input order.
     Session session(*engine);
     session.SetStrict(options.strict);
-    if (store)
-      session.SetHistory(store.get(), &statuses);
+    session.SetHistory(store.get(), &statuses);
+    Evidence evidence(explainer.get());
+    Batch ahead, batch;  // ahead: the lines read; batch: their output
+    const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
+    std::vector<std::string> patients;
+    auto decide_ahead = [&] {
+      patients.resize(ahead.ends.size());
+      size_t n = 0, begin = 0;
+      for (size_t i = 0; i < ahead.ends.size(); ++i) {
+        const NdjsonLine next = ahead.Line(i, begin);
+        if (!next.truncated && PeekPatientId(next.text, patients[n]))
+          ++n;
+      }
+      std::string why;
+      if (!store->Prefetch(std::span(patients.data(), n), why)) {
+        history_failure = why;
+        return false;
+      }
+      begin = 0;
+      for (size_t i = 0; i < ahead.ends.size(); ++i) {
+        Process(session, evidence, ahead.Line(i, begin), ahead.Converted(i), input_name, batch,
+                spill, fhir);
+        if (!session.history_failure().empty()) {
+          history_failure = session.history_failure();
+          return false;
+        }
+        if (batch.output.size() > kSpillBytes)
+          writer.Write(batch);
+        if (writer.failed())
+          return false;
+      }
+      ahead.Reset();
+      return true;
+    };
+    bool going = true;
+    for_each_line([&](const NdjsonLine& next, const ConvertedClaim* converted) {
+      ahead.Add(next, converted);
+      progress.Advance(next.text.size() + 1, [&] {
+        return fmt::format("{} claims", total.claims + batch.counts.claims);
+      });
+      if (ahead.Full())
+        going = decide_ahead();
+      return going;
+    });
+    if (going && !ahead.ends.empty())
+      decide_ahead();
+    writer.Write(batch);
+    total.Add(batch.counts);
+    add_ignored(session);
+  } else if (options.jobs <= 1 && !converting) {
+    Session session(*engine);
+    session.SetStrict(options.strict);
     Evidence evidence(explainer.get());
     Batch batch;
     const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
     for_each_line([&](const NdjsonLine& next, const ConvertedClaim* converted) {
       Process(session, evidence, next, converted, input_name, batch, spill, fhir);
-      if (!session.history_failure().empty()) {
-        history_failure = session.history_failure();
-        return false;
-      }
       progress.Advance(next.text.size() + 1, [&] {
         return fmt::format("{} claims", total.claims + batch.counts.claims);
       });
@@ -451,15 +539,11 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
           size_t begin = 0;
           for (size_t i = 0; i < batch->ends.size() && !writer.failed(); ++i) {
             // Padded in the batch: parsed in place, without a copy.
-            const NdjsonLine in_place{
-                std::string_view(batch->text.data() + begin, batch->ends[i] - begin),
-                batch->numbers[i], batch->too_large[i]};
-            const ConvertedClaim* converted =
-                batch->converted.empty() ? nullptr : &batch->converted[i];
-            Process(session, evidence, in_place, converted, input_name, *batch, spill, fhir);
+            const NdjsonLine in_place = batch->Line(i, begin);
+            Process(session, evidence, in_place, batch->Converted(i), input_name, *batch, spill,
+                    fhir);
             if (batch->output.size() > kSpillBytes)
               spill_when_turn(*batch);
-            begin = batch->ends[i] + kJsonPadding;
           }
           {
             std::lock_guard lock(mutex);
@@ -517,29 +601,10 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
         flush_front();
     };
     for_each_line([&](const NdjsonLine& next, const ConvertedClaim* converted) {
-      // A line over the record limit is refused whatever it holds: it is not copied.
-      const bool too_large = next.truncated || next.text.size() > kMaxRecordBytes;
-      if (!too_large)
-        current->text.append(next.text);
-      current->ends.push_back(current->text.size());
-      current->text.append(kJsonPadding, ' ');  // what simdjson may read past the line's end
-      current->numbers.push_back(next.number);
-      current->too_large.push_back(too_large);
-      if (converted) {
-        // Copied into a kept slot (its buffers reused), without the json the text holds.
-        const size_t i = current->ends.size() - 1;
-        if (current->converted.size() <= i)
-          current->converted.emplace_back();
-        ConvertedClaim& kept = current->converted[i];
-        kept.id = converted->id;
-        kept.where = converted->where;
-        kept.line = converted->line;
-        kept.error = converted->error;
-        kept.item_sequences = converted->item_sequences;
-      }
+      current->Add(next, converted);
       progress.Advance(next.text.size() + 1,
                        [&] { return fmt::format("{} claims", total.claims); });
-      if (current->ends.size() >= kBatchLines || current->text.size() >= kBatchBytes)
+      if (current->Full())
         submit();
       return !writer.failed();
     });

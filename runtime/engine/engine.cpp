@@ -352,7 +352,7 @@ bool Session::DecideWithHistory(RecordError& error, TraceSink* trace) {
   // A claim with no patient or no id cannot be found again: it is decided, not kept.
   if (patient.empty() || !claim_.present.Has(FieldId::claim_id))
     return true;
-  DescribeForHistory(engine_.program().schema, claim_, decision_, *statuses_, decided_);
+  DescribeForHistory(engine_.program().schema, claim_, decision_, *statuses_, code_text_, decided_);
   if (!history_->Record(decided_, history_failure_)) {
     error.code = RecordErrorCode::NotConverted;
     error.message = history_failure_;
@@ -446,18 +446,6 @@ void Session::AppendDecisions(std::string& out, const FindingNotes* notes, const
       prefix_size = 0;
     }
   }
-}
-
-const CodeText* Session::CodeTextCache::Find(uint64_t packed) {
-  const size_t slot = static_cast<size_t>((packed * 0x9E3779B97F4A7C15u) >> (64 - kBits));
-  if (key[slot] == packed && packed != 0)
-    return &text[slot];
-  const std::optional<CodeText> unpacked = Unpack(packed);
-  if (!unpacked)
-    return nullptr;
-  key[slot] = packed;
-  text[slot] = *unpacked;
-  return &text[slot];
 }
 
 void Session::AppendError(const RecordError& error, uint64_t input_line, std::string& out) const {

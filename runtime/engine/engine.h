@@ -179,23 +179,12 @@ class Session {
   bool DecideWithinBudget(RecordError& error, TraceSink* trace);
   bool DecideWithHistory(RecordError& error, TraceSink* trace);
 
-  // The display texts of recently written line codes. Codes repeat from claim to claim, and
-  // unpacking one costs more than the rest of its line's record.
-  struct CodeTextCache {
-    static constexpr unsigned kBits = 9;
-    static constexpr size_t kSize = size_t{1} << kBits;
-    std::array<uint64_t, kSize> key{};  // 0: empty (no valid code packs to 0)
-    std::array<CodeText, kSize> text;
-    // The display text of `packed`, or null when it is not a valid code.
-    const CodeText* Find(uint64_t packed);
-  };
-
   const Engine& engine_;
   RecordDecoder decoder_;
   Vm vm_;
   Claim claim_;
   ClaimDecision decision_;
-  mutable CodeTextCache code_text_;  // a cache: AppendDecisions stays const
+  mutable CodeTextCache code_text_;  // a cache: AppendDecisions stays const; also history's
   HistorySource* history_ = nullptr;
   const HistoryStatuses* statuses_ = nullptr;
   std::vector<HistoryLine> stored_;  // scratch: the patient's stored lines

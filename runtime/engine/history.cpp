@@ -146,8 +146,21 @@ size_t JoinHistory(const Schema& schema, Claim& c, std::span<const HistoryLine> 
   return joining.size();
 }
 
+const CodeText* CodeTextCache::Find(uint64_t packed) {
+  const size_t slot = static_cast<size_t>((packed * 0x9E3779B97F4A7C15u) >> (64 - kBits));
+  if (key[slot] == packed && packed != 0)
+    return &text[slot];
+  const std::optional<CodeText> unpacked = Unpack(packed);
+  if (!unpacked)
+    return nullptr;
+  key[slot] = packed;
+  text[slot] = *unpacked;
+  return &text[slot];
+}
+
 void DescribeForHistory(const Schema& schema, const Claim& c, const ClaimDecision& decision,
-                        const HistoryStatuses& statuses, ClaimHistory& out) {
+                        const HistoryStatuses& statuses, CodeTextCache& code_texts,
+                        ClaimHistory& out) {
   out.patient.assign(HistoryPatient(c));
   out.claim.assign(c.present.Has(FieldId::claim_id) ? c.Str(c.id) : std::string_view());
   out.frequency.assign(SlotText(schema, c, c.claim_values, FieldId::claim_frequency));
@@ -155,8 +168,8 @@ void DescribeForHistory(const Schema& schema, const Claim& c, const ClaimDecisio
   // Written over the last claim's lines in place: a session describes one claim after another,
   // and their strings and code lists keep their capacity.
   out.lines.resize(c.lines.size());
-  auto code_text = [](uint64_t packed, std::string& text) {
-    std::optional<CodeText> shown = Unpack(packed);
+  auto code_text = [&](uint64_t packed, std::string& text) {
+    const CodeText* shown = code_texts.Find(packed);
     text.assign(shown ? shown->view() : std::string_view());
   };
   auto codes = [&](Range r, std::optional<std::vector<std::string>>& texts) {

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/core/code.h"
 #include "runtime/core/decision.h"
 #include "runtime/records/record.h"
 #include "runtime/records/schema.h"
@@ -61,6 +62,15 @@ class HistorySource {
   // again never counts it twice); a replacement's also take the place of the original's; a void
   // removes both and records nothing.
   virtual bool Record(const ClaimHistory& claim, std::string& error) = 0;
+
+  // A hint: the patients whose claims come next, so a store may read them together rather than
+  // one Load at a time. Loads answer the same with or without it. False with `error` set when
+  // the store fails.
+  virtual bool Prefetch(std::span<const std::string> patients, std::string& error) {
+    (void)patients;
+    (void)error;
+    return true;
+  }
 };
 
 // The status recorded for each decision, indexed by Decision.
@@ -80,8 +90,20 @@ std::string_view HistoryPatient(const Claim& claim);
 // line an inline entry already carries (same `claim` and `line`). Returns how many were added.
 size_t JoinHistory(const Schema& schema, Claim& claim, std::span<const HistoryLine> lines);
 
-// Describes the decided `claim` as a store records it.
+// The display texts of recently unpacked codes. Codes repeat from claim to claim, and unpacking
+// one costs more than the rest of its line's record (a decision written, a claim described).
+struct CodeTextCache {
+  static constexpr unsigned kBits = 9;
+  static constexpr size_t kSize = size_t{1} << kBits;
+  std::array<uint64_t, kSize> key{};  // 0: empty (no valid code packs to 0)
+  std::array<CodeText, kSize> text;
+  // The display text of `packed`, or null when it is not a valid code.
+  const CodeText* Find(uint64_t packed);
+};
+
+// Describes the decided `claim` as a store records it (its codes' texts through `code_texts`).
 void DescribeForHistory(const Schema& schema, const Claim& claim, const ClaimDecision& decision,
-                        const HistoryStatuses& statuses, ClaimHistory& out);
+                        const HistoryStatuses& statuses, CodeTextCache& code_texts,
+                        ClaimHistory& out);
 
 }  // namespace warrant

@@ -7,13 +7,23 @@
 // leaves the store as it was. A store another writer holds is waited for (`busy_ms`), then refused.
 // Does not decide claims; reads and writes text rows only (runtime/engine/history.h). One object
 // is used by one thread at a time (its connection has no mutex).
+//
+// A run reads its claims' patients a batch at a time (Prefetch: one range scan of the key when
+// the batch's patients lie close together in it, else 64 ids a statement), and Loads of them are
+// answered from memory. Once a transaction has had a Prefetch, the claims recorded are kept in
+// memory, by claim id, and written (sorted, 64 rows a statement) at the next Prefetch or Commit,
+// or once kMaxPending wait, always inside the transaction: a Load sees the stored rows with the
+// recorded claims in their place, as if each had been written. Without Prefetch (an import) each
+// claim is written as it is recorded.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "runtime/engine/history.h"
@@ -42,8 +52,22 @@ class SqliteHistory final : public HistorySource {
   bool Begin(std::string& error);
   bool Commit(std::string& error);
 
+  // Recorded claims (and removals) kept in memory before they are written, at most: a run's batch
+  // of 1,024 lines records up to 2,048 (a replacement removes its original), so only a host
+  // recording many claims between Prefetches reaches it.
+  static constexpr size_t kMaxPending = 4096;
+  // Patient ids bound to one read of Prefetch.
+  static constexpr int kPrefetchIds = 64;
+  // Rows written by one statement at Flush.
+  static constexpr int kUpsertRows = 64;
+
   bool Load(std::string_view patient, std::vector<HistoryLine>& out, std::string& error) override;
   bool Record(const ClaimHistory& claim, std::string& error) override;
+  // Writes the claims recorded since the last Prefetch (inside the transaction), then reads the
+  // stored rows of `patients` for the Loads that follow (a range scan of the key, or kPrefetchIds
+  // ids a statement); forgets those of the Prefetch before. Inside a transaction, the claims
+  // recorded after it are kept in memory until the next Prefetch or Commit (at most kMaxPending).
+  bool Prefetch(std::span<const std::string> patients, std::string& error) override;
 
   // Every stored claim with its lines, by patient then claim id; `each` returns false to stop.
   bool ForEachClaim(const std::function<bool(const ClaimHistory&)>& each, std::string& error);
@@ -59,20 +83,75 @@ class SqliteHistory final : public HistorySource {
   bool Exec(const char* sql, std::string& error, std::string_view doing);
   bool Corrupt(std::string& error, std::string_view claim);
   bool Delete(std::string_view claim, std::string& error);
-  // Inserts `claim` unless its id is stored; `inserted` says which.
-  bool Insert(const ClaimHistory& claim, bool& inserted, std::string& error);
+  // Inserts a row unless its claim id is stored; `inserted` says which.
+  bool Insert(std::string_view patient, std::string_view claim, std::string_view frequency,
+              std::string_view original_id, std::string_view lines, bool& inserted,
+              std::string& error);
+  // Inserts a row in the place of any stored under its claim id.
+  bool Upsert(std::string_view patient, std::string_view claim, std::string_view frequency,
+              std::string_view original_id, std::string_view lines, std::string& error);
   bool Claims(sqlite3_stmt* claims, const std::function<bool(const ClaimHistory&)>& each,
               std::string& error);
+  // Writes the recorded claims kept in memory (sorted by patient and claim) and forgets them.
+  bool Flush(std::string& error);
+  bool WriteNow(const ClaimHistory& claim, std::string& error);
+  void Remove(const std::string& claim);
+
+  // A row as read or recorded: its claim id and packed lines.
+  struct Row {
+    std::string claim;
+    std::string lines;
+  };
+
+  // A claim recorded in this transaction, not yet written: its row, or removed (void, replaced).
+  struct Pending {
+    std::string patient;
+    std::string frequency;
+    std::string original_id;
+    std::string lines;
+    bool removed = false;
+  };
+
+  std::unordered_map<std::string, Pending> pending_;  // by claim id
+  std::vector<const std::string*> recorded_;          // pending_'s ids, in the order first recorded
+  // Claim ids recorded under each patient; an id may since have moved or been removed (checked
+  // against pending_), or be listed twice.
+  std::unordered_map<std::string, std::vector<std::string>> pending_by_patient_;
+
+  // Prefetched patients' stored rows: their bytes in prefetch_bytes_, each patient's rows a run
+  // of prefetch_rows_ in claim order, found by patient id (first row, count).
+  struct RowRef {
+    size_t patient, patient_size, claim, claim_size, lines, lines_size;
+  };
+
+  std::string prefetch_bytes_;
+  std::vector<RowRef> prefetch_rows_;
+  std::unordered_map<std::string, std::pair<size_t, size_t>> prefetched_;
+  bool ReadRows(sqlite3_stmt* s, std::span<const std::string_view> ids, size_t& seen,
+                std::string& error);
+
+  std::string_view Bytes(size_t at, size_t size) const {
+    return std::string_view(prefetch_bytes_).substr(at, size);
+  }
+
+  std::vector<Row> read_;                                            // scratch: a Load's rows
+  std::vector<std::pair<std::string_view, std::string_view>> rows_;  // scratch: claim, lines
+  std::string key_;                                                  // scratch: a lookup key
 
   std::string path_;
   sqlite3* db_ = nullptr;
   bool in_transaction_ = false;
+  bool batched_ = false;  // Prefetch was called in this transaction: records are kept until Flush
   sqlite3_stmt* load_ = nullptr;
   sqlite3_stmt* insert_ = nullptr;
   sqlite3_stmt* delete_ = nullptr;
   sqlite3_stmt* all_claims_ = nullptr;
   sqlite3_stmt* patient_claims_ = nullptr;
-  std::string packed_;  // a claim's lines as Insert binds them
+  sqlite3_stmt* prefetch_ = nullptr;        // the rows of kPrefetchIds patients
+  sqlite3_stmt* prefetch_range_ = nullptr;  // the rows of a range of patients, up to a limit
+  sqlite3_stmt* upsert_ = nullptr;          // one row
+  sqlite3_stmt* upsert_many_ = nullptr;     // kUpsertRows rows
+  std::string packed_;                      // a claim's lines as Insert binds them
 };
 
 }  // namespace warrant

@@ -1646,4 +1646,43 @@ std::vector<std::pair<std::string, uint64_t>> RecordDecoder::IgnoredTotals() con
   return out;
 }
 
+namespace {
+
+// Skips JSON whitespace from `p`.
+const char* SkipSpace(const char* p, const char* end) {
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    ++p;
+  return p;
+}
+
+// After the first `"key"` in [p, end) and the colon that follows it, or null.
+const char* AfterKey(const char* p, const char* end, std::string_view key) {
+  const std::string_view text(p, static_cast<size_t>(end - p));
+  for (size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) {
+    const char* q = SkipSpace(p + at + key.size(), end);
+    if (q < end && *q == ':')
+      return SkipSpace(q + 1, end);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+bool PeekPatientId(std::string_view json, std::string& id) {
+  const char* end = json.data() + json.size();
+  const char* p = AfterKey(json.data(), end, "\"patient\"");
+  if (p == nullptr || p == end || *p != '{')
+    return false;
+  p = AfterKey(p + 1, end, "\"id\"");
+  if (p == nullptr || p == end || *p != '"')
+    return false;
+  const char* from = ++p;
+  while (p < end && *p != '"' && *p != '\\')
+    ++p;
+  if (p == end || *p != '"')
+    return false;
+  id.assign(from, p);
+  return true;
+}
+
 }  // namespace warrant

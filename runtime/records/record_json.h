@@ -98,4 +98,11 @@ class RecordDecoder {
   std::unique_ptr<State> state_;
 };
 
+// Reads a record's `patient.id` into `id` without decoding it: the first "patient" key's object's
+// first "id" string, found by a plain search of the text (no escapes). A hint of whose claim a line
+// is before it is decoded (a history store reads the patients of a batch of claims together), not
+// a decoder: a record it reads an id from may be refused, and the id may be another object's (a
+// nested "patient"); one it reads none from may still have one. False when it finds none.
+bool PeekPatientId(std::string_view json, std::string& id);
+
 }  // namespace warrant

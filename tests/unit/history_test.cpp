@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <random>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "runtime/history/history_records.h"
 #include "runtime/history/line_blob.h"
 #include "runtime/history/sqlite_history.h"
+#include "runtime/records/record_json.h"
 #include "tests/unit/catch.h"
 
 namespace warrant {
@@ -522,6 +524,162 @@ TEST_CASE("history records: read, written, read again", "[history]") {
     CHECK_FALSE(ReadHistoryRecord(bad, c, error));
     CHECK_FALSE(error.empty());
   }
+}
+
+namespace {
+
+// A patient's lines as "claim:line:code", sorted (stores order them differently).
+std::vector<std::string> Shown(HistorySource& store, const std::string& patient) {
+  std::vector<HistoryLine> lines;
+  std::string error;
+  REQUIRE(store.Load(patient, lines, error));
+  std::vector<std::string> shown;
+  for (const HistoryLine& l : lines)
+    shown.push_back(l.claim + ":" + std::to_string(l.line) + ":" + l.code);
+  std::sort(shown.begin(), shown.end());
+  return shown;
+}
+
+ClaimHistory Of(std::string id, std::string patient, std::string code, std::string frequency = "",
+                std::string original = "") {
+  ClaimHistory c =
+      Claim1(id, std::move(patient), {Line(id, 1, std::move(code), "2025-01-15", "paid")});
+  c.frequency = std::move(frequency);
+  c.original_id = std::move(original);
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("the SQLite store in a run: a batch's claims see each other before they are written",
+          "[history]") {
+  TempDir dir;
+  std::string error;
+  const std::string path = dir.File("h.db");
+  auto store = SqliteHistory::Open(path, SqliteHistory::Mode::Write, error);
+  REQUIRE(store != nullptr);
+  REQUIRE(store->Record(Of("S1", "P1", "G0328"), error));  // stored before the run
+  REQUIRE(store->Record(Of("S2", "P2", "82270"), error));
+  using V = std::vector<std::string>;
+  REQUIRE(store->Begin(error));
+  const std::vector<std::string> batch = {"P3", "P1", "P2", "P1"};
+  REQUIRE(store->Prefetch(batch, error));
+  CHECK(Shown(*store, "P1") == V{"S1:1:G0328"});
+  // A patient's second claim in the batch sees the first.
+  REQUIRE(store->Record(Of("C1", "P1", "99213"), error));
+  CHECK(Shown(*store, "P1") == V{"C1:1:99213", "S1:1:G0328"});
+  // A replacement in the same batch replaces a claim recorded in it, and one stored before it.
+  REQUIRE(store->Record(Of("C2", "P1", "99214", "replacement", "C1"), error));
+  CHECK(Shown(*store, "P1") == V{"C2:1:99214", "S1:1:G0328"});
+  REQUIRE(store->Record(Of("R1", "P1", "99215", "replacement", "S1"), error));
+  CHECK(Shown(*store, "P1") == V{"C2:1:99214", "R1:1:99215"});
+  // A void removes a stored claim and records nothing.
+  REQUIRE(store->Record(Of("V2", "P2", "82270", "void", "S2"), error));
+  CHECK(Shown(*store, "P2").empty());
+  // A claim sent again under another patient leaves the first.
+  REQUIRE(store->Record(Of("C2", "P3", "G0328"), error));
+  CHECK(Shown(*store, "P1") == V{"R1:1:99215"});
+  CHECK(Shown(*store, "P3") == V{"C2:1:G0328"});
+  // A patient the batch did not name is read from the store, with the batch's claims in place.
+  REQUIRE(store->Record(Of("C4", "P4", "G0328"), error));
+  CHECK(Shown(*store, "P4") == V{"C4:1:G0328"});
+  // The next batch writes this one's claims (still in the transaction): read back the same.
+  const std::vector<std::string> next = {"P1", "P3"};
+  REQUIRE(store->Prefetch(next, error));
+  CHECK(Shown(*store, "P1") == V{"R1:1:99215"});
+  CHECK(Shown(*store, "P2").empty());
+  CHECK(Shown(*store, "P3") == V{"C2:1:G0328"});
+  // The same claim run again is not counted twice.
+  REQUIRE(store->Record(Of("C2", "P3", "G0328"), error));
+  CHECK(Shown(*store, "P3") == V{"C2:1:G0328"});
+  // Not committed: nothing of the run is in the file yet.
+  {
+    auto reader = SqliteHistory::Open(path, SqliteHistory::Mode::Read, error);
+    REQUIRE(reader != nullptr);
+    CHECK(Shown(*reader, "P1") == V{"S1:1:G0328"});
+    CHECK(Shown(*reader, "P4").empty());
+  }
+  REQUIRE(store->Commit(error));
+  store.reset();
+  store = SqliteHistory::Open(path, SqliteHistory::Mode::Read, error);
+  REQUIRE(store != nullptr);
+  std::vector<std::string> claims;
+  REQUIRE(store->ForEachClaim(
+      [&](const ClaimHistory& c) {
+        claims.push_back(c.patient + "/" + c.claim);
+        return true;
+      },
+      error));
+  CHECK(claims == V{"P1/R1", "P3/C2", "P4/C4"});
+}
+
+TEST_CASE("the SQLite store in a run answers as a store written claim by claim", "[history]") {
+  // Random records, loads and batches against the in-memory store of a host (MemoryHistory,
+  // which applies every record at once): every load and the committed store must agree.
+  TempDir dir;
+  std::string error;
+  const std::string path = dir.File("h.db");
+  auto store = SqliteHistory::Open(path, SqliteHistory::Mode::Write, error);
+  REQUIRE(store != nullptr);
+  MemoryHistory model;
+  std::mt19937 random(16);
+  auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
+  auto patient = [&] { return "P" + std::to_string(pick(6)); };
+  auto claim = [&] { return "C" + std::to_string(pick(12)); };
+  for (int i = 0; i < 30; ++i) {  // some claims stored before the run
+    const ClaimHistory c = Of(claim(), patient(), "G0328");
+    REQUIRE(store->Record(c, error));
+    REQUIRE(model.Record(c, error));
+  }
+  REQUIRE(store->Begin(error));
+  for (int step = 0; step < 3000; ++step) {
+    const int what = pick(10);
+    if (what == 0) {
+      std::vector<std::string> batch(static_cast<size_t>(pick(5)));
+      for (std::string& p : batch)
+        p = patient();
+      REQUIRE(store->Prefetch(batch, error));
+    } else if (what < 5) {
+      const std::string p = patient();
+      INFO("step " << step << " load " << p);
+      REQUIRE(Shown(*store, p) == Shown(model, p));
+    } else {
+      static const char* const kFrequencies[] = {"", "original", "replacement", "void"};
+      const ClaimHistory c = Of(claim(), patient(), step % 2 ? "99213" : "82270",
+                                kFrequencies[pick(4)], pick(3) ? claim() : "");
+      REQUIRE(store->Record(c, error));
+      REQUIRE(model.Record(c, error));
+    }
+  }
+  REQUIRE(store->Commit(error));
+  std::map<std::string, std::string> stored, expected;
+  REQUIRE(store->ForEachClaim(
+      [&](const ClaimHistory& c) {
+        stored[c.claim] = c.patient + " " + c.lines.at(0).code;
+        return true;
+      },
+      error));
+  for (const auto& [id, c] : model.claims)
+    expected[id] = c.patient + " " + c.lines.at(0).code;
+  CHECK(stored == expected);
+}
+
+TEST_CASE("a claim's patient id read ahead of decoding it", "[history]") {
+  std::string id;
+  auto peek = [&](std::string json) {
+    json.append(kJsonPadding, ' ');
+    id.clear();
+    return PeekPatientId(std::string_view(json.data(), json.size() - kJsonPadding), id);
+  };
+  CHECK(peek(R"({"id":"C1","patient":{"id":"P1","sex":"F"},"lines":[]})"));
+  CHECK(id == "P1");
+  CHECK(peek(R"({"patient" : { "birth_date":"1950-01-01", "id" : "P-2" }, "id":"C1"})"));
+  CHECK(id == "P-2");
+  CHECK_FALSE(peek(R"({"id":"C1","lines":[]})"));
+  CHECK_FALSE(peek(R"({"patient":{"id":"P\"1"}})"));  // escaped: left to the decoder
+  CHECK_FALSE(peek(R"({"patient":"P1"})"));
+  CHECK_FALSE(peek(R"({"patient":{"id":"P1)"));
+  CHECK_FALSE(peek(""));
 }
 
 }  // namespace warrant
