@@ -65,7 +65,7 @@ class Reader {
       } else {
         claim.where = type;
       }
-      fhir::MapClaim(resource, path, index, claim);
+      fhir::MapClaim(resource, path, index, map_memory_, claim);
       return sink_(claim);
     }
     if (type != "Patient")
@@ -244,6 +244,7 @@ class Reader {
   const ClaimSink& sink_;
   FhirCounts& counts_;
   ConvertedClaim claim_;
+  fhir::MapMemory map_memory_;
   // NDJSON: the lines of referenced resources ("[" then each, comma-separated), their index.
   simdjson::dom::parser check_, kept_, parser_;
   std::string referenced_lines_ = "[";
