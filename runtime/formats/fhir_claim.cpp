@@ -176,8 +176,9 @@ constexpr KeySet<kItemKeyCount> kItemKeys(std::array<std::string_view, kItemKeyC
 class ClaimMapper {
  public:
   ClaimMapper(Element resource, std::string_view path, const ResourceIndex& index,
-              MapMemory& memory, ConvertedClaim& out)
-      : resource_(resource),
+              MapMemory& memory, ConvertedClaim& out, const std::function<void()>* before_lookup)
+      : before_lookup_(before_lookup),
+        resource_(resource),
         path_(path),
         index_(index),
         memory_(memory),
@@ -267,6 +268,8 @@ class ClaimMapper {
       }
       return std::nullopt;
     }
+    if (before_lookup_)
+      (*before_lookup_)();
     auto it = index_.find(std::string(reference));
     if (it == index_.end()) {
       const size_t history = reference.find("/_history/");
@@ -1007,6 +1010,7 @@ class ClaimMapper {
     return true;
   }
 
+  const std::function<void()>* before_lookup_;
   Element resource_;
   std::string_view path_;
   const ResourceIndex& index_;
@@ -1021,8 +1025,8 @@ class ClaimMapper {
 }  // namespace
 
 void MapClaim(Element resource, std::string_view path, const ResourceIndex& index,
-              MapMemory& memory, ConvertedClaim& out) {
-  ClaimMapper(resource, path, index, memory, out).Map();
+              MapMemory& memory, ConvertedClaim& out, const std::function<void()>* before_lookup) {
+  ClaimMapper(resource, path, index, memory, out, before_lookup).Map();
 }
 
 }  // namespace warrant::fhir

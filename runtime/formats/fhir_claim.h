@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -42,7 +43,11 @@ struct MapMemory {
 // for a document that is the resource). A problem leaves `out.json` empty and `out.error` set to
 // a message naming the JSON path of the element at fault, e.g.
 // "entry[2].resource.item[0].productOrService: no HCPCS or CPT coding".
+// `before_lookup`, when given, is called before the mapping first looks a reference up in `index`
+// (a reference that is not to a contained resource), so a reader may fill the index only once a
+// claim needs it.
 void MapClaim(Element resource, std::string_view path, const ResourceIndex& index,
-              MapMemory& memory, ConvertedClaim& out);
+              MapMemory& memory, ConvertedClaim& out,
+              const std::function<void()>* before_lookup = nullptr);
 
 }  // namespace warrant::fhir
