@@ -117,9 +117,9 @@ TextClaimStream::TextClaimStream(std::string_view text) : text_(text) {}
 TextClaimStream::~TextClaimStream() = default;
 
 std::istream* TextClaimStream::Open() {
-  buffer_ = std::make_unique<ViewBuffer>(text_);
-  stream_ = std::make_unique<std::istream>(buffer_.get());
-  return stream_.get();
+  buffers_.push_back(std::make_unique<ViewBuffer>(text_));
+  streams_.push_back(std::make_unique<std::istream>(buffers_.back().get()));
+  return streams_.back().get();
 }
 
 std::vector<std::string> ReadClaims(InputFormat format, ClaimStream& input, std::string_view name,

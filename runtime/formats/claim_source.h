@@ -67,7 +67,8 @@ class ClaimStream {
  public:
   virtual ~ClaimStream() = default;
   // The input from its first byte. The first call always gives it; a later one gives it again
-  // when Reopens(), else null.
+  // when Reopens(), else null. The first stream stays readable while a later one is read (FHIR
+  // NDJSON reads the input again part way through reading it).
   virtual std::istream* Open() = 0;
   // Whether Open gives the input more than once (a file does; standard input, a pipe do not).
   virtual bool Reopens() const = 0;
@@ -92,8 +93,8 @@ class TextClaimStream final : public ClaimStream {
 
  private:
   std::string_view text_;
-  std::unique_ptr<std::streambuf> buffer_;
-  std::unique_ptr<std::istream> stream_;
+  std::vector<std::unique_ptr<std::streambuf>> buffers_;  // one each stream given, kept
+  std::vector<std::unique_ptr<std::istream>> streams_;
 };
 
 // ReadClaims over a stream, holding a chunk of it at a time: X12 segment by segment, FHIR NDJSON

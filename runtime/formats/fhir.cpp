@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstddef>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -65,7 +66,9 @@ class Reader {
       } else {
         claim.where = type;
       }
-      fhir::MapClaim(resource, path, index, claim);
+      fhir::MapClaim(resource, path, index, map_memory_, claim, before_lookup_);
+      if (gather_failed_)
+        return false;  // the input could not be read again for what the claim references
       return sink_(claim);
     }
     if (type != "Patient")
@@ -124,41 +127,68 @@ class Reader {
     });
   }
 
-  // The same over a stream read twice, a line at a time: `first_pass` has given its first two
-  // lines that are not blank, `first` and `second`; the second pass opens `input` again. False:
-  // reading failed.
-  bool Lines(NdjsonReader& first_pass, std::string_view first, std::string_view second,
-             ClaimStream& input) {
-    Gather(first);
-    Gather(second);
-    NdjsonLine line;
-    while (first_pass.Next(line))
-      Gather(line.text);
-    if (first_pass.failed())
-      return false;
-    IndexGathered();
-    std::istream* again = input.Open();
-    if (!again)
-      return false;
-    NdjsonReader second_pass(*again, input.ChunkBytes());
-    while (second_pass.Next(line)) {
-      static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
-      if (line.truncated) {
-        ConvertedClaim bad;
-        bad.line = line.number;
-        bad.where = fmt::format("line {}", line.number);
-        bad.error = fmt::format("line {}: longer than {} MB", line.number,
-                                NdjsonReader::kDefaultMaxLineBytes >> 20);
-        if (!sink_(bad))
-          return true;
-        continue;
+  // The same over a stream, a line at a time: `lines` has given its first two lines that are not
+  // blank, `first` and `second` (`first` copied: the reader's buffer moved on). The referenced
+  // resources are looked for (a first pass over `input` opened again) only when a claim names one
+  // outside itself; most inputs (contained Patients, no Organization or Practitioner references)
+  // are then read once. False: reading failed.
+  bool Lines(NdjsonReader& lines, const NdjsonLine& first, std::string_view first_text,
+             const NdjsonLine& second, ClaimStream& input) {
+    const std::function<void()> gather = [&] { GatherOnce(input); };
+    before_lookup_ = &gather;
+    const bool read = [&] {
+      if (!StreamLine(NdjsonLine{first_text, first.number, first.truncated}, false) ||
+          !StreamLine(second, true))
+        return !gather_failed_;
+      NdjsonLine line;
+      while (lines.Next(line)) {
+        if (!StreamLine(line, true))
+          return !gather_failed_;
       }
-      if (!Line(line.text, line.number, true))
-        return true;
-    }
-    return !second_pass.failed();
+      return !lines.failed();
+    }();
+    before_lookup_ = nullptr;
+    return read;
   }
 
+ private:
+  // One line of a streamed input. `padded`: simdjson's padding follows it. False: stop.
+  bool StreamLine(const NdjsonLine& line, bool padded) {
+    static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING);
+    if (line.truncated) {
+      ConvertedClaim bad;
+      bad.line = line.number;
+      bad.where = fmt::format("line {}", line.number);
+      bad.error = fmt::format("line {}: longer than {} MB", line.number,
+                              NdjsonReader::kDefaultMaxLineBytes >> 20);
+      return sink_(bad);
+    }
+    return Line(line.text, line.number, padded);
+  }
+
+  // The first pass, done once, when a claim first looks a reference up: the input opened again
+  // and read whole, a line at a time. A failure stops the reader (gather_failed_).
+  void GatherOnce(ClaimStream& input) {
+    if (gathered_)
+      return;
+    gathered_ = true;
+    std::istream* again = input.Open();
+    if (!again) {
+      gather_failed_ = true;
+      return;
+    }
+    NdjsonReader pass(*again, input.ChunkBytes());
+    NdjsonLine line;
+    while (pass.Next(line))
+      Gather(line.text);
+    if (pass.failed()) {
+      gather_failed_ = true;
+      return;
+    }
+    IndexGathered();
+  }
+
+ public:
  private:
   // First pass: a line that holds a resource claims may reference is kept, when it is JSON (one
   // bad line is skipped, as any other).
@@ -244,6 +274,11 @@ class Reader {
   const ClaimSink& sink_;
   FhirCounts& counts_;
   ConvertedClaim claim_;
+  fhir::MapMemory map_memory_;
+  // A streamed NDJSON input: the first pass, done when a claim first needs it.
+  const std::function<void()>* before_lookup_ = nullptr;
+  bool gathered_ = false;
+  bool gather_failed_ = false;
   // NDJSON: the lines of referenced resources ("[" then each, comma-separated), their index.
   simdjson::dom::parser check_, kept_, parser_;
   std::string referenced_lines_ = "[";
@@ -349,7 +384,7 @@ std::vector<std::string> ReadFhirCounted(ClaimStream& input, std::string_view na
   if (!ndjson || !lines.Next(second))
     return whole(input.Open());
   Reader reader(name, sink, counts);
-  if (!reader.Lines(lines, first_text, second.text, input))
+  if (!reader.Lines(lines, first, first_text, second, input))
     problems.push_back(failed);
   NoClaims(name, counts, problems);
   return problems;

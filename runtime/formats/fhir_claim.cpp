@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -17,6 +18,8 @@
 
 namespace warrant::fhir {
 namespace {
+
+using namespace std::string_view_literals;
 
 // A provider as the record gives it: a checked NPI, or the identifier as sent when it is not one.
 struct Provider {
@@ -74,16 +77,34 @@ template <size_t N>
 struct KeySet {
   static_assert(N <= 32);
   std::array<std::string_view, N> keys;
-  std::array<uint32_t, 32> by_size{};  // bit i: keys[i] has that size
+  std::array<std::array<char, 32>, N> padded{};  // keys[i], zero-padded: compared a word at a time
+  std::array<uint32_t, 32> by_size{};            // bit i: keys[i] has that size
 
   constexpr explicit KeySet(const std::array<std::string_view, N>& k) : keys(k) {
     for (size_t i = 0; i < N; ++i) {
       if (keys[i].empty() || keys[i].size() >= by_size.size())
         throw "a key of 1 to 31 bytes";  // not constant: the table does not compile
       by_size[keys[i].size()] |= uint32_t{1} << i;
+      for (size_t b = 0; b < keys[i].size(); ++b)
+        padded[i][b] = keys[i][b];
     }
   }
 };
+
+// Whether a member's key of `size` (1 to 31) bytes equals `want` (a KeySet's padded key of that
+// size). The key is in simdjson's string buffer, which stays readable for more than 32 bytes past
+// a string's start (its capacity has SIMDJSON_PADDING beyond what the strings of the input take),
+// so it is compared a word at a time, without a memcmp call.
+inline bool SameKey(const char* key, const std::array<char, 32>& want, size_t size) {
+  uint64_t a = 0, b = 0;
+  std::memcpy(&a, key, 8);
+  std::memcpy(&b, want.data(), 8);
+  if (size < 8)
+    a &= (uint64_t{1} << (8 * size)) - 1;  // `want` is zero past its end
+  if (a != b)
+    return false;  // most keys of a size differ in their first bytes
+  return size <= 8 || std::memcmp(key + 8, want.data() + 8, size - 8) == 0;
+}
 
 // The members of an object named by `keys`, in one pass over its fields (each at_key scans them
 // all; an item is read with a dozen keys). The first of a key counts, as at_key finds it.
@@ -99,7 +120,7 @@ std::array<std::optional<Element>, N> Members(Element e, const KeySet<N>& keys) 
       continue;
     for (uint32_t m = keys.by_size[key.size()]; m != 0; m &= m - 1) {
       const auto i = static_cast<size_t>(std::countr_zero(m));
-      if (key == keys.keys[i]) {
+      if (SameKey(key.data(), keys.padded[i], key.size())) {
         if (!out[i])
           out[i] = field.value;
         break;
@@ -155,12 +176,17 @@ constexpr KeySet<kItemKeyCount> kItemKeys(std::array<std::string_view, kItemKeyC
 class ClaimMapper {
  public:
   ClaimMapper(Element resource, std::string_view path, const ResourceIndex& index,
-              ConvertedClaim& out)
-      : resource_(resource),
+              MapMemory& memory, ConvertedClaim& out, const std::function<void()>* before_lookup)
+      : before_lookup_(before_lookup),
+        resource_(resource),
         path_(path),
         index_(index),
+        memory_(memory),
         out_(out),
-        top_(Members(resource, kClaimKeys)) {}
+        top_(Members(resource, kClaimKeys)),
+        pointer_of_(memory.pointers) {
+    pointer_of_.clear();
+  }
 
   std::optional<Array> TopArray(ClaimKey key) const {
     Array a;
@@ -189,6 +215,23 @@ class ClaimMapper {
     if (path_.empty())
       return std::string(member);
     return fmt::format("{}.{}", path_, member);
+  }
+
+  // Check of a code simdjson parsed (its string buffer is padded: the cache reads 8 bytes).
+  std::optional<std::string> CheckParsed(CodeSystem system, std::string_view text) {
+    if (memory_.codes.Pack(system, text))
+      return std::nullopt;
+    return Check(system, text);
+  }
+
+  // DatePart through the reader's cache of months.
+  std::optional<std::string_view> Date(std::string_view text) {
+    if (text.size() < 10 || (text.size() > 10 && text[10] != 'T'))
+      return std::nullopt;
+    const std::string_view date = text.substr(0, 10);
+    if (!memory_.dates.Parse(date))
+      return std::nullopt;
+    return date;
   }
 
   bool Fail(std::string_view member, std::string_view why) {
@@ -225,6 +268,8 @@ class ClaimMapper {
       }
       return std::nullopt;
     }
+    if (before_lookup_)
+      (*before_lookup_)();
     auto it = index_.find(std::string(reference));
     if (it == index_.end()) {
       const size_t history = reference.find("/_history/");
@@ -265,13 +310,13 @@ class ClaimMapper {
         id = std::string(StringMember(*identifier, "value").value_or(""));
     }
     std::string& j = out_.json;
-    j += ",\"patient\":{";
+    j += ",\"patient\":{"sv;
     bool first = true;
     auto member = [&](std::string_view key, std::string_view value) {
-      j += first ? "\"" : ",\"";
+      j += first ? "\""sv : ",\""sv;
       first = false;
       j += key;
-      j += "\":";
+      j += "\":"sv;
       AppendJsonString(j, value);
     };
     if (!id.empty())
@@ -279,7 +324,7 @@ class ClaimMapper {
     std::string_view birth, gender;
     // A partial birth date ("1975") stays unknown: Warrant's dates are whole days.
     if (members[1] && members[1]->get(birth) == simdjson::SUCCESS) {
-      if (const auto date = DatePart(birth))
+      if (const auto date = Date(birth))
         member("birth_date", *date);
     }
     if (members[2] && members[2]->get(gender) == simdjson::SUCCESS)
@@ -303,7 +348,7 @@ class ClaimMapper {
                                   "institutional claims",
                                   OneLine(code, 40)));
         }
-        out_.json += ",\"claim_type\":\"";
+        out_.json += ",\"claim_type\":\""sv;
         out_.json += code;
         out_.json += '"';
         return true;
@@ -356,7 +401,7 @@ class ClaimMapper {
           if (KnownSystem(system) == System::TypeOfBill) {
             if (auto why = Check(CodeSystem::BillType, value))
               return Fail(fmt::format("supportingInfo[{}].code", i), *why);
-            out_.json += ",\"bill_type\":";
+            out_.json += ",\"bill_type\":"sv;
             AppendJsonString(out_.json, value);
             Frequency(value.back());
             return true;
@@ -387,12 +432,12 @@ class ClaimMapper {
     const auto start = period ? StringMember(*period, "start") : std::nullopt;
     if (!start)
       return true;  // the lines' own dates, or R0710 from the decoder
-    const auto date = DatePart(*start);
+    const auto date = Date(*start);
     if (!date) {
       return Fail("billablePeriod.start",
                   fmt::format("`{}` is not a whole date (YYYY-MM-DD)", OneLine(*start, 40)));
     }
-    out_.json += ",\"service_date\":\"";
+    out_.json += ",\"service_date\":\""sv;
     out_.json += *date;
     out_.json += '"';
     return true;
@@ -428,27 +473,27 @@ class ClaimMapper {
     if (p.empty())
       return;
     std::string& j = out_.json;
-    j += ",\"";
+    j += ",\""sv;
     j += field;
-    j += "\":{";
+    j += "\":{"sv;
     if (!p.npi.empty()) {
-      j += "\"npi\":\"";
+      j += "\"npi\":\""sv;
       j += p.npi;
       j += '"';
     } else {
-      j += "\"unread_npi\":";
+      j += "\"unread_npi\":"sv;
       AppendJsonString(j, p.unread_npi);
     }
     if (!p.taxonomy.empty()) {
-      j += ",\"taxonomy\":\"";
+      j += ",\"taxonomy\":\""sv;
       j += p.taxonomy;
       j += '"';
     } else if (!p.unread_taxonomy.empty()) {
-      j += ",\"unread_taxonomy\":";
+      j += ",\"unread_taxonomy\":"sv;
       AppendJsonString(j, p.unread_taxonomy);
     }
     if (!p.specialty.empty()) {
-      j += ",\"specialty\":";
+      j += ",\"specialty\":"sv;
       AppendJsonString(j, p.specialty);
     }
     j += '}';
@@ -520,15 +565,9 @@ class ClaimMapper {
     if (!list)
       return true;
 
-    struct Dx {
-      int64_t sequence;
-      size_t index;
-      std::string_view code;
-    };
-
-    std::vector<Dx> dx;
-    dx.reserve(list->size());
-    pointer_of_.reserve(list->size());
+    using Dx = MapMemory::Diagnosis;
+    std::vector<Dx>& dx = memory_.diagnoses;
+    dx.clear();
     size_t i = 0;
     for (Element d : *list) {
       const auto at = [&] { return fmt::format("diagnosis[{}]", i); };
@@ -575,23 +614,25 @@ class ClaimMapper {
                     others.empty() ? std::string("no coding")
                                    : fmt::format("no ICD-10-CM coding (found `{}`)", others));
       }
-      if (auto why = Check(CodeSystem::Icd10cm, *code)) {
+      if (auto why = CheckParsed(CodeSystem::Icd10cm, *code)) {
         return Fail(fmt::format("{}.diagnosisCodeableConcept.coding[{}].code", at(), found_at),
                     *why);
       }
       dx.push_back({sequence, i, *code});
       ++i;
     }
-    std::stable_sort(dx.begin(), dx.end(),
-                     [](const Dx& a, const Dx& b) { return a.sequence < b.sequence; });
+    // Nearly always in order already: stable_sort would take a buffer from the heap regardless.
+    const auto by_sequence = [](const Dx& a, const Dx& b) { return a.sequence < b.sequence; };
+    if (!std::is_sorted(dx.begin(), dx.end(), by_sequence))
+      std::stable_sort(dx.begin(), dx.end(), by_sequence);
     std::string& j = out_.json;
-    j += ",\"diagnoses\":[";
+    j += ",\"diagnoses\":["sv;
     for (size_t n = 0; n < dx.size(); ++n) {
       if (n > 0 && dx[n].sequence == dx[n - 1].sequence) {
         return Fail(fmt::format("diagnosis[{}].sequence", dx[n].index),
                     fmt::format("sequence {} is given twice", dx[n].sequence));
       }
-      j += n ? ",\"" : "\"";
+      j += n ? ",\""sv : "\""sv;
       j += dx[n].code;  // Validate let through letters, digits and a dot only
       j += '"';
       pointer_of_.emplace_back(dx[n].sequence, static_cast<int>(n + 1));
@@ -639,7 +680,7 @@ class ClaimMapper {
     if (!items || items->size() == 0)
       return Fail("item", "the claim has no item (no service line to decide)");
     std::string& j = out_.json;
-    j += ",\"lines\":[";
+    j += ",\"lines\":["sv;
     size_t i = 0;
     for (Element item : *items) {
       if (i)
@@ -678,7 +719,7 @@ class ClaimMapper {
       const CodingParts parts = code.empty() ? SystemAndCode(c) : CodingParts{};
       if (code.empty() && KnownSystem(parts.system) == known) {
         const std::string_view text = parts.code;
-        if (auto why = Check(wanted, text))
+        if (auto why = CheckParsed(wanted, text))
           return Fail(fmt::format("{}.coding[{}].code", Path(at, member, index), k), *why);
         code = text;
       } else {
@@ -715,12 +756,12 @@ class ClaimMapper {
                   found.empty() ? std::string("no HCPCS or CPT coding")
                                 : fmt::format("no HCPCS or CPT coding (found `{}`)", found));
     }
-    j += "{\"code\":\"";
+    j += "{\"code\":\""sv;
     j += code;
     j += '"';
 
     if (Array modifiers; f[kModifier] && f[kModifier]->get(modifiers) == simdjson::SUCCESS) {
-      j += ",\"modifiers\":[";
+      j += ",\"modifiers\":["sv;
       size_t m = 0, written = 0;
       for (Element modifier : modifiers) {
         std::string_view mod;
@@ -728,7 +769,7 @@ class ClaimMapper {
                   unread))
           return false;
         if (!mod.empty()) {
-          j += written++ ? ",\"" : "\"";
+          j += written++ ? ",\""sv : "\""sv;
           j += mod;
           j += '"';
         }
@@ -743,7 +784,7 @@ class ClaimMapper {
           return Fail(at + ".quantity.value",
                       fmt::format("{} is not a whole number of units from 1 to 9999999", *value));
         }
-        j += ",\"units\":";
+        j += ",\"units\":"sv;
         AppendInt(j, static_cast<int64_t>(*value));
       }
     }
@@ -763,11 +804,11 @@ class ClaimMapper {
       }
     }
     if (date) {
-      const auto day = DatePart(*date);
+      const auto day = Date(*date);
       if (!day)
         return Fail(Path(at, date_at),
                     fmt::format("`{}` is not a whole date (YYYY-MM-DD)", OneLine(*date, 40)));
-      j += ",\"date\":\"";
+      j += ",\"date\":\""sv;
       j += *day;
       j += '"';
     }
@@ -778,7 +819,7 @@ class ClaimMapper {
                 System::PlaceOfService, pos, unread))
         return false;
       if (!pos.empty()) {
-        j += ",\"place_of_service\":\"";
+        j += ",\"place_of_service\":\""sv;
         j += pos;
         j += '"';
         if (claim_pos_.empty())
@@ -787,7 +828,7 @@ class ClaimMapper {
     }
 
     if (Array sequences; f[kDxSequence] && f[kDxSequence]->get(sequences) == simdjson::SUCCESS) {
-      j += ",\"dx_pointers\":[";
+      j += ",\"dx_pointers\":["sv;
       size_t k = 0;
       for (Element s : sequences) {
         int64_t n = 0;
@@ -844,11 +885,11 @@ class ClaimMapper {
       }
     }
     if (!charge.empty()) {
-      j += ",\"charge\":";
+      j += ",\"charge\":"sv;
       j += charge;
     }
     if (!allowed.empty()) {
-      j += ",\"allowed\":";
+      j += ",\"allowed\":"sv;
       j += allowed;
     }
 
@@ -858,7 +899,7 @@ class ClaimMapper {
                 unread))
         return false;
       if (!code_text.empty()) {
-        j += ",\"revenue_code\":\"";
+        j += ",\"revenue_code\":\""sv;
         j += code_text;
         j += '"';
       }
@@ -868,7 +909,7 @@ class ClaimMapper {
       return false;
 
     if (!unread.empty()) {
-      j += ",\"unread_codings\":[";
+      j += ",\"unread_codings\":["sv;
       for (size_t u = 0; u < unread.size(); ++u) {
         if (u)
           j += ',';
@@ -900,7 +941,7 @@ class ClaimMapper {
             continue;
           if (auto why = Check(CodeSystem::Ndc, ndc))
             return Fail(fmt::format("{}.detail[{}].productOrService", at, k), *why);
-          j += ",\"ndc\":";
+          j += ",\"ndc\":"sv;
           AppendJsonString(j, ndc);
           if (const auto quantity = Member(detail, "quantity"))
             DrugQuantity(*quantity, fmt::format("{}.detail[{}].quantity", at, k));
@@ -917,7 +958,7 @@ class ClaimMapper {
         const std::string_view ndc =
             coding ? StringMember(*coding, "code").value_or("") : std::string_view();
         if (!Check(CodeSystem::Ndc, ndc)) {
-          j += ",\"ndc\":";
+          j += ",\"ndc\":"sv;
           AppendJsonString(j, ndc);
         } else if (coding) {
           unread.push_back(SystemCode(*coding));
@@ -952,12 +993,12 @@ class ClaimMapper {
   bool Finish() {
     std::string& j = out_.json;
     if (!claim_pos_.empty()) {
-      j += ",\"place_of_service\":\"";
+      j += ",\"place_of_service\":\""sv;
       j += claim_pos_;
       j += '"';
     }
     if (!unread_.empty()) {
-      j += ",\"unread_codings\":[";
+      j += ",\"unread_codings\":["sv;
       for (size_t u = 0; u < unread_.size(); ++u) {
         if (u)
           j += ',';
@@ -969,21 +1010,23 @@ class ClaimMapper {
     return true;
   }
 
+  const std::function<void()>* before_lookup_;
   Element resource_;
   std::string_view path_;
   const ResourceIndex& index_;
+  MapMemory& memory_;
   ConvertedClaim& out_;
   std::array<std::optional<Element>, kClaimKeyCount> top_;
-  std::vector<std::pair<int64_t, int>> pointer_of_;  // diagnosis sequence -> 1-based pointer
-  std::vector<std::string> unread_;                  // the claim's unread diagnosis codings
-  std::string_view claim_pos_;                       // the first line's place of service
+  std::vector<std::pair<int64_t, int>>& pointer_of_;  // diagnosis sequence -> 1-based pointer
+  std::vector<std::string> unread_;                   // the claim's unread diagnosis codings
+  std::string_view claim_pos_;                        // the first line's place of service
 };
 
 }  // namespace
 
 void MapClaim(Element resource, std::string_view path, const ResourceIndex& index,
-              ConvertedClaim& out) {
-  ClaimMapper(resource, path, index, out).Map();
+              MapMemory& memory, ConvertedClaim& out, const std::function<void()>* before_lookup) {
+  ClaimMapper(resource, path, index, memory, out, before_lookup).Map();
 }
 
 }  // namespace warrant::fhir

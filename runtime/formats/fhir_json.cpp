@@ -1,6 +1,8 @@
 #include "runtime/formats/fhir_json.h"
 
 #include <array>
+#include <bit>
+#include <cstdint>
 #include <utility>
 
 #include "runtime/core/date.h"
@@ -129,10 +131,30 @@ constexpr std::array<std::pair<std::string_view, System>, 24> kSystems = {{
     {"http://www.nubc.org/CodeSystem/TypeOfBill", System::TypeOfBill},
 }};
 
+// Bit i: kSystems[i]'s uri has that size. Every coding asks, so a uri is compared only with the
+// known ones of its size.
+constexpr size_t kMaxUri = 96;
+
+constexpr std::array<uint32_t, kMaxUri> SystemsBySize() {
+  std::array<uint32_t, kMaxUri> by_size{};
+  static_assert(kSystems.size() <= 32);
+  for (size_t i = 0; i < kSystems.size(); ++i) {
+    if (kSystems[i].first.size() >= kMaxUri)
+      throw "a uri shorter than kMaxUri";  // not constant: the table does not compile
+    by_size[kSystems[i].first.size()] |= uint32_t{1} << i;
+  }
+  return by_size;
+}
+
+constexpr std::array<uint32_t, kMaxUri> kSystemsBySize = SystemsBySize();
+
 }  // namespace
 
 System KnownSystem(std::string_view uri) {
-  for (const auto& [known, system] : kSystems) {
+  if (uri.size() >= kMaxUri)
+    return System::Unknown;
+  for (uint32_t m = kSystemsBySize[uri.size()]; m != 0; m &= m - 1) {
+    const auto& [known, system] = kSystems[static_cast<size_t>(std::countr_zero(m))];
     if (uri == known)
       return system;
   }

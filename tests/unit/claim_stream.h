@@ -5,6 +5,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "runtime/formats/claim_source.h"
 
@@ -18,8 +19,8 @@ class ChunkedClaimStream final : public ClaimStream {
     if (opened_ && !reopens_)
       return nullptr;
     opened_ = true;
-    stream_ = std::make_unique<std::istringstream>(text_);
-    return stream_.get();
+    streams_.push_back(std::make_unique<std::istringstream>(text_));
+    return streams_.back().get();
   }
 
   bool Reopens() const override { return reopens_; }
@@ -30,7 +31,7 @@ class ChunkedClaimStream final : public ClaimStream {
   std::string text_;
   bool reopens_;
   bool opened_ = false;
-  std::unique_ptr<std::istringstream> stream_;
+  std::vector<std::unique_ptr<std::istringstream>> streams_;  // every one given stays readable
 };
 
 }  // namespace warrant::testing
