@@ -285,6 +285,44 @@ TEST_CASE("fhir: NDJSON of resources, Patients found on any line", "[fhir]") {
   CHECK(r.claims[2].error == "line 5: not a FHIR resource: an object without a resourceType");
 }
 
+TEST_CASE(
+    "fhir: NDJSON, the referenced resources looked for only from the first claim that needs them",
+    "[fhir]") {
+  // Claims whose Patient is contained are mapped as they are read; the first one that names a
+  // resource outside itself makes the reader look through the whole input for referenced
+  // resources, including lines before it and lines it has not reached.
+  const auto claim = [](std::string_view id, std::string_view patient, std::string_view rest) {
+    return fmt::format(
+        R"({{"resourceType":"Claim","id":"{}",{}"patient":{{"reference":"{}"}},)"
+        R"("billablePeriod":{{"start":"2025-03-01"}},"item":[{{"sequence":1,)"
+        R"("productOrService":{{"coding":[{{"system":"http://www.ama-assn.org/go/cpt","code":"82270"}}]}}}}]}})",
+        id, rest, patient);
+  };
+  const std::string contained =
+      R"("contained":[{"resourceType":"Patient","id":"p","birthDate":"1950-02-02","gender":"male"}],)";
+  const std::string text =
+      R"({"resourceType":"Patient","id":"early","birthDate":"1940-04-04","gender":"female"})"
+      "\n" +
+      claim("C1", "#p", contained) + "\n" + claim("C2", "Patient/late", "") + "\n" +
+      claim("C3", "#p", contained) + "\n" + claim("C4", "Patient/early", "") + "\n" +
+      R"({"resourceType":"Patient","id":"late","birthDate":"1960-06-06"})"
+      "\n";
+  const Read r = ReadAll(text, "bulk.ndjson");
+  CHECK(r.problems.empty());
+  REQUIRE(r.claims.size() == 4);
+  const auto patient = [&](size_t i) {
+    const std::string& json = r.claims[i].json;
+    const size_t at = json.find(R"("patient":)");
+    return at == std::string::npos ? std::string() : json.substr(at, json.find('}', at) - at + 1);
+  };
+  CHECK(patient(0) == R"("patient":{"id":"p","birth_date":"1950-02-02","sex":"M"})");
+  CHECK(patient(1) == R"("patient":{"id":"late","birth_date":"1960-06-06"})");
+  CHECK(patient(2) == R"("patient":{"id":"p","birth_date":"1950-02-02","sex":"M"})");
+  CHECK(patient(3) == R"("patient":{"id":"early","birth_date":"1940-04-04","sex":"F"})");
+  CHECK(r.claims[1].line == 3);
+  CHECK(r.claims[3].line == 5);
+}
+
 TEST_CASE("fhir: NDJSON, a broken Patient line does not hide the others", "[fhir]") {
   // The referenced resources are parsed together: a line that is not JSON must stay out of them.
   const std::string claim =
