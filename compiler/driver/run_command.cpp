@@ -392,6 +392,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   if ((options.jobs <= 1 && !converting) || store) {
     Session session(*engine);
     session.SetStrict(options.strict);
+    session.SetDecodeAll(explainer != nullptr);  // --explain: evidence may show any field
     if (store)
       session.SetHistory(store.get(), &statuses);
     Evidence evidence(explainer.get());
@@ -434,6 +435,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       workers.emplace_back([&] {
         Session session(*engine);
         session.SetStrict(options.strict);
+        session.SetDecodeAll(explainer != nullptr);  // --explain: evidence may show any field
         Evidence evidence(explainer.get());
         for (;;) {
           Batch* batch;

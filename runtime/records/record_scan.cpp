@@ -67,7 +67,8 @@ class Scanner {
         dates_(memory.dates),
         keys_(memory.keys),
         scratch_(scratch),
-        ignored_(ignored) {}
+        ignored_(ignored),
+        unread_(memory.unread) {}
 
   bool Record() {
     ignored_.clear();
@@ -558,6 +559,8 @@ class Scanner {
 
   // A generic field of the record instance whose slots start at `base`.
   bool Slot(const FieldDef& f, uint32_t base) {
+    if (f.id < unread_.size() && unread_[f.id])
+      return StepOver(f.type);
     Value v;
     if (!ScanValue(f.type, v))
       return false;
@@ -569,6 +572,15 @@ class Scanner {
   bool Ignore(RecordId record, std::string_view key, int depth) {
     ignored_.emplace_back(static_cast<uint8_t>(record), key);
     return Skip(depth);
+  }
+
+  // A value of a field nothing reads (UnreadFields): checked as ScanValue checks it, and left
+  // undecoded, its slot keeping its initial value.
+  bool StepOver(const SchemaType& type) {
+    std::string_view text;
+    if (type.kind == Kind::String)
+      return String(text);
+    return Array(kMaxListItems, [&](size_t) { return String(text); });
   }
 
   // ---- Records: the members each object takes, as record_json.cpp reads them ----
@@ -780,6 +792,7 @@ class Scanner {
   KeyOrder& keys_;
   std::vector<uint32_t>& scratch_;
   std::vector<std::pair<uint8_t, std::string_view>>& ignored_;
+  const std::vector<bool>& unread_;
 };
 
 }  // namespace
@@ -843,6 +856,24 @@ KeyOrder::KeyOrder(const Schema& schema) {
       t.mask = (uint32_t{1} << written.size()) - 1;
     }
   }
+}
+
+std::vector<bool> UnreadFields(const Schema& schema, const std::vector<bool>& read) {
+  std::vector<bool> unread(schema.fields().size(), false);
+  if (read.size() != unread.size())
+    return {};
+  bool any = false;
+  for (const FieldDef& f : schema.fields()) {
+    const SchemaType& t = f.type;
+    const bool plain_string = t.kind == Kind::String && t.one_of == kNoIndex16;
+    const bool string_list =
+        t.kind == Kind::List && t.elem == Kind::String && t.one_of == kNoIndex16;
+    if (!read[f.id] && f.slot != kNoIndex16 && (plain_string || string_list)) {
+      unread[f.id] = true;
+      any = true;
+    }
+  }
+  return any ? unread : std::vector<bool>{};
 }
 
 bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, ScanMemory& memory,

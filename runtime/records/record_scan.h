@@ -144,7 +144,17 @@ struct ScanMemory {
   CodeCache codes;
   DateCache dates;
   KeyOrder keys;
+  // Per global field number: a generic field nothing reads whose value has no check beyond its
+  // JSON type (a string of no fixed values, or a list of such strings). The scanner checks such a
+  // value as it would a stored one and steps over it, leaving the field as if absent (its
+  // initial value); the full path still decodes it. Empty: every field is decoded.
+  std::vector<bool> unread;
 };
+
+// The `unread` set of ScanMemory for a decoder whose reader reads the fields `read` says (per
+// global field number; empty: all of them): the generic fields it does not read whose values
+// the fast path can check without decoding them.
+std::vector<bool> UnreadFields(const Schema& schema, const std::vector<bool>& read);
 
 // Decodes `data[0, size)` into `out`, whose claim and patient slots and facts the caller has set
 // up (it is otherwise empty); false when the record is not of the plain shape. Keys the schema
