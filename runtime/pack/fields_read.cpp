@@ -10,11 +10,15 @@
 namespace warrant {
 namespace {
 
-// Marks `id` read, and with it, for a record (or a list of records), every field of the record.
+// Marks `id` read, and with it, for a generic field holding a record (or a list of records),
+// every field of the record. The base records with Claim members (lines, history, patient,
+// observations) are read field by field by the VM, each through its own `field` instruction.
 void MarkRead(const Schema& schema, uint16_t id, std::vector<bool>& read) {
   if (id >= read.size() || read[id])
     return;
   read[id] = true;
+  if (schema.field(id).slot == kNoIndex16)
+    return;
   const SchemaType& type = schema.field(id).type;
   const bool record =
       type.kind == Kind::Record || (type.kind == Kind::List && type.elem == Kind::Record);

@@ -292,18 +292,27 @@ class Scanner {
       uint16_t position = kNoIndex16;
       std::string_view key;
       uint16_t* guess = index < KeyOrder::kMembers ? &keys_.guess(id, index) : nullptr;
-      if (guess != nullptr && *guess != kNoIndex16 && Written(keys_.token(id, *guess))) {
+      if (guess != nullptr && *guess < KeyOrder::kUnknown && Written(keys_.token(id, *guess))) {
         const uint8_t size = keys_.token(id, *guess).size;
         key = std::string_view(p_ + 1, size - 3u);
         p_ += size;
         position = *guess;
+      } else if (guess != nullptr && *guess == KeyOrder::kUnknown &&
+                 Written(keys_.unknown(id, index))) {
+        const uint8_t size = keys_.unknown(id, index).size;
+        key = std::string_view(p_ + 1, size - 3u);
+        p_ += size;
       } else {
+        const char* begin = p_;
         if (!String(key) || !Eat(':'))
           return false;
         position = table.FindPadded(key);
-        if (guess != nullptr)
+        if (guess != nullptr) {
           *guess =
               position != kNoIndex16 && keys_.token(id, position).size != 0 ? position : kNoIndex16;
+          if (position == kNoIndex16 && Remember(keys_.unknown(id, index), begin))
+            *guess = KeyOrder::kUnknown;
+        }
       }
       if (!member(position, key))
         return false;
@@ -311,6 +320,37 @@ class Scanner {
       if (next != ',')
         return next == '}';
     }
+  }
+
+  // Remembers the unknown key just read, from `begin` (its opening quote) to `p_` (after its
+  // colon), when it was written compactly and fits the token.
+  bool Remember(KeyOrder::UnknownToken& token, const char* begin) const {
+    const auto size = static_cast<size_t>(p_ - begin);
+    if (size > token.bytes.size() || p_[-1] != ':' || p_[-2] != '"')
+      return false;
+    token.bytes.fill('\0');
+    std::memcpy(token.bytes.data(), begin, size);
+    token.size = static_cast<uint8_t>(size);
+    token.mask = size == 32 ? UINT32_MAX : (uint32_t{1} << size) - 1;
+    return true;
+  }
+
+  // Whether the input goes on with the unknown key `token` (32 bytes are readable: the input is
+  // padded).
+  bool Written(const KeyOrder::UnknownToken& token) const {
+#if defined(__SSE2__)
+    const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
+    const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_ + 16));
+    const __m128i want_lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(token.bytes.data()));
+    const __m128i want_hi =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(token.bytes.data() + 16));
+    const auto equal =
+        static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(lo, want_lo))) |
+        (static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(hi, want_hi))) << 16);
+    return (equal & token.mask) == token.mask;
+#else
+    return std::memcmp(p_, token.bytes.data(), token.size) == 0;
+#endif
   }
 
   // Whether the input goes on with `token` (16 bytes are readable: the input is padded).
