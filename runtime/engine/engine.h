@@ -138,8 +138,7 @@ class Session {
   void SetStrict(bool on) { decoder_.SetStrict(on); }
 
   // A session decodes the fields the pack reads (Engine::fields_read); with this on, every field
-  // of the schema, for callers that show or store more than the rules read (explain's claim
-  // views). A history source turns it on too: the store records fields no rule may read.
+  // of the schema, for callers that show more than the rules read (explain's claim views).
   void SetDecodeAll(bool on) {
     decoder_.SetFieldsRead(on ? std::vector<bool>{} : engine_.fields_read());
   }
@@ -156,8 +155,6 @@ class Session {
   void SetHistory(HistorySource* source, const HistoryStatuses* statuses) {
     history_ = source;
     statuses_ = statuses;
-    if (source != nullptr)
-      SetDecodeAll(true);
   }
 
   // The store's error when the last Evaluate returned false because the history source failed

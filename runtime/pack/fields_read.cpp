@@ -39,6 +39,11 @@ std::vector<bool> FieldsRead(const Program& program) {
     if (f.record == static_cast<uint16_t>(RecordId::facts))
       MarkRead(schema, f.id, read);
   }
+  // The generic base fields the history store (runtime/engine/history.h) records and matches
+  // claims by, whether or not a rule reads them.
+  for (FieldId id : {FieldId::claim_frequency, FieldId::claim_original_id, FieldId::history_claim,
+                     FieldId::history_line, FieldId::line_charge, FieldId::line_allowed})
+    MarkRead(schema, static_cast<uint16_t>(id), read);
   for (const RecordDef& r : schema.records()) {
     if (r.date_field != kNoIndex16)
       MarkRead(schema, r.date_field, read);

@@ -8,9 +8,10 @@
 // value is a record, or a list of records, reads every field of that record. The base fields
 // with their own Claim member (schema.def WARRANT_FIELD: what the VM, the builtins, explain, the
 // history store and the output read directly), every date field `latest` may order by, a field
-// another inherits its value from (Absence::FromClaim), and every fact are always read. This
-// module does not decide what the decoder does with the rest, nor what explain or the history
-// store need beyond this (their callers ask for every field).
+// another inherits its value from (Absence::FromClaim), the fields the history store records
+// and joins by (runtime/engine/history.h), and every fact are always read. This
+// module does not decide what the decoder does with the rest, nor what explain needs beyond
+// this (its callers ask for every field).
 #pragma once
 
 #include <vector>

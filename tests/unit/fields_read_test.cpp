@@ -105,7 +105,9 @@ TEST_CASE("the fields a pack reads: rule bodies, applies tests, facts, base fiel
   CHECK_FALSE(Read(*engine, "claim", "tags"));
   CHECK_FALSE(Read(*engine, "line", "batch"));
   CHECK_FALSE(Read(*engine, "line", "copay"));
-  CHECK_FALSE(Read(*engine, "line", "charge"));  // a base field kept in a generic slot
+  CHECK_FALSE(Read(*engine, "line", "revenue_code"));  // a base field in a generic slot
+  CHECK(Read(*engine, "line", "charge"));              // what the history store records
+  CHECK(Read(*engine, "claim", "original_id"));        // what it joins by
   CHECK_FALSE(Read(*engine, "provider", "specialty"));
   CHECK_FALSE(Read(*engine, "claim", "billing_provider"));
 }
