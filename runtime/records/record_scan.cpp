@@ -303,7 +303,8 @@ class Scanner {
         key = std::string_view(p_ + 1, size - 3u);
         p_ += size;
       } else {
-        const char* begin = p_;
+        SkipSpace();
+        const char* begin = p_;  // the key's opening quote, if any
         if (!String(key) || !Eat(':'))
           return false;
         position = table.FindPadded(key);
@@ -326,7 +327,7 @@ class Scanner {
   // colon), when it was written compactly and fits the token.
   bool Remember(KeyOrder::UnknownToken& token, const char* begin) const {
     const auto size = static_cast<size_t>(p_ - begin);
-    if (size > token.bytes.size() || p_[-1] != ':' || p_[-2] != '"')
+    if (size > token.bytes.size() || *begin != '"' || p_[-1] != ':' || p_[-2] != '"')
       return false;
     token.bytes.fill('\0');
     std::memcpy(token.bytes.data(), begin, size);
