@@ -171,7 +171,12 @@ Reply Explain(const std::shared_ptr<const Engine>& engine, Worker& worker, std::
   }
   Session& session = worker.SessionFor(engine);
   worker.recorder.Clear();
-  if (!Evaluate(session, claims, 0, &worker.recorder, reply))
+  // Decoded whole, as `warrant explain` decodes (an explanation may show fields no rule reads);
+  // the worker's session goes back to the pack's fields for the decisions after it.
+  session.SetDecodeAll(true);
+  const bool evaluated = Evaluate(session, claims, 0, &worker.recorder, reply);
+  session.SetDecodeAll(false);
+  if (!evaluated)
     return reply;
   Explainer explainer(*engine);
   Explanation x =

@@ -95,6 +95,7 @@ int ExplainTests(const Options& options, std::ostream& out, std::ostream& err) {
     return 1;
   }
   Session session(*engine);
+  session.SetDecodeAll(true);  // explain shows the claim as given, not only what rules read
   Explainer explainer(*engine);
   TraceRecorder recorder;
   std::string output;
@@ -205,6 +206,7 @@ int RunExplain(const Options& options, std::istream& in, std::ostream& out, std:
   std::unique_ptr<ReadOnlyHistory> history;
   const HistoryStatuses statuses;
   Session session(*engine);
+  session.SetDecodeAll(true);  // explain shows the claim as given, not only what rules read
   if (!options.history.empty()) {
     std::string why;
     store = SqliteHistory::Open(options.history, SqliteHistory::Mode::Read, why);

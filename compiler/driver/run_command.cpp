@@ -434,6 +434,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     // another, in input order.
     Session session(*engine);
     session.SetStrict(options.strict);
+    session.SetDecodeAll(explainer != nullptr);  // --explain: evidence may show any field
     session.SetHistory(store.get(), &statuses);
     Evidence evidence(explainer.get());
     Batch ahead, batch;  // ahead: the lines read; batch: their output
@@ -486,6 +487,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   } else if (options.jobs <= 1 && !converting) {
     Session session(*engine);
     session.SetStrict(options.strict);
+    session.SetDecodeAll(explainer != nullptr);  // --explain: evidence may show any field
     Evidence evidence(explainer.get());
     Batch batch;
     const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
@@ -522,6 +524,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
       workers.emplace_back([&] {
         Session session(*engine);
         session.SetStrict(options.strict);
+        session.SetDecodeAll(explainer != nullptr);  // --explain: evidence may show any field
         Evidence evidence(explainer.get());
         for (;;) {
           Batch* batch;

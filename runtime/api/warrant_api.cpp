@@ -118,8 +118,12 @@ std::string Session::Explain(std::string_view claim_json, ExplainFormat format) 
   State& s = *state_;
   s.recorder.Clear();
   RecordError error;
-  // Decoded as `warrant explain` decodes its claims.
-  if (!s.session.Evaluate(claim_json, error, &s.recorder))
+  // Decoded as `warrant explain` decodes its claims: every field, then back to the pack's fields
+  // for the decisions after it.
+  s.session.SetDecodeAll(true);
+  const bool evaluated = s.session.Evaluate(claim_json, error, &s.recorder);
+  s.session.SetDecodeAll(false);
+  if (!evaluated)
     ThrowRecordError(error);
   Explanation x = warrant::Explain(*s.impl->explainer, s.session.claim(), s.session.decision(),
                                    s.recorder.events());

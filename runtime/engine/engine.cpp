@@ -13,6 +13,7 @@
 #include "runtime/core/text.h"
 #include "runtime/pack/builtins.h"
 #include "runtime/pack/debug_tables.h"
+#include "runtime/pack/fields_read.h"
 #include "runtime/pack/pack.h"
 #include "runtime/pack/verify.h"
 #include "runtime/terminology/terminology_serialize.h"
@@ -49,6 +50,7 @@ std::unique_ptr<Engine> Engine::FromProgram(Program program, std::string* error)
 }
 
 bool Engine::Prepare(std::string* error) {
+  fields_read_ = FieldsRead(program_);
   if (!program_.terminology_blob.empty()) {
     TerminologyDecode decoded = DeserializeTerminology(program_.terminology_blob);
     if (!decoded.ok()) {
@@ -319,7 +321,9 @@ void Engine::AppendFinding(const Finding& f, std::string& out) const {
 Session::Session(const Engine& engine)
     : engine_(engine),
       decoder_(engine.program().schema),
-      vm_(engine.program(), engine.index(), engine.terminology()) {}
+      vm_(engine.program(), engine.index(), engine.terminology()) {
+  decoder_.SetFieldsRead(engine.fields_read());
+}
 
 bool Session::Evaluate(std::string_view json, RecordError& error, TraceSink* trace) {
   if (!decoder_.Decode(json, claim_, error))

@@ -45,6 +45,10 @@ class Engine {
 
   const std::string& pack_hash() const { return hash_text_; }
 
+  // Per global field number of the schema: whether the pack's code can read the field
+  // (runtime/pack/fields_read.h). Sessions decode the others only when asked to.
+  const std::vector<bool>& fields_read() const { return fields_read_; }
+
   // "ncd_210_3_fobt_v2.warrant:17:3" for an outcome site.
   const std::string& SiteLocation(uint32_t outcome) const { return site_at_[outcome]; }
 
@@ -91,6 +95,7 @@ class Engine {
   RuleIndex index_;
   std::unique_ptr<Terminology> terminology_;
   std::string hash_text_;
+  std::vector<bool> fields_read_;
   std::vector<std::string> site_at_;
   std::vector<std::string> span_text_, span_site_;  // per Program::spans entry
   uint32_t documentation_reason_ = UINT32_MAX;
@@ -131,6 +136,12 @@ class Session {
   // With strict on, a claim field the schema does not declare is a record error (R0717);
   // otherwise it is ignored and counted by path (IgnoredFields).
   void SetStrict(bool on) { decoder_.SetStrict(on); }
+
+  // A session decodes the fields the pack reads (Engine::fields_read); with this on, every field
+  // of the schema, for callers that show more than the rules read (explain's claim views).
+  void SetDecodeAll(bool on) {
+    decoder_.SetFieldsRead(on ? std::vector<bool>{} : engine_.fields_read());
+  }
 
   // The ignored fields' paths ("lines[].modifier") and how often each was seen, sorted.
   std::vector<std::pair<std::string, uint64_t>> IgnoredFields() const {

@@ -5,6 +5,7 @@
 #include <bitset>
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <span>
@@ -1517,11 +1518,8 @@ struct RecordDecoder::State {
       // start by the full path, which says what is wrong.
       if (ScanClaim(schema, data, size, out, memory, scratch, scanned_ignored) &&
           decoding.Finish()) {
-        for (const auto& [record, key] : scanned_ignored) {
-          pattern.assign(kBasePatterns[record]);
-          pattern.append(key);
-          ignored_here.push_back(ignored.Intern(pattern));
-        }
+        for (const auto& [record, key] : scanned_ignored)
+          ignored_here.push_back(InternScanned(record, key));
         return Succeeded();
       }
       out.Clear();
@@ -1538,6 +1536,22 @@ struct RecordDecoder::State {
     if (error.claim_id.empty())
       error.claim_id = FindId(data, size, capacity);
     return false;
+  }
+
+  // The pattern id of key `key` the scanner reports ignored in base record `record`. Feeds
+  // repeat the same unknown keys in every record: each is interned once and then found in that
+  // record's table of them, without building its pattern.
+  uint32_t InternScanned(uint8_t record, std::string_view key) {
+    KeyTable& seen = scanned_patterns[record];
+    const uint16_t known = seen.FindPadded(key);
+    if (known != kNoIndex16)
+      return known;
+    pattern.assign(kBasePatterns[record]);
+    pattern.append(key);
+    const uint32_t id = ignored.Intern(pattern);
+    if (id < IgnoredTable::kMaxPatterns)  // never "(other paths)": its keys are not bounded
+      seen.Add(key, static_cast<uint16_t>(id));
+    return id;
   }
 
   bool Succeeded() {
@@ -1593,6 +1607,8 @@ struct RecordDecoder::State {
   std::vector<uint32_t> scratch;
   std::vector<bool> fact_seen;
   std::vector<std::pair<uint8_t, std::string_view>> scanned_ignored;
+  // Per base record of kBasePatterns: the ignored keys interned so far, to their pattern ids.
+  std::array<KeyTable, std::size(kBasePatterns)> scanned_patterns;
   std::string pattern;
 };
 
@@ -1606,6 +1622,10 @@ void RecordDecoder::SetFastPath(bool on) {
 
 void RecordDecoder::SetStrict(bool on) {
   state_->strict = on;
+}
+
+void RecordDecoder::SetFieldsRead(const std::vector<bool>& read) {
+  state_->memory.unread = read.empty() ? std::vector<bool>{} : UnreadFields(state_->schema, read);
 }
 
 bool RecordDecoder::Decode(std::string_view json, Claim& out, RecordError& error) {

@@ -86,6 +86,11 @@ class RecordDecoder {
   // With strict on, a field the schema does not know is a record error (R0717) instead of being
   // ignored and counted.
   void SetStrict(bool on);
+  // The fields the reader of the decoded claims reads, per global field number (FieldsRead of
+  // runtime/pack/fields_read.h); empty (the default) for every field. The fast path then checks
+  // the values of fields outside it whose only check is their JSON type (plain strings) without
+  // decoding them: they read as absent. Every record error stays as it was.
+  void SetFieldsRead(const std::vector<bool>& read);
 
   // The fields the schema does not know of the last record decoded without error, as path
   // patterns ("lines[].modifier"), once per occurrence, in input order.

@@ -67,7 +67,8 @@ class Scanner {
         dates_(memory.dates),
         keys_(memory.keys),
         scratch_(scratch),
-        ignored_(ignored) {}
+        ignored_(ignored),
+        unread_(memory.unread) {}
 
   bool Record() {
     ignored_.clear();
@@ -291,18 +292,28 @@ class Scanner {
       uint16_t position = kNoIndex16;
       std::string_view key;
       uint16_t* guess = index < KeyOrder::kMembers ? &keys_.guess(id, index) : nullptr;
-      if (guess != nullptr && *guess != kNoIndex16 && Written(keys_.token(id, *guess))) {
+      if (guess != nullptr && *guess < KeyOrder::kUnknown && Written(keys_.token(id, *guess))) {
         const uint8_t size = keys_.token(id, *guess).size;
         key = std::string_view(p_ + 1, size - 3u);
         p_ += size;
         position = *guess;
+      } else if (guess != nullptr && *guess == KeyOrder::kUnknown &&
+                 Written(keys_.unknown(id, index))) {
+        const uint8_t size = keys_.unknown(id, index).size;
+        key = std::string_view(p_ + 1, size - 3u);
+        p_ += size;
       } else {
+        SkipSpace();
+        const char* begin = p_;  // the key's opening quote, if any
         if (!String(key) || !Eat(':'))
           return false;
         position = table.FindPadded(key);
-        if (guess != nullptr)
+        if (guess != nullptr) {
           *guess =
               position != kNoIndex16 && keys_.token(id, position).size != 0 ? position : kNoIndex16;
+          if (position == kNoIndex16 && Remember(keys_.unknown(id, index), begin))
+            *guess = KeyOrder::kUnknown;
+        }
       }
       if (!member(position, key))
         return false;
@@ -310,6 +321,37 @@ class Scanner {
       if (next != ',')
         return next == '}';
     }
+  }
+
+  // Remembers the unknown key just read, from `begin` (its opening quote) to `p_` (after its
+  // colon), when it was written compactly and fits the token.
+  bool Remember(KeyOrder::UnknownToken& token, const char* begin) const {
+    const auto size = static_cast<size_t>(p_ - begin);
+    if (size > token.bytes.size() || *begin != '"' || p_[-1] != ':' || p_[-2] != '"')
+      return false;
+    token.bytes.fill('\0');
+    std::memcpy(token.bytes.data(), begin, size);
+    token.size = static_cast<uint8_t>(size);
+    token.mask = size == 32 ? UINT32_MAX : (uint32_t{1} << size) - 1;
+    return true;
+  }
+
+  // Whether the input goes on with the unknown key `token` (32 bytes are readable: the input is
+  // padded).
+  bool Written(const KeyOrder::UnknownToken& token) const {
+#if defined(__SSE2__)
+    const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
+    const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_ + 16));
+    const __m128i want_lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(token.bytes.data()));
+    const __m128i want_hi =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(token.bytes.data() + 16));
+    const auto equal =
+        static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(lo, want_lo))) |
+        (static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(hi, want_hi))) << 16);
+    return (equal & token.mask) == token.mask;
+#else
+    return std::memcmp(p_, token.bytes.data(), token.size) == 0;
+#endif
   }
 
   // Whether the input goes on with `token` (16 bytes are readable: the input is padded).
@@ -558,6 +600,8 @@ class Scanner {
 
   // A generic field of the record instance whose slots start at `base`.
   bool Slot(const FieldDef& f, uint32_t base) {
+    if (f.id < unread_.size() && unread_[f.id])
+      return StepOver(f.type);
     Value v;
     if (!ScanValue(f.type, v))
       return false;
@@ -569,6 +613,15 @@ class Scanner {
   bool Ignore(RecordId record, std::string_view key, int depth) {
     ignored_.emplace_back(static_cast<uint8_t>(record), key);
     return Skip(depth);
+  }
+
+  // A value of a field nothing reads (UnreadFields): checked as ScanValue checks it, and left
+  // undecoded, its slot keeping its initial value.
+  bool StepOver(const SchemaType& type) {
+    std::string_view text;
+    if (type.kind == Kind::String)
+      return String(text);
+    return Array(kMaxListItems, [&](size_t) { return String(text); });
   }
 
   // ---- Records: the members each object takes, as record_json.cpp reads them ----
@@ -780,6 +833,7 @@ class Scanner {
   KeyOrder& keys_;
   std::vector<uint32_t>& scratch_;
   std::vector<std::pair<uint8_t, std::string_view>>& ignored_;
+  const std::vector<bool>& unread_;
 };
 
 }  // namespace
@@ -843,6 +897,24 @@ KeyOrder::KeyOrder(const Schema& schema) {
       t.mask = (uint32_t{1} << written.size()) - 1;
     }
   }
+}
+
+std::vector<bool> UnreadFields(const Schema& schema, const std::vector<bool>& read) {
+  std::vector<bool> unread(schema.fields().size(), false);
+  if (read.size() != unread.size())
+    return {};
+  bool any = false;
+  for (const FieldDef& f : schema.fields()) {
+    const SchemaType& t = f.type;
+    const bool plain_string = t.kind == Kind::String && t.one_of == kNoIndex16;
+    const bool string_list =
+        t.kind == Kind::List && t.elem == Kind::String && t.one_of == kNoIndex16;
+    if (!read[f.id] && f.slot != kNoIndex16 && (plain_string || string_list)) {
+      unread[f.id] = true;
+      any = true;
+    }
+  }
+  return any ? unread : std::vector<bool>{};
 }
 
 bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, ScanMemory& memory,

@@ -108,14 +108,30 @@ class DateCache {
 // Where the keys of the base records were last seen. The records of a batch write their keys in
 // one order, so the scanner first compares the input with the key found at the same member index
 // of the record's previous object, as written compactly (`"code":`), in one 16-byte compare; only
-// a miss reads the key and looks it up in the record's key table. Owned by one decoder, for one
-// schema.
+// a miss reads the key and looks it up in the record's key table. A key the record does not know
+// (a feed's names, addresses, payer blocks) is remembered the same way, up to 32 bytes, so the
+// next object's copy of it is known to be unknown without a look-up. Owned by one decoder, for
+// one schema.
 class KeyOrder {
  public:
   explicit KeyOrder(const Schema& schema);
 
-  // Member indexes guessed per object; keys (with quotes and colon) of at most 16 bytes.
-  static constexpr size_t kMembers = 16;
+  // Member indexes guessed per object; keys (with quotes and colon) of at most 16 bytes, unknown
+  // ones of at most 32.
+  static constexpr size_t kMembers = 48;
+  // A guess naming the unknown key remembered at its member index.
+  static constexpr uint16_t kUnknown = kNoIndex16 - 1;
+
+  struct UnknownToken {
+    std::array<char, 32> bytes{};  // `"payer":`, zero-padded
+    uint32_t mask = 0;             // one bit per byte of the token
+    uint8_t size = 0;
+  };
+
+  // The unknown key last seen at `member` of an object of `record`.
+  UnknownToken& unknown(RecordId record, size_t member) {
+    return unknown_[static_cast<size_t>(record)][member];
+  }
 
   struct Token {
     std::array<char, 16> bytes{};  // `"code":`, zero-padded
@@ -135,6 +151,7 @@ class KeyOrder {
  private:
   std::array<std::array<uint16_t, kMembers>, static_cast<size_t>(RecordId::kCount)> guesses_;
   std::array<std::vector<Token>, static_cast<size_t>(RecordId::kCount)> tokens_;
+  std::array<std::array<UnknownToken, kMembers>, static_cast<size_t>(RecordId::kCount)> unknown_;
 };
 
 // What the scanner keeps from record to record.
@@ -144,12 +161,22 @@ struct ScanMemory {
   CodeCache codes;
   DateCache dates;
   KeyOrder keys;
+  // Per global field number: a generic field nothing reads whose value has no check beyond its
+  // JSON type (a string of no fixed values, or a list of such strings). The scanner checks such a
+  // value as it would a stored one and steps over it, leaving the field as if absent (its
+  // initial value); the full path still decodes it. Empty: every field is decoded.
+  std::vector<bool> unread;
 };
+
+// The `unread` set of ScanMemory for a decoder whose reader reads the fields `read` says (per
+// global field number; empty: all of them): the generic fields it does not read whose values
+// the fast path can check without decoding them.
+std::vector<bool> UnreadFields(const Schema& schema, const std::vector<bool>& read);
 
 // Decodes `data[0, size)` into `out`, whose claim and patient slots and facts the caller has set
 // up (it is otherwise empty); false when the record is not of the plain shape. Keys the schema
 // does not know are appended to `ignored` as (RecordId of the base record, key viewing `data`);
-// `memory` must be for `schema`; `scratch` is working space. At least 16 bytes after `data + size`
+// `memory` must be for `schema`; `scratch` is working space. At least 32 bytes after `data + size`
 // must be readable (NdjsonReader's padding).
 bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, ScanMemory& memory,
                std::vector<uint32_t>& scratch,
