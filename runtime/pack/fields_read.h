@@ -1,5 +1,6 @@
 // Which fields of a pack's claim schema its code can read: what the record decoder must decode
-// for it (runtime/records/record_json.h SetNeeded), computed once at load from the bytecode.
+// for it (RecordDecoder::SetFieldsRead in runtime/records/record_json.h), computed once at load
+// from the bytecode.
 //
 // A rule reaches a field's value only through a `field` instruction (a record value is neither
 // compared nor shown whole: the VM reads records field by field, and `latest`/`earliest` order
