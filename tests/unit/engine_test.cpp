@@ -11,6 +11,7 @@
 #include "compiler/compile.h"
 #include "runtime/pack/pack.h"
 #include "tests/unit/catch.h"
+#include "tests/unit/scratch_dir.h"
 
 namespace warrant {
 namespace {
@@ -41,26 +42,13 @@ rule frequency "Once every 12 months" applies to line where line.code in fobt {
 )";
 
 // A pack root with the two versions, made fresh for each test.
-class PackDir {
+// The two FOBT versions, written to a directory of their own.
+class PackDir : public test::ScratchDir {
  public:
-  PackDir() {
-    static int counter = 0;
-    root_ = fs::temp_directory_path() /
-            ("warrant_engine_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(root_);
-    std::ofstream(root_ / "fobt_v1.warrant") << kFobtV1;
-    std::ofstream(root_ / "fobt_v2.warrant") << kFobtV2;
+  PackDir() : ScratchDir("engine_test") {
+    Write("fobt_v1.warrant", kFobtV1);
+    Write("fobt_v2.warrant", kFobtV2);
   }
-
-  ~PackDir() {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-
-  std::string path() const { return root_.string(); }
-
- private:
-  fs::path root_;
 };
 
 std::vector<uint8_t> BuildPack(const std::string& dir) {

@@ -2,20 +2,14 @@
 // no rule reads is stepped over by the fast path, and every record error stays as it was.
 #include "runtime/pack/fields_read.h"
 
-#include <filesystem>
-#include <fstream>
 #include <string>
-#include <unistd.h>
 
-#include "compiler/compile.h"
 #include "runtime/engine/engine.h"
-#include "runtime/pack/pack.h"
 #include "tests/unit/catch.h"
+#include "tests/unit/scratch_dir.h"
 
 namespace warrant {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr const char* kPack = R"(policy "P" version 1 "fields read" effective 2020-01-01
 extend claim {
@@ -39,35 +33,8 @@ rule applies_reads "payer" applies to line where claim.payer_ref == "X" {
 }
 )";
 
-class PackDir {
- public:
-  PackDir() {
-    static int counter = 0;
-    root_ = fs::temp_directory_path() / ("warrant_fields_read_test_" + std::to_string(::getpid()) +
-                                         "_" + std::to_string(counter++));
-    fs::create_directories(root_);
-    std::ofstream(root_ / "p.warrant") << kPack;
-  }
-
-  ~PackDir() {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-
-  std::string path() const { return root_.string(); }
-
- private:
-  fs::path root_;
-};
-
 std::unique_ptr<Engine> Load() {
-  PackDir dir;
-  auto c = Compile({dir.path()});
-  REQUIRE(c->ok);
-  std::string error;
-  auto engine = Engine::FromPack(WritePack(c->program), &error);
-  REQUIRE(engine);
-  return engine;
+  return test::EngineOf(kPack);
 }
 
 bool Read(const Engine& engine, std::string_view record, std::string_view name) {

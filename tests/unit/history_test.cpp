@@ -18,6 +18,7 @@
 #include "runtime/history/sqlite_history.h"
 #include "runtime/records/record_json.h"
 #include "tests/unit/catch.h"
+#include "tests/unit/scratch_dir.h"
 
 namespace warrant {
 namespace {
@@ -34,27 +35,7 @@ rule frequency "Once every 12 months" applies to line where line.code in fobt {
 }
 )";
 
-class TempDir {
- public:
-  TempDir() {
-    static int counter = 0;
-    root_ = fs::temp_directory_path() / ("warrant_history_test_" + std::to_string(::getpid()) +
-                                         "_" + std::to_string(counter++));
-    fs::create_directories(root_);
-  }
-
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-
-  std::string File(const std::string& name) const { return (root_ / name).string(); }
-
- private:
-  fs::path root_;
-};
-
-std::unique_ptr<Engine> FobtEngine(const TempDir& dir) {
+std::unique_ptr<Engine> FobtEngine(const test::ScratchDir& dir) {
   std::ofstream(dir.File("fobt.warrant")) << kFobt;
   auto c = Compile({dir.File("fobt.warrant")});
   REQUIRE(c->ok);
@@ -123,7 +104,7 @@ ClaimHistory Claim1(std::string id, std::string patient, std::vector<HistoryLine
 }  // namespace
 
 TEST_CASE("a host's history source: the second FOBT of a patient is denied", "[history]") {
-  TempDir dir;
+  test::ScratchDir dir("history_test");
   auto engine = FobtEngine(dir);
   MemoryHistory store;
   HistoryStatuses statuses;
@@ -171,7 +152,7 @@ TEST_CASE("history statuses: defaults and DECISION=STATUS", "[history]") {
 
 TEST_CASE("joining stored lines keeps the claim's strings and leaves out its own lines",
           "[history]") {
-  TempDir dir;
+  test::ScratchDir dir("history_test");
   auto engine = FobtEngine(dir);
   const Schema& schema = engine->program().schema;
   Session session(*engine);
@@ -210,7 +191,7 @@ TEST_CASE("joining stored lines keeps the claim's strings and leaves out its own
 }
 
 TEST_CASE("the SQLite store: record, load, upsert, replacement, void", "[history]") {
-  TempDir dir;
+  test::ScratchDir dir("history_test");
   std::string error;
   const std::string path = dir.File("h.db");
   auto store = SqliteHistory::Open(path, SqliteHistory::Mode::Write, error);
@@ -270,7 +251,7 @@ TEST_CASE("the SQLite store: record, load, upsert, replacement, void", "[history
 
 TEST_CASE("the SQLite store refuses files it must not touch, and leaves them as they are",
           "[history]") {
-  TempDir dir;
+  test::ScratchDir dir("history_test");
   std::string error;
   auto refused = [&](const std::string& path, const std::string& expect) {
     const std::string before = Slurp(path);
@@ -334,7 +315,7 @@ TEST_CASE("the SQLite store refuses files it must not touch, and leaves them as 
 
 TEST_CASE("the SQLite store: a claim sent again under another patient leaves the first",
           "[history]") {
-  TempDir dir;
+  test::ScratchDir dir("history_test");
   std::string error;
   auto store = SqliteHistory::Open(dir.File("h.db"), SqliteHistory::Mode::Write, error);
   REQUIRE(store != nullptr);
@@ -374,7 +355,7 @@ TEST_CASE("the SQLite store: a claim sent again under another patient leaves the
 }
 
 TEST_CASE("the SQLite store: a patient's lines read by date, claim and line", "[history]") {
-  TempDir dir;
+  test::ScratchDir dir("history_test");
   std::string error;
   auto store = SqliteHistory::Open(dir.File("h.db"), SqliteHistory::Mode::Write, error);
   REQUIRE(store != nullptr);
@@ -404,7 +385,7 @@ TEST_CASE("the SQLite store: a patient's lines read by date, claim and line", "[
 
 TEST_CASE("the SQLite store: damaged lines are reported, naming the store and the claim",
           "[history]") {
-  TempDir dir;
+  test::ScratchDir dir("history_test");
   std::string error;
   const std::string path = dir.File("h.db");
   {
@@ -463,7 +444,7 @@ TEST_CASE("packed lines: read back as written; a cut or damaged blob is refused"
 }
 
 TEST_CASE("a store another writer holds is waited for, then refused", "[history]") {
-  TempDir dir;
+  test::ScratchDir dir("history_test");
   std::string error;
   const std::string path = dir.File("h.db");
   auto first = SqliteHistory::Open(path, SqliteHistory::Mode::Write, error);
@@ -553,7 +534,7 @@ ClaimHistory Of(std::string id, std::string patient, std::string code, std::stri
 
 TEST_CASE("the SQLite store in a run: a batch's claims see each other before they are written",
           "[history]") {
-  TempDir dir;
+  test::ScratchDir dir("history_test");
   std::string error;
   const std::string path = dir.File("h.db");
   auto store = SqliteHistory::Open(path, SqliteHistory::Mode::Write, error);
@@ -616,7 +597,7 @@ TEST_CASE("the SQLite store in a run: a batch's claims see each other before the
 TEST_CASE("the SQLite store in a run answers as a store written claim by claim", "[history]") {
   // Random records, loads and batches against the in-memory store of a host (MemoryHistory,
   // which applies every record at once): every load and the committed store must agree.
-  TempDir dir;
+  test::ScratchDir dir("history_test");
   std::string error;
   const std::string path = dir.File("h.db");
   auto store = SqliteHistory::Open(path, SqliteHistory::Mode::Write, error);

@@ -3,21 +3,15 @@
 // number of threads, error records numbered by input line; a failing writer stops the work.
 #include "runtime/engine/ndjson_text.h"
 
-#include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <unistd.h>
 
-#include "compiler/compile.h"
-#include "runtime/pack/pack.h"
 #include "runtime/records/ndjson.h"
 #include "tests/unit/catch.h"
+#include "tests/unit/scratch_dir.h"
 
 namespace warrant {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr const char* kPolicy = R"(policy "FOBT" version 1 "Screening FOBT"
   effective 2000-01-01
@@ -28,18 +22,7 @@ rule age_rule "Age 50" applies to line where line.code in fobt {
 )";
 
 std::unique_ptr<Engine> MakeEngine() {
-  const fs::path root =
-      fs::temp_directory_path() / ("warrant_ndjson_text_test_" + std::to_string(::getpid()));
-  fs::create_directories(root);
-  std::ofstream(root / "fobt.warrant") << kPolicy;
-  auto compiled = Compile({root.string()});
-  std::error_code ec;
-  fs::remove_all(root, ec);
-  REQUIRE(compiled->ok);
-  std::string error;
-  auto engine = Engine::FromPack(WritePack(compiled->program), &error);
-  REQUIRE(engine);
-  return engine;
+  return test::EngineOf(kPolicy);
 }
 
 // What `warrant run` writes: the stream split by NdjsonReader, each line decided in turn.

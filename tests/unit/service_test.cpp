@@ -11,6 +11,7 @@
 #include "service/routes.h"
 #include "service/serve.h"
 #include "tests/unit/catch.h"
+#include "tests/unit/scratch_dir.h"
 
 namespace warrant::service {
 namespace {
@@ -31,17 +32,7 @@ constexpr const char* kClaim =
     R"("lines":[{"code":"G0328","units":1},{"code":"99213","units":1}]})";
 
 std::shared_ptr<const Engine> CompileEngine() {
-  const fs::path dir =
-      fs::temp_directory_path() / ("warrant_service_test_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  std::ofstream(dir / "fobt.warrant") << kPolicy;
-  auto c = Compile({dir.string()});
-  REQUIRE(c->ok);
-  std::string error;
-  std::shared_ptr<const Engine> engine = Engine::FromProgram(std::move(c->program), &error);
-  fs::remove_all(dir);
-  REQUIRE(engine);
-  return engine;
+  return test::EngineOf(kPolicy);
 }
 
 TEST_CASE("service: --listen addresses", "[service]") {
