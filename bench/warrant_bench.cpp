@@ -303,6 +303,39 @@ int Eval(const Args& a) {
   return 0;
 }
 
+// Runs `pass` once to warm up, then `a.runs` times, recording each run's wall and CPU seconds.
+template <class Pass>
+void TimePasses(const Args& a, Pass&& pass, std::vector<double>& runs, std::vector<double>& cpu) {
+  pass();
+  for (int r = 0; r < a.runs; ++r) {
+    const double c0 = CpuSeconds();
+    const auto start = Clock::now();
+    pass();
+    runs.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+    cpu.push_back(CpuSeconds() - c0);
+  }
+}
+
+// Parses the NDJSON documents in `size` bytes at `data` (readable padding after them) and calls
+// `each` with each document's root; a simdjson error ends the program.
+template <class Each>
+void ForEachDocument(simdjson::dom::parser& parser, const char* data, size_t size, Each&& each) {
+  simdjson::dom::document_stream stream;
+  if (parser.parse_many(reinterpret_cast<const uint8_t*>(data), size, size_t{1} << 20)
+          .get(stream)) {
+    std::cerr << "warrant_bench: simdjson refused the input\n";
+    std::exit(1);
+  }
+  for (auto doc : stream) {
+    simdjson::dom::element e;
+    if (doc.get(e)) {
+      std::cerr << "warrant_bench: simdjson: " << simdjson::error_message(doc.error()) << "\n";
+      std::exit(1);
+    }
+    each(e);
+  }
+}
+
 int Decode(const Args& a) {
   auto engine = LoadPack(a.pack);
   std::string text = ReadFile(a.data);
@@ -321,15 +354,8 @@ int Decode(const Args& a) {
       n_lines += claim.lines.size();
     }
   };
-  pass();
   std::vector<double> runs, cpu;
-  for (int r = 0; r < a.runs; ++r) {
-    double c0 = CpuSeconds();
-    auto start = Clock::now();
-    pass();
-    runs.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-    cpu.push_back(CpuSeconds() - c0);
-  }
+  TimePasses(a, pass, runs, cpu);
   Report(a, "decode", lines.size(), n_lines, runs, cpu, "");
   return 0;
 }
@@ -362,34 +388,13 @@ int Floor(const Args& a) {
       size_t count = 0;
       // Parts after the first start at a line boundary inside the padded buffer, so the bytes
       // after `end` are readable.
-      simdjson::dom::document_stream stream;
-      if (parsers[static_cast<size_t>(j)]
-              .parse_many(reinterpret_cast<const uint8_t*>(all.data() + begin), end - begin,
-                          size_t{1} << 20)
-              .get(stream)) {
-        std::cerr << "warrant_bench: simdjson refused the input\n";
-        std::exit(1);
-      }
-      for (auto doc : stream) {
-        simdjson::dom::element e;
-        if (doc.get(e)) {
-          std::cerr << "warrant_bench: simdjson: " << simdjson::error_message(doc.error()) << "\n";
-          std::exit(1);
-        }
-        ++count;
-      }
+      ForEachDocument(parsers[static_cast<size_t>(j)], all.data() + begin, end - begin,
+                      [&](simdjson::dom::element) { ++count; });
       docs[static_cast<size_t>(j)] = count;
     });
   };
-  pass();  // warm-up
   std::vector<double> runs, cpu;
-  for (int r = 0; r < a.runs; ++r) {
-    double c0 = CpuSeconds();
-    auto start = Clock::now();
-    pass();
-    runs.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-    cpu.push_back(CpuSeconds() - c0);
-  }
+  TimePasses(a, pass, runs, cpu);
   for (size_t d : docs)
     n_claims += d;
   Report(a, "floor", n_claims, 0, runs, cpu, "");
@@ -458,30 +463,13 @@ int Dom(const Args& a) {
   auto pass = [&] {
     docs = 0;
     visited = 0;
-    simdjson::dom::document_stream stream;
-    if (parser.parse_many(text, size_t{1} << 20).get(stream)) {
-      std::cerr << "warrant_bench: simdjson refused the input\n";
-      std::exit(1);
-    }
-    for (auto doc : stream) {
-      simdjson::dom::element e;
-      if (doc.get(e)) {
-        std::cerr << "warrant_bench: simdjson: " << simdjson::error_message(doc.error()) << "\n";
-        std::exit(1);
-      }
+    ForEachDocument(parser, text.data(), text.size(), [&](simdjson::dom::element e) {
       visited += Visit(e);
       ++docs;
-    }
+    });
   };
-  pass();  // warm-up
   std::vector<double> runs, cpu;
-  for (int r = 0; r < a.runs; ++r) {
-    double c0 = CpuSeconds();
-    auto start = Clock::now();
-    pass();
-    runs.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-    cpu.push_back(CpuSeconds() - c0);
-  }
+  TimePasses(a, pass, runs, cpu);
   Report(a, "dom", docs, 0, runs, cpu, ",\"visited\":" + std::to_string(visited));
   return 0;
 }
