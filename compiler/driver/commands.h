@@ -53,6 +53,8 @@ struct Options {
   std::vector<std::string> history_status;  // --history-status DECISION=STATUS (repeatable)
 
   // serve (service/serve.h)
+  std::vector<std::string>
+      command_line;  // the arguments as given, for `warrant-serve` to read again
   std::string listen = "127.0.0.1:8080";  // --listen HOST:PORT
   std::string tls_cert, tls_key;          // --tls-cert FILE --tls-key FILE
   std::string token_file;                 // --token-file FILE
@@ -124,6 +126,8 @@ int RunConvert(const Options& options, std::istream& in, std::ostream& out, std:
 int RunLsp(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunHistory(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunSchema(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
+// Defined twice: `warrant` links serve_exec.cpp, which hands the command to the `warrant-serve`
+// program, and `warrant-serve` links serve_command.cpp, which serves (docs/serve.md).
 int RunServe(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunReport(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);
 int RunDiff(const Options& options, std::istream& in, std::ostream& out, std::ostream& err);

@@ -346,6 +346,7 @@ int Run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
   Options& options = parsed.options;
   options.color_out = UseColor(out);
   options.color_err = UseColor(err);
+  options.command_line = args;
   if (consumed == 2) {
     // A verb's command sees the verb as its first input (commands.h).
     options.inputs.insert(options.inputs.begin(),

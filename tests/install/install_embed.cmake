@@ -2,7 +2,7 @@
 # scratch tree, then examples/embed built two ways against it (a separate CMake project with
 # CMAKE_PREFIX_PATH, and one compiler command from pkg-config), and both programs' decisions of
 # examples/claims.ndjson compared with `warrant run`'s; the installed header must include no
-# runtime header.
+# runtime header; the installed `warrant serve` finds `warrant-serve` in libexec.
 # Arguments: -DBUILD=<build dir> -DWARRANT=<cli> -DROOT=<repo root> -DWORK=<scratch dir>
 #            -DCXX=<c++ compiler> -DSANITIZE=<the build's WARRANT_SANITIZE, comma-separated>
 cmake_minimum_required(VERSION 3.25)
@@ -44,6 +44,21 @@ file(READ ${WORK}/cli.ndjson expected)
 string(FIND "${expected}" "\"decision\"" any)
 if(any EQUAL -1)
   message(FATAL_ERROR "warrant run decided nothing:\n${expected}")
+endif()
+
+# The installed `warrant serve` runs libexec/warrant/warrant-serve: a `--listen` it cannot use is
+# refused by the service's own parser, which only `warrant-serve` links.
+execute_process(COMMAND ${prefix}/bin/warrant serve ${WORK}/examples.wpk --listen nowhere
+                WORKING_DIRECTORY ${WORK} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 2 OR NOT err MATCHES "`--listen` takes HOST:PORT")
+  message(FATAL_ERROR "installed `warrant serve` did not reach warrant-serve (exit ${rc}):\n${err}")
+endif()
+# A `warrant` copied without it says what is missing and where it looked, and exits 3.
+file(COPY ${prefix}/bin/warrant DESTINATION ${WORK}/alone)
+execute_process(COMMAND ${WORK}/alone/warrant serve ${WORK}/examples.wpk
+                WORKING_DIRECTORY ${WORK} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 3 OR NOT err MATCHES "cannot start the service program `warrant-serve`.*alone/warrant-serve")
+  message(FATAL_ERROR "`warrant serve` without warrant-serve: exit ${rc}:\n${err}")
 endif()
 
 # A separate CMake project: find_package(Warrant) from the installed tree only.
