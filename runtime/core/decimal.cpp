@@ -151,6 +151,10 @@ bool DecimalIsExact(std::string_view text) {
   return places <= 6;
 }
 
+bool ParseExactDecimal(std::string_view text, int64_t* scaled) {
+  return ParsePlainDecimal(text, scaled) || (ParseDecimal(text, scaled) && DecimalIsExact(text));
+}
+
 bool ParseDecimal(std::string_view text, int64_t* scaled) {
   if (ParsePlainDecimal(text, scaled))
     return true;

@@ -20,6 +20,10 @@ bool ParseDecimal(std::string_view text, int64_t* scaled);
 // measured.
 bool DecimalIsExact(std::string_view text);
 
+// ParseDecimal and DecimalIsExact together: the common spelling (at most six decimal places, no
+// exponent) is read in one pass, which is exact by construction.
+bool ParseExactDecimal(std::string_view text, int64_t* scaled);
+
 // A money amount: exact cents, written `digits[.d[d]]` (a JSON number or the text of a string).
 // Scaled like a decimal. What is wrong with a text that is not one, for a message.
 enum class MoneyProblem : uint8_t { None, Malformed, Negative, TooPrecise, TooLarge };

@@ -191,8 +191,8 @@ class Scanner {
 
   bool Decimal(int64_t& out) {
     std::string_view token;
-    return Number(token, /*fraction=*/true) && ParseDecimal(token, &out) &&
-           DecimalIsExact(token);  // else the full path reports it
+    return Number(token, /*fraction=*/true) &&
+           ParseExactDecimal(token, &out);  // else the full path reports it
   }
 
   bool Date(Day& out) {

@@ -92,4 +92,45 @@ TEST_CASE("money: every plain amount agrees with the decimal it writes", "[decim
   CHECK(checked == 12 * 3 * 5);
 }
 
+TEST_CASE("decimals: ParseExactDecimal is ParseDecimal and DecimalIsExact in one", "[decimal]") {
+  // Both paths: the plain spelling (one pass) and every other form (the general parser).
+  const char* texts[] = {"0",
+                         "7",
+                         "-0",
+                         "88.5",
+                         "-0.25",
+                         "0.000001",
+                         "0.0000001",
+                         "1.1234567",
+                         "1.1234560",
+                         "123456789012",
+                         "1e2",
+                         "2.5E-1",
+                         "1.5e-6",
+                         "1.5e-7",
+                         "+3",
+                         "0.1e1",
+                         "1234567890123.5",
+                         "x",
+                         "",
+                         "1.",
+                         "-",
+                         "10000000000000",
+                         "9.99999999e3"};
+  for (const char* text : texts) {
+    INFO(text);
+    int64_t both = -1, alone = -1;
+    const bool want = ParseDecimal(text, &alone) && DecimalIsExact(text);
+    CHECK(ParseExactDecimal(text, &both) == want);
+    if (want)
+      CHECK(both == alone);
+  }
+  int64_t v = 0;
+  CHECK(ParseExactDecimal("0.000001", &v));
+  CHECK(v == 1);
+  CHECK_FALSE(ParseExactDecimal("0.0000001", &v));  // a seventh place would be rounded
+  CHECK(ParseExactDecimal("1.1234560", &v));        // a trailing zero holds nothing
+  CHECK(v == 1'123'456);
+}
+
 }  // namespace warrant
