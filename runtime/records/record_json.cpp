@@ -405,13 +405,12 @@ class Decoding {
 
   // The claim's and the patient's generic slots, at the start of `values`; every fact unknown.
   static void Begin(const Schema& schema, Claim& claim) {
-    const RecordDef& c = schema.record(RecordId::claim);
-    const RecordDef& p = schema.record(RecordId::patient);
     claim.claim_values = 0;
-    claim.values.assign(c.initial.begin(), c.initial.end());
-    claim.patient_values = static_cast<uint32_t>(claim.values.size());
-    claim.values.insert(claim.values.end(), p.initial.begin(), p.initial.end());
-    claim.facts.assign(schema.facts().size(), Value::Unknown(kNoPc));
+    claim.patient_values = static_cast<uint32_t>(schema.record(RecordId::claim).initial.size());
+    const std::span<const Value> start = schema.claim_start();
+    claim.values.assign(start.begin(), start.end());
+    if (!schema.facts().empty() || !claim.facts.empty())
+      claim.facts.assign(schema.facts().size(), Value::Unknown(kNoPc));
   }
 
   bool Record(od::document& doc) {
@@ -1418,7 +1417,8 @@ class Decoding {
     const Path lines = Path().Key("lines");
     if (c.lines.empty())
       return Fail(RecordErrorCode::NoLines, lines, "a claim needs at least one service line");
-    const std::span<const uint16_t> inherited = schema_.record(RecordId::line).inherited;
+    const std::span<const std::pair<uint16_t, uint16_t>> inherited =
+        schema_.record(RecordId::line).inherited;
     for (size_t k = 0; k < c.lines.size(); ++k) {
       LineRecord& line = c.lines[k];
       const Path at = lines.At(k);
@@ -1444,11 +1444,10 @@ class Decoding {
             fmt::format("the birth date {} is after the date of service {} of `{}`",
                         FormatDate(c.birth_date).str(), FormatDate(line.date).str(), at.Str()));
       }
-      for (uint16_t id : inherited) {
-        const FieldDef& f = schema_.field(id);
-        Value& mine = c.values[line.values + f.slot];
+      for (const auto& [slot, claim_slot] : inherited) {
+        Value& mine = c.values[line.values + slot];
         if (mine.is_unknown())
-          mine = c.values[c.claim_values + schema_.field(f.from).slot];
+          mine = c.values[c.claim_values + claim_slot];
       }
       if (!LineDiagnoses(line, at))
         return false;

@@ -363,7 +363,7 @@ std::optional<std::string> Schema::Finish() {
           return where + ": it takes its value from a claim field that does not match it";
         f.from = from->id;
         if (f.slot != kNoIndex16)
-          r.inherited.push_back(f.id);
+          r.inherited.emplace_back(f.id, from->id);  // field ids until every slot is known
       }
       if (f.slot == kNoIndex16)
         continue;  // a Claim member: the C++ fills it
@@ -395,6 +395,16 @@ std::optional<std::string> Schema::Finish() {
       r.initial.push_back(initial);
     }
   }
+  for (RecordDef& r : records_) {
+    for (auto& [mine, claim] : r.inherited) {
+      mine = fields_[mine].slot;
+      claim = fields_[claim].slot;
+    }
+  }
+  const RecordDef& claim = records_[static_cast<size_t>(RecordId::claim)];
+  const RecordDef& patient = records_[static_cast<size_t>(RecordId::patient)];
+  claim_start_ = claim.initial;
+  claim_start_.insert(claim_start_.end(), patient.initial.begin(), patient.initial.end());
   for (const KeyAlias& alias : kAliases) {
     const auto id = static_cast<size_t>(alias.field);
     if (id >= fields_.size() || !fields_[id].base || fields_[id].name != alias.name)

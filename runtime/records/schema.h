@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/core/code.h"
@@ -206,7 +207,9 @@ struct RecordDef {
   std::vector<Value> initial;
   uint16_t date_field = kNoIndex16;  // a `date: date` field: what latest and earliest order by
   KeyTable keys;                     // input key -> position in `fields`
-  std::vector<uint16_t> inherited;   // generic fields that take the claim's value when absent
+  // The generic fields that take the claim's value when absent, as (slot here, the claim field's
+  // slot): the decoders copy slot to slot, without looking the fields up.
+  std::vector<std::pair<uint16_t, uint16_t>> inherited;
 };
 
 // A code system the pack declares (`codesystem payer_local "title" uri "..."`): it takes the
@@ -298,6 +301,10 @@ class Schema {
   // The other input key of a field, if it has one (`dx_ptr` for line.dx_pointers); else empty.
   std::string_view Alias(uint16_t field) const;
 
+  // What a new claim's values start as: the claim's initial slots, then the patient's, so the
+  // decoders start a claim with one copy.
+  std::span<const Value> claim_start() const { return claim_start_; }
+
   // The declared facts in declaration order: the `fact` instruction's operand indexes this.
   std::span<const uint16_t> facts() const { return record(RecordId::facts).fields; }
 
@@ -314,6 +321,7 @@ class Schema {
 
  private:
   std::vector<RecordDef> records_;
+  std::vector<Value> claim_start_;  // claim_start()
   std::vector<FieldDef> fields_;
   std::vector<std::vector<std::string>> enums_;
   std::vector<CodeSystemDef> systems_;
