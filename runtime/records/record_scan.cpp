@@ -110,9 +110,10 @@ class Scanner {
   }
 
   // A plain string, its opening quote next (after white space); `out` views the input.
-  bool String(std::string_view& out) {
-    if (!Eat('"'))
-      return false;
+  bool String(std::string_view& out) { return Eat('"') && StringRest(out); }
+
+  // The rest of a plain string whose opening quote was just taken.
+  bool StringRest(std::string_view& out) {
     const char* begin = p_;
 #if defined(__SSE2__)
     // 16 bytes at a time (the input is padded): stop at the first byte that is not plain. A signed
@@ -431,53 +432,67 @@ class Scanner {
   }
 
   // Checks that a member the schema does not know is JSON (plain strings only), to the full
-  // path's depth limit, and steps over it; the full path would check it and drop it too.
+  // path's depth limit, and steps over it; the full path would check it and drop it too. One
+  // loop over the tokens, the open containers kept as bits (1: an object), rather than a call
+  // per token: feeds pad records with blocks of fields no schema declares.
   bool Skip(int depth) {
-    SkipSpace();
-    if (p_ >= end_)
-      return false;
-    const char c = *p_;
-    if (c == '"') {
-      std::string_view text;
-      return String(text);
-    }
-    if (c == '-' || IsDigit(c))
-      return SkipNumber();
-    ++p_;
-    switch (c) {
-      case 't':
-        return SkipWord("rue");
-      case 'f':
-        return SkipWord("alse");
-      case 'n':
-        return SkipWord("ull");
-      case '[':
-        if (depth > kMaxNestingDepth)
-          return false;
-        if (Eat(']'))
-          return true;
-        for (;;) {
-          if (!Skip(depth + 1))
+    uint64_t objects = 0;  // bit k: the k-th open container is an object
+    int open = 0;
+    std::string_view text;
+    for (;;) {
+      // A value.
+      const char c = Take();
+      switch (c) {
+        case '"':
+          if (!StringRest(text))
             return false;
-          const char next = Take();
-          if (next != ',')
-            return next == ']';
-        }
-      case '{':
-        if (depth > kMaxNestingDepth)
-          return false;
-        if (Eat('}'))
-          return true;
-        for (;;) {
-          std::string_view key;
-          if (!String(key) || !Eat(':') || !Skip(depth + 1))
+          break;
+        case '[':
+        case '{':
+          if (depth + open > kMaxNestingDepth || open == 64)
+            return false;  // too deep (the bits hold 64 levels: deeper is the full path's)
+          if (Eat(c == '[' ? ']' : '}'))
+            break;  // empty: a whole value
+          objects = (objects & ~(uint64_t{1} << open)) | (uint64_t{c == '{'} << open);
+          ++open;
+          if (c == '{' && !(String(text) && Eat(':')))
             return false;
-          const char next = Take();
-          if (next != ',')
-            return next == '}';
+          continue;  // its first value
+        case 't':
+          if (!SkipWord("rue"))
+            return false;
+          break;
+        case 'f':
+          if (!SkipWord("alse"))
+            return false;
+          break;
+        case 'n':
+          if (!SkipWord("ull"))
+            return false;
+          break;
+        default:
+          if (c != '-' && !IsDigit(c))
+            return false;
+          --p_;
+          if (!SkipNumber())
+            return false;
+          break;
+      }
+      // After a value: close what ends here, or go on to the next member or element.
+      for (;;) {
+        if (open == 0)
+          return true;
+        const bool object = ((objects >> (open - 1)) & 1) != 0;
+        const char next = Take();
+        if (next == ',') {
+          if (object && !(String(text) && Eat(':')))
+            return false;
+          break;
         }
-      default:
-        return false;
+        if (next != (object ? '}' : ']'))
+          return false;
+        --open;
+      }
     }
   }
 

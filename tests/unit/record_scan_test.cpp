@@ -62,6 +62,9 @@ const std::vector<std::string>& PlainRecords() {
       R"("lines":[{"code":"99213","charge":125.50,"npi":"1234567890","notes":[[["deep"]]]}],)"
       R"("history":[{"code":"99213","date":"2023-01-02","provider":{"npi":null}}],)"
       R"("observations":[{"code":"4548-4","value":6.1,"lab":"Quest","flags":[]}],"z":null})",
+      // Unknown containers nested in each other, with white space between every token.
+      R"({"id":"w","extra" : { "a" : [ 1 , { } , [ ] , { "k" : [ true , [ null ] ] } ] , "b" : )"
+      R"({ "c" : "d" , "e" : -2.5E+3 } } ,"service_date":"2024-01-02","lines":[{"code":"99213"}]})",
       // The base fields of real claims: amounts, drugs, institutional billing, providers.
       R"({"id":"D1","frequency":"replacement","bill_type":"0131","service_date":"2024-01-02",)"
       R"("billing_provider":{"npi":"1234567893","taxonomy":"207q00000x","specialty":"08"},)"
