@@ -150,36 +150,15 @@ size_t JoinHistory(const Schema& schema, Claim& c, std::span<const HistoryLine> 
 size_t JoinHistory(const Schema& schema, Claim& c, const PackedLines& stored) {
   if (stored.lines.empty())
     return 0;
-  // Which lines join, decided before anything is appended (the arena may move after).
-  const std::string self(c.present.Has(FieldId::claim_id) ? c.Str(c.id) : std::string_view());
-  const std::string replaced(SlotText(schema, c, c.claim_values, FieldId::claim_original_id));
-  std::vector<std::pair<std::string, int64_t>> inline_keys;
-  for (const HistoryRecord& h : c.history) {
-    const Value claim = Slot(schema, c, h.values, FieldId::history_claim);
-    const Value line = Slot(schema, c, h.values, FieldId::history_line);
-    if (claim.tag == Tag::String && line.tag == Tag::Int)
-      inline_keys.emplace_back(std::string(claim.str()), line.i);
-  }
-  std::vector<const PackedLine*> joining;
+  // Generic slots hold strings by pointer into the arena: grow it once, for every line's texts
+  // (a bound: some lines do not join), and point them again if it moved, so the appends below
+  // never move it and the views taken after stay valid.
   size_t bytes = 0;
   size_t codes = 0;
   for (const PackedLine& l : stored.lines) {
-    const std::string_view claim = stored.Text(l.claim);
-    if ((!self.empty() && claim == self) || (!replaced.empty() && claim == replaced))
-      continue;
-    const bool carried = std::any_of(inline_keys.begin(), inline_keys.end(), [&](const auto& k) {
-      return k.first == claim && k.second == l.line;
-    });
-    if (carried)
-      continue;
-    joining.push_back(&l);
     bytes += l.status.count + l.claim.count;
     codes += l.dx.count + l.modifiers.count;
   }
-  if (joining.empty())
-    return 0;
-  // Generic slots hold strings by pointer into the arena: grow it once, and point them again if
-  // it moved, so the appends below never move it.
   const char* old = c.strings.data();
   const size_t old_size = c.strings.size();
   c.strings.reserve(old_size + bytes);
@@ -197,18 +176,40 @@ size_t JoinHistory(const Schema& schema, Claim& c, const PackedLines& stored) {
       repoint(v);
   }
   c.codes.reserve(c.codes.size() + codes);
-  c.history.reserve(c.history.size() + joining.size());
+  c.history.reserve(c.history.size() + stored.lines.size());
+  const std::string_view self = c.present.Has(FieldId::claim_id) ? c.Str(c.id) : std::string_view();
+  const std::string_view replaced = SlotText(schema, c, c.claim_values, FieldId::claim_original_id);
+  const size_t inline_count = c.history.size();
+  const uint32_t slot_claim = schema.field(FieldId::history_claim).slot;
+  const uint32_t slot_line = schema.field(FieldId::history_line).slot;
+  // Lines of this claim, of the claim it replaces, or carried inline already (same claim and
+  // line) do not join.
+  auto joins = [&](const PackedLine& l) {
+    const std::string_view claim = stored.Text(l.claim);
+    if ((!self.empty() && claim == self) || (!replaced.empty() && claim == replaced))
+      return false;
+    for (size_t i = 0; i < inline_count; ++i) {
+      const Value* values = c.values.data() + c.history[i].values;
+      const Value k = values[slot_claim], n = values[slot_line];
+      if (k.tag == Tag::String && n.tag == Tag::Int && k.str() == claim && n.i == l.line)
+        return false;
+    }
+    return true;
+  };
   const RecordDef& record = schema.record(RecordId::history);
   const uint32_t slot_charge = schema.field(FieldId::history_charge).slot;
   const uint32_t slot_allowed = schema.field(FieldId::history_allowed).slot;
-  const uint32_t slot_claim = schema.field(FieldId::history_claim).slot;
-  const uint32_t slot_line = schema.field(FieldId::history_line).slot;
   auto add_codes = [&](std::span<const uint64_t> packed) {
     Range r{static_cast<uint32_t>(c.codes.size()), static_cast<uint32_t>(packed.size())};
     c.codes.insert(c.codes.end(), packed.begin(), packed.end());
     return r;
   };
-  for (const PackedLine* l : joining) {
+  size_t joined = 0;
+  for (const PackedLine& line : stored.lines) {
+    if (!joins(line))
+      continue;
+    ++joined;
+    const PackedLine* l = &line;
     HistoryRecord& h = c.history.emplace_back();
     h.values = static_cast<uint32_t>(c.values.size());
     c.values.insert(c.values.end(), record.initial.begin(), record.initial.end());
@@ -244,7 +245,7 @@ size_t JoinHistory(const Schema& schema, Claim& c, const PackedLines& stored) {
     if (l->line > 0)
       values[slot_line] = Value::Int(l->line);
   }
-  return joining.size();
+  return joined;
 }
 
 const CodeText* CodeTextCache::Find(uint64_t packed) {
