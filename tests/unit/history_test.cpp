@@ -475,6 +475,37 @@ TEST_CASE("packed lines: read back as written; a cut or damaged blob is refused"
   CHECK_FALSE(UnpackLines(far, "C", back));
 }
 
+TEST_CASE("packing a text line keeps what joining it always kept", "[history]") {
+  HistoryLine text = Line("C", 3, "not a code", "2025-02-30", "paid");
+  text.dx = std::vector<std::string>{"Z12.11", "nonsense", "e11.9"};
+  text.modifiers = std::vector<std::string>{};
+  text.charge = "twelve";
+  text.allowed = "12.50";
+  PackedLines packed;
+  PackHistoryLine(text, packed);
+  REQUIRE(packed.lines.size() == 1);
+  const PackedLine& p = packed.lines[0];
+  // A code or date that does not read is unknown; a list keeps the codes that read, in display
+  // form; an amount that does not read is unknown.
+  CHECK(p.known == (PackedLine::kDx | PackedLine::kModifiers | PackedLine::kAllowed));
+  CHECK(packed.Text(p.claim) == "C");
+  CHECK(packed.Text(p.status) == "paid");
+  CHECK(p.line == 3);
+  HistoryLine back;
+  UnpackHistoryLine(packed, p, back);
+  CHECK(back.code.empty());
+  CHECK(back.date.empty());
+  CHECK(*back.dx == std::vector<std::string>{"Z12.11", "E11.9"});
+  CHECK(back.modifiers->empty());
+  CHECK(back.charge.empty());
+  CHECK(back.allowed == "12.5");
+  // The packed code is the one a claim's decoder holds for the same text.
+  PackedLines ok;
+  PackHistoryLine(Line("C", 1, "g0328", "2025-01-15", "paid"), ok);
+  CHECK(ok.lines[0].code == *Pack(CodeSystem::Hcpcs, "G0328"));
+  CHECK(ok.lines[0].date == *ParseDate("2025-01-15"));
+}
+
 TEST_CASE("a store another writer holds is waited for, then refused", "[history]") {
   test::ScratchDir dir("history_test");
   std::string error;
