@@ -48,7 +48,13 @@ class ReadOnlyHistory final : public HistorySource {
     return store_.Load(patient, out, error);
   }
 
+  bool LoadPacked(std::string_view patient, PackedLines& out, std::string& error) override {
+    return store_.LoadPacked(patient, out, error);
+  }
+
   bool Record(const ClaimHistory&, std::string&) override { return true; }
+
+  bool RecordPacked(const PackedClaim&, std::string&) override { return true; }
 
  private:
   HistorySource& store_;

@@ -344,7 +344,7 @@ bool Session::DecideWithHistory(RecordError& error, TraceSink* trace) {
   const std::string_view patient = HistoryPatient(claim_);
   if (!patient.empty()) {
     stored_.clear();
-    if (!history_->Load(patient, stored_, history_failure_)) {
+    if (!history_->LoadPacked(patient, stored_, history_failure_)) {
       error.code = RecordErrorCode::NotConverted;
       error.message = history_failure_;
       return false;
@@ -356,8 +356,8 @@ bool Session::DecideWithHistory(RecordError& error, TraceSink* trace) {
   // A claim with no patient or no id cannot be found again: it is decided, not kept.
   if (patient.empty() || !claim_.present.Has(FieldId::claim_id))
     return true;
-  DescribeForHistory(engine_.program().schema, claim_, decision_, *statuses_, code_text_, decided_);
-  if (!history_->Record(decided_, history_failure_)) {
+  DescribeForHistory(engine_.program().schema, claim_, decision_, *statuses_, decided_);
+  if (!history_->RecordPacked(decided_, history_failure_)) {
     error.code = RecordErrorCode::NotConverted;
     error.message = history_failure_;
     return false;

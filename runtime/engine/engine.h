@@ -195,11 +195,11 @@ class Session {
   Vm vm_;
   Claim claim_;
   ClaimDecision decision_;
-  mutable CodeTextCache code_text_;  // a cache: AppendDecisions stays const; also history's
+  mutable CodeTextCache code_text_;  // a cache: AppendDecisions stays const
   HistorySource* history_ = nullptr;
   const HistoryStatuses* statuses_ = nullptr;
-  std::vector<HistoryLine> stored_;  // scratch: the patient's stored lines
-  ClaimHistory decided_;             // scratch: the decided claim as recorded
+  PackedLines stored_;   // scratch: the patient's stored lines
+  PackedClaim decided_;  // scratch: the decided claim as recorded
   std::string history_failure_;
 };
 

@@ -21,21 +21,6 @@ std::string_view SlotText(const Schema& schema, const Claim& claim, uint32_t fir
   return v.tag == Tag::String ? v.str() : std::string_view();
 }
 
-std::string AmountText(const Value& v) {
-  return v.tag == Tag::Decimal ? FormatDecimal(v.i) : std::string();
-}
-
-Range AddCodes(Claim& claim, CodeSystem system, const std::vector<std::string>& texts) {
-  Range r{static_cast<uint32_t>(claim.codes.size()), 0};
-  for (const std::string& text : texts) {
-    if (std::optional<uint64_t> packed = Pack(system, text)) {
-      claim.codes.push_back(*packed);
-      ++r.count;
-    }
-  }
-  return r;
-}
-
 }  // namespace
 
 bool HistoryStatuses::Set(std::string_view assignment, std::string& error) {
@@ -59,36 +44,121 @@ std::string_view HistoryPatient(const Claim& claim) {
   return claim.present.Has(FieldId::patient_id) ? claim.Str(claim.patient_id) : std::string_view();
 }
 
+bool HistorySource::LoadPacked(std::string_view patient, PackedLines& out, std::string& error) {
+  std::vector<HistoryLine> lines;
+  if (!Load(patient, lines, error))
+    return false;
+  for (const HistoryLine& l : lines)
+    PackHistoryLine(l, out);
+  return true;
+}
+
+bool HistorySource::RecordPacked(const PackedClaim& claim, std::string& error) {
+  ClaimHistory text;
+  UnpackClaimHistory(claim, text);
+  return Record(text, error);
+}
+
+void PackHistoryLine(const HistoryLine& l, PackedLines& out) {
+  PackedLine& p = out.lines.emplace_back();
+  p.line = l.line;
+  p.units = l.units;
+  p.claim = out.AddText(l.claim);
+  p.status = out.AddText(l.status);
+  if (std::optional<uint64_t> code = Pack(CodeSystem::Hcpcs, l.code)) {
+    p.code = *code;
+    p.known |= PackedLine::kCode;
+  }
+  if (std::optional<Day> date = ParseDate(l.date)) {
+    p.date = *date;
+    p.known |= PackedLine::kDate;
+  }
+  auto codes = [&](CodeSystem system, const std::optional<std::vector<std::string>>& texts,
+                   uint8_t field, Range& r) {
+    if (!texts)
+      return;
+    p.known |= field;
+    r.begin = static_cast<uint32_t>(out.codes.size());
+    for (const std::string& text : *texts) {
+      if (std::optional<uint64_t> packed = Pack(system, text)) {
+        out.codes.push_back(*packed);
+        ++r.count;
+      }
+    }
+  };
+  codes(CodeSystem::Icd10cm, l.dx, PackedLine::kDx, p.dx);
+  codes(CodeSystem::Modifier, l.modifiers, PackedLine::kModifiers, p.modifiers);
+  if (!l.charge.empty() && ParseDecimal(l.charge, &p.charge))
+    p.known |= PackedLine::kCharge;
+  if (!l.allowed.empty() && ParseDecimal(l.allowed, &p.allowed))
+    p.known |= PackedLine::kAllowed;
+}
+
+void UnpackHistoryLine(const PackedLines& lines, const PackedLine& p, HistoryLine& out) {
+  auto code_text = [](uint64_t packed) {
+    const std::optional<CodeText> shown = Unpack(packed);
+    return shown ? shown->str() : std::string();
+  };
+  auto codes = [&](uint8_t field, Range r, std::optional<std::vector<std::string>>& texts) {
+    if (!p.Has(field)) {
+      texts.reset();
+      return;
+    }
+    texts.emplace().clear();
+    for (uint64_t packed : lines.Codes(r))
+      texts->push_back(code_text(packed));
+  };
+  out.claim.assign(lines.Text(p.claim));
+  out.line = p.line;
+  out.code = p.Has(PackedLine::kCode) ? code_text(p.code) : std::string();
+  out.date.assign(p.Has(PackedLine::kDate) ? FormatDate(p.date).view() : std::string_view());
+  out.status.assign(lines.Text(p.status));
+  codes(PackedLine::kDx, p.dx, out.dx);
+  codes(PackedLine::kModifiers, p.modifiers, out.modifiers);
+  out.units = p.units;
+  out.charge = p.Has(PackedLine::kCharge) ? FormatDecimal(p.charge) : std::string();
+  out.allowed = p.Has(PackedLine::kAllowed) ? FormatDecimal(p.allowed) : std::string();
+}
+
+void PackClaimHistory(const ClaimHistory& claim, PackedClaim& out) {
+  out.patient = claim.patient;
+  out.claim = claim.claim;
+  out.frequency = claim.frequency;
+  out.original_id = claim.original_id;
+  out.lines.clear();
+  for (const HistoryLine& l : claim.lines)
+    PackHistoryLine(l, out.lines);
+}
+
+void UnpackClaimHistory(const PackedClaim& claim, ClaimHistory& out) {
+  out.patient = claim.patient;
+  out.claim = claim.claim;
+  out.frequency = claim.frequency;
+  out.original_id = claim.original_id;
+  out.lines.resize(claim.lines.lines.size());
+  for (size_t i = 0; i < out.lines.size(); ++i)
+    UnpackHistoryLine(claim.lines, claim.lines.lines[i], out.lines[i]);
+}
+
 size_t JoinHistory(const Schema& schema, Claim& c, std::span<const HistoryLine> lines) {
-  if (lines.empty())
+  PackedLines packed;
+  for (const HistoryLine& l : lines)
+    PackHistoryLine(l, packed);
+  return JoinHistory(schema, c, packed);
+}
+
+size_t JoinHistory(const Schema& schema, Claim& c, const PackedLines& stored) {
+  if (stored.lines.empty())
     return 0;
-  // Which lines join, decided before anything is appended (the arena may move after).
-  const std::string self(c.present.Has(FieldId::claim_id) ? c.Str(c.id) : std::string_view());
-  const std::string replaced(SlotText(schema, c, c.claim_values, FieldId::claim_original_id));
-  std::vector<std::pair<std::string, int64_t>> inline_keys;
-  for (const HistoryRecord& h : c.history) {
-    const Value claim = Slot(schema, c, h.values, FieldId::history_claim);
-    const Value line = Slot(schema, c, h.values, FieldId::history_line);
-    if (claim.tag == Tag::String && line.tag == Tag::Int)
-      inline_keys.emplace_back(std::string(claim.str()), line.i);
-  }
-  std::vector<const HistoryLine*> joining;
+  // Generic slots hold strings by pointer into the arena: grow it once, for every line's texts
+  // (a bound: some lines do not join), and point them again if it moved, so the appends below
+  // never move it and the views taken after stay valid.
   size_t bytes = 0;
-  for (const HistoryLine& l : lines) {
-    if ((!self.empty() && l.claim == self) || (!replaced.empty() && l.claim == replaced))
-      continue;
-    const bool carried = std::any_of(inline_keys.begin(), inline_keys.end(), [&](const auto& k) {
-      return k.first == l.claim && k.second == l.line;
-    });
-    if (carried)
-      continue;
-    joining.push_back(&l);
-    bytes += l.status.size() + l.claim.size();
+  size_t codes = 0;
+  for (const PackedLine& l : stored.lines) {
+    bytes += l.status.count + l.claim.count;
+    codes += l.dx.count + l.modifiers.count;
   }
-  if (joining.empty())
-    return 0;
-  // Generic slots hold strings by pointer into the arena: grow it once, and point them again if
-  // it moved, so the appends below never move it.
   const char* old = c.strings.data();
   const size_t old_size = c.strings.size();
   c.strings.reserve(old_size + bytes);
@@ -105,45 +175,77 @@ size_t JoinHistory(const Schema& schema, Claim& c, std::span<const HistoryLine> 
     for (Value& v : c.facts)
       repoint(v);
   }
+  c.codes.reserve(c.codes.size() + codes);
+  c.history.reserve(c.history.size() + stored.lines.size());
+  const std::string_view self = c.present.Has(FieldId::claim_id) ? c.Str(c.id) : std::string_view();
+  const std::string_view replaced = SlotText(schema, c, c.claim_values, FieldId::claim_original_id);
+  const size_t inline_count = c.history.size();
+  const uint32_t slot_claim = schema.field(FieldId::history_claim).slot;
+  const uint32_t slot_line = schema.field(FieldId::history_line).slot;
+  // Lines of this claim, of the claim it replaces, or carried inline already (same claim and
+  // line) do not join.
+  auto joins = [&](const PackedLine& l) {
+    const std::string_view claim = stored.Text(l.claim);
+    if ((!self.empty() && claim == self) || (!replaced.empty() && claim == replaced))
+      return false;
+    for (size_t i = 0; i < inline_count; ++i) {
+      const Value* values = c.values.data() + c.history[i].values;
+      const Value k = values[slot_claim], n = values[slot_line];
+      if (k.tag == Tag::String && n.tag == Tag::Int && k.str() == claim && n.i == l.line)
+        return false;
+    }
+    return true;
+  };
   const RecordDef& record = schema.record(RecordId::history);
-  for (const HistoryLine* l : joining) {
+  const uint32_t slot_charge = schema.field(FieldId::history_charge).slot;
+  const uint32_t slot_allowed = schema.field(FieldId::history_allowed).slot;
+  auto add_codes = [&](std::span<const uint64_t> packed) {
+    Range r{static_cast<uint32_t>(c.codes.size()), static_cast<uint32_t>(packed.size())};
+    c.codes.insert(c.codes.end(), packed.begin(), packed.end());
+    return r;
+  };
+  size_t joined = 0;
+  for (const PackedLine& line : stored.lines) {
+    if (!joins(line))
+      continue;
+    ++joined;
+    const PackedLine* l = &line;
     HistoryRecord& h = c.history.emplace_back();
     h.values = static_cast<uint32_t>(c.values.size());
     c.values.insert(c.values.end(), record.initial.begin(), record.initial.end());
     h.present.Set(FieldId::history_units);
     h.units = l->units;
-    if (std::optional<uint64_t> code = Pack(CodeSystem::Hcpcs, l->code)) {
-      h.code = *code;
+    if (l->Has(PackedLine::kCode)) {
+      h.code = l->code;
       h.present.Set(FieldId::history_code);
     }
-    if (std::optional<Day> date = ParseDate(l->date)) {
-      h.date = *date;
+    if (l->Has(PackedLine::kDate)) {
+      h.date = l->date;
       h.present.Set(FieldId::history_date);
     }
-    if (!l->status.empty()) {
-      h.status = c.AddString(l->status);
+    if (l->status.count != 0) {
+      h.status = c.AddString(stored.Text(l->status));
       h.present.Set(FieldId::history_status);
     }
-    if (l->dx) {
-      h.dx = AddCodes(c, CodeSystem::Icd10cm, *l->dx);
+    if (l->Has(PackedLine::kDx)) {
+      h.dx = add_codes(stored.Codes(l->dx));
       h.present.Set(FieldId::history_dx);
     }
-    if (l->modifiers) {
-      h.modifiers = AddCodes(c, CodeSystem::Modifier, *l->modifiers);
+    if (l->Has(PackedLine::kModifiers)) {
+      h.modifiers = add_codes(stored.Codes(l->modifiers));
       h.present.Set(FieldId::history_modifiers);
     }
-    auto set = [&](FieldId field, Value v) { c.values[h.values + schema.field(field).slot] = v; };
-    int64_t scaled = 0;
-    if (!l->charge.empty() && ParseDecimal(l->charge, &scaled))
-      set(FieldId::history_charge, Value::Decimal(scaled));
-    if (!l->allowed.empty() && ParseDecimal(l->allowed, &scaled))
-      set(FieldId::history_allowed, Value::Decimal(scaled));
-    if (!l->claim.empty())
-      set(FieldId::history_claim, Value::String(c.Str(c.AddString(l->claim))));
+    Value* values = c.values.data() + h.values;
+    if (l->Has(PackedLine::kCharge))
+      values[slot_charge] = Value::Decimal(l->charge);
+    if (l->Has(PackedLine::kAllowed))
+      values[slot_allowed] = Value::Decimal(l->allowed);
+    if (l->claim.count != 0)
+      values[slot_claim] = Value::String(c.Str(c.AddString(stored.Text(l->claim))));
     if (l->line > 0)
-      set(FieldId::history_line, Value::Int(l->line));
+      values[slot_line] = Value::Int(l->line);
   }
-  return joining.size();
+  return joined;
 }
 
 const CodeText* CodeTextCache::Find(uint64_t packed) {
@@ -159,46 +261,56 @@ const CodeText* CodeTextCache::Find(uint64_t packed) {
 }
 
 void DescribeForHistory(const Schema& schema, const Claim& c, const ClaimDecision& decision,
-                        const HistoryStatuses& statuses, CodeTextCache& code_texts,
-                        ClaimHistory& out) {
+                        const HistoryStatuses& statuses, PackedClaim& out) {
   out.patient.assign(HistoryPatient(c));
   out.claim.assign(c.present.Has(FieldId::claim_id) ? c.Str(c.id) : std::string_view());
   out.frequency.assign(SlotText(schema, c, c.claim_values, FieldId::claim_frequency));
   out.original_id.assign(SlotText(schema, c, c.claim_values, FieldId::claim_original_id));
-  // Written over the last claim's lines in place: a session describes one claim after another,
-  // and their strings and code lists keep their capacity.
-  out.lines.resize(c.lines.size());
-  auto code_text = [&](uint64_t packed, std::string& text) {
-    const CodeText* shown = code_texts.Find(packed);
-    text.assign(shown ? shown->view() : std::string_view());
-  };
-  auto codes = [&](Range r, std::optional<std::vector<std::string>>& texts) {
-    if (!texts)
-      texts.emplace();
-    texts->resize(r.count);
-    for (uint32_t k = 0; k < r.count; ++k)
-      code_text(c.codes[r.begin + k], (*texts)[k]);
+  PackedLines& lines = out.lines;
+  lines.clear();
+  lines.lines.resize(c.lines.size());
+  const Range claim = lines.AddText(out.claim);
+  // The statuses' texts once each, in decision order.
+  std::array<Range, 6> status;
+  for (size_t d = 0; d < status.size(); ++d)
+    status[d] = lines.AddText(statuses.by_decision[d]);
+  const uint32_t slot_charge = schema.field(FieldId::line_charge).slot;
+  const uint32_t slot_allowed = schema.field(FieldId::line_allowed).slot;
+  auto codes = [&](Range r) {
+    const Range to{static_cast<uint32_t>(lines.codes.size()), r.count};
+    lines.codes.insert(lines.codes.end(), c.codes.begin() + r.begin,
+                       c.codes.begin() + r.begin + r.count);
+    return to;
   };
   for (size_t i = 0; i < c.lines.size(); ++i) {
     const LineRecord& line = c.lines[i];
-    HistoryLine& h = out.lines[i];
-    h.claim = out.claim;
-    h.line = static_cast<int64_t>(i + 1);
-    if (line.present.Has(FieldId::line_code))
-      code_text(line.code, h.code);
-    else
-      h.code.clear();
-    if (line.present.Has(FieldId::line_date))
-      h.date.assign(FormatDate(line.date).view());
-    else
-      h.date.clear();
+    PackedLine& p = lines.lines[i];
+    p = PackedLine();
+    p.known = PackedLine::kDx | PackedLine::kModifiers;
+    p.claim = claim;
+    p.line = static_cast<int64_t>(i + 1);
+    if (line.present.Has(FieldId::line_code)) {
+      p.code = line.code;
+      p.known |= PackedLine::kCode;
+    }
+    if (line.present.Has(FieldId::line_date)) {
+      p.date = line.date;
+      p.known |= PackedLine::kDate;
+    }
     const Decision d = i < decision.lines.size() ? decision.lines[i].decision : Decision::Pended;
-    h.status = statuses.by_decision[static_cast<size_t>(d)];
-    codes(line.diagnoses, h.dx);
-    codes(line.modifiers, h.modifiers);
-    h.units = line.units;
-    h.charge = AmountText(Slot(schema, c, line.values, FieldId::line_charge));
-    h.allowed = AmountText(Slot(schema, c, line.values, FieldId::line_allowed));
+    p.status = status[static_cast<size_t>(d)];
+    p.dx = codes(line.diagnoses);
+    p.modifiers = codes(line.modifiers);
+    p.units = line.units;
+    const Value* values = c.values.data() + line.values;
+    if (values[slot_charge].tag == Tag::Decimal) {
+      p.charge = values[slot_charge].i;
+      p.known |= PackedLine::kCharge;
+    }
+    if (values[slot_allowed].tag == Tag::Decimal) {
+      p.allowed = values[slot_allowed].i;
+      p.known |= PackedLine::kAllowed;
+    }
   }
 }
 

@@ -1,38 +1,44 @@
 #include "runtime/history/line_blob.h"
 
+#include <algorithm>
 #include <cstdint>
-#include <optional>
 
 namespace warrant {
 namespace {
 
-void PutVarint(uint64_t v, std::string& out) {
+constexpr uint8_t kAllKnown = PackedLine::kCode | PackedLine::kDate | PackedLine::kDx |
+                              PackedLine::kModifiers | PackedLine::kCharge | PackedLine::kAllowed;
+
+// Writes go through a pointer into space reserved for the worst case: a claim's row is packed
+// for every claim a run decides.
+constexpr size_t kMaxVarint = 10;
+
+char* PutVarint(uint64_t v, char* out) {
   while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7f) | 0x80);
+    *out++ = static_cast<char>((v & 0x7f) | 0x80);
     v >>= 7;
   }
-  out += static_cast<char>(v);
+  *out++ = static_cast<char>(v);
+  return out;
 }
 
-// Units and line numbers are signed in the interface: zigzag keeps small negatives small.
-void PutSigned(int64_t v, std::string& out) {
-  PutVarint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63), out);
+// Line numbers, units, days and amounts are signed: zigzag keeps small negatives small.
+char* PutSigned(int64_t v, char* out) {
+  return PutVarint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63), out);
 }
 
-void PutText(std::string_view text, std::string& out) {
-  PutVarint(text.size(), out);
-  out += text;
+// A packed code has its system in the top byte: 8 bytes, little-endian, whatever its value.
+char* PutCode(uint64_t code, char* out) {
+  for (int i = 0; i < 8; ++i)
+    *out++ = static_cast<char>(code >> (8 * i));
+  return out;
 }
 
-// 0: unknown (nullopt); else the count plus one, then the codes.
-void PutCodes(const std::optional<std::vector<std::string>>& codes, std::string& out) {
-  if (!codes) {
-    PutVarint(0, out);
-    return;
-  }
-  PutVarint(codes->size() + 1, out);
-  for (const std::string& c : *codes)
-    PutText(c, out);
+char* PutCodes(std::span<const uint64_t> codes, char* out) {
+  out = PutVarint(codes.size(), out);
+  for (uint64_t c : codes)
+    out = PutCode(c, out);
+  return out;
 }
 
 struct Cursor {
@@ -60,62 +66,105 @@ struct Cursor {
     return true;
   }
 
-  bool Text(std::string& out) {
+  bool Text(PackedLines& out, Range& r) {
     uint64_t n;
     if (!Varint(n) || n > static_cast<uint64_t>(end - p))
       return false;
-    out.assign(p, static_cast<size_t>(n));
+    r = out.AddText(std::string_view(p, static_cast<size_t>(n)));
     p += n;
     return true;
   }
 
-  bool Codes(std::optional<std::vector<std::string>>& out) {
+  bool Codes(PackedLines& out, Range& r) {
     uint64_t n;
-    if (!Varint(n))
+    // A count past the blob is damage, not a size to allocate.
+    if (!Varint(n) || n > static_cast<uint64_t>(end - p) / 8)
       return false;
-    if (n == 0) {
-      out.reset();
-      return true;
-    }
-    // Every code takes at least its length byte: a count past the blob is damage, not a size to
-    // allocate.
-    if (n - 1 > static_cast<uint64_t>(end - p))
+    r = {static_cast<uint32_t>(out.codes.size()), static_cast<uint32_t>(n)};
+    for (uint64_t i = 0; i < n; ++i)
+      out.codes.push_back(FixedCode());
+    return true;
+  }
+
+  // The caller has checked that 8 bytes are left.
+  uint64_t FixedCode() {
+    uint64_t code = 0;
+    for (int b = 0; b < 8; ++b)
+      code |= uint64_t{static_cast<uint8_t>(p[b])} << (8 * b);
+    p += 8;
+    return code;
+  }
+
+  bool Code(uint64_t& code) {
+    if (end - p < 8)
       return false;
-    out.emplace().resize(static_cast<size_t>(n - 1));
-    for (std::string& code : *out) {
-      if (!Text(code))
-        return false;
-    }
+    code = FixedCode();
     return true;
   }
 };
 
 }  // namespace
 
-void PackLines(std::span<const HistoryLine> lines, std::string& out) {
-  for (const HistoryLine& l : lines) {
-    PutSigned(l.line, out);
-    PutText(l.code, out);
-    PutText(l.date, out);
-    PutText(l.status, out);
-    PutCodes(l.dx, out);
-    PutCodes(l.modifiers, out);
-    PutSigned(l.units, out);
-    PutText(l.charge, out);
-    PutText(l.allowed, out);
+void PackLines(const PackedLines& lines, std::string& out) {
+  size_t bound = 0;
+  for (const PackedLine& l : lines.lines) {
+    bound += 1 + 8 * kMaxVarint + l.status.count + 8 * (1 + l.dx.count + l.modifiers.count);
   }
+  const size_t at = out.size();
+  out.resize(at + bound);
+  char* p = out.data() + at;
+  for (const PackedLine& l : lines.lines) {
+    *p++ = static_cast<char>(l.known);
+    p = PutSigned(l.line, p);
+    if (l.Has(PackedLine::kCode))
+      p = PutCode(l.code, p);
+    if (l.Has(PackedLine::kDate))
+      p = PutSigned(l.date, p);
+    const std::string_view status = lines.Text(l.status);
+    p = PutVarint(status.size(), p);
+    p = std::copy(status.begin(), status.end(), p);
+    if (l.Has(PackedLine::kDx))
+      p = PutCodes(lines.Codes(l.dx), p);
+    if (l.Has(PackedLine::kModifiers))
+      p = PutCodes(lines.Codes(l.modifiers), p);
+    p = PutSigned(l.units, p);
+    if (l.Has(PackedLine::kCharge))
+      p = PutSigned(l.charge, p);
+    if (l.Has(PackedLine::kAllowed))
+      p = PutSigned(l.allowed, p);
+  }
+  out.resize(static_cast<size_t>(p - out.data()));
 }
 
-bool UnpackLines(std::string_view blob, std::string_view claim, std::vector<HistoryLine>& out) {
+bool UnpackLines(std::string_view blob, std::string_view claim, PackedLines& out) {
   Cursor in{blob.data(), blob.data() + blob.size()};
+  const Range claim_text = out.AddText(claim);
   while (in.p != in.end) {
-    HistoryLine& l = out.emplace_back();
-    l.claim = claim;
-    if (!in.Signed(l.line) || !in.Text(l.code) || !in.Text(l.date) || !in.Text(l.status) ||
-        !in.Codes(l.dx) || !in.Codes(l.modifiers) || !in.Signed(l.units) || !in.Text(l.charge) ||
-        !in.Text(l.allowed)) {
+    PackedLine& l = out.lines.emplace_back();
+    l.claim = claim_text;
+    l.known = static_cast<uint8_t>(*in.p++);
+    if ((l.known & ~kAllKnown) != 0 || !in.Signed(l.line))
       return false;
+    if (l.Has(PackedLine::kCode) && !in.Code(l.code))
+      return false;
+    if (l.Has(PackedLine::kDate)) {
+      int64_t day;
+      if (!in.Signed(day) || day < kMinDay || day > kMaxDay)
+        return false;
+      l.date = static_cast<Day>(day);
     }
+    if (!in.Text(out, l.status))
+      return false;
+    if (l.Has(PackedLine::kDx) && !in.Codes(out, l.dx))
+      return false;
+    if (l.Has(PackedLine::kModifiers) && !in.Codes(out, l.modifiers))
+      return false;
+    if (!in.Signed(l.units))
+      return false;
+    if (l.Has(PackedLine::kCharge) && !in.Signed(l.charge))
+      return false;
+    if (l.Has(PackedLine::kAllowed) && !in.Signed(l.allowed))
+      return false;
   }
   return true;
 }

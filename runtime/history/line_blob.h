@@ -1,25 +1,25 @@
 // A claim's stored lines packed into one value (the `lines` column of a history store's `claims`
 // table, docs/history.md), so a patient's history is one range of rows, not a row per line.
 //
-// Each line is its number, then its text fields and code lists, each length-prefixed; numbers are
-// varints. Decoding checks every length against the blob and says so when one runs past it: a
-// damaged row is reported, never read out of bounds. Knows nothing of SQLite or of codes.
+// Each line is kept as the engine holds it (PackedLine: codes packed, the date a day number,
+// amounts scaled): a byte saying which fields are known, then those fields as varints, the status
+// as a length-prefixed text. Decoding checks every length against the blob and says so when one
+// runs past it: a damaged row is reported, never read out of bounds. Knows nothing of SQLite, and
+// does not check that a packed code is one (a store's rows are written by PackLines).
 #pragma once
 
-#include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "runtime/engine/history.h"
 
 namespace warrant {
 
-// Appends the packed form of `lines` (their `claim` is the row's key and is not packed).
-void PackLines(std::span<const HistoryLine> lines, std::string& out);
+// Appends the packed form of `lines`' lines (their claim id is the row's key and is not packed).
+void PackLines(const PackedLines& lines, std::string& out);
 
-// Appends the lines packed in `blob` to `out`, each with `claim` set; false when the blob is not
+// Appends the lines packed in `blob` to `out`, each on claim `claim`; false when the blob is not
 // what PackLines writes (what `out` got of it is then unspecified).
-bool UnpackLines(std::string_view blob, std::string_view claim, std::vector<HistoryLine>& out);
+bool UnpackLines(std::string_view blob, std::string_view claim, PackedLines& out);
 
 }  // namespace warrant

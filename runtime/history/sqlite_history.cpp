@@ -94,14 +94,24 @@ std::string_view ColumnBytes(sqlite3_stmt* s, int column) {
               : std::string_view();
 }
 
-// Orders a patient's lines as a store reads them out: by date, claim, line.
-bool StoredOrder(const HistoryLine& a, const HistoryLine& b) {
-  if (a.date != b.date)
-    return a.date < b.date;
-  if (a.claim != b.claim)
-    return a.claim < b.claim;
-  return a.line < b.line;
-}
+// Orders a patient's lines as a store reads them out: by date (unknown first), claim, line.
+struct StoredOrder {
+  const PackedLines& lines;
+
+  bool operator()(const PackedLine& a, const PackedLine& b) const {
+    const bool da = a.Has(PackedLine::kDate), db = b.Has(PackedLine::kDate);
+    if (da != db)
+      return db;
+    if (da && a.date != b.date)
+      return a.date < b.date;
+    if (a.claim.begin != b.claim.begin) {  // lines of one row share their claim's text
+      const std::string_view ca = lines.Text(a.claim), cb = lines.Text(b.claim);
+      if (ca != cb)
+        return ca < cb;
+    }
+    return a.line < b.line;
+  }
+};
 
 // Resets a statement when it goes out of scope, so it holds no read lock between uses.
 struct Using {
@@ -320,6 +330,17 @@ bool SqliteHistory::Commit(std::string& error) {
 
 bool SqliteHistory::Load(std::string_view patient, std::vector<HistoryLine>& out,
                          std::string& error) {
+  PackedLines packed;
+  if (!LoadPacked(patient, packed, error))
+    return false;
+  const size_t first = out.size();
+  out.resize(first + packed.lines.size());
+  for (size_t i = 0; i < packed.lines.size(); ++i)
+    UnpackHistoryLine(packed, packed.lines[i], out[first + i]);
+  return true;
+}
+
+bool SqliteHistory::LoadPacked(std::string_view patient, PackedLines& out, std::string& error) {
   key_.assign(patient);
   rows_.clear();
   auto add_stored = [&](std::string_view claim, std::string_view lines) {
@@ -355,16 +376,17 @@ bool SqliteHistory::Load(std::string_view patient, std::vector<HistoryLine>& out
                             [](const auto& a, const auto& b) { return a.first == b.first; }),
                 rows_.end());
   }
-  const size_t first = out.size();
+  const size_t first = out.lines.size();
   for (const auto& [claim, lines] : rows_) {
     if (!UnpackLines(lines, claim, out))
       return Corrupt(error, claim);
   }
   // Rows come by claim, each's lines by number: often in order already (one claim, or claims
   // sent in date order).
-  const auto from = out.begin() + static_cast<std::ptrdiff_t>(first);
-  if (!std::is_sorted(from, out.end(), StoredOrder))
-    std::sort(from, out.end(), StoredOrder);
+  const auto from = out.lines.begin() + static_cast<std::ptrdiff_t>(first);
+  const StoredOrder order{out};
+  if (!std::is_sorted(from, out.lines.end(), order))
+    std::sort(from, out.lines.end(), order);
   return true;
 }
 
@@ -502,6 +524,11 @@ bool SqliteHistory::Insert(std::string_view patient, std::string_view claim,
 }
 
 bool SqliteHistory::Record(const ClaimHistory& claim, std::string& error) {
+  PackClaimHistory(claim, packed_claim_);
+  return RecordPacked(packed_claim_, error);
+}
+
+bool SqliteHistory::RecordPacked(const PackedClaim& claim, std::string& error) {
   if (claim.claim.empty())
     return true;
   if (!in_transaction_ || !batched_) {
@@ -592,7 +619,7 @@ bool SqliteHistory::Flush(std::string& error) {
   return true;
 }
 
-bool SqliteHistory::WriteNow(const ClaimHistory& claim, std::string& error) {
+bool SqliteHistory::WriteNow(const PackedClaim& claim, std::string& error) {
   // Inside Begin's transaction a failure abandons all of it; outside, each claim is its own.
   if (!in_transaction_ && !Exec("SAVEPOINT record", error, "cannot be written"))
     return false;
@@ -640,16 +667,18 @@ bool SqliteHistory::Upsert(std::string_view patient, std::string_view claim,
 bool SqliteHistory::Claims(sqlite3_stmt* claims,
                            const std::function<bool(const ClaimHistory&)>& each,
                            std::string& error) {
+  PackedClaim packed;
   ClaimHistory c;
   int rc;
   while ((rc = sqlite3_step(claims)) == SQLITE_ROW) {
-    c.patient = ColumnText(claims, 0);
-    c.claim = ColumnText(claims, 1);
-    c.frequency = ColumnText(claims, 2);
-    c.original_id = ColumnText(claims, 3);
-    c.lines.clear();
-    if (!UnpackLines(ColumnBytes(claims, 4), c.claim, c.lines))
-      return Corrupt(error, c.claim);
+    packed.patient = ColumnText(claims, 0);
+    packed.claim = ColumnText(claims, 1);
+    packed.frequency = ColumnText(claims, 2);
+    packed.original_id = ColumnText(claims, 3);
+    packed.lines.clear();
+    if (!UnpackLines(ColumnBytes(claims, 4), packed.claim, packed.lines))
+      return Corrupt(error, packed.claim);
+    UnpackClaimHistory(packed, c);
     if (!each(c))
       return true;
   }

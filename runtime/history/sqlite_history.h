@@ -5,7 +5,8 @@
 // (its user_version), or is corrupt; every message names the file. Writes go through a write-ahead
 // log, and a writer holds one transaction from Begin to Commit: a run killed before it commits
 // leaves the store as it was. A store another writer holds is waited for (`busy_ms`), then refused.
-// Does not decide claims; reads and writes text rows only (runtime/engine/history.h). One object
+// Does not decide claims; keeps lines packed as the engine holds them (runtime/engine/history.h),
+// and converts them to and from text for the text interface (Load, Record, export). One object
 // is used by one thread at a time (its connection has no mutex).
 //
 // A run reads its claims' patients a batch at a time (Prefetch: one range scan of the key when
@@ -36,7 +37,7 @@ namespace warrant {
 class SqliteHistory final : public HistorySource {
  public:
   static constexpr int32_t kApplicationId = 0x57524e54;  // "WRNT"
-  static constexpr int32_t kVersion = 2;                 // PRAGMA user_version of these tables
+  static constexpr int32_t kVersion = 3;                 // PRAGMA user_version of these tables
 
   enum class Mode {
     Write,  // created when missing
@@ -63,6 +64,9 @@ class SqliteHistory final : public HistorySource {
 
   bool Load(std::string_view patient, std::vector<HistoryLine>& out, std::string& error) override;
   bool Record(const ClaimHistory& claim, std::string& error) override;
+  // The same without text: the store keeps lines packed (runtime/history/line_blob.h).
+  bool LoadPacked(std::string_view patient, PackedLines& out, std::string& error) override;
+  bool RecordPacked(const PackedClaim& claim, std::string& error) override;
   // Writes the claims recorded since the last Prefetch (inside the transaction), then reads the
   // stored rows of `patients` for the Loads that follow (a range scan of the key, or kPrefetchIds
   // ids a statement); forgets those of the Prefetch before. Inside a transaction, the claims
@@ -94,7 +98,7 @@ class SqliteHistory final : public HistorySource {
               std::string& error);
   // Writes the recorded claims kept in memory (sorted by patient and claim) and forgets them.
   bool Flush(std::string& error);
-  bool WriteNow(const ClaimHistory& claim, std::string& error);
+  bool WriteNow(const PackedClaim& claim, std::string& error);
   void Remove(const std::string& claim);
 
   // A row as read or recorded: its claim id and packed lines.
@@ -152,6 +156,7 @@ class SqliteHistory final : public HistorySource {
   sqlite3_stmt* upsert_ = nullptr;          // one row
   sqlite3_stmt* upsert_many_ = nullptr;     // kUpsertRows rows
   std::string packed_;                      // a claim's lines as Insert binds them
+  PackedClaim packed_claim_;                // scratch: a text claim recorded, packed
 };
 
 }  // namespace warrant

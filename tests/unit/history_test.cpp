@@ -276,12 +276,22 @@ TEST_CASE("the SQLite store refuses files it must not touch, and leaves them as 
   refused(dir.File("other.db"), "not a Warrant history store");
 
   // A store of another version.
-  const std::string path = dir.File("v3.db");
+  const std::string path = dir.File("v4.db");
   REQUIRE(SqliteHistory::Open(path, SqliteHistory::Mode::Write, error) != nullptr);
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 3", nullptr, nullptr, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 4", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
-  refused(path, "version 3");
+  refused(path, "version 4");
+  // A store of version 2 (lines packed as text): refused, with what to do about it.
+  REQUIRE(sqlite3_open(dir.File("v2.db").c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "PRAGMA application_id = 0x57524e54; PRAGMA user_version = 2; CREATE TABLE "
+                       "claims(patient TEXT NOT NULL, claim TEXT NOT NULL, frequency TEXT, "
+                       "original_id TEXT, lines BLOB NOT NULL, PRIMARY KEY (patient, claim)) "
+                       "WITHOUT ROWID; CREATE UNIQUE INDEX claims_by_id ON claims(claim);",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  refused(dir.File("v2.db"), "version 2; this warrant reads version 3 (export it with");
   // A store of version 1 (a row per line): refused, with what to do about it.
   REQUIRE(sqlite3_open(dir.File("v1.db").c_str(), &db) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db,
@@ -291,7 +301,7 @@ TEST_CASE("the SQLite store refuses files it must not touch, and leaves them as 
                        "TEXT, line INTEGER, code TEXT, status TEXT);",
                        nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
-  refused(dir.File("v1.db"), "version 1; this warrant reads version 2 (export it with");
+  refused(dir.File("v1.db"), "version 1; this warrant reads version 3 (export it with");
 
   // A corrupt store: the page holding the table definitions overwritten.
   const std::string corrupt = dir.File("corrupt.db");
@@ -412,35 +422,88 @@ TEST_CASE("the SQLite store: damaged lines are reported, naming the store and th
 }
 
 TEST_CASE("packed lines: read back as written; a cut or damaged blob is refused", "[history]") {
-  std::vector<HistoryLine> lines = {Line("C", 1, "G0328", "2025-01-15", "paid"),
-                                    Line("C", -2, "", "", std::string(300, 's'))};
-  lines[0].dx = std::vector<std::string>{"Z12.11"};
-  lines[0].modifiers = std::vector<std::string>{};
-  lines[0].charge = "1234567.89";
-  lines[1].units = -5;
-  lines[1].line = 1LL << 40;
+  std::vector<HistoryLine> text = {Line("C", 1, "G0328", "2025-01-15", "paid"),
+                                   Line("C", -2, "", "", std::string(300, 's'))};
+  text[0].dx = std::vector<std::string>{"Z12.11", "E11.9"};
+  text[0].modifiers = std::vector<std::string>{};
+  text[0].charge = "1234567.89";
+  text[0].allowed = "-3";
+  text[1].units = -5;
+  text[1].line = 1LL << 40;
+  PackedLines lines;
+  for (const HistoryLine& l : text)
+    PackHistoryLine(l, lines);
+  REQUIRE(lines.lines[0].known ==
+          (PackedLine::kCode | PackedLine::kDate | PackedLine::kDx | PackedLine::kModifiers |
+           PackedLine::kCharge | PackedLine::kAllowed));
+  CHECK(lines.lines[1].known == 0);  // no code, date, lists or amounts: unknown, not empty
   std::string blob;
   PackLines(lines, blob);
-  std::vector<HistoryLine> back;
+  PackedLines back;
   REQUIRE(UnpackLines(blob, "C", back));
-  CHECK(back == lines);
+  REQUIRE(back.lines.size() == 2);
+  for (size_t i = 0; i < text.size(); ++i) {
+    HistoryLine read;
+    UnpackHistoryLine(back, back.lines[i], read);
+    INFO(i);
+    CHECK(read == text[i]);
+    CHECK(back.lines[i].code == lines.lines[i].code);
+    CHECK(back.lines[i].date == lines.lines[i].date);
+  }
   back.clear();
   CHECK(UnpackLines("", "C", back));
-  CHECK(back.empty());
+  CHECK(back.lines.empty());
   // Every cut short of the whole is refused (a cut at a line's end reads as fewer lines).
   for (size_t n = 1; n < blob.size(); ++n) {
     back.clear();
     const bool read = UnpackLines(std::string_view(blob).substr(0, n), "C", back);
     INFO(n);
-    CHECK((read == false || back.size() == 1));
+    CHECK((read == false || back.lines.size() == 1));
   }
   // A count of codes past the blob's end is refused before anything is allocated for it.
-  std::string huge = blob.substr(0, 1);                        // line 1
-  huge += std::string("\x00\x00\x00", 3);                      // code, date, status: ""
+  std::string huge("\x04\x02\x00", 3);                         // dx known; line 1; status ""
   huge += std::string("\xff\xff\xff\xff\xff\xff\xff\x7f", 8);  // dx: 2^56 codes
   back.clear();
   CHECK_FALSE(UnpackLines(huge, "C", back));
-  CHECK_FALSE(UnpackLines(std::string(11, '\xff'), "C", back));  // a varint without an end
+  CHECK_FALSE(UnpackLines(std::string(11, '\xff'), "C", back));     // unknown fields known
+  CHECK_FALSE(UnpackLines(std::string("\x00\xff", 2), "C", back));  // a varint without an end
+  // A date outside 0001-01-01 .. 9999-12-31 is damage, not a day to read.
+  std::string far("\x02\x02", 2);
+  far += std::string("\xff\xff\xff\xff\x0f", 5);
+  far += std::string("\x00\x02", 2);
+  back.clear();
+  CHECK_FALSE(UnpackLines(far, "C", back));
+}
+
+TEST_CASE("packing a text line keeps what joining it always kept", "[history]") {
+  HistoryLine text = Line("C", 3, "not a code", "2025-02-30", "paid");
+  text.dx = std::vector<std::string>{"Z12.11", "nonsense", "e11.9"};
+  text.modifiers = std::vector<std::string>{};
+  text.charge = "twelve";
+  text.allowed = "12.50";
+  PackedLines packed;
+  PackHistoryLine(text, packed);
+  REQUIRE(packed.lines.size() == 1);
+  const PackedLine& p = packed.lines[0];
+  // A code or date that does not read is unknown; a list keeps the codes that read, in display
+  // form; an amount that does not read is unknown.
+  CHECK(p.known == (PackedLine::kDx | PackedLine::kModifiers | PackedLine::kAllowed));
+  CHECK(packed.Text(p.claim) == "C");
+  CHECK(packed.Text(p.status) == "paid");
+  CHECK(p.line == 3);
+  HistoryLine back;
+  UnpackHistoryLine(packed, p, back);
+  CHECK(back.code.empty());
+  CHECK(back.date.empty());
+  CHECK(*back.dx == std::vector<std::string>{"Z12.11", "E11.9"});
+  CHECK(back.modifiers->empty());
+  CHECK(back.charge.empty());
+  CHECK(back.allowed == "12.5");
+  // The packed code is the one a claim's decoder holds for the same text.
+  PackedLines ok;
+  PackHistoryLine(Line("C", 1, "g0328", "2025-01-15", "paid"), ok);
+  CHECK(ok.lines[0].code == *Pack(CodeSystem::Hcpcs, "G0328"));
+  CHECK(ok.lines[0].date == *ParseDate("2025-01-15"));
 }
 
 TEST_CASE("a store another writer holds is waited for, then refused", "[history]") {
