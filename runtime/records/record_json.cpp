@@ -1517,8 +1517,8 @@ struct RecordDecoder::State {
       // start by the full path, which says what is wrong.
       if (ScanClaim(schema, data, size, out, memory, scratch, scanned_ignored) &&
           decoding.Finish()) {
-        for (const auto& [record, key] : scanned_ignored)
-          ignored_here.push_back(InternScanned(record, key));
+        for (const ScannedKey& key : scanned_ignored)
+          ignored_here.push_back(PatternOf(key));
         return Succeeded();
       }
       out.Clear();
@@ -1535,6 +1535,21 @@ struct RecordDecoder::State {
     if (error.claim_id.empty())
       error.claim_id = FindId(data, size, capacity);
     return false;
+  }
+
+  // The pattern id of a key the scanner reports ignored: kept in its remembered token, so the
+  // same key at the same member of the next record costs one compare.
+  uint32_t PatternOf(const ScannedKey& scanned) {
+    KeyOrder::UnknownToken* token = scanned.token;
+    const std::string_view key = scanned.key;
+    const bool names_key = token != nullptr && token->size == key.size() + 3 &&
+                           std::memcmp(token->bytes.data() + 1, key.data(), key.size()) == 0;
+    if (names_key && token->pattern != KeyOrder::kNoPattern)
+      return token->pattern;
+    const uint32_t id = InternScanned(scanned.record, key);
+    if (names_key && id < IgnoredTable::kMaxPatterns)
+      token->pattern = id;
+    return id;
   }
 
   // The pattern id of key `key` the scanner reports ignored in base record `record`. Feeds
@@ -1605,7 +1620,7 @@ struct RecordDecoder::State {
   std::vector<uint32_t> ignored_here;
   std::vector<uint32_t> scratch;
   std::vector<bool> fact_seen;
-  std::vector<std::pair<uint8_t, std::string_view>> scanned_ignored;
+  std::vector<ScannedKey> scanned_ignored;
   // Per base record of kBasePatterns: the ignored keys interned so far, to their pattern ids.
   std::array<KeyTable, std::size(kBasePatterns)> scanned_patterns;
   std::string pattern;

@@ -57,8 +57,7 @@ class Seen {
 class Scanner {
  public:
   Scanner(const Schema& schema, const char* data, size_t size, Claim& claim, ScanMemory& memory,
-          std::vector<uint32_t>& scratch,
-          std::vector<std::pair<uint8_t, std::string_view>>& ignored)
+          std::vector<uint32_t>& scratch, std::vector<ScannedKey>& ignored)
       : schema_(schema),
         p_(data),
         end_(data + size),
@@ -298,12 +297,15 @@ class Scanner {
         key = std::string_view(p_ + 1, size - 3u);
         p_ += size;
         position = *guess;
+        unknown_ = nullptr;
       } else if (guess != nullptr && *guess == KeyOrder::kUnknown &&
                  Written(keys_.unknown(id, index))) {
-        const uint8_t size = keys_.unknown(id, index).size;
+        unknown_ = &keys_.unknown(id, index);
+        const uint8_t size = unknown_->size;
         key = std::string_view(p_ + 1, size - 3u);
         p_ += size;
       } else {
+        unknown_ = nullptr;
         SkipSpace();
         const char* begin = p_;  // the key's opening quote, if any
         if (!String(key) || !Eat(':'))
@@ -312,8 +314,10 @@ class Scanner {
         if (guess != nullptr) {
           *guess =
               position != kNoIndex16 && keys_.token(id, position).size != 0 ? position : kNoIndex16;
-          if (position == kNoIndex16 && Remember(keys_.unknown(id, index), begin))
+          if (position == kNoIndex16 && Remember(keys_.unknown(id, index), begin)) {
             *guess = KeyOrder::kUnknown;
+            unknown_ = &keys_.unknown(id, index);
+          }
         }
       }
       if (!member(position, key))
@@ -334,6 +338,7 @@ class Scanner {
     std::memcpy(token.bytes.data(), begin, size);
     token.size = static_cast<uint8_t>(size);
     token.mask = size == 32 ? UINT32_MAX : (uint32_t{1} << size) - 1;
+    token.pattern = KeyOrder::kNoPattern;
     return true;
   }
 
@@ -626,7 +631,7 @@ class Scanner {
 
   // A key a base record does not know: reported, then checked to be JSON and stepped over.
   bool Ignore(RecordId record, std::string_view key, int depth) {
-    ignored_.emplace_back(static_cast<uint8_t>(record), key);
+    ignored_.push_back({static_cast<uint8_t>(record), key, unknown_});
     return Skip(depth);
   }
 
@@ -847,7 +852,8 @@ class Scanner {
   DateCache& dates_;
   KeyOrder& keys_;
   std::vector<uint32_t>& scratch_;
-  std::vector<std::pair<uint8_t, std::string_view>>& ignored_;
+  std::vector<ScannedKey>& ignored_;
+  KeyOrder::UnknownToken* unknown_ = nullptr;  // the current member's remembered unknown key
   const std::vector<bool>& unread_;
 };
 
@@ -933,8 +939,7 @@ std::vector<bool> UnreadFields(const Schema& schema, const std::vector<bool>& re
 }
 
 bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, ScanMemory& memory,
-               std::vector<uint32_t>& scratch,
-               std::vector<std::pair<uint8_t, std::string_view>>& ignored) {
+               std::vector<uint32_t>& scratch, std::vector<ScannedKey>& ignored) {
   return Scanner(schema, data, size, out, memory, scratch, ignored).Record();
 }
 

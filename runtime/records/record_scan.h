@@ -122,10 +122,15 @@ class KeyOrder {
   // A guess naming the unknown key remembered at its member index.
   static constexpr uint16_t kUnknown = kNoIndex16 - 1;
 
+  static constexpr uint32_t kNoPattern = UINT32_MAX;
+
   struct UnknownToken {
     std::array<char, 32> bytes{};  // `"payer":`, zero-padded
     uint32_t mask = 0;             // one bit per byte of the token
     uint8_t size = 0;
+    // The key's path pattern in the decoder's IgnoredTable once it has interned it (kNoPattern
+    // until then), so a key seen again costs no look-up.
+    uint32_t pattern = kNoPattern;
   };
 
   // The unknown key last seen at `member` of an object of `record`.
@@ -173,14 +178,21 @@ struct ScanMemory {
 // the fast path can check without decoding them.
 std::vector<bool> UnreadFields(const Schema& schema, const std::vector<bool>& read);
 
+// A key of a base record that the schema does not know, as the scanner found it.
+struct ScannedKey {
+  uint8_t record;        // the base record's RecordId
+  std::string_view key;  // views the record's text
+  // The remembered unknown key it matched or was remembered as (null: none). Another key may
+  // take the same member index later in the record, so check that it still names `key`.
+  KeyOrder::UnknownToken* token;
+};
+
 // Decodes `data[0, size)` into `out`, whose claim and patient slots and facts the caller has set
 // up (it is otherwise empty); false when the record is not of the plain shape. Keys the schema
-// does not know are appended to `ignored` as (RecordId of the base record, key viewing `data`);
-// `memory` must be for `schema`; `scratch` is working space. At least 32 bytes after `data + size`
-// must be readable (NdjsonReader's padding).
+// does not know are appended to `ignored`; `memory` must be for `schema`; `scratch` is working
+// space. At least 32 bytes after `data + size` must be readable (NdjsonReader's padding).
 bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, ScanMemory& memory,
-               std::vector<uint32_t>& scratch,
-               std::vector<std::pair<uint8_t, std::string_view>>& ignored);
+               std::vector<uint32_t>& scratch, std::vector<ScannedKey>& ignored);
 
 // A record's code text without the system it may name: observation codes are written
 // `LOINC|4548-4` by the test conventions and `http://loinc.org|4548-4` as FHIR tokens. Both
