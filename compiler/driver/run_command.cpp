@@ -20,12 +20,9 @@
 // writes what it has (a spill) and goes on.
 
 #include <algorithm>
-#include <array>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
-#include <ctime>
 #include <deque>
 #include <filesystem>
 #include <iostream>
@@ -41,12 +38,11 @@
 #include "compiler/driver/commands.h"
 #include "compiler/driver/file_io.h"
 #include "compiler/driver/record_message.h"
+#include "compiler/driver/run_claim.h"
 #include "compiler/driver/terminal.h"
 #include "runtime/core/text.h"
 #include "runtime/engine/engine.h"
-#include "runtime/explain/evidence.h"
 #include "runtime/formats/claim_input.h"
-#include "runtime/formats/fhir_response.h"
 #include "runtime/history/sqlite_history.h"
 #include "runtime/records/ndjson.h"
 #include "runtime/records/record_json.h"
@@ -56,23 +52,6 @@ namespace {
 
 constexpr size_t kBatchLines = 1024;
 constexpr size_t kBatchBytes = size_t{1} << 20;  // input text per batch (one record may exceed it)
-constexpr size_t kSpillBytes = size_t{1} << 20;  // output a batch holds before it writes
-constexpr size_t kMaxErrorMessages = 20;
-
-struct Counts {
-  uint64_t claims = 0;
-  uint64_t lines = 0;
-  uint64_t errors = 0;
-  std::array<uint64_t, 6> decisions{};
-
-  void Add(const Counts& o) {
-    claims += o.claims;
-    lines += o.lines;
-    errors += o.errors;
-    for (size_t i = 0; i < decisions.size(); ++i)
-      decisions[i] += o.decisions[i];
-  }
-};
 
 struct Batch {
   uint64_t seq = 0;               // the batch's place in the output
@@ -143,146 +122,22 @@ struct Batch {
   }
 };
 
-// With --explain each worker keeps a recorder. A claim is first decided untraced; only one with
-// findings has the rules that made them run again under the recorder (decisions are
-// deterministic, so the trace is of the same decision), and the findings' evidence is written
-// from what it recorded. Most lines have no finding, so batch runs pay little for it.
-struct Evidence {
-  std::optional<EvidenceRecorder> recorder;  // none: no --explain
-
-  explicit Evidence(const Explainer* explainer) {
-    if (explainer)
-      recorder.emplace(*explainer);
-  }
-};
-
-// --output-format=fhir: each claim's decision records become one ClaimResponse.
-struct FhirOutput {
-  bool on = false;
-  std::string created;  // the ClaimResponses' `created`
-  std::string pack;
-};
-
-// The run's time as a FHIR dateTime, or SOURCE_DATE_EPOCH's when set (reproducible output).
-std::string FhirCreated() {
-  std::time_t now = std::time(nullptr);
-  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch)
-    now = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1,
-                     utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
-}
-
-// Rewrites what a claim appended to `out` from `from` on as its ClaimResponse.
-// `converted`: the claim as a FHIR or X12 reader found it (its items' sequence numbers), or null.
-void ToClaimResponse(const FhirOutput& fhir, const Session* session,
-                     const ConvertedClaim* converted, std::string& out, size_t from) {
-  thread_local std::string records;
-  records.assign(out, from, std::string::npos);
-  out.resize(from);
-  ClaimResponseInput input;
-  input.decisions = records;
-  input.pack = fhir.pack;
-  input.created = fhir.created;
-  if (converted)
-    input.item_sequences = converted->item_sequences;
-  if (session) {
-    const Claim& claim = session->claim();
-    input.claim_type = claim.Str(claim.claim_type);
-    input.patient_id = claim.Str(claim.patient_id);
-  }
-  AppendClaimResponse(input, out);
-}
-
 // Decides one line into the batch's output, spilling through `spill` when it grows past
-// kSpillBytes. A line the reader cut, or over the record limit, is refused by the decoder.
+// kSpillBytes; a malformed line yields its error record in place and a message.
 // `converted` is the line's claim when the input is X12 or FHIR (null for NDJSON).
 void Process(Session& session, Evidence& evidence, const NdjsonLine& line,
              const ConvertedClaim* converted, const std::string& input_name, Batch& batch,
              const Session::Spill& spill, const FhirOutput& fhir) {
   RecordError error;
-  const size_t from = batch.output.size();
-  bool decoded;
-  if (converted == nullptr) {
-    decoded = session.Evaluate(line, error);
-  } else if (!converted->error.empty()) {
-    error = ConversionError(*converted);
-    decoded = false;
-  } else {
-    // Over the record limit, a batch holds no text for the line: refused as too large.
-    decoded = line.truncated ? session.Evaluate(line, error) : session.Evaluate(line.text, error);
-    if (!decoded)
-      LocateRecordError(*converted, error);
-  }
-  if (!decoded && !session.history_failure().empty())
+  if (DecideClaim(session, evidence, line, converted, batch.output, batch.counts, spill, fhir,
+                  error))
+    return;
+  if (!session.history_failure().empty())
     return;  // the store failed: the run stops (RunRun), this claim undecided
-  if (!decoded) {
-    session.AppendError(error, line.number, batch.output);
-    if (fhir.on)
-      ToClaimResponse(fhir, nullptr, converted, batch.output, from);
-    batch.counts.errors++;
-    batch.messages += RecordErrorLine(input_name, line.number, error);
-    return;
-  }
-  if (fhir.on) {
-    // One resource per claim: written whole, never spilled part way.
-    session.AppendDecisions(batch.output);
-    ToClaimResponse(fhir, &session, converted, batch.output, from);
-    batch.counts.claims++;
-    for (const LineDecision& decided : session.decision().lines) {
-      batch.counts.lines++;
-      batch.counts.decisions[static_cast<size_t>(decided.decision)]++;
-    }
-    return;
-  }
-  if (evidence.recorder && !session.decision().findings.empty()) {
-    evidence.recorder->Record(session);
-    session.AppendDecisions(batch.output, &*evidence.recorder, &spill, kSpillBytes);
-  } else {
-    session.AppendDecisions(batch.output, nullptr, &spill, kSpillBytes);
-  }
-  batch.counts.claims++;
-  for (const LineDecision& decided : session.decision().lines) {
-    batch.counts.lines++;
-    batch.counts.decisions[static_cast<size_t>(decided.decision)]++;
-  }
+  AppendErrorRecord(session, error, line.number, converted, fhir, batch.output);
+  batch.counts.errors++;
+  batch.messages += RecordErrorLine(input_name, line.number, error);
 }
-
-// Writes batches' output and messages in order; the first failed write stops everything after it.
-class Writer {
- public:
-  Writer(std::ostream& output, std::ostream& err) : output_(output), err_(err) {}
-
-  // Writes and clears what `batch` holds so far (output, then its stderr messages).
-  void Write(Batch& batch) {
-    if (!failed_.load(std::memory_order_relaxed)) {
-      output_.write(batch.output.data(), static_cast<std::streamsize>(batch.output.size()));
-      if (!output_)
-        failed_ = true;
-    }
-    size_t pos = 0;
-    while (pos < batch.messages.size() && shown_ < kMaxErrorMessages) {
-      size_t end = batch.messages.find('\n', pos);
-      err_ << batch.messages.substr(pos, end - pos + 1);
-      pos = end + 1;
-      ++shown_;
-    }
-    batch.output.clear();
-    batch.messages.clear();
-  }
-
-  // Read by other threads to stop early; written only by whoever holds the turn to write.
-  bool failed() const { return failed_.load(std::memory_order_relaxed); }
-
-  size_t messages_shown() const { return shown_; }
-
- private:
-  std::ostream& output_;
-  std::ostream& err_;
-  std::atomic<bool> failed_ = false;
-  size_t shown_ = 0;
-};
 
 }  // namespace
 
@@ -438,7 +293,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     session.SetHistory(store.get(), &statuses);
     Evidence evidence(explainer.get());
     Batch ahead, batch;  // ahead: the lines read; batch: their output
-    const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
+    const Session::Spill spill = [&](std::string&) { writer.Write(batch.output, batch.messages); };
     std::vector<std::string> patients;
     auto decide_ahead = [&] {
       patients.resize(ahead.ends.size());
@@ -462,7 +317,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
           return false;
         }
         if (batch.output.size() > kSpillBytes)
-          writer.Write(batch);
+          writer.Write(batch.output, batch.messages);
         if (writer.failed())
           return false;
       }
@@ -481,7 +336,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     });
     if (going && !ahead.ends.empty())
       decide_ahead();
-    writer.Write(batch);
+    writer.Write(batch.output, batch.messages);
     total.Add(batch.counts);
     add_ignored(session);
   } else if (options.jobs <= 1 && !converting) {
@@ -490,17 +345,17 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     session.SetDecodeAll(explainer != nullptr);  // --explain: evidence may show any field
     Evidence evidence(explainer.get());
     Batch batch;
-    const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
+    const Session::Spill spill = [&](std::string&) { writer.Write(batch.output, batch.messages); };
     for_each_line([&](const NdjsonLine& next, const ConvertedClaim* converted) {
       Process(session, evidence, next, converted, input_name, batch, spill, fhir);
       progress.Advance(next.text.size() + 1, [&] {
         return fmt::format("{} claims", total.claims + batch.counts.claims);
       });
       if (batch.output.size() > kSpillBytes)
-        writer.Write(batch);
+        writer.Write(batch.output, batch.messages);
       return !writer.failed();
     });
-    writer.Write(batch);
+    writer.Write(batch.output, batch.messages);
     total.Add(batch.counts);
     add_ignored(session);
   } else {
@@ -517,7 +372,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
         std::unique_lock lock(mutex);
         progressed.wait(lock, [&] { return written == batch.seq || writer.failed(); });
       }
-      writer.Write(batch);
+      writer.Write(batch.output, batch.messages);
     };
     const int workers_wanted = std::max(options.jobs, 1);
     for (int w = 0; w < workers_wanted; ++w) {
@@ -566,7 +421,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
         std::unique_lock lock(mutex);
         progressed.wait(lock, [&] { return front->done; });
       }
-      writer.Write(*front);
+      writer.Write(front->output, front->messages);
       total.Add(front->counts);
       {
         std::lock_guard lock(mutex);
