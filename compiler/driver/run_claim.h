@@ -1,4 +1,5 @@
-// Deciding one claim for `warrant run` (run_command.cpp), apart from how its input is read.
+// Deciding one claim for `warrant run`, shared by its two readers: the line batches
+// (run_command.cpp: X12 and FHIR input, --history) and the NDJSON chunks (run_chunks.h).
 //
 // A claim's decision records (or, with --output-format=fhir, its ClaimResponse) are appended to
 // the caller's buffer, spilling through the caller when they outgrow kSpillBytes; a malformed

@@ -1,15 +1,20 @@
 // `warrant run`: decide every claim of an NDJSON stream, in input order, on N threads.
 //
-// An X12 837 or FHIR input is read whole, then converted claim by claim as it is decided
-// (runtime/formats/claim_input.h): each claim goes through the same batches as an NDJSON line
-// the moment its reader gives it, carrying where it is in the input so a record error names it.
-// No converted claim outlives its batch, and the reader converts while the workers decide (with
-// -j 1 too: one worker thread beside the reader).
+// Plain NDJSON (a file or standard input) without --history is read in chunks of whole lines
+// that the workers split and decide themselves (run_chunks.h). This file keeps the line batches,
+// for the inputs that need them:
+// - An X12 837 or FHIR input is converted claim by claim as it is decided
+//   (runtime/formats/claim_input.h): each claim goes through the batches the moment its reader
+//   gives it, carrying where it is in the input so a record error names it. No converted claim
+//   outlives its batch, and the reader converts while the workers decide (with -j 1 too: one
+//   worker thread beside the reader).
+// - With --history a claim may read any earlier claim of its patient: the claims are decided one
+//   after another, in input order, a batch read ahead so the store reads its patients together.
 //
 // The main thread reads lines into batches; workers (each with its own Session) decide a batch
 // into its own output buffer; batches are written strictly in input order, so the output is
-// byte-identical whatever -j is. A malformed line yields its error record in place and a message
-// on stderr; nothing else is lost.
+// byte-identical whatever -j is, and the bytes the chunks write for the same NDJSON. A malformed
+// line yields its error record in place and a message on stderr; nothing else is lost.
 // With --output-format=fhir each claim's decision records (or its error record) are rewritten as
 // one FHIR R4 ClaimResponse (runtime/formats/fhir_response.h) before they join the batch's output.
 //
@@ -30,6 +35,7 @@
 #include <mutex>
 #include <optional>
 #include <ostream>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>
@@ -38,6 +44,7 @@
 #include "compiler/driver/commands.h"
 #include "compiler/driver/file_io.h"
 #include "compiler/driver/record_message.h"
+#include "compiler/driver/run_chunks.h"
 #include "compiler/driver/run_claim.h"
 #include "compiler/driver/terminal.h"
 #include "runtime/core/text.h"
@@ -248,7 +255,17 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   Progress progress(err, options.progress && input_bytes > 0 && !converting && IsTerminal(err),
                     input_bytes);
 
-  NdjsonReader reader(sniffed.stream());
+  // NDJSON without a history store goes to the workers in chunks of the input (run_chunks.h);
+  // the line batches below read X12 and FHIR, and feed a history store in input order.
+  // WARRANT_RUN_READER=lines sends NDJSON through the line batches too, so that tests can compare
+  // the two readers' output byte for byte.
+  const char* reader_choice = std::getenv("WARRANT_RUN_READER");
+  const bool chunked =
+      !store && !converting && !(reader_choice && std::string_view(reader_choice) == "lines");
+  std::optional<NdjsonReader> reader;
+  if (!chunked)
+    reader.emplace(sniffed.stream());
+  bool chunks_read_failed = false;
   NdjsonLine line;
   std::map<std::string, uint64_t> ignored;  // every session's ignored fields, by path
   auto add_ignored = [&](const Session& session) {
@@ -257,7 +274,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   };
   // A JSON array (a pretty-printed one spans many lines) is refused line by line as malformed
   // records, like any other bad line; say once, first, what the input should be instead.
-  const bool any_line = !converting && reader.Next(line);
+  const bool any_line = !converting && !chunked && reader->Next(line);
   if (any_line && !line.truncated && StartsAsJsonArray(line.text))
     PrintPlain(err, diag::DiagCode::ClaimsNotNdjson, input_name);
   // Calls `each(line, converted)` for every line or converted claim in input order, until it
@@ -274,7 +291,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     }
     if (any_line && !each(line, static_cast<ConvertedClaim*>(nullptr)))
       return;
-    while (reader.Next(line)) {
+    while (reader->Next(line)) {
       if (!each(line, static_cast<ConvertedClaim*>(nullptr)))
         return;
     }
@@ -283,7 +300,10 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   // are decided one after another, in input order, whatever -j is. Otherwise a converted input
   // goes through the batches even with -j 1: its reader (this thread) converts the next claims
   // while the one worker decides the last ones.
-  if (store) {
+  if (chunked) {
+    const ChunkedRun run{*engine, explainer.get(), fhir, options.strict, options.jobs, input_name};
+    total = RunChunks(run, sniffed.stream(), writer, progress, err, ignored, chunks_read_failed);
+  } else if (store) {
     // Lines are read a batch ahead of deciding them, so the store reads the batch's patients
     // together (Prefetch) instead of one search per claim; they are still decided one after
     // another, in input order.
@@ -497,7 +517,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     err << "warrant run: " << why << '\n';
     return kExitIo;
   }
-  const bool read_failed = reader.failed() || ReadFailed(*input);
+  const bool read_failed = (reader ? reader->failed() : chunks_read_failed) || ReadFailed(*input);
   // Envelope and document errors: every claim before them is decided above.
   PrintInputProblems(err, problems);
   if (read_failed) {
