@@ -66,8 +66,13 @@ bool NdjsonChunkReader::Next(NdjsonChunk& chunk) {
   size_t scan = size;  // the carried bytes hold no newline
   carry_.clear();
   for (;;) {
-    if (!eof_)
+    if (!eof_) {
+      if (size + kJsonPadding == buffer.size()) {
+        // One line longer than the buffer: grow geometrically, so it costs O(n) copies.
+        buffer.resize(std::min(2 * size, kCutBytes + 1) + kJsonPadding);
+      }
       size += Read(buffer, size);
+    }
     const void* newline = size > scan ? memrchr(buffer.data() + scan, '\n', size - scan) : nullptr;
     if (newline != nullptr) {
       const size_t end = static_cast<size_t>(static_cast<const char*>(newline) - buffer.data()) + 1;
@@ -85,10 +90,6 @@ bool NdjsonChunkReader::Next(NdjsonChunk& chunk) {
     if (size > kCutBytes) {
       SkipLine(chunk, size);
       break;
-    }
-    if (size + kJsonPadding == buffer.size()) {
-      // One line longer than the buffer: grow geometrically, so it costs O(n) copies.
-      buffer.resize(std::min(2 * size, kCutBytes + 1) + kJsonPadding);
     }
   }
   first_ = false;
