@@ -16,7 +16,8 @@ identical:
    256 KiB chunks (2 MB of claims of varying length, malformed ones among them), a line longer
    than a chunk, lines over the 8 MiB record limit (blank or not, starting with `[`, over 16 MiB,
    within a CR and a BOM of it), more than 20 malformed lines, standard input; with --strict,
-   --explain and --output-format fhir;
+   --explain and --output-format fhir; claims whose records outgrow a chunk's output (written
+   part way in their turn) among malformed lines;
 3. with CLAIMS and PACK_SOURCE (e.g. bench/run's 100,000-claim workload), that file too.
 """
 import os
@@ -214,6 +215,29 @@ for flags in (["--strict"], ["--explain"], ["--output-format", "fhir"]):
                  "over_limit", "line_longer_than_chunk"):
         compare(f"{name} {' '.join(flags)}",
                 ["run", pack, os.path.join(gen, name + ".ndjson"), "--no-progress"] + flags)
+# Claims whose records outgrow a chunk's 1 MiB of output (60 rules deny each of 400 lines: ~5 MB
+# a claim), malformed lines among them: written part way in their turn, numbered all the same.
+spill_policy = os.path.join(gen, "spill.warrant")
+with open(spill_policy, "w") as f:
+    f.write('policy "S" version 1 "spill" effective 2024-01-01\nreason r = CO-50 "no"\n'
+            'codeset fobt: hcpcs = [82270]\n')
+    for i in range(60):
+        f.write(f'rule r{i} applies to line where line.code in fobt {{\n'
+                f'  require age >= 200 else deny r "no"\n}}\n')
+spill_pack = os.path.join(gen, "spill.wpk")
+subprocess.run([warrant, "build", spill_policy, "-o", spill_pack], check=True,
+               stdout=subprocess.DEVNULL)
+big_claim = ('{"id":"S%d","patient":{"birth_date":"1950-01-01"},"service_date":"2025-03-10",'
+             '"lines":[' + ",".join(['{"code":"82270"}'] * 400) + ']}')
+spill_lines = []
+for i in range(6):
+    # 2,500 small claims between big ones: the big ones fall in different chunks.
+    spill_lines += [(big_claim % i).encode(), MALFORMED[i % 4], b""]
+    spill_lines += [claim(k) for k in range(2500 * i, 2500 * (i + 1))]
+spill_input = os.path.join(gen, "spill.ndjson")
+with open(spill_input, "wb") as f:
+    f.write(joined(spill_lines))
+compare("spill", ["run", spill_pack, spill_input, "--no-progress"])
 out = os.path.join(gen, "out.ndjson")
 compare("straddling -o", ["run", pack, os.path.join(gen, "straddling.ndjson"), "-o", out], b"", out)
 print(f"{len(edges)} edge inputs compared (files and stdin; --strict, --explain, fhir)")
