@@ -1,15 +1,20 @@
 // `warrant run`: decide every claim of an NDJSON stream, in input order, on N threads.
 //
-// An X12 837 or FHIR input is read whole, then converted claim by claim as it is decided
-// (runtime/formats/claim_input.h): each claim goes through the same batches as an NDJSON line
-// the moment its reader gives it, carrying where it is in the input so a record error names it.
-// No converted claim outlives its batch, and the reader converts while the workers decide (with
-// -j 1 too: one worker thread beside the reader).
+// Plain NDJSON (a file or standard input) without --history is read in chunks of whole lines
+// that the workers split and decide themselves (run_chunks.h). This file keeps the line batches,
+// for the inputs that need them:
+// - An X12 837 or FHIR input is converted claim by claim as it is decided
+//   (runtime/formats/claim_input.h): each claim goes through the batches the moment its reader
+//   gives it, carrying where it is in the input so a record error names it. No converted claim
+//   outlives its batch, and the reader converts while the workers decide (with -j 1 too: one
+//   worker thread beside the reader).
+// - With --history a claim may read any earlier claim of its patient: the claims are decided one
+//   after another, in input order, a batch read ahead so the store reads its patients together.
 //
 // The main thread reads lines into batches; workers (each with its own Session) decide a batch
 // into its own output buffer; batches are written strictly in input order, so the output is
-// byte-identical whatever -j is. A malformed line yields its error record in place and a message
-// on stderr; nothing else is lost.
+// byte-identical whatever -j is, and the bytes the chunks write for the same NDJSON. A malformed
+// line yields its error record in place and a message on stderr; nothing else is lost.
 // With --output-format=fhir each claim's decision records (or its error record) are rewritten as
 // one FHIR R4 ClaimResponse (runtime/formats/fhir_response.h) before they join the batch's output.
 //
@@ -20,12 +25,9 @@
 // writes what it has (a spill) and goes on.
 
 #include <algorithm>
-#include <array>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
-#include <ctime>
 #include <deque>
 #include <filesystem>
 #include <iostream>
@@ -33,6 +35,7 @@
 #include <mutex>
 #include <optional>
 #include <ostream>
+#include <string_view>
 #include <thread>
 
 #include <fmt/format.h>
@@ -41,12 +44,12 @@
 #include "compiler/driver/commands.h"
 #include "compiler/driver/file_io.h"
 #include "compiler/driver/record_message.h"
+#include "compiler/driver/run_chunks.h"
+#include "compiler/driver/run_claim.h"
 #include "compiler/driver/terminal.h"
 #include "runtime/core/text.h"
 #include "runtime/engine/engine.h"
-#include "runtime/explain/evidence.h"
 #include "runtime/formats/claim_input.h"
-#include "runtime/formats/fhir_response.h"
 #include "runtime/history/sqlite_history.h"
 #include "runtime/records/ndjson.h"
 #include "runtime/records/record_json.h"
@@ -56,23 +59,6 @@ namespace {
 
 constexpr size_t kBatchLines = 1024;
 constexpr size_t kBatchBytes = size_t{1} << 20;  // input text per batch (one record may exceed it)
-constexpr size_t kSpillBytes = size_t{1} << 20;  // output a batch holds before it writes
-constexpr size_t kMaxErrorMessages = 20;
-
-struct Counts {
-  uint64_t claims = 0;
-  uint64_t lines = 0;
-  uint64_t errors = 0;
-  std::array<uint64_t, 6> decisions{};
-
-  void Add(const Counts& o) {
-    claims += o.claims;
-    lines += o.lines;
-    errors += o.errors;
-    for (size_t i = 0; i < decisions.size(); ++i)
-      decisions[i] += o.decisions[i];
-  }
-};
 
 struct Batch {
   uint64_t seq = 0;               // the batch's place in the output
@@ -143,146 +129,22 @@ struct Batch {
   }
 };
 
-// With --explain each worker keeps a recorder. A claim is first decided untraced; only one with
-// findings has the rules that made them run again under the recorder (decisions are
-// deterministic, so the trace is of the same decision), and the findings' evidence is written
-// from what it recorded. Most lines have no finding, so batch runs pay little for it.
-struct Evidence {
-  std::optional<EvidenceRecorder> recorder;  // none: no --explain
-
-  explicit Evidence(const Explainer* explainer) {
-    if (explainer)
-      recorder.emplace(*explainer);
-  }
-};
-
-// --output-format=fhir: each claim's decision records become one ClaimResponse.
-struct FhirOutput {
-  bool on = false;
-  std::string created;  // the ClaimResponses' `created`
-  std::string pack;
-};
-
-// The run's time as a FHIR dateTime, or SOURCE_DATE_EPOCH's when set (reproducible output).
-std::string FhirCreated() {
-  std::time_t now = std::time(nullptr);
-  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch)
-    now = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1,
-                     utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec);
-}
-
-// Rewrites what a claim appended to `out` from `from` on as its ClaimResponse.
-// `converted`: the claim as a FHIR or X12 reader found it (its items' sequence numbers), or null.
-void ToClaimResponse(const FhirOutput& fhir, const Session* session,
-                     const ConvertedClaim* converted, std::string& out, size_t from) {
-  thread_local std::string records;
-  records.assign(out, from, std::string::npos);
-  out.resize(from);
-  ClaimResponseInput input;
-  input.decisions = records;
-  input.pack = fhir.pack;
-  input.created = fhir.created;
-  if (converted)
-    input.item_sequences = converted->item_sequences;
-  if (session) {
-    const Claim& claim = session->claim();
-    input.claim_type = claim.Str(claim.claim_type);
-    input.patient_id = claim.Str(claim.patient_id);
-  }
-  AppendClaimResponse(input, out);
-}
-
 // Decides one line into the batch's output, spilling through `spill` when it grows past
-// kSpillBytes. A line the reader cut, or over the record limit, is refused by the decoder.
+// kSpillBytes; a malformed line yields its error record in place and a message.
 // `converted` is the line's claim when the input is X12 or FHIR (null for NDJSON).
 void Process(Session& session, Evidence& evidence, const NdjsonLine& line,
              const ConvertedClaim* converted, const std::string& input_name, Batch& batch,
              const Session::Spill& spill, const FhirOutput& fhir) {
   RecordError error;
-  const size_t from = batch.output.size();
-  bool decoded;
-  if (converted == nullptr) {
-    decoded = session.Evaluate(line, error);
-  } else if (!converted->error.empty()) {
-    error = ConversionError(*converted);
-    decoded = false;
-  } else {
-    // Over the record limit, a batch holds no text for the line: refused as too large.
-    decoded = line.truncated ? session.Evaluate(line, error) : session.Evaluate(line.text, error);
-    if (!decoded)
-      LocateRecordError(*converted, error);
-  }
-  if (!decoded && !session.history_failure().empty())
+  if (DecideClaim(session, evidence, line, converted, batch.output, batch.counts, spill, fhir,
+                  error))
+    return;
+  if (!session.history_failure().empty())
     return;  // the store failed: the run stops (RunRun), this claim undecided
-  if (!decoded) {
-    session.AppendError(error, line.number, batch.output);
-    if (fhir.on)
-      ToClaimResponse(fhir, nullptr, converted, batch.output, from);
-    batch.counts.errors++;
-    batch.messages += RecordErrorLine(input_name, line.number, error);
-    return;
-  }
-  if (fhir.on) {
-    // One resource per claim: written whole, never spilled part way.
-    session.AppendDecisions(batch.output);
-    ToClaimResponse(fhir, &session, converted, batch.output, from);
-    batch.counts.claims++;
-    for (const LineDecision& decided : session.decision().lines) {
-      batch.counts.lines++;
-      batch.counts.decisions[static_cast<size_t>(decided.decision)]++;
-    }
-    return;
-  }
-  if (evidence.recorder && !session.decision().findings.empty()) {
-    evidence.recorder->Record(session);
-    session.AppendDecisions(batch.output, &*evidence.recorder, &spill, kSpillBytes);
-  } else {
-    session.AppendDecisions(batch.output, nullptr, &spill, kSpillBytes);
-  }
-  batch.counts.claims++;
-  for (const LineDecision& decided : session.decision().lines) {
-    batch.counts.lines++;
-    batch.counts.decisions[static_cast<size_t>(decided.decision)]++;
-  }
+  AppendErrorRecord(session, error, line.number, converted, fhir, batch.output);
+  batch.counts.errors++;
+  batch.messages += RecordErrorLine(input_name, line.number, error);
 }
-
-// Writes batches' output and messages in order; the first failed write stops everything after it.
-class Writer {
- public:
-  Writer(std::ostream& output, std::ostream& err) : output_(output), err_(err) {}
-
-  // Writes and clears what `batch` holds so far (output, then its stderr messages).
-  void Write(Batch& batch) {
-    if (!failed_.load(std::memory_order_relaxed)) {
-      output_.write(batch.output.data(), static_cast<std::streamsize>(batch.output.size()));
-      if (!output_)
-        failed_ = true;
-    }
-    size_t pos = 0;
-    while (pos < batch.messages.size() && shown_ < kMaxErrorMessages) {
-      size_t end = batch.messages.find('\n', pos);
-      err_ << batch.messages.substr(pos, end - pos + 1);
-      pos = end + 1;
-      ++shown_;
-    }
-    batch.output.clear();
-    batch.messages.clear();
-  }
-
-  // Read by other threads to stop early; written only by whoever holds the turn to write.
-  bool failed() const { return failed_.load(std::memory_order_relaxed); }
-
-  size_t messages_shown() const { return shown_; }
-
- private:
-  std::ostream& output_;
-  std::ostream& err_;
-  std::atomic<bool> failed_ = false;
-  size_t shown_ = 0;
-};
 
 }  // namespace
 
@@ -393,7 +255,17 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   Progress progress(err, options.progress && input_bytes > 0 && !converting && IsTerminal(err),
                     input_bytes);
 
-  NdjsonReader reader(sniffed.stream());
+  // NDJSON without a history store goes to the workers in chunks of the input (run_chunks.h);
+  // the line batches below read X12 and FHIR, and feed a history store in input order.
+  // WARRANT_RUN_READER=lines sends NDJSON through the line batches too, so that tests can compare
+  // the two readers' output byte for byte.
+  const char* reader_choice = std::getenv("WARRANT_RUN_READER");
+  const bool chunked =
+      !store && !converting && !(reader_choice && std::string_view(reader_choice) == "lines");
+  std::optional<NdjsonReader> reader;
+  if (!chunked)
+    reader.emplace(sniffed.stream());
+  bool chunks_read_failed = false;
   NdjsonLine line;
   std::map<std::string, uint64_t> ignored;  // every session's ignored fields, by path
   auto add_ignored = [&](const Session& session) {
@@ -402,7 +274,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   };
   // A JSON array (a pretty-printed one spans many lines) is refused line by line as malformed
   // records, like any other bad line; say once, first, what the input should be instead.
-  const bool any_line = !converting && reader.Next(line);
+  const bool any_line = !converting && !chunked && reader->Next(line);
   if (any_line && !line.truncated && StartsAsJsonArray(line.text))
     PrintPlain(err, diag::DiagCode::ClaimsNotNdjson, input_name);
   // Calls `each(line, converted)` for every line or converted claim in input order, until it
@@ -419,7 +291,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     }
     if (any_line && !each(line, static_cast<ConvertedClaim*>(nullptr)))
       return;
-    while (reader.Next(line)) {
+    while (reader->Next(line)) {
       if (!each(line, static_cast<ConvertedClaim*>(nullptr)))
         return;
     }
@@ -428,7 +300,10 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   // are decided one after another, in input order, whatever -j is. Otherwise a converted input
   // goes through the batches even with -j 1: its reader (this thread) converts the next claims
   // while the one worker decides the last ones.
-  if (store) {
+  if (chunked) {
+    const ChunkedRun run{*engine, explainer.get(), fhir, options.strict, options.jobs, input_name};
+    total = RunChunks(run, sniffed.stream(), writer, progress, err, ignored, chunks_read_failed);
+  } else if (store) {
     // Lines are read a batch ahead of deciding them, so the store reads the batch's patients
     // together (Prefetch) instead of one search per claim; they are still decided one after
     // another, in input order.
@@ -438,7 +313,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     session.SetHistory(store.get(), &statuses);
     Evidence evidence(explainer.get());
     Batch ahead, batch;  // ahead: the lines read; batch: their output
-    const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
+    const Session::Spill spill = [&](std::string&) { writer.Write(batch.output, batch.messages); };
     std::vector<std::string> patients;
     auto decide_ahead = [&] {
       patients.resize(ahead.ends.size());
@@ -462,7 +337,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
           return false;
         }
         if (batch.output.size() > kSpillBytes)
-          writer.Write(batch);
+          writer.Write(batch.output, batch.messages);
         if (writer.failed())
           return false;
       }
@@ -481,7 +356,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     });
     if (going && !ahead.ends.empty())
       decide_ahead();
-    writer.Write(batch);
+    writer.Write(batch.output, batch.messages);
     total.Add(batch.counts);
     add_ignored(session);
   } else if (options.jobs <= 1 && !converting) {
@@ -490,17 +365,17 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     session.SetDecodeAll(explainer != nullptr);  // --explain: evidence may show any field
     Evidence evidence(explainer.get());
     Batch batch;
-    const Session::Spill spill = [&](std::string&) { writer.Write(batch); };
+    const Session::Spill spill = [&](std::string&) { writer.Write(batch.output, batch.messages); };
     for_each_line([&](const NdjsonLine& next, const ConvertedClaim* converted) {
       Process(session, evidence, next, converted, input_name, batch, spill, fhir);
       progress.Advance(next.text.size() + 1, [&] {
         return fmt::format("{} claims", total.claims + batch.counts.claims);
       });
       if (batch.output.size() > kSpillBytes)
-        writer.Write(batch);
+        writer.Write(batch.output, batch.messages);
       return !writer.failed();
     });
-    writer.Write(batch);
+    writer.Write(batch.output, batch.messages);
     total.Add(batch.counts);
     add_ignored(session);
   } else {
@@ -517,7 +392,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
         std::unique_lock lock(mutex);
         progressed.wait(lock, [&] { return written == batch.seq || writer.failed(); });
       }
-      writer.Write(batch);
+      writer.Write(batch.output, batch.messages);
     };
     const int workers_wanted = std::max(options.jobs, 1);
     for (int w = 0; w < workers_wanted; ++w) {
@@ -566,7 +441,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
         std::unique_lock lock(mutex);
         progressed.wait(lock, [&] { return front->done; });
       }
-      writer.Write(*front);
+      writer.Write(front->output, front->messages);
       total.Add(front->counts);
       {
         std::lock_guard lock(mutex);
@@ -642,7 +517,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     err << "warrant run: " << why << '\n';
     return kExitIo;
   }
-  const bool read_failed = reader.failed() || ReadFailed(*input);
+  const bool read_failed = (reader ? reader->failed() : chunks_read_failed) || ReadFailed(*input);
   // Envelope and document errors: every claim before them is decided above.
   PrintInputProblems(err, problems);
   if (read_failed) {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "runtime/records/record_json.h"
+
 namespace warrant {
 namespace {
 
@@ -21,6 +23,42 @@ std::string_view NdjsonLineText(std::string_view raw, uint64_t number, bool cut)
 bool IsBlankNdjsonLine(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
                      [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+
+NdjsonTextLines::NdjsonTextLines(std::string_view text, size_t begin, size_t end, bool starts_input,
+                                 bool padded)
+    : text_(text), at_(begin), end_(end), starts_input_(starts_input), padded_(padded) {
+  if (begin > 0 && begin < end) {
+    // The line under way at `begin` is the range before's: start after its newline.
+    const void* newline = std::memchr(text.data() + begin - 1, '\n', end - begin);
+    at_ = newline ? static_cast<size_t>(static_cast<const char*>(newline) - text.data()) + 1 : end;
+  }
+}
+
+bool NdjsonTextLines::Next(NdjsonLine& line) {
+  const char* data = text_.data();
+  while (at_ < end_) {
+    const void* newline = std::memchr(data + at_, '\n', text_.size() - at_);
+    const size_t stop =
+        newline ? static_cast<size_t>(static_cast<const char*>(newline) - data) : text_.size();
+    const uint64_t number = ++lines_;
+    std::string_view text =
+        NdjsonLineText(std::string_view(data + at_, stop - at_), starts_input_ ? number : 0);
+    at_ = newline ? stop + 1 : text_.size();
+    if (IsBlankNdjsonLine(text))
+      continue;
+    // A line over the record limit is refused unread: never copied.
+    const size_t offset = static_cast<size_t>(text.data() - data);
+    if (!padded_ && text.size() <= kMaxRecordBytes &&
+        offset + text.size() + kJsonPadding > text_.size()) {
+      scratch_.assign(text);
+      scratch_.append(kJsonPadding, ' ');
+      text = std::string_view(scratch_.data(), text.size());
+    }
+    line = NdjsonLine{text, number, false};
+    return true;
+  }
+  return false;
 }
 
 NdjsonReader::NdjsonReader(std::istream& in, size_t chunk_bytes, size_t max_line_bytes)

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <istream>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -32,6 +33,34 @@ std::string_view NdjsonLineText(std::string_view raw, uint64_t number, bool cut 
 
 // A line of spaces, tabs and CRs only (or empty): skipped, though counted.
 bool IsBlankNdjsonLine(std::string_view text);
+
+// The lines that start in bytes [begin, end) of a text held in memory, split as NdjsonReader
+// splits a stream: a line belongs to the range its first byte is in, wherever it ends (a line
+// under way at `begin` is the range before's). Numbers count the range's lines from 1, blank ones
+// included: they are the input's line numbers only for a range that starts the input. A line the
+// decoder may parse (not over the record limit) is handed with kJsonPadding readable bytes after
+// it: in place when the text has them (`padded`: the buffer holds kJsonPadding bytes past the
+// text's end), else copied.
+class NdjsonTextLines {
+ public:
+  // `starts_input`: line 1 of the range is the input's (a byte order mark is dropped).
+  NdjsonTextLines(std::string_view text, size_t begin, size_t end, bool starts_input, bool padded);
+
+  // The next non-blank line; false after the last. `line.text` is valid until the next call.
+  bool Next(NdjsonLine& line);
+
+  // Lines started so far, blank ones included.
+  uint64_t lines() const { return lines_; }
+
+ private:
+  std::string_view text_;
+  size_t at_;
+  size_t end_;
+  bool starts_input_;
+  bool padded_;
+  uint64_t lines_ = 0;
+  std::string scratch_;
+};
 
 class NdjsonReader {
  public:

@@ -3,11 +3,11 @@
 
 Usage: bounded_memory.py <warrant binary> <scratch dir>
 
-1. Lines far over the record limit (12 MB each) at -j 2: they are refused without being copied
-   into batches. Before batches were bounded in bytes, 160 such lines reached 3 GB at -j 2.
+1. Lines far over the record limit (12 MB each) at -j 2: the reader skips them unkept and they
+   are refused. Before batches were bounded in bytes, 160 such lines reached 3 GB at -j 2.
 2. Claims whose decision records are large (1,000 lines, 90,000 findings, 17 MB of output each):
-   a batch spills its output once every earlier batch is written, so -j 2 never holds a batch's
-   output whole; -j 1, -j 2 and -j 8 write byte-identical output.
+   a chunk (or batch) spills its output once every earlier one is written, so -j 2 never holds a
+   chunk's output whole; -j 1, -j 2 and -j 8 write byte-identical output.
 Peak RSS of the child (wait4) must stay under LIMIT_MB; the outputs are compared by SHA-256.
 """
 import hashlib

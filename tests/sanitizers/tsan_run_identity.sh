@@ -2,8 +2,8 @@
 # tsan_run_identity.sh WARRANT WORK
 # `warrant run -j N` under ThreadSanitizer: WARRANT is built with -fsanitize=thread (the tsan
 # preset). Runs the examples' claims and a larger file (the claims repeated 200 times, 9,000
-# claims, so batches really interleave) with -j 1, 2 and 8, and claims whose decision records
-# outgrow a batch's 1 MiB of output (so workers spill them in turn); any race report fails the
+# claims, so chunks really interleave) with -j 1, 2 and 8, and claims whose decision records
+# outgrow a chunk's 1 MiB of output (so workers spill them in turn); any race report fails the
 # run (halt_on_error), and the three outputs must be byte-identical. Run from the repo root.
 set -eu
 warrant=$1 work=$2

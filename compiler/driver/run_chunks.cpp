@@ -1,0 +1,144 @@
+#include "compiler/driver/run_chunks.h"
+
+#include <memory>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "compiler/driver/commands.h"
+#include "compiler/driver/record_message.h"
+#include "runtime/engine/ordered_chunks.h"
+#include "runtime/records/ndjson_chunks.h"
+
+namespace warrant::driver {
+namespace {
+
+// A chunk of the input and what deciding it made, until it is written.
+struct Slot {
+  struct Malformed {
+    size_t at = 0;      // where in `out` its error record goes
+    uint64_t line = 0;  // 1-based within the chunk
+    RecordError error;
+  };
+  enum class First : uint8_t { None, Array, Other };  // the chunk's first non-blank line
+
+  NdjsonChunk chunk;
+  std::string out;
+  std::vector<Malformed> malformed;
+  uint64_t lines = 0;  // lines in the chunk, blank ones included
+  Counts counts;
+  First first = First::None;
+};
+
+struct Worker {
+  Session session;
+  Evidence evidence;
+
+  explicit Worker(const ChunkedRun& run) : session(run.engine), evidence(run.explainer) {
+    session.SetStrict(run.strict);
+    session.SetDecodeAll(run.explainer != nullptr);  // --explain: evidence may show any field
+  }
+};
+
+}  // namespace
+
+Counts RunChunks(const ChunkedRun& run, std::istream& in, Writer& writer, Progress& progress,
+                 std::ostream& err, std::map<std::string, uint64_t>& ignored, bool& read_failed) {
+  NdjsonChunkReader reader(in);
+  OrderedChunks order(run.jobs, 4 * static_cast<size_t>(std::max(run.jobs, 1)));
+  std::vector<Slot> slots(order.window());
+  std::vector<std::unique_ptr<Worker>> workers(order.workers());
+
+  // The writer's: every written chunk's counts, the lines before the chunk being written, whether
+  // the input's first non-blank line is behind, and buffers.
+  Counts total;
+  uint64_t before = 0;
+  bool seen_line = false;
+  std::string pieces, messages;
+
+  // Writes what `slot` has decided so far, its error records and messages numbered after the
+  // lines of the chunks before it.
+  auto write_part = [&](const Worker& worker, Slot& slot) {
+    if (!seen_line && slot.first != Slot::First::None) {
+      seen_line = true;
+      if (slot.first == Slot::First::Array)
+        PrintPlain(err, diag::DiagCode::ClaimsNotNdjson, run.input_name);
+    }
+    if (slot.malformed.empty()) {
+      writer.Write(slot.out, messages);
+      return;
+    }
+    size_t from = 0;
+    size_t shown = writer.messages_shown();
+    for (const Slot::Malformed& m : slot.malformed) {
+      pieces.append(slot.out, from, m.at - from);
+      AppendErrorRecord(worker.session, m.error, before + m.line, nullptr, run.fhir, pieces);
+      if (shown++ < kMaxErrorMessages)
+        messages += RecordErrorLine(run.input_name, before + m.line, m.error);
+      from = m.at;
+    }
+    pieces.append(slot.out, from, std::string::npos);
+    writer.Write(pieces, messages);
+    slot.out.clear();
+    slot.malformed.clear();
+  };
+
+  auto take = [&](size_t c) {
+    return !writer.failed() && reader.Next(slots[c % slots.size()].chunk);
+  };
+  auto decide = [&](size_t w, size_t c) {
+    if (!workers[w])
+      workers[w] = std::make_unique<Worker>(run);
+    Worker& worker = *workers[w];
+    Slot& slot = slots[c % slots.size()];
+    const Session::Spill spill = [&](std::string&) {
+      order.WriteAhead(c, [&] { write_part(worker, slot); });
+      slot.out.clear();  // not written when the run is stopping: dropped all the same
+      slot.malformed.clear();
+    };
+    NdjsonChunk::Lines lines(slot.chunk);
+    NdjsonLine line;
+    RecordError error;
+    while (!writer.failed() && lines.Next(line)) {
+      if (slot.first == Slot::First::None) {
+        const bool array = slot.chunk.cut ? !slot.chunk.cut_truncated && slot.chunk.cut_first == '['
+                                          : StartsAsJsonArray(line.text);
+        slot.first = array ? Slot::First::Array : Slot::First::Other;
+      }
+      if (!DecideClaim(worker.session, worker.evidence, line, nullptr, slot.out, slot.counts, spill,
+                       run.fhir, error)) {
+        slot.malformed.push_back({slot.out.size(), line.number, error});
+        slot.counts.errors++;
+      }
+      if (slot.out.size() > kSpillBytes)
+        spill(slot.out);
+    }
+    slot.lines = lines.lines();
+  };
+  auto write = [&](size_t w, size_t c) {
+    Slot& slot = slots[c % slots.size()];
+    write_part(*workers[w], slot);
+    before += slot.lines;
+    total.Add(slot.counts);
+    progress.Advance(slot.chunk.size, [&] { return fmt::format("{} claims", total.claims); });
+    // Ready for a later chunk; one huge record does not pin its size in every slot.
+    slot.lines = 0;
+    slot.counts = Counts();
+    slot.first = Slot::First::None;
+    reader.Release(slot.chunk);
+    if (slot.out.capacity() > 4 * kSpillBytes)
+      std::string().swap(slot.out);
+  };
+  order.Run(take, decide, write);
+
+  for (const std::unique_ptr<Worker>& worker : workers) {
+    if (worker) {
+      for (const auto& [path, count] : worker->session.IgnoredFields())
+        ignored[path] += count;
+    }
+  }
+  read_failed = reader.failed();
+  return total;
+}
+
+}  // namespace warrant::driver
