@@ -7,6 +7,7 @@
 
 #include "compiler/driver/commands.h"
 #include "compiler/driver/record_message.h"
+#include "runtime/engine/chunk_records.h"
 #include "runtime/engine/ordered_chunks.h"
 #include "runtime/records/ndjson_chunks.h"
 
@@ -15,16 +16,10 @@ namespace {
 
 // A chunk of the input and what deciding it made, until it is written.
 struct Slot {
-  struct Malformed {
-    size_t at = 0;      // where in `out` its error record goes
-    uint64_t line = 0;  // 1-based within the chunk
-    RecordError error;
-  };
   enum class First : uint8_t { None, Array, Other };  // the chunk's first non-blank line
 
   NdjsonChunk chunk;
-  std::string out;
-  std::vector<Malformed> malformed;
+  ChunkRecords records;
   uint64_t lines = 0;  // lines in the chunk, blank ones included
   Counts counts;
   First first = First::None;
@@ -64,23 +59,20 @@ Counts RunChunks(const ChunkedRun& run, std::istream& in, Writer& writer, Progre
       if (slot.first == Slot::First::Array)
         PrintPlain(err, diag::DiagCode::ClaimsNotNdjson, run.input_name);
     }
-    if (slot.malformed.empty()) {
-      writer.Write(slot.out, messages);
+    if (slot.records.malformed.empty()) {
+      writer.Write(slot.records.out, messages);
       return;
     }
-    size_t from = 0;
     size_t shown = writer.messages_shown();
-    for (const Slot::Malformed& m : slot.malformed) {
-      pieces.append(slot.out, from, m.at - from);
-      AppendErrorRecord(worker.session, m.error, before + m.line, nullptr, run.fhir, pieces);
-      if (shown++ < kMaxErrorMessages)
-        messages += RecordErrorLine(run.input_name, before + m.line, m.error);
-      from = m.at;
-    }
-    pieces.append(slot.out, from, std::string::npos);
+    slot.records.Replay([&](std::string_view text) { pieces.append(text); },
+                        [&](const ChunkRecords::Malformed& m) {
+                          AppendErrorRecord(worker.session, m.error, before + m.line, nullptr,
+                                            run.fhir, pieces);
+                          if (shown++ < kMaxErrorMessages)
+                            messages += RecordErrorLine(run.input_name, before + m.line, m.error);
+                        });
     writer.Write(pieces, messages);
-    slot.out.clear();
-    slot.malformed.clear();
+    slot.records.Clear();
   };
 
   auto take = [&](size_t c) {
@@ -93,8 +85,7 @@ Counts RunChunks(const ChunkedRun& run, std::istream& in, Writer& writer, Progre
     Slot& slot = slots[c % slots.size()];
     const Session::Spill spill = [&](std::string&) {
       order.WriteAhead(c, [&] { write_part(worker, slot); });
-      slot.out.clear();  // not written when the run is stopping: dropped all the same
-      slot.malformed.clear();
+      slot.records.Clear();  // not written when the run is stopping: dropped all the same
     };
     NdjsonChunk::Lines lines(slot.chunk);
     NdjsonLine line;
@@ -105,13 +96,13 @@ Counts RunChunks(const ChunkedRun& run, std::istream& in, Writer& writer, Progre
                                           : StartsAsJsonArray(line.text);
         slot.first = array ? Slot::First::Array : Slot::First::Other;
       }
-      if (!DecideClaim(worker.session, worker.evidence, line, nullptr, slot.out, slot.counts, spill,
-                       run.fhir, error)) {
-        slot.malformed.push_back({slot.out.size(), line.number, error});
+      if (!DecideClaim(worker.session, worker.evidence, line, nullptr, slot.records.out,
+                       slot.counts, spill, run.fhir, error)) {
+        slot.records.malformed.push_back({slot.records.out.size(), line.number, error});
         slot.counts.errors++;
       }
-      if (slot.out.size() > kSpillBytes)
-        spill(slot.out);
+      if (slot.records.out.size() > kSpillBytes)
+        spill(slot.records.out);
     }
     slot.lines = lines.lines();
   };
@@ -126,8 +117,8 @@ Counts RunChunks(const ChunkedRun& run, std::istream& in, Writer& writer, Progre
     slot.counts = Counts();
     slot.first = Slot::First::None;
     reader.Release(slot.chunk);
-    if (slot.out.capacity() > 4 * kSpillBytes)
-      std::string().swap(slot.out);
+    if (slot.records.out.capacity() > 4 * kSpillBytes)
+      std::string().swap(slot.records.out);
   };
   order.Run(take, decide, write);
 

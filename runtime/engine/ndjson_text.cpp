@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/engine/chunk_records.h"
 #include "runtime/engine/ordered_chunks.h"
 #include "runtime/records/ndjson.h"
 #include "runtime/records/record_json.h"
@@ -12,22 +13,13 @@
 namespace warrant {
 namespace {
 
-// What one chunk decided: its records, with the malformed lines' error records still to be
-// written (their input line numbers need the count of the lines before the chunk).
+// What one chunk decided.
 struct Decided {
-  struct Malformed {
-    size_t at = 0;      // where in `out` its error record goes
-    uint64_t line = 0;  // 1-based within the chunk
-    RecordError error;
-  };
-
-  std::string out;
-  std::vector<Malformed> malformed;
+  ChunkRecords records;
   uint64_t lines = 0;  // lines starting in the chunk, blank ones included
 
   void Clear() {
-    out.clear();
-    malformed.clear();
+    records.Clear();
     lines = 0;
   }
 };
@@ -42,9 +34,9 @@ void DecideChunk(Session& session, std::string_view text, size_t begin, size_t e
     // `line.number` is the chunk's own count: the decoder does not read it, WriteChunk completes
     // it.
     if (session.Evaluate(line, error)) {
-      session.AppendDecisions(d.out);
+      session.AppendDecisions(d.records.out);
     } else {
-      d.malformed.push_back({d.out.size(), line.number, error});
+      d.records.malformed.push_back({d.records.out.size(), line.number, error});
     }
   }
   d.lines = lines.lines();
@@ -53,17 +45,12 @@ void DecideChunk(Session& session, std::string_view text, size_t begin, size_t e
 // Writes a chunk's records, its error records numbered after the `before` lines that precede it.
 void WriteChunk(const Session& session, const Decided& d, uint64_t before, std::string& record,
                 const NdjsonWrite& write) {
-  size_t from = 0;
-  for (const Decided::Malformed& m : d.malformed) {
-    if (m.at > from)
-      write(std::string_view(d.out).substr(from, m.at - from));
-    record.clear();
-    session.AppendError(m.error, before + m.line, record);
-    write(record);
-    from = m.at;
-  }
-  if (d.out.size() > from)
-    write(std::string_view(d.out).substr(from));
+  d.records.Replay([&](std::string_view text) { write(text); },
+                   [&](const ChunkRecords::Malformed& m) {
+                     record.clear();
+                     session.AppendError(m.error, before + m.line, record);
+                     write(record);
+                   });
 }
 
 }  // namespace
@@ -92,7 +79,7 @@ uint64_t DecideNdjsonText(const Engine& engine, std::string_view text, int jobs,
               Decided& d = slots[c % slots.size()];
               WriteChunk(*sessions[worker], d, before, record, write);
               before += d.lines;
-              malformed += d.malformed.size();
+              malformed += d.records.malformed.size();
               d.Clear();
             });
   return malformed;
