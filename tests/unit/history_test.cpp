@@ -282,26 +282,26 @@ TEST_CASE("the SQLite store refuses files it must not touch, and leaves them as 
   REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 4", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
   refused(path, "version 4");
-  // A store of version 2 (lines packed as text): refused, with what to do about it.
-  REQUIRE(sqlite3_open(dir.File("v2.db").c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db,
-                       "PRAGMA application_id = 0x57524e54; PRAGMA user_version = 2; CREATE TABLE "
-                       "claims(patient TEXT NOT NULL, claim TEXT NOT NULL, frequency TEXT, "
-                       "original_id TEXT, lines BLOB NOT NULL, PRIMARY KEY (patient, claim)) "
-                       "WITHOUT ROWID; CREATE UNIQUE INDEX claims_by_id ON claims(claim);",
-                       nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
-  refused(dir.File("v2.db"), "version 2; this warrant reads version 3 (export it with");
-  // A store of version 1 (a row per line): refused, with what to do about it.
-  REQUIRE(sqlite3_open(dir.File("v1.db").c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db,
-                       "PRAGMA application_id = 0x57524e54; PRAGMA user_version = 1; CREATE TABLE "
-                       "claims(claim TEXT PRIMARY KEY, patient TEXT NOT NULL, frequency TEXT, "
-                       "original_id TEXT); CREATE TABLE lines(patient TEXT, date TEXT, claim "
-                       "TEXT, line INTEGER, code TEXT, status TEXT);",
-                       nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
-  refused(dir.File("v1.db"), "version 1; this warrant reads version 3 (export it with");
+  // Stores of earlier versions, written as those versions laid them out: refused, with what to
+  // do about it.
+  const auto earlier = [&](const std::string& name, const char* sql, const char* message) {
+    REQUIRE(sqlite3_open(dir.File(name).c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+    refused(dir.File(name), message);
+  };
+  earlier("v2.db",  // lines packed as text
+          "PRAGMA application_id = 0x57524e54; PRAGMA user_version = 2; CREATE TABLE "
+          "claims(patient TEXT NOT NULL, claim TEXT NOT NULL, frequency TEXT, original_id TEXT, "
+          "lines BLOB NOT NULL, PRIMARY KEY (patient, claim)) WITHOUT ROWID; CREATE UNIQUE INDEX "
+          "claims_by_id ON claims(claim);",
+          "version 2; this warrant reads version 3 (export it with");
+  earlier("v1.db",  // a row per line
+          "PRAGMA application_id = 0x57524e54; PRAGMA user_version = 1; CREATE TABLE "
+          "claims(claim TEXT PRIMARY KEY, patient TEXT NOT NULL, frequency TEXT, original_id "
+          "TEXT); CREATE TABLE lines(patient TEXT, date TEXT, claim TEXT, line INTEGER, code "
+          "TEXT, status TEXT);",
+          "version 1; this warrant reads version 3 (export it with");
 
   // A corrupt store: the page holding the table definitions overwritten.
   const std::string corrupt = dir.File("corrupt.db");
