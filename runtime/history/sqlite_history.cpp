@@ -72,11 +72,16 @@ std::string ColumnText(sqlite3_stmt* s, int column) {
               : std::string();
 }
 
+// An empty view may have no address, which SQLite would bind as NULL: bound as "" instead.
+const char* Address(std::string_view bytes) {
+  return bytes.data() ? bytes.data() : "";
+}
+
 void BindText(sqlite3_stmt* s, int index, std::string_view text, bool null_when_empty = false) {
   if (null_when_empty && text.empty())
     sqlite3_bind_null(s, index);
   else
-    sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(s, index, Address(text), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
 
 // The same, not copied: `text` must outlive the statement's step.
@@ -84,7 +89,12 @@ void BindView(sqlite3_stmt* s, int index, std::string_view text, bool null_when_
   if (null_when_empty && text.empty())
     sqlite3_bind_null(s, index);
   else
-    sqlite3_bind_text(s, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    sqlite3_bind_text(s, index, Address(text), static_cast<int>(text.size()), SQLITE_STATIC);
+}
+
+// A blob, not copied: `bytes` must outlive the statement's step. Empty is a zero-length blob.
+void BindBlob(sqlite3_stmt* s, int index, std::string_view bytes) {
+  sqlite3_bind_blob(s, index, Address(bytes), static_cast<int>(bytes.size()), SQLITE_STATIC);
 }
 
 std::string_view ColumnBytes(sqlite3_stmt* s, int column) {
@@ -272,7 +282,11 @@ bool SqliteHistory::Prepare(std::string& error) {
     ids += fmt::format("{}?{}", i == 1 ? "" : ", ", i);
   const std::string prefetch =
       fmt::format("SELECT patient, claim, lines FROM claims WHERE patient IN ({})", ids);
-  // A claim id stored under any patient takes the row's place (a claim sent again).
+  // Rows whose claim id is stored already are passed over, and Flush then writes each row of the
+  // statement in the place of the stored one (a claim sent again, under any patient: rare). Not
+  // an upsert: a statement of many rows that can fail part way (a conflict, a NOT NULL column)
+  // copies every page it changes into a statement journal first, about 2,400 instructions a claim
+  // (docs/performance.md); one that ignores conflicts cannot fail part way.
   auto upsert = [](int rows) {
     std::string values;
     for (int r = 0; r < rows; ++r) {
@@ -280,11 +294,7 @@ bool SqliteHistory::Prepare(std::string& error) {
       values += fmt::format("{}(?{}, ?{}, ?{}, ?{}, ?{})", r == 0 ? "" : ", ", k + 1, k + 2, k + 3,
                             k + 4, k + 5);
     }
-    return fmt::format(
-        "INSERT INTO claims({}) VALUES {} ON CONFLICT(claim) DO UPDATE SET patient = "
-        "excluded.patient, frequency = excluded.frequency, original_id = excluded.original_id, "
-        "lines = excluded.lines",
-        kClaimColumns, values);
+    return fmt::format("INSERT OR IGNORE INTO claims({}) VALUES {}", kClaimColumns, values);
   };
   const std::pair<sqlite3_stmt**, std::string> statements[] = {
       {&prefetch_, prefetch},
@@ -341,14 +351,14 @@ bool SqliteHistory::Load(std::string_view patient, std::vector<HistoryLine>& out
 }
 
 bool SqliteHistory::LoadPacked(std::string_view patient, PackedLines& out, std::string& error) {
-  key_.assign(patient);
   rows_.clear();
   auto add_stored = [&](std::string_view claim, std::string_view lines) {
-    if (pending_.empty() || !pending_.contains(std::string(claim)))
+    if (pending_by_claim_.empty() || pending_by_claim_.Find(claim) == nullptr)
       rows_.emplace_back(claim, lines);
   };
-  if (auto it = prefetched_.find(key_); it != prefetched_.end()) {
-    for (size_t i = it->second.first; i < it->second.first + it->second.second; ++i) {
+  if (const uint32_t* run = prefetched_.Find(patient)) {
+    const auto [first, count] = prefetch_runs_[*run];
+    for (size_t i = first; i < first + count; ++i) {
       const RowRef& r = prefetch_rows_[i];
       add_stored(Bytes(r.claim, r.claim_size), Bytes(r.lines, r.lines_size));
     }
@@ -365,11 +375,11 @@ bool SqliteHistory::LoadPacked(std::string_view patient, PackedLines& out, std::
       add_stored(r.claim, r.lines);
   }
   // The stored rows (by claim id, the key's order), those recorded since in their place.
-  if (auto it = pending_by_patient_.find(key_); it != pending_by_patient_.end()) {
-    for (const std::string& claim : it->second) {
-      const Pending& p = pending_.find(claim)->second;
-      if (!p.removed && p.patient == key_)
-        rows_.emplace_back(claim, p.lines);
+  if (const uint32_t* last = pending_by_patient_.Find(patient)) {
+    for (uint32_t l = *last; l != kNoLink; l = links_[l].next) {
+      const Pending& p = pending_[links_[l].pending];
+      if (!p.removed && p.patient == patient)
+        rows_.emplace_back(p.claim, p.lines);
     }
     std::sort(rows_.begin(), rows_.end());
     rows_.erase(std::unique(rows_.begin(), rows_.end(),
@@ -477,16 +487,17 @@ bool SqliteHistory::Prefetch(std::span<const std::string> patients, std::string&
   if (!std::is_sorted(prefetch_rows_.begin(), prefetch_rows_.end(), before))
     std::sort(prefetch_rows_.begin(), prefetch_rows_.end(), before);
   for (std::string_view id : ids) {
-    key_.assign(id);
-    prefetched_.try_emplace(key_, 0, 0);
+    if (prefetched_.Insert(prefetch_ids_.Copy(id), static_cast<uint32_t>(prefetch_runs_.size()))
+            .second) {
+      prefetch_runs_.emplace_back(0, 0);
+    }
   }
   for (size_t i = 0; i < prefetch_rows_.size();) {
     size_t j = i + 1;
     while (j < prefetch_rows_.size() &&
            patient_of(prefetch_rows_[j]) == patient_of(prefetch_rows_[i]))
       ++j;
-    key_.assign(patient_of(prefetch_rows_[i]));
-    prefetched_[key_] = {i, j - i};
+    prefetch_runs_[*prefetched_.Find(patient_of(prefetch_rows_[i]))] = {i, j - i};
     i = j;
   }
   return true;
@@ -516,7 +527,7 @@ bool SqliteHistory::Insert(std::string_view patient, std::string_view claim,
   BindText(insert_, 2, claim);
   BindText(insert_, 3, frequency, true);
   BindText(insert_, 4, original_id, true);
-  sqlite3_bind_blob(insert_, 5, lines.data(), static_cast<int>(lines.size()), SQLITE_STATIC);
+  BindBlob(insert_, 5, lines);
   if (sqlite3_step(insert_) != SQLITE_DONE)
     return Fail(error, "cannot be written");
   inserted = sqlite3_changes(db_) > 0;
@@ -533,7 +544,6 @@ bool SqliteHistory::RecordPacked(const PackedClaim& claim, std::string& error) {
     return true;
   if (!in_transaction_ || !batched_) {
     // Nothing read ahead: written now (one claim after another is what an import does).
-    prefetched_.clear();
     return Flush(error) && WriteNow(claim, error);
   }
   // Kept until Flush: the claim id's last state is what is written, as if each had been.
@@ -543,55 +553,75 @@ bool SqliteHistory::RecordPacked(const PackedClaim& claim, std::string& error) {
   if (claim.frequency == "void") {
     Remove(claim.claim);
   } else {
-    auto [it, fresh] = pending_.try_emplace(claim.claim);
-    if (fresh)
-      recorded_.push_back(&it->first);
-    Pending& p = it->second;
-    if (fresh || p.removed || p.patient != claim.patient)
-      pending_by_patient_[claim.patient].push_back(claim.claim);
-    p.patient = claim.patient;
-    p.frequency = claim.frequency;
-    p.original_id = claim.original_id;
-    p.lines.clear();
-    PackLines(claim.lines, p.lines);
+    bool fresh = false;
+    const uint32_t at = PendingIndex(claim.claim, fresh);
+    Pending& p = pending_[at];
+    const bool moved = p.patient != claim.patient;
+    if (moved)
+      p.patient = pending_bytes_.Copy(claim.patient);
+    if (fresh || p.removed || moved)
+      LinkToPatient(at);
+    p.frequency = pending_bytes_.Copy(claim.frequency);
+    p.original_id = pending_bytes_.Copy(claim.original_id);
+    packed_.clear();
+    PackLines(claim.lines, packed_);
+    p.lines = pending_bytes_.Copy(packed_);
     p.removed = false;
   }
   return pending_.size() < kMaxPending || Flush(error);
 }
 
-void SqliteHistory::Remove(const std::string& claim) {
-  auto [it, fresh] = pending_.try_emplace(claim);
-  if (fresh)
-    recorded_.push_back(&it->first);
-  Pending& p = it->second;
+uint32_t SqliteHistory::PendingIndex(std::string_view claim, bool& fresh) {
+  if (const uint32_t* at = pending_by_claim_.Find(claim)) {
+    fresh = false;
+    return *at;
+  }
+  fresh = true;
+  const auto at = static_cast<uint32_t>(pending_.size());
+  Pending& p = pending_.emplace_back();
+  p.claim = pending_bytes_.Copy(claim);
+  pending_by_claim_.Insert(p.claim, at);
+  return at;
+}
+
+void SqliteHistory::LinkToPatient(uint32_t pending) {
+  const auto link = static_cast<uint32_t>(links_.size());
+  auto [last, fresh] = pending_by_patient_.Insert(pending_[pending].patient, link);
+  links_.push_back({pending, fresh ? kNoLink : *last});
+  *last = link;
+}
+
+void SqliteHistory::Remove(std::string_view claim) {
+  bool fresh = false;
+  Pending& p = pending_[PendingIndex(claim, fresh)];
   p.removed = true;
-  p.lines.clear();
+  p.lines = std::string_view();
 }
 
 bool SqliteHistory::Flush(std::string& error) {
-  prefetched_.clear();  // read before these writes
+  // What was read before these writes is forgotten.
+  prefetched_.Clear();
+  prefetch_ids_.Clear();
+  prefetch_runs_.clear();
   prefetch_rows_.clear();
   prefetch_bytes_.clear();
   if (pending_.empty())
     return true;
   // Removals first, then the rows in the table's key order, kUpsertRows to a statement: each claim
   // id ends as its last state whatever the order.
-  std::vector<std::pair<const std::string*, const Pending*>> rows;
-  rows.reserve(pending_.size());
+  std::vector<const Pending*>& rows = flush_rows_;
+  rows.clear();
   // In the order recorded (often the key's already), each claim id once.
-  for (const std::string* claim : recorded_) {
-    const Pending& p = pending_.find(*claim)->second;
+  for (const Pending& p : pending_) {
     if (p.removed) {
-      if (!Delete(*claim, error))
+      if (!Delete(p.claim, error))
         return false;
     } else {
-      rows.emplace_back(claim, &p);
+      rows.push_back(&p);
     }
   }
-  auto before = [](const auto& a, const auto& b) {
-    if (a.second->patient != b.second->patient)
-      return a.second->patient < b.second->patient;
-    return *a.first < *b.first;
+  auto before = [](const Pending* a, const Pending* b) {
+    return a->patient != b->patient ? a->patient < b->patient : a->claim < b->claim;
   };
   if (!std::is_sorted(rows.begin(), rows.end(), before))
     std::sort(rows.begin(), rows.end(), before);
@@ -600,22 +630,31 @@ bool SqliteHistory::Flush(std::string& error) {
     sqlite3_stmt* s = n == 1 ? upsert_ : upsert_many_;
     Using using_upsert{s};
     for (size_t r = 0; r < n; ++r) {
-      const auto& [claim, p] = rows[from + r];
+      const Pending* p = rows[from + r];
       const int k = static_cast<int>(r) * 5;
       BindView(s, k + 1, p->patient);
-      BindView(s, k + 2, *claim);
+      BindView(s, k + 2, p->claim);
       BindView(s, k + 3, p->frequency, true);
       BindView(s, k + 4, p->original_id, true);
-      sqlite3_bind_blob(s, k + 5, p->lines.data(), static_cast<int>(p->lines.size()),
-                        SQLITE_STATIC);
+      BindBlob(s, k + 5, p->lines);
     }
     if (sqlite3_step(s) != SQLITE_DONE)
       return Fail(error, "cannot be written");
+    if (sqlite3_changes(db_) != static_cast<int>(n)) {
+      // A claim id stored before was passed over: each row of the statement takes its place.
+      for (size_t r = 0; r < n; ++r) {
+        const Pending* p = rows[from + r];
+        if (!Upsert(p->patient, p->claim, p->frequency, p->original_id, p->lines, error))
+          return false;
+      }
+    }
     from += n;
   }
   pending_.clear();
-  pending_by_patient_.clear();
-  recorded_.clear();
+  pending_by_claim_.Clear();
+  pending_by_patient_.Clear();
+  links_.clear();
+  pending_bytes_.Clear();
   return true;
 }
 

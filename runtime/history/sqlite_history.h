@@ -24,10 +24,10 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "runtime/engine/history.h"
+#include "runtime/history/batch_memory.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -99,7 +99,11 @@ class SqliteHistory final : public HistorySource {
   // Writes the recorded claims kept in memory (sorted by patient and claim) and forgets them.
   bool Flush(std::string& error);
   bool WriteNow(const PackedClaim& claim, std::string& error);
-  void Remove(const std::string& claim);
+  void Remove(std::string_view claim);
+  // The index in pending_ of `claim`, added (removed: false, no row yet) when it has none.
+  uint32_t PendingIndex(std::string_view claim, bool& fresh);
+  // Lists pending_[pending] under its patient.
+  void LinkToPatient(uint32_t pending);
 
   // A row as read or recorded: its claim id and packed lines.
   struct Row {
@@ -108,19 +112,33 @@ class SqliteHistory final : public HistorySource {
   };
 
   // A claim recorded in this transaction, not yet written: its row, or removed (void, replaced).
+  // Its texts are in pending_bytes_.
   struct Pending {
-    std::string patient;
-    std::string frequency;
-    std::string original_id;
-    std::string lines;
+    std::string_view claim;
+    std::string_view patient;
+    std::string_view frequency;
+    std::string_view original_id;
+    std::string_view lines;
     bool removed = false;
   };
 
-  std::unordered_map<std::string, Pending> pending_;  // by claim id
-  std::vector<const std::string*> recorded_;          // pending_'s ids, in the order first recorded
-  // Claim ids recorded under each patient; an id may since have moved or been removed (checked
-  // against pending_), or be listed twice.
-  std::unordered_map<std::string, std::vector<std::string>> pending_by_patient_;
+  // A claim recorded under a patient: the Pending, and the patient's link before it.
+  struct Link {
+    uint32_t pending;
+    uint32_t next;
+  };
+
+  static constexpr uint32_t kNoLink = UINT32_MAX;
+
+  ByteArena pending_bytes_;
+  std::vector<Pending> pending_;  // each claim id once, in the order first recorded
+  ViewIndex pending_by_claim_;    // claim id → pending_ index
+  // The claims recorded under each patient, newest first: patient → its last link. A claim may
+  // since have moved to another patient or been removed (checked against pending_), or be linked
+  // twice.
+  ViewIndex pending_by_patient_;
+  std::vector<Link> links_;
+  std::vector<const Pending*> flush_rows_;  // scratch: the rows a Flush writes
 
   // Prefetched patients' stored rows: their bytes in prefetch_bytes_, each patient's rows a run
   // of prefetch_rows_ in claim order, found by patient id (first row, count).
@@ -130,7 +148,9 @@ class SqliteHistory final : public HistorySource {
 
   std::string prefetch_bytes_;
   std::vector<RowRef> prefetch_rows_;
-  std::unordered_map<std::string, std::pair<size_t, size_t>> prefetched_;
+  ByteArena prefetch_ids_;                                // the patients asked
+  ViewIndex prefetched_;                                  // patient asked → prefetch_runs_ index
+  std::vector<std::pair<size_t, size_t>> prefetch_runs_;  // (first row, count); none: (0, 0)
   bool ReadRows(sqlite3_stmt* s, std::span<const std::string_view> ids, size_t& seen,
                 std::string& error);
 
@@ -140,7 +160,6 @@ class SqliteHistory final : public HistorySource {
 
   std::vector<Row> read_;                                            // scratch: a Load's rows
   std::vector<std::pair<std::string_view, std::string_view>> rows_;  // scratch: claim, lines
-  std::string key_;                                                  // scratch: a lookup key
 
   std::string path_;
   sqlite3* db_ = nullptr;

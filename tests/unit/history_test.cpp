@@ -657,33 +657,36 @@ TEST_CASE("the SQLite store in a run: a batch's claims see each other before the
   CHECK(claims == V{"P1/R1", "P3/C2", "P4/C4"});
 }
 
-TEST_CASE("the SQLite store in a run answers as a store written claim by claim", "[history]") {
-  // Random records, loads and batches against the in-memory store of a host (MemoryHistory,
-  // which applies every record at once): every load and the committed store must agree.
+// Random records, loads and batches against the in-memory store of a host (MemoryHistory, which
+// applies every record at once): every load and the committed store must agree. `batch_every`
+// sets how often a batch is read ahead (and the claims before it written); `patients` and
+// `claims` how many ids are drawn from, so that claim ids come back, under the same patient and
+// under others.
+void RunAgainstModel(unsigned seed, int batch_every, int patients, int claims, int steps) {
   test::ScratchDir dir("history_test");
   std::string error;
   const std::string path = dir.File("h.db");
   auto store = SqliteHistory::Open(path, SqliteHistory::Mode::Write, error);
   REQUIRE(store != nullptr);
   MemoryHistory model;
-  std::mt19937 random(16);
+  std::mt19937 random(seed);
   auto pick = [&](int n) { return static_cast<int>(random() % static_cast<unsigned>(n)); };
-  auto patient = [&] { return "P" + std::to_string(pick(6)); };
-  auto claim = [&] { return "C" + std::to_string(pick(12)); };
-  for (int i = 0; i < 30; ++i) {  // some claims stored before the run
+  auto patient = [&] { return "P" + std::to_string(pick(patients)); };
+  auto claim = [&] { return "C" + std::to_string(pick(claims)); };
+  for (int i = 0; i < claims / 2; ++i) {  // some claims stored before the run
     const ClaimHistory c = Of(claim(), patient(), "G0328");
     REQUIRE(store->Record(c, error));
     REQUIRE(model.Record(c, error));
   }
   REQUIRE(store->Begin(error));
-  for (int step = 0; step < 3000; ++step) {
-    const int what = pick(10);
+  for (int step = 0; step < steps; ++step) {
+    const int what = pick(10 * batch_every);
     if (what == 0) {
       std::vector<std::string> batch(static_cast<size_t>(pick(5)));
       for (std::string& p : batch)
         p = patient();
       REQUIRE(store->Prefetch(batch, error));
-    } else if (what < 5) {
+    } else if (what % 10 < 4) {
       const std::string p = patient();
       INFO("step " << step << " load " << p);
       REQUIRE(Shown(*store, p) == Shown(model, p));
@@ -706,6 +709,17 @@ TEST_CASE("the SQLite store in a run answers as a store written claim by claim",
   for (const auto& [id, c] : model.claims)
     expected[id] = c.patient + " " + c.lines.at(0).code;
   CHECK(stored == expected);
+}
+
+TEST_CASE("the SQLite store in a run answers as a store written claim by claim", "[history]") {
+  SECTION("small batches, few ids") {
+    RunAgainstModel(16, 1, 6, 12, 3000);
+  }
+  // Hundreds of claims between batches: written kUpsertRows to a statement, where claim ids
+  // stored before (under the same patient or another) must still give way.
+  SECTION("large batches, many ids") {
+    RunAgainstModel(17, 60, 40, 400, 6000);
+  }
 }
 
 TEST_CASE("a claim's patient id read ahead of decoding it", "[history]") {
