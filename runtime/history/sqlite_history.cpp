@@ -223,6 +223,8 @@ std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, Mode
 }
 
 SqliteHistory::~SqliteHistory() {
+  if (writer_.joinable())
+    writer_.join();
   for (sqlite3_stmt* s : {load_, insert_, delete_, all_claims_, patient_claims_, prefetch_,
                           prefetch_range_, upsert_, upsert_many_})
     sqlite3_finalize(s);
@@ -352,8 +354,13 @@ bool SqliteHistory::Load(std::string_view patient, std::vector<HistoryLine>& out
 
 bool SqliteHistory::LoadPacked(std::string_view patient, PackedLines& out, std::string& error) {
   rows_.clear();
+  // A stored row of a claim recorded since gives way to it.
+  auto recorded = [&](std::string_view claim) {
+    return (!recording_.by_claim.empty() && recording_.by_claim.Find(claim) != nullptr) ||
+           (!writing_.by_claim.empty() && writing_.by_claim.Find(claim) != nullptr);
+  };
   auto add_stored = [&](std::string_view claim, std::string_view lines) {
-    if (pending_by_claim_.empty() || pending_by_claim_.Find(claim) == nullptr)
+    if (!recorded(claim))
       rows_.emplace_back(claim, lines);
   };
   if (const uint32_t* run = prefetched_.Find(patient)) {
@@ -363,6 +370,8 @@ bool SqliteHistory::LoadPacked(std::string_view patient, PackedLines& out, std::
       add_stored(Bytes(r.claim, r.claim_size), Bytes(r.lines, r.lines_size));
     }
   } else {
+    if (!Settle(error))  // the connection is the writer's until it is done
+      return false;
     read_.clear();
     Using using_load{load_};
     BindText(load_, 1, patient);
@@ -374,13 +383,25 @@ bool SqliteHistory::LoadPacked(std::string_view patient, PackedLines& out, std::
     for (const Row& r : read_)
       add_stored(r.claim, r.lines);
   }
-  // The stored rows (by claim id, the key's order), those recorded since in their place.
-  if (const uint32_t* last = pending_by_patient_.Find(patient)) {
-    for (uint32_t l = *last; l != kNoLink; l = links_[l].next) {
-      const Pending& p = pending_[links_[l].pending];
-      if (!p.removed && p.patient == patient)
-        rows_.emplace_back(p.claim, p.lines);
+  // The stored rows (by claim id, the key's order), those recorded since in their place: the
+  // generation being written unless the one recording has the claim since.
+  const uint32_t* written =
+      writing_.by_patient.empty() ? nullptr : writing_.by_patient.Find(patient);
+  const uint32_t* last =
+      recording_.by_patient.empty() ? nullptr : recording_.by_patient.Find(patient);
+  for (uint32_t l = written ? *written : kNoLink; l != kNoLink; l = writing_.links[l].next) {
+    const Pending& p = writing_.rows[writing_.links[l].pending];
+    if (!p.removed && p.patient == patient &&
+        (recording_.by_claim.empty() || recording_.by_claim.Find(p.claim) == nullptr)) {
+      rows_.emplace_back(p.claim, p.lines);
     }
+  }
+  for (uint32_t l = last ? *last : kNoLink; l != kNoLink; l = recording_.links[l].next) {
+    const Pending& p = recording_.rows[recording_.links[l].pending];
+    if (!p.removed && p.patient == patient)
+      rows_.emplace_back(p.claim, p.lines);
+  }
+  if (written != nullptr || last != nullptr) {
     std::sort(rows_.begin(), rows_.end());
     rows_.erase(std::unique(rows_.begin(), rows_.end(),
                             [](const auto& a, const auto& b) { return a.first == b.first; }),
@@ -432,11 +453,43 @@ bool SqliteHistory::ReadRows(sqlite3_stmt* s, std::span<const std::string_view> 
 }
 
 bool SqliteHistory::Prefetch(std::span<const std::string> patients, std::string& error) {
-  // The claims recorded since the last batch are written first (inside the transaction): their
-  // pages are the ones just read, and what is kept in memory stays one batch's worth.
-  if (!Flush(error))
+  if (!in_transaction_) {
+    batched_ = false;
+    if (!Flush(error))
+      return false;
+    return Read(patients, error);
+  }
+  // The generation written since the last Prefetch is in the file now; the one recorded since
+  // is written on the writer thread after this batch's patients are read (before those writes:
+  // its Loads put both generations in place), while the batch is decided.
+  if (!Settle(error))
     return false;
-  batched_ = in_transaction_;
+  writing_.Clear();
+  ForgetPrefetch();
+  batched_ = true;
+  if (!Read(patients, error))
+    return false;
+  std::swap(writing_, recording_);
+  if (writing_.empty())
+    return true;
+  try {
+    writer_ = std::thread([this] {
+      try {
+        std::string why;
+        if (!Write(writing_, why))
+          writer_error_ = why;
+      } catch (const std::exception&) {
+        writer_error_ = fmt::format("history store {}: cannot be written: out of memory", path_);
+      }
+    });
+  } catch (const std::system_error&) {
+    // No thread to be had: written here instead.
+    return Write(writing_, error);
+  }
+  return true;
+}
+
+bool SqliteHistory::Read(std::span<const std::string> patients, std::string& error) {
   std::vector<std::string_view> ids(patients.begin(), patients.end());
   if (!std::is_sorted(ids.begin(), ids.end()))  // often in order already (claims sent sorted)
     std::sort(ids.begin(), ids.end());
@@ -554,65 +607,94 @@ bool SqliteHistory::RecordPacked(const PackedClaim& claim, std::string& error) {
     Remove(claim.claim);
   } else {
     bool fresh = false;
-    const uint32_t at = PendingIndex(claim.claim, fresh);
-    Pending& p = pending_[at];
+    Pending& p = recording_.Row(claim.claim, fresh);
     const bool moved = p.patient != claim.patient;
     if (moved)
-      p.patient = pending_bytes_.Copy(claim.patient);
+      p.patient = recording_.bytes.Copy(claim.patient);
     if (fresh || p.removed || moved)
-      LinkToPatient(at);
-    p.frequency = pending_bytes_.Copy(claim.frequency);
-    p.original_id = pending_bytes_.Copy(claim.original_id);
+      recording_.Link(p);
+    p.frequency = recording_.bytes.Copy(claim.frequency);
+    p.original_id = recording_.bytes.Copy(claim.original_id);
     packed_.clear();
     PackLines(claim.lines, packed_);
-    p.lines = pending_bytes_.Copy(packed_);
+    p.lines = recording_.bytes.Copy(packed_);
     p.removed = false;
   }
-  return pending_.size() < kMaxPending || Flush(error);
+  return recording_.rows.size() < kMaxPending || Flush(error);
 }
 
-uint32_t SqliteHistory::PendingIndex(std::string_view claim, bool& fresh) {
-  if (const uint32_t* at = pending_by_claim_.Find(claim)) {
+SqliteHistory::Pending& SqliteHistory::Generation::Row(std::string_view claim, bool& fresh) {
+  if (const uint32_t* at = by_claim.Find(claim)) {
     fresh = false;
-    return *at;
+    return rows[*at];
   }
   fresh = true;
-  const auto at = static_cast<uint32_t>(pending_.size());
-  Pending& p = pending_.emplace_back();
-  p.claim = pending_bytes_.Copy(claim);
-  pending_by_claim_.Insert(p.claim, at);
-  return at;
+  const auto at = static_cast<uint32_t>(rows.size());
+  Pending& p = rows.emplace_back();
+  p.claim = bytes.Copy(claim);
+  by_claim.Insert(p.claim, at);
+  return p;
 }
 
-void SqliteHistory::LinkToPatient(uint32_t pending) {
-  const auto link = static_cast<uint32_t>(links_.size());
-  auto [last, fresh] = pending_by_patient_.Insert(pending_[pending].patient, link);
-  links_.push_back({pending, fresh ? kNoLink : *last});
+void SqliteHistory::Generation::Link(const Pending& row) {
+  const auto link = static_cast<uint32_t>(links.size());
+  auto [last, fresh] = by_patient.Insert(row.patient, link);
+  links.push_back({static_cast<uint32_t>(&row - rows.data()), fresh ? kNoLink : *last});
   *last = link;
+}
+
+void SqliteHistory::Generation::Clear() {
+  rows.clear();
+  by_claim.Clear();
+  by_patient.Clear();
+  links.clear();
+  bytes.Clear();
 }
 
 void SqliteHistory::Remove(std::string_view claim) {
   bool fresh = false;
-  Pending& p = pending_[PendingIndex(claim, fresh)];
+  Pending& p = recording_.Row(claim, fresh);
   p.removed = true;
   p.lines = std::string_view();
 }
 
-bool SqliteHistory::Flush(std::string& error) {
-  // What was read before these writes is forgotten.
+bool SqliteHistory::Settle(std::string& error) {
+  if (writer_.joinable())
+    writer_.join();
+  if (writer_error_.empty())
+    return true;
+  error = writer_error_;  // kept: the transaction is lost, and every later use says so
+  return false;
+}
+
+void SqliteHistory::ForgetPrefetch() {
   prefetched_.Clear();
   prefetch_ids_.Clear();
   prefetch_runs_.clear();
   prefetch_rows_.clear();
   prefetch_bytes_.clear();
-  if (pending_.empty())
+}
+
+bool SqliteHistory::Flush(std::string& error) {
+  if (!Settle(error))
+    return false;
+  writing_.Clear();  // written
+  ForgetPrefetch();  // read before these writes
+  if (!Write(recording_, error))
+    return false;
+  recording_.Clear();
+  return true;
+}
+
+bool SqliteHistory::Write(const Generation& claims, std::string& error) {
+  if (claims.empty())
     return true;
   // Removals first, then the rows in the table's key order, kUpsertRows to a statement: each claim
   // id ends as its last state whatever the order.
-  std::vector<const Pending*>& rows = flush_rows_;
+  std::vector<const Pending*>& rows = write_rows_;
   rows.clear();
   // In the order recorded (often the key's already), each claim id once.
-  for (const Pending& p : pending_) {
+  for (const Pending& p : claims.rows) {
     if (p.removed) {
       if (!Delete(p.claim, error))
         return false;
@@ -650,11 +732,6 @@ bool SqliteHistory::Flush(std::string& error) {
     }
     from += n;
   }
-  pending_.clear();
-  pending_by_claim_.Clear();
-  pending_by_patient_.Clear();
-  links_.clear();
-  pending_bytes_.Clear();
   return true;
 }
 

@@ -7,15 +7,20 @@
 // leaves the store as it was. A store another writer holds is waited for (`busy_ms`), then refused.
 // Does not decide claims; keeps lines packed as the engine holds them (runtime/engine/history.h),
 // and converts them to and from text for the text interface (Load, Record, export). One object
-// is used by one thread at a time (its connection has no mutex).
+// is used by one thread at a time (its connection has no mutex); the writer thread below uses the
+// connection only while the object's own calls do not.
 //
 // A run reads its claims' patients a batch at a time (Prefetch: one range scan of the key when
 // the batch's patients lie close together in it, else 64 ids a statement), and Loads of them are
 // answered from memory. Once a transaction has had a Prefetch, the claims recorded are kept in
-// memory, by claim id, and written (sorted, 64 rows a statement) at the next Prefetch or Commit,
-// or once kMaxPending wait, always inside the transaction: a Load sees the stored rows with the
-// recorded claims in their place, as if each had been written. Without Prefetch (an import) each
-// claim is written as it is recorded.
+// memory, by claim id, always inside the transaction: a Load sees the stored rows with the
+// recorded claims in their place, as if each had been written. The next Prefetch reads its
+// patients, then hands the claims recorded before it to a writer thread, which writes them
+// (sorted, 64 rows a statement) while the next batch is decided; the Prefetch after waits for it.
+// Any call that needs the connection otherwise (a patient not prefetched, Commit, kMaxPending
+// claims recorded) waits for the writer first, and a write that failed fails every call after it.
+// The file is written by the same statements in the same order as if each batch were written
+// before the next is read. Without Prefetch (an import) each claim is written as it is recorded.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +29,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "runtime/engine/history.h"
@@ -100,10 +106,6 @@ class SqliteHistory final : public HistorySource {
   bool Flush(std::string& error);
   bool WriteNow(const PackedClaim& claim, std::string& error);
   void Remove(std::string_view claim);
-  // The index in pending_ of `claim`, added (removed: false, no row yet) when it has none.
-  uint32_t PendingIndex(std::string_view claim, bool& fresh);
-  // Lists pending_[pending] under its patient.
-  void LinkToPatient(uint32_t pending);
 
   // A row as read or recorded: its claim id and packed lines.
   struct Row {
@@ -112,7 +114,7 @@ class SqliteHistory final : public HistorySource {
   };
 
   // A claim recorded in this transaction, not yet written: its row, or removed (void, replaced).
-  // Its texts are in pending_bytes_.
+  // Its texts are in its Generation's bytes.
   struct Pending {
     std::string_view claim;
     std::string_view patient;
@@ -123,22 +125,50 @@ class SqliteHistory final : public HistorySource {
   };
 
   // A claim recorded under a patient: the Pending, and the patient's link before it.
-  struct Link {
+  struct PatientLink {
     uint32_t pending;
     uint32_t next;
   };
 
   static constexpr uint32_t kNoLink = UINT32_MAX;
 
-  ByteArena pending_bytes_;
-  std::vector<Pending> pending_;  // each claim id once, in the order first recorded
-  ViewIndex pending_by_claim_;    // claim id → pending_ index
-  // The claims recorded under each patient, newest first: patient → its last link. A claim may
-  // since have moved to another patient or been removed (checked against pending_), or be linked
-  // twice.
-  ViewIndex pending_by_patient_;
-  std::vector<Link> links_;
-  std::vector<const Pending*> flush_rows_;  // scratch: the rows a Flush writes
+  // The claims recorded between two Prefetches, each claim id once (its last state).
+  struct Generation {
+    ByteArena bytes;
+    std::vector<Pending> rows;  // in the order first recorded
+    ViewIndex by_claim;         // claim id → rows index
+    // The claims recorded under each patient, newest first: patient → its last link. A claim
+    // may since have moved to another patient or been removed (checked against rows), or be
+    // linked twice.
+    ViewIndex by_patient;
+    std::vector<PatientLink> links;
+
+    bool empty() const { return rows.empty(); }
+
+    // The row of `claim`, added (not removed, no patient or lines yet) when it has none.
+    Pending& Row(std::string_view claim, bool& fresh);
+    // Lists `row` under its patient.
+    void Link(const Pending& row);
+    void Clear();
+  };
+
+  // Writes `claims` (removals first, then rows in the key's order, kUpsertRows a statement). Runs
+  // on the writer thread or this one, never both at once.
+  bool Write(const Generation& claims, std::string& error);
+  // Waits for the writer thread; false with its error once it has failed.
+  bool Settle(std::string& error);
+  // Forgets the rows Prefetch read.
+  void ForgetPrefetch();
+
+  // A run's batches (Prefetch after Prefetch in a transaction): the claims recorded since the last
+  // Prefetch (recording_) are written on a thread of their own while the next batch is decided,
+  // its Loads answered from what Prefetch read before those writes with both generations in
+  // place.
+  Generation recording_;  // recorded since the last Prefetch
+  Generation writing_;    // recorded before it: being written by writer_, or written
+  std::thread writer_;
+  std::string writer_error_;                // why writer_ failed ("" while it has not)
+  std::vector<const Pending*> write_rows_;  // scratch: the rows Write writes
 
   // Prefetched patients' stored rows: their bytes in prefetch_bytes_, each patient's rows a run
   // of prefetch_rows_ in claim order, found by patient id (first row, count).
@@ -153,6 +183,8 @@ class SqliteHistory final : public HistorySource {
   std::vector<std::pair<size_t, size_t>> prefetch_runs_;  // (first row, count); none: (0, 0)
   bool ReadRows(sqlite3_stmt* s, std::span<const std::string_view> ids, size_t& seen,
                 std::string& error);
+  // Reads the stored rows of `patients` for the Loads that follow.
+  bool Read(std::span<const std::string> patients, std::string& error);
 
   std::string_view Bytes(size_t at, size_t size) const {
     return std::string_view(prefetch_bytes_).substr(at, size);
