@@ -304,33 +304,43 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     const ChunkedRun run{*engine, explainer.get(), fhir, options.strict, options.jobs, input_name};
     total = RunChunks(run, sniffed.stream(), writer, progress, err, ignored, chunks_read_failed);
   } else if (store) {
-    // Lines are read a batch ahead of deciding them, so the store reads the batch's patients
-    // together (Prefetch) instead of one search per claim; they are still decided one after
-    // another, in input order.
+    // Lines are read two batches ahead of deciding them: the store reads a batch's patients
+    // together (Prefetch) instead of one search per claim, and, given the next batch's, reads
+    // those while this batch is decided. Claims are still decided one after another, in input
+    // order.
     Session session(*engine);
     session.SetStrict(options.strict);
     session.SetDecodeAll(explainer != nullptr);  // --explain: evidence may show any field
     session.SetHistory(store.get(), &statuses);
     Evidence evidence(explainer.get());
-    Batch ahead, batch;  // ahead: the lines read; batch: their output
+    Batch current, ahead, batch;  // the lines to decide, the lines read after them; the output
     const Session::Spill spill = [&](std::string&) { writer.Write(batch.output, batch.messages); };
-    std::vector<std::string> patients;
-    auto decide_ahead = [&] {
-      patients.resize(ahead.ends.size());
+    // Each batch's patient ids, read from its lines' text (a hint); `next` is `ahead`'s.
+    std::vector<std::string> patients, next;
+    size_t patients_n = 0, next_n = 0;
+    auto peek = [](const Batch& lines, std::vector<std::string>& ids) {
+      ids.resize(std::max(ids.size(), lines.ends.size()));
       size_t n = 0, begin = 0;
-      for (size_t i = 0; i < ahead.ends.size(); ++i) {
-        const NdjsonLine next = ahead.Line(i, begin);
-        if (!next.truncated && PeekPatientId(next.text, patients[n]))
+      for (size_t i = 0; i < lines.ends.size(); ++i) {
+        const NdjsonLine text = lines.Line(i, begin);
+        if (!text.truncated && PeekPatientId(text.text, ids[n]))
           ++n;
       }
+      return n;
+    };
+    patients_n = peek(current, patients);
+    // Decides `current`, whose patients are `patients`; `ahead` holds the lines after it.
+    auto decide_current = [&] {
+      next_n = peek(ahead, next);
       std::string why;
-      if (!store->Prefetch(std::span(patients.data(), n), why)) {
+      if (!store->PrefetchWithNext(std::span(patients.data(), patients_n),
+                                   std::span(next.data(), next_n), why)) {
         history_failure = why;
         return false;
       }
-      begin = 0;
-      for (size_t i = 0; i < ahead.ends.size(); ++i) {
-        Process(session, evidence, ahead.Line(i, begin), ahead.Converted(i), input_name, batch,
+      size_t begin = 0;
+      for (size_t i = 0; i < current.ends.size(); ++i) {
+        Process(session, evidence, current.Line(i, begin), current.Converted(i), input_name, batch,
                 spill, fhir);
         if (!session.history_failure().empty()) {
           history_failure = session.history_failure();
@@ -341,21 +351,35 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
         if (writer.failed())
           return false;
       }
-      ahead.Reset();
+      current.Reset();
+      std::swap(current, ahead);
+      std::swap(patients, next);
+      patients_n = next_n;
       return true;
     };
     bool going = true;
-    for_each_line([&](const NdjsonLine& next, const ConvertedClaim* converted) {
-      ahead.Add(next, converted);
-      progress.Advance(next.text.size() + 1, [&] {
+    for_each_line([&](const NdjsonLine& read, const ConvertedClaim* converted) {
+      ahead.Add(read, converted);
+      progress.Advance(read.text.size() + 1, [&] {
         return fmt::format("{} claims", total.claims + batch.counts.claims);
       });
-      if (ahead.Full())
-        going = decide_ahead();
+      if (ahead.Full()) {
+        if (current.ends.empty()) {  // the first batch: read on
+          std::swap(current, ahead);
+          patients_n = peek(current, patients);
+        } else {
+          going = decide_current();
+        }
+      }
       return going;
     });
-    if (going && !ahead.ends.empty())
-      decide_ahead();
+    while (going && !current.ends.empty())
+      going = decide_current();
+    if (going && !ahead.ends.empty()) {  // fewer lines than a batch in all
+      std::swap(current, ahead);
+      patients_n = peek(current, patients);
+      going = decide_current();
+    }
     writer.Write(batch.output, batch.messages);
     total.Add(batch.counts);
     add_ignored(session);

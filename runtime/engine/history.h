@@ -146,6 +146,15 @@ class HistorySource {
     (void)error;
     return true;
   }
+
+  // The same, with a second hint: the patients of the batch after (`next`), which the next
+  // Prefetch will name, so a store may read them while this batch is decided. The default
+  // passes over `next`.
+  virtual bool PrefetchWithNext(std::span<const std::string> patients,
+                                std::span<const std::string> next, std::string& error) {
+    (void)next;
+    return Prefetch(patients, error);
+  }
 };
 
 // The status recorded for each decision, indexed by Decision.

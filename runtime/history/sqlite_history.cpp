@@ -363,11 +363,11 @@ bool SqliteHistory::LoadPacked(std::string_view patient, PackedLines& out, std::
     if (!recorded(claim))
       rows_.emplace_back(claim, lines);
   };
-  if (const uint32_t* run = prefetched_.Find(patient)) {
-    const auto [first, count] = prefetch_runs_[*run];
+  if (const uint32_t* run = front_.index.Find(patient)) {
+    const auto [first, count] = front_.runs[*run];
     for (size_t i = first; i < first + count; ++i) {
-      const RowRef& r = prefetch_rows_[i];
-      add_stored(Bytes(r.claim, r.claim_size), Bytes(r.lines, r.lines_size));
+      const RowRef& r = front_.rows[i];
+      add_stored(front_.Bytes(r.claim, r.claim_size), front_.Bytes(r.lines, r.lines_size));
     }
   } else {
     if (!Settle(error))  // the connection is the writer's until it is done
@@ -421,8 +421,8 @@ bool SqliteHistory::LoadPacked(std::string_view patient, PackedLines& out, std::
   return true;
 }
 
-bool SqliteHistory::ReadRows(sqlite3_stmt* s, std::span<const std::string_view> ids, size_t& seen,
-                             std::string& error) {
+bool SqliteHistory::ReadRows(sqlite3_stmt* s, std::span<const std::string_view> ids,
+                             PrefetchBuffer& into, size_t& seen, std::string& error) {
   // `ids` sorted; rows come by patient: kept only for the ids asked.
   size_t k = 0;
   seen = 0;
@@ -436,64 +436,104 @@ bool SqliteHistory::ReadRows(sqlite3_stmt* s, std::span<const std::string_view> 
       continue;
     const std::string_view claim = ColumnBytes(s, 1);
     const std::string_view lines = ColumnBytes(s, 2);
-    RowRef& r = prefetch_rows_.emplace_back();
-    r.patient = prefetch_bytes_.size();
+    RowRef& r = into.rows.emplace_back();
+    r.patient = into.bytes.size();
     r.patient_size = patient.size();
-    prefetch_bytes_.append(patient);
-    r.claim = prefetch_bytes_.size();
+    into.bytes.append(patient);
+    r.claim = into.bytes.size();
     r.claim_size = claim.size();
-    prefetch_bytes_.append(claim);
-    r.lines = prefetch_bytes_.size();
+    into.bytes.append(claim);
+    r.lines = into.bytes.size();
     r.lines_size = lines.size();
-    prefetch_bytes_.append(lines);
+    into.bytes.append(lines);
   }
   if (rc != SQLITE_DONE)
     return Fail(error, "cannot be read");
   return true;
 }
 
+void SqliteHistory::PrefetchBuffer::Ask(std::span<const std::string> patients) {
+  for (const std::string& p : patients)
+    asked.push_back(ids.Copy(p));
+  if (!std::is_sorted(asked.begin(), asked.end()))  // often in order already (claims sent sorted)
+    std::sort(asked.begin(), asked.end());
+  asked.erase(std::unique(asked.begin(), asked.end()), asked.end());
+}
+
+bool SqliteHistory::PrefetchBuffer::Asked(std::span<const std::string> patients) const {
+  std::vector<std::string_view> given(patients.begin(), patients.end());
+  if (!std::is_sorted(given.begin(), given.end()))
+    std::sort(given.begin(), given.end());
+  given.erase(std::unique(given.begin(), given.end()), given.end());
+  return given == asked;
+}
+
+void SqliteHistory::PrefetchBuffer::Clear() {
+  bytes.clear();
+  rows.clear();
+  ids.Clear();
+  asked.clear();
+  index.Clear();
+  runs.clear();
+  ready = false;
+}
+
 bool SqliteHistory::Prefetch(std::span<const std::string> patients, std::string& error) {
+  return PrefetchWithNext(patients, {}, error);
+}
+
+bool SqliteHistory::PrefetchWithNext(std::span<const std::string> patients,
+                                     std::span<const std::string> next, std::string& error) {
   if (!in_transaction_) {
     batched_ = false;
     if (!Flush(error))
       return false;
-    return Read(patients, error);
+    front_.Ask(patients);
+    return Read(front_, error);
   }
-  // The generation written since the last Prefetch is in the file now; the one recorded since
-  // is written on the writer thread after this batch's patients are read (before those writes:
-  // its Loads put both generations in place), while the batch is decided.
+  // The generation written since the last Prefetch is in the file now, and the writer has read
+  // these patients when the last Prefetch named them as next. The generation recorded since is
+  // written on the writer thread while this batch is decided (its Loads put both generations in
+  // place over what was read before those writes), then the next batch's patients are read.
   if (!Settle(error))
     return false;
   writing_.Clear();
-  ForgetPrefetch();
   batched_ = true;
-  if (!Read(patients, error))
-    return false;
+  if (back_.ready && back_.Asked(patients)) {
+    std::swap(front_, back_);
+  } else {
+    front_.Clear();
+    front_.Ask(patients);
+    if (!Read(front_, error))
+      return false;
+  }
+  back_.Clear();
+  back_.Ask(next);
   std::swap(writing_, recording_);
-  if (writing_.empty())
+  if (writing_.empty() && back_.asked.empty())
     return true;
   try {
     writer_ = std::thread([this] {
       try {
         std::string why;
-        if (!Write(writing_, why))
+        if (!Write(writing_, why) || !Read(back_, why))
           writer_error_ = why;
+        else
+          back_.ready = !back_.asked.empty();
       } catch (const std::exception&) {
         writer_error_ = fmt::format("history store {}: cannot be written: out of memory", path_);
       }
     });
   } catch (const std::system_error&) {
-    // No thread to be had: written here instead.
+    // No thread to be had: written here instead, and the next batch read when it comes.
+    back_.Clear();
     return Write(writing_, error);
   }
   return true;
 }
 
-bool SqliteHistory::Read(std::span<const std::string> patients, std::string& error) {
-  std::vector<std::string_view> ids(patients.begin(), patients.end());
-  if (!std::is_sorted(ids.begin(), ids.end()))  // often in order already (claims sent sorted)
-    std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+bool SqliteHistory::Read(PrefetchBuffer& into, std::string& error) {
+  const std::span<const std::string_view> ids = into.asked;
   if (ids.empty())
     return true;
   // One scan of the key from the first patient to the last, when the store holds few other
@@ -507,17 +547,14 @@ bool SqliteHistory::Read(std::span<const std::string> patients, std::string& err
     const int64_t limit = 4 * static_cast<int64_t>(ids.size()) + 64;
     sqlite3_bind_int64(prefetch_range_, 3, limit);
     size_t seen = 0;
-    if (!ReadRows(prefetch_range_, ids, seen, error))
+    if (!ReadRows(prefetch_range_, ids, into, seen, error))
       return false;
     if (static_cast<int64_t>(seen) == limit) {
       // Cut short: the patients from the last one read on are searched for instead.
-      const std::string last(prefetch_rows_.empty() ? std::string_view()
-                                                    : Bytes(prefetch_rows_.back().patient,
-                                                            prefetch_rows_.back().patient_size));
-      while (!prefetch_rows_.empty() &&
-             Bytes(prefetch_rows_.back().patient, prefetch_rows_.back().patient_size) == last) {
-        prefetch_rows_.pop_back();
-      }
+      const std::string last(into.rows.empty() ? std::string_view()
+                                               : into.PatientOf(into.rows.back()));
+      while (!into.rows.empty() && into.PatientOf(into.rows.back()) == last)
+        into.rows.pop_back();
       searched_from = static_cast<size_t>(
           std::lower_bound(ids.begin(), ids.end(), std::string_view(last)) - ids.begin());
     }
@@ -528,29 +565,26 @@ bool SqliteHistory::Read(std::span<const std::string> patients, std::string& err
     for (size_t i = 0; i < n; ++i)
       BindView(prefetch_, static_cast<int>(i + 1), ids[from + i]);
     size_t seen = 0;
-    if (!ReadRows(prefetch_, std::span(ids).subspan(from, n), seen, error))
+    if (!ReadRows(prefetch_, ids.subspan(from, n), into, seen, error))
       return false;
   }
   // By patient, then claim (as Load reads them); a patient without rows is known to have none.
-  auto patient_of = [&](const RowRef& r) { return Bytes(r.patient, r.patient_size); };
   auto before = [&](const RowRef& a, const RowRef& b) {
-    const std::string_view pa = patient_of(a), pb = patient_of(b);
-    return pa != pb ? pa < pb : Bytes(a.claim, a.claim_size) < Bytes(b.claim, b.claim_size);
+    const std::string_view pa = into.PatientOf(a), pb = into.PatientOf(b);
+    return pa != pb ? pa < pb
+                    : into.Bytes(a.claim, a.claim_size) < into.Bytes(b.claim, b.claim_size);
   };
-  if (!std::is_sorted(prefetch_rows_.begin(), prefetch_rows_.end(), before))
-    std::sort(prefetch_rows_.begin(), prefetch_rows_.end(), before);
+  if (!std::is_sorted(into.rows.begin(), into.rows.end(), before))
+    std::sort(into.rows.begin(), into.rows.end(), before);
   for (std::string_view id : ids) {
-    if (prefetched_.Insert(prefetch_ids_.Copy(id), static_cast<uint32_t>(prefetch_runs_.size()))
-            .second) {
-      prefetch_runs_.emplace_back(0, 0);
-    }
+    into.index.Insert(id, static_cast<uint32_t>(into.runs.size()));
+    into.runs.emplace_back(0, 0);
   }
-  for (size_t i = 0; i < prefetch_rows_.size();) {
+  for (size_t i = 0; i < into.rows.size();) {
     size_t j = i + 1;
-    while (j < prefetch_rows_.size() &&
-           patient_of(prefetch_rows_[j]) == patient_of(prefetch_rows_[i]))
+    while (j < into.rows.size() && into.PatientOf(into.rows[j]) == into.PatientOf(into.rows[i]))
       ++j;
-    prefetch_runs_[*prefetched_.Find(patient_of(prefetch_rows_[i]))] = {i, j - i};
+    into.runs[*into.index.Find(into.PatientOf(into.rows[i]))] = {i, j - i};
     i = j;
   }
   return true;
@@ -668,11 +702,8 @@ bool SqliteHistory::Settle(std::string& error) {
 }
 
 void SqliteHistory::ForgetPrefetch() {
-  prefetched_.Clear();
-  prefetch_ids_.Clear();
-  prefetch_runs_.clear();
-  prefetch_rows_.clear();
-  prefetch_bytes_.clear();
+  front_.Clear();
+  back_.Clear();
 }
 
 bool SqliteHistory::Flush(std::string& error) {

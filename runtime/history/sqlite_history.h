@@ -17,6 +17,8 @@
 // recorded claims in their place, as if each had been written. The next Prefetch reads its
 // patients, then hands the claims recorded before it to a writer thread, which writes them
 // (sorted, 64 rows a statement) while the next batch is decided; the Prefetch after waits for it.
+// Given the patients of the batch after (PrefetchWithNext), the writer reads those once it has
+// written, and that Prefetch finds them read.
 // Any call that needs the connection otherwise (a patient not prefetched, Commit, kMaxPending
 // claims recorded) waits for the writer first, and a write that failed fails every call after it.
 // The file is written by the same statements in the same order as if each batch were written
@@ -78,6 +80,10 @@ class SqliteHistory final : public HistorySource {
   // ids a statement); forgets those of the Prefetch before. Inside a transaction, the claims
   // recorded after it are kept in memory until the next Prefetch or Commit (at most kMaxPending).
   bool Prefetch(std::span<const std::string> patients, std::string& error) override;
+  // The same, and the patients of the batch after (`next`): the writer thread reads them once it
+  // has written, so the next Prefetch, if it names the same patients, finds them read.
+  bool PrefetchWithNext(std::span<const std::string> patients, std::span<const std::string> next,
+                        std::string& error) override;
 
   // Every stored claim with its lines, by patient then claim id; `each` returns false to stop.
   bool ForEachClaim(const std::function<bool(const ClaimHistory&)>& each, std::string& error);
@@ -170,25 +176,40 @@ class SqliteHistory final : public HistorySource {
   std::string writer_error_;                // why writer_ failed ("" while it has not)
   std::vector<const Pending*> write_rows_;  // scratch: the rows Write writes
 
-  // Prefetched patients' stored rows: their bytes in prefetch_bytes_, each patient's rows a run
-  // of prefetch_rows_ in claim order, found by patient id (first row, count).
+  // Prefetched patients' stored rows: their bytes, each patient's rows a run of `rows` in claim
+  // order, found by patient id (first row, count).
   struct RowRef {
     size_t patient, patient_size, claim, claim_size, lines, lines_size;
   };
 
-  std::string prefetch_bytes_;
-  std::vector<RowRef> prefetch_rows_;
-  ByteArena prefetch_ids_;                                // the patients asked
-  ViewIndex prefetched_;                                  // patient asked → prefetch_runs_ index
-  std::vector<std::pair<size_t, size_t>> prefetch_runs_;  // (first row, count); none: (0, 0)
-  bool ReadRows(sqlite3_stmt* s, std::span<const std::string_view> ids, size_t& seen,
-                std::string& error);
-  // Reads the stored rows of `patients` for the Loads that follow.
-  bool Read(std::span<const std::string> patients, std::string& error);
+  struct PrefetchBuffer {
+    std::string bytes;
+    std::vector<RowRef> rows;
+    ByteArena ids;                                // the patients asked
+    std::vector<std::string_view> asked;          // the same, sorted, each once
+    ViewIndex index;                              // patient asked → runs index
+    std::vector<std::pair<size_t, size_t>> runs;  // (first row, count); none: (0, 0)
+    bool ready = false;                           // read ahead by the writer thread
 
-  std::string_view Bytes(size_t at, size_t size) const {
-    return std::string_view(prefetch_bytes_).substr(at, size);
-  }
+    std::string_view Bytes(size_t at, size_t size) const {
+      return std::string_view(bytes).substr(at, size);
+    }
+
+    std::string_view PatientOf(const RowRef& r) const { return Bytes(r.patient, r.patient_size); }
+
+    // Sets the patients to read.
+    void Ask(std::span<const std::string> patients);
+    // Whether `patients` are those asked (in any order, repeated or not).
+    bool Asked(std::span<const std::string> patients) const;
+    void Clear();
+  };
+
+  PrefetchBuffer front_;  // what Loads read
+  PrefetchBuffer back_;   // the next batch's, read ahead by the writer thread
+  bool ReadRows(sqlite3_stmt* s, std::span<const std::string_view> ids, PrefetchBuffer& into,
+                size_t& seen, std::string& error);
+  // Reads the stored rows of the patients `into` asks for.
+  bool Read(PrefetchBuffer& into, std::string& error);
 
   std::vector<Row> read_;                                            // scratch: a Load's rows
   std::vector<std::pair<std::string_view, std::string_view>> rows_;  // scratch: claim, lines

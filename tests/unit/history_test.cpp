@@ -679,13 +679,23 @@ void RunAgainstModel(unsigned seed, int batch_every, int patients, int claims, i
     REQUIRE(model.Record(c, error));
   }
   REQUIRE(store->Begin(error));
+  auto some_patients = [&] {
+    std::vector<std::string> batch(static_cast<size_t>(pick(5)));
+    for (std::string& p : batch)
+      p = patient();
+    return batch;
+  };
+  // The batch after the next, named ahead: usually the one that comes, not always.
+  std::vector<std::string> next = some_patients();
   for (int step = 0; step < steps; ++step) {
     const int what = pick(10 * batch_every);
     if (what == 0) {
-      std::vector<std::string> batch(static_cast<size_t>(pick(5)));
-      for (std::string& p : batch)
-        p = patient();
-      REQUIRE(store->Prefetch(batch, error));
+      const std::vector<std::string> batch = pick(4) ? next : some_patients();
+      next = some_patients();
+      if (pick(2))
+        REQUIRE(store->PrefetchWithNext(batch, next, error));
+      else
+        REQUIRE(store->Prefetch(batch, error));
     } else if (what % 10 < 4) {
       const std::string p = patient();
       INFO("step " << step << " load " << p);
