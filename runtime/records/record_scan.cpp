@@ -67,7 +67,8 @@ class Scanner {
         keys_(memory.keys),
         scratch_(scratch),
         ignored_(ignored),
-        unread_(memory.unread) {}
+        unread_(memory.unread),
+        bulk_(memory.bulk) {}
 
   bool Record() {
     ignored_.clear();
@@ -120,19 +121,31 @@ class Scanner {
     const __m128i quote = _mm_set1_epi8('"');
     const __m128i backslash = _mm_set1_epi8('\\');
     const __m128i space = _mm_set1_epi8(0x20);
-    for (;;) {
-      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
+    const auto stops = [&](const char* at) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
       const __m128i stop =
           _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
                        _mm_cmplt_epi8(bytes, space));
-      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
+      return static_cast<unsigned>(_mm_movemask_epi8(stop));
+    };
+    // Most strings (codes, dates, names, keys) end within 16 bytes, well under the size limit.
+    if (const unsigned mask = stops(p_); mask != 0) {
+      p_ += __builtin_ctz(mask);
+      if (p_ >= end_ || *p_ != '"')
+        return false;
+      out = std::string_view(begin, static_cast<size_t>(p_ - begin));
+      ++p_;
+      return true;
+    }
+    for (;;) {
+      p_ += 16;
+      if (p_ >= end_)
+        return false;
+      const unsigned mask = stops(p_);
       if (mask != 0) {
         p_ += __builtin_ctz(mask);
         break;
       }
-      p_ += 16;
-      if (p_ >= end_)
-        return false;
     }
 #else
     while (p_ < end_ && IsPlain(*p_))
@@ -300,6 +313,17 @@ class Scanner {
         unknown_ = nullptr;
       } else if (guess != nullptr && *guess == KeyOrder::kUnknown &&
                  Written(keys_.unknown(id, index))) {
+        if (bulk_ && keys_.unknown(id, index).pattern != KeyOrder::kNoPattern &&
+            IgnoredDepth(id) != 0) {
+          switch (SkipUnknownRun(id, index)) {
+            case Run::kFailed:
+              return false;
+            case Run::kClosed:
+              return true;
+            case Run::kMore:
+              continue;  // the input is at the key of member `index + 1`
+          }
+        }
         unknown_ = &keys_.unknown(id, index);
         const uint8_t size = unknown_->size;
         key = std::string_view(p_ + 1, size - 3u);
@@ -325,6 +349,45 @@ class Scanner {
       const char next = Take();
       if (next != ',')
         return next == '}';
+    }
+  }
+
+  enum class Run : uint8_t { kFailed, kClosed, kMore };
+
+  // Members `index`, `index + 1`, ... of an object of base record `id` (the input is at the key
+  // of member `index`, the remembered unknown key there), for as long as each is a key remembered
+  // as unknown at its index whose pattern is known: each reported as Ignore reports it and its
+  // value checked by Skip, in one loop rather than a member callback each. Feeds write their
+  // extra fields together, in the same order in every record. Leaves `index` at the last member
+  // read; kMore: the input is at the next member's key, which the caller reads. What is decided
+  // is what the member loop would decide.
+  [[gnu::noinline]] Run SkipUnknownRun(RecordId id, size_t& index) {
+    const int depth = IgnoredDepth(id);
+    for (;;) {
+      const KeyOrder::UnknownToken& token = keys_.unknown(id, index);
+      ignored_.push_back({static_cast<uint8_t>(id), std::string_view(p_ + 1, token.size - 3u),
+                          nullptr, token.pattern});
+      p_ += token.size;
+      // A plain string, the most common value, read as Skip reads it, without the call.
+      bool ok = false;
+      if (p_ < end_ && *p_ == '"') {
+        ++p_;
+        std::string_view text;
+        ok = StringRest(text);
+      } else {
+        ok = Skip(depth);
+      }
+      if (!ok)
+        return Run::kFailed;
+      const char next = Take();
+      if (next != ',')
+        return next == '}' ? Run::kClosed : Run::kFailed;
+      const size_t following = index + 1;
+      if (following == KeyOrder::kMembers || keys_.guess(id, following) != KeyOrder::kUnknown ||
+          keys_.unknown(id, following).pattern == KeyOrder::kNoPattern ||
+          !Written(keys_.unknown(id, following)))
+        return Run::kMore;
+      index = following;
     }
   }
 
@@ -629,10 +692,29 @@ class Scanner {
     return true;
   }
 
+  // The depth Ignore checks the unknown members of base record `id` at (0: its unknown keys are
+  // the full path's, as the facts' are).
+  static int IgnoredDepth(RecordId id) {
+    switch (id) {
+      case RecordId::claim:
+        return 1;
+      case RecordId::patient:
+        return 2;
+      case RecordId::line:
+      case RecordId::history:
+      case RecordId::observation:
+        return 3;
+      default:
+        return 0;
+    }
+  }
+
   // A key a base record does not know: reported, then checked to be JSON and stepped over.
-  bool Ignore(RecordId record, std::string_view key, int depth) {
-    ignored_.push_back({static_cast<uint8_t>(record), key, unknown_});
-    return Skip(depth);
+  bool Ignore(RecordId record, std::string_view key) {
+    // A remembered key matched the input, so its pattern, if known, is this key's.
+    ignored_.push_back({static_cast<uint8_t>(record), key, unknown_,
+                        unknown_ != nullptr ? unknown_->pattern : KeyOrder::kNoPattern});
+    return Skip(IgnoredDepth(record));
   }
 
   // A value of a field nothing reads (UnreadFields): checked as ScanValue checks it, and left
@@ -663,7 +745,7 @@ class Scanner {
     const RecordDef& r = schema_.record(RecordId::claim);
     return Members(RecordId::claim, [&](uint16_t position, std::string_view key) {
       if (position == kNoIndex16)
-        return Ignore(RecordId::claim, key, 1);
+        return Ignore(RecordId::claim, key);
       if (!seen.First(position))
         return false;
       const FieldDef& f = schema_.field(r.fields[position]);
@@ -704,7 +786,7 @@ class Scanner {
     const RecordDef& r = schema_.record(RecordId::patient);
     return Members(RecordId::patient, [&](uint16_t position, std::string_view key) {
       if (position == kNoIndex16)
-        return Ignore(RecordId::patient, key, 2);
+        return Ignore(RecordId::patient, key);
       if (!seen.First(position))
         return false;
       const FieldDef& f = schema_.field(r.fields[position]);
@@ -738,7 +820,7 @@ class Scanner {
       Seen seen;
       return Members(RecordId::line, [&](uint16_t position, std::string_view key) {
         if (position == kNoIndex16)
-          return Ignore(RecordId::line, key, 3);
+          return Ignore(RecordId::line, key);
         if (!seen.First(position))
           return false;
         const FieldDef& f = schema_.field(r.fields[position]);
@@ -775,7 +857,7 @@ class Scanner {
       Seen seen;
       return Members(RecordId::history, [&](uint16_t position, std::string_view key) {
         if (position == kNoIndex16)
-          return Ignore(RecordId::history, key, 3);
+          return Ignore(RecordId::history, key);
         if (!seen.First(position))
           return false;
         const FieldDef& f = schema_.field(r.fields[position]);
@@ -812,7 +894,7 @@ class Scanner {
       Seen seen;
       return Members(RecordId::observation, [&](uint16_t position, std::string_view key) {
         if (position == kNoIndex16)
-          return Ignore(RecordId::observation, key, 3);
+          return Ignore(RecordId::observation, key);
         if (!seen.First(position))
           return false;
         const FieldDef& f = schema_.field(r.fields[position]);
@@ -855,6 +937,7 @@ class Scanner {
   std::vector<ScannedKey>& ignored_;
   KeyOrder::UnknownToken* unknown_ = nullptr;  // the current member's remembered unknown key
   const std::vector<bool>& unread_;
+  const bool bulk_;
 };
 
 }  // namespace
