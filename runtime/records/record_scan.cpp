@@ -35,6 +35,198 @@ constexpr bool IsPlain(char c) {
 }
 #endif
 
+// Token readers over a cursor `p` that stops at `end` (the input is padded past it), inlined
+// where they are used as the scanner's members were. The scanner keeps its position in a member,
+// which it stores back after every byte it reads (a char may alias it); loops that read many
+// tokens hold a local copy instead, which stays in a register.
+
+[[gnu::always_inline]] inline void SkipSpaceAt(const char*& p, const char* end) {
+  while (p < end && IsSpace(*p))
+    ++p;
+}
+
+// Skips white space, then consumes `c` if it comes next.
+[[gnu::always_inline]] inline bool EatAt(const char*& p, const char* end, char c) {
+  if (p < end && *p == c) {  // compact JSON: no white space to skip
+    ++p;
+    return true;
+  }
+  SkipSpaceAt(p, end);
+  if (p < end && *p == c) {
+    ++p;
+    return true;
+  }
+  return false;
+}
+
+// The next byte after white space, consumed; '\0' at the end of the record. Compact JSON has no
+// white space between tokens, so the first test nearly always decides.
+[[gnu::always_inline]] inline char TakeAt(const char*& p, const char* end) {
+  if (p<end&& static_cast<unsigned char>(*p)> ' ')
+    return *p++;
+  SkipSpaceAt(p, end);
+  return p < end ? *p++ : '\0';
+}
+
+// The rest of a plain string whose opening quote was just taken; `out` views the input.
+[[gnu::always_inline]] inline bool StringRestAt(const char*& p, const char* end,
+                                                std::string_view& out) {
+  const char* begin = p;
+#if defined(__SSE2__)
+  // 16 bytes at a time (the input is padded): stop at the first byte that is not plain. A signed
+  // compare with 0x20 also catches every byte >= 0x80.
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  const auto stops = [&](const char* at) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    const __m128i stop =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
+                     _mm_cmplt_epi8(bytes, space));
+    return static_cast<unsigned>(_mm_movemask_epi8(stop));
+  };
+  // Most strings (codes, dates, names, keys) end within 16 bytes, well under the size limit.
+  if (const unsigned mask = stops(p); mask != 0) {
+    p += __builtin_ctz(mask);
+    if (p >= end || *p != '"')
+      return false;
+    out = std::string_view(begin, static_cast<size_t>(p - begin));
+    ++p;
+    return true;
+  }
+  for (;;) {
+    p += 16;
+    if (p >= end)
+      return false;
+    const unsigned mask = stops(p);
+    if (mask != 0) {
+      p += __builtin_ctz(mask);
+      break;
+    }
+  }
+#else
+  while (p < end && IsPlain(*p))
+    ++p;
+#endif
+  if (p >= end || *p != '"')
+    return false;
+  const auto size = static_cast<size_t>(p - begin);
+  if (size > kMaxStringBytes)
+    return false;
+  out = std::string_view(begin, size);
+  ++p;
+  return true;
+}
+
+// A plain string, its opening quote next (after white space).
+[[gnu::always_inline]] inline bool StringAt(const char*& p, const char* end,
+                                            std::string_view& out) {
+  return EatAt(p, end, '"') && StringRestAt(p, end, out);
+}
+
+[[gnu::always_inline]] inline bool SkipWordAt(const char*& p, const char* end,
+                                              std::string_view rest) {
+  if (static_cast<size_t>(end - p) < rest.size() || std::string_view(p, rest.size()) != rest)
+    return false;
+  p += rest.size();
+  return true;
+}
+
+// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, the JSON number grammar.
+bool SkipNumberAt(const char*& p, const char* end) {
+  if (p < end && *p == '-')
+    ++p;
+  const char* digits = p;
+  while (p < end && IsDigit(*p))
+    ++p;
+  if (p == digits || (*digits == '0' && p - digits > 1))
+    return false;
+  if (p < end && *p == '.') {
+    const char* after = ++p;
+    while (p < end && IsDigit(*p))
+      ++p;
+    if (p == after)
+      return false;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    if (p < end && (*p == '+' || *p == '-'))
+      ++p;
+    const char* after = p;
+    while (p < end && IsDigit(*p))
+      ++p;
+    if (p == after)
+      return false;
+  }
+  return true;
+}
+
+// Checks that a value the schema does not know, at `p`, is JSON (plain strings only), to the full
+// path's depth limit for a value at `depth`, and returns its end (nullptr: not of that kind); the
+// full path would check it and drop it too. The cursor is a local, held in a register. One loop
+// over the tokens, the open containers kept as bits (1: an object), rather than a call per token:
+// feeds pad records with blocks of fields no schema declares.
+const char* SkippedValue(const char* p, const char* end, int depth) {
+  uint64_t objects = 0;  // bit k: the k-th open container is an object
+  int open = 0;
+  std::string_view text;
+  for (;;) {
+    // A value.
+    const char c = TakeAt(p, end);
+    switch (c) {
+      case '"':
+        if (!StringRestAt(p, end, text))
+          return nullptr;
+        break;
+      case '[':
+      case '{':
+        if (depth + open > kMaxNestingDepth || open == 64)
+          return nullptr;  // too deep (the bits hold 64 levels: deeper is the full path's)
+        if (EatAt(p, end, c == '[' ? ']' : '}'))
+          break;  // empty: a whole value
+        objects = (objects & ~(uint64_t{1} << open)) | (uint64_t{c == '{'} << open);
+        ++open;
+        if (c == '{' && !(StringAt(p, end, text) && EatAt(p, end, ':')))
+          return nullptr;
+        continue;  // its first value
+      case 't':
+        if (!SkipWordAt(p, end, "rue"))
+          return nullptr;
+        break;
+      case 'f':
+        if (!SkipWordAt(p, end, "alse"))
+          return nullptr;
+        break;
+      case 'n':
+        if (!SkipWordAt(p, end, "ull"))
+          return nullptr;
+        break;
+      default:
+        if (c != '-' && !IsDigit(c))
+          return nullptr;
+        --p;
+        if (!SkipNumberAt(p, end))
+          return nullptr;
+        break;
+    }
+    // After a value: close what ends here, or go on to the next member or element.
+    for (;;) {
+      if (open == 0)
+        return p;
+      const bool object = ((objects >> (open - 1)) & 1) != 0;
+      const char next = TakeAt(p, end);
+      if (next == ',') {
+        if (object && !(StringAt(p, end, text) && EatAt(p, end, ':')))
+          return nullptr;
+        break;
+      }
+      if (next != (object ? '}' : ']'))
+        return nullptr;
+      --open;
+    }
+  }
+}
+
 // Positions of the members seen in one object: a repeated key is left to the full path, which
 // refuses the record naming it (R0714), rather than decoded twice here; so is a record with more
 // than 64 fields, and a null value or element.
@@ -81,85 +273,19 @@ class Scanner {
  private:
   // ---- Tokens ----
 
-  void SkipSpace() {
-    while (p_ < end_ && IsSpace(*p_))
-      ++p_;
-  }
+  void SkipSpace() { SkipSpaceAt(p_, end_); }
 
   // Skips white space, then consumes `c` if it comes next.
-  bool Eat(char c) {
-    if (p_ < end_ && *p_ == c) {  // compact JSON: no white space to skip
-      ++p_;
-      return true;
-    }
-    SkipSpace();
-    if (p_ < end_ && *p_ == c) {
-      ++p_;
-      return true;
-    }
-    return false;
-  }
+  bool Eat(char c) { return EatAt(p_, end_, c); }
 
-  // The next byte after white space, consumed; '\0' at the end of the record. Compact JSON
-  // has no white space between tokens, so the first test nearly always decides.
-  char Take() {
-    if (p_<end_&& static_cast<unsigned char>(*p_)> ' ')
-      return *p_++;
-    SkipSpace();
-    return p_ < end_ ? *p_++ : '\0';
-  }
+  // The next byte after white space, consumed; '\0' at the end of the record.
+  char Take() { return TakeAt(p_, end_); }
 
   // A plain string, its opening quote next (after white space); `out` views the input.
-  bool String(std::string_view& out) { return Eat('"') && StringRest(out); }
+  bool String(std::string_view& out) { return StringAt(p_, end_, out); }
 
   // The rest of a plain string whose opening quote was just taken.
-  bool StringRest(std::string_view& out) {
-    const char* begin = p_;
-#if defined(__SSE2__)
-    // 16 bytes at a time (the input is padded): stop at the first byte that is not plain. A signed
-    // compare with 0x20 also catches every byte >= 0x80.
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i space = _mm_set1_epi8(0x20);
-    const auto stops = [&](const char* at) {
-      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-      const __m128i stop =
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
-                       _mm_cmplt_epi8(bytes, space));
-      return static_cast<unsigned>(_mm_movemask_epi8(stop));
-    };
-    // Most strings (codes, dates, names, keys) end within 16 bytes, well under the size limit.
-    if (const unsigned mask = stops(p_); mask != 0) {
-      p_ += __builtin_ctz(mask);
-      if (p_ >= end_ || *p_ != '"')
-        return false;
-      out = std::string_view(begin, static_cast<size_t>(p_ - begin));
-      ++p_;
-      return true;
-    }
-    for (;;) {
-      p_ += 16;
-      if (p_ >= end_)
-        return false;
-      const unsigned mask = stops(p_);
-      if (mask != 0) {
-        p_ += __builtin_ctz(mask);
-        break;
-      }
-    }
-#else
-    while (p_ < end_ && IsPlain(*p_))
-      ++p_;
-#endif
-    if (p_ >= end_ || *p_ != '"')
-      return false;
-    const auto size = static_cast<size_t>(p_ - begin);
-    if (size > kMaxStringBytes)
-      return false;
-    out = std::string_view(begin, size);
-    ++p_;
-    return true;
-  }
+  bool StringRest(std::string_view& out) { return StringRestAt(p_, end_, out); }
 
   // The digits of -?(0|[1-9][0-9]*), then (`fraction`) an optional .[0-9]+; the token is followed
   // by neither a digit nor a point nor an exponent. Exponents are left to the full path.
@@ -363,29 +489,32 @@ class Scanner {
   // is what the member loop would decide.
   [[gnu::noinline]] Run SkipUnknownRun(RecordId id, size_t& index) {
     const int depth = IgnoredDepth(id);
+    const char* p = p_;  // a local copy (StringRestAt)
     for (;;) {
       const KeyOrder::UnknownToken& token = keys_.unknown(id, index);
-      ignored_.push_back({static_cast<uint8_t>(id), std::string_view(p_ + 1, token.size - 3u),
+      ignored_.push_back({static_cast<uint8_t>(id), std::string_view(p + 1, token.size - 3u),
                           nullptr, token.pattern});
-      p_ += token.size;
-      // A plain string, the most common value, read as Skip reads it, without the call.
+      p += token.size;
+      // A plain string, the most common value, read as SkippedValue reads it, without the call.
       bool ok = false;
-      if (p_ < end_ && *p_ == '"') {
-        ++p_;
+      if (p < end_ && *p == '"') {
+        ++p;
         std::string_view text;
-        ok = StringRest(text);
-      } else {
-        ok = Skip(depth);
+        ok = StringRestAt(p, end_, text);
+      } else if (const char* after = SkippedValue(p, end_, depth); after != nullptr) {
+        p = after;
+        ok = true;
       }
+      const char next = ok ? TakeAt(p, end_) : '\0';
+      p_ = p;
       if (!ok)
         return Run::kFailed;
-      const char next = Take();
       if (next != ',')
         return next == '}' ? Run::kClosed : Run::kFailed;
       const size_t following = index + 1;
       if (following == KeyOrder::kMembers || keys_.guess(id, following) != KeyOrder::kUnknown ||
           keys_.unknown(id, following).pattern == KeyOrder::kNoPattern ||
-          !Written(keys_.unknown(id, following)))
+          !WrittenAt(p, keys_.unknown(id, following)))
         return Run::kMore;
       index = following;
     }
@@ -407,10 +536,12 @@ class Scanner {
 
   // Whether the input goes on with the unknown key `token` (32 bytes are readable: the input is
   // padded).
-  bool Written(const KeyOrder::UnknownToken& token) const {
+  bool Written(const KeyOrder::UnknownToken& token) const { return WrittenAt(p_, token); }
+
+  static bool WrittenAt(const char* p, const KeyOrder::UnknownToken& token) {
 #if defined(__SSE2__)
-    const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
-    const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_ + 16));
+    const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
     const __m128i want_lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(token.bytes.data()));
     const __m128i want_hi =
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(token.bytes.data() + 16));
@@ -419,7 +550,7 @@ class Scanner {
         (static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(hi, want_hi))) << 16);
     return (equal & token.mask) == token.mask;
 #else
-    return std::memcmp(p_, token.bytes.data(), token.size) == 0;
+    return std::memcmp(p, token.bytes.data(), token.size) == 0;
 #endif
   }
 
@@ -463,105 +594,17 @@ class Scanner {
 
   // ---- Values the schema does not know ----
 
-  // -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, the JSON number grammar.
-  bool SkipNumber() {
-    if (p_ < end_ && *p_ == '-')
-      ++p_;
-    const char* digits = p_;
-    while (p_ < end_ && IsDigit(*p_))
-      ++p_;
-    if (p_ == digits || (*digits == '0' && p_ - digits > 1))
-      return false;
-    if (p_ < end_ && *p_ == '.') {
-      const char* after = ++p_;
-      while (p_ < end_ && IsDigit(*p_))
-        ++p_;
-      if (p_ == after)
-        return false;
-    }
-    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
-      ++p_;
-      if (p_ < end_ && (*p_ == '+' || *p_ == '-'))
-        ++p_;
-      const char* after = p_;
-      while (p_ < end_ && IsDigit(*p_))
-        ++p_;
-      if (p_ == after)
-        return false;
-    }
-    return true;
-  }
-
   bool SkipWord(std::string_view rest) {
-    if (static_cast<size_t>(end_ - p_) < rest.size() || std::string_view(p_, rest.size()) != rest)
-      return false;
-    p_ += rest.size();
-    return true;
+    return SkipWordAt(p_, end_, rest);
   }
 
-  // Checks that a member the schema does not know is JSON (plain strings only), to the full
-  // path's depth limit, and steps over it; the full path would check it and drop it too. One
-  // loop over the tokens, the open containers kept as bits (1: an object), rather than a call
-  // per token: feeds pad records with blocks of fields no schema declares.
+  // Steps over a value the schema does not know at `depth` (SkippedValue).
   bool Skip(int depth) {
-    uint64_t objects = 0;  // bit k: the k-th open container is an object
-    int open = 0;
-    std::string_view text;
-    for (;;) {
-      // A value.
-      const char c = Take();
-      switch (c) {
-        case '"':
-          if (!StringRest(text))
-            return false;
-          break;
-        case '[':
-        case '{':
-          if (depth + open > kMaxNestingDepth || open == 64)
-            return false;  // too deep (the bits hold 64 levels: deeper is the full path's)
-          if (Eat(c == '[' ? ']' : '}'))
-            break;  // empty: a whole value
-          objects = (objects & ~(uint64_t{1} << open)) | (uint64_t{c == '{'} << open);
-          ++open;
-          if (c == '{' && !(String(text) && Eat(':')))
-            return false;
-          continue;  // its first value
-        case 't':
-          if (!SkipWord("rue"))
-            return false;
-          break;
-        case 'f':
-          if (!SkipWord("alse"))
-            return false;
-          break;
-        case 'n':
-          if (!SkipWord("ull"))
-            return false;
-          break;
-        default:
-          if (c != '-' && !IsDigit(c))
-            return false;
-          --p_;
-          if (!SkipNumber())
-            return false;
-          break;
-      }
-      // After a value: close what ends here, or go on to the next member or element.
-      for (;;) {
-        if (open == 0)
-          return true;
-        const bool object = ((objects >> (open - 1)) & 1) != 0;
-        const char next = Take();
-        if (next == ',') {
-          if (object && !(String(text) && Eat(':')))
-            return false;
-          break;
-        }
-        if (next != (object ? '}' : ']'))
-          return false;
-        --open;
-      }
-    }
+    const char* after = SkippedValue(p_, end_, depth);
+    if (after == nullptr)
+      return false;
+    p_ = after;
+    return true;
   }
 
   // ---- Values of declared types ----
