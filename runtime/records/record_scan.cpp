@@ -488,36 +488,44 @@ class Scanner {
   // read; kMore: the input is at the next member's key, which the caller reads. What is decided
   // is what the member loop would decide.
   [[gnu::noinline]] Run SkipUnknownRun(RecordId id, size_t& index) {
+    // Locals, not members, in the loop: a member would be reloaded after each byte stored.
     const int depth = IgnoredDepth(id);
-    const char* p = p_;  // a local copy (StringRestAt)
+    const char* p = p_;
+    const char* const end = end_;
+    std::vector<ScannedKey>& ignored = ignored_;
+    const KeyOrder::UnknownToken* tokens = &keys_.unknown(id, 0);
+    const uint16_t* guesses = &keys_.guess(id, 0);
+    size_t at = index;
+    Run run = Run::kMore;
     for (;;) {
-      const KeyOrder::UnknownToken& token = keys_.unknown(id, index);
-      ignored_.push_back({static_cast<uint8_t>(id), std::string_view(p + 1, token.size - 3u),
-                          nullptr, token.pattern});
+      const KeyOrder::UnknownToken& token = tokens[at];
+      ignored.push_back({static_cast<uint8_t>(id), std::string_view(p + 1, token.size - 3u),
+                         nullptr, token.pattern});
       p += token.size;
       // A plain string, the most common value, read as SkippedValue reads it, without the call.
       bool ok = false;
-      if (p < end_ && *p == '"') {
+      if (p < end && *p == '"') {
         ++p;
         std::string_view text;
-        ok = StringRestAt(p, end_, text);
-      } else if (const char* after = SkippedValue(p, end_, depth); after != nullptr) {
+        ok = StringRestAt(p, end, text);
+      } else if (const char* after = SkippedValue(p, end, depth); after != nullptr) {
         p = after;
         ok = true;
       }
-      const char next = ok ? TakeAt(p, end_) : '\0';
-      p_ = p;
-      if (!ok)
-        return Run::kFailed;
-      if (next != ',')
-        return next == '}' ? Run::kClosed : Run::kFailed;
-      const size_t following = index + 1;
-      if (following == KeyOrder::kMembers || keys_.guess(id, following) != KeyOrder::kUnknown ||
-          keys_.unknown(id, following).pattern == KeyOrder::kNoPattern ||
-          !WrittenAt(p, keys_.unknown(id, following)))
-        return Run::kMore;
-      index = following;
+      const char next = ok ? TakeAt(p, end) : '\0';
+      if (next != ',') {
+        run = next == '}' ? Run::kClosed : Run::kFailed;
+        break;
+      }
+      const size_t following = at + 1;
+      if (following == KeyOrder::kMembers || guesses[following] != KeyOrder::kUnknown ||
+          tokens[following].pattern == KeyOrder::kNoPattern || !WrittenAt(p, tokens[following]))
+        break;
+      at = following;
     }
+    p_ = p;
+    index = at;
+    return run;
   }
 
   // Remembers the unknown key just read, from `begin` (its opening quote) to `p_` (after its
