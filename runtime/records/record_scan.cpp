@@ -216,9 +216,18 @@ const char* SkippedValue(const char* p, const char* end, int depth) {
       const bool object = ((objects >> (open - 1)) & 1) != 0;
       const char next = TakeAt(p, end);
       if (next == ',') {
-        if (object && !(StringAt(p, end, text) && EatAt(p, end, ':')))
+        if (!object)
+          break;
+        if (!(StringAt(p, end, text) && EatAt(p, end, ':')))
           return nullptr;
-        break;
+        // The member's value: a plain string most often, read here as the top of the loop
+        // would read it, without the dispatch.
+        if (!(p < end && *p == '"'))
+          break;
+        ++p;
+        if (!StringRestAt(p, end, text))
+          return nullptr;
+        continue;
       }
       if (next != (object ? '}' : ']'))
         return nullptr;
