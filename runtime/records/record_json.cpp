@@ -1540,6 +1540,8 @@ struct RecordDecoder::State {
   // The pattern id of a key the scanner reports ignored: kept in its remembered token, so the
   // same key at the same member of the next record costs one compare.
   uint32_t PatternOf(const ScannedKey& scanned) {
+    if (scanned.pattern != KeyOrder::kNoPattern)  // the scanner matched a key that knew it
+      return scanned.pattern;
     KeyOrder::UnknownToken* token = scanned.token;
     const std::string_view key = scanned.key;
     const bool names_key = token != nullptr && token->size == key.size() + 3 &&
@@ -1632,6 +1634,10 @@ RecordDecoder::~RecordDecoder() = default;
 
 void RecordDecoder::SetFastPath(bool on) {
   state_->fast_path = on;
+}
+
+void RecordDecoder::SetBulkSkip(bool on) {
+  state_->memory.bulk = on;
 }
 
 void RecordDecoder::SetStrict(bool on) {

@@ -83,6 +83,10 @@ class RecordDecoder {
   // Plain records take a fast path (runtime/records/record_scan.h) unless this is turned off; the
   // result is the same either way. Off is for the tests that compare the two, and for measuring.
   void SetFastPath(bool on);
+  // The fast path reads a run of fields the schema does not know, as the previous object of its
+  // kind wrote them, in one loop (runtime/records/record_scan.h) unless this is turned off; the
+  // result is the same either way. Off is for the tests that compare the two, and for measuring.
+  void SetBulkSkip(bool on);
   // With strict on, a field the schema does not know is a record error (R0717) instead of being
   // ignored and counted.
   void SetStrict(bool on);

@@ -35,6 +35,207 @@ constexpr bool IsPlain(char c) {
 }
 #endif
 
+// Token readers over a cursor `p` that stops at `end` (the input is padded past it), inlined
+// where they are used as the scanner's members were. The scanner keeps its position in a member,
+// which it stores back after every byte it reads (a char may alias it); loops that read many
+// tokens hold a local copy instead, which stays in a register.
+
+[[gnu::always_inline]] inline void SkipSpaceAt(const char*& p, const char* end) {
+  while (p < end && IsSpace(*p))
+    ++p;
+}
+
+// Skips white space, then consumes `c` if it comes next.
+[[gnu::always_inline]] inline bool EatAt(const char*& p, const char* end, char c) {
+  if (p < end && *p == c) {  // compact JSON: no white space to skip
+    ++p;
+    return true;
+  }
+  SkipSpaceAt(p, end);
+  if (p < end && *p == c) {
+    ++p;
+    return true;
+  }
+  return false;
+}
+
+// The next byte after white space, consumed; '\0' at the end of the record. Compact JSON has no
+// white space between tokens, so the first test nearly always decides.
+[[gnu::always_inline]] inline char TakeAt(const char*& p, const char* end) {
+  if (p<end&& static_cast<unsigned char>(*p)> ' ')
+    return *p++;
+  SkipSpaceAt(p, end);
+  return p < end ? *p++ : '\0';
+}
+
+// The rest of a plain string whose opening quote was just taken; `out` views the input.
+[[gnu::always_inline]] inline bool StringRestAt(const char*& p, const char* end,
+                                                std::string_view& out) {
+  const char* begin = p;
+#if defined(__SSE2__)
+  // 16 bytes at a time (the input is padded): stop at the first byte that is not plain. A signed
+  // compare with 0x20 also catches every byte >= 0x80.
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  const auto stops = [&](const char* at) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    const __m128i stop =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
+                     _mm_cmplt_epi8(bytes, space));
+    return static_cast<unsigned>(_mm_movemask_epi8(stop));
+  };
+  // Most strings (codes, dates, names, keys) end within 16 bytes, well under the size limit.
+  if (const unsigned mask = stops(p); mask != 0) {
+    p += __builtin_ctz(mask);
+    if (p >= end || *p != '"')
+      return false;
+    out = std::string_view(begin, static_cast<size_t>(p - begin));
+    ++p;
+    return true;
+  }
+  for (;;) {
+    p += 16;
+    if (p >= end)
+      return false;
+    const unsigned mask = stops(p);
+    if (mask != 0) {
+      p += __builtin_ctz(mask);
+      break;
+    }
+  }
+#else
+  while (p < end && IsPlain(*p))
+    ++p;
+#endif
+  if (p >= end || *p != '"')
+    return false;
+  const auto size = static_cast<size_t>(p - begin);
+  if (size > kMaxStringBytes)
+    return false;
+  out = std::string_view(begin, size);
+  ++p;
+  return true;
+}
+
+// A plain string, its opening quote next (after white space).
+[[gnu::always_inline]] inline bool StringAt(const char*& p, const char* end,
+                                            std::string_view& out) {
+  return EatAt(p, end, '"') && StringRestAt(p, end, out);
+}
+
+[[gnu::always_inline]] inline bool SkipWordAt(const char*& p, const char* end,
+                                              std::string_view rest) {
+  if (static_cast<size_t>(end - p) < rest.size() || std::string_view(p, rest.size()) != rest)
+    return false;
+  p += rest.size();
+  return true;
+}
+
+// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, the JSON number grammar.
+bool SkipNumberAt(const char*& p, const char* end) {
+  if (p < end && *p == '-')
+    ++p;
+  const char* digits = p;
+  while (p < end && IsDigit(*p))
+    ++p;
+  if (p == digits || (*digits == '0' && p - digits > 1))
+    return false;
+  if (p < end && *p == '.') {
+    const char* after = ++p;
+    while (p < end && IsDigit(*p))
+      ++p;
+    if (p == after)
+      return false;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    if (p < end && (*p == '+' || *p == '-'))
+      ++p;
+    const char* after = p;
+    while (p < end && IsDigit(*p))
+      ++p;
+    if (p == after)
+      return false;
+  }
+  return true;
+}
+
+// Checks that a value the schema does not know, at `p`, is JSON (plain strings only), to the full
+// path's depth limit for a value at `depth`, and returns its end (nullptr: not of that kind); the
+// full path would check it and drop it too. The cursor is a local, held in a register. One loop
+// over the tokens, the open containers kept as bits (1: an object), rather than a call per token:
+// feeds pad records with blocks of fields no schema declares.
+const char* SkippedValue(const char* p, const char* end, int depth) {
+  uint64_t objects = 0;  // bit k: the k-th open container is an object
+  int open = 0;
+  std::string_view text;
+  for (;;) {
+    // A value.
+    const char c = TakeAt(p, end);
+    switch (c) {
+      case '"':
+        if (!StringRestAt(p, end, text))
+          return nullptr;
+        break;
+      case '[':
+      case '{':
+        if (depth + open > kMaxNestingDepth || open == 64)
+          return nullptr;  // too deep (the bits hold 64 levels: deeper is the full path's)
+        if (EatAt(p, end, c == '[' ? ']' : '}'))
+          break;  // empty: a whole value
+        objects = (objects & ~(uint64_t{1} << open)) | (uint64_t{c == '{'} << open);
+        ++open;
+        if (c == '{' && !(StringAt(p, end, text) && EatAt(p, end, ':')))
+          return nullptr;
+        continue;  // its first value
+      case 't':
+        if (!SkipWordAt(p, end, "rue"))
+          return nullptr;
+        break;
+      case 'f':
+        if (!SkipWordAt(p, end, "alse"))
+          return nullptr;
+        break;
+      case 'n':
+        if (!SkipWordAt(p, end, "ull"))
+          return nullptr;
+        break;
+      default:
+        if (c != '-' && !IsDigit(c))
+          return nullptr;
+        --p;
+        if (!SkipNumberAt(p, end))
+          return nullptr;
+        break;
+    }
+    // After a value: close what ends here, or go on to the next member or element.
+    for (;;) {
+      if (open == 0)
+        return p;
+      const bool object = ((objects >> (open - 1)) & 1) != 0;
+      const char next = TakeAt(p, end);
+      if (next == ',') {
+        if (!object)
+          break;
+        if (!(StringAt(p, end, text) && EatAt(p, end, ':')))
+          return nullptr;
+        // The member's value: a plain string most often, read here as the top of the loop
+        // would read it, without the dispatch.
+        if (!(p < end && *p == '"'))
+          break;
+        ++p;
+        if (!StringRestAt(p, end, text))
+          return nullptr;
+        continue;
+      }
+      if (next != (object ? '}' : ']'))
+        return nullptr;
+      --open;
+    }
+  }
+}
+
 // Positions of the members seen in one object: a repeated key is left to the full path, which
 // refuses the record naming it (R0714), rather than decoded twice here; so is a record with more
 // than 64 fields, and a null value or element.
@@ -67,7 +268,8 @@ class Scanner {
         keys_(memory.keys),
         scratch_(scratch),
         ignored_(ignored),
-        unread_(memory.unread) {}
+        unread_(memory.unread),
+        bulk_(memory.bulk) {}
 
   bool Record() {
     ignored_.clear();
@@ -80,73 +282,19 @@ class Scanner {
  private:
   // ---- Tokens ----
 
-  void SkipSpace() {
-    while (p_ < end_ && IsSpace(*p_))
-      ++p_;
-  }
+  void SkipSpace() { SkipSpaceAt(p_, end_); }
 
   // Skips white space, then consumes `c` if it comes next.
-  bool Eat(char c) {
-    if (p_ < end_ && *p_ == c) {  // compact JSON: no white space to skip
-      ++p_;
-      return true;
-    }
-    SkipSpace();
-    if (p_ < end_ && *p_ == c) {
-      ++p_;
-      return true;
-    }
-    return false;
-  }
+  bool Eat(char c) { return EatAt(p_, end_, c); }
 
-  // The next byte after white space, consumed; '\0' at the end of the record. Compact JSON
-  // has no white space between tokens, so the first test nearly always decides.
-  char Take() {
-    if (p_<end_&& static_cast<unsigned char>(*p_)> ' ')
-      return *p_++;
-    SkipSpace();
-    return p_ < end_ ? *p_++ : '\0';
-  }
+  // The next byte after white space, consumed; '\0' at the end of the record.
+  char Take() { return TakeAt(p_, end_); }
 
   // A plain string, its opening quote next (after white space); `out` views the input.
-  bool String(std::string_view& out) { return Eat('"') && StringRest(out); }
+  bool String(std::string_view& out) { return StringAt(p_, end_, out); }
 
   // The rest of a plain string whose opening quote was just taken.
-  bool StringRest(std::string_view& out) {
-    const char* begin = p_;
-#if defined(__SSE2__)
-    // 16 bytes at a time (the input is padded): stop at the first byte that is not plain. A signed
-    // compare with 0x20 also catches every byte >= 0x80.
-    const __m128i quote = _mm_set1_epi8('"');
-    const __m128i backslash = _mm_set1_epi8('\\');
-    const __m128i space = _mm_set1_epi8(0x20);
-    for (;;) {
-      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
-      const __m128i stop =
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
-                       _mm_cmplt_epi8(bytes, space));
-      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
-      if (mask != 0) {
-        p_ += __builtin_ctz(mask);
-        break;
-      }
-      p_ += 16;
-      if (p_ >= end_)
-        return false;
-    }
-#else
-    while (p_ < end_ && IsPlain(*p_))
-      ++p_;
-#endif
-    if (p_ >= end_ || *p_ != '"')
-      return false;
-    const auto size = static_cast<size_t>(p_ - begin);
-    if (size > kMaxStringBytes)
-      return false;
-    out = std::string_view(begin, size);
-    ++p_;
-    return true;
-  }
+  bool StringRest(std::string_view& out) { return StringRestAt(p_, end_, out); }
 
   // The digits of -?(0|[1-9][0-9]*), then (`fraction`) an optional .[0-9]+; the token is followed
   // by neither a digit nor a point nor an exponent. Exponents are left to the full path.
@@ -300,6 +448,17 @@ class Scanner {
         unknown_ = nullptr;
       } else if (guess != nullptr && *guess == KeyOrder::kUnknown &&
                  Written(keys_.unknown(id, index))) {
+        if (bulk_ && keys_.unknown(id, index).pattern != KeyOrder::kNoPattern &&
+            IgnoredDepth(id) != 0) {
+          switch (SkipUnknownRun(id, index)) {
+            case Run::kFailed:
+              return false;
+            case Run::kClosed:
+              return true;
+            case Run::kMore:
+              continue;  // the input is at the key of member `index + 1`
+          }
+        }
         unknown_ = &keys_.unknown(id, index);
         const uint8_t size = unknown_->size;
         key = std::string_view(p_ + 1, size - 3u);
@@ -328,6 +487,56 @@ class Scanner {
     }
   }
 
+  enum class Run : uint8_t { kFailed, kClosed, kMore };
+
+  // Members `index`, `index + 1`, ... of an object of base record `id` (the input is at the key
+  // of member `index`, the remembered unknown key there), for as long as each is a key remembered
+  // as unknown at its index whose pattern is known: each reported as Ignore reports it and its
+  // value checked by Skip, in one loop rather than a member callback each. Feeds write their
+  // extra fields together, in the same order in every record. Leaves `index` at the last member
+  // read; kMore: the input is at the next member's key, which the caller reads. What is decided
+  // is what the member loop would decide.
+  [[gnu::noinline]] Run SkipUnknownRun(RecordId id, size_t& index) {
+    // Locals, not members, in the loop: a member would be reloaded after each byte stored.
+    const int depth = IgnoredDepth(id);
+    const char* p = p_;
+    const char* const end = end_;
+    std::vector<ScannedKey>& ignored = ignored_;
+    const KeyOrder::UnknownToken* tokens = &keys_.unknown(id, 0);
+    const uint16_t* guesses = &keys_.guess(id, 0);
+    size_t at = index;
+    Run run = Run::kMore;
+    for (;;) {
+      const KeyOrder::UnknownToken& token = tokens[at];
+      ignored.push_back({static_cast<uint8_t>(id), std::string_view(p + 1, token.size - 3u),
+                         nullptr, token.pattern});
+      p += token.size;
+      // A plain string, the most common value, read as SkippedValue reads it, without the call.
+      bool ok = false;
+      if (p < end && *p == '"') {
+        ++p;
+        std::string_view text;
+        ok = StringRestAt(p, end, text);
+      } else if (const char* after = SkippedValue(p, end, depth); after != nullptr) {
+        p = after;
+        ok = true;
+      }
+      const char next = ok ? TakeAt(p, end) : '\0';
+      if (next != ',') {
+        run = next == '}' ? Run::kClosed : Run::kFailed;
+        break;
+      }
+      const size_t following = at + 1;
+      if (following == KeyOrder::kMembers || guesses[following] != KeyOrder::kUnknown ||
+          tokens[following].pattern == KeyOrder::kNoPattern || !WrittenAt(p, tokens[following]))
+        break;
+      at = following;
+    }
+    p_ = p;
+    index = at;
+    return run;
+  }
+
   // Remembers the unknown key just read, from `begin` (its opening quote) to `p_` (after its
   // colon), when it was written compactly and fits the token.
   bool Remember(KeyOrder::UnknownToken& token, const char* begin) const {
@@ -344,10 +553,12 @@ class Scanner {
 
   // Whether the input goes on with the unknown key `token` (32 bytes are readable: the input is
   // padded).
-  bool Written(const KeyOrder::UnknownToken& token) const {
+  bool Written(const KeyOrder::UnknownToken& token) const { return WrittenAt(p_, token); }
+
+  static bool WrittenAt(const char* p, const KeyOrder::UnknownToken& token) {
 #if defined(__SSE2__)
-    const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
-    const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_ + 16));
+    const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16));
     const __m128i want_lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(token.bytes.data()));
     const __m128i want_hi =
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(token.bytes.data() + 16));
@@ -356,7 +567,7 @@ class Scanner {
         (static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(hi, want_hi))) << 16);
     return (equal & token.mask) == token.mask;
 #else
-    return std::memcmp(p_, token.bytes.data(), token.size) == 0;
+    return std::memcmp(p, token.bytes.data(), token.size) == 0;
 #endif
   }
 
@@ -400,105 +611,17 @@ class Scanner {
 
   // ---- Values the schema does not know ----
 
-  // -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, the JSON number grammar.
-  bool SkipNumber() {
-    if (p_ < end_ && *p_ == '-')
-      ++p_;
-    const char* digits = p_;
-    while (p_ < end_ && IsDigit(*p_))
-      ++p_;
-    if (p_ == digits || (*digits == '0' && p_ - digits > 1))
-      return false;
-    if (p_ < end_ && *p_ == '.') {
-      const char* after = ++p_;
-      while (p_ < end_ && IsDigit(*p_))
-        ++p_;
-      if (p_ == after)
-        return false;
-    }
-    if (p_ < end_ && (*p_ == 'e' || *p_ == 'E')) {
-      ++p_;
-      if (p_ < end_ && (*p_ == '+' || *p_ == '-'))
-        ++p_;
-      const char* after = p_;
-      while (p_ < end_ && IsDigit(*p_))
-        ++p_;
-      if (p_ == after)
-        return false;
-    }
-    return true;
-  }
-
   bool SkipWord(std::string_view rest) {
-    if (static_cast<size_t>(end_ - p_) < rest.size() || std::string_view(p_, rest.size()) != rest)
-      return false;
-    p_ += rest.size();
-    return true;
+    return SkipWordAt(p_, end_, rest);
   }
 
-  // Checks that a member the schema does not know is JSON (plain strings only), to the full
-  // path's depth limit, and steps over it; the full path would check it and drop it too. One
-  // loop over the tokens, the open containers kept as bits (1: an object), rather than a call
-  // per token: feeds pad records with blocks of fields no schema declares.
+  // Steps over a value the schema does not know at `depth` (SkippedValue).
   bool Skip(int depth) {
-    uint64_t objects = 0;  // bit k: the k-th open container is an object
-    int open = 0;
-    std::string_view text;
-    for (;;) {
-      // A value.
-      const char c = Take();
-      switch (c) {
-        case '"':
-          if (!StringRest(text))
-            return false;
-          break;
-        case '[':
-        case '{':
-          if (depth + open > kMaxNestingDepth || open == 64)
-            return false;  // too deep (the bits hold 64 levels: deeper is the full path's)
-          if (Eat(c == '[' ? ']' : '}'))
-            break;  // empty: a whole value
-          objects = (objects & ~(uint64_t{1} << open)) | (uint64_t{c == '{'} << open);
-          ++open;
-          if (c == '{' && !(String(text) && Eat(':')))
-            return false;
-          continue;  // its first value
-        case 't':
-          if (!SkipWord("rue"))
-            return false;
-          break;
-        case 'f':
-          if (!SkipWord("alse"))
-            return false;
-          break;
-        case 'n':
-          if (!SkipWord("ull"))
-            return false;
-          break;
-        default:
-          if (c != '-' && !IsDigit(c))
-            return false;
-          --p_;
-          if (!SkipNumber())
-            return false;
-          break;
-      }
-      // After a value: close what ends here, or go on to the next member or element.
-      for (;;) {
-        if (open == 0)
-          return true;
-        const bool object = ((objects >> (open - 1)) & 1) != 0;
-        const char next = Take();
-        if (next == ',') {
-          if (object && !(String(text) && Eat(':')))
-            return false;
-          break;
-        }
-        if (next != (object ? '}' : ']'))
-          return false;
-        --open;
-      }
-    }
+    const char* after = SkippedValue(p_, end_, depth);
+    if (after == nullptr)
+      return false;
+    p_ = after;
+    return true;
   }
 
   // ---- Values of declared types ----
@@ -629,10 +752,29 @@ class Scanner {
     return true;
   }
 
+  // The depth Ignore checks the unknown members of base record `id` at (0: its unknown keys are
+  // the full path's, as the facts' are).
+  static int IgnoredDepth(RecordId id) {
+    switch (id) {
+      case RecordId::claim:
+        return 1;
+      case RecordId::patient:
+        return 2;
+      case RecordId::line:
+      case RecordId::history:
+      case RecordId::observation:
+        return 3;
+      default:
+        return 0;
+    }
+  }
+
   // A key a base record does not know: reported, then checked to be JSON and stepped over.
-  bool Ignore(RecordId record, std::string_view key, int depth) {
-    ignored_.push_back({static_cast<uint8_t>(record), key, unknown_});
-    return Skip(depth);
+  bool Ignore(RecordId record, std::string_view key) {
+    // A remembered key matched the input, so its pattern, if known, is this key's.
+    ignored_.push_back({static_cast<uint8_t>(record), key, unknown_,
+                        unknown_ != nullptr ? unknown_->pattern : KeyOrder::kNoPattern});
+    return Skip(IgnoredDepth(record));
   }
 
   // A value of a field nothing reads (UnreadFields): checked as ScanValue checks it, and left
@@ -663,7 +805,7 @@ class Scanner {
     const RecordDef& r = schema_.record(RecordId::claim);
     return Members(RecordId::claim, [&](uint16_t position, std::string_view key) {
       if (position == kNoIndex16)
-        return Ignore(RecordId::claim, key, 1);
+        return Ignore(RecordId::claim, key);
       if (!seen.First(position))
         return false;
       const FieldDef& f = schema_.field(r.fields[position]);
@@ -704,7 +846,7 @@ class Scanner {
     const RecordDef& r = schema_.record(RecordId::patient);
     return Members(RecordId::patient, [&](uint16_t position, std::string_view key) {
       if (position == kNoIndex16)
-        return Ignore(RecordId::patient, key, 2);
+        return Ignore(RecordId::patient, key);
       if (!seen.First(position))
         return false;
       const FieldDef& f = schema_.field(r.fields[position]);
@@ -738,7 +880,7 @@ class Scanner {
       Seen seen;
       return Members(RecordId::line, [&](uint16_t position, std::string_view key) {
         if (position == kNoIndex16)
-          return Ignore(RecordId::line, key, 3);
+          return Ignore(RecordId::line, key);
         if (!seen.First(position))
           return false;
         const FieldDef& f = schema_.field(r.fields[position]);
@@ -775,7 +917,7 @@ class Scanner {
       Seen seen;
       return Members(RecordId::history, [&](uint16_t position, std::string_view key) {
         if (position == kNoIndex16)
-          return Ignore(RecordId::history, key, 3);
+          return Ignore(RecordId::history, key);
         if (!seen.First(position))
           return false;
         const FieldDef& f = schema_.field(r.fields[position]);
@@ -812,7 +954,7 @@ class Scanner {
       Seen seen;
       return Members(RecordId::observation, [&](uint16_t position, std::string_view key) {
         if (position == kNoIndex16)
-          return Ignore(RecordId::observation, key, 3);
+          return Ignore(RecordId::observation, key);
         if (!seen.First(position))
           return false;
         const FieldDef& f = schema_.field(r.fields[position]);
@@ -855,6 +997,7 @@ class Scanner {
   std::vector<ScannedKey>& ignored_;
   KeyOrder::UnknownToken* unknown_ = nullptr;  // the current member's remembered unknown key
   const std::vector<bool>& unread_;
+  const bool bulk_;
 };
 
 }  // namespace

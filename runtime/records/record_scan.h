@@ -171,6 +171,10 @@ struct ScanMemory {
   // value as it would a stored one and steps over it, leaving the field as if absent (its
   // initial value); the full path still decodes it. Empty: every field is decoded.
   std::vector<bool> unread;
+  // Whether a run of members whose keys are remembered unknown ones is read in one loop rather
+  // than member by member; the outcome is the same either way. Off is for the tests that compare
+  // the two, and for measuring.
+  bool bulk = true;
 };
 
 // The `unread` set of ScanMemory for a decoder whose reader reads the fields `read` says (per
@@ -185,6 +189,9 @@ struct ScannedKey {
   // The remembered unknown key it matched or was remembered as (null: none). Another key may
   // take the same member index later in the record, so check that it still names `key`.
   KeyOrder::UnknownToken* token;
+  // The key's path pattern when the scanner matched it with a remembered key that knew it
+  // (KeyOrder::kNoPattern: look it up).
+  uint32_t pattern = KeyOrder::kNoPattern;
 };
 
 // Decodes `data[0, size)` into `out`, whose claim and patient slots and facts the caller has set

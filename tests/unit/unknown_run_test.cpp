@@ -1,0 +1,256 @@
+// Records padded with fields no schema declares, as feeds send them: the fast path reads a run of
+// remembered unknown keys in one loop (RecordDecoder::SetBulkSkip), and must decide exactly as it
+// does member by member and as the full path does: the same outcome, Claim, error and ignored
+// keys, over generated padding and its mutants (unterminated strings and containers, escapes,
+// invalid UTF-8, control bytes, mismatched brackets, depth limits, odd numbers and literals,
+// white space, trailing garbage, keys moved, dropped, known or too long to remember).
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/records/ndjson.h"
+#include "runtime/records/record_json.h"
+#include "tests/support/claim_equal.h"
+#include "tests/unit/catch.h"
+
+namespace warrant {
+namespace {
+
+struct Decoders {
+  Decoders() {
+    member_by_member.SetBulkSkip(false);
+    full.SetFastPath(false);
+  }
+
+  RecordDecoder run{Schema::Base()};
+  RecordDecoder member_by_member{Schema::Base()};
+  RecordDecoder full{Schema::Base()};
+  size_t decided = 0;
+
+  void Agree(std::string_view json) {
+    Claim a, b, c;
+    RecordError ea, eb, ec;
+    const bool ok_a = run.Decode(json, a, ea);
+    const bool ok_b = member_by_member.Decode(json, b, eb);
+    const bool ok_c = full.Decode(json, c, ec);
+    INFO("record: " << json);
+    REQUIRE(ok_a == ok_b);
+    REQUIRE(ok_a == ok_c);
+    if (ok_a) {
+      ++decided;
+      CHECK(testing::ClaimDifference(a, b) == "");
+      CHECK(testing::ClaimDifference(a, c) == "");
+      CHECK(run.LastIgnored() == member_by_member.LastIgnored());
+      CHECK(run.LastIgnored() == full.LastIgnored());
+    } else {
+      CHECK(ea.code == eb.code);
+      CHECK(ea.message == eb.message);
+      CHECK(ea.field == eb.field);
+      CHECK(ea.claim_id == eb.claim_id);
+      CHECK(ea.code == ec.code);
+      CHECK(ea.message == ec.message);
+      CHECK(ea.field == ec.field);
+      CHECK(ea.claim_id == ec.claim_id);
+    }
+  }
+};
+
+// Values of the kinds feeds pad with, and now and then a nested container.
+class Values {
+ public:
+  explicit Values(uint32_t seed) : rng_(seed) {}
+
+  std::string Value(int depth = 0) {
+    switch (Pick(depth < 3 ? 9 : 6)) {
+      case 0:
+      case 1:
+        return '"' + Text(Pick(3) == 0 ? 30 : 12) + '"';
+      case 2:
+        return std::to_string(Pick(100000)) + (Pick(2) == 0 ? ".5" : "");
+      case 3:
+        return Pick(2) == 0 ? "true" : "false";
+      case 4:
+        return Pick(3) == 0 ? "null" : "-12.5e+3";
+      case 5:
+        return "\"\"";
+      case 6:
+      case 7: {
+        std::string object = "{";
+        for (uint32_t n = Pick(4), i = 0; i < n; ++i)
+          object += (i == 0 ? "\"" : ",\"") + Text(6) + "\":" + Value(depth + 1);
+        return object + "}";
+      }
+      default: {
+        std::string array = "[";
+        for (uint32_t n = Pick(4), i = 0; i < n; ++i)
+          array += (i == 0 ? "" : ",") + Value(depth + 1);
+        return array + "]";
+      }
+    }
+  }
+
+  std::string Text(uint32_t max) {
+    static constexpr std::string_view kChars = "ABCDEFGHIJ KLMNOP0123456789@.-_/{}[]:,";
+    std::string text;
+    for (uint32_t n = Pick(max + 1), i = 0; i < n; ++i)
+      text += kChars[Pick(static_cast<uint32_t>(kChars.size()))];
+    return text;
+  }
+
+  uint32_t Pick(uint32_t n) { return static_cast<uint32_t>(rng_() % n); }
+
+ private:
+  std::mt19937 rng_;
+};
+
+// Unknown keys: short, long enough to fill a remembered key (30 bytes and quotes and colon: 33,
+// one too many; 29: exactly 32), and two a base record knows.
+const std::vector<std::string>& Keys() {
+  static const std::vector<std::string> keys = {"payer",
+                                                "subscriber",
+                                                "billing_address",
+                                                "a",
+                                                "notes",
+                                                "version",
+                                                "interchange_control_numbers",
+                                                "interchange_control_number_xx",
+                                                "x_remembered_key_is_too_long_x",
+                                                "receiver",
+                                                "attachments",
+                                                "edit_flags",
+                                                "claim_type",
+                                                "units"};
+  return keys;
+}
+
+// `count` unknown members, keys from `first` on, as `,"key":value` each.
+std::string Padding(Values& values, size_t first, size_t count) {
+  std::string out;
+  for (size_t i = 0; i < count; ++i)
+    out += ",\"" + Keys()[(first + i) % Keys().size()] + "\":" + values.Value();
+  return out;
+}
+
+// A record of the plain shape, padded at the end of the claim, the patient, each line and each
+// history entry; `shape` picks which keys and how many (the same shape, the same keys in the
+// same order, as a feed writes them), `values` their values.
+std::string Padded(uint32_t shape, Values& values) {
+  Values keys(shape);
+  const size_t claim_first = keys.Pick(14), claim_count = 1 + keys.Pick(12);
+  const size_t patient_first = keys.Pick(14), patient_count = keys.Pick(5);
+  const size_t line_count = keys.Pick(3);
+  const bool before_lines = keys.Pick(3) == 0;  // a run with known keys after it
+  std::string record = R"({"id":"E1","patient":{"id":"P1","birth_date":"1950-02-28","sex":"F")" +
+                       Padding(values, patient_first, patient_count) +
+                       R"(},"service_date":"2024-02-29","place_of_service":"11",)"
+                       R"("diagnoses":["E11.9","I10"])";
+  if (before_lines)
+    record += Padding(values, claim_first, claim_count);
+  record += R"(,"lines":[{"code":"80061","modifiers":["59"],"units":1)" +
+            Padding(values, 3, line_count) + R"(},{"code":"99213","units":2)" +
+            Padding(values, 3, line_count) +
+            R"(}],"history":[{"code":"80061","date":"2023-03-01")" +
+            Padding(values, 7, line_count) + R"(}],"observations":[])";
+  if (!before_lines)
+    record += Padding(values, claim_first, claim_count);
+  return record + "}";
+}
+
+}  // namespace
+
+TEST_CASE("unknown runs: padded records decide alike in one loop and member by member",
+          "[record]") {
+  Decoders d;
+  for (uint32_t shape = 0; shape < 40; ++shape) {
+    Values values(1000 + shape);
+    for (int n = 0; n < 4; ++n)  // remembered keys and their patterns, then read in one loop
+      d.Agree(Padded(shape, values));
+    const std::string base = Padded(shape, values);
+    d.Agree(base);
+    // Mutants: every byte of every fourth shape, every seventh byte of the others.
+    const std::string substitutes[] = {"\"", "\\", " ",  "}",    "]",    ",",    ":", "0", "-", ".",
+                                       "e",  "n",  "\t", "\x01", "\xC3", "\xFF", "x", "{", "["};
+    const size_t stride = shape % 4 == 0 ? 1 : 7;
+    for (size_t at = 0; at < base.size(); at += stride) {
+      d.Agree(std::string_view(base).substr(0, at));         // truncated
+      d.Agree(base.substr(0, at) + base.substr(at + 1));     // a byte dropped
+      d.Agree(base.substr(0, at) + "\n" + base.substr(at));  // white space
+      for (const std::string& s : substitutes)
+        d.Agree(base.substr(0, at) + s + base.substr(at + 1));
+      d.Agree(base);  // and the record as it was, its keys remembered again
+    }
+  }
+  CHECK(d.decided > 2000);
+}
+
+TEST_CASE("unknown runs: odd values in a remembered run decide alike", "[record]") {
+  const std::string head = R"({"id":"E2","patient":{"id":"P1","payer":"x","phone":"555"},)"
+                           R"("service_date":"2024-01-02","lines":[{"code":"99213"}])";
+  const auto record = [&](const std::string& a, const std::string& b) {
+    return head + R"(,"payer":)" + a + R"(,"notes":)" + b + R"(,"version":"5010"})";
+  };
+  const std::string deep = std::string(70, '[') + std::string(70, ']');
+  const std::vector<std::string> odd = {"\"unterminated",
+                                        "{\"a\":1",
+                                        "[1,2",
+                                        "\"bad \\q escape\"",
+                                        "\"\\u00e9\"",
+                                        "\"caf\xC3\xA9\"",
+                                        "\"\xC3\x28\"",
+                                        "\"\xFF\"",
+                                        "\"tab\there\"",
+                                        "\"line\nbreak\"",
+                                        "[1,2}",
+                                        "{\"a\":1]",
+                                        "{\"a\" 1}",
+                                        "{\"a\":}",
+                                        "{,}",
+                                        "[,]",
+                                        "[1,]",
+                                        "{\"a\":1,}",
+                                        "01",
+                                        "1.",
+                                        "-",
+                                        "1e",
+                                        "+1",
+                                        ".5",
+                                        "tru",
+                                        "nul",
+                                        "falsey",
+                                        "True",
+                                        "NULL",
+                                        "\"a\"\"b\"",
+                                        "{\"a\":1}}",
+                                        "[[]]]",
+                                        std::string(63, '[') + std::string(63, ']'),
+                                        std::string(64, '[') + std::string(64, ']'),
+                                        deep,
+                                        "\"" + std::string(70000, 'x') + "\"",
+                                        "\"" + std::string(65536, 'y') + "\"",
+                                        "\"" + std::string(65535, 'z') + "\"",
+                                        " \"spaced\" ",
+                                        "{ \"a\" : [ 1 , 2 ] }",
+                                        "\"0123456789abcde\"",
+                                        "\"0123456789abcdef\"",
+                                        "\"0123456789abcdefg\"",
+                                        "{}",
+                                        "[]",
+                                        "\"\"",
+                                        "[{\"k\":[true,false,null,-0,0.5,1E+2]}]"};
+  Decoders d;
+  for (int n = 0; n < 3; ++n)
+    d.Agree(record("\"p\"", "[\"n\"]"));
+  for (const std::string& value : odd) {
+    d.Agree(record(value, "[\"n\"]"));
+    d.Agree(record("\"p\"", value));
+    d.Agree(record("\"p\"", "[\"n\"]"));  // remembered again after a refusal
+  }
+  for (const char* tail : {"}", "} x", "}}", ",}", ",\"payer\":1}", ",\"id\":\"E3\"}",
+                           ",\"payer\":1,\"payer\":2}", ",\"service_date\":\"2024-01-03\"}"}) {
+    d.Agree(head + R"(,"payer":"p","notes":["n"],"version":"5010")" + tail);
+  }
+  CHECK(d.decided > 20);
+}
+
+}  // namespace warrant
