@@ -106,45 +106,7 @@ Vm::Vm(const Program& program, const RuleIndex& index, const Terminology* termin
       indexed_body_[r] = pc + kLength;
     }
   }
-  FindFusedLoops();
-}
-
-// The code generator's loop for `any x in LIST where x in S`, after LIST is on the stack:
-//   p       iter_start s
-//   p+2     iter_next  s, ->end
-//   p+8     load       s+2
-//   p+10    in_codeset S
-//   p+13    acc_any    a
-//   p+15    jump       ->p+2
-//   end = p+20
-void Vm::FindFusedLoops() {
-  const std::vector<uint8_t>& code = program_.code;
-  fused_at_.assign(code.size(), UINT32_MAX);
-  const auto op_at = [&](uint32_t pc, Op op) {
-    return pc < code.size() && code[pc] == static_cast<uint8_t>(op);
-  };
-  constexpr uint32_t kLength = 20;
-  for (const RuleData& rule : program_.rules) {
-    for (uint32_t p = rule.applies_code; p + kLength <= rule.code_end && p + kLength <= code.size();
-         ++p) {
-      if (!op_at(p, Op::IterStart) || !op_at(p + 2, Op::IterNext) || !op_at(p + 8, Op::Load) ||
-          !op_at(p + 10, Op::InCodeset) || !op_at(p + 13, Op::AccAny) || !op_at(p + 15, Op::Jump)) {
-        continue;
-      }
-      const uint8_t s = code[p + 1];
-      const uint32_t end = p + kLength;
-      if (code[p + 3] != s || code[p + 9] != s + 2 ||
-          static_cast<int64_t>(p + 8) + ReadI32(code.data(), p + 4) != end ||
-          static_cast<int64_t>(end) + ReadI32(code.data(), p + 16) != p + 2) {
-        continue;
-      }
-      const uint16_t codeset = ReadU16(code.data(), p + 11);
-      if (codeset >= program_.codesets.size())
-        continue;
-      fused_at_[p] = static_cast<uint32_t>(fused_any_.size());
-      fused_any_.push_back(FusedAny{code[p + 14], codeset, end});
-    }
-  }
+  fused_ = FusedLoops::Find(program);
 }
 
 bool Vm::SetPolicyFilter(std::string_view policy_id) {
@@ -646,24 +608,12 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         slots[s] = list;
         slots[s + 1] = Value::Int(0);
         if constexpr (!kTraced) {
-          if (fused_at_[at] != UINT32_MAX) {
+          if (fused_on_ && fused_.at[at] != UINT32_MAX) {
             // The whole loop at once, with the same result, slots and instruction count as
-            // running its five instructions per element.
-            const FusedAny& f = fused_any_[fused_at_[at]];
-            const Codeset& set = program_.codesets[f.codeset];
-            const auto n = static_cast<uint32_t>(list.aux);
-            Value acc = slots[f.acc];
-            for (uint32_t i = 0; i < n; ++i) {
-              const Value element = ListElement(op_ctx, list, i);
-              acc =
-                  KleeneOr(acc, element.tag == Tag::Code ? Value::Bool(set.Contains(element.code()))
-                                                         : InCodeset(set, element));
-              if (i + 1 == n)
-                slots[s + 2] = element;
-            }
-            slots[f.acc] = acc;
-            slots[s + 1] = Value::Int(n);
-            count.here += 5 * uint64_t{n} + 1;
+            // running its bytecode per element.
+            const FusedLoop& f = fused_.loops[fused_.at[at]];
+            RunFusedLoop(fused_, f, op_ctx, list, slots);
+            count.here += uint64_t{f.per_element} * list.aux + 1;
             if (instructions_ + count.here > budget_end_) {
               if (!findings_full_)
                 over_budget_line_ = ctx.line + 1;
