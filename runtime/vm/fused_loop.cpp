@@ -100,6 +100,9 @@ std::optional<uint8_t> Recogniser::Invariant(const Item& item) {
         inv.is_constant = true;
         inv.constant = Value::None();
         break;
+      case Op::Scope:
+        inv.is_service_date = code_[item.begin + 1] == static_cast<uint8_t>(ScopeId::service_date);
+        break;
       default:
         break;
     }
@@ -661,7 +664,9 @@ void RunCodesAny(const FusedTest& test, const FusedLoop& loop, const OpContext& 
   Scratch<Value, kMaxFusedInvariants> inv;
   for (uint32_t k = 0; k < loop.invariant_count; ++k) {
     const FusedInvariant& invariant = fused.invariants[loop.first_invariant + k];
-    inv[k] = invariant.is_constant ? invariant.constant : EvalInvariant(invariant, ctx, slots);
+    inv[k] = invariant.is_constant       ? invariant.constant
+             : invariant.is_service_date ? Value::Date(ctx.dos)  // ScopeValue's service_date
+                                         : EvalInvariant(invariant, ctx, slots);
   }
   const FusedTest* tests = fused.tests.data() + loop.first_test;
   Scratch<Window, kMaxFusedTests> windows;

@@ -31,6 +31,7 @@ struct FusedInvariant {
   // A lone constant (push_const, push_int, ...): its value, worked out once at load.
   bool is_constant = false;
   Value constant;
+  bool is_service_date = false;  // a lone `scope service_date`: the line's date of service
 };
 
 // One test of the element, ANDed (left to right, Kleene) with the tests before it.
