@@ -166,25 +166,36 @@ void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, Trace
     if (*base <= code)
       segment = &index_.rule_lists[index_.segment_rules[base - index_.bounds.data()]];
   }
-  size_t u = 0;
-  while (true) {
-    uint32_t a = segment && *segment != UINT32_MAX ? *segment : UINT32_MAX;
-    uint32_t b = u < index_.unindexed.size() ? index_.unindexed[u] : UINT32_MAX;
-    if (a == UINT32_MAX && b == UINT32_MAX)
-      break;
-    if (a < b) {
-      candidates_.push_back(a);
-      ++segment;
-    } else {
-      candidates_.push_back(b);
-      ++u;
+  const uint32_t* list = nullptr;
+  size_t count = 0;
+  if (index_.unindexed.empty()) {
+    // Every rule is indexed (the common pack): the segment's list is the candidates, as it is.
+    list = segment;
+    while (segment && segment[count] != UINT32_MAX)
+      ++count;
+  } else {
+    size_t u = 0;
+    while (true) {
+      uint32_t a = segment && *segment != UINT32_MAX ? *segment : UINT32_MAX;
+      uint32_t b = u < index_.unindexed.size() ? index_.unindexed[u] : UINT32_MAX;
+      if (a == UINT32_MAX && b == UINT32_MAX)
+        break;
+      if (a < b) {
+        candidates_.push_back(a);
+        ++segment;
+      } else {
+        candidates_.push_back(b);
+        ++u;
+      }
     }
+    list = candidates_.data();
+    count = candidates_.size();
   }
 
   // Choosing versions and candidates is work too, whatever the rules then run: it counts against
   // the budget as one instruction per policy group and per candidate rule.
-  instructions_ += 1 + index_.groups.size() + candidates_.size();
-  if (candidates_.empty()) {
+  instructions_ += 1 + index_.groups.size() + count;
+  if (count == 0) {
     // No rule can apply (most lines of most claims): not applicable, without choosing versions.
     LineDecision none;
     none.first_finding = ctx.first_finding;
@@ -206,7 +217,8 @@ void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, Trace
   }
 
   LineDecision decision;
-  for (uint32_t r : candidates_) {
+  for (size_t k = 0; k < count; ++k) {
+    const uint32_t r = list[k];
     // Checked before every rule as well as on every loop pass: a rule's straight-line code is
     // bounded by its length, so a claim overruns its budget by at most one rule's code.
     if (OutOfBudget(line))

@@ -149,8 +149,10 @@ class Vm {
   std::vector<Value> slots_;
   std::vector<Value> snippet_stack_;  // a reason's group condition runs mid-rule: its own space
   std::vector<Value> snippet_slots_;
-  std::vector<int32_t> chosen_;       // per policy group: chosen version for the current line
-  std::vector<uint32_t> candidates_;  // rules to visit for the current line
+  std::vector<int32_t> chosen_;  // per policy group: chosen version for the current line
+  // Rules to visit for the current line, when some rules are unindexed (otherwise the code
+  // index's own list is read in place).
+  std::vector<uint32_t> candidates_;
   std::vector<Finding> sort_buffer_;  // SortFindings' scratch for lines with many findings
   ClaimDecision traced_;              // TraceRule's findings, thrown away
   // Per rule: where its body starts when its `applies to` is exactly `line.code in S` on the
