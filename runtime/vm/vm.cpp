@@ -106,45 +106,7 @@ Vm::Vm(const Program& program, const RuleIndex& index, const Terminology* termin
       indexed_body_[r] = pc + kLength;
     }
   }
-  FindFusedLoops();
-}
-
-// The code generator's loop for `any x in LIST where x in S`, after LIST is on the stack:
-//   p       iter_start s
-//   p+2     iter_next  s, ->end
-//   p+8     load       s+2
-//   p+10    in_codeset S
-//   p+13    acc_any    a
-//   p+15    jump       ->p+2
-//   end = p+20
-void Vm::FindFusedLoops() {
-  const std::vector<uint8_t>& code = program_.code;
-  fused_at_.assign(code.size(), UINT32_MAX);
-  const auto op_at = [&](uint32_t pc, Op op) {
-    return pc < code.size() && code[pc] == static_cast<uint8_t>(op);
-  };
-  constexpr uint32_t kLength = 20;
-  for (const RuleData& rule : program_.rules) {
-    for (uint32_t p = rule.applies_code; p + kLength <= rule.code_end && p + kLength <= code.size();
-         ++p) {
-      if (!op_at(p, Op::IterStart) || !op_at(p + 2, Op::IterNext) || !op_at(p + 8, Op::Load) ||
-          !op_at(p + 10, Op::InCodeset) || !op_at(p + 13, Op::AccAny) || !op_at(p + 15, Op::Jump)) {
-        continue;
-      }
-      const uint8_t s = code[p + 1];
-      const uint32_t end = p + kLength;
-      if (code[p + 3] != s || code[p + 9] != s + 2 ||
-          static_cast<int64_t>(p + 8) + ReadI32(code.data(), p + 4) != end ||
-          static_cast<int64_t>(end) + ReadI32(code.data(), p + 16) != p + 2) {
-        continue;
-      }
-      const uint16_t codeset = ReadU16(code.data(), p + 11);
-      if (codeset >= program_.codesets.size())
-        continue;
-      fused_at_[p] = static_cast<uint32_t>(fused_any_.size());
-      fused_any_.push_back(FusedAny{code[p + 14], codeset, end});
-    }
-  }
+  fused_ = FusedLoops::Find(program);
 }
 
 bool Vm::SetPolicyFilter(std::string_view policy_id) {
@@ -187,6 +149,60 @@ void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, Trace
   ctx.dos = claim.lines[line].date;
   ctx.first_finding = static_cast<uint32_t>(out.findings.size());
 
+  // Candidate rules: the code segment's list merged with the unindexed rules, in pack order.
+  candidates_.clear();
+  const uint32_t* segment = nullptr;
+  if (!index_.bounds.empty() && claim.lines[line].present.Has(FieldId::line_code)) {
+    // The last segment starting at or before the code, by a binary search without a branch
+    // per step (Codeset::Contains does the same).
+    const uint64_t code = claim.lines[line].code;
+    const uint64_t* base = index_.bounds.data();
+    size_t n = index_.bounds.size();
+    while (n > 1) {
+      const size_t half = n / 2;
+      base = base[half] <= code ? base + half : base;
+      n -= half;
+    }
+    if (*base <= code)
+      segment = &index_.rule_lists[index_.segment_rules[base - index_.bounds.data()]];
+  }
+  const uint32_t* list = nullptr;
+  size_t count = 0;
+  if (index_.unindexed.empty()) {
+    // Every rule is indexed (the common pack): the segment's list is the candidates, as it is.
+    list = segment;
+    while (segment && segment[count] != UINT32_MAX)
+      ++count;
+  } else {
+    size_t u = 0;
+    while (true) {
+      uint32_t a = segment && *segment != UINT32_MAX ? *segment : UINT32_MAX;
+      uint32_t b = u < index_.unindexed.size() ? index_.unindexed[u] : UINT32_MAX;
+      if (a == UINT32_MAX && b == UINT32_MAX)
+        break;
+      if (a < b) {
+        candidates_.push_back(a);
+        ++segment;
+      } else {
+        candidates_.push_back(b);
+        ++u;
+      }
+    }
+    list = candidates_.data();
+    count = candidates_.size();
+  }
+
+  // Choosing versions and candidates is work too, whatever the rules then run: it counts against
+  // the budget as one instruction per policy group and per candidate rule.
+  instructions_ += 1 + index_.groups.size() + count;
+  if (count == 0) {
+    // No rule can apply (most lines of most claims): not applicable, without choosing versions.
+    LineDecision none;
+    none.first_finding = ctx.first_finding;
+    out.lines.push_back(none);
+    return;
+  }
+
   // The version of each policy in force on the date of service (-1: none).
   for (size_t g = 0; g < index_.groups.size(); ++g) {
     const RuleIndex::Group& group = index_.groups[g];
@@ -200,37 +216,9 @@ void Vm::DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, Trace
     }
   }
 
-  // Candidate rules: the code segment's list merged with the unindexed rules, in pack order.
-  candidates_.clear();
-  const uint32_t* segment = nullptr;
-  if (!index_.bounds.empty() && claim.lines[line].present.Has(FieldId::line_code)) {
-    uint64_t code = claim.lines[line].code;
-    auto it = std::upper_bound(index_.bounds.begin(), index_.bounds.end(), code);
-    if (it != index_.bounds.begin()) {
-      size_t s = static_cast<size_t>(it - index_.bounds.begin()) - 1;
-      segment = &index_.rule_lists[index_.segment_rules[s]];
-    }
-  }
-  size_t u = 0;
-  while (true) {
-    uint32_t a = segment && *segment != UINT32_MAX ? *segment : UINT32_MAX;
-    uint32_t b = u < index_.unindexed.size() ? index_.unindexed[u] : UINT32_MAX;
-    if (a == UINT32_MAX && b == UINT32_MAX)
-      break;
-    if (a < b) {
-      candidates_.push_back(a);
-      ++segment;
-    } else {
-      candidates_.push_back(b);
-      ++u;
-    }
-  }
-
-  // Choosing versions and candidates is work too, whatever the rules then run: it counts against
-  // the budget as one instruction per policy group and per candidate rule.
-  instructions_ += 1 + index_.groups.size() + candidates_.size();
   LineDecision decision;
-  for (uint32_t r : candidates_) {
+  for (size_t k = 0; k < count; ++k) {
+    const uint32_t r = list[k];
     // Checked before every rule as well as on every loop pass: a rule's straight-line code is
     // bounded by its length, so a claim overruns its budget by at most one rule's code.
     if (OutOfBudget(line))
@@ -646,24 +634,12 @@ Value Vm::Interpret(uint32_t pc, const LineContext& ctx, ClaimDecision& out, boo
         slots[s] = list;
         slots[s + 1] = Value::Int(0);
         if constexpr (!kTraced) {
-          if (fused_at_[at] != UINT32_MAX) {
+          if (fused_on_ && fused_.at[at] != UINT32_MAX) {
             // The whole loop at once, with the same result, slots and instruction count as
-            // running its five instructions per element.
-            const FusedAny& f = fused_any_[fused_at_[at]];
-            const Codeset& set = program_.codesets[f.codeset];
-            const auto n = static_cast<uint32_t>(list.aux);
-            Value acc = slots[f.acc];
-            for (uint32_t i = 0; i < n; ++i) {
-              const Value element = ListElement(op_ctx, list, i);
-              acc =
-                  KleeneOr(acc, element.tag == Tag::Code ? Value::Bool(set.Contains(element.code()))
-                                                         : InCodeset(set, element));
-              if (i + 1 == n)
-                slots[s + 2] = element;
-            }
-            slots[f.acc] = acc;
-            slots[s + 1] = Value::Int(n);
-            count.here += 5 * uint64_t{n} + 1;
+            // running its bytecode per element.
+            const FusedLoop& f = fused_.loops[fused_.at[at]];
+            RunFusedLoop(fused_, f, op_ctx, list, slots);
+            count.here += uint64_t{f.per_element} * list.aux + 1;
             if (instructions_ + count.here > budget_end_) {
               if (!findings_full_)
                 over_budget_line_ = ctx.line + 1;

@@ -15,6 +15,7 @@
 #include "runtime/core/decision.h"
 #include "runtime/pack/program.h"
 #include "runtime/records/record.h"
+#include "runtime/vm/fused_loop.h"
 
 namespace warrant {
 
@@ -113,6 +114,13 @@ class Vm {
 
   uint64_t instruction_budget() const { return budget_; }
 
+  // Fused loops on (the default) or off: off, every loop runs as bytecode, so tests can hold the
+  // two to the same decisions, findings and instruction counts.
+  void set_fused_loops(bool on) { fused_on_ = on; }
+
+  // How many loops of the program run fused (tests check the shapes they expect were found).
+  size_t fused_loop_count() const { return fused_.loops.size(); }
+
  private:
   struct LineContext;
   void DecideLine(const Claim& claim, uint32_t line, ClaimDecision& out, TraceSink* trace);
@@ -141,25 +149,20 @@ class Vm {
   std::vector<Value> slots_;
   std::vector<Value> snippet_stack_;  // a reason's group condition runs mid-rule: its own space
   std::vector<Value> snippet_slots_;
-  std::vector<int32_t> chosen_;       // per policy group: chosen version for the current line
-  std::vector<uint32_t> candidates_;  // rules to visit for the current line
+  std::vector<int32_t> chosen_;  // per policy group: chosen version for the current line
+  // Rules to visit for the current line, when some rules are unindexed (otherwise the code
+  // index's own list is read in place).
+  std::vector<uint32_t> candidates_;
   std::vector<Finding> sort_buffer_;  // SortFindings' scratch for lines with many findings
   ClaimDecision traced_;              // TraceRule's findings, thrown away
   // Per rule: where its body starts when its `applies to` is exactly `line.code in S` on the
   // codeset the index found it by (the index already proved it true), else UINT32_MAX.
   std::vector<uint32_t> indexed_body_;
 
-  // `any x in LIST where x in S` loops, run natively by untraced runs: by the pc of their
-  // iter_start, an index into fused_any_ (UINT32_MAX: none). Found by FindFusedLoops.
-  struct FusedAny {
-    uint8_t acc = 0;  // the accumulator's slot
-    uint16_t codeset = 0;
-    uint32_t end = 0;  // the pc after the loop
-  };
-
-  std::vector<uint32_t> fused_at_;
-  std::vector<FusedAny> fused_any_;
-  void FindFusedLoops();
+  // Quantifier loops whose condition is a conjunction of simple tests of the element, run
+  // natively by untraced runs (runtime/vm/fused_loop.h).
+  FusedLoops fused_;
+  bool fused_on_ = true;
   uint32_t group_filter_ = UINT32_MAX;
   size_t max_slots_ = 0;
   size_t max_stack_ = 0;

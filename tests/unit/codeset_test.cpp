@@ -232,6 +232,39 @@ TEST_CASE("codeset: algebra agrees with a brute-force model", "[codeset]") {
   }
 }
 
+TEST_CASE("codeset: membership agrees with a scan of the intervals, at every edge", "[codeset]") {
+  std::mt19937_64 rng(11);
+  for (int round = 0; round < 3000; ++round) {
+    CodesetBuilder builder;
+    const int members = static_cast<int>(rng() % 40);  // empty sets and sets of many intervals
+    for (int i = 0; i < members; ++i) {
+      const uint64_t lo = rng() % 2000;
+      REQUIRE(builder.AddInterval({lo, lo + rng() % 20}));
+    }
+    if (rng() % 10 == 0)  // the ends of the value range
+      REQUIRE(builder.AddInterval({kMax - rng() % 5, kMax}));
+    if (rng() % 10 == 0)
+      REQUIRE(builder.AddInterval({0, rng() % 5}));
+    const Codeset set = builder.Build();
+    auto scan = [&](uint64_t v) {
+      for (const CodeInterval& i : set.intervals()) {
+        if (i.lo <= v && v <= i.hi)
+          return true;
+      }
+      return false;
+    };
+    std::vector<uint64_t> probes = {0, 1, kMax, kMax - 1, rng() % 2100};
+    for (const CodeInterval& i : set.intervals()) {
+      for (uint64_t v : {i.lo - 1, i.lo, i.lo + 1, i.hi - 1, i.hi, i.hi + 1})
+        probes.push_back(v);
+    }
+    for (uint64_t v : probes) {
+      INFO("round " << round << " value " << v);
+      REQUIRE(set.Contains(v) == scan(v));
+    }
+  }
+}
+
 TEST_CASE("codeset: serialization round trip and byte layout", "[codeset]") {
   const Codeset set = Of({{1, 2}, {0x0102030405060708, 0x1112131415161718}});
   const std::vector<uint8_t> bytes = set.Serialize();
