@@ -1,7 +1,7 @@
 // Adversarial records: deciding a claim costs work linear in each of its lists. Each test builds
 // a record at size N and 4N along one dimension (lines, history entries, diagnoses), decides it
 // against the examples' pack and compares the VM instructions executed (a count, so the test is
-// not at the mercy of a busy machine), plus a generous best-of-five wall-clock ratio that
+// not at the mercy of a busy machine), plus a generous best-of-nine wall-clock ratio that
 // catches quadratic decoding. Also: the per-claim work limit refuses, rather than hangs on, a
 // rule that nests quantifiers over a long list.
 #include <algorithm>
@@ -79,15 +79,15 @@ std::string Record(const Shape& shape) {
 
 struct Work {
   uint64_t instructions = 0;
-  double seconds = 0;  // best of five
+  double seconds = 0;  // best of nine
 };
 
 Work Measure(const std::string& json) {
   Session session(Examples());
   Work work;
   work.seconds = 1e9;
-  // Best of five: the minimum shrugs off the preemptions of a shared machine.
-  for (int run = 0; run < 5; ++run) {
+  // Best of nine: the minimum shrugs off the preemptions of a shared machine.
+  for (int run = 0; run < 9; ++run) {
     const uint64_t before = session.instructions();
     const auto start = std::chrono::steady_clock::now();
     RecordError error;
@@ -104,7 +104,8 @@ Work Measure(const std::string& json) {
 
 // 4x the input: at most 4x the instructions, plus 10% for fixed costs that do not shrink; at
 // least 2x, or the rules did not walk the list and the test proves nothing. Time gets a wide
-// margin (a shared machine), still far below the 16x of a quadratic.
+// margin (a shared machine, where a build beside the tests has pushed a linear 4x past 10x),
+// still below the 16x of a quadratic.
 void CheckLinear(Shape one, Shape four, const char* what) {
   const Work a = Measure(Record(one));
   const Work b = Measure(Record(four));
@@ -113,7 +114,7 @@ void CheckLinear(Shape one, Shape four, const char* what) {
             << "), " << a.seconds << " s -> " << b.seconds << " s");
   CHECK(ratio >= 2.0);
   CHECK(ratio <= 4.4);
-  CHECK(b.seconds <= 10 * std::max(a.seconds, 1e-3));
+  CHECK(b.seconds <= 12 * std::max(a.seconds, 1e-3));
 }
 
 TEST_CASE("linearity: 2,500 vs 10,000 claim lines", "[linearity]") {
