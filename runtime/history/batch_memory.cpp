@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <functional>
 
 namespace warrant {
 
@@ -42,14 +41,34 @@ void ByteArena::Clear() {
 }
 
 size_t ViewIndex::Hash(std::string_view key) {
-  return std::hash<std::string_view>{}(key);
+  const char* p = key.data();
+  size_t n = key.size();
+  uint64_t h = 0x9E3779B97F4A7C15u ^ n;
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t word;
+    std::memcpy(&word, p, 8);
+    h = (h ^ word) * 0x9E3779B97F4A7C15u;
+    h ^= h >> 29;
+  }
+  uint64_t tail = 0;
+  for (size_t i = 0; i < n; ++i)
+    tail |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  h ^= tail;
+  // Every input bit reaches the low bits a slot is chosen by (MurmurHash3's 64-bit finalizer):
+  // ids differ mostly in their last characters, the high bytes of their last word.
+  h ^= h >> 33;
+  h *= 0xFF51AFD7ED558CCDu;
+  h ^= h >> 33;
+  h *= 0xC4CEB9FE1A85EC53u;
+  h ^= h >> 33;
+  return static_cast<size_t>(h);
 }
 
-const uint32_t* ViewIndex::Find(std::string_view key) const {
+const uint32_t* ViewIndex::Find(std::string_view key, size_t hash) const {
   if (used_ == 0)
     return nullptr;
   const size_t mask = slots_.size() - 1;
-  for (size_t i = Hash(key) & mask;; i = (i + 1) & mask) {
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
     const Slot& s = slots_[i];
     if (s.data == nullptr)
       return nullptr;

@@ -34,7 +34,12 @@ class ByteArena {
 class ViewIndex {
  public:
   // The value of `key`, or null.
-  const uint32_t* Find(std::string_view key) const;
+  const uint32_t* Find(std::string_view key) const { return Find(key, Hash(key)); }
+
+  // The same, given Hash(key): one text looked up in several indexes is hashed once.
+  const uint32_t* Find(std::string_view key, size_t hash) const;
+  // A hash of `key` for Find; ids are short, so a few multiplies rather than a library call.
+  static size_t Hash(std::string_view key);
   // `key`'s value: the one it had (false), or `value`, inserted (true).
   std::pair<uint32_t*, bool> Insert(std::string_view key, uint32_t value);
 
@@ -51,7 +56,6 @@ class ViewIndex {
     uint32_t value = 0;
   };
 
-  static size_t Hash(std::string_view key);
   void Grow();
 
   std::vector<Slot> slots_;  // a power of two, at most half full

@@ -356,8 +356,11 @@ bool SqliteHistory::LoadPacked(std::string_view patient, PackedLines& out, std::
   rows_.clear();
   // A stored row of a claim recorded since gives way to it.
   auto recorded = [&](std::string_view claim) {
-    return (!recording_.by_claim.empty() && recording_.by_claim.Find(claim) != nullptr) ||
-           (!writing_.by_claim.empty() && writing_.by_claim.Find(claim) != nullptr);
+    if (recording_.by_claim.empty() && writing_.by_claim.empty())
+      return false;
+    const size_t hash = ViewIndex::Hash(claim);
+    return recording_.by_claim.Find(claim, hash) != nullptr ||
+           writing_.by_claim.Find(claim, hash) != nullptr;
   };
   auto add_stored = [&](std::string_view claim, std::string_view lines) {
     if (!recorded(claim))
@@ -454,24 +457,29 @@ bool SqliteHistory::ReadRows(sqlite3_stmt* s, std::span<const std::string_view> 
 
 void SqliteHistory::PrefetchBuffer::Ask(std::span<const std::string> patients) {
   for (const std::string& p : patients)
-    asked.push_back(ids.Copy(p));
+    given.push_back(ids.Copy(p));
+  asked = given;
   if (!std::is_sorted(asked.begin(), asked.end()))  // often in order already (claims sent sorted)
     std::sort(asked.begin(), asked.end());
   asked.erase(std::unique(asked.begin(), asked.end()), asked.end());
 }
 
 bool SqliteHistory::PrefetchBuffer::Asked(std::span<const std::string> patients) const {
-  std::vector<std::string_view> given(patients.begin(), patients.end());
-  if (!std::is_sorted(given.begin(), given.end()))
-    std::sort(given.begin(), given.end());
-  given.erase(std::unique(given.begin(), given.end()), given.end());
-  return given == asked;
+  // A run names a batch's patients as it named them the batch before: the same list.
+  if (std::equal(patients.begin(), patients.end(), given.begin(), given.end()))
+    return true;
+  std::vector<std::string_view> sorted(patients.begin(), patients.end());
+  if (!std::is_sorted(sorted.begin(), sorted.end()))
+    std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  return sorted == asked;
 }
 
 void SqliteHistory::PrefetchBuffer::Clear() {
   bytes.clear();
   rows.clear();
   ids.Clear();
+  given.clear();
   asked.clear();
   index.Clear();
   runs.clear();

@@ -186,6 +186,7 @@ class SqliteHistory final : public HistorySource {
     std::string bytes;
     std::vector<RowRef> rows;
     ByteArena ids;                                // the patients asked
+    std::vector<std::string_view> given;          // the same, as given
     std::vector<std::string_view> asked;          // the same, sorted, each once
     ViewIndex index;                              // patient asked → runs index
     std::vector<std::pair<size_t, size_t>> runs;  // (first row, count); none: (0, 0)

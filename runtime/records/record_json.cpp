@@ -1695,13 +1695,21 @@ const char* SkipSpace(const char* p, const char* end) {
   return p;
 }
 
-// After the first `"key"` in [p, end) and the colon that follows it, or null.
-const char* AfterKey(const char* p, const char* end, std::string_view key) {
-  const std::string_view text(p, static_cast<size_t>(end - p));
-  for (size_t at = text.find(key); at != std::string_view::npos; at = text.find(key, at + 1)) {
-    const char* q = SkipSpace(p + at + key.size(), end);
-    if (q < end && *q == ':')
-      return SkipSpace(q + 1, end);
+// After the first `"key"` in [p, end) and the colon that follows it, or null. `key` is a literal
+// with its quotes: compared in place, without a call.
+template <size_t N>
+const char* AfterKey(const char* p, const char* end, const char (&key)[N]) {
+  constexpr size_t n = N - 1;
+  while (static_cast<size_t>(end - p) >= n) {
+    p = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p) - n + 1));
+    if (p == nullptr)
+      return nullptr;
+    if (std::memcmp(p, key, n) == 0) {
+      const char* q = SkipSpace(p + n, end);
+      if (q < end && *q == ':')
+        return SkipSpace(q + 1, end);
+    }
+    ++p;
   }
   return nullptr;
 }

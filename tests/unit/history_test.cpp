@@ -743,6 +743,11 @@ TEST_CASE("a claim's patient id read ahead of decoding it", "[history]") {
   CHECK(id == "P1");
   CHECK(peek(R"({"patient" : { "birth_date":"1950-01-01", "id" : "P-2" }, "id":"C1"})"));
   CHECK(id == "P-2");
+  // The key's text as a value first, and the id's key as the patient's last bytes.
+  CHECK(peek(R"({"note":"patient","patient":{"sex":"id","id":"P3"}})"));
+  CHECK(id == "P3");
+  CHECK_FALSE(peek(R"({"id":"C1","patient")"));
+  CHECK_FALSE(peek(R"({"patient":{"id")"));
   CHECK_FALSE(peek(R"({"id":"C1","lines":[]})"));
   CHECK_FALSE(peek(R"({"patient":{"id":"P\"1"}})"));  // escaped: left to the decoder
   CHECK_FALSE(peek(R"({"patient":"P1"})"));
