@@ -56,7 +56,8 @@ class Recogniser {
   std::optional<uint8_t> Invariant(const Item& item);
   // `item` as a conjunction of tests (an invariant becomes a Constant test).
   std::optional<Item> AsTests(const Item& item);
-  uint32_t AddTest(const FusedTest& test);
+  // A conjunction of the one test `test`.
+  Item OneTest(const FusedTest& test);
 
   const Program& program_;
   const std::vector<uint8_t>& code_;
@@ -111,9 +112,13 @@ std::optional<uint8_t> Recogniser::Invariant(const Item& item) {
   return static_cast<uint8_t>(invariants_.size() - 1);
 }
 
-uint32_t Recogniser::AddTest(const FusedTest& test) {
+Item Recogniser::OneTest(const FusedTest& test) {
   tests_.push_back(test);
-  return static_cast<uint32_t>(tests_.size() - 1);
+  Item tests;
+  tests.kind = Item::Kind::Tests;
+  tests.first = static_cast<uint32_t>(tests_.size() - 1);
+  tests.count = 1;
+  return tests;
 }
 
 std::optional<Item> Recogniser::AsTests(const Item& item) {
@@ -127,11 +132,7 @@ std::optional<Item> Recogniser::AsTests(const Item& item) {
   FusedTest t;
   t.kind = FusedTest::Kind::Constant;
   t.a = *a;
-  Item tests;
-  tests.kind = Item::Kind::Tests;
-  tests.first = AddTest(t);
-  tests.count = 1;
-  return tests;
+  return OneTest(t);
 }
 
 // One body instruction at `at` (the next one at `next`); false when it has no symbolic form.
@@ -214,11 +215,7 @@ bool Recogniser::Op1(uint32_t at, Op op, uint32_t next) {
       t.field_pc = e.field_pc;
       t.codeset = codeset;
       t.pc = at;
-      Item tests;
-      tests.kind = Item::Kind::Tests;
-      tests.first = AddTest(t);
-      tests.count = 1;
-      stack_.push_back(tests);
+      stack_.push_back(OneTest(t));
       return true;
     }
     case Op::Eq:
@@ -251,11 +248,7 @@ bool Recogniser::Op1(uint32_t at, Op op, uint32_t next) {
       t.a = *a;
       t.pc = at;
       stack_.resize(stack_.size() - 2);
-      Item tests;
-      tests.kind = Item::Kind::Tests;
-      tests.first = AddTest(t);
-      tests.count = 1;
-      stack_.push_back(tests);
+      stack_.push_back(OneTest(t));
       return true;
     }
     case Op::Within: {
@@ -282,11 +275,7 @@ bool Recogniser::Op1(uint32_t at, Op op, uint32_t next) {
       t.b = *b;
       t.pc = at;
       stack_.resize(stack_.size() - 3);
-      Item tests;
-      tests.kind = Item::Kind::Tests;
-      tests.first = AddTest(t);
-      tests.count = 1;
-      stack_.push_back(tests);
+      stack_.push_back(OneTest(t));
       return true;
     }
     case Op::Add:
@@ -587,23 +576,6 @@ inline Value InWindow(const Window& w, const Value& d, uint8_t dir, uint32_t pc)
   }
 }
 
-inline bool CompareKnown(Op op, int64_t a, int64_t b) {
-  switch (op) {
-    case Op::Eq:
-      return a == b;
-    case Op::Ne:
-      return a != b;
-    case Op::Lt:
-      return a < b;
-    case Op::Le:
-      return a <= b;
-    case Op::Gt:
-      return a > b;
-    default:
-      return a >= b;
-  }
-}
-
 }  // namespace
 
 FusedLoops FusedLoops::Find(const Program& program) {
@@ -705,7 +677,7 @@ void RunCodesAny(const FusedTest& test, const FusedLoop& loop, const OpContext& 
             const Value& b = test.element_left ? inv[test.a] : x;
             if (a.tag == b.tag &&
                 (a.tag == Tag::Int || a.tag == Tag::Date || a.tag == Tag::Decimal)) {
-              r = Value::Bool(CompareKnown(test.op, a.i, b.i));
+              r = Value::Bool(CompareInts(test.op, a.i, b.i));
             } else if (a.tag == Tag::Code && b.tag == Tag::Code &&
                        (test.op == Op::Eq || test.op == Op::Ne)) {
               r = Value::Bool((a.code() == b.code()) == (test.op == Op::Eq));

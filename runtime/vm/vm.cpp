@@ -358,24 +358,6 @@ Value Vm::Execute(uint32_t pc, const LineContext& ctx, ClaimDecision& out, bool*
 
 namespace {
 
-// `a op b` for one of the six comparison ops.
-inline bool CompareInts(Op op, int64_t a, int64_t b) {
-  switch (op) {
-    case Op::Eq:
-      return a == b;
-    case Op::Ne:
-      return a != b;
-    case Op::Lt:
-      return a < b;
-    case Op::Le:
-      return a <= b;
-    case Op::Gt:
-      return a > b;
-    default:
-      return a >= b;
-  }
-}
-
 // The instructions whose values an explanation shows: the ones that decide, not the plumbing
 // (opcodes.def's Trace column). Generated as switches, not read from kOpInfos, so that in each
 // case of the dispatch switch the compiler knows the answer and the traced loop pays nothing

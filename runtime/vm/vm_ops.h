@@ -85,6 +85,26 @@ Value InCodeset(const Codeset& codeset, Value code);
 Value InList(const OpContext& ctx, Value x, Value list);
 // Eq, Ne, Lt, Le, Gt, Ge.
 Value CompareOp(Op op, Value a, Value b, uint32_t pc);
+
+// The same for two values of one kind held as an int64 (ints, dates, decimals); callers check
+// the tags.
+inline bool CompareInts(Op op, int64_t a, int64_t b) {
+  switch (op) {
+    case Op::Eq:
+      return a == b;
+    case Op::Ne:
+      return a != b;
+    case Op::Lt:
+      return a < b;
+    case Op::Le:
+      return a <= b;
+    case Op::Gt:
+      return a > b;
+    default:
+      return a >= b;
+  }
+}
+
 Value Negate(Value a, uint32_t pc);
 // Add, Sub, Mul, Div.
 Value Arithmetic(Op op, Value a, Value b, uint32_t pc);
