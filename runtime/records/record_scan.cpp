@@ -132,22 +132,30 @@ constexpr bool IsPlain(char c) {
   return true;
 }
 
-// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, the JSON number grammar.
-bool SkipNumberAt(const char*& p, const char* end) {
+// -?(0|[1-9][0-9]*), a JSON number's integer part.
+[[gnu::always_inline]] inline bool IntegerPartAt(const char*& p, const char* end) {
   if (p < end && *p == '-')
     ++p;
   const char* digits = p;
   while (p < end && IsDigit(*p))
     ++p;
-  if (p == digits || (*digits == '0' && p - digits > 1))
+  return p != digits && (*digits != '0' || p - digits == 1);
+}
+
+// (.[0-9]+)?, a JSON number's fraction.
+[[gnu::always_inline]] inline bool FractionAt(const char*& p, const char* end) {
+  if (p == end || *p != '.')
+    return true;
+  const char* after = ++p;
+  while (p < end && IsDigit(*p))
+    ++p;
+  return p != after;
+}
+
+// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?, the JSON number grammar.
+bool SkipNumberAt(const char*& p, const char* end) {
+  if (!IntegerPartAt(p, end) || !FractionAt(p, end))
     return false;
-  if (p < end && *p == '.') {
-    const char* after = ++p;
-    while (p < end && IsDigit(*p))
-      ++p;
-    if (p == after)
-      return false;
-  }
   if (p < end && (*p == 'e' || *p == 'E')) {
     ++p;
     if (p < end && (*p == '+' || *p == '-'))
@@ -301,20 +309,8 @@ class Scanner {
   bool Number(std::string_view& out, bool fraction) {
     SkipSpace();
     const char* begin = p_;
-    if (p_ < end_ && *p_ == '-')
-      ++p_;
-    const char* digits = p_;
-    while (p_ < end_ && IsDigit(*p_))
-      ++p_;
-    if (p_ == digits || (*digits == '0' && p_ - digits > 1))
+    if (!IntegerPartAt(p_, end_) || (fraction && !FractionAt(p_, end_)))
       return false;
-    if (fraction && p_ < end_ && *p_ == '.') {
-      const char* after = ++p_;
-      while (p_ < end_ && IsDigit(*p_))
-        ++p_;
-      if (p_ == after)
-        return false;
-    }
     if (p_ < end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E'))
       return false;
     out = std::string_view(begin, static_cast<size_t>(p_ - begin));
