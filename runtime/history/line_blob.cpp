@@ -9,6 +9,12 @@ namespace {
 constexpr uint8_t kAllKnown = PackedLine::kCode | PackedLine::kDate | PackedLine::kDx |
                               PackedLine::kModifiers | PackedLine::kCharge | PackedLine::kAllowed;
 
+// Flags of the `known` byte that say a field is the line before's and is not written again: a
+// claim's lines carry the claim's diagnoses and mostly one status, so a claim of three lines
+// would otherwise store its diagnoses three times (a quarter of a run's bytes, docs/history.md).
+constexpr uint8_t kSameStatus = 0x40;
+constexpr uint8_t kSameDx = 0x80;
+
 // Writes go through a pointer into space reserved for the worst case: a claim's row is packed
 // for every claim a run decides.
 constexpr size_t kMaxVarint = 10;
@@ -113,17 +119,24 @@ void PackLines(const PackedLines& lines, std::string& out) {
   const size_t at = out.size();
   out.resize(at + bound);
   char* p = out.data() + at;
+  const PackedLine* before = nullptr;
   for (const PackedLine& l : lines.lines) {
-    *p++ = static_cast<char>(l.known);
+    const std::string_view status = lines.Text(l.status);
+    const bool same_status = before != nullptr && lines.Text(before->status) == status;
+    const bool same_dx = before != nullptr && l.Has(PackedLine::kDx) &&
+                         before->Has(PackedLine::kDx) &&
+                         std::ranges::equal(lines.Codes(before->dx), lines.Codes(l.dx));
+    *p++ = static_cast<char>(l.known | (same_status ? kSameStatus : 0) | (same_dx ? kSameDx : 0));
     p = PutSigned(l.line, p);
     if (l.Has(PackedLine::kCode))
       p = PutCode(l.code, p);
     if (l.Has(PackedLine::kDate))
       p = PutSigned(l.date, p);
-    const std::string_view status = lines.Text(l.status);
-    p = PutVarint(status.size(), p);
-    p = std::copy(status.begin(), status.end(), p);
-    if (l.Has(PackedLine::kDx))
+    if (!same_status) {
+      p = PutVarint(status.size(), p);
+      p = std::copy(status.begin(), status.end(), p);
+    }
+    if (l.Has(PackedLine::kDx) && !same_dx)
       p = PutCodes(lines.Codes(l.dx), p);
     if (l.Has(PackedLine::kModifiers))
       p = PutCodes(lines.Codes(l.modifiers), p);
@@ -132,6 +145,7 @@ void PackLines(const PackedLines& lines, std::string& out) {
       p = PutSigned(l.charge, p);
     if (l.Has(PackedLine::kAllowed))
       p = PutSigned(l.allowed, p);
+    before = &l;
   }
   out.resize(static_cast<size_t>(p - out.data()));
 }
@@ -139,11 +153,21 @@ void PackLines(const PackedLines& lines, std::string& out) {
 bool UnpackLines(std::string_view blob, std::string_view claim, PackedLines& out) {
   Cursor in{blob.data(), blob.data() + blob.size()};
   const Range claim_text = out.AddText(claim);
+  const size_t first = out.lines.size();
   while (in.p != in.end) {
     PackedLine& l = out.lines.emplace_back();
     l.claim = claim_text;
-    l.known = static_cast<uint8_t>(*in.p++);
-    if ((l.known & ~kAllKnown) != 0 || !in.Signed(l.line))
+    const auto flags = static_cast<uint8_t>(*in.p++);
+    l.known = flags & kAllKnown;
+    // A field that is the line before's needs a line before, and a dx list known on both.
+    const PackedLine* before = out.lines.size() > first + 1 ? &out.lines.end()[-2] : nullptr;
+    const bool same_status = (flags & kSameStatus) != 0;
+    const bool same_dx = (flags & kSameDx) != 0;
+    if ((same_status || same_dx) && before == nullptr)
+      return false;
+    if (same_dx && (!l.Has(PackedLine::kDx) || !before->Has(PackedLine::kDx)))
+      return false;
+    if (!in.Signed(l.line))
       return false;
     if (l.Has(PackedLine::kCode) && !in.Code(l.code))
       return false;
@@ -153,9 +177,13 @@ bool UnpackLines(std::string_view blob, std::string_view claim, PackedLines& out
         return false;
       l.date = static_cast<Day>(day);
     }
-    if (!in.Text(out, l.status))
+    if (same_status)
+      l.status = before->status;  // the same text, not a copy of it
+    else if (!in.Text(out, l.status))
       return false;
-    if (l.Has(PackedLine::kDx) && !in.Codes(out, l.dx))
+    if (same_dx)
+      l.dx = before->dx;
+    else if (l.Has(PackedLine::kDx) && !in.Codes(out, l.dx))
       return false;
     if (l.Has(PackedLine::kModifiers) && !in.Codes(out, l.modifiers))
       return false;

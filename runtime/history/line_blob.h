@@ -2,7 +2,8 @@
 // table, docs/history.md), so a patient's history is one range of rows, not a row per line.
 //
 // Each line is kept as the engine holds it (PackedLine: codes packed, the date a day number,
-// amounts scaled): a byte saying which fields are known, then those fields as varints, the status
+// amounts scaled): a byte saying which fields are known (and whether its status and diagnoses are
+// the line before's, which are then not written again), then those fields as varints, the status
 // as a length-prefixed text. Decoding checks every length against the blob and says so when one
 // runs past it: a damaged row is reported, never read out of bounds. Knows nothing of SQLite, and
 // does not check that a packed code is one (a store's rows are written by PackLines).

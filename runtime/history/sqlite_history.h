@@ -45,7 +45,7 @@ namespace warrant {
 class SqliteHistory final : public HistorySource {
  public:
   static constexpr int32_t kApplicationId = 0x57524e54;  // "WRNT"
-  static constexpr int32_t kVersion = 3;                 // PRAGMA user_version of these tables
+  static constexpr int32_t kVersion = 4;                 // PRAGMA user_version of these tables
 
   enum class Mode {
     Write,  // created when missing

@@ -276,12 +276,12 @@ TEST_CASE("the SQLite store refuses files it must not touch, and leaves them as 
   refused(dir.File("other.db"), "not a Warrant history store");
 
   // A store of another version.
-  const std::string path = dir.File("v4.db");
+  const std::string path = dir.File("v5.db");
   REQUIRE(SqliteHistory::Open(path, SqliteHistory::Mode::Write, error) != nullptr);
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 4", nullptr, nullptr, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "PRAGMA user_version = 5", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
-  refused(path, "version 4");
+  refused(path, "version 5");
   // Stores of earlier versions, written as those versions laid them out: refused, with what to
   // do about it.
   const auto earlier = [&](const std::string& name, const char* sql, const char* message) {
@@ -290,18 +290,24 @@ TEST_CASE("the SQLite store refuses files it must not touch, and leaves them as 
     sqlite3_close(db);
     refused(dir.File(name), message);
   };
+  earlier("v3.db",  // every line's status and diagnoses written out
+          "PRAGMA application_id = 0x57524e54; PRAGMA user_version = 3; CREATE TABLE "
+          "claims(patient TEXT NOT NULL, claim TEXT NOT NULL, frequency TEXT, original_id TEXT, "
+          "lines BLOB NOT NULL, PRIMARY KEY (patient, claim)) WITHOUT ROWID; CREATE UNIQUE INDEX "
+          "claims_by_id ON claims(claim);",
+          "version 3; this warrant reads version 4 (export it with");
   earlier("v2.db",  // lines packed as text
           "PRAGMA application_id = 0x57524e54; PRAGMA user_version = 2; CREATE TABLE "
           "claims(patient TEXT NOT NULL, claim TEXT NOT NULL, frequency TEXT, original_id TEXT, "
           "lines BLOB NOT NULL, PRIMARY KEY (patient, claim)) WITHOUT ROWID; CREATE UNIQUE INDEX "
           "claims_by_id ON claims(claim);",
-          "version 2; this warrant reads version 3 (export it with");
+          "version 2; this warrant reads version 4 (export it with");
   earlier("v1.db",  // a row per line
           "PRAGMA application_id = 0x57524e54; PRAGMA user_version = 1; CREATE TABLE "
           "claims(claim TEXT PRIMARY KEY, patient TEXT NOT NULL, frequency TEXT, original_id "
           "TEXT); CREATE TABLE lines(patient TEXT, date TEXT, claim TEXT, line INTEGER, code "
           "TEXT, status TEXT);",
-          "version 1; this warrant reads version 3 (export it with");
+          "version 1; this warrant reads version 4 (export it with");
 
   // A corrupt store: the page holding the table definitions overwritten.
   const std::string corrupt = dir.File("corrupt.db");
@@ -465,7 +471,7 @@ TEST_CASE("packed lines: read back as written; a cut or damaged blob is refused"
   huge += std::string("\xff\xff\xff\xff\xff\xff\xff\x7f", 8);  // dx: 2^56 codes
   back.clear();
   CHECK_FALSE(UnpackLines(huge, "C", back));
-  CHECK_FALSE(UnpackLines(std::string(11, '\xff'), "C", back));     // unknown fields known
+  CHECK_FALSE(UnpackLines(std::string(11, '\xff'), "C", back));     // "as the line before", first
   CHECK_FALSE(UnpackLines(std::string("\x00\xff", 2), "C", back));  // a varint without an end
   // A date outside 0001-01-01 .. 9999-12-31 is damage, not a day to read.
   std::string far("\x02\x02", 2);
@@ -473,6 +479,88 @@ TEST_CASE("packed lines: read back as written; a cut or damaged blob is refused"
   far += std::string("\x00\x02", 2);
   back.clear();
   CHECK_FALSE(UnpackLines(far, "C", back));
+}
+
+TEST_CASE("packed lines: a status or diagnoses the line before had are written once", "[history]") {
+  // Lines as a claim's are: the claim's diagnoses on each, mostly one status; then a change of
+  // each, a line without diagnoses, and one whose list is empty (known, not unknown).
+  std::vector<HistoryLine> text = {
+      Line("C", 1, "G0328", "2025-01-15", "paid"),   Line("C", 2, "82270", "2025-01-15", "paid"),
+      Line("C", 3, "G0328", "2025-01-16", "denied"), Line("C", 4, "G0328", "2025-01-16", "denied"),
+      Line("C", 5, "G0328", "2025-01-17", "denied"), Line("C", 6, "G0328", "2025-01-17", "")};
+  const std::vector<std::string> dx = {"Z12.11", "E11.9", "I10"};
+  text[0].dx = dx;
+  text[1].dx = dx;
+  text[2].dx = std::vector<std::string>{"Z12.11"};
+  text[3].dx = std::vector<std::string>{"Z12.11"};
+  // text[4] has no diagnoses (unknown): the next line's cannot be "the line before's".
+  text[5].dx = std::vector<std::string>{};
+  PackedLines lines;
+  for (const HistoryLine& l : text)
+    PackHistoryLine(l, lines);
+  std::string blob;
+  PackLines(lines, blob);
+  std::string apart;  // the same lines packed one at a time: nothing shared
+  for (const PackedLine& l : lines.lines) {
+    PackedLines one;
+    one.lines.push_back(l);
+    one.codes = lines.codes;
+    one.text = lines.text;
+    PackLines(one, apart);
+  }
+  // Shared: line 2's status and 3 codes (5 + 25 bytes), line 4's status and code (7 + 9), line
+  // 5's status (7).
+  CHECK(apart.size() - blob.size() == 5 + 25 + 7 + 9 + 7);
+  PackedLines back;
+  REQUIRE(UnpackLines(blob, "C", back));
+  REQUIRE(back.lines.size() == text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    HistoryLine read;
+    UnpackHistoryLine(back, back.lines[i], read);
+    INFO(i);
+    CHECK(read == text[i]);
+    CHECK(back.lines[i].known == lines.lines[i].known);
+  }
+  // Appended after other lines, the first line shares nothing with them.
+  PackedLines after;
+  REQUIRE(UnpackLines(blob, "A", after));
+  REQUIRE(UnpackLines(blob, "C", after));
+  REQUIRE(after.lines.size() == 2 * text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    HistoryLine first, second;
+    UnpackHistoryLine(after, after.lines[i], first);
+    UnpackHistoryLine(after, after.lines[text.size() + i], second);
+    first.claim = second.claim = "C";
+    CHECK(first == text[i]);
+    CHECK(second == text[i]);
+  }
+  // Every cut short of the whole is refused or reads as the lines it holds whole.
+  for (size_t n = 1; n < blob.size(); ++n) {
+    back.clear();
+    const bool read = UnpackLines(std::string_view(blob).substr(0, n), "C", back);
+    INFO(n);
+    if (read) {
+      REQUIRE(back.lines.size() < text.size());
+      for (size_t i = 0; i < back.lines.size(); ++i) {
+        HistoryLine r;
+        UnpackHistoryLine(back, back.lines[i], r);
+        CHECK(r == text[i]);
+      }
+    }
+  }
+  // "The line before's" on a first line, or diagnoses shared by a line without them (or after
+  // one without them), is damage.
+  back.clear();
+  CHECK_FALSE(UnpackLines(std::string("\x40\x02", 2), "C", back));
+  back.clear();
+  CHECK_FALSE(UnpackLines(std::string("\x84\x02\x00\x00\x02", 5), "C", back));
+  back.clear();
+  CHECK_FALSE(UnpackLines(std::string("\x00\x02\x00\x02\x80\x04\x00\x02", 8), "C", back));
+  back.clear();
+  CHECK_FALSE(UnpackLines(std::string("\x00\x02\x00\x02\x84\x04\x00\x02", 8), "C", back));
+  back.clear();
+  CHECK(UnpackLines(std::string("\x04\x02\x00\x00\x02\x84\x04\x00\x02", 9), "C", back));
+  CHECK(back.lines.size() == 2);
 }
 
 TEST_CASE("packing a text line keeps what joining it always kept", "[history]") {
