@@ -204,6 +204,11 @@ size_t JoinHistory(const Schema& schema, Claim& c, const PackedLines& stored) {
     c.codes.insert(c.codes.end(), packed.begin(), packed.end());
     return r;
   };
+  // A row's lines share their claim's text, and often their status (line_blob.h): copied into
+  // the claim once per run of lines that share it, not once per line.
+  Range last_status{0, 0}, status_copy{0, 0};
+  Range last_claim{0, 0};
+  Value claim_copy;
   size_t joined = 0;
   for (const PackedLine& line : stored.lines) {
     if (!joins(line))
@@ -224,7 +229,11 @@ size_t JoinHistory(const Schema& schema, Claim& c, const PackedLines& stored) {
       h.present.Set(FieldId::history_date);
     }
     if (l->status.count != 0) {
-      h.status = c.AddString(stored.Text(l->status));
+      if (l->status.begin != last_status.begin || l->status.count != last_status.count) {
+        last_status = l->status;
+        status_copy = c.AddString(stored.Text(l->status));
+      }
+      h.status = status_copy;
       h.present.Set(FieldId::history_status);
     }
     if (l->Has(PackedLine::kDx)) {
@@ -240,8 +249,13 @@ size_t JoinHistory(const Schema& schema, Claim& c, const PackedLines& stored) {
       values[slot_charge] = Value::Decimal(l->charge);
     if (l->Has(PackedLine::kAllowed))
       values[slot_allowed] = Value::Decimal(l->allowed);
-    if (l->claim.count != 0)
-      values[slot_claim] = Value::String(c.Str(c.AddString(stored.Text(l->claim))));
+    if (l->claim.count != 0) {
+      if (l->claim.begin != last_claim.begin || l->claim.count != last_claim.count) {
+        last_claim = l->claim;
+        claim_copy = Value::String(c.Str(c.AddString(stored.Text(l->claim))));
+      }
+      values[slot_claim] = claim_copy;
+    }
     if (l->line > 0)
       values[slot_line] = Value::Int(l->line);
   }
