@@ -524,7 +524,7 @@ bool SqliteHistory::PrefetchWithNext(std::span<const std::string> patients,
     writer_ = std::thread([this] {
       try {
         std::string why;
-        if (!Write(writing_, why) || !Read(back_, why))
+        if (!Write(writing_, why) || !Read(back_, why) || !SpillPages(why))
           writer_error_ = why;
         else
           back_.ready = !back_.asked.empty();
@@ -771,6 +771,17 @@ bool SqliteHistory::Write(const Generation& claims, std::string& error) {
     }
     from += n;
   }
+  return true;
+}
+
+bool SqliteHistory::SpillPages(std::string& error) {
+  // The transaction's changed pages go to the write-ahead log now, as uncommitted frames (a
+  // page changed again is written over its frame), instead of all at once when the run
+  // commits: that write then happens while the next batch is decided, not after the last claim.
+  // A run that is killed leaves frames without a commit, which SQLite's recovery passes over.
+  const int rc = sqlite3_db_cacheflush(db_);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY)  // busy: a page in use stays, the commit writes it
+    return Fail(error, "cannot be written");
   return true;
 }
 

@@ -161,6 +161,8 @@ class SqliteHistory final : public HistorySource {
   // Writes `claims` (removals first, then rows in the key's order, kUpsertRows a statement). Runs
   // on the writer thread or this one, never both at once.
   bool Write(const Generation& claims, std::string& error);
+  // Writes the changed pages held in memory to the log, uncommitted (on the writer thread).
+  bool SpillPages(std::string& error);
   // Waits for the writer thread; false with its error once it has failed.
   bool Settle(std::string& error);
   // Forgets the rows Prefetch read.
