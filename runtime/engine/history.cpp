@@ -284,16 +284,26 @@ void DescribeForHistory(const Schema& schema, const Claim& c, const ClaimDecisio
   lines.clear();
   lines.lines.resize(c.lines.size());
   const Range claim = lines.AddText(out.claim);
-  // The statuses' texts once each, in decision order.
+  // Each status's text once, when a line first has it.
   std::array<Range, 6> status;
-  for (size_t d = 0; d < status.size(); ++d)
-    status[d] = lines.AddText(statuses.by_decision[d]);
+  std::array<bool, 6> status_added{};
   const uint32_t slot_charge = schema.field(FieldId::line_charge).slot;
   const uint32_t slot_allowed = schema.field(FieldId::line_allowed).slot;
-  auto codes = [&](Range r) {
+
+  // Lines without pointers hold the claim's diagnoses, one range of the claim's codes: copied
+  // once and shared, as the packed form then writes them once (line_blob.h).
+  struct Copied {
+    Range from{0, 0}, to{0, 0};
+    bool any = false;
+  } dx_copied, modifiers_copied;
+
+  auto codes = [&](Range r, Copied& last) {
+    if (last.any && r.begin == last.from.begin && r.count == last.from.count)
+      return last.to;
     const Range to{static_cast<uint32_t>(lines.codes.size()), r.count};
     lines.codes.insert(lines.codes.end(), c.codes.begin() + r.begin,
                        c.codes.begin() + r.begin + r.count);
+    last = {r, to, true};
     return to;
   };
   for (size_t i = 0; i < c.lines.size(); ++i) {
@@ -312,9 +322,14 @@ void DescribeForHistory(const Schema& schema, const Claim& c, const ClaimDecisio
       p.known |= PackedLine::kDate;
     }
     const Decision d = i < decision.lines.size() ? decision.lines[i].decision : Decision::Pended;
-    p.status = status[static_cast<size_t>(d)];
-    p.dx = codes(line.diagnoses);
-    p.modifiers = codes(line.modifiers);
+    const auto di = static_cast<size_t>(d);
+    if (!status_added[di]) {
+      status[di] = lines.AddText(statuses.by_decision[di]);
+      status_added[di] = true;
+    }
+    p.status = status[di];
+    p.dx = codes(line.diagnoses, dx_copied);
+    p.modifiers = codes(line.modifiers, modifiers_copied);
     p.units = line.units;
     const Value* values = c.values.data() + line.values;
     if (values[slot_charge].tag == Tag::Decimal) {

@@ -87,8 +87,9 @@ struct Cursor {
     if (!Varint(n) || n > static_cast<uint64_t>(end - p) / 8)
       return false;
     r = {static_cast<uint32_t>(out.codes.size()), static_cast<uint32_t>(n)};
-    for (uint64_t i = 0; i < n; ++i)
-      out.codes.push_back(FixedCode());
+    out.codes.resize(out.codes.size() + n);
+    for (uint64_t* to = out.codes.data() + r.begin; n-- > 0;)
+      *to++ = FixedCode();
     return true;
   }
 
@@ -122,10 +123,15 @@ void PackLines(const PackedLines& lines, std::string& out) {
   const PackedLine* before = nullptr;
   for (const PackedLine& l : lines.lines) {
     const std::string_view status = lines.Text(l.status);
-    const bool same_status = before != nullptr && lines.Text(before->status) == status;
+    // The same range is the same text or codes (lines described from a claim share them).
+    const bool same_status =
+        before != nullptr &&
+        ((before->status.begin == l.status.begin && before->status.count == l.status.count) ||
+         lines.Text(before->status) == status);
     const bool same_dx = before != nullptr && l.Has(PackedLine::kDx) &&
                          before->Has(PackedLine::kDx) &&
-                         std::ranges::equal(lines.Codes(before->dx), lines.Codes(l.dx));
+                         ((before->dx.begin == l.dx.begin && before->dx.count == l.dx.count) ||
+                          std::ranges::equal(lines.Codes(before->dx), lines.Codes(l.dx)));
     *p++ = static_cast<char>(l.known | (same_status ? kSameStatus : 0) | (same_dx ? kSameDx : 0));
     p = PutSigned(l.line, p);
     if (l.Has(PackedLine::kCode))
