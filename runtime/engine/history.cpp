@@ -1,7 +1,9 @@
 #include "runtime/engine/history.h"
 
 #include <algorithm>
+#include <span>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -20,6 +22,31 @@ std::string_view SlotText(const Schema& schema, const Claim& claim, uint32_t fir
   const Value v = Slot(schema, claim, first, field);
   return v.tag == Tag::String ? v.str() : std::string_view();
 }
+
+// Copies ranges of one pool of codes to the end of another; a range asked for again right after
+// (lines that share one list: a claim's diagnoses) is given the copy already made.
+class CodeCopier {
+ public:
+  CodeCopier(std::span<const uint64_t> from, std::vector<uint64_t>& to) : from_(from), to_(to) {}
+
+  Range Copy(Range r) {
+    if (any_ && r.begin == last_from_.begin && r.count == last_from_.count)
+      return last_to_;
+    const Range copy{static_cast<uint32_t>(to_.size()), r.count};
+    const auto first = from_.begin() + r.begin;
+    to_.insert(to_.end(), first, first + r.count);
+    last_from_ = r;
+    last_to_ = copy;
+    any_ = true;
+    return copy;
+  }
+
+ private:
+  std::span<const uint64_t> from_;
+  std::vector<uint64_t>& to_;
+  Range last_from_{0, 0}, last_to_{0, 0};
+  bool any_ = false;
+};
 
 }  // namespace
 
@@ -199,11 +226,9 @@ size_t JoinHistory(const Schema& schema, Claim& c, const PackedLines& stored) {
   const RecordDef& record = schema.record(RecordId::history);
   const uint32_t slot_charge = schema.field(FieldId::history_charge).slot;
   const uint32_t slot_allowed = schema.field(FieldId::history_allowed).slot;
-  auto add_codes = [&](std::span<const uint64_t> packed) {
-    Range r{static_cast<uint32_t>(c.codes.size()), static_cast<uint32_t>(packed.size())};
-    c.codes.insert(c.codes.end(), packed.begin(), packed.end());
-    return r;
-  };
+  // Lines that share a list of codes (a row's lines share their claim's diagnoses, line_blob.h)
+  // share its one copy in the claim.
+  CodeCopier dx_copier(stored.codes, c.codes), modifiers_copier(stored.codes, c.codes);
   // A row's lines share their claim's text, and often their status (line_blob.h): copied into
   // the claim once per run of lines that share it, not once per line.
   Range last_status{0, 0}, status_copy{0, 0};
@@ -237,11 +262,11 @@ size_t JoinHistory(const Schema& schema, Claim& c, const PackedLines& stored) {
       h.present.Set(FieldId::history_status);
     }
     if (l->Has(PackedLine::kDx)) {
-      h.dx = add_codes(stored.Codes(l->dx));
+      h.dx = dx_copier.Copy(l->dx);
       h.present.Set(FieldId::history_dx);
     }
     if (l->Has(PackedLine::kModifiers)) {
-      h.modifiers = add_codes(stored.Codes(l->modifiers));
+      h.modifiers = modifiers_copier.Copy(l->modifiers);
       h.present.Set(FieldId::history_modifiers);
     }
     Value* values = c.values.data() + h.values;
@@ -292,20 +317,7 @@ void DescribeForHistory(const Schema& schema, const Claim& c, const ClaimDecisio
 
   // Lines without pointers hold the claim's diagnoses, one range of the claim's codes: copied
   // once and shared, as the packed form then writes them once (line_blob.h).
-  struct Copied {
-    Range from{0, 0}, to{0, 0};
-    bool any = false;
-  } dx_copied, modifiers_copied;
-
-  auto codes = [&](Range r, Copied& last) {
-    if (last.any && r.begin == last.from.begin && r.count == last.from.count)
-      return last.to;
-    const Range to{static_cast<uint32_t>(lines.codes.size()), r.count};
-    lines.codes.insert(lines.codes.end(), c.codes.begin() + r.begin,
-                       c.codes.begin() + r.begin + r.count);
-    last = {r, to, true};
-    return to;
-  };
+  CodeCopier dx_copier(c.codes, lines.codes), modifiers_copier(c.codes, lines.codes);
   for (size_t i = 0; i < c.lines.size(); ++i) {
     const LineRecord& line = c.lines[i];
     PackedLine& p = lines.lines[i];
@@ -328,8 +340,8 @@ void DescribeForHistory(const Schema& schema, const Claim& c, const ClaimDecisio
       status_added[di] = true;
     }
     p.status = status[di];
-    p.dx = codes(line.diagnoses, dx_copied);
-    p.modifiers = codes(line.modifiers, modifiers_copied);
+    p.dx = dx_copier.Copy(line.diagnoses);
+    p.modifiers = modifiers_copier.Copy(line.modifiers);
     p.units = line.units;
     const Value* values = c.values.data() + line.values;
     if (values[slot_charge].tag == Tag::Decimal) {
