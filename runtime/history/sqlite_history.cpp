@@ -193,9 +193,13 @@ std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, Mode
   }
   std::unique_ptr<SqliteHistory> store(new SqliteHistory());
   store->path_ = path;
-  // One connection per store object, used by one thread at a time: no connection mutex.
-  const int flags =
-      (mode == Mode::Read ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX;
+  // One connection per store object, used by one thread at a time: no connection mutex. A
+  // reader opens a file it may write read-write all the same (it writes nothing): the last
+  // connection to close then removes the log and its index, which a read-only one leaves behind
+  // beside the store (`history show` left two empty files). A file it may not write is read
+  // read-only.
+  const bool writable = mode == Mode::Write || access(path.c_str(), W_OK) == 0;
+  const int flags = (writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &store->db_, flags, nullptr) != SQLITE_OK) {
     store->Fail(error, "cannot be opened");
     return nullptr;

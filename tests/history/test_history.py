@@ -128,6 +128,10 @@ def main():
     check(again == second, "running a claim again decides it as before (it is not its own history)")
     shown = run(["history", "show", "P1", "--history", store]).stdout
     check("C1" in shown and "C2" in shown and "denied" in shown, "history show lists both: " + shown)
+    # Neither a run nor a reader leaves the log or its index beside the store.
+    export(store)
+    left = [s for s in ("-wal", "-shm") if os.path.exists(store + s)]
+    check(not left, f"after runs, show and export no {left} files are left beside the store")
 
     # Import and export round trip.
     records = export(store)
