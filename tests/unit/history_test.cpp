@@ -427,6 +427,21 @@ TEST_CASE("the SQLite store: damaged lines are reported, naming the store and th
   CHECK(error.find("corrupt") != std::string::npos);
 }
 
+// Each line of `back` reads as the text line it was packed from, its packed fields as packed.
+static void CheckUnpacked(const PackedLines& back, const std::vector<HistoryLine>& text,
+                          const PackedLines& packed) {
+  REQUIRE(back.lines.size() == text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    HistoryLine read;
+    UnpackHistoryLine(back, back.lines[i], read);
+    INFO(i);
+    CHECK(read == text[i]);
+    CHECK(back.lines[i].known == packed.lines[i].known);
+    CHECK(back.lines[i].code == packed.lines[i].code);
+    CHECK(back.lines[i].date == packed.lines[i].date);
+  }
+}
+
 TEST_CASE("packed lines: read back as written; a cut or damaged blob is refused", "[history]") {
   std::vector<HistoryLine> text = {Line("C", 1, "G0328", "2025-01-15", "paid"),
                                    Line("C", -2, "", "", std::string(300, 's'))};
@@ -447,15 +462,7 @@ TEST_CASE("packed lines: read back as written; a cut or damaged blob is refused"
   PackLines(lines, blob);
   PackedLines back;
   REQUIRE(UnpackLines(blob, "C", back));
-  REQUIRE(back.lines.size() == 2);
-  for (size_t i = 0; i < text.size(); ++i) {
-    HistoryLine read;
-    UnpackHistoryLine(back, back.lines[i], read);
-    INFO(i);
-    CHECK(read == text[i]);
-    CHECK(back.lines[i].code == lines.lines[i].code);
-    CHECK(back.lines[i].date == lines.lines[i].date);
-  }
+  CheckUnpacked(back, text, lines);
   back.clear();
   CHECK(UnpackLines("", "C", back));
   CHECK(back.lines.empty());
@@ -513,14 +520,7 @@ TEST_CASE("packed lines: a status or diagnoses the line before had are written o
   CHECK(apart.size() - blob.size() == 5 + 25 + 7 + 9 + 7);
   PackedLines back;
   REQUIRE(UnpackLines(blob, "C", back));
-  REQUIRE(back.lines.size() == text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    HistoryLine read;
-    UnpackHistoryLine(back, back.lines[i], read);
-    INFO(i);
-    CHECK(read == text[i]);
-    CHECK(back.lines[i].known == lines.lines[i].known);
-  }
+  CheckUnpacked(back, text, lines);
   // Appended after other lines, the first line shares nothing with them.
   PackedLines after;
   REQUIRE(UnpackLines(blob, "A", after));
