@@ -1517,8 +1517,14 @@ struct RecordDecoder::State {
       // start by the full path, which says what is wrong.
       if (ScanClaim(schema, data, size, out, memory, scratch, scanned_ignored) &&
           decoding.Finish()) {
-        for (const ScannedKey& key : scanned_ignored)
-          ignored_here.push_back(PatternOf(key));
+        for (const ScannedKey& key : scanned_ignored) {
+          if (key.count != 0) {  // a run matched whole: its members' pattern ids
+            const auto first = memory.run_patterns.begin() + key.first;
+            ignored_here.insert(ignored_here.end(), first, first + key.count);
+          } else {
+            ignored_here.push_back(PatternOf(key));
+          }
+        }
         return Succeeded();
       }
       out.Clear();
@@ -1638,6 +1644,10 @@ void RecordDecoder::SetFastPath(bool on) {
 
 void RecordDecoder::SetBulkSkip(bool on) {
   state_->memory.bulk = on;
+}
+
+void RecordDecoder::SetRunShapes(bool on) {
+  state_->memory.shapes = on;
 }
 
 void RecordDecoder::SetStrict(bool on) {

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -169,6 +172,47 @@ bool SkipNumberAt(const char*& p, const char* end) {
   return true;
 }
 
+// A number, `true`, `false` or `null` at `p`, as SkippedValue reads one.
+[[gnu::always_inline]] inline bool ScalarAt(const char*& p, const char* end) {
+  if (p == end)
+    return false;
+  switch (*p) {
+    case 't':
+      return SkipWordAt(++p, end, "rue");
+    case 'f':
+      return SkipWordAt(++p, end, "alse");
+    case 'n':
+      return SkipWordAt(++p, end, "ull");
+    default:
+      return SkipNumberAt(p, end);
+  }
+}
+
+// Whether the `size` bytes at `p` are those at `want`; 32 bytes past each are readable. `last`
+// has a bit for each byte of them in the last 32 (RunShape::Step::last): most keys with their
+// quotes, colon and the comma before them fit in one 32-byte compare.
+[[gnu::always_inline]] inline bool RepeatsAt(const char* p, const char* want, uint32_t size,
+                                             uint32_t last) {
+#if defined(__SSE2__)
+  const auto equal = [](const char* a, const char* b) {
+    return static_cast<uint32_t>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a)),
+                                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(b)))));
+  };
+  while (size > 32) {
+    if (equal(p, want) != 0xFFFF)
+      return false;
+    p += 16;
+    want += 16;
+    size -= 16;
+  }
+  return ((equal(p, want) | (equal(p + 16, want + 16) << 16)) & last) == last;
+#else
+  (void)last;
+  return std::memcmp(p, want, size) == 0;
+#endif
+}
+
 // Checks that a value the schema does not know, at `p`, is JSON (plain strings only), to the full
 // path's depth limit for a value at `depth`, and returns its end (nullptr: not of that kind); the
 // full path would check it and drop it too. The cursor is a local, held in a register. One loop
@@ -277,10 +321,14 @@ class Scanner {
         scratch_(scratch),
         ignored_(ignored),
         unread_(memory.unread),
-        bulk_(memory.bulk) {}
+        bulk_(memory.bulk),
+        shapes_(memory.shapes),
+        runs_(memory.runs),
+        run_patterns_(memory.run_patterns) {}
 
   bool Record() {
     ignored_.clear();
+    run_patterns_.clear();
     if (!ClaimObject())
       return false;
     SkipSpace();
@@ -487,12 +535,62 @@ class Scanner {
 
   // Members `index`, `index + 1`, ... of an object of base record `id` (the input is at the key
   // of member `index`, the remembered unknown key there), for as long as each is a key remembered
-  // as unknown at its index whose pattern is known: each reported as Ignore reports it and its
-  // value checked by Skip, in one loop rather than a member callback each. Feeds write their
-  // extra fields together, in the same order in every record. Leaves `index` at the last member
-  // read; kMore: the input is at the next member's key, which the caller reads. What is decided
-  // is what the member loop would decide.
+  // as unknown at its index whose pattern is known, reported and checked as Ignore would. Leaves
+  // `index` at the last member read; kMore: the input is at the next member's key, which the
+  // caller reads. What is decided is what the member loop would decide. The run is first checked
+  // against the shape of the one last read from this member index (RunShape), and reported as
+  // one unit if it has it; else it is read token by token (ReadRun), and its shape kept.
   [[gnu::noinline]] Run SkipUnknownRun(RecordId id, size_t& index) {
+    const char* value_end = nullptr;
+    if (!shapes_)
+      return ReadRun(id, index, value_end);
+    std::unique_ptr<RunShape>& slot = runs_[static_cast<size_t>(id)][index];
+    if (slot == nullptr)
+      slot = std::make_unique<RunShape>();
+    RunShape& shape = *slot;
+    if (!shape.Due())
+      return ReadRun(id, index, value_end);
+    if (!shape.empty()) {
+      if (const char* after = shape.Match(p_, end_); after != nullptr) {
+        shape.Matched();
+        return AfterShape(id, shape, after, index);
+      }
+      shape.Missed();
+    }
+    const char* const begin = p_;
+    const size_t reported = ignored_.size();
+    const Run run = ReadRun(id, index, value_end);
+    if (run != Run::kFailed && shape.Stale()) {
+      std::vector<uint32_t> patterns;
+      for (size_t i = reported; i < ignored_.size(); ++i)
+        patterns.push_back(ignored_[i].pattern);
+      shape.Make(std::string_view(begin, static_cast<size_t>(value_end - begin)),
+                 std::move(patterns));
+    }
+    return run;
+  }
+
+  // After a run that had `shape` (its last value ends at `after`): its members reported as one
+  // unit, and the input at the byte after the run, as ReadRun leaves it.
+  Run AfterShape(RecordId id, const RunShape& shape, const char* after, size_t& index) {
+    const std::vector<uint32_t>& patterns = shape.patterns();
+    ignored_.push_back({static_cast<uint8_t>(id),
+                        {},
+                        nullptr,
+                        KeyOrder::kNoPattern,
+                        static_cast<uint32_t>(run_patterns_.size()),
+                        static_cast<uint32_t>(patterns.size())});
+    run_patterns_.insert(run_patterns_.end(), patterns.begin(), patterns.end());
+    index += patterns.size() - 1;
+    p_ = after;
+    const char next = Take();
+    return next == ',' ? Run::kMore : next == '}' ? Run::kClosed : Run::kFailed;
+  }
+
+  // The run read token by token, each member's value by the same Skip loop as Ignore's (a plain
+  // string without the call), in one loop rather than a member callback each; `value_end` is
+  // where its last value ends.
+  [[gnu::noinline]] Run ReadRun(RecordId id, size_t& index, const char*& value_end) {
     // Locals, not members, in the loop: a member would be reloaded after each byte stored.
     const int depth = IgnoredDepth(id);
     const char* p = p_;
@@ -517,6 +615,7 @@ class Scanner {
         p = after;
         ok = true;
       }
+      value_end = p;
       const char next = ok ? TakeAt(p, end) : '\0';
       if (next != ',') {
         run = next == '}' ? Run::kClosed : Run::kFailed;
@@ -994,6 +1093,9 @@ class Scanner {
   KeyOrder::UnknownToken* unknown_ = nullptr;  // the current member's remembered unknown key
   const std::vector<bool>& unread_;
   const bool bulk_;
+  const bool shapes_;
+  decltype(ScanMemory::runs)& runs_;
+  std::vector<uint32_t>& run_patterns_;
 };
 
 }  // namespace
@@ -1055,6 +1157,89 @@ KeyOrder::KeyOrder(const Schema& schema) {
       std::memcpy(t.bytes.data(), written.data(), written.size());
       t.size = static_cast<uint8_t>(written.size());
       t.mask = (uint32_t{1} << written.size()) - 1;
+    }
+  }
+}
+
+bool RunShape::Make(std::string_view text, std::vector<uint32_t> patterns) {
+  Clear();
+  if (text.size() > kMaxText || patterns.empty()) {
+    Missed();  // a run that cannot be kept is read token by token, and tried again seldom
+    return false;
+  }
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const char* from = p;  // the current step's bytes start here
+  const auto step = [&](const char* to, Value value) {
+    const auto size = static_cast<uint32_t>(to - from);
+    // Bytes in the last 32 compared (RepeatsAt): all of them, or 17 to 32.
+    const uint32_t tail = size <= 32 ? size : (size - 17) % 16 + 17;
+    steps_.push_back({size, tail == 32 ? UINT32_MAX : (uint32_t{1} << tail) - 1, value});
+    text_.append(from, to);
+  };
+  // The token path accepted the text, so its strings are plain and end at the next quote, and a
+  // string followed by a colon is a key.
+  while (p < end) {
+    const char c = *p;
+    if (c == '"') {
+      const auto* close =
+          static_cast<const char*>(std::memchr(p + 1, '"', static_cast<size_t>(end - p - 1)));
+      if (close == nullptr)
+        break;
+      if (close + 1 < end && close[1] == ':') {
+        p = close + 2;  // a key and its colon: bytes to repeat
+        continue;
+      }
+      step(p + 1, Value::kString);
+      p = from = close + 1;
+    } else if (c == '{' || c == '}' || c == '[' || c == ']' || c == ',') {
+      ++p;
+    } else if (c == '-' || IsDigit(c) || c == 't' || c == 'f' || c == 'n') {
+      step(p, Value::kScalar);
+      while (p < end && (IsDigit(*p) || (*p >= 'a' && *p <= 'z') || *p == '.' || *p == 'E' ||
+                         *p == '+' || *p == '-'))
+        ++p;
+      from = p;
+    } else {
+      break;  // white space: written otherwise than compactly, left to the token path
+    }
+  }
+  if (p != end) {
+    Clear();
+    Missed();
+    return false;
+  }
+  step(end, Value::kEnd);
+  text_.append(32, '\0');
+  patterns_ = std::move(patterns);
+  return true;
+}
+
+void RunShape::Clear() {
+  text_.clear();
+  steps_.clear();
+  patterns_.clear();
+}
+
+const char* RunShape::Match(const char* p, const char* const end) const {
+  const char* want = text_.data();
+  std::string_view text;
+  for (const Step* step = steps_.data();; ++step) {
+    const uint32_t size = step->size;
+    if (static_cast<size_t>(end - p) < size || !RepeatsAt(p, want, size, step->last))
+      return nullptr;
+    p += size;
+    want += size;
+    if (step->value == Value::kString) {  // the most common
+      if (!StringRestAt(p, end, text))
+        return nullptr;
+    } else if (step->value == Value::kScalar) {
+      const char* q = p;  // not p itself: its address would keep it out of a register
+      if (!ScalarAt(q, end))
+        return nullptr;
+      p = q;
+    } else {
+      return p;  // kEnd
     }
   }
 }

@@ -15,11 +15,14 @@
 // follow the object (RecordDecoder's Finish) are not here.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -159,6 +162,70 @@ class KeyOrder {
   std::array<std::array<UnknownToken, kMembers>, static_cast<size_t>(RecordId::kCount)> unknown_;
 };
 
+// A run of remembered unknown members (Scanner::SkipUnknownRun) as an object of its record last
+// wrote it: its text with each scalar value cut out. A feed writes its extra fields the same way
+// in every record, the same keys in the same order, nested alike, with values of the same kinds,
+// so the next object's run is checked against the bytes between the values (keys, colons,
+// commas, brackets: many tokens in one compare) and only the values are read. A run written
+// otherwise is read token by token as before, and after two misses in a row the shape is made
+// again from it.
+class RunShape {
+ public:
+  // What follows a step's bytes: a string's rest (its opening quote ends the bytes), a number,
+  // `true`, `false` or `null`, or nothing (the last step).
+  enum class Value : uint8_t { kString, kScalar, kEnd };
+
+  struct Step {
+    uint32_t size;  // bytes of `text` the input must repeat
+    uint32_t last;  // a bit per byte of them in the last 32 compared (RepeatsAt)
+    Value value;
+  };
+
+  // Made from `text`, a run of `patterns.size()` members the token path accepted; false (and
+  // empty) when it is not written compactly, or too long to keep.
+  bool Make(std::string_view text, std::vector<uint32_t> patterns);
+  void Clear();
+
+  bool empty() const { return steps_.empty(); }
+
+  // The end of the run at `p` if it has this shape (nullptr: it has not); 32 bytes past `end`
+  // must be readable.
+  const char* Match(const char* p, const char* end) const;
+
+  // Pattern ids of the members, in order.
+  const std::vector<uint32_t>& patterns() const { return patterns_; }
+
+  // Whether to try the shape on this run: not while it waits after repeated misses.
+  bool Due() {
+    if (wait_ == 0)
+      return true;
+    --wait_;
+    return false;
+  }
+
+  void Matched() { misses_ = 0; }
+
+  // A run that did not match: after two in a row the shape is made again from the run (Stale);
+  // after more, it waits ever longer before it is tried, so a feed whose runs differ from
+  // record to record pays little for it.
+  void Missed() {
+    ++misses_;
+    if (misses_ > 2)
+      wait_ = uint32_t{1} << std::min<uint32_t>(misses_ - 2, 10);
+  }
+
+  bool Stale() const { return empty() || misses_ >= 2; }
+
+ private:
+  static constexpr size_t kMaxText = 16 << 10;
+
+  std::string text_;  // the steps' bytes, then 32 zero bytes (a compare reads 32 at a time)
+  std::vector<Step> steps_;
+  std::vector<uint32_t> patterns_;
+  uint32_t misses_ = 0;
+  uint32_t wait_ = 0;
+};
+
 // What the scanner keeps from record to record.
 struct ScanMemory {
   explicit ScanMemory(const Schema& schema) : keys(schema) {}
@@ -175,6 +242,14 @@ struct ScanMemory {
   // than member by member; the outcome is the same either way. Off is for the tests that compare
   // the two, and for measuring.
   bool bulk = true;
+  // Whether such a run is first checked against its shape (RunShape); likewise.
+  bool shapes = true;
+  // Per base record and member index: the shape of the run last read from there (null: none).
+  std::array<std::array<std::unique_ptr<RunShape>, KeyOrder::kMembers>,
+             static_cast<size_t>(RecordId::kCount)>
+      runs;
+  // The pattern ids of the runs reported whole in the record last scanned (ScannedKey::count).
+  std::vector<uint32_t> run_patterns;
 };
 
 // The `unread` set of ScanMemory for a decoder whose reader reads the fields `read` says (per
@@ -192,6 +267,10 @@ struct ScannedKey {
   // The key's path pattern when the scanner matched it with a remembered key that knew it
   // (KeyOrder::kNoPattern: look it up).
   uint32_t pattern = KeyOrder::kNoPattern;
+  // Not a key but a run of `count` members matched whole (RunShape): their pattern ids are
+  // ScanMemory::run_patterns[first, first + count), and `key` is empty.
+  uint32_t first = 0;
+  uint32_t count = 0;
 };
 
 // Decodes `data[0, size)` into `out`, whose claim and patient slots and facts the caller has set
