@@ -1,6 +1,7 @@
 #include "runtime/records/record_scan.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -71,23 +72,34 @@ constexpr bool IsPlain(char c) {
   return p < end ? *p++ : '\0';
 }
 
-// The rest of a plain string whose opening quote was just taken; `out` views the input.
-[[gnu::always_inline]] inline bool StringRestAt(const char*& p, const char* end,
-                                                std::string_view& out) {
-  const char* begin = p;
 #if defined(__SSE2__)
-  // 16 bytes at a time (the input is padded): stop at the first byte that is not plain. A signed
-  // compare with 0x20 also catches every byte >= 0x80.
+// The bytes a plain string may not hold: a quote, a backslash, a control character, or (a signed
+// compare with 0x20) a byte past ASCII. Made once where a loop reads many strings, so the
+// constants stay in registers.
+struct StopBytes {
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i backslash = _mm_set1_epi8('\\');
   const __m128i space = _mm_set1_epi8(0x20);
-  const auto stops = [&](const char* at) {
+
+  // A bit for each of the 16 bytes at `at` that is one of them.
+  [[gnu::always_inline]] unsigned At(const char* at) const {
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
     const __m128i stop =
         _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
                      _mm_cmplt_epi8(bytes, space));
     return static_cast<unsigned>(_mm_movemask_epi8(stop));
-  };
+  }
+};
+#endif
+
+// The rest of a plain string whose opening quote was just taken; `out` views the input.
+[[gnu::always_inline]] inline bool StringRestAt(const char*& p, const char* end,
+                                                std::string_view& out) {
+  const char* begin = p;
+#if defined(__SSE2__)
+  // 16 bytes at a time (the input is padded): stop at the first byte that is not plain.
+  const StopBytes stop_bytes;
+  const auto stops = [&](const char* at) { return stop_bytes.At(at); };
   // Most strings (codes, dates, names, keys) end within 16 bytes, well under the size limit.
   if (const unsigned mask = stops(p); mask != 0) {
     p += __builtin_ctz(mask);
@@ -1222,15 +1234,35 @@ void RunShape::Clear() {
 }
 
 const char* RunShape::Match(const char* p, const char* const end) const {
+  // Each step starts at most 16 bytes past `end` (a string's closing quote found in the padding
+  // is refused by the next step), so a compare reads at most 48 past it.
+  static_assert(kJsonPadding >= 48);
   const char* want = text_.data();
   std::string_view text;
+#if defined(__SSE2__)
+  const StopBytes stop_bytes;
+#endif
   for (const Step* step = steps_.data();; ++step) {
     const uint32_t size = step->size;
-    if (static_cast<size_t>(end - p) < size || !RepeatsAt(p, want, size, step->last))
+    if (size > 32 && end - p < static_cast<ptrdiff_t>(size))  // p may be past `end` here
+      return nullptr;
+    if (!RepeatsAt(p, want, size, step->last))
       return nullptr;
     p += size;
     want += size;
+    if (p > end)  // the bytes matched the padding
+      return nullptr;
     if (step->value == Value::kString) {  // the most common
+#if defined(__SSE2__)
+      // Most values end within 16 bytes: no check of the end here, the next step makes it.
+      if (const unsigned stops = stop_bytes.At(p); stops != 0) {
+        p += static_cast<unsigned>(__builtin_ctz(stops));
+        if (*p != '"')
+          return nullptr;
+        ++p;
+        continue;
+      }
+#endif
       if (!StringRestAt(p, end, text))
         return nullptr;
     } else if (step->value == Value::kScalar) {

@@ -188,7 +188,7 @@ class RunShape {
 
   bool empty() const { return steps_.empty(); }
 
-  // The end of the run at `p` if it has this shape (nullptr: it has not); 32 bytes past `end`
+  // The end of the run at `p` if it has this shape (nullptr: it has not); 48 bytes past `end`
   // must be readable.
   const char* Match(const char* p, const char* end) const;
 
@@ -276,7 +276,8 @@ struct ScannedKey {
 // Decodes `data[0, size)` into `out`, whose claim and patient slots and facts the caller has set
 // up (it is otherwise empty); false when the record is not of the plain shape. Keys the schema
 // does not know are appended to `ignored`; `memory` must be for `schema`; `scratch` is working
-// space. At least 32 bytes after `data + size` must be readable (NdjsonReader's padding).
+// space. At least 48 bytes after `data + size` must be readable (NdjsonReader's padding,
+// kJsonPadding, is 64).
 bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, ScanMemory& memory,
                std::vector<uint32_t>& scratch, std::vector<ScannedKey>& ignored);
 
