@@ -1515,21 +1515,16 @@ struct RecordDecoder::State {
     if (fast_path && !strict) {
       // A record the scanner cannot take, or one whose Finish fails, is decoded again from the
       // start by the full path, which says what is wrong.
-      if (ScanClaim(schema, data, size, out, memory, scratch, scanned_ignored) &&
+      if (ScanClaim(schema, data, size, out, memory, scratch, scanned_ignored, ignored_here) &&
           decoding.Finish()) {
-        for (const ScannedKey& key : scanned_ignored) {
-          if (key.count != 0) {  // a run matched whole: its members' pattern ids
-            const auto first = memory.run_patterns.begin() + key.first;
-            ignored_here.insert(ignored_here.end(), first, first + key.count);
-          } else {
-            ignored_here.push_back(PatternOf(key));
-          }
-        }
+        for (const ScannedKey& key : scanned_ignored)
+          ignored_here[key.slot] = PatternOf(key);
         return Succeeded();
       }
       out.Clear();
       Decoding::Begin(schema, out);
       scratch.clear();
+      ignored_here.clear();
     }
     od::document doc;
     if (auto e = parser.iterate(data, size, capacity).get(doc)) {
@@ -1546,8 +1541,6 @@ struct RecordDecoder::State {
   // The pattern id of a key the scanner reports ignored: kept in its remembered token, so the
   // same key at the same member of the next record costs one compare.
   uint32_t PatternOf(const ScannedKey& scanned) {
-    if (scanned.pattern != KeyOrder::kNoPattern)  // the scanner matched a key that knew it
-      return scanned.pattern;
     KeyOrder::UnknownToken* token = scanned.token;
     const std::string_view key = scanned.key;
     const bool names_key = token != nullptr && token->size == key.size() + 3 &&

@@ -98,8 +98,16 @@ struct StopBytes {
   const char* begin = p;
 #if defined(__SSE2__)
   // 16 bytes at a time (the input is padded): stop at the first byte that is not plain.
-  const StopBytes stop_bytes;
-  const auto stops = [&](const char* at) { return stop_bytes.At(at); };
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  const auto stops = [&](const char* at) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    const __m128i stop =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
+                     _mm_cmplt_epi8(bytes, space));
+    return static_cast<unsigned>(_mm_movemask_epi8(stop));
+  };
   // Most strings (codes, dates, names, keys) end within 16 bytes, well under the size limit.
   if (const unsigned mask = stops(p); mask != 0) {
     p += __builtin_ctz(mask);
@@ -198,6 +206,14 @@ bool SkipNumberAt(const char*& p, const char* end) {
     default:
       return SkipNumberAt(p, end);
   }
+}
+
+// The end of the number or literal at `p` in text the token path accepted.
+const char* ScalarEnd(const char* p, const char* end) {
+  while (p < end && (IsDigit(*p) || (*p >= 'a' && *p <= 'z') || *p == '.' || *p == 'E' ||
+                     *p == '+' || *p == '-'))
+    ++p;
+  return p;
 }
 
 // Whether the `size` bytes at `p` are those at `want`; 32 bytes past each are readable. `last`
@@ -322,7 +338,8 @@ class Seen {
 class Scanner {
  public:
   Scanner(const Schema& schema, const char* data, size_t size, Claim& claim, ScanMemory& memory,
-          std::vector<uint32_t>& scratch, std::vector<ScannedKey>& ignored)
+          std::vector<uint32_t>& scratch, std::vector<ScannedKey>& ignored,
+          std::vector<uint32_t>& patterns)
       : schema_(schema),
         p_(data),
         end_(data + size),
@@ -336,11 +353,11 @@ class Scanner {
         bulk_(memory.bulk),
         shapes_(memory.shapes),
         runs_(memory.runs),
-        run_patterns_(memory.run_patterns) {}
+        patterns_(patterns) {}
 
   bool Record() {
     ignored_.clear();
-    run_patterns_.clear();
+    patterns_.clear();
     if (!ClaimObject())
       return false;
     SkipSpace();
@@ -565,34 +582,28 @@ class Scanner {
     if (!shape.empty()) {
       if (const char* after = shape.Match(p_, end_); after != nullptr) {
         shape.Matched();
-        return AfterShape(id, shape, after, index);
+        if (shape.learning())
+          shape.Learn(std::string_view(p_, static_cast<size_t>(after - p_)));
+        return AfterShape(shape, after, index);
       }
       shape.Missed();
     }
     const char* const begin = p_;
-    const size_t reported = ignored_.size();
+    const size_t reported = patterns_.size();
     const Run run = ReadRun(id, index, value_end);
     if (run != Run::kFailed && shape.Stale()) {
-      std::vector<uint32_t> patterns;
-      for (size_t i = reported; i < ignored_.size(); ++i)
-        patterns.push_back(ignored_[i].pattern);
       shape.Make(std::string_view(begin, static_cast<size_t>(value_end - begin)),
-                 std::move(patterns));
+                 std::vector<uint32_t>(patterns_.begin() + static_cast<ptrdiff_t>(reported),
+                                       patterns_.end()));
     }
     return run;
   }
 
-  // After a run that had `shape` (its last value ends at `after`): its members reported as one
-  // unit, and the input at the byte after the run, as ReadRun leaves it.
-  Run AfterShape(RecordId id, const RunShape& shape, const char* after, size_t& index) {
+  // After a run that had `shape` (its last value ends at `after`): its members' patterns
+  // reported together, and the input at the byte after the run, as ReadRun leaves it.
+  Run AfterShape(const RunShape& shape, const char* after, size_t& index) {
     const std::vector<uint32_t>& patterns = shape.patterns();
-    ignored_.push_back({static_cast<uint8_t>(id),
-                        {},
-                        nullptr,
-                        KeyOrder::kNoPattern,
-                        static_cast<uint32_t>(run_patterns_.size()),
-                        static_cast<uint32_t>(patterns.size())});
-    run_patterns_.insert(run_patterns_.end(), patterns.begin(), patterns.end());
+    patterns_.insert(patterns_.end(), patterns.begin(), patterns.end());
     index += patterns.size() - 1;
     p_ = after;
     const char next = Take();
@@ -607,15 +618,14 @@ class Scanner {
     const int depth = IgnoredDepth(id);
     const char* p = p_;
     const char* const end = end_;
-    std::vector<ScannedKey>& ignored = ignored_;
+    std::vector<uint32_t>& patterns = patterns_;
     const KeyOrder::UnknownToken* tokens = &keys_.unknown(id, 0);
     const uint16_t* guesses = &keys_.guess(id, 0);
     size_t at = index;
     Run run = Run::kMore;
     for (;;) {
       const KeyOrder::UnknownToken& token = tokens[at];
-      ignored.push_back({static_cast<uint8_t>(id), std::string_view(p + 1, token.size - 3u),
-                         nullptr, token.pattern});
+      patterns.push_back(token.pattern);
       p += token.size;
       // A plain string, the most common value, read as SkippedValue reads it, without the call.
       bool ok = false;
@@ -878,9 +888,15 @@ class Scanner {
 
   // A key a base record does not know: reported, then checked to be JSON and stepped over.
   bool Ignore(RecordId record, std::string_view key) {
-    // A remembered key matched the input, so its pattern, if known, is this key's.
-    ignored_.push_back({static_cast<uint8_t>(record), key, unknown_,
-                        unknown_ != nullptr ? unknown_->pattern : KeyOrder::kNoPattern});
+    // A remembered key matched the input, so its pattern, if known, is this key's; else the
+    // decoder looks it up.
+    if (unknown_ != nullptr && unknown_->pattern != KeyOrder::kNoPattern) {
+      patterns_.push_back(unknown_->pattern);
+    } else {
+      ignored_.push_back(
+          {static_cast<uint8_t>(record), key, unknown_, static_cast<uint32_t>(patterns_.size())});
+      patterns_.push_back(KeyOrder::kNoPattern);
+    }
     return Skip(IgnoredDepth(record));
   }
 
@@ -1107,7 +1123,7 @@ class Scanner {
   const bool bulk_;
   const bool shapes_;
   decltype(ScanMemory::runs)& runs_;
-  std::vector<uint32_t>& run_patterns_;
+  std::vector<uint32_t>& patterns_;
 };
 
 }  // namespace
@@ -1183,11 +1199,7 @@ bool RunShape::Make(std::string_view text, std::vector<uint32_t> patterns) {
   const char* const end = p + text.size();
   const char* from = p;  // the current step's bytes start here
   const auto step = [&](const char* to, Value value) {
-    const auto size = static_cast<uint32_t>(to - from);
-    // Bytes in the last 32 compared (RepeatsAt): all of them, or 17 to 32.
-    const uint32_t tail = size <= 32 ? size : (size - 17) % 16 + 17;
-    steps_.push_back({size, tail == 32 ? UINT32_MAX : (uint32_t{1} << tail) - 1, value});
-    text_.append(from, to);
+    AddStep(text_, std::string_view(from, static_cast<size_t>(to - from)), value);
   };
   // The token path accepted the text, so its strings are plain and end at the next quote, and a
   // string followed by a colon is a key.
@@ -1208,10 +1220,7 @@ bool RunShape::Make(std::string_view text, std::vector<uint32_t> patterns) {
       ++p;
     } else if (c == '-' || IsDigit(c) || c == 't' || c == 'f' || c == 'n') {
       step(p, Value::kScalar);
-      while (p < end && (IsDigit(*p) || (*p >= 'a' && *p <= 'z') || *p == '.' || *p == 'E' ||
-                         *p == '+' || *p == '-'))
-        ++p;
-      from = p;
+      p = from = ScalarEnd(p, end);
     } else {
       break;  // white space: written otherwise than compactly, left to the token path
     }
@@ -1224,13 +1233,97 @@ bool RunShape::Make(std::string_view text, std::vector<uint32_t> patterns) {
   step(end, Value::kEnd);
   text_.append(32, '\0');
   patterns_ = std::move(patterns);
+  source_.assign(text);
+  source_.append(32, '\0');  // Values reads it as it reads a record
+  same_.assign(steps_.size(), true);
+  learned_ = 0;
   return true;
+}
+
+void RunShape::AddStep(std::string& text, std::string_view bytes, Value value) {
+  const auto size = static_cast<uint32_t>(bytes.size());
+  // Bytes in the last 32 compared (RepeatsAt): all of them, or 17 to 32.
+  const uint32_t tail = size <= 32 ? size : (size - 17) % 16 + 17;
+  steps_.push_back({size, tail == 32 ? UINT32_MAX : (uint32_t{1} << tail) - 1, value});
+  text.append(bytes);
 }
 
 void RunShape::Clear() {
   text_.clear();
   steps_.clear();
   patterns_.clear();
+  source_.clear();
+  same_.clear();
+  learned_ = 0;
+}
+
+bool RunShape::Values(std::string_view text, std::vector<std::string_view>& out) const {
+  // `text` has the shape (Match said so), so its strings are plain and end at the next quote, and
+  // its scalars end where Make ends them.
+  out.clear();
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  for (const Step& step : steps_) {
+    if (static_cast<size_t>(end - p) < step.size)
+      return false;
+    p += step.size;
+    const char* const begin = p;
+    if (step.value == Value::kString) {
+      const auto* close =
+          static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
+      if (close == nullptr)
+        return false;
+      p = close + 1;
+    } else if (step.value == Value::kScalar) {
+      p = ScalarEnd(p, end);
+    }
+    out.emplace_back(begin, static_cast<size_t>(p - begin));
+  }
+  return p == end;
+}
+
+void RunShape::Learn(std::string_view text) {
+  std::vector<std::string_view> seen, first;
+  if (!Values(text, seen) || !Values(Source(), first) || seen.size() != same_.size()) {
+    source_.clear();  // not expected: the run matched this shape; stop learning
+    return;
+  }
+  for (size_t i = 0; i < seen.size(); ++i)
+    same_[i] = same_[i] && seen[i] == first[i];
+  if (++learned_ < kLearn)
+    return;
+  std::vector<bool> same;
+  same.swap(same_);
+  Fold(same);
+  source_.clear();
+}
+
+void RunShape::Fold(const std::vector<bool>& same) {
+  std::vector<std::string_view> values;
+  if (!Values(Source(), values))
+    return;
+  const std::vector<Step> steps = std::move(steps_);
+  const std::string old_text = std::move(text_);
+  steps_.clear();
+  std::string text;
+  std::string bytes;  // the current step's
+  size_t at = 0;      // in old_text
+  for (size_t i = 0; i < steps.size(); ++i) {
+    bytes.append(old_text, at, steps[i].size);
+    at += steps[i].size;
+    const Value value = steps[i].value;
+    // A number or literal stays a value at the run's end, where no byte after it would show
+    // that it ends there (a longer number would match its first digits).
+    const bool ends_run = i + 2 == steps.size() && steps[i + 1].size == 0;
+    if (value != Value::kEnd && same[i] && !(value == Value::kScalar && ends_run)) {
+      bytes.append(values[i]);  // the value's bytes join the step's
+      continue;
+    }
+    AddStep(text, bytes, value);
+    bytes.clear();
+  }
+  text.append(32, '\0');
+  text_ = std::move(text);
 }
 
 const char* RunShape::Match(const char* p, const char* const end) const {
@@ -1295,8 +1388,9 @@ std::vector<bool> UnreadFields(const Schema& schema, const std::vector<bool>& re
 }
 
 bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, ScanMemory& memory,
-               std::vector<uint32_t>& scratch, std::vector<ScannedKey>& ignored) {
-  return Scanner(schema, data, size, out, memory, scratch, ignored).Record();
+               std::vector<uint32_t>& scratch, std::vector<ScannedKey>& ignored,
+               std::vector<uint32_t>& patterns) {
+  return Scanner(schema, data, size, out, memory, scratch, ignored, patterns).Record();
 }
 
 }  // namespace warrant
