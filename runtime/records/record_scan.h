@@ -5,7 +5,9 @@
 // integers and plain decimals, and perhaps fields the schema does not know in the base records
 // (checked to be JSON, stepped over and reported, as the full path does). ScanClaim reads exactly
 // that shape in one pass over the text, with no structural index: each object's keys are looked up
-// in the schema's key table (runtime/records/schema.h) and each value is read by its field's type.
+// in the schema's key table (runtime/records/schema.h) and each value is read by its field's type;
+// a run of keys it does not know, written as the previous object of its kind wrote it, is checked
+// against that run's shape (RunShape) rather than token by token.
 // Anything else (an escape, a non-ASCII byte, null in a schema field, a repeated key, an
 // observation's context, a bad code, date or amount, a value out of bounds, a limit reached, an
 // unknown key inside a declared record or the facts, text that is not JSON) makes it give up, and
