@@ -1515,15 +1515,16 @@ struct RecordDecoder::State {
     if (fast_path && !strict) {
       // A record the scanner cannot take, or one whose Finish fails, is decoded again from the
       // start by the full path, which says what is wrong.
-      if (ScanClaim(schema, data, size, out, memory, scratch, scanned_ignored) &&
+      if (ScanClaim(schema, data, size, out, memory, scratch, scanned_ignored, ignored_here) &&
           decoding.Finish()) {
         for (const ScannedKey& key : scanned_ignored)
-          ignored_here.push_back(PatternOf(key));
+          ignored_here[key.slot] = PatternOf(key);
         return Succeeded();
       }
       out.Clear();
       Decoding::Begin(schema, out);
       scratch.clear();
+      ignored_here.clear();
     }
     od::document doc;
     if (auto e = parser.iterate(data, size, capacity).get(doc)) {
@@ -1540,8 +1541,6 @@ struct RecordDecoder::State {
   // The pattern id of a key the scanner reports ignored: kept in its remembered token, so the
   // same key at the same member of the next record costs one compare.
   uint32_t PatternOf(const ScannedKey& scanned) {
-    if (scanned.pattern != KeyOrder::kNoPattern)  // the scanner matched a key that knew it
-      return scanned.pattern;
     KeyOrder::UnknownToken* token = scanned.token;
     const std::string_view key = scanned.key;
     const bool names_key = token != nullptr && token->size == key.size() + 3 &&
@@ -1638,6 +1637,10 @@ void RecordDecoder::SetFastPath(bool on) {
 
 void RecordDecoder::SetBulkSkip(bool on) {
   state_->memory.bulk = on;
+}
+
+void RecordDecoder::SetRunShapes(bool on) {
+  state_->memory.shapes = on;
 }
 
 void RecordDecoder::SetStrict(bool on) {

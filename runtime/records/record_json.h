@@ -87,6 +87,9 @@ class RecordDecoder {
   // kind wrote them, in one loop (runtime/records/record_scan.h) unless this is turned off; the
   // result is the same either way. Off is for the tests that compare the two, and for measuring.
   void SetBulkSkip(bool on);
+  // Such a run is first checked against the shape of the run the previous object of its kind
+  // wrote (RunShape in runtime/records/record_scan.h) unless this is turned off; likewise.
+  void SetRunShapes(bool on);
   // With strict on, a field the schema does not know is a record error (R0717) instead of being
   // ignored and counted.
   void SetStrict(bool on);

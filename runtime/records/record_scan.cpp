@@ -1,10 +1,14 @@
 #include "runtime/records/record_scan.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -68,13 +72,32 @@ constexpr bool IsPlain(char c) {
   return p < end ? *p++ : '\0';
 }
 
+#if defined(__SSE2__)
+// The bytes a plain string may not hold: a quote, a backslash, a control character, or (a signed
+// compare with 0x20) a byte past ASCII. Made once where a loop reads many strings, so the
+// constants stay in registers.
+struct StopBytes {
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+
+  // A bit for each of the 16 bytes at `at` that is one of them.
+  [[gnu::always_inline]] unsigned At(const char* at) const {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    const __m128i stop =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
+                     _mm_cmplt_epi8(bytes, space));
+    return static_cast<unsigned>(_mm_movemask_epi8(stop));
+  }
+};
+#endif
+
 // The rest of a plain string whose opening quote was just taken; `out` views the input.
 [[gnu::always_inline]] inline bool StringRestAt(const char*& p, const char* end,
                                                 std::string_view& out) {
   const char* begin = p;
 #if defined(__SSE2__)
-  // 16 bytes at a time (the input is padded): stop at the first byte that is not plain. A signed
-  // compare with 0x20 also catches every byte >= 0x80.
+  // 16 bytes at a time (the input is padded): stop at the first byte that is not plain.
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i backslash = _mm_set1_epi8('\\');
   const __m128i space = _mm_set1_epi8(0x20);
@@ -167,6 +190,57 @@ bool SkipNumberAt(const char*& p, const char* end) {
       return false;
   }
   return true;
+}
+
+// A number, `true`, `false` or `null` at `p`, as SkippedValue reads one.
+[[gnu::always_inline]] inline bool ScalarAt(const char*& p, const char* end) {
+  if (p == end)
+    return false;
+  switch (*p) {
+    case 't':
+      return SkipWordAt(++p, end, "rue");
+    case 'f':
+      return SkipWordAt(++p, end, "alse");
+    case 'n':
+      return SkipWordAt(++p, end, "ull");
+    default:
+      return SkipNumberAt(p, end);
+  }
+}
+
+// The end of the number or literal at `p` in text the token path accepted.
+const char* ScalarEnd(const char* p, const char* end) {
+  while (p < end && (IsDigit(*p) || (*p >= 'a' && *p <= 'z') || *p == '.' || *p == 'E' ||
+                     *p == '+' || *p == '-'))
+    ++p;
+  return p;
+}
+
+// Whether the `size` bytes at `p` are those at `want`; 32 bytes past each are readable. `last`
+// has a bit for each byte of them in the last 32 (RunShape::Step::last): most keys with their
+// quotes, colon and the comma before them fit in one 32-byte compare.
+[[gnu::always_inline]] inline bool RepeatsAt(const char* p, const char* want, uint32_t size,
+                                             uint32_t last) {
+#if defined(__SSE2__)
+  const auto equal = [](const char* a, const char* b) {
+    return static_cast<uint32_t>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a)),
+                                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(b)))));
+  };
+  while (size > 32) {
+    if (equal(p, want) != 0xFFFF)
+      return false;
+    p += 16;
+    want += 16;
+    size -= 16;
+  }
+  if (size <= 16)  // one compare: a short key, or a value's closing quote and a comma
+    return (equal(p, want) & last) == last;
+  return ((equal(p, want) | (equal(p + 16, want + 16) << 16)) & last) == last;
+#else
+  (void)last;
+  return std::memcmp(p, want, size) == 0;
+#endif
 }
 
 // Checks that a value the schema does not know, at `p`, is JSON (plain strings only), to the full
@@ -266,7 +340,8 @@ class Seen {
 class Scanner {
  public:
   Scanner(const Schema& schema, const char* data, size_t size, Claim& claim, ScanMemory& memory,
-          std::vector<uint32_t>& scratch, std::vector<ScannedKey>& ignored)
+          std::vector<uint32_t>& scratch, std::vector<ScannedKey>& ignored,
+          std::vector<uint32_t>& patterns)
       : schema_(schema),
         p_(data),
         end_(data + size),
@@ -277,10 +352,14 @@ class Scanner {
         scratch_(scratch),
         ignored_(ignored),
         unread_(memory.unread),
-        bulk_(memory.bulk) {}
+        bulk_(memory.bulk),
+        shapes_(memory.shapes),
+        runs_(memory.runs),
+        patterns_(patterns) {}
 
   bool Record() {
     ignored_.clear();
+    patterns_.clear();
     if (!ClaimObject())
       return false;
     SkipSpace();
@@ -298,8 +377,10 @@ class Scanner {
   // The next byte after white space, consumed; '\0' at the end of the record.
   char Take() { return TakeAt(p_, end_); }
 
-  // A plain string, its opening quote next (after white space); `out` views the input.
-  bool String(std::string_view& out) { return StringAt(p_, end_, out); }
+  // A plain string, its opening quote next (after white space); `out` views the input. Inlined
+  // by hand: GCC's inliner, which did so on its own before the run's shapes were added, then
+  // called it, and the unpadded claims cost 2% more instructions.
+  [[gnu::always_inline]] bool String(std::string_view& out) { return StringAt(p_, end_, out); }
 
   // The rest of a plain string whose opening quote was just taken.
   bool StringRest(std::string_view& out) { return StringRestAt(p_, end_, out); }
@@ -487,25 +568,68 @@ class Scanner {
 
   // Members `index`, `index + 1`, ... of an object of base record `id` (the input is at the key
   // of member `index`, the remembered unknown key there), for as long as each is a key remembered
-  // as unknown at its index whose pattern is known: each reported as Ignore reports it and its
-  // value checked by Skip, in one loop rather than a member callback each. Feeds write their
-  // extra fields together, in the same order in every record. Leaves `index` at the last member
-  // read; kMore: the input is at the next member's key, which the caller reads. What is decided
-  // is what the member loop would decide.
+  // as unknown at its index whose pattern is known, reported and checked as Ignore would. Leaves
+  // `index` at the last member read; kMore: the input is at the next member's key, which the
+  // caller reads. What is decided is what the member loop would decide. The run is first checked
+  // against the shape of the one last read from this member index (RunShape), and reported as
+  // one unit if it has it; else it is read token by token (ReadRun), and its shape kept.
   [[gnu::noinline]] Run SkipUnknownRun(RecordId id, size_t& index) {
+    const char* value_end = nullptr;
+    if (!shapes_)
+      return ReadRun(id, index, value_end);
+    std::unique_ptr<RunShape>& slot = runs_[static_cast<size_t>(id)][index];
+    if (slot == nullptr)
+      slot = std::make_unique<RunShape>();
+    RunShape& shape = *slot;
+    if (!shape.Due())
+      return ReadRun(id, index, value_end);
+    if (!shape.empty()) {
+      if (const char* after = shape.Match(p_, end_); after != nullptr) {
+        shape.Matched();
+        if (shape.learning())
+          shape.Learn(std::string_view(p_, static_cast<size_t>(after - p_)));
+        return AfterShape(shape, after, index);
+      }
+      shape.Missed();
+    }
+    const char* const begin = p_;
+    const size_t reported = patterns_.size();
+    const Run run = ReadRun(id, index, value_end);
+    if (run != Run::kFailed && shape.Stale()) {
+      shape.Make(std::string_view(begin, static_cast<size_t>(value_end - begin)),
+                 std::vector<uint32_t>(patterns_.begin() + static_cast<ptrdiff_t>(reported),
+                                       patterns_.end()));
+    }
+    return run;
+  }
+
+  // After a run that had `shape` (its last value ends at `after`): its members' patterns
+  // reported together, and the input at the byte after the run, as ReadRun leaves it.
+  Run AfterShape(const RunShape& shape, const char* after, size_t& index) {
+    const std::vector<uint32_t>& patterns = shape.patterns();
+    patterns_.insert(patterns_.end(), patterns.begin(), patterns.end());
+    index += patterns.size() - 1;
+    p_ = after;
+    const char next = Take();
+    return next == ',' ? Run::kMore : next == '}' ? Run::kClosed : Run::kFailed;
+  }
+
+  // The run read token by token, each member's value by the same Skip loop as Ignore's (a plain
+  // string without the call), in one loop rather than a member callback each; `value_end` is
+  // where its last value ends.
+  [[gnu::noinline]] Run ReadRun(RecordId id, size_t& index, const char*& value_end) {
     // Locals, not members, in the loop: a member would be reloaded after each byte stored.
     const int depth = IgnoredDepth(id);
     const char* p = p_;
     const char* const end = end_;
-    std::vector<ScannedKey>& ignored = ignored_;
+    std::vector<uint32_t>& patterns = patterns_;
     const KeyOrder::UnknownToken* tokens = &keys_.unknown(id, 0);
     const uint16_t* guesses = &keys_.guess(id, 0);
     size_t at = index;
     Run run = Run::kMore;
     for (;;) {
       const KeyOrder::UnknownToken& token = tokens[at];
-      ignored.push_back({static_cast<uint8_t>(id), std::string_view(p + 1, token.size - 3u),
-                         nullptr, token.pattern});
+      patterns.push_back(token.pattern);
       p += token.size;
       // A plain string, the most common value, read as SkippedValue reads it, without the call.
       bool ok = false;
@@ -517,6 +641,7 @@ class Scanner {
         p = after;
         ok = true;
       }
+      value_end = p;
       const char next = ok ? TakeAt(p, end) : '\0';
       if (next != ',') {
         run = next == '}' ? Run::kClosed : Run::kFailed;
@@ -767,9 +892,15 @@ class Scanner {
 
   // A key a base record does not know: reported, then checked to be JSON and stepped over.
   bool Ignore(RecordId record, std::string_view key) {
-    // A remembered key matched the input, so its pattern, if known, is this key's.
-    ignored_.push_back({static_cast<uint8_t>(record), key, unknown_,
-                        unknown_ != nullptr ? unknown_->pattern : KeyOrder::kNoPattern});
+    // A remembered key matched the input, so its pattern, if known, is this key's; else the
+    // decoder looks it up.
+    if (unknown_ != nullptr && unknown_->pattern != KeyOrder::kNoPattern) {
+      patterns_.push_back(unknown_->pattern);
+    } else {
+      ignored_.push_back(
+          {static_cast<uint8_t>(record), key, unknown_, static_cast<uint32_t>(patterns_.size())});
+      patterns_.push_back(KeyOrder::kNoPattern);
+    }
     return Skip(IgnoredDepth(record));
   }
 
@@ -994,6 +1125,9 @@ class Scanner {
   KeyOrder::UnknownToken* unknown_ = nullptr;  // the current member's remembered unknown key
   const std::vector<bool>& unread_;
   const bool bulk_;
+  const bool shapes_;
+  decltype(ScanMemory::runs)& runs_;
+  std::vector<uint32_t>& patterns_;
 };
 
 }  // namespace
@@ -1059,6 +1193,186 @@ KeyOrder::KeyOrder(const Schema& schema) {
   }
 }
 
+bool RunShape::Make(std::string_view text, std::vector<uint32_t> patterns) {
+  Clear();
+  if (text.size() > kMaxText || patterns.empty()) {
+    Missed();  // a run that cannot be kept is read token by token, and tried again seldom
+    return false;
+  }
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  const char* from = p;  // the current step's bytes start here
+  const auto step = [&](const char* to, Value value) {
+    AddStep(text_, std::string_view(from, static_cast<size_t>(to - from)), value);
+  };
+  // The token path accepted the text, so its strings are plain and end at the next quote, and a
+  // string followed by a colon is a key.
+  while (p < end) {
+    const char c = *p;
+    if (c == '"') {
+      const auto* close =
+          static_cast<const char*>(std::memchr(p + 1, '"', static_cast<size_t>(end - p - 1)));
+      if (close == nullptr)
+        break;
+      if (close + 1 < end && close[1] == ':') {
+        p = close + 2;  // a key and its colon: bytes to repeat
+        continue;
+      }
+      step(p + 1, Value::kString);
+      p = from = close + 1;
+    } else if (c == '{' || c == '}' || c == '[' || c == ']' || c == ',') {
+      ++p;
+    } else if (c == '-' || IsDigit(c) || c == 't' || c == 'f' || c == 'n') {
+      step(p, Value::kScalar);
+      p = from = ScalarEnd(p, end);
+    } else {
+      break;  // white space: written otherwise than compactly, left to the token path
+    }
+  }
+  if (p != end) {
+    Clear();
+    Missed();
+    return false;
+  }
+  step(end, Value::kEnd);
+  text_.append(32, '\0');
+  patterns_ = std::move(patterns);
+  source_.assign(text);
+  source_.append(32, '\0');  // Values reads it as it reads a record
+  same_.assign(steps_.size(), true);
+  learned_ = 0;
+  return true;
+}
+
+void RunShape::AddStep(std::string& text, std::string_view bytes, Value value) {
+  const auto size = static_cast<uint32_t>(bytes.size());
+  // Bytes in the last 32 compared (RepeatsAt): all of them, or 17 to 32.
+  const uint32_t tail = size <= 32 ? size : (size - 17) % 16 + 17;
+  steps_.push_back({size, tail == 32 ? UINT32_MAX : (uint32_t{1} << tail) - 1, value});
+  text.append(bytes);
+}
+
+void RunShape::Clear() {
+  text_.clear();
+  steps_.clear();
+  patterns_.clear();
+  source_.clear();
+  same_.clear();
+  learned_ = 0;
+}
+
+bool RunShape::Values(std::string_view text, std::vector<std::string_view>& out) const {
+  // `text` has the shape (Match said so), so its strings are plain and end at the next quote, and
+  // its scalars end where Make ends them.
+  out.clear();
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  for (const Step& step : steps_) {
+    if (static_cast<size_t>(end - p) < step.size)
+      return false;
+    p += step.size;
+    const char* const begin = p;
+    if (step.value == Value::kString) {
+      const auto* close =
+          static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
+      if (close == nullptr)
+        return false;
+      p = close + 1;
+    } else if (step.value == Value::kScalar) {
+      p = ScalarEnd(p, end);
+    }
+    out.emplace_back(begin, static_cast<size_t>(p - begin));
+  }
+  return p == end;
+}
+
+void RunShape::Learn(std::string_view text) {
+  std::vector<std::string_view> seen, first;
+  if (!Values(text, seen) || !Values(Source(), first) || seen.size() != same_.size()) {
+    source_.clear();  // not expected: the run matched this shape; stop learning
+    return;
+  }
+  for (size_t i = 0; i < seen.size(); ++i)
+    same_[i] = same_[i] && seen[i] == first[i];
+  if (++learned_ < kLearn)
+    return;
+  std::vector<bool> same;
+  same.swap(same_);
+  Fold(same);
+  source_.clear();
+}
+
+void RunShape::Fold(const std::vector<bool>& same) {
+  std::vector<std::string_view> values;
+  if (!Values(Source(), values))
+    return;
+  const std::vector<Step> steps = std::move(steps_);
+  const std::string old_text = std::move(text_);
+  steps_.clear();
+  std::string text;
+  std::string bytes;  // the current step's
+  size_t at = 0;      // in old_text
+  for (size_t i = 0; i < steps.size(); ++i) {
+    bytes.append(old_text, at, steps[i].size);
+    at += steps[i].size;
+    const Value value = steps[i].value;
+    // A number or literal stays a value at the run's end, where no byte after it would show
+    // that it ends there (a longer number would match its first digits).
+    const bool ends_run = i + 2 == steps.size() && steps[i + 1].size == 0;
+    if (value != Value::kEnd && same[i] && !(value == Value::kScalar && ends_run)) {
+      bytes.append(values[i]);  // the value's bytes join the step's
+      continue;
+    }
+    AddStep(text, bytes, value);
+    bytes.clear();
+  }
+  text.append(32, '\0');
+  text_ = std::move(text);
+}
+
+const char* RunShape::Match(const char* p, const char* const end) const {
+  // Each step starts at most 16 bytes past `end` (a string's closing quote found in the padding
+  // is refused by the next step), so a compare reads at most 48 past it.
+  static_assert(kJsonPadding >= 48);
+  const char* want = text_.data();
+  std::string_view text;
+#if defined(__SSE2__)
+  const StopBytes stop_bytes;
+#endif
+  for (const Step* step = steps_.data();; ++step) {
+    const uint32_t size = step->size;
+    if (size > 32 && end - p < static_cast<ptrdiff_t>(size))  // p may be past `end` here
+      return nullptr;
+    if (!RepeatsAt(p, want, size, step->last))
+      return nullptr;
+    p += size;
+    want += size;
+    if (p > end)  // the bytes matched the padding
+      return nullptr;
+    if (step->value == Value::kString) {  // the most common
+#if defined(__SSE2__)
+      // Most values end within 16 bytes: no check of the end here, the next step makes it.
+      if (const unsigned stops = stop_bytes.At(p); stops != 0) {
+        p += static_cast<unsigned>(__builtin_ctz(stops));
+        if (*p != '"')
+          return nullptr;
+        ++p;
+        continue;
+      }
+#endif
+      if (!StringRestAt(p, end, text))
+        return nullptr;
+    } else if (step->value == Value::kScalar) {
+      const char* q = p;  // not p itself: its address would keep it out of a register
+      if (!ScalarAt(q, end))
+        return nullptr;
+      p = q;
+    } else {
+      return p;  // kEnd
+    }
+  }
+}
+
 std::vector<bool> UnreadFields(const Schema& schema, const std::vector<bool>& read) {
   std::vector<bool> unread(schema.fields().size(), false);
   if (read.size() != unread.size())
@@ -1078,8 +1392,9 @@ std::vector<bool> UnreadFields(const Schema& schema, const std::vector<bool>& re
 }
 
 bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, ScanMemory& memory,
-               std::vector<uint32_t>& scratch, std::vector<ScannedKey>& ignored) {
-  return Scanner(schema, data, size, out, memory, scratch, ignored).Record();
+               std::vector<uint32_t>& scratch, std::vector<ScannedKey>& ignored,
+               std::vector<uint32_t>& patterns) {
+  return Scanner(schema, data, size, out, memory, scratch, ignored, patterns).Record();
 }
 
 }  // namespace warrant

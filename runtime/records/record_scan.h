@@ -5,7 +5,9 @@
 // integers and plain decimals, and perhaps fields the schema does not know in the base records
 // (checked to be JSON, stepped over and reported, as the full path does). ScanClaim reads exactly
 // that shape in one pass over the text, with no structural index: each object's keys are looked up
-// in the schema's key table (runtime/records/schema.h) and each value is read by its field's type.
+// in the schema's key table (runtime/records/schema.h) and each value is read by its field's type;
+// a run of keys it does not know, written as the previous object of its kind wrote it, is checked
+// against that run's shape (RunShape) rather than token by token.
 // Anything else (an escape, a non-ASCII byte, null in a schema field, a repeated key, an
 // observation's context, a bad code, date or amount, a value out of bounds, a limit reached, an
 // unknown key inside a declared record or the facts, text that is not JSON) makes it give up, and
@@ -15,11 +17,14 @@
 // follow the object (RecordDecoder's Finish) are not here.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -159,6 +164,96 @@ class KeyOrder {
   std::array<std::array<UnknownToken, kMembers>, static_cast<size_t>(RecordId::kCount)> unknown_;
 };
 
+// A run of remembered unknown members (Scanner::SkipUnknownRun) as an object of its record last
+// wrote it: its text with each scalar value cut out. A feed writes its extra fields the same way
+// in every record, the same keys in the same order, nested alike, with values of the same kinds,
+// so the next object's run is checked against the bytes between the values (keys, colons,
+// commas, brackets: many tokens in one compare) and only the values are read. A run written
+// otherwise is read token by token as before, and after two misses in a row the shape is made
+// again from it. A value that was the same in the first kLearn runs that had the shape (a
+// country, a version, a flag) becomes part of the bytes, and is no longer read on its own.
+class RunShape {
+ public:
+  // What follows a step's bytes: a string's rest (its opening quote ends the bytes), a number,
+  // `true`, `false` or `null`, or nothing (the last step).
+  enum class Value : uint8_t { kString, kScalar, kEnd };
+
+  struct Step {
+    uint32_t size;  // bytes of `text` the input must repeat
+    uint32_t last;  // a bit per byte of them in the last 32 compared (RepeatsAt)
+    Value value;
+  };
+
+  // Made from `text`, a run of `patterns.size()` members the token path accepted; false (and
+  // empty) when it is not written compactly, or too long to keep.
+  [[gnu::cold]] bool Make(std::string_view text, std::vector<uint32_t> patterns);
+  void Clear();
+
+  bool empty() const { return steps_.empty(); }
+
+  // The end of the run at `p` if it has this shape (nullptr: it has not); 48 bytes past `end`
+  // must be readable.
+  const char* Match(const char* p, const char* end) const;
+
+  // Pattern ids of the members, in order.
+  const std::vector<uint32_t>& patterns() const { return patterns_; }
+
+  // Whether to try the shape on this run: not while it waits after repeated misses.
+  bool Due() {
+    if (wait_ == 0)
+      return true;
+    --wait_;
+    return false;
+  }
+
+  void Matched() { misses_ = 0; }
+
+  // Whether the shape is still learning which values repeat (Learn).
+  bool learning() const { return !source_.empty(); }
+
+  // After a match of the run `text` while learning: notes which values are those of the run the
+  // shape was made from; after kLearn runs, those that always were become part of the bytes.
+  [[gnu::cold]] void Learn(std::string_view text);
+
+  // A run that did not match: after two in a row the shape is made again from the run (Stale);
+  // after more, it waits ever longer before it is tried, so a feed whose runs differ from
+  // record to record pays little for it.
+  void Missed() {
+    ++misses_;
+    if (misses_ > 2)
+      wait_ = uint32_t{1} << std::min<uint32_t>(misses_ - 2, 10);
+  }
+
+  bool Stale() const { return empty() || misses_ >= 2; }
+
+ private:
+  static constexpr size_t kMaxText = 16 << 10;
+  // Runs a value must repeat in before it is part of the bytes: a value that takes one of a few
+  // values (a flag, a status) seldom repeats in all of them, and would make runs miss.
+  static constexpr uint32_t kLearn = 8;
+
+  // Where each step's value lies in `text` (after its bytes) as Match reads it; false if the run
+  // does not have the shape.
+  [[gnu::cold]] bool Values(std::string_view text, std::vector<std::string_view>& out) const;
+  // The shape again, with the values `same` marks part of the bytes.
+  [[gnu::cold]] void Fold(const std::vector<bool>& same);
+  void AddStep(std::string& text, std::string_view bytes, Value value);
+
+  // The run the shape was made from, without the padding `source_` keeps after it.
+  std::string_view Source() const { return {source_.data(), source_.size() - 32}; }
+
+  std::string text_;  // the steps' bytes, then 32 zero bytes (a compare reads 32 at a time)
+  std::vector<Step> steps_;
+  std::vector<uint32_t> patterns_;
+  uint32_t misses_ = 0;
+  uint32_t wait_ = 0;
+  // While learning: the run the shape was made from (then 32 zero bytes), whether each step's
+  // value has been the same in every run since, and how many runs that was.
+  std::string source_;
+  std::vector<bool> same_;
+  uint32_t learned_ = 0;
+};
+
 // What the scanner keeps from record to record.
 struct ScanMemory {
   explicit ScanMemory(const Schema& schema) : keys(schema) {}
@@ -175,6 +270,12 @@ struct ScanMemory {
   // than member by member; the outcome is the same either way. Off is for the tests that compare
   // the two, and for measuring.
   bool bulk = true;
+  // Whether such a run is first checked against its shape (RunShape); likewise.
+  bool shapes = true;
+  // Per base record and member index: the shape of the run last read from there (null: none).
+  std::array<std::array<std::unique_ptr<RunShape>, KeyOrder::kMembers>,
+             static_cast<size_t>(RecordId::kCount)>
+      runs;
 };
 
 // The `unread` set of ScanMemory for a decoder whose reader reads the fields `read` says (per
@@ -182,24 +283,27 @@ struct ScanMemory {
 // the fast path can check without decoding them.
 std::vector<bool> UnreadFields(const Schema& schema, const std::vector<bool>& read);
 
-// A key of a base record that the schema does not know, as the scanner found it.
+// A key of a base record that the schema does not know, as the scanner found it, whose path
+// pattern the scanner does not know: the decoder looks it up.
 struct ScannedKey {
   uint8_t record;        // the base record's RecordId
   std::string_view key;  // views the record's text
   // The remembered unknown key it matched or was remembered as (null: none). Another key may
   // take the same member index later in the record, so check that it still names `key`.
   KeyOrder::UnknownToken* token;
-  // The key's path pattern when the scanner matched it with a remembered key that knew it
-  // (KeyOrder::kNoPattern: look it up).
-  uint32_t pattern = KeyOrder::kNoPattern;
+  uint32_t slot;  // its place in ScanClaim's `patterns`
 };
 
 // Decodes `data[0, size)` into `out`, whose claim and patient slots and facts the caller has set
-// up (it is otherwise empty); false when the record is not of the plain shape. Keys the schema
-// does not know are appended to `ignored`; `memory` must be for `schema`; `scratch` is working
-// space. At least 32 bytes after `data + size` must be readable (NdjsonReader's padding).
+// up (it is otherwise empty); false when the record is not of the plain shape. The path patterns
+// of the keys the schema does not know are appended to `patterns`, in input order, as the
+// scanner matched them with remembered keys, or KeyOrder::kNoPattern for a key it also appends
+// to `ignored`; `memory` must be for `schema`; `scratch` is working
+// space. At least 48 bytes after `data + size` must be readable (NdjsonReader's padding,
+// kJsonPadding, is 64).
 bool ScanClaim(const Schema& schema, const char* data, size_t size, Claim& out, ScanMemory& memory,
-               std::vector<uint32_t>& scratch, std::vector<ScannedKey>& ignored);
+               std::vector<uint32_t>& scratch, std::vector<ScannedKey>& ignored,
+               std::vector<uint32_t>& patterns);
 
 // A record's code text without the system it may name: observation codes are written
 // `LOINC|4548-4` by the test conventions and `http://loinc.org|4548-4` as FHIR tokens. Both

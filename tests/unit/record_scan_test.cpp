@@ -154,7 +154,8 @@ bool Scans(std::string_view json, const Schema& schema = Facts()) {
   ScanMemory memory(schema);
   std::vector<uint32_t> scratch;
   std::vector<ScannedKey> ignored;
-  return ScanClaim(schema, padded.data(), json.size(), claim, memory, scratch, ignored);
+  std::vector<uint32_t> patterns;
+  return ScanClaim(schema, padded.data(), json.size(), claim, memory, scratch, ignored, patterns);
 }
 
 }  // namespace
