@@ -227,8 +227,7 @@ std::unique_ptr<SqliteHistory> SqliteHistory::Open(const std::string& path, Mode
 }
 
 SqliteHistory::~SqliteHistory() {
-  if (writer_.joinable())
-    writer_.join();
+  writer_.Wait();
   for (sqlite3_stmt* s : {load_, insert_, delete_, all_claims_, patient_claims_, prefetch_,
                           prefetch_range_, upsert_, upsert_many_})
     sqlite3_finalize(s);
@@ -524,19 +523,18 @@ bool SqliteHistory::PrefetchWithNext(std::span<const std::string> patients,
   std::swap(writing_, recording_);
   if (writing_.empty() && back_.asked.empty())
     return true;
-  try {
-    writer_ = std::thread([this] {
-      try {
-        std::string why;
-        if (!Write(writing_, why) || !Read(back_, why) || !SpillPages(why))
-          writer_error_ = why;
-        else
-          back_.ready = !back_.asked.empty();
-      } catch (const std::exception&) {
-        writer_error_ = fmt::format("history store {}: cannot be written: out of memory", path_);
-      }
-    });
-  } catch (const std::system_error&) {
+  const bool started = writer_.Start([this] {
+    try {
+      std::string why;
+      if (!Write(writing_, why) || !Read(back_, why) || !SpillPages(why))
+        writer_error_ = why;
+      else
+        back_.ready = !back_.asked.empty();
+    } catch (const std::exception&) {
+      writer_error_ = fmt::format("history store {}: cannot be written: out of memory", path_);
+    }
+  });
+  if (!started) {
     // No thread to be had: written here instead, and the next batch read when it comes.
     back_.Clear();
     return Write(writing_, error);
@@ -705,8 +703,7 @@ void SqliteHistory::Remove(std::string_view claim) {
 }
 
 bool SqliteHistory::Settle(std::string& error) {
-  if (writer_.joinable())
-    writer_.join();
+  writer_.Wait();
   if (writer_error_.empty())
     return true;
   error = writer_error_;  // kept: the transaction is lost, and every later use says so

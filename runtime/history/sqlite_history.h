@@ -31,10 +31,10 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "runtime/engine/history.h"
+#include "runtime/history/background_task.h"
 #include "runtime/history/batch_memory.h"
 
 struct sqlite3;
@@ -172,10 +172,10 @@ class SqliteHistory final : public HistorySource {
   // Prefetch (recording_) are written on a thread of their own while the next batch is decided,
   // its Loads answered from what Prefetch read before those writes with both generations in
   // place.
-  Generation recording_;  // recorded since the last Prefetch
-  Generation writing_;    // recorded before it: being written by writer_, or written
-  std::thread writer_;
-  std::string writer_error_;                // why writer_ failed ("" while it has not)
+  Generation recording_;      // recorded since the last Prefetch
+  Generation writing_;        // recorded before it: being written by writer_, or written
+  BackgroundTask writer_;     // writes a batch's claims, reads the next batch's patients
+  std::string writer_error_;  // why writer_ failed ("" while it has not)
   std::vector<const Pending*> write_rows_;  // scratch: the rows Write writes
 
   // Prefetched patients' stored rows: their bytes, each patient's rows a run of `rows` in claim
