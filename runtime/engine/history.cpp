@@ -23,30 +23,37 @@ std::string_view SlotText(const Schema& schema, const Claim& claim, uint32_t fir
   return v.tag == Tag::String ? v.str() : std::string_view();
 }
 
-// Copies ranges of one pool of codes to the end of another; a range asked for again right after
-// (lines that share one list: a claim's diagnoses) is given the copy already made.
-class CodeCopier {
+// A copy of a slice of one pool into another, made by `copy`; the slice asked for again right
+// after (consecutive lines that share one: a claim's diagnoses, a row's claim id, a status) is
+// given the copy already made.
+template <typename CopyFn>
+class LastCopy {
  public:
-  CodeCopier(std::span<const uint64_t> from, std::vector<uint64_t>& to) : from_(from), to_(to) {}
+  explicit LastCopy(CopyFn copy) : copy_(std::move(copy)) {}
 
-  Range Copy(Range r) {
-    if (any_ && r.begin == last_from_.begin && r.count == last_from_.count)
-      return last_to_;
-    const Range copy{static_cast<uint32_t>(to_.size()), r.count};
-    const auto first = from_.begin() + r.begin;
-    to_.insert(to_.end(), first, first + r.count);
-    last_from_ = r;
-    last_to_ = copy;
-    any_ = true;
-    return copy;
+  Range operator()(Range from) {
+    if (!any_ || from != last_from_) {
+      last_from_ = from;
+      last_to_ = copy_(from);
+      any_ = true;
+    }
+    return last_to_;
   }
 
  private:
-  std::span<const uint64_t> from_;
-  std::vector<uint64_t>& to_;
-  Range last_from_{0, 0}, last_to_{0, 0};
+  CopyFn copy_;
+  Range last_from_, last_to_;
   bool any_ = false;
 };
+
+// A LastCopy of slices of `from` to the end of `to`.
+auto LastCodeCopy(std::span<const uint64_t> from, std::vector<uint64_t>& to) {
+  return LastCopy([from, &to](Range r) {
+    const Range copy{static_cast<uint32_t>(to.size()), r.count};
+    to.insert(to.end(), from.begin() + r.begin, from.begin() + r.begin + r.count);
+    return copy;
+  });
+}
 
 }  // namespace
 
@@ -226,14 +233,13 @@ size_t JoinHistory(const Schema& schema, Claim& c, const PackedLines& stored) {
   const RecordDef& record = schema.record(RecordId::history);
   const uint32_t slot_charge = schema.field(FieldId::history_charge).slot;
   const uint32_t slot_allowed = schema.field(FieldId::history_allowed).slot;
-  // Lines that share a list of codes (a row's lines share their claim's diagnoses, line_blob.h)
-  // share its one copy in the claim.
-  CodeCopier dx_copier(stored.codes, c.codes), modifiers_copier(stored.codes, c.codes);
-  // A row's lines share their claim's text, and often their status (line_blob.h): copied into
-  // the claim once per run of lines that share it, not once per line.
-  Range last_status{0, 0}, status_copy{0, 0};
-  Range last_claim{0, 0};
-  Value claim_copy;
+  // A row's lines share their claim's id and diagnoses, and often their status (line_blob.h):
+  // each copied into the claim once per run of lines that share it, not once per line.
+  auto copy_dx = LastCodeCopy(stored.codes, c.codes);
+  auto copy_modifiers = LastCodeCopy(stored.codes, c.codes);
+  auto text_copier = [&] { return LastCopy([&](Range r) { return c.AddString(stored.Text(r)); }); };
+  auto copy_status = text_copier();
+  auto copy_claim = text_copier();
   size_t joined = 0;
   for (const PackedLine& line : stored.lines) {
     if (!joins(line))
@@ -254,19 +260,15 @@ size_t JoinHistory(const Schema& schema, Claim& c, const PackedLines& stored) {
       h.present.Set(FieldId::history_date);
     }
     if (l->status.count != 0) {
-      if (l->status.begin != last_status.begin || l->status.count != last_status.count) {
-        last_status = l->status;
-        status_copy = c.AddString(stored.Text(l->status));
-      }
-      h.status = status_copy;
+      h.status = copy_status(l->status);
       h.present.Set(FieldId::history_status);
     }
     if (l->Has(PackedLine::kDx)) {
-      h.dx = dx_copier.Copy(l->dx);
+      h.dx = copy_dx(l->dx);
       h.present.Set(FieldId::history_dx);
     }
     if (l->Has(PackedLine::kModifiers)) {
-      h.modifiers = modifiers_copier.Copy(l->modifiers);
+      h.modifiers = copy_modifiers(l->modifiers);
       h.present.Set(FieldId::history_modifiers);
     }
     Value* values = c.values.data() + h.values;
@@ -274,13 +276,8 @@ size_t JoinHistory(const Schema& schema, Claim& c, const PackedLines& stored) {
       values[slot_charge] = Value::Decimal(l->charge);
     if (l->Has(PackedLine::kAllowed))
       values[slot_allowed] = Value::Decimal(l->allowed);
-    if (l->claim.count != 0) {
-      if (l->claim.begin != last_claim.begin || l->claim.count != last_claim.count) {
-        last_claim = l->claim;
-        claim_copy = Value::String(c.Str(c.AddString(stored.Text(l->claim))));
-      }
-      values[slot_claim] = claim_copy;
-    }
+    if (l->claim.count != 0)
+      values[slot_claim] = Value::String(c.Str(copy_claim(l->claim)));
     if (l->line > 0)
       values[slot_line] = Value::Int(l->line);
   }
@@ -317,7 +314,8 @@ void DescribeForHistory(const Schema& schema, const Claim& c, const ClaimDecisio
 
   // Lines without pointers hold the claim's diagnoses, one range of the claim's codes: copied
   // once and shared, as the packed form then writes them once (line_blob.h).
-  CodeCopier dx_copier(c.codes, lines.codes), modifiers_copier(c.codes, lines.codes);
+  auto copy_dx = LastCodeCopy(c.codes, lines.codes);
+  auto copy_modifiers = LastCodeCopy(c.codes, lines.codes);
   for (size_t i = 0; i < c.lines.size(); ++i) {
     const LineRecord& line = c.lines[i];
     PackedLine& p = lines.lines[i];
@@ -340,8 +338,8 @@ void DescribeForHistory(const Schema& schema, const Claim& c, const ClaimDecisio
       status_added[di] = true;
     }
     p.status = status[di];
-    p.dx = dx_copier.Copy(line.diagnoses);
-    p.modifiers = modifiers_copier.Copy(line.modifiers);
+    p.dx = copy_dx(line.diagnoses);
+    p.modifiers = copy_modifiers(line.modifiers);
     p.units = line.units;
     const Value* values = c.values.data() + line.values;
     if (values[slot_charge].tag == Tag::Decimal) {

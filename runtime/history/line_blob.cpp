@@ -125,13 +125,10 @@ void PackLines(const PackedLines& lines, std::string& out) {
     const std::string_view status = lines.Text(l.status);
     // The same range is the same text or codes (lines described from a claim share them).
     const bool same_status =
-        before != nullptr &&
-        ((before->status.begin == l.status.begin && before->status.count == l.status.count) ||
-         lines.Text(before->status) == status);
-    const bool same_dx = before != nullptr && l.Has(PackedLine::kDx) &&
-                         before->Has(PackedLine::kDx) &&
-                         ((before->dx.begin == l.dx.begin && before->dx.count == l.dx.count) ||
-                          std::ranges::equal(lines.Codes(before->dx), lines.Codes(l.dx)));
+        before != nullptr && (before->status == l.status || lines.Text(before->status) == status);
+    const bool same_dx =
+        before != nullptr && l.Has(PackedLine::kDx) && before->Has(PackedLine::kDx) &&
+        (before->dx == l.dx || std::ranges::equal(lines.Codes(before->dx), lines.Codes(l.dx)));
     *p++ = static_cast<char>(l.known | (same_status ? kSameStatus : 0) | (same_dx ? kSameDx : 0));
     p = PutSigned(l.line, p);
     if (l.Has(PackedLine::kCode))

@@ -28,6 +28,8 @@ namespace warrant {
 struct Range {
   uint32_t begin = 0;
   uint32_t count = 0;
+
+  bool operator==(const Range&) const = default;  // the same slice, not merely equal contents
 };
 
 inline constexpr uint64_t FieldBit(FieldId f) {
