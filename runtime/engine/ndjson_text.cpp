@@ -27,7 +27,7 @@ struct Decided {
 // Decides the lines starting in [begin, end) of `text` (split by NdjsonTextLines: a line is
 // parsed in place when kJsonPadding bytes of the text follow it, else copied with padding).
 void DecideChunk(Session& session, std::string_view text, size_t begin, size_t end, Decided& d) {
-  NdjsonTextLines lines(text, begin, end, begin == 0, false);
+  NdjsonTextLines lines(text, begin, end, begin == 0, false, NdjsonReader::kDefaultMaxLineBytes);
   NdjsonLine line;
   RecordError error;
   while (lines.Next(line)) {

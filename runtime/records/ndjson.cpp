@@ -26,8 +26,13 @@ bool IsBlankNdjsonLine(std::string_view text) {
 }
 
 NdjsonTextLines::NdjsonTextLines(std::string_view text, size_t begin, size_t end, bool starts_input,
-                                 bool padded)
-    : text_(text), at_(begin), end_(end), starts_input_(starts_input), padded_(padded) {
+                                 bool padded, size_t max_line_bytes)
+    : text_(text),
+      at_(begin),
+      end_(end),
+      starts_input_(starts_input),
+      padded_(padded),
+      max_line_bytes_(max_line_bytes) {
   if (begin > 0 && begin < end) {
     // The line under way at `begin` is the range before's: start after its newline.
     const void* newline = std::memchr(text.data() + begin - 1, '\n', end - begin);
@@ -42,6 +47,14 @@ bool NdjsonTextLines::Next(NdjsonLine& line) {
     const size_t stop =
         newline ? static_cast<size_t>(static_cast<const char*>(newline) - data) : text_.size();
     const uint64_t number = ++lines_;
+    if (stop - at_ > max_line_bytes_) {
+      // NdjsonReader's cut line: refused, blank or not, whatever it holds past the cut.
+      line = NdjsonLine{NdjsonLineText(std::string_view(data + at_, max_line_bytes_),
+                                       starts_input_ ? number : 0, true),
+                        number, true};
+      at_ = newline ? stop + 1 : text_.size();
+      return true;
+    }
     std::string_view text =
         NdjsonLineText(std::string_view(data + at_, stop - at_), starts_input_ ? number : 0);
     at_ = newline ? stop + 1 : text_.size();

@@ -40,11 +40,16 @@ bool IsBlankNdjsonLine(std::string_view text);
 // included: they are the input's line numbers only for a range that starts the input. A line the
 // decoder may parse (not over the record limit) is handed with kJsonPadding readable bytes after
 // it: in place when the text has them (`padded`: the buffer holds kJsonPadding bytes past the
-// text's end), else copied.
+// text's end), else copied. A line longer than `max_line_bytes` (its CR and byte order mark
+// counted) is handed as NdjsonReader hands it, blank or not: its first max_line_bytes bytes,
+// marked truncated.
 class NdjsonTextLines {
  public:
+  static constexpr size_t kNoMaxLine = ~size_t{0};
+
   // `starts_input`: line 1 of the range is the input's (a byte order mark is dropped).
-  NdjsonTextLines(std::string_view text, size_t begin, size_t end, bool starts_input, bool padded);
+  NdjsonTextLines(std::string_view text, size_t begin, size_t end, bool starts_input, bool padded,
+                  size_t max_line_bytes = kNoMaxLine);
 
   // The next non-blank line; false after the last. `line.text` is valid until the next call.
   bool Next(NdjsonLine& line);
@@ -58,6 +63,7 @@ class NdjsonTextLines {
   size_t end_;
   bool starts_input_;
   bool padded_;
+  size_t max_line_bytes_;
   uint64_t lines_ = 0;
   std::string scratch_;
 };

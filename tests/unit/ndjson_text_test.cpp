@@ -112,6 +112,25 @@ TEST_CASE("NDJSON text: empty and blank inputs write nothing", "[ndjson_text]") 
   }
 }
 
+TEST_CASE(
+    "NDJSON text: a line over the reader's 16 MiB is refused as `run` refuses it, blank or not",
+    "[ndjson_text]") {
+  auto engine = MakeEngine();
+  const size_t over = NdjsonReader::kDefaultMaxLineBytes + 5;
+  for (char fill : {' ', 'x'}) {
+    const std::string text =
+        ClaimText(1) + "\n" + std::string(over, fill) + "\n" + ClaimText(2) + "\n";
+    const std::string expected = AsRun(*engine, text);
+    INFO("fill '" << fill << "'");
+    REQUIRE(expected.find("\"input_line\":2,") != std::string::npos);
+    for (int jobs : {1, 2}) {
+      uint64_t malformed = 0;
+      CHECK(Decide(*engine, text, jobs, kNdjsonChunkBytes, &malformed) == expected);
+      CHECK(malformed == 1);
+    }
+  }
+}
+
 TEST_CASE("NDJSON text: a malformed line is numbered after every line before its chunk",
           "[ndjson_text]") {
   auto engine = MakeEngine();
