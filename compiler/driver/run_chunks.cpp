@@ -1,6 +1,7 @@
 #include "compiler/driver/run_chunks.h"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -37,9 +38,15 @@ struct Worker {
 
 }  // namespace
 
-Counts RunChunks(const ChunkedRun& run, std::istream& in, Writer& writer, Progress& progress,
-                 std::ostream& err, std::map<std::string, uint64_t>& ignored, bool& read_failed) {
-  NdjsonChunkReader reader(in);
+Counts RunChunks(const ChunkedRun& run, std::istream& in, const MappedFile* mapped, Writer& writer,
+                 Progress& progress, std::ostream& err, std::map<std::string, uint64_t>& ignored,
+                 bool& read_failed) {
+  std::optional<NdjsonChunkReader> read;
+  if (mapped != nullptr)
+    read.emplace(*mapped);
+  else
+    read.emplace(in);
+  NdjsonChunkReader& reader = *read;
   OrderedChunks order(run.jobs, 4 * static_cast<size_t>(std::max(run.jobs, 1)));
   std::vector<Slot> slots(order.window());
   std::vector<std::unique_ptr<Worker>> workers(order.workers());
@@ -92,8 +99,9 @@ Counts RunChunks(const ChunkedRun& run, std::istream& in, Writer& writer, Progre
     RecordError error;
     while (!writer.failed() && lines.Next(line)) {
       if (slot.first == Slot::First::None) {
+        // A line over the reader's length limit is not taken for an array, however it starts.
         const bool array = slot.chunk.cut ? !slot.chunk.cut_truncated && slot.chunk.cut_first == '['
-                                          : StartsAsJsonArray(line.text);
+                                          : !line.truncated && StartsAsJsonArray(line.text);
         slot.first = array ? Slot::First::Array : Slot::First::Other;
       }
       if (!DecideClaim(worker.session, worker.evidence, line, nullptr, slot.records.out,

@@ -1,6 +1,6 @@
 // `warrant run`: decide every claim of an NDJSON stream, in input order, on N threads.
 //
-// Plain NDJSON (a file or standard input) without --history is read in chunks of whole lines
+// Plain NDJSON (a file or standard input) without --history is read in chunks (a file is mapped)
 // that the workers split and decide themselves (run_chunks.h). This file keeps the line batches,
 // for the inputs that need them:
 // - An X12 837 or FHIR input is converted claim by claim as it is decided
@@ -51,6 +51,7 @@
 #include "runtime/engine/engine.h"
 #include "runtime/formats/claim_input.h"
 #include "runtime/history/sqlite_history.h"
+#include "runtime/records/mapped_file.h"
 #include "runtime/records/ndjson.h"
 #include "runtime/records/record_json.h"
 
@@ -257,8 +258,8 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
 
   // NDJSON without a history store goes to the workers in chunks of the input (run_chunks.h);
   // the line batches below read X12 and FHIR, and feed a history store in input order.
-  // WARRANT_RUN_READER=lines sends NDJSON through the line batches too, so that tests can compare
-  // the two readers' output byte for byte.
+  // WARRANT_RUN_READER=lines sends NDJSON through the line batches too, and =stream reads a file
+  // in chunks instead of mapping it, so that tests can compare the readers' output byte for byte.
   const char* reader_choice = std::getenv("WARRANT_RUN_READER");
   const bool chunked =
       !store && !converting && !(reader_choice && std::string_view(reader_choice) == "lines");
@@ -302,7 +303,14 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   // while the one worker decides the last ones.
   if (chunked) {
     const ChunkedRun run{*engine, explainer.get(), fhir, options.strict, options.jobs, input_name};
-    total = RunChunks(run, sniffed.stream(), writer, progress, err, ignored, chunks_read_failed);
+    // A named file is mapped rather than read: no copy out of the page cache, and no thread waits
+    // for another's read (WARRANT_RUN_READER=stream reads it, for the tests and for a file that
+    // another process may truncate under the run).
+    MappedFile mapped;
+    const bool map =
+        input != &in && !(reader_choice && std::string_view(reader_choice) == "stream");
+    total = RunChunks(run, sniffed.stream(), map && mapped.Open(input_name) ? &mapped : nullptr,
+                      writer, progress, err, ignored, chunks_read_failed);
   } else if (store) {
     // Lines are read two batches ahead of deciding them: the store reads a batch's patients
     // together (Prefetch) instead of one search per claim, and, given the next batch's, reads

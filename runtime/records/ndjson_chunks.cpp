@@ -37,15 +37,21 @@ bool NdjsonChunk::Lines::Next(NdjsonLine& line) {
 }
 
 NdjsonChunkReader::NdjsonChunkReader(std::istream& in, size_t chunk_bytes, size_t max_line_bytes)
-    : in_(in), chunk_bytes_(std::max<size_t>(chunk_bytes, 1)), max_line_bytes_(max_line_bytes) {}
+    : in_(&in), chunk_bytes_(std::max<size_t>(chunk_bytes, 1)), max_line_bytes_(max_line_bytes) {}
+
+NdjsonChunkReader::NdjsonChunkReader(const MappedFile& file, size_t chunk_bytes,
+                                     size_t max_line_bytes)
+    : file_(&file),
+      chunk_bytes_(std::max<size_t>(chunk_bytes, 1)),
+      max_line_bytes_(max_line_bytes) {}
 
 size_t NdjsonChunkReader::Read(std::string& buffer, size_t from) {
   const size_t room = buffer.size() - kJsonPadding - from;
-  in_.read(buffer.data() + from, static_cast<std::streamsize>(room));
-  const auto got = static_cast<size_t>(in_.gcount());
+  in_->read(buffer.data() + from, static_cast<std::streamsize>(room));
+  const auto got = static_cast<size_t>(in_->gcount());
   if (got == 0) {
     eof_ = true;
-    failed_ = in_.bad();
+    failed_ = in_->bad();
   }
   return got;
 }
@@ -55,6 +61,17 @@ bool NdjsonChunkReader::Next(NdjsonChunk& chunk) {
   chunk.cut = chunk.cut_truncated = chunk.cut_nonblank = false;
   chunk.cut_first = 0;
   chunk.starts_input = first_;
+  if (file_ != nullptr) {
+    const std::string_view text = file_->text();
+    if (at_ >= text.size())
+      return false;
+    chunk.mapped = text;
+    chunk.begin = at_;
+    chunk.size = std::min(chunk_bytes_, text.size() - at_);
+    at_ += chunk.size;
+    first_ = false;
+    return true;
+  }
   if (eof_ && carry_.empty())
     return false;
   std::string& buffer = chunk.buffer;
@@ -120,7 +137,18 @@ void NdjsonChunkReader::SkipLine(NdjsonChunk& chunk, size_t have) {
   chunk.cut_truncated = length > max_line_bytes_;
 }
 
-void NdjsonChunkReader::Release(NdjsonChunk& chunk) const {
+void NdjsonChunkReader::Release(NdjsonChunk& chunk) {
+  if (file_ != nullptr) {
+    // The chunk after this one reads the byte before it (is a line under way there?), maybe
+    // after this call: the page of that byte is kept, or it would come back and stay.
+    const size_t end = chunk.begin + chunk.size;
+    const size_t to = end == file_->text().size() ? end : end - 1;
+    if (to - dropped_ >= kDropBytes || to == end) {
+      file_->Drop(dropped_, to);
+      dropped_ = to;
+    }
+    return;
+  }
   if (chunk.buffer.size() > keep_bytes() + kJsonPadding)
     std::string().swap(chunk.buffer);
 }

@@ -5,7 +5,11 @@
 // newline: the partial line after it starts the next chunk (the only bytes copied twice). A line
 // longer than a chunk grows the buffer until its newline is read. A line too long for the record
 // limit whatever its CR and byte order mark is not kept: the reader skips to its end and yields
-// it as a chunk of its own, marked cut, so a stream without newlines cannot exhaust memory. What
+// it as a chunk of its own, marked cut, so a stream without newlines cannot exhaust memory.
+//
+// Over a mapped file (MappedFile) nothing is read or copied: a chunk is a fixed byte range of the
+// mapping, and its lines are those that start in it (NdjsonTextLines, as DecideNdjsonText cuts a
+// text), wherever they end. Release gives a written chunk's pages back. What
 // a chunk's lines are, and how they are numbered, is NdjsonReader's (records/ndjson.h): a cut
 // line that holds only blanks is skipped, and one longer than max_line_bytes is never treated as
 // blank (NdjsonReader cuts it short). It does not parse JSON, and reads on one thread at a time.
@@ -17,6 +21,7 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/records/mapped_file.h"
 #include "runtime/records/ndjson.h"
 
 namespace warrant {
@@ -31,14 +36,26 @@ struct NdjsonChunk {
   bool cut_nonblank = false;   // it holds a byte other than a space, tab or CR (after a BOM)
   char cut_first = 0;          // the first such byte
 
-  std::string_view text() const { return std::string_view(buffer.data(), size); }
+  // Over a mapped file: the whole file, the chunk being bytes [begin, begin + size) of it.
+  std::string_view mapped;
+  size_t begin = 0;
+
+  std::string_view text() const {
+    return mapped.data() ? mapped.substr(begin, size) : std::string_view(buffer.data(), size);
+  }
 
   // The chunk's lines: a cut chunk yields its line with empty text, marked truncated, unless it
   // is blank (and not longer than max_line_bytes).
   class Lines {
    public:
-    explicit Lines(const NdjsonChunk& chunk)
-        : chunk_(chunk), lines_(chunk.text(), 0, chunk.size, chunk.starts_input, true) {}
+    // `max_line_bytes` is the reader's: a line over it in a mapped file is handed truncated.
+    explicit Lines(const NdjsonChunk& chunk,
+                   size_t max_line_bytes = NdjsonReader::kDefaultMaxLineBytes)
+        : chunk_(chunk),
+          lines_(chunk.mapped.data()
+                     ? NdjsonTextLines(chunk.mapped, chunk.begin, chunk.begin + chunk.size,
+                                       chunk.begin == 0, false, max_line_bytes)
+                     : NdjsonTextLines(chunk.text(), 0, chunk.size, chunk.starts_input, true)) {}
 
     bool Next(NdjsonLine& line);
 
@@ -57,6 +74,9 @@ class NdjsonChunkReader {
 
   explicit NdjsonChunkReader(std::istream& in, size_t chunk_bytes = kDefaultChunkBytes,
                              size_t max_line_bytes = NdjsonReader::kDefaultMaxLineBytes);
+  // Over a mapped file, which must outlive the reader and its chunks.
+  explicit NdjsonChunkReader(const MappedFile& file, size_t chunk_bytes = kDefaultChunkBytes,
+                             size_t max_line_bytes = NdjsonReader::kDefaultMaxLineBytes);
 
   // Reads the next chunk into `chunk` (its buffer reused); false at the end of the input, or when
   // reading failed (failed()).
@@ -68,8 +88,12 @@ class NdjsonChunkReader {
   // A buffer past this is given back when its chunk is done (Release).
   size_t keep_bytes() const { return 4 * chunk_bytes_; }
 
-  // Frees `chunk`'s buffer if one long line grew it past keep_bytes().
-  void Release(NdjsonChunk& chunk) const;
+  size_t max_line_bytes() const { return max_line_bytes_; }
+
+  // Done with `chunk`: frees its buffer if one long line grew it past keep_bytes(); over a mapped
+  // file, gives back the pages of the chunks released so far once they add up to kDropBytes.
+  // Chunks are released in input order.
+  void Release(NdjsonChunk& chunk);
 
  private:
   // Reads into `buffer` from `from` up to its end less the padding; the bytes read.
@@ -77,7 +101,13 @@ class NdjsonChunkReader {
   // Skips the rest of a line over the record limit whose first `have` bytes are in `chunk`.
   void SkipLine(NdjsonChunk& chunk, size_t have);
 
-  std::istream& in_;
+  // Pages of the mapping given back at a time: few calls, yet a resident size that stays small.
+  static constexpr size_t kDropBytes = size_t{2} << 20;
+
+  std::istream* in_ = nullptr;
+  const MappedFile* file_ = nullptr;
+  size_t at_ = 0;       // over a mapped file: where the next chunk starts
+  size_t dropped_ = 0;  // and where the pages not given back start
   size_t chunk_bytes_;
   size_t max_line_bytes_;
   std::string carry_;  // the start of the line after the last chunk's

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """`warrant run` reads plain NDJSON in chunks the workers split themselves
-(compiler/driver/run_chunks.h) and X12, FHIR and --history input in line batches
+(compiler/driver/run_chunks.h): ranges of the mapped file, or chunks read from standard input (and
+from a file with WARRANT_RUN_READER=stream). X12, FHIR and --history input go through line batches
 (compiler/driver/run_command.cpp); WARRANT_RUN_READER=lines sends NDJSON through the line batches
-too. The chunks must write what the batches write, byte for byte, whatever -j is.
+too. Every reader must write what the batches write, byte for byte, whatever -j is.
 
 Usage: run_readers.py <warrant binary> <repository> <scratch dir> [CLAIMS.ndjson PACK_SOURCE]
 
-Each input below is run through the line batches at -j 1 (the reference) and through the chunks at
--j 1, 2, 3 and 8 (WARRANT_RUN_READERS_JOBS: others); stdout, stderr (the claims/s figure aside), the exit code and the -o file must be
-identical:
+Each input below is run through the line batches at -j 1 (the reference), through the chunks at
+-j 1, 2, 3 and 8 (WARRANT_RUN_READERS_JOBS: others), and a file through the chunks read instead of
+mapped (WARRANT_RUN_READER=stream) at the last of those; stdout, stderr (the claims/s figure
+aside), the exit code and the -o file must be identical:
 1. every golden case under tests/cases whose ARGS run `warrant run` (but not --history, which the
    batches keep, nor X12 or FHIR input), with its split files and STDIN;
 2. generated inputs on the chunks' edges: an empty file, blank lines only, no final newline, CRLF,
@@ -37,12 +39,12 @@ JOBS = tuple(int(j) for j in os.environ.get("WARRANT_RUN_READERS_JOBS", "1,2,3,8
 RATE = re.compile(rb"; [0-9]+ claims/s\n")
 
 
-def run(args, stdin=b"", env_lines=False, out_file=None):
+def run(args, stdin=b"", reader=None, out_file=None):
     env = dict(os.environ)
     env.pop("WARRANT_RUN_READER", None)
     env["SOURCE_DATE_EPOCH"] = "1700000000"  # FHIR output's `created`, the same in both runs
-    if env_lines:
-        env["WARRANT_RUN_READER"] = "lines"
+    if reader:
+        env["WARRANT_RUN_READER"] = reader
     if out_file and os.path.exists(out_file):
         os.remove(out_file)
     p = subprocess.run([warrant] + args, input=stdin, capture_output=True, env=env, cwd=repo)
@@ -55,14 +57,17 @@ def run(args, stdin=b"", env_lines=False, out_file=None):
 
 def compare(name, args, stdin=b"", out_file=None):
     """Runs `args` through both readers; records every difference."""
-    want = run(args, stdin, env_lines=True, out_file=out_file)
-    for jobs in JOBS:
-        got = run(args + ["-j", str(jobs)], stdin, out_file=out_file)
+    want = run(args, stdin, reader="lines", out_file=out_file)
+    runs = [(jobs, None) for jobs in JOBS]
+    if "-" not in args:  # standard input is read in chunks whatever the setting
+        runs.append((JOBS[-1], "stream"))
+    for jobs, reader in runs:
+        got = run(args + ["-j", str(jobs)], stdin, reader=reader, out_file=out_file)
         for what, a, b in zip(("exit code", "stdout", "stderr", "-o file"), want, got):
             if a != b:
                 shown = lambda v: v if isinstance(v, int) or v is None else v[-600:]
-                failures.append(f"{name} -j {jobs}: {what} differs from the line batches\n"
-                                f"  batches: {shown(a)!r}\n  chunks:  {shown(b)!r}")
+                failures.append(f"{name} -j {jobs} {reader or ''}: {what} differs from the line "
+                                f"batches\n  batches: {shown(a)!r}\n  chunks:  {shown(b)!r}")
     return want
 
 

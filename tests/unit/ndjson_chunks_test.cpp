@@ -1,12 +1,14 @@
 // NdjsonChunkReader against NdjsonReader: the lines of every chunk, numbered after the lines of
 // the chunks before, are NdjsonReader's lines whatever the chunk size (lines straddling every
 // boundary, lines longer than a chunk, lines over the record limit); chunks hold whole lines.
+// Over a mapped file, the same lines from fixed byte ranges.
 // OrderedChunks: chunks written in order whatever the threads, a part written ahead in its turn,
 // a failing writer stops the work.
 #include "runtime/records/ndjson_chunks.h"
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -16,6 +18,7 @@
 #include "runtime/engine/ordered_chunks.h"
 #include "runtime/records/record_json.h"
 #include "tests/unit/catch.h"
+#include "tests/unit/scratch_dir.h"
 
 namespace warrant {
 namespace {
@@ -74,12 +77,50 @@ ByChunks ReadChunks(const std::string& text, size_t chunk_bytes) {
   return out;
 }
 
+// The same over `text` written to a file and mapped: chunks are consecutive ranges of the file, of
+// chunk_bytes each but the last, and what they gave back still reads as the file.
+ByChunks ReadMapped(const std::string& text, size_t chunk_bytes) {
+  test::ScratchDir dir("chunks");
+  const std::string path = dir.File("in.ndjson");
+  std::ofstream(path, std::ios::binary) << text;
+  MappedFile file;
+  ByChunks out;
+  if (!file.Open(path)) {
+    CHECK(text.empty());  // only an empty file is not mapped
+    return out;
+  }
+  REQUIRE(file.text() == text);
+  NdjsonChunkReader reader(file, chunk_bytes);
+  NdjsonChunk chunk;
+  uint64_t before = 0;
+  size_t at = 0;
+  while (reader.Next(chunk)) {
+    ++out.chunks;
+    CHECK(chunk.starts_input == (at == 0));
+    CHECK(chunk.begin == at);
+    CHECK((chunk.size == chunk_bytes || at + chunk.size == text.size()));
+    CHECK(chunk.text() == std::string_view(text).substr(at, chunk.size));
+    at += chunk.size;
+    NdjsonChunk::Lines lines(chunk);
+    NdjsonLine line;
+    while (lines.Next(line))
+      out.lines.push_back(Shown(line, before + line.number));
+    before += lines.lines();
+    reader.Release(chunk);
+  }
+  CHECK(at == text.size());
+  CHECK(file.text() == text);  // pages given back are read again from the file
+  return out;
+}
+
 void CheckAllChunkSizes(const std::string& text) {
   const std::vector<std::string> expected = ByReader(text);
   for (size_t chunk_bytes : {size_t{1}, size_t{2}, size_t{3}, size_t{7}, size_t{64}, size_t{333},
                              size_t{4096}, NdjsonChunkReader::kDefaultChunkBytes}) {
     INFO("chunk " << chunk_bytes << " bytes");
     CHECK(ReadChunks(text, chunk_bytes).lines == expected);
+    if (chunk_bytes >= 7 || text.size() < 100000)  // a byte at a time over megabytes: slow, no news
+      CHECK(ReadMapped(text, chunk_bytes).lines == expected);
   }
 }
 
@@ -160,7 +201,24 @@ TEST_CASE("NDJSON chunks: over-limit lines blank or not, past 16 MiB, within a C
     const std::vector<std::string> expected = ByReader(text);
     CHECK(ReadChunks(text, 4096).lines == expected);
     CHECK(ReadChunks(text, NdjsonChunkReader::kDefaultChunkBytes).lines == expected);
+    CHECK(ReadMapped(text, 4096).lines == expected);
+    CHECK(ReadMapped(text, NdjsonChunkReader::kDefaultChunkBytes).lines == expected);
   }
+}
+
+TEST_CASE("Mapped file: only a non-empty regular file is mapped", "[ndjson_chunks]") {
+  test::ScratchDir dir("mapped");
+  std::ofstream(dir.File("empty"), std::ios::binary).flush();
+  std::ofstream(dir.File("one"), std::ios::binary) << "{}";
+  MappedFile file;
+  CHECK_FALSE(file.Open(dir.File("missing")));
+  CHECK_FALSE(file.Open(dir.File("empty")));
+  CHECK_FALSE(file.Open(dir.path()));  // a directory
+  CHECK_FALSE(file.mapped());
+  REQUIRE(file.Open(dir.File("one")));
+  CHECK(file.text() == "{}");
+  file.Drop(0, 2);
+  CHECK(file.text() == "{}");
 }
 
 TEST_CASE("Ordered chunks: written in order whatever the threads and delays", "[ndjson_chunks]") {
