@@ -267,6 +267,7 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   if (!chunked)
     reader.emplace(sniffed.stream());
   bool chunks_read_failed = false;
+  std::string read_why;  // why reading failed, when the stream cannot say
   NdjsonLine line;
   std::map<std::string, uint64_t> ignored;  // every session's ignored fields, by path
   auto add_ignored = [&](const Session& session) {
@@ -304,13 +305,15 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   if (chunked) {
     const ChunkedRun run{*engine, explainer.get(), fhir, options.strict, options.jobs, input_name};
     // A named file is mapped rather than read: no copy out of the page cache, and no thread waits
-    // for another's read (WARRANT_RUN_READER=stream reads it, for the tests and for a file that
-    // another process may truncate under the run).
+    // for another's read (WARRANT_RUN_READER=stream reads it instead, for the tests). A file that
+    // shrinks under the run reads as zeros past its new end (MappedFile) and fails the run.
     MappedFile mapped;
     const bool map =
         input != &in && !(reader_choice && std::string_view(reader_choice) == "stream");
     total = RunChunks(run, sniffed.stream(), map && mapped.Open(input_name) ? &mapped : nullptr,
                       writer, progress, err, ignored, chunks_read_failed);
+    if (mapped.truncated())
+      read_why = "the file shrank while it was read (another program truncated or rewrote it)";
   } else if (store) {
     // Lines are read two batches ahead of deciding them: the store reads a batch's patients
     // together (Prefetch) instead of one search per claim, and, given the next batch's, reads
@@ -549,12 +552,14 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
     err << "warrant run: " << why << '\n';
     return kExitIo;
   }
-  const bool read_failed = (reader ? reader->failed() : chunks_read_failed) || ReadFailed(*input);
+  const bool read_failed =
+      (reader ? reader->failed() : chunks_read_failed) || ReadFailed(*input) || !read_why.empty();
   // Envelope and document errors: every claim before them is decided above.
   PrintInputProblems(err, problems);
   if (read_failed) {
     // What was read before the failure is decided and written; the rest of the input is not.
-    PrintPlain(err, diag::DiagCode::CannotReadFile, input_name, ReadError(*input));
+    PrintPlain(err, diag::DiagCode::CannotReadFile, input_name,
+               read_why.empty() ? ReadError(*input) : read_why);
   }
 
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -206,21 +206,6 @@ TEST_CASE("NDJSON chunks: over-limit lines blank or not, past 16 MiB, within a C
   }
 }
 
-TEST_CASE("Mapped file: only a non-empty regular file is mapped", "[ndjson_chunks]") {
-  test::ScratchDir dir("mapped");
-  std::ofstream(dir.File("empty"), std::ios::binary).flush();
-  std::ofstream(dir.File("one"), std::ios::binary) << "{}";
-  MappedFile file;
-  CHECK_FALSE(file.Open(dir.File("missing")));
-  CHECK_FALSE(file.Open(dir.File("empty")));
-  CHECK_FALSE(file.Open(dir.path()));  // a directory
-  CHECK_FALSE(file.mapped());
-  REQUIRE(file.Open(dir.File("one")));
-  CHECK(file.text() == "{}");
-  file.Drop(0, 2);
-  CHECK(file.text() == "{}");
-}
-
 TEST_CASE("Ordered chunks: written in order whatever the threads and delays", "[ndjson_chunks]") {
   for (int jobs : {1, 2, 3, 8}) {
     INFO("jobs " << jobs);
