@@ -68,6 +68,8 @@ class FdInBuf final : public std::streambuf {
   // errno of the first failed read; 0 if none.
   int error() const { return error_; }
 
+  int fd() const { return fd_; }
+
  protected:
   int_type underflow() override;
   std::streamsize xsgetn(char* s, std::streamsize n) override;
@@ -104,6 +106,9 @@ class InputFile {
   bool Open(const std::string& path, std::string& why);
 
   std::istream& stream() { return stream_; }
+
+  // The open file's descriptor (-1 before Open), for a reader that maps it instead.
+  int fd() const { return buf_ ? buf_->fd() : -1; }
 
  private:
   std::unique_ptr<FdInBuf> buf_;

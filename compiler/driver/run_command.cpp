@@ -304,16 +304,31 @@ int RunRun(const Options& options, std::istream& in, std::ostream& out, std::ost
   // while the one worker decides the last ones.
   if (chunked) {
     const ChunkedRun run{*engine, explainer.get(), fhir, options.strict, options.jobs, input_name};
-    // A named file is mapped rather than read: no copy out of the page cache, and no thread waits
-    // for another's read (WARRANT_RUN_READER=stream reads it instead, for the tests). A file that
-    // shrinks under the run reads as zeros past its new end (MappedFile) and fails the run.
+    // A named regular file is mapped rather than read: no copy out of the page cache, and no
+    // thread waits for another's read (WARRANT_RUN_READER=stream reads it instead, for the tests).
+    // The run decides the file as it was when mapped. One that shrinks under the run reads as
+    // zeros past its new end (MappedFile) and fails the run, as a failed read does.
     MappedFile mapped;
     const bool map =
         input != &in && !(reader_choice && std::string_view(reader_choice) == "stream");
-    total = RunChunks(run, sniffed.stream(), map && mapped.Open(input_name) ? &mapped : nullptr,
+    total = RunChunks(run, sniffed.stream(), map && mapped.Map(file.fd()) ? &mapped : nullptr,
                       writer, progress, err, ignored, chunks_read_failed);
-    if (mapped.truncated())
-      read_why = "the file shrank while it was read (another program truncated or rewrote it)";
+    switch (mapped.Check()) {
+      case MappedFile::Change::None:
+        break;
+      case MappedFile::Change::Grew:
+        err << fmt::format(
+            "warrant run: `{}` grew while it was read: the lines added after the run started "
+            "were not decided\n",
+            input_name);
+        break;
+      case MappedFile::Change::Shrank:
+        read_why = "the file shrank while it was read (another program truncated or rewrote it)";
+        break;
+      case MappedFile::Change::Unreadable:
+        read_why = "part of it could not be read (an I/O error, or another program rewrote it)";
+        break;
+    }
   } else if (store) {
     // Lines are read two batches ahead of deciding them: the store reads a batch's patients
     // together (Prefetch) instead of one search per claim, and, given the next batch's, reads

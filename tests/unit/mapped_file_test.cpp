@@ -1,6 +1,7 @@
-// MappedFile: only a non-empty regular file is mapped; a file that shrinks under its mapping
-// reads as zeros past its new end, marked truncated, instead of ending the process with SIGBUS; a
-// SIGBUS from a mapping it does not own still ends the process as before.
+// MappedFile: only a non-empty regular file is mapped (by path or by an open descriptor, from its
+// start); a file that shrinks under its mapping reads as zeros past its new end instead of ending
+// the process with SIGBUS, and Check says it shrank (or grew); a SIGBUS from a mapping it does not
+// own, or one sent by kill, still ends the process as before.
 #include "runtime/records/mapped_file.h"
 
 #include <csignal>
@@ -37,7 +38,36 @@ TEST_CASE("Mapped file: only a non-empty regular file is mapped", "[mapped_file]
   CHECK(file.text() == "{}");
   file.Drop(0, 2);
   CHECK(file.text() == "{}");  // given back, read again from the file
-  CHECK_FALSE(file.truncated());
+  CHECK(file.Check() == MappedFile::Change::None);
+
+  // By descriptor: from the file's start whatever the offset; the descriptor stays the caller's.
+  const int fd = open(dir.File("one").c_str(), O_RDONLY);
+  REQUIRE(fd >= 0);
+  REQUIRE(lseek(fd, 1, SEEK_SET) == 1);
+  REQUIRE(file.Map(fd));
+  CHECK(file.text() == "{}");
+  REQUIRE(close(fd) == 0);
+  CHECK(file.text() == "{}");
+  int pipe_fds[2];
+  REQUIRE(pipe(pipe_fds) == 0);
+  CHECK_FALSE(file.Map(pipe_fds[0]));
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+  CHECK_FALSE(file.Map(-1));
+}
+
+TEST_CASE("Mapped file: a file that grows, or shrinks within its last page, is told by Check",
+          "[mapped_file]") {
+  test::ScratchDir dir("mapped");
+  WriteFile(dir.File("f"), std::string(1000, 'a'));
+  MappedFile file;
+  REQUIRE(file.Open(dir.File("f")));
+  std::ofstream(dir.File("f"), std::ios::binary | std::ios::app) << "more";
+  CHECK(file.Check() == MappedFile::Change::Grew);
+  CHECK(file.text() == std::string(1000, 'a'));  // the file as it was
+  std::filesystem::resize_file(dir.File("f"), 900);
+  CHECK(file.text()[950] == 0);  // the same page: zeros, no fault
+  CHECK(file.Check() == MappedFile::Change::Shrank);
 }
 
 TEST_CASE("Mapped file: a file truncated under the mapping reads as zeros, marked truncated",
@@ -52,17 +82,19 @@ TEST_CASE("Mapped file: a file truncated under the mapping reads as zeros, marke
   REQUIRE(stays.Open(dir.File("stays")));
   CHECK(shrinks.text()[3 * page] == 'a');  // faulted in before the truncation
   std::filesystem::resize_file(dir.File("shrinks"), page + 10);
-  CHECK_FALSE(shrinks.truncated());
   CHECK(shrinks.text()[page + 5] == 'a');  // still in the file
   CHECK(shrinks.text()[3 * page] == 0);    // past its end now: a zero, not SIGBUS
-  CHECK(shrinks.truncated());
+  CHECK(shrinks.Check() == MappedFile::Change::Shrank);
   CHECK(shrinks.text()[5 * page + 99] == 0);
   CHECK(stays.text() == bytes);
-  CHECK_FALSE(stays.truncated());
-  // A mapping made after another shrank starts untruncated in the entry the first one freed.
+  CHECK(stays.Check() == MappedFile::Change::None);
+  // Cut and grown back past its old size: the lost pages are zeros, and Check says so.
+  std::filesystem::resize_file(dir.File("shrinks"), 9 * page);
+  CHECK(shrinks.Check() == MappedFile::Change::Unreadable);
+  // A mapping made after another's fault starts clean in the entry the first one freed.
   shrinks.Drop(0, shrinks.text().size());
   REQUIRE(shrinks.Open(dir.File("stays")));
-  CHECK_FALSE(shrinks.truncated());
+  CHECK(shrinks.Check() == MappedFile::Change::None);
   CHECK(shrinks.text() == bytes);
 }
 
@@ -93,6 +125,28 @@ TEST_CASE("Mapped file: a SIGBUS from a mapping it does not own still ends the p
     // child still never got past the read.
     const int code = WEXITSTATUS(status);
     CHECK((code != 0 && code != 2 && code != 3 && code != 4));
+  }
+}
+
+TEST_CASE("Mapped file: a SIGBUS sent by kill still ends the process", "[mapped_file]") {
+  test::ScratchDir dir("mapped");
+  WriteFile(dir.File("ours"), "{}");
+  MappedFile ours;
+  REQUIRE(ours.Open(dir.File("ours")));  // the handler is installed
+  const pid_t child = fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    kill(getpid(), SIGBUS);
+    _exit(5);
+  }
+  int status = 0;
+  REQUIRE(waitpid(child, &status, 0) == child);
+  if (WIFSIGNALED(status)) {
+    CHECK(WTERMSIG(status) == SIGBUS);
+  } else {
+    // A sanitizer's own SIGBUS handler reports the signal and exits: the child still ended.
+    const int code = WEXITSTATUS(status);
+    CHECK((code != 0 && code != 5));
   }
 }
 
