@@ -44,6 +44,16 @@ struct ByChunks {
   size_t chunks = 0;
 };
 
+// Adds `chunk`'s lines to `out`, numbered after the `before` lines of the chunks before it, and
+// counts them into `before`.
+void AddLines(const NdjsonChunk& chunk, uint64_t& before, ByChunks& out) {
+  NdjsonChunk::Lines lines(chunk);
+  NdjsonLine line;
+  while (lines.Next(line))
+    out.lines.push_back(Shown(line, before + line.number));
+  before += lines.lines();
+}
+
 ByChunks ReadChunks(const std::string& text, size_t chunk_bytes) {
   std::istringstream in(text);
   NdjsonChunkReader reader(in, chunk_bytes);
@@ -65,11 +75,7 @@ ByChunks ReadChunks(const std::string& text, size_t chunk_bytes) {
       const size_t newline = text.find('\n', at);
       at = newline == std::string::npos ? text.size() : newline + 1;
     }
-    NdjsonChunk::Lines lines(chunk);
-    NdjsonLine line;
-    while (lines.Next(line))
-      out.lines.push_back(Shown(line, before + line.number));
-    before += lines.lines();
+    AddLines(chunk, before, out);
     reader.Release(chunk);
   }
   CHECK(at == text.size());
@@ -101,11 +107,7 @@ ByChunks ReadMapped(const std::string& text, size_t chunk_bytes) {
     CHECK((chunk.size == chunk_bytes || at + chunk.size == text.size()));
     CHECK(chunk.text() == std::string_view(text).substr(at, chunk.size));
     at += chunk.size;
-    NdjsonChunk::Lines lines(chunk);
-    NdjsonLine line;
-    while (lines.Next(line))
-      out.lines.push_back(Shown(line, before + line.number));
-    before += lines.lines();
+    AddLines(chunk, before, out);
     reader.Release(chunk);
   }
   CHECK(at == text.size());
