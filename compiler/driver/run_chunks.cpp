@@ -94,7 +94,7 @@ Counts RunChunks(const ChunkedRun& run, std::istream& in, const MappedFile* mapp
       order.WriteAhead(c, [&] { write_part(worker, slot); });
       slot.records.Clear();  // not written when the run is stopping: dropped all the same
     };
-    NdjsonChunk::Lines lines(slot.chunk);
+    NdjsonChunk::Lines lines(slot.chunk, reader.max_line_bytes());
     NdjsonLine line;
     RecordError error;
     while (!writer.failed() && lines.Next(line)) {

@@ -88,6 +88,7 @@ class NdjsonChunkReader {
   // A buffer past this is given back when its chunk is done (Release).
   size_t keep_bytes() const { return 4 * chunk_bytes_; }
 
+  // The longest line kept whole (longer ones are refused): what a mapped chunk's Lines take.
   size_t max_line_bytes() const { return max_line_bytes_; }
 
   // Done with `chunk`: frees its buffer if one long line grew it past keep_bytes(); over a mapped
