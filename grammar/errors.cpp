@@ -56,10 +56,6 @@ ParseFailure JsonStringFailure(std::string_view text, const RaiseContext& contex
 
 // ---- Slips: specific errors for the mistakes people make most ---------------------------------
 
-bool IsWordChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-}
-
 std::string Lower(std::string_view word) {
   std::string out(word);
   for (char& c : out)

@@ -36,10 +36,6 @@ bool IsDigit(char c) {
   return c >= '0' && c <= '9';
 }
 
-bool IsWordChar(char c) {
-  return IsWordStart(c) || IsDigit(c);
-}
-
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
@@ -107,6 +103,10 @@ std::span<const std::string_view> Keywords() {
 bool IsKeyword(std::string_view word) {
   const auto& words = SortedKeywords();
   return std::binary_search(words.begin(), words.end(), word);
+}
+
+bool IsWordChar(char c) {
+  return IsWordStart(c) || IsDigit(c);
 }
 
 size_t WordLength(std::string_view text) {

@@ -22,6 +22,9 @@ bool IsKeyword(std::string_view word);
 // The words of keywords.def, sorted.
 std::span<const std::string_view> Keywords();
 
+// True for a byte of an identifier-shaped word: `[A-Za-z0-9_]`.
+bool IsWordChar(char c);
+
 // Length of the identifier-shaped word `[A-Za-z_][A-Za-z0-9_]*` at the start of `text` (0 if none).
 size_t WordLength(std::string_view text);
 

@@ -7,6 +7,8 @@
 
 #include <fmt/core.h>
 
+#include "runtime/core/bytes.h"
+
 namespace warrant {
 namespace {
 
@@ -27,14 +29,6 @@ void AppendLe(std::vector<uint8_t>& out, uint64_t value, size_t bytes) {
   for (size_t i = 0; i < bytes; ++i) {
     out.push_back(static_cast<uint8_t>(value >> (8 * i)));
   }
-}
-
-uint64_t ReadLe(std::span<const uint8_t> bytes, size_t at, size_t count) {
-  uint64_t value = 0;
-  for (size_t i = count; i-- > 0;) {
-    value = (value << 8) | bytes[at + i];
-  }
-  return value;
 }
 
 }  // namespace

@@ -17,8 +17,6 @@
 namespace warrant {
 namespace {
 
-constexpr uint32_t kNone = UINT32_MAX;
-
 // "2023-01-01", or "open" for the unbounded ends.
 std::string DayText(Day day) {
   if (day <= kMinDay || day >= kMaxDay)
@@ -96,7 +94,7 @@ std::string OutcomeText(const Program& p, int64_t index) {
   if (o == nullptr)
     return "?";
   std::string out = IsOutcomeKind(o->kind) ? Info(o->kind).listing : "?";
-  if (const ReasonData* reason = o->reason != kNone ? At(p.reasons, o->reason) : nullptr) {
+  if (const ReasonData* reason = o->reason != kNoIndex ? At(p.reasons, o->reason) : nullptr) {
     out += ' ';
     out += reason->name;
   }
@@ -279,7 +277,7 @@ class Lister {
     const std::span<const uint8_t> code =
         std::span<const uint8_t>(p_.code).first(std::min<size_t>(end, p_.code.size()));
     bool first = true;
-    uint32_t last_file = kNone;
+    uint32_t last_file = kNoIndex;
     uint32_t last_line = 0;
     for (uint32_t pc = begin; pc < code.size();) {
       std::optional<Instruction> ins = DecodeAt(code, pc);
@@ -287,7 +285,7 @@ class Lister {
         out_ << fmt::format("{:04x}    ? <bad instruction byte 0x{:02x}>\n", pc, code[pc]);
         return;
       }
-      uint32_t file = kNone;
+      uint32_t file = kNoIndex;
       uint32_t line = 0;
       if (const SpanEntry* span = p_.SpanAt(pc)) {
         file = span->file;
@@ -397,7 +395,7 @@ void Disassemble(const Program& program, std::ostream& out, const DisasmOptions&
   }
   bool any_condition = false;
   for (const ReasonData& reason : program.reasons) {
-    if (reason.alt_code == kNone)
+    if (reason.alt_code == kNoIndex)
       continue;
     if (!any_condition)
       out << "== reason conditions ==\n";

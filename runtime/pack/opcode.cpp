@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "runtime/core/bytes.h"
+
 namespace warrant {
 namespace {
 
@@ -81,13 +83,6 @@ constexpr bool OperandsWellFormed() {
 static_assert(OperandsWellFormed(),
               "opcodes.def: an operand without a width (or kind), a Target that is not I32, or a "
               "jump without exactly one Target");
-
-uint64_t ReadLe(std::span<const uint8_t> bytes, size_t at, size_t count) {
-  uint64_t value = 0;
-  for (size_t i = count; i-- > 0;)
-    value = (value << 8) | bytes[at + i];
-  return value;
-}
 
 void WriteLe(uint8_t* out, uint64_t value, size_t count) {
   for (size_t i = 0; i < count; ++i)

@@ -56,6 +56,7 @@
 
 #include <fmt/core.h>
 
+#include "runtime/core/bytes.h"
 #include "runtime/core/sha256.h"
 #include "runtime/pack/debug_tables.h"
 #include "runtime/pack/verify.h"
@@ -527,9 +528,7 @@ class ByteReader {
                        remaining()));
       return 0;
     }
-    uint64_t value = 0;
-    for (size_t i = count; i-- > 0;)
-      value = (value << 8) | bytes_[at_ + i];
+    const uint64_t value = ReadLe(bytes_, at_, count);
     at_ += count;
     return value;
   }
@@ -745,13 +744,6 @@ constexpr SectionCodec kSections[] = {WARRANT_PACK_SECTIONS(WARRANT_SECTION_CODE
 #undef WARRANT_SECTION_CODEC
 #undef WARRANT_PACK_SECTIONS
 static_assert(sizeof(kSections) / sizeof(kSections[0]) == kSectionCount);
-
-uint64_t ReadLe(std::span<const uint8_t> bytes, size_t at, size_t count) {
-  uint64_t value = 0;
-  for (size_t i = count; i-- > 0;)
-    value = (value << 8) | bytes[at + i];
-  return value;
-}
 
 // Checks the header and section table; on success fills `ranges` with each section's bytes.
 std::string ReadHeader(std::span<const uint8_t> bytes,

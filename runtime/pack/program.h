@@ -25,6 +25,9 @@
 
 namespace warrant {
 
+// An absent index into one of the tables below (a rule's codeset, an outcome's reason, ...).
+inline constexpr uint32_t kNoIndex = UINT32_MAX;
+
 // A constant of the pool. Strings live in `text`; lists (of constants) in `items`.
 struct Constant {
   Tag tag = Tag::None;

@@ -14,8 +14,6 @@
 namespace warrant {
 namespace {
 
-constexpr uint32_t kNone = UINT32_MAX;
-
 std::string Hex(int64_t pc) {
   return pc < 0 ? fmt::format("-0x{:04x}", 0 - static_cast<uint64_t>(pc))
                 : fmt::format("0x{:04x}", pc);
@@ -229,7 +227,7 @@ class Verifier {
         return Fail(fmt::format("{}: bytes {}..{} of file {} are not in a source", what, rule.begin,
                                 rule.end, rule.file));
       }
-      if (rule.index_codeset != kNone && rule.index_codeset >= p_.codesets.size()) {
+      if (rule.index_codeset != kNoIndex && rule.index_codeset >= p_.codesets.size()) {
         return Fail(fmt::format("{}: index codeset {} is out of range ({} codesets)", what,
                                 rule.index_codeset, p_.codesets.size()));
       }
@@ -245,7 +243,7 @@ class Verifier {
         return Fail(what + ": not an outcome kind");
       }
       for (uint32_t reason : {o.reason, o.unknown_reason}) {
-        if (reason != kNone && reason >= p_.reasons.size()) {
+        if (reason != kNoIndex && reason >= p_.reasons.size()) {
           return Fail(fmt::format("{}: reason {} is out of range ({} reasons)", what, reason,
                                   p_.reasons.size()));
         }
@@ -274,7 +272,7 @@ class Verifier {
         return false;
     }
     for (const ReasonData& reason : p_.reasons) {
-      if (reason.alt_code == kNone)
+      if (reason.alt_code == kNoIndex)
         continue;
       Region region{fmt::format("reason `{}` condition", reason.name),
                     reason.alt_code,
@@ -465,7 +463,7 @@ class Verifier {
   bool CheckLoops(const Region& region, std::span<const uint8_t> code,
                   const std::vector<uint8_t>& is_start) {
     std::vector<Loop> loops;
-    uint32_t previous = kNone;
+    uint32_t previous = kNoIndex;
     for (uint32_t pc = region.begin; pc < region.end; ++pc) {
       if (!is_start[pc - region.begin])
         continue;
@@ -473,8 +471,8 @@ class Verifier {
       const uint32_t before = previous;
       previous = pc;
       if (ins.op == Op::IterNext) {
-        const Instruction start = before == kNone ? Instruction{} : *DecodeAt(code, before);
-        if (before == kNone || start.op != Op::IterStart || start.a != ins.a) {
+        const Instruction start = before == kNoIndex ? Instruction{} : *DecodeAt(code, before);
+        if (before == kNoIndex || start.op != Op::IterStart || start.a != ins.a) {
           return Fail(
               fmt::format("{}: `iter_next` at {} does not follow an `iter_start` of slot {}",
                           region.what, Hex(pc), ins.a));
@@ -499,7 +497,7 @@ class Verifier {
 
     // One sweep: the innermost loop around each instruction, and the slots the loops around it
     // protect. Loops found by their back jumps; each head has at most one (its exit is unique).
-    constexpr uint32_t kOutside = kNone;
+    constexpr uint32_t kOutside = kNoIndex;
     std::vector<uint32_t> innermost(region.end - region.begin, kOutside);
     std::vector<uint32_t> open;  // indexes into `loops`, outermost first
     std::array<uint32_t, 258> protect{};

@@ -7,9 +7,14 @@
 #include <vector>
 
 #include "tests/unit/catch.h"
+#include "tests/unit/test_values.h"
 
 namespace warrant {
 namespace {
+
+using test::Hcpcs;
+using test::Icd;
+using test::P;
 
 std::string Norm(CodeSystem system, std::string_view text) {
   const CodeResult<CodeText> result = Normalize(system, text);
@@ -22,22 +27,6 @@ CodeError ErrorOf(CodeSystem system, std::string_view text) {
 
 std::string Why(CodeSystem system, std::string_view text) {
   return Validate(system, text).value_or("<valid>");
-}
-
-uint64_t P(CodeSystem system, std::string_view text) {
-  const std::optional<uint64_t> packed = Pack(system, text);
-  if (!packed) {
-    FAIL("not a valid code: " << std::string(text));
-  }
-  return *packed;
-}
-
-uint64_t Icd(std::string_view text) {
-  return P(CodeSystem::Icd10cm, text);
-}
-
-uint64_t Hcpcs(std::string_view text) {
-  return P(CodeSystem::Hcpcs, text);
 }
 
 std::string Display(uint64_t packed) {

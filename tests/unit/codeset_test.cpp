@@ -9,27 +9,15 @@
 
 #include "runtime/core/code.h"
 #include "tests/unit/catch.h"
+#include "tests/unit/test_values.h"
 
 namespace warrant {
 namespace {
 
+using test::Hcpcs;
+using test::Icd;
+
 constexpr uint64_t kMax = std::numeric_limits<uint64_t>::max();
-
-uint64_t Icd(std::string_view text) {
-  const std::optional<uint64_t> packed = Pack(CodeSystem::Icd10cm, text);
-  if (!packed) {
-    FAIL("not a valid code: " << std::string(text));
-  }
-  return *packed;
-}
-
-uint64_t Hcpcs(std::string_view text) {
-  const std::optional<uint64_t> packed = Pack(CodeSystem::Hcpcs, text);
-  if (!packed) {
-    FAIL("not a valid code: " << std::string(text));
-  }
-  return *packed;
-}
 
 CodeInterval IcdPrefix(std::string_view prefix) {
   return PrefixInterval(CodeSystem::Icd10cm, prefix).value;

@@ -6,18 +6,12 @@
 #include <string>
 
 #include "tests/unit/catch.h"
+#include "tests/unit/test_values.h"
 
 namespace warrant {
 namespace {
 
-// Test dates are written as text; a typo must fail loudly rather than become a sentinel.
-Day D(std::string_view text) {
-  std::optional<Day> day = ParseDate(text);
-  if (!day) {
-    FAIL("bad test date " << std::string(text));
-  }
-  return *day;
-}
+using test::D;
 
 std::string Text(Day d) {
   return FormatDate(d).str();

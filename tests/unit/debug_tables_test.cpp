@@ -16,13 +16,16 @@
 #include "runtime/explain/explain.h"
 #include "runtime/pack/pack.h"
 #include "tests/unit/catch.h"
+#include "tests/unit/test_values.h"
 
 namespace warrant {
 namespace {
 
+using test::P;
+
 namespace fs = std::filesystem;
 
-constexpr const char* kCriteria = R"(policy "DBG" version 1 "Debug tables"
+constexpr const char* kDebugCriteria = R"(policy "DBG" version 1 "Debug tables"
   effective 2023-01-01
 codeset base: icd10cm = [E11.*, I10]
 codeset dx: icd10cm = [E78.0 .. E78.5, Z86.010, "E66.01"] + base - [I10]
@@ -45,7 +48,7 @@ Program CompileCriteria() {
       fs::temp_directory_path() /
       ("warrant_debug_tables_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   fs::create_directories(root);
-  std::ofstream(root / "criteria.warrant") << kCriteria;
+  std::ofstream(root / "criteria.warrant") << kDebugCriteria;
   std::ofstream(root / "listed.csv") << "code\n99201\nA01*\n";
   auto c = Compile({root.string()}, CompileOptions{});
   std::error_code ec;
@@ -67,12 +70,6 @@ uint32_t CodesetIndex(const Program& p, std::string_view name) {
   }
   FAIL("no codeset " << name);
   return UINT32_MAX;
-}
-
-uint64_t Code(CodeSystem system, std::string_view text) {
-  const std::optional<uint64_t> packed = Pack(system, text);
-  REQUIRE(packed);
-  return *packed;
 }
 
 TEST_CASE("debug tables: codegen records each statement at the instruction that ends it",
@@ -157,21 +154,20 @@ TEST_CASE("debug tables: codeset members as written, subtracted parts left out",
 
   // `I10` is written in its own spelling: recorded by value; the prefix as a member.
   const CodesetDebug& b = p.debug.codesets[base];
-  CHECK(b.codes == std::vector<uint64_t>{Code(CodeSystem::Icd10cm, "I10")});
+  CHECK(b.codes == std::vector<uint64_t>{P(CodeSystem::Icd10cm, "I10")});
   REQUIRE(b.members.size() == 1);
   CHECK(b.members[0].kind == CodesetMemberKind::Codes);
   CHECK(b.members[0].text == "E11.*");
   CHECK(Text(p, b.file, b.members[0].span) == "E11.*");
 
   const CodesetDebug& d = p.debug.codesets[dx];
-  std::vector<uint64_t> codes{Code(CodeSystem::Icd10cm, "Z86.010"),
-                              Code(CodeSystem::Icd10cm, "E66.01")};
+  std::vector<uint64_t> codes{P(CodeSystem::Icd10cm, "Z86.010"), P(CodeSystem::Icd10cm, "E66.01")};
   std::sort(codes.begin(), codes.end());
   CHECK(d.codes == codes);  // the quotes around "E66.01" are not part of the member
   REQUIRE(d.members.size() == 2);
   CHECK(d.members[0].kind == CodesetMemberKind::Codes);
   CHECK(d.members[0].text == "E78.0 .. E78.5");
-  CHECK(d.members[0].codes.lo == Code(CodeSystem::Icd10cm, "E78.0"));
+  CHECK(d.members[0].codes.lo == P(CodeSystem::Icd10cm, "E78.0"));
   CHECK(d.members[1].kind == CodesetMemberKind::Reference);
   CHECK(d.members[1].text == "base");
   CHECK(d.members[1].index == base);
@@ -181,18 +177,18 @@ TEST_CASE("debug tables: codeset members as written, subtracted parts left out",
   CHECK(l.members[0].kind == CodesetMemberKind::Load);
   CHECK(l.members[0].text == "\"listed.csv\"");
   REQUIRE(l.loads.size() == 1);
-  CHECK(l.loads[0].Contains(Code(CodeSystem::Hcpcs, "99201")));
-  CHECK(l.loads[0].Contains(Code(CodeSystem::Hcpcs, "A0100")));
+  CHECK(l.loads[0].Contains(P(CodeSystem::Hcpcs, "99201")));
+  CHECK(l.loads[0].Contains(P(CodeSystem::Hcpcs, "A0100")));
 
   // Explain's answer comes from these tables alone.
-  CHECK(WrittenMember(p, dx, Code(CodeSystem::Icd10cm, "E78.1")) == "E78.0 .. E78.5");
-  CHECK(WrittenMember(p, dx, Code(CodeSystem::Icd10cm, "Z86.010")) == "Z86.010");
-  CHECK(WrittenMember(p, dx, Code(CodeSystem::Icd10cm, "E11.9")) == "E11.* (in `base`)");
+  CHECK(WrittenMember(p, dx, P(CodeSystem::Icd10cm, "E78.1")) == "E78.0 .. E78.5");
+  CHECK(WrittenMember(p, dx, P(CodeSystem::Icd10cm, "Z86.010")) == "Z86.010");
+  CHECK(WrittenMember(p, dx, P(CodeSystem::Icd10cm, "E11.9")) == "E11.* (in `base`)");
   // `- [I10]` names no member: the set does not hold I10 (explain asks only about codes it holds).
-  CHECK_FALSE(p.codesets[dx].Contains(Code(CodeSystem::Icd10cm, "I10")));
-  CHECK(WrittenMember(p, procs, Code(CodeSystem::Hcpcs, "A0100")) ==
+  CHECK_FALSE(p.codesets[dx].Contains(P(CodeSystem::Icd10cm, "I10")));
+  CHECK(WrittenMember(p, procs, P(CodeSystem::Hcpcs, "A0100")) ==
         "listed in \"listed.csv\" (in `listed`)");
-  CHECK(WrittenMember(p, procs, Code(CodeSystem::Hcpcs, "G0328")) == "G0328");
+  CHECK(WrittenMember(p, procs, P(CodeSystem::Hcpcs, "G0328")) == "G0328");
   CHECK(WrittenMember(p, static_cast<uint32_t>(p.codesets.size()), 0).empty());
 }
 

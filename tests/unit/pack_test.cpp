@@ -13,9 +13,13 @@
 #include "runtime/pack/builtins.h"
 #include "runtime/records/schema.h"
 #include "tests/unit/catch.h"
+#include "tests/unit/test_values.h"
 
 namespace warrant {
 namespace {
+
+using test::D;
+using test::P;
 
 using Catch::Matchers::Contains;
 
@@ -29,20 +33,6 @@ uint8_t F(FieldId id) {
 
 uint8_t S(ScopeId id) {
   return static_cast<uint8_t>(id);
-}
-
-uint64_t Code(CodeSystem system, std::string_view text) {
-  const std::optional<uint64_t> packed = Pack(system, text);
-  if (!packed)
-    FAIL("not a valid code: " << std::string(text));
-  return *packed;
-}
-
-Day D(std::string_view text) {
-  const std::optional<Day> day = ParseDate(text);
-  if (!day)
-    FAIL("bad test date " << std::string(text));
-  return *day;
 }
 
 // Appends instructions; jumps are emitted with a zero offset and patched once the target is
@@ -111,7 +101,7 @@ Program SampleProgram() {
   p.constants = {
       {Tag::Int, 0, 45, "", {}},
       {Tag::Duration, static_cast<uint8_t>(DurationUnit::Months), 12, "", {}},
-      {Tag::Code, 0, static_cast<int64_t>(Code(CodeSystem::Modifier, "GA")), "", {}},
+      {Tag::Code, 0, static_cast<int64_t>(P(CodeSystem::Modifier, "GA")), "", {}},
       {Tag::String, 0, 0, "paid", {}},
       {Tag::Decimal, 0, 1500000, "", {}},
       {Tag::Date, 0, D("2023-01-01"), "", {}},
@@ -121,16 +111,16 @@ Program SampleProgram() {
   };
 
   CodesetBuilder fobt;
-  fobt.AddCode(Code(CodeSystem::Hcpcs, "82270"));
-  fobt.AddCode(Code(CodeSystem::Hcpcs, "G0328"));
+  fobt.AddCode(P(CodeSystem::Hcpcs, "82270"));
+  fobt.AddCode(P(CodeSystem::Hcpcs, "G0328"));
   p.codesets.push_back(fobt.Build());
   p.codeset_names.push_back("fobt");
 
   TableData mue;
   mue.name = "mue";
   mue.key_tag = Tag::Code;
-  mue.int_keys = {static_cast<int64_t>(Code(CodeSystem::Hcpcs, "82270")),
-                  static_cast<int64_t>(Code(CodeSystem::Hcpcs, "G0328"))};
+  mue.int_keys = {static_cast<int64_t>(P(CodeSystem::Hcpcs, "82270")),
+                  static_cast<int64_t>(P(CodeSystem::Hcpcs, "G0328"))};
   mue.columns = {"units", "mai"};
   mue.record_valued = true;
   mue.cells = {{Tag::Int, 0, 1, "", {}},
@@ -421,7 +411,7 @@ TEST_CASE("pack: a round trip keeps every field", "[pack]") {
   CHECK(p.constants[1].sub == static_cast<uint8_t>(DurationUnit::Months));
   REQUIRE(p.codesets.size() == 1);
   CHECK(p.codesets[0] == original.codesets[0]);
-  CHECK(p.codesets[0].Contains(Code(CodeSystem::Hcpcs, "G0328")));
+  CHECK(p.codesets[0].Contains(P(CodeSystem::Hcpcs, "G0328")));
   CHECK(p.codeset_names == std::vector<std::string>{"fobt"});
   REQUIRE(p.tables.size() == 3);
   CHECK(p.tables[0].int_keys == original.tables[0].int_keys);

@@ -14,6 +14,7 @@
 #include "runtime/records/ndjson.h"
 #include "runtime/records/record_json.h"
 #include "tests/unit/catch.h"
+#include "tests/unit/test_values.h"
 
 // Counts heap allocations, so a test can assert that decoding allocates nothing once warm.
 namespace {
@@ -81,23 +82,9 @@ void operator delete[](void* p, const std::nothrow_t&) noexcept {
 namespace warrant {
 namespace {
 
-Day D(std::string_view text) {
-  const std::optional<Day> day = ParseDate(text);
-  if (!day)
-    FAIL("bad test date " << std::string(text));
-  return *day;
-}
-
-uint64_t P(CodeSystem system, std::string_view text) {
-  const std::optional<uint64_t> packed = Pack(system, text);
-  if (!packed)
-    FAIL("bad test code " << std::string(text));
-  return *packed;
-}
-
-uint64_t Icd(std::string_view text) {
-  return P(CodeSystem::Icd10cm, text);
-}
+using test::D;
+using test::Icd;
+using test::P;
 
 // The base schema with the facts the tests give.
 const Schema& TestFacts() {

@@ -17,9 +17,14 @@
 #include "runtime/core/date.h"
 #include "runtime/terminology/terminology_serialize.h"
 #include "tests/unit/catch.h"
+#include "tests/unit/test_values.h"
 
 namespace warrant {
 namespace {
+
+using test::D;
+using test::Icd;
+using test::P;
 
 const std::string kDataDir = WARRANT_SOURCE_DIR "/../shared/data";
 const std::string kOrder2025 = kDataDir + "/icd10cm/icd10cm_order_2025.txt";
@@ -47,24 +52,6 @@ bool HaveSharedData() {
       return;                                                                            \
     }                                                                                    \
   } while (false)
-
-Day D(std::string_view iso) {
-  const std::optional<Day> day = ParseDate(iso);
-  if (!day)
-    FAIL("bad date " << std::string(iso));
-  return *day;
-}
-
-uint64_t P(CodeSystem system, std::string_view text) {
-  const std::optional<uint64_t> packed = Pack(system, text);
-  if (!packed)
-    FAIL("not a valid code: " << std::string(text));
-  return *packed;
-}
-
-uint64_t Icd(std::string_view text) {
-  return P(CodeSystem::Icd10cm, text);
-}
 
 std::string Display(uint64_t packed) {
   const std::optional<CodeText> text = Unpack(packed);
