@@ -20,7 +20,7 @@ void Fields(const std::vector<FieldChange>& fields, std::string& out) {
   }
 }
 
-void WriteStatic(const StaticDiff& d, std::string& out) {
+void WriteStaticHtml(const StaticDiff& d, std::string& out) {
   out += "<section id=\"static\">\n<h2>What changed</h2>\n";
   if (d.empty())
     out += "<p class=\"note\">No change to policies, rules, codesets, tables or reasons.</p>\n";
@@ -90,7 +90,7 @@ void WriteStatic(const StaticDiff& d, std::string& out) {
   out += "</section>\n";
 }
 
-void WriteImpact(const ImpactData& m, std::string& out) {
+void WriteImpactHtml(const ImpactData& m, std::string& out) {
   out += "<section id=\"impact\">\n<h2>Impact</h2>\n";
   out += fmt::format(
       "<p id=\"impact-totals\">{} claims of <code>{}</code>, {} lines decided by both: {} "
@@ -148,9 +148,9 @@ void WriteDiffHtml(const DiffView& view, std::string& out) {
   out += fmt::format("<h1>Changes from <code>{}</code> to <code>{}</code></h1>\n", E(view.old_name),
                      E(view.new_name));
   AppendDecisionLegend(out);
-  WriteStatic(view.changes, out);
+  WriteStaticHtml(view.changes, out);
   if (view.impact)
-    WriteImpact(*view.impact, out);
+    WriteImpactHtml(*view.impact, out);
   out += "</body>\n</html>\n";
 }
 

@@ -60,7 +60,7 @@ void Codes(std::string& out, std::string_view key, const std::vector<CodeChange>
   });
 }
 
-void WriteStatic(const StaticDiff& d, std::string& out) {
+void WriteStaticJson(const StaticDiff& d, std::string& out) {
   Objects(out, "policies", d.policies, [&](const PolicyChange& p) {
     Str(out, "change", p.kind, false);
     Str(out, "id", p.id);
@@ -100,7 +100,7 @@ void WriteStatic(const StaticDiff& d, std::string& out) {
   });
 }
 
-void WriteImpact(const ImpactData& m, std::string& out) {
+void WriteImpactJson(const ImpactData& m, std::string& out) {
   out += ",\"impact\":{";
   Str(out, "input", m.input, false);
   out += fmt::format(
@@ -140,9 +140,9 @@ void WriteDiffJson(const DiffView& view, std::string& out) {
   Str(out, "old", view.old_name, false);
   Str(out, "new", view.new_name);
   out += fmt::format(",\"static_change\":{}", view.changes.empty() ? "false" : "true");
-  WriteStatic(view.changes, out);
+  WriteStaticJson(view.changes, out);
   if (view.impact)
-    WriteImpact(*view.impact, out);
+    WriteImpactJson(*view.impact, out);
   out += "}\n";
 }
 

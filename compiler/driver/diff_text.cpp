@@ -19,7 +19,7 @@ void WriteFields(const std::vector<FieldChange>& fields, size_t indent, std::str
   }
 }
 
-void WriteStatic(const StaticDiff& d, std::string& out) {
+void WriteStaticText(const StaticDiff& d, std::string& out) {
   if (d.empty()) {
     out += "no change to policies, rules, codesets, tables or reasons\n";
     return;
@@ -77,7 +77,7 @@ void WriteStatic(const StaticDiff& d, std::string& out) {
   }
 }
 
-void WriteImpact(const ImpactData& m, std::string& out) {
+void WriteImpactText(const ImpactData& m, std::string& out) {
   out += fmt::format(
       "\nimpact over {}: {} claims, {} lines decided by both; {} line{} changed decision or "
       "reason ({} claim{})\n",
@@ -126,9 +126,9 @@ void WriteImpact(const ImpactData& m, std::string& out) {
 
 void WriteDiffText(const DiffView& view, std::string& out) {
   out += fmt::format("warrant diff: {} → {}\n", T(view.old_name), T(view.new_name));
-  WriteStatic(view.changes, out);
+  WriteStaticText(view.changes, out);
   if (view.impact)
-    WriteImpact(*view.impact, out);
+    WriteImpactText(*view.impact, out);
 }
 
 }  // namespace warrant::driver

@@ -11,8 +11,8 @@
 namespace warrant::code_syntax {
 namespace {
 
-constexpr size_t kWidth = 5;
-constexpr int kBandShift = static_cast<int>(kWidth) * kSlotBits;
+constexpr size_t kHcpcsWidth = 5;
+constexpr int kBandShift = static_cast<int>(kHcpcsWidth) * kSlotBits;
 
 // The bands, in packed order. Category I never mixes with the suffixed codes that share its
 // leading digits (0100T is not in the anesthesia range 00100 .. 01999).
@@ -34,7 +34,7 @@ const std::string_view HcpcsSyntax::kAlphabet = "a letter or digit";
 Analysis HcpcsSyntax::Analyze(std::string_view text, Form form) {
   Analysis a;
   const bool prefix = form == Form::Prefix;
-  if (!ScanFixedWidth(a, text, form, kWidth, IsAlnum)) {
+  if (!ScanFixedWidth(a, text, form, kHcpcsWidth, IsAlnum)) {
     return a;
   }
 
@@ -59,12 +59,12 @@ Analysis HcpcsSyntax::Analyze(std::string_view text, Form form) {
 
 uint64_t HcpcsSyntax::Payload(const Analysis& a) {
   Band band = Band::CategoryI;
-  uint64_t payload = a.Aligned(kWidth);
+  uint64_t payload = a.Aligned(kHcpcsWidth);
   if (!IsDigit(a.chars[0])) {
     band = Band::LevelII;
-  } else if (a.size == kWidth && !IsDigit(a.chars[kWidth - 1])) {
+  } else if (a.size == kHcpcsWidth && !IsDigit(a.chars[kHcpcsWidth - 1])) {
     // The suffix moves to the front, so the band orders by suffix letter, then by digits.
-    constexpr size_t kDigitsBits = (kWidth - 1) * kSlotBits;
+    constexpr size_t kDigitsBits = (kHcpcsWidth - 1) * kSlotBits;
     band = Band::LetterSuffix;
     payload = ((payload & kSlotMask) << kDigitsBits) | (payload >> kSlotBits);
   }
@@ -73,11 +73,11 @@ uint64_t HcpcsSyntax::Payload(const Analysis& a) {
 
 // Category I and Level II (`99213`, `G0438`): suffixed CPT and lower case take the analysis.
 std::optional<uint64_t> HcpcsSyntax::FastPayload(std::string_view t) {
-  if (t.size() != kWidth || !(IsDigit(t[0]) || IsLevelIILetter(t[0]))) {
+  if (t.size() != kHcpcsWidth || !(IsDigit(t[0]) || IsLevelIILetter(t[0]))) {
     return std::nullopt;
   }
   uint64_t slots = SlotOf(t[0]);
-  for (size_t i = 1; i < kWidth; ++i) {
+  for (size_t i = 1; i < kHcpcsWidth; ++i) {
     if (!IsDigit(t[i])) {
       return std::nullopt;
     }
@@ -88,15 +88,16 @@ std::optional<uint64_t> HcpcsSyntax::FastPayload(std::string_view t) {
 }
 
 size_t HcpcsSyntax::Display(uint64_t payload, char* out) {
-  const size_t count = SlotChars(payload, kWidth, out);
-  if ((payload >> kBandShift) == static_cast<uint64_t>(Band::LetterSuffix) && count == kWidth) {
+  const size_t count = SlotChars(payload, kHcpcsWidth, out);
+  if ((payload >> kBandShift) == static_cast<uint64_t>(Band::LetterSuffix) &&
+      count == kHcpcsWidth) {
     std::rotate(out, out + 1, out + count);  // the suffix back to the end
   }
   return count;
 }
 
 uint64_t HcpcsSyntax::PrefixLast(const Analysis& prefix, uint64_t payload) {
-  return payload | TailMask(prefix.size, kWidth);
+  return payload | TailMask(prefix.size, kHcpcsWidth);
 }
 
 std::string HcpcsSyntax::Reason(std::string_view text, const Analysis& a, Form form) {

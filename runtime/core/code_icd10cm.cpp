@@ -7,8 +7,8 @@
 namespace warrant::code_syntax {
 namespace {
 
-constexpr size_t kWidth = 7;
-constexpr size_t kMaxPrefix = kWidth - 1;
+constexpr size_t kIcdWidth = 7;
+constexpr size_t kMaxPrefix = kIcdWidth - 1;
 
 size_t CountAlnum(std::string_view text) {
   size_t n = 0;
@@ -41,7 +41,7 @@ Analysis Icd10cmSyntax::Analyze(std::string_view text, Form form) {
     if (!IsAlnum(c)) {
       return a.Fail(CodeError::BadCharacter, i);
     }
-    if (a.size == kWidth) {
+    if (a.size == kIcdWidth) {
       return a.Fail(too_long, i);
     }
     a.Push(c);
@@ -70,7 +70,7 @@ Analysis Icd10cmSyntax::Analyze(std::string_view text, Form form) {
 }
 
 uint64_t Icd10cmSyntax::Payload(const Analysis& a) {
-  return a.Aligned(kWidth);
+  return a.Aligned(kIcdWidth);
 }
 
 // Upper case with its dot (`E11.65`, `I10`): lower case and dotless spellings take the analysis.
@@ -93,13 +93,13 @@ std::optional<uint64_t> Icd10cmSyntax::FastPayload(std::string_view t) {
     }
   }
   const size_t size = n > 3 ? n - 1 : 3;
-  return slots << ((kWidth - size) * kSlotBits);
+  return slots << ((kIcdWidth - size) * kSlotBits);
 }
 
 // With its dot after the third character: `E11.9`, `E11`.
 size_t Icd10cmSyntax::Display(uint64_t payload, char* out) {
-  std::array<char, kWidth> chars{};
-  const size_t count = SlotChars(payload, kWidth, chars.data());
+  std::array<char, kIcdWidth> chars{};
+  const size_t count = SlotChars(payload, kIcdWidth, chars.data());
   size_t n = 0;
   for (size_t i = 0; i < count; ++i) {
     if (i == 3) {
@@ -111,7 +111,7 @@ size_t Icd10cmSyntax::Display(uint64_t payload, char* out) {
 }
 
 uint64_t Icd10cmSyntax::PrefixLast(const Analysis& prefix, uint64_t payload) {
-  return payload | TailMask(prefix.size, kWidth);
+  return payload | TailMask(prefix.size, kIcdWidth);
 }
 
 std::string Icd10cmSyntax::Reason(std::string_view text, const Analysis& a, Form) {

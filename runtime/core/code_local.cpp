@@ -7,7 +7,7 @@
 namespace warrant::code_syntax {
 namespace {
 
-constexpr size_t kWidth = 9;
+constexpr size_t kLocalWidth = 9;
 
 constexpr uint64_t LocalSlot(char c) {
   if (c == '-')
@@ -41,9 +41,9 @@ Analysis LocalSyntax::Analyze(std::string_view text, Form form) {
     if (LocalSlot(text[i]) == 0)
       return a.Fail(CodeError::BadCharacter, i);
   }
-  if (form == Form::Prefix && text.size() >= kWidth)
+  if (form == Form::Prefix && text.size() >= kLocalWidth)
     return a.Fail(CodeError::PrefixTooLong);
-  if (text.size() > kWidth)
+  if (text.size() > kLocalWidth)
     return a.Fail(CodeError::TooLong);
   for (char c : text) {
     a.chars[a.size++] = Upper(c);
@@ -53,7 +53,7 @@ Analysis LocalSyntax::Analyze(std::string_view text, Form form) {
 }
 
 uint64_t LocalSyntax::Payload(const Analysis& a) {
-  return a.Aligned(kWidth);
+  return a.Aligned(kLocalWidth);
 }
 
 std::optional<uint64_t> LocalSyntax::FastPayload(std::string_view) {
@@ -62,8 +62,8 @@ std::optional<uint64_t> LocalSyntax::FastPayload(std::string_view) {
 
 size_t LocalSyntax::Display(uint64_t payload, char* out) {
   size_t count = 0;
-  for (size_t i = 0; i < kWidth; ++i) {
-    const char c = LocalChar((payload >> ((kWidth - 1 - i) * kSlotBits)) & kSlotMask);
+  for (size_t i = 0; i < kLocalWidth; ++i) {
+    const char c = LocalChar((payload >> ((kLocalWidth - 1 - i) * kSlotBits)) & kSlotMask);
     if (c == 0)
       break;
     out[count++] = c;
@@ -72,7 +72,7 @@ size_t LocalSyntax::Display(uint64_t payload, char* out) {
 }
 
 uint64_t LocalSyntax::PrefixLast(const Analysis& prefix, uint64_t payload) {
-  return payload | TailMask(prefix.size, kWidth);
+  return payload | TailMask(prefix.size, kLocalWidth);
 }
 
 std::string LocalSyntax::Reason(std::string_view, const Analysis& a, Form) {

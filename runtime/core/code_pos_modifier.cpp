@@ -5,12 +5,12 @@
 namespace warrant::code_syntax {
 namespace {
 
-constexpr size_t kWidth = 2;
+constexpr size_t kTwoCharWidth = 2;
 
 Analysis AnalyzeShort(std::string_view text, Form form, bool digits_only) {
   Analysis a;
   const auto allowed = [digits_only](char c) { return digits_only ? IsDigit(c) : IsAlnum(c); };
-  if (ScanFixedWidth(a, text, form, kWidth, allowed) && digits_only && form == Form::Code &&
+  if (ScanFixedWidth(a, text, form, kTwoCharWidth, allowed) && digits_only && form == Form::Code &&
       text == "00") {
     a.Fail(CodeError::OutOfRange);
   }
@@ -40,22 +40,23 @@ Analysis PosSyntax::Analyze(std::string_view text, Form form) {
 }
 
 uint64_t PosSyntax::Payload(const Analysis& a) {
-  return a.Aligned(kWidth);
+  return a.Aligned(kTwoCharWidth);
 }
 
 std::optional<uint64_t> PosSyntax::FastPayload(std::string_view t) {
-  if (t.size() != kWidth || !IsDigit(t[0]) || !IsDigit(t[1]) || (t[0] == '0' && t[1] == '0')) {
+  if (t.size() != kTwoCharWidth || !IsDigit(t[0]) || !IsDigit(t[1]) ||
+      (t[0] == '0' && t[1] == '0')) {
     return std::nullopt;
   }
   return (SlotOf(t[0]) << kSlotBits) | SlotOf(t[1]);
 }
 
 size_t PosSyntax::Display(uint64_t payload, char* out) {
-  return SlotChars(payload, kWidth, out);
+  return SlotChars(payload, kTwoCharWidth, out);
 }
 
 uint64_t PosSyntax::PrefixLast(const Analysis& prefix, uint64_t payload) {
-  return payload | TailMask(prefix.size, kWidth);
+  return payload | TailMask(prefix.size, kTwoCharWidth);
 }
 
 std::string PosSyntax::Reason(std::string_view, const Analysis& a, Form) {
@@ -72,22 +73,22 @@ Analysis ModifierSyntax::Analyze(std::string_view text, Form form) {
 }
 
 uint64_t ModifierSyntax::Payload(const Analysis& a) {
-  return a.Aligned(kWidth);
+  return a.Aligned(kTwoCharWidth);
 }
 
 std::optional<uint64_t> ModifierSyntax::FastPayload(std::string_view t) {
-  if (t.size() != kWidth || !IsAlnum(t[0]) || !IsAlnum(t[1])) {
+  if (t.size() != kTwoCharWidth || !IsAlnum(t[0]) || !IsAlnum(t[1])) {
     return std::nullopt;
   }
   return (SlotOf(t[0]) << kSlotBits) | SlotOf(t[1]);
 }
 
 size_t ModifierSyntax::Display(uint64_t payload, char* out) {
-  return SlotChars(payload, kWidth, out);
+  return SlotChars(payload, kTwoCharWidth, out);
 }
 
 uint64_t ModifierSyntax::PrefixLast(const Analysis& prefix, uint64_t payload) {
-  return payload | TailMask(prefix.size, kWidth);
+  return payload | TailMask(prefix.size, kTwoCharWidth);
 }
 
 std::string ModifierSyntax::Reason(std::string_view, const Analysis& a, Form) {

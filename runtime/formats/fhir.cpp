@@ -39,9 +39,9 @@ void Index(Element resource, std::string_view full_url, ResourceIndex& index) {
     index.emplace(std::string(full_url), resource);
 }
 
-class Reader {
+class FhirReader {
  public:
-  Reader(std::string_view name, const ClaimSink& sink, FhirCounts& counts)
+  FhirReader(std::string_view name, const ClaimSink& sink, FhirCounts& counts)
       : name_(name), sink_(sink), counts_(counts) {}
 
   // One resource at `path`, found on `line` (0: a whole document). False: the sink said stop.
@@ -322,7 +322,7 @@ void NoClaims(std::string_view name, const FhirCounts& counts, std::vector<std::
 std::vector<std::string> ReadFhirCounted(std::string_view text, std::string_view name,
                                          const ClaimSink& sink, FhirCounts& counts) {
   std::vector<std::string> problems;
-  Reader reader(name, sink, counts);
+  FhirReader reader(name, sink, counts);
   if (text.substr(0, 3) == "\xEF\xBB\xBF")
     text.remove_prefix(3);
   // An empty input says so, rather than simdjson's "no JSON found".
@@ -383,7 +383,7 @@ std::vector<std::string> ReadFhirCounted(ClaimStream& input, std::string_view na
   const std::string first_text(first.text);
   if (!ndjson || !lines.Next(second))
     return whole(input.Open());
-  Reader reader(name, sink, counts);
+  FhirReader reader(name, sink, counts);
   if (!reader.Lines(lines, first, first_text, second, input))
     problems.push_back(failed);
   NoClaims(name, counts, problems);

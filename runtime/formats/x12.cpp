@@ -140,12 +140,12 @@ struct EnvelopeState {
 // Which loop an NM1, PRV, DMG or DTP belongs to.
 enum class Loop { Header, BillingProvider, Subscriber, Payer, Patient, Claim, OtherPayer, Line };
 
-class Reader {
+class X12Reader {
  public:
-  Reader(std::string_view text, std::string_view name, const ClaimSink& sink)
+  X12Reader(std::string_view text, std::string_view name, const ClaimSink& sink)
       : tokens_(text), name_(name), sink_(sink) {}
 
-  Reader(std::istream& in, size_t chunk_bytes, std::string_view name, const ClaimSink& sink)
+  X12Reader(std::istream& in, size_t chunk_bytes, std::string_view name, const ClaimSink& sink)
       : tokens_(in, chunk_bytes), name_(name), sink_(sink) {}
 
   std::vector<std::string> Run() {
@@ -835,12 +835,12 @@ class Reader {
 
 std::vector<std::string> ReadX12(std::string_view text, std::string_view name,
                                  const ClaimSink& sink) {
-  return Reader(text, name, sink).Run();
+  return X12Reader(text, name, sink).Run();
 }
 
 std::vector<std::string> ReadX12(std::istream& in, std::string_view name, const ClaimSink& sink,
                                  size_t chunk_bytes) {
-  return Reader(in, chunk_bytes, name, sink).Run();
+  return X12Reader(in, chunk_bytes, name, sink).Run();
 }
 
 }  // namespace warrant

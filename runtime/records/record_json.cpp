@@ -56,14 +56,10 @@ struct NumberParts {
   bool integral = true;       // neither a fraction nor an exponent was written
 };
 
-constexpr bool IsDigit(char c) {
-  return c >= '0' && c <= '9';
-}
-
 // The JSON number grammar, exactly: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
 bool SplitNumber(std::string_view t, NumberParts& p) {
   const auto digits_end = [&](size_t from) {
-    while (from < t.size() && IsDigit(t[from]))
+    while (from < t.size() && t[from] >= '0' && t[from] <= '9')
       ++from;
     return from;
   };
@@ -364,7 +360,10 @@ std::string_view PlainKey(const od::field& member) {
                      : std::string_view();
 }
 
+}  // namespace
+
 // Interned path patterns of ignored fields ("lines[].modifier") and how often each was seen.
+// Outside the anonymous namespace: RecordDecoder::State holds one.
 class IgnoredTable {
  public:
   // Paths past the first kMaxPatterns are counted together, so an input whose every record
@@ -388,6 +387,8 @@ class IgnoredTable {
   std::vector<std::string> patterns_;
   std::vector<uint64_t> totals_;  // over successfully decoded records
 };
+
+namespace {
 
 class Decoding {
  public:

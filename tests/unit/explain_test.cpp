@@ -22,7 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kCriteria = R"(policy "FOBT" version 2 "Screening FOBT"
+constexpr const char* kExplainCriteria = R"(policy "FOBT" version 2 "Screening FOBT"
   effective 2023-01-01
 codeset fobt: hcpcs = [82270, G0328]
 codeset lipid_dx: icd10cm = [E78.*, E11.*, I10]
@@ -43,7 +43,7 @@ rule lipid_indication "A lipid diagnosis" applies to line where line.code in lip
 }
 )";
 
-std::unique_ptr<Engine> MakeEngine(const std::string& criteria = kCriteria) {
+std::unique_ptr<Engine> MakeEngine(const std::string& criteria = kExplainCriteria) {
   static int counter = 0;
   fs::path root =
       fs::temp_directory_path() /
@@ -255,7 +255,8 @@ TEST_CASE("explain: --line keeps one line; JSON and HTML are written", "[explain
   CHECK(html.find("data-decision=\"denied\"") != std::string::npos);
 }
 
-// For run --explain, beside kCriteria: rules whose findings carry the other kinds of evidence.
+// For run --explain, beside kExplainCriteria: rules whose findings carry the other kinds of
+// evidence.
 constexpr const char* kEvidenceRules = R"(
 codeset therapy: hcpcs = [97110]
 codeset excluded: icd10cm = [Z00.*]
@@ -305,7 +306,7 @@ std::string RunExplain(Session& session, EvidenceRecorder& recorder, std::string
 
 TEST_CASE("run --explain: a recorder reused from claim to claim writes what a fresh one does",
           "[explain]") {
-  auto engine = MakeEngine(std::string(kCriteria) + kEvidenceRules);
+  auto engine = MakeEngine(std::string(kExplainCriteria) + kEvidenceRules);
   const Explainer explainer(*engine);
   Session session(*engine);
   EvidenceRecorder reused(explainer);
@@ -328,7 +329,7 @@ TEST_CASE("run --explain: a recorder reused from claim to claim writes what a fr
 
 TEST_CASE("run --explain: each finding's why_not and evidence are the full explanation's",
           "[explain]") {
-  auto engine = MakeEngine(std::string(kCriteria) + kEvidenceRules);
+  auto engine = MakeEngine(std::string(kExplainCriteria) + kEvidenceRules);
   const Explainer explainer(*engine);
   Session session(*engine);
   EvidenceRecorder recorder(explainer);
@@ -369,7 +370,7 @@ TEST_CASE("run --explain: each finding's why_not and evidence are the full expla
 
 TEST_CASE("run --explain: a rule run again alone reports what deciding the claim reported",
           "[explain]") {
-  auto engine = MakeEngine(std::string(kCriteria) + kEvidenceRules);
+  auto engine = MakeEngine(std::string(kExplainCriteria) + kEvidenceRules);
   const Program& p = engine->program();
   uint32_t frequency = UINT32_MAX;
   for (uint32_t r = 0; r < p.rules.size(); ++r) {

@@ -90,7 +90,7 @@ std::string CodeOf(const std::string& text) {
   return ErrorOf(text).substr(0, 5);
 }
 
-constexpr const char* kFobt = R"(// examples/medicare/ncd_210_3_fobt.warrant
+constexpr const char* kGrammarFobt = R"(// examples/medicare/ncd_210_3_fobt.warrant
 policy "NCD 210.3" version 2 "Screening fecal occult blood test"
   effective 2023-01-01                       // open-ended
   source "Medicare Benefit Policy Manual ch.15 §280.2.2"
@@ -153,7 +153,7 @@ TEST_CASE("grammar: the CST of a small file", "[grammar]") {
 }
 
 TEST_CASE("parse: the FOBT example, dumped", "[parse]") {
-  auto p = Parse(kFobt);
+  auto p = Parse(kGrammarFobt);
   REQUIRE(p->ok);
   CHECK(p->Dump() ==
         R"(file t.warrant
@@ -186,7 +186,7 @@ TEST_CASE("parse: the FOBT example, dumped", "[parse]") {
 }
 
 TEST_CASE("parse: spans and fields of the FOBT example", "[parse]") {
-  auto p = Parse(kFobt);
+  auto p = Parse(kGrammarFobt);
   REQUIRE(p->ok);
   const ast::File& f = p->file();
   REQUIRE(f.policy);
@@ -836,7 +836,7 @@ TEST_CASE("hostile input never crashes the parser", "[nesting]") {
   }
 
   // Mutations of a real file: every prefix, and random single-byte damage.
-  std::string fobt = kFobt;
+  std::string fobt = kGrammarFobt;
   for (size_t cut = 0; cut < fobt.size(); cut += 7) {
     auto p = Parse(fobt.substr(0, cut));
     CHECK((p->ok ||

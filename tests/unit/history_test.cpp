@@ -25,7 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kFobt = R"(policy "FOBT" version 2 "Screening FOBT"
+constexpr const char* kHistoryFobt = R"(policy "FOBT" version 2 "Screening FOBT"
   effective 2023-01-01
 codeset fobt: hcpcs = [82270, G0328]
 rule frequency "Once every 12 months" applies to line where line.code in fobt {
@@ -36,7 +36,7 @@ rule frequency "Once every 12 months" applies to line where line.code in fobt {
 )";
 
 std::unique_ptr<Engine> FobtEngine(const test::ScratchDir& dir) {
-  std::ofstream(dir.File("fobt.warrant")) << kFobt;
+  std::ofstream(dir.File("fobt.warrant")) << kHistoryFobt;
   auto c = Compile({dir.File("fobt.warrant")});
   REQUIRE(c->ok);
   std::string error;

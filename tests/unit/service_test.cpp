@@ -26,7 +26,7 @@ rule age_rule "Age 50" applies to line where line.code in fobt {
 }
 )";
 
-constexpr const char* kClaim =
+constexpr const char* kServiceClaim =
     R"({"id":"C1","patient":{"id":"P1","birth_date":"1990-01-01","sex":"F"},)"
     R"("service_date":"2025-03-10","diagnoses":["Z12.11"],)"
     R"("lines":[{"code":"G0328","units":1},{"code":"99213","units":1}]})";
@@ -108,20 +108,20 @@ TEST_CASE("service: decide and explain replies", "[service]") {
   std::shared_ptr<const Engine> engine = CompileEngine();
   Session session(*engine);
   RecordError error;
-  REQUIRE(session.Evaluate(kClaim, error));
+  REQUIRE(session.Evaluate(kServiceClaim, error));
   std::string records;
   session.AppendDecisions(records);
 
   Worker worker;
   Metrics metrics;
   Reply ndjson =
-      Decide(engine, worker, kClaim, "application/json", "application/x-ndjson", metrics);
+      Decide(engine, worker, kServiceClaim, "application/json", "application/x-ndjson", metrics);
   CHECK(ndjson.status == 200);
   CHECK(ndjson.content_type == "application/x-ndjson");
   CHECK(ndjson.body == records);
   Session* first = &worker.SessionFor(engine);
 
-  Reply array = Decide(engine, worker, kClaim, "", "", metrics);
+  Reply array = Decide(engine, worker, kServiceClaim, "", "", metrics);
   CHECK(array.status == 200);
   const size_t newline = records.find('\n');
   CHECK(array.body == "[" + records.substr(0, newline) + "," +
@@ -145,16 +145,16 @@ TEST_CASE("service: decide and explain replies", "[service]") {
   CHECK(x12.status == 400);
   CHECK(x12.body.find("\"code\":\"R0718\"") != std::string::npos);
 
-  Reply json = Explain(engine, worker, kClaim, "", "");
+  Reply json = Explain(engine, worker, kServiceClaim, "", "");
   CHECK(json.status == 200);
   CHECK(json.body.find("\"age_rule\"") != std::string::npos);
-  Reply plain = Explain(engine, worker, kClaim, "", "text/plain");
+  Reply plain = Explain(engine, worker, kServiceClaim, "", "text/plain");
   CHECK(plain.content_type.rfind("text/plain", 0) == 0);
   CHECK(plain.body.find("age_rule") != std::string::npos);
 
   // A new pack: the worker makes a new session for it.
   std::shared_ptr<const Engine> other = CompileEngine();
-  CHECK(Decide(other, worker, kClaim, "", "application/x-ndjson", metrics).body == records);
+  CHECK(Decide(other, worker, kServiceClaim, "", "application/x-ndjson", metrics).body == records);
 }
 
 }  // namespace

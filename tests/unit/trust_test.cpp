@@ -26,7 +26,7 @@ rule r "r" applies to line where line.code in fobt {
 }
 )";
 
-constexpr const char* kClaim =
+constexpr const char* kTrustClaim =
     R"({"id": "C1", "service_date": "2024-03-01", "lines": [{"code": "82270"}], "history": [{"code": "G0328", "date": "2023-01-01"}]})"
     "\n";
 
@@ -91,7 +91,7 @@ void WriteBytes(const fs::path& path, const std::vector<uint8_t>& bytes) {
 TEST_CASE("trust: run decides with a pack that passes the verifier", "[trust]") {
   Dirs dirs;
   WriteBytes(dirs.root() / "ok.wpk", CompilePack(dirs));
-  const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kClaim);
+  const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kTrustClaim);
   const Result r = Warrant({"run", (dirs.root() / "ok.wpk").string(), claims.string()});
   CHECK(r.exit == 0);
   CHECK_THAT(r.out, Contains("\"decision\":\"covered\""));
@@ -99,7 +99,7 @@ TEST_CASE("trust: run decides with a pack that passes the verifier", "[trust]") 
 
 TEST_CASE("trust: a pack is known by its magic bytes, whatever its file name", "[trust]") {
   Dirs dirs;
-  const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kClaim);
+  const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kTrustClaim);
   for (const char* name : {"rules.pack", "rules", "rules.warrant"}) {
     DYNAMIC_SECTION(name) {
       const fs::path pack = dirs.root() / name;
@@ -151,7 +151,7 @@ TEST_CASE("trust: explain refuses a pack whose accumulator is not below its loop
   }
   REQUIRE(moved);
   WriteBytes(dirs.root() / "acc.wpk", WritePack(program));
-  const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kClaim);
+  const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kTrustClaim);
   const Result r = Warrant({"explain", (dirs.root() / "acc.wpk").string(), claims.string()});
   CHECK(r.exit == 1);
   CHECK(r.out.empty());
@@ -196,7 +196,7 @@ TEST_CASE("trust: run refuses a pack with a valid hash that fails verification",
   program.rules[0].applies_code = at;
   program.rules[0].code_end = static_cast<uint32_t>(program.code.size());
   WriteBytes(dirs.root() / "loop.wpk", WritePack(program));
-  const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kClaim);
+  const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kTrustClaim);
 
   const Result r = Warrant({"run", (dirs.root() / "loop.wpk").string(), claims.string()});
   CHECK(r.exit != 0);
@@ -213,7 +213,7 @@ TEST_CASE("trust: run refuses a pack of another format version, naming the suppo
   bytes[8] = static_cast<uint8_t>(next);  // u16 format version, little-endian (pack.cpp)
   bytes[9] = static_cast<uint8_t>(next >> 8);
   WriteBytes(dirs.root() / "next.wpk", bytes);
-  const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kClaim);
+  const fs::path claims = dirs.Write(dirs.root() / "claims.ndjson", kTrustClaim);
   const Result r = Warrant({"run", (dirs.root() / "next.wpk").string(), claims.string()});
   CHECK(r.exit != 0);
   CHECK(r.out.empty());

@@ -99,8 +99,8 @@ std::string Professional(const std::vector<std::string>& claim, const std::strin
   return text + "GE*1*1" + sep + "IEA*1*000000001" + sep;
 }
 
-const std::vector<std::string> kClaim = {"CLM*C1*25***11:B:1*Y*A*Y*Y", "HI*ABK:Z1211", "LX*1",
-                                         "SV1*HC:G0328:33*25*UN*1*11**1", "DTP*472*D8*20250310"};
+const std::vector<std::string> kX12Claim = {"CLM*C1*25***11:B:1*Y*A*Y*Y", "HI*ABK:Z1211", "LX*1",
+                                            "SV1*HC:G0328:33*25*UN*1*11**1", "DTP*472*D8*20250310"};
 
 }  // namespace
 
@@ -162,7 +162,7 @@ TEST_CASE("x12: an input that does not start with a readable ISA stops with a lo
 
 TEST_CASE("x12: one CLM becomes one Warrant record", "[x12]") {
   for (const std::string sep : {"~", "~\n", "~\r\n"}) {
-    const Read read = ReadAll(Professional(kClaim, sep));
+    const Read read = ReadAll(Professional(kX12Claim, sep));
     CHECK(read.problems.empty());
     REQUIRE(read.claims.size() == 1);
     CHECK(read.claims[0].error.empty());
@@ -177,11 +177,11 @@ TEST_CASE("x12: one CLM becomes one Warrant record", "[x12]") {
 }
 
 TEST_CASE("x12: a claim error refuses that claim only, located", "[x12]") {
-  std::vector<std::string> claims = kClaim;
+  std::vector<std::string> claims = kX12Claim;
   claims.insert(claims.end(),
                 {"CLM*C2*25***11:B:7", "HI*BK:1739", "LX*1", "SV1*HC:G0328*25*UN*1",
                  "CLM*C3*25***11:B:8", "HI*ABK:Z1211", "LX*2", "SV1*HC:G0328*25*UN*1"});
-  claims.insert(claims.end(), kClaim.begin(), kClaim.end());
+  claims.insert(claims.end(), kX12Claim.begin(), kX12Claim.end());
   const Read read = ReadAll(Professional(claims));
   CHECK(read.problems.empty());
   REQUIRE(read.claims.size() == 4);
@@ -196,7 +196,7 @@ TEST_CASE("x12: a claim error refuses that claim only, located", "[x12]") {
 }
 
 TEST_CASE("x12: envelope errors come after every claim before them", "[x12]") {
-  std::string text = Professional(kClaim);
+  std::string text = Professional(kX12Claim);
   text = text.substr(0, text.find("GE*1"));  // no GE, no IEA
   const Read read = ReadAll(text);
   REQUIRE(read.claims.size() == 1);
@@ -205,7 +205,7 @@ TEST_CASE("x12: envelope errors come after every claim before them", "[x12]") {
         std::vector<std::string>{
             "in.837:16: the input ends inside functional group GS 1 (no GE)",
             "in.837:16: the input ends inside interchange ISA 000000001 (no IEA)"});
-  std::string counted = Professional(kClaim);
+  std::string counted = Professional(kX12Claim);
   counted.replace(counted.find("SE*14"), 5, "SE*15");
   const Read wrong = ReadAll(counted);
   CHECK(wrong.claims.size() == 1);
@@ -221,7 +221,7 @@ TEST_CASE("x12: what one claim says is not carried into the next", "[x12]") {
   std::vector<std::string> claims = {
       "CLM*R1*25***11:B:7*Y*A*Y*Y", "REF*F8*C0",          "HI*ABK:Z1211", "LX*1",
       "SV1*HC:G0328*25*UN*1",       "DTP*472*D8*20250310"};
-  claims.insert(claims.end(), kClaim.begin(), kClaim.end());
+  claims.insert(claims.end(), kX12Claim.begin(), kX12Claim.end());
   const Read read = ReadAll(Professional(claims));
   CHECK(read.problems.empty());
   REQUIRE(read.claims.size() == 2);
