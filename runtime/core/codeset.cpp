@@ -56,7 +56,36 @@ Codeset Codeset::FromSorted(std::span<const CodeInterval> sorted) {
       set.intervals_.push_back(interval);
     }
   }
+  set.Index();
   return set;
+}
+
+void Codeset::Index() {
+  bucket_.clear();
+  shift_ = 0;
+  const size_t n = intervals_.size();
+  if (n < kIndexFrom)
+    return;
+  // At most kBuckets buckets over the span of the set.
+  constexpr uint64_t kBuckets = 1024;
+  const uint64_t base = intervals_.front().lo;
+  const uint64_t span = intervals_.back().hi - base;
+  while ((span >> shift_) >= kBuckets)
+    ++shift_;
+  const uint64_t buckets = (span >> shift_) + 1;
+  // Boundary b is base + b * 2^shift_ for b in [0, buckets]: one past the last bucket too, so
+  // that bucket b always has its upper boundary.
+  bucket_.resize(buckets + 1);
+  size_t last = 0;  // the last interval with lo <= the boundary, carried forward
+  for (uint64_t b = 0; b <= buckets; ++b) {
+    const uint64_t offset = b << shift_;
+    const bool past =
+        b == buckets || offset > span;  // beyond the set: every interval starts before
+    const uint64_t boundary = base + (past ? span : offset);
+    while (last + 1 < n && intervals_[last + 1].lo <= boundary)
+      ++last;
+    bucket_[b] = static_cast<uint32_t>(last);
+  }
 }
 
 bool Codeset::Contains(uint64_t packed) const {
@@ -67,6 +96,14 @@ bool Codeset::Contains(uint64_t packed) const {
   if (n == 0)
     return false;
   const CodeInterval* base = intervals_.data();
+  if (!bucket_.empty()) {
+    if (packed < base->lo || packed > intervals_.back().hi)
+      return false;
+    const uint64_t b = (packed - base->lo) >> shift_;
+    const uint32_t first = bucket_[b];
+    n = bucket_[b + 1] - first + 1;
+    base += first;
+  }
   while (n > 1) {
     const size_t half = n / 2;
     base = base[half].lo <= packed ? base + half : base;
@@ -167,6 +204,7 @@ CodesetDecode Codeset::Deserialize(std::span<const uint8_t> bytes, size_t* consu
     intervals.push_back(interval);
   }
   result.codeset.intervals_ = std::move(intervals);
+  result.codeset.Index();
   if (consumed != nullptr) {
     *consumed = needed;
   }

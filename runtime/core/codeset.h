@@ -39,7 +39,8 @@ class Codeset {
  public:
   Codeset() = default;
 
-  // One binary search over the interval starts; no allocation.
+  // One binary search over the interval starts, narrowed first by the bucket index in large
+  // sets; no allocation.
   bool Contains(uint64_t packed) const;
 
   // The number of intervals (not of codes).
@@ -63,14 +64,29 @@ class Codeset {
   // null, bytes after the codeset are an error; otherwise their offset is stored there.
   static CodesetDecode Deserialize(std::span<const uint8_t> bytes, size_t* consumed = nullptr);
 
-  friend bool operator==(const Codeset& a, const Codeset& b) = default;
+  // The same members (the index is derived from them).
+  friend bool operator==(const Codeset& a, const Codeset& b) {
+    return a.intervals_ == b.intervals_;
+  }
+
+  // Sets of at least this many intervals get the bucket index.
+  static constexpr size_t kIndexFrom = 16;
 
  private:
   friend class CodesetBuilder;
   // `sorted` must be sorted by lo; overlapping and adjacent intervals are merged.
   static Codeset FromSorted(std::span<const CodeInterval> sorted);
+  // Builds the bucket index of a large set; called wherever intervals_ is set.
+  void Index();
 
   std::vector<CodeInterval> intervals_;
+  // The bucket index: the values from intervals_.front().lo to intervals_.back().hi in equal
+  // buckets of 2^shift_ values, and for each bucket boundary the last interval starting at or
+  // before it (0 when none). A value's interval can only be one of those between its bucket's
+  // two boundaries, so the binary search runs over a few intervals instead of all: a diagnosis
+  // set has hundreds, and every membership test of every rule comes here.
+  std::vector<uint32_t> bucket_;
+  unsigned shift_ = 0;
 };
 
 struct CodesetDecode {

@@ -1,7 +1,9 @@
 // Codesets: member forms, merging, set algebra against a brute-force model, serialization.
 #include "runtime/core/codeset.h"
 
+#include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <random>
 #include <set>
@@ -249,6 +251,54 @@ TEST_CASE("codeset: membership agrees with a scan of the intervals, at every edg
     for (uint64_t v : probes) {
       INFO("round " << round << " value " << v);
       REQUIRE(set.Contains(v) == scan(v));
+    }
+  }
+}
+
+// Sets of Codeset::kIndexFrom intervals or more search a bucket of their intervals only: sets of
+// every size around that line and up to thousands of intervals, over spans from a few thousand
+// values to the whole range, probed at every interval edge and at random, built and read back.
+TEST_CASE("codeset: large sets (the bucket index) agree with a scan", "[codeset]") {
+  std::mt19937_64 rng(23);
+  for (int round = 0; round < 300; ++round) {
+    if (!test::Sampled(static_cast<size_t>(round)))
+      continue;
+    CodesetBuilder builder;
+    const size_t target =
+        round < 40 ? Codeset::kIndexFrom - 4 + static_cast<size_t>(round % 8) : 16 + rng() % 3000;
+    const int spread_bits = 12 + static_cast<int>(rng() % 52);  // spans up to 2^63
+    const uint64_t origin = rng() % 3 == 0 ? 0 : rng() >> 8;
+    const uint64_t spread = uint64_t{1} << spread_bits;
+    for (size_t i = 0; i < target; ++i) {
+      const uint64_t lo = origin + rng() % spread;
+      const uint64_t width = rng() % 4 == 0 ? rng() % (spread / 64 + 1) : rng() % 3;
+      REQUIRE(builder.AddInterval({lo, lo > kMax - width ? kMax : lo + width}));
+    }
+    if (rng() % 8 == 0)
+      REQUIRE(builder.AddInterval({kMax - rng() % 5, kMax}));
+    const Codeset set = builder.Build();
+    const std::span<const CodeInterval> intervals = set.intervals();
+    // The last interval starting at or before v, found by std::upper_bound over all of them.
+    auto scan = [&](uint64_t v) {
+      auto after = std::upper_bound(intervals.begin(), intervals.end(), v,
+                                    [](uint64_t x, const CodeInterval& i) { return x < i.lo; });
+      return after != intervals.begin() && v <= std::prev(after)->hi;
+    };
+    std::vector<uint64_t> probes = {0, kMax, origin, origin + spread};
+    for (const CodeInterval& i : intervals) {
+      for (uint64_t v : {i.lo - 1, i.lo, i.lo + 1, i.hi - 1, i.hi, i.hi + 1})
+        probes.push_back(v);
+    }
+    for (int k = 0; k < 2000; ++k)
+      probes.push_back(origin + rng() % spread);
+    const CodesetDecode back = Codeset::Deserialize(set.Serialize());
+    REQUIRE(back.ok());
+    REQUIRE(back.codeset == set);
+    for (uint64_t v : probes) {
+      INFO("round " << round << ", " << intervals.size() << " intervals, value " << v);
+      const bool expected = scan(v);
+      REQUIRE(set.Contains(v) == expected);
+      REQUIRE(back.codeset.Contains(v) == expected);
     }
   }
 }
