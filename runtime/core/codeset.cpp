@@ -73,15 +73,12 @@ void Codeset::Index() {
   while ((span >> shift_) >= kBuckets)
     ++shift_;
   const uint64_t buckets = (span >> shift_) + 1;
-  // Boundary b is base + b * 2^shift_ for b in [0, buckets]: one past the last bucket too, so
-  // that bucket b always has its upper boundary.
+  // Boundary b is base + b * 2^shift_ (at most base + span) for b below `buckets`; boundary
+  // `buckets`, the last bucket's upper one, is the set's last code.
   bucket_.resize(buckets + 1);
   size_t last = 0;  // the last interval with lo <= the boundary, carried forward
   for (uint64_t b = 0; b <= buckets; ++b) {
-    const uint64_t offset = b << shift_;
-    const bool past =
-        b == buckets || offset > span;  // beyond the set: every interval starts before
-    const uint64_t boundary = base + (past ? span : offset);
+    const uint64_t boundary = b == buckets ? base + span : base + (b << shift_);
     while (last + 1 < n && intervals_[last + 1].lo <= boundary)
       ++last;
     bucket_[b] = static_cast<uint32_t>(last);
