@@ -9,7 +9,8 @@
 #include <utility>
 
 #include <fmt/core.h>
-#include <openssl/evp.h>
+
+#include "runtime/core/sha256.h"
 
 namespace warrant {
 namespace {
@@ -33,17 +34,6 @@ constexpr size_t kMaxVarintBytes = 10;
 constexpr uint64_t kMaxTitleExpansion = 16;
 constexpr uint64_t kTitleSlack = 1 << 16;
 
-using Digest = std::array<uint8_t, kHashBytes>;
-
-std::optional<Digest> Sha256(std::span<const uint8_t> bytes) {
-  Digest digest{};
-  unsigned int size = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1 ||
-      size != kHashBytes) {
-    return std::nullopt;
-  }
-  return digest;
-}
 
 // ---- Writing --------------------------------------------------------------------------------
 
@@ -317,8 +307,7 @@ std::vector<uint8_t> SerializeTerminology(const Terminology& terminology) {
   w.U32(static_cast<uint32_t>(terminology.versions().size()));
   for (const CodeSystemVersion& v : terminology.versions())
     WriteVersion(w, v);
-  // Only a libcrypto failure leaves the hash zero, and then reading rejects the file.
-  const Digest digest = Sha256(out).value_or(Digest{});
+  const Sha256Digest digest = Sha256(std::span<const uint8_t>(out));
   w.Bytes(std::span<const uint8_t>(digest));
   return out;
 }
@@ -334,12 +323,8 @@ TerminologyDecode DeserializeTerminology(std::span<const uint8_t> bytes) {
     return result;
   }
   const std::span<const uint8_t> body = bytes.first(bytes.size() - kHashBytes);
-  const std::optional<Digest> digest = Sha256(body);
-  if (!digest) {
-    result.error = "computing the SHA-256 of the terminology failed (libcrypto)";
-    return result;
-  }
-  if (!std::equal(digest->begin(), digest->end(), bytes.end() - kHashBytes)) {
+  const Sha256Digest digest = Sha256(body);
+  if (!std::equal(digest.begin(), digest.end(), bytes.end() - kHashBytes)) {
     result.error = "corrupt terminology: the SHA-256 at its end does not match its contents";
     return result;
   }
