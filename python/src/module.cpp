@@ -3,6 +3,7 @@
 // Every call that decides, explains or compiles releases the GIL, so other Python threads run
 // meanwhile. Errors become warrant.WarrantError subclasses (warrant/_errors.py) with `.code`.
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -11,6 +12,7 @@
 #include <pybind11/stl.h>
 #include <string>
 #include <string_view>
+#include <sys/mman.h>
 #include <utility>
 #include <vector>
 
@@ -63,7 +65,10 @@ class InputText {
 // The bytes object decide_ndjson returns, written in place as the records come (no second copy
 // of the result). Sized at first for output as large as the input; should it outgrow that, it
 // grows with the GIL taken back for the moment (Python's allocator needs it), then is cut to
-// its size at the end.
+// its size at the end. Its pages are fresh memory, and faulting them in 4 KiB at a time cost
+// about a tenth of decide_ndjson over the benchmark's 100,000 claims (36 MB of records): the
+// kernel is asked for transparent huge pages for them instead (a hint; where THP is off or
+// "never", nothing changes).
 class OutputBytes {
  public:
   explicit OutputBytes(size_t capacity) {
@@ -72,6 +77,7 @@ class OutputBytes {
     if (object_ == nullptr)
       throw py::error_already_set();
     capacity_ = static_cast<size_t>(PyBytes_GET_SIZE(object_));
+    AdviseHugePages();
   }
 
   ~OutputBytes() { Py_XDECREF(object_); }
@@ -85,6 +91,7 @@ class OutputBytes {
       py::gil_scoped_acquire acquire;
       Resize(std::max(capacity_ * 2, size_ + piece.size()));
       capacity_ = static_cast<size_t>(PyBytes_GET_SIZE(object_));
+      AdviseHugePages();
     }
     std::memcpy(PyBytes_AS_STRING(object_) + size_, piece.data(), piece.size());
     size_ += piece.size();
@@ -97,6 +104,18 @@ class OutputBytes {
   }
 
  private:
+  // The whole 2 MiB pages inside the buffer (most of a large one; a small one has none).
+  void AdviseHugePages() {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+    const auto begin = reinterpret_cast<uintptr_t>(PyBytes_AS_STRING(object_));
+    const uintptr_t from = (begin + kHuge - 1) & ~(kHuge - 1);
+    const uintptr_t to = (begin + capacity_) & ~(kHuge - 1);
+    if (to > from)
+      ::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);  // a hint: errors ignored
+#endif
+  }
+
   void Resize(size_t size) {
     // Frees the object and leaves null when it fails.
     if (_PyBytes_Resize(&object_, static_cast<Py_ssize_t>(size)) != 0) {
