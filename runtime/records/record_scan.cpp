@@ -89,6 +89,17 @@ struct StopBytes {
                      _mm_cmplt_epi8(bytes, space));
     return static_cast<unsigned>(_mm_movemask_epi8(stop));
   }
+
+  // At's bits split in two: the quotes, and the backslashes and control bytes.
+  [[gnu::always_inline]] unsigned Quotes(const char* at) const {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, quote)));
+  }
+  [[gnu::always_inline]] unsigned Others(const char* at) const {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+    return static_cast<unsigned>(_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(bytes, backslash), _mm_cmplt_epi8(bytes, space))));
+  }
 };
 #endif
 
@@ -1351,12 +1362,14 @@ const char* RunShape::Match(const char* p, const char* const end) const {
       return nullptr;
     if (step->value == Value::kString) {  // the most common
 #if defined(__SSE2__)
-      // Most values end within 16 bytes: no check of the end here, the next step makes it.
-      if (const unsigned stops = stop_bytes.At(p); stops != 0) {
-        p += static_cast<unsigned>(__builtin_ctz(stops));
-        if (*p != '"')
+      // Most values end within 16 bytes: no check of the end here, the next step makes it. The
+      // next step's place hangs on the closing quote alone (the runs's steps are a chain of such
+      // look-ups, each waiting on the last), and the other stop bytes are checked beside it.
+      if (const unsigned quotes = stop_bytes.Quotes(p); quotes != 0) {
+        const unsigned at = static_cast<unsigned>(__builtin_ctz(quotes));
+        if ((stop_bytes.Others(p) & ((1u << at) - 1)) != 0)
           return nullptr;
-        ++p;
+        p += at + 1;
         continue;
       }
 #endif
