@@ -256,7 +256,7 @@ class RunShape {
 
 // What the scanner keeps from record to record.
 struct ScanMemory {
-  explicit ScanMemory(const Schema& schema) : keys(schema) {}
+  explicit ScanMemory(const Schema& schema);
 
   CodeCache codes;
   DateCache dates;
@@ -272,6 +272,10 @@ struct ScanMemory {
   bool bulk = true;
   // Whether such a run is first checked against its shape (RunShape); likewise.
   bool shapes = true;
+  // Whether a history entry written `{"code":"C","date":"D"}` is read by fixed compares rather
+  // than member by member (likewise): true when the schema's history record reads those keys as
+  // its code and date, as the base schema does.
+  bool compact_history = false;
   // Per base record and member index: the shape of the run last read from there (null: none).
   std::array<std::array<std::unique_ptr<RunShape>, KeyOrder::kMembers>,
              static_cast<size_t>(RecordId::kCount)>
