@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -228,6 +229,27 @@ const char* ScalarEnd(const char* p, const char* end) {
   return p;
 }
 
+// Whether the bytes at `p` are those of `literal` (without its terminating zero): two loads that
+// may overlap, each compared with a constant, where memcmp of a size it cannot inline would be a
+// call. At least 8 bytes past `p` must be readable.
+template <size_t N>
+[[gnu::always_inline]] inline bool SameBytes(const char* p, const char (&literal)[N]) {
+  constexpr size_t kSize = N - 1;
+  static_assert(kSize >= 1 && kSize <= 16);
+  const auto same = [&](auto word, size_t at) {
+    decltype(word) want;
+    std::memcpy(&word, p + at, sizeof word);
+    std::memcpy(&want, literal + at, sizeof want);
+    return word ^ want;
+  };
+  if constexpr (kSize >= 8)
+    return (same(uint64_t{}, 0) | same(uint64_t{}, kSize - 8)) == 0;
+  else if constexpr (kSize >= 4)
+    return (same(uint32_t{}, 0) | same(uint32_t{}, kSize - 4)) == 0;
+  else
+    return std::memcmp(p, literal, kSize) == 0;
+}
+
 // Whether the `size` bytes at `p` are those at `want`; 32 bytes past each are readable. `last`
 // has a bit for each byte of them in the last 32 (RunShape::Step::last): most keys with their
 // quotes, colon and the comma before them fit in one 32-byte compare.
@@ -366,7 +388,7 @@ class Scanner {
         unread_(memory.unread),
         bulk_(memory.bulk),
         shapes_(memory.shapes),
-        compact_history_(memory.compact_history),
+        compact_(memory.compact),
         runs_(memory.runs),
         patterns_(patterns) {}
 
@@ -980,9 +1002,11 @@ class Scanner {
   }
 
   bool Patient() {
-    Seen seen;
     Claim& c = claim_;
     c.present.Set(FieldId::claim_patient);
+    if (Compact(RecordId::patient) && CompactPatient())
+      return true;
+    Seen seen;
     const RecordDef& r = schema_.record(RecordId::patient);
     return Members(RecordId::patient, [&](uint16_t position, std::string_view key) {
       if (position == kNoIndex16)
@@ -1010,6 +1034,8 @@ class Scanner {
   bool Lines() {
     const RecordDef& r = schema_.record(RecordId::line);
     return Array(kMaxLines, [&](size_t) {
+      if (Compact(RecordId::line) && CompactLine(r))
+        return true;
       LineRecord& line = claim_.lines.emplace_back();
       line.values = static_cast<uint32_t>(claim_.values.size());
       claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
@@ -1050,7 +1076,7 @@ class Scanner {
   bool History() {
     const RecordDef& r = schema_.record(RecordId::history);
     return Array(kMaxHistory, [&](size_t) {
-      if (compact_history_ && CompactHistory(r))
+      if (Compact(RecordId::history) && CompactHistory(r))
         return true;
       HistoryRecord& h = claim_.history.emplace_back();
       h.values = static_cast<uint32_t>(claim_.values.size());
@@ -1087,6 +1113,114 @@ class Scanner {
     });
   }
 
+  // ---- Objects written compactly (ScanMemory::compact) ----
+  //
+  // An object whose members come in their usual order with no white space between them is read
+  // by comparing each key, with its quotes, colon and the comma before it, at once, and its value
+  // by the reader the member loop would call, without the loop's look-ups. At the first thing
+  // that differs the object is undone (the cursor and every pool put back) and the member loop
+  // reads it from its start, deciding it as before: a record refused here is refused there.
+
+  bool Compact(RecordId record) const {
+    return compact_[static_cast<size_t>(record)];
+  }
+
+  // Steps over `bytes` (a literal: its size known, so the compare is a few loads) if they come
+  // next, within the line.
+  template <size_t N>
+  [[gnu::always_inline]] bool Literal(const char (&bytes)[N]) {
+    constexpr size_t kSize = N - 1;
+    if (static_cast<size_t>(end_ - p_) < kSize || !SameBytes(p_, bytes))
+      return false;
+    p_ += kSize;
+    return true;
+  }
+
+  // Where an object's reading began, to undo it.
+  struct Undo {
+    const char* p;
+    size_t values, codes, strings;
+  };
+
+  Undo Mark() const {
+    return {p_, claim_.values.size(), claim_.codes.size(), claim_.strings.size()};
+  }
+
+  void Back(const Undo& undo) {
+    p_ = undo.p;
+    claim_.values.resize(undo.values);
+    claim_.codes.resize(undo.codes);
+    claim_.strings.resize(undo.strings);
+  }
+
+  bool CompactLine(const RecordDef& r) {
+    const Undo undo = Mark();
+    if (!Literal("{\"code\":"))
+      return false;
+    LineRecord& line = claim_.lines.emplace_back();
+    line.values = static_cast<uint32_t>(claim_.values.size());
+    claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
+    for (FieldId f : {FieldId::line_index, FieldId::line_units, FieldId::line_modifiers,
+                      FieldId::line_dx_pointers}) {
+      line.present.Set(f);
+    }
+    bool ok = Set(Code(CodeSystem::Hcpcs, line.code), line.present, FieldId::line_code);
+    if (ok && Literal(",\"modifiers\":"))
+      ok = CodeList(CodeSystem::Modifier, kMaxListItems, line.modifiers);
+    if (ok && Literal(",\"units\":"))
+      ok = Units(FieldId::line_units, line.units);
+    if (ok && Literal("}"))
+      return true;
+    claim_.lines.pop_back();
+    Back(undo);
+    return false;
+  }
+
+  bool CompactObservation(const RecordDef& r) {
+    const Undo undo = Mark();
+    if (!Literal("{\"code\":"))
+      return false;
+    ObservationRecord& o = claim_.observations.emplace_back();
+    o.values = static_cast<uint32_t>(claim_.values.size());
+    claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
+    bool ok = Set(ObservationCode(o.code), o.present, FieldId::observation_code);
+    if (ok && Literal(",\"value\":"))
+      ok = Set(Decimal(o.value), o.present, FieldId::observation_value);
+    if (ok && Literal(",\"unit\":"))
+      ok = Set(StringRange(o.unit), o.present, FieldId::observation_unit);
+    if (ok && Literal(",\"date\":"))
+      ok = Set(Date(o.date), o.present, FieldId::observation_date);
+    if (ok && Literal("}"))
+      return true;
+    claim_.observations.pop_back();
+    Back(undo);
+    return false;
+  }
+
+  // After `"patient":`; the claim's presence bit for it is set already.
+  bool CompactPatient() {
+    const Undo undo = Mark();
+    Claim& c = claim_;
+    const Presence present = c.present;
+    const Range id = c.patient_id, sex = c.sex;
+    const Day birth_date = c.birth_date;
+    if (!Literal("{\"id\":"))
+      return false;
+    bool ok = Set(StringRange(c.patient_id), c.present, FieldId::patient_id);
+    if (ok && Literal(",\"birth_date\":"))
+      ok = Set(Date(c.birth_date), c.present, FieldId::patient_birth_date);
+    if (ok && Literal(",\"sex\":"))
+      ok = Set(StringRange(c.sex), c.present, FieldId::patient_sex);
+    if (ok && Literal("}"))
+      return true;
+    c.present = present;
+    c.patient_id = id;
+    c.sex = sex;
+    c.birth_date = birth_date;
+    Back(undo);
+    return false;
+  }
+
   // A history entry as feeds and the documentation write it, `{"code":"C","date":"D"}` with no
   // white space: read by four fixed compares, the code and date through the caches, and stored
   // as the member loop would store it. The loop takes about 390 instructions an entry, and
@@ -1094,15 +1228,15 @@ class Scanner {
   // an escape, a code or date the caches refuse, an entry running past the line) leaves the input
   // untouched for the member loop, which decides it as before.
   bool CompactHistory(const RecordDef& r) {
-    static constexpr std::string_view kOpen = "{\"code\":\"";
-    static constexpr std::string_view kBetween = "\",\"date\":\"";
+    static constexpr char kOpen[] = "{\"code\":\"";
+    static constexpr char kBetween[] = "\",\"date\":\"";
     constexpr size_t kDate = 10;  // YYYY-MM-DD
     // Every read below lies within 48 bytes of p_, which is at most end_: padding.
     static_assert(kJsonPadding >= 48);
     const char* p = p_;
-    if (std::memcmp(p, kOpen.data(), kOpen.size()) != 0)
+    if (!SameBytes(p, kOpen))
       return false;
-    p += kOpen.size();
+    p += sizeof kOpen - 1;
 #if defined(__SSE2__)
     const unsigned stops = StopBytes().At(p);  // the code's closing quote within 16 bytes
     if (stops == 0)
@@ -1120,9 +1254,9 @@ class Scanner {
 #endif
     const std::string_view code(p, size);
     p += size;
-    if (std::memcmp(p, kBetween.data(), kBetween.size()) != 0)
+    if (!SameBytes(p, kBetween))
       return false;
-    p += kBetween.size();
+    p += sizeof kBetween - 1;
     const std::string_view date(p, kDate);
     if (p[kDate] != '"' || p[kDate + 1] != '}')
       return false;
@@ -1148,6 +1282,8 @@ class Scanner {
   bool Observations() {
     const RecordDef& r = schema_.record(RecordId::observation);
     return Array(kMaxObservations, [&](size_t) {
+      if (Compact(RecordId::observation) && CompactObservation(r))
+        return true;
       ObservationRecord& o = claim_.observations.emplace_back();
       o.values = static_cast<uint32_t>(claim_.values.size());
       claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
@@ -1199,7 +1335,7 @@ class Scanner {
   const std::vector<bool>& unread_;
   const bool bulk_;
   const bool shapes_;
-  const bool compact_history_;
+  const decltype(ScanMemory::compact)& compact_;
   decltype(ScanMemory::runs)& runs_;
   std::vector<uint32_t>& patterns_;
 };
@@ -1251,15 +1387,33 @@ bool DateCache::Fill(Entry& e, uint64_t head, std::string_view text) {
 }
 
 ScanMemory::ScanMemory(const Schema& schema) : keys(schema) {
-  const RecordDef& r = schema.record(RecordId::history);
-  const auto is = [&](std::string_view key, FieldId id) {
-    const uint16_t position = r.keys.Find(key);
-    if (position == kNoIndex16 || position >= r.fields.size())
-      return false;
-    const FieldDef& f = schema.field(r.fields[position]);
-    return f.id == static_cast<uint16_t>(id) && f.slot == kNoIndex16;
+  // Whether every key of `members` is read as the base field beside it.
+  const auto reads = [&](RecordId record,
+                         std::initializer_list<std::pair<std::string_view, FieldId>> members) {
+    const RecordDef& r = schema.record(record);
+    for (const auto& [key, id] : members) {
+      const uint16_t position = r.keys.Find(key);
+      if (position == kNoIndex16 || position >= r.fields.size())
+        return false;
+      const FieldDef& f = schema.field(r.fields[position]);
+      if (f.id != static_cast<uint16_t>(id) || f.slot != kNoIndex16)
+        return false;
+    }
+    return true;
   };
-  compact_history = is("code", FieldId::history_code) && is("date", FieldId::history_date);
+  const auto set = [&](RecordId record, bool on) { compact[static_cast<size_t>(record)] = on; };
+  set(RecordId::history,
+      reads(RecordId::history, {{"code", FieldId::history_code}, {"date", FieldId::history_date}}));
+  set(RecordId::line, reads(RecordId::line, {{"code", FieldId::line_code},
+                                             {"modifiers", FieldId::line_modifiers},
+                                             {"units", FieldId::line_units}}));
+  set(RecordId::observation, reads(RecordId::observation, {{"code", FieldId::observation_code},
+                                                           {"value", FieldId::observation_value},
+                                                           {"unit", FieldId::observation_unit},
+                                                           {"date", FieldId::observation_date}}));
+  set(RecordId::patient, reads(RecordId::patient, {{"id", FieldId::patient_id},
+                                                   {"birth_date", FieldId::patient_birth_date},
+                                                   {"sex", FieldId::patient_sex}}));
 }
 
 KeyOrder::KeyOrder(const Schema& schema) {

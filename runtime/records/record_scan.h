@@ -272,10 +272,13 @@ struct ScanMemory {
   bool bulk = true;
   // Whether such a run is first checked against its shape (RunShape); likewise.
   bool shapes = true;
-  // Whether a history entry written `{"code":"C","date":"D"}` is read by fixed compares rather
-  // than member by member (likewise): true when the schema's history record reads those keys as
-  // its code and date, as the base schema does.
-  bool compact_history = false;
+  // Per base record: whether an object of it written compactly in its usual order (a history
+  // entry `{"code":"C","date":"D"}`; a line `{"code":..,"modifiers":[..],"units":..}`, an
+  // observation `{"code":..,"value":..,"unit":..,"date":..}` and a patient
+  // `{"id":..,"birth_date":..,"sex":..}`, the later members optional) is read by fixed compares
+  // of its keys rather than member by member (likewise). Set where the schema reads those keys as
+  // the base fields they name, as the base schema does.
+  std::array<bool, static_cast<size_t>(RecordId::kCount)> compact{};
   // Per base record and member index: the shape of the run last read from there (null: none).
   std::array<std::array<std::unique_ptr<RunShape>, KeyOrder::kMembers>,
              static_cast<size_t>(RecordId::kCount)>
