@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <iterator>
 #include <optional>
 
@@ -396,6 +397,21 @@ void Session::Decide(const Claim& claim, TraceSink* trace) {
   vm_.Decide(claim, decision_, trace);
 }
 
+namespace {
+
+// DecisionName with its length known: at most 14 characters ("not_applicable").
+constexpr std::string_view kDecisionTexts[] = {
+#define WARRANT_DECISION(Name, Spelling) Spelling,
+#include "runtime/core/outcomes.def"
+};
+
+std::string_view DecisionText(Decision d) {
+  const auto index = static_cast<size_t>(d);
+  return kDecisionTexts[index < std::size(kDecisionTexts) ? index : 0];
+}
+
+}  // namespace
+
 void Session::AppendDecisions(std::string& out, const FindingNotes* notes, const Spill* spill,
                               size_t spill_bytes) const {
   // Every line's record starts `{"claim":ID,"line":`: the id is escaped once, then copied (and
@@ -417,23 +433,30 @@ void Session::AppendDecisions(std::string& out, const FindingNotes* notes, const
     } else {
       out.append(out, prefix_at, prefix_size);
     }
-    char digits[16];
-    out.append(digits, static_cast<size_t>(
-                           std::to_chars(digits, digits + sizeof digits, l + 1).ptr - digits));
-    out += ",\"code\":";
+    // The line's number, code and decision as one piece, written into a buffer first: a dozen
+    // small appends to `out`, each checking its capacity, cost more than the bytes.
     const CodeText* code =
         rec.present.Has(FieldId::line_code) ? code_text_.Find(rec.code) : nullptr;
+    char piece[96];
+    char* w = std::to_chars(piece, piece + 16, l + 1).ptr;
+    const auto put = [&w](std::string_view text) {
+      std::memcpy(w, text.data(), text.size());
+      w += text.size();
+    };
+    put(",\"code\":");
     if (code) {
       // A code's display text is letters, digits, '.' and '-': nothing to escape.
-      out += '"';
-      out.append(code->view());
-      out += '"';
+      static_assert(CodeText::kCapacity <= 16);
+      *w++ = '"';
+      put(code->view());
+      *w++ = '"';
     } else {
-      out += "null";
+      put("null");
     }
-    out += ",\"decision\":\"";
-    out += DecisionName(line.decision);
-    out += "\",\"findings\":[";
+    put(",\"decision\":\"");
+    put(DecisionText(line.decision));
+    put("\",\"findings\":[");
+    out.append(piece, static_cast<size_t>(w - piece));
     for (uint32_t i = 0; i < line.finding_count; ++i) {
       if (i)
         out += ',';
