@@ -730,9 +730,17 @@ class Scanner {
   // Whether the input goes on with `token` (16 bytes are readable: the input is padded).
   bool Written(const KeyOrder::Token& token) const {
 #if defined(__SSE2__)
+    // Most keys with their quotes and colon fit in 16 bytes; a longer one (`"place_of_service":`)
+    // takes a second compare rather than a look-up of the key.
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_));
     const __m128i want = _mm_loadu_si128(reinterpret_cast<const __m128i*>(token.bytes.data()));
-    const auto equal = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, want)));
+    auto equal = static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, want)));
+    if (token.size > 16) {
+      const __m128i more = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_ + 16));
+      const __m128i want_more =
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(token.bytes.data() + 16));
+      equal |= static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(more, want_more))) << 16;
+    }
     return (equal & token.mask) == token.mask;
 #else
     return std::memcmp(p_, token.bytes.data(), token.size) == 0;
@@ -1428,7 +1436,7 @@ KeyOrder::KeyOrder(const Schema& schema) {
         continue;
       std::memcpy(t.bytes.data(), written.data(), written.size());
       t.size = static_cast<uint8_t>(written.size());
-      t.mask = (uint32_t{1} << written.size()) - 1;
+      t.mask = written.size() == 32 ? UINT32_MAX : (uint32_t{1} << written.size()) - 1;
     }
   }
 }

@@ -144,7 +144,7 @@ class KeyOrder {
   }
 
   struct Token {
-    std::array<char, 16> bytes{};  // `"code":`, zero-padded
+    std::array<char, 32> bytes{};  // `"code":`, zero-padded
     uint32_t mask = 0;             // one bit per byte of the token
     uint8_t size = 0;              // 0: the key is too long to guess
   };
