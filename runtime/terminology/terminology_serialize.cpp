@@ -34,7 +34,6 @@ constexpr size_t kMaxVarintBytes = 10;
 constexpr uint64_t kMaxTitleExpansion = 16;
 constexpr uint64_t kTitleSlack = 1 << 16;
 
-
 // ---- Writing --------------------------------------------------------------------------------
 
 class Writer {
