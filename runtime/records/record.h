@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -152,6 +153,13 @@ struct Claim {
   // Strings in generic slots or facts still to be pointed at the arena (PendingString).
   uint32_t pending_strings = 0;
 
+  // Appends a record instance's generic slots at their initial values; the first one's index.
+  uint32_t AddSlots(const RecordDef& record) {
+    const auto first = static_cast<uint32_t>(values.size());
+    values.insert(values.end(), record.initial.begin(), record.initial.end());
+    return first;
+  }
+
   std::string_view Str(Range r) const { return std::string_view(strings).substr(r.begin, r.count); }
 
   // A string for a generic slot or a fact while the record is decoded: appended to the arena
@@ -165,6 +173,32 @@ struct Claim {
     v.sub = 1;
     ++pending_strings;
     return v;
+  }
+
+  // A new line, history entry or observation as both decoders start one: its generic slots at
+  // their initial values (`record` is its RecordDef), and known from the start the fields whose
+  // absence means a default (a line's position, units, modifiers and pointers; an entry's units).
+  LineRecord& AddLine(const RecordDef& record) {
+    LineRecord& line = lines.emplace_back();
+    line.values = AddSlots(record);
+    for (FieldId f : {FieldId::line_index, FieldId::line_units, FieldId::line_modifiers,
+                      FieldId::line_dx_pointers}) {
+      line.present.Set(f);
+    }
+    return line;
+  }
+
+  HistoryRecord& AddHistory(const RecordDef& record) {
+    HistoryRecord& h = history.emplace_back();
+    h.values = AddSlots(record);
+    h.present.Set(FieldId::history_units);
+    return h;
+  }
+
+  ObservationRecord& AddObservation(const RecordDef& record) {
+    ObservationRecord& o = observations.emplace_back();
+    o.values = AddSlots(record);
+    return o;
   }
 
   // Appends `s` to the string arena and returns its range.

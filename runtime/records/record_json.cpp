@@ -1189,14 +1189,7 @@ class Decoding {
 
   bool Line(od::object& object, const Path& at) {
     const RecordDef& record = schema_.record(RecordId::line);
-    LineRecord& line = claim_.lines.emplace_back();
-    line.values = static_cast<uint32_t>(claim_.values.size());
-    claim_.values.insert(claim_.values.end(), record.initial.begin(), record.initial.end());
-    // Known from the start: the position, and the fields whose absence means a default.
-    for (FieldId f : {FieldId::line_index, FieldId::line_units, FieldId::line_modifiers,
-                      FieldId::line_dx_pointers}) {
-      line.present.Set(f);
-    }
+    LineRecord& line = claim_.AddLine(record);
     Seen seen;
     return Fields(object, at, [&](std::string_view key, od::value& member, const Path& field) {
       uint16_t position = 0;
@@ -1237,11 +1230,7 @@ class Decoding {
                       od::object object;
                       if (Object(element, at, object) != Got::Value)
                         return false;
-                      HistoryRecord& h = claim_.history.emplace_back();
-                      h.values = static_cast<uint32_t>(claim_.values.size());
-                      claim_.values.insert(claim_.values.end(), record.initial.begin(),
-                                           record.initial.end());
-                      h.present.Set(FieldId::history_units);
+                      HistoryRecord& h = claim_.AddHistory(record);
                       Seen seen;
                       return Fields(
                           object, at,
@@ -1292,10 +1281,7 @@ class Decoding {
                       od::object object;
                       if (Object(element, at, object) != Got::Value)
                         return false;
-                      ObservationRecord& o = claim_.observations.emplace_back();
-                      o.values = static_cast<uint32_t>(claim_.values.size());
-                      claim_.values.insert(claim_.values.end(), record.initial.begin(),
-                                           record.initial.end());
+                      ObservationRecord& o = claim_.AddObservation(record);
                       Seen seen;
                       return Fields(
                           object, at,

@@ -1044,13 +1044,7 @@ class Scanner {
     return Array(kMaxLines, [&](size_t) {
       if (Compact(RecordId::line) && CompactLine(r))
         return true;
-      LineRecord& line = claim_.lines.emplace_back();
-      line.values = static_cast<uint32_t>(claim_.values.size());
-      claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
-      for (FieldId f : {FieldId::line_index, FieldId::line_units, FieldId::line_modifiers,
-                        FieldId::line_dx_pointers}) {
-        line.present.Set(f);
-      }
+      LineRecord& line = claim_.AddLine(r);
       Seen seen;
       return Members(RecordId::line, [&](uint16_t position, std::string_view key) {
         if (position == kNoIndex16)
@@ -1086,10 +1080,7 @@ class Scanner {
     return Array(kMaxHistory, [&](size_t) {
       if (Compact(RecordId::history) && CompactHistory(r))
         return true;
-      HistoryRecord& h = claim_.history.emplace_back();
-      h.values = static_cast<uint32_t>(claim_.values.size());
-      claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
-      h.present.Set(FieldId::history_units);
+      HistoryRecord& h = claim_.AddHistory(r);
       Seen seen;
       return Members(RecordId::history, [&](uint16_t position, std::string_view key) {
         if (position == kNoIndex16)
@@ -1165,13 +1156,7 @@ class Scanner {
     const Undo undo = Mark();
     if (!Literal("{\"code\":"))
       return false;
-    LineRecord& line = claim_.lines.emplace_back();
-    line.values = static_cast<uint32_t>(claim_.values.size());
-    claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
-    for (FieldId f : {FieldId::line_index, FieldId::line_units, FieldId::line_modifiers,
-                      FieldId::line_dx_pointers}) {
-      line.present.Set(f);
-    }
+    LineRecord& line = claim_.AddLine(r);
     bool ok = Set(Code(CodeSystem::Hcpcs, line.code), line.present, FieldId::line_code);
     if (ok && Literal(",\"modifiers\":"))
       ok = CodeList(CodeSystem::Modifier, kMaxListItems, line.modifiers);
@@ -1188,9 +1173,7 @@ class Scanner {
     const Undo undo = Mark();
     if (!Literal("{\"code\":"))
       return false;
-    ObservationRecord& o = claim_.observations.emplace_back();
-    o.values = static_cast<uint32_t>(claim_.values.size());
-    claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
+    ObservationRecord& o = claim_.AddObservation(r);
     bool ok = Set(ObservationCode(o.code), o.present, FieldId::observation_code);
     if (ok && Literal(",\"value\":"))
       ok = Set(Decimal(o.value), o.present, FieldId::observation_value);
@@ -1275,10 +1258,7 @@ class Scanner {
     const std::optional<Day> day = dates_.Parse(date);
     if (!packed || !day)
       return false;
-    HistoryRecord& h = claim_.history.emplace_back();
-    h.values = static_cast<uint32_t>(claim_.values.size());
-    claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
-    h.present.Set(FieldId::history_units);
+    HistoryRecord& h = claim_.AddHistory(r);
     h.code = *packed;
     h.present.Set(FieldId::history_code);
     h.date = *day;
@@ -1292,9 +1272,7 @@ class Scanner {
     return Array(kMaxObservations, [&](size_t) {
       if (Compact(RecordId::observation) && CompactObservation(r))
         return true;
-      ObservationRecord& o = claim_.observations.emplace_back();
-      o.values = static_cast<uint32_t>(claim_.values.size());
-      claim_.values.insert(claim_.values.end(), r.initial.begin(), r.initial.end());
+      ObservationRecord& o = claim_.AddObservation(r);
       Seen seen;
       return Members(RecordId::observation, [&](uint16_t position, std::string_view key) {
         if (position == kNoIndex16)
