@@ -1466,6 +1466,7 @@ bool RunShape::Make(std::string_view text, std::vector<uint32_t> patterns) {
   source_.assign(text);
   source_.append(32, '\0');  // Values reads it as it reads a record
   same_.assign(steps_.size(), true);
+  same_width_.assign(steps_.size(), true);
   learned_ = 0;
   return true;
 }
@@ -1484,6 +1485,7 @@ void RunShape::Clear() {
   patterns_.clear();
   source_.clear();
   same_.clear();
+  same_width_.clear();
   learned_ = 0;
 }
 
@@ -1518,17 +1520,20 @@ void RunShape::Learn(std::string_view text) {
     source_.clear();  // not expected: the run matched this shape; stop learning
     return;
   }
-  for (size_t i = 0; i < seen.size(); ++i)
+  for (size_t i = 0; i < seen.size(); ++i) {
     same_[i] = same_[i] && seen[i] == first[i];
+    same_width_[i] = same_width_[i] && seen[i].size() == first[i].size();
+  }
   if (++learned_ < kLearn)
     return;
-  std::vector<bool> same;
+  std::vector<bool> same, same_width;
   same.swap(same_);
-  Fold(same);
+  same_width.swap(same_width_);
+  Fold(same, same_width);
   source_.clear();
 }
 
-void RunShape::Fold(const std::vector<bool>& same) {
+void RunShape::Fold(const std::vector<bool>& same, const std::vector<bool>& same_width) {
   std::vector<std::string_view> values;
   if (!Values(Source(), values))
     return;
@@ -1550,6 +1555,9 @@ void RunShape::Fold(const std::vector<bool>& same) {
       continue;
     }
     AddStep(text, bytes, value);
+    // Values() views a string with its closing quote: at most 16 bytes lie within Match's probe.
+    if (value == Value::kString && same_width[i] && values[i].size() <= 16)
+      steps_.back().width = static_cast<uint8_t>(values[i].size());
     bytes.clear();
   }
   text.append(32, '\0');
@@ -1577,6 +1585,15 @@ const char* RunShape::Match(const char* p, const char* const end) const {
       return nullptr;
     if (step->value == Value::kString) {  // the most common
 #if defined(__SSE2__)
+      if (const unsigned width = step->width; width != 0) {
+        // The value's length as learned: its one stop byte is its closing quote, at the end.
+        const unsigned within = (1u << width) - 1;
+        if ((stop_bytes.Quotes(p) & within) == 1u << (width - 1) &&
+            (stop_bytes.Others(p) & within) == 0) {
+          p += width;
+          continue;
+        }
+      }
       // Most values end within 16 bytes: no check of the end here, the next step makes it. The
       // next step's place hangs on the closing quote alone (the runs's steps are a chain of such
       // look-ups, each waiting on the last), and the other stop bytes are checked beside it.

@@ -182,6 +182,11 @@ class RunShape {
     uint32_t size;  // bytes of `text` the input must repeat
     uint32_t last;  // a bit per byte of them in the last 32 compared (RepeatsAt)
     Value value;
+    // A string value that kept its length in the runs the shape learned from (an identifier, a
+    // phone number, a timestamp): its bytes with the closing quote, 1 to 16; 0 when not known.
+    // Match then takes the next step's place from it, without waiting on the search for the
+    // quote, and checks the quote beside it; a value of another length is read as any other.
+    uint8_t width = 0;
   };
 
   // Made from `text`, a run of `patterns.size()` members the token path accepted; false (and
@@ -235,8 +240,9 @@ class RunShape {
   // Where each step's value lies in `text` (after its bytes) as Match reads it; false if the run
   // does not have the shape.
   [[gnu::cold]] bool Values(std::string_view text, std::vector<std::string_view>& out) const;
-  // The shape again, with the values `same` marks part of the bytes.
-  [[gnu::cold]] void Fold(const std::vector<bool>& same);
+  // The shape again, with the values `same` marks part of the bytes, and the string values
+  // `same_width` marks of a known width.
+  [[gnu::cold]] void Fold(const std::vector<bool>& same, const std::vector<bool>& same_width);
   void AddStep(std::string& text, std::string_view bytes, Value value);
 
   // The run the shape was made from, without the padding `source_` keeps after it.
@@ -251,6 +257,7 @@ class RunShape {
   // value has been the same in every run since, and how many runs that was.
   std::string source_;
   std::vector<bool> same_;
+  std::vector<bool> same_width_;  // likewise, whether each value's length has been the same
   uint32_t learned_ = 0;
 };
 

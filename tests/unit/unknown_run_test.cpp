@@ -384,6 +384,64 @@ void ShapeVariants(int warmups) {
 
 }  // namespace
 
+TEST_CASE("unknown runs: values of a learned width, then of others, decide alike", "[record]") {
+  // The runs a shape learns from keep each value's length but not its bytes (a control number, a
+  // phone, a timestamp, a one-byte flag, an empty string, values of 15 and 16 bytes with their
+  // quote), so each is a value of a known width rather than part of the shape's bytes; then runs
+  // whose values are longer, shorter, escaped, control or non-ASCII bytes, a quote inside, or cut.
+  const auto record = [](int n, const std::string& control, const std::string& stamp) {
+    const std::string digit(1, static_cast<char>('0' + n % 10));
+    return R"({"id":"E4","patient":{"id":"P1","phone":"55500)" + digit +
+           R"(1234"},)"
+           R"("service_date":"2024-01-02","lines":[{"code":"99213"}],"control":)" +
+           control + R"(,"received":)" + stamp + R"(,"flag":")" + (n % 2 ? "Y" : "N") +
+           R"(","empty":"","w15":"ABCDEFGHIJKLMN)" + digit + R"(","w16":"ABCDEFGHIJKLMNO)" + digit +
+           R"(","n":)" + std::to_string(n) + "}";
+  };
+  const auto control = [](int n) { return "\"0308" + std::to_string(24600 + n) + "\""; };
+  const auto stamp = [](int n) { return "\"2025-08-21T14:2" + std::to_string(n % 10) + ":00Z\""; };
+  Decoders d;
+  const auto learn = [&] {
+    for (int n = 0; n < 12; ++n)
+      d.Agree(record(n, control(n), stamp(n)));
+  };
+  const std::vector<std::string> others = {R"("030824")",
+                                           R"("0308246001")",
+                                           R"("030824600")",
+                                           R"("03082460")",
+                                           R"("0308\u00326001")",
+                                           R"("030\"246001")",
+                                           "\"0308\x01"
+                                           "46001\"",
+                                           "\"0308\xC3\xA9"
+                                           "6001\"",
+                                           R"("0308246001)",
+                                           R"(0308246001)",
+                                           R"(null)",
+                                           R"("")",
+                                           R"(["030824600"])",
+                                           R"("030824600" )",
+                                           R"("03082460\\")"};
+  for (const std::string& value : others) {
+    INFO(value);
+    learn();
+    d.Agree(record(3, value, stamp(3)));
+    d.Agree(record(4, control(4), value));
+    d.Agree(record(5, control(5), stamp(5)));
+  }
+  learn();
+  const std::string whole = record(7, control(7), stamp(7));
+  for (size_t at = 0; at < whole.size(); at += test::kSampleEvery) {
+    d.Agree(std::string_view(whole).substr(0, at));
+    d.Agree(whole);
+    for (const char* substitute : {"\"", "x", "\x01", "\xC3"}) {
+      d.Agree(whole.substr(0, at) + substitute + whole.substr(at + 1));
+      d.Agree(whole);
+    }
+  }
+  CHECK(d.decided > 200);
+}
+
 TEST_CASE("unknown runs: a run's shape, then runs written otherwise, decide alike", "[record]") {
   ShapeVariants(3);
 }
