@@ -246,10 +246,7 @@ size_t JoinHistory(const Schema& schema, Claim& c, const PackedLines& stored) {
       continue;
     ++joined;
     const PackedLine* l = &line;
-    HistoryRecord& h = c.history.emplace_back();
-    h.values = static_cast<uint32_t>(c.values.size());
-    c.values.insert(c.values.end(), record.initial.begin(), record.initial.end());
-    h.present.Set(FieldId::history_units);
+    HistoryRecord& h = c.AddHistory(record);
     h.units = l->units;
     if (l->Has(PackedLine::kCode)) {
       h.code = l->code;
