@@ -1707,6 +1707,21 @@ const char* AfterKey(const char* p, const char* end, const char (&key)[N]) {
 }  // namespace
 
 bool PeekPatientId(std::string_view json, std::string& id) {
+  // The layout most feeds write, `{"id":"…","patient":{"id":"…"`, read in place: the search
+  // below stops at every quote before the patient's key.
+  constexpr std::string_view kHead = R"({"id":")";
+  constexpr std::string_view kPatient = R"(","patient":{"id":")";
+  if (json.substr(0, kHead.size()) == kHead) {
+    const size_t close = json.find_first_of("\"\\", kHead.size());
+    if (close != std::string_view::npos && json.substr(close, kPatient.size()) == kPatient) {
+      const size_t from = close + kPatient.size();
+      const size_t to = json.find_first_of("\"\\", from);
+      if (to != std::string_view::npos && json[to] == '"') {
+        id.assign(json.substr(from, to - from));
+        return true;
+      }
+    }
+  }
   const char* end = json.data() + json.size();
   const char* p = AfterKey(json.data(), end, "\"patient\"");
   if (p == nullptr || p == end || *p != '{')

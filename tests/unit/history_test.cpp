@@ -841,6 +841,17 @@ TEST_CASE("a claim's patient id read ahead of decoding it", "[history]") {
   CHECK_FALSE(peek(R"({"patient":"P1"})"));
   CHECK_FALSE(peek(R"({"patient":{"id":"P1)"));
   CHECK_FALSE(peek(""));
+  // The usual layout, read in place, and near misses of it.
+  CHECK(peek(R"({"id":"E0000001","patient":{"id":"E0000001","birth_date":"1928-05-28"}})"));
+  CHECK(id == "E0000001");
+  CHECK(peek(R"({"id":"","patient":{"id":""}})"));
+  CHECK(id.empty());
+  CHECK(peek(R"({"id":"a\",\"patient\":{\"id\":\"X","patient":{"id":"P4"}})"));
+  CHECK(id == "P4");
+  CHECK(peek(R"({"id":"C1", "patient":{"id":"P5"}})"));
+  CHECK(id == "P5");
+  CHECK_FALSE(peek(R"({"id":"C1","patient":{"id":"P\"1"}})"));
+  CHECK_FALSE(peek(R"({"id":"C1","patient":{"id":"P1)"));
 }
 
 }  // namespace warrant
