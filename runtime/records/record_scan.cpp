@@ -1237,7 +1237,9 @@ class Scanner {
       return false;
 #else
     unsigned size = 0;
-    const auto plain = [](unsigned char c) { return c > ' ' && c < 0x80 && c != '"' && c != '\\'; };
+    const auto plain = [](unsigned char c) {
+      return c >= ' ' && c < 0x80 && c != '"' && c != '\\';
+    };
     while (size < 16 && plain(static_cast<unsigned char>(p[size])))
       ++size;
     if (size == 16 || p[size] != '"')

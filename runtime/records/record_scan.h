@@ -112,17 +112,17 @@ class DateCache {
 
 // Where the keys of the base records were last seen. The records of a batch write their keys in
 // one order, so the scanner first compares the input with the key found at the same member index
-// of the record's previous object, as written compactly (`"code":`), in one 16-byte compare; only
-// a miss reads the key and looks it up in the record's key table. A key the record does not know
-// (a feed's names, addresses, payer blocks) is remembered the same way, up to 32 bytes, so the
-// next object's copy of it is known to be unknown without a look-up. Owned by one decoder, for
-// one schema.
+// of the record's previous object, as written compactly (`"code":`), in one 16-byte compare (two
+// for a key longer than that); only a miss reads the key and looks it up in the record's key
+// table. A key the record does not know (a feed's names, addresses, payer blocks) is remembered
+// the same way, so the next object's copy of it is known to be unknown without a look-up. Owned
+// by one decoder, for one schema.
 class KeyOrder {
  public:
   explicit KeyOrder(const Schema& schema);
 
-  // Member indexes guessed per object; keys (with quotes and colon) of at most 16 bytes, unknown
-  // ones of at most 32.
+  // Member indexes guessed per object; keys, known or not, of at most 32 bytes with their quotes
+  // and colon.
   static constexpr size_t kMembers = 48;
   // A guess naming the unknown key remembered at its member index.
   static constexpr uint16_t kUnknown = kNoIndex16 - 1;
