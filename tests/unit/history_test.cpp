@@ -852,6 +852,7 @@ TEST_CASE("a claim's patient id read ahead of decoding it", "[history]") {
   CHECK(id == "P5");
   CHECK_FALSE(peek(R"({"id":"C1","patient":{"id":"P\"1"}})"));
   CHECK_FALSE(peek(R"({"id":"C1","patient":{"id":"P1)"));
+  CHECK_FALSE(peek(R"({"id":"C","patient":{"id":"P\u0031"}})"));  // escaped: left to the decoder
 }
 
 }  // namespace warrant
