@@ -12,12 +12,15 @@
 #include <pybind11/stl.h>
 #include <string>
 #include <string_view>
-#include <sys/mman.h>
 #include <utility>
 #include <vector>
 
 #include "warrant/build.h"
 #include "warrant/warrant.h"
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace py = pybind11;
 namespace api = warrant::api;
