@@ -53,7 +53,7 @@ bool Order(const Value& a, const Value& b, int* out) {
           *out = sign(a.i, b.i);
           return true;
         }
-        int64_t x, y;
+        int64_t x = 0, y = 0;  // set by the calls before they are read; GCC cannot tell
         if (FixedDays(a, &x) && FixedDays(b, &y)) {
           *out = sign(x, y);
           return true;
