@@ -1630,6 +1630,10 @@ void RecordDecoder::SetRunShapes(bool on) {
   state_->memory.shapes = on;
 }
 
+void RecordDecoder::SetWideShapes(bool on) {
+  state_->memory.wide = on;
+}
+
 void RecordDecoder::SetStrict(bool on) {
   state_->strict = on;
 }

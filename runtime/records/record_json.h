@@ -90,6 +90,8 @@ class RecordDecoder {
   // Such a run is first checked against the shape of the run the previous object of its kind
   // wrote (RunShape in runtime/records/record_scan.h) unless this is turned off; likewise.
   void SetRunShapes(bool on);
+  // Whether that check may use AVX2 where the processor has it (on by default); likewise.
+  void SetWideShapes(bool on);
   // With strict on, a field the schema does not know is a record error (R0717) instead of being
   // ignored and counted.
   void SetStrict(bool on);

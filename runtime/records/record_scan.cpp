@@ -14,6 +14,13 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+// RunShape::Match has an AVX2 form, chosen at run time (GCC and clang on x86-64).
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__)
+#define WARRANT_MATCH_AVX2 1
+#include <immintrin.h>
+#else
+#define WARRANT_MATCH_AVX2 0
+#endif
 
 #include "runtime/core/code.h"
 #include "runtime/core/date.h"
@@ -250,33 +257,6 @@ template <size_t N>
     return std::memcmp(p, literal, kSize) == 0;
 }
 
-// Whether the `size` bytes at `p` are those at `want`; 32 bytes past each are readable. `last`
-// has a bit for each byte of them in the last 32 (RunShape::Step::last): most keys with their
-// quotes, colon and the comma before them fit in one 32-byte compare.
-[[gnu::always_inline]] inline bool RepeatsAt(const char* p, const char* want, uint32_t size,
-                                             uint32_t last) {
-#if defined(__SSE2__)
-  const auto equal = [](const char* a, const char* b) {
-    return static_cast<uint32_t>(
-        _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a)),
-                                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(b)))));
-  };
-  while (size > 32) {
-    if (equal(p, want) != 0xFFFF)
-      return false;
-    p += 16;
-    want += 16;
-    size -= 16;
-  }
-  if (size <= 16)  // one compare: a short key, or a value's closing quote and a comma
-    return (equal(p, want) & last) == last;
-  return ((equal(p, want) | (equal(p + 16, want + 16) << 16)) & last) == last;
-#else
-  (void)last;
-  return std::memcmp(p, want, size) == 0;
-#endif
-}
-
 // Checks that a value the schema does not know, at `p`, is JSON (plain strings only), to the full
 // path's depth limit for a value at `depth`, and returns its end (nullptr: not of that kind); the
 // full path would check it and drop it too. The cursor is a local, held in a register. One loop
@@ -388,6 +368,7 @@ class Scanner {
         unread_(memory.unread),
         bulk_(memory.bulk),
         shapes_(memory.shapes),
+        wide_(memory.wide),
         compact_(memory.compact),
         runs_(memory.runs),
         patterns_(patterns) {}
@@ -619,7 +600,7 @@ class Scanner {
     if (!shape.Due())
       return ReadRun(id, index, value_end);
     if (!shape.empty()) {
-      if (const char* after = shape.Match(p_, end_); after != nullptr) {
+      if (const char* after = shape.Match(p_, end_, wide_); after != nullptr) {
         shape.Matched();
         if (shape.learning())
           shape.Learn(std::string_view(p_, static_cast<size_t>(after - p_)));
@@ -1323,6 +1304,7 @@ class Scanner {
   const std::vector<bool>& unread_;
   const bool bulk_;
   const bool shapes_;
+  const bool wide_;
   const decltype(ScanMemory::compact)& compact_;
   decltype(ScanMemory::runs)& runs_;
   std::vector<uint32_t>& patterns_;
@@ -1464,6 +1446,7 @@ bool RunShape::Make(std::string_view text, std::vector<uint32_t> patterns) {
   }
   step(end, Value::kEnd);
   text_.append(32, '\0');
+  wild_.assign(text_.size(), '\0');
   patterns_ = std::move(patterns);
   source_.assign(text);
   source_.append(32, '\0');  // Values reads it as it reads a record
@@ -1475,14 +1458,22 @@ bool RunShape::Make(std::string_view text, std::vector<uint32_t> patterns) {
 
 void RunShape::AddStep(std::string& text, std::string_view bytes, Value value) {
   const auto size = static_cast<uint32_t>(bytes.size());
-  // Bytes in the last 32 compared (RepeatsAt): all of them, or 17 to 32.
-  const uint32_t tail = size <= 32 ? size : (size - 17) % 16 + 17;
+  // Bytes in the last 32 compared (RepeatsAt, which compares 32 at a time): 1 to 32.
+  const uint32_t tail = size <= 32 ? size : (size - 1) % 32 + 1;
   steps_.push_back({size, tail == 32 ? UINT32_MAX : (uint32_t{1} << tail) - 1, value});
   text.append(bytes);
 }
 
+void RunShape::AddStep(std::string& text, std::string& wild, std::string_view bytes,
+                       std::string_view wild_bytes, Value value) {
+  AddStep(text, bytes, value);
+  wild.append(wild_bytes);
+  steps_.back().wild = wild_bytes.find('\xFF') != std::string_view::npos;
+}
+
 void RunShape::Clear() {
   text_.clear();
+  wild_.clear();
   steps_.clear();
   patterns_.clear();
   source_.clear();
@@ -1542,11 +1533,12 @@ void RunShape::Fold(const std::vector<bool>& same, const std::vector<bool>& same
   const std::vector<Step> steps = std::move(steps_);
   const std::string old_text = std::move(text_);
   steps_.clear();
-  std::string text;
-  std::string bytes;  // the current step's
-  size_t at = 0;      // in old_text
+  std::string text, wild;
+  std::string bytes, wild_bytes;  // the current step's
+  size_t at = 0;                  // in old_text
   for (size_t i = 0; i < steps.size(); ++i) {
     bytes.append(old_text, at, steps[i].size);
+    wild_bytes.append(steps[i].size, '\0');
     at += steps[i].size;
     const Value value = steps[i].value;
     // A number or literal stays a value at the run's end, where no byte after it would show
@@ -1554,70 +1546,226 @@ void RunShape::Fold(const std::vector<bool>& same, const std::vector<bool>& same
     const bool ends_run = i + 2 == steps.size() && steps[i + 1].size == 0;
     if (value != Value::kEnd && same[i] && !(value == Value::kScalar && ends_run)) {
       bytes.append(values[i]);  // the value's bytes join the step's
+      wild_bytes.append(values[i].size(), '\0');
       continue;
     }
-    AddStep(text, bytes, value);
-    // Values() views a string with its closing quote: at most 16 bytes lie within Match's probe.
-    if (value == Value::kString && same_width[i] && values[i].size() <= 16)
-      steps_.back().width = static_cast<uint8_t>(values[i].size());
+    if (value == Value::kString && same_width[i]) {
+      // Values() views a string with its closing quote, which the input must repeat; its bytes
+      // before that are wild.
+      bytes.append(values[i]);
+      wild_bytes.append(values[i].size() - 1, '\xFF');
+      wild_bytes.push_back('\0');
+      continue;
+    }
+    AddStep(text, wild, bytes, wild_bytes, value);
     bytes.clear();
+    wild_bytes.clear();
   }
   text.append(32, '\0');
+  wild.append(32, '\0');
   text_ = std::move(text);
+  wild_ = std::move(wild);
 }
 
-const char* RunShape::Match(const char* p, const char* const end) const {
-  // Each step starts at most 16 bytes past `end` (a string's closing quote found in the padding
-  // is refused by the next step), so a compare reads at most 48 past it.
-  static_assert(kJsonPadding >= 48);
-  const char* want = text_.data();
-  std::string_view text;
+// Byte compares for RunShape::Match (run_shape_match.inc), one set per instruction set: masks
+// with a bit per byte, the first byte's lowest. Equal: the bytes at `a` are those at `b`. Fits:
+// likewise where `w` is 0, a plain string byte where it is 0xFF. Quotes and Others look at kSpan
+// bytes: the quotes; the backslashes, control and non-ASCII bytes. Made once per match, so the
+// constants stay in registers.
+namespace {
+
 #if defined(__SSE2__)
-  const StopBytes stop_bytes;
-#endif
-  for (const Step* step = steps_.data();; ++step) {
-    const uint32_t size = step->size;
-    if (size > 32 && end - p < static_cast<ptrdiff_t>(size))  // p may be past `end` here
-      return nullptr;
-    if (!RepeatsAt(p, want, size, step->last))
-      return nullptr;
-    p += size;
-    want += size;
-    if (p > end)  // the bytes matched the padding
-      return nullptr;
-    if (step->value == Value::kString) {  // the most common
-#if defined(__SSE2__)
-      if (const unsigned width = step->width; width != 0) {
-        // The value's length as learned: its one stop byte is its closing quote, at the end.
-        const unsigned within = (1u << width) - 1;
-        if ((stop_bytes.Quotes(p) & within) == 1u << (width - 1) &&
-            (stop_bytes.Others(p) & within) == 0) {
-          p += width;
-          continue;
-        }
-      }
-      // Most values end within 16 bytes: no check of the end here, the next step makes it. The
-      // next step's place hangs on the closing quote alone (the runs's steps are a chain of such
-      // look-ups, each waiting on the last), and the other stop bytes are checked beside it.
-      if (const unsigned quotes = stop_bytes.Quotes(p); quotes != 0) {
-        const unsigned at = static_cast<unsigned>(__builtin_ctz(quotes));
-        if ((stop_bytes.Others(p) & ((1u << at) - 1)) != 0)
-          return nullptr;
-        p += at + 1;
-        continue;
-      }
-#endif
-      if (!StringRestAt(p, end, text))
-        return nullptr;
-    } else if (step->value == Value::kScalar) {
-      const char* q = p;  // not p itself: its address would keep it out of a register
-      if (!ScalarAt(q, end))
-        return nullptr;
-      p = q;
-    } else {
-      return p;  // kEnd
-    }
+namespace match_sse2 {
+
+struct Ops {
+  static constexpr unsigned kSpan = 16;
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+
+  [[gnu::always_inline]] static __m128i Load(const char* at) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
   }
+
+  [[gnu::always_inline]] __m128i NotPlain(__m128i bytes) const {
+    return _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(bytes, quote), _mm_cmpeq_epi8(bytes, backslash)),
+        _mm_cmplt_epi8(bytes, space));  // signed: non-ASCII bytes too
+  }
+
+  [[gnu::always_inline]] static uint32_t Equal16(const char* a, const char* b) {
+    return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(Load(a), Load(b))));
+  }
+
+  [[gnu::always_inline]] uint32_t Equal32(const char* a, const char* b) const {
+    return Equal16(a, b) | Equal16(a + 16, b + 16) << 16;
+  }
+
+  [[gnu::always_inline]] uint32_t Fits16(const char* a, const char* b, const char* w) const {
+    const __m128i bytes = Load(a);
+    const __m128i wild = Load(w);
+    return static_cast<uint32_t>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_andnot_si128(wild, _mm_cmpeq_epi8(bytes, Load(b))),
+                                       _mm_andnot_si128(NotPlain(bytes), wild))));
+  }
+
+  [[gnu::always_inline]] uint32_t Fits32(const char* a, const char* b, const char* w) const {
+    return Fits16(a, b, w) | Fits16(a + 16, b + 16, w + 16) << 16;
+  }
+
+  [[gnu::always_inline]] uint32_t Quotes(const char* a) const {
+    return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(Load(a), quote)));
+  }
+
+  [[gnu::always_inline]] uint32_t Others(const char* a) const {
+    const __m128i bytes = Load(a);
+    return static_cast<uint32_t>(_mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(bytes, backslash), _mm_cmplt_epi8(bytes, space))));
+  }
+};
+
+#include "runtime/records/run_shape_match.inc"
+
+}  // namespace match_sse2
+
+namespace match_base = match_sse2;
+#else
+namespace match_base {
+
+struct Ops {
+  static constexpr unsigned kSpan = 16;
+
+  static uint32_t Equal(const char* a, const char* b, const char* w, unsigned n) {
+    uint32_t mask = 0;
+    for (unsigned i = 0; i < n; ++i) {
+      const bool fits = w != nullptr && w[i] != 0 ? IsPlain(a[i]) : a[i] == b[i];
+      mask |= uint32_t{fits} << i;
+    }
+    return mask;
+  }
+
+  uint32_t Equal16(const char* a, const char* b) const { return Equal(a, b, nullptr, 16); }
+
+  uint32_t Equal32(const char* a, const char* b) const { return Equal(a, b, nullptr, 32); }
+
+  uint32_t Fits16(const char* a, const char* b, const char* w) const { return Equal(a, b, w, 16); }
+
+  uint32_t Fits32(const char* a, const char* b, const char* w) const { return Equal(a, b, w, 32); }
+
+  uint32_t Quotes(const char* a) const {
+    uint32_t mask = 0;
+    for (unsigned i = 0; i < kSpan; ++i)
+      mask |= uint32_t{a[i] == '"'} << i;
+    return mask;
+  }
+
+  uint32_t Others(const char* a) const {
+    uint32_t mask = 0;
+    for (unsigned i = 0; i < kSpan; ++i)
+      mask |= uint32_t{a[i] != '"' && !IsPlain(a[i])} << i;
+    return mask;
+  }
+};
+
+#include "runtime/records/run_shape_match.inc"
+
+}  // namespace match_base
+#endif
+
+#if WARRANT_MATCH_AVX2
+// The same loop with AVX2's 32-byte compares, for processors that have them (HasAvx2): the
+// region below is compiled for AVX2 whatever the build's baseline.
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2")
+#endif
+namespace match_avx2 {
+
+struct Ops {
+  static constexpr unsigned kSpan = 32;
+
+  // Written out: an implicit constructor would not be compiled for AVX2. The empty asm hides the
+  // constants' values, so they stay in registers rather than being made again at each use.
+  Ops()
+      : quote(_mm256_set1_epi8('"')),
+        backslash(_mm256_set1_epi8('\\')),
+        space(_mm256_set1_epi8(0x20)) {
+    __asm__("" : "+x"(quote), "+x"(backslash), "+x"(space));
+  }
+
+  __m256i quote;
+  __m256i backslash;
+  __m256i space;
+  const match_sse2::Ops narrow;
+
+  [[gnu::always_inline]] static __m256i Load(const char* at) {
+    return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at));
+  }
+
+  [[gnu::always_inline]] __m256i NotPlain(__m256i bytes) const {
+    return _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(bytes, quote), _mm256_cmpeq_epi8(bytes, backslash)),
+        _mm256_cmpgt_epi8(space, bytes));  // signed: non-ASCII bytes too
+  }
+
+  [[gnu::always_inline]] uint32_t Equal16(const char* a, const char* b) const {
+    return narrow.Equal16(a, b);
+  }
+
+  [[gnu::always_inline]] uint32_t Equal32(const char* a, const char* b) const {
+    return static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(Load(a), Load(b))));
+  }
+
+  [[gnu::always_inline]] uint32_t Fits16(const char* a, const char* b, const char* w) const {
+    return narrow.Fits16(a, b, w);
+  }
+
+  [[gnu::always_inline]] uint32_t Fits32(const char* a, const char* b, const char* w) const {
+    const __m256i bytes = Load(a);
+    const __m256i wild = Load(w);
+    return static_cast<uint32_t>(_mm256_movemask_epi8(
+        _mm256_or_si256(_mm256_andnot_si256(wild, _mm256_cmpeq_epi8(bytes, Load(b))),
+                        _mm256_andnot_si256(NotPlain(bytes), wild))));
+  }
+
+  [[gnu::always_inline]] uint32_t Quotes(const char* a) const {
+    return static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(Load(a), quote)));
+  }
+
+  [[gnu::always_inline]] uint32_t Others(const char* a) const {
+    const __m256i bytes = Load(a);
+    return static_cast<uint32_t>(_mm256_movemask_epi8(
+        _mm256_or_si256(_mm256_cmpeq_epi8(bytes, backslash), _mm256_cmpgt_epi8(space, bytes))));
+  }
+};
+
+#include "runtime/records/run_shape_match.inc"
+
+}  // namespace match_avx2
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+bool HasAvx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
+}  // namespace
+
+const char* RunShape::Match(const char* p, const char* const end, bool wide) const {
+#if WARRANT_MATCH_AVX2
+  if (wide && HasAvx2())
+    return match_avx2::MatchSteps(steps_.data(), text_.data(), wild_.data(), p, end);
+#else
+  (void)wide;
+#endif
+  return match_base::MatchSteps(steps_.data(), text_.data(), wild_.data(), p, end);
 }
 
 std::vector<bool> UnreadFields(const Schema& schema, const std::vector<bool>& read) {

@@ -171,7 +171,8 @@ class KeyOrder {
 // commas, brackets: many tokens in one compare) and only the values are read. A run written
 // otherwise is read token by token as before, and after two misses in a row the shape is made
 // again from it. A value that was the same in the first kLearn runs that had the shape (a
-// country, a version, a flag) becomes part of the bytes, and is no longer read on its own.
+// country, a version, a flag) becomes part of the bytes, and is no longer read on its own; a
+// string value whose length was the same becomes a wild part of them (Step::wild).
 class RunShape {
  public:
   // What follows a step's bytes: a string's rest (its opening quote ends the bytes), a number,
@@ -182,11 +183,13 @@ class RunShape {
     uint32_t size;  // bytes of `text` the input must repeat
     uint32_t last;  // a bit per byte of them in the last 32 compared (RepeatsAt)
     Value value;
-    // A string value that kept its length in the runs the shape learned from (an identifier, a
-    // phone number, a timestamp): its bytes with the closing quote, 1 to 16; 0 when not known.
-    // Match then takes the next step's place from it, without waiting on the search for the
-    // quote, and checks the quote beside it; a value of another length is read as any other.
-    uint8_t width = 0;
+    // Whether some of the bytes are wild (`wild_`): the inside of a string value that kept its
+    // length in the runs the shape learned from (an identifier, a phone number, a timestamp, a
+    // postal code). Such a value is part of the step, its closing quote one of the bytes to
+    // repeat, and the input may hold any plain string byte where it is wild (not a quote, a
+    // backslash, a control or a non-ASCII byte: those are read as any other). A value of another
+    // length does not match.
+    bool wild = false;
   };
 
   // Made from `text`, a run of `patterns.size()` members the token path accepted; false (and
@@ -196,9 +199,10 @@ class RunShape {
 
   bool empty() const { return steps_.empty(); }
 
-  // The end of the run at `p` if it has this shape (nullptr: it has not); 48 bytes past `end`
-  // must be readable.
-  const char* Match(const char* p, const char* end) const;
+  // The end of the run at `p` if it has this shape (nullptr: it has not); 64 bytes past `end`
+  // must be readable. `wide`: with AVX2's compares where the processor has them (the outcome is
+  // the same either way).
+  const char* Match(const char* p, const char* end, bool wide = true) const;
 
   // Pattern ids of the members, in order.
   const std::vector<uint32_t>& patterns() const { return patterns_; }
@@ -241,14 +245,20 @@ class RunShape {
   // does not have the shape.
   [[gnu::cold]] bool Values(std::string_view text, std::vector<std::string_view>& out) const;
   // The shape again, with the values `same` marks part of the bytes, and the string values
-  // `same_width` marks of a known width.
+  // `same_width` marks wild parts of them.
   [[gnu::cold]] void Fold(const std::vector<bool>& same, const std::vector<bool>& same_width);
   void AddStep(std::string& text, std::string_view bytes, Value value);
+  // Likewise, `wild` marking the wild bytes (0xFF) of `bytes`.
+  void AddStep(std::string& text, std::string& wild, std::string_view bytes,
+               std::string_view wild_bytes, Value value);
 
   // The run the shape was made from, without the padding `source_` keeps after it.
   std::string_view Source() const { return {source_.data(), source_.size() - 32}; }
 
   std::string text_;  // the steps' bytes, then 32 zero bytes (a compare reads 32 at a time)
+  // Byte for byte beside `text_` once the shape has learned (Fold): 0xFF where a byte is wild,
+  // else 0. Empty before.
+  std::string wild_;
   std::vector<Step> steps_;
   std::vector<uint32_t> patterns_;
   uint32_t misses_ = 0;
@@ -279,6 +289,8 @@ struct ScanMemory {
   bool bulk = true;
   // Whether such a run is first checked against its shape (RunShape); likewise.
   bool shapes = true;
+  // Whether that check uses AVX2 where the processor has it (RunShape::Match); likewise.
+  bool wide = true;
   // Per base record: whether an object of it written compactly in its usual order (a history
   // entry `{"code":"C","date":"D"}`; a line `{"code":..,"modifiers":[..],"units":..}`, an
   // observation `{"code":..,"value":..,"unit":..,"date":..}` and a patient
