@@ -1,6 +1,7 @@
 #include "runtime/records/record_scan.h"
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -369,6 +370,7 @@ class Scanner {
         bulk_(memory.bulk),
         shapes_(memory.shapes),
         wide_(memory.wide),
+        patient_positions_(memory.patient_members),
         compact_(memory.compact),
         runs_(memory.runs),
         patterns_(patterns) {}
@@ -528,8 +530,14 @@ class Scanner {
       return false;
     if (Eat('}'))
       return true;
+    return MembersFrom(id, 0, member);
+  }
+
+  // Members from member `first` on: the input is at its key, after the comma before it.
+  template <typename F>
+  bool MembersFrom(RecordId id, size_t first, F&& member) {
     const KeyTable& table = schema_.record(id).keys;
-    for (size_t index = 0;; ++index) {
+    for (size_t index = first;; ++index) {
       uint16_t position = kNoIndex16;
       std::string_view key;
       uint16_t* guess = index < KeyOrder::kMembers ? &keys_.guess(id, index) : nullptr;
@@ -993,11 +1001,9 @@ class Scanner {
   bool Patient() {
     Claim& c = claim_;
     c.present.Set(FieldId::claim_patient);
-    if (Compact(RecordId::patient) && CompactPatient())
-      return true;
     Seen seen;
     const RecordDef& r = schema_.record(RecordId::patient);
-    return Members(RecordId::patient, [&](uint16_t position, std::string_view key) {
+    const auto member = [&](uint16_t position, std::string_view key) {
       if (position == kNoIndex16)
         return Ignore(RecordId::patient, key);
       if (!seen.First(position))
@@ -1017,7 +1023,19 @@ class Scanner {
         default:
           return false;
       }
-    });
+    };
+    if (Compact(RecordId::patient)) {
+      // Its first members read by fixed compares; the rest, if any, by the member loop.
+      const int read = CompactPatient();
+      if (read == 0)
+        return true;
+      if (read > 0) {
+        for (int i = 0; i < read; ++i)
+          seen.First(patient_positions_[static_cast<size_t>(i)]);
+        return MembersFrom(RecordId::patient, static_cast<size_t>(read), member);
+      }
+    }
+    return Members(RecordId::patient, member);
   }
 
   bool Lines() {
@@ -1169,28 +1187,38 @@ class Scanner {
     return false;
   }
 
-  // After `"patient":`; the claim's presence bit for it is set already.
-  bool CompactPatient() {
+  // After `"patient":`; the claim's presence bit for it is set already. 0: the whole object was
+  // read; n > 0: its first n members (id, birth_date, sex in that order) were, and the comma
+  // after them, and the input is at the key of member n; -1: nothing was (the input is as it
+  // was), for the member loop to read it from its start.
+  int CompactPatient() {
     const Undo undo = Mark();
     Claim& c = claim_;
     const Presence present = c.present;
     const Range id = c.patient_id, sex = c.sex;
     const Day birth_date = c.birth_date;
     if (!Literal("{\"id\":"))
-      return false;
-    bool ok = Set(StringRange(c.patient_id), c.present, FieldId::patient_id);
-    if (ok && Literal(",\"birth_date\":"))
-      ok = Set(Date(c.birth_date), c.present, FieldId::patient_birth_date);
-    if (ok && Literal(",\"sex\":"))
-      ok = Set(StringRange(c.sex), c.present, FieldId::patient_sex);
-    if (ok && Literal("}"))
-      return true;
+      return -1;
+    int read = 0;
+    if (Set(StringRange(c.patient_id), c.present, FieldId::patient_id)) {
+      read = 1;
+      if (Literal(",\"birth_date\":"))
+        read = Set(Date(c.birth_date), c.present, FieldId::patient_birth_date) ? 2 : 0;
+      if (read == 2 && Literal(",\"sex\":"))
+        read = Set(StringRange(c.sex), c.present, FieldId::patient_sex) ? 3 : 0;
+    }
+    if (read > 0) {
+      if (Literal("}"))
+        return 0;
+      if (Literal(","))
+        return read;
+    }
     c.present = present;
     c.patient_id = id;
     c.sex = sex;
     c.birth_date = birth_date;
     Back(undo);
-    return false;
+    return -1;
   }
 
   // A history entry as feeds and the documentation write it, `{"code":"C","date":"D"}` with no
@@ -1305,6 +1333,7 @@ class Scanner {
   const bool bulk_;
   const bool shapes_;
   const bool wide_;
+  const std::array<uint16_t, 3>& patient_positions_;
   const decltype(ScanMemory::compact)& compact_;
   decltype(ScanMemory::runs)& runs_;
   std::vector<uint32_t>& patterns_;
@@ -1384,6 +1413,8 @@ ScanMemory::ScanMemory(const Schema& schema) : keys(schema) {
   set(RecordId::patient, reads(RecordId::patient, {{"id", FieldId::patient_id},
                                                    {"birth_date", FieldId::patient_birth_date},
                                                    {"sex", FieldId::patient_sex}}));
+  const KeyTable& patient = schema.record(RecordId::patient).keys;
+  patient_members = {patient.Find("id"), patient.Find("birth_date"), patient.Find("sex")};
 }
 
 KeyOrder::KeyOrder(const Schema& schema) {

@@ -298,6 +298,9 @@ struct ScanMemory {
   // of its keys rather than member by member (likewise). Set where the schema reads those keys as
   // the base fields they name, as the base schema does.
   std::array<bool, static_cast<size_t>(RecordId::kCount)> compact{};
+  // Positions in the patient record of `id`, `birth_date` and `sex`, the members the compact
+  // patient reads before the member loop takes the rest.
+  std::array<uint16_t, 3> patient_members{};
   // Per base record and member index: the shape of the run last read from there (null: none).
   std::array<std::array<std::unique_ptr<RunShape>, KeyOrder::kMembers>,
              static_cast<size_t>(RecordId::kCount)>

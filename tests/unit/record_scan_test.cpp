@@ -372,6 +372,20 @@ TEST_CASE("record scan: compact objects read as the member loop reads them", "[r
            R"({"id":"P1","birth_date":"1950-02-28","sex":"F","mrn":"x"})",
            R"({"id":null,"birth_date":"1950-02-28","sex":"F"})",
            R"({"id":"P1","birth_date":"1950-02-28","sex":"F"} )",
+           // The compact members, then the member loop for the rest.
+           R"({"id":"P1","birth_date":"1950-02-28","sex":"F","address":{"city":"X"},"phone":"5"})",
+           R"({"id":"P1","birth_date":"1950-02-28","sex":"F","id":"P2"})",
+           R"({"id":"P1","birth_date":"1950-02-28","sex":"F","birth_date":"1950-02-28"})",
+           R"({"id":"P1","sex":"F","sex":"M"})",
+           R"({"id":"P1","sex":"F","id":"P1"})",
+           R"({"id":"P1","birth_date":"1950-02-28","sex":"F",})",
+           R"({"id":"P1","birth_date":"1950-02-28","sex":"F",,"mrn":"x"})",
+           R"({"id":"P1", "sex":"F"})",
+           R"({"id":"P1","birth_date":"1950-02-28","mrn":"x","sex":"F"})",
+           R"({"id":"P1","mrn":"x"})",
+           R"({"id":"P1","birth_date":"1950-02-28","sex":"F","part_b_effective":"2015-13-01"})",
+           R"({"id":"P1","birth_date":"1950-02-28","sex":"F","mrn":"x"} )",
+           R"({"id":"P1","birth_date":"1950-02-28","sex":"F","mrn":)",
        }},
   };
   Claim a, b;
