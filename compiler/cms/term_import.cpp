@@ -8,8 +8,8 @@
 #include <utility>
 
 #include <fmt/core.h>
-#include <openssl/evp.h>
 
+#include "runtime/core/sha256.h"
 #include "runtime/core/text.h"
 
 namespace warrant {
@@ -118,16 +118,6 @@ std::string Listing(std::string_view source, const std::vector<ImportError>& lis
   if (count > list.size())
     out += fmt::format("{}: ... and {} more {}\n", source, count - list.size(), noun);
   return out;
-}
-
-std::array<uint8_t, 32> Sha256(std::string_view bytes, ImportResult& result) {
-  std::array<uint8_t, 32> digest{};
-  unsigned int size = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1 ||
-      size != digest.size()) {
-    Report(result, 0, "computing the SHA-256 of the input failed (libcrypto)");
-  }
-  return digest;
 }
 
 // False (and a whole-file error) for input no importer should read.
@@ -503,7 +493,7 @@ ImportResult ImportIcd10cmOrder(std::string_view text, int32_t fiscal_year) {
   }
   if (!CheckSize(text, result))
     return result;
-  const std::array<uint8_t, 32> sha256 = Sha256(text, result);
+  const std::array<uint8_t, 32> sha256 = Sha256(text);
   VersionBuilder builder(CodeSystem::Icd10cm);
   Lines lines(text);
   std::string_view line;
@@ -535,7 +525,7 @@ ImportResult ImportHcpcsAnweb(std::string_view text, int32_t year) {
   }
   if (!CheckSize(text, result))
     return result;
-  const std::array<uint8_t, 32> sha256 = Sha256(text, result);
+  const std::array<uint8_t, 32> sha256 = Sha256(text);
   const Day from = DaysFromCivil({year, 1, 1});
   const Day until = DaysFromCivil({year, 12, 31});
   VersionBuilder codes(CodeSystem::Hcpcs);
@@ -575,7 +565,7 @@ ImportResult ImportPos(std::string_view csv, std::string name, Day from, Day unt
   result.source = "<text>";
   if (!CheckSize(csv, result))
     return result;
-  const std::array<uint8_t, 32> sha256 = Sha256(csv, result);
+  const std::array<uint8_t, 32> sha256 = Sha256(csv);
   if (csv.substr(0, 3) == "\xEF\xBB\xBF")
     csv.remove_prefix(3);  // a spreadsheet's UTF-8 BOM
   VersionBuilder builder(CodeSystem::Pos);
