@@ -85,12 +85,6 @@ bool Engine::Prepare(std::string* error) {
       break;
     }
   }
-  span_text_.clear();
-  span_site_.clear();
-  for (const SpanEntry& span : program_.spans) {
-    span_text_.push_back(Excerpt(span.file, Span{span.begin, span.end}));
-    span_site_.push_back(Location(span.file, span.begin));
-  }
   site_at_.clear();
   for (const OutcomeData& o : program_.outcomes) {
     std::string site = Location(o.file, o.begin);
@@ -131,11 +125,23 @@ std::string Engine::Excerpt(uint32_t file, Span span) const {
   return OneLine(text, kExcerptBytes);
 }
 
+void Engine::SpanTables() const {
+  std::call_once(spans_once_, [this] {
+    span_text_.reserve(program_.spans.size());
+    span_site_.reserve(program_.spans.size());
+    for (const SpanEntry& span : program_.spans) {
+      span_text_.push_back(Excerpt(span.file, Span{span.begin, span.end}));
+      span_site_.push_back(Location(span.file, span.begin));
+    }
+  });
+}
+
 const std::string& Engine::SpanText(uint32_t pc) const {
   static const std::string kNone;
   const SpanEntry* span = program_.SpanAt(pc);
   if (!span)
     return kNone;
+  SpanTables();
   size_t i = static_cast<size_t>(span - program_.spans.data());
   return i < span_text_.size() ? span_text_[i] : kNone;
 }
@@ -145,6 +151,7 @@ const std::string& Engine::SpanSite(uint32_t pc) const {
   const SpanEntry* span = program_.SpanAt(pc);
   if (!span)
     return kNone;
+  SpanTables();
   size_t i = static_cast<size_t>(span - program_.spans.data());
   return i < span_site_.size() ? span_site_[i] : kNone;
 }

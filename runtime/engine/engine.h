@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,7 +70,8 @@ class Engine {
   std::string Excerpt(uint32_t file, Span span) const;
   static constexpr size_t kExcerptBytes = 160;
   // The Excerpt of the span `pc` maps to, and its "file:line:col"; both "" when `pc` has no
-  // span. Computed once at load.
+  // span. Computed for every span when first asked for (by explain), not at load: a run that
+  // explains nothing does not pay for them.
   const std::string& SpanText(uint32_t pc) const;
   const std::string& SpanSite(uint32_t pc) const;
 
@@ -97,7 +99,10 @@ class Engine {
   std::string hash_text_;
   std::vector<bool> fields_read_;
   std::vector<std::string> site_at_;
-  std::vector<std::string> span_text_, span_site_;  // per Program::spans entry
+  // Per Program::spans entry, filled once (SpanTables) by the first thread that asks.
+  mutable std::once_flag spans_once_;
+  mutable std::vector<std::string> span_text_, span_site_;
+  void SpanTables() const;
   uint32_t documentation_reason_ = UINT32_MAX;
   // Output text formatted once: each outcome site's plain finding (index 2 * outcome, + 1 with
   // the reason's computed group), and what ends every decision line (the pack hash).
