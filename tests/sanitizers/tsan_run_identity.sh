@@ -52,6 +52,18 @@ for input in examples/claims.ndjson "$work/large.ndjson" "$work/spill.ndjson"; d
   echo "tsan: $input: $(wc -l <"$work/j1.ndjson") decisions, identical for -j 1, 2 and 8, no races"
 done
 
+# --explain: the workers' first explanations build the engine's span texts at once (Engine::
+# SpanTables, made when first asked for).
+for jobs in 1 8; do
+  "$warrant" run "$work/pack.wpk" "$work/large.ndjson" -j $jobs --no-progress --explain \
+    -o "$work/e$jobs.ndjson"
+done
+if ! cmp -s "$work/e1.ndjson" "$work/e8.ndjson"; then
+  echo "tsan: run --explain -j 1 and -j 8 differ" >&2
+  exit 1
+fi
+echo "tsan: run --explain: $(wc -l <"$work/e1.ndjson") decisions, identical for -j 1 and 8, no races"
+
 # A history store: a batch's claims are written on a thread of their own while the next batch is
 # decided (runtime/history/sqlite_history.h). The large file's claims come back 200 times, so the
 # writes meet claim ids stored before; a second run over the same store reads them all back.
