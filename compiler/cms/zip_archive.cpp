@@ -1,6 +1,7 @@
 #include "compiler/cms/zip_archive.h"
 
 #include <dlfcn.h>
+#include <string>
 #include <zip.h>
 
 #include <fmt/core.h>
@@ -38,14 +39,17 @@ const Libzip& LoadLibzip() {
     // The runtime library's name (libzip4), then the development link, should a build have
     // another major version.
     void* library = nullptr;
+    std::string first_reason;  // the runtime library's: it says why an installed one fails
     for (const char* name : {"libzip.so.4", "libzip.so"}) {
       if ((library = dlopen(name, RTLD_NOW | RTLD_LOCAL)) != nullptr)
         break;
+      const char* why = dlerror();
+      if (first_reason.empty())
+        first_reason = why != nullptr ? why : "not found";
     }
     if (library == nullptr) {
-      const char* why = dlerror();
-      z.error = fmt::format("libzip cannot be loaded ({}): install the libzip4 package",
-                            why != nullptr ? why : "not found");
+      z.error =
+          fmt::format("libzip cannot be loaded ({}): install the libzip4 package", first_reason);
       return z;
     }
 #define WARRANT_LIBZIP_SYMBOL(name)                                    \
@@ -62,12 +66,11 @@ const Libzip& LoadLibzip() {
 }  // namespace
 
 struct ZipArchive::Handle {
-  const Libzip& z = LoadLibzip();
   zip_t* zip = nullptr;
 
   ~Handle() {
     if (zip != nullptr)
-      z.zip_discard(zip);  // opened read-only: nothing to write back
+      LoadLibzip().zip_discard(zip);  // opened read-only: nothing to write back
   }
 };
 
@@ -78,7 +81,7 @@ ZipArchive::~ZipArchive() = default;
 std::unique_ptr<ZipArchive> ZipArchive::Open(const std::string& path, std::string& error) {
   int code = 0;
   auto handle = std::make_unique<Handle>();
-  const Libzip& z = handle->z;
+  const Libzip& z = LoadLibzip();
   if (!z.error.empty()) {
     error = z.error;
     return nullptr;
@@ -122,7 +125,7 @@ bool ZipArchive::Read(size_t index, uint64_t max_bytes, std::string& out,
                         max_bytes);
     return false;
   }
-  const Libzip& z = handle_->z;
+  const Libzip& z = LoadLibzip();
   zip_file_t* file = z.zip_fopen_index(handle_->zip, index, 0);
   if (file == nullptr) {
     error = fmt::format("cannot open `{}`: {}", member.name, z.zip_strerror(handle_->zip));

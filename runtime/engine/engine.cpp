@@ -127,6 +127,9 @@ std::string Engine::Excerpt(uint32_t file, Span span) const {
 
 void Engine::SpanTables() const {
   std::call_once(spans_once_, [this] {
+    // From empty: a throw part way leaves the flag unset, and the next call starts again.
+    span_text_.clear();
+    span_site_.clear();
     span_text_.reserve(program_.spans.size());
     span_site_.reserve(program_.spans.size());
     for (const SpanEntry& span : program_.spans) {

@@ -256,8 +256,8 @@ class RunShape {
   std::string_view Source() const { return {source_.data(), source_.size() - 32}; }
 
   std::string text_;  // the steps' bytes, then 32 zero bytes (a compare reads 32 at a time)
-  // Byte for byte beside `text_` once the shape has learned (Fold): 0xFF where a byte is wild,
-  // else 0. Empty before.
+  // Byte for byte beside `text_`: 0xFF where a byte is wild (from Fold, once the shape has
+  // learned), else 0; all zero before.
   std::string wild_;
   std::vector<Step> steps_;
   std::vector<uint32_t> patterns_;
