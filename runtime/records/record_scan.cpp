@@ -98,18 +98,6 @@ struct StopBytes {
                      _mm_cmplt_epi8(bytes, space));
     return static_cast<unsigned>(_mm_movemask_epi8(stop));
   }
-
-  // At's bits split in two: the quotes, and the backslashes and control bytes.
-  [[gnu::always_inline]] unsigned Quotes(const char* at) const {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-    return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, quote)));
-  }
-
-  [[gnu::always_inline]] unsigned Others(const char* at) const {
-    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
-    return static_cast<unsigned>(_mm_movemask_epi8(
-        _mm_or_si128(_mm_cmpeq_epi8(bytes, backslash), _mm_cmplt_epi8(bytes, space))));
-  }
 };
 #endif
 
